@@ -22,7 +22,9 @@
  *   occurs), which yields the spurious IRQ7 / IRQ15 behaviour.
  * - Cascade through IR2: INTA on the master for a slave input lets the slave supply the vector;
  *   when the slave has nothing left it answers with its IR7 vector (spurious IRQ15) while the
- *   master's ISR bit 2 stays set (so software must EOI the master only).
+ *   master's ISR bit 2 stays set (so software must EOI the master only). The master latches the
+ *   slave's request on IR2 until INTA (see `update`), which is how a slave request that vanishes
+ *   before INTA becomes a spurious IRQ15 rather than a spurious IRQ7.
  * - CPU side: `hasInterrupt()` is the master's INT pin, `acknowledge()` is the INTA sequence and
  *   returns the vector (8086/88 mode: T7-T3 from ICW2, low three bits the IR level).
  *
@@ -352,11 +354,29 @@ export class Pic8259Pair implements PortDevice {
     }
   }
 
-  /** Propagates the slave's INT to master IR2 and recomputes the master's INT pin. */
+  /**
+   * Propagates the slave's INT to master IR2 and recomputes the master's INT pin.
+   *
+   * The cascade input is edge-latched but, unlike a device line, not withdrawn when the slave's
+   * INT falls again (in edge mode): on the real pair, INTA freezes both chips' requests while the
+   * slave's vanishing request and its INT falling reach the master with a delay, so the master
+   * still serves IR2 and the slave, having nothing, answers IR7: the spurious IRQ15 with the
+   * master's ISR bit 2 set (OSDev wiki "8259 PIC", "Spurious IRQs"). Acknowledgement is atomic
+   * here, so this latch is what produces that behaviour (QEMU i8259 behaves the same way).
+   */
   private update(): void {
+    const m = this.m;
+    const bit = 1 << CASCADE_IR;
     const slaveInt = resolve(this.s, false) >= 0;
-    if (slaveInt !== ((this.m.lines & (1 << CASCADE_IR)) !== 0)) this.setLine(this.m, CASCADE_IR, slaveInt);
-    this.int = resolve(this.m, true) >= 0;
+    if (slaveInt !== ((m.lines & bit) !== 0)) {
+      if (slaveInt) {
+        this.setLine(m, CASCADE_IR, true);
+      } else {
+        m.lines &= ~bit;
+        if (levelMask(m) & bit) m.irr &= ~bit;
+      }
+    }
+    this.int = resolve(m, true) >= 0;
   }
 
   private readChip(c: PicChipState, isMaster: boolean, a0: number): number {
