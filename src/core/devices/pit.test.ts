@@ -307,7 +307,9 @@ const scenario = fc.record({
   ),
 });
 
-function opsOf(s: fc.RecordValue<typeof scenario>): PitOp[] {
+type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
+
+function opsOf(s: Scenario): PitOp[] {
   const ops: PitOp[] = [];
   const cw = (mode: number): number => 0x30 | (mode << 1) | (s.bcd ? 1 : 0);
   const enc = (n: number): number => (s.bcd ? parseInt(String(n), 16) : n);

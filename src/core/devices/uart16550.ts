@@ -109,8 +109,9 @@ export interface UartState {
   msrDelta: number;
   /** External modem inputs as MSR bits 7-4. */
   modemInputs: number;
-  /** Console input waiting on the wire, oldest first. */
+  /** Console input waiting on the wire: `wire[wireHead..]`, oldest first. */
   wire: number[];
+  wireHead: number;
   /** Tick at which the first byte on the wire has been received (Infinity when none is coming). */
   wireNextAt: number;
   /** Tick of the last character received or RBR read (FIFO timeout timer). */
@@ -191,6 +192,7 @@ export class Uart16550 implements PortDevice {
       msrDelta: 0,
       modemInputs: modemBits(options.modemInputs ?? { cts: true, dsr: true, ri: false, dcd: true }),
       wire: [],
+      wireHead: 0,
       wireNextAt: Infinity,
       rxActivity: 0,
       lastTick: 0,
@@ -207,7 +209,7 @@ export class Uart16550 implements PortDevice {
     if (now !== undefined) this.advance(now);
     const s = this.s;
     for (let i = 0; i < bytes.length; i++) s.wire.push(bytes[i]! & 0xff);
-    if (s.wireNextAt === Infinity && s.wire.length > 0 && !this.loopback()) {
+    if (s.wireNextAt === Infinity && this.pendingInput > 0 && !this.loopback()) {
       s.wireNextAt = s.lastTick + this.charTime();
     }
   }
@@ -243,7 +245,7 @@ export class Uart16550 implements PortDevice {
 
   /** Bytes still waiting on the wire. */
   get pendingInput(): number {
-    return this.s.wire.length;
+    return this.s.wire.length - this.s.wireHead;
   }
 
   /** Baud divisor (DLM:DLL). */
@@ -357,8 +359,12 @@ export class Uart16550 implements PortDevice {
     if (t <= s.lastTick) return;
     while (s.wireNextAt <= t) {
       const at = s.wireNextAt;
-      this.deliver(s.wire.shift()!, at);
-      s.wireNextAt = s.wire.length > 0 ? at + this.charTime() : Infinity;
+      this.deliver(s.wire[s.wireHead++]!, at);
+      s.wireNextAt = this.pendingInput > 0 ? at + this.charTime() : Infinity;
+    }
+    if (s.wireHead > 0 && s.wireHead * 2 >= s.wire.length) {
+      s.wire = s.wire.slice(s.wireHead); // compact: O(1) amortised per byte
+      s.wireHead = 0;
     }
     s.lastTick = t;
     this.updateIrq();
@@ -458,7 +464,7 @@ export class Uart16550 implements PortDevice {
     const isLoop = this.loopback();
     if (isLoop && !wasLoop) {
       s.wireNextAt = Infinity; // console input waits while the receiver listens to the transmitter
-    } else if (!isLoop && wasLoop && s.wire.length > 0) {
+    } else if (!isLoop && wasLoop && this.pendingInput > 0) {
       s.wireNextAt = s.lastTick + this.charTime();
     }
     this.noteModemChange(before);
@@ -514,5 +520,5 @@ export class Uart16550 implements PortDevice {
 }
 
 function copyState(s: UartState): UartState {
-  return { ...s, rx: s.rx.slice(), wire: s.wire.slice(), output: s.output.slice() };
+  return { ...s, rx: s.rx.slice(), wire: s.wire.slice(s.wireHead), wireHead: 0, output: s.output.slice() };
 }
