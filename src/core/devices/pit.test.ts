@@ -227,6 +227,21 @@ describe('8254 reprogramming while counting', () => {
     expect(probe.rises).toEqual([clock.cycleOfTick(12)]);
   });
 
+  it('mode 4 retriggered during its strobe: OUT rises when the new count loads, then strobes again', () => {
+    const { pit, probe, clock, at } = rig(2_386_364); // two CPU cycles per CLK
+    program(pit, 0, 4, 10, 0);
+    const strobe = clock.cycleOfTick(11);
+    at(strobe);
+    expect(pit.out(0)).toBe(false);
+    pit.write(0x40, 1, 4, strobe);
+    pit.write(0x40, 1, 0, strobe);
+    const load = clock.cycleOfTick(clock.ticksAt(strobe) + 1);
+    expect(pit.nextEventAt(strobe)).toBe(load);
+    at(load);
+    expect(probe.rises).toEqual([load]);
+    expect(pit.nextEventAt(load)).toBe(clock.cycleOfTick(clock.ticksAt(strobe) + 1 + 4 + 1));
+  });
+
   it('modes 1 and 5 never trigger on counter 0 (GATE tied high): no IRQ0', () => {
     for (const mode of [1, 5]) {
       const { pit } = rig(2_000_000_000);

@@ -255,6 +255,8 @@ function riseAfter(c: PitCounterState, anchor: number, n: number, t: number): nu
       return anchor + (Math.floor((t - anchor) / n) + 1) * n;
     }
     default: {
+      // Retriggered during the strobe (OUT low): OUT returns high when the new count loads.
+      if (t < anchor && !c.outIdle) return anchor;
       const k = anchor + n + 1;
       return k > t && k <= c.pausedAt ? k : Infinity;
     }
@@ -597,7 +599,7 @@ export class Pit8254 implements PortDevice {
     this.setGate(this.s.counters[2], (v & 1) !== 0, t);
   }
 
-  /** GATE input of a counter changes at tick t (8254 "Gate", Figure "Gate Pin Operations Summary"). */
+  /** GATE input of a counter changes at tick t (8254 "Gate" and its table "Gate Pin Operations Summary"). */
   private setGate(c: PitCounterState, gate: boolean, t: number): void {
     if (gate === c.gate) return;
     c.gate = gate;
