@@ -58,7 +58,13 @@ function resolve32(regs: { reg: Reg; coef: bigint; span: Span }[], disp: bigint 
   if (regs.length === 1) {
     const [t] = regs;
     if (t.coef === 1n) base = t.reg;
-    else if (t.coef === 2n || t.coef === 4n || t.coef === 8n) {
+    else if (t.coef === 2n && t.reg.num !== 4) {
+      // [eax*2] = [eax+eax]: no 4-byte displacement needed (NASM splits it the same way).
+      base = t.reg;
+      index = t.reg;
+      scale = 1n;
+      indexSpan = t.span;
+    } else if (t.coef === 2n || t.coef === 4n || t.coef === 8n) {
       index = t.reg;
       scale = t.coef;
       indexSpan = t.span;

@@ -173,6 +173,8 @@ function matchPat(p: Pat, o: Resolved, osz: number, f: Form): boolean {
     case 'eax':
     case 'cl':
     case 'dx':
+    case 'ecx':
+    case 'edx':
     case 'es':
     case 'cs':
     case 'ss':
@@ -334,6 +336,11 @@ function tryEncode(c: Candidate, ops: Resolved[], stmt: InsnStmt, ctx: EncodeCtx
     if (o.k === 'mem') memOp = o;
   }
 
+  // The D0–D3 shift forms shift by exactly 1.
+  for (let i = 0; i < ops.length; i++) {
+    const o = ops[i];
+    if (f.pats[i] === 'one' && o.k === 'imm' && o.value !== undefined && o.value !== 1n) return fail(o.src, 'not 1', 0);
+  }
   // Validity rules the table cannot express.
   if (f.op[0] === 0x90 && f.plusR && regOp?.k === 'reg' && regOp.reg.num === 0) {
     // 90 is NOP; xchg eax,eax must use 87 C0 to mean an exchange (SDM "XCHG", "NOP").
@@ -420,9 +427,6 @@ function tryEncode(c: Candidate, ops: Resolved[], stmt: InsnStmt, ctx: EncodeCtx
     }
     const val = v ?? 0n;
     switch (pat) {
-      case 'one':
-        if (v !== undefined && v !== 1n) return fail(o.src, 'not 1', 0);
-        break;
       case 'simm8':
         if (v !== undefined && !fitsSigned8(v, c.osz)) return fail(o.src, `immediate ${v} does not fit in 8 bits`, 1);
         out.push(Number(BigInt.asUintN(8, val)));

@@ -27,7 +27,7 @@ export type Pat =
   | 'r8' | 'r16' | 'r32' | 'rm8' | 'rm16' | 'rm32'
   | 'm' | 'm8' | 'm16' | 'm32' | 'm64' | 'm128' | 'mfar'
   | 'moffs8' | 'moffs16' | 'moffs32'
-  | 'al' | 'ax' | 'eax' | 'cl' | 'dx'
+  | 'al' | 'ax' | 'eax' | 'cl' | 'dx' | 'ecx' | 'edx'
   | 'es' | 'cs' | 'ss' | 'ds' | 'fs' | 'gs' | 'sreg' | 'cr' | 'dr'
   | 'one' | 'imm8' | 'uimm8' | 'simm8' | 'imm16' | 'imm32'
   | 'rel8' | 'rel' | 'far';
@@ -54,7 +54,7 @@ export interface Form {
 
 export const PAT_SIZE: Partial<Record<Pat, number>> = {
   r8: 8, r16: 16, r32: 32, rm8: 8, rm16: 16, rm32: 32, m8: 8, m16: 16, m32: 32, m64: 64, m128: 128,
-  moffs8: 8, moffs16: 16, moffs32: 32, al: 8, ax: 16, eax: 32, cl: 8, dx: 16,
+  moffs8: 8, moffs16: 16, moffs32: 32, al: 8, ax: 16, eax: 32, cl: 8, dx: 16, ecx: 32, edx: 32,
 };
 
 /** Human-readable pattern names for "valid forms" hints (SDM notation). */
@@ -62,7 +62,7 @@ export const PAT_TEXT: Record<Pat, string> = {
   r8: 'r8', r16: 'r16', r32: 'r32', rm8: 'r/m8', rm16: 'r/m16', rm32: 'r/m32',
   m: 'mem', m8: 'm8', m16: 'm16', m32: 'm32', m64: 'm64', m128: 'm128', mfar: 'far [mem]',
   moffs8: 'moffs8', moffs16: 'moffs16', moffs32: 'moffs32',
-  al: 'al', ax: 'ax', eax: 'eax', cl: 'cl', dx: 'dx', es: 'es', cs: 'cs', ss: 'ss', ds: 'ds', fs: 'fs', gs: 'gs',
+  al: 'al', ax: 'ax', eax: 'eax', cl: 'cl', dx: 'dx', ecx: 'ecx', edx: 'edx', es: 'es', cs: 'cs', ss: 'ss', ds: 'ds', fs: 'fs', gs: 'gs',
   sreg: 'sreg', cr: 'crN', dr: 'drN', one: '1', imm8: 'imm8', uimm8: 'imm8', simm8: 'imm8', imm16: 'imm16', imm32: 'imm32',
   rel8: 'short label', rel: 'label', far: 'sel:offset',
 };
@@ -127,12 +127,13 @@ s(
   'xchg r16,ax : r- : o16 90+r',
   'xchg eax,r32 : -r : o32 90+r',
   'xchg r32,eax : r- : o32 90+r',
-  'xchg rm8,r8 : mr : 86 /r',
+  // Register pairs use the r, r/m order so a disassembler prints them as written.
   'xchg r8,rm8 : rm : 86 /r',
-  'xchg rm16,r16 : mr : o16 87 /r',
+  'xchg rm8,r8 : mr : 86 /r',
   'xchg r16,rm16 : rm : o16 87 /r',
-  'xchg rm32,r32 : mr : o32 87 /r',
+  'xchg rm16,r16 : mr : o16 87 /r',
   'xchg r32,rm32 : rm : o32 87 /r',
+  'xchg rm32,r32 : mr : o32 87 /r',
   'xadd rm8,r8 : mr : 0F C0 /r',
   'xadd rm16,r16 : mr : o16 0F C1 /r',
   'xadd rm32,r32 : mr : o32 0F C1 /r',
