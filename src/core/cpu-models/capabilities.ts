@@ -296,9 +296,41 @@ export function vmxMisc(input: CapabilityInput): U64 {
   return u(lo, 0); // bits 63:32: MSEG revision identifier 0
 }
 
-/** Every capability MSR of a model, derived from its offered features. */
+const SECONDARY_FEATURES: readonly VmxFeature[] = [
+  'virtualize-apic-accesses', 'ept', 'descriptor-table-exiting', 'rdtscp', 'virtualize-x2apic', 'vpid', 'wbinvd-exiting',
+  'unrestricted-guest', 'apic-register-virtualization', 'virtual-interrupt-delivery', 'pause-loop-exiting', 'rdrand-exiting',
+  'invpcid', 'vm-functions', 'vmcs-shadowing', 'encls-exiting', 'rdseed-exiting', 'pml', 'ept-violation-ve',
+  'xsaves', 'mbec', 'spp', 'pt-uses-gpa', 'tsc-scaling', 'user-wait-pause', 'pconfig-exiting', 'enclv-exiting',
+  'bus-lock-detection', 'instruction-timeout',
+];
+const TERTIARY_FEATURES: readonly VmxFeature[] = [
+  'loadiwkey-exiting', 'hlat', 'ept-paging-write', 'guest-paging-verification', 'ipi-virtualization',
+  'msr-list-instructions', 'virtualize-spec-ctrl', 'apic-timer-virtualization',
+];
+const EPT_FEATURES: readonly VmxFeature[] = [
+  'unrestricted-guest', 'pml', 'mbec', 'spp', 'ept-violation-ve', 'ept-execute-only', 'ept-uc', 'ept-2mb-pages',
+  'ept-1gb-pages', 'ept-accessed-dirty', 'ept-5-level', 'ept-advanced-exit-info',
+];
+
+/**
+ * Drop features whose prerequisite is missing, so no derived MSR can describe an impossible processor:
+ * secondary controls exist only with "activate secondary controls" (SDM §24.6.2), tertiary ones only with
+ * "activate tertiary controls"; unrestricted guest, PML, MBEC, SPP, #VE and the EPT capabilities need EPT
+ * (SDM §26.2.1.1: "If the unrestricted guest VM-execution control is 1, the enable EPT VM-execution control
+ * must also be 1").
+ */
+export function normalizeFeatures(f: VmxFeatureSet): VmxFeatureSet {
+  const out: Record<string, boolean> = { ...f };
+  if (!has(f, 'secondary-controls')) for (const x of SECONDARY_FEATURES) out[x] = false;
+  if (!has(f, 'tertiary-controls')) for (const x of TERTIARY_FEATURES) out[x] = false;
+  if (out.ept !== true) for (const x of EPT_FEATURES) out[x] = false;
+  return out as VmxFeatureSet;
+}
+
+/** Every capability MSR of a model, derived from its offered features (normalised first). */
 export function deriveCapabilityMsrs(input: CapabilityInput): CapabilityMsrs {
-  const f = input.features;
+  const f = normalizeFeatures(input.features);
+  input = { ...input, features: f };
   const pinHi = pinAllowed1(f);
   const procHi = primaryAllowed1(f);
   const exitHi = exitAllowed1(f);

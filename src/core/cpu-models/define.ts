@@ -3,7 +3,7 @@
  * reported with reasons; capability MSRs and CPUID derived in one place each.
  */
 import { VMX_FEATURES, VMX_FEATURE_TITLES, featureFlags, type VmxFeature } from '../vmx/spec/features.ts';
-import { deriveCapabilityMsrs } from './capabilities.ts';
+import { deriveCapabilityMsrs, normalizeFeatures } from './capabilities.ts';
 import { cpuFeaturesOf, cr4BitsOf, modelCpuidLeaves, realCpuidLeaves, type RealCpuid } from './cpuid.ts';
 import { EMULATED_VMX_FEATURES, notEmulatedReason } from './emulated.ts';
 import type { CapabilityMsrs, CpuModel, HiddenFeature, SourceNote } from './types.ts';
@@ -37,7 +37,9 @@ export interface RealPart {
 export function defineCpuModel(part: RealPart): CpuModel & { readonly referenceMsrs?: Partial<CapabilityMsrs> } {
   const real = new Set(part.realFeatures);
   const withheldSet = new Set((part.withheld ?? []).map((w) => w.feature));
-  const offered = VMX_FEATURES.filter((f) => real.has(f) && EMULATED_VMX_FEATURES.has(f) && !withheldSet.has(f));
+  const candidate = featureFlags(VMX_FEATURES.filter((f) => real.has(f) && EMULATED_VMX_FEATURES.has(f) && !withheldSet.has(f)));
+  const normalized = normalizeFeatures(candidate);
+  const offered = VMX_FEATURES.filter((f) => normalized[f] === true);
   const notEmulated: HiddenFeature[] = VMX_FEATURES.filter((f) => real.has(f) && !EMULATED_VMX_FEATURES.has(f)).map((f) =>
     Object.freeze({ feature: f, title: VMX_FEATURE_TITLES[f], reason: notEmulatedReason(f) }),
   );

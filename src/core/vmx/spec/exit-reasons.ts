@@ -204,7 +204,7 @@ const ROWS: readonly Row[] = [
   [72, 'ENQCMD PASID translation failure', 'ENQCMD PASID failure', null, 'ENQCMD could not translate the guest PASID.', false, 'instruction'],
   [73, 'ENQCMDS PASID translation failure', 'ENQCMDS PASID failure', null, 'ENQCMDS could not translate the guest PASID.', false, 'instruction'],
   [74, 'Bus lock', 'Bus lock', 'BUS_LOCK', 'The guest acquired a bus lock with VMM bus-lock detection enabled (trap-like).', false, 'instruction'],
-  [75, 'Instruction timeout', 'Notify', 'NOTIFY', 'The processor went too long without an interrupt window ("instruction timeout").', true, 'event'],
+  [75, 'Instruction timeout (notify)', 'Notify', 'NOTIFY', 'The processor went too long without an interrupt window ("instruction timeout").', true, 'event'],
   [76, 'SEAMCALL', 'SEAMCALL', null, 'SEAMCALL executed (TDX).', false, 'instruction'],
   [77, 'TDCALL', 'TDCALL', 'TDCALL', 'TDCALL executed by a trust-domain guest (TDX).', false, 'instruction'],
   [78, 'RDMSRLIST', 'RDMSRLIST', null, 'RDMSRLIST intercepted.', false, 'instruction'],
