@@ -369,7 +369,8 @@ function tryEncode(c: Candidate, ops: Resolved[], stmt: InsnStmt, ctx: EncodeCtx
     } else if (rmOp?.k === 'mem') {
       const d = rmOp.ea.disp;
       if (d !== undefined && !dispFits(d, rmOp.ea.asize)) {
-        return fail(rmOp.src, `address offset ${hex(d)} does not fit in ${rmOp.ea.asize} bits`, 6);
+        const hint = rmOp.ea.asize === 16 && !rmOp.ea.base && !rmOp.ea.index ? " (write 'a32' before the instruction for a 32-bit address)" : '';
+        return fail(rmOp.src, `address offset ${hex(d)} does not fit in ${rmOp.ea.asize} bits${hint}`, 6);
       }
       encodeEa(rmOp.ea, regField, dispMode, out);
     } else {
@@ -387,7 +388,10 @@ function tryEncode(c: Candidate, ops: Resolved[], stmt: InsnStmt, ctx: EncodeCtx
     if (k === 'ao') {
       const o = offOp!;
       const d = o.ea.disp;
-      if (d !== undefined && !dispFits(d, asize)) return fail(o.src, `address ${hex(d)} does not fit in ${asize} bits`, 6);
+      if (d !== undefined && !dispFits(d, asize)) {
+        const hint = asize === 16 ? " (write 'a32' before the instruction for a 32-bit address)" : '';
+        return fail(o.src, `address ${hex(d)} does not fit in ${asize} bits${hint}`, 6);
+      }
       littleEndian(d ?? 0n, asize / 8, out);
       continue;
     }
