@@ -79,7 +79,11 @@ export function defineCpuModel(part: RealPart): CpuModel & { readonly referenceM
     cpuid: Object.freeze(cpuid),
     realCpuid: Object.freeze(realCpuidLeaves(part.cpuid, part.maxBasicLeaf)),
     sources: Object.freeze([...part.sources]),
-    assumptions: Object.freeze([...part.assumptions]),
+    assumptions: Object.freeze([
+      ...part.assumptions,
+      'CPUID feature flags are the real part\'s masked to what the VT Lab core emulates (EMULATED_CPUID_MASK: no x87/SSE, no long mode); IA32_VMX_CR4_FIXED1 follows the masked flags, so it is smaller than the real part\'s.',
+      'IA32_FEATURE_CONTROL starts locked with VMX enabled outside SMX (0x5), as firmware leaves a VT-enabled machine.',
+    ]),
     ...(part.referenceMsrs ? { referenceMsrs: Object.freeze({ ...part.referenceMsrs }) } : {}),
   };
   return Object.freeze(model);

@@ -57,6 +57,13 @@ export function cpuidOf(model: CpuModel, leaf: number, subleaf = 0): readonly [n
  */
 export function toProcessorModel(model: CpuModel) {
   const f = model.features;
+  // Index → value, built once: the EPT walker reads IA32_VMX_EPT_VPID_CAP on every walk, so lookups must
+  // not allocate. The values are the model's frozen objects; callers must not modify them.
+  const byIndex = new Map<number, { lo: number; hi: number }>();
+  for (const [index, name] of NAME_BY_INDEX) {
+    const v = model.msrs[name];
+    if (v !== undefined) byIndex.set(index, v as { lo: number; hi: number });
+  }
   return {
     id: model.id,
     name: model.name,
@@ -79,10 +86,7 @@ export function toProcessorModel(model: CpuModel) {
       xsave: model.cpuFeatures.xsave,
       monitor: model.cpuFeatures.monitor,
     },
-    capabilityMsr: (index: number): { lo: number; hi: number } | undefined => {
-      const v = capabilityMsr(model, index);
-      return v === undefined ? undefined : { lo: v.lo, hi: v.hi };
-    },
+    capabilityMsr: (index: number): { lo: number; hi: number } | undefined => byIndex.get(index >>> 0),
     cpuid: (leaf: number, subleaf: number) => cpuidOf(model, leaf, subleaf),
     vmcsRevisionId: model.vmcsRevisionId,
     isVmcsFieldSupported: (encoding: number) => isFieldSupported(encoding, model.features),
