@@ -520,6 +520,12 @@ function diagnose(stmt: InsnStmt, ops: Resolved[], forms: readonly Form[]): Fail
       rank: 9,
     };
   }
+  if (stmt.osOverride) {
+    const plain = { ...stmt, osOverride: 0 as const };
+    if (same.some((f) => matchForm(f, ops, plain))) {
+      return { span: stmt.mnemSpan, message: `'o${stmt.osOverride}' contradicts the operand size of '${stmt.text}'`, rank: 9 };
+    }
+  }
   // Point at the first operand that no form accepts in its position.
   let span: Span = stmt.opsSpan;
   for (let i = 0; i < n; i++) {
@@ -531,7 +537,5 @@ function diagnose(stmt: InsnStmt, ops: Resolved[], forms: readonly Form[]): Fail
   }
   const list = [...new Set((same.length ? same : forms).map(describeForm))];
   const shown = list.slice(0, 8).join('; ') + (list.length > 8 ? '; ...' : '');
-  let extra = '';
-  if (stmt.osOverride) extra = ` with '${'o' + stmt.osOverride}'`;
-  return { span, message: `'${m}' has no form '${stmt.text}'${extra}; valid forms: ${shown}`, rank: 9 };
+  return { span, message: `'${m}' has no form '${stmt.text}'; valid forms: ${shown}`, rank: 9 };
 }

@@ -1,7 +1,7 @@
 // Expressions: parsing (C precedence, as the brief and NASM §3.5 agree on for these operators) and
 // evaluation in 64-bit two's complement (NASM evaluates in 64 bits; range checks happen at use).
 
-import { quote, type ErrorSink, type Span } from './diagnostics.ts';
+import type { ErrorSink, Span } from './diagnostics.ts';
 import type { Token } from './lexer.ts';
 import { lookupRegister, type Reg } from './registers.ts';
 
@@ -167,7 +167,7 @@ function parsePrimary(cur: Cursor, ctx: ParseCtx, nest: number): Expr {
       return { k: 'base', ...at, d: 1 };
     case 'str': {
       const v = charConstant(t.str);
-      if (v === null) fail(ctx, at, `character constant ${quote(t.text)} is longer than 8 bytes`);
+      if (v === null) fail(ctx, at, `character constant ${t.text.length > 40 ? t.text.slice(0, 37) + '...' : t.text} is longer than 8 bytes`);
       return { k: 'num', v, ...at, d: 1 };
     }
     case 'id': {

@@ -63,6 +63,8 @@ export class Layout {
   private final = false;
   private changed = false;
   private chunks: Chunk[] = [];
+  /** Names defined by EQU/=, which (unlike labels) can end up without a value. */
+  private readonly constants = new Map<string, number>();
 
   constructor(
     private readonly lines: LineRec[],
@@ -72,6 +74,7 @@ export class Layout {
     this.minLen = new Array<number>(lines.length).fill(0);
     this.sizes = new Array<number>(lines.length).fill(-1);
     this.origin = defaultOrigin;
+    for (const rec of lines) if (rec.stmt?.k === 'equ') this.constants.set(rec.stmt.name, rec.line);
     // A constant org is known before the first pass.
     for (const rec of lines) {
       if (rec.stmt?.k === 'org') {
@@ -93,7 +96,9 @@ export class Layout {
       undefinedSymbol: (n, span) => {
         if (!this.final) return;
         const reg = unsupportedRegisterKind(n);
-        this.sink.add(line, span, reg ?? `undefined symbol ${quote(n)}`);
+        const defLine = this.constants.get(n);
+        const circular = defLine !== undefined ? `symbol ${quote(n)} has no value: its definition on line ${defLine} cannot be evaluated` : null;
+        this.sink.add(line, span, reg ?? circular ?? `undefined symbol ${quote(n)}`);
       },
       error: (span, msg) => this.sink.add(line, span, msg),
     };
@@ -248,11 +253,14 @@ export class Layout {
 
   private encodeInsn(s: InsnStmt, _li: number, line: number, addr: number, minLen: number): number[] | null {
     const env = this.env(line, addr);
+    const before = this.sink.count;
     const ops = resolveOperands(s, env);
     if (!ops) return null;
     const r = encodeInstruction(s, ops, { here: addr, minLen });
     if ('failure' in r) {
-      if (this.final) this.sink.add(line, r.failure.span, r.failure.message);
+      // An operand that already failed (say an undefined symbol) explains the line; a second
+      // "no such form" message about the same operands would only be noise.
+      if (this.final && this.sink.count === before) this.sink.add(line, r.failure.span, r.failure.message);
       return null;
     }
     return r.bytes;
@@ -348,5 +356,6 @@ function repeat(bytes: number[], count: number): Emit {
 }
 
 function stmtSpan(s: Stmt): Span {
+  if (s.k === 'times') return { col: s.count.col, end: s.count.end };
   return s.k === 'insn' ? { col: s.mnemSpan.col, end: s.opsSpan.end } : s.span;
 }

@@ -49,6 +49,7 @@ export function unsupportedRegisterKind(name: string): string | null {
   if (/^(r[0-9]+[dwb]?|r[a-d]x|r[sb]p|r[sd]i|rip|spl|bpl|sil|dil)$/.test(n)) return `'${n}' is a 64-bit register; VT Lab runs IA-32 code`;
   if (/^(xmm|ymm|zmm|mm)[0-9]+$/.test(n)) return `'${n}' is a SIMD register; SSE/AVX/MMX instructions are not supported`;
   if (/^st[0-7]?$/.test(n)) return `'${n}' is an x87 register; floating-point instructions are not supported`;
+  if (/^(cr(9|1[0-5])|dr([89]|1[0-5]))$/.test(n)) return `'${n}' exists only in 64-bit mode`;
   if (/^tr[0-7]$/.test(n)) return `'${n}' (test registers) does not exist on processors with VMX`;
   return null;
 }

@@ -1,0 +1,85 @@
+/**
+ * Event kinds and their payload layouts (p0..p7 of `TraceSink.emit`).
+ *
+ * `vmxMode` is 0 outside VMX operation, 1 in VMX root operation, 2 in VMX non-root operation.
+ * `cpu` is the physical CPU number. Addresses and 32-bit values are unsigned 32-bit numbers.
+ */
+export const enum EventKind {
+  /** Event delivered through the IDT (exception, interrupt, INT n).
+   * p0 cpu, p1 vector, p2 EventType, p3 error code (-1 = none), p4 EIP saved on the stack (return address),
+   * p5 CPL before, p6 CPL after, p7 vmxMode. */
+  EVENT_DELIVERY = 1,
+  /** IRET. p0 cpu, p1 CPL before, p2 CPL after, p3 new EIP, p4 vmxMode. */
+  IRET = 2,
+  /** Far CALL/JMP/RET changing CPL, or SYSENTER/SYSEXIT. p0 cpu, p1 FarKind, p2 CPL before, p3 CPL after, p4 new EIP, p5 vmxMode. */
+  FAR_TRANSFER = 3,
+  /** VM exit (including VM-entry failures, bit 31 of the reason).
+   * p0 cpu, p1 exit reason (full 32 bits), p2 qualification low, p3 qualification high, p4 instruction length,
+   * p5 guest EIP, p6 VMCS pointer (identifies the vCPU), p7 VM-exit interruption information. */
+  VMEXIT = 4,
+  /** VM entry completed. p0 cpu, p1 0 = VMLAUNCH / 1 = VMRESUME, p2 guest EIP, p3 VMCS pointer,
+   * p4 injected event (VM-entry interruption information, 0 = none), p5 guest CPL. */
+  VMENTRY = 5,
+  /** VMX instruction failed. p0 cpu, p1 VmxInstruction, p2 0 = VMfailInvalid / 1 = VMfailValid,
+   * p3 VM-instruction error number (0 for VMfailInvalid), p4 EIP. */
+  VMFAIL = 6,
+  /** VMX instruction succeeded in VMX root operation (or outside it, for VMXON).
+   * p0 cpu, p1 VmxInstruction, p2 operand (VMCS pointer, or field encoding for VMREAD/VMWRITE), p3 value low, p4 value high, p5 EIP. */
+  VMX_INSTRUCTION = 7,
+  /** Port I/O that reached a device. p0 cpu, p1 port, p2 size, p3 1 = IN / 0 = OUT, p4 value, p5 vmxMode. */
+  IO = 8,
+  /** HLT entered. p0 cpu, p1 EIP, p2 vmxMode. */
+  HALT = 9,
+  /** Woke from HLT. p0 cpu, p1 reason (vector, or -1). */
+  WAKE = 10,
+  /** Triple fault / shutdown. p0 cpu, p1 EIP, p2 vmxMode. */
+  SHUTDOWN = 11,
+  /** A VMM exit handler ran. p0 cpu, p1 VM id, p2 basic exit reason, p3 handler id, p4 handler cycles, p5 vCPU id. */
+  VMM_HANDLER = 12,
+  /** Console text from a UART. source = VM id (-1 = the bare machine's COM1). */
+  CONSOLE = 13,
+  /** VMM log line. source = VM id. */
+  VMM_LOG = 14,
+  /** VM lifecycle change. p0 VM id, p1 VmState. */
+  VM_STATE = 15,
+  /** MOV to CR0/CR3/CR4 or LMSW/CLTS retired. p0 cpu, p1 CR number, p2 new value, p3 vmxMode. */
+  CR_WRITE = 16,
+}
+
+export const enum FarKind {
+  CALL = 0,
+  JMP = 1,
+  RET = 2,
+  SYSENTER = 3,
+  SYSEXIT = 4,
+}
+
+/** VMX instructions, for VMFAIL and VMX_INSTRUCTION events. */
+export const enum VmxInstruction {
+  VMXON = 0,
+  VMXOFF = 1,
+  VMCLEAR = 2,
+  VMPTRLD = 3,
+  VMPTRST = 4,
+  VMREAD = 5,
+  VMWRITE = 6,
+  VMLAUNCH = 7,
+  VMRESUME = 8,
+  VMCALL = 9,
+  INVEPT = 10,
+  INVVPID = 11,
+  VMFUNC = 12,
+}
+export const VMX_INSTRUCTION_NAMES = [
+  'VMXON', 'VMXOFF', 'VMCLEAR', 'VMPTRLD', 'VMPTRST', 'VMREAD', 'VMWRITE', 'VMLAUNCH', 'VMRESUME', 'VMCALL',
+  'INVEPT', 'INVVPID', 'VMFUNC',
+] as const;
+
+export const enum VmState {
+  CREATED = 0,
+  RUNNING = 1,
+  HALTED = 2,
+  CRASHED = 3,
+  STOPPED = 4,
+  RESTARTING = 5,
+}

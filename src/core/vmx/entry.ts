@@ -1,0 +1,565 @@
+/**
+ * VM entries (SDM Vol. 3C Ch. 26): checks on the VMX controls (§26.2.1 → VMfailValid(7)), on the host-state
+ * area (§26.2.2–26.2.4 → VMfailValid(8)), on the guest-state area (§26.3.1 → VM-entry failure, exit reason
+ * 33 with bit 31 set), loading guest state (§26.3.2) and PDPTEs (§26.3.1.6, qualification 2), MSR loading
+ * (§26.4 → exit reason 34), event injection (§26.6) and the start of non-root operation.
+ *
+ * Each check is a small predicate returning true when the state is valid; the first failing check of a
+ * class decides the outcome. The SDM lets control and host-state checks be performed in any order
+ * (footnote to Table 30-1); this core checks controls first, as Bochs and KVM do.
+ */
+import { Ar, Cr0, Cr4, EventType, Flag, Seg, Vec } from '../x86/arch.ts';
+import { Activity, type Cpu } from '../x86/cpu.ts';
+import { loadPdptes } from '../x86/mmu.ts';
+import { patValid } from '../x86/msr.ts';
+import { deliverEvent } from '../x86/interrupts.ts';
+import { EventKind } from '../trace/events.ts';
+import {
+  EntryControls,
+  ExitControls,
+  PinBased,
+  ProcBased,
+  ProcBased2,
+} from './spec/controls.ts';
+import { VmExitReason } from './spec/exit-reasons.ts';
+import { VmInstructionError } from './spec/instruction-errors.ts';
+import { GUEST_SEGMENT_FIELDS, loadMsrListAt, preemptionRate, vmEntryFailure } from './exit.ts';
+import { VO, vr } from './vmcs.ts';
+
+const { SEL, BASE, LIMIT, AR } = GUEST_SEGMENT_FIELDS;
+
+/** Result of the control and host-state checks: 0 = valid, else the VM-instruction error number. */
+export type EntryCheck = 0 | VmInstructionError.ENTRY_INVALID_CONTROL_FIELD | VmInstructionError.ENTRY_INVALID_HOST_STATE_FIELD;
+
+// ------------------------------------------------------------------------------------ capability helpers
+
+function msr(c: Cpu, index: number): { lo: number; hi: number } | undefined {
+  return c.model.capabilityMsr(index);
+}
+
+/** The allowed-0 / allowed-1 pair the processor enforces: the TRUE MSR when IA32_VMX_BASIC[55] = 1. */
+function allowed(c: Cpu, plain: number, trueMsr: number): { lo: number; hi: number } {
+  const basic = msr(c, 0x480);
+  if (basic !== undefined && (basic.hi & (1 << 23)) !== 0) {
+    const t = msr(c, trueMsr);
+    if (t !== undefined) return t;
+  }
+  return msr(c, plain) ?? { lo: 0, hi: 0 };
+}
+
+/** SDM App. A.3: bit X of the control must be 1 if bit X of the low half is 1, 0 if bit X of the high half is 0. */
+function controlOk(v: number, a: { lo: number; hi: number }): boolean {
+  return (v & a.lo) === a.lo && (v & ~a.hi) === 0;
+}
+
+function physWidthOk(c: Cpu, _addrLo: number, addrHi: number): boolean {
+  const width = physAddrWidth(c);
+  if (width >= 64) return true;
+  if (width <= 32) return addrHi === 0;
+  return (addrHi >>> (width - 32)) === 0;
+}
+
+/** Physical-address width for VMX pointers: 32 when IA32_VMX_BASIC[48] = 1 (SDM App. A.1). */
+export function physAddrWidth(c: Cpu): number {
+  const basic = msr(c, 0x480);
+  if (basic !== undefined && (basic.hi & (1 << 16)) !== 0) return 32;
+  return c.model.maxPhysAddr;
+}
+
+function capBit(c: Cpu, index: number, bit: number): boolean {
+  const m = msr(c, index);
+  if (m === undefined) return false;
+  return bit < 32 ? ((m.lo >>> bit) & 1) !== 0 : ((m.hi >>> (bit - 32)) & 1) !== 0;
+}
+
+/** CR0/CR4 against IA32_VMX_CRn_FIXED0/1 (SDM App. A.7/A.8). `exempt` bits are not checked. */
+export function crFixedOk(c: Cpu, value: number, fixed0Msr: number, exempt = 0): boolean {
+  const f0 = msr(c, fixed0Msr);
+  const f1 = msr(c, fixed0Msr + 1);
+  if (f0 === undefined || f1 === undefined) return true;
+  const must1 = f0.lo & ~exempt;
+  const may1 = f1.lo | exempt;
+  return (value & must1) === must1 && (value & ~may1) === 0;
+}
+
+// ------------------------------------------------------------------------------------ §26.2.1 controls
+
+/** Checks the VM-execution, VM-exit and VM-entry control fields (SDM Vol. 3C §26.2.1). */
+export function checkControls(c: Cpu, p: number): boolean {
+  const pin = vr(c, p, VO.PIN_BASED_VM_EXEC_CONTROL);
+  const proc = vr(c, p, VO.CPU_BASED_VM_EXEC_CONTROL);
+  const exit = vr(c, p, VO.VM_EXIT_CONTROLS);
+  const entry = vr(c, p, VO.VM_ENTRY_CONTROLS);
+  // §26.2.1.1 VM-execution control fields
+  if (!controlOk(pin, allowed(c, 0x481, 0x48d))) return false;
+  if (!controlOk(proc, allowed(c, 0x482, 0x48e))) return false;
+  let proc2 = 0;
+  if ((proc & ProcBased.ACTIVATE_SECONDARY_CONTROLS) !== 0) {
+    proc2 = vr(c, p, VO.SECONDARY_VM_EXEC_CONTROL);
+    const a2 = msr(c, 0x48b) ?? { lo: 0, hi: 0 };
+    if (!controlOk(proc2, a2)) return false;
+  }
+  const misc = msr(c, 0x485);
+  const maxTargets = misc === undefined ? 0 : (misc.lo >>> 16) & 0x1ff;
+  if ((vr(c, p, VO.CR3_TARGET_COUNT) >>> 0) > maxTargets) return false;
+  if ((proc & ProcBased.USE_IO_BITMAPS) !== 0) {
+    for (const o of [VO.IO_BITMAP_A, VO.IO_BITMAP_B]) {
+      if ((vr(c, p, o) & 0xfff) !== 0 || !physWidthOk(c, vr(c, p, o), vr(c, p, o + 4))) return false;
+    }
+  }
+  if ((proc & ProcBased.USE_MSR_BITMAPS) !== 0) {
+    if ((vr(c, p, VO.MSR_BITMAP) & 0xfff) !== 0 || !physWidthOk(c, vr(c, p, VO.MSR_BITMAP), vr(c, p, VO.MSR_BITMAP + 4))) return false;
+  }
+  if ((proc & ProcBased.USE_TPR_SHADOW) === 0) {
+    // Without a TPR shadow, x2APIC virtualization, APIC-register virtualization and virtual-interrupt delivery must be 0.
+    if ((proc2 & (ProcBased2.VIRTUALIZE_X2APIC_MODE | ProcBased2.APIC_REGISTER_VIRTUALIZATION | ProcBased2.VIRTUAL_INTERRUPT_DELIVERY)) !== 0) return false;
+  }
+  // NMI exiting = 0 → virtual NMIs = 0; virtual NMIs = 0 → NMI-window exiting = 0.
+  if ((pin & PinBased.NMI_EXITING) === 0 && (pin & PinBased.VIRTUAL_NMIS) !== 0) return false;
+  if ((pin & PinBased.VIRTUAL_NMIS) === 0 && (proc & ProcBased.NMI_WINDOW_EXITING) !== 0) return false;
+  if ((proc2 & ProcBased2.ENABLE_VPID) !== 0 && (vr(c, p, VO.VIRTUAL_PROCESSOR_ID) & 0xffff) === 0) return false;
+  if ((proc2 & ProcBased2.ENABLE_EPT) !== 0 && !eptpValid(c, vr(c, p, VO.EPT_POINTER), vr(c, p, VO.EPT_POINTER + 4))) return false;
+  if ((proc2 & ProcBased2.UNRESTRICTED_GUEST) !== 0 && (proc2 & ProcBased2.ENABLE_EPT) === 0) return false;
+  // §26.2.1.2 VM-exit control fields
+  if (!controlOk(exit, allowed(c, 0x483, 0x48f))) return false;
+  if ((exit & ExitControls.SAVE_VMX_PREEMPTION_TIMER_VALUE) !== 0 && (pin & PinBased.ACTIVATE_VMX_PREEMPTION_TIMER) === 0) return false;
+  if (!msrListOk(c, p, VO.VM_EXIT_MSR_STORE_ADDR, VO.VM_EXIT_MSR_STORE_COUNT)) return false;
+  if (!msrListOk(c, p, VO.VM_EXIT_MSR_LOAD_ADDR, VO.VM_EXIT_MSR_LOAD_COUNT)) return false;
+  // §26.2.1.3 VM-entry control fields
+  if (!controlOk(entry, allowed(c, 0x484, 0x490))) return false;
+  if ((entry & (EntryControls.ENTRY_TO_SMM | EntryControls.DEACTIVATE_DUAL_MONITOR_TREATMENT)) !== 0) return false;
+  if (!msrListOk(c, p, VO.VM_ENTRY_MSR_LOAD_ADDR, VO.VM_ENTRY_MSR_LOAD_COUNT)) return false;
+  if (!eventInjectionOk(c, p, proc2)) return false;
+  return true;
+}
+
+/** MSR-store/-load area: address bits 3:0 zero and the whole list within the physical-address width. */
+function msrListOk(c: Cpu, p: number, addrOff: number, countOff: number): boolean {
+  const count = vr(c, p, countOff) >>> 0;
+  if (count === 0) return true;
+  const lo = vr(c, p, addrOff) >>> 0;
+  const hi = vr(c, p, addrOff + 4) >>> 0;
+  if ((lo & 0xf) !== 0) return false;
+  const last = hi * 0x100000000 + lo + 16 * count - 1;
+  return last < 2 ** physAddrWidth(c);
+}
+
+/** EPTP checks (SDM Vol. 3C §26.2.1.1; KVM nested_vmx_check_eptp). */
+export function eptpValid(c: Cpu, lo: number, hi: number): boolean {
+  const type = lo & 7;
+  if (!((type === 0 && capBit(c, 0x48c, 8)) || (type === 6 && capBit(c, 0x48c, 14)))) return false;
+  const walk = (lo >>> 3) & 7;
+  if (!(walk === 3 && capBit(c, 0x48c, 6))) return false;
+  if ((lo & 0x40) !== 0 && !capBit(c, 0x48c, 21)) return false;
+  if ((lo & 0xf80) !== 0) return false;
+  return physWidthOk(c, lo, hi);
+}
+
+/** Event-injection field checks (SDM Vol. 3C §26.2.1.3). */
+function eventInjectionOk(c: Cpu, p: number, proc2: number): boolean {
+  const info = vr(c, p, VO.VM_ENTRY_INTR_INFO_FIELD);
+  if (info >= 0) return true; // valid bit 31 clear
+  const vector = info & 0xff;
+  const type = (info >>> 8) & 7;
+  if (type === 1) return false;
+  if (type === 7) {
+    if (!capBit(c, 0x482, 32 + 27) || vector !== 0) return false; // requires monitor-trap-flag support
+  }
+  if (type === EventType.NMI && vector !== Vec.NMI) return false;
+  if (type === EventType.HARDWARE_EXCEPTION && vector > 31) return false;
+  const deliverEc = (info & 0x800) !== 0;
+  const basic = msr(c, 0x480);
+  const relaxed = basic !== undefined && (basic.hi & (1 << 24)) !== 0; // IA32_VMX_BASIC[56]
+  if (!relaxed) {
+    const guestPe = (vr(c, p, VO.GUEST_CR0) & Cr0.PE) !== 0;
+    const unrestricted = (proc2 & ProcBased2.UNRESTRICTED_GUEST) !== 0;
+    const needsEc =
+      type === EventType.HARDWARE_EXCEPTION &&
+      [8, 10, 11, 12, 13, 14, 17].includes(vector) &&
+      (!unrestricted || guestPe);
+    if (deliverEc !== needsEc) return false;
+  }
+  if (deliverEc && (vr(c, p, VO.VM_ENTRY_EXCEPTION_ERROR_CODE) & 0xffff0000) !== 0) return false;
+  if ((info & 0x7ffff000) !== 0) return false;
+  if (type === EventType.SOFTWARE_INTERRUPT || type === EventType.PRIVILEGED_SOFTWARE_EXCEPTION || type === EventType.SOFTWARE_EXCEPTION) {
+    const len = vr(c, p, VO.VM_ENTRY_INSTRUCTION_LEN) >>> 0;
+    const misc = msr(c, 0x485);
+    const zeroOk = misc !== undefined && (misc.lo & (1 << 30)) !== 0;
+    if (len > 15 || (len === 0 && !zeroOk)) return false;
+  }
+  return true;
+}
+
+// ------------------------------------------------------------------------------------ §26.2.2–4 host state
+
+/** Checks the host-state area (SDM Vol. 3C §26.2.2–26.2.4). */
+export function checkHostState(c: Cpu, p: number): boolean {
+  const exit = vr(c, p, VO.VM_EXIT_CONTROLS);
+  const entry = vr(c, p, VO.VM_ENTRY_CONTROLS);
+  if (!crFixedOk(c, vr(c, p, VO.HOST_CR0), 0x486)) return false;
+  if (!crFixedOk(c, vr(c, p, VO.HOST_CR4), 0x488)) return false;
+  if (!physWidthOk(c, vr(c, p, VO.HOST_CR3), vr(c, p, VO.HOST_CR3 + 4))) return false;
+  if ((exit & ExitControls.LOAD_IA32_PAT) !== 0 && !patValid(vr(c, p, VO.HOST_IA32_PAT), vr(c, p, VO.HOST_IA32_PAT + 4))) return false;
+  if ((exit & ExitControls.LOAD_IA32_EFER) !== 0) {
+    const efer = vr(c, p, VO.HOST_IA32_EFER);
+    if ((efer & ~0xd01) !== 0 || vr(c, p, VO.HOST_IA32_EFER + 4) !== 0) return false;
+    const lma = (efer & 0x400) !== 0;
+    const lme = (efer & 0x100) !== 0;
+    const hostLong = (exit & ExitControls.HOST_ADDRESS_SPACE_SIZE) !== 0;
+    if (lma !== hostLong || lme !== hostLong) return false;
+  }
+  // §26.2.3 selectors: RPL and TI zero; CS, TR and (32-bit host) SS non-null.
+  for (const o of [VO.HOST_ES_SELECTOR, VO.HOST_CS_SELECTOR, VO.HOST_SS_SELECTOR, VO.HOST_DS_SELECTOR, VO.HOST_FS_SELECTOR, VO.HOST_GS_SELECTOR, VO.HOST_TR_SELECTOR]) {
+    if ((vr(c, p, o) & 7) !== 0) return false;
+  }
+  if ((vr(c, p, VO.HOST_CS_SELECTOR) & 0xffff) === 0) return false;
+  if ((vr(c, p, VO.HOST_TR_SELECTOR) & 0xffff) === 0) return false;
+  if ((exit & ExitControls.HOST_ADDRESS_SPACE_SIZE) === 0 && (vr(c, p, VO.HOST_SS_SELECTOR) & 0xffff) === 0) return false;
+  // §26.2.4 address-space size: this processor runs IA-32 code (not IA-32e mode), so the host
+  // address-space size must be 0, and then "IA-32e mode guest" must be 0 and HOST_CR4.PCIDE 0.
+  if ((exit & ExitControls.HOST_ADDRESS_SPACE_SIZE) !== 0) return false;
+  if ((entry & EntryControls.IA32E_MODE_GUEST) !== 0) return false;
+  if ((vr(c, p, VO.HOST_CR4) & Cr4.PCIDE) !== 0) return false;
+  return true;
+}
+
+// ------------------------------------------------------------------------------------ §26.3.1 guest state
+
+/** Qualification of a guest-state failure (SDM Vol. 3C §27.2.1 / Linux vm_entry_failure_code). */
+export const enum EntryFailureQual {
+  DEFAULT = 0,
+  PDPTE = 2,
+  NMI_BLOCKED_BY_STI = 3,
+  VMCS_LINK_POINTER = 4,
+}
+
+/**
+ * Checks the guest-state area (SDM Vol. 3C §26.3.1). Returns -1 when valid, else the exit qualification
+ * for the VM-entry failure (0, 3 or 4; PDPTE failures are detected while loading).
+ */
+export function checkGuestState(c: Cpu, p: number): number {
+  const proc = vr(c, p, VO.CPU_BASED_VM_EXEC_CONTROL);
+  const proc2 = (proc & ProcBased.ACTIVATE_SECONDARY_CONTROLS) !== 0 ? vr(c, p, VO.SECONDARY_VM_EXEC_CONTROL) : 0;
+  const pin = vr(c, p, VO.PIN_BASED_VM_EXEC_CONTROL);
+  const entry = vr(c, p, VO.VM_ENTRY_CONTROLS);
+  const unrestricted = (proc2 & ProcBased2.UNRESTRICTED_GUEST) !== 0;
+  const cr0 = vr(c, p, VO.GUEST_CR0);
+  const cr4 = vr(c, p, VO.GUEST_CR4);
+  const rflags = vr(c, p, VO.GUEST_RFLAGS);
+  const info = vr(c, p, VO.VM_ENTRY_INTR_INFO_FIELD);
+  const injecting = info < 0;
+  const injType = (info >>> 8) & 7;
+  const injVector = info & 0xff;
+
+  // §26.3.1.1 control registers, debug registers, MSRs
+  if (!crFixedOk(c, cr0, 0x486, unrestricted ? Cr0.PE | Cr0.PG : 0)) return 0;
+  if ((cr0 & Cr0.PG) !== 0 && (cr0 & Cr0.PE) === 0) return 0;
+  if (!crFixedOk(c, cr4, 0x488)) return 0;
+  if ((cr4 & Cr4.PCIDE) !== 0) return 0; // not IA-32e mode guest
+  if (!physWidthOk(c, vr(c, p, VO.GUEST_CR3), vr(c, p, VO.GUEST_CR3 + 4))) return 0;
+  if ((entry & EntryControls.LOAD_DEBUG_CONTROLS) !== 0) {
+    const dbg = vr(c, p, VO.GUEST_IA32_DEBUGCTL);
+    if ((dbg & ~0x3) !== 0 || vr(c, p, VO.GUEST_IA32_DEBUGCTL + 4) !== 0) return 0;
+    if (vr(c, p, VO.GUEST_DR7 + 4) !== 0) return 0;
+  }
+  if ((entry & EntryControls.LOAD_IA32_PAT) !== 0 && !patValid(vr(c, p, VO.GUEST_IA32_PAT), vr(c, p, VO.GUEST_IA32_PAT + 4))) return 0;
+  if ((entry & EntryControls.LOAD_IA32_EFER) !== 0) {
+    const efer = vr(c, p, VO.GUEST_IA32_EFER);
+    if ((efer & ~0xd01) !== 0 || vr(c, p, VO.GUEST_IA32_EFER + 4) !== 0) return 0;
+    const lma = (efer & 0x400) !== 0;
+    if (lma !== ((entry & EntryControls.IA32E_MODE_GUEST) !== 0)) return 0;
+    if ((cr0 & Cr0.PG) !== 0 && lma !== ((efer & 0x100) !== 0)) return 0;
+  }
+
+  // §26.3.1.2 segment registers
+  const sel = (s: number): number => vr(c, p, SEL[s]) & 0xffff;
+  const ar = (s: number): number => vr(c, p, AR[s]);
+  const limit = (s: number): number => vr(c, p, LIMIT[s]);
+  const usable = (s: number): boolean => (ar(s) & Ar.UNUSABLE) === 0;
+  const v86 = (rflags & Flag.VM) !== 0;
+  if (v86) return 0; // virtual-8086 guests are not emulated by this core (documented limitation)
+  if ((sel(Seg.TR) & 4) !== 0) return 0;
+  if (usable(Seg.LDTR) && (sel(Seg.LDTR) & 4) !== 0) return 0;
+  if (!unrestricted && (sel(Seg.SS) & 3) !== (sel(Seg.CS) & 3)) return 0;
+  const csAr = ar(Seg.CS);
+  const csType = csAr & 0xf;
+  if (!(csType === 9 || csType === 11 || csType === 13 || csType === 15 || (unrestricted && csType === 3))) return 0;
+  if ((csAr & Ar.S) === 0 || (csAr & Ar.P) === 0) return 0;
+  const csDpl = (csAr >>> 5) & 3;
+  const ssAr = ar(Seg.SS);
+  const ssDpl = (ssAr >>> 5) & 3;
+  if ((csType === 9 || csType === 11) && csDpl !== ssDpl) return 0;
+  if ((csType === 13 || csType === 15) && csDpl > ssDpl) return 0;
+  if (csType === 3 && csDpl !== 0) return 0;
+  if (!segReservedOk(csAr) || !granularityOk(limit(Seg.CS), csAr)) return 0;
+  if (usable(Seg.SS)) {
+    const t = ssAr & 0xf;
+    if (t !== 3 && t !== 7) return 0;
+    if ((ssAr & Ar.S) === 0 || (ssAr & Ar.P) === 0) return 0;
+    if (!segReservedOk(ssAr) || !granularityOk(limit(Seg.SS), ssAr)) return 0;
+  }
+  if (!unrestricted && ssDpl !== (sel(Seg.SS) & 3)) return 0;
+  if ((csType === 3 || (cr0 & Cr0.PE) === 0) && ssDpl !== 0) return 0;
+  for (const s of [Seg.DS, Seg.ES, Seg.FS, Seg.GS]) {
+    if (!usable(s)) continue;
+    const a = ar(s);
+    const t = a & 0xf;
+    if ((t & 1) === 0) return 0; // accessed
+    if ((t & 8) !== 0 && (t & 2) === 0) return 0; // code must be readable
+    if ((a & Ar.S) === 0 || (a & Ar.P) === 0) return 0;
+    if (!unrestricted && t <= 11 && ((a >>> 5) & 3) < (sel(s) & 3)) return 0;
+    if (!segReservedOk(a) || !granularityOk(limit(s), a)) return 0;
+  }
+  {
+    const a = ar(Seg.TR);
+    const t = a & 0xf;
+    if (!usable(Seg.TR) || (t !== 3 && t !== 11) || (a & Ar.S) !== 0 || (a & Ar.P) === 0) return 0;
+    if (!segReservedOk(a) || !granularityOk(limit(Seg.TR), a)) return 0;
+  }
+  if (usable(Seg.LDTR)) {
+    const a = ar(Seg.LDTR);
+    if ((a & 0xf) !== 2 || (a & Ar.S) !== 0 || (a & Ar.P) === 0) return 0;
+    if (!segReservedOk(a) || !granularityOk(limit(Seg.LDTR), a)) return 0;
+  }
+
+  // §26.3.1.3 descriptor-table registers
+  if ((vr(c, p, VO.GUEST_GDTR_LIMIT) & 0xffff0000) !== 0) return 0;
+  if ((vr(c, p, VO.GUEST_IDTR_LIMIT) & 0xffff0000) !== 0) return 0;
+
+  // §26.3.1.4 RIP and RFLAGS
+  if ((rflags & 0xffc08028) !== 0 || (rflags & 2) === 0) return 0;
+  if (injecting && injType === EventType.EXTERNAL_INTERRUPT && (rflags & Flag.IF) === 0) return 0;
+
+  // §26.3.1.5 non-register state
+  const activity = vr(c, p, VO.GUEST_ACTIVITY_STATE) >>> 0;
+  if (activity > 3) return 0;
+  const misc = msr(c, 0x485);
+  if (activity !== 0 && (misc === undefined || ((misc.lo >>> (5 + activity)) & 1) === 0)) return 0;
+  if (activity === 1 && ssDpl !== 0) return 0;
+  const intr = vr(c, p, VO.GUEST_INTERRUPTIBILITY_INFO);
+  const sti = (intr & 1) !== 0;
+  const movss = (intr & 2) !== 0;
+  if ((intr & 0xffffffe0) !== 0) return 0;
+  if (sti && movss) return 0;
+  if (sti && (rflags & Flag.IF) === 0) return 0;
+  if (activity !== 0 && (sti || movss)) return 0;
+  if ((intr & 4) !== 0) return 0; // blocking by SMI only in SMM
+  if ((intr & 0x10) !== 0) return 0; // enclave interruption
+  if (injecting) {
+    if (injType === EventType.EXTERNAL_INTERRUPT && (sti || movss)) return 0;
+    if (injType === EventType.NMI && movss) return 0;
+    if (injType === EventType.NMI && (pin & PinBased.VIRTUAL_NMIS) !== 0 && (intr & 8) !== 0) return 0;
+    // Activity states admit only some events (SDM §26.3.1.5): HLT takes external interrupts, NMIs, #DB, #MC
+    // and MTF; shutdown takes NMIs and #MC; wait-for-SIPI takes none.
+    if (activity === 1) {
+      const ok =
+        injType === EventType.EXTERNAL_INTERRUPT ||
+        injType === EventType.NMI ||
+        injType === 7 ||
+        (injType === EventType.HARDWARE_EXCEPTION && (injVector === 1 || injVector === 18));
+      if (!ok) return 0;
+    } else if (activity === 2) {
+      if (!(injType === EventType.NMI || (injType === EventType.HARDWARE_EXCEPTION && injVector === 18))) return 0;
+    } else if (activity === 3) return 0;
+    // Injecting an NMI while blocking by STI: processors that check this report qualification 3.
+    if (injType === EventType.NMI && sti) return EntryFailureQual.NMI_BLOCKED_BY_STI;
+  }
+  const pend = vr(c, p, VO.GUEST_PENDING_DBG_EXCEPTIONS);
+  if ((pend & 0xfffeaff0) !== 0 || vr(c, p, VO.GUEST_PENDING_DBG_EXCEPTIONS + 4) !== 0) return 0;
+  if (sti || movss || activity === 1) {
+    const tf = (rflags & Flag.TF) !== 0;
+    const btf = (entry & EntryControls.LOAD_DEBUG_CONTROLS) !== 0 && (vr(c, p, VO.GUEST_IA32_DEBUGCTL) & 2) !== 0;
+    const bs = (pend & 0x4000) !== 0;
+    if (tf && !btf && !bs) return 0;
+    if ((!tf || btf) && bs) return 0;
+  }
+  // VMCS link pointer (§26.3.1.5): FFFFFFFF_FFFFFFFFH, or a valid non-shadow VMCS when shadowing is off.
+  const linkLo = vr(c, p, VO.VMCS_LINK_POINTER);
+  const linkHi = vr(c, p, VO.VMCS_LINK_POINTER + 4);
+  if (!(linkLo === -1 && linkHi === -1)) {
+    if ((linkLo & 0xfff) !== 0 || !physWidthOk(c, linkLo, linkHi)) return EntryFailureQual.VMCS_LINK_POINTER;
+    const link = (linkHi >>> 0) * 0x100000000 + (linkLo >>> 0);
+    const rev = c.mem.read32(link);
+    const shadowing = (proc2 & ProcBased2.VMCS_SHADOWING) !== 0;
+    if ((rev & 0x7fffffff) !== c.model.vmcsRevisionId || (rev < 0) !== shadowing) return EntryFailureQual.VMCS_LINK_POINTER;
+    if (link === c.vmx.vmcsPtr || link === c.vmx.vmxonPtr) return EntryFailureQual.VMCS_LINK_POINTER;
+  }
+  return -1;
+}
+
+/** AR reserved bits 11:8 and 31:17 are 0 (SDM §26.3.1.2). */
+function segReservedOk(a: number): boolean {
+  return (a & 0xf00) === 0 && (a & 0xfffe0000) === 0;
+}
+/** G consistent with the limit: limit[11:0] ≠ FFFH → G = 0; limit[31:20] ≠ 0 → G = 1. */
+function granularityOk(limit: number, a: number): boolean {
+  const g = (a & Ar.G) !== 0;
+  if ((limit & 0xfff) !== 0xfff && g) return false;
+  if ((limit & 0xfff00000) !== 0 && !g) return false;
+  return true;
+}
+
+// ------------------------------------------------------------------------------------ the entry itself
+
+/**
+ * Loads guest state and enters VMX non-root operation, after the control and host-state checks passed.
+ * `launch` = VMLAUNCH. On a guest-state or MSR-loading failure the processor ends in root operation at
+ * HOST_RIP with a VM-entry-failure exit reason (SDM Vol. 3C §26.7).
+ */
+export function enterGuest(c: Cpu, p: number, launch: boolean): void {
+  const qual = checkGuestState(c, p);
+  if (qual >= 0) {
+    vmEntryFailure(c, VmExitReason.ENTRY_FAILURE_GUEST_STATE, qual);
+    return;
+  }
+  const vmx = c.vmx;
+  const pin = vr(c, p, VO.PIN_BASED_VM_EXEC_CONTROL);
+  const proc = vr(c, p, VO.CPU_BASED_VM_EXEC_CONTROL);
+  const proc2 = (proc & ProcBased.ACTIVATE_SECONDARY_CONTROLS) !== 0 ? vr(c, p, VO.SECONDARY_VM_EXEC_CONTROL) : 0;
+  const entry = vr(c, p, VO.VM_ENTRY_CONTROLS);
+  const cr0 = vr(c, p, VO.GUEST_CR0);
+  const cr4 = vr(c, p, VO.GUEST_CR4);
+  const cr3 = vr(c, p, VO.GUEST_CR3);
+  const ept = (proc2 & ProcBased2.ENABLE_EPT) !== 0;
+
+  // PDPTEs (§26.3.1.6): with EPT from the VMCS fields, otherwise read from guest CR3 — before any state changes.
+  if ((cr0 & Cr0.PG) !== 0 && (cr4 & Cr4.PAE) !== 0) {
+    if (ept) {
+      const tmp = new Int32Array(8);
+      for (let k = 0; k < 4; k++) {
+        const lo = vr(c, p, VO.GUEST_PDPTR0 + 8 * k);
+        const hi = vr(c, p, VO.GUEST_PDPTR0 + 8 * k + 4);
+        if ((lo & 1) !== 0 && ((lo & 0x1e6) !== 0 || hi < 0 || !physWidthOk(c, 0, hi & 0x7fffffff))) {
+          vmEntryFailure(c, VmExitReason.ENTRY_FAILURE_GUEST_STATE, EntryFailureQual.PDPTE);
+          return;
+        }
+        tmp[2 * k] = lo;
+        tmp[2 * k + 1] = hi;
+      }
+      c.pdpte.set(tmp);
+    } else if (!loadPdptes(c, cr3)) {
+      vmEntryFailure(c, VmExitReason.ENTRY_FAILURE_GUEST_STATE, EntryFailureQual.PDPTE);
+      return;
+    }
+  }
+
+  // ---- cache the controls the processor consults in non-root operation
+  vmx.pin = pin;
+  vmx.proc = proc;
+  vmx.proc2 = proc2;
+  vmx.exitControls = vr(c, p, VO.VM_EXIT_CONTROLS);
+  vmx.entryControls = entry;
+  vmx.exceptionBitmap = vr(c, p, VO.EXCEPTION_BITMAP);
+  vmx.pfecMask = vr(c, p, VO.PAGE_FAULT_ERROR_CODE_MASK);
+  vmx.pfecMatch = vr(c, p, VO.PAGE_FAULT_ERROR_CODE_MATCH);
+  vmx.cr0Mask = vr(c, p, VO.CR0_GUEST_HOST_MASK);
+  vmx.cr0Shadow = vr(c, p, VO.CR0_READ_SHADOW);
+  vmx.cr4Mask = vr(c, p, VO.CR4_GUEST_HOST_MASK);
+  vmx.cr4Shadow = vr(c, p, VO.CR4_READ_SHADOW);
+  vmx.cr3TargetCount = vr(c, p, VO.CR3_TARGET_COUNT);
+  vmx.cr3Targets[0] = vr(c, p, VO.CR3_TARGET_VALUE0);
+  vmx.cr3Targets[1] = vr(c, p, VO.CR3_TARGET_VALUE1);
+  vmx.cr3Targets[2] = vr(c, p, VO.CR3_TARGET_VALUE2);
+  vmx.cr3Targets[3] = vr(c, p, VO.CR3_TARGET_VALUE3);
+  vmx.ioBitmapA = vr(c, p, VO.IO_BITMAP_A) >>> 0;
+  vmx.ioBitmapB = vr(c, p, VO.IO_BITMAP_B) >>> 0;
+  vmx.msrBitmap = vr(c, p, VO.MSR_BITMAP) >>> 0;
+  vmx.tscOffset = vr(c, p, VO.TSC_OFFSET + 4) * 0x100000000 + (vr(c, p, VO.TSC_OFFSET) >>> 0);
+  vmx.eptEnabled = ept;
+  vmx.eptpLo = vr(c, p, VO.EPT_POINTER);
+  vmx.eptpHi = vr(c, p, VO.EPT_POINTER + 4);
+  vmx.vpid = (proc2 & ProcBased2.ENABLE_VPID) !== 0 ? vr(c, p, VO.VIRTUAL_PROCESSOR_ID) & 0xffff : 0;
+  vmx.unrestrictedGuest = (proc2 & ProcBased2.UNRESTRICTED_GUEST) !== 0;
+  vmx.mtf = (proc & ProcBased.MONITOR_TRAP_FLAG) !== 0;
+  vmx.mtfPending = false;
+
+  // ---- §26.3.2 load guest state
+  c.cr0 = cr0;
+  c.cr3 = cr3;
+  c.cr4 = cr4;
+  if ((entry & EntryControls.LOAD_DEBUG_CONTROLS) !== 0) {
+    c.dr[7] = vr(c, p, VO.GUEST_DR7);
+    c.msrLo.set(0x1d9, vr(c, p, VO.GUEST_IA32_DEBUGCTL));
+  }
+  c.msrLo.set(0x174, vr(c, p, VO.GUEST_SYSENTER_CS));
+  c.msrLo.set(0x175, vr(c, p, VO.GUEST_SYSENTER_ESP));
+  c.msrLo.set(0x176, vr(c, p, VO.GUEST_SYSENTER_EIP));
+  if ((entry & EntryControls.LOAD_IA32_PAT) !== 0) {
+    c.msrLo.set(0x277, vr(c, p, VO.GUEST_IA32_PAT));
+    c.msrHi.set(0x277, vr(c, p, VO.GUEST_IA32_PAT + 4));
+  }
+  if ((entry & EntryControls.LOAD_IA32_EFER) !== 0) c.efer = vr(c, p, VO.GUEST_IA32_EFER) & 0xd01;
+  for (let s = 0; s < 8; s++) {
+    c.setSegCache(s, vr(c, p, SEL[s]), vr(c, p, BASE[s]), vr(c, p, LIMIT[s]), vr(c, p, AR[s]) & 0x1f0ff);
+  }
+  c.gdtrBase = vr(c, p, VO.GUEST_GDTR_BASE);
+  c.gdtrLimit = vr(c, p, VO.GUEST_GDTR_LIMIT) & 0xffff;
+  c.idtrBase = vr(c, p, VO.GUEST_IDTR_BASE);
+  c.idtrLimit = vr(c, p, VO.GUEST_IDTR_LIMIT) & 0xffff;
+  c.regs[4] = vr(c, p, VO.GUEST_RSP);
+  c.eip = vr(c, p, VO.GUEST_RIP);
+  c.setEflags(vr(c, p, VO.GUEST_RFLAGS), -1);
+  // CPL is SS.DPL (SDM Vol. 3C §26.3.2.2 / §24.4.1).
+  c.setCpl((c.segAr[Seg.SS] >>> 5) & 3);
+  const intr = vr(c, p, VO.GUEST_INTERRUPTIBILITY_INFO);
+  c.intShadow = (intr & 1) !== 0 ? 1 : (intr & 2) !== 0 ? 2 : 0;
+  if ((pin & PinBased.VIRTUAL_NMIS) !== 0) vmx.virtualNmiBlocked = (intr & 8) !== 0;
+  else c.nmiBlocked = (intr & 8) !== 0;
+  const activity = vr(c, p, VO.GUEST_ACTIVITY_STATE);
+  c.activity = activity === 1 ? Activity.HLT : activity === 2 ? Activity.SHUTDOWN : activity === 3 ? Activity.WAIT_FOR_SIPI : Activity.ACTIVE;
+
+  // Enter non-root operation: TLB context (§28.3.3.1: without VPID, entries are flushed for VPID 0).
+  vmx.nonRoot = true;
+  if (vmx.vpid !== 0) c.tlbSwitchAsid(vmx.vpid);
+  else {
+    c.tlbSwitchAsid(0);
+    c.flushTlbAsid(0);
+  }
+  c.updateModes();
+
+  // ---- §26.4 MSR loading
+  const failed = loadMsrListAt(c, vr(c, p, VO.VM_ENTRY_MSR_LOAD_ADDR), vr(c, p, VO.VM_ENTRY_MSR_LOAD_COUNT));
+  if (failed !== 0) {
+    vmEntryFailure(c, VmExitReason.ENTRY_FAILURE_MSR_LOADING, failed);
+    return;
+  }
+
+  // ---- launch state, VMX-preemption timer, trace
+  if (launch) c.mem.write32(p + 8, (c.vmx.vmxonEpoch << 1) | 1);
+  c.cycles += c.vmEntryCycles;
+  vmx.entryCycle = c.cycles;
+  vmx.preemptionTimer = (pin & PinBased.ACTIVATE_VMX_PREEMPTION_TIMER) !== 0;
+  if (vmx.preemptionTimer) {
+    const value = vr(c, p, VO.VMX_PREEMPTION_TIMER_VALUE) >>> 0;
+    vmx.preemptionDeadline = c.cycles + value * 2 ** preemptionRate(c);
+  } else vmx.preemptionDeadline = Infinity;
+  const injected = vr(c, p, VO.VM_ENTRY_INTR_INFO_FIELD);
+  c.trace.emit(EventKind.VMENTRY, c.cycles, c.id, launch ? 0 : 1, c.eip >>> 0, p, injected < 0 ? injected >>> 0 : 0, c.cpl, 0, 0);
+  c.stop = 1;
+
+  // ---- §26.6 event injection: delivered through the guest IDT as if at the first instruction boundary.
+  if (injected < 0) {
+    const type = (injected >>> 8) & 7;
+    const vector = injected & 0xff;
+    const ec = (injected & 0x800) !== 0 ? vr(c, p, VO.VM_ENTRY_EXCEPTION_ERROR_CODE) : -1;
+    c.activity = Activity.ACTIVE;
+    if (type === 7) {
+      vmx.mtfPending = true; // "other event": pending MTF VM exit
+    } else {
+      if (type === EventType.NMI) {
+        if ((pin & PinBased.VIRTUAL_NMIS) !== 0) vmx.virtualNmiBlocked = true;
+        else c.nmiBlocked = true;
+      }
+      const soft = type === EventType.SOFTWARE_INTERRUPT || type === EventType.SOFTWARE_EXCEPTION || type === EventType.PRIVILEGED_SOFTWARE_EXCEPTION;
+      const len = soft ? vr(c, p, VO.VM_ENTRY_INSTRUCTION_LEN) : 0;
+      // An injected #PF does not load CR2: the VMM sets the guest's CR2 itself (SDM §26.6.1.2).
+      c.pendingCr2 = c.cr2;
+      c.injecting = true;
+      try {
+        deliverEvent(c, vector, type, ec, (c.eip + len) | 0, len);
+      } finally {
+        c.injecting = false;
+      }
+    }
+  }
+}

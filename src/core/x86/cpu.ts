@@ -1,0 +1,866 @@
+/**
+ * The virtual IA-32 processor: architectural state, segmentation, paging with a TLB, the event machinery
+ * and the interpreter loop. Instruction semantics live in `exec/`, event delivery in `interrupts.ts`,
+ * descriptor handling in `segments.ts`, page walks in `mmu.ts`; VMX operation in `../vmx/`.
+ *
+ * Everything architectural is a field of this class holding numbers or typed arrays, so `snapshot()`
+ * copies it as plain data and `restore()` copies it back (time travel, crash recovery, migration).
+ */
+import { ABORT, AbortKind } from './abort.ts';
+import { Ar, Cr0, Cr4, Efer, Flag, Seg, Vec, ARITH_FLAGS } from './arch.ts';
+import { Block, DecodeCache, MAX_BLOCK } from './decode-cache.ts';
+import { decodeInsn } from './decoder.ts';
+import { FlagOp, lazyArith, lazyCF, testCondition } from './flags.ts';
+import { Insn, InsnFlow } from './insn.ts';
+import { walk } from './mmu.ts';
+import type { PhysicalMemory } from './physical-memory.ts';
+import type { InterruptSource, IoBus, ProcessorModel } from './platform.ts';
+import { checkPendingEvents, deliverPendingException } from './interrupts.ts';
+import type { TraceSink } from '../trace/sink.ts';
+import { NullSink } from '../trace/sink.ts';
+import type { VmxCpuState } from '../vmx/vmx-state.ts';
+import { createVmxCpuState } from '../vmx/vmx-state.ts';
+
+export const enum RunStop {
+  /** The cycle or instruction budget was reached. */
+  BUDGET = 0,
+  /** HLT (or, in non-root operation, the HLT activity state): nothing to do until an event. */
+  HALTED = 1,
+  /** Shutdown (a triple fault outside VMX non-root operation). */
+  SHUTDOWN = 2,
+  /** A VM exit happened and `vmmTakesExits` is set: the TypeScript VMM must handle it. */
+  VMEXIT = 3,
+  /** A breakpoint address was reached (before executing it). */
+  BREAKPOINT = 4,
+  /** An exception had nowhere to go and `stopOnUnhandledException` is set (bare-mode labs). */
+  UNHANDLED_EXCEPTION = 5,
+}
+
+export const enum Activity {
+  ACTIVE = 0,
+  HLT = 1,
+  SHUTDOWN = 2,
+  WAIT_FOR_SIPI = 3,
+}
+
+/** Access kinds for address translation. */
+export const enum Acc {
+  READ = 0,
+  WRITE = 1,
+  FETCH = 2,
+  /** Implicit supervisor accesses (descriptor tables, TSS, IDT) regardless of CPL (SDM Vol. 3A §4.6). */
+  READ_SUP = 3,
+  WRITE_SUP = 4,
+}
+
+/** TLB permission bits. */
+export const enum Perm {
+  R_SUP = 1,
+  R_USER = 2,
+  W_SUP = 4,
+  W_USER = 8,
+  X_SUP = 16,
+  X_USER = 32,
+  GLOBAL = 64,
+}
+
+/** Segment-check bits cached per segment register. */
+export const enum SegChk {
+  READ = 1,
+  WRITE = 2,
+  /** Base 0, limit 0xFFFFFFFF, expand-up, readable and writable: no limit check needed. */
+  FLAT = 4,
+  EXPAND_DOWN = 8,
+  /** 32-bit upper bound for expand-down (D/B = 1). */
+  BIG = 16,
+}
+
+export const TLB_SIZE = 1024;
+export const TLB_MASK = TLB_SIZE - 1;
+
+const PERM_NEED_SUP = [Perm.R_SUP, Perm.W_SUP, Perm.X_SUP, Perm.R_SUP, Perm.W_SUP];
+const PERM_NEED_USER = [Perm.R_USER, Perm.W_USER, Perm.X_USER, Perm.R_SUP, Perm.W_SUP];
+
+export interface CpuOptions {
+  id?: number;
+  io?: IoBus;
+  intr?: InterruptSource | null;
+  trace?: TraceSink;
+  cache?: DecodeCache;
+  /** Cycles charged per retired instruction by cost class (index = Insn.costClass). */
+  instructionCosts?: ArrayLike<number>;
+}
+
+const NO_IO: IoBus = { read: (_p, size) => (size === 1 ? 0xff : size === 2 ? 0xffff : -1), write: () => {} };
+
+export class Cpu {
+  readonly id: number;
+  readonly mem: PhysicalMemory;
+  readonly model: ProcessorModel;
+  io: IoBus;
+  intr: InterruptSource | null;
+  trace: TraceSink;
+  readonly cache: DecodeCache;
+  /** Cycles per retired instruction by cost class. */
+  instructionCosts: Float64Array;
+
+  // ---------------------------------------------------------------- architectural state
+  readonly regs = new Int32Array(8);
+  eip = 0;
+  /** EFLAGS except the six arithmetic flags while `fop` ≠ NONE (see flags.ts). Bit 1 is always 1. */
+  eflags = 2;
+  fop = 0;
+  fa = 0;
+  fb = 0;
+  fres = 0;
+  fcf = 0;
+  readonly segSel = new Int32Array(8);
+  readonly segBase = new Int32Array(8);
+  readonly segLimit = new Int32Array(8);
+  /** Access rights in the VMX format (SDM Vol. 3C Table 24-2), bit 16 = unusable. */
+  readonly segAr = new Int32Array(8);
+  cpl = 0;
+  gdtrBase = 0;
+  gdtrLimit = 0xffff;
+  idtrBase = 0;
+  idtrLimit = 0xffff;
+  cr0 = 0x60000010; // reset value: CD, NW, ET (SDM Vol. 3A Table 9-1)
+  cr2 = 0;
+  cr3 = 0;
+  cr4 = 0;
+  readonly dr = new Int32Array([0, 0, 0, 0, 0, 0, 0xffff0ff0 | 0, 0x400]);
+  efer = 0;
+  /** PAE page-directory-pointer-table entries (low, high halves), loaded on MOV CR3 in PAE mode. */
+  readonly pdpte = new Int32Array(8);
+  /** Other MSRs by index: low and high halves. */
+  msrLo = new Map<number, number>();
+  msrHi = new Map<number, number>();
+  /** TSC = cycles + tscOffset (a WRMSR to IA32_TIME_STAMP_COUNTER changes the offset). */
+  tscOffset = 0;
+  /** XCR0 (XSETBV/XGETBV): x87 state always enabled. */
+  xcr0 = 1;
+  /** x87 control and status words (the control instructions only; see exec/system.ts). */
+  fpuCw = 0x37f;
+  fpuSw = 0;
+  /** MONITOR armed an address range (MWAIT exit qualification). */
+  monitorArmed = false;
+  /** State of the RDRAND/RDSEED generator (xorshift32, seeded by the machine). */
+  rngState = 0x2545f491;
+  /** Simulated cycles elapsed on this processor. */
+  cycles = 0;
+  /** Instructions retired. */
+  icount = 0;
+  activity: Activity = Activity.ACTIVE;
+  /** Interrupt shadow for the next instruction: 1 = blocking by STI, 2 = blocking by MOV SS / POP SS. */
+  intShadow = 0;
+  nmiPending = false;
+  /** Blocking by NMI (SDM Vol. 3A §6.7.1): set on NMI delivery, cleared by IRET. */
+  nmiBlocked = false;
+  /** VMX operation state (VMXON pointer, current VMCS, non-root controls cache...). */
+  vmx: VmxCpuState;
+
+  // ---------------------------------------------------------------- derived state (recomputed on restore)
+  readonly segChk = new Int32Array(8);
+  /** 0: linear = physical. 1: translate through the TLB (paging and/or EPT). */
+  xlatMode = 0;
+  /** Default operand/address size of the code segment: 16 or 32. */
+  codeSize = 32;
+  readonly permNeed = new Int32Array(PERM_NEED_SUP);
+  readonly tlbTag = new Int32Array(TLB_SIZE).fill(-1);
+  readonly tlbStamp = new Int32Array(TLB_SIZE);
+  readonly tlbPfn = new Float64Array(TLB_SIZE);
+  readonly tlbPerm = new Int32Array(TLB_SIZE);
+  /** Current TLB context stamp: entries are valid only when stamped with it. */
+  tlbCur = 1;
+  private tlbNextStamp = 2;
+  /** Stamp per address-space id (0 = VMX root / no VMX, else the VPID). */
+  private readonly tlbStampOf = new Map<number, number>();
+  tlbAsid = 0;
+  tlbGlobals = 0;
+
+  // ---------------------------------------------------------------- interpreter bookkeeping
+  /** Non-zero ends the current block after the executing instruction. */
+  stop = 0;
+  /** Set by instructions that need the slow, one-at-a-time path (TF, breakpoints near). */
+  abortKind: AbortKind = AbortKind.EXCEPTION;
+  pendingVector = 0;
+  pendingErrorCode = -1;
+  pendingCr2 = 0;
+  /** Event type of the exception being raised (hardware 3, software 6, privileged software 5). */
+  pendingType = 3;
+  /** Scratch for descriptor reads (no allocation). */
+  descLo = 0;
+  descHi = 0;
+  /** Scratch for TSS stack reads. */
+  tssSs = 0;
+  tssEsp = 0;
+  /** The event being delivered through the IDT, in IDT-vectoring-information format (0 = none). */
+  eventInFlight = 0;
+  eventInFlightErr = 0;
+  /** Set while VM entry delivers an injected event (which bypasses the exception bitmap, SDM Vol. 3C §26.6). */
+  injecting = false;
+  /** Linear address of the current read-modify-write operand. */
+  rmwLin = 0;
+  /** Simulated cycles of the VM-exit and VM-entry transitions themselves (from the cost model). */
+  vmExitCycles = 0;
+  vmEntryCycles = 0;
+  unhandledVector = -1;
+  unhandledErrorCode = -1;
+  /** When set, a VM exit returns from `run` with RunStop.VMEXIT instead of continuing at HOST_RIP. */
+  vmmTakesExits = false;
+  /** Set by the VM-exit code; cleared by `run`. */
+  exitedToHost = false;
+  /** Addresses (linear EIP) that stop the run before executing. */
+  readonly breakpoints = new Set<number>();
+  /** Bare labs: stop instead of delivering an exception through an IDT that cannot handle it. */
+  stopOnUnhandledException = false;
+  unhandledException = false;
+  /** Skip the breakpoint check once (to step over the breakpoint we stopped at). */
+  private skipBreakpointOnce = false;
+  /** Scratch for decoding instructions that cross a page boundary. */
+  private readonly crossBuf = new Uint8Array(16);
+
+  constructor(mem: PhysicalMemory, model: ProcessorModel, opts: CpuOptions = {}) {
+    this.mem = mem;
+    this.model = model;
+    this.id = opts.id ?? 0;
+    this.io = opts.io ?? NO_IO;
+    this.intr = opts.intr ?? null;
+    this.trace = opts.trace ?? new NullSink();
+    this.cache = opts.cache ?? new DecodeCache(mem);
+    this.instructionCosts = new Float64Array(64).fill(1);
+    if (opts.instructionCosts) for (let k = 0; k < opts.instructionCosts.length; k++) this.instructionCosts[k] = opts.instructionCosts[k];
+    this.vmx = createVmxCpuState();
+    this.resetToRealMode();
+  }
+
+  // ================================================================ reset
+  /** Power-on state (SDM Vol. 3A §9.1.1, Table 9-1), except that execution starts wherever the loader says. */
+  resetToRealMode(): void {
+    this.regs.fill(0);
+    this.eip = 0xfff0;
+    this.eflags = 2;
+    this.fop = 0;
+    this.cr0 = 0x60000010;
+    this.cr2 = this.cr3 = this.cr4 = 0;
+    this.efer = 0;
+    for (let s = 0; s < 6; s++) this.setSegCache(s, 0, 0, 0xffff, 0x93);
+    this.setSegCache(Seg.CS, 0xf000, 0xffff0000 | 0, 0xffff, 0x9b);
+    this.setSegCache(Seg.LDTR, 0, 0, 0xffff, 0x82);
+    this.setSegCache(Seg.TR, 0, 0, 0xffff, 0x8b);
+    this.gdtrBase = this.idtrBase = 0;
+    this.gdtrLimit = this.idtrLimit = 0xffff;
+    this.dr.set([0, 0, 0, 0, 0, 0, 0xffff0ff0 | 0, 0x400]);
+    this.activity = Activity.ACTIVE;
+    this.intShadow = 0;
+    this.nmiPending = this.nmiBlocked = false;
+    this.setCpl(0);
+    this.updateModes();
+    this.flushTlbAll();
+  }
+
+  // ================================================================ registers
+  getReg8(r: number): number {
+    return r < 4 ? this.regs[r] & 0xff : (this.regs[r - 4] >> 8) & 0xff;
+  }
+  setReg8(r: number, v: number): void {
+    if (r < 4) this.regs[r] = (this.regs[r] & ~0xff) | (v & 0xff);
+    else this.regs[r - 4] = (this.regs[r - 4] & ~0xff00) | ((v & 0xff) << 8);
+  }
+  getReg16(r: number): number {
+    return this.regs[r] & 0xffff;
+  }
+  setReg16(r: number, v: number): void {
+    this.regs[r] = (this.regs[r] & ~0xffff) | (v & 0xffff);
+  }
+
+  // ================================================================ flags
+  /** The full EFLAGS value (materialises the lazy arithmetic flags without changing state). */
+  getEflags(): number {
+    if (this.fop === FlagOp.NONE) return this.eflags | 2;
+    return ((this.eflags & ~ARITH_FLAGS) | lazyArith(this)) | 2;
+  }
+  /** Replaces EFLAGS bits selected by `mask` (the caller applies the privilege rules). */
+  setEflags(v: number, mask: number): void {
+    const cur = this.getEflags();
+    const old = this.eflags;
+    this.eflags = ((cur & ~mask) | (v & mask) | 2) & 0x3f7fd7;
+    this.fop = FlagOp.NONE;
+    if ((old ^ this.eflags) & (Flag.IF | Flag.TF | Flag.VM)) this.stop = 1;
+  }
+  /** Forces the arithmetic flags to be stored in `eflags`. */
+  materializeFlags(): void {
+    if (this.fop !== FlagOp.NONE) {
+      this.eflags = (this.eflags & ~ARITH_FLAGS) | lazyArith(this);
+      this.fop = FlagOp.NONE;
+    }
+  }
+  getCF(): number {
+    return this.fop === FlagOp.NONE ? this.eflags & 1 : lazyCF(this);
+  }
+  cond(cc: number): boolean {
+    return testCondition(this, cc);
+  }
+  setFlags(op: number, a: number, b: number, res: number): void {
+    this.fop = op;
+    this.fa = a;
+    this.fb = b;
+    this.fres = res;
+  }
+
+  // ================================================================ modes
+  setCpl(cpl: number): void {
+    this.cpl = cpl;
+    this.permNeed.set(cpl === 3 ? PERM_NEED_USER : PERM_NEED_SUP);
+  }
+
+  /** Recomputes derived mode state after CR0/CR4/EFER/CS/VMX changes. */
+  updateModes(): void {
+    const paging = (this.cr0 & Cr0.PG) !== 0 && (this.cr0 & Cr0.PE) !== 0;
+    const ept = this.vmx.nonRoot && this.vmx.eptEnabled;
+    this.xlatMode = paging || ept ? 1 : 0;
+    this.codeSize = (this.segAr[Seg.CS] & Ar.DB) !== 0 ? 32 : 16;
+    for (let s = 0; s < 8; s++) this.recomputeSegChk(s);
+    this.stop = 1;
+  }
+
+  get protectedMode(): boolean {
+    return (this.cr0 & Cr0.PE) !== 0;
+  }
+  get pagingEnabled(): boolean {
+    return (this.cr0 & (Cr0.PG | Cr0.PE)) === ((Cr0.PG | Cr0.PE) | 0);
+  }
+  get paeEnabled(): boolean {
+    return (this.cr4 & Cr4.PAE) !== 0;
+  }
+  get nxEnabled(): boolean {
+    return (this.efer & Efer.NXE) !== 0 && (this.cr4 & Cr4.PAE) !== 0;
+  }
+
+  // ================================================================ segment cache
+  /** Loads a segment register's hidden part and recomputes its access checks. */
+  setSegCache(seg: number, sel: number, base: number, limit: number, ar: number): void {
+    this.segSel[seg] = sel & 0xffff;
+    this.segBase[seg] = base | 0;
+    this.segLimit[seg] = limit | 0;
+    this.segAr[seg] = ar;
+    this.recomputeSegChk(seg);
+    if (seg === Seg.CS) {
+      const size = (ar & Ar.DB) !== 0 ? 32 : 16;
+      if (size !== this.codeSize) {
+        this.codeSize = size;
+        this.stop = 1;
+      }
+    }
+  }
+
+  recomputeSegChk(seg: number): void {
+    const ar = this.segAr[seg];
+    let chk = 0;
+    if ((ar & Ar.UNUSABLE) === 0) {
+      const type = ar & 0xf;
+      if ((ar & Ar.S) !== 0) {
+        if ((type & 8) === 0) {
+          chk = SegChk.READ | ((type & 2) !== 0 ? SegChk.WRITE : 0) | ((type & 4) !== 0 ? SegChk.EXPAND_DOWN : 0);
+        } else if ((type & 2) !== 0) {
+          chk = SegChk.READ;
+        }
+      } else if ((this.cr0 & Cr0.PE) === 0) {
+        chk = SegChk.READ | SegChk.WRITE;
+      }
+      if ((this.cr0 & Cr0.PE) === 0) chk |= SegChk.READ | SegChk.WRITE; // real mode: any segment is read/write
+      if ((ar & Ar.DB) !== 0) chk |= SegChk.BIG;
+      if (
+        (chk & (SegChk.READ | SegChk.WRITE | SegChk.EXPAND_DOWN)) === (SegChk.READ | SegChk.WRITE) &&
+        this.segBase[seg] === 0 &&
+        this.segLimit[seg] === -1
+      ) {
+        chk |= SegChk.FLAT;
+      }
+    }
+    this.segChk[seg] = chk;
+  }
+
+  // ================================================================ exceptions
+  /** Raises an exception: records it and aborts the current instruction. */
+  raise(vector: number, errorCode = -1, type = 3): never {
+    this.pendingVector = vector;
+    this.pendingErrorCode = errorCode;
+    this.pendingType = type;
+    this.abortKind = AbortKind.EXCEPTION;
+    throw ABORT;
+  }
+  gp(code = 0): never {
+    return this.raise(Vec.GP, code & 0xffff);
+  }
+  ud(): never {
+    return this.raise(Vec.UD);
+  }
+  ss(code = 0): never {
+    return this.raise(Vec.SS, code & 0xffff);
+  }
+  np(code: number): never {
+    return this.raise(Vec.NP, code & 0xffff);
+  }
+  ts(code: number): never {
+    return this.raise(Vec.TS, code & 0xffff);
+  }
+  pf(lin: number, errorCode: number): never {
+    this.pendingCr2 = lin | 0;
+    return this.raise(Vec.PF, errorCode);
+  }
+  /** Marks that a VM exit happened inside the current instruction and aborts it. */
+  abortForVmExit(): never {
+    this.abortKind = AbortKind.VMEXIT;
+    throw ABORT;
+  }
+
+  // ================================================================ segmentation
+  /** Segment check + linear address for an access of `size` bytes at `off` (SDM Vol. 3A §5.3). */
+  linear(seg: number, off: number, size: number, write: boolean): number {
+    const chk = this.segChk[seg];
+    if ((chk & SegChk.FLAT) !== 0) return off | 0;
+    if ((chk & (write ? SegChk.WRITE : SegChk.READ)) === 0) {
+      // Null/unusable selector, write to a read-only segment, or read of an execute-only segment.
+      if (seg === Seg.SS) this.ss(0);
+      this.gp(0);
+    }
+    const o = off >>> 0;
+    const last = o + size - 1;
+    const limit = this.segLimit[seg] >>> 0;
+    if ((chk & SegChk.EXPAND_DOWN) === 0) {
+      if (last > limit) this.segFault(seg);
+    } else {
+      const upper = (chk & SegChk.BIG) !== 0 ? 0xffffffff : 0xffff;
+      if (o <= limit || last > upper) this.segFault(seg);
+    }
+    return (this.segBase[seg] + off) | 0;
+  }
+  private segFault(seg: number): never {
+    if (seg === Seg.SS) this.ss(0);
+    return this.gp(0);
+  }
+
+  // ================================================================ TLB and translation
+  /** Translates a linear address for an access (SDM Vol. 3A Ch. 4; EPT per Vol. 3C Ch. 28). */
+  xlate(lin: number, acc: number): number {
+    if (this.xlatMode === 0) return lin >>> 0;
+    const vpn = lin >>> 12;
+    const idx = vpn & TLB_MASK;
+    if (this.tlbTag[idx] === vpn && this.tlbStamp[idx] === this.tlbCur && (this.tlbPerm[idx] & this.permNeed[acc]) !== 0) {
+      return this.tlbPfn[idx] + (lin & 0xfff);
+    }
+    return walk(this, lin, acc);
+  }
+
+  tlbInsert(lin: number, pfnBase: number, perm: number): void {
+    const vpn = lin >>> 12;
+    const idx = vpn & TLB_MASK;
+    if ((this.tlbPerm[idx] & Perm.GLOBAL) !== 0 && this.tlbTag[idx] !== -1) this.tlbGlobals--;
+    this.tlbTag[idx] = vpn;
+    this.tlbStamp[idx] = this.tlbCur;
+    this.tlbPfn[idx] = pfnBase;
+    this.tlbPerm[idx] = perm;
+    if ((perm & Perm.GLOBAL) !== 0) this.tlbGlobals++;
+  }
+
+  /** Switches the TLB to the address space of `asid` (0 = root; VPID in non-root) (SDM Vol. 3C §28.1). */
+  tlbSwitchAsid(asid: number): void {
+    this.tlbAsid = asid;
+    let st = this.tlbStampOf.get(asid);
+    if (st === undefined) {
+      st = this.tlbNextStamp++;
+      this.tlbStampOf.set(asid, st);
+    }
+    this.tlbCur = st;
+  }
+
+  /** Invalidates the current address space's non-global translations (MOV to CR3, SDM Vol. 3A §4.10.4.1). */
+  flushTlbNonGlobal(): void {
+    const old = this.tlbCur;
+    const st = this.tlbNextStamp++;
+    this.tlbStampOf.set(this.tlbAsid, st);
+    this.tlbCur = st;
+    if (this.tlbGlobals > 0) {
+      for (let k = 0; k < TLB_SIZE; k++) {
+        if (this.tlbStamp[k] === old && (this.tlbPerm[k] & Perm.GLOBAL) !== 0) this.tlbStamp[k] = st;
+      }
+    }
+  }
+
+  /** Invalidates every translation of every address space. */
+  flushTlbAll(): void {
+    this.tlbTag.fill(-1);
+    this.tlbGlobals = 0;
+    this.tlbStampOf.clear();
+    const st = this.tlbNextStamp++;
+    this.tlbStampOf.set(this.tlbAsid, st);
+    this.tlbCur = st;
+  }
+
+  /** Invalidates all translations tagged with `asid` (INVVPID single-context). */
+  flushTlbAsid(asid: number): void {
+    const st = this.tlbNextStamp++;
+    this.tlbStampOf.set(asid, st);
+    if (asid === this.tlbAsid) this.tlbCur = st;
+  }
+
+  /** INVLPG: drops the translation of one page, in the current address space (SDM Vol. 3A §4.10.4.1). */
+  flushTlbPage(lin: number): void {
+    const vpn = lin >>> 12;
+    const idx = vpn & TLB_MASK;
+    if (this.tlbTag[idx] === vpn) {
+      if ((this.tlbPerm[idx] & Perm.GLOBAL) !== 0) this.tlbGlobals--;
+      this.tlbTag[idx] = -1;
+    }
+  }
+
+  // ================================================================ memory by linear address
+  readLin8(lin: number, acc: number = Acc.READ): number {
+    return this.mem.read8(this.xlate(lin, acc));
+  }
+  readLin16(lin: number, acc: number = Acc.READ): number {
+    if ((lin & 0xfff) === 0xfff) return this.readLin8(lin, acc) | (this.readLin8(lin + 1, acc) << 8);
+    return this.mem.read16(this.xlate(lin, acc));
+  }
+  readLin32(lin: number, acc: number = Acc.READ): number {
+    if ((lin & 0xfff) > 0xffc) {
+      const pa0 = this.xlate(lin, acc);
+      const pa1 = this.xlate((lin | 0xfff) + 1, acc);
+      let v = 0;
+      for (let k = 0; k < 4; k++) {
+        const a = (lin & 0xfff) + k < 0x1000 ? pa0 + k : pa1 + ((lin & 0xfff) + k - 0x1000);
+        v |= this.mem.read8(a) << (8 * k);
+      }
+      return v;
+    }
+    return this.mem.read32(this.xlate(lin, acc));
+  }
+  writeLin8(lin: number, v: number, acc: number = Acc.WRITE): void {
+    this.mem.write8(this.xlate(lin, acc), v & 0xff);
+  }
+  writeLin16(lin: number, v: number, acc: number = Acc.WRITE): void {
+    if ((lin & 0xfff) === 0xfff) {
+      const pa0 = this.xlate(lin, acc);
+      const pa1 = this.xlate(lin + 1, acc);
+      this.mem.write8(pa0, v & 0xff);
+      this.mem.write8(pa1, (v >>> 8) & 0xff);
+      return;
+    }
+    this.mem.write16(this.xlate(lin, acc), v & 0xffff);
+  }
+  writeLin32(lin: number, v: number, acc: number = Acc.WRITE): void {
+    if ((lin & 0xfff) > 0xffc) {
+      // Both pages are checked before anything is written (no partial write on a #PF).
+      const pa0 = this.xlate(lin, acc);
+      const pa1 = this.xlate((lin | 0xfff) + 1, acc);
+      for (let k = 0; k < 4; k++) {
+        const a = (lin & 0xfff) + k < 0x1000 ? pa0 + k : pa1 + ((lin & 0xfff) + k - 0x1000);
+        this.mem.write8(a, (v >>> (8 * k)) & 0xff);
+      }
+      return;
+    }
+    this.mem.write32(this.xlate(lin, acc), v);
+  }
+
+  // ================================================================ memory by segment:offset
+  read8(seg: number, off: number): number {
+    return this.readLin8(this.linear(seg, off, 1, false));
+  }
+  read16(seg: number, off: number): number {
+    return this.readLin16(this.linear(seg, off, 2, false));
+  }
+  read32(seg: number, off: number): number {
+    return this.readLin32(this.linear(seg, off, 4, false));
+  }
+  write8(seg: number, off: number, v: number): void {
+    this.writeLin8(this.linear(seg, off, 1, true), v);
+  }
+  write16(seg: number, off: number, v: number): void {
+    this.writeLin16(this.linear(seg, off, 2, true), v);
+  }
+  write32(seg: number, off: number, v: number): void {
+    this.writeLin32(this.linear(seg, off, 4, true), v);
+  }
+
+  // ================================================================ operand helpers
+  /** Effective address (offset within the segment) of the instruction's memory operand. */
+  ea(i: Insn): number {
+    if (i.mem === 1) {
+      let a = i.disp;
+      if (i.base >= 0) a += this.regs[i.base];
+      if (i.index >= 0) a += this.regs[i.index] << i.scale;
+      return a | 0;
+    }
+    let a = i.disp;
+    if (i.base >= 0) a += this.regs[i.base];
+    if (i.index >= 0) a += this.regs[i.index];
+    return a & 0xffff;
+  }
+
+  readE8(i: Insn): number {
+    return i.mod === 3 ? this.getReg8(i.rm) : this.read8(i.seg, this.ea(i));
+  }
+  readE16(i: Insn): number {
+    return i.mod === 3 ? this.regs[i.rm] & 0xffff : this.read16(i.seg, this.ea(i));
+  }
+  readE32(i: Insn): number {
+    return i.mod === 3 ? this.regs[i.rm] : this.read32(i.seg, this.ea(i));
+  }
+  readEv(i: Insn): number {
+    return i.osz === 4 ? this.readE32(i) : this.readE16(i);
+  }
+  writeE8(i: Insn, v: number): void {
+    if (i.mod === 3) this.setReg8(i.rm, v);
+    else this.write8(i.seg, this.ea(i), v);
+  }
+  writeE16(i: Insn, v: number): void {
+    if (i.mod === 3) this.setReg16(i.rm, v);
+    else this.write16(i.seg, this.ea(i), v);
+  }
+  writeE32(i: Insn, v: number): void {
+    if (i.mod === 3) this.regs[i.rm] = v;
+    else this.write32(i.seg, this.ea(i), v);
+  }
+  writeEv(i: Insn, v: number): void {
+    if (i.osz === 4) this.writeE32(i, v);
+    else this.writeE16(i, v);
+  }
+  getRegV(r: number, osz: number): number {
+    return osz === 4 ? this.regs[r] : this.regs[r] & 0xffff;
+  }
+  setRegV(r: number, osz: number, v: number): void {
+    if (osz === 4) this.regs[r] = v;
+    else this.setReg16(r, v);
+  }
+
+  // ================================================================ stack
+  /** Stack-pointer width from SS.B (SDM Vol. 3A §6.2.3). */
+  get stackSize(): number {
+    return (this.segAr[Seg.SS] & Ar.DB) !== 0 ? 4 : 2;
+  }
+  push32(v: number): void {
+    if ((this.segAr[Seg.SS] & Ar.DB) !== 0) {
+      const sp = (this.regs[4] - 4) | 0;
+      this.write32(Seg.SS, sp, v);
+      this.regs[4] = sp;
+    } else {
+      const sp = (this.regs[4] - 4) & 0xffff;
+      this.write32(Seg.SS, sp, v);
+      this.setReg16(4, sp);
+    }
+  }
+  push16(v: number): void {
+    if ((this.segAr[Seg.SS] & Ar.DB) !== 0) {
+      const sp = (this.regs[4] - 2) | 0;
+      this.write16(Seg.SS, sp, v);
+      this.regs[4] = sp;
+    } else {
+      const sp = (this.regs[4] - 2) & 0xffff;
+      this.write16(Seg.SS, sp, v);
+      this.setReg16(4, sp);
+    }
+  }
+  pushV(v: number, osz: number): void {
+    if (osz === 4) this.push32(v);
+    else this.push16(v);
+  }
+  /** Reads the top of the stack at `offset` bytes above ESP without popping. */
+  peek32(offset: number): number {
+    const sp = (this.segAr[Seg.SS] & Ar.DB) !== 0 ? (this.regs[4] + offset) | 0 : (this.regs[4] + offset) & 0xffff;
+    return this.read32(Seg.SS, sp);
+  }
+  peek16(offset: number): number {
+    const sp = (this.segAr[Seg.SS] & Ar.DB) !== 0 ? (this.regs[4] + offset) | 0 : (this.regs[4] + offset) & 0xffff;
+    return this.read16(Seg.SS, sp);
+  }
+  pop32(): number {
+    const v = this.peek32(0);
+    this.adjustSp(4);
+    return v;
+  }
+  pop16(): number {
+    const v = this.peek16(0);
+    this.adjustSp(2);
+    return v;
+  }
+  popV(osz: number): number {
+    return osz === 4 ? this.pop32() : this.pop16();
+  }
+  adjustSp(n: number): void {
+    if ((this.segAr[Seg.SS] & Ar.DB) !== 0) this.regs[4] = (this.regs[4] + n) | 0;
+    else this.setReg16(4, this.regs[4] + n);
+  }
+
+  // ================================================================ time
+  /** The time-stamp counter as the processor (root / bare) sees it. */
+  get tsc(): number {
+    return Math.floor(this.cycles) + this.tscOffset;
+  }
+
+  // ================================================================ the interpreter loop
+  /**
+   * Runs until the cycle counter reaches `untilCycle`, `maxInsns` instructions retire, or something
+   * stops the processor (HLT, shutdown, a VM exit the TypeScript VMM must handle, a breakpoint).
+   */
+  run(untilCycle: number, maxInsns = Number.MAX_SAFE_INTEGER): RunStop {
+    const insnLimit = this.icount + maxInsns;
+    this.exitedToHost = false;
+    for (;;) {
+      if (this.cycles >= untilCycle || this.icount >= insnLimit) return RunStop.BUDGET;
+      if (this.activity === Activity.SHUTDOWN) return RunStop.SHUTDOWN;
+      try {
+        // Events recognised at the instruction boundary (SDM Vol. 3A §6.9; VMX: Vol. 3C §25.2, §26.7).
+        checkPendingEvents(this);
+      } catch (e) {
+        if (e !== ABORT) throw e;
+        this.onAbort();
+      }
+      if (this.exitedToHost && this.vmmTakesExits) return RunStop.VMEXIT;
+      if (this.activity !== Activity.ACTIVE) {
+        return (this.activity as Activity) === Activity.SHUTDOWN ? RunStop.SHUTDOWN : RunStop.HALTED;
+      }
+      if (this.unhandledException) return RunStop.UNHANDLED_EXCEPTION;
+      if (this.breakpoints.size > 0) {
+        const lin = (this.segBase[Seg.CS] + this.eip) >>> 0;
+        if (this.breakpoints.has(lin) && !this.skipBreakpointOnce) {
+          this.skipBreakpointOnce = true;
+          return RunStop.BREAKPOINT;
+        }
+        this.skipBreakpointOnce = false;
+      }
+      try {
+        this.executeBlock(untilCycle, insnLimit);
+      } catch (e) {
+        if (e !== ABORT) throw e;
+        this.onAbort();
+      }
+      if (this.exitedToHost && this.vmmTakesExits) return RunStop.VMEXIT;
+      if (this.unhandledException) return RunStop.UNHANDLED_EXCEPTION;
+    }
+  }
+
+  /** Handles an aborted instruction: deliver the exception, or note the VM exit / shutdown. */
+  private onAbort(): void {
+    this.cache.running = null;
+    if (this.abortKind === AbortKind.EXCEPTION) deliverPendingException(this);
+  }
+
+  /** Finds (or decodes) the block at CS:EIP and runs it, or just its first instruction when precision is needed. */
+  private executeBlock(untilCycle: number, insnLimit: number): void {
+    const lin = (this.segBase[Seg.CS] + this.eip) | 0;
+    const pa = this.xlate(lin, Acc.FETCH);
+    let block = this.cache.get(pa, this.codeSize);
+    if (block === undefined) block = this.buildBlock(pa, lin);
+    const insns = block.insns;
+    const n = insns.length;
+    // Slow path: one instruction when an event is due inside the block, when the budget ends inside it,
+    // when a breakpoint may be inside, when single-stepping (TF) or in an interrupt shadow, or when the code
+    // segment is not flat (limit checks per instruction).
+    if (
+      this.intShadow !== 0 ||
+      this.cycles + block.cost > untilCycle ||
+      this.icount + n > insnLimit ||
+      (this.eflags & Flag.TF) !== 0 ||
+      this.breakpoints.size > 0 ||
+      (this.segChk[Seg.CS] & SegChk.FLAT) === 0 && !this.codeFitsLimit(block) ||
+      this.vmx.nonRoot && (this.vmx.mtf || (this.vmx.preemptionTimer && this.cycles + block.cost > this.vmx.preemptionDeadline))
+    ) {
+      this.stepInsn(insns[0]);
+      return;
+    }
+    this.stop = 0;
+    this.cache.running = this;
+    for (let k = 0; k < n; k++) {
+      const i = insns[k];
+      i.fn(this, i);
+      this.cycles += i.cost;
+      this.icount++;
+      if (this.stop !== 0) break;
+    }
+    this.cache.running = null;
+  }
+
+  private codeFitsLimit(block: Block): boolean {
+    if ((this.segAr[Seg.CS] & Ar.UNUSABLE) !== 0) return false;
+    return (this.eip >>> 0) + block.byteLen - 1 <= this.segLimit[Seg.CS] >>> 0;
+  }
+
+  /** Executes exactly one instruction (with CS-limit check, interrupt-shadow and single-step handling). */
+  private stepInsn(i: Insn): void {
+    const eip = this.eip >>> 0;
+    if ((this.segChk[Seg.CS] & SegChk.FLAT) === 0 && eip + i.len - 1 > this.segLimit[Seg.CS] >>> 0) this.gp(0);
+    const shadow = this.intShadow;
+    const tf = (this.eflags & Flag.TF) !== 0;
+    this.stop = 0;
+    this.cache.running = this;
+    i.fn(this, i);
+    this.cache.running = null;
+    this.cycles += i.cost;
+    this.icount++;
+    // The shadow of STI / MOV SS covers exactly one instruction (SDM Vol. 3A §6.8.3).
+    if (shadow !== 0 && this.intShadow === shadow) this.intShadow = 0;
+    // Monitor trap flag: a VM exit is pending after the instruction (SDM Vol. 3C §25.5.2).
+    if (this.vmx.nonRoot && this.vmx.mtf && !this.exitedToHost) this.vmx.mtfPending = true;
+    // Single-step trap after the instruction (SDM Vol. 3A §17.3.1.4): #DB with DR6.BS.
+    if (tf && !this.exitedToHost) {
+      this.dr[6] |= 0x4000;
+      this.raise(Vec.DB, -1);
+    }
+  }
+
+  /** Decodes a block starting at physical address `pa` (linear `lin`). */
+  private buildBlock(pa: number, lin: number): Block {
+    const block = new Block(pa, this.codeSize);
+    const mem = this.mem;
+    const pageEnd = (Math.floor(pa / 4096) + 1) * 4096;
+    let off = 0;
+    let cost = 0;
+    for (let n = 0; n < MAX_BLOCK; n++) {
+      const at = pa + off;
+      if (at >= pageEnd) break;
+      const insn = new Insn();
+      let ok: boolean;
+      if (at + 15 <= pageEnd && at + 15 <= mem.size) {
+        ok = decodeInsn(mem.bytes, at, at + 15, this.codeSize, insn);
+      } else {
+        // Near the end of the page (or of RAM): decode from what the page holds.
+        const avail = Math.min(pageEnd, mem.size) - at;
+        const buf = this.crossBuf;
+        buf.fill(0xff);
+        for (let k = 0; k < Math.max(0, avail); k++) buf[k] = mem.bytes[at + k];
+        ok = decodeInsn(buf, 0, Math.max(0, avail), this.codeSize, insn);
+        if (!ok) {
+          if (n > 0) break; // end the block before the page-crossing instruction
+          // The first instruction crosses into the next page: fetch the rest through translation (may #PF).
+          for (let k = Math.max(0, avail); k < 15; k++) buf[k] = this.readLin8((lin + off + k) | 0, Acc.FETCH);
+          decodeInsn(buf, 0, 15, this.codeSize, insn);
+          this.applyCost(insn);
+          block.insns.push(insn);
+          block.cost = insn.cost;
+          block.byteLen = insn.len;
+          return block; // not cached: it depends on two pages
+        }
+      }
+      if (!ok) break;
+      this.applyCost(insn);
+      block.insns.push(insn);
+      cost += insn.cost;
+      off += insn.len;
+      if (insn.flow === InsnFlow.END_BLOCK) break;
+    }
+    block.cost = cost;
+    block.byteLen = off;
+    if (block.insns.length > 0 && pa < mem.size) this.cache.put(block);
+    return block;
+  }
+
+  private applyCost(i: Insn): void {
+    i.cost = this.instructionCosts[i.costClass] ?? 1;
+  }
+
+  /** Drops cached decodes (after the cost table changes, or on restore). */
+  invalidateDecodeCache(): void {
+    this.cache.clear();
+  }
+}

@@ -1,0 +1,83 @@
+import type { Insn } from './insn.ts';
+import type { PhysicalMemory } from './physical-memory.ts';
+
+/**
+ * Decoded instructions cached by host-physical address: decode once, execute many times.
+ *
+ * A block is a run of instructions that starts at one physical address and ends at a control transfer,
+ * at an instruction that changes how later code must be fetched or decoded, at a page boundary, or at
+ * `MAX_BLOCK` instructions. Blocks never span pages, so a write to a page drops exactly the blocks that
+ * were decoded from it (the memory calls `invalidatePage`). The cache is derived state: it is not part of
+ * a snapshot and is simply emptied on restore.
+ */
+export class Block {
+  insns: Insn[] = [];
+  /** Sum of the instructions' cycle costs. */
+  cost = 0;
+  /** Bytes covered, from the first instruction's start to the last one's end. */
+  byteLen = 0;
+  constructor(
+    readonly pa: number,
+    /** 16 or 32: the code-segment default size the block was decoded with. */
+    readonly codeSize: number,
+  ) {}
+}
+
+export const MAX_BLOCK = 32;
+
+export class DecodeCache {
+  private readonly blocks = new Map<number, Block>();
+  /** Block keys per page, to drop them on a write. */
+  private readonly pageKeys = new Map<number, number[]>();
+  /** Incremented whenever anything is invalidated, so a running block can notice. */
+  epoch = 0;
+  /** The processor currently executing a block: a write into a cached page stops its block early. */
+  running: { stop: number } | null = null;
+
+  constructor(private readonly mem: PhysicalMemory) {
+    mem.onCodeWrite = (page) => this.invalidatePage(page);
+  }
+
+  static key(pa: number, codeSize: number): number {
+    return codeSize === 16 ? -1 - pa : pa;
+  }
+
+  get(pa: number, codeSize: number): Block | undefined {
+    return this.blocks.get(codeSize === 16 ? -1 - pa : pa);
+  }
+
+  put(block: Block): void {
+    const key = DecodeCache.key(block.pa, block.codeSize);
+    this.blocks.set(key, block);
+    const page = Math.floor(block.pa / 4096);
+    let keys = this.pageKeys.get(page);
+    if (keys === undefined) {
+      keys = [];
+      this.pageKeys.set(page, keys);
+    }
+    keys.push(key);
+    if (page < this.mem.codePages.length) this.mem.codePages[page] = 1;
+  }
+
+  invalidatePage(page: number): void {
+    const keys = this.pageKeys.get(page);
+    if (keys !== undefined) {
+      for (const k of keys) this.blocks.delete(k);
+      this.pageKeys.delete(page);
+    }
+    if (page < this.mem.codePages.length) this.mem.codePages[page] = 0;
+    this.epoch++;
+    if (this.running !== null) this.running.stop = 1;
+  }
+
+  clear(): void {
+    this.blocks.clear();
+    this.pageKeys.clear();
+    this.mem.codePages.fill(0);
+    this.epoch++;
+  }
+
+  get size(): number {
+    return this.blocks.size;
+  }
+}

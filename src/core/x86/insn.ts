@@ -1,0 +1,76 @@
+import type { Cpu } from './cpu.ts';
+
+/** Executes one decoded instruction. Advances EIP itself; throws the `ABORT` sentinel on a fault. */
+export type Exec = (c: Cpu, i: Insn) => void;
+
+/** What the instruction does to control flow, for block building and the UI. */
+export const enum InsnFlow {
+  NEXT = 0,
+  /** Ends a decode block: jumps, calls, returns, far transfers, INT, IRET, HLT, mode changes... */
+  END_BLOCK = 1,
+}
+
+/** Addressing form of the memory operand (if any). */
+export const enum MemForm {
+  NONE = 0,
+  /** 32-bit addressing: base + index*scale + disp. */
+  A32 = 1,
+  /** 16-bit addressing: (base + index + disp) & 0xFFFF. */
+  A16 = 2,
+}
+
+/**
+ * A decoded instruction. Created once per (physical address, code size) and cached; every field is
+ * initialised in the constructor so all instances share one hidden class (the hot loop stays monomorphic).
+ */
+export class Insn {
+  fn: Exec = noExec;
+  /** Length in bytes (1..15). */
+  len = 0;
+  /** Opcode: one byte (0x00-0xFF), 0x0F00 | second byte, or 0x0F3800 | third byte. */
+  opcode = 0;
+  /** Mnemonic as the formatter prints it (lower case). */
+  mnem = '';
+  /** Operand specification for the formatter, e.g. "Ev,Gv". */
+  ops = '';
+  /** Operand size in bytes for v-sized operands: 2 or 4. */
+  osz = 4;
+  /** Address size in bytes: 2 or 4. */
+  asz = 4;
+  /** ModRM fields (reg is also the /digit of group opcodes). */
+  mod = 0;
+  reg = 0;
+  rm = 0;
+  hasModrm = false;
+  /** Memory operand: addressing form, effective segment, base and index register (-1 = none), scale shift, displacement. */
+  mem: MemForm = MemForm.NONE;
+  seg = 3;
+  /** True when a segment-override prefix chose `seg`. */
+  segOverride = false;
+  base = -1;
+  index = -1;
+  scale = 0;
+  disp = 0;
+  /** Immediate operands (sign- or zero-extended as the opcode defines). */
+  imm = 0;
+  imm2 = 0;
+  /** 0, 0xF2 (REPNE) or 0xF3 (REP/REPE). */
+  rep = 0;
+  lock = false;
+  /** Mandatory-prefix class used by the decoder (0, 0x66, 0xF2, 0xF3). */
+  mandatory = 0;
+  /** Condition code for Jcc/SETcc/CMOVcc; operation index for group ALU opcodes. */
+  cc = 0;
+  flow: InsnFlow = InsnFlow.NEXT;
+  /** Simulated cycles charged when the instruction retires (from the cost model). */
+  cost = 1;
+  /** Cost class, for the cost model and statistics. */
+  costClass = 0;
+  /** Raw bytes, kept for the disassembly listing (small, allocated at decode time only). */
+  bytes: Uint8Array = EMPTY;
+  /** Set when decoding failed: the reason shown with the #UD. */
+  invalid = '';
+}
+
+const EMPTY = new Uint8Array(0);
+function noExec(): void {}

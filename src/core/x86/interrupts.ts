@@ -1,0 +1,466 @@
+/**
+ * Events: recognising them at instruction boundaries, delivering them through the IDT (or the real-mode
+ * interrupt vector table), double faults and triple faults, and IRET.
+ *
+ * Sources: SDM Vol. 3A Ch. 6 (§6.7 NMI, §6.8 enabling and disabling interrupts, §6.9 priority, §6.12
+ * exception and interrupt handling, §6.15 Table 6-5 for double faults), Vol. 2 INT n and IRET pseudocode.
+ * In VMX non-root operation the exception bitmap, NMI exiting, external-interrupt exiting and the window
+ * controls turn events into VM exits (SDM Vol. 3C §25.2, §26.7 — the VM-exit code is in ../vmx/exit.ts).
+ */
+import { ABORT, AbortKind } from './abort.ts';
+import { Ar, Cr0, EventType, Flag, Seg, Vec, exceptionClass } from './arch.ts';
+import { Acc, Activity, type Cpu } from './cpu.ts';
+import {
+  descBase,
+  descDpl,
+  descLimit,
+  fetchDescriptor,
+  isCode,
+  isData,
+  isPresent,
+  markAccessed,
+  nullifyInaccessibleSegments,
+  setCodeSegment,
+} from './segments.ts';
+import { EventKind } from '../trace/events.ts';
+import { VmExitReason } from '../vmx/spec/exit-reasons.ts';
+import { vmExit, taskSwitchExit } from '../vmx/exit.ts';
+import { exceptionCausesExit, interruptionInfo } from '../vmx/nonroot.ts';
+import { PinBased, ProcBased } from '../vmx/spec/controls.ts';
+
+export function vmxMode(c: Cpu): number {
+  return c.vmx.nonRoot ? 2 : c.vmx.on ? 1 : 0;
+}
+
+// ====================================================================== recognition at instruction boundaries
+
+/**
+ * Checks for events at an instruction boundary, in priority order (SDM Vol. 3A §6.9; VMX additions in
+ * Vol. 3C §25.2 and §26.7.5–26.7.7): monitor-trap-flag and VMX-preemption-timer VM exits, NMI-window
+ * exiting, NMI, interrupt-window exiting, maskable (external) interrupts.
+ */
+export function checkPendingEvents(c: Cpu): void {
+  const vmx = c.vmx;
+  const shadow = c.intShadow;
+  if (vmx.nonRoot) {
+    // Pending MTF VM exit after the previous instruction (SDM Vol. 3C §25.5.2).
+    if (vmx.mtfPending) {
+      vmx.mtfPending = false;
+      vmExit(c, VmExitReason.MONITOR_TRAP_FLAG, 0);
+      return;
+    }
+    // VMX-preemption timer reached zero (SDM Vol. 3C §25.5.1).
+    if (vmx.preemptionTimer && c.cycles >= vmx.preemptionDeadline) {
+      vmExit(c, VmExitReason.PREEMPTION_TIMER, 0);
+      return;
+    }
+    // NMI-window exiting: no virtual-NMI blocking and no blocking by MOV SS (SDM Vol. 3C §25.3).
+    if ((vmx.proc & ProcBased.NMI_WINDOW_EXITING) !== 0 && !vmx.virtualNmiBlocked && shadow !== 2) {
+      vmExit(c, VmExitReason.NMI_WINDOW, 0);
+      return;
+    }
+  }
+  if (c.nmiPending && shadow !== 2) {
+    if (vmx.nonRoot && (vmx.pin & PinBased.NMI_EXITING) !== 0) {
+      if (!vmx.virtualNmiBlocked && !((vmx.pin & PinBased.VIRTUAL_NMIS) === 0 && c.nmiBlocked)) {
+        c.nmiPending = false;
+        c.activity = Activity.ACTIVE;
+        vmExit(c, VmExitReason.EXCEPTION_OR_NMI, 0, 0, 0, 0, -1, interruptionInfo(Vec.NMI, EventType.NMI, false), 0);
+        return;
+      }
+    } else if (!c.nmiBlocked) {
+      c.nmiPending = false;
+      wake(c, Vec.NMI);
+      c.nmiBlocked = true;
+      deliverEvent(c, Vec.NMI, EventType.NMI, -1, c.eip);
+      return;
+    }
+  }
+  const ifSet = (c.eflags & Flag.IF) !== 0;
+  if (vmx.nonRoot && (vmx.proc & ProcBased.INTERRUPT_WINDOW_EXITING) !== 0 && ifSet && shadow === 0) {
+    c.activity = Activity.ACTIVE;
+    vmExit(c, VmExitReason.INTERRUPT_WINDOW, 0);
+    return;
+  }
+  const intr = c.intr;
+  if (intr !== null && intr.hasInterrupt()) {
+    if (vmx.nonRoot && (vmx.pin & PinBased.EXTERNAL_INTERRUPT_EXITING) !== 0) {
+      // External-interrupt exiting: RFLAGS.IF does not block the VM exit (SDM Vol. 3C §25.2).
+      if (shadow === 0) {
+        let info = 0;
+        if ((vmx.exitControls & 0x8000) !== 0) {
+          // "Acknowledge interrupt on exit": the processor acknowledges the controller and reports the vector.
+          info = interruptionInfo(intr.acknowledge(), EventType.EXTERNAL_INTERRUPT, false);
+        }
+        c.activity = Activity.ACTIVE;
+        vmExit(c, VmExitReason.EXTERNAL_INTERRUPT, 0, 0, 0, 0, -1, info, 0);
+        return;
+      }
+    } else if (ifSet && shadow === 0) {
+      const vector = intr.acknowledge();
+      wake(c, vector);
+      deliverEvent(c, vector, EventType.EXTERNAL_INTERRUPT, -1, c.eip);
+      return;
+    }
+  }
+}
+
+function wake(c: Cpu, vector: number): void {
+  if (c.activity === Activity.HLT) {
+    c.activity = Activity.ACTIVE;
+    c.trace.emit(EventKind.WAKE, c.cycles, c.id, vector, 0, 0, 0, 0, 0, 0);
+  }
+}
+
+// ====================================================================== delivery
+
+/** Delivers the exception recorded by `Cpu.raise` (a fault aborted the instruction; EIP is its address). */
+export function deliverPendingException(c: Cpu): void {
+  const vector = c.pendingVector;
+  deliverEvent(c, vector, c.pendingType, c.pendingErrorCode, c.eip);
+}
+
+/**
+ * Delivers an event. `returnEip` is the EIP pushed (the faulting instruction for faults, the next one for
+ * traps and INT n). `instrLen` is the length of INT n / INT3 / INTO / INT1 (for VM exits).
+ * Faults during delivery are combined per SDM Vol. 3A Table 6-5 (double fault, triple fault).
+ */
+export function deliverEvent(c: Cpu, vector: number, type: number, errorCode: number, returnEip: number, instrLen = 0): void {
+  // VMX non-root: the exception bitmap decides whether an exception becomes a VM exit (SDM Vol. 3C §25.2),
+  // except for an event that VM entry injects (§26.6.1) — faults during its delivery are checked again.
+  const injected = c.injecting;
+  c.injecting = false;
+  if (c.vmx.nonRoot && !injected && (type === EventType.HARDWARE_EXCEPTION || type === EventType.SOFTWARE_EXCEPTION || type === EventType.PRIVILEGED_SOFTWARE_EXCEPTION)) {
+    if (exceptionCausesExit(c, vector, errorCode)) {
+      // The exit qualification of #PF holds the linear address (CR2 is not loaded); #DB the DR6-like bits.
+      let qual = 0;
+      if (vector === Vec.PF && type === EventType.HARDWARE_EXCEPTION) qual = c.pendingCr2;
+      else if (vector === Vec.DB && type === EventType.HARDWARE_EXCEPTION) qual = c.dr[6] & 0x600f;
+      const hasEc = errorCode >= 0;
+      vmExit(c, VmExitReason.EXCEPTION_OR_NMI, qual, instrLen, 0, 0, -1, interruptionInfo(vector, type, hasEc), hasEc ? errorCode : 0);
+      return;
+    }
+  }
+  // Bare labs without an IDT: an exception that the IDT cannot deliver ends the run with its vector and
+  // error code reported (rather than the #DF / triple fault the hardware would produce).
+  if (
+    c.stopOnUnhandledException &&
+    !c.vmx.nonRoot &&
+    type === EventType.HARDWARE_EXCEPTION &&
+    (c.cr0 & Cr0.PE) !== 0 &&
+    (vector << 3) + 7 > (c.idtrLimit >>> 0)
+  ) {
+    c.unhandledException = true;
+    c.unhandledVector = vector;
+    c.unhandledErrorCode = errorCode;
+    if (vector === Vec.PF) c.cr2 = c.pendingCr2;
+    c.trace.emit(EventKind.EVENT_DELIVERY, c.cycles, c.id, vector, type, errorCode, returnEip >>> 0, c.cpl, c.cpl, vmxMode(c));
+    return;
+  }
+  const first = c.eventInFlight;
+  const firstErr = c.eventInFlightErr;
+  c.eventInFlight = (0x80000000 | (errorCode >= 0 ? 0x800 : 0) | (type << 8) | vector) | 0;
+  c.eventInFlightErr = errorCode >= 0 ? errorCode : 0;
+  if (vector === Vec.PF && type === EventType.HARDWARE_EXCEPTION) c.cr2 = c.pendingCr2;
+  const fromCpl = c.cpl;
+  try {
+    if ((c.cr0 & Cr0.PE) === 0) deliverReal(c, vector, returnEip);
+    else deliverProtected(c, vector, type, errorCode, returnEip);
+    c.eventInFlight = first;
+    c.eventInFlightErr = firstErr;
+  } catch (e) {
+    if (e !== ABORT) throw e;
+    if (c.abortKind !== AbortKind.EXCEPTION) {
+      // A VM exit (it recorded the event in the IDT-vectoring information) or shutdown.
+      c.eventInFlight = 0;
+      return;
+    }
+    const second = c.pendingVector;
+    const firstClass = type === EventType.HARDWARE_EXCEPTION ? exceptionClass(vector) : 'benign';
+    const secondClass = exceptionClass(second);
+    if (type === EventType.HARDWARE_EXCEPTION && vector === Vec.DF) {
+      c.eventInFlight = 0;
+      tripleFault(c);
+      return;
+    }
+    const df =
+      (firstClass === 'contributory' && secondClass === 'contributory') ||
+      (firstClass === 'page-fault' && secondClass !== 'benign');
+    if (df) {
+      deliverEvent(c, Vec.DF, EventType.HARDWARE_EXCEPTION, 0, c.eip);
+    } else {
+      deliverEvent(c, second, c.pendingType, c.pendingErrorCode, c.eip);
+    }
+    c.eventInFlight = first;
+    return;
+  }
+  c.trace.emit(EventKind.EVENT_DELIVERY, c.cycles, c.id, vector, type, errorCode, returnEip >>> 0, fromCpl, c.cpl, vmxMode(c));
+}
+
+/** Triple fault: a VM exit in non-root operation (reason 2), otherwise shutdown (SDM Vol. 3A §6.15, Vol. 3C §25.2). */
+export function tripleFault(c: Cpu): void {
+  if (c.vmx.nonRoot) {
+    vmExit(c, VmExitReason.TRIPLE_FAULT, 0);
+    return;
+  }
+  c.activity = Activity.SHUTDOWN;
+  c.trace.emit(EventKind.SHUTDOWN, c.cycles, c.id, c.eip >>> 0, vmxMode(c), 0, 0, 0, 0, 0);
+  c.abortKind = AbortKind.SHUTDOWN;
+}
+
+/** Real-address-mode interrupt: IVT entry, push FLAGS/CS/IP (SDM Vol. 2 INT n, REAL-ADDRESS-MODE). */
+function deliverReal(c: Cpu, vector: number, returnEip: number): void {
+  if (vector * 4 + 3 > (c.idtrLimit >>> 0)) c.gp(0);
+  const entry = (c.idtrBase + vector * 4) | 0;
+  const ip = c.readLin16(entry, Acc.READ_SUP);
+  const cs = c.readLin16(entry + 2, Acc.READ_SUP);
+  const flags = c.getEflags();
+  c.push16(flags);
+  c.push16(c.segSel[Seg.CS]);
+  c.push16(returnEip);
+  c.setEflags(0, Flag.IF | Flag.TF | Flag.AC);
+  c.setSegCache(Seg.CS, cs, cs << 4, c.segLimit[Seg.CS], c.segAr[Seg.CS]);
+  c.eip = ip;
+  c.stop = 1;
+}
+
+/** Protected-mode delivery through an interrupt or trap gate (SDM Vol. 3A §6.12.1; Vol. 2 INT n pseudocode). */
+function deliverProtected(c: Cpu, vector: number, type: number, errorCode: number, returnEip: number): void {
+  const ext = type === EventType.EXTERNAL_INTERRUPT || type === EventType.NMI || type === EventType.HARDWARE_EXCEPTION ? 1 : 0;
+  const idtErr = (vector << 3) | 2 | ext;
+  if ((vector << 3) + 7 > (c.idtrLimit >>> 0)) c.gp(idtErr);
+  const gLo = c.readLin32((c.idtrBase + (vector << 3)) | 0, Acc.READ_SUP);
+  const gHi = c.readLin32((c.idtrBase + (vector << 3) + 4) | 0, Acc.READ_SUP);
+  const gType = (gHi >>> 8) & 0x1f; // S bit included: system descriptors have bit 4 = 0
+  if (gType !== 5 && gType !== 6 && gType !== 7 && gType !== 14 && gType !== 15) c.gp(idtErr);
+  // Software interrupts and INT3/INTO check the gate's DPL against CPL (not INT1, not hardware events).
+  if ((type === EventType.SOFTWARE_INTERRUPT || type === EventType.SOFTWARE_EXCEPTION) && descDpl(gHi) < c.cpl) c.gp(idtErr);
+  if (!isPresent(gHi)) c.np(idtErr);
+  if (gType === 5) {
+    // Task gate: a task switch (SDM Vol. 3A §7.3). In VMX non-root operation it is always a VM exit.
+    taskSwitchThroughGate(c, gLo >>> 16, 3, ext);
+    return;
+  }
+  const gate32 = gType >= 14;
+  const trapGate = (gType & 1) !== 0;
+  const sel = gLo >>> 16;
+  const offset = gate32 ? ((gLo & 0xffff) | (gHi & 0xffff0000)) | 0 : gLo & 0xffff;
+  if ((sel & 0xfffc) === 0) c.gp(ext);
+  if (!fetchDescriptor(c, sel)) c.gp((sel & 0xfffc) | ext);
+  const cLo = c.descLo;
+  const cHi = c.descHi;
+  if (!isCode(cHi) || descDpl(cHi) > c.cpl) c.gp((sel & 0xfffc) | ext);
+  if (!isPresent(cHi)) c.np((sel & 0xfffc) | ext);
+  const dpl = descDpl(cHi);
+  const conforming = (cHi & 0x400) !== 0;
+  const flags = c.getEflags();
+  if ((flags & Flag.VM) !== 0) c.gp(0); // virtual-8086 mode is not emulated (documented limitation)
+  const size = gate32 ? 4 : 2;
+  const hasEc = errorCode >= 0;
+  const csSel = c.segSel[Seg.CS];
+  if (!conforming && dpl < c.cpl) {
+    // ---- inter-privilege: new stack from the TSS (SDM Vol. 3A §6.12.1, Figure 6-4).
+    readTssStack(c, dpl, ext);
+    const newSs = c.tssSs;
+    const newEsp = c.tssEsp;
+    if ((newSs & 0xfffc) === 0) c.ts(ext);
+    if (!fetchDescriptor(c, newSs)) c.ts((newSs & 0xfffc) | ext);
+    const sLo = c.descLo;
+    const sHi = c.descHi;
+    if ((newSs & 3) !== dpl || descDpl(sHi) !== dpl || !isData(sHi) || (sHi & 0x200) === 0) c.ts((newSs & 0xfffc) | ext);
+    if (!isPresent(sHi)) c.ss((newSs & 0xfffc) | ext);
+    const ssBase = descBase(sLo, sHi);
+    const big = (sHi & 0x400000) !== 0;
+    const frame = size * (5 + (hasEc ? 1 : 0));
+    if (!stackFits(newEsp, frame, descLimit(sLo, sHi), (sHi & 0x400) !== 0, big)) c.ss((newSs & 0xfffc) | ext);
+    let sp = big ? newEsp | 0 : newEsp & 0xffff;
+    sp = pushRaw(c, ssBase, sp, big, size, c.segSel[Seg.SS]);
+    sp = pushRaw(c, ssBase, sp, big, size, c.regs[4]);
+    sp = pushRaw(c, ssBase, sp, big, size, flags);
+    sp = pushRaw(c, ssBase, sp, big, size, csSel);
+    sp = pushRaw(c, ssBase, sp, big, size, returnEip);
+    if (hasEc) sp = pushRaw(c, ssBase, sp, big, size, errorCode);
+    // Commit: SS:ESP, CS:EIP, CPL.
+    markAccessedAt(c, newSs, sHi);
+    c.setSegCache(Seg.SS, newSs, ssBase, descLimit(sLo, sHi), (sHi >>> 8) & 0xf0ff | 1);
+    if (big) c.regs[4] = sp;
+    else c.setReg16(4, sp);
+    c.descLo = cLo;
+    c.descHi = cHi;
+    markAccessed(c, sel);
+    setCodeSegment(c, sel, cLo, cHi, dpl);
+  } else if (conforming || dpl === c.cpl) {
+    // ---- same privilege: push on the current stack.
+    if (size === 4) {
+      c.push32(flags);
+      c.push32(csSel);
+      c.push32(returnEip);
+      if (hasEc) c.push32(errorCode);
+    } else {
+      c.push16(flags);
+      c.push16(csSel);
+      c.push16(returnEip);
+      if (hasEc) c.push16(errorCode);
+    }
+    c.descLo = cLo;
+    c.descHi = cHi;
+    markAccessed(c, sel);
+    setCodeSegment(c, sel, cLo, cHi, c.cpl);
+  } else {
+    c.gp((sel & 0xfffc) | ext);
+  }
+  c.eip = gate32 ? offset : offset & 0xffff;
+  // Clear TF, NT, RF, VM; an interrupt gate also clears IF (SDM Vol. 3A §6.12.1.3).
+  c.setEflags(0, Flag.TF | Flag.NT | Flag.RF | Flag.VM | (trapGate ? 0 : Flag.IF));
+  c.stop = 1;
+}
+
+/** Writes one stack slot below `sp` in a stack segment that is not loaded yet; returns the new SP. */
+function pushRaw(c: Cpu, ssBase: number, sp: number, big: boolean, size: number, v: number): number {
+  const nsp = big ? (sp - size) | 0 : (sp - size) & 0xffff;
+  if (size === 4) c.writeLin32((ssBase + nsp) | 0, v, Acc.WRITE_SUP);
+  else c.writeLin16((ssBase + nsp) | 0, v, Acc.WRITE_SUP);
+  return nsp;
+}
+
+/** True when `frame` bytes pushed below `sp` stay inside the stack segment's limit (SDM Vol. 3A §5.3). */
+export function stackFits(sp: number, frame: number, limit: number, expandDown: boolean, big: boolean): boolean {
+  const wrap = big ? 0x100000000 : 0x10000;
+  const top = (big ? sp >>> 0 : sp & 0xffff);
+  const lowest = (top - frame + wrap) % wrap;
+  const highest = lowest + frame - 1;
+  const lim = limit >>> 0;
+  if (!expandDown) return highest <= lim && highest < wrap;
+  const upper = big ? 0xffffffff : 0xffff;
+  return lowest > lim && highest <= upper;
+}
+
+function markAccessedAt(c: Cpu, sel: number, hi: number): void {
+  c.descHi = hi;
+  markAccessed(c, sel);
+}
+
+/** Stack for privilege level `dpl` from the current TSS (SDM Vol. 3A §7.2.1, Figure 7-2 and 7-11). */
+export function readTssStack(c: Cpu, dpl: number, ext: number): void {
+  const trAr = c.segAr[Seg.TR];
+  const trSel = c.segSel[Seg.TR];
+  if ((trAr & Ar.UNUSABLE) !== 0) c.ts((trSel & 0xfffc) | ext);
+  const type = trAr & 0xf;
+  const base = c.segBase[Seg.TR];
+  const limit = c.segLimit[Seg.TR] >>> 0;
+  if (type === 9 || type === 11) {
+    const off = 4 + dpl * 8;
+    if (off + 5 > limit) c.ts((trSel & 0xfffc) | ext);
+    c.tssEsp = c.readLin32((base + off) | 0, Acc.READ_SUP);
+    c.tssSs = c.readLin16((base + off + 4) | 0, Acc.READ_SUP);
+    return;
+  }
+  if (type === 1 || type === 3) {
+    const off = 2 + dpl * 4;
+    if (off + 3 > limit) c.ts((trSel & 0xfffc) | ext);
+    c.tssEsp = c.readLin16((base + off) | 0, Acc.READ_SUP);
+    c.tssSs = c.readLin16((base + off + 2) | 0, Acc.READ_SUP);
+    return;
+  }
+  c.ts((trSel & 0xfffc) | ext);
+}
+
+/**
+ * A task switch through a task gate, a TSS selector in a far JMP/CALL, or IRET with NT = 1.
+ * In VMX non-root operation a task switch always causes a VM exit (SDM Vol. 3C §25.1.2), reason 9 with the
+ * new TSS selector and the source in the qualification (Table 27-2). Hardware task switching outside VMX
+ * non-root operation is not emulated by this core: it raises #GP with the selector (documented limitation).
+ */
+export function taskSwitchThroughGate(c: Cpu, tssSel: number, source: number, ext: number): void {
+  if (c.vmx.nonRoot) {
+    taskSwitchExit(c, tssSel, source);
+    c.abortForVmExit();
+  }
+  c.gp((tssSel & 0xfffc) | ext);
+}
+
+// ====================================================================== IRET
+
+/** IRET / IRETD (SDM Vol. 2 IRET pseudocode): real mode, same privilege, or return to an outer level. */
+export function iret(c: Cpu, osz: number): void {
+  const fromCpl = c.cpl;
+  // IRET unblocks NMIs (SDM Vol. 3A §6.7.1); with virtual NMIs, virtual-NMI blocking (Vol. 3C §25.3).
+  if (c.vmx.nonRoot && (c.vmx.pin & PinBased.VIRTUAL_NMIS) !== 0) c.vmx.virtualNmiBlocked = false;
+  else c.nmiBlocked = false;
+  if ((c.cr0 & Cr0.PE) === 0) {
+    const ip = osz === 4 ? c.peek32(0) : c.peek16(0);
+    const cs = osz === 4 ? c.peek32(4) & 0xffff : c.peek16(2);
+    const fl = osz === 4 ? c.peek32(8) : c.peek16(4);
+    c.adjustSp(osz * 3);
+    c.setSegCache(Seg.CS, cs, cs << 4, c.segLimit[Seg.CS], c.segAr[Seg.CS]);
+    c.eip = osz === 4 ? ip : ip & 0xffff;
+    const mask = osz === 4 ? 0x257fd5 : 0x7fd5; // real mode: all but VM, RF, VIF, VIP (SDM IRET)
+    c.setEflags(fl, mask);
+    c.stop = 1;
+    c.trace.emit(EventKind.IRET, c.cycles, c.id, fromCpl, c.cpl, c.eip >>> 0, vmxMode(c), 0, 0, 0);
+    return;
+  }
+  const flagsNow = c.getEflags();
+  if ((flagsNow & Flag.NT) !== 0) {
+    // Return from a nested task: a task switch to the TSS linked from the current one.
+    const link = c.readLin16(c.segBase[Seg.TR], Acc.READ_SUP);
+    taskSwitchThroughGate(c, link, 1, 0);
+    return;
+  }
+  const newEip = osz === 4 ? c.peek32(0) : c.peek16(0);
+  const newCs = osz === 4 ? c.peek32(4) & 0xffff : c.peek16(2);
+  const newFlags = osz === 4 ? c.peek32(8) : c.peek16(4);
+  if (osz === 4 && (newFlags & Flag.VM) !== 0 && c.cpl === 0) c.gp(0); // virtual-8086 mode not emulated
+  if ((newCs & 0xfffc) === 0) c.gp(0);
+  if (!fetchDescriptor(c, newCs)) c.gp(newCs & 0xfffc);
+  const cLo = c.descLo;
+  const cHi = c.descHi;
+  const rpl = newCs & 3;
+  if (rpl < c.cpl || !isCode(cHi)) c.gp(newCs & 0xfffc);
+  const dpl = descDpl(cHi);
+  const conforming = (cHi & 0x400) !== 0;
+  if (conforming ? dpl > rpl : dpl !== rpl) c.gp(newCs & 0xfffc);
+  if (!isPresent(cHi)) c.np(newCs & 0xfffc);
+  const oldCpl = c.cpl;
+  const iopl = (flagsNow >>> 12) & 3;
+  let mask = 0x4dd5 | Flag.TF | Flag.DF; // CF PF AF ZF SF OF TF DF NT
+  if (osz === 4) mask |= Flag.RF | Flag.AC | Flag.ID;
+  if (oldCpl <= iopl) mask |= Flag.IF;
+  if (oldCpl === 0) {
+    mask |= Flag.IOPL;
+    if (osz === 4) mask |= Flag.VIF | Flag.VIP;
+  }
+  if (osz === 2) mask &= 0xffff;
+  if (rpl > c.cpl) {
+    // ---- return to an outer privilege level: also pop ESP and SS.
+    const newEsp = osz === 4 ? c.peek32(12) : c.peek16(6);
+    const newSs = osz === 4 ? c.peek32(16) & 0xffff : c.peek16(8);
+    if ((newSs & 0xfffc) === 0) c.gp(0);
+    if (!fetchDescriptor(c, newSs)) c.gp(newSs & 0xfffc);
+    const sLo = c.descLo;
+    const sHi = c.descHi;
+    if ((newSs & 3) !== rpl || !isData(sHi) || (sHi & 0x200) === 0 || descDpl(sHi) !== rpl) c.gp(newSs & 0xfffc);
+    if (!isPresent(sHi)) c.ss(newSs & 0xfffc);
+    markAccessed(c, newSs);
+    c.descLo = cLo;
+    c.descHi = cHi;
+    markAccessed(c, newCs);
+    setCodeSegment(c, newCs, cLo, cHi, rpl);
+    c.setSegCache(Seg.SS, newSs, descBase(sLo, sHi), descLimit(sLo, sHi), ((sHi >>> 8) & 0xf0ff) | 1);
+    if ((sHi & 0x400000) !== 0) c.regs[4] = newEsp;
+    else c.setReg16(4, newEsp);
+    c.eip = osz === 4 ? newEip : newEip & 0xffff;
+    c.setEflags(newFlags, mask);
+    nullifyInaccessibleSegments(c);
+  } else {
+    c.adjustSp(osz * 3);
+    c.descLo = cLo;
+    c.descHi = cHi;
+    markAccessed(c, newCs);
+    setCodeSegment(c, newCs, cLo, cHi, c.cpl);
+    c.eip = osz === 4 ? newEip : newEip & 0xffff;
+    c.setEflags(newFlags, mask);
+  }
+  c.stop = 1;
+  c.trace.emit(EventKind.IRET, c.cycles, c.id, fromCpl, c.cpl, c.eip >>> 0, vmxMode(c), 0, 0, 0);
+}
