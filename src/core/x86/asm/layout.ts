@@ -65,6 +65,8 @@ export class Layout {
   private chunks: Chunk[] = [];
   /** Names defined by EQU/=, which (unlike labels) can end up without a value. */
   private readonly constants = new Map<string, number>();
+  /** Encodings that cannot change between passes (see isFixed). */
+  private readonly fixed: (number[] | undefined)[] = [];
 
   constructor(
     private readonly lines: LineRec[],
@@ -198,7 +200,11 @@ export class Layout {
   private place(s: Stmt, li: number, line: number, addr: number): [number, Emit | null] {
     switch (s.k) {
       case 'insn': {
+        // An instruction whose operands mention no symbol and no $ encodes the same in every pass.
+        const cached = this.fixed[li];
+        if (cached) return [cached.length, this.final ? copyBytes(cached) : null];
         const bytes = this.encodeInsn(s, li, line, addr, this.minLen[li]);
+        if (bytes && isFixed(s)) this.fixed[li] = bytes;
         if (!bytes) return [this.minLen[li], null];
         this.minLen[li] = Math.max(this.minLen[li], bytes.length);
         return [bytes.length, copyBytes(bytes)];
@@ -337,6 +343,26 @@ export class Layout {
         return [0, null];
     }
   }
+}
+
+/** Does an expression depend on nothing but numbers (so its value is the same in every pass)? */
+function constantExpr(e: Expr): boolean {
+  switch (e.k) {
+    case 'num':
+    case 'reg':
+      return true;
+    case 'un':
+      return constantExpr(e.a);
+    case 'bin':
+      return constantExpr(e.a) && constantExpr(e.b);
+    default:
+      return false;
+  }
+}
+
+function isFixed(s: InsnStmt): boolean {
+  if (isBranch(s)) return false;
+  return s.ops.every((o) => (o.k === 'imm' ? constantExpr(o.expr) : o.k === 'mem' ? constantExpr(o.addr) : o.k === 'farptr' ? constantExpr(o.off) && constantExpr(o.seg) : true));
 }
 
 function repeat(bytes: number[], count: number): Emit {

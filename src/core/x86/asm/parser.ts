@@ -59,8 +59,18 @@ const DIRECTIVES = new Set([
 ]);
 
 /** Every word that can start a statement, for "did you mean" suggestions. */
-export function knownWords(): string[] {
-  return [...FORMS.keys(), ...DIRECTIVES, ...Object.keys(PREFIX_BYTES), ...Object.keys(SIZE_PREFIXES)].filter((w) => !w.startsWith('.'));
+export const KNOWN_WORDS: readonly string[] = [...FORMS.keys(), ...DIRECTIVES, ...Object.keys(PREFIX_BYTES), ...Object.keys(SIZE_PREFIXES)].filter(
+  (w) => !w.startsWith('.'),
+);
+const suggestions = new Map<string, string | null>();
+
+function suggestWord(w: string): string | null {
+  let s = suggestions.get(w);
+  if (s === undefined) {
+    s = suggest(w, KNOWN_WORDS);
+    if (suggestions.size < 10_000) suggestions.set(w, s);
+  }
+  return s;
 }
 
 /** Limits on %define expansion so a self-multiplying define cannot exhaust memory. */
@@ -417,7 +427,7 @@ function parseStatement(cur: Cursor, line: number, st: State, source: string, al
     if (lookupRegister(mw)) return err(st, line, m, `expected an instruction, found the register '${mw}'`);
     if (DIRECTIVES.has(mw) && prefixes.length > 0) return err(st, line, m, `'${mw}' cannot take a prefix`);
     if (DIRECTIVES.has(mw)) return err(st, line, m, `'${mw}' cannot be used here`);
-    const guess = suggest(mw, knownWords());
+    const guess = suggestWord(mw);
     let hint = '';
     if (guess) hint = ` (did you mean '${guess}'?)`;
     else if (cur.toks.length === cur.i + 1 && prefixes.length === 0) hint = ` (if it is a label, add a colon: '${m.text}:')`;
