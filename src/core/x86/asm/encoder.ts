@@ -8,6 +8,7 @@ import { evaluate, linearize, type EvalEnv } from './expr.ts';
 import type { FarPtrOperand, ImmOperand, JumpHint, MemOperand, Operand } from './operands.ts';
 import { SIZE_NAMES } from './operands.ts';
 import { SREG_PREFIX, unusableRegister, type Reg } from './registers.ts';
+import { encodeStringOp, STRING_OPERAND_MNEMONICS } from './strings.ts';
 import { DEFAULT_SIZE_MNEMONICS, FORMS, PAT_SIZE, describeForm, type Form, type Pat } from './tables.ts';
 
 export interface Prefix {
@@ -223,6 +224,7 @@ function matchForm(f: Form, ops: Resolved[], stmt: InsnStmt): Candidate | null {
 
 /** Encodes one instruction, or explains why it cannot be encoded. */
 export function encodeInstruction(stmt: InsnStmt, ops: Resolved[], ctx: EncodeCtx): EncodeResult {
+  if (STRING_OPERAND_MNEMONICS.has(stmt.mnem) && (ops.length > 0 || !FORMS.has(stmt.mnem))) return encodeStringOp(stmt, ops);
   const forms = FORMS.get(stmt.mnem) ?? [];
   let cands: Candidate[] = [];
   for (const f of forms) {

@@ -105,6 +105,9 @@ describe('more mistakes students make', () => {
     ['bits 16\nmov ax, [0x12345]', 2, 9, '[0x12345]', "write 'a32' before the instruction"],
     ['a equ b\nb equ a', 1, 7, 'b', "symbol 'b' has no value: its definition on line 2 cannot be evaluated"],
     ['jmp 0x10000:0', 1, 5, '0x10000:0', 'segment selector 0x10000 does not fit in 16 bits'],
+    ['movs [edi], [esi]', 1, 6, '[edi]', "operand size is ambiguous: write 'dword [edi]' or 'byte [edi]'"],
+    ['movs byte [fs:edi], [esi]', 1, 6, 'byte [fs:edi]', "the destination of 'movs' is always es:[edi]"],
+    ['lods byte [ebx]', 1, 6, 'byte [ebx]', "must be [esi] (or [si] for 16-bit addressing)"],
     ['incbin "x.bin"', 1, 1, 'incbin', "'incbin' is not supported"],
   ] as [string, number, number, string, string][])('%s', (src, line, column, at, message) => {
     const es = errors(src);

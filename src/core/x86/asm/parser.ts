@@ -7,6 +7,7 @@ import { Cursor, KEYWORDS, parseExpr, qualify, type Expr, type ParseCtx } from '
 import { lexLine, type Token } from './lexer.ts';
 import { parseOperand, SIZE_KEYWORDS, type Operand } from './operands.ts';
 import { lookupRegister } from './registers.ts';
+import { STRING_OPERAND_MNEMONICS } from './strings.ts';
 import { FORMS } from './tables.ts';
 
 export type DataItem = { k: 'str'; text: string; span: Span } | { k: 'expr'; e: Expr; span: Span };
@@ -59,7 +60,7 @@ const DIRECTIVES = new Set([
 ]);
 
 /** Every word that can start a statement, for "did you mean" suggestions. */
-export const KNOWN_WORDS: readonly string[] = [...FORMS.keys(), ...DIRECTIVES, ...Object.keys(PREFIX_BYTES), ...Object.keys(SIZE_PREFIXES)].filter(
+export const KNOWN_WORDS: readonly string[] = [...FORMS.keys(), ...STRING_OPERAND_MNEMONICS, ...DIRECTIVES, ...Object.keys(PREFIX_BYTES), ...Object.keys(SIZE_PREFIXES)].filter(
   (w) => !w.startsWith('.'),
 );
 const suggestions = new Map<string, string | null>();
@@ -218,7 +219,7 @@ function parseLine(source: string, line: number, st: State): LineRec | null {
 
 function isStatementWord(text: string): boolean {
   const w = text.toLowerCase();
-  return FORMS.has(w) || DIRECTIVES.has(w) || w in PREFIX_BYTES || w in SIZE_PREFIXES || KEYWORDS.has(w) || !!lookupRegister(w);
+  return FORMS.has(w) || STRING_OPERAND_MNEMONICS.has(w) || DIRECTIVES.has(w) || w in PREFIX_BYTES || w in SIZE_PREFIXES || KEYWORDS.has(w) || !!lookupRegister(w);
 }
 
 function checkSymbolName(st: State, line: number, t: Token): boolean {
@@ -423,7 +424,7 @@ function parseStatement(cur: Cursor, line: number, st: State, source: string, al
   }
   if (m.kind !== 'id') return err(st, line, m, `expected an instruction after '${cur.toks[cur.i - 1]?.text ?? ''}', found '${m.text}'`);
   const mw = m.text.toLowerCase();
-  if (!FORMS.has(mw)) {
+  if (!FORMS.has(mw) && !STRING_OPERAND_MNEMONICS.has(mw)) {
     if (lookupRegister(mw)) return err(st, line, m, `expected an instruction, found the register '${mw}'`);
     if (DIRECTIVES.has(mw) && prefixes.length > 0) return err(st, line, m, `'${mw}' cannot take a prefix`);
     if (DIRECTIVES.has(mw)) return err(st, line, m, `'${mw}' cannot be used here`);

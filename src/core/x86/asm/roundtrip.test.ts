@@ -187,6 +187,12 @@ table('strings and I/O', [
   ['in al, 0x60', 'in al, 96'], ['in ax, 0x60', 'in ax, 96'], ['in eax, 0x60', 'in eax, 96'], 'in al, dx', 'in ax, dx', 'in eax, dx',
   ['out 0x80, al', 'out 128, al'], ['out 0x80, ax', 'out 128, ax'], ['out 0x80, eax', 'out 128, eax'], 'out dx, al', 'out dx, ax', 'out dx, eax',
   ['in al, 255', 'in al, 255'],
+  // Explicit operands (MASM/GAS-intel spelling): they carry the size and a source segment override.
+  ['movs byte [es:edi], [esi]', 'movsb'], ['movs dword ptr es:[edi], dword ptr [esi]', 'movsd'], ['movs word [edi], [esi]', 'movsw'],
+  ['movs byte [edi], [fs:esi]', 'fs movsb'], ['cmps dword [esi], [edi]', 'cmpsd'], ['cmps byte [cs:esi], [es:edi]', 'cs cmpsb'],
+  ['stos dword [edi]', 'stosd'], ['lods word [esi]', 'lodsw'], ['lods byte [gs:esi]', 'gs lodsb'], ['scas byte [edi]', 'scasb'],
+  ['ins byte [edi], dx', 'insb'], ['outs dx, dword [esi]', 'outsd'], ['xlat [ebx]', 'xlatb'], ['xlat byte [es:ebx]', 'es xlatb'],
+  ['rep movs dword [edi], [esi]', 'rep movsd'], ['repe cmps byte [esi], [edi]', 'repe cmpsb'], ['movs byte [di], [si]', 'a16 movsb'],
 ]);
 
 table('misc and system', [
@@ -227,7 +233,7 @@ table('bits 16', [
   ['jmp 0x1010', 'jmp 4112'], ['jmp 0x2000', 'jmp 8192'], ['jz 0x2000', 'je 8192'], ['call 0x2000', 'call 8192'],
   ['jmp 0x08:0x2000', 'jmp 8:8192'], ['jmp dword 0x08:0x2000', 'jmp 8:8192'], 'jmp ax', ['jmp [bx]', 'jmp word [bx]'], 'jmp far [bx]',
   ['pusha', 'pusha'], ['pushad', 'pushad'], ['pushf', 'pushf'], ['iret', 'iret'], 'iretd', 'cbw', 'cwde', 'cwd', 'cdq',
-  'movsb', 'movsw', 'movsd', 'rep stosw', 'lodsd', ['jcxz 0x1000', 'jcxz 4096'], ['jecxz 0x1000', 'jecxz 4096'], ['loop 0x1000', 'loop 4096'],
+  'movsb', 'movsw', 'movsd', 'rep stosw', 'lodsd', ['movs word [di], [si]', 'movsw'], ['movs dword [edi], [esi]', 'a32 movsd'], ['jcxz 0x1000', 'jcxz 4096'], ['jecxz 0x1000', 'jecxz 4096'], ['loop 0x1000', 'loop 4096'],
   'mov cr0, eax', 'mov eax, cr0', 'lgdt [bx]', 'lidt [si]', 'vmxon [bx]', 'vmread eax, ebx', 'vmwrite eax, [bx]', 'invept eax, [bx]',
   'mov ds, ax', 'mov ax, cs', 'int 0x10', 'cli', 'hlt', 'ret', 'retf', 'in al, dx', 'out dx, al',
   'lds si, [bx]', 'les di, [bp+4]', 'movzx eax, byte [bx]', 'shl ax, 1', 'shl eax, cl', 'imul ax, bx, 3',

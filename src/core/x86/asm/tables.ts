@@ -487,12 +487,6 @@ s(
  *  the same for PUSH/POP/JMP/CALL: `push [x]` in BITS 32 pushes a dword). */
 export const DEFAULT_SIZE_MNEMONICS = new Set(['push', 'pop', 'jmp', 'call']);
 
-/** Instructions that take a string-operation prefix. */
-export const STRING_MNEMONICS = new Set([
-  'movsb', 'movsw', 'movsd', 'cmpsb', 'cmpsw', 'cmpsd', 'stosb', 'stosw', 'stosd', 'lodsb', 'lodsw', 'lodsd',
-  'scasb', 'scasw', 'scasd', 'insb', 'insw', 'insd', 'outsb', 'outsw', 'outsd',
-]);
-
 function parseSpec(line: string): Form {
   const [head, roles, enc] = line.split(':').map((x) => x.trim());
   const sp = head.indexOf(' ');
