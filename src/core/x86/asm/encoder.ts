@@ -450,7 +450,7 @@ function tryEncode(c: Candidate, ops: Resolved[], stmt: InsnStmt, ctx: EncodeCtx
     }
   }
   if (out.length > 15) {
-    // SDM Vol. 2A §2.1: an instruction longer than 15 bytes raises #GP.
+    // SDM Vol. 2A §2.3.11: the maximum instruction length is 15 bytes; longer raises #GP.
     return fail(stmt.opsSpan, `instruction would be ${out.length} bytes; the limit is 15 (too many prefixes)`, 7);
   }
   return { bytes: out };

@@ -4,6 +4,8 @@
 import { ErrorSink, formatAsmError, type AsmError } from './diagnostics.ts';
 import { Layout } from './layout.ts';
 import { parseSource } from './parser.ts';
+import { STRING_OPERAND_MNEMONICS } from './strings.ts';
+import { FORMS } from './tables.ts';
 
 export type { AsmError };
 export { formatAsmError };
@@ -29,6 +31,9 @@ export interface AssembleOptions {
   /** Initial code size; `bits` directives in the source change it (default 32). */
   bits?: 16 | 32;
 }
+
+/** Every instruction mnemonic the assembler accepts (for editor highlighting and completion). */
+export const MNEMONICS: readonly string[] = [...new Set([...FORMS.keys(), ...STRING_OPERAND_MNEMONICS])].sort();
 
 /** The default load address of a lab program (the brief's choice; `org` overrides it). */
 export const DEFAULT_ORIGIN = 0x1000;

@@ -458,7 +458,7 @@ s(
   'invpcid r32,m128 : rm : P66 0F 38 82 /r',
 );
 
-// --- VMX (SDM Vol. 2C Chapter 6 / Vol. 3C Chapter 31 "VMX Instruction Reference") -------------
+// --- VMX (SDM Vol. 3C Chapter 31 "VMX Instruction Reference") ---------------------------------
 s(
   'vmxon m64 : m : PF3 0F C7 /6',
   'vmxoff : : 0F 01 C4',
