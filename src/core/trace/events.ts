@@ -83,3 +83,5 @@ export const enum VmState {
   STOPPED = 4,
   RESTARTING = 5,
 }
+
+export const VM_STATE_NAMES = ['created', 'running', 'halted', 'crashed', 'stopped', 'restarting'] as const;

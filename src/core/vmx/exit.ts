@@ -207,6 +207,7 @@ export function loadHostState(c: Cpu, p: number): boolean {
 /** VMX abort (SDM Vol. 3C §27.7): the indicator is written to the VMCS and the processor shuts down. */
 export function vmxAbort(c: Cpu, code: number): void {
   c.mem.write32(c.vmx.vmcsPtr + VMCS_ABORT_OFFSET, code);
+  c.vmxAbortCode = code;
   c.vmx.nonRoot = false;
   c.activity = Activity.SHUTDOWN;
   c.exitedToHost = true;

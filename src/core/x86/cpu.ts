@@ -204,6 +204,8 @@ export class Cpu {
   /** Simulated cycles of the VM-exit and VM-entry transitions themselves (from the cost model). */
   vmExitCycles = 0;
   vmEntryCycles = 0;
+  /** Non-zero after a VMX abort (SDM Vol. 3C §27.7): the abort indicator. */
+  vmxAbortCode = 0;
   unhandledVector = -1;
   unhandledErrorCode = -1;
   /** When set, a VM exit returns from `run` with RunStop.VMEXIT instead of continuing at HOST_RIP. */

@@ -1,0 +1,90 @@
+/**
+ * The headless lab runner.
+ *
+ *   npm run -s lab -- run FILE.s [--json] [--max-steps N] [--cpu NAME]
+ *   npm run -s lab -- models
+ *
+ * With --json it prints one JSON object per line (docs/trace-format.md), ending with an `end` record.
+ * Without it, a readable trace. Assembly and header errors print `file:line:column: message` and exit 1.
+ */
+import { readFileSync } from 'node:fs';
+import { runLab, DEFAULT_MAX_STEPS } from '../core/lab/run.ts';
+import { JsonSink, type TraceRecord } from '../core/trace/json.ts';
+import { formatAsmError } from '../core/x86/asm/index.ts';
+import { CPU_MODELS } from '../core/cpu-models/index.ts';
+
+function usage(code: number): never {
+  process.stderr.write(
+    'usage: npm run -s lab -- run FILE.s [--json] [--max-steps N] [--cpu NAME]\n       npm run -s lab -- models\n',
+  );
+  process.exit(code);
+}
+
+function human(rec: TraceRecord): string {
+  const r = rec as Record<string, unknown>;
+  switch (rec.type) {
+    case 'console':
+      return `console  ${JSON.stringify(r.text)}`;
+    case 'vmexit':
+      return `vmexit   reason ${r.reason} (${r.name}) at ${r.guestEip}, qualification ${r.qualification}, length ${r.instructionLength}  [cycle ${r.cycle}]`;
+    case 'vmentry':
+      return `vmentry  ${r.instruction} → ${r.guestEip}${r.injected ? ` injecting ${r.injected}` : ''}  [cycle ${r.cycle}]`;
+    case 'vmfail':
+      return `vmfail   ${r.instruction}: VMfail${r.kind === 'valid' ? `Valid(${r.error})` : 'Invalid'} at ${r.eip}`;
+    case 'exception':
+      return `exception ${r.name} (vector ${r.vector}${r.errorCode === null ? '' : `, error code ${r.errorCode}`}) at ${r.eip}, CPL ${r.cplBefore}→${r.cplAfter}`;
+    case 'end':
+      return `end      ${r.reason} after ${r.instructions} instructions, ${r.cycle} cycles\n         ${JSON.stringify(r.registers)}`;
+    default:
+      return `${String(rec.type).padEnd(8)} ${JSON.stringify(Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'type')))}`;
+  }
+}
+
+function main(argv: string[]): number {
+  const [cmd, ...rest] = argv;
+  if (cmd === 'models') {
+    for (const m of CPU_MODELS) process.stdout.write(`${m.id.padEnd(10)} ${m.name} (${m.year})\n`);
+    return 0;
+  }
+  if (cmd !== 'run') usage(2);
+  let file: string | undefined;
+  let json = false;
+  let maxSteps = DEFAULT_MAX_STEPS;
+  let cpu: string | undefined;
+  for (let k = 0; k < rest.length; k++) {
+    const a = rest[k];
+    if (a === '--json') json = true;
+    else if (a === '--max-steps') {
+      const n = Number(rest[++k]);
+      if (!Number.isSafeInteger(n) || n <= 0) {
+        process.stderr.write(`--max-steps needs a positive whole number, got '${rest[k]}'\n`);
+        return 2;
+      }
+      maxSteps = n;
+    } else if (a === '--cpu') cpu = rest[++k];
+    else if (a.startsWith('--')) {
+      process.stderr.write(`unknown option ${a}\n`);
+      return 2;
+    } else file = a;
+  }
+  if (file === undefined) usage(2);
+  let source: string;
+  try {
+    source = readFileSync(file, 'utf8');
+  } catch (e) {
+    process.stderr.write(`${file}: cannot read: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const out = (rec: TraceRecord): void => {
+    process.stdout.write((json ? JSON.stringify(rec) : human(rec)) + '\n');
+  };
+  const result = runLab(source, { maxSteps, cpu, trace: new JsonSink(out) });
+  if (!result.ok) {
+    for (const e of result.errors) process.stderr.write(formatAsmError(file, e) + '\n');
+    return 1;
+  }
+  out(result.end);
+  return 0;
+}
+
+process.exitCode = main(process.argv.slice(2));

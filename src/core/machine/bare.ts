@@ -1,0 +1,168 @@
+/**
+ * The bare machine: one IA-32 processor with VT-x, physical memory and the legacy PC devices (PIC, PIT,
+ * COM1), with no hypervisor. A bare lab program starts at CPL 0 in protected mode with paging on (an
+ * identity map), outside VMX operation, with IA32_FEATURE_CONTROL locked and VMX enabled, as firmware
+ * leaves it — so it can be its own hypervisor: VMXON, VMCS set-up, VMLAUNCH, and VM exits at HOST_RIP.
+ */
+import { Ar, Cr0, Cr4, Msr, Seg } from '../x86/arch.ts';
+import { Cpu, RunStop, type CpuOptions } from '../x86/cpu.ts';
+import { resetMsrs } from '../x86/msr.ts';
+import { PhysicalMemory } from '../x86/physical-memory.ts';
+import type { ProcessorModel } from '../x86/platform.ts';
+import { LegacyPc } from '../devices/legacy-pc.ts';
+import type { TraceSink } from '../trace/sink.ts';
+import { EventKind } from '../trace/events.ts';
+import {
+  BARE_MEMORY_BYTES,
+  GDT_BASE,
+  GDT_LIMIT,
+  GDT_SELECTORS,
+  PAGE_DIRECTORY,
+  STACK_TOP,
+  TSS_BASE,
+  writeStandardTables,
+} from './layout.ts';
+
+export type EndReason = 'halted' | 'triple-fault' | 'unhandled-exception' | 'limit' | 'vmx-abort';
+
+export interface RunOutcome {
+  reason: EndReason;
+  /** Instructions retired in this run. */
+  instructions: number;
+}
+
+/** Puts a processor in the documented protected-mode start state (flat segments, GDT and TSS at the standard addresses). */
+export function enterProtectedModeState(cpu: Cpu, paging: boolean): void {
+  cpu.setSegCache(Seg.CS, GDT_SELECTORS.KERNEL_CODE, 0, -1, 0xc09b);
+  for (const s of [Seg.SS, Seg.DS, Seg.ES, Seg.FS, Seg.GS]) cpu.setSegCache(s, GDT_SELECTORS.KERNEL_DATA, 0, -1, 0xc093);
+  cpu.setSegCache(Seg.LDTR, 0, 0, 0, Ar.UNUSABLE);
+  cpu.setSegCache(Seg.TR, GDT_SELECTORS.TSS, TSS_BASE, 0x67, 0x8b);
+  cpu.gdtrBase = GDT_BASE;
+  cpu.gdtrLimit = GDT_LIMIT;
+  cpu.idtrBase = 0;
+  cpu.idtrLimit = 0;
+  cpu.cr0 = (Cr0.PE | Cr0.ET | Cr0.NE | (paging ? Cr0.PG : 0)) | 0;
+  cpu.cr4 = paging ? Cr4.PSE : 0;
+  cpu.cr3 = paging ? PAGE_DIRECTORY : 0;
+  cpu.setEflags(2, -1);
+  cpu.regs.fill(0);
+  cpu.regs[4] = STACK_TOP;
+  cpu.setCpl(0);
+  cpu.updateModes();
+  cpu.flushTlbAll();
+}
+
+export interface BareMachineOptions {
+  model: ProcessorModel;
+  memoryBytes?: number;
+  trace?: TraceSink;
+  cpu?: CpuOptions;
+}
+
+export class BareMachine {
+  readonly mem: PhysicalMemory;
+  readonly cpu: Cpu;
+  readonly pc: LegacyPc;
+
+  constructor(opts: BareMachineOptions) {
+    this.mem = new PhysicalMemory(opts.memoryBytes ?? BARE_MEMORY_BYTES);
+    this.pc = new LegacyPc(opts.model.coreClockHz);
+    this.cpu = new Cpu(this.mem, opts.model, {
+      ...opts.cpu,
+      io: this.pc.bus,
+      intr: this.pc.pic,
+      trace: opts.trace,
+    });
+    const trace = opts.trace;
+    if (trace) {
+      let line = '';
+      this.pc.com1.onTransmit = (byte: number) => {
+        // Console text is reported a line at a time (or when a run ends), not per byte.
+        if (byte === 10) {
+          trace.text(EventKind.CONSOLE, this.cpu.cycles, -1, line + '\n');
+          line = '';
+        } else line += String.fromCharCode(byte);
+      };
+      this.flushConsole = () => {
+        if (line !== '') trace.text(EventKind.CONSOLE, this.cpu.cycles, -1, line);
+        line = '';
+      };
+    }
+    this.reset();
+  }
+
+  /** Emits console text still buffered (a line without a newline). */
+  flushConsole: () => void = () => {};
+
+  /** The documented initial state: tables in memory, protected mode with identity paging, VMX enabled by "firmware". */
+  reset(): void {
+    const mem = this.mem;
+    writeStandardTables((a, v) => mem.write32(a, v));
+    // Mark the TSS descriptor busy, as LTR would have.
+    mem.write32(GDT_BASE + 5 * 8 + 4, mem.read32(GDT_BASE + 5 * 8 + 4) | 0x200);
+    // Identity map of RAM with 4-MByte pages: present, writable, user-accessible (so ring-3 lessons work).
+    for (let k = 0; k < 1024; k++) mem.write32(PAGE_DIRECTORY + 4 * k, k * 0x400000 < mem.size ? ((k << 22) | 0x87) | 0 : 0);
+    resetMsrs(this.cpu);
+    this.cpu.msrLo.set(Msr.IA32_FEATURE_CONTROL, 0x5); // locked, VMX outside SMX enabled
+    enterProtectedModeState(this.cpu, true);
+    this.cpu.stopOnUnhandledException = true;
+  }
+
+  /** Loads a program image and points EIP at its entry. */
+  load(bytes: Uint8Array, origin: number, entry: number): void {
+    this.mem.load(origin, bytes);
+    this.cpu.eip = entry;
+  }
+
+  /**
+   * Runs until the processor halts with nothing that could wake it, shuts down, stops on an exception with
+   * no usable IDT, or `maxInstructions` retire. Devices advance with simulated time; idle (HLT) time is
+   * skipped to the next device event.
+   */
+  run(maxInstructions: number): RunOutcome {
+    const cpu = this.cpu;
+    const pc = this.pc;
+    const start = cpu.icount;
+    const limit = start + maxInstructions;
+    for (;;) {
+      const remaining = limit - cpu.icount;
+      if (remaining <= 0) return this.finish('limit', start);
+      let until = pc.bus.nextEventAt(cpu.cycles);
+      if (cpu.vmx.nonRoot && cpu.vmx.preemptionTimer) until = Math.min(until, cpu.vmx.preemptionDeadline);
+      if (!(until > cpu.cycles)) until = cpu.cycles + 1;
+      const stop = cpu.run(Math.min(until, cpu.cycles + 1e9), remaining);
+      pc.bus.advance(cpu.cycles);
+      if (stop === RunStop.SHUTDOWN) {
+        return this.finish(cpu.vmxAbortCode !== 0 ? 'vmx-abort' : 'triple-fault', start);
+      }
+      if (stop === RunStop.UNHANDLED_EXCEPTION) return this.finish('unhandled-exception', start);
+      if (stop === RunStop.HALTED) {
+        if (!this.canWake()) return this.finish('halted', start);
+        let next = pc.bus.nextEventAt(cpu.cycles);
+        if (cpu.vmx.nonRoot && cpu.vmx.preemptionTimer) next = Math.min(next, cpu.vmx.preemptionDeadline);
+        if (next === Infinity) {
+          if (pc.pic.hasInterrupt()) continue;
+          return this.finish('halted', start);
+        }
+        if (next > cpu.cycles) cpu.cycles = next;
+        pc.bus.advance(cpu.cycles);
+      }
+    }
+  }
+
+  /** Whether anything could ever end a HLT: an NMI, an interrupt with IF = 1, or a VM-exiting event. */
+  private canWake(): boolean {
+    const cpu = this.cpu;
+    if (cpu.nmiPending) return true;
+    if ((cpu.eflags & 0x200) !== 0) return true;
+    if (cpu.vmx.nonRoot && ((cpu.vmx.pin & 1) !== 0 || cpu.vmx.preemptionTimer)) return true;
+    return false;
+  }
+
+  private finish(reason: EndReason, start: number): RunOutcome {
+    this.flushConsole();
+    return { reason, instructions: this.cpu.icount - start };
+  }
+}
+
+export { RunStop };

@@ -1,0 +1,603 @@
+/**
+ * The built-in VMM: physical CPUs in VMX root operation, VMs with vCPUs, a round-robin scheduler per
+ * physical CPU, virtual interrupt injection, virtual-timer deadlines (VMX-preemption timer where the CPU
+ * has one, the host timer's external-interrupt exit otherwise), the exit-handler dispatch and the
+ * root/non-root time accounting.
+ *
+ * Everything runs in simulated time on the physical CPUs' cycle counters. With several physical CPUs the
+ * one that is furthest behind runs next, for at most one quantum, so the interleaving is deterministic.
+ */
+import { Cr0, Cr4, Flag, Vec } from '../x86/arch.ts';
+import { Cpu, RunStop } from '../x86/cpu.ts';
+import { DecodeCache } from '../x86/decode-cache.ts';
+import { PhysicalMemory } from '../x86/physical-memory.ts';
+import type { ProcessorModel } from '../x86/platform.ts';
+import { CR0_DEFINED } from '../x86/arch.ts';
+import { LegacyPc } from '../devices/legacy-pc.ts';
+import type { TraceSink } from '../trace/sink.ts';
+import { NullSink } from '../trace/sink.ts';
+import { EventKind, VmState } from '../trace/events.ts';
+import { VmcsField as F } from '../vmx/spec/fields.ts';
+import { PinBased, ProcBased } from '../vmx/spec/controls.ts';
+import { launchState } from '../vmx/vmcs.ts';
+import { vmclear, vmlaunch, vmptrld, VMX_SUCCEED } from '../vmx/instructions.ts';
+import { preemptionRate } from '../vmx/exit.ts';
+import { PAGE_DIRECTORY } from '../machine/layout.ts';
+import { EXIT_HANDLERS, guestCr0, guestCr4, injectException } from './exits.ts';
+import { GuestMemory } from './guest-memory.ts';
+import { GUEST_AREA_START, PagePool, enterVmxRoot, initHostMemory } from './host.ts';
+import { ShadowMmu } from './shadow.ts';
+import { VCpu, Vm, initVmcs, mmuModeFor, writeGuestTables, type VmConfig } from './vm.ts';
+import { vmr, vmw, vmcsAccessCost } from './vmcs-access.ts';
+
+export interface HypervisorCosts {
+  /** Cycles of the VM-exit transition and of the VM-entry transition. */
+  vmExit: number;
+  vmEntry: number;
+  /** Cycles the VMM's handler spends, by basic exit reason (index); `defaultHandler` otherwise. */
+  handler: ArrayLike<number>;
+  defaultHandler: number;
+  /** Cycles per VMREAD / VMWRITE the VMM executes. */
+  vmread: number;
+  vmwrite: number;
+  /** Cycles per retired guest instruction, by cost class. */
+  instruction: ArrayLike<number>;
+}
+
+export interface HypervisorOptions {
+  /** Physical CPUs (default 1). */
+  cpus?: number;
+  /** Guest RAM per VM is carved from host memory above 4 MiB; total host RAM in bytes. */
+  hostMemoryBytes: number;
+  trace?: TraceSink;
+  costs?: HypervisorCosts;
+  /** Time slice per vCPU in cycles (default: 10 ms of the CPU clock). */
+  sliceCycles?: number;
+}
+
+export type HypervisorStopReason = 'limit' | 'idle' | 'all-stopped';
+
+/** Counters shown in statistics. */
+export interface HypervisorStats {
+  exits: number;
+  shadowFills: number;
+  guestPageFaults: number;
+  eptMaps: number;
+  injectedInterrupts: number;
+}
+
+const QUANTUM = 200_000;
+
+export class Hypervisor {
+  readonly mem: PhysicalMemory;
+  readonly cache: DecodeCache;
+  readonly cpus: Cpu[] = [];
+  /** One timer/interrupt-controller set per physical CPU (the host's own timer, used to regain control). */
+  readonly hostPcs: LegacyPc[] = [];
+  readonly pool: PagePool;
+  readonly vms: Vm[] = [];
+  readonly trace: TraceSink;
+  readonly stats: HypervisorStats = { exits: 0, shadowFills: 0, guestPageFaults: 0, eptMaps: 0, injectedInterrupts: 0 };
+  costs: HypervisorCosts;
+  /** vCPU whose VMCS is current (and registers loaded) on each physical CPU. */
+  private readonly active: (VCpu | null)[] = [];
+  private readonly rr: number[] = [];
+  private readonly sliceStart: number[] = [];
+  private readonly idleForever: boolean[] = [];
+  private nextGuestBase = GUEST_AREA_START;
+  readonly sliceCycles: number;
+  /** Called when a VM's console gets text (the UI's console, the CLI's trace). */
+  onConsole: (vm: Vm, text: string) => void = () => {};
+
+  constructor(readonly model: ProcessorModel, opts: HypervisorOptions) {
+    this.mem = new PhysicalMemory(opts.hostMemoryBytes);
+    this.cache = new DecodeCache(this.mem);
+    this.trace = opts.trace ?? new NullSink();
+    this.costs = opts.costs ?? { vmExit: 0, vmEntry: 0, handler: [], defaultHandler: 0, vmread: 0, vmwrite: 0, instruction: [] };
+    this.sliceCycles = opts.sliceCycles ?? Math.round(model.coreClockHz / 100);
+    initHostMemory(this.mem);
+    this.pool = new PagePool(this.mem);
+    const n = opts.cpus ?? 1;
+    for (let k = 0; k < n; k++) {
+      const pc = new LegacyPc(model.coreClockHz);
+      const cpu = new Cpu(this.mem, model, { id: k, io: pc.bus, intr: pc.pic, trace: this.trace, cache: this.cache });
+      cpu.vmmTakesExits = true;
+      enterVmxRoot(cpu, this.pool);
+      initHostTimer(pc);
+      this.cpus.push(cpu);
+      this.hostPcs.push(pc);
+      this.active.push(null);
+      this.rr.push(0);
+      this.sliceStart.push(0);
+      this.idleForever.push(false);
+    }
+    this.applyCosts();
+  }
+
+  /** Pushes the cost table into the processors (call again after changing `costs`). */
+  applyCosts(): void {
+    for (const c of this.cpus) {
+      c.vmExitCycles = this.costs.vmExit;
+      c.vmEntryCycles = this.costs.vmEntry;
+      for (let k = 0; k < this.costs.instruction.length; k++) c.instructionCosts[k] = this.costs.instruction[k];
+      c.invalidateDecodeCache();
+    }
+    vmcsAccessCost.read = this.costs.vmread;
+    vmcsAccessCost.write = this.costs.vmwrite;
+  }
+
+  // ------------------------------------------------------------------------------------ VM lifecycle
+
+  /** Creates a VM: guest memory, EPT or shadow structures, bitmaps, and one VMCS per vCPU (vCPU k on CPU k mod n). */
+  createVm(config: VmConfig, entry: number): Vm {
+    const size = config.memoryBytes;
+    if (size % 0x400000 !== 0 || size <= 0) throw new RangeError('guest memory must be a positive multiple of 4 MiB');
+    const base = this.nextGuestBase;
+    if (base + size > this.mem.size) throw new RangeError(`not enough host memory for a ${size / 1048576} MiB VM`);
+    this.nextGuestBase += size;
+    const id = this.vms.length;
+    const vm = new Vm(id, config, new GuestMemory(this.mem, base, size), mmuModeFor(this.model), this.pool, this.model.coreClockHz);
+    this.vms.push(vm);
+    // I/O bitmaps: every port exits (the VMM emulates every device). MSR bitmap: every access exits.
+    vm.ioBitmapA = this.pool.alloc();
+    vm.ioBitmapB = this.pool.alloc();
+    vm.msrBitmap = this.pool.alloc();
+    this.mem.bytes.fill(0xff, vm.ioBitmapA, vm.ioBitmapA + 4096);
+    this.mem.bytes.fill(0xff, vm.ioBitmapB, vm.ioBitmapB + 4096);
+    this.mem.bytes.fill(0xff, vm.msrBitmap, vm.msrBitmap + 4096);
+    writeGuestTables(vm);
+    if (vm.mmu === 'ept') {
+      // Identity page directory for paging-off guests without unrestricted guest: the last page of guest RAM.
+      vm.identityPdGpa = size - 4096;
+      for (let k = 0; k < 1024; k++) vm.mem.write32(vm.identityPdGpa + 4 * k, k * 0x400000 < size ? ((k << 22) | 0x87) | 0 : 0);
+    }
+    let line = '';
+    vm.pc.com1.onTransmit = (b: number) => {
+      if (b === 10) {
+        this.consoleWrite(vm, line + '\n');
+        line = '';
+      } else if (b !== 13) line += String.fromCharCode(b);
+    };
+    vm.flushUart = () => {
+      if (line !== '') this.consoleWrite(vm, line);
+      line = '';
+    };
+    for (let k = 0; k < config.vcpus; k++) {
+      const vmcs = this.pool.alloc();
+      const v = new VCpu(vm, k, vmcs);
+      v.pcpu = k % this.cpus.length;
+      if (vm.mmu === 'shadow') {
+        v.shadowPd = this.pool.alloc();
+        v.shadow = new ShadowMmu(this.mem, this.pool, vm.mem, v.shadowPd);
+        v.shadow.identityMap();
+      }
+      vm.vcpus.push(v);
+      const c = this.cpus[v.pcpu];
+      initVmcs(c, vm, v, entry);
+      v.gprs[4] = 0;
+      // Leave the VMCS clear and not current: the scheduler loads it.
+      vmclear(c, vmcs, 0);
+      if (this.active[v.pcpu] !== null && this.active[v.pcpu]!.vmcs === vmcs) this.active[v.pcpu] = null;
+    }
+    vm.state = VmState.RUNNING;
+    this.trace.emit(EventKind.VM_STATE, this.cpus[0].cycles, id, VmState.RUNNING, 0, 0, 0, 0, 0, 0);
+    for (let k = 0; k < this.idleForever.length; k++) this.idleForever[k] = false;
+    return vm;
+  }
+
+  consoleWrite(vm: Vm, text: string): void {
+    vm.console += text;
+    if (vm.console.length > 65536) vm.console = vm.console.slice(-65536);
+    this.trace.text(EventKind.CONSOLE, this.cpus[0].cycles, vm.id, text);
+    this.onConsole(vm, text);
+  }
+
+  crashVm(vm: Vm, why: string): void {
+    this.stopVm(vm, VmState.CRASHED, why);
+  }
+
+  powerOff(vm: Vm, code: number): void {
+    this.stopVm(vm, VmState.STOPPED, `powered off by the guest (code ${code})`);
+    vm.exitCode = code;
+  }
+
+  private stopVm(vm: Vm, state: VmState, why: string): void {
+    if (vm.state === VmState.CRASHED || vm.state === VmState.STOPPED) return;
+    vm.flushUart();
+    vm.state = state;
+    vm.stopReason = why;
+    const cpu0 = this.cpus[vm.vcpus[0]?.pcpu ?? 0];
+    this.trace.emit(EventKind.VM_STATE, cpu0.cycles, vm.id, state, 0, 0, 0, 0, 0, 0);
+    this.trace.text(EventKind.VMM_LOG, cpu0.cycles, vm.id, `VM ${vm.config.name}: ${why}`);
+  }
+
+  // ------------------------------------------------------------------------------------ the run loop
+
+  /** Runs guests until `maxInstructions` guest instructions retire, or nothing can run any more. */
+  run(maxInstructions: number): HypervisorStopReason {
+    const start = this.totalInstructions();
+    for (;;) {
+      if (this.vms.every((vm) => !this.vmCanRun(vm))) return 'all-stopped';
+      const budget = maxInstructions - (this.totalInstructions() - start);
+      if (budget <= 0) return 'limit';
+      const p = this.pickPcpu();
+      if (p < 0) return 'idle';
+      this.step(p, budget);
+    }
+  }
+
+  totalInstructions(): number {
+    let n = 0;
+    for (const c of this.cpus) n += c.icount;
+    return n;
+  }
+
+  private vmCanRun(vm: Vm): boolean {
+    return vm.state === VmState.RUNNING || vm.state === VmState.HALTED;
+  }
+
+  private pickPcpu(): number {
+    let best = -1;
+    for (let k = 0; k < this.cpus.length; k++) {
+      if (this.idleForever[k]) continue;
+      if (best < 0 || this.cpus[k].cycles < this.cpus[best].cycles) best = k;
+    }
+    return best;
+  }
+
+  /** One scheduling step on physical CPU `p`. */
+  private step(p: number, budget: number): void {
+    const c = this.cpus[p];
+    const hostPc = this.hostPcs[p];
+    hostPc.bus.advance(c.cycles);
+    if (c.vmx.nonRoot) {
+      const v = this.active[p]!;
+      const stop = c.run(c.cycles + QUANTUM, budget);
+      this.afterRun(p, v, stop);
+      return;
+    }
+    const v = this.pickVcpu(p);
+    if (v === null) {
+      this.idle(p);
+      return;
+    }
+    if (!this.enter(p, v)) return;
+    if (c.exitedToHost) {
+      this.afterRun(p, v, RunStop.VMEXIT);
+      return;
+    }
+    const stop = c.run(c.cycles + QUANTUM, budget);
+    this.afterRun(p, v, stop);
+  }
+
+  private afterRun(p: number, v: VCpu, stop: RunStop): void {
+    const c = this.cpus[p];
+    this.hostPcs[p].bus.advance(c.cycles);
+    if (stop === RunStop.VMEXIT || (c.exitedToHost && !c.vmx.nonRoot)) {
+      c.exitedToHost = false;
+      this.handleExit(p, v);
+    } else if (stop === RunStop.SHUTDOWN) {
+      this.crashVm(v.vm, c.vmxAbortCode !== 0 ? `VMX abort ${c.vmxAbortCode}` : 'processor shutdown');
+      c.activity = 0;
+    }
+  }
+
+  /** The vCPU to run on `p`: round robin over runnable vCPUs assigned to it. */
+  private pickVcpu(p: number): VCpu | null {
+    const c = this.cpus[p];
+    const mine: VCpu[] = [];
+    for (const vm of this.vms) {
+      if (vm.state !== VmState.RUNNING && vm.state !== VmState.HALTED) continue;
+      for (const v of vm.vcpus) if (v.pcpu === p) mine.push(v);
+    }
+    if (mine.length === 0) return null;
+    for (const v of mine) this.tryWake(v, c.cycles);
+    const cur = this.active[p];
+    const sliceOver = c.cycles - this.sliceStart[p] >= this.sliceCycles;
+    if (cur !== null && mine.includes(cur) && !cur.halted && !cur.yielded && !sliceOver) return cur;
+    const n = mine.length;
+    for (let k = 1; k <= n; k++) {
+      const v = mine[(this.rr[p] + k) % n];
+      if (!v.halted) {
+        this.rr[p] = mine.indexOf(v);
+        this.sliceStart[p] = c.cycles;
+        v.yielded = false;
+        return v;
+      }
+    }
+    if (cur !== null && cur.yielded && !cur.halted) {
+      cur.yielded = false;
+      this.sliceStart[p] = c.cycles;
+      return cur;
+    }
+    return null;
+  }
+
+  /** A halted vCPU wakes when its VM's interrupt controller has an interrupt it can take. */
+  private tryWake(v: VCpu, now: number): void {
+    if (!v.halted) return;
+    v.vm.pc.bus.advance(now);
+    if (v.id === 0 && !v.haltedIfClear && v.vm.pc.pic.hasInterrupt()) {
+      v.halted = false;
+      v.vm.state = VmState.RUNNING;
+    }
+  }
+
+  /** Nothing runnable on `p`: skip simulated time to the next virtual-device event that could wake a vCPU. */
+  private idle(p: number): void {
+    const c = this.cpus[p];
+    let next = Infinity;
+    for (const vm of this.vms) {
+      if (!this.vmCanRun(vm)) continue;
+      for (const v of vm.vcpus) {
+        if (v.pcpu !== p || !v.halted || v.haltedIfClear || v.id !== 0) continue;
+        next = Math.min(next, vm.pc.bus.nextEventAt(c.cycles));
+      }
+    }
+    if (next === Infinity) {
+      this.idleForever[p] = true;
+      for (const vm of this.vms) {
+        if (vm.state === VmState.RUNNING && vm.vcpus.every((v) => v.halted)) {
+          vm.state = VmState.HALTED;
+          vm.flushUart();
+          this.trace.emit(EventKind.VM_STATE, c.cycles, vm.id, VmState.HALTED, 0, 0, 0, 0, 0, 0);
+        }
+      }
+      return;
+    }
+    c.cycles = Math.max(c.cycles + 1, next);
+  }
+
+  /** Loads the vCPU's VMCS and registers, prepares injection and timers, and executes VMLAUNCH/VMRESUME. */
+  private enter(p: number, v: VCpu): boolean {
+    const c = this.cpus[p];
+    if (c.vmx.vmcsPtr !== v.vmcs) {
+      if (vmptrld(c, v.vmcs, 0) !== VMX_SUCCEED) {
+        this.crashVm(v.vm, 'VMPTRLD failed');
+        return false;
+      }
+      c.cycles += this.costs.vmread; // a VMCS switch (no separate figure: charged like one VMCS access)
+    }
+    this.active[p] = v;
+    try {
+      const rsp = vmr(c, F.GUEST_RSP);
+      c.regs.set(v.gprs);
+      c.regs[4] = rsp;
+      v.vm.pc.bus.advance(c.cycles);
+      this.prepareInjection(c, v);
+      this.armDeadline(p, v);
+    } catch (e) {
+      this.crashVm(v.vm, `VMM error: ${(e as Error).message}`);
+      return false;
+    }
+    const r = vmlaunch(c, launchState(c, v.vmcs) !== 0);
+    if (r !== VMX_SUCCEED) {
+      const name = launchState(c, v.vmcs) !== 0 ? 'VMRESUME' : 'VMLAUNCH';
+      this.crashVm(v.vm, r < 0 ? `${name} failed (VMfailInvalid)` : `${name} failed with VM-instruction error ${r}`);
+      return false;
+    }
+    v.launched = true;
+    v.entryCycle = c.cycles;
+    return true;
+  }
+
+  /** Event injection before VM entry (SDM Vol. 3C §26.6): a queued exception, or the virtual PIC's interrupt. */
+  private prepareInjection(c: Cpu, v: VCpu): void {
+    if (v.pendingEvent !== 0) {
+      vmw(c, F.VM_ENTRY_INTR_INFO_FIELD, v.pendingEvent);
+      if ((v.pendingEvent & 0x800) !== 0) vmw(c, F.VM_ENTRY_EXCEPTION_ERROR_CODE, v.pendingErrorCode);
+      vmw(c, F.VM_ENTRY_INSTRUCTION_LEN, v.pendingLength);
+      v.pendingEvent = 0;
+      return;
+    }
+    if (v.id !== 0) return; // the legacy PIC interrupts the bootstrap processor only
+    const pic = v.vm.pc.pic;
+    if (!pic.hasInterrupt()) return;
+    const proc = vmr(c, F.CPU_BASED_VM_EXEC_CONTROL);
+    const rflags = vmr(c, F.GUEST_RFLAGS);
+    const intr = vmr(c, F.GUEST_INTERRUPTIBILITY_INFO);
+    if ((rflags & Flag.IF) !== 0 && (intr & 3) === 0) {
+      const vector = pic.acknowledge();
+      vmw(c, F.VM_ENTRY_INTR_INFO_FIELD, (0x80000000 | vector) | 0);
+      this.stats.injectedInterrupts++;
+      if ((proc & ProcBased.INTERRUPT_WINDOW_EXITING) !== 0) vmw(c, F.CPU_BASED_VM_EXEC_CONTROL, proc & ~ProcBased.INTERRUPT_WINDOW_EXITING);
+    } else if ((proc & ProcBased.INTERRUPT_WINDOW_EXITING) === 0) {
+      // Ask for a VM exit as soon as the guest can take the interrupt (SDM Vol. 3C §25.2).
+      vmw(c, F.CPU_BASED_VM_EXEC_CONTROL, proc | ProcBased.INTERRUPT_WINDOW_EXITING);
+    }
+  }
+
+  /**
+   * The VMM must regain control at the VM's next virtual-timer event and at the end of the time slice:
+   * with the VMX-preemption timer where the CPU has one, else with a one-shot of the host timer (whose
+   * interrupt is an external-interrupt VM exit).
+   */
+  private armDeadline(p: number, v: VCpu): void {
+    const c = this.cpus[p];
+    let deadline = v.vm.pc.bus.nextEventAt(c.cycles);
+    if (this.othersRunnable(p, v)) deadline = Math.min(deadline, this.sliceStart[p] + this.sliceCycles);
+    const pin = vmr(c, F.PIN_BASED_VM_EXEC_CONTROL);
+    if ((pin & PinBased.ACTIVATE_VMX_PREEMPTION_TIMER) !== 0) {
+      let value = 0xffffffff;
+      if (deadline !== Infinity) {
+        const rate = 2 ** preemptionRate(c);
+        value = Math.max(0, Math.min(0xffffffff, Math.ceil((deadline - c.cycles - this.costs.vmEntry) / rate)));
+      }
+      vmw(c, F.VMX_PREEMPTION_TIMER_VALUE, value | 0);
+      return;
+    }
+    if (deadline !== Infinity) armHostTimer(this.hostPcs[p], c, deadline);
+  }
+
+  private othersRunnable(p: number, v: VCpu): boolean {
+    for (const vm of this.vms) {
+      if (vm.state !== VmState.RUNNING) continue;
+      for (const o of vm.vcpus) if (o !== v && o.pcpu === p && !o.halted) return true;
+    }
+    return false;
+  }
+
+  /** EOI to the host PIC for the interrupt the processor acknowledged on exit. */
+  acknowledgeHostInterrupt(c: Cpu): void {
+    const pc = this.hostPcs[c.id];
+    pc.bus.write(0x20, 1, 0x20, c.cycles);
+  }
+
+  /** Re-injects an event whose delivery the VM exit interrupted (IDT-vectoring information, SDM Vol. 3C §27.2.4). */
+  reinjectVectoredEvent(c: Cpu, v: VCpu): void {
+    const info = vmr(c, F.IDT_VECTORING_INFO_FIELD);
+    if (info >= 0) return;
+    v.pendingEvent = info & ~0x1000;
+    v.pendingErrorCode = (info & 0x800) !== 0 ? vmr(c, F.IDT_VECTORING_ERROR_CODE) : 0;
+    v.pendingLength = vmr(c, F.VM_EXIT_INSTRUCTION_LEN);
+  }
+
+  /** Dispatches a VM exit to its handler and accounts its cost. */
+  private handleExit(p: number, v: VCpu): void {
+    const c = this.cpus[p];
+    const exitStart = c.cycles - this.costs.vmExit;
+    v.guestCycles += Math.max(0, exitStart - v.entryCycle);
+    v.gprs.set(c.regs);
+    const full = vmr(c, F.VM_EXIT_REASON);
+    const basic = full & 0xffff;
+    const handler = EXIT_HANDLERS[basic];
+    const cost = this.costs.handler[basic] ?? this.costs.defaultHandler;
+    c.cycles += cost;
+    const t0 = c.cycles;
+    try {
+      if (handler === undefined) this.crashVm(v.vm, `unhandled VM exit reason ${basic}`);
+      else handler(this, c, v);
+    } catch (e) {
+      this.crashVm(v.vm, `VMM error while handling exit ${basic}: ${(e as Error).message}`);
+    }
+    const handlerCycles = cost + (c.cycles - t0);
+    this.stats.exits++;
+    const idx = basic < v.vm.stats.count.length ? basic : v.vm.stats.count.length - 1;
+    v.vm.stats.count[idx]++;
+    v.vm.stats.cycles[idx] += this.costs.vmExit + handlerCycles + this.costs.vmEntry;
+    v.rootCycles += this.costs.vmExit + handlerCycles + this.costs.vmEntry;
+    this.trace.emit(EventKind.VMM_HANDLER, c.cycles, c.id, v.vm.id, basic, basic, handlerCycles, v.id, 0, 0);
+    if (v.vm.state === VmState.CRASHED || v.vm.state === VmState.STOPPED) {
+      vmclear(c, v.vmcs, 0);
+      this.active[p] = null;
+    }
+  }
+
+  // ------------------------------------------------------------------------------------ control-register emulation
+
+  /** MOV to CR0 / CLTS / LMSW as the guest sees it (read shadow) and as the processor runs it. False when #GP was injected. */
+  setGuestCr0(c: Cpu, v: VCpu, value: number): boolean {
+    const val = (value | Cr0.ET) | 0;
+    if ((val & ~CR0_DEFINED) !== 0 || ((val & Cr0.PG) !== 0 && (val & Cr0.PE) === 0) || ((val & Cr0.NW) !== 0 && (val & Cr0.CD) === 0)) {
+      injectException(v, Vec.GP, 0);
+      return false;
+    }
+    const old = guestCr0(c);
+    const cr4 = guestCr4(c);
+    if ((val & Cr0.PG) !== 0 && (old & Cr0.PG) === 0 && (cr4 & Cr4.PAE) !== 0 && v.vm.mmu === 'shadow') {
+      this.crashVm(v.vm, 'the guest enabled PAE paging, which this VMM does not shadow');
+      return false;
+    }
+    vmw(c, F.CR0_READ_SHADOW, val);
+    let real = (val | Cr0.NE) | 0;
+    if (!v.unrestricted) real |= Cr0.PE | Cr0.PG;
+    if (v.vm.mmu === 'shadow') real |= Cr0.WP;
+    vmw(c, F.GUEST_CR0, real & ~(Cr0.CD | Cr0.NW));
+    const pgOld = (old & Cr0.PG) !== 0;
+    const pgNew = (val & Cr0.PG) !== 0;
+    if (pgOld !== pgNew) this.pagingChanged(c, v, pgNew, cr4);
+    else if (v.shadow !== null && pgNew && ((old ^ val) & Cr0.WP) !== 0) v.shadow.flush();
+    return true;
+  }
+
+  private pagingChanged(c: Cpu, v: VCpu, on: boolean, cr4: number): void {
+    if (v.shadow !== null) {
+      if (on) v.shadow.flush();
+      else v.shadow.identityMap();
+      return;
+    }
+    if (v.unrestricted) return;
+    // EPT without unrestricted guest: CR3 is virtualized only while guest paging is off.
+    const proc = vmr(c, F.CPU_BASED_VM_EXEC_CONTROL);
+    if (on) {
+      vmw(c, F.GUEST_CR3, v.guestCr3);
+      vmw(c, F.GUEST_CR4, cr4 | Cr4.VMXE);
+      vmw(c, F.CPU_BASED_VM_EXEC_CONTROL, proc & ~(ProcBased.CR3_LOAD_EXITING | ProcBased.CR3_STORE_EXITING));
+      v.cr3Virtualized = false;
+      if ((cr4 & Cr4.PAE) !== 0) this.loadGuestPdptrs(c, v);
+    } else {
+      v.guestCr3 = vmr(c, F.GUEST_CR3);
+      vmw(c, F.GUEST_CR3, v.vm.identityPdGpa);
+      vmw(c, F.GUEST_CR4, cr4 | Cr4.VMXE | Cr4.PSE);
+      vmw(c, F.CPU_BASED_VM_EXEC_CONTROL, proc | ProcBased.CR3_LOAD_EXITING | ProcBased.CR3_STORE_EXITING);
+      v.cr3Virtualized = true;
+    }
+  }
+
+  /** EPT guests with PAE paging: the PDPTEs come from the VMCS on VM entry, so the VMM reads them from guest memory. */
+  private loadGuestPdptrs(c: Cpu, v: VCpu): void {
+    const cr3 = vmr(c, F.GUEST_CR3) & 0xffffffe0;
+    for (let k = 0; k < 4; k++) {
+      vmw(c, F.GUEST_PDPTR0 + 2 * k, v.vm.mem.read32(cr3 + 8 * k));
+      vmw(c, F.GUEST_PDPTR0 + 2 * k + 1, v.vm.mem.read32(cr3 + 8 * k + 4));
+    }
+  }
+
+  setGuestCr3(c: Cpu, v: VCpu, value: number): void {
+    v.guestCr3 = value;
+    if (v.shadow !== null && (guestCr0(c) & Cr0.PG) !== 0) v.shadow.flush();
+    if (!v.cr3Virtualized) vmw(c, F.GUEST_CR3, value);
+  }
+
+  setGuestCr4(c: Cpu, v: VCpu, value: number): boolean {
+    // The guest sees no VMX (CPUID), so CR4.VMXE is reserved for it.
+    const allowed = (Cr4.VME | Cr4.PVI | Cr4.TSD | Cr4.DE | Cr4.PSE | Cr4.PAE | Cr4.MCE | Cr4.PGE | Cr4.PCE | Cr4.OSFXSR | Cr4.OSXMMEXCPT | (this.model.features.xsave ? Cr4.OSXSAVE : 0)) | 0;
+    if ((value & ~allowed) !== 0 || ((value & Cr4.PAE) !== 0 && !this.model.features.pae)) {
+      injectException(v, Vec.GP, 0);
+      return false;
+    }
+    const old = guestCr4(c);
+    const cr0 = guestCr0(c);
+    const paging = (cr0 & Cr0.PG) !== 0;
+    if (v.vm.mmu === 'shadow' && paging && (value & Cr4.PAE) !== 0) {
+      this.crashVm(v.vm, 'the guest enabled PAE paging, which this VMM does not shadow');
+      return false;
+    }
+    vmw(c, F.CR4_READ_SHADOW, value);
+    let real = (value | Cr4.VMXE) | 0;
+    if (v.vm.mmu === 'shadow') real = ((real | Cr4.PSE) & ~Cr4.PAE) | 0;
+    else if (!v.unrestricted && !paging) real |= Cr4.PSE;
+    vmw(c, F.GUEST_CR4, real);
+    if (v.shadow !== null && paging && ((old ^ value) & (Cr4.PSE | Cr4.PGE | Cr4.PAE)) !== 0) v.shadow.flush();
+    if (v.vm.mmu === 'ept' && paging && (value & Cr4.PAE) !== 0 && !v.cr3Virtualized) this.loadGuestPdptrs(c, v);
+    return true;
+  }
+}
+
+// ------------------------------------------------------------------------------------ the host timer
+
+/** Programs the host PIC like a PC BIOS/OS does: vectors 0x20/0x28, only IRQ0 (the host timer) unmasked. */
+function initHostTimer(pc: LegacyPc): void {
+  const w = (port: number, v: number): void => pc.bus.write(port, 1, v, 0);
+  w(0x20, 0x11);
+  w(0x21, 0x20);
+  w(0x21, 0x04);
+  w(0x21, 0x01);
+  w(0xa0, 0x11);
+  w(0xa1, 0x28);
+  w(0xa1, 0x02);
+  w(0xa1, 0x01);
+  w(0x21, 0xfe);
+  w(0xa1, 0xff);
+}
+
+/** One-shot (mode 0) of host PIT channel 0 so that IRQ0 fires at (or just after) `deadline`. */
+function armHostTimer(pc: LegacyPc, c: Cpu, deadline: number): void {
+  const hz = c.model.coreClockHz;
+  const ticks = Math.max(1, Math.min(0xffff, Math.ceil(((deadline - c.cycles) * 1193182) / hz)));
+  pc.bus.write(0x43, 1, 0x30, c.cycles);
+  pc.bus.write(0x40, 1, ticks & 0xff, c.cycles);
+  pc.bus.write(0x40, 1, (ticks >>> 8) & 0xff, c.cycles);
+}
+
+export { PAGE_DIRECTORY };
