@@ -6,6 +6,7 @@
  *   nehalem    Intel Xeon E5520 (Nehalem-EP, 2009): EPT, VPID, TRUE MSRs; default model
  *   modern     Intel Xeon Gold 6326 (Ice Lake-SP, 2021): adds unrestricted guest, preemption timer, PLE, …
  */
+import { VMCS_FIELDS } from '../vmx/spec/fields.ts';
 import { isFieldSupported } from '../vmx/spec/fields.ts';
 import { lookupCpuid } from './cpuid.ts';
 import { defineCpuModel } from './define.ts';
@@ -64,6 +65,20 @@ export function toProcessorModel(model: CpuModel) {
     const v = model.msrs[name];
     if (v !== undefined) byIndex.set(index, v as { lo: number; hi: number });
   }
+  // CPUID answers memoised per (leaf, subleaf): the VMM's CPUID handler runs on every CPUID exit.
+  const cpuidMemo = new Map<number, readonly [number, number, number, number]>();
+  const cpuid = (leaf: number, subleaf: number): readonly [number, number, number, number] => {
+    const key = (leaf >>> 0) === 7 ? 7 + (subleaf >>> 0) * 0x100000000 : leaf >>> 0;
+    let r = cpuidMemo.get(key);
+    if (r === undefined) {
+      r = Object.freeze(cpuidOf(model, leaf, subleaf).slice() as [number, number, number, number]);
+      cpuidMemo.set(key, r);
+    }
+    return r;
+  };
+  // Supported VMCS fields by dense slot (VMREAD/VMWRITE error 12 otherwise).
+  const slotSupported = new Uint8Array(VMCS_FIELDS.length);
+  VMCS_FIELDS.forEach((f, k) => (slotSupported[k] = isFieldSupported(f.encoding, model.features) ? 1 : 0));
   return {
     id: model.id,
     name: model.name,
@@ -87,7 +102,8 @@ export function toProcessorModel(model: CpuModel) {
       monitor: model.cpuFeatures.monitor,
     },
     capabilityMsr: (index: number): { lo: number; hi: number } | undefined => byIndex.get(index >>> 0),
-    cpuid: (leaf: number, subleaf: number) => cpuidOf(model, leaf, subleaf),
+    cpuid,
+    vmcsSlotSupported: slotSupported,
     vmcsRevisionId: model.vmcsRevisionId,
     isVmcsFieldSupported: (encoding: number) => isFieldSupported(encoding, model.features),
   };

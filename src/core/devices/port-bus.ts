@@ -65,6 +65,7 @@ export class PortBus {
   }
 
   read(port: number, size: IoSize, now: number): number {
+    this.cachedNext = -Infinity; // a read can change device state (FIFO pops, IIR clears)
     port &= 0xffff;
     const index = this.table[port]!;
     if (size === 1) return index === NONE ? 0xff : this.list[index]!.read(port, 1, now) & 0xff;
@@ -77,6 +78,7 @@ export class PortBus {
   }
 
   write(port: number, size: IoSize, value: number, now: number): void {
+    this.cachedNext = -Infinity;
     port &= 0xffff;
     const index = this.table[port]!;
     if (size === 1) {
@@ -104,10 +106,22 @@ export class PortBus {
     return next;
   }
 
-  /** Advances every device to `now`, in registration order. */
+  /**
+   * Advances every device to `now`, in registration order. Between port accesses nothing changes before
+   * the earliest `nextEventAt`, so calls before that time return at once (the machine calls this often).
+   */
   advance(now: number): void {
+    if (now < this.cachedNext) return;
     for (let i = 0; i < this.list.length; i++) this.list[i]!.advance(now);
+    this.cachedNext = this.nextEventAt(now);
   }
+  /** `nextEventAt(now)`, reusing the value computed by the last `advance` while no port was accessed since. */
+  nextEventCached(now: number): number {
+    if (this.cachedNext !== -Infinity) return this.cachedNext;
+    return this.nextEventAt(now);
+  }
+  /** Earliest device event after the last full `advance` (−∞ after any port access: recompute). */
+  private cachedNext = -Infinity;
 
   private readByte(port: number, now: number): number {
     const owner = this.table[port]!;

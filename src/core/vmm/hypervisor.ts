@@ -172,6 +172,7 @@ export class Hypervisor {
         v.shadow.identityMap();
       }
       vm.vcpus.push(v);
+      (this.assigned[v.pcpu] ??= []).push(v);
       const c = this.cpus[v.pcpu];
       initVmcs(c, vm, v, entry);
       v.gprs[4] = 0;
@@ -282,33 +283,35 @@ export class Hypervisor {
     }
   }
 
-  /** The vCPU to run on `p`: round robin over runnable vCPUs assigned to it. */
+  /** vCPUs assigned to each physical CPU (rebuilt when VMs are created). */
+  private readonly assigned: VCpu[][] = [];
+
+  /** The vCPU to run on `p`: the current one until its slice ends, then round robin over runnable vCPUs. */
   private pickVcpu(p: number): VCpu | null {
     const c = this.cpus[p];
-    const mine: VCpu[] = [];
-    for (const vm of this.vms) {
-      if (vm.state !== VmState.RUNNING && vm.state !== VmState.HALTED) continue;
-      for (const v of vm.vcpus) if (v.pcpu === p) mine.push(v);
-    }
-    if (mine.length === 0) return null;
-    for (const v of mine) this.tryWake(v, c.cycles);
     const cur = this.active[p];
-    const sliceOver = c.cycles - this.sliceStart[p] >= this.sliceCycles;
-    if (cur !== null && mine.includes(cur) && !cur.halted && !cur.yielded && !sliceOver) return cur;
+    // Fast path: the current vCPU keeps the processor until it halts, yields or its slice ends.
+    if (cur !== null && !cur.halted && !cur.yielded && cur.vm.state === VmState.RUNNING && c.cycles - this.sliceStart[p] < this.sliceCycles) {
+      return cur;
+    }
+    const mine = this.assigned[p] ?? [];
+    let any = false;
+    for (const v of mine) {
+      if (v.vm.state !== VmState.RUNNING && v.vm.state !== VmState.HALTED) continue;
+      any = true;
+      this.tryWake(v, c.cycles);
+    }
+    if (!any) return null;
     const n = mine.length;
     for (let k = 1; k <= n; k++) {
-      const v = mine[(this.rr[p] + k) % n];
-      if (!v.halted) {
-        this.rr[p] = mine.indexOf(v);
+      const idx = (this.rr[p] + k) % n;
+      const v = mine[idx];
+      if (!v.halted && (v.vm.state === VmState.RUNNING)) {
+        this.rr[p] = idx;
         this.sliceStart[p] = c.cycles;
         v.yielded = false;
         return v;
       }
-    }
-    if (cur !== null && cur.yielded && !cur.halted) {
-      cur.yielded = false;
-      this.sliceStart[p] = c.cycles;
-      return cur;
     }
     return null;
   }
@@ -414,16 +417,18 @@ export class Hypervisor {
    */
   private armDeadline(p: number, v: VCpu): void {
     const c = this.cpus[p];
-    let deadline = v.vm.pc.bus.nextEventAt(c.cycles);
+    let deadline = v.vm.pc.bus.nextEventCached(c.cycles);
     if (this.othersRunnable(p, v)) deadline = Math.min(deadline, this.sliceStart[p] + this.sliceCycles);
-    const pin = vmr(c, F.PIN_BASED_VM_EXEC_CONTROL);
-    if ((pin & PinBased.ACTIVATE_VMX_PREEMPTION_TIMER) !== 0) {
+    if (v.usesPreemptionTimer === -1) v.usesPreemptionTimer = (vmr(c, F.PIN_BASED_VM_EXEC_CONTROL) & PinBased.ACTIVATE_VMX_PREEMPTION_TIMER) !== 0 ? 1 : 0;
+    if (v.usesPreemptionTimer === 1) {
+      if (deadline === Infinity && v.lastTimerValue === 0xffffffff) return;
       let value = 0xffffffff;
       if (deadline !== Infinity) {
         const rate = 2 ** preemptionRate(c);
         value = Math.max(0, Math.min(0xffffffff, Math.ceil((deadline - c.cycles - this.costs.vmEntry) / rate)));
       }
       vmw(c, F.VMX_PREEMPTION_TIMER_VALUE, value | 0);
+      v.lastTimerValue = value;
       return;
     }
     if (deadline !== Infinity) armHostTimer(this.hostPcs[p], c, deadline);

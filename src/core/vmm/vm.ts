@@ -62,6 +62,9 @@ export class VCpu {
   pendingLength = 0;
   /** HLT was executed with RFLAGS.IF = 0: only an NMI could wake the vCPU. */
   haltedIfClear = false;
+  /** Whether this vCPU's VMCS activates the VMX-preemption timer (-1 = not looked up yet), and the last value written. */
+  usesPreemptionTimer = -1;
+  lastTimerValue = -1;
   /** The vCPU gave up its time slice (YIELD hypercall). */
   yielded = false;
   /** Virtual MSRs and registers the VMM keeps for the guest. */

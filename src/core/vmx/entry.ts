@@ -24,7 +24,7 @@ import {
 import { VmExitReason } from './spec/exit-reasons.ts';
 import { VmInstructionError } from './spec/instruction-errors.ts';
 import { GUEST_SEGMENT_FIELDS, loadMsrListAt, preemptionRate, vmEntryFailure } from './exit.ts';
-import { VO, vr } from './vmcs.ts';
+import { CHECKED_GUEST, VMCS_CHECKED_OFFSET, VO, vr } from './vmcs.ts';
 
 const { SEL, BASE, LIMIT, AR } = GUEST_SEGMENT_FIELDS;
 
@@ -406,8 +406,10 @@ function granularityOk(limit: number, a: number): boolean {
  * `launch` = VMLAUNCH. On a guest-state or MSR-loading failure the processor ends in root operation at
  * HOST_RIP with a VM-entry-failure exit reason (SDM Vol. 3C §26.7).
  */
-export function enterGuest(c: Cpu, p: number, launch: boolean): void {
-  const qual = checkGuestState(c, p);
+export function enterGuest(c: Cpu, p: number, launch: boolean, guestChecked = false): void {
+  // A non-default VMCS link pointer is always re-checked: the region it names lives in ordinary memory.
+  const linkDefault = vr(c, p, VO.VMCS_LINK_POINTER) === -1 && vr(c, p, VO.VMCS_LINK_POINTER + 4) === -1;
+  const qual = guestChecked && linkDefault ? -1 : checkGuestState(c, p);
   if (qual >= 0) {
     vmEntryFailure(c, VmExitReason.ENTRY_FAILURE_GUEST_STATE, qual);
     return;
@@ -526,6 +528,7 @@ export function enterGuest(c: Cpu, p: number, launch: boolean): void {
 
   // ---- launch state, VMX-preemption timer, trace
   if (launch) c.mem.write32(p + 8, (c.vmx.vmxonEpoch << 1) | 1);
+  c.mem.i32[(p + VMCS_CHECKED_OFFSET) >>> 2] |= CHECKED_GUEST;
   c.cycles += c.vmEntryCycles;
   vmx.entryCycle = c.cycles;
   vmx.preemptionTimer = (pin & PinBased.ACTIVATE_VMX_PREEMPTION_TIMER) !== 0;

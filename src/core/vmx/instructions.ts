@@ -18,7 +18,7 @@ import { encodeInvalidationInfo, encodeVmreadVmwriteInfo, encodeVmxPointerInfo }
 import { VMCS_FIELDS, fieldSlot } from './spec/fields.ts';
 import { checkControls, checkHostState, crFixedOk, eptpValid, enterGuest, physAddrWidth } from './entry.ts';
 import { exitInsn, memoryOperandInfo } from './nonroot.ts';
-import { VO, launchState, setLaunchState, slotOffset } from './vmcs.ts';
+import { CHECK_INVALIDATION, CHECKED_CONTROLS, CHECKED_HOST, CHECKED_GUEST, VMCS_CHECKED_OFFSET, VO, launchState, setLaunchState, slotOffset } from './vmcs.ts';
 
 /** 0 = VMsucceed, -1 = VMfailInvalid, n > 0 = VMfailValid(n). */
 export type VmxResult = number;
@@ -97,6 +97,7 @@ export function vmclear(c: Cpu, lo: number, hi: number): VmxResult {
   if (addr === c.vmx.vmxonPtr) return vmFail(c, VmInstructionError.VMCLEAR_VMXON_POINTER);
   // The data is already in the region (see vmcs.ts); set the launch state to "clear".
   setLaunchState(c, addr, 0);
+  c.mem.write32(addr + VMCS_CHECKED_OFFSET, 0);
   if (addr === c.vmx.vmcsPtr) c.vmx.vmcsPtr = -1;
   return VMX_SUCCEED;
 }
@@ -115,7 +116,7 @@ export function vmptrld(c: Cpu, lo: number, hi: number): VmxResult {
 /** Field lookup shared by VMREAD/VMWRITE: the slot, or -1 for an unsupported component. */
 export function supportedSlot(c: Cpu, encoding: number): number {
   const slot = fieldSlot(encoding);
-  if (slot < 0 || !c.model.isVmcsFieldSupported(encoding)) return -1;
+  if (slot < 0 || c.model.vmcsSlotSupported[slot] !== 1) return -1;
   return slot;
 }
 
@@ -153,6 +154,11 @@ export function vmwrite(c: Cpu, encoding: number, value: number, valueHi = 0): V
     if (misc === undefined || (misc.lo & (1 << 29)) === 0) return VmInstructionError.VMWRITE_READ_ONLY_VMCS_COMPONENT;
   }
   const base = c.vmx.vmcsPtr + slotOffset(slot);
+  const inval = CHECK_INVALIDATION[slot];
+  if (inval !== 0) {
+    const k = (c.vmx.vmcsPtr + VMCS_CHECKED_OFFSET) >>> 2;
+    c.mem.i32[k] &= ~inval;
+  }
   if ((encoding & 1) !== 0) {
     c.mem.write32(base + 4, value); // high access: bits 63:32 only
   } else if (field.width === 16) {
@@ -181,9 +187,13 @@ export function vmlaunch(c: Cpu, resume: boolean): VmxResult {
   if (!resume && ls !== 0) return VmInstructionError.VMLAUNCH_NONCLEAR_VMCS;
   if (resume && ls === 0) return VmInstructionError.VMRESUME_NONLAUNCHED_VMCS;
   if (resume && (ls >>> 1) !== c.vmx.vmxonEpoch) return VmInstructionError.VMRESUME_AFTER_VMXOFF;
-  if (!checkControls(c, p)) return VmInstructionError.ENTRY_INVALID_CONTROL_FIELD;
-  if (!checkHostState(c, p)) return VmInstructionError.ENTRY_INVALID_HOST_STATE_FIELD;
-  enterGuest(c, p, !resume);
+  // Check classes this VMCS already passed and whose fields no VMWRITE has touched since are not repeated
+  // (vmcs.ts VMCS_CHECKED_OFFSET): same outcome, less work on the VM-exit/VM-entry round trip.
+  const checked = c.mem.i32[(p + VMCS_CHECKED_OFFSET) >>> 2];
+  if ((checked & CHECKED_CONTROLS) === 0 && !checkControls(c, p)) return VmInstructionError.ENTRY_INVALID_CONTROL_FIELD;
+  if ((checked & CHECKED_HOST) === 0 && !checkHostState(c, p)) return VmInstructionError.ENTRY_INVALID_HOST_STATE_FIELD;
+  c.mem.i32[(p + VMCS_CHECKED_OFFSET) >>> 2] = checked | CHECKED_CONTROLS | CHECKED_HOST;
+  enterGuest(c, p, !resume, (checked & CHECKED_GUEST) !== 0);
   return VMX_SUCCEED;
 }
 

@@ -21,6 +21,16 @@ export const VMCS_REVISION_OFFSET = 0;
 export const VMCS_ABORT_OFFSET = 4;
 export const VMCS_LAUNCH_STATE_OFFSET = 8;
 export const VMCS_DATA_OFFSET = 16;
+/**
+ * offset 12: which VM-entry check classes this VMCS is known to pass (implementation-specific data; an
+ * optimisation with no architectural effect): bit 0 controls, bit 1 host state, bit 2 guest state. Set
+ * after a VM entry passes them; cleared by VMCLEAR and by any VMWRITE to a field those checks read. The
+ * processor's own writes on VM exit do not clear them: they store a state the guest was running in.
+ */
+export const VMCS_CHECKED_OFFSET = 12;
+export const CHECKED_CONTROLS = 1;
+export const CHECKED_HOST = 2;
+export const CHECKED_GUEST = 4;
 
 /** Byte offset of each field's slot inside the VMCS region, by SDM name. */
 export const VO: { readonly [K in VmcsFieldName]: number } = Object.freeze(
@@ -32,18 +42,27 @@ export function slotOffset(slot: number): number {
   return VMCS_DATA_OFFSET + slot * 8;
 }
 
+// A VMCS pointer is 4-KiB aligned and was checked by VMPTRLD (its revision identifier was readable, so the
+// page is RAM), and every field offset is 4-byte aligned and inside the first 4 KiB: the accessors below
+// index the memory's 32-bit view directly. They do not invalidate decoded code: a VMCS region that also
+// holds instructions is undefined behaviour (SDM Vol. 3C §24.11.1: software must not access an active
+// VMCS region with ordinary memory accesses).
+
 /** Reads the low 32 bits of a field of the VMCS at physical address `ptr`. */
 export function vr(c: Cpu, ptr: number, offset: number): number {
-  return c.mem.read32(ptr + offset);
+  return c.mem.i32[(ptr + offset) >>> 2];
 }
 /** Reads the high 32 bits of a 64-bit field. */
 export function vrHi(c: Cpu, ptr: number, offset: number): number {
-  return c.mem.read32(ptr + offset + 4);
+  return c.mem.i32[(ptr + offset + 4) >>> 2];
 }
 /** Writes a field (both halves). */
 export function vw(c: Cpu, ptr: number, offset: number, lo: number, hi = 0): void {
-  c.mem.write32(ptr + offset, lo);
-  c.mem.write32(ptr + offset + 4, hi);
+  const k = (ptr + offset) >>> 2;
+  const m = c.mem.i32;
+  m[k] = lo;
+  m[k + 1] = hi;
+  c.mem.dirtyPages[ptr >>> 12] = 1;
 }
 
 /** Reads a field of the current VMCS (low 32 bits). */
@@ -70,3 +89,26 @@ export function setLaunchState(c: Cpu, ptr: number, v: number): void {
 export function widthMaskLo(width: 16 | 32 | 64 | 'natural'): number {
   return width === 16 ? 0xffff : -1;
 }
+
+/**
+ * Check classes a VMWRITE to each field (by slot) invalidates. Fields no VM-entry check reads in IA-32
+ * operation invalidate nothing: GUEST_RIP and GUEST_RSP (no checks below bit 32), the VMX-preemption timer
+ * value, the TSC offset, the exception bitmap and #PF mask/match, the CR0/CR4 masks and read shadows and the
+ * CR3-target values. Any control field also invalidates the guest-state class (guest checks read controls).
+ */
+const NO_CHECK_FIELDS = new Set([
+  'GUEST_RIP', 'GUEST_RSP', 'VMX_PREEMPTION_TIMER_VALUE', 'TSC_OFFSET', 'EXCEPTION_BITMAP',
+  'PAGE_FAULT_ERROR_CODE_MASK', 'PAGE_FAULT_ERROR_CODE_MATCH', 'CR0_GUEST_HOST_MASK', 'CR4_GUEST_HOST_MASK',
+  'CR0_READ_SHADOW', 'CR4_READ_SHADOW', 'CR3_TARGET_VALUE0', 'CR3_TARGET_VALUE1', 'CR3_TARGET_VALUE2',
+  'CR3_TARGET_VALUE3',
+]);
+export const CHECK_INVALIDATION: Uint8Array = (() => {
+  const t = new Uint8Array(VMCS_FIELDS.length);
+  VMCS_FIELDS.forEach((f, slot) => {
+    if (NO_CHECK_FIELDS.has(f.name) || f.type === 'exit-info') t[slot] = 0;
+    else if (f.type === 'host') t[slot] = CHECKED_HOST;
+    else if (f.type === 'guest') t[slot] = CHECKED_GUEST;
+    else t[slot] = CHECKED_CONTROLS | CHECKED_GUEST;
+  });
+  return t;
+})();

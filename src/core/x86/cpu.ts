@@ -10,6 +10,7 @@ import { ABORT, AbortKind } from './abort.ts';
 import { Ar, Cr0, Cr4, Efer, Flag, Seg, Vec, ARITH_FLAGS } from './arch.ts';
 import { Block, DecodeCache, MAX_BLOCK } from './decode-cache.ts';
 import { decodeInsn } from './decoder.ts';
+import { specialize } from './exec/fast.ts';
 import { FlagOp, lazyArith, lazyCF, testCondition } from './flags.ts';
 import { Insn, InsnFlow } from './insn.ts';
 import { walk } from './mmu.ts';
@@ -161,6 +162,8 @@ export class Cpu {
 
   // ---------------------------------------------------------------- derived state (recomputed on restore)
   readonly segChk = new Int32Array(8);
+  /** CR0.PE value the segment checks were computed for. */
+  private segChkPe = -1;
   /** 0: linear = physical. 1: translate through the TLB (paging and/or EPT). */
   xlatMode = 0;
   /** Default operand/address size of the code segment: 16 or 32. */
@@ -217,6 +220,8 @@ export class Cpu {
   /** Bare labs: stop instead of delivering an exception through an IDT that cannot handle it. */
   stopOnUnhandledException = false;
   unhandledException = false;
+  /** The block that ran last (for block chaining). */
+  private prevBlock: Block | null = null;
   /** Skip the breakpoint check once (to step over the breakpoint we stopped at). */
   private skipBreakpointOnce = false;
   /** Scratch for decoding instructions that cross a page boundary. */
@@ -313,7 +318,13 @@ export class Cpu {
   // ================================================================ modes
   setCpl(cpl: number): void {
     this.cpl = cpl;
-    this.permNeed.set(cpl === 3 ? PERM_NEED_USER : PERM_NEED_SUP);
+    const t = cpl === 3 ? PERM_NEED_USER : PERM_NEED_SUP;
+    const p = this.permNeed;
+    p[0] = t[0];
+    p[1] = t[1];
+    p[2] = t[2];
+    p[3] = t[3];
+    p[4] = t[4];
   }
 
   /** Recomputes derived mode state after CR0/CR4/EFER/CS/VMX changes. */
@@ -322,7 +333,12 @@ export class Cpu {
     const ept = this.vmx.nonRoot && this.vmx.eptEnabled;
     this.xlatMode = paging || ept ? 1 : 0;
     this.codeSize = (this.segAr[Seg.CS] & Ar.DB) !== 0 ? 32 : 16;
-    for (let s = 0; s < 8; s++) this.recomputeSegChk(s);
+    // Segment checks depend on CR0.PE (real mode makes every segment read/write): recompute on a change.
+    const pe = this.cr0 & Cr0.PE;
+    if (pe !== this.segChkPe) {
+      this.segChkPe = pe;
+      for (let s = 0; s < 8; s++) this.recomputeSegChk(s);
+    }
     this.stop = 1;
   }
 
@@ -731,12 +747,21 @@ export class Cpu {
         }
         this.skipBreakpointOnce = false;
       }
+      // Blocks back to back until something that matters for event recognition changes (`stop`), the budget
+      // ends, or the VMX-preemption timer is due; then events are checked again at the boundary.
+      let limit = untilCycle;
+      if (this.vmx.nonRoot && this.vmx.preemptionTimer && this.vmx.preemptionDeadline < limit) limit = this.vmx.preemptionDeadline;
+      this.stop = 0;
+      this.cache.running = this;
       try {
-        this.executeBlock(untilCycle, insnLimit);
+        do {
+          this.executeBlock(untilCycle, insnLimit);
+        } while (this.stop === 0 && this.cycles < limit && this.icount < insnLimit);
       } catch (e) {
         if (e !== ABORT) throw e;
         this.onAbort();
       }
+      this.cache.running = null;
       if (this.exitedToHost && this.vmmTakesExits) return RunStop.VMEXIT;
       if (this.unhandledException) return RunStop.UNHANDLED_EXCEPTION;
     }
@@ -745,6 +770,7 @@ export class Cpu {
   /** Handles an aborted instruction: deliver the exception, or note the VM exit / shutdown. */
   private onAbort(): void {
     this.cache.running = null;
+    this.stop = 1;
     if (this.abortKind === AbortKind.EXCEPTION) deliverPendingException(this);
   }
 
@@ -752,8 +778,22 @@ export class Cpu {
   private executeBlock(untilCycle: number, insnLimit: number): void {
     const lin = (this.segBase[Seg.CS] + this.eip) | 0;
     const pa = this.xlate(lin, Acc.FETCH);
-    let block = this.cache.get(pa, this.codeSize);
-    if (block === undefined) block = this.buildBlock(pa, lin);
+    // Block chaining: the block that ran last remembers its most recent successor, so a loop does not pay
+    // for a cache lookup per iteration. The decode-cache epoch changes on any invalidation.
+    const prev = this.prevBlock;
+    const epoch = this.cache.epoch;
+    let block: Block;
+    if (prev !== null && prev.succPa === pa && prev.succEpoch === epoch && prev.succ !== null && prev.succ.codeSize === this.codeSize) {
+      block = prev.succ;
+    } else {
+      block = this.cache.get(pa, this.codeSize) ?? this.buildBlock(pa, lin);
+      if (prev !== null && block.cached && prev.cached) {
+        prev.succPa = pa;
+        prev.succ = block;
+        prev.succEpoch = this.cache.epoch;
+      }
+    }
+    this.prevBlock = block;
     const insns = block.insns;
     const n = insns.length;
     // Slow path: one instruction when an event is due inside the block, when the budget ends inside it,
@@ -765,14 +805,12 @@ export class Cpu {
       this.icount + n > insnLimit ||
       (this.eflags & Flag.TF) !== 0 ||
       this.breakpoints.size > 0 ||
-      (this.segChk[Seg.CS] & SegChk.FLAT) === 0 && !this.codeFitsLimit(block) ||
-      this.vmx.nonRoot && (this.vmx.mtf || (this.vmx.preemptionTimer && this.cycles + block.cost > this.vmx.preemptionDeadline))
+      ((this.segChk[Seg.CS] & SegChk.FLAT) === 0 && !this.codeFitsLimit(block)) ||
+      (this.vmx.nonRoot && (this.vmx.mtf || (this.vmx.preemptionTimer && this.cycles + block.cost > this.vmx.preemptionDeadline)))
     ) {
       this.stepInsn(insns[0]);
       return;
     }
-    this.stop = 0;
-    this.cache.running = this;
     for (let k = 0; k < n; k++) {
       const i = insns[k];
       i.fn(this, i);
@@ -780,7 +818,6 @@ export class Cpu {
       this.icount++;
       if (this.stop !== 0) break;
     }
-    this.cache.running = null;
   }
 
   private codeFitsLimit(block: Block): boolean {
@@ -794,16 +831,20 @@ export class Cpu {
     if ((this.segChk[Seg.CS] & SegChk.FLAT) === 0 && eip + i.len - 1 > this.segLimit[Seg.CS] >>> 0) this.gp(0);
     const shadow = this.intShadow;
     const tf = (this.eflags & Flag.TF) !== 0;
-    this.stop = 0;
-    this.cache.running = this;
     i.fn(this, i);
-    this.cache.running = null;
     this.cycles += i.cost;
     this.icount++;
-    // The shadow of STI / MOV SS covers exactly one instruction (SDM Vol. 3A §6.8.3).
-    if (shadow !== 0 && this.intShadow === shadow) this.intShadow = 0;
+    // The shadow of STI / MOV SS covers exactly one instruction (SDM Vol. 3A §6.8.3); events are then
+    // recognised again, so the run loop must look.
+    if (shadow !== 0 && this.intShadow === shadow) {
+      this.intShadow = 0;
+      this.stop = 1;
+    }
     // Monitor trap flag: a VM exit is pending after the instruction (SDM Vol. 3C §25.5.2).
-    if (this.vmx.nonRoot && this.vmx.mtf && !this.exitedToHost) this.vmx.mtfPending = true;
+    if (this.vmx.nonRoot && this.vmx.mtf && !this.exitedToHost) {
+      this.vmx.mtfPending = true;
+      this.stop = 1;
+    }
     // Single-step trap after the instruction (SDM Vol. 3A §17.3.1.4): #DB with DR6.BS.
     if (tf && !this.exitedToHost) {
       this.dr[6] |= 0x4000;
@@ -859,6 +900,7 @@ export class Cpu {
 
   private applyCost(i: Insn): void {
     i.cost = this.instructionCosts[i.costClass] ?? 1;
+    specialize(i);
   }
 
   /** Drops cached decodes (after the cost table changes, or on restore). */

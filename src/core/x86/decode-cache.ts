@@ -16,6 +16,12 @@ export class Block {
   cost = 0;
   /** Bytes covered, from the first instruction's start to the last one's end. */
   byteLen = 0;
+  /** In the cache (false for a page-crossing instruction decoded on its own). */
+  cached = false;
+  /** Chaining: the most recent successor block, its physical address and the cache epoch it was seen in. */
+  succ: Block | null = null;
+  succPa = -1;
+  succEpoch = -1;
   constructor(
     readonly pa: number,
     /** 16 or 32: the code-segment default size the block was decoded with. */
@@ -47,6 +53,7 @@ export class DecodeCache {
   }
 
   put(block: Block): void {
+    block.cached = true;
     const key = DecodeCache.key(block.pa, block.codeSize);
     this.blocks.set(key, block);
     const page = Math.floor(block.pa / 4096);

@@ -13,6 +13,8 @@
 export class PhysicalMemory {
   readonly size: number;
   readonly bytes: Uint8Array;
+  /** The same memory as 32-bit words, for aligned accesses on hot paths (VMCS fields, page-table entries). */
+  readonly i32: Int32Array;
   private readonly view: DataView;
   /** One mark per 4 KiB page: non-zero when decoded instructions from that page are cached. */
   readonly codePages: Uint8Array;
@@ -28,6 +30,7 @@ export class PhysicalMemory {
     this.size = size;
     this.bytes = new Uint8Array(size);
     this.view = new DataView(this.bytes.buffer);
+    this.i32 = new Int32Array(this.bytes.buffer);
     this.codePages = new Uint8Array(size >>> 12);
     this.dirtyPages = new Uint8Array(size >>> 12);
   }
@@ -42,6 +45,7 @@ export class PhysicalMemory {
   }
 
   read32(pa: number): number {
+    if ((pa & 3) === 0 && pa < this.size) return this.i32[pa >>> 2];
     if (pa + 3 < this.size) return this.view.getInt32(pa, true);
     return (this.read8(pa) | (this.read8(pa + 1) << 8) | (this.read8(pa + 2) << 16) | (this.read8(pa + 3) << 24)) | 0;
   }
@@ -84,7 +88,8 @@ export class PhysicalMemory {
     }
     const page = pa >>> 12;
     this.dirtyPages[page] = 1;
-    this.view.setInt32(pa, v, true);
+    if ((pa & 3) === 0) this.i32[pa >>> 2] = v;
+    else this.view.setInt32(pa, v, true);
     if (this.codePages[page] !== 0) this.onCodeWrite(page);
   }
 

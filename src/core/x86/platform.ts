@@ -54,4 +54,6 @@ export interface ProcessorModel {
   readonly vmcsRevisionId: number;
   /** True when the VMCS field with this encoding exists on the model (VMREAD/VMWRITE error 12 otherwise). */
   isVmcsFieldSupported(encoding: number): boolean;
+  /** The same by dense field slot (vmx/spec/fields.ts `fieldSlot`): 1 = supported. */
+  readonly vmcsSlotSupported: Uint8Array;
 }
