@@ -212,14 +212,24 @@ export function invept(c: Cpu, type: number, eptpLo: number, eptpHi: number): Vm
   return VMX_SUCCEED;
 }
 
+/**
+ * Canonical linear address on these Intel 64 processors (48-bit linear addresses: bits 63:47 all equal;
+ * SDM Vol. 1 §3.3.7.1). `hi` holds bits 63:32.
+ */
+function canonical(_lo: number, hi: number): boolean {
+  const top = hi >> 15;
+  return top === 0 || top === -1;
+}
+
 /** INVVPID with the type and descriptor read (SDM INVVPID; KUT invvpid_test). */
-export function invvpid(c: Cpu, type: number, d0: number, d1: number, linLo: number): VmxResult {
-  const capBits = [40, 41, 42, 43];
-  if (type < 0 || type > 3 || !eptVpidCap(c, capBits[type])) return vmFail(c, VmInstructionError.INVALID_OPERAND_TO_INVEPT_INVVPID);
+export function invvpid(c: Cpu, type: number, d0: number, d1: number, linLo: number, linHi = 0): VmxResult {
+  // IA32_VMX_EPT_VPID_CAP bits 40–43: INVVPID types 0–3 supported (SDM App. A.10).
+  if (type < 0 || type > 3 || !eptVpidCap(c, 40 + type)) return vmFail(c, VmInstructionError.INVALID_OPERAND_TO_INVEPT_INVVPID);
   if ((d0 & 0xffff0000) !== 0 || d1 !== 0) return vmFail(c, VmInstructionError.INVALID_OPERAND_TO_INVEPT_INVVPID);
   const vpid = d0 & 0xffff;
   if (type !== 2 && vpid === 0) return vmFail(c, VmInstructionError.INVALID_OPERAND_TO_INVEPT_INVVPID);
-  void linLo;
+  // Individual-address invalidation: the linear address (descriptor bits 127:64) must be canonical.
+  if (type === 0 && !canonical(linLo, linHi)) return vmFail(c, VmInstructionError.INVALID_OPERAND_TO_INVEPT_INVVPID);
   if (type === 2) c.flushTlbAll();
   else c.flushTlbAsid(vpid); // individual-address invalidation may invalidate more than asked (SDM §28.3.3)
   return VMX_SUCCEED;
@@ -396,10 +406,10 @@ export function execInvvpid(c: Cpu, i: Insn): void {
   if (prefix(c, i, VmExitReason.INVVPID, i.disp, info)) return;
   const type = c.regs[i.reg] >>> 0;
   let r: VmxResult;
-  if (type > 3 || !eptVpidCap(c, [40, 41, 42, 43][type])) r = vmFail(c, VmInstructionError.INVALID_OPERAND_TO_INVEPT_INVVPID);
+  if (type > 3 || !eptVpidCap(c, 40 + type)) r = vmFail(c, VmInstructionError.INVALID_OPERAND_TO_INVEPT_INVVPID);
   else {
     readM128(c, i, M128);
-    r = invvpid(c, type, M128[0], M128[1], M128[2]);
+    r = invvpid(c, type, M128[0], M128[1], M128[2], M128[3]);
   }
   applyVmxResult(c, VmxInstruction.INVVPID, r, type);
   done(c, i);
