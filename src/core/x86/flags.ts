@@ -154,12 +154,13 @@ export function lazyOF(f: LazyFlags): number {
       return (((f.fa ^ f.fb) & (f.fa ^ f.fres) & s) !== 0) ? 1 : 0;
     case FlagOp.LOGIC:
       return 0;
-    case FlagOp.INC:
-      return (f.fres & SIZE_MASK[sz]) === s ? 1 : 0;
-    case FlagOp.DEC:
-      return (f.fres & SIZE_MASK[sz]) === s - 1 ? 1 : 0;
-    case FlagOp.NEG:
-      return (f.fa & SIZE_MASK[sz]) === s ? 1 : 0;
+    // Unsigned compares: for 32-bit operands `x & 0xFFFFFFFF` is a negative int32, and the sign bit is 2^31.
+    case FlagOp.INC: // overflow exactly when the result is the most negative number
+      return ((f.fres & SIZE_MASK[sz]) >>> 0) === s ? 1 : 0;
+    case FlagOp.DEC: // ... or the most positive one
+      return ((f.fres & SIZE_MASK[sz]) >>> 0) === s - 1 ? 1 : 0;
+    case FlagOp.NEG: // NEG of the most negative number overflows (SDM Vol. 2 NEG: OF as SUB 0, src)
+      return ((f.fa & SIZE_MASK[sz]) >>> 0) === s ? 1 : 0;
     case FlagOp.SHL:
       // Defined for count 1 (MSB(result) XOR CF); for larger counts the SDM leaves OF undefined and this
       // core uses the same formula, as Bochs does.

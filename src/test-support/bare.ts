@@ -1,0 +1,224 @@
+/**
+ * Test support: run a small program on the bare machine (src/core/machine/bare.ts) and look at the result.
+ *
+ *   const r = runBare(`mov eax, 1\n hlt`);           // fresh machine, documented start state
+ *   r.reason === 'halted'; r.eax === 1;
+ *
+ * A program starts at PROGRAM_BASE (0x10000) at CPL 0 in protected mode with paging on (machine/layout.ts)
+ * and ends with HLT (reason 'halted'), an exception with no IDT entry ('unhandled-exception', with
+ * `vector`/`errorCode`), a triple fault ('triple-fault') or the step limit ('limit').
+ *
+ * `BareHarness` keeps one machine and resets it between runs: property tests execute thousands of
+ * programs, and a 16 MiB machine costs milliseconds to build.
+ */
+import { assemble } from '../core/x86/asm/index.ts';
+import { BareMachine, type EndReason } from '../core/machine/bare.ts';
+import { PROGRAM_BASE } from '../core/machine/layout.ts';
+import { getCpuModel, toProcessorModel } from '../core/cpu-models/index.ts';
+import { JsonSink, type TraceRecord } from '../core/trace/json.ts';
+import type { Cpu } from '../core/x86/cpu.ts';
+import type { ProcessorModel } from '../core/x86/platform.ts';
+import { createVmxCpuState } from '../core/vmx/vmx-state.ts';
+
+export const REGS = ['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi'] as const;
+export type RegName = (typeof REGS)[number];
+
+export interface BareOptions {
+  /** Instruction limit (default 100 000). */
+  maxSteps?: number;
+  /** CPU model id (default nehalem). */
+  cpu?: string;
+  /** Initial general-purpose registers (after the documented start state). */
+  regs?: Partial<Record<RegName, number>>;
+  /** Initial EFLAGS (all bits replaced; bit 1 is forced to 1). */
+  eflags?: number;
+  /** Called after loading, before running: poke memory, registers, descriptor tables... */
+  setup?: (m: BareMachine, sym: Record<string, number>) => void;
+  /** Collect trace events (default true). */
+  trace?: boolean;
+}
+
+export interface BareResult {
+  reason: EndReason;
+  /** Vector and error code of an unhandled exception (reason 'unhandled-exception'). */
+  vector: number;
+  errorCode: number | null;
+  eax: number;
+  ecx: number;
+  edx: number;
+  ebx: number;
+  esp: number;
+  ebp: number;
+  esi: number;
+  edi: number;
+  eip: number;
+  eflags: number;
+  cpl: number;
+  instructions: number;
+  events: TraceRecord[];
+  machine: BareMachine;
+  cpu: Cpu;
+  sym: Record<string, number>;
+  /** Physical-memory readers (unsigned results). */
+  read8(pa: number): number;
+  read16(pa: number): number;
+  read32(pa: number): number;
+}
+
+const MODELS = new Map<string, ProcessorModel>();
+export function model(id = 'nehalem'): ProcessorModel {
+  let m = MODELS.get(id);
+  if (m === undefined) {
+    const def = getCpuModel(id);
+    if (def === undefined) throw new Error(`unknown CPU model ${id}`);
+    m = toProcessorModel(def) as ProcessorModel;
+    MODELS.set(id, m);
+  }
+  return m;
+}
+
+export interface Program {
+  bytes: Uint8Array;
+  origin: number;
+  entry: number;
+  sym: Record<string, number>;
+}
+
+/** Assembles at PROGRAM_BASE; throws with the assembler's messages on error (a test bug). */
+export function asm(source: string): Program {
+  const r = assemble(source, { origin: PROGRAM_BASE });
+  if (!r.ok) throw new Error('assembly failed:\n' + r.errors.map((e) => `${e.line}:${e.column} ${e.message}`).join('\n') + '\n' + source);
+  return { bytes: r.bytes, origin: r.origin, entry: r.entry, sym: r.symbols };
+}
+
+/** One machine, reset to the documented start state before each run. */
+export class BareHarness {
+  readonly machine: BareMachine;
+  readonly events: TraceRecord[] = [];
+  private collect: boolean;
+
+  constructor(cpuModel = 'nehalem', trace = true) {
+    this.collect = trace;
+    this.machine = new BareMachine({ model: model(cpuModel), trace: new JsonSink((r) => this.collect && this.events.push(r)) });
+  }
+
+  /** Back to the documented start state (registers, control state, tables; memory outside the tables is kept). */
+  reset(): void {
+    const m = this.machine;
+    const c = m.cpu;
+    c.resetToRealMode();
+    c.vmx = createVmxCpuState();
+    c.unhandledException = false;
+    c.unhandledVector = -1;
+    c.unhandledErrorCode = -1;
+    c.eventInFlight = 0;
+    c.eventInFlightErr = 0;
+    c.injecting = false;
+    c.fpuCw = 0x37f;
+    c.fpuSw = 0;
+    c.xcr0 = 1;
+    c.pdpte.fill(0);
+    c.breakpoints.clear();
+    m.reset();
+    this.events.length = 0;
+  }
+
+  run(p: Program | string, opts: BareOptions = {}): BareResult {
+    const prog = typeof p === 'string' ? asm(p) : p;
+    this.collect = opts.trace !== false;
+    this.reset();
+    const m = this.machine;
+    const c = m.cpu;
+    m.load(prog.bytes, prog.origin, prog.entry);
+    if (opts.regs) for (const [k, v] of Object.entries(opts.regs)) c.regs[REGS.indexOf(k as RegName)] = v as number;
+    if (opts.eflags !== undefined) c.setEflags(opts.eflags, -1);
+    opts.setup?.(m, prog.sym);
+    const out = m.run(opts.maxSteps ?? 100_000);
+    const u = (v: number): number => v >>> 0;
+    return {
+      reason: out.reason,
+      vector: c.unhandledVector,
+      errorCode: c.unhandledErrorCode < 0 ? null : c.unhandledErrorCode,
+      eax: u(c.regs[0]),
+      ecx: u(c.regs[1]),
+      edx: u(c.regs[2]),
+      ebx: u(c.regs[3]),
+      esp: u(c.regs[4]),
+      ebp: u(c.regs[5]),
+      esi: u(c.regs[6]),
+      edi: u(c.regs[7]),
+      eip: u(c.eip),
+      eflags: u(c.getEflags()),
+      cpl: c.cpl,
+      instructions: out.instructions,
+      events: this.events.slice(),
+      machine: m,
+      cpu: c,
+      sym: prog.sym,
+      read8: (pa) => m.mem.read8(pa),
+      read16: (pa) => m.mem.read16(pa),
+      read32: (pa) => m.mem.read32(pa) >>> 0,
+    };
+  }
+}
+
+/** Runs `source` on a fresh bare machine. */
+export function runBare(source: string, opts: BareOptions = {}): BareResult {
+  return new BareHarness(opts.cpu ?? 'nehalem', opts.trace !== false).run(source, opts);
+}
+
+// ---------------------------------------------------------------------------------------- descriptors
+
+/** A code/data segment descriptor as [low, high] dwords (SDM Vol. 3A §3.4.5, Figure 3-8). */
+export function segDesc(base: number, limit: number, opts: { type: number; s?: boolean; dpl?: number; p?: boolean; db?: boolean; g?: boolean }): [number, number] {
+  const s = opts.s !== false ? 1 : 0;
+  const p = opts.p !== false ? 1 : 0;
+  const dpl = opts.dpl ?? 0;
+  const g = opts.g ?? false;
+  const db = opts.db ?? true;
+  const lo = ((base & 0xffff) << 16) | (limit & 0xffff);
+  const hi =
+    (base & 0xff000000) |
+    (g ? 0x800000 : 0) |
+    (db ? 0x400000 : 0) |
+    (limit & 0xf0000) |
+    (p << 15) |
+    (dpl << 13) |
+    (s << 12) |
+    ((opts.type & 0xf) << 8) |
+    ((base >>> 16) & 0xff);
+  return [lo | 0, hi | 0];
+}
+
+/** A gate descriptor (call, interrupt, trap, task) (SDM Vol. 3A Figures 5-8 and 6-2). */
+export function gateDesc(selector: number, offset: number, opts: { type: number; dpl?: number; p?: boolean; params?: number }): [number, number] {
+  const p = opts.p !== false ? 1 : 0;
+  const lo = ((selector & 0xffff) << 16) | (offset & 0xffff);
+  const hi = (offset & 0xffff0000) | (p << 15) | ((opts.dpl ?? 0) << 13) | ((opts.type & 0x1f) << 8) | ((opts.params ?? 0) & 0x1f);
+  return [lo | 0, hi | 0];
+}
+
+/** Writes descriptor `index` of the GDT (which the bare machine keeps at 0x1000, limit 63: indexes 0–7). */
+export function writeDesc(m: BareMachine, tableBase: number, index: number, d: [number, number]): void {
+  m.mem.write32(tableBase + index * 8, d[0]);
+  m.mem.write32(tableBase + index * 8 + 4, d[1]);
+}
+
+/** Moves the GDT to `base` with room for `entries` descriptors, copying the standard eight. */
+export function growGdt(m: BareMachine, base: number, entries: number): void {
+  const c = m.cpu;
+  for (let k = 0; k < 64; k++) m.mem.write8(base + k, m.mem.read8(c.gdtrBase + k));
+  for (let k = 64; k < entries * 8; k++) m.mem.write8(base + k, 0);
+  c.gdtrBase = base;
+  c.gdtrLimit = entries * 8 - 1;
+}
+
+/** Installs an IDT at `base` with `count` gates (all not-present) and loads IDTR. */
+export function makeIdt(m: BareMachine, base: number, count = 256): void {
+  for (let k = 0; k < count * 8; k++) m.mem.write8(base + k, 0);
+  m.cpu.idtrBase = base;
+  m.cpu.idtrLimit = count * 8 - 1;
+}
+
+export const GATE = { TASK: 5, INT16: 6, TRAP16: 7, CALL16: 4, CALL32: 12, INT32: 14, TRAP32: 15 } as const;
+export const FLAG = { CF: 1, PF: 4, AF: 0x10, ZF: 0x40, SF: 0x80, TF: 0x100, IF: 0x200, DF: 0x400, OF: 0x800, IOPL: 0x3000, NT: 0x4000 } as const;
