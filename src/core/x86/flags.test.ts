@@ -204,7 +204,6 @@ function prog(text: string): Program {
 
 const A = { 8: 'al', 16: 'ax', 32: 'eax' } as const;
 const B = { 8: 'bl', 16: 'bx', 32: 'ebx' } as const;
-const D = { 8: 'ah', 16: 'dx', 32: 'edx' } as const;
 
 interface Got {
   eax: number;
