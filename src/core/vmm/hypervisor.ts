@@ -85,6 +85,7 @@ export class Hypervisor {
   private readonly sliceStart: number[] = [];
   private readonly idleForever: boolean[] = [];
   private nextGuestBase = GUEST_AREA_START;
+  private nextPcpu = 0;
   readonly sliceCycles: number;
   /** Called when a VM's console gets text (the UI's console, the CLI's trace). */
   onConsole: (vm: Vm, text: string) => void = () => {};
@@ -165,7 +166,8 @@ export class Hypervisor {
     for (let k = 0; k < config.vcpus; k++) {
       const vmcs = this.pool.alloc();
       const v = new VCpu(vm, k, vmcs);
-      v.pcpu = k % this.cpus.length;
+      // vCPUs are spread over the physical CPUs in creation order (a fixed affinity).
+      v.pcpu = this.nextPcpu++ % this.cpus.length;
       if (vm.mmu === 'shadow') {
         v.shadowPd = this.pool.alloc();
         v.shadow = new ShadowMmu(this.mem, this.pool, vm.mem, v.shadowPd);

@@ -230,7 +230,7 @@ export function initVmcs(c: Cpu, vm: Vm, vcpu: VCpu, entry: number): void {
   vmw(c, F.CR4_READ_SHADOW, 0);
 
   // ---- guest state
-  let realCr0 = guestCr0 | Cr0.WP;
+  let realCr0 = guestCr0 | (vm.mmu === 'shadow' ? Cr0.WP : 0);
   let realCr4 = Cr4.VMXE;
   let realCr3 = 0;
   if (!unrestricted) {

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { runLab } from './run.ts';
+import { parseLabHeader } from './header.ts';
+import { JsonSink, type TraceRecord } from '../trace/json.ts';
+import { formatAsmError } from '../x86/asm/index.ts';
+
+function run(src: string, opts: { cpu?: string; maxSteps?: number } = {}) {
+  const events: TraceRecord[] = [];
+  const r = runLab(src, { trace: new JsonSink((e) => events.push(e)), ...opts });
+  return { r, events };
+}
+
+describe('lab-file header', () => {
+  it('defaults to guest mode on the default CPU model', () => {
+    const h = parseLabHeader('start:\n  hlt\n');
+    expect(h.ok && h.header).toEqual({ mode: 'guest', cpu: 'nehalem' });
+  });
+  it('reads @mode and @cpu, case-insensitively', () => {
+    const h = parseLabHeader('; @mode BARE\n; @cpu Xeon-LV\nhlt\n');
+    expect(h.ok && h.header).toEqual({ mode: 'bare', cpu: 'xeon-lv' });
+  });
+  it('reports an unknown CPU model with its line and column, and lists the known ones', () => {
+    const h = parseLabHeader('; @mode bare\n; @cpu pentium\n');
+    expect(h.ok).toBe(false);
+    if (h.ok) return;
+    expect(h.errors[0].line).toBe(2);
+    expect(h.errors[0].column).toBe(8);
+    expect(h.errors[0].message).toMatch(/unknown CPU model 'pentium'.*xeon-lv.*nehalem/);
+  });
+  it('rejects an unknown header key instead of ignoring a typo', () => {
+    const h = parseLabHeader('; @mdoe bare\n');
+    expect(h.ok).toBe(false);
+    if (!h.ok) expect(h.errors[0].message).toMatch(/unknown header '@mdoe'/);
+  });
+  it('rejects a bad mode', () => {
+    const h = parseLabHeader('; @mode root\n');
+    expect(!h.ok && h.errors[0].message).toMatch(/'guest' or 'bare'/);
+  });
+});
+
+describe('runLab', () => {
+  it('reports assembly errors as file:line:column: message and runs nothing', () => {
+    const { r, events } = run('; @mode bare\nstart:\n  mvo eax, 1\n');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(formatAsmError('t.s', r.errors[0])).toMatch(/^t\.s:3:3: unknown instruction 'mvo'/);
+    expect(events).toEqual([]);
+  });
+  it('bare mode: runs to HLT with IF=0 and reports the registers', () => {
+    const { r, events } = run('; @mode bare\nstart:\n  mov eax, 0x1234\n  cli\n  hlt\n');
+    expect(r.ok && r.end.reason).toBe('halted');
+    if (!r.ok) return;
+    expect((r.end.registers as Record<string, string>).eax).toBe('0x00001234');
+    expect(r.end.instructions).toBe(3);
+    expect(events.some((e) => e.type === 'halt')).toBe(true);
+  });
+  it('bare mode: an exception without an IDT ends the run with its vector and error code', () => {
+    const { r, events } = run('; @mode bare\nstart:\n  mov ax, 0x13\n  mov ds, ax\n');
+    expect(r.ok && r.end.reason).toBe('unhandled-exception');
+    if (!r.ok) return;
+    expect(r.end.vector).toBe(13);
+    expect(r.end.errorCode).toBe(0x10); // #GP(selector): index 2 with RPL 3 > DPL 0
+    const ex = events.find((e) => e.type === 'exception')!;
+    expect(ex.vector).toBe(13);
+    expect(ex.errorCode).toBe(0x10);
+    expect(ex.eip).toBe('0x00010004');
+  });
+  it('stops at --max-steps with reason limit', () => {
+    const { r } = run('; @mode bare\nstart:\n  jmp start\n', { maxSteps: 1000 });
+    expect(r.ok && r.end.reason).toBe('limit');
+    expect(r.ok && r.end.instructions).toBe(1000);
+  });
+  it('guest mode: CPUID and HLT exit on every CPU model, and the run ends halted', () => {
+    for (const cpu of ['xeon-lv', 'xeon-5100', 'nehalem', 'modern']) {
+      const { r, events } = run('start:\n  xor eax, eax\n  cpuid\n  cli\n  hlt\n', { cpu });
+      expect(r.ok && r.end.reason, cpu).toBe('halted');
+      const exits = events.filter((e) => e.type === 'vmexit');
+      const cpuidExit = exits.find((e) => e.reason === 10)!;
+      expect(cpuidExit.name).toBe('CPUID');
+      expect(cpuidExit.instructionLength).toBe(2);
+      expect(cpuidExit.guestEip).toBe('0x00010002');
+      expect(exits.at(-1)!.reason).toBe(12);
+      expect(events.some((e) => e.type === 'vmentry' && e.instruction === 'VMLAUNCH')).toBe(true);
+    }
+  });
+  it('guest mode: is deterministic — the same program gives the same trace', () => {
+    const src = 'start:\n  mov esi, 50\n.l:\n  xor eax, eax\n  cpuid\n  dec esi\n  jnz .l\n  mov dx, 0x3f8\n  mov al, 65\n  out dx, al\n  cli\n  hlt\n';
+    const a = run(src, { cpu: 'modern', maxSteps: 10_000 }).events;
+    const b = run(src, { cpu: 'modern', maxSteps: 10_000 }).events;
+    expect(a.filter((e) => e.type === 'vmexit' && e.reason === 10)).toHaveLength(50);
+    expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+  });
+});
