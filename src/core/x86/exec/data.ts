@@ -236,43 +236,69 @@ export function popSreg(c: Cpu, i: Insn): void {
   }
   next(c, i);
 }
+/**
+ * PUSHA/PUSHAD and POPA/POPAD. Both are restartable after a fault part-way (a #PF or #SS on the fifth
+ * slot): the stack pointer and the registers are committed only when every access has succeeded
+ * (SDM Vol. 3A §6.6: a fault leaves the state as it was before the faulting instruction).
+ */
 export function pusha(c: Cpu, i: Insn): void {
   const sp = c.regs[4];
-  for (let r = 0; r < 8; r++) c.pushV(r === 4 ? sp : c.regs[r], i.osz);
-  next(c, i);
-}
-export function popa(c: Cpu, i: Insn): void {
-  for (let r = 7; r >= 0; r--) {
-    const v = c.popV(i.osz);
-    if (r !== 4) c.setRegV(r, i.osz, v);
+  try {
+    for (let r = 0; r < 8; r++) c.pushV(r === 4 ? sp : c.regs[r], i.osz);
+  } catch (e) {
+    c.regs[4] = sp;
+    throw e;
   }
   next(c, i);
 }
-/** ENTER imm16, imm8 (SDM ENTER pseudocode). */
+const POPA_TMP = new Int32Array(8);
+export function popa(c: Cpu, i: Insn): void {
+  const osz = i.osz;
+  // Slot k (from the top of the stack) holds EDI, ESI, EBP, (ESP), EBX, EDX, ECX, EAX.
+  for (let k = 0; k < 8; k++) POPA_TMP[7 - k] = osz === 4 ? c.peek32(k * 4) : c.peek16(k * 2);
+  for (let r = 7; r >= 0; r--) if (r !== 4) c.setRegV(r, osz, POPA_TMP[r]);
+  c.adjustSp(osz * 8);
+  next(c, i);
+}
+/** ENTER imm16, imm8 (SDM ENTER pseudocode). A fault part-way leaves ESP and EBP as they were. */
 export function enter(c: Cpu, i: Insn): void {
   const size = i.imm & 0xffff;
   const level = i.imm2 & 0x1f;
   const osz = i.osz;
   const big = c.stackSize === 4;
-  c.pushV(osz === 4 ? c.regs[5] : c.regs[5] & 0xffff, osz);
-  const frameTemp = big ? c.regs[4] : c.regs[4] & 0xffff;
-  if (level > 0) {
-    let bp = big ? c.regs[5] : c.regs[5] & 0xffff;
-    for (let k = 1; k < level; k++) {
-      bp = big ? (bp - osz) | 0 : (bp - osz) & 0xffff;
-      c.pushV(osz === 4 ? c.read32(Seg.SS, bp) : c.read16(Seg.SS, bp), osz);
+  const oldEsp = c.regs[4];
+  try {
+    c.pushV(osz === 4 ? c.regs[5] : c.regs[5] & 0xffff, osz);
+    const frameTemp = big ? c.regs[4] : c.regs[4] & 0xffff;
+    if (level > 0) {
+      let bp = big ? c.regs[5] : c.regs[5] & 0xffff;
+      for (let k = 1; k < level; k++) {
+        bp = big ? (bp - osz) | 0 : (bp - osz) & 0xffff;
+        c.pushV(osz === 4 ? c.read32(Seg.SS, bp) : c.read16(Seg.SS, bp), osz);
+      }
+      c.pushV(frameTemp, osz);
     }
-    c.pushV(frameTemp, osz);
+    // The final ESP must lie within the stack segment (SDM ENTER: #SS(0) "if the new value of the SP or ESP
+    // register is outside the stack segment limit"); with a flat stack every value is inside.
+    const newSp = big ? (c.regs[4] - size) | 0 : (c.regs[4] - size) & 0xffff;
+    if (size !== 0) c.linear(Seg.SS, newSp, 1, true);
+    c.setRegV(5, osz, frameTemp);
+    if (big) c.regs[4] = newSp;
+    else c.setReg16(4, newSp);
+  } catch (e) {
+    c.regs[4] = oldEsp;
+    throw e;
   }
-  c.setRegV(5, osz, frameTemp);
-  if (big) c.regs[4] = (c.regs[4] - size) | 0;
-  else c.setReg16(4, c.regs[4] - size);
   next(c, i);
 }
+/** LEAVE: ESP = EBP, then POP EBP — the pop is read before ESP changes, so a fault leaves ESP alone. */
 export function leave(c: Cpu, i: Insn): void {
-  if (c.stackSize === 4) c.regs[4] = c.regs[5];
-  else c.setReg16(4, c.regs[5]);
-  c.setRegV(5, i.osz, c.popV(i.osz));
+  const big = c.stackSize === 4;
+  const sp = big ? c.regs[5] : c.regs[5] & 0xffff;
+  const v = i.osz === 4 ? c.read32(Seg.SS, sp) : c.read16(Seg.SS, sp);
+  if (big) c.regs[4] = (sp + i.osz) | 0;
+  else c.setReg16(4, sp + i.osz);
+  c.setRegV(5, i.osz, v);
   next(c, i);
 }
 
