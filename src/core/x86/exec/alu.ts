@@ -802,7 +802,14 @@ export function decimal(c: Cpu, i: Insn): void {
     case 0x3f: { // AAS
       if ((al & 0xf) > 9 || af) {
         const ax = c.regs[0] & 0xffff;
-        const nax = i.opcode === 0x37 ? (ax + 0x106) & 0xffff : ((ax - 6) & 0xff) | ((((ax >> 8) - 1) & 0xff) << 8);
+        // AAA: AX := AX + 106H. AAS: AX := AX – 6 (a 16-bit subtraction, so a borrow out of AL reaches AH),
+        // then AH := AH – 1 (current SDM pseudocode; the 8086/80386 manuals subtracted 6 from AL alone).
+        let nax: number;
+        if (i.opcode === 0x37) nax = (ax + 0x106) & 0xffff;
+        else {
+          const t = (ax - 6) & 0xffff;
+          nax = (t & 0xff) | ((((t >> 8) - 1) & 0xff) << 8);
+        }
         c.setReg16(0, nax & 0xff0f);
         c.eflags |= Flag.AF | Flag.CF;
       } else {
