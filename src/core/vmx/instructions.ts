@@ -17,7 +17,7 @@ import { VmInstructionError } from './spec/instruction-errors.ts';
 import { encodeInvalidationInfo, encodeVmreadVmwriteInfo, encodeVmxPointerInfo } from './spec/formats.ts';
 import { VMCS_FIELDS, fieldSlot } from './spec/fields.ts';
 import { checkControls, checkHostState, crFixedOk, eptpValid, enterGuest, physAddrWidth } from './entry.ts';
-import { exitInsn, memoryOperandInfo } from './nonroot.ts';
+import { dispQualHi, exitInsn, memoryOperandInfo } from './nonroot.ts';
 import { CHECK_INVALIDATION, CHECKED_CONTROLS, CHECKED_HOST, CHECKED_GUEST, VMCS_CHECKED_OFFSET, VO, launchState, setLaunchState, slotOffset } from './vmcs.ts';
 
 /** 0 = VMsucceed, -1 = VMfailInvalid, n > 0 = VMfailValid(n). */
@@ -241,7 +241,7 @@ export function invvpid(c: Cpu, type: number, d0: number, d1: number, linLo: num
 function prefix(c: Cpu, i: Insn, reason: number, qual = 0, info = 0): boolean {
   if (!c.vmx.on || (c.cr0 & Cr0.PE) === 0 || (c.eflags & Flag.VM) !== 0) c.ud();
   if (c.vmx.nonRoot) {
-    exitInsn(c, i, reason, qual, info, 0, i.disp < 0 && i.mod !== 3 && c.model.maxPhysAddr > 32 ? -1 : 0);
+    exitInsn(c, i, reason, qual, info, 0, qual !== 0 ? dispQualHi(c, i) : 0);
     return true;
   }
   if (c.cpl > 0) c.gp(0);
@@ -265,7 +265,7 @@ export function execVmxon(c: Cpu, i: Insn): void {
   // #UD: register operand, CR4.VMXE = 0, CR0.PE = 0, RFLAGS.VM = 1 (SDM VMXON).
   if (i.mod === 3 || (c.cr4 & Cr4.VMXE) === 0 || (c.cr0 & Cr0.PE) === 0 || (c.eflags & Flag.VM) !== 0) c.ud();
   if (c.vmx.nonRoot) {
-    exitInsn(c, i, VmExitReason.VMXON, i.disp, encodeVmxPointerInfo(memoryOperandInfo(i)));
+    exitInsn(c, i, VmExitReason.VMXON, i.disp, encodeVmxPointerInfo(memoryOperandInfo(i)), 0, dispQualHi(c, i));
     return;
   }
   if (!c.vmx.on) {

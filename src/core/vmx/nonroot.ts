@@ -49,9 +49,15 @@ export function memoryOperandInfo(i: Insn): number {
   return encodeMemoryOperandInfo(i.scale, i.asz === 4 ? 1 : 0, i.seg, i.index, i.base);
 }
 
-/** Displacement-based exit qualification (SDM Vol. 3C §27.2.1), sign-extended to the natural width. */
-function dispQualHi(c: Cpu, i: Insn): number {
-  return i.disp < 0 && c.model.maxPhysAddr > 32 ? -1 : 0;
+/**
+ * Bits 63:32 of a displacement-based exit qualification (SDM Vol. 3C §27.2.1: the displacement is
+ * sign-extended to 64 bits on processors that support Intel 64 architecture, to 32 bits otherwise). A
+ * processor supports Intel 64 iff IA32_VMX_BASIC[48] = 0 (SDM App. A.1). Register operands: 0.
+ */
+export function dispQualHi(c: Cpu, i: Insn): number {
+  if (i.mod === 3 || i.disp >= 0) return 0;
+  const basic = c.model.capabilityMsr(0x480);
+  return basic !== undefined && (basic.hi & (1 << 16)) === 0 ? -1 : 0;
 }
 
 // ------------------------------------------------------------------------------------ descriptor tables

@@ -16,6 +16,9 @@ import { runLab } from '../../lab/run.ts';
 import { JsonSink, type TraceRecord } from '../../trace/json.ts';
 import { getCpuModel, toProcessorModel } from '../../cpu-models/index.ts';
 import { VmcsField } from '../spec/fields.ts';
+import { assemble } from '../../x86/asm/index.ts';
+import { BareMachine } from '../../machine/bare.ts';
+import { PROGRAM_BASE } from '../../machine/layout.ts';
 
 export const MODELS = ['xeon-lv', 'xeon-5100', 'nehalem', 'modern'] as const;
 export type ModelId = (typeof MODELS)[number];
@@ -294,3 +297,53 @@ export function bareSource(cpu: ModelId, body: string, data = ''): string {
 export const VMX_FLAGS = 0x8d5;
 export const CF = 1;
 export const ZF = 0x40;
+
+/**
+ * A guest IDT at MEM.GUEST_IDT: 256 interrupt gates (DPL 3, so INT n works at any CPL) to 8-byte stubs that
+ * push the vector and jump to `guest_common` (which executes CPUID: a VM exit). Put GUEST_IDT_SETUP in
+ * `setup`, ISR_TABLE in `data`, and the fields from GUEST_IDT_FIELDS in `fields`.
+ * The stack at the exit is [vector, (error code), EIP, CS, EFLAGS, ...]; STACK_HANDLER reads it into
+ * ECX (vector), EDX, ESI, EDI.
+ */
+export const GUEST_IDT_SETUP = `
+  mov edi, ${hex(MEM.GUEST_IDT)}
+  mov eax, isr_table
+  mov ecx, 256
+idt_fill:
+  mov edx, eax
+  and edx, 0xffff
+  or edx, 0x80000
+  mov [edi], edx
+  mov edx, eax
+  and edx, 0xffff0000
+  or edx, 0xee00
+  mov [edi+4], edx
+  add eax, 8
+  add edi, 8
+  dec ecx
+  jnz idt_fill
+`;
+export const ISR_TABLE =
+  'align 8\nisr_table:\n' +
+  Array.from({ length: 256 }, (_, n) => `  db 0x6a, ${n & 0xff}, 0xe9\n  dd guest_common - ($ + 4)\n  db 0x90`).join('\n') +
+  '\nguest_common:\n  cpuid\n  hlt\n';
+export const GUEST_IDT_FIELDS: ReadonlyArray<readonly [Field, number]> = [
+  ['GUEST_IDTR_BASE', MEM.GUEST_IDT],
+  ['GUEST_IDTR_LIMIT', 0x7ff],
+];
+export const STACK_HANDLER = `${vmr('GUEST_RSP', 'ebx')}  mov ecx, [ebx]\n  mov edx, [ebx+4]\n  mov esi, [ebx+8]\n  mov edi, [ebx+12]\n  hlt\n`;
+
+/**
+ * Runs a lab source on a BareMachine directly (same set-up as `runLab` bare mode), for assertions on state
+ * the trace does not carry (segment caches, MSRs). Returns the machine and the trace records.
+ */
+export function runMachine(source: string, maxSteps = 200_000): { m: BareMachine; events: TraceRecord[]; reason: string } {
+  const events: TraceRecord[] = [];
+  const hdr = /@cpu\s+(\S+)/.exec(source);
+  const asm = assemble(source, { origin: PROGRAM_BASE });
+  if (!asm.ok) throw new Error('asm errors: ' + JSON.stringify(asm.errors));
+  const m = new BareMachine({ model: toProcessorModel(getCpuModel(hdr ? hdr[1] : 'nehalem')!), trace: new JsonSink((r) => events.push(r)) });
+  m.load(asm.bytes, asm.origin, asm.entry);
+  const out = m.run(maxSteps);
+  return { m, events, reason: out.reason };
+}
