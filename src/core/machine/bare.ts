@@ -9,7 +9,8 @@ import { Cpu, RunStop, type CpuOptions } from '../x86/cpu.ts';
 import { resetMsrs } from '../x86/msr.ts';
 import { PhysicalMemory } from '../x86/physical-memory.ts';
 import type { ProcessorModel } from '../x86/platform.ts';
-import { LegacyPc } from '../devices/legacy-pc.ts';
+import { LegacyPc, type LegacyPcState } from '../devices/legacy-pc.ts';
+import { restoreCpu, snapshotCpu, type CpuSnapshot } from '../x86/cpu-snapshot.ts';
 import type { TraceSink } from '../trace/sink.ts';
 import { EventKind } from '../trace/events.ts';
 import {
@@ -22,6 +23,13 @@ import {
   TSS_BASE,
   writeStandardTables,
 } from './layout.ts';
+
+export interface BareSnapshot {
+  kind: 'bare';
+  memory: Uint8Array;
+  cpu: CpuSnapshot;
+  devices: LegacyPcState;
+}
 
 export type EndReason = 'halted' | 'triple-fault' | 'unhandled-exception' | 'limit' | 'vmx-abort';
 
@@ -89,6 +97,18 @@ export class BareMachine {
       };
     }
     this.reset();
+  }
+
+  /** The whole machine as plain data: memory, processor, devices (a copy; see docs/architecture.md). */
+  snapshot(): BareSnapshot {
+    return { kind: 'bare', memory: this.mem.bytes.slice(), cpu: snapshotCpu(this.cpu), devices: this.pc.snapshot() };
+  }
+
+  restore(s: BareSnapshot): void {
+    if (s.kind !== 'bare' || s.memory.length !== this.mem.size) throw new TypeError('not a snapshot of this bare machine');
+    this.mem.bytes.set(s.memory);
+    this.pc.restore(s.devices);
+    restoreCpu(this.cpu, s.cpu);
   }
 
   /** Emits console text still buffered (a line without a newline). */

@@ -55,8 +55,9 @@ export class Ept {
   constructor(
     private readonly mem: PhysicalMemory,
     private readonly pool: PagePool,
+    existingPml4 = -1,
   ) {
-    this.pml4 = pool.alloc();
+    this.pml4 = existingPml4 >= 0 ? existingPml4 : pool.alloc();
   }
 
   /** The EPTP: WB memory type, 4-level walk (SDM Vol. 3C §24.6.11). */

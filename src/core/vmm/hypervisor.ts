@@ -13,7 +13,8 @@ import { DecodeCache } from '../x86/decode-cache.ts';
 import { PhysicalMemory } from '../x86/physical-memory.ts';
 import type { ProcessorModel } from '../x86/platform.ts';
 import { CR0_DEFINED } from '../x86/arch.ts';
-import { LegacyPc } from '../devices/legacy-pc.ts';
+import { LegacyPc, type LegacyPcState } from '../devices/legacy-pc.ts';
+import { restoreCpu, snapshotCpu, type CpuSnapshot } from '../x86/cpu-snapshot.ts';
 import type { TraceSink } from '../trace/sink.ts';
 import { NullSink } from '../trace/sink.ts';
 import { EventKind, VmState } from '../trace/events.ts';
@@ -53,6 +54,44 @@ export interface HypervisorOptions {
   costs?: HypervisorCosts;
   /** Time slice per vCPU in cycles (default: 10 ms of the CPU clock). */
   sliceCycles?: number;
+}
+
+export interface HypervisorSnapshot {
+  kind: 'hypervisor';
+  memory: Uint8Array;
+  cpus: CpuSnapshot[];
+  hostDevices: LegacyPcState[];
+  poolNext: number;
+  nextGuestBase: number;
+  nextPcpu: number;
+  active: ([number, number] | null)[];
+  rr: number[];
+  sliceStart: number[];
+  idleForever: boolean[];
+  stats: HypervisorStats;
+  vms: {
+    id: number;
+    config: VmConfig;
+    base: number;
+    state: VmState;
+    stopReason: string;
+    console: string;
+    exitCode: number;
+    stats: { count: number[]; cycles: number[] };
+    ioBitmapA: number;
+    ioBitmapB: number;
+    msrBitmap: number;
+    identityPdGpa: number;
+    eptPml4: number;
+    eptMapped: number;
+    devices: LegacyPcState;
+    vcpus: {
+      id: number;
+      vmcs: number;
+      fields: Record<string, unknown> & { gprs: number[]; dr: number[] };
+      shadow: { tables: [number, number][]; fills: number; flushes: number } | null;
+    }[];
+  }[];
 }
 
 export type HypervisorStopReason = 'limit' | 'idle' | 'all-stopped';
@@ -152,17 +191,7 @@ export class Hypervisor {
       vm.identityPdGpa = size - 4096;
       for (let k = 0; k < 1024; k++) vm.mem.write32(vm.identityPdGpa + 4 * k, k * 0x400000 < size ? ((k << 22) | 0x87) | 0 : 0);
     }
-    let line = '';
-    vm.pc.com1.onTransmit = (b: number) => {
-      if (b === 10) {
-        this.consoleWrite(vm, line + '\n');
-        line = '';
-      } else if (b !== 13) line += String.fromCharCode(b);
-    };
-    vm.flushUart = () => {
-      if (line !== '') this.consoleWrite(vm, line);
-      line = '';
-    };
+    this.wireConsole(vm);
     for (let k = 0; k < config.vcpus; k++) {
       const vmcs = this.pool.alloc();
       const v = new VCpu(vm, k, vmcs);
@@ -177,7 +206,7 @@ export class Hypervisor {
       (this.assigned[v.pcpu] ??= []).push(v);
       const c = this.cpus[v.pcpu];
       initVmcs(c, vm, v, entry);
-      v.gprs[4] = 0;
+      v.gprs[0] = k;
       // Leave the VMCS clear and not current: the scheduler loads it.
       vmclear(c, vmcs, 0);
       if (this.active[v.pcpu] !== null && this.active[v.pcpu]!.vmcs === vmcs) this.active[v.pcpu] = null;
@@ -186,6 +215,21 @@ export class Hypervisor {
     this.trace.emit(EventKind.VM_STATE, this.cpus[0].cycles, id, VmState.RUNNING, 0, 0, 0, 0, 0, 0);
     for (let k = 0; k < this.idleForever.length; k++) this.idleForever[k] = false;
     return vm;
+  }
+
+  /** Connects the VM's virtual UART to its console (output reported a line at a time). */
+  private wireConsole(vm: Vm): void {
+    let line = '';
+    vm.pc.com1.onTransmit = (b: number) => {
+      if (b === 10) {
+        this.consoleWrite(vm, line + '\n');
+        line = '';
+      } else if (b !== 13) line += String.fromCharCode(b);
+    };
+    vm.flushUart = () => {
+      if (line !== '') this.consoleWrite(vm, line);
+      line = '';
+    };
   }
 
   consoleWrite(vm: Vm, text: string): void {
@@ -212,6 +256,109 @@ export class Hypervisor {
     const cpu0 = this.cpus[vm.vcpus[0]?.pcpu ?? 0];
     this.trace.emit(EventKind.VM_STATE, cpu0.cycles, vm.id, state, 0, 0, 0, 0, 0, 0);
     this.trace.text(EventKind.VMM_LOG, cpu0.cycles, vm.id, `VM ${vm.config.name}: ${why}`);
+  }
+
+  // ------------------------------------------------------------------------------------ snapshots
+
+  /** The whole host as plain data: memory, processors, host timers, VMs and the VMM's own state. */
+  snapshot(): HypervisorSnapshot {
+    return {
+      kind: 'hypervisor',
+      memory: this.mem.bytes.slice(),
+      cpus: this.cpus.map(snapshotCpu),
+      hostDevices: this.hostPcs.map((pc) => pc.snapshot()),
+      poolNext: this.pool.next,
+      nextGuestBase: this.nextGuestBase,
+      nextPcpu: this.nextPcpu,
+      active: this.active.map((v) => (v === null ? null : [v.vm.id, v.id] as [number, number])),
+      rr: [...this.rr],
+      sliceStart: [...this.sliceStart],
+      idleForever: [...this.idleForever],
+      stats: { ...this.stats },
+      vms: this.vms.map((vm) => ({
+        id: vm.id,
+        config: { ...vm.config },
+        base: vm.mem.base,
+        state: vm.state,
+        stopReason: vm.stopReason,
+        console: vm.console,
+        exitCode: vm.exitCode,
+        stats: { count: [...vm.stats.count], cycles: [...vm.stats.cycles] },
+        ioBitmapA: vm.ioBitmapA,
+        ioBitmapB: vm.ioBitmapB,
+        msrBitmap: vm.msrBitmap,
+        identityPdGpa: vm.identityPdGpa,
+        eptPml4: vm.ept?.pml4 ?? -1,
+        eptMapped: vm.ept?.mappedPages ?? 0,
+        devices: vm.pc.snapshot(),
+        vcpus: vm.vcpus.map((v) => ({
+          id: v.id,
+          vmcs: v.vmcs,
+          fields: {
+            gprs: Array.from(v.gprs), launched: v.launched, halted: v.halted, pcpu: v.pcpu, guestCr3: v.guestCr3,
+            cr3Virtualized: v.cr3Virtualized, shadowPd: v.shadowPd, unrestricted: v.unrestricted, pendingEvent: v.pendingEvent,
+            pendingErrorCode: v.pendingErrorCode, pendingLength: v.pendingLength, haltedIfClear: v.haltedIfClear, yielded: v.yielded,
+            tscOffset: v.tscOffset, patLo: v.patLo, patHi: v.patHi, mtrrDefType: v.mtrrDefType, xcr0: v.xcr0, dr: Array.from(v.dr),
+            usesPreemptionTimer: v.usesPreemptionTimer, lastTimerValue: v.lastTimerValue, entryCycle: v.entryCycle,
+            guestCycles: v.guestCycles, rootCycles: v.rootCycles, instructions: v.instructions,
+          },
+          shadow: v.shadow === null ? null : { tables: [...v.shadow.tables], fills: v.shadow.fills, flushes: v.shadow.flushes },
+        })),
+      })),
+    };
+  }
+
+  /** Restores a snapshot taken from a hypervisor built with the same options (same CPU count and memory). */
+  restore(s: HypervisorSnapshot): void {
+    if (s.kind !== 'hypervisor' || s.memory.length !== this.mem.size || s.cpus.length !== this.cpus.length) {
+      throw new TypeError('not a snapshot of this hypervisor');
+    }
+    this.mem.bytes.set(s.memory);
+    this.cache.clear();
+    s.cpus.forEach((cs, k) => restoreCpu(this.cpus[k], cs));
+    s.hostDevices.forEach((d, k) => this.hostPcs[k].restore(d));
+    this.pool.next = s.poolNext;
+    this.nextGuestBase = s.nextGuestBase;
+    this.nextPcpu = s.nextPcpu;
+    Object.assign(this.stats, s.stats);
+    this.vms.length = 0;
+    this.assigned.length = 0;
+    for (const vs of s.vms) {
+      const vm = new Vm(vs.id, { ...vs.config }, new GuestMemory(this.mem, vs.base, vs.config.memoryBytes), mmuModeFor(this.model), this.pool, this.model.coreClockHz, vs.eptPml4);
+      vm.state = vs.state;
+      vm.stopReason = vs.stopReason;
+      vm.console = vs.console;
+      vm.exitCode = vs.exitCode;
+      vm.stats.count.splice(0, vm.stats.count.length, ...vs.stats.count);
+      vm.stats.cycles.splice(0, vm.stats.cycles.length, ...vs.stats.cycles);
+      vm.ioBitmapA = vs.ioBitmapA;
+      vm.ioBitmapB = vs.ioBitmapB;
+      vm.msrBitmap = vs.msrBitmap;
+      vm.identityPdGpa = vs.identityPdGpa;
+      if (vm.ept !== null) vm.ept.mappedPages = vs.eptMapped;
+      vm.pc.restore(vs.devices);
+      this.wireConsole(vm);
+      for (const vcs of vs.vcpus) {
+        const v = new VCpu(vm, vcs.id, vcs.vmcs);
+        const { gprs, dr, ...rest } = vcs.fields;
+        Object.assign(v, rest);
+        v.gprs.set(gprs);
+        v.dr.set(dr);
+        if (vcs.shadow !== null) {
+          v.shadow = new ShadowMmu(this.mem, this.pool, vm.mem, v.shadowPd);
+          for (const [k, t] of vcs.shadow.tables) v.shadow.tables.set(k, t);
+          v.shadow.fills = vcs.shadow.fills;
+          v.shadow.flushes = vcs.shadow.flushes;
+        }
+        vm.vcpus.push(v);
+        (this.assigned[v.pcpu] ??= []).push(v);
+      }
+      this.vms.push(vm);
+    }
+    s.active.forEach((a, k) => (this.active[k] = a === null ? null : this.vms[a[0]].vcpus[a[1]]));
+    s.rr.forEach((v, k) => (this.rr[k] = v));
+    s.sliceStart.forEach((v, k) => (this.sliceStart[k] = v));
+    s.idleForever.forEach((v, k) => (this.idleForever[k] = v));
   }
 
   // ------------------------------------------------------------------------------------ the run loop

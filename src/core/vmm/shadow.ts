@@ -27,7 +27,7 @@ export const enum ShadowFault {
 
 export class ShadowMmu {
   /** Shadow page-table pages allocated per PDE index (host-physical), reused across flushes. */
-  private readonly tables = new Map<number, number>();
+  readonly tables = new Map<number, number>();
   fills = 0;
   flushes = 0;
 

@@ -117,9 +117,11 @@ export class Vm {
     readonly mmu: MmuMode,
     pool: PagePool,
     clockHz: number,
+    /** Restoring a snapshot: the EPT PML4 page already exists at this address. */
+    eptPml4 = -1,
   ) {
     this.pc = new LegacyPc(clockHz);
-    this.ept = mmu === 'ept' ? new Ept(mem.mem, pool) : null;
+    this.ept = mmu === 'ept' ? new Ept(mem.mem, pool, eptPml4) : null;
   }
 }
 
@@ -245,7 +247,9 @@ export function initVmcs(c: Cpu, vm: Vm, vcpu: VCpu, entry: number): void {
   vmw(c, F.GUEST_CR3, realCr3);
   vmw(c, F.GUEST_CR4, realCr4);
   vmw(c, F.GUEST_DR7, 0x400);
-  vmw(c, F.GUEST_RSP, STACK_TOP);
+  // vCPU n starts with ESP = 0x90000 − n × 16 KiB and EAX = n (README "Guest mode"), so SMP guests can tell
+  // their processors apart without an APIC.
+  vmw(c, F.GUEST_RSP, STACK_TOP - vcpu.id * 0x4000);
   vmw(c, F.GUEST_RIP, entry);
   vmw(c, F.GUEST_RFLAGS, 2);
   const seg = (sel: number, base: number, limit: number, ar: number, k: number): void => {

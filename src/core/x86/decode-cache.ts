@@ -40,8 +40,60 @@ export class DecodeCache {
   /** The processor currently executing a block: a write into a cached page stops its block early. */
   running: { stop: number } | null = null;
 
+  /**
+   * Per page, a bitmask of the 128-byte lines that hold decoded instructions. Programs often keep data in
+   * the same page as code; a write there only drops the page's blocks when it touches a line with code.
+   */
+  private readonly codeLines: Uint32Array;
+
   constructor(private readonly mem: PhysicalMemory) {
-    mem.onCodeWrite = (page) => this.invalidatePage(page);
+    this.codeLines = new Uint32Array(mem.codePages.length);
+    mem.onCodeWrite = (page, first, last) => {
+      if (first < 0) {
+        this.invalidatePage(page);
+        return;
+      }
+      const lines = this.codeLines[page];
+      const a = (first & 0xfff) >>> 7;
+      const b = Math.min(31, (last - (first & ~0xfff)) >>> 7);
+      for (let l = a; l <= b; l++) {
+        if (((lines >>> l) & 1) !== 0) {
+          this.invalidateRange(page, first, last);
+          return;
+        }
+      }
+    };
+  }
+
+  /** Drops exactly the blocks of `page` whose bytes overlap [first, last] (self-modifying code). */
+  invalidateRange(page: number, first: number, last: number): void {
+    const keys = this.pageKeys.get(page);
+    if (keys === undefined) return;
+    let dropped = false;
+    let lines = 0;
+    const kept: number[] = [];
+    for (const k of keys) {
+      const b = this.blocks.get(k);
+      if (b === undefined) continue;
+      if (b.pa <= last && b.pa + Math.max(b.byteLen, 1) > first) {
+        this.blocks.delete(k);
+        dropped = true;
+      } else {
+        kept.push(k);
+        const f = (b.pa & 0xfff) >>> 7;
+        const l = Math.min(31, ((b.pa & 0xfff) + Math.max(b.byteLen, 1) - 1) >>> 7);
+        for (let x = f; x <= l; x++) lines |= 1 << x;
+      }
+    }
+    if (!dropped) return;
+    if (kept.length === 0) {
+      this.invalidatePage(page);
+      return;
+    }
+    this.pageKeys.set(page, kept);
+    this.codeLines[page] = lines;
+    this.epoch++;
+    if (this.running !== null) this.running.stop = 1;
   }
 
   static key(pa: number, codeSize: number): number {
@@ -63,7 +115,14 @@ export class DecodeCache {
       this.pageKeys.set(page, keys);
     }
     keys.push(key);
-    if (page < this.mem.codePages.length) this.mem.codePages[page] = 1;
+    if (page < this.mem.codePages.length) {
+      this.mem.codePages[page] = 1;
+      const first = (block.pa & 0xfff) >>> 7;
+      const last = Math.min(31, ((block.pa & 0xfff) + Math.max(block.byteLen, 1) - 1) >>> 7);
+      let m = this.codeLines[page];
+      for (let l = first; l <= last; l++) m |= 1 << l;
+      this.codeLines[page] = m;
+    }
   }
 
   invalidatePage(page: number): void {
@@ -72,7 +131,10 @@ export class DecodeCache {
       for (const k of keys) this.blocks.delete(k);
       this.pageKeys.delete(page);
     }
-    if (page < this.mem.codePages.length) this.mem.codePages[page] = 0;
+    if (page < this.mem.codePages.length) {
+      this.mem.codePages[page] = 0;
+      this.codeLines[page] = 0;
+    }
     this.epoch++;
     if (this.running !== null) this.running.stop = 1;
   }
@@ -81,6 +143,7 @@ export class DecodeCache {
     this.blocks.clear();
     this.pageKeys.clear();
     this.mem.codePages.fill(0);
+    this.codeLines.fill(0);
     this.epoch++;
   }
 

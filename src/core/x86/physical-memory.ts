@@ -20,8 +20,9 @@ export class PhysicalMemory {
   readonly codePages: Uint8Array;
   /** One mark per 4 KiB page: set on every write (for incremental snapshots and migration dirty logs). */
   readonly dirtyPages: Uint8Array;
-  /** Called with the page number when a write lands in a page marked in `codePages`. */
-  onCodeWrite: (page: number) => void = () => {};
+  /** Called when a write lands in a page marked in `codePages`: the page and the first/last byte written
+   * (or -1, -1 for a bulk load of the whole page). */
+  onCodeWrite: (page: number, first: number, last: number) => void = () => {};
 
   constructor(size: number) {
     if (!Number.isInteger(size) || size < 0x10000 || size > 0x4000_0000 || size % 4096 !== 0) {
@@ -63,7 +64,7 @@ export class PhysicalMemory {
     const page = pa >>> 12;
     this.dirtyPages[page] = 1;
     this.bytes[pa] = v;
-    if (this.codePages[page] !== 0) this.onCodeWrite(page);
+    if (this.codePages[page] !== 0) this.onCodeWrite(page, pa, pa);
   }
 
   write16(pa: number, v: number): void {
@@ -75,7 +76,7 @@ export class PhysicalMemory {
     const page = pa >>> 12;
     this.dirtyPages[page] = 1;
     this.view.setUint16(pa, v, true);
-    if (this.codePages[page] !== 0) this.onCodeWrite(page);
+    if (this.codePages[page] !== 0) this.onCodeWrite(page, pa, pa + 1);
   }
 
   write32(pa: number, v: number): void {
@@ -90,7 +91,7 @@ export class PhysicalMemory {
     this.dirtyPages[page] = 1;
     if ((pa & 3) === 0) this.i32[pa >>> 2] = v;
     else this.view.setInt32(pa, v, true);
-    if (this.codePages[page] !== 0) this.onCodeWrite(page);
+    if (this.codePages[page] !== 0) this.onCodeWrite(page, pa, pa + 3);
   }
 
   write64(pa: number, lo: number, hi: number): void {
@@ -108,7 +109,7 @@ export class PhysicalMemory {
     const last = (pa + Math.max(data.length, 1) - 1) >>> 12;
     for (let p = first; p <= last; p++) {
       this.dirtyPages[p] = 1;
-      if (this.codePages[p] !== 0) this.onCodeWrite(p);
+      if (this.codePages[p] !== 0) this.onCodeWrite(p, -1, -1);
     }
   }
 
