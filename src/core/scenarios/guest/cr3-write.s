@@ -46,6 +46,7 @@ start:
         mov     eax, cr0
         or      eax, 0x80000000     ; CR0.PG
         mov     cr0, eax
+paging_on:
 
         ; ---- each process writes its name at PRIVATE
         mov     dword [PRIVATE], 'AAAA'
