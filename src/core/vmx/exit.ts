@@ -49,6 +49,7 @@ export function vmExit(
   intrErr = 0,
   qualHi = 0,
 ): void {
+  c.syncTime(); // instructions of the current block before the exiting one have retired
   const p = c.vmx.vmcsPtr;
   const vmx = c.vmx;
   // ---- §27.2 exit information

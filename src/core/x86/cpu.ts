@@ -13,6 +13,7 @@ import { decodeInsn } from './decoder.ts';
 import { specialize } from './exec/fast.ts';
 import { FlagOp, lazyArith, lazyCF, testCondition } from './flags.ts';
 import { Insn, InsnFlow } from './insn.ts';
+import { CostClass } from './cost-class.ts';
 import { walk } from './mmu.ts';
 import type { PhysicalMemory } from './physical-memory.ts';
 import type { InterruptSource, IoBus, ProcessorModel } from './platform.ts';
@@ -74,6 +75,28 @@ export const enum SegChk {
   EXPAND_DOWN = 8,
   /** 32-bit upper bound for expand-down (D/B = 1). */
   BIG = 16,
+}
+
+/** Cost classes whose instructions observe time, devices or VMX/interrupt state (each starts a block). */
+const TIME_OBSERVERS = new Set<number>([
+  CostClass.IO, CostClass.CPUID, CostClass.RDTSC, CostClass.MSR, CostClass.CR_ACCESS, CostClass.INVLPG,
+  CostClass.SOFTWARE_INTERRUPT, CostClass.IRET, CostClass.HLT, CostClass.SEGMENT_LOAD, CostClass.FAR_TRANSFER,
+  CostClass.DESCRIPTOR_TABLE, CostClass.VMX, CostClass.X87, CostClass.CACHE, CostClass.PUSHF_POPF, CostClass.CLI_STI,
+]);
+function observesTime(i: Insn): boolean {
+  return TIME_OBSERVERS.has(i.costClass) || i.invalid !== '';
+}
+/** Prefix sums of costs and instruction offsets. */
+function finishBlock(b: Block): void {
+  const n = b.insns.length;
+  b.cum = new Float64Array(n + 1);
+  b.offs = new Int32Array(n);
+  let off = 0;
+  for (let k = 0; k < n; k++) {
+    b.offs[k] = off;
+    b.cum[k + 1] = b.cum[k] + b.insns[k].cost;
+    off += b.insns[k].len;
+  }
 }
 
 export const TLB_SIZE = 1024;
@@ -220,6 +243,11 @@ export class Cpu {
   /** Bare labs: stop instead of delivering an exception through an IDT that cannot handle it. */
   stopOnUnhandledException = false;
   unhandledException = false;
+  /** The block being executed (null outside the block loop), the EIP it started at, and how many of its
+   * instructions were already accounted by syncTime(). */
+  private curBlock: Block | null = null;
+  private curBlockEip = 0;
+  private syncedK = 0;
   /** The block that ran last (for block chaining). */
   private prevBlock: Block | null = null;
   /** Skip the breakpoint check once (to step over the breakpoint we stopped at). */
@@ -402,6 +430,7 @@ export class Cpu {
   // ================================================================ exceptions
   /** Raises an exception: records it and aborts the current instruction. */
   raise(vector: number, errorCode = -1, type = 3): never {
+    this.syncTime();
     this.pendingVector = vector;
     this.pendingErrorCode = errorCode;
     this.pendingType = type;
@@ -811,13 +840,42 @@ export class Cpu {
       this.stepInsn(insns[0]);
       return;
     }
-    for (let k = 0; k < n; k++) {
-      const i = insns[k];
-      i.fn(this, i);
-      this.cycles += i.cost;
-      this.icount++;
-      if (this.stop !== 0) break;
+    // Time is accounted per block: instructions that observe time (I/O, RDTSC, MSRs, VMX, events...) always
+    // start a block (see buildBlock), and anything that needs the exact time mid-block calls syncTime().
+    this.curBlock = block;
+    this.curBlockEip = this.eip;
+    this.syncedK = 0;
+    let k = 0;
+    try {
+      while (k < n) {
+        const i = insns[k];
+        i.fn(this, i);
+        k++;
+        if (this.stop !== 0) break;
+      }
+    } finally {
+      const base = this.syncedK;
+      this.cycles += block.cum[k] - block.cum[base];
+      this.icount += k - base;
+      this.curBlock = null;
     }
+  }
+
+  /**
+   * Brings `cycles` and `icount` up to date in the middle of a block (before a VM exit or an event is
+   * recorded): the instructions of the current block before the one at EIP have retired.
+   */
+  syncTime(): void {
+    const b = this.curBlock;
+    if (b === null) return;
+    const off = (this.eip - this.curBlockEip) | 0;
+    const offs = b.offs;
+    let k = 0;
+    while (k < offs.length && offs[k] !== off) k++;
+    if (k >= offs.length || k < this.syncedK) return;
+    this.cycles += b.cum[k] - b.cum[this.syncedK];
+    this.icount += k - this.syncedK;
+    this.syncedK = k;
   }
 
   private codeFitsLimit(block: Block): boolean {
@@ -880,18 +938,23 @@ export class Cpu {
           decodeInsn(buf, 0, 15, this.codeSize, insn);
           this.applyCost(insn);
           block.insns.push(insn);
+          finishBlock(block);
           block.cost = insn.cost;
           block.byteLen = insn.len;
           return block; // not cached: it depends on two pages
         }
       }
       if (!ok) break;
+      // Instructions that observe or change time, devices or VMX state start their own block, so the clock
+      // is exact when they run (see executeBlock).
+      if (n > 0 && observesTime(insn)) break;
       this.applyCost(insn);
       block.insns.push(insn);
       cost += insn.cost;
       off += insn.len;
       if (insn.flow === InsnFlow.END_BLOCK) break;
     }
+    finishBlock(block);
     block.cost = cost;
     block.byteLen = off;
     if (block.insns.length > 0 && pa < mem.size) this.cache.put(block);

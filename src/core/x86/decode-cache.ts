@@ -14,6 +14,10 @@ export class Block {
   insns: Insn[] = [];
   /** Sum of the instructions' cycle costs. */
   cost = 0;
+  /** cum[k] = cycles of the first k instructions (cum[n] = cost). */
+  cum: Float64Array = new Float64Array(1);
+  /** Byte offset of each instruction from the block's start. */
+  offs: Int32Array = new Int32Array(0);
   /** Bytes covered, from the first instruction's start to the last one's end. */
   byteLen = 0;
   /** In the cache (false for a page-crossing instruction decoded on its own). */
