@@ -536,7 +536,7 @@ msg:            db "checksum 0x", 0
 ;   - leaf 1 ECX bit 31 ("hypervisor present", reserved for VMMs) is set;
 ;   - leaf 0x40000000 returns the hypervisor's vendor signature ("VTLabVMM    ").
 ; Run the same file with "; @mode bare" and the answers come from the processor itself: VMX = 1,
-; hypervisor = 0, and leaf 0x40000000 is just an out-of-range leaf.
+; hypervisor = 0, and the program skips leaf 0x40000000 (no hypervisor to ask).
 
 COM1            equ 0x3F8
 COM1_LSR        equ COM1 + 5
@@ -1043,9 +1043,11 @@ final_len       equ $ - final
 ;   7. Back in the kernel, it idles with HLT until TICKS_TO_RUN timer ticks have passed, prints a
 ;      summary and stops with CLI; HLT (the run ends "halted").
 ;
-; Under the VMM every IN/OUT is a VM exit (reason 30), HLT is one (reason 12), the timer interrupt is
-; injected at VM entry; MOV to CR3/CR0/CR4 exit (reason 28) on CPUs without EPT, where the VMM keeps
-; shadow page tables and intercepts page faults (reason 0) and INVLPG (reason 14).
+; Under the VMM: every IN/OUT is a VM exit (reason 30), and so is HLT (12); the timer interrupt is
+; injected at VM entry. MOV to CR4 (PSE) and, without unrestricted guest, to CR0 (PG) exit (28)
+; because the VMM owns those bits. Without EPT (xeon-lv, xeon-5100) MOV to CR3 exits too, and the
+; VMM fills its shadow page tables on page-fault exits (0); with EPT the first touch of each
+; guest-physical page is an EPT violation (48). System calls, IRET and page walks never exit.
 
 ; ---------------------------------------------------------------- parameters
 TICKS_TO_RUN    equ 20              ; timer ticks before the kernel prints its summary and stops
@@ -2118,7 +2120,7 @@ syscall_entry:
         call    puts
         iretd                               ; back to CPL 3 (the CS on the stack has RPL 3)
 .not_write:
-        ; SYS_EXIT: stay in ring 0, report where the user's stack frame was, and stop
+        ; SYS_EXIT: stay in ring 0 (the user's frame is simply abandoned on the kernel stack) and stop
         mov     esi, msg_exit
         call    puts
         cli

@@ -8,7 +8,7 @@
 ;   - leaf 1 ECX bit 31 ("hypervisor present", reserved for VMMs) is set;
 ;   - leaf 0x40000000 returns the hypervisor's vendor signature ("VTLabVMM    ").
 ; Run the same file with "; @mode bare" and the answers come from the processor itself: VMX = 1,
-; hypervisor = 0, and leaf 0x40000000 is just an out-of-range leaf.
+; hypervisor = 0, and the program skips leaf 0x40000000 (no hypervisor to ask).
 
 COM1            equ 0x3F8
 COM1_LSR        equ COM1 + 5

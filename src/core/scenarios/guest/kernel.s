@@ -22,9 +22,11 @@
 ;   7. Back in the kernel, it idles with HLT until TICKS_TO_RUN timer ticks have passed, prints a
 ;      summary and stops with CLI; HLT (the run ends "halted").
 ;
-; Under the VMM every IN/OUT is a VM exit (reason 30), HLT is one (reason 12), the timer interrupt is
-; injected at VM entry; MOV to CR3/CR0/CR4 exit (reason 28) on CPUs without EPT, where the VMM keeps
-; shadow page tables and intercepts page faults (reason 0) and INVLPG (reason 14).
+; Under the VMM: every IN/OUT is a VM exit (reason 30), and so is HLT (12); the timer interrupt is
+; injected at VM entry. MOV to CR4 (PSE) and, without unrestricted guest, to CR0 (PG) exit (28)
+; because the VMM owns those bits. Without EPT (xeon-lv, xeon-5100) MOV to CR3 exits too, and the
+; VMM fills its shadow page tables on page-fault exits (0); with EPT the first touch of each
+; guest-physical page is an EPT violation (48). System calls, IRET and page walks never exit.
 
 ; ---------------------------------------------------------------- parameters
 TICKS_TO_RUN    equ 20              ; timer ticks before the kernel prints its summary and stops

@@ -65,7 +65,7 @@ syscall_entry:
         call    puts
         iretd                               ; back to CPL 3 (the CS on the stack has RPL 3)
 .not_write:
-        ; SYS_EXIT: stay in ring 0, report where the user's stack frame was, and stop
+        ; SYS_EXIT: stay in ring 0 (the user's frame is simply abandoned on the kernel stack) and stop
         mov     esi, msg_exit
         call    puts
         cli
