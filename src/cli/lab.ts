@@ -87,4 +87,9 @@ function main(argv: string[]): number {
   return 0;
 }
 
+// A closed pipe (e.g. `| head`) is not an error worth a stack trace.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
 process.exitCode = main(process.argv.slice(2));

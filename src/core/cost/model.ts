@@ -116,3 +116,12 @@ export function toHypervisorCosts(cm: CostModel): HypervisorCosts {
 export function guestCostsFor(modelId: string): HypervisorCosts {
   return toHypervisorCosts(costModelFor(modelId));
 }
+
+/** Applies a cost model to a bare processor (guest instructions and, for its own VMX, the transitions). */
+export function applyCostsToCpu(cpu: { instructionCosts: Float64Array; vmExitCycles: number; vmEntryCycles: number; invalidateDecodeCache(): void }, modelId: string): void {
+  const cm = costModelFor(modelId);
+  cm.instruction.forEach((c, k) => (cpu.instructionCosts[k] = c.value));
+  cpu.vmExitCycles = cm.vmExit.value;
+  cpu.vmEntryCycles = cm.vmEntry.value;
+  cpu.invalidateDecodeCache();
+}

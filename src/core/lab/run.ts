@@ -13,6 +13,7 @@ import { hex32, type TraceRecord } from '../trace/json.ts';
 import { REG32_NAMES, SEG_NAMES } from '../x86/arch.ts';
 import { parseLabHeader, type LabHeader } from './header.ts';
 import { GuestLab, type RegisterSource } from '../vmm/guest-lab.ts';
+import { applyCostsToCpu } from '../cost/model.ts';
 
 export interface LabRunOptions {
   /** Instruction limit (the CLI's --max-steps). */
@@ -56,6 +57,7 @@ export function runLab(source: string, options: LabRunOptions): LabRunResult {
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
   if (header.mode === 'bare') {
     const m = new BareMachine({ model, trace: options.trace });
+    applyCostsToCpu(m.cpu, model.id);
     m.load(asm.bytes, asm.origin, asm.entry);
     const out = m.run(maxSteps);
     const c = m.cpu;

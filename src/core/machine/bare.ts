@@ -75,9 +75,22 @@ export class BareMachine {
   constructor(opts: BareMachineOptions) {
     this.mem = new PhysicalMemory(opts.memoryBytes ?? BARE_MEMORY_BYTES);
     this.pc = new LegacyPc(opts.model.coreClockHz);
+    const bus = this.pc.bus;
+    // Port writes can program a timer: keep the processor's device deadline current so it stops in time.
+    const io = {
+      read: (port: number, size: 1 | 2 | 4, now: number): number => {
+        const v = bus.read(port, size, now);
+        this.cpu.deviceDeadline = bus.nextEventAt(now);
+        return v;
+      },
+      write: (port: number, size: 1 | 2 | 4, value: number, now: number): void => {
+        bus.write(port, size, value, now);
+        this.cpu.deviceDeadline = bus.nextEventAt(now);
+      },
+    };
     this.cpu = new Cpu(this.mem, opts.model, {
       ...opts.cpu,
-      io: this.pc.bus,
+      io,
       intr: this.pc.pic,
       trace: opts.trace,
     });
@@ -150,6 +163,7 @@ export class BareMachine {
       let until = pc.bus.nextEventAt(cpu.cycles);
       if (cpu.vmx.nonRoot && cpu.vmx.preemptionTimer) until = Math.min(until, cpu.vmx.preemptionDeadline);
       if (!(until > cpu.cycles)) until = cpu.cycles + 1;
+      cpu.deviceDeadline = until;
       const stop = cpu.run(Math.min(until, cpu.cycles + 1e9), remaining);
       pc.bus.advance(cpu.cycles);
       if (stop === RunStop.SHUTDOWN) {

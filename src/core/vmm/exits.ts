@@ -359,7 +359,12 @@ const onException: ExitHandler = (h, c, v) => {
       injectException(v, Vec.PF, v.shadow.guestErrorCode);
       return;
     }
-    h.crashVm(v.vm, r === ShadowFault.UNSUPPORTED ? 'the guest enabled PAE paging, which this VMM does not shadow' : `the guest mapped linear 0x${(lin >>> 0).toString(16)} outside its memory`);
+    h.crashVm(
+      v.vm,
+      r === ShadowFault.UNSUPPORTED
+        ? 'the guest enabled PAE paging, which this VMM does not shadow'
+        : `the guest accessed linear 0x${(lin >>> 0).toString(16)}, which translates to guest-physical memory outside its ${v.vm.mem.size / 1048576} MiB`,
+    );
     return;
   }
   // Any other intercepted exception is reflected to the guest unchanged.

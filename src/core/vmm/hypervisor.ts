@@ -82,6 +82,7 @@ export interface HypervisorSnapshot {
     ioBitmapB: number;
     msrBitmap: number;
     identityPdGpa: number;
+    identityPdHpa: number;
     eptPml4: number;
     eptMapped: number;
     devices: LegacyPcState;
@@ -106,6 +107,8 @@ export interface HypervisorStats {
 }
 
 const QUANTUM = 200_000;
+/** Guest-physical address of the VMM's identity page directory (outside guest RAM). */
+export const IDENTITY_PD_GPA = 0xfeffc000;
 
 export class Hypervisor {
   readonly mem: PhysicalMemory;
@@ -186,10 +189,18 @@ export class Hypervisor {
     this.mem.bytes.fill(0xff, vm.ioBitmapB, vm.ioBitmapB + 4096);
     this.mem.bytes.fill(0xff, vm.msrBitmap, vm.msrBitmap + 4096);
     writeGuestTables(vm);
-    if (vm.mmu === 'ept') {
-      // Identity page directory for paging-off guests without unrestricted guest: the last page of guest RAM.
-      vm.identityPdGpa = size - 4096;
-      for (let k = 0; k < 1024; k++) vm.mem.write32(vm.identityPdGpa + 4 * k, k * 0x400000 < size ? ((k << 22) | 0x87) | 0 : 0);
+    if (vm.mmu === 'ept' && !this.model.features.unrestrictedGuest) {
+      // Identity page directory for paging-off guests without unrestricted guest. Like KVM's "identity map"
+      // page it lives at a reserved guest-physical address outside guest RAM (0xFEFFC000), backed by a VMM
+      // page and mapped read-only in EPT, so the guest cannot change it; it maps all 4 GiB, so an access
+      // beyond guest RAM is an EPT violation (as with unrestricted guest), not a guest #PF.
+      const page = this.pool.alloc();
+      // Accessed and dirty are preset (0xE7 = P, RW, US, A, D, PS), as in KVM's identity map, so the page walk never
+      // needs to write this read-only page.
+      for (let k = 0; k < 1024; k++) this.mem.write32(page + 4 * k, ((k << 22) | 0xe7) | 0);
+      vm.identityPdGpa = IDENTITY_PD_GPA;
+      vm.identityPdHpa = page;
+      vm.ept!.map4k(IDENTITY_PD_GPA, page, 1);
     }
     this.wireConsole(vm);
     for (let k = 0; k < config.vcpus; k++) {
@@ -288,6 +299,7 @@ export class Hypervisor {
         ioBitmapB: vm.ioBitmapB,
         msrBitmap: vm.msrBitmap,
         identityPdGpa: vm.identityPdGpa,
+        identityPdHpa: vm.identityPdHpa,
         eptPml4: vm.ept?.pml4 ?? -1,
         eptMapped: vm.ept?.mappedPages ?? 0,
         devices: vm.pc.snapshot(),
@@ -335,6 +347,7 @@ export class Hypervisor {
       vm.ioBitmapB = vs.ioBitmapB;
       vm.msrBitmap = vs.msrBitmap;
       vm.identityPdGpa = vs.identityPdGpa;
+      vm.identityPdHpa = vs.identityPdHpa;
       if (vm.ept !== null) vm.ept.mappedPages = vs.eptMapped;
       vm.pc.restore(vs.devices);
       this.wireConsole(vm);
@@ -402,6 +415,7 @@ export class Hypervisor {
     hostPc.bus.advance(c.cycles);
     if (c.vmx.nonRoot) {
       const v = this.active[p]!;
+      c.deviceDeadline = hostPc.bus.nextEventCached(c.cycles);
       const stop = c.run(c.cycles + QUANTUM, budget);
       this.afterRun(p, v, stop);
       return;
@@ -416,6 +430,8 @@ export class Hypervisor {
       this.afterRun(p, v, RunStop.VMEXIT);
       return;
     }
+    // The host timer (armed for the next virtual-device event or the end of the slice) must fire on time.
+    c.deviceDeadline = hostPc.bus.nextEventAt(c.cycles);
     const stop = c.run(c.cycles + QUANTUM, budget);
     this.afterRun(p, v, stop);
   }

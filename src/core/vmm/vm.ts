@@ -109,6 +109,8 @@ export class Vm {
   exitCode = 0;
   /** Guest-physical page holding the identity page directory used while guest paging is off (EPT without unrestricted guest). */
   identityPdGpa = -1;
+  /** Host page backing it. */
+  identityPdHpa = -1;
 
   constructor(
     readonly id: number,

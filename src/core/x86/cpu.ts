@@ -236,6 +236,12 @@ export class Cpu {
   unhandledErrorCode = -1;
   /** When set, a VM exit returns from `run` with RunStop.VMEXIT instead of continuing at HOST_RIP. */
   vmmTakesExits = false;
+  /**
+   * The earliest cycle at which a device the processor can hear (its interrupt controller's sources) will
+   * change state by itself. The machine keeps it current after every port write, so that `run` returns in
+   * time to let the devices raise their interrupts (Infinity = no pending device event).
+   */
+  deviceDeadline = Infinity;
   /** Set by the VM-exit code; cleared by `run`. */
   exitedToHost = false;
   /** Addresses (linear EIP) that stop the run before executing. */
@@ -780,11 +786,13 @@ export class Cpu {
       // ends, or the VMX-preemption timer is due; then events are checked again at the boundary.
       let limit = untilCycle;
       if (this.vmx.nonRoot && this.vmx.preemptionTimer && this.vmx.preemptionDeadline < limit) limit = this.vmx.preemptionDeadline;
+      if (this.deviceDeadline < limit) limit = this.deviceDeadline;
+      if (this.cycles >= this.deviceDeadline) return RunStop.BUDGET;
       this.stop = 0;
       this.cache.running = this;
       try {
         do {
-          this.executeBlock(untilCycle, insnLimit);
+          this.executeBlock(limit, insnLimit);
         } while (this.stop === 0 && this.cycles < limit && this.icount < insnLimit);
       } catch (e) {
         if (e !== ABORT) throw e;
