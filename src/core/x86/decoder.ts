@@ -3,12 +3,16 @@
  *
  * Table-driven after the opcode maps of SDM Vol. 2 Appendix A: legacy prefixes, the one-byte map, the
  * two-byte 0F map, the three-byte 0F 38 entries this core uses, ModRM/SIB with 16- and 32-bit addressing,
- * immediates and displacements. Every instruction the assembler emits is checked against iced-x86 in
- * tests (decoder.test.ts). An opcode the core does not implement decodes to an instruction that raises #UD
- * when executed; more than 15 bytes raises #GP(0) (SDM Vol. 2 §2.3.11).
+ * immediates and displacements. Lengths, operands and validity are checked against iced-x86 in tests
+ * (decoder.test.ts, decoder.property.test.ts). An opcode the core does not implement decodes to an
+ * instruction that raises #UD when executed (its length still follows the opcode maps, so a listing stays
+ * in step); an instruction longer than 15 bytes raises #GP(0) (SDM Vol. 2A §2.3.11).
+ *
+ * `decodeInsn` runs once per instruction of a cached block, so it allocates nothing but the instruction's
+ * copy of its bytes: the operand specifications are compiled when the tables are built.
  */
 import { CostClass } from './cost-class.ts';
-import { Insn, InsnFlow, MemForm, type Exec } from './insn.ts';
+import { Insn, InsnFlow, MemForm, Prefix, type Exec } from './insn.ts';
 import * as A from './exec/alu.ts';
 import * as C from './exec/control.ts';
 import * as D from './exec/data.ts';
@@ -20,8 +24,20 @@ import * as V from '../vmx/instructions.ts';
 /** Operand-size-dependent exec: [16-bit, 32-bit]. */
 type ExecSel = Exec | readonly [Exec, Exec];
 
+/** Immediate-like operand kinds, in the order their bytes follow the ModRM/SIB/displacement bytes. */
+const enum Tok {
+  Ib = 1, // imm8, zero-extended
+  Ibs, // imm8, sign-extended to the operand size
+  Iw, // imm16
+  Iz, // imm16/imm32 by operand size
+  Jb, // rel8
+  Jz, // rel16/rel32 by operand size
+  Ap, // ptr16:16 / ptr16:32 (offset, then selector)
+  O, // moffs: an address of the address size
+}
+
 interface OpDef {
-  /** Mnemonic; "a|b" picks a for 16-bit and b for 32-bit operand size. */
+  /** Mnemonic; "a|b" picks a for 16-bit and b for 32-bit operand size (address size with `nameByAsz`). */
   m: string;
   /** Operand specification (SDM Appendix A notation), e.g. "Ev,Gv". */
   o: string;
@@ -32,15 +48,54 @@ interface OpDef {
   k?: CostClass;
   /** LOCK is allowed (with a memory destination). */
   lock?: boolean;
+  /** "a|b" names follow the address size (JCXZ/JECXZ), not the operand size. */
+  nameByAsz?: boolean;
+  /** Recognised, but raises #UD on the modelled processors: the reason (kept in `Insn.invalid`). */
+  ud?: string;
+  // ---- compiled by d()
+  n16: string;
+  n32: string;
+  x16: Exec;
+  x32: Exec;
+  toks: readonly Tok[];
+  /** A ModRM byte follows the opcode. */
+  modrm: boolean;
+  /** The r/m operand must be memory (LEA, LDS, BOUND, LGDT, INVEPT...): mod = 3 is #UD. */
+  memOnly: boolean;
+  /** The r/m operand is always a register and mod is ignored (MOV to/from CRn/DRn, SDM Vol. 2B "MOV—Move to/from Control Registers"). */
+  regOnly: boolean;
 }
 
 type Entry = OpDef | { group: (OpDef | undefined)[]; reg?: (OpDef | undefined)[][] } | undefined;
 
-const UD: OpDef = { m: '(bad)', o: '', x: Y.invalidOpcode, end: true };
+const MODRM_TOKENS = new Set(['Eb', 'Ev', 'Ew', 'Ed', 'Gb', 'Gv', 'Gw', 'Gd', 'Sw', 'Cd', 'Dd', 'Rd', 'Rv', 'Mw/Rv', 'M', 'Mp', 'Ms', 'Mq', 'Mdq', 'Ma', 'Mb', 'X']);
+const MEM_ONLY_TOKENS = new Set(['M', 'Mp', 'Ms', 'Mq', 'Mdq', 'Ma', 'Mb']);
+const IMM_TOKENS: Record<string, Tok> = { Ib: Tok.Ib, Ibs: Tok.Ibs, Iw: Tok.Iw, Iz: Tok.Iz, Iv: Tok.Iz, Jb: Tok.Jb, Jz: Tok.Jz, Ap: Tok.Ap, Ob: Tok.O, Ov: Tok.O };
 
-function d(m: string, o: string, x: ExecSel, extra: Partial<OpDef> = {}): OpDef {
-  return { m, o, x, ...extra };
+type Extra = Partial<Pick<OpDef, 'end' | 'cc' | 'k' | 'lock' | 'nameByAsz' | 'ud'>>;
+
+function d(m: string, o: string, x: ExecSel, extra: Extra = {}): OpDef {
+  const toks = o === '' ? [] : o.split(',');
+  const names = m.split('|');
+  return {
+    m,
+    o,
+    x,
+    ...extra,
+    n16: names[0],
+    n32: names[names.length - 1],
+    x16: Array.isArray(x) ? (x as readonly [Exec, Exec])[0] : (x as Exec),
+    x32: Array.isArray(x) ? (x as readonly [Exec, Exec])[1] : (x as Exec),
+    toks: toks.filter((t) => IMM_TOKENS[t] !== undefined).map((t) => IMM_TOKENS[t]),
+    modrm: toks.some((t) => MODRM_TOKENS.has(t)),
+    memOnly: toks.some((t) => MEM_ONLY_TOKENS.has(t)),
+    regOnly: toks.some((t) => t === 'Cd' || t === 'Dd'),
+  };
 }
+
+const UD: OpDef = d('(bad)', '', Y.invalidOpcode, { end: true });
+/** A recognised instruction that raises #UD here (the name stays visible in listings and traces). */
+const udNamed = (m: string, o: string, why: string): OpDef => d(m, o, Y.invalidOpcode, { end: true, ud: why });
 
 const ALU_NAMES = ['add', 'or', 'adc', 'sbb', 'and', 'sub', 'xor', 'cmp'];
 const CC_NAMES = ['o', 'no', 'b', 'ae', 'e', 'ne', 'be', 'a', 's', 'ns', 'p', 'np', 'l', 'ge', 'le', 'g'];
@@ -110,9 +165,10 @@ ONE[0x88] = d('mov', 'Eb,Gb', D.movEbGb);
 ONE[0x89] = d('mov', 'Ev,Gv', [D.movEvGv16, D.movEvGv32]);
 ONE[0x8a] = d('mov', 'Gb,Eb', D.movGbEb);
 ONE[0x8b] = d('mov', 'Gv,Ev', [D.movGvEv16, D.movGvEv32]);
-ONE[0x8c] = d('mov', 'Ev,Sw', D.movEwSw);
+// 8C/8E: a memory operand is a word; a register operand has the operand size (SDM "MOV—Move": Mw/Rv).
+ONE[0x8c] = d('mov', 'Mw/Rv,Sw', D.movEwSw);
 ONE[0x8d] = d('lea', 'Gv,M', D.lea);
-ONE[0x8e] = d('mov', 'Sw,Ew', D.movSwEw, { end: true, k: CostClass.SEGMENT_LOAD });
+ONE[0x8e] = d('mov', 'Sw,Mw/Rv', D.movSwEw, { end: true, k: CostClass.SEGMENT_LOAD });
 ONE[0x8f] = { group: [d('pop', 'Ev', D.popEv), undefined, undefined, undefined, undefined, undefined, undefined, undefined] };
 ONE[0x90] = d('nop', '', Y.nop);
 ONE[0x98] = d('cbw|cwde', '', A.cbwCwde);
@@ -168,7 +224,7 @@ for (let k = 0xd8; k <= 0xdf; k++) ONE[k] = d('(x87)', 'X', Y.x87, { k: CostClas
 ONE[0xe0] = d('loopne', 'Jb', C.loop, { end: true, k: CostClass.BRANCH });
 ONE[0xe1] = d('loope', 'Jb', C.loop, { end: true, k: CostClass.BRANCH });
 ONE[0xe2] = d('loop', 'Jb', C.loop, { end: true, k: CostClass.BRANCH });
-ONE[0xe3] = d('jcxz|jecxz', 'Jb', C.loop, { end: true, k: CostClass.BRANCH });
+ONE[0xe3] = d('jcxz|jecxz', 'Jb', C.loop, { end: true, k: CostClass.BRANCH, nameByAsz: true });
 ONE[0xe4] = d('in', 'AL,Ib', IO.inInsn, { k: CostClass.IO });
 ONE[0xe5] = d('in', 'eAX,Ib', IO.inInsn, { k: CostClass.IO });
 ONE[0xe6] = d('out', 'Ib,AL', IO.outInsn, { k: CostClass.IO });
@@ -231,8 +287,8 @@ ONE[0xff] = {
 // ====================================================================== two-byte map (0F xx)
 const TWO: Entry[] = new Array(256).fill(undefined);
 const grp6: (OpDef | undefined)[] = [
-  d('sldt', 'Ew', D.storeSystemSelector, { k: CostClass.DESCRIPTOR_TABLE }),
-  d('str', 'Ew', D.storeSystemSelector, { k: CostClass.DESCRIPTOR_TABLE }),
+  d('sldt', 'Mw/Rv', D.storeSystemSelector, { k: CostClass.DESCRIPTOR_TABLE }),
+  d('str', 'Mw/Rv', D.storeSystemSelector, { k: CostClass.DESCRIPTOR_TABLE }),
   d('lldt', 'Ew', Y.lldt, { k: CostClass.DESCRIPTOR_TABLE }),
   d('ltr', 'Ew', Y.ltr, { k: CostClass.DESCRIPTOR_TABLE }),
   d('verr', 'Ew', Y.verrVerw),
@@ -245,31 +301,45 @@ const grp7mem: (OpDef | undefined)[] = [
   d('sidt', 'Ms', D.storeDescriptorTable, { k: CostClass.DESCRIPTOR_TABLE }),
   d('lgdt', 'Ms', Y.lgdtLidt, { k: CostClass.DESCRIPTOR_TABLE }),
   d('lidt', 'Ms', Y.lgdtLidt, { k: CostClass.DESCRIPTOR_TABLE }),
-  d('smsw', 'Ew', D.smsw),
+  d('smsw', 'Mw/Rv', D.smsw),
   undefined,
   d('lmsw', 'Ew', Y.lmsw, { end: true, k: CostClass.CR_ACCESS }),
   d('invlpg', 'Mb', Y.invlpg, { end: true, k: CostClass.INVLPG }),
 ];
 const vmxEnd = { end: true, k: CostClass.VMX };
+// CLAC/STAC: #UD when CPUID.(EAX=7,ECX=0):EBX.SMAP[20] = 0 (SDM Vol. 2A "CLAC"), as on every modelled CPU.
+const NO_SMAP = 'SMAP is not supported by this processor (CPUID.7:EBX.SMAP = 0)';
+// AMD SVM instructions (AMD APM Vol. 3): #UD on Intel processors; named so a lesson can show them fault.
+const SVM = 'AMD SVM instruction: #UD on Intel processors';
 const grp7reg: (OpDef | undefined)[][] = [
   [undefined, d('vmcall', '', V.execVmcall, vmxEnd), d('vmlaunch', '', V.execVmlaunch, vmxEnd), d('vmresume', '', V.execVmlaunch, vmxEnd), d('vmxoff', '', V.execVmxoff, vmxEnd)],
-  [d('monitor', '', Y.monitor), d('mwait', '', Y.mwait)],
+  [d('monitor', '', Y.monitor), d('mwait', '', Y.mwait), udNamed('clac', '', NO_SMAP), udNamed('stac', '', NO_SMAP)],
   [d('xgetbv', '', Y.xgetbv), d('xsetbv', '', Y.xsetbv), undefined, undefined, d('vmfunc', '', V.execVmfunc, vmxEnd)],
-  [], // AMD SVM (VMRUN, VMMCALL, ...) is #UD on Intel processors
-  new Array(8).fill(d('smsw', 'Ew', D.smsw)),
+  ['vmrun', 'vmmcall', 'vmload', 'vmsave', 'stgi', 'clgi', 'skinit', 'invlpga'].map((m) => udNamed(m, '', SVM)),
+  new Array(8).fill(d('smsw', 'Mw/Rv', D.smsw)),
   [],
   new Array(8).fill(d('lmsw', 'Ew', Y.lmsw, { end: true, k: CostClass.CR_ACCESS })),
   [undefined, d('rdtscp', '', Y.rdtscp, { k: CostClass.RDTSC })],
 ];
 TWO[0x01] = { group: grp7mem, reg: grp7reg };
-TWO[0x02] = d('lar', 'Gv,Ew', Y.larLsl, { k: CostClass.SEGMENT_LOAD });
-TWO[0x03] = d('lsl', 'Gv,Ew', Y.larLsl, { k: CostClass.SEGMENT_LOAD });
+TWO[0x02] = d('lar', 'Gv,Mw/Rv', Y.larLsl, { k: CostClass.SEGMENT_LOAD });
+TWO[0x03] = d('lsl', 'Gv,Mw/Rv', Y.larLsl, { k: CostClass.SEGMENT_LOAD });
 TWO[0x06] = d('clts', '', Y.clts, { end: true, k: CostClass.CR_ACCESS });
 TWO[0x08] = d('invd', '', Y.invd, { k: CostClass.CACHE });
 TWO[0x09] = d('wbinvd', '', Y.wbinvd, { k: CostClass.CACHE });
 TWO[0x0b] = d('ud2', '', Y.invalidOpcode, { end: true });
-TWO[0x0d] = d('nop', 'Ev', Y.nop); // prefetch hints
-for (let k = 0x18; k <= 0x1f; k++) TWO[k] = d('nop', 'Ev', Y.nop);
+// Hint space (SDM Vol. 2 Table A-3 "reserved NOP", PREFETCHh, PREFETCHW, CLDEMOTE): no architectural effect here.
+const HINT_NOP = d('nop', 'Ev,Gv', Y.nop);
+const hint = (m: string): OpDef => d(m, 'Mb', Y.nop);
+const hintGroup = (mem: (OpDef | undefined)[]): Entry => ({ group: mem.map((x) => x ?? HINT_NOP), reg: new Array(8).fill(new Array(8).fill(HINT_NOP)) });
+TWO[0x0d] = hintGroup([hint('prefetch'), hint('prefetchw'), hint('prefetchwt1'), hint('prefetchw'), hint('prefetch'), hint('prefetch'), hint('prefetch'), hint('prefetch')]);
+TWO[0x18] = hintGroup([hint('prefetchnta'), hint('prefetcht0'), hint('prefetcht1'), hint('prefetcht2'), undefined, undefined, hint('prefetchit1'), hint('prefetchit0')]);
+for (let k = 0x19; k <= 0x1e; k++) TWO[k] = HINT_NOP;
+TWO[0x1c] = hintGroup([hint('cldemote')]);
+const NOP_EV = d('nop', 'Ev', Y.nop); // 0F 1F /0: the recommended multi-byte NOP (SDM Vol. 2B "NOP")
+TWO[0x1f] = { group: [NOP_EV, ...new Array(7).fill(HINT_NOP)], reg: [new Array(8).fill(NOP_EV), ...new Array(7).fill(new Array(8).fill(HINT_NOP))] };
+const ENDBR32 = d('endbr32', '', Y.nop);
+const ENDBR64 = d('endbr64', '', Y.nop);
 TWO[0x20] = d('mov', 'Rd,Cd', Y.movFromCr, { k: CostClass.CR_ACCESS });
 TWO[0x21] = d('mov', 'Rd,Dd', Y.movDr, { k: CostClass.CR_ACCESS });
 TWO[0x22] = d('mov', 'Cd,Rd', Y.movToCr, { end: true, k: CostClass.CR_ACCESS });
@@ -290,6 +360,8 @@ TWO[0x78] = d('vmread', 'Ed,Gd', V.execVmread, vmxEnd);
 TWO[0x79] = d('vmwrite', 'Gd,Ed', V.execVmwrite, vmxEnd);
 TWO[0xa0] = segPush(4, 'FS');
 TWO[0xa1] = segPop(4, 'FS');
+// RSM: #UD outside system-management mode (SDM Vol. 2B "RSM"); SMM is not modelled.
+TWO[0xaa] = udNamed('rsm', '', 'not in system-management mode');
 TWO[0xa2] = d('cpuid', '', Y.cpuid, { end: true, k: CostClass.CPUID });
 TWO[0xa3] = d('bt', 'Ev,Gv', A.bitTest);
 TWO[0xa4] = d('shld', 'Ev,Gv,Ib', A.shiftDouble);
@@ -344,22 +416,50 @@ const PAUSE = d('pause', '', Y.pause);
 
 // ====================================================================== decoding
 
-const MODRM_TOKENS = new Set(['Eb', 'Ev', 'Ew', 'Ed', 'Gb', 'Gv', 'Gw', 'Gd', 'Sw', 'Cd', 'Dd', 'Rd', 'Rv', 'M', 'Mp', 'Ms', 'Mq', 'Mdq', 'Ma', 'Mb', 'X']);
-const needsModrm = (o: string): boolean => o !== '' && o.split(',').some((t) => MODRM_TOKENS.has(t));
+/** 0F C7 (group 9), SDM Vol. 2 Table A-6: memory forms by /reg and mandatory prefix, register forms by /reg. */
+function group9(mod: number, reg: number, mand: number): OpDef {
+  if (mod !== 3) {
+    if (reg === 1) return CMPXCHG8B;
+    // VMPTRLD NP 0F C7 /6, VMCLEAR 66 0F C7 /6, VMXON F3 0F C7 /6, VMPTRST NP 0F C7 /7 (SDM Vol. 3C §31.3).
+    if (reg === 6) return mand === 0 ? VMPTRLD : mand === 0x66 ? VMCLEAR : mand === 0xf3 ? VMXON : UD;
+    if (reg === 7) return mand === 0 ? VMPTRST : UD;
+    return UD;
+  }
+  // RDRAND NFx 0F C7 /6, RDSEED NFx 0F C7 /7 (66 is an operand-size prefix for them).
+  if (mand === 0 || mand === 0x66) return reg === 6 ? RDRAND : reg === 7 ? RDSEED : UD;
+  return UD;
+}
 
-/** Decoding scratch (no allocation besides the Insn itself). */
+/**
+ * Lengths of the 0F xx opcodes this core does not implement (SSE, MMX, 3DNow!...), from the opcode map
+ * (SDM Vol. 2 Table A-3): bit 0 = has a ModRM byte, bit 1 = an imm8 follows. An unimplemented instruction
+ * still raises #UD, but it occupies the right number of bytes in a listing.
+ */
+const TWO_SHAPE = new Uint8Array(256).fill(1);
+for (const b of [0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0e, 0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x39, 0x3b, 0x3c, 0x3d, 0x3e, 0x3f, 0x77, 0xa0, 0xa1, 0xa2, 0xa8, 0xa9, 0xaa]) TWO_SHAPE[b] = 0;
+for (let b = 0x80; b <= 0x8f; b++) TWO_SHAPE[b] = 0;
+for (let b = 0xc8; b <= 0xcf; b++) TWO_SHAPE[b] = 0;
+for (const b of [0x0f, 0x70, 0x71, 0x72, 0x73, 0xa4, 0xac, 0xba, 0xc2, 0xc4, 0xc5, 0xc6]) TWO_SHAPE[b] = 3;
+
+/** 16-bit addressing (SDM Vol. 2A Table 2-1): base and index register of each r/m value. */
+const A16_BASE = Int8Array.of(3, 3, 5, 5, 6, 7, 5, 3);
+const A16_INDEX = Int8Array.of(6, 7, 6, 7, -1, -1, -1, -1);
+
+/** Decoding scratch: module state, so decoding allocates nothing besides the instruction's bytes. */
 let P = 0;
-let END = 0;
+let LIMIT = 0;
+let CAPPED = false;
 let BUF: Uint8Array = new Uint8Array(0);
 let SHORT = false;
+let TOO_LONG = false;
 
+/** Next byte; past the 15-byte limit it flags TOO_LONG, past the available bytes SHORT (and returns 0). */
 function byte(): number {
-  if (P >= END) {
-    SHORT = true;
-    P++;
-    return 0;
-  }
-  return BUF[P++];
+  if (P < LIMIT) return BUF[P++];
+  if (CAPPED) TOO_LONG = true;
+  else SHORT = true;
+  P++;
+  return 0;
 }
 function imm8s(): number {
   return (byte() << 24) >> 24;
@@ -377,98 +477,120 @@ function imm32(): number {
 
 /**
  * Decodes one instruction from `buf[start..end)` with the given code-segment size (16 or 32).
- * Returns false when the bytes run out before the instruction ends (the caller fetches more).
+ * Returns false when the bytes run out before the instruction ends (the caller fetches more); with 15 or
+ * more bytes available it always returns true (an instruction that would exceed 15 bytes decodes to one
+ * that raises #GP(0), SDM Vol. 2A §2.3.11).
  */
 export function decodeInsn(buf: Uint8Array, start: number, end: number, codeSize: number, out: Insn): boolean {
   BUF = buf;
   P = start;
-  END = end;
+  CAPPED = end - start >= 15;
+  LIMIT = CAPPED ? start + 15 : end;
   SHORT = false;
-  let osz = codeSize === 32 ? 4 : 2;
-  let asz = osz;
+  TOO_LONG = false;
+  const code32 = codeSize === 32;
+  let prefixes = 0;
   let seg = -1;
   let rep = 0;
-  let lock = false;
-  let opsizePrefix = false;
   let b = byte();
-  // ---- legacy prefixes (SDM Vol. 2 §2.1.1); at most 15 bytes in all
-  for (let n = 0; n < 15; n++) {
-    if (b === 0x66) { opsizePrefix = true; osz = codeSize === 32 ? 2 : 4; }
-    else if (b === 0x67) asz = codeSize === 32 ? 2 : 4;
-    else if (b === 0x26) seg = 0;
-    else if (b === 0x2e) seg = 1;
-    else if (b === 0x36) seg = 2;
-    else if (b === 0x3e) seg = 3;
-    else if (b === 0x64) seg = 4;
-    else if (b === 0x65) seg = 5;
-    else if (b === 0xf0) lock = true;
-    else if (b === 0xf2 || b === 0xf3) rep = b;
-    else break;
+  // ---- legacy prefixes (SDM Vol. 2A §2.1.1), any number and order; the last segment and F2/F3 prefix win
+  for (;;) {
+    if (b === 0x66) prefixes |= Prefix.OPSIZE;
+    else if (b === 0x67) prefixes |= Prefix.ADDRSIZE;
+    else if (b === 0x26 || b === 0x2e || b === 0x36 || b === 0x3e) {
+      prefixes |= Prefix.SEGMENT;
+      seg = (b >> 3) & 3; // ES 0, CS 1, SS 2, DS 3
+    } else if (b === 0x64 || b === 0x65) {
+      prefixes |= Prefix.SEGMENT;
+      seg = b - 0x60; // FS 4, GS 5
+    } else if (b === 0xf0) prefixes |= Prefix.LOCK;
+    else if (b === 0xf2) {
+      prefixes |= Prefix.REPNE;
+      rep = b;
+    } else if (b === 0xf3) {
+      prefixes |= Prefix.REP;
+      rep = b;
+    } else break;
     b = byte();
   }
+  const opsize = (prefixes & Prefix.OPSIZE) !== 0;
+  let osz = code32 !== opsize ? 4 : 2;
+  const asz = code32 !== ((prefixes & Prefix.ADDRSIZE) !== 0) ? 4 : 2;
+  // Mandatory-prefix class of 0F opcodes: the last F2/F3, else 66 (SDM Vol. 2A §2.1.2).
+  const mand = rep !== 0 ? rep : opsize ? 0x66 : 0;
+  const lock = (prefixes & Prefix.LOCK) !== 0;
+
+  // ---- opcode
   let opcode = b;
   let entry: Entry;
-  let map = 1;
-  if (b === 0x0f) {
+  let forceModrm = false;
+  let extraImm8 = false;
+  if (b !== 0x0f) {
+    entry = b === 0x90 && rep === 0xf3 ? PAUSE : ONE[b];
+  } else {
     const b2 = byte();
-    if (b2 === 0x38) {
+    if (b2 === 0x38 || b2 === 0x3a) {
       const b3 = byte();
-      opcode = 0x0f3800 | b3;
-      map = 3;
-      if (opsizePrefix && b3 === 0x80) entry = INVEPT;
-      else if (opsizePrefix && b3 === 0x81) entry = INVVPID;
-      else if (opsizePrefix && b3 === 0x82) entry = INVPCID;
-      else entry = UD;
-      if (opsizePrefix) osz = codeSize === 32 ? 4 : 2; // a mandatory prefix, not an operand-size override
+      opcode = (b2 === 0x38 ? 0x0f3800 : 0x0f3a00) | b3;
+      entry = UD;
+      forceModrm = true; // every 0F 38 / 0F 3A instruction has a ModRM byte (SDM Vol. 2 Tables A-4, A-5)
+      extraImm8 = b2 === 0x3a;
+      if (b2 === 0x38 && mand === 0x66) {
+        entry = b3 === 0x80 ? INVEPT : b3 === 0x81 ? INVVPID : b3 === 0x82 ? INVPCID : UD;
+        if (entry !== UD) osz = code32 ? 4 : 2; // 66 is the mandatory prefix here, not an operand-size override
+      }
     } else {
       opcode = 0x0f00 | b2;
-      map = 2;
       entry = TWO[b2];
       if (b2 === 0x78 || b2 === 0x79) {
-        // VMREAD/VMWRITE take no 66/F2/F3 prefix (66 0F 78 is SSE4a EXTRQ, #UD on Intel).
-        if (opsizePrefix || rep !== 0) entry = UD;
+        // VMREAD/VMWRITE take no 66/F2/F3 prefix (66 0F 78 is SSE4a EXTRQ, #UD on Intel); outside 64-bit
+        // mode the operands are always 32 bits (SDM Vol. 3C §31.3 "VMREAD").
+        if (mand !== 0) entry = UD;
         osz = 4;
       }
+      if (entry === undefined) {
+        const shape = TWO_SHAPE[b2];
+        forceModrm = (shape & 1) !== 0;
+        extraImm8 = (shape & 2) !== 0;
+      }
     }
-  } else {
-    entry = ONE[b];
-    if (b === 0x90 && rep === 0xf3) entry = PAUSE;
   }
+
+  // ---- ModRM, and the definition it selects for group opcodes
+  let def: OpDef;
+  let modrm = -1;
+  if (entry === undefined) {
+    def = UD;
+    if (forceModrm) modrm = byte();
+  } else if ('group' in entry) {
+    modrm = byte();
+    const mod = modrm >> 6;
+    const reg = (modrm >> 3) & 7;
+    let g: OpDef | undefined;
+    if (opcode === 0x0fc7) g = group9(mod, reg, mand);
+    else if (mod === 3 && entry.reg !== undefined) g = entry.reg[reg]?.[modrm & 7];
+    else g = entry.group[reg];
+    def = g ?? UD;
+    if (opcode === 0x0fc7 && mod !== 3 && reg >= 6) osz = code32 ? 4 : 2; // VMX: 66 is a mandatory prefix
+  } else {
+    def = entry;
+    if (def.modrm || forceModrm) modrm = byte();
+  }
+  if (opcode === 0x0f1e && rep === 0xf3 && (modrm === 0xfa || modrm === 0xfb)) def = modrm === 0xfb ? ENDBR32 : ENDBR64;
+
+  let mod = modrm >= 0 ? modrm >> 6 : 0;
+  const reg = modrm >= 0 ? (modrm >> 3) & 7 : 0;
+  if (def.regOnly) mod = 3; // MOV CRn/DRn: the mod bits are ignored, the operand is a register
+  else if (mod === 3 && def.memOnly) def = UD; // LEA, LDS, BOUND, INVEPT... with a register: #UD
+  // MOV Sreg: only ES..GS exist, and MOV CS, r/m is #UD (SDM Vol. 2B "MOV—Move").
+  if ((opcode === 0x8c || opcode === 0x8e) && (reg > 5 || (opcode === 0x8e && reg === 1))) def = UD;
+
   out.opcode = opcode;
   out.rep = rep;
   out.lock = lock;
-  out.mandatory = rep !== 0 ? rep : opsizePrefix ? 0x66 : 0;
-
-  // ---- ModRM (needed for group opcodes and any E/G/S/C/D/R/M operand)
-  let def: OpDef | undefined;
-  let modrm = -1;
-  const isGroup = entry !== undefined && 'group' in entry;
-  if (isGroup || (entry !== undefined && needsModrm((entry as OpDef).o)) || map === 3) {
-    modrm = byte();
-  }
-  if (entry === undefined) def = UD;
-  else if ('group' in entry) {
-    const reg = (modrm >> 3) & 7;
-    const mod = modrm >> 6;
-    if (mod === 3 && entry.reg !== undefined) def = entry.reg[reg]?.[modrm & 7];
-    else def = entry.group[reg];
-    // 0F C7 group 9: prefix- and mod-dependent.
-    if (opcode === 0x0fc7) {
-      if (mod !== 3) {
-        if (reg === 1) def = CMPXCHG8B;
-        else if (reg === 6) def = rep === 0xf3 ? VMXON : opsizePrefix ? VMCLEAR : rep === 0 ? VMPTRLD : UD;
-        else if (reg === 7) def = rep === 0 && !opsizePrefix ? VMPTRST : UD;
-        else def = UD;
-        if (reg >= 6 && opsizePrefix) osz = codeSize === 32 ? 4 : 2;
-      } else {
-        def = reg === 6 && rep === 0 ? RDRAND : reg === 7 && rep === 0 ? RDSEED : UD;
-      }
-    }
-    if (def === undefined) def = UD;
-  } else def = entry;
-
-  out.mod = modrm >= 0 ? modrm >> 6 : 0;
-  out.reg = modrm >= 0 ? (modrm >> 3) & 7 : 0;
+  out.mandatory = mand;
+  out.mod = mod;
+  out.reg = reg;
   out.rm = modrm >= 0 ? modrm & 7 : opcode & 7;
   out.hasModrm = modrm >= 0;
   out.mem = MemForm.NONE;
@@ -478,66 +600,71 @@ export function decodeInsn(buf: Uint8Array, start: number, end: number, codeSize
   out.disp = 0;
   out.segOverride = seg >= 0;
   out.seg = seg >= 0 ? seg : 3;
-  if (modrm >= 0 && out.mod !== 3) decodeMemory(out, asz, seg);
+  if (modrm >= 0 && mod !== 3) decodeMemory(out, asz, seg);
 
   // ---- immediates, relative targets, far pointers, moffs (the first immediate goes to `imm`, a second to `imm2`)
-  out.imm = 0;
-  out.imm2 = 0;
-  const ops = def.o;
-  if (ops !== '') {
-    let n = 0;
-    for (const t of ops.split(',')) {
-      let v: number;
-      switch (t) {
-        case 'Ib': v = byte(); break;
-        case 'Ibs': v = osz === 4 ? imm8s() : imm8s() & 0xffff; break;
-        case 'Iw': v = imm16(); break;
-        case 'Iz':
-        case 'Iv': v = osz === 4 ? imm32() : imm16(); break;
-        case 'Jb': v = imm8s(); break;
-        case 'Jz': v = osz === 4 ? imm32() : (imm16() << 16) >> 16; break;
-        case 'Ap':
-          out.imm = osz === 4 ? imm32() : imm16();
-          out.imm2 = imm16();
-          continue;
-        case 'Ob':
-        case 'Ov':
-          out.mem = asz === 4 ? MemForm.A32 : MemForm.A16;
-          out.disp = asz === 4 ? imm32() : imm16();
-          continue;
-        default:
-          continue;
-      }
-      if (n++ === 0) out.imm = v;
-      else out.imm2 = v;
+  let imm = 0;
+  let imm2 = 0;
+  const toks = def.toks;
+  for (let n = 0, k = 0; k < toks.length; k++) {
+    let v: number;
+    switch (toks[k]) {
+      case Tok.Ib: v = byte(); break;
+      case Tok.Ibs: v = osz === 4 ? imm8s() : imm8s() & 0xffff; break;
+      case Tok.Iw: v = imm16(); break;
+      case Tok.Iz: v = osz === 4 ? imm32() : imm16(); break;
+      case Tok.Jb: v = imm8s(); break;
+      case Tok.Jz: v = osz === 4 ? imm32() : (imm16() << 16) >> 16; break;
+      case Tok.Ap:
+        imm = osz === 4 ? imm32() : imm16();
+        imm2 = imm16();
+        continue;
+      default: // Tok.O
+        out.mem = asz === 4 ? MemForm.A32 : MemForm.A16;
+        out.disp = asz === 4 ? imm32() : imm16();
+        continue;
     }
+    if (n++ === 0) imm = v;
+    else imm2 = v;
   }
-  const len = P - start;
+  if (extraImm8) byte();
   if (SHORT) return false;
+  out.imm = imm;
+  out.imm2 = imm2;
 
-  out.len = len;
+  const len = P - start;
+  out.codeSize = code32 ? 32 : 16;
+  out.prefixes = prefixes;
   out.osz = osz;
   out.asz = asz;
-  out.cc = def.cc ?? 0;
-  if (def.cc === -1) out.cc = osz === 4 ? 2 : 1; // size index for group 2/3 v-sized forms
-  out.mnem = def.m.includes('|') ? def.m.split('|')[osz === 4 ? 1 : 0] : def.m;
+  out.cc = def.cc === undefined ? 0 : def.cc === -1 ? (osz === 4 ? 2 : 1) : def.cc; // -1: size index for group 2/3 v-sized forms
   out.ops = def.o;
-  out.flow = def.end === true ? InsnFlow.END_BLOCK : InsnFlow.NEXT;
   out.costClass = def.k ?? CostClass.SIMPLE;
-  out.bytes = BUF.slice(start, start + len);
-  out.invalid = def === UD ? 'invalid or unimplemented opcode' : '';
-  let fn: Exec = Array.isArray(def.x) ? (def.x as readonly [Exec, Exec])[osz === 4 ? 1 : 0] : (def.x as Exec);
-  if (len > 15) {
-    fn = gpLength;
+  out.flow = def.end === true ? InsnFlow.END_BLOCK : InsnFlow.NEXT;
+  if (TOO_LONG) {
+    out.len = 15;
+    out.mnem = '(bad)';
+    out.fn = gpLength;
     out.invalid = 'instruction longer than 15 bytes';
-  } else if (lock && (!def.lock || out.mod === 3 || modrm < 0)) {
-    // LOCK only with the listed instructions and a memory destination (SDM Vol. 2 LOCK).
-    fn = Y.invalidOpcode;
-    out.invalid = 'LOCK prefix not allowed here';
-  } else if (def === UD) {
     out.flow = InsnFlow.END_BLOCK;
+    out.bytes = BUF.slice(start, start + 15);
+    return true;
   }
-  out.fn = fn;
+  out.len = len;
+  out.mnem = (def.nameByAsz === true ? asz : osz) === 4 ? def.n32 : def.n16;
+  out.bytes = BUF.slice(start, start + len);
+  if (def === UD) {
+    out.fn = Y.invalidOpcode;
+    out.invalid = 'invalid or unimplemented opcode';
+  } else if (lock && (def.lock !== true || mod === 3 || modrm < 0)) {
+    // LOCK only with the listed instructions and a memory destination (SDM Vol. 2A "LOCK").
+    out.fn = Y.invalidOpcode;
+    out.invalid = 'LOCK prefix not allowed here';
+    out.flow = InsnFlow.END_BLOCK;
+  } else {
+    out.fn = osz === 4 ? def.x32 : def.x16;
+    out.invalid = def.ud ?? '';
+  }
   return true;
 }
 
@@ -545,24 +672,18 @@ function gpLength(c: import('./cpu.ts').Cpu): void {
   c.gp(0);
 }
 
-/** ModRM/SIB memory operand (SDM Vol. 2 Tables 2-1, 2-2, 2-3). */
+/** ModRM/SIB memory operand (SDM Vol. 2A Tables 2-1, 2-2, 2-3). */
 function decodeMemory(out: Insn, asz: number, seg: number): void {
   const mod = out.mod;
   const rm = out.rm;
   let defaultSeg = 3;
   if (asz === 2) {
     out.mem = MemForm.A16;
-    const bases = [3, 3, 5, 5, 6, 7, 5, 3];
-    const idx = [6, 7, 6, 7, -1, -1, -1, -1];
     if (mod === 0 && rm === 6) {
       out.disp = imm16();
     } else {
-      out.base = bases[rm];
-      out.index = idx[rm];
-      if (rm === 4 || rm === 5) {
-        out.base = rm === 4 ? 6 : 7;
-        out.index = -1;
-      }
+      out.base = A16_BASE[rm];
+      out.index = A16_INDEX[rm];
       if (rm === 2 || rm === 3 || rm === 6) defaultSeg = 2; // BP-based → SS
       if (mod === 1) out.disp = imm8s();
       else if (mod === 2) out.disp = (imm16() << 16) >> 16;
@@ -571,17 +692,15 @@ function decodeMemory(out: Insn, asz: number, seg: number): void {
     out.mem = MemForm.A32;
     if (rm === 4) {
       const sib = byte();
-      const scale = sib >> 6;
-      const index = (sib >> 3) & 7;
       const base = sib & 7;
-      out.scale = scale;
+      const index = (sib >> 3) & 7;
       out.index = index === 4 ? -1 : index;
+      out.scale = index === 4 ? 0 : sib >> 6;
       if (base === 5 && mod === 0) {
-        out.base = -1;
         out.disp = imm32();
       } else {
         out.base = base;
-        if (base === 4 || base === 5) defaultSeg = 2;
+        if (base === 4 || base === 5) defaultSeg = 2; // ESP/EBP-based → SS
       }
     } else if (rm === 5 && mod === 0) {
       out.disp = imm32();

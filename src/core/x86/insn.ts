@@ -70,6 +70,20 @@ export class Insn {
   bytes: Uint8Array = EMPTY;
   /** Set when decoding failed: the reason shown with the #UD. */
   invalid = '';
+  /** Code-segment default size the instruction was decoded with: 16 or 32. */
+  codeSize = 32;
+  /** Legacy prefixes present (`Prefix` bits), for the disassembler and VM-exit information. */
+  prefixes = 0;
+}
+
+/** Bits of `Insn.prefixes`. */
+export const enum Prefix {
+  OPSIZE = 1, // 66
+  ADDRSIZE = 2, // 67
+  SEGMENT = 4, // 26 2E 36 3E 64 65 (the last one is in `seg`)
+  LOCK = 8, // F0
+  REPNE = 16, // F2
+  REP = 32, // F3
 }
 
 const EMPTY = new Uint8Array(0);
