@@ -539,6 +539,10 @@ export function enterGuest(c: Cpu, p: number, launch: boolean, guestChecked = fa
   const injected = vr(c, p, VO.VM_ENTRY_INTR_INFO_FIELD);
   c.trace.emit(EventKind.VMENTRY, c.cycles, c.id, launch ? 0 : 1, c.eip >>> 0, p, injected < 0 ? injected >>> 0 : 0, c.cpl, 0, 0);
   c.stop = 1;
+  // The processor is in non-root operation now: any earlier VM exit of this run is history. (The flag means
+  // "a VM exit happened since the last VM entry"; the interpreter consults it for MTF and single-step traps
+  // after each instruction, and a bare-mode run spans many entries and exits.)
+  c.exitedToHost = false;
 
   // ---- §26.6 event injection: delivered through the guest IDT as if at the first instruction boundary.
   if (injected < 0) {
@@ -558,10 +562,13 @@ export function enterGuest(c: Cpu, p: number, launch: boolean, guestChecked = fa
       // An injected #PF does not load CR2: the VMM sets the guest's CR2 itself (SDM §26.6.1.2).
       c.pendingCr2 = c.cr2;
       c.injecting = true;
+      vmx.injectedInfo = (0x80000000 | (ec >= 0 ? 0x800 : 0) | (type << 8) | vector) | 0;
+      vmx.injectedLen = len;
       try {
         deliverEvent(c, vector, type, ec, (c.eip + len) | 0, len);
       } finally {
         c.injecting = false;
+        vmx.injectedInfo = 0;
       }
     }
   }

@@ -59,11 +59,24 @@ export function vmExit(
   if (gpa >= 0) vw(c, p, VO.GUEST_PHYSICAL_ADDRESS, gpa % 0x100000000 | 0, Math.floor(gpa / 0x100000000));
   vw(c, p, VO.VM_EXIT_INTR_INFO, intrInfo);
   if ((intrInfo & 0x80000800) === (0x80000800 | 0)) vw(c, p, VO.VM_EXIT_INTR_ERROR_CODE, intrErr);
-  // IDT-vectoring information: the event whose delivery the exit interrupted (SDM Vol. 3C §27.2.4).
-  const vec = c.eventInFlight;
+  // IDT-vectoring information: the event whose delivery the exit interrupted (SDM Vol. 3C §27.2.3). A double
+  // fault that causes the VM exit directly is not "during event delivery" (the original event merged into
+  // it), so the field is invalid then; a triple fault clears the in-flight event before getting here.
+  let vec = c.eventInFlight;
+  if (reason === VmExitReason.EXCEPTION_OR_NMI && (intrInfo & 0x7ff) === 0x308) vec = 0;
   vw(c, p, VO.IDT_VECTORING_INFO_FIELD, vec);
   if (vec !== 0 && (vec & 0x800) !== 0) vw(c, p, VO.IDT_VECTORING_ERROR_CODE, c.eventInFlightErr);
   c.eventInFlight = 0;
+  // VM exits during delivery of a software interrupt, privileged software exception or software exception
+  // report that instruction's length (SDM Vol. 3C §27.2.4): the VM-entry instruction length for an injected
+  // event; otherwise the length of INT n (CD ib, 2 bytes), INT1 (F1) or INT3/INTO (CC/CE, 1 byte) per the
+  // SDM Vol. 2 opcode tables, unless the caller knows it (prefixed forms need the x86 core's length).
+  if (instrLen === 0 && vec < 0) {
+    const type = (vec >>> 8) & 7;
+    if (type === EventType.SOFTWARE_INTERRUPT || type === EventType.PRIVILEGED_SOFTWARE_EXCEPTION || type === EventType.SOFTWARE_EXCEPTION) {
+      instrLen = vmx.injectedInfo === vec ? vmx.injectedLen : type === EventType.SOFTWARE_INTERRUPT ? 2 : 1;
+    }
+  }
   vw(c, p, VO.VM_EXIT_INSTRUCTION_LEN, instrLen);
   vw(c, p, VO.VMX_INSTRUCTION_INFO, instrInfo);
   // Every VM exit clears the valid bit of the VM-entry interruption-information field (§27.2.5 / Bochs).
@@ -282,9 +295,14 @@ export function vmEntryFailure(c: Cpu, basicReason: number, qual: number): void 
   c.trace.emit(EventKind.VMEXIT, c.cycles, c.id, reason >>> 0, qual >>> 0, 0, 0, guestEip >>> 0, p, 0);
 }
 
-/** Task-switch VM exit (reason 9): qualification = new TSS selector | source << 30 (SDM Table 27-2). */
-export function taskSwitchExit(c: Cpu, tssSel: number, source: number): void {
-  vmExit(c, VmExitReason.TASK_SWITCH, ((tssSel & 0xffff) | ((source & 3) << 30)) >>> 0);
+/**
+ * Task-switch VM exit (reason 9): qualification = new TSS selector | source << 30 (SDM Table 27-2).
+ * `instrLen` is the length of the CALL, JMP or IRET that attempted the switch (SDM Vol. 3C §27.2.4: the
+ * VM-exit instruction length is used for task switches by instruction); a task gate reached during event
+ * delivery (source 3) takes the length from the event being delivered (see `vmExit`).
+ */
+export function taskSwitchExit(c: Cpu, tssSel: number, source: number, instrLen = 0): void {
+  vmExit(c, VmExitReason.TASK_SWITCH, ((tssSel & 0xffff) | ((source & 3) << 30)) >>> 0, source === 3 ? 0 : instrLen);
 }
 
 export { EntryControls };

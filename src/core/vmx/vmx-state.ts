@@ -56,6 +56,14 @@ export interface VmxCpuState {
   virtualNmiBlocked: boolean;
   /** Cycle of the last VM entry (for the preemption timer's "save value" and statistics). */
   entryCycle: number;
+  /**
+   * The event VM entry is injecting, in interruption-information format, while its delivery runs (0
+   * otherwise), and its VM-entry instruction length: a VM exit during that delivery reports the length
+   * (SDM Vol. 3C §27.2.4: "If the original event was injected as part of VM entry, this field receives the
+   * value of the VM-entry instruction length").
+   */
+  injectedInfo: number;
+  injectedLen: number;
 }
 
 export function createVmxCpuState(): VmxCpuState {
@@ -94,5 +102,7 @@ export function createVmxCpuState(): VmxCpuState {
     mtfPending: false,
     virtualNmiBlocked: false,
     entryCycle: 0,
+    injectedInfo: 0,
+    injectedLen: 0,
   };
 }

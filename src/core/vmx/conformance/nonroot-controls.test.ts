@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { MEM, MODELS, hasTrue, model, runHv, supports, vmr, type HvOptions, type ModelId, type RunResult } from './harness.ts';
 
 const hv = (cpu: ModelId, o: Omit<HvOptions, 'cpu'>): RunResult => runHv({ cpu, ...o });
-const reasons = (r: RunResult): number[] => r.exits.map((e) => e.reason);
+const reasons = (r: RunResult): number[] => r.exits.map((e) => e.reason as number);
 const qual = (r: RunResult): number => Number(r.exits[0].qualification);
 const RING3: HvOptions['fields'] = [
   ['GUEST_CS_SELECTOR', 0x1b],
