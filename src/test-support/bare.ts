@@ -222,3 +222,58 @@ export function makeIdt(m: BareMachine, base: number, count = 256): void {
 
 export const GATE = { TASK: 5, INT16: 6, TRAP16: 7, CALL16: 4, CALL32: 12, INT32: 14, TRAP32: 15 } as const;
 export const FLAG = { CF: 1, PF: 4, AF: 0x10, ZF: 0x40, SF: 0x80, TF: 0x100, IF: 0x200, DF: 0x400, OF: 0x800, IOPL: 0x3000, NT: 0x4000 } as const;
+
+// ---------------------------------------------------------------------------------------- a small kernel
+
+/** Where the protection tests keep their tables (free low memory, machine/layout.ts). */
+export const KERNEL = {
+  /** Extended GDT: the standard eight descriptors at 0x00–0x38, then room for tests (0x40 onwards). */
+  GDT: 0x5000,
+  GDT_ENTRIES: 32,
+  IDT: 0x6000,
+  /** A second TSS (with room for an I/O bitmap) for tests that reload TR. */
+  TSS2: 0x7000,
+  /** Ring-3 and ring-1 stack tops. */
+  USER_STACK: 0x8f000,
+  RING1_STACK: 0x8e000,
+  RING0_STACK: 0x90000,
+} as const;
+
+/**
+ * A kernel for protection tests: GDT grown to KERNEL.GDT_ENTRIES entries, and an IDT with `vectors` entries
+ * that are all present 32-bit interrupt gates (DPL 0) to `handler` (typically a `hlt`). The trace then shows
+ * which exception or interrupt arrived, with its error code and CPL change. TSS ESP1/SS1 are set for ring 1.
+ */
+export function installKernel(m: BareMachine, handler: number, vectors = 256): void {
+  growGdt(m, KERNEL.GDT, KERNEL.GDT_ENTRIES);
+  makeIdt(m, KERNEL.IDT, vectors);
+  for (let v = 0; v < vectors; v++) setGate(m, v, gateDesc(0x08, handler, { type: GATE.INT32 }));
+  // TSS (at 0x1100): ESP1 = RING1_STACK, SS1 = 0x39 (SDM Vol. 3A Figure 7-2).
+  m.mem.write32(0x1100 + 0x0c, KERNEL.RING1_STACK);
+  m.mem.write32(0x1100 + 0x10, 0x39);
+}
+
+export function setGate(m: BareMachine, vector: number, d: [number, number]): void {
+  writeDesc(m, m.cpu.idtrBase, vector, d);
+}
+
+/** Sets GDT entry `index` (of the grown GDT). */
+export function setGdt(m: BareMachine, index: number, d: [number, number]): void {
+  writeDesc(m, m.cpu.gdtrBase, index, d);
+}
+
+/** Assembly that drops from CPL 0 to CPL 3 (RETF to 0x1B with SS:ESP = 0x23:USER_STACK) and continues at `label`. */
+export function toRing3(label = 'ring3'): string {
+  return `push 0x23\npush ${KERNEL.USER_STACK}\npush 0x1B\npush ${label}\nretf\n${label}:\n`;
+}
+/** The same for ring 1 (CS 0x31, SS 0x39). */
+export function toRing1(label = 'ring1'): string {
+  return `push 0x39\npush ${KERNEL.RING1_STACK}\npush 0x31\npush ${label}\nretf\n${label}:\n`;
+}
+
+/** Records of the trace that are exception/interrupt deliveries, as [vector, errorCode, cplBefore, cplAfter]. */
+export function deliveries(events: TraceRecord[]): [number, number | null, number, number][] {
+  return events
+    .filter((e) => e.type === 'exception' || e.type === 'interrupt')
+    .map((e) => [e.vector as number, e.errorCode as number | null, e.cplBefore as number, e.cplAfter as number]);
+}

@@ -9,7 +9,7 @@
  */
 import { ABORT, AbortKind } from './abort.ts';
 import { Ar, Cr0, EventType, Flag, Seg, Vec, exceptionClass } from './arch.ts';
-import { Acc, Activity, type Cpu } from './cpu.ts';
+import { Acc, Activity, SegChk, type Cpu } from './cpu.ts';
 import {
   descBase,
   descDpl,
@@ -151,6 +151,7 @@ export function deliverEvent(c: Cpu, vector: number, type: number, errorCode: nu
     (vector << 3) + 7 > (c.idtrLimit >>> 0)
   ) {
     c.unhandledException = true;
+    c.stop = 1;
     c.unhandledVector = vector;
     c.unhandledErrorCode = errorCode;
     if (vector === Vec.PF) c.cr2 = c.pendingCr2;
@@ -187,6 +188,10 @@ export function deliverEvent(c: Cpu, vector: number, type: number, errorCode: nu
       (firstClass === 'contributory' && secondClass === 'contributory') ||
       (firstClass === 'page-fault' && secondClass !== 'benign');
     if (df) {
+      // A #PF that turns the delivery into a #DF was still a page fault: CR2 holds its address (CR2 is loaded
+      // when the fault is detected, SDM Vol. 3A §6.15 Interrupt 14; Bochs page_fault()). In VMX non-root
+      // operation CR2 is left to the exception-bitmap logic.
+      if (second === Vec.PF && !c.vmx.nonRoot) c.cr2 = c.pendingCr2;
       deliverEvent(c, Vec.DF, EventType.HARDWARE_EXCEPTION, 0, c.eip);
     } else {
       deliverEvent(c, second, c.pendingType, c.pendingErrorCode, c.eip);
@@ -206,6 +211,8 @@ export function tripleFault(c: Cpu): void {
   c.activity = Activity.SHUTDOWN;
   c.trace.emit(EventKind.SHUTDOWN, c.cycles, c.id, c.eip >>> 0, vmxMode(c), 0, 0, 0, 0, 0);
   c.abortKind = AbortKind.SHUTDOWN;
+  // Nothing more may execute: INT n delivers from inside its exec function, which then returns normally.
+  c.stop = 1;
 }
 
 /** Real-address-mode interrupt: IVT entry, push FLAGS/CS/IP (SDM Vol. 2 INT n, REAL-ADDRESS-MODE). */
@@ -273,6 +280,8 @@ function deliverProtected(c: Cpu, vector: number, type: number, errorCode: numbe
     const big = (sHi & 0x400000) !== 0;
     const frame = size * (5 + (hasEc ? 1 : 0));
     if (!stackFits(newEsp, frame, descLimit(sLo, sHi), (sHi & 0x400) !== 0, big)) c.ss((newSs & 0xfffc) | ext);
+    // "IF instruction pointer from IDT gate is not within new code-segment limits THEN #GP(EXT)" (SDM INT n).
+    if ((gate32 ? offset >>> 0 : offset & 0xffff) > descLimit(cLo, cHi) >>> 0) c.gp(ext);
     let sp = big ? newEsp | 0 : newEsp & 0xffff;
     sp = pushRaw(c, ssBase, sp, big, size, c.segSel[Seg.SS]);
     sp = pushRaw(c, ssBase, sp, big, size, c.regs[4]);
@@ -290,17 +299,34 @@ function deliverProtected(c: Cpu, vector: number, type: number, errorCode: numbe
     markAccessed(c, sel);
     setCodeSegment(c, sel, cLo, cHi, dpl);
   } else if (conforming || dpl === c.cpl) {
-    // ---- same privilege: push on the current stack.
-    if (size === 4) {
-      c.push32(flags);
-      c.push32(csSel);
-      c.push32(returnEip);
-      if (hasEc) c.push32(errorCode);
-    } else {
-      c.push16(flags);
-      c.push16(csSel);
-      c.push16(returnEip);
-      if (hasEc) c.push16(errorCode);
+    // ---- same privilege: push on the current stack (SDM INT n, INTRA-PRIVILEGE-LEVEL-INTERRUPT).
+    // "IF current stack does not have room for 16 bytes (error code pushed) or 12 bytes ... THEN #SS(EXT)".
+    const frame = size * (3 + (hasEc ? 1 : 0));
+    if ((c.segChk[Seg.SS] & SegChk.FLAT) === 0) {
+      const ssAr = c.segAr[Seg.SS];
+      const big = (ssAr & Ar.DB) !== 0;
+      if ((ssAr & Ar.UNUSABLE) !== 0 || !stackFits(c.regs[4], frame, c.segLimit[Seg.SS], (ssAr & Ar.TYPE_EC) !== 0, big)) c.ss(ext);
+    }
+    // "IF instruction pointer not within code segment limit THEN #GP(EXT)".
+    if ((gate32 ? offset >>> 0 : offset & 0xffff) > descLimit(cLo, cHi) >>> 0) c.gp(ext);
+    // A fault on a later slot (a #PF on the next page) must leave ESP as it was: the delivery is retried
+    // as a whole, or becomes a double fault (SDM Vol. 3A §6.15).
+    const oldEsp = c.regs[4];
+    try {
+      if (size === 4) {
+        c.push32(flags);
+        c.push32(csSel);
+        c.push32(returnEip);
+        if (hasEc) c.push32(errorCode);
+      } else {
+        c.push16(flags);
+        c.push16(csSel);
+        c.push16(returnEip);
+        if (hasEc) c.push16(errorCode);
+      }
+    } catch (e) {
+      c.regs[4] = oldEsp;
+      throw e;
     }
     c.descLo = cLo;
     c.descHi = cHi;
@@ -441,6 +467,8 @@ export function iret(c: Cpu, osz: number): void {
     const sHi = c.descHi;
     if ((newSs & 3) !== rpl || !isData(sHi) || (sHi & 0x200) === 0 || descDpl(sHi) !== rpl) c.gp(newSs & 0xfffc);
     if (!isPresent(sHi)) c.ss(newSs & 0xfffc);
+    // "IF EIP is not within CS limit THEN #GP(0)" (SDM IRET, RETURN-TO-OUTER-PRIVILEGE-LEVEL).
+    if ((osz === 4 ? newEip >>> 0 : newEip & 0xffff) > descLimit(cLo, cHi) >>> 0) c.gp(0);
     markAccessed(c, newSs);
     c.descLo = cLo;
     c.descHi = cHi;
@@ -453,6 +481,8 @@ export function iret(c: Cpu, osz: number): void {
     c.setEflags(newFlags, mask);
     nullifyInaccessibleSegments(c);
   } else {
+    // "IF EIP is not within CS limit THEN #GP(0)" (SDM IRET, RETURN-TO-SAME-PRIVILEGE-LEVEL).
+    if ((osz === 4 ? newEip >>> 0 : newEip & 0xffff) > descLimit(cLo, cHi) >>> 0) c.gp(0);
     c.adjustSp(osz * 3);
     c.descLo = cLo;
     c.descHi = cHi;

@@ -191,12 +191,36 @@ export function walk(c: Cpu, lin: number, acc: number): number {
     if (allowU) perm |= Perm.X_USER;
   }
   if (global) perm |= Perm.GLOBAL;
+  if (pageMask !== 0xfff) perm |= PERM_LARGE;
   // EPT permissions narrow what the TLB may grant (SDM Vol. 3C §28.3.3: combined mappings).
   if ((eptPerm & 1) === 0) perm &= ~(Perm.R_SUP | Perm.R_USER);
   if ((eptPerm & 2) === 0) perm &= ~(Perm.W_SUP | Perm.W_USER);
   if ((eptPerm & 4) === 0) perm &= ~(Perm.X_SUP | Perm.X_USER);
   c.tlbInsert(lin, hpaPage, perm);
   return hpaPage + offset;
+}
+
+/**
+ * TLB permission bit marking a 4-KByte slice of a larger page (4 MByte, or 2 MByte with PAE). The TLB caches
+ * large pages as 4-KByte entries; INVLPG must still drop the whole page (see `invalidatePage`).
+ */
+export const PERM_LARGE = 128;
+
+/**
+ * INVLPG: invalidates the translation of the page containing `lin` — for a large page, every 4-KByte entry
+ * cached for it: "If the paging structures map the linear address using a page larger than 4 KBytes and there
+ * are multiple TLB entries for that page, the instruction invalidates all of them" (SDM Vol. 3A §4.10.4.1).
+ * Entries of large pages elsewhere in the same 4-MByte region are dropped too (invalidating more is allowed).
+ */
+export function invalidatePage(c: Cpu, lin: number): void {
+  c.flushTlbPage(lin);
+  const region = lin >>> 22;
+  const tags = c.tlbTag;
+  const perms = c.tlbPerm;
+  for (let k = 0; k < tags.length; k++) {
+    const tag = tags[k];
+    if (tag !== -1 && tag >>> 10 === region && (perms[k] & PERM_LARGE) !== 0) c.flushTlbPage(tag << 12);
+  }
 }
 
 function checkAccess(

@@ -174,10 +174,7 @@ function farTransfer(c: Cpu, i: Insn, sel: number, off: number, isCall: boolean)
     const limit = descLimit(lo, hi) >>> 0;
     const eip = osz === 4 ? off : off & 0xffff;
     if ((eip >>> 0) > limit) c.gp(0);
-    if (isCall) {
-      c.pushV(c.segSel[Seg.CS], osz);
-      c.pushV(retEip, osz);
-    }
+    if (isCall) pushReturnAddress(c, osz, retEip);
     markAccessed(c, sel);
     setCodeSegment(c, sel, lo, hi, c.cpl);
     c.eip = eip;
@@ -244,10 +241,7 @@ function farTransfer(c: Cpu, i: Insn, sel: number, off: number, isCall: boolean)
       markAccessed(c, csSel);
       setCodeSegment(c, csSel, cLo, cHi, dpl);
     } else {
-      if (isCall) {
-        c.pushV(c.segSel[Seg.CS], size);
-        c.pushV(retEip, size);
-      }
+      if (isCall) pushReturnAddress(c, size, retEip);
       c.descLo = cLo;
       c.descHi = cHi;
       markAccessed(c, csSel);
@@ -260,11 +254,31 @@ function farTransfer(c: Cpu, i: Insn, sel: number, off: number, isCall: boolean)
     return;
   }
   if (type === 5 || type === 1 || type === 9) {
-    // Task gate or TSS: a task switch (a VM exit in non-root operation).
+    // Task gate or available TSS (SDM Vol. 2 JMP/CALL, TASK-GATE and TASK-STATE-SEGMENT): the DPL must admit
+    // CPL and RPL, and the descriptor must be present; then a task switch (a VM exit in non-root operation).
+    const dpl = descDpl(hi);
+    if (dpl < c.cpl || dpl < (sel & 3)) c.gp(err);
+    if (!isPresent(hi)) c.np(err);
     taskSwitchThroughGate(c, type === 5 ? lo >>> 16 : sel, isCall ? 0 : 2, 0);
     return;
   }
   c.gp(err);
+}
+
+/**
+ * Pushes CS and the return EIP for a far CALL at the same privilege level. Both slots are written before ESP
+ * moves, so a fault on the second (#SS, or a #PF on the next page) leaves the stack pointer as it was
+ * ("IF stack not large enough for a 6-byte return address THEN #SS(0)", SDM Vol. 2 CALL).
+ */
+function pushReturnAddress(c: Cpu, size: number, retEip: number): void {
+  const sp = c.regs[4];
+  try {
+    c.pushV(c.segSel[Seg.CS], size);
+    c.pushV(retEip, size);
+  } catch (e) {
+    c.regs[4] = sp;
+    throw e;
+  }
 }
 
 /** RETF / RETF imm16 (CA, CB): same level, or to an outer level with SS:ESP popped (SDM RET pseudocode). */

@@ -322,7 +322,11 @@ export function loadFarPointer(c: Cpu, i: Insn): void {
 // is why software VMMs could not hide their own GDT/IDT from a deprivileged guest. In VMX non-root
 // operation they exit only when "descriptor-table exiting" is 1 (SDM Vol. 3C §25.1.3).
 
-/** SGDT / SIDT m: 16-bit limit then 32-bit base (with 16-bit operand size the base's top byte is stored as 0). */
+/**
+ * SGDT / SIDT m: the 16-bit limit, then the 32-bit base. "If the operand-size attribute is 16 or 32 bits, the
+ * 16-bit limit field of the register is stored in the low 2 bytes of the memory location and the 32-bit base
+ * address is stored in the high 4 bytes" (SDM Vol. 2 SGDT/SIDT, current text; the 80386 manual stored 24 bits).
+ */
 export function storeDescriptorTable(c: Cpu, i: Insn): void {
   if (i.mod === 3) c.ud();
   if (exitIfDescriptorTableAccess(c, i)) return;
@@ -331,7 +335,7 @@ export function storeDescriptorTable(c: Cpu, i: Insn): void {
   const base = isIdt ? c.idtrBase : c.gdtrBase;
   const limit = isIdt ? c.idtrLimit : c.gdtrLimit;
   c.write16(i.seg, ea, limit);
-  c.write32(i.seg, (ea + 2) | 0, i.osz === 4 ? base : base & 0xffffff);
+  c.write32(i.seg, (ea + 2) | 0, base);
   next(c, i);
 }
 

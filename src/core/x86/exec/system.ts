@@ -10,7 +10,7 @@ import type { Cpu } from '../cpu.ts';
 import { Acc } from '../cpu.ts';
 import { Ar, CR0_DEFINED, Cr0, Cr4, Flag, Seg, Vec } from '../arch.ts';
 import type { Insn } from '../insn.ts';
-import { loadPdptes } from '../mmu.ts';
+import { invalidatePage, loadPdptes } from '../mmu.ts';
 import { readMsr, writeMsr, cr4Supported } from '../msr.ts';
 import { descDpl, descLimit, fetchDescriptor, isCode, isData, isPresent } from '../segments.ts';
 import { vmxMode } from '../interrupts.ts';
@@ -339,7 +339,7 @@ export function invlpg(c: Cpu, i: Insn): void {
     exitInsn(c, i, VmExitReason.INVLPG, lin >>> 0);
     return;
   }
-  c.flushTlbPage(lin);
+  invalidatePage(c, lin);
   next(c, i);
 }
 
