@@ -277,3 +277,19 @@ export function deliveries(events: TraceRecord[]): [number, number | null, numbe
     .filter((e) => e.type === 'exception' || e.type === 'interrupt')
     .map((e) => [e.vector as number, e.errorCode as number | null, e.cplBefore as number, e.cplAfter as number]);
 }
+
+/**
+ * Runs `body` (followed by `stop: hlt`) with `installKernel`: every vector leads to `stop`, and vector 0x81 is a
+ * DPL-3 gate so ring-3 code can end the run with `int 0x81`. `extra(m, sym)` customises descriptors and gates.
+ */
+export function runKernel(body: string, extra?: (m: BareMachine, sym: Record<string, number>) => void, opts: BareOptions = {}): BareResult {
+  return runBare(`${body}\nstop: hlt\n`, {
+    ...opts,
+    setup: (m, sym) => {
+      installKernel(m, sym.stop);
+      setGate(m, 0x81, gateDesc(0x08, sym.stop, { type: GATE.INT32, dpl: 3 }));
+      extra?.(m, sym);
+      opts.setup?.(m, sym);
+    },
+  });
+}
