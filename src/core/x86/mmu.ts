@@ -76,9 +76,11 @@ export function walk(c: Cpu, lin: number, acc: number): number {
     let pde = mem.read32(pdeHpa);
     if ((pde & PTE_P) === 0) pageFault(c, lin, acc, 0);
     if ((pde & PTE_PS) !== 0 && (c.cr4 & Cr4.PSE) !== 0) {
-      // 4-MByte page. Bits 21:13 hold physical-address bits 39:32 with PSE-36; this core supports 32-bit
-      // physical addresses with 4-MByte pages, so they are reserved (SDM Vol. 3A Table 4-4).
-      if ((pde & 0x003fe000) !== 0) pageFault(c, lin, acc, PfErr.P | PfErr.RSVD);
+      // 4-MByte page (SDM Vol. 3A Table 4-4): bits (M–19):13 are physical-address bits (M–1):32 and bits
+      // 21:(M–20) are reserved, where M = min(40, MAXPHYADDR) with PSE-36 and 32 without it (§4.1.4).
+      const m = pse36Width(c);
+      const hiBits = m - 32; // address bits above 4 GiB held in PDE bits 13 upwards
+      if ((pde & 0x003fe000 & ~(((1 << hiBits) - 1) << 13)) !== 0) pageFault(c, lin, acc, PfErr.P | PfErr.RSVD);
       allowW = (pde & PTE_RW) !== 0;
       allowU = (pde & PTE_US) !== 0;
       checkAccess(c, lin, acc, user, write, fetch, allowW, allowU, true, wp);
@@ -89,7 +91,7 @@ export function walk(c: Cpu, lin: number, acc: number): number {
       }
       dirty = (pde & PTE_D) !== 0;
       global = (pde & PTE_G) !== 0 && (c.cr4 & Cr4.PGE) !== 0;
-      frame = (pde & 0xffc00000) >>> 0;
+      frame = ((pde & 0xffc00000) >>> 0) + ((pde >>> 13) & ((1 << hiBits) - 1)) * 0x100000000;
       pageMask = 0x3fffff;
     } else {
       const pteGpa = ((pde & 0xfffff000) >>> 0) + (((lin >>> 12) & 0x3ff) << 2);
@@ -241,6 +243,12 @@ function checkAccess(
   if (user && !allowU) pageFault(c, lin, acc, PfErr.P);
   if (write && !allowW && (user || wp)) pageFault(c, lin, acc, PfErr.P);
   if (fetch && !allowX) pageFault(c, lin, acc, PfErr.P);
+}
+
+/** Physical-address width of 4-MByte pages: min(40, MAXPHYADDR) with PSE-36 (CPUID.01H:EDX[17]), else 32. */
+function pse36Width(c: Cpu): number {
+  if ((c.model.cpuid(1, 0)[3] & (1 << 17)) === 0) return 32;
+  return Math.max(32, Math.min(40, c.model.maxPhysAddr));
 }
 
 /** Reserved bits in the high dword of a PAE entry: above MAXPHYADDR, and bit 63 unless NXE (SDM Vol. 3A §4.4.2). */
