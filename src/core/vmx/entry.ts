@@ -23,7 +23,7 @@ import {
 } from './spec/controls.ts';
 import { VmExitReason } from './spec/exit-reasons.ts';
 import { VmInstructionError } from './spec/instruction-errors.ts';
-import { GUEST_SEGMENT_FIELDS, loadMsrListAt, preemptionRate, vmEntryFailure } from './exit.ts';
+import { CR0_KEEP, GUEST_SEGMENT_FIELDS, loadMsrListAt, preemptionRate, vmEntryFailure } from './exit.ts';
 import { CHECKED_GUEST, VMCS_CHECKED_OFFSET, VO, vr } from './vmcs.ts';
 
 const { SEL, BASE, LIMIT, AR } = GUEST_SEGMENT_FIELDS;
@@ -37,6 +37,19 @@ function msr(c: Cpu, index: number): { lo: number; hi: number } | undefined {
   return c.model.capabilityMsr(index);
 }
 
+/** An absent capability MSR: nothing allowed (no allocation on the entry path). */
+const NO_MSR: { readonly lo: number; readonly hi: number } = Object.freeze({ lo: 0, hi: 0 });
+/** Host selector fields checked for RPL = TI = 0 (SDM Vol. 3C §26.2.3). */
+const HOST_SELECTORS: readonly number[] = Object.freeze([
+  VO.HOST_ES_SELECTOR, VO.HOST_CS_SELECTOR, VO.HOST_SS_SELECTOR, VO.HOST_DS_SELECTOR, VO.HOST_FS_SELECTOR, VO.HOST_GS_SELECTOR, VO.HOST_TR_SELECTOR,
+]);
+/** DS, ES, FS, GS: the data-segment checks of SDM Vol. 3C §26.3.1.2. */
+const DATA_SEGS: readonly number[] = Object.freeze([Seg.DS, Seg.ES, Seg.FS, Seg.GS]);
+/** Vectors whose hardware exceptions deliver an error code: 8, 10–14, 17 (SDM Vol. 3C §26.2.1.3). */
+const ERROR_CODE_VECTORS = (1 << 8) | (1 << 10) | (1 << 11) | (1 << 12) | (1 << 13) | (1 << 14) | (1 << 17);
+/** Scratch for the four PDPTE fields (checked before any state changes). */
+const PDPTE_SCRATCH = new Int32Array(8);
+
 /** The allowed-0 / allowed-1 pair the processor enforces: the TRUE MSR when IA32_VMX_BASIC[55] = 1. */
 function allowed(c: Cpu, plain: number, trueMsr: number): { lo: number; hi: number } {
   const basic = msr(c, 0x480);
@@ -44,7 +57,7 @@ function allowed(c: Cpu, plain: number, trueMsr: number): { lo: number; hi: numb
     const t = msr(c, trueMsr);
     if (t !== undefined) return t;
   }
-  return msr(c, plain) ?? { lo: 0, hi: 0 };
+  return msr(c, plain) ?? NO_MSR;
 }
 
 /** SDM App. A.3: bit X of the control must be 1 if bit X of the low half is 1, 0 if bit X of the high half is 0. */
@@ -96,16 +109,15 @@ export function checkControls(c: Cpu, p: number): boolean {
   let proc2 = 0;
   if ((proc & ProcBased.ACTIVATE_SECONDARY_CONTROLS) !== 0) {
     proc2 = vr(c, p, VO.SECONDARY_VM_EXEC_CONTROL);
-    const a2 = msr(c, 0x48b) ?? { lo: 0, hi: 0 };
+    const a2 = msr(c, 0x48b) ?? NO_MSR;
     if (!controlOk(proc2, a2)) return false;
   }
   const misc = msr(c, 0x485);
   const maxTargets = misc === undefined ? 0 : (misc.lo >>> 16) & 0x1ff;
   if ((vr(c, p, VO.CR3_TARGET_COUNT) >>> 0) > maxTargets) return false;
   if ((proc & ProcBased.USE_IO_BITMAPS) !== 0) {
-    for (const o of [VO.IO_BITMAP_A, VO.IO_BITMAP_B]) {
-      if ((vr(c, p, o) & 0xfff) !== 0 || !physWidthOk(c, vr(c, p, o), vr(c, p, o + 4))) return false;
-    }
+    if ((vr(c, p, VO.IO_BITMAP_A) & 0xfff) !== 0 || !physWidthOk(c, vr(c, p, VO.IO_BITMAP_A), vr(c, p, VO.IO_BITMAP_A + 4))) return false;
+    if ((vr(c, p, VO.IO_BITMAP_B) & 0xfff) !== 0 || !physWidthOk(c, vr(c, p, VO.IO_BITMAP_B), vr(c, p, VO.IO_BITMAP_B + 4))) return false;
   }
   if ((proc & ProcBased.USE_MSR_BITMAPS) !== 0) {
     if ((vr(c, p, VO.MSR_BITMAP) & 0xfff) !== 0 || !physWidthOk(c, vr(c, p, VO.MSR_BITMAP), vr(c, p, VO.MSR_BITMAP + 4))) return false;
@@ -175,7 +187,8 @@ function eventInjectionOk(c: Cpu, p: number, proc2: number): boolean {
     const unrestricted = (proc2 & ProcBased2.UNRESTRICTED_GUEST) !== 0;
     const needsEc =
       type === EventType.HARDWARE_EXCEPTION &&
-      [8, 10, 11, 12, 13, 14, 17].includes(vector) &&
+      vector < 32 &&
+      ((ERROR_CODE_VECTORS >>> vector) & 1) !== 0 &&
       (!unrestricted || guestPe);
     if (deliverEc !== needsEc) return false;
   }
@@ -209,8 +222,8 @@ export function checkHostState(c: Cpu, p: number): boolean {
     if (lma !== hostLong || lme !== hostLong) return false;
   }
   // §26.2.3 selectors: RPL and TI zero; CS, TR and (32-bit host) SS non-null.
-  for (const o of [VO.HOST_ES_SELECTOR, VO.HOST_CS_SELECTOR, VO.HOST_SS_SELECTOR, VO.HOST_DS_SELECTOR, VO.HOST_FS_SELECTOR, VO.HOST_GS_SELECTOR, VO.HOST_TR_SELECTOR]) {
-    if ((vr(c, p, o) & 7) !== 0) return false;
+  for (let k = 0; k < HOST_SELECTORS.length; k++) {
+    if ((vr(c, p, HOST_SELECTORS[k]) & 7) !== 0) return false;
   }
   if ((vr(c, p, VO.HOST_CS_SELECTOR) & 0xffff) === 0) return false;
   if ((vr(c, p, VO.HOST_TR_SELECTOR) & 0xffff) === 0) return false;
@@ -272,54 +285,51 @@ export function checkGuestState(c: Cpu, p: number): number {
   }
 
   // §26.3.1.2 segment registers
-  const sel = (s: number): number => vr(c, p, SEL[s]) & 0xffff;
-  const ar = (s: number): number => vr(c, p, AR[s]);
-  const limit = (s: number): number => vr(c, p, LIMIT[s]);
-  const usable = (s: number): boolean => (ar(s) & Ar.UNUSABLE) === 0;
   const v86 = (rflags & Flag.VM) !== 0;
   if (v86) return 0; // virtual-8086 guests are not emulated by this core (documented limitation)
-  if ((sel(Seg.TR) & 4) !== 0) return 0;
-  if (usable(Seg.LDTR) && (sel(Seg.LDTR) & 4) !== 0) return 0;
-  if (!unrestricted && (sel(Seg.SS) & 3) !== (sel(Seg.CS) & 3)) return 0;
-  const csAr = ar(Seg.CS);
+  if ((sel(c, p, Seg.TR) & 4) !== 0) return 0;
+  if (usable(c, p, Seg.LDTR) && (sel(c, p, Seg.LDTR) & 4) !== 0) return 0;
+  if (!unrestricted && (sel(c, p, Seg.SS) & 3) !== (sel(c, p, Seg.CS) & 3)) return 0;
+  const csAr = ar(c, p, Seg.CS);
   const csType = csAr & 0xf;
   if (!(csType === 9 || csType === 11 || csType === 13 || csType === 15 || (unrestricted && csType === 3))) return 0;
   if ((csAr & Ar.S) === 0 || (csAr & Ar.P) === 0) return 0;
   const csDpl = (csAr >>> 5) & 3;
-  const ssAr = ar(Seg.SS);
+  const ssAr = ar(c, p, Seg.SS);
   const ssDpl = (ssAr >>> 5) & 3;
   if ((csType === 9 || csType === 11) && csDpl !== ssDpl) return 0;
   if ((csType === 13 || csType === 15) && csDpl > ssDpl) return 0;
   if (csType === 3 && csDpl !== 0) return 0;
-  if (!segReservedOk(csAr) || !granularityOk(limit(Seg.CS), csAr)) return 0;
-  if (usable(Seg.SS)) {
+  if (!segReservedOk(csAr) || !granularityOk(limit(c, p, Seg.CS), csAr)) return 0;
+  if (usable(c, p, Seg.SS)) {
     const t = ssAr & 0xf;
     if (t !== 3 && t !== 7) return 0;
     if ((ssAr & Ar.S) === 0 || (ssAr & Ar.P) === 0) return 0;
-    if (!segReservedOk(ssAr) || !granularityOk(limit(Seg.SS), ssAr)) return 0;
+    if (!segReservedOk(ssAr) || !granularityOk(limit(c, p, Seg.SS), ssAr)) return 0;
   }
-  if (!unrestricted && ssDpl !== (sel(Seg.SS) & 3)) return 0;
+  if (!unrestricted && ssDpl !== (sel(c, p, Seg.SS) & 3)) return 0;
   if ((csType === 3 || (cr0 & Cr0.PE) === 0) && ssDpl !== 0) return 0;
-  for (const s of [Seg.DS, Seg.ES, Seg.FS, Seg.GS]) {
-    if (!usable(s)) continue;
-    const a = ar(s);
+  for (let k = 0; k < DATA_SEGS.length; k++) {
+    const s = DATA_SEGS[k];
+    if (!usable(c, p, s)) continue;
+    const a = ar(c, p, s);
     const t = a & 0xf;
     if ((t & 1) === 0) return 0; // accessed
     if ((t & 8) !== 0 && (t & 2) === 0) return 0; // code must be readable
     if ((a & Ar.S) === 0 || (a & Ar.P) === 0) return 0;
-    if (!unrestricted && t <= 11 && ((a >>> 5) & 3) < (sel(s) & 3)) return 0;
-    if (!segReservedOk(a) || !granularityOk(limit(s), a)) return 0;
+    if (!unrestricted && t <= 11 && ((a >>> 5) & 3) < (sel(c, p, s) & 3)) return 0;
+    if (!segReservedOk(a) || !granularityOk(limit(c, p, s), a)) return 0;
   }
   {
-    const a = ar(Seg.TR);
+    const a = ar(c, p, Seg.TR);
     const t = a & 0xf;
-    if (!usable(Seg.TR) || (t !== 3 && t !== 11) || (a & Ar.S) !== 0 || (a & Ar.P) === 0) return 0;
-    if (!segReservedOk(a) || !granularityOk(limit(Seg.TR), a)) return 0;
+    if (!usable(c, p, Seg.TR) || (t !== 3 && t !== 11) || (a & Ar.S) !== 0 || (a & Ar.P) === 0) return 0;
+    if (!segReservedOk(a) || !granularityOk(limit(c, p, Seg.TR), a)) return 0;
   }
-  if (usable(Seg.LDTR)) {
-    const a = ar(Seg.LDTR);
+  if (usable(c, p, Seg.LDTR)) {
+    const a = ar(c, p, Seg.LDTR);
     if ((a & 0xf) !== 2 || (a & Ar.S) !== 0 || (a & Ar.P) === 0) return 0;
-    if (!segReservedOk(a) || !granularityOk(limit(Seg.LDTR), a)) return 0;
+    if (!segReservedOk(a) || !granularityOk(limit(c, p, Seg.LDTR), a)) return 0;
   }
 
   // §26.3.1.3 descriptor-table registers
@@ -387,6 +397,20 @@ export function checkGuestState(c: Cpu, p: number): number {
   return -1;
 }
 
+/** Guest segment fields by Seg index (module-level helpers: no closures on the entry path). */
+function sel(c: Cpu, p: number, s: number): number {
+  return vr(c, p, SEL[s]) & 0xffff;
+}
+function ar(c: Cpu, p: number, s: number): number {
+  return vr(c, p, AR[s]);
+}
+function limit(c: Cpu, p: number, s: number): number {
+  return vr(c, p, LIMIT[s]);
+}
+function usable(c: Cpu, p: number, s: number): boolean {
+  return (ar(c, p, s) & Ar.UNUSABLE) === 0;
+}
+
 /** AR reserved bits 11:8 and 31:17 are 0 (SDM §26.3.1.2). */
 function segReservedOk(a: number): boolean {
   return (a & 0xf00) === 0 && (a & 0xfffe0000) === 0;
@@ -427,7 +451,7 @@ export function enterGuest(c: Cpu, p: number, launch: boolean, guestChecked = fa
   // PDPTEs (§26.3.1.6): with EPT from the VMCS fields, otherwise read from guest CR3 — before any state changes.
   if ((cr0 & Cr0.PG) !== 0 && (cr4 & Cr4.PAE) !== 0) {
     if (ept) {
-      const tmp = new Int32Array(8);
+      const tmp = PDPTE_SCRATCH;
       for (let k = 0; k < 4; k++) {
         const lo = vr(c, p, VO.GUEST_PDPTR0 + 8 * k);
         const hi = vr(c, p, VO.GUEST_PDPTR0 + 8 * k + 4);
@@ -444,6 +468,8 @@ export function enterGuest(c: Cpu, p: number, launch: boolean, guestChecked = fa
       return;
     }
   }
+
+  const nmiBlockedBefore = c.nmiBlocked;
 
   // ---- cache the controls the processor consults in non-root operation
   vmx.pin = pin;
@@ -475,12 +501,13 @@ export function enterGuest(c: Cpu, p: number, launch: boolean, guestChecked = fa
   vmx.mtf = (proc & ProcBased.MONITOR_TRAP_FLAG) !== 0;
   vmx.mtfPending = false;
 
-  // ---- §26.3.2 load guest state
-  c.cr0 = cr0;
+  // ---- §26.3.2 load guest state. CR0: ET, NW, CD and reserved bits are never modified by VM entry (§26.3.2.1).
+  c.cr0 = ((cr0 & ~CR0_KEEP) | (c.cr0 & CR0_KEEP)) | 0;
   c.cr3 = cr3;
   c.cr4 = cr4;
   if ((entry & EntryControls.LOAD_DEBUG_CONTROLS) !== 0) {
-    c.dr[7] = vr(c, p, VO.GUEST_DR7);
+    // DR7 bits 12, 15:14 always load as 0 and bit 10 as 1 (SDM Vol. 3C §26.3.2.1).
+    c.dr[7] = ((vr(c, p, VO.GUEST_DR7) & ~0xd000) | 0x400) | 0;
     c.msrLo.set(0x1d9, vr(c, p, VO.GUEST_IA32_DEBUGCTL));
   }
   c.msrLo.set(0x174, vr(c, p, VO.GUEST_SYSENTER_CS));
@@ -522,6 +549,8 @@ export function enterGuest(c: Cpu, p: number, launch: boolean, guestChecked = fa
   // ---- §26.4 MSR loading
   const failed = loadMsrListAt(c, vr(c, p, VO.VM_ENTRY_MSR_LOAD_ADDR), vr(c, p, VO.VM_ENTRY_MSR_LOAD_COUNT));
   if (failed !== 0) {
+    // "The state of blocking by NMI is what it was before VM entry" (SDM Vol. 3C §26.7, step 3).
+    c.nmiBlocked = nmiBlockedBefore;
     vmEntryFailure(c, VmExitReason.ENTRY_FAILURE_MSR_LOADING, failed);
     return;
   }

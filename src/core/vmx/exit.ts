@@ -18,9 +18,15 @@ const BASE = [VO.GUEST_ES_BASE, VO.GUEST_CS_BASE, VO.GUEST_SS_BASE, VO.GUEST_DS_
 const LIMIT = [VO.GUEST_ES_LIMIT, VO.GUEST_CS_LIMIT, VO.GUEST_SS_LIMIT, VO.GUEST_DS_LIMIT, VO.GUEST_FS_LIMIT, VO.GUEST_GS_LIMIT, VO.GUEST_LDTR_LIMIT, VO.GUEST_TR_LIMIT];
 const AR = [VO.GUEST_ES_AR_BYTES, VO.GUEST_CS_AR_BYTES, VO.GUEST_SS_AR_BYTES, VO.GUEST_DS_AR_BYTES, VO.GUEST_FS_AR_BYTES, VO.GUEST_GS_AR_BYTES, VO.GUEST_LDTR_AR_BYTES, VO.GUEST_TR_AR_BYTES];
 export const GUEST_SEGMENT_FIELDS = { SEL, BASE, LIMIT, AR } as const;
+/** Host data-segment selector fields by Seg index (CS is loaded separately), and the segments loaded. */
+const HOST_DATA_SEL: readonly number[] = Object.freeze([VO.HOST_ES_SELECTOR, 0, VO.HOST_SS_SELECTOR, VO.HOST_DS_SELECTOR, VO.HOST_FS_SELECTOR, VO.HOST_GS_SELECTOR]);
+const HOST_DATA_SEGS: readonly number[] = Object.freeze([Seg.ES, Seg.SS, Seg.DS, Seg.FS, Seg.GS]);
 
-/** CR0 bits a VM exit does not load from HOST_CR0: ET, NW, CD and reserved bits (SDM Vol. 3C §27.5.1). */
-const CR0_KEEP = (0x60000010 | 0x0000ffc0 | 0x00020000 | 0x1ff80000) | 0;
+/**
+ * CR0 bits neither a VM exit (SDM Vol. 3C §27.5.1) nor a VM entry (§26.3.2.1) loads from the VMCS: ET, NW,
+ * CD and the reserved bits 15:6, 17, 28:19.
+ */
+export const CR0_KEEP = (0x60000010 | 0x0000ffc0 | 0x00020000 | 0x1ff80000) | 0;
 
 /** VMX abort indicators (SDM Vol. 3C §27.7). */
 export const enum VmxAbort {
@@ -186,9 +192,9 @@ export function loadHostState(c: Cpu, p: number): boolean {
   if ((exitCtls & ExitControls.LOAD_IA32_EFER) !== 0) c.efer = vr(c, p, VO.HOST_IA32_EFER) & 0x801;
   // Segments (§27.5.2): flat 4-GByte, DPL 0; CS execute/read accessed 32-bit; TR busy 32-bit TSS, limit 67H.
   c.setSegCache(Seg.CS, vr(c, p, VO.HOST_CS_SELECTOR), 0, -1, 0xc09b);
-  const dataSel = [VO.HOST_ES_SELECTOR, 0, VO.HOST_SS_SELECTOR, VO.HOST_DS_SELECTOR, VO.HOST_FS_SELECTOR, VO.HOST_GS_SELECTOR];
-  for (const s of [Seg.ES, Seg.SS, Seg.DS, Seg.FS, Seg.GS]) {
-    const sel = vr(c, p, dataSel[s]) & 0xffff;
+  for (let k = 0; k < HOST_DATA_SEGS.length; k++) {
+    const s = HOST_DATA_SEGS[k];
+    const sel = vr(c, p, HOST_DATA_SEL[s]) & 0xffff;
     const base = s === Seg.FS ? vr(c, p, VO.HOST_FS_BASE) : s === Seg.GS ? vr(c, p, VO.HOST_GS_BASE) : 0;
     if (sel === 0) c.setSegCache(s, 0, base, -1, Ar.UNUSABLE | 0xc093);
     else c.setSegCache(s, sel, base, -1, 0xc093);
@@ -284,6 +290,9 @@ export function vmEntryFailure(c: Cpu, basicReason: number, qual: number): void 
   vw(c, p, VO.VM_EXIT_REASON, reason);
   vw(c, p, VO.EXIT_QUALIFICATION, qual);
   c.vmx.nonRoot = false;
+  // Host state is loaded as on a VM exit, under this VMCS's VM-exit controls (load IA32_PAT/EFER), which a
+  // guest-state failure reaches before the controls were cached for non-root operation.
+  c.vmx.exitControls = vr(c, p, VO.VM_EXIT_CONTROLS);
   const guestEip = vr(c, p, VO.GUEST_RIP);
   if (!loadHostState(c, p)) return;
   if (!loadMsrList(c, vr(c, p, VO.VM_EXIT_MSR_LOAD_ADDR), vr(c, p, VO.VM_EXIT_MSR_LOAD_COUNT))) {

@@ -17,7 +17,9 @@ import {
   allowed1,
   hasTrue,
   model,
+  hvSource,
   runHv,
+  runMachine,
   supports,
   vmr,
   type HvOptions,
@@ -686,4 +688,38 @@ describe.each(MODELS)('Event injection on VM entry (SDM §26.6) on %s', (cpu) =>
       expect(r.exits[0].guestEip).toBe(r.entries[0].guestEip);
     });
   }
+});
+
+// ================================================================================ §26.3.2 loading, §26.7
+
+describe.each(MODELS)('Guest-state loading details (SDM §26.3.2.1) and VM-entry failure host loading (§26.7) on %s', (cpu) => {
+  it('CR0.CD, CR0.NW, ET and reserved bits are never loaded from the CR0 field (and not checked)', () => {
+    const r = hv(cpu, { fields: [['GUEST_CR0', 0xe0000021]], guest: '  mov esi, cr0\n  cpuid', handler: vmr('GUEST_CR0') + '  hlt' });
+    expect(r.exits.map((e) => e.reason)).toEqual([10]);
+    expect(r.reg('esi')).toBe(0x80000031);
+    expect(r.read('GUEST_CR0')).toBe(0x80000031);
+    expect(hv(cpu, { fields: [['GUEST_CR0', 0xa0000031]], guest: '  cpuid' }).exits.map((e) => e.reason)).toEqual([10]);
+  });
+  it('DR7 loads with bits 12, 15:14 cleared and bit 10 set', () => {
+    const r = hv(cpu, { fields: [['GUEST_DR7', 0xd001]], guest: '  mov esi, dr7\n  cpuid', handler: '  hlt' });
+    expect(r.reg('esi')).toBe(0x401);
+  });
+  if (supports(cpu, 0x483, 21)) {
+    it('a guest-state failure loads host state under the VMCS exit controls ("load IA32_EFER")', () => {
+      const r = hv(cpu, { exit: (v) => v | 0x200000, fields: [['GUEST_RFLAGS', 0], ['HOST_IA32_EFER', 0x800]], handler: '  mov ecx, 0xc0000080\n  rdmsr\n  mov esi, eax\n  hlt' });
+      expect(r.exits.map((e) => [e.reason, e.entryFailure])).toEqual([[33, true]]);
+      expect(r.reg('esi')).toBe(0x800);
+    });
+  }
+  it('an MSR-loading failure leaves blocking by NMI as it was before VM entry', () => {
+    const src = hvSource({
+      cpu,
+      fields: [['GUEST_INTERRUPTIBILITY_INFO', 8], ['VM_ENTRY_MSR_LOAD_ADDR', MEM.MSR_AREA], ['VM_ENTRY_MSR_LOAD_COUNT', 1]],
+      setup: `  mov dword [${MEM.MSR_AREA}], 0xc0000100`,
+      handler: '  hlt',
+    });
+    const { m, events } = runMachine(src);
+    expect(events.filter((e) => e.type === 'vmexit').map((e) => e.reason)).toEqual([34]);
+    expect(m.cpu.nmiBlocked).toBe(false);
+  });
 });
