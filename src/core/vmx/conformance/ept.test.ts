@@ -6,7 +6,7 @@
  * large pages, execute-only translations, INVEPT after fixing an entry, PDPTE fields, unrestricted guests.
  */
 import { describe, expect, it } from 'vitest';
-import { MEM, MODELS, model, runHv, supports, vmr, type HvOptions, type ModelId, type RunResult } from './harness.ts';
+import { MEM, MODELS, model, runHv, supports, vmr, type Field, type HvOptions, type ModelId, type RunResult } from './harness.ts';
 
 const EPT_MODELS = MODELS.filter((m) => model(m).features.ept);
 const cap = (cpu: ModelId, bit: number) => ((model(cpu).capabilityMsr(0x48c)!.lo >>> bit) & 1) === 1;
@@ -229,14 +229,14 @@ describe.each(EPT_MODELS.filter((m) => model(m).features.unrestrictedGuest))('Un
         ['GUEST_CS_BASE', 0x10000],
         ['GUEST_CS_LIMIT', 0xffff],
         ['GUEST_CS_AR_BYTES', 0x9b],
-        ...(['SS', 'DS', 'ES', 'FS', 'GS'] as const).flatMap((s) => [
+        ...(['SS', 'DS', 'ES', 'FS', 'GS'] as const).flatMap((s): Array<[Field, number]> => [
           [`GUEST_${s}_SELECTOR`, 0],
           [`GUEST_${s}_LIMIT`, 0xffff],
           [`GUEST_${s}_AR_BYTES`, 0x93],
         ]),
         ['GUEST_RIP', 'rm_code - 0x10000'],
         ['GUEST_RSP', 0x7000],
-      ] as HvOptions['fields'],
+      ],
       data: 'rm_code:\n  cpuid',
     });
     expect(reasons(rm)).toEqual([10]);
