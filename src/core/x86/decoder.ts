@@ -20,6 +20,7 @@ import * as IO from './exec/io.ts';
 import * as S from './exec/string.ts';
 import * as Y from './exec/system.ts';
 import * as V from '../vmx/instructions.ts';
+import { X87_MNEMONICS } from './disasm/x87.ts';
 
 /** Operand-size-dependent exec: [16-bit, 32-bit]. */
 type ExecSel = Exec | readonly [Exec, Exec];
@@ -202,8 +203,12 @@ ONE[0xc2] = d('ret', 'Iw', C.retNear, { end: true, k: CostClass.CALL_RET });
 ONE[0xc3] = d('ret', '', C.retNear, { end: true, k: CostClass.CALL_RET });
 ONE[0xc4] = d('les', 'Gv,Mp', D.loadFarPointer, { cc: 0, k: CostClass.SEGMENT_LOAD });
 ONE[0xc5] = d('lds', 'Gv,Mp', D.loadFarPointer, { cc: 3, k: CostClass.SEGMENT_LOAD });
-ONE[0xc6] = { group: [d('mov', 'Eb,Ib', D.movEbIb), undefined, undefined, undefined, undefined, undefined, undefined, undefined] };
-ONE[0xc7] = { group: [d('mov', 'Ev,Iz', D.movEvIz), undefined, undefined, undefined, undefined, undefined, undefined, undefined] };
+// C6/C7 /0 MOV; C6 F8 XABORT and C7 F8 XBEGIN are #UD without RTM (CPUID.7:EBX.RTM = 0 on every modelled CPU,
+// SDM Vol. 2D "XABORT", "XBEGIN").
+const NO_RTM = 'TSX/RTM is not supported by this processor (CPUID.7:EBX.RTM = 0)';
+const movGroup = (mov: OpDef, rtm: OpDef): Entry => ({ group: [mov], reg: [new Array(8).fill(mov), [], [], [], [], [], [], [rtm]] });
+ONE[0xc6] = movGroup(d('mov', 'Eb,Ib', D.movEbIb), udNamed('xabort', 'Ib', NO_RTM));
+ONE[0xc7] = movGroup(d('mov', 'Ev,Iz', D.movEvIz), udNamed('xbegin', 'Jz', NO_RTM));
 ONE[0xc8] = d('enter', 'Iw,Ib', D.enter);
 ONE[0xc9] = d('leave', '', D.leave);
 ONE[0xca] = d('retf', 'Iw', C.retFar, { end: true, k: CostClass.FAR_TRANSFER });
@@ -220,6 +225,7 @@ ONE[0xd4] = d('aam', 'Ib', A.decimal, { k: CostClass.DIV });
 ONE[0xd5] = d('aad', 'Ib', A.decimal);
 ONE[0xd6] = d('salc', '', A.decimal);
 ONE[0xd7] = d('xlatb', '', D.xlat);
+// x87 escapes: named by ModRM from disasm/x87.ts (SDM Vol. 2 Tables A-7 … A-22); reserved encodings are #UD.
 for (let k = 0xd8; k <= 0xdf; k++) ONE[k] = d('(x87)', 'X', Y.x87, { k: CostClass.X87 });
 ONE[0xe0] = d('loopne', 'Jb', C.loop, { end: true, k: CostClass.BRANCH });
 ONE[0xe1] = d('loope', 'Jb', C.loop, { end: true, k: CostClass.BRANCH });
@@ -304,7 +310,7 @@ const grp7mem: (OpDef | undefined)[] = [
   d('smsw', 'Mw/Rv', D.smsw),
   undefined,
   d('lmsw', 'Ew', Y.lmsw, { end: true, k: CostClass.CR_ACCESS }),
-  d('invlpg', 'Mb', Y.invlpg, { end: true, k: CostClass.INVLPG }),
+  d('invlpg', 'M', Y.invlpg, { end: true, k: CostClass.INVLPG }),
 ];
 const vmxEnd = { end: true, k: CostClass.VMX };
 // CLAC/STAC: #UD when CPUID.(EAX=7,ECX=0):EBX.SMAP[20] = 0 (SDM Vol. 2A "CLAC"), as on every modelled CPU.
@@ -331,7 +337,7 @@ TWO[0x0b] = d('ud2', '', Y.invalidOpcode, { end: true });
 // Hint space (SDM Vol. 2 Table A-3 "reserved NOP", PREFETCHh, PREFETCHW, CLDEMOTE): no architectural effect here.
 const HINT_NOP = d('nop', 'Ev,Gv', Y.nop);
 const hint = (m: string): OpDef => d(m, 'Mb', Y.nop);
-const hintGroup = (mem: (OpDef | undefined)[]): Entry => ({ group: mem.map((x) => x ?? HINT_NOP), reg: new Array(8).fill(new Array(8).fill(HINT_NOP)) });
+const hintGroup = (mem: (OpDef | undefined)[]): Entry => ({ group: Array.from({ length: 8 }, (_, k) => mem[k] ?? HINT_NOP), reg: new Array(8).fill(new Array(8).fill(HINT_NOP)) });
 TWO[0x0d] = hintGroup([hint('prefetch'), hint('prefetchw'), hint('prefetchwt1'), hint('prefetchw'), hint('prefetch'), hint('prefetch'), hint('prefetch'), hint('prefetch')]);
 TWO[0x18] = hintGroup([hint('prefetchnta'), hint('prefetcht0'), hint('prefetcht1'), hint('prefetcht2'), undefined, undefined, hint('prefetchit1'), hint('prefetchit0')]);
 for (let k = 0x19; k <= 0x1e; k++) TWO[k] = HINT_NOP;
@@ -394,7 +400,7 @@ TWO[0xbe] = d('movsx', 'Gv,Eb', D.movsx);
 TWO[0xbf] = d('movsx', 'Gv,Ew', D.movsx);
 TWO[0xc0] = d('xadd', 'Eb,Gb', A.xadd, { lock: true });
 TWO[0xc1] = d('xadd', 'Ev,Gv', A.xadd, { lock: true });
-for (let r = 0; r < 8; r++) TWO[0xc8 + r] = d('bswap', 'Zd', D.bswap);
+for (let r = 0; r < 8; r++) TWO[0xc8 + r] = d('bswap', 'Zv', D.bswap); // a 16-bit operand gives an undefined result (SDM Vol. 2A "BSWAP")
 TWO[0xff] = d('ud0', 'Gv,Ev', Y.invalidOpcode, { end: true });
 TWO[0xb9] = d('ud1', 'Gv,Ev', Y.invalidOpcode, { end: true });
 
@@ -440,6 +446,46 @@ for (const b of [0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0e, 0x3
 for (let b = 0x80; b <= 0x8f; b++) TWO_SHAPE[b] = 0;
 for (let b = 0xc8; b <= 0xcf; b++) TWO_SHAPE[b] = 0;
 for (const b of [0x0f, 0x70, 0x71, 0x72, 0x73, 0xa4, 0xac, 0xba, 0xc2, 0xc4, 0xc5, 0xc6]) TWO_SHAPE[b] = 3;
+
+/** Map-1 (0F) opcodes that take an imm8 under VEX/EVEX too (SDM Vol. 2 Table A-3). */
+function vexImm8(map: number, op: number): boolean {
+  return map === 3 || (map === 1 && ((op >= 0x70 && op <= 0x73) || op === 0xc2 || (op >= 0xc4 && op <= 0xc6)));
+}
+
+/** Consumes the rest of a VEX (C4/C5) or EVEX (62) instruction whose first payload byte was `p0`. */
+function skipVex(prefix: number, p0: number, asz: number): void {
+  let map = 1;
+  if (prefix === 0xc4) {
+    map = p0 & 0x1f;
+    byte();
+  } else if (prefix === 0x62) {
+    map = p0 & 7;
+    byte();
+    byte();
+  }
+  const op = byte();
+  if (!(prefix !== 0x62 && map === 1 && op === 0x77)) skipModrm(byte(), asz); // VZEROUPPER/VZEROALL have no ModRM
+  if (vexImm8(map, op)) byte();
+}
+
+/** Consumes the SIB and displacement bytes that follow `modrm`. */
+function skipModrm(modrm: number, asz: number): void {
+  const mod = modrm >> 6;
+  const rm = modrm & 7;
+  if (mod === 3) return;
+  if (asz === 2) {
+    if (mod === 2 || (mod === 0 && rm === 6)) byte(), byte();
+    else if (mod === 1) byte();
+    return;
+  }
+  if (rm === 4 && (byte() & 7) === 5 && mod === 0) mod0Disp32();
+  else if (rm === 5 && mod === 0) mod0Disp32();
+  if (mod === 1) byte();
+  else if (mod === 2) mod0Disp32();
+}
+function mod0Disp32(): void {
+  byte(), byte(), byte(), byte();
+}
 
 /** 16-bit addressing (SDM Vol. 2A Table 2-1): base and index register of each r/m value. */
 const A16_BASE = Int8Array.of(3, 3, 5, 5, 6, 7, 5, 3);
@@ -581,9 +627,21 @@ export function decodeInsn(buf: Uint8Array, start: number, end: number, codeSize
   let mod = modrm >= 0 ? modrm >> 6 : 0;
   const reg = modrm >= 0 ? (modrm >> 3) & 7 : 0;
   if (def.regOnly) mod = 3; // MOV CRn/DRn: the mod bits are ignored, the operand is a register
-  else if (mod === 3 && def.memOnly) def = UD; // LEA, LDS, BOUND, INVEPT... with a register: #UD
+  else if (mod === 3 && def.memOnly) {
+    def = UD; // LEA, LDS, BOUND, INVEPT... with a register: #UD
+    // C4/C5/62 with mod = 3 are the VEX and EVEX prefixes (SDM Vol. 2A §2.3, §2.7): AVX is not modelled,
+    // but the instruction's length is, so listings stay in step.
+    if (opcode === 0xc4 || opcode === 0xc5 || opcode === 0x62) skipVex(opcode, modrm, asz);
+  }
+  let x87 = '';
+  if (opcode >= 0xd8 && opcode <= 0xdf) {
+    x87 = X87_MNEMONICS[((opcode - 0xd8) << 8) | modrm];
+    if (x87 === '') def = UD;
+  }
   // MOV Sreg: only ES..GS exist, and MOV CS, r/m is #UD (SDM Vol. 2B "MOV—Move").
   if ((opcode === 0x8c || opcode === 0x8e) && (reg > 5 || (opcode === 0x8e && reg === 1))) def = UD;
+  // MOV to/from CR1, CR5, CR6, CR7 is #UD (SDM Vol. 2B "MOV—Move to/from Control Registers").
+  else if ((opcode === 0x0f20 || opcode === 0x0f22) && (reg === 1 || reg >= 5)) def = UD;
 
   out.opcode = opcode;
   out.rep = rep;
@@ -651,7 +709,7 @@ export function decodeInsn(buf: Uint8Array, start: number, end: number, codeSize
     return true;
   }
   out.len = len;
-  out.mnem = (def.nameByAsz === true ? asz : osz) === 4 ? def.n32 : def.n16;
+  out.mnem = x87 !== '' ? x87 : (def.nameByAsz === true ? asz : osz) === 4 ? def.n32 : def.n16;
   out.bytes = BUF.slice(start, start + len);
   if (def === UD) {
     out.fn = Y.invalidOpcode;
