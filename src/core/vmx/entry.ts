@@ -23,7 +23,8 @@ import {
 } from './spec/controls.ts';
 import { VmExitReason } from './spec/exit-reasons.ts';
 import { VmInstructionError } from './spec/instruction-errors.ts';
-import { CR0_KEEP, GUEST_SEGMENT_FIELDS, loadMsrListAt, preemptionRate, vmEntryFailure } from './exit.ts';
+import { CR0_KEEP, GUEST_SEGMENT_FIELDS, loadMsrListAt, preemptionRate, vmEntryFailure, vmExit } from './exit.ts';
+import { exceptionCausesExit, interruptionInfo } from './nonroot.ts';
 import { CHECKED_GUEST, VMCS_CHECKED_OFFSET, VO, vr } from './vmcs.ts';
 
 const { SEL, BASE, LIMIT, AR } = GUEST_SEGMENT_FIELDS;
@@ -578,10 +579,12 @@ export function enterGuest(c: Cpu, p: number, launch: boolean, guestChecked = fa
     const type = (injected >>> 8) & 7;
     const vector = injected & 0xff;
     const ec = (injected & 0x800) !== 0 ? vr(c, p, VO.VM_ENTRY_EXCEPTION_ERROR_CODE) : -1;
-    c.activity = Activity.ACTIVE;
     if (type === 7) {
-      vmx.mtfPending = true; // "other event": pending MTF VM exit
+      // "Other event": a pending MTF VM exit. It is not blocked in the HLT state, and the processor leaves
+      // that state only after the VM exit completes (SDM Vol. 3C §26.6.2, §27.1).
+      vmx.mtfPending = true;
     } else {
+      c.activity = Activity.ACTIVE;
       if (type === EventType.NMI) {
         if ((pin & PinBased.VIRTUAL_NMIS) !== 0) vmx.virtualNmiBlocked = true;
         else c.nmiBlocked = true;
@@ -598,6 +601,23 @@ export function enterGuest(c: Cpu, p: number, launch: boolean, guestChecked = fa
       } finally {
         c.injecting = false;
         vmx.injectedInfo = 0;
+      }
+    }
+  } else {
+    // ---- §26.6.3 pending debug exceptions of a non-vectoring entry: with BS (bit 14) or the enabled-breakpoint
+    // bit (12) set they are "treated as they would had they been encountered normally in guest execution":
+    // without blocking by MOV SS a #DB (a trap on the previous instruction) is delivered before the first
+    // guest instruction. Under MOV-SS blocking this processor drops them (the SDM allows them to be lost).
+    const pend = vr(c, p, VO.GUEST_PENDING_DBG_EXCEPTIONS);
+    if ((pend & 0x5000) !== 0 && (intr & 2) === 0 && (activity === 0 || activity === 1)) {
+      const bits = pend & 0x400f; // B3–B0 and BS, in DR6 / exit-qualification positions
+      c.activity = Activity.ACTIVE;
+      if (exceptionCausesExit(c, Vec.DB, -1)) {
+        // A #DB that causes a VM exit does not update DR6; the qualification carries the bits (Table 27-1).
+        vmExit(c, VmExitReason.EXCEPTION_OR_NMI, bits, 0, 0, 0, -1, interruptionInfo(Vec.DB, EventType.HARDWARE_EXCEPTION, false), 0);
+      } else {
+        c.dr[6] = (c.dr[6] & ~0xf) | bits;
+        deliverEvent(c, Vec.DB, EventType.HARDWARE_EXCEPTION, -1, c.eip);
       }
     }
   }

@@ -723,3 +723,41 @@ describe.each(MODELS)('Guest-state loading details (SDM §26.3.2.1) and VM-entry
     expect(m.cpu.nmiBlocked).toBe(false);
   });
 });
+
+describe.each(MODELS)('Pending debug exceptions and MTF at VM entry (SDM §26.6.2–26.6.3) on %s', (cpu) => {
+  it('BS pending, no blocking: a #DB before the first guest instruction (exit through the bitmap, qualification BS)', () => {
+    const r = hv(cpu, { fields: [['GUEST_PENDING_DBG_EXCEPTIONS', 0x4000], ['EXCEPTION_BITMAP', 1 << 1]], guest: '  cpuid' });
+    expect(r.exits.map((e) => e.reason)).toEqual([0]);
+    expect(r.read('VM_EXIT_INTR_INFO')).toBe(0x80000301);
+    expect(r.read('EXIT_QUALIFICATION')).toBe(0x4000);
+    expect(r.exits[0].guestEip).toBe(r.entries[0].guestEip);
+  });
+  it('an enabled breakpoint pending (bits 12 and B0): qualification B0', () => {
+    const r = hv(cpu, { fields: [['GUEST_PENDING_DBG_EXCEPTIONS', 0x1001], ['EXCEPTION_BITMAP', 1 << 1]], guest: '  cpuid' });
+    expect(r.read('EXIT_QUALIFICATION')).toBe(1);
+  });
+  it('without the bitmap bit the #DB is delivered through the guest IDT (DR6 records BS)', () => {
+    const r = hv(cpu, {
+      setup: GUEST_IDT_SETUP,
+      data: ISR_TABLE,
+      fields: [...GUEST_IDT_FIELDS, ['GUEST_PENDING_DBG_EXCEPTIONS', 0x4000]],
+      guest: '  hlt',
+      handler: `  mov eax, dr6\n  mov ebp, eax\n${STACK_HANDLER}`,
+    });
+    expect(r.exits.map((e) => e.reason)).toEqual([10]);
+    expect(r.reg('ecx')).toBe(1);
+    expect(r.reg('edx')).toBe(Number(r.entries[0].guestEip));
+    expect(r.reg('ebp') & 0x4000).toBe(0x4000);
+  });
+  it('no #DB when nothing is pending, or when the entry injects an event', () => {
+    expect(hv(cpu, { fields: [['EXCEPTION_BITMAP', 1 << 1]], guest: '  cpuid' }).exits.map((e) => e.reason)).toEqual([10]);
+    expect(hv(cpu, { fields: [['EXCEPTION_BITMAP', 1 << 1], ['GUEST_PENDING_DBG_EXCEPTIONS', 0x000f]], guest: '  cpuid' }).exits.map((e) => e.reason)).toEqual([10]);
+  });
+  if (supports(cpu, 0x482, 27)) {
+    it('an MTF VM exit pending in the HLT state saves activity state HLT (SDM §27.1)', () => {
+      const r = hv(cpu, { fields: [['VM_ENTRY_INTR_INFO_FIELD', 0x80000700], ['GUEST_ACTIVITY_STATE', 1]], handler: vmr('GUEST_ACTIVITY_STATE') + '  hlt' });
+      expect(r.exits.map((e) => e.reason)).toEqual([37]);
+      expect(r.read('GUEST_ACTIVITY_STATE')).toBe(1);
+    });
+  }
+});

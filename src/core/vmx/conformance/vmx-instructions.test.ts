@@ -560,3 +560,41 @@ describe.each(MODELS)('VMXOFF on %s', (cpu) => {
     expectGp0(root(cpu, '  mov eax, cr0\n  and eax, ~0x20\n  mov cr0, eax'));
   });
 });
+
+describe.each(MODELS)('Memory-operand faults versus VMfail in pseudocode order on %s', (cpu) => {
+  const unmap = '  mov dword [0x2000 + 4*3], 0\n  mov eax, cr3\n  mov cr3, eax\n';
+  const pf = (r: RunResult) => {
+    expect(r.end.reason).toBe('unhandled-exception');
+    expect(r.end.vector).toBe(14);
+  };
+  it('VMXON in VMX root operation does not read its operand: VMfail(15), no #PF', () => {
+    expectFailValid(root(cpu, unmap + flagged('  vmxon [0x00c00000]')), 15, 'VMXON');
+  });
+  it('VMXON outside VMX operation reads its operand after the #GP checks: #PF', () => {
+    pf(bare(cpu, setVmxe + writeRev + unmap + '  vmxon [0x00c00000]'));
+  });
+  it('VMPTRLD / VMCLEAR / VMPTRST with an unmapped operand: #PF, RFLAGS unchanged', () => {
+    for (const insn of ['vmptrld', 'vmclear', 'vmptrst']) {
+      const r = root(cpu, unmap + `  push 0xcd7\n  popfd\n  ${insn} [0x00c00000]`);
+      pf(r);
+      expect(Number(r.end.registers.eflags) & 0xcd7).toBe(0xcd7);
+    }
+  });
+  it('VMWRITE without a current VMCS does not read its memory source: VMfailInvalid, no #PF', () => {
+    expectFailInvalid(root(cpu, '  vmclear [vmcs_ptr]\n' + unmap + flagged('  mov eax, 0x681c\n  vmwrite eax, [0x00c00000]')), 'VMWRITE');
+  });
+  it('VMWRITE reads its memory source before the encoding check: #PF even for an unsupported field', () => {
+    pf(root(cpu, unmap + '  mov eax, 0x7fff\n  vmwrite eax, [0x00c00000]'));
+  });
+  it('VMREAD checks the encoding before writing the destination: VMfailValid(12), no #PF', () => {
+    expectFailValid(root(cpu, unmap + flagged('  mov eax, 0x7fff\n  vmread [0x00c00000], eax')), 12, 'VMREAD');
+  });
+  if (hasEpt(cpu)) {
+    it('INVEPT with an unsupported type does not read its descriptor: 28, no #PF', () => {
+      expectFailValid(root(cpu, unmap + flagged('  mov eax, 0\n  invept eax, [0x00c00000]')), 28, 'INVEPT');
+    });
+    it('INVEPT with a supported type reads the descriptor: #PF', () => {
+      pf(root(cpu, unmap + '  mov eax, 2\n  invept eax, [0x00c00000]'));
+    });
+  }
+});
