@@ -528,9 +528,8 @@ export class Hypervisor {
     }
     this.active[p] = v;
     try {
-      const rsp = vmr(c, F.GUEST_RSP);
+      // General registers are the VMM's job (VM entry loads only RSP, RIP and RFLAGS from the VMCS).
       c.regs.set(v.gprs);
-      c.regs[4] = rsp;
       v.vm.pc.bus.advance(c.cycles);
       this.prepareInjection(c, v);
       this.armDeadline(p, v);
