@@ -301,3 +301,48 @@ describe('IRET checks (SDM Vol. 2 IRET, PROTECTED-MODE-RETURN)', () => {
     expect(r3.eax & (IF | IOPL3 | 1)).toBe(1); // CF changed, IF and IOPL did not
   });
 });
+
+describe('external interrupts (SDM Vol. 3A §6.8: recognised at instruction boundaries when IF = 1)', () => {
+  // Master 8259A: ICW1–ICW4 with vector base 0x20, only IRQ0 unmasked; PIT channel 0 in mode 2 (rate generator).
+  const devices = `
+      mov al, 0x11
+      out 0x20, al
+      mov al, 0x20
+      out 0x21, al
+      mov al, 0x04
+      out 0x21, al
+      mov al, 0x01
+      out 0x21, al
+      mov al, 0xFE
+      out 0x21, al
+      mov al, 0x34
+      out 0x43, al
+      mov al, 0x00
+      out 0x40, al
+      mov al, 0x10
+      out 0x40, al
+  `;
+  test('a timer interrupt wakes HLT and is delivered through its gate with EIP after the HLT', () => {
+    const r = run(`${devices}\nsti\nat: hlt\nafter: jmp after`);
+    const irq = r.events.find((e) => e.type === 'interrupt');
+    expect(irq).toMatchObject({ vector: 0x20, eventType: 'external-interrupt', errorCode: null, cplBefore: 0, cplAfter: 0 });
+    expect(r.read32(r.esp)).toBe(r.sym.after);
+    expect(r.events.some((e) => e.type === 'wake')).toBe(true);
+  });
+  test('with IF = 0 the interrupt stays pending and HLT ends the run', () => {
+    const r = run(`${devices}\nhlt`);
+    expect(r.events.filter((e) => e.type === 'interrupt')).toEqual([]);
+  });
+  test('STI shadow: the instruction after STI completes before the interrupt (SDM §6.8.3)', () => {
+    // The timer is already pending when STI executes: MOV EBX, 1 still runs first.
+    const fast = devices.replace('mov al, 0x00\n      out 0x40, al\n      mov al, 0x10', 'mov al, 0x10\n      out 0x40, al\n      mov al, 0x00'); // count 16
+    const r = run(`${fast}\nmov ecx, 50000\nspin: loop spin\nsti\nmov ebx, 1\nafter: jmp after`, undefined, { maxSteps: 300_000 });
+    expect(r.events.find((e) => e.type === 'interrupt')).toMatchObject({ vector: 0x20 });
+    expect(r.ebx).toBe(1);
+    expect(r.read32(r.esp)).toBe(r.sym.after);
+  });
+  test('a fault while delivering an external interrupt has EXT = 1 in its error code', () => {
+    const r = run(`${devices}\nsti\nhlt`, (m) => setGate(m, 0x20, [0, 0]));
+    expect(deliveries(r.events)).toEqual([[13, 0x20 * 8 + 3, 0, 0]]);
+  });
+});

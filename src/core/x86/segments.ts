@@ -114,8 +114,9 @@ export function loadSegment(c: Cpu, seg: number, selector: number): void {
  * After a return to an outer privilege level (RET far, IRET), data segment registers the new CPL may not
  * use are nulled (SDM Vol. 2 RET/IRET pseudocode: "FOR each of segment register ES, FS, GS, and DS").
  */
+const DATA_SEGS = [Seg.ES, Seg.DS, Seg.FS, Seg.GS] as const;
 export function nullifyInaccessibleSegments(c: Cpu): void {
-  for (const seg of [Seg.ES, Seg.DS, Seg.FS, Seg.GS]) {
+  for (const seg of DATA_SEGS) {
     const ar = c.segAr[seg];
     if ((ar & Ar.UNUSABLE) !== 0) continue;
     const dpl = (ar >>> 5) & 3;

@@ -468,6 +468,9 @@ export function cpuid(c: Cpu, i: Insn): void {
 
 // ---------------------------------------------------------------------------------------- protection queries
 
+const LSL_TYPES = (1 << 1) | (1 << 2) | (1 << 3) | (1 << 9) | (1 << 11);
+const LAR_TYPES = LSL_TYPES | (1 << 4) | (1 << 5) | (1 << 12);
+
 /** LAR / LSL (0F 02 / 0F 03): ZF = 1 and the access rights / limit when the descriptor is visible at CPL and RPL. */
 export function larLsl(c: Cpu, i: Insn): void {
   if (!pm(c)) c.ud();
@@ -482,7 +485,8 @@ export function larLsl(c: Cpu, i: Insn): void {
     if ((hi & 0x1000) !== 0) ok = true;
     else {
       const t = (hi >>> 8) & 0xf;
-      ok = lsl ? t === 1 || t === 2 || t === 3 || t === 9 || t === 11 : [1, 2, 3, 4, 5, 9, 11, 12].includes(t);
+      // Valid system types: LSL 1 2 3 9 11 (TSSs, LDT); LAR also 4 5 12 (call and task gates) (SDM LAR, LSL).
+      ok = (((lsl ? LSL_TYPES : LAR_TYPES) >> t) & 1) !== 0;
     }
     const conformingCode = isCode(hi) && (hi & 0x400) !== 0;
     const dpl = descDpl(hi);
