@@ -249,9 +249,22 @@ function forbiddenInList(index: number, loading: boolean): boolean {
 
 const MSR_OUT = { lo: 0, hi: 0 };
 
+/**
+ * IA32_VMX_MISC[27:25] = N: 512·(N + 1) is the recommended maximum number of entries per MSR list (SDM App.
+ * A.6; exceeding it is undefined). Like KVM (nested.c nested_vmx_load_msr / nested_vmx_store_msr; KUT
+ * atomic_switch_overflow_msrs_test), this processor processes that many entries and fails on the next one.
+ */
+export function maxMsrListEntries(c: Cpu): number {
+  const misc = c.model.capabilityMsr(0x485);
+  return 512 * ((misc === undefined ? 0 : (misc.lo >>> 25) & 7) + 1);
+}
+
 /** Stores guest MSRs into a list (§27.4); false on a failure (→ VMX abort). */
 export function storeMsrList(c: Cpu, addr: number, count: number): boolean {
-  for (let k = 0; k < count; k++) {
+  const n = count >>> 0;
+  const max = maxMsrListEntries(c);
+  for (let k = 0; k < n; k++) {
+    if (k >= max) return false;
     const e = addr + 16 * k;
     const index = c.mem.read32(e);
     if (c.mem.read32(e + 4) !== 0 || forbiddenInList(index >>> 0, false)) return false;
@@ -264,7 +277,10 @@ export function storeMsrList(c: Cpu, addr: number, count: number): boolean {
 
 /** Loads MSRs from a list; returns 0 on success or the 1-based index of the failing entry (§26.4, §27.6). */
 export function loadMsrListAt(c: Cpu, addr: number, count: number): number {
-  for (let k = 0; k < count; k++) {
+  const n = count >>> 0;
+  const max = maxMsrListEntries(c);
+  for (let k = 0; k < n; k++) {
+    if (k >= max) return k + 1;
     const e = addr + 16 * k;
     const index = c.mem.read32(e) >>> 0;
     if (c.mem.read32(e + 4) !== 0 || forbiddenInList(index, true)) return k + 1;

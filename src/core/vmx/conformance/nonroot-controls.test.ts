@@ -396,3 +396,24 @@ describe.each(MODELS)('Task switches always exit (reason 9; SDM §25.4.2, Table 
     expect(qual(r)).toBe(0xc0000040);
   });
 });
+
+describe.each(MODELS)('MOV to CR0/CR4 that does not exit keeps the VMX fixed bits (SDM §25.3, §23.8) on %s', (cpu) => {
+  it('clearing CR0.NE (unmasked) is #GP in the guest', () => {
+    const r = hv(cpu, { fields: [['EXCEPTION_BITMAP', 1 << 13]], guest: '  mov eax, cr0\n  and eax, ~0x20\n  mov cr0, eax' });
+    expect(reasons(r)).toEqual([0]);
+    expect(r.read('VM_EXIT_INTR_INFO')).toBe(0x80000b0d);
+  });
+  it('clearing CR4.VMXE (unmasked) is #GP in the guest', () => {
+    const r = hv(cpu, { fields: [['EXCEPTION_BITMAP', 1 << 13]], guest: '  mov eax, cr4\n  and eax, ~0x2000\n  mov cr4, eax' });
+    expect(r.read('VM_EXIT_INTR_INFO')).toBe(0x80000b0d);
+  });
+  it('with CR4.VMXE owned by the VMM (mask 1, shadow 0) the guest writes CR4 without VMXE and nothing faults', () => {
+    const r = hv(cpu, { fields: [['CR4_GUEST_HOST_MASK', 0x2000], ['CR4_READ_SHADOW', 0]], guest: '  mov eax, cr4\n  or eax, 0x80\n  mov cr4, eax\n  cpuid', handler: vmr('GUEST_CR4') + '  hlt' });
+    expect(reasons(r)).toEqual([10]);
+    expect(r.read('GUEST_CR4')).toBe(0x2090);
+  });
+  it('LMSW cannot clear CR0.PE (no exit with mask 0; PE stays 1)', () => {
+    const r = hv(cpu, { guest: '  mov ax, 0\n  lmsw ax\n  cpuid', handler: vmr('GUEST_CR0') + '  hlt' });
+    expect(r.read('GUEST_CR0')! & 1).toBe(1);
+  });
+});

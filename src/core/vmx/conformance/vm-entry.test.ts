@@ -761,3 +761,28 @@ describe.each(MODELS)('Pending debug exceptions and MTF at VM entry (SDM §26.6.
     });
   }
 });
+
+describe.each(MODELS)('MSR-list size limit 512·(IA32_VMX_MISC[27:25] + 1) (KUT atomic_switch_max/overflow_msrs_test) on %s', (cpu) => {
+  const max = 512 * (((model(cpu).capabilityMsr(0x485)!.lo >>> 25) & 7) + 1);
+  // A list of `n` entries that all load IA32_SYSENTER_CS (a valid MSR) at MEM.MSR_AREA (room for 1024).
+  const fill = (n: number) => `
+  mov edi, ${MEM.MSR_AREA}
+  mov ecx, ${n}
+msr_fill:
+  mov dword [edi], 0x174
+  mov dword [edi+4], 0
+  mov dword [edi+8], 8
+  mov dword [edi+12], 0
+  add edi, 16
+  dec ecx
+  jnz msr_fill
+`;
+  it('the maximum number of entries loads', () => {
+    const r = hv(cpu, { setup: fill(max), fields: [['VM_ENTRY_MSR_LOAD_ADDR', MEM.MSR_AREA], ['VM_ENTRY_MSR_LOAD_COUNT', max]], guest: '  cpuid', maxSteps: 1_000_000 });
+    expect(r.exits.map((e) => e.reason)).toEqual([10]);
+  });
+  it('one entry more fails with exit reason 34 and qualification max + 1', () => {
+    const r = hv(cpu, { setup: fill(max + 1), fields: [['VM_ENTRY_MSR_LOAD_ADDR', MEM.MSR_AREA], ['VM_ENTRY_MSR_LOAD_COUNT', max + 1]], guest: '  cpuid', maxSteps: 1_000_000 });
+    expect(r.exits.map((e) => [e.reason, e.entryFailure, Number(e.qualification)])).toEqual([[34, true, max + 1]]);
+  });
+});

@@ -598,3 +598,32 @@ describe.each(MODELS)('Memory-operand faults versus VMfail in pseudocode order o
     });
   }
 });
+
+describe.each(MODELS)('VMXON with CR0.PE = 0 (SDM VMXON: #UD; Bochs differs with #GP — vmx.md §11) on %s', (cpu) => {
+  it('#UD, delivered through the real-mode IVT', () => {
+    const r = bare(
+      cpu,
+      setVmxe +
+        writeRev +
+        [
+          '  mov dword [6*4], (0x1000 << 16) | (ud_handler - 0x10000)',
+          '  mov dword [13*4], (0x1000 << 16) | (gp_handler - 0x10000)',
+          '  lidt [ivt_desc]',
+          '  mov eax, cr0',
+          '  and eax, 0x7ffffffe',
+          '  mov cr0, eax',
+          '  vmxon [vmxon_ptr]',
+          '  mov esi, 0',
+          '  hlt',
+          'ud_handler:',
+          '  mov esi, 6',
+          '  hlt',
+          'gp_handler:',
+          '  mov esi, 13',
+          '  hlt',
+        ].join('\n'),
+      'ivt_desc: dw 0x3ff\n  dd 0',
+    );
+    expect(r.reg('esi')).toBe(6);
+  });
+});
