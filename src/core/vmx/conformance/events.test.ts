@@ -367,3 +367,69 @@ describe.each(MODELS.filter((m) => supports(m, 0x482, 27)))('Monitor trap flag (
     expect(r.read('GUEST_RIP')).toBe(Number(r.entries[0].guestEip) + 1);
   });
 });
+
+describe.each(MODELS)('Windows, pending events, debug controls and single-step across exits (KUT vmx_*_window_test, vmx_pending_event_test, dbgctls) on %s', (cpu) => {
+  it('interrupt window with IF = 0: only the first of two STIs has a shadow; the window opens after the second', () => {
+    const r = hv(cpu, { proc: (v) => v | 4, guest: 'w_nop:\n  nop\n  sti\n  sti\n  cpuid', handler: vmr('GUEST_RIP') + '  hlt' });
+    expect(reasons(r)).toEqual([7]);
+    expect(r.read('GUEST_RIP')).toBe(Number(r.entries[0].guestEip) + 3);
+  });
+  it('interrupt window under MOV-SS blocking (IF = 1): the exit follows the next instruction', () => {
+    const r = hv(cpu, { proc: (v) => v | 4, fields: [['GUEST_RFLAGS', 0x202], ['GUEST_INTERRUPTIBILITY_INFO', 2]], guest: '  nop\n  cpuid', handler: vmr('GUEST_RIP') + '  hlt' });
+    expect(reasons(r)).toEqual([7]);
+    expect(r.read('GUEST_RIP')).toBe(Number(r.entries[0].guestEip) + 1);
+  });
+  it('interrupt window with an injected event: the exit comes after the injection (RIP = the handler)', () => {
+    // As KUT does, the #DB gate becomes a trap gate so that delivery keeps RFLAGS.IF = 1.
+    const r = hv(cpu, withIdt({ proc: (v) => v | 4, setup: `  or dword [${MEM.GUEST_IDT + 12}], 0x100\n`, fields: [['GUEST_RFLAGS', 0x202], ['VM_ENTRY_INTR_INFO_FIELD', 0x80000301]], handler: vmr('GUEST_RIP') + '  hlt' }));
+    expect(reasons(r)).toEqual([7]);
+    expect(r.read('GUEST_RIP')).not.toBe(Number(r.entries[0].guestEip));
+  });
+  it('an interrupt already pending at VMLAUNCH (host IF = 0) exits before the first guest instruction', () => {
+    const wait = PIC_PIT() + 'pend_wait:\n  mov al, 0x0a\n  out 0x20, al\n  in al, 0x20\n  test al, 1\n  jz pend_wait\n';
+    const r = hv(cpu, { pin: (v) => v | 1, setup: wait, guest: '  mov esi, 0x77\n  cpuid', handler: '  hlt', maxSteps: 2_000_000 });
+    expect(reasons(r)).toEqual([1]);
+    expect(r.reg('esi')).not.toBe(0x77);
+    expect(r.exits[0].guestEip).toBe(r.entries[0].guestEip);
+  });
+  it('debug controls: "load" puts GUEST_DR7 in DR7; "save" stores the guest DR7; DR7 = 400H after the exit', () => {
+    const r = hv(cpu, {
+      setup: '  mov eax, 0x402\n  mov dr7, eax',
+      fields: [['GUEST_DR7', 0x404]],
+      guest: '  mov esi, dr7\n  mov eax, 0x408\n  mov dr7, eax\n  cpuid',
+      handler: '  mov edi, dr7\n' + vmr('GUEST_DR7') + '  hlt',
+    });
+    expect(r.reg('esi')).toBe(0x404);
+    expect(r.reg('edi')).toBe(0x400);
+    expect(r.read('GUEST_DR7')).toBe(0x408);
+  });
+  if (((model(cpu).capabilityMsr(0x480)!.hi >>> 23) & 1) === 1) {
+    it('without "load/save debug controls" (TRUE controls) the guest sees the host DR7 and GUEST_DR7 is not saved', () => {
+      const r = hv(cpu, {
+        entry: (v) => v & ~4,
+        exit: (v) => v & ~4,
+        setup: '  mov eax, 0x402\n  mov dr7, eax',
+        fields: [['GUEST_DR7', 0x404]],
+        guest: '  mov esi, dr7\n  mov eax, 0x408\n  mov dr7, eax\n  cpuid',
+        handler: '  mov edi, dr7\n' + vmr('GUEST_DR7') + '  hlt',
+      });
+      expect(r.reg('esi')).toBe(0x402);
+      expect(r.reg('edi')).toBe(0x400);
+      expect(r.read('GUEST_DR7')).toBe(0x404);
+    });
+  }
+  it('a single-stepping guest keeps its #DB traps across VM exits and VMRESUME', () => {
+    // Guest: TF set; each single step traps to the guest #DB handler (IDT vector 1 → guest_common → CPUID exit);
+    // the host counts the exits and resumes after the CPUID.
+    const gate = `  mov eax, db_handler\n  mov edx, eax\n  and eax, 0xffff\n  or eax, 0x80000\n  mov [${MEM.GUEST_IDT + 8}], eax\n  and edx, 0xffff0000\n  or edx, 0x8f00\n  mov [${MEM.GUEST_IDT + 12}], edx\n`;
+    const r = hv(cpu, {
+      setup: gate,
+      fields: [['GUEST_IDTR_BASE', MEM.GUEST_IDT], ['GUEST_IDTR_LIMIT', 0x7ff], ['GUEST_RFLAGS', 0x102]],
+      guest: '  nop\n  nop\n  nop\n  nop',
+      handler: `  inc dword [count]\n  cmp dword [count], 3\n  je fin\n${vmr('GUEST_RIP', 'ebx')}  add ebx, 2\n  mov eax, 0x681e\n  vmwrite eax, ebx\n  vmresume\nfin:\n  hlt`,
+      data: 'count: dd 0\ndb_handler:\n  cpuid\n  iretd',
+    });
+    expect(reasons(r)).toEqual([10, 10, 10]);
+    expect(r.exceptions.filter((e) => e.vector === 1).length).toBeGreaterThanOrEqual(3);
+  });
+});
