@@ -53,6 +53,8 @@ interface OpDef {
   nameByAsz?: boolean;
   /** Recognised, but raises #UD on the modelled processors: the reason (kept in `Insn.invalid`). */
   ud?: string;
+  /** "NP": a 66, F2 or F3 prefix makes it a different instruction (SDM Vol. 2A §3.1.1.1). */
+  np?: boolean;
   // ---- compiled by d()
   n16: string;
   n32: string;
@@ -73,7 +75,7 @@ const MODRM_TOKENS = new Set(['Eb', 'Ev', 'Ew', 'Ed', 'Gb', 'Gv', 'Gw', 'Gd', 'S
 const MEM_ONLY_TOKENS = new Set(['M', 'Mp', 'Ms', 'Mq', 'Mdq', 'Ma', 'Mb']);
 const IMM_TOKENS: Record<string, Tok> = { Ib: Tok.Ib, Ibs: Tok.Ibs, Iw: Tok.Iw, Iz: Tok.Iz, Iv: Tok.Iz, Jb: Tok.Jb, Jz: Tok.Jz, Ap: Tok.Ap, Ob: Tok.O, Ov: Tok.O };
 
-type Extra = Partial<Pick<OpDef, 'end' | 'cc' | 'k' | 'lock' | 'nameByAsz' | 'ud'>>;
+type Extra = Partial<Pick<OpDef, 'end' | 'cc' | 'k' | 'lock' | 'nameByAsz' | 'ud' | 'np'>>;
 
 function d(m: string, o: string, x: ExecSel, extra: Extra = {}): OpDef {
   const toks = o === '' ? [] : o.split(',');
@@ -341,7 +343,8 @@ const hintGroup = (mem: (OpDef | undefined)[]): Entry => ({ group: Array.from({ 
 TWO[0x0d] = hintGroup([hint('prefetch'), hint('prefetchw'), hint('prefetchwt1'), hint('prefetchw'), hint('prefetch'), hint('prefetch'), hint('prefetch'), hint('prefetch')]);
 TWO[0x18] = hintGroup([hint('prefetchnta'), hint('prefetcht0'), hint('prefetcht1'), hint('prefetcht2'), undefined, undefined, hint('prefetchit1'), hint('prefetchit0')]);
 for (let k = 0x19; k <= 0x1e; k++) TWO[k] = HINT_NOP;
-TWO[0x1c] = hintGroup([hint('cldemote')]);
+const CLDEMOTE = hint('cldemote');
+TWO[0x1c] = hintGroup([CLDEMOTE]);
 const NOP_EV = d('nop', 'Ev', Y.nop); // 0F 1F /0: the recommended multi-byte NOP (SDM Vol. 2B "NOP")
 TWO[0x1f] = { group: [NOP_EV, ...new Array(7).fill(HINT_NOP)], reg: [new Array(8).fill(NOP_EV), ...new Array(7).fill(new Array(8).fill(HINT_NOP))] };
 const ENDBR32 = d('endbr32', '', Y.nop);
@@ -356,7 +359,7 @@ TWO[0x32] = d('rdmsr', '', Y.rdmsr, { k: CostClass.MSR });
 TWO[0x33] = d('rdpmc', '', Y.rdpmc, { k: CostClass.RDTSC });
 TWO[0x34] = d('sysenter', '', C.sysenter, { end: true, k: CostClass.FAR_TRANSFER });
 TWO[0x35] = d('sysexit', '', C.sysexit, { end: true, k: CostClass.FAR_TRANSFER });
-TWO[0x37] = d('getsec', '', Y.getsec, { end: true });
+TWO[0x37] = d('getsec', '', Y.getsec, { end: true, np: true });
 for (let cc = 0; cc < 16; cc++) {
   TWO[0x40 + cc] = d('cmov' + CC_NAMES[cc], 'Gv,Ev', A.cmovcc, { cc });
   TWO[0x80 + cc] = d('j' + CC_NAMES[cc], 'Jz', C.jcc, { cc, end: true, k: CostClass.BRANCH });
@@ -570,7 +573,7 @@ export function decodeInsn(buf: Uint8Array, start: number, end: number, codeSize
   let opcode = b;
   let entry: Entry;
   let forceModrm = false;
-  let extraImm8 = false;
+  let extraImm8 = 0; // imm8 bytes of an unimplemented opcode, for its length
   if (b !== 0x0f) {
     entry = b === 0x90 && rep === 0xf3 ? PAUSE : ONE[b];
   } else {
@@ -580,7 +583,7 @@ export function decodeInsn(buf: Uint8Array, start: number, end: number, codeSize
       opcode = (b2 === 0x38 ? 0x0f3800 : 0x0f3a00) | b3;
       entry = UD;
       forceModrm = true; // every 0F 38 / 0F 3A instruction has a ModRM byte (SDM Vol. 2 Tables A-4, A-5)
-      extraImm8 = b2 === 0x3a;
+      extraImm8 = b2 === 0x3a ? 1 : 0;
       if (b2 === 0x38 && mand === 0x66) {
         entry = b3 === 0x80 ? INVEPT : b3 === 0x81 ? INVVPID : b3 === 0x82 ? INVPCID : UD;
         if (entry !== UD) osz = code32 ? 4 : 2; // 66 is the mandatory prefix here, not an operand-size override
@@ -591,13 +594,18 @@ export function decodeInsn(buf: Uint8Array, start: number, end: number, codeSize
       if (b2 === 0x78 || b2 === 0x79) {
         // VMREAD/VMWRITE take no 66/F2/F3 prefix (66 0F 78 is SSE4a EXTRQ, #UD on Intel); outside 64-bit
         // mode the operands are always 32 bits (SDM Vol. 3C §31.3 "VMREAD").
-        if (mand !== 0) entry = UD;
+        if (mand !== 0) {
+          // SSE4a (AMD): 66 0F 78 /0 ib ib EXTRQ, F2 0F 78 /r ib ib INSERTQ, 66/F2 0F 79 /r
+          entry = UD;
+          forceModrm = true;
+          extraImm8 = b2 === 0x78 && mand !== 0xf3 ? 2 : 0;
+        }
         osz = 4;
       }
       if (entry === undefined) {
         const shape = TWO_SHAPE[b2];
         forceModrm = (shape & 1) !== 0;
-        extraImm8 = (shape & 2) !== 0;
+        extraImm8 = (shape & 2) >> 1;
       }
     }
   }
@@ -605,7 +613,7 @@ export function decodeInsn(buf: Uint8Array, start: number, end: number, codeSize
   // ---- ModRM, and the definition it selects for group opcodes
   let def: OpDef;
   let modrm = -1;
-  if (entry === undefined) {
+  if (entry === undefined || entry === UD) {
     def = UD;
     if (forceModrm) modrm = byte();
   } else if ('group' in entry) {
@@ -614,13 +622,20 @@ export function decodeInsn(buf: Uint8Array, start: number, end: number, codeSize
     const reg = (modrm >> 3) & 7;
     let g: OpDef | undefined;
     if (opcode === 0x0fc7) g = group9(mod, reg, mand);
-    else if (mod === 3 && entry.reg !== undefined) g = entry.reg[reg]?.[modrm & 7];
-    else g = entry.group[reg];
+    else if (mod === 3 && entry.reg !== undefined) {
+      g = entry.reg[reg]?.[modrm & 7];
+      // 0F 01 register forms (VMCALL, MONITOR, XGETBV, RDTSCP...) take no 66/F2/F3 prefix; SMSW/LMSW are ModRM forms.
+      if (opcode === 0x0f01 && mand !== 0 && reg !== 4 && reg !== 6) g = UD;
+    } else g = entry.group[reg];
+    if (opcode === 0x0f1c && mand !== 0 && g === CLDEMOTE) g = HINT_NOP; // CLDEMOTE is NP 0F 1C /0
+    // 0F AE: with 66/F2/F3 these are other instructions (CLFLUSHOPT, CLWB, INCSSP, PTWRITE…), not modelled.
+    if (opcode === 0x0fae && mand !== 0) g = UD;
     def = g ?? UD;
     if (opcode === 0x0fc7 && mod !== 3 && reg >= 6) osz = code32 ? 4 : 2; // VMX: 66 is a mandatory prefix
   } else {
     def = entry;
     if (def.modrm || forceModrm) modrm = byte();
+    if (def.np === true && mand !== 0) def = UD; // the prefix selects another (unmodelled) instruction
   }
   if (opcode === 0x0f1e && rep === 0xf3 && (modrm === 0xfa || modrm === 0xfb)) def = modrm === 0xfb ? ENDBR32 : ENDBR64;
 
@@ -685,7 +700,7 @@ export function decodeInsn(buf: Uint8Array, start: number, end: number, codeSize
     if (n++ === 0) imm = v;
     else imm2 = v;
   }
-  if (extraImm8) byte();
+  for (let k = 0; k < extraImm8; k++) byte();
   if (SHORT) return false;
   out.imm = imm;
   out.imm2 = imm2;
