@@ -20,6 +20,11 @@ export function patValid(lo: number, hi: number): boolean {
 export function resetMsrs(c: Cpu): void {
   c.msrLo.clear();
   c.msrHi.clear();
+  // IA32_APIC_BASE: base FEE00000H, BSP (bit 8) and APIC global enable (bit 11) set after reset (SDM Vol. 3A
+  // §10.4.4, Figure 10-5). CPUID.01H:EDX.APIC is reported, so the MSR exists; the local APIC itself is not
+  // modelled (MODEL ASSUMPTION: the register holds its value and nothing decodes the APIC page).
+  c.msrLo.set(Msr.IA32_APIC_BASE, 0xfee00900 | 0);
+  c.msrHi.set(Msr.IA32_APIC_BASE, 0);
   c.msrLo.set(Msr.IA32_PAT, 0x00070406);
   c.msrHi.set(Msr.IA32_PAT, 0x00070406);
   c.msrLo.set(Msr.IA32_FEATURE_CONTROL, 0);
@@ -93,6 +98,16 @@ export function writeMsr(c: Cpu, index: number, lo: number, hi: number): boolean
       if ((lo & ~0x7) !== 0 || hi !== 0) return false;
       if (!c.model.features.vmx && (lo & 0x6) !== 0) return false;
       c.msrLo.set(index, lo);
+      return true;
+    }
+    case Msr.IA32_APIC_BASE: {
+      // Reserved: bits 7:0, 9, 10 (x2APIC mode is not enumerated) and bits at or above MAXPHYADDR (KVM
+      // kvm_set_apic_base; SDM Vol. 3A Figure 10-5).
+      const width = Math.min(c.model.maxPhysAddr, 52);
+      const hiReserved = width >= 64 ? 0 : (~((1 << (width - 32)) - 1)) | 0;
+      if ((lo & 0x6ff) !== 0 || (hi & hiReserved) !== 0) return false;
+      c.msrLo.set(index, lo);
+      c.msrHi.set(index, hi);
       return true;
     }
     case Msr.IA32_SYSENTER_CS:

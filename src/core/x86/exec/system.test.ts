@@ -245,6 +245,12 @@ describe('MSRs (SDM Vol. 2 RDMSR/WRMSR; Vol. 3C §23.7 IA32_FEATURE_CONTROL)', (
     expect(fault(r)).toEqual([13, 0, 0, 0]);
     expect(fault(runKernel('mov ecx, 0x3A\nmov eax, 0x100\nxor edx, edx\nwrmsr', unlock))).toEqual([13, 0, 0, 0]);
   });
+  test('IA32_APIC_BASE exists because CPUID reports an APIC: FEE00900H after reset; reserved bits are #GP(0)', () => {
+    const r = runKernel('mov eax, 1\ncpuid\nmov esi, edx\nmov ecx, 0x1B\nrdmsr\nmov ebx, eax\nmov edi, edx\nor eax, 0x400\nat: wrmsr');
+    expect(r.esi & (1 << 9)).toBe(1 << 9);
+    expect([r.ebx, r.edi]).toEqual([0xfee00900, 0]);
+    expect(fault(r)).toEqual([13, 0, 0, 0]); // bit 10 (x2APIC enable) is reserved: x2APIC is not enumerated
+  });
   test('IA32_SYSENTER_CS/ESP/EIP read back what was written', () => {
     const r = runKernel('mov ecx, 0x175\nmov eax, 0x12345678\nxor edx, edx\nwrmsr\nxor eax, eax\nrdmsr');
     expect(r.eax).toBe(0x12345678);
@@ -305,4 +311,31 @@ describe('CPUID (SDM Vol. 2 CPUID) returns the model’s leaves', () => {
       expect(String.fromCharCode(...Array.from({ length: 12 }, (_, k) => v.read8(0x20000 + k)))).toBe('GenuineIntel');
     });
   }
+});
+
+describe('SYSENTER / SYSEXIT (SDM Vol. 2 SYSENTER, SYSEXIT)', () => {
+  const msrs = 'xor edx, edx\nmov ecx, 0x174\nmov eax, 0x08\nwrmsr\nmov ecx, 0x175\nmov eax, 0x8F800\nwrmsr\nmov ecx, 0x176\nmov eax, kentry\nwrmsr\n';
+  test('SYSEXIT to ring 3 (CS = SYSENTER_CS + 16 | 3, SS = + 24 | 3, EIP = EDX, ESP = ECX), SYSENTER back to ring 0', () => {
+    const r = runKernel(`${msrs}mov ecx, 0x8E800\nmov edx, user\nsysexit
+      user: mov eax, cs
+      mov ebx, ss
+      mov esi, esp
+      sysenter
+      kentry: mov ecx, cs
+      mov edx, ss
+      mov edi, esp
+      pushfd
+      pop ebp`, undefined, { eflags: IF | IOPL });
+    expect([r.eax, r.ebx, r.esi]).toEqual([0x1b, 0x23, 0x8e800]);
+    expect([r.ecx, r.edx, r.edi, r.cpl]).toEqual([0x08, 0x10, 0x8f800, 0]);
+    expect(r.ebp & IF).toBe(0); // SYSENTER clears IF (and VM, RF)
+    expect(r.events.filter((e) => e.type === 'far-transfer').map((e) => [e.kind, e.cplBefore, e.cplAfter])).toEqual([
+      ['sysexit', 0, 3],
+      ['sysenter', 3, 0],
+    ]);
+  });
+  test('SYSENTER with SYSENTER_CS = 0 and SYSEXIT at CPL 3 are #GP(0)', () => {
+    expect(fault(runKernel('sysenter'))).toEqual([13, 0, 0, 0]);
+    expect(fault(runKernel(`${msrs}${toRing3()}sysexit\nkentry: nop`))).toEqual([13, 0, 3, 0]);
+  });
 });
