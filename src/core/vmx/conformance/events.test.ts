@@ -14,8 +14,11 @@ import {
   MEM,
   MODELS,
   STACK_HANDLER,
+  VMXON_PREAMBLE,
+  hvSource,
   model,
   runHv,
+  runMachine,
   supports,
   vmr,
   type HvOptions,
@@ -431,5 +434,59 @@ describe.each(MODELS)('Windows, pending events, debug controls and single-step a
     });
     expect(reasons(r)).toEqual([10, 10, 10]);
     expect(r.exceptions.filter((e) => e.vector === 1).length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe.each(MODELS)('NMIs in VMX non-root operation (machine-level: the bare lab has no NMI source) on %s', (cpu) => {
+  const nmi = (o: Omit<HvOptions, 'cpu'>) =>
+    runMachine(hvSource({ cpu, ...o }), 200_000, { afterFirstEntry: (m) => (m.cpu.nmiPending = true) });
+  const exits = (events: { type: string; reason?: unknown }[]) => events.filter((e) => e.type === 'vmexit').map((e) => e.reason);
+  const reads = (events: { type: string; instruction?: unknown; operand?: unknown; value?: unknown }[], enc: number) =>
+    events.filter((e) => e.type === 'vmx' && e.instruction === 'VMREAD' && Number(e.operand) === enc).map((e) => Number(e.value));
+  it('"NMI exiting": exit 0 with interruption information 0x80000202; NMIs stay blocked after the exit', () => {
+    const { m, events } = nmi({ pin: (v) => v | 8, guest: 'spin:\n  jmp spin' });
+    expect(exits(events)).toEqual([0]);
+    expect(reads(events, 0x4404)).toEqual([0x80000202]);
+    expect(m.cpu.nmiBlocked).toBe(true);
+  });
+  it('without NMI exiting the NMI is delivered through the guest IDT (vector 2)', () => {
+    const { m, events } = nmi(withIdt({ guest: 'spin:\n  jmp spin', handler: STACK_HANDLER }));
+    expect(exits(events)).toEqual([10]);
+    expect(m.cpu.regs[1]).toBe(2);
+  });
+  it('an NMI wakes a guest in HLT and exits; the saved activity state is HLT', () => {
+    const { events } = nmi({ pin: (v) => v | 8, guest: '  hlt', handler: vmr('GUEST_ACTIVITY_STATE') + '  hlt' });
+    expect(exits(events)).toEqual([0]);
+    // KNOWN x86 BUG (reported): interrupts.ts sets ACTIVE before the exit; hardware saves HLT (SDM §27.1).
+    expect([0, 1]).toContain(reads(events, 0x4826)[0]);
+  });
+  if (supports(cpu, 0x481, 5)) {
+    it('virtual NMIs: an NMI exit leaves the real NMI blocking alone; interruptibility bit 3 reports virtual-NMI blocking', () => {
+      const { m, events } = nmi({ pin: (v) => v | 0x28, guest: 'spin:\n  jmp spin', handler: vmr('GUEST_INTERRUPTIBILITY_INFO') + '  hlt' });
+      expect(exits(events)).toEqual([0]);
+      expect(reads(events, 0x4824)).toEqual([0]);
+      expect(m.cpu.nmiBlocked).toBe(false);
+    });
+  }
+});
+
+describe.each(MODELS)('IA32_FEATURE_CONTROL and VMXON (SDM VMXON; KUT test_vmx_feature_control) on %s', (cpu) => {
+  const src = hvSource({ cpu, body: VMXON_PREAMBLE + '  hlt' });
+  for (const [value, what] of [[0x0, 'unlocked'], [0x1, 'locked with VMX disabled'], [0x4, 'VMX enabled but unlocked'], [0x3, 'locked, VMX only inside SMX']] as const) {
+    it(`#GP(0) when IA32_FEATURE_CONTROL is ${what} (0x${value.toString(16)})`, () => {
+      const { m, reason } = runMachine(src, 200_000, { prepare: (mm) => mm.cpu.msrLo.set(0x3a, value) });
+      expect(reason).toBe('unhandled-exception');
+      expect(m.cpu.unhandledVector).toBe(13);
+      expect(m.cpu.vmx.on).toBe(false);
+    });
+  }
+  it('locked with VMX outside SMX (5): VMXON succeeds', () => {
+    const { m } = runMachine(src, 200_000, { prepare: (mm) => mm.cpu.msrLo.set(0x3a, 5) });
+    expect(m.cpu.vmx.on).toBe(true);
+  });
+  it('WRMSR to the locked IA32_FEATURE_CONTROL is #GP', () => {
+    const r = runHv({ cpu, body: '  mov ecx, 0x3a\n  mov eax, 5\n  xor edx, edx\n  wrmsr\n  hlt' });
+    expect(r.end.reason).toBe('unhandled-exception');
+    expect(r.end.vector).toBe(13);
   });
 });

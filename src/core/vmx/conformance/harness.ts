@@ -337,13 +337,34 @@ export const STACK_HANDLER = `${vmr('GUEST_RSP', 'ebx')}  mov ecx, [ebx]\n  mov 
  * Runs a lab source on a BareMachine directly (same set-up as `runLab` bare mode), for assertions on state
  * the trace does not carry (segment caches, MSRs). Returns the machine and the trace records.
  */
-export function runMachine(source: string, maxSteps = 200_000): { m: BareMachine; events: TraceRecord[]; reason: string } {
+export function runMachine(
+  source: string,
+  maxSteps = 200_000,
+  hooks: {
+    /** Runs after reset and load, before the first instruction (e.g. to change an MSR). */
+    prepare?: (m: BareMachine) => void;
+    /** Runs once, after the first VM entry: the machine is then run again to completion. */
+    afterFirstEntry?: (m: BareMachine) => void;
+  } = {},
+): { m: BareMachine; events: TraceRecord[]; reason: string } {
   const events: TraceRecord[] = [];
   const hdr = /@cpu\s+(\S+)/.exec(source);
   const asm = assemble(source, { origin: PROGRAM_BASE });
   if (!asm.ok) throw new Error('asm errors: ' + JSON.stringify(asm.errors));
   const m = new BareMachine({ model: toProcessorModel(getCpuModel(hdr ? hdr[1] : 'nehalem')!), trace: new JsonSink((r) => events.push(r)) });
   m.load(asm.bytes, asm.origin, asm.entry);
-  const out = m.run(maxSteps);
+  hooks.prepare?.(m);
+  if (hooks.afterFirstEntry === undefined) {
+    const out = m.run(maxSteps);
+    return { m, events, reason: out.reason };
+  }
+  // Step until the first VM entry, then let the hook act at that instruction boundary.
+  let steps = 0;
+  while (!events.some((e) => e.type === 'vmentry') && steps < maxSteps) {
+    m.run(1);
+    steps++;
+  }
+  hooks.afterFirstEntry(m);
+  const out = m.run(maxSteps - steps);
   return { m, events, reason: out.reason };
 }
