@@ -14,7 +14,9 @@
  *   - an instruction with a LOCK prefix it does not allow prints normally (iced prints `(bad)`), so a
  *     lesson can show what faults; `invalid` is set;
  *   - CPUID-dependent encodings the modelled processors do not have are named but invalid (`clac`,
- *     `vmrun`, `xbegin`…), and SSE/AVX/MMX opcodes print as `(bad)` with their correct length.
+ *     `vmrun`, `xbegin`…), and SSE/AVX/MMX opcodes print as `(bad)` with their correct length;
+ *   - F3 0F BC/BD, F3 0F 09 and F3 0F 1E /1 (register) print as what the modelled CPUs execute
+ *     (`bsf`, `bsr`, `wbinvd`, `nop`), not as TZCNT, LZCNT, WBNOINVD, RDSSPD.
  */
 import type { Insn } from '../insn.ts';
 import { Prefix } from '../insn.ts';
@@ -47,7 +49,7 @@ function sizeless(i: Insn, m: MemOperand): boolean {
   if (m.size === 0) return true;
   const t = i.ops;
   if (t.includes('Ms') || t.includes('Mq') || t.includes('Ma')) return true; // LGDT…, CMPXCHG8B/VMX, BOUND
-  if (i.opcode === 0x0fae || (i.opcode === 0x0f1c && i.reg === 0) || (i.opcode === 0x0f0d && i.reg !== 2)) return true; // CLFLUSH, CLDEMOTE, PREFETCH(W)
+  if (i.opcode === 0x0fae || i.mnem === 'cldemote' || (i.opcode === 0x0f0d && i.reg !== 2)) return true; // CLFLUSH, CLDEMOTE, PREFETCH(W)
   if (t.includes('Mp')) return true; // LDS…LSS (FAR CALL/JMP print `far` instead)
   if (i.opcode >= 0xd8 && i.opcode <= 0xdf && m.size > 10) return true; // FPU environment / state
   return false;
@@ -61,14 +63,16 @@ const SEG_SOURCE = new Set([0x6e, 0x6f, 0xa4, 0xa5, 0xa6, 0xa7, 0xac, 0xad, 0xd7
 /**
  * Instructions whose operand size (66 prefix) is not visible in their operands or mnemonic, for which
  * iced prints `o16`/`o32`: PUSH imm8, PUSH/POP Sreg, ENTER, LEAVE, Jcc/JMP rel8, LOOPcc/JrCXZ,
- * SGDT/SIDT/LGDT/LIDT, MOV Sreg with memory, and the x87 environment/state instructions.
+ * SGDT/SIDT/LGDT/LIDT, SLDT/STR/SMSW with memory, LLDT/LTR/VERR/VERW/LMSW, MOV Sreg with memory, and
+ * the x87 environment/state instructions.
  */
 function showOperandSize(i: Insn, modrm: number): boolean {
   const op = i.opcode;
   if (op === 0x6a || op === 0xc8 || op === 0xc9 || op === 0xeb || (op >= 0x70 && op <= 0x7f) || (op >= 0xe0 && op <= 0xe3)) return true;
   if (op === 0x06 || op === 0x07 || op === 0x0e || op === 0x16 || op === 0x17 || op === 0x1e || op === 0x1f) return true;
   if (op === 0x0fa0 || op === 0x0fa1 || op === 0x0fa8 || op === 0x0fa9) return true;
-  if (op === 0x0f01 && i.mod !== 3 && i.reg <= 3) return true;
+  if (op === 0x0f00 && (i.mod !== 3 || i.reg >= 2)) return true; // SLDT/STR with memory; LLDT, LTR, VERR, VERW
+  if (op === 0x0f01 && (i.mod !== 3 ? i.reg <= 4 || i.reg === 6 : i.reg === 6)) return true; // SGDT…LIDT, SMSW m, LMSW
   if ((op === 0x8c || op === 0x8e) && i.mod !== 3) return true;
   if ((op === 0xd9 || op === 0xdd) && modrm < 0xc0 && (i.reg === 4 || i.reg === 6)) return true;
   return false;
@@ -183,7 +187,8 @@ export function formatParts(i: Insn, address: number, options: FormatOptions = {
   if ((p & Prefix.ADDRSIZE) !== 0 && showAddressSize(i)) words.push(i.asz === 2 ? 'a16' : 'a32');
   if ((p & Prefix.SEGMENT) !== 0) {
     const hinted = (op >= 0x70 && op <= 0x7f) || (op >= 0x0f80 && op <= 0x0f8f);
-    if ((SEG_SOURCE.has(op) && i.seg !== 3) || (hinted && (i.seg === 1 || i.seg === 3))) words.push(SREG[i.seg]);
+    const monitor = op === 0x0f01 && modrm === 0xc8; // MONITOR reads DS:[eAX] (segment overridable)
+    if (((SEG_SOURCE.has(op) || monitor) && i.seg !== 3) || (hinted && (i.seg === 1 || i.seg === 3))) words.push(SREG[i.seg]);
   }
   const lock = (p & Prefix.LOCK) !== 0;
   const memDest = i.mod !== 3 && i.hasModrm;
