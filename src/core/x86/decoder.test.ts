@@ -11,6 +11,7 @@ import { Insn, InsnFlow, MemForm, Prefix } from './insn.ts';
 import { operandsOf } from './disasm/operands.ts';
 import { formCount, formSamples } from './disasm/asm-forms.test-support.mts';
 import { icedDecode } from './disasm/iced.test-support.mts';
+import { runLab } from '../lab/run.ts';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const bytesOf = (h: string): Uint8Array => Uint8Array.from(Buffer.from(h.replace(/\s+/g, ''), 'hex'));
@@ -156,6 +157,14 @@ describe('instruction length limit (SDM Vol. 2A §2.3.11)', () => {
     // ...but a window of 15 bytes always yields an instruction, however many prefixes it holds
     expect(decodeInsn(bytesOf('f0'.repeat(15)), 0, 15, 32, i)).toBe(true);
     expect(i.invalid).toMatch(/15 bytes/);
+  });
+
+  it('on the machine: a 16-byte instruction raises #GP(0) at its first byte (it used to hang the run loop)', () => {
+    const r = runLab(`; @mode bare\nstart:\n  db ${'0x66, '.repeat(15)}0x90\n  hlt\n`, { maxSteps: 100 });
+    expect(r.ok && r.end.reason).toBe('unhandled-exception');
+    if (!r.ok) return;
+    expect([r.end.vector, r.end.errorCode]).toEqual([13, 0]);
+    expect((r.end.registers as Record<string, string>).eip).toBe('0x00010000');
   });
 
   it('decodes at an offset inside a larger buffer', () => {
