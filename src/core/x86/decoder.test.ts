@@ -12,6 +12,7 @@ import { operandsOf } from './disasm/operands.ts';
 import { formCount, formSamples } from './disasm/asm-forms.test-support.mts';
 import { icedDecode } from './disasm/iced.test-support.mts';
 import { runLab } from '../lab/run.ts';
+import { NullSink } from '../trace/sink.ts';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const bytesOf = (h: string): Uint8Array => Uint8Array.from(Buffer.from(h.replace(/\s+/g, ''), 'hex'));
@@ -160,7 +161,7 @@ describe('instruction length limit (SDM Vol. 2A §2.3.11)', () => {
   });
 
   it('on the machine: a 16-byte instruction raises #GP(0) at its first byte (it used to hang the run loop)', () => {
-    const r = runLab(`; @mode bare\nstart:\n  db ${'0x66, '.repeat(15)}0x90\n  hlt\n`, { maxSteps: 100 });
+    const r = runLab(`; @mode bare\nstart:\n  db ${'0x66, '.repeat(15)}0x90\n  hlt\n`, { maxSteps: 100, trace: new NullSink() });
     expect(r.ok && r.end.reason).toBe('unhandled-exception');
     if (!r.ok) return;
     expect([r.end.vector, r.end.errorCode]).toEqual([13, 0]);
