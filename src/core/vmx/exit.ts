@@ -89,7 +89,7 @@ export function vmExit(
   vw(c, p, VO.VM_ENTRY_INTR_INFO_FIELD, vr(c, p, VO.VM_ENTRY_INTR_INFO_FIELD) & 0x7fffffff);
 
   // ---- §27.3 save guest state
-  saveGuestState(c, p);
+  saveGuestState(c, p, reason);
   const guestEip = c.eip;
 
   // ---- §27.4 save guest MSRs
@@ -116,7 +116,7 @@ export function vmExit(
 }
 
 /** SDM Vol. 3C §27.3: guest registers, segments, descriptor tables, MSRs and non-register state. */
-function saveGuestState(c: Cpu, p: number): void {
+function saveGuestState(c: Cpu, p: number, reason: number): void {
   const vmx = c.vmx;
   vw(c, p, VO.GUEST_CR0, c.cr0);
   vw(c, p, VO.GUEST_CR3, c.cr3);
@@ -155,7 +155,10 @@ function saveGuestState(c: Cpu, p: number): void {
   vw(c, p, VO.GUEST_ACTIVITY_STATE, c.activity === Activity.HLT ? 1 : c.activity === Activity.SHUTDOWN ? 2 : 0);
   const nmiBlocking = (vmx.pin & PinBased.VIRTUAL_NMIS) !== 0 ? vmx.virtualNmiBlocked : c.nmiBlocked;
   vw(c, p, VO.GUEST_INTERRUPTIBILITY_INFO, (c.intShadow === 1 ? 1 : 0) | (c.intShadow === 2 ? 2 : 0) | (nmiBlocking ? 8 : 0));
-  vw(c, p, VO.GUEST_PENDING_DBG_EXCEPTIONS, 0);
+  // Pending debug exceptions are saved as clear except for the exits §27.3.4 lists; of those this processor
+  // produces MTF VM exits, which save a coinciding single-step trap (vmx.pendingDebug).
+  vw(c, p, VO.GUEST_PENDING_DBG_EXCEPTIONS, reason === VmExitReason.MONITOR_TRAP_FLAG ? vmx.pendingDebug : 0);
+  vmx.pendingDebug = 0;
   if ((exitCtls & ExitControls.SAVE_VMX_PREEMPTION_TIMER_VALUE) !== 0 && vmx.preemptionTimer) {
     const rate = preemptionRate(c);
     const left = Math.max(0, Math.ceil((vmx.preemptionDeadline - c.cycles) / 2 ** rate));

@@ -64,6 +64,12 @@ export interface VmxCpuState {
    */
   injectedInfo: number;
   injectedLen: number;
+  /**
+   * Debug exceptions pending at the next VM exit, in pending-debug-exceptions format (B3–B0, bit 12, BS):
+   * a single-step trap that coincides with a monitor-trap-flag VM exit is not delivered but recorded here,
+   * and the MTF VM exit saves it (SDM Vol. 3C §27.3.4; KUT vmx_mtf_test). Cleared by every VM exit.
+   */
+  pendingDebug: number;
 }
 
 export function createVmxCpuState(): VmxCpuState {
@@ -104,5 +110,6 @@ export function createVmxCpuState(): VmxCpuState {
     entryCycle: 0,
     injectedInfo: 0,
     injectedLen: 0,
+    pendingDebug: 0,
   };
 }
