@@ -127,6 +127,9 @@ describe('VMX instructions and their mandatory prefixes (SDM Vol. 3C §31.3)', (
     const b = decode(bytesOf('66670fc7b33412'), 32);
     expect(b.mnem).toBe('vmclear');
     expect([b.mem, b.seg, b.base, b.index, b.disp, b.asz, b.osz]).toEqual([MemForm.A16, 2, 5, 7, 0x1234, 2, 4]);
+    // a disp16 without registers is still a sign-extended displacement field (SDM Vol. 3C §28.2.1)
+    const d16 = decode(bytesOf('0fc7360080'), 16); // vmptrld [0x8000]
+    expect([d16.mnem, d16.base, d16.index, d16.disp]).toEqual(['vmptrld', -1, -1, -0x8000]);
     // vmread with SS default through EBP
     const c = decode(bytesOf('0f784500'), 32);
     expect([c.seg, c.segOverride, c.base]).toEqual([2, false, 5]);

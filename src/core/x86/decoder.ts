@@ -471,23 +471,17 @@ function skipVex(prefix: number, p0: number, asz: number): void {
   if (vexImm8(map, op)) byte();
 }
 
-/** Consumes the SIB and displacement bytes that follow `modrm`. */
+/** Consumes the SIB and displacement bytes that follow `modrm` (SDM Vol. 2A Tables 2-1, 2-2). */
 function skipModrm(modrm: number, asz: number): void {
   const mod = modrm >> 6;
-  const rm = modrm & 7;
   if (mod === 3) return;
-  if (asz === 2) {
-    if (mod === 2 || (mod === 0 && rm === 6)) byte(), byte();
-    else if (mod === 1) byte();
-    return;
+  let n: number;
+  if (asz === 2) n = mod === 1 ? 1 : mod === 2 || (modrm & 7) === 6 ? 2 : 0;
+  else {
+    const base = (modrm & 7) === 4 ? byte() & 7 : modrm & 7;
+    n = mod === 1 ? 1 : mod === 2 || base === 5 ? 4 : 0;
   }
-  if (rm === 4 && (byte() & 7) === 5 && mod === 0) mod0Disp32();
-  else if (rm === 5 && mod === 0) mod0Disp32();
-  if (mod === 1) byte();
-  else if (mod === 2) mod0Disp32();
-}
-function mod0Disp32(): void {
-  byte(), byte(), byte(), byte();
+  for (let k = 0; k < n; k++) byte();
 }
 
 /** 16-bit addressing (SDM Vol. 2A Table 2-1): base and index register of each r/m value. */
@@ -753,7 +747,9 @@ function decodeMemory(out: Insn, asz: number, seg: number): void {
   if (asz === 2) {
     out.mem = MemForm.A16;
     if (mod === 0 && rm === 6) {
-      out.disp = imm16();
+      // Kept sign-extended like every displacement (the address wraps to 16 bits anyway): a VMX-instruction
+      // exit reports the displacement field sign-extended (SDM Vol. 3C §28.2.1).
+      out.disp = (imm16() << 16) >> 16;
     } else {
       out.base = A16_BASE[rm];
       out.index = A16_INDEX[rm];

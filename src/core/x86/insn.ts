@@ -29,7 +29,7 @@ export class Insn {
   len = 0;
   /** Opcode: one byte (0x00-0xFF), 0x0F00 | second byte, or 0x0F3800 | third byte. */
   opcode = 0;
-  /** Mnemonic as the formatter prints it (lower case). */
+  /** Mnemonic (lower case), named for the operand size (`pushad`, `cwde`); the disassembler (disasm/) prints it iced-style. */
   mnem = '';
   /** Operand specification for the formatter, e.g. "Ev,Gv". */
   ops = '';
@@ -42,7 +42,10 @@ export class Insn {
   reg = 0;
   rm = 0;
   hasModrm = false;
-  /** Memory operand: addressing form, effective segment, base and index register (-1 = none), scale shift, displacement. */
+  /**
+   * Memory operand: addressing form, effective segment, base and index register (-1 = none), scale shift
+   * (0 without an index), displacement (sign-extended; a moffs address is in `disp` unsigned).
+   */
   mem: MemForm = MemForm.NONE;
   seg = 3;
   /** True when a segment-override prefix chose `seg`. */
