@@ -94,7 +94,7 @@ export function widthMaskLo(width: 16 | 32 | 64 | 'natural'): number {
  * Check classes a VMWRITE to each field (by slot) invalidates. Fields no VM-entry check reads in IA-32
  * operation invalidate nothing: GUEST_RIP and GUEST_RSP (no checks below bit 32), the VMX-preemption timer
  * value, the TSC offset, the exception bitmap and #PF mask/match, the CR0/CR4 masks and read shadows and the
- * CR3-target values. Any control field also invalidates the guest-state class (guest checks read controls).
+ * CR3-target values. Any control field invalidates every class (host and guest checks read controls).
  */
 const NO_CHECK_FIELDS = new Set([
   'GUEST_RIP', 'GUEST_RSP', 'VMX_PREEMPTION_TIMER_VALUE', 'TSC_OFFSET', 'EXCEPTION_BITMAP',
@@ -108,7 +108,9 @@ export const CHECK_INVALIDATION: Uint8Array = (() => {
     if (NO_CHECK_FIELDS.has(f.name) || f.type === 'exit-info') t[slot] = 0;
     else if (f.type === 'host') t[slot] = CHECKED_HOST;
     else if (f.type === 'guest') t[slot] = CHECKED_GUEST;
-    else t[slot] = CHECKED_CONTROLS | CHECKED_GUEST;
+    // Control fields: the host-state checks read the VM-exit and VM-entry controls too (load IA32_PAT/EFER,
+    // address-space size; SDM Vol. 3C §26.2.2–26.2.4), so a control write invalidates every class.
+    else t[slot] = CHECKED_CONTROLS | CHECKED_HOST | CHECKED_GUEST;
   });
   return t;
 })();

@@ -786,3 +786,34 @@ msr_fill:
     expect(r.exits.map((e) => [e.reason, e.entryFailure, Number(e.qualification)])).toEqual([[34, true, max + 1]]);
   });
 });
+
+describe.each(MODELS.filter((m) => supports(m, 0x483, 19)))('VM-entry checks after VMWRITEs between entries (no stale check results) on %s', (cpu) => {
+  const resume = (write: string) =>
+    hv(cpu, {
+      guest: '  cpuid\n  cpuid',
+      handler: `  cmp dword [count], 0\n  jne second\n  inc dword [count]\n${write}${vmr('GUEST_RIP', 'ecx')}  add ecx, 2\n  mov eax, 0x681e\n  vmwrite eax, ecx\n  vmresume\n  pushfd\n  pop esi\n${vmr('VM_INSTRUCTION_ERROR', 'edi')}  hlt\nsecond:\n  hlt`,
+      data: 'count: dd 0',
+    });
+  it('enabling "load IA32_PAT" on exit makes VMRESUME check HOST_IA32_PAT (→ 8)', () => {
+    const r = hv(cpu, {
+      fields: [['HOST_IA32_PAT', 0x02020202]],
+      guest: '  cpuid\n  cpuid',
+      handler: `  cmp dword [count], 0\n  jne second\n  inc dword [count]\n  mov eax, 0x400c\n  vmread ebx, eax\n  or ebx, 0x80000\n  vmwrite eax, ebx\n${vmr('GUEST_RIP', 'ecx')}  add ecx, 2\n  mov eax, 0x681e\n  vmwrite eax, ecx\n  vmresume\n  pushfd\n  pop esi\n${vmr('VM_INSTRUCTION_ERROR', 'edi')}  hlt\nsecond:\n  hlt`,
+      data: 'count: dd 0',
+    });
+    expect(r.exits.map((e) => e.reason)).toEqual([10]);
+    expect(r.fails.map((f) => f.error)).toEqual([8]);
+  });
+  it('a bad HOST_CS written between entries fails VMRESUME with 8', () => {
+    const r = resume('  mov eax, 0xc02\n  xor ebx, ebx\n  vmwrite eax, ebx\n');
+    expect(r.fails.map((f) => f.error)).toEqual([8]);
+  });
+  it('GUEST_RFLAGS = 0 written between entries fails VMRESUME with exit 33', () => {
+    const r = resume('  mov eax, 0x6820\n  xor ebx, ebx\n  vmwrite eax, ebx\n');
+    expect(r.exits.map((e) => e.reason)).toEqual([10, 33]);
+  });
+  it('an invalid event written between entries fails VMRESUME with 7', () => {
+    const r = resume('  mov eax, 0x4016\n  mov ebx, 0x80000120\n  vmwrite eax, ebx\n');
+    expect(r.fails.map((f) => f.error)).toEqual([7]);
+  });
+});
