@@ -539,3 +539,14 @@ describe.each(MODELS)('Exceptions of KUT vmx_exception_test through the bitmap o
     expect(reasons(hv(cpu, { fields: [['EXCEPTION_BITMAP', 1 << 7]], guest: '  db 0xdb, 0xe3 ; FNINIT\n  cpuid' }))).toEqual([10]);
   });
 });
+
+describe.each(MODELS)('Host RFLAGS.TF across VMLAUNCH on %s', (cpu) => {
+  // KNOWN x86 BUG (reported): cpu.ts stepInsn raises the host's single-step trap after a VMLAUNCH that entered
+  // the guest, so the guest takes a #DB at its first instruction. VM entry replaces RFLAGS and takes the
+  // guest's pending debug exceptions from the VMCS (SDM Vol. 3C §26.6.3); Bochs evaluates TF after the
+  // instruction (the guest's TF = 0 here).
+  it.fails('a host single-step trap does not leak into the guest', () => {
+    const r = hv(cpu, { launch: '  pushfd\n  or dword [esp], 0x100\n  popfd\n  vmlaunch', fields: [['EXCEPTION_BITMAP', 2]], guest: '  cpuid' });
+    expect(reasons(r)).toEqual([10]);
+  });
+});
