@@ -70,6 +70,11 @@ describe.each(MODELS)('Exception bitmap and VM-exit interruption information (SD
     expect(r.exits[0].instructionLength).toBe(1);
     expect(r.read('VM_EXIT_INSTRUCTION_LEN')).toBe(1);
   });
+  it('INT1 (ICEBP, F1) → privileged software exception 0x80000501, length 1', () => {
+    const r = hv(cpu, { fields: [['EXCEPTION_BITMAP', 1 << 1]], guest: '  db 0xf1' });
+    expect(r.read('VM_EXIT_INTR_INFO')).toBe(0x80000501);
+    expect(r.exits[0].instructionLength).toBe(1);
+  });
   it('INTO with OF = 1 → 0x80000604, length 1; BOUND out of range → #BR 0x80000305', () => {
     const r = hv(cpu, { fields: [['EXCEPTION_BITMAP', 1 << 4]], guest: '  mov al, 0x7f\n  add al, 1\n  into' });
     expect(r.read('VM_EXIT_INTR_INFO')).toBe(0x80000604);
