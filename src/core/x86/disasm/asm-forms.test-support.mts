@@ -105,7 +105,7 @@ export function formSamples(bits: 16 | 32): Sample[] {
   return out;
 }
 
-/** Number of table forms (for the tests' sanity check that every form is covered). */
+/** Number of distinct table forms, by description (for the tests' check that every form is covered). */
 export function formCount(): number {
-  return [...FORMS.values()].flat().length;
+  return new Set([...FORMS.values()].flat().map(describeForm)).size;
 }
