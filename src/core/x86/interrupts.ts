@@ -64,7 +64,8 @@ export function checkPendingEvents(c: Cpu): void {
     if (vmx.nonRoot && (vmx.pin & PinBased.NMI_EXITING) !== 0) {
       if (!vmx.virtualNmiBlocked && !((vmx.pin & PinBased.VIRTUAL_NMIS) === 0 && c.nmiBlocked)) {
         c.nmiPending = false;
-        c.activity = Activity.ACTIVE;
+        // The activity state (HLT) is saved by the VM exit; the return to the active state happens only after
+        // the exit completes (SDM Vol. 3C §27.1), when the host state is loaded.
         vmExit(c, VmExitReason.EXCEPTION_OR_NMI, 0, 0, 0, 0, -1, interruptionInfo(Vec.NMI, EventType.NMI, false), 0);
         return;
       }
@@ -78,8 +79,7 @@ export function checkPendingEvents(c: Cpu): void {
   }
   const ifSet = (c.eflags & Flag.IF) !== 0;
   if (vmx.nonRoot && (vmx.proc & ProcBased.INTERRUPT_WINDOW_EXITING) !== 0 && ifSet && shadow === 0) {
-    c.activity = Activity.ACTIVE;
-    vmExit(c, VmExitReason.INTERRUPT_WINDOW, 0);
+    vmExit(c, VmExitReason.INTERRUPT_WINDOW, 0); // saves HLT if halted (SDM Vol. 3C §27.1)
     return;
   }
   const intr = c.intr;
@@ -92,7 +92,6 @@ export function checkPendingEvents(c: Cpu): void {
           // "Acknowledge interrupt on exit": the processor acknowledges the controller and reports the vector.
           info = interruptionInfo(intr.acknowledge(), EventType.EXTERNAL_INTERRUPT, false);
         }
-        c.activity = Activity.ACTIVE;
         vmExit(c, VmExitReason.EXTERNAL_INTERRUPT, 0, 0, 0, 0, -1, info, 0);
         return;
       }
@@ -177,6 +176,14 @@ export function deliverEvent(c: Cpu, vector: number, type: number, errorCode: nu
       return;
     }
     const second = c.pendingVector;
+    // VMX non-root: the fault met during delivery is checked against the exception bitmap first; if it exits,
+    // the event being delivered is reported as IDT-vectoring information (SDM Vol. 3C §25.2, §27.2.3). Only a
+    // fault that does not exit is combined with the first event into #DF or a triple fault.
+    if (c.vmx.nonRoot && exceptionCausesExit(c, second, c.pendingErrorCode)) {
+      deliverEvent(c, second, c.pendingType, c.pendingErrorCode, c.eip);
+      c.eventInFlight = 0;
+      return;
+    }
     const firstClass = type === EventType.HARDWARE_EXCEPTION ? exceptionClass(vector) : 'benign';
     const secondClass = exceptionClass(second);
     if (type === EventType.HARDWARE_EXCEPTION && vector === Vec.DF) {
@@ -397,9 +404,10 @@ export function readTssStack(c: Cpu, dpl: number, ext: number): void {
  * new TSS selector and the source in the qualification (Table 27-2). Hardware task switching outside VMX
  * non-root operation is not emulated by this core: it raises #GP with the selector (documented limitation).
  */
-export function taskSwitchThroughGate(c: Cpu, tssSel: number, source: number, ext: number): void {
+export function taskSwitchThroughGate(c: Cpu, tssSel: number, source: number, ext: number, instrLen = 0): void {
   if (c.vmx.nonRoot) {
-    taskSwitchExit(c, tssSel, source);
+    // The VM-exit instruction length is that of the CALL, JMP or IRET (SDM Vol. 3C §27.2.5).
+    taskSwitchExit(c, tssSel, source, instrLen);
     c.abortForVmExit();
   }
   c.gp((tssSel & 0xfffc) | ext);
@@ -408,7 +416,7 @@ export function taskSwitchThroughGate(c: Cpu, tssSel: number, source: number, ex
 // ====================================================================== IRET
 
 /** IRET / IRETD (SDM Vol. 2 IRET pseudocode): real mode, same privilege, or return to an outer level. */
-export function iret(c: Cpu, osz: number): void {
+export function iret(c: Cpu, osz: number, instrLen = 1): void {
   const fromCpl = c.cpl;
   // IRET unblocks NMIs (SDM Vol. 3A §6.7.1); with virtual NMIs, virtual-NMI blocking (Vol. 3C §25.3).
   if (c.vmx.nonRoot && (c.vmx.pin & PinBased.VIRTUAL_NMIS) !== 0) c.vmx.virtualNmiBlocked = false;
@@ -430,7 +438,7 @@ export function iret(c: Cpu, osz: number): void {
   if ((flagsNow & Flag.NT) !== 0) {
     // Return from a nested task: a task switch to the TSS linked from the current one.
     const link = c.readLin16(c.segBase[Seg.TR], Acc.READ_SUP);
-    taskSwitchThroughGate(c, link, 1, 0);
+    taskSwitchThroughGate(c, link, 1, 0, instrLen);
     return;
   }
   const newEip = osz === 4 ? c.peek32(0) : c.peek16(0);

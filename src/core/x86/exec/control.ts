@@ -112,7 +112,7 @@ export function int1(c: Cpu, i: Insn): void {
   deliverEvent(c, Vec.DB, EventType.PRIVILEGED_SOFTWARE_EXCEPTION, -1, (c.eip + i.len) | 0, i.len);
 }
 export function iretInsn(c: Cpu, i: Insn): void {
-  iret(c, i.osz);
+  iret(c, i.osz, i.len);
 }
 
 /** BOUND r, m: #BR when the index is outside [lower, upper] (signed). */
@@ -259,7 +259,7 @@ function farTransfer(c: Cpu, i: Insn, sel: number, off: number, isCall: boolean)
     const dpl = descDpl(hi);
     if (dpl < c.cpl || dpl < (sel & 3)) c.gp(err);
     if (!isPresent(hi)) c.np(err);
-    taskSwitchThroughGate(c, type === 5 ? lo >>> 16 : sel, isCall ? 0 : 2, 0);
+    taskSwitchThroughGate(c, type === 5 ? lo >>> 16 : sel, isCall ? 0 : 2, 0, i.len);
     return;
   }
   c.gp(err);

@@ -538,11 +538,13 @@ export function arpl(c: Cpu, i: Insn): void {
 
 export function xsetbv(c: Cpu, i: Insn): void {
   if (!c.model.features.xsave || (c.cr4 & Cr4.OSXSAVE) === 0) c.ud();
+  // The CPL check is a privilege fault: it has priority over the VM exit (SDM Vol. 3C §25.1.1).
+  if (c.cpl > 0) c.gp(0);
   if (c.vmx.nonRoot) {
     exitInsn(c, i, VmExitReason.XSETBV); // unconditional
     return;
   }
-  if (c.cpl > 0 || c.regs[1] !== 0 || c.regs[2] !== 0) c.gp(0);
+  if (c.regs[1] !== 0 || c.regs[2] !== 0) c.gp(0);
   const v = c.regs[0];
   if ((v & 1) === 0 || (v & ~3) !== 0) c.gp(0); // x87 must stay enabled; SSE state only
   c.xcr0 = v;
