@@ -327,6 +327,7 @@ export class Cpu {
     const old = this.eflags;
     this.eflags = ((cur & ~mask) | (v & mask) | 2) & 0x3f7fd7;
     this.fop = FlagOp.NONE;
+    if ((old ^ this.eflags) & Flag.AC) this.updateAcCheck();
     if ((old ^ this.eflags) & (Flag.IF | Flag.TF | Flag.VM)) this.stop = 1;
   }
   /** Forces the arithmetic flags to be stored in `eflags`. */
@@ -350,8 +351,15 @@ export class Cpu {
   }
 
   // ================================================================ modes
+  /** Alignment checking is on: CR0.AM = 1, EFLAGS.AC = 1, CPL = 3 (SDM Vol. 3A §6.15, interrupt 17). */
+  acCheck = false;
+  private updateAcCheck(): void {
+    this.acCheck = this.cpl === 3 && (this.cr0 & Cr0.AM) !== 0 && (this.eflags & Flag.AC) !== 0;
+  }
+
   setCpl(cpl: number): void {
     this.cpl = cpl;
+    this.updateAcCheck();
     const t = cpl === 3 ? PERM_NEED_USER : PERM_NEED_SUP;
     const p = this.permNeed;
     p[0] = t[0];
@@ -367,6 +375,7 @@ export class Cpu {
     const ept = this.vmx.nonRoot && this.vmx.eptEnabled;
     this.xlatMode = paging || ept ? 1 : 0;
     this.codeSize = (this.segAr[Seg.CS] & Ar.DB) !== 0 ? 32 : 16;
+    this.updateAcCheck();
     // Segment checks depend on CR0.PE (real mode makes every segment read/write): recompute on a change.
     const pe = this.cr0 & Cr0.PE;
     if (pe !== this.segChkPe) {
@@ -472,6 +481,7 @@ export class Cpu {
   /** Segment check + linear address for an access of `size` bytes at `off` (SDM Vol. 3A §5.3). */
   linear(seg: number, off: number, size: number, write: boolean): number {
     const chk = this.segChk[seg];
+    if (this.acCheck && size > 1 && ((this.segBase[seg] + off) & (size > 8 ? 15 : size - 1)) !== 0) this.raise(Vec.AC, 0);
     if ((chk & SegChk.FLAT) !== 0) return off | 0;
     if ((chk & (write ? SegChk.WRITE : SegChk.READ)) === 0) {
       // Null/unusable selector, write to a read-only segment, or read of an execute-only segment.
@@ -897,6 +907,7 @@ export class Cpu {
     if ((this.segChk[Seg.CS] & SegChk.FLAT) === 0 && eip + i.len - 1 > this.segLimit[Seg.CS] >>> 0) this.gp(0);
     const shadow = this.intShadow;
     const tf = (this.eflags & Flag.TF) !== 0;
+    const wasNonRoot = this.vmx.nonRoot;
     i.fn(this, i);
     this.cycles += i.cost;
     this.icount++;
@@ -911,10 +922,17 @@ export class Cpu {
       this.vmx.mtfPending = true;
       this.stop = 1;
     }
-    // Single-step trap after the instruction (SDM Vol. 3A §17.3.1.4): #DB with DR6.BS.
-    if (tf && !this.exitedToHost) {
-      this.dr[6] |= 0x4000;
-      this.raise(Vec.DB, -1);
+    // Single-step trap after the instruction (SDM Vol. 3A §17.3.1.4): #DB with DR6.BS. Not across a VMX
+    // transition: VM entry replaces RFLAGS and takes pending debug exceptions from the VMCS (SDM Vol. 3C
+    // §26.6.3), and a VM exit loads RFLAGS = 2. With a pending MTF VM exit, the MTF exit comes first and
+    // records the trap as a pending debug exception (BS) in the guest state (SDM Vol. 3C §25.5.2).
+    if (tf && !this.exitedToHost && this.vmx.nonRoot === wasNonRoot) {
+      if (this.vmx.nonRoot && this.vmx.mtfPending) {
+        this.vmx.pendingDebug |= 0x4000;
+      } else {
+        this.dr[6] |= 0x4000;
+        this.raise(Vec.DB, -1);
+      }
     }
   }
 
@@ -961,6 +979,15 @@ export class Cpu {
       cost += insn.cost;
       off += insn.len;
       if (insn.flow === InsnFlow.END_BLOCK) break;
+    }
+    if (block.insns.length === 0) {
+      // Defensive: a decode that yields nothing must still make progress (as a #UD), never an empty block.
+      const bad = new Insn();
+      bad.fn = (c: Cpu) => c.ud();
+      bad.len = 1;
+      bad.invalid = 'undecodable';
+      block.insns.push(bad);
+      off = 1;
     }
     finishBlock(block);
     block.cost = cost;
