@@ -141,7 +141,7 @@ s(
   'cmpxchg rm16,r16 : mr : o16 0F B1 /r',
   'cmpxchg rm32,r32 : mr : o32 0F B1 /r',
   'cmpxchg8b m64 : m : 0F C7 /1',
-  'bswap r32 : r : 0F C8+r',
+  'bswap r32 : r : o32 0F C8+r',
   // Stack (SDM "PUSH", "POP"). simm8 before the full immediate: push 5 is 6A 05.
   'push r16 : r : o16 50+r',
   'push r32 : r : o32 50+r',
