@@ -2,6 +2,7 @@
  * The headless lab runner.
  *
  *   npm run -s lab -- run FILE.s [--json] [--max-steps N] [--cpu NAME]
+ *   npm run -s lab -- disasm FILE.s [--json]
  *   npm run -s lab -- models
  *
  * With --json it prints one JSON object per line (docs/trace-format.md), ending with an `end` record.
@@ -12,10 +13,11 @@ import { runLab, DEFAULT_MAX_STEPS } from '../core/lab/run.ts';
 import { JsonSink, type TraceRecord } from '../core/trace/json.ts';
 import { formatAsmError } from '../core/x86/asm/index.ts';
 import { CPU_MODELS } from '../core/cpu-models/index.ts';
+import { formatListing, labListing } from '../core/lab/listing.ts';
 
 function usage(code: number): never {
   process.stderr.write(
-    'usage: npm run -s lab -- run FILE.s [--json] [--max-steps N] [--cpu NAME]\n       npm run -s lab -- models\n',
+    'usage: npm run -s lab -- run FILE.s [--json] [--max-steps N] [--cpu NAME]\n       npm run -s lab -- disasm FILE.s [--json]\n       npm run -s lab -- models\n',
   );
   process.exit(code);
 }
@@ -44,6 +46,25 @@ function main(argv: string[]): number {
   const [cmd, ...rest] = argv;
   if (cmd === 'models') {
     for (const m of CPU_MODELS) process.stdout.write(`${m.id.padEnd(10)} ${m.name} (${m.year})\n`);
+    return 0;
+  }
+  if (cmd === 'disasm') {
+    const file = rest.find((a) => !a.startsWith('--'));
+    if (file === undefined) usage(2);
+    let src: string;
+    try {
+      src = readFileSync(file, 'utf8');
+    } catch (e) {
+      process.stderr.write(`${file}: cannot read: ${(e as Error).message}\n`);
+      return 2;
+    }
+    const l = labListing(src);
+    if (!l.ok) {
+      for (const e of l.errors) process.stderr.write(formatAsmError(file, e) + '\n');
+      return 1;
+    }
+    if (rest.includes('--json')) for (const r of l.rows) process.stdout.write(JSON.stringify({ ...r, address: '0x' + r.address.toString(16).toUpperCase().padStart(8, '0') }) + '\n');
+    else process.stdout.write(formatListing(l.rows) + '\n');
     return 0;
   }
   if (cmd !== 'run') usage(2);

@@ -91,3 +91,17 @@ describe('runLab', () => {
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));
   });
 });
+
+describe('disassembly listing', () => {
+  it('lists address, bytes and mnemonic per instruction, and data as data', async () => {
+    const { labListing } = await import('./listing.ts');
+    const l = labListing('start:\n  mov eax, 1\n  cpuid\nmsg: db "hi", 0\n');
+    expect(l.ok).toBe(true);
+    if (!l.ok) return;
+    expect(l.rows.map((r) => [r.address, r.bytes, r.text, r.data])).toEqual([
+      [0x10000, [0xb8, 1, 0, 0, 0], 'mov eax, 0x1', false],
+      [0x10005, [0x0f, 0xa2], 'cpuid', false],
+      [0x10007, [0x68, 0x69, 0], 'msg: db "hi", 0', true],
+    ]);
+  });
+});
