@@ -99,7 +99,7 @@ describe('disassembly listing', () => {
     expect(l.ok).toBe(true);
     if (!l.ok) return;
     expect(l.rows.map((r) => [r.address, r.bytes, r.text, r.data])).toEqual([
-      [0x10000, [0xb8, 1, 0, 0, 0], 'mov eax, 0x1', false],
+      [0x10000, [0xb8, 1, 0, 0, 0], 'mov eax, 1', false],
       [0x10005, [0x0f, 0xa2], 'cpuid', false],
       [0x10007, [0x68, 0x69, 0], 'msg: db "hi", 0', true],
     ]);
