@@ -803,7 +803,7 @@ export class Cpu {
       try {
         do {
           this.executeBlock(limit, insnLimit);
-        } while (this.stop === 0 && this.cycles < limit && this.icount < insnLimit);
+        } while (this.stop === 0 && this.activity === Activity.ACTIVE && this.cycles < limit && this.icount < insnLimit);
       } catch (e) {
         if (e !== ABORT) throw e;
         this.onAbort();
@@ -926,7 +926,9 @@ export class Cpu {
     // transition: VM entry replaces RFLAGS and takes pending debug exceptions from the VMCS (SDM Vol. 3C
     // §26.6.3), and a VM exit loads RFLAGS = 2. With a pending MTF VM exit, the MTF exit comes first and
     // records the trap as a pending debug exception (BS) in the guest state (SDM Vol. 3C §25.5.2).
-    if (tf && !this.exitedToHost && this.vmx.nonRoot === wasNonRoot) {
+    // MOV SS / POP SS also delay the single-step trap to the end of the next instruction (SDM Vol. 3A §6.8.3).
+    const ssBlocked = this.intShadow === 2 && shadow !== 2;
+    if (tf && !ssBlocked && !this.exitedToHost && this.vmx.nonRoot === wasNonRoot) {
       if (this.vmx.nonRoot && this.vmx.mtfPending) {
         this.vmx.pendingDebug |= 0x4000;
       } else {

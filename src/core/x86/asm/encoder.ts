@@ -129,9 +129,11 @@ function formOsz(f: Form, ops: Resolved[], stmt: InsnStmt): number | null {
     for (let i = 0; i < ops.length; i++) {
       const o = ops[i];
       const p = f.pats[i];
-      if (p !== 'rel' && p !== 'far' && p !== 'mfar') continue;
+      const sreg = p === 'es' || p === 'cs' || p === 'ss' || p === 'ds' || p === 'fs' || p === 'gs';
+      if (p !== 'rel' && p !== 'far' && p !== 'mfar' && !sreg) continue;
       let sz = 0;
-      if (o.k === 'imm' || o.k === 'farptr') sz = o.size;
+      if (sreg) sz = o.k === 'reg' && o.src.k === 'reg' ? (o.src.size ?? 0) : 0;
+      else if (o.k === 'imm' || o.k === 'farptr') sz = o.size;
       else if (o.k === 'mem') sz = o.size === 48 ? 32 : o.size;
       if (sz !== 0) {
         if (sz !== 16 && sz !== 32) return null;

@@ -17,6 +17,8 @@ interface OperandBase {
 export interface RegOperand extends OperandBase {
   k: 'reg';
   reg: Reg;
+  /** A size keyword written before a segment register (`push word fs`): the operand size; else 0. */
+  size?: number;
 }
 export interface MemOperand extends OperandBase {
   k: 'mem';
@@ -150,7 +152,10 @@ export function parseOperand(cur: Cursor, ctx: ParseCtx, src: string): Operand |
           return fail(ctx, { col: start, end: t2.end }, `'${SIZE_NAMES[size]}' does not match the ${r.size}-bit register '${r.name}'`);
         }
         if (jump === 'short' || jump === 'far') return fail(ctx, { col: start, end: t2.end }, `'${jump}' cannot be used with a register`);
-        return { k: 'reg', reg: r, col: start, end: t2.end, text: textOf(t2.end) };
+        if (size !== 0 && r.cls === 'sreg' && size !== 16 && size !== 32) {
+          return fail(ctx, { col: start, end: t2.end }, `a segment register is pushed or popped as a 'word' or a 'dword', not a '${SIZE_NAMES[size]}'`);
+        }
+        return { k: 'reg', reg: r, size: r.cls === 'sreg' ? size : 0, col: start, end: t2.end, text: textOf(t2.end) };
       }
       // A register inside arithmetic outside brackets: the user almost certainly meant memory.
       const rest = src.slice(t2.col - 1, lastTokenEnd(cur) - 1);

@@ -408,3 +408,17 @@ describe('large and pathological inputs stay fast', () => {
     expect(r.bytes[r.bytes.length - 1]).toBe(0xaa);
   });
 });
+
+describe('segment-register push/pop operand size', () => {
+  it('honours a size keyword (66 prefix) and rejects a byte size', () => {
+    const hexOf = (src: string): string => {
+      const a = assemble(src, { origin: 0 });
+      return a.ok ? Array.from(a.bytes, (b) => b.toString(16).padStart(2, '0')).join(' ') : `error: ${a.errors[0].message}`;
+    };
+    expect(hexOf('push fs')).toBe('0f a0');
+    expect(hexOf('push word fs')).toBe('66 0f a0');
+    expect(hexOf('pop word gs')).toBe('66 0f a9');
+    expect(hexOf('bits 16\npush dword es')).toBe('66 06');
+    expect(hexOf('push byte fs')).toMatch(/^error: a segment register is pushed or popped as a 'word' or a 'dword'/);
+  });
+});
