@@ -151,10 +151,9 @@ describe.each(MODELS)('Exception bitmap and VM-exit interruption information (SD
     expect(r.read('IDT_VECTORING_INFO_FIELD')).toBe(0x80000b0d);
     expect(r.read('IDT_VECTORING_ERROR_CODE')).toBe(0x1234);
   });
-  // KNOWN x86 BUG (reported): interrupts.ts merges a contributory fault during delivery of a contributory
-  // exception into #DF without consulting the exception bitmap for the second fault (SDM Vol. 3C §27.2.3:
-  // "a fault occurs during event delivery and causes a VM exit because its bit is set in the bitmap").
-  it.fails('the exception bitmap applies to a fault during delivery before double-fault conversion (#NP while delivering #GP)', () => {
+  // SDM Vol. 3C §27.2.3: "a fault occurs during event delivery and causes a VM exit because its bit is set in
+  // the exception bitmap" — checked before the pair would be combined into a double fault.
+  it('the exception bitmap applies to a fault during delivery before double-fault conversion (#NP while delivering #GP)', () => {
     // #GP(0x1230) is delivered through a gate whose handler code segment is not present → #NP.
     const r = hv(
       cpu,
@@ -243,9 +242,8 @@ describe.each(MODELS)('External interrupts (reason 1; SDM §25.2, §27.2.2) on %
     expect(reasons(r)).toEqual([10]);
     expect(r.reg('ecx')).toBe(0x20);
   });
-  // KNOWN x86 BUG (reported): interrupts.ts sets the activity state to ACTIVE before the VM exit, so HLT is
-  // not saved (SDM Vol. 3C §27.1: "a return to the active state occurs only after the VM exit completes").
-  it.fails('a guest in HLT is woken by the exiting interrupt; the saved activity state is HLT (SDM §27.1)', () => {
+  // SDM Vol. 3C §27.1: "a return to the active state occurs only after the VM exit completes".
+  it('a guest in HLT is woken by the exiting interrupt; the saved activity state is HLT (SDM §27.1)', () => {
     const r = hv(cpu, { pin: (v) => v | 1, setup: PIC_PIT(), guest: '  hlt', handler: vmr('GUEST_ACTIVITY_STATE') + vmr('GUEST_RIP') + '  hlt', maxSteps: 2_000_000 });
     expect(reasons(r)).toEqual([1]);
     expect(r.read('GUEST_ACTIVITY_STATE')).toBe(1);
@@ -275,9 +273,8 @@ describe.each(MODELS)('Interrupt-window exiting (reason 7; SDM §25.2) on %s', (
     expect(reasons(r)).toEqual([7]);
     expect(Number(r.exits[0].guestEip)).toBe(Number(r.entries[0].guestEip) + 1);
   });
-  // KNOWN x86 BUG (reported): interrupts.ts sets the activity state to ACTIVE before the VM exit, so HLT is
-  // not saved (SDM Vol. 3C §27.1: "a return to the active state occurs only after the VM exit completes").
-  it.fails('a guest in HLT with IF = 1 exits on the interrupt window (saved activity HLT)', () => {
+  // SDM Vol. 3C §27.1: "a return to the active state occurs only after the VM exit completes".
+  it('a guest in HLT with IF = 1 exits on the interrupt window (saved activity HLT)', () => {
     if (((model(cpu).capabilityMsr(0x485)!.lo >>> 6) & 1) === 0) return;
     const r = hv(cpu, { proc: (v) => v | 4, fields: [['GUEST_RFLAGS', 0x202], ['GUEST_ACTIVITY_STATE', 1]], handler: vmr('GUEST_ACTIVITY_STATE') + '  hlt' });
     expect(reasons(r)).toEqual([7]);
@@ -461,10 +458,16 @@ describe.each(MODELS)('NMIs in VMX non-root operation (machine-level: the bare l
     expect(m.cpu.regs[1]).toBe(2);
   });
   it('an NMI wakes a guest in HLT and exits; the saved activity state is HLT', () => {
-    const { events } = nmi({ pin: (v) => v | 8, guest: '  hlt', handler: vmr('GUEST_ACTIVITY_STATE') + '  hlt' });
+    // Let the guest execute its HLT first, then raise the NMI.
+    const { events } = runMachine(hvSource({ cpu, pin: (v) => v | 8, guest: '  hlt', handler: vmr('GUEST_ACTIVITY_STATE') + '  hlt' }), 200_000, {
+      afterFirstEntry: (m) => {
+        m.run(1);
+        expect(m.cpu.activity).toBe(1);
+        m.cpu.nmiPending = true;
+      },
+    });
     expect(exits(events)).toEqual([0]);
-    // KNOWN x86 BUG (reported): interrupts.ts sets ACTIVE before the exit; hardware saves HLT (SDM §27.1).
-    expect([0, 1]).toContain(reads(events, 0x4826)[0]);
+    expect(reads(events, 0x4826)).toEqual([1]); // SDM §27.1: HLT is left only after the VM exit
   });
   if (supports(cpu, 0x481, 5)) {
     it('virtual NMIs: an NMI exit leaves the real NMI blocking alone; interruptibility bit 3 reports virtual-NMI blocking', () => {
@@ -509,9 +512,8 @@ describe.each(MODELS.filter((m) => supports(m, 0x482, 27)))('MTF priorities (KUT
     expect(reasons(r)).toEqual([37]);
     expect(r.read('GUEST_RIP')).not.toBe(Number(r.entries[0].guestEip) + 1);
   });
-  // KNOWN x86 BUG (reported): cpu.ts stepInsn raises the single-step #DB before the MTF VM exit; the MTF exit
-  // must win and the trap be saved as pending (BS) — vmx.pendingDebug is the slot exit.ts saves.
-  it.fails('a single-step trap coinciding with MTF: MTF exit first, pending debug exceptions BS saved', () => {
+  // The MTF exit wins and the trap is saved as pending (BS) — vmx.pendingDebug is the slot exit.ts saves.
+  it('a single-step trap coinciding with MTF: MTF exit first, pending debug exceptions BS saved', () => {
     const r = hv(cpu, { proc: mtf, fields: [['GUEST_RFLAGS', 0x102], ['EXCEPTION_BITMAP', 1 << 1]], guest: '  out 0x80, al\n  nop', handler: vmr('GUEST_PENDING_DBG_EXCEPTIONS') + '  hlt' });
     expect(reasons(r)).toEqual([37]);
     expect(r.read('GUEST_PENDING_DBG_EXCEPTIONS')! & 0x4000).toBe(0x4000);
@@ -530,8 +532,8 @@ describe.each(MODELS)('Exceptions of KUT vmx_exception_test through the bitmap o
     ['GUEST_RFLAGS', 0x40002],
     ['EXCEPTION_BITMAP', 1 << 17],
   ];
-  // KNOWN x86 BUG (reported): alignment checking (#AC: CR0.AM, EFLAGS.AC, CPL 3) is not implemented.
-  it.fails('#AC(0) for a misaligned access at CPL 3 with CR0.AM and EFLAGS.AC → 0x80000B11', () => {
+  // Alignment checking (#AC: CR0.AM, EFLAGS.AC, CPL 3; SDM Vol. 3A §6.15 interrupt 17).
+  it('#AC(0) for a misaligned access at CPL 3 with CR0.AM and EFLAGS.AC → 0x80000B11', () => {
     const r = hv(cpu, { fields: RING3_AC, guest: '  mov eax, [0x3001]\n  cpuid' });
     expect(reasons(r)).toEqual([0]);
     expect(r.read('VM_EXIT_INTR_INFO')).toBe(0x80000b11);
@@ -546,11 +548,9 @@ describe.each(MODELS)('Exceptions of KUT vmx_exception_test through the bitmap o
 });
 
 describe.each(MODELS)('Host RFLAGS.TF across VMLAUNCH on %s', (cpu) => {
-  // KNOWN x86 BUG (reported): cpu.ts stepInsn raises the host's single-step trap after a VMLAUNCH that entered
-  // the guest, so the guest takes a #DB at its first instruction. VM entry replaces RFLAGS and takes the
-  // guest's pending debug exceptions from the VMCS (SDM Vol. 3C §26.6.3); Bochs evaluates TF after the
-  // instruction (the guest's TF = 0 here).
-  it.fails('a host single-step trap does not leak into the guest', () => {
+  // VM entry replaces RFLAGS and takes the guest's pending debug exceptions from the VMCS (SDM Vol. 3C
+  // §26.6.3), so the host's single-step trap does not follow the VMLAUNCH into the guest (the guest's TF = 0).
+  it('a host single-step trap does not leak into the guest', () => {
     const r = hv(cpu, { launch: '  pushfd\n  or dword [esp], 0x100\n  popfd\n  vmlaunch', fields: [['EXCEPTION_BITMAP', 2]], guest: '  cpuid' });
     expect(reasons(r)).toEqual([10]);
   });

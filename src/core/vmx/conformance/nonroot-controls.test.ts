@@ -377,11 +377,12 @@ describe.each(MODELS)('Task switches always exit (reason 9; SDM §25.4.2, Table 
     expect(reasons(r)).toEqual([9]);
     expect(qual(r)).toBe(0x80000040);
   });
-  // KNOWN x86 BUG (reported): control.ts / interrupts.ts do not pass the instruction length to taskSwitchExit
-  // (SDM Vol. 3C §27.2.4: the VM-exit instruction length is used for task switches by CALL, IRET and JMP).
-  it.fails('task-switch exits by JMP/CALL/IRET report the instruction length (JMP ptr16:32 = 7)', () => {
-    const r = hv(cpu, { setup: tss, fields, guest: '  jmp 0x40:0' });
-    expect(r.exits[0].instructionLength).toBe(7);
+  // SDM Vol. 3C §27.2.4: the VM-exit instruction length is used for task switches by CALL, IRET and JMP.
+  it('task-switch exits by JMP/CALL/IRET report the instruction length (JMP/CALL ptr16:32 = 7, IRETD = 1)', () => {
+    expect(hv(cpu, { setup: tss, fields, guest: '  jmp 0x40:0' }).exits[0].instructionLength).toBe(7);
+    expect(hv(cpu, { setup: tss, fields, guest: '  call 0x40:0' }).exits[0].instructionLength).toBe(7);
+    const iret = hv(cpu, { setup: tss + '  mov word [0x1100], 0x40\n', fields, guest: '  pushfd\n  or dword [esp], 0x4000\n  popfd\n  iretd' });
+    expect(iret.exits[0].instructionLength).toBe(1);
   });
   it('a task gate reached by INT n reports the INT instruction length (2)', () => {
     const r = hv(cpu, {

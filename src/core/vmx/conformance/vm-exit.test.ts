@@ -129,8 +129,7 @@ describe.each(MODELS)('Unconditional VM exits and VMX instructions in the guest 
     });
   }
   if (model(cpu).features.xsave) {
-    // KNOWN x86 BUG (reported): exec/system.ts xsetbv takes the VM exit before its CPL check.
-    it.fails('XSETBV at guest CPL 3 is #GP, not a VM exit (privilege faults first, SDM §25.1.1)', () => {
+    it('XSETBV at guest CPL 3 is #GP, not a VM exit (privilege faults first, SDM §25.1.1)', () => {
       const r = hv(cpu, { guest: '  xor ecx, ecx\n  mov eax, 1\n  xor edx, edx\n  xsetbv', fields: [...RING3!, ['GUEST_CR4', 0x42010], ['EXCEPTION_BITMAP', 1 << 13]] });
       expect(exitOf(r).reason).toBe(0);
       expect(r.read('VM_EXIT_INTR_INFO')).toBe(0x80000b0d);
