@@ -97,7 +97,7 @@ describe.each(cpuModelIds())('VMCS consistency under random VMWRITE/VMREAD seque
               continue;
             }
             expect(r).toBe(VMX_SUCCEED);
-            const [lo, hi] = st.get(slot!) ?? [0, 0];
+            const [lo] = st.get(slot!) ?? [0, 0];
             if (high) st.set(slot!, [lo, op.value | 0]);
             else if (f!.width === 16) st.set(slot!, [op.value & 0xffff, 0]);
             else st.set(slot!, [op.value | 0, 0]);
