@@ -500,6 +500,12 @@ export function enterGuest(c: Cpu, p: number, launch: boolean, guestChecked = fa
   vmx.vpid = (proc2 & ProcBased2.ENABLE_VPID) !== 0 ? vr(c, p, VO.VIRTUAL_PROCESSOR_ID) & 0xffff : 0;
   vmx.unrestrictedGuest = (proc2 & ProcBased2.UNRESTRICTED_GUEST) !== 0;
   vmx.mtf = (proc & ProcBased.MONITOR_TRAP_FLAG) !== 0;
+  if ((proc2 & ProcBased2.PAUSE_LOOP_EXITING) !== 0) {
+    vmx.pleGap = vr(c, p, VO.PLE_GAP) >>> 0;
+    vmx.pleWindow = vr(c, p, VO.PLE_WINDOW) >>> 0;
+  }
+  vmx.plePrev = -1; // the first PAUSE at CPL 0 after VM entry starts a loop
+  vmx.pleFirst = -1;
   vmx.mtfPending = false;
 
   // ---- §26.3.2 load guest state. CR0: ET, NW, CD and reserved bits are never modified by VM entry (§26.3.2.1).

@@ -80,7 +80,7 @@ export function vmExit(
   if (instrLen === 0 && vec < 0) {
     const type = (vec >>> 8) & 7;
     if (type === EventType.SOFTWARE_INTERRUPT || type === EventType.PRIVILEGED_SOFTWARE_EXCEPTION || type === EventType.SOFTWARE_EXCEPTION) {
-      instrLen = vmx.injectedInfo === vec ? vmx.injectedLen : type === EventType.SOFTWARE_INTERRUPT ? 2 : 1;
+      instrLen = vmx.injectedInfo === vec ? vmx.injectedLen : c.eventInFlightLen !== 0 ? c.eventInFlightLen : type === EventType.SOFTWARE_INTERRUPT ? 2 : 1;
     }
   }
   vw(c, p, VO.VM_EXIT_INSTRUCTION_LEN, instrLen);

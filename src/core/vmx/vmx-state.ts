@@ -54,6 +54,12 @@ export interface VmxCpuState {
   mtfPending: boolean;
   /** Virtual-NMI blocking (when the "virtual NMIs" control is 1). */
   virtualNmiBlocked: boolean;
+  /** PAUSE-loop exiting (SDM Vol. 3C §25.1.3): PLE_Gap and PLE_Window cached at entry, the TSC of the
+   * previous PAUSE at CPL 0 and of the first PAUSE of the current loop (-1 = none since VM entry). */
+  pleGap: number;
+  pleWindow: number;
+  plePrev: number;
+  pleFirst: number;
   /** Cycle of the last VM entry (for the preemption timer's "save value" and statistics). */
   entryCycle: number;
   /**
@@ -108,6 +114,10 @@ export function createVmxCpuState(): VmxCpuState {
     mtfPending: false,
     virtualNmiBlocked: false,
     entryCycle: 0,
+    pleGap: 0,
+    pleWindow: 0,
+    plePrev: -1,
+    pleFirst: -1,
     injectedInfo: 0,
     injectedLen: 0,
     pendingDebug: 0,

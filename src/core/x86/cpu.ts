@@ -223,6 +223,11 @@ export class Cpu {
   /** The event being delivered through the IDT, in IDT-vectoring-information format (0 = none). */
   eventInFlight = 0;
   eventInFlightErr = 0;
+  /** DR6 bits of a #DB being raised: written to DR6 when it is delivered, reported in the exit qualification
+   * instead when it causes a VM exit. */
+  pendingDr6 = 0;
+  /** Length of the software-event instruction being delivered (0 for hardware events). */
+  eventInFlightLen = 0;
   /** Set while VM entry delivers an injected event (which bypasses the exception bitmap, SDM Vol. 3C §26.6). */
   injecting = false;
   /** Linear address of the current read-modify-write operand. */
@@ -932,7 +937,7 @@ export class Cpu {
       if (this.vmx.nonRoot && this.vmx.mtfPending) {
         this.vmx.pendingDebug |= 0x4000;
       } else {
-        this.dr[6] |= 0x4000;
+        this.pendingDr6 |= 0x4000;
         this.raise(Vec.DB, -1);
       }
     }

@@ -134,7 +134,11 @@ export function deliverEvent(c: Cpu, vector: number, type: number, errorCode: nu
       // The exit qualification of #PF holds the linear address (CR2 is not loaded); #DB the DR6-like bits.
       let qual = 0;
       if (vector === Vec.PF && type === EventType.HARDWARE_EXCEPTION) qual = c.pendingCr2;
-      else if (vector === Vec.DB && type === EventType.HARDWARE_EXCEPTION) qual = c.dr[6] & 0x600f;
+      else if (vector === Vec.DB && type === EventType.HARDWARE_EXCEPTION) {
+        // A #DB that causes a VM exit leaves DR6 alone; the qualification carries the bits (SDM Vol. 3C §27.1).
+        qual = c.pendingDr6 & 0x600f;
+        c.pendingDr6 = 0;
+      }
       const hasEc = errorCode >= 0;
       vmExit(c, VmExitReason.EXCEPTION_OR_NMI, qual, instrLen, 0, 0, -1, interruptionInfo(vector, type, hasEc), hasEc ? errorCode : 0);
       return;
@@ -157,10 +161,17 @@ export function deliverEvent(c: Cpu, vector: number, type: number, errorCode: nu
     c.trace.emit(EventKind.EVENT_DELIVERY, c.cycles, c.id, vector, type, errorCode, returnEip >>> 0, c.cpl, c.cpl, vmxMode(c));
     return;
   }
+  if (vector === Vec.DB && type === EventType.HARDWARE_EXCEPTION && c.pendingDr6 !== 0) {
+    c.dr[6] |= c.pendingDr6; // a delivered #DB records its cause in DR6 (SDM Vol. 3A §17.2.3)
+    c.pendingDr6 = 0;
+  }
   const first = c.eventInFlight;
   const firstErr = c.eventInFlightErr;
+  const firstLen = c.eventInFlightLen;
   c.eventInFlight = (0x80000000 | (errorCode >= 0 ? 0x800 : 0) | (type << 8) | vector) | 0;
   c.eventInFlightErr = errorCode >= 0 ? errorCode : 0;
+  // The instruction length of INT n / INT3 / INTO / INT1 (prefixes included), for VM exits during delivery.
+  c.eventInFlightLen = instrLen;
   if (vector === Vec.PF && type === EventType.HARDWARE_EXCEPTION) c.cr2 = c.pendingCr2;
   const fromCpl = c.cpl;
   try {
@@ -168,6 +179,7 @@ export function deliverEvent(c: Cpu, vector: number, type: number, errorCode: nu
     else deliverProtected(c, vector, type, errorCode, returnEip);
     c.eventInFlight = first;
     c.eventInFlightErr = firstErr;
+    c.eventInFlightLen = firstLen;
   } catch (e) {
     if (e !== ABORT) throw e;
     if (c.abortKind !== AbortKind.EXCEPTION) {

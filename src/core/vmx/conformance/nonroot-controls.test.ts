@@ -84,10 +84,9 @@ describe.each(MODELS)('HLT, INVLPG, RDTSC, RDPMC, MWAIT, MONITOR, PAUSE exiting 
     expect(r.reg('esi')).toBe(0xffffffff);
   });
   if (sec(cpu, 10)) {
-    // KNOWN x86 GAP (reported): exec/system.ts pause() implements "PAUSE exiting" only. With "PAUSE-loop
-    // exiting" (secondary bit 10) a PAUSE loop at CPL 0 whose PAUSEs are at most PLE_Gap TSC cycles apart and
-    // that has run longer than PLE_Window cycles causes exit 40 (SDM Vol. 3C §25.1.3).
-    it.fails('PAUSE-loop exiting: a tight PAUSE loop exits with reason 40', () => {
+    // With "PAUSE-loop exiting" (secondary bit 10) a PAUSE loop at CPL 0 whose PAUSEs are at most PLE_Gap TSC
+    // cycles apart and that has run longer than PLE_Window cycles causes exit 40 (SDM Vol. 3C §25.1.3).
+    it('PAUSE-loop exiting: a tight PAUSE loop exits with reason 40', () => {
       const r = hv(cpu, { proc2: 1 << 10, fields: [['PLE_GAP', 128], ['PLE_WINDOW', 4096]], guest: 'ple:\n  pause\n  jmp ple', maxSteps: 1_000_000 });
       expect(reasons(r)).toEqual([40]);
     });

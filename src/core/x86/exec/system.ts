@@ -316,7 +316,7 @@ export function movDr(c: Cpu, i: Insn): void {
   }
   if ((c.dr[7] & 0x2000) !== 0) {
     // General-detect: #DB before the access, with DR6.BD set and DR7.GD cleared (SDM Vol. 3A §17.2.4).
-    c.dr[6] |= 0x2000;
+    c.pendingDr6 |= 0x2000;
     c.dr[7] &= ~0x2000;
     c.raise(Vec.DB);
   }
@@ -581,10 +581,29 @@ export function mwait(c: Cpu, i: Insn): void {
   next(c, i);
 }
 
+/**
+ * PAUSE. In VMX non-root operation "PAUSE exiting" makes every PAUSE exit; otherwise "PAUSE-loop exiting"
+ * (CPL 0 only) watches the time between PAUSEs: one more than PLE_Gap TSC cycles after the previous PAUSE
+ * starts a new loop; a loop that has lasted more than PLE_Window cycles exits with reason 40 (SDM Vol. 3C
+ * §25.1.3 and §24.6.13; time runs at the TSC rate).
+ */
 export function pause(c: Cpu, i: Insn): void {
-  if (c.vmx.nonRoot && (c.vmx.proc & ProcBased.PAUSE_EXITING) !== 0) {
-    exitInsn(c, i, VmExitReason.PAUSE);
-    return;
+  const vmx = c.vmx;
+  if (vmx.nonRoot) {
+    if ((vmx.proc & ProcBased.PAUSE_EXITING) !== 0) {
+      exitInsn(c, i, VmExitReason.PAUSE);
+      return;
+    }
+    if ((vmx.proc2 & ProcBased2.PAUSE_LOOP_EXITING) !== 0 && c.cpl === 0) {
+      const now = c.tsc;
+      if (vmx.plePrev < 0 || now - vmx.plePrev > vmx.pleGap) vmx.pleFirst = now;
+      else if (now - vmx.pleFirst > vmx.pleWindow) {
+        vmx.plePrev = -1;
+        exitInsn(c, i, VmExitReason.PAUSE);
+        return;
+      }
+      vmx.plePrev = now;
+    }
   }
   next(c, i);
 }
