@@ -14,6 +14,7 @@ import { specialize } from './exec/fast.ts';
 import { FlagOp, lazyArith, lazyCF, testCondition } from './flags.ts';
 import { Insn, InsnFlow } from './insn.ts';
 import { CostClass } from './cost-class.ts';
+import { MsrMap } from './msr-map.ts';
 import { walk } from './mmu.ts';
 import type { PhysicalMemory } from './physical-memory.ts';
 import type { InterruptSource, IoBus, ProcessorModel } from './platform.ts';
@@ -157,8 +158,8 @@ export class Cpu {
   /** PAE page-directory-pointer-table entries (low, high halves), loaded on MOV CR3 in PAE mode. */
   readonly pdpte = new Int32Array(8);
   /** Other MSRs by index: low and high halves. */
-  msrLo = new Map<number, number>();
-  msrHi = new Map<number, number>();
+  msrLo = new MsrMap();
+  msrHi = new MsrMap();
   /** TSC = cycles + tscOffset (a WRMSR to IA32_TIME_STAMP_COUNTER changes the offset). */
   tscOffset = 0;
   /** XCR0 (XSETBV/XGETBV): x87 state always enabled. */
