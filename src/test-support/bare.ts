@@ -39,7 +39,7 @@ export interface BareOptions {
 }
 
 export interface BareResult {
-  reason: EndReason;
+  reason: EndReason | 'yield';
   /** Vector and error code of an unhandled exception (reason 'unhandled-exception'). */
   vector: number;
   errorCode: number | null;

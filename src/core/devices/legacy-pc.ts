@@ -57,5 +57,12 @@ export class LegacyPc {
     this.pic.restore(st.pic);
     this.pit.restore(st.pit);
     this.com1.restore(st.com1);
+    this.bus.invalidate();
+  }
+
+  /** Brings every device up to `now` (a canonical state for snapshots: lazily-advanced devices look the same on every path). */
+  sync(now: number): void {
+    this.bus.invalidate();
+    this.bus.advance(now);
   }
 }

@@ -115,6 +115,11 @@ export class PortBus {
     for (let i = 0; i < this.list.length; i++) this.list[i]!.advance(now);
     this.cachedNext = this.nextEventAt(now);
   }
+  /** Forgets the cached next event (after device state was replaced, e.g. by a restore). */
+  invalidate(): void {
+    this.cachedNext = -Infinity;
+  }
+
   /** `nextEventAt(now)`, reusing the value computed by the last `advance` while no port was accessed since. */
   nextEventCached(now: number): number {
     if (this.cachedNext !== -Infinity) return this.cachedNext;

@@ -60,6 +60,7 @@ export function runLab(source: string, options: LabRunOptions): LabRunResult {
     applyCostsToCpu(m.cpu, model.id);
     m.load(asm.bytes, asm.origin, asm.entry);
     const out = m.run(maxSteps);
+    m.flushConsole(); // the run is over, even at the step limit: report the unfinished line
     const c = m.cpu;
     const end: TraceRecord = endRecord(out.reason, cpuRegisters(c), out.instructions);
     end.mode = 'bare';

@@ -24,17 +24,24 @@ import {
   writeStandardTables,
 } from './layout.ts';
 
+/** Console characters a bare machine keeps for display. */
+const CONSOLE_KEEP = 65536;
+
 export interface BareSnapshot {
   kind: 'bare';
-  memory: Uint8Array;
+  /** Physical memory; null when the caller keeps memory itself (the timeline's page-shared images). */
+  memory: Uint8Array | null;
   cpu: CpuSnapshot;
   devices: LegacyPcState;
+  consoleLine: string;
+  consoleLog: string;
 }
 
 export type EndReason = 'halted' | 'triple-fault' | 'unhandled-exception' | 'limit' | 'vmx-abort';
 
 export interface RunOutcome {
-  reason: EndReason;
+  /** `yield`: a trace sink asked to stop after an event (Cpu.yieldRequested); the run can be resumed. */
+  reason: EndReason | 'yield';
   /** Instructions retired in this run. */
   instructions: number;
 }
@@ -71,6 +78,14 @@ export class BareMachine {
   readonly mem: PhysicalMemory;
   readonly cpu: Cpu;
   readonly pc: LegacyPc;
+  /** Console text of the line being transmitted (reported when it ends): part of the machine state. */
+  consoleLine = '';
+  /** Console lines reported so far (the last CONSOLE_KEEP characters). */
+  consoleLog = '';
+  /** Everything COM1 printed (the last CONSOLE_KEEP characters, plus the unfinished line). */
+  get consoleText(): string {
+    return this.consoleLog + this.consoleLine;
+  }
 
   constructor(opts: BareMachineOptions) {
     this.mem = new PhysicalMemory(opts.memoryBytes ?? BARE_MEMORY_BYTES);
@@ -95,33 +110,37 @@ export class BareMachine {
       trace: opts.trace,
     });
     const trace = opts.trace;
-    if (trace) {
-      let line = '';
-      this.pc.com1.onTransmit = (byte: number) => {
-        // Console text is reported a line at a time (or when a run ends), not per byte.
-        if (byte === 10) {
-          trace.text(EventKind.CONSOLE, this.cpu.cycles, -1, line + '\n');
-          line = '';
-        } else line += String.fromCharCode(byte);
-      };
-      this.flushConsole = () => {
-        if (line !== '') trace.text(EventKind.CONSOLE, this.cpu.cycles, -1, line);
-        line = '';
-      };
-    }
+    const emitLine = (text: string): void => {
+      this.consoleLog += text;
+      if (this.consoleLog.length > CONSOLE_KEEP) this.consoleLog = this.consoleLog.slice(-CONSOLE_KEEP);
+      trace?.text(EventKind.CONSOLE, this.cpu.cycles, -1, text);
+    };
+    this.pc.com1.onTransmit = (byte: number) => {
+      // Console text is reported a line at a time (or when a run ends), not per byte.
+      if (byte === 10) {
+        emitLine(this.consoleLine + '\n');
+        this.consoleLine = '';
+      } else if (byte !== 13) this.consoleLine += String.fromCharCode(byte);
+    };
+    this.flushConsole = () => {
+      if (this.consoleLine !== '') emitLine(this.consoleLine);
+      this.consoleLine = '';
+    };
     this.reset();
   }
 
   /** The whole machine as plain data: memory, processor, devices (a copy; see docs/architecture.md). */
-  snapshot(): BareSnapshot {
-    return { kind: 'bare', memory: this.mem.bytes.slice(), cpu: snapshotCpu(this.cpu), devices: this.pc.snapshot() };
+  snapshot(includeMemory = true): BareSnapshot {
+    return { kind: 'bare', memory: includeMemory ? this.mem.bytes.slice() : null, cpu: snapshotCpu(this.cpu), devices: this.pc.snapshot(), consoleLine: this.consoleLine, consoleLog: this.consoleLog };
   }
 
   restore(s: BareSnapshot): void {
-    if (s.kind !== 'bare' || s.memory.length !== this.mem.size) throw new TypeError('not a snapshot of this bare machine');
-    this.mem.bytes.set(s.memory);
+    if (s.kind !== 'bare' || (s.memory !== null && s.memory.length !== this.mem.size)) throw new TypeError('not a snapshot of this bare machine');
+    if (s.memory !== null) this.mem.bytes.set(s.memory);
     this.pc.restore(s.devices);
     restoreCpu(this.cpu, s.cpu);
+    this.consoleLine = s.consoleLine;
+    this.consoleLog = s.consoleLog;
   }
 
   /** Emits console text still buffered (a line without a newline). */
@@ -129,6 +148,8 @@ export class BareMachine {
 
   /** The documented initial state: tables in memory, protected mode with identity paging, VMX enabled by "firmware". */
   reset(): void {
+    this.consoleLine = '';
+    this.consoleLog = '';
     const mem = this.mem;
     writeStandardTables((a, v) => mem.write32(a, v));
     // Mark the TSS descriptor busy, as LTR would have.
@@ -166,6 +187,7 @@ export class BareMachine {
       cpu.deviceDeadline = until;
       const stop = cpu.run(Math.min(until, cpu.cycles + 1e9), remaining);
       pc.bus.advance(cpu.cycles);
+      if (stop === RunStop.YIELD) return this.finish('yield', start);
       if (stop === RunStop.SHUTDOWN) {
         return this.finish(cpu.vmxAbortCode !== 0 ? 'vmx-abort' : 'triple-fault', start);
       }
@@ -193,8 +215,9 @@ export class BareMachine {
     return false;
   }
 
-  private finish(reason: EndReason, start: number): RunOutcome {
-    this.flushConsole();
+  private finish(reason: EndReason | 'yield', start: number): RunOutcome {
+    // A run that stops at its budget or yields may be resumed: the line being printed is not over yet.
+    if (reason !== 'limit' && reason !== 'yield') this.flushConsole();
     return { reason, instructions: this.cpu.icount - start };
   }
 }

@@ -44,7 +44,42 @@ export const enum EventKind {
   VM_STATE = 15,
   /** MOV to CR0/CR3/CR4 or LMSW/CLTS retired. p0 cpu, p1 CR number, p2 new value, p3 vmxMode. */
   CR_WRITE = 16,
+  /** An instruction retired (only when instruction events are on: Cpu.traceRetire).
+   * p0 cpu, p1 EIP of the instruction, p2 CPL before, p3 vmxMode, p4 length, p5 linear address, p6 CPL after. */
+  INSN_RETIRED = 17,
+  /** The timeline's heartbeat: PROGRESS_INTERVAL instructions retired since the last one (so that a step always
+   * ends, even in a loop that makes no other event). p0 instructions retired in total (low 32 bits), p1 high bits. */
+  PROGRESS = 18,
+  /** The run ended (the app's timeline; the CLI prints an `end` record instead). p0 index in END_REASONS
+   * (src/core/session/session.ts), p1 cpu. */
+  END = 19,
 }
+
+/** Instructions between two PROGRESS events (2^20). */
+export const PROGRESS_INTERVAL = 1 << 20;
+
+/** Names of the event kinds, for filters, URLs and the UI (index = EventKind). */
+export const EVENT_KIND_NAMES: Readonly<Record<number, string>> = {
+  1: 'event-delivery',
+  2: 'iret',
+  3: 'far-transfer',
+  4: 'vmexit',
+  5: 'vmentry',
+  6: 'vmfail',
+  7: 'vmx',
+  8: 'io',
+  9: 'halt',
+  10: 'wake',
+  11: 'shutdown',
+  12: 'handler',
+  13: 'console',
+  14: 'log',
+  15: 'vm-state',
+  16: 'cr-write',
+  17: 'insn',
+  18: 'progress',
+  19: 'end',
+};
 
 export const enum FarKind {
   CALL = 0,
@@ -85,3 +120,8 @@ export const enum VmState {
 }
 
 export const VM_STATE_NAMES = ['created', 'running', 'halted', 'crashed', 'stopped', 'restarting'] as const;
+
+/** How a run ends (the `end` record's reason; the END event's p0 is an index into this list). */
+export type SessionEndReason = 'halted' | 'triple-fault' | 'unhandled-exception' | 'vmx-abort' | 'poweroff' | 'vm-crash' | 'all-stopped';
+
+export const END_REASONS: readonly SessionEndReason[] = ['halted', 'triple-fault', 'unhandled-exception', 'vmx-abort', 'poweroff', 'vm-crash', 'all-stopped'];

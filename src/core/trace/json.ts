@@ -4,7 +4,7 @@
  */
 import { EventType, EXCEPTION_MNEMONICS } from '../x86/arch.ts';
 import { exitReasonInfo } from '../vmx/spec/exit-reasons.ts';
-import { EventKind, VMX_INSTRUCTION_NAMES } from './events.ts';
+import { END_REASONS, EventKind, VMX_INSTRUCTION_NAMES } from './events.ts';
 import type { TraceSink } from './sink.ts';
 
 export type TraceRecord = Record<string, unknown> & { type: string };
@@ -107,6 +107,12 @@ export function eventRecord(kind: EventKind, cycle: number, p: ArrayLike<number>
       return { type: 'vm-state', vm: p[0], state: p[1], cycle };
     case EventKind.CR_WRITE:
       return { type: 'cr-write', cr: p[1], value: hex32(p[2]), vmx: VMX_MODE[p[3]] ?? 'none', cpu: p[0], cycle };
+    case EventKind.INSN_RETIRED:
+      return { type: 'insn', eip: hex32(p[1]), length: p[4], cplBefore: p[2], cplAfter: p[6], vmx: VMX_MODE[p[3]] ?? 'none', cpu: p[0], cycle };
+    case EventKind.END:
+      return { type: 'end', reason: END_REASONS[p[0]] ?? 'unknown', cpu: p[1], cycle };
+    case EventKind.PROGRESS:
+      return { type: 'progress', instructions: p[0] + p[1] * 2 ** 32, cycle };
     default:
       return { type: 'event', kind, cycle };
   }

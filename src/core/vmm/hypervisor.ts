@@ -58,7 +58,8 @@ export interface HypervisorOptions {
 
 export interface HypervisorSnapshot {
   kind: 'hypervisor';
-  memory: Uint8Array;
+  /** Host-physical memory; null when the caller keeps memory itself (the timeline's page-shared images). */
+  memory: Uint8Array | null;
   cpus: CpuSnapshot[];
   hostDevices: LegacyPcState[];
   poolNext: number;
@@ -76,6 +77,7 @@ export interface HypervisorSnapshot {
     state: VmState;
     stopReason: string;
     console: string;
+    uartLine: string;
     exitCode: number;
     stats: { count: number[]; cycles: number[] };
     ioBitmapA: number;
@@ -95,7 +97,7 @@ export interface HypervisorSnapshot {
   }[];
 }
 
-export type HypervisorStopReason = 'limit' | 'idle' | 'all-stopped';
+export type HypervisorStopReason = 'limit' | 'idle' | 'all-stopped' | 'yield';
 
 /** Counters shown in statistics. */
 export interface HypervisorStats {
@@ -230,16 +232,15 @@ export class Hypervisor {
 
   /** Connects the VM's virtual UART to its console (output reported a line at a time). */
   private wireConsole(vm: Vm): void {
-    let line = '';
     vm.pc.com1.onTransmit = (b: number) => {
       if (b === 10) {
-        this.consoleWrite(vm, line + '\n');
-        line = '';
-      } else if (b !== 13) line += String.fromCharCode(b);
+        this.consoleWrite(vm, vm.uartLine + '\n');
+        vm.uartLine = '';
+      } else if (b !== 13) vm.uartLine += String.fromCharCode(b);
     };
     vm.flushUart = () => {
-      if (line !== '') this.consoleWrite(vm, line);
-      line = '';
+      if (vm.uartLine !== '') this.consoleWrite(vm, vm.uartLine);
+      vm.uartLine = '';
     };
   }
 
@@ -272,10 +273,10 @@ export class Hypervisor {
   // ------------------------------------------------------------------------------------ snapshots
 
   /** The whole host as plain data: memory, processors, host timers, VMs and the VMM's own state. */
-  snapshot(): HypervisorSnapshot {
+  snapshot(includeMemory = true): HypervisorSnapshot {
     return {
       kind: 'hypervisor',
-      memory: this.mem.bytes.slice(),
+      memory: includeMemory ? this.mem.bytes.slice() : null,
       cpus: this.cpus.map(snapshotCpu),
       hostDevices: this.hostPcs.map((pc) => pc.snapshot()),
       poolNext: this.pool.next,
@@ -293,6 +294,7 @@ export class Hypervisor {
         state: vm.state,
         stopReason: vm.stopReason,
         console: vm.console,
+        uartLine: vm.uartLine,
         exitCode: vm.exitCode,
         stats: { count: [...vm.stats.count], cycles: [...vm.stats.cycles] },
         ioBitmapA: vm.ioBitmapA,
@@ -322,10 +324,10 @@ export class Hypervisor {
 
   /** Restores a snapshot taken from a hypervisor built with the same options (same CPU count and memory). */
   restore(s: HypervisorSnapshot): void {
-    if (s.kind !== 'hypervisor' || s.memory.length !== this.mem.size || s.cpus.length !== this.cpus.length) {
+    if (s.kind !== 'hypervisor' || (s.memory !== null && s.memory.length !== this.mem.size) || s.cpus.length !== this.cpus.length) {
       throw new TypeError('not a snapshot of this hypervisor');
     }
-    this.mem.bytes.set(s.memory);
+    if (s.memory !== null) this.mem.bytes.set(s.memory);
     this.cache.clear();
     s.cpus.forEach((cs, k) => restoreCpu(this.cpus[k], cs));
     s.hostDevices.forEach((d, k) => this.hostPcs[k].restore(d));
@@ -340,6 +342,7 @@ export class Hypervisor {
       vm.state = vs.state;
       vm.stopReason = vs.stopReason;
       vm.console = vs.console;
+      vm.uartLine = vs.uartLine;
       vm.exitCode = vs.exitCode;
       vm.stats.count.splice(0, vm.stats.count.length, ...vs.stats.count);
       vm.stats.cycles.splice(0, vm.stats.cycles.length, ...vs.stats.cycles);
@@ -386,7 +389,14 @@ export class Hypervisor {
       const p = this.pickPcpu();
       if (p < 0) return 'idle';
       this.step(p, budget);
+      if (this.yieldRequested()) return 'yield';
     }
+  }
+
+  /** A trace sink asked every processor to stop after an event (see Cpu.yieldRequested). */
+  private yieldRequested(): boolean {
+    for (const c of this.cpus) if (c.yieldRequested) return true;
+    return false;
   }
 
   totalInstructions(): number {

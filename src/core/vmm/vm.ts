@@ -103,6 +103,8 @@ export class Vm {
   ioBitmapA = 0;
   ioBitmapB = 0;
   msrBitmap = 0;
+  /** The line the virtual UART is transmitting (reported to the console when it ends). */
+  uartLine = '';
   /** Emits console text still buffered by the virtual UART. */
   flushUart: () => void = () => {};
   /** Exit code passed to the POWEROFF hypercall. */

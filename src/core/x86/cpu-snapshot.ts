@@ -35,6 +35,8 @@ export interface CpuSnapshot {
   monitorArmed: boolean;
   rngState: number;
   vmxAbortCode: number;
+  /** Stopped (yielded) right after recognising events at this boundary (Cpu.eventsChecked). */
+  eventsChecked: boolean;
   vmx: VmxCpuState;
 }
 
@@ -69,6 +71,7 @@ export function snapshotCpu(c: Cpu): CpuSnapshot {
     fpu: [c.fpuCw, c.fpuSw],
     monitorArmed: c.monitorArmed,
     rngState: c.rngState,
+    eventsChecked: c.eventsChecked,
     vmxAbortCode: c.vmxAbortCode,
     vmx: { ...c.vmx, cr3Targets: [...c.vmx.cr3Targets] },
   };
@@ -110,6 +113,8 @@ export function restoreCpu(c: Cpu, s: CpuSnapshot): void {
   c.fpuSw = s.fpu[1];
   c.monitorArmed = s.monitorArmed;
   c.rngState = s.rngState;
+  c.eventsChecked = s.eventsChecked;
+  c.yieldRequested = false;
   c.vmxAbortCode = s.vmxAbortCode;
   c.vmx = { ...s.vmx, cr3Targets: [...s.vmx.cr3Targets] };
   c.eventInFlight = 0;

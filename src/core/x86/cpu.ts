@@ -18,7 +18,8 @@ import { MsrMap } from './msr-map.ts';
 import { walk } from './mmu.ts';
 import type { PhysicalMemory } from './physical-memory.ts';
 import type { InterruptSource, IoBus, ProcessorModel } from './platform.ts';
-import { checkPendingEvents, deliverPendingException } from './interrupts.ts';
+import { checkPendingEvents, deliverPendingException, vmxMode } from './interrupts.ts';
+import { EventKind } from '../trace/events.ts';
 import type { TraceSink } from '../trace/sink.ts';
 import { NullSink } from '../trace/sink.ts';
 import type { VmxCpuState } from '../vmx/vmx-state.ts';
@@ -37,6 +38,8 @@ export const enum RunStop {
   BREAKPOINT = 4,
   /** An exception had nowhere to go and `stopOnUnhandledException` is set (bare-mode labs). */
   UNHANDLED_EXCEPTION = 5,
+  /** `yieldRequested` was set (a trace sink that stops after every event, see src/core/timeline). */
+  YIELD = 6,
 }
 
 export const enum Activity {
@@ -175,6 +178,16 @@ export class Cpu {
   cycles = 0;
   /** Instructions retired. */
   icount = 0;
+  /**
+   * Set (with `stop = 1`) by a trace sink that wants `run` to return at the next instruction boundary: the
+   * timeline stops right after every event, so a position on it is always "just after event n". Stopping
+   * there and resuming must behave exactly like not stopping (tested in src/core/timeline).
+   */
+  yieldRequested = false;
+  /** Events were already recognised at this instruction boundary when `run` yielded: do not recognise them twice. */
+  eventsChecked = false;
+  /** Emit an INSN_RETIRED event for every retired instruction (forces the one-instruction path). */
+  traceRetire = false;
   activity: Activity = Activity.ACTIVE;
   /** Interrupt shadow for the next instruction: 1 = blocking by STI, 2 = blocking by MOV SS / POP SS. */
   intShadow = 0;
@@ -776,14 +789,24 @@ export class Cpu {
     const insnLimit = this.icount + maxInsns;
     this.exitedToHost = false;
     for (;;) {
+      if (this.yieldRequested) return RunStop.YIELD;
       if (this.cycles >= untilCycle || this.icount >= insnLimit) return RunStop.BUDGET;
       if (this.activity === Activity.SHUTDOWN) return RunStop.SHUTDOWN;
-      try {
-        // Events recognised at the instruction boundary (SDM Vol. 3A §6.9; VMX: Vol. 3C §25.2, §26.7).
-        checkPendingEvents(this);
-      } catch (e) {
-        if (e !== ABORT) throw e;
-        this.onAbort();
+      if (this.eventsChecked) {
+        // Resuming after a yield at this very boundary: events were recognised before it.
+        this.eventsChecked = false;
+      } else {
+        try {
+          // Events recognised at the instruction boundary (SDM Vol. 3A §6.9; VMX: Vol. 3C §25.2, §26.7).
+          checkPendingEvents(this);
+        } catch (e) {
+          if (e !== ABORT) throw e;
+          this.onAbort();
+        }
+        if (this.yieldRequested && !this.exitedToHost && this.activity === Activity.ACTIVE && !this.unhandledException) {
+          this.eventsChecked = true;
+          return RunStop.YIELD;
+        }
       }
       if (this.exitedToHost && this.vmmTakesExits) return RunStop.VMEXIT;
       if (this.activity !== Activity.ACTIVE) {
@@ -854,6 +877,7 @@ export class Cpu {
     // segment is not flat (limit checks per instruction).
     if (
       this.intShadow !== 0 ||
+      this.traceRetire ||
       this.cycles + block.cost > untilCycle ||
       this.icount + n > insnLimit ||
       (this.eflags & Flag.TF) !== 0 ||
@@ -914,9 +938,13 @@ export class Cpu {
     const shadow = this.intShadow;
     const tf = (this.eflags & Flag.TF) !== 0;
     const wasNonRoot = this.vmx.nonRoot;
+    const cplBefore = this.cpl;
     i.fn(this, i);
     this.cycles += i.cost;
     this.icount++;
+    if (this.traceRetire) {
+      this.trace.emit(EventKind.INSN_RETIRED, this.cycles, this.id, eip, cplBefore, vmxMode(this), i.len, (this.segBase[Seg.CS] + eip) >>> 0, this.cpl, 0);
+    }
     // The shadow of STI / MOV SS covers exactly one instruction (SDM Vol. 3A §6.8.3); events are then
     // recognised again, so the run loop must look.
     if (shadow !== 0 && this.intShadow === shadow) {

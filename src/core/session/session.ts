@@ -1,0 +1,352 @@
+/**
+ * A session: one lab program running on one machine (the bare processor, or a guest under the built-in
+ * VMM), built from a plain-data `SessionSpec`. It is what the timeline drives and what the worker, the
+ * CLI and the tests share:
+ *
+ *  - `run(n)` runs at most n instructions and returns at the first stop point after any event (the trace
+ *    sink asks the processor to yield), so the caller sees the simulation one event group at a time;
+ *  - its whole state is plain data (`snapshot` / `restore`), memory kept apart so the timeline can share
+ *    unchanged pages between snapshots;
+ *  - `inspect()` describes the machine for the UI as plain data;
+ *  - `intervene()` applies a user action (kill a VM, raise an NMI) at the current stop point.
+ *
+ * Deterministic: the same spec gives the same events and states, whatever the sizes of the runs.
+ */
+import { assemble } from '../x86/asm/index.ts';
+import { getCpuModel, toProcessorModel, DEFAULT_CPU_MODEL_ID } from '../cpu-models/index.ts';
+import { BareMachine, type BareSnapshot } from '../machine/bare.ts';
+import { PROGRAM_BASE } from '../machine/layout.ts';
+import { applyCostsToCpu } from '../cost/model.ts';
+import { GuestLab } from '../vmm/guest-lab.ts';
+import type { HypervisorSnapshot } from '../vmm/hypervisor.ts';
+import { END_REASONS, EventKind, VmState, VM_STATE_NAMES, type SessionEndReason } from '../trace/events.ts';
+export { END_REASONS, type SessionEndReason };
+import type { TraceSink } from '../trace/sink.ts';
+import { parseLabHeader, type LabMode } from '../lab/header.ts';
+import { getScenario, loadScenarioSource, withParameter } from '../scenarios/index.ts';
+import { registerDump, cpuRegisters } from '../lab/run.ts';
+import { exitReasonInfo } from '../vmx/spec/exit-reasons.ts';
+import type { Cpu } from '../x86/cpu.ts';
+import type { PhysicalMemory } from '../x86/physical-memory.ts';
+
+/** What to run: plain data, so it can live in a URL and cross the worker boundary. */
+export interface SessionSpec {
+  /** Scenario id from the catalogue (src/core/scenarios). */
+  scenario: string;
+  /** CPU model id (src/core/cpu-models); the scenario's header default when absent. */
+  cpu?: string;
+  /** Seeds everything random in the machine (the RDRAND/RDSEED generator). */
+  seed: number;
+  /** Emit an event for every retired instruction (the instruction-level view). */
+  insnEvents: boolean;
+  /** Values for the `NAME equ value` parameters at the top of the program. */
+  params?: Record<string, number>;
+}
+
+export interface SpecError {
+  /** Which part of the spec is wrong ('scenario', 'cpu', 'params.NAME', or 'program' for assembly errors). */
+  field: string;
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+
+export type RunResult = 'yield' | 'limit' | 'ended';
+
+/** A user action applied to the running machine; recorded on the timeline so a replay applies it again. */
+export type Intervention =
+  | { kind: 'kill-vm'; vm: number }
+  | { kind: 'nmi' };
+
+export interface SessionSnapshot {
+  machine: BareSnapshot | HypervisorSnapshot;
+  ended: SessionEndReason | null;
+}
+
+export interface VmView {
+  id: number;
+  name: string;
+  state: string;
+  message: string;
+  console: string;
+  exits: number;
+  exitsByReason: { reason: number; name: string; count: number }[];
+  guestCycles: number;
+  vmmCycles: number;
+}
+
+/** The machine as the UI shows it (plain data). */
+export interface MachineView {
+  mode: LabMode;
+  cpuModel: string;
+  cycle: number;
+  instret: number;
+  cpl: number;
+  vmx: 'none' | 'root' | 'non-root';
+  /** The program's registers (the guest's, in guest mode), as 8-digit hex strings. */
+  registers: Record<string, string>;
+  vms: VmView[];
+  /** Console text (bare mode: COM1; guest mode: VM 0's console). */
+  console: string;
+  ended: SessionEndReason | null;
+}
+
+type Machine = { kind: 'bare'; m: BareMachine } | { kind: 'guest'; lab: GuestLab };
+
+/** Checks a spec and resolves its program; errors name the field at fault. */
+export function resolveSpec(spec: SessionSpec): { ok: true; source: string; mode: LabMode; cpu: string } | { ok: false; errors: SpecError[] } {
+  const errors: SpecError[] = [];
+  const sc = getScenario(spec.scenario);
+  if (sc === undefined) return { ok: false, errors: [{ field: 'scenario', message: `unknown scenario '${spec.scenario}'` }] };
+  let source = loadScenarioSource(sc.id)!;
+  for (const [name, value] of Object.entries(spec.params ?? {})) {
+    if (!Number.isFinite(value) || !Number.isInteger(value)) {
+      errors.push({ field: `params.${name}`, message: `parameter ${name} must be a whole number, not ${String(value)}` });
+      continue;
+    }
+    const next = withParameter(source, name, value);
+    if (next === undefined) errors.push({ field: `params.${name}`, message: `scenario '${sc.id}' has no parameter ${name}` });
+    else source = next;
+  }
+  if (!Number.isInteger(spec.seed) || spec.seed < 0 || spec.seed > 0xffffffff) {
+    errors.push({ field: 'seed', message: `the seed must be a whole number from 0 to 4294967295, not ${String(spec.seed)}` });
+  }
+  const header = parseLabHeader(source);
+  if (!header.ok) {
+    for (const e of header.errors) errors.push({ field: 'program', message: e.message, line: e.line, column: e.column });
+    return { ok: false, errors };
+  }
+  let cpu = header.header.cpu ?? DEFAULT_CPU_MODEL_ID;
+  if (spec.cpu !== undefined) {
+    if (getCpuModel(spec.cpu) === undefined) errors.push({ field: 'cpu', message: `unknown CPU model '${spec.cpu}'` });
+    else cpu = getCpuModel(spec.cpu)!.id;
+  }
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, source, mode: header.header.mode, cpu };
+}
+
+export class Session {
+  readonly spec: SessionSpec;
+  readonly mode: LabMode;
+  readonly cpuModel: string;
+  private readonly machine: Machine;
+  private readonly cpus: Cpu[];
+  readonly memory: PhysicalMemory;
+  ended: SessionEndReason | null = null;
+
+  private constructor(spec: SessionSpec, mode: LabMode, cpuModel: string, machine: Machine, private readonly trace: TraceSink) {
+    this.spec = spec;
+    this.mode = mode;
+    this.cpuModel = cpuModel;
+    this.machine = machine;
+    this.cpus = machine.kind === 'bare' ? [machine.m.cpu] : machine.lab.hv.cpus;
+    this.memory = machine.kind === 'bare' ? machine.m.mem : machine.lab.hv.mem;
+  }
+
+  /**
+   * Builds the machine for `spec`, reporting events to `trace`. The sink is expected to set
+   * `yieldRequested` on the processors (see `YieldingSink`) so that `run` returns after every event.
+   */
+  static create(spec: SessionSpec, trace: TraceSink): { ok: true; session: Session } | { ok: false; errors: SpecError[] } {
+    const r = resolveSpec(spec);
+    if (!r.ok) return r;
+    const asm = assemble(r.source, { origin: PROGRAM_BASE });
+    if (!asm.ok) {
+      return { ok: false, errors: asm.errors.map((e) => ({ field: 'program', message: e.message, line: e.line, column: e.column })) };
+    }
+    const model = toProcessorModel(getCpuModel(r.cpu)!);
+    let machine: Machine;
+    if (r.mode === 'bare') {
+      const m = new BareMachine({ model, trace });
+      applyCostsToCpu(m.cpu, model.id);
+      m.load(asm.bytes, asm.origin, asm.entry);
+      machine = { kind: 'bare', m };
+    } else {
+      const lab = new GuestLab({ model, trace });
+      lab.loadProgram(asm.bytes, asm.origin, asm.entry);
+      machine = { kind: 'guest', lab };
+    }
+    const s = new Session(spec, r.mode, r.cpu, machine, trace);
+    // The seed drives the only source of randomness a program can see: RDRAND / RDSEED (xorshift32, never 0).
+    for (const c of s.cpus) {
+      c.rngState = (spec.seed ^ 0x2545f491 ^ Math.imul(c.id + 1, 0x9e3779b9)) | 0 || 0x2545f491;
+      c.traceRetire = spec.insnEvents;
+    }
+    return { ok: true, session: s };
+  }
+
+  /** Instructions retired on all processors. */
+  get instret(): number {
+    let n = 0;
+    for (const c of this.cpus) n += c.icount;
+    return n;
+  }
+
+  /** Simulated cycles: the furthest processor. */
+  get cycle(): number {
+    let t = 0;
+    for (const c of this.cpus) t = Math.max(t, c.cycles);
+    return t;
+  }
+
+  /** Asks every processor to stop at the next stop point (called by the trace sink on every event). */
+  requestYield(): void {
+    for (const c of this.cpus) {
+      c.yieldRequested = true;
+      c.stop = 1;
+    }
+  }
+
+  private clearYield(): void {
+    for (const c of this.cpus) c.yieldRequested = false;
+  }
+
+  /**
+   * Runs until `maxInstructions` retire (`limit`), an event happened (`yield`: stopped at the next stop
+   * point after it), or the run is over (`ended`, with `this.ended` set).
+   */
+  run(maxInstructions: number): RunResult {
+    if (this.ended !== null) return 'ended';
+    this.clearYield();
+    let result: RunResult;
+    if (this.machine.kind === 'bare') {
+      const m = this.machine.m;
+      const out = m.run(maxInstructions);
+      if (out.reason === 'yield') result = 'yield';
+      else if (out.reason === 'limit') result = 'limit';
+      else {
+        this.ended = out.reason;
+        result = 'ended';
+      }
+    } else {
+      const lab = this.machine.lab;
+      const r = lab.hv.run(maxInstructions);
+      if (r === 'yield') result = 'yield';
+      else if (r === 'limit') result = 'limit';
+      else {
+        for (const vm of lab.hv.vms) vm.flushUart();
+        const vm = lab.hv.vms[0];
+        this.ended =
+          vm === undefined ? 'all-stopped'
+          : vm.state === VmState.CRASHED ? (vm.stopReason.startsWith('triple fault') ? 'triple-fault' : 'vm-crash')
+          : vm.state === VmState.STOPPED ? 'poweroff'
+          : 'halted';
+        result = 'ended';
+      }
+    }
+    if (result === 'ended') {
+      const c = this.cpus[0];
+      this.trace.emit(EventKind.END, this.cycle, END_REASONS.indexOf(this.ended!), c.id, 0, 0, 0, 0, 0, 0);
+    }
+    this.clearYield();
+    return result;
+  }
+
+  /** Applies a user action now. Returns an error message when the action does not apply to this machine. */
+  intervene(action: Intervention): string | null {
+    if (this.ended !== null) return 'the run is over';
+    if (action.kind === 'kill-vm') {
+      if (this.machine.kind !== 'guest') return 'there is no VM to kill on the bare machine';
+      const vm = this.machine.lab.hv.vms.find((v) => v.id === action.vm);
+      if (vm === undefined) return `there is no VM ${action.vm}`;
+      if (vm.state === VmState.CRASHED || vm.state === VmState.STOPPED) return `VM ${action.vm} is not running`;
+      this.machine.lab.hv.crashVm(vm, 'killed by the user');
+      return null;
+    }
+    if (action.kind === 'nmi') {
+      if (this.machine.kind !== 'bare') return 'an NMI can be raised on the bare machine only';
+      this.machine.m.cpu.nmiPending = true;
+      this.machine.m.cpu.stop = 1;
+      return null;
+    }
+    return 'unknown action';
+  }
+
+  /** The machine state without memory (the caller keeps memory images). */
+  snapshot(): SessionSnapshot {
+    this.syncDevices();
+    const machine = this.machine.kind === 'bare' ? this.machine.m.snapshot(false) : this.machine.lab.hv.snapshot(false);
+    return { machine, ended: this.ended };
+  }
+
+  /** Advances every device to the current time, so the state is the same whichever stops led here. */
+  private syncDevices(): void {
+    if (this.machine.kind === 'bare') {
+      this.machine.m.pc.sync(this.machine.m.cpu.cycles);
+      return;
+    }
+    const hv = this.machine.lab.hv;
+    hv.cpus.forEach((c, k) => hv.hostPcs[k].sync(c.cycles));
+    for (const vm of hv.vms) vm.pc.sync(hv.cpus[vm.vcpus[0]?.pcpu ?? 0].cycles);
+  }
+
+  /** Restores a snapshot of this session; memory must have been restored by the caller first. */
+  restore(s: SessionSnapshot): void {
+    if (this.machine.kind === 'bare') {
+      if (s.machine.kind !== 'bare') throw new TypeError('not a snapshot of a bare machine');
+      this.machine.m.restore(s.machine);
+      this.machine.m.cpu.invalidateDecodeCache();
+    } else {
+      if (s.machine.kind !== 'hypervisor') throw new TypeError('not a snapshot of a hypervisor');
+      this.machine.lab.hv.restore(s.machine);
+      this.machine.lab.vm = this.machine.lab.hv.vms[0];
+    }
+    this.ended = s.ended;
+    this.clearYield();
+  }
+
+  inspect(): MachineView {
+    const c = this.cpus[0];
+    const base = {
+      mode: this.mode,
+      cpuModel: this.cpuModel,
+      cycle: this.cycle,
+      instret: this.instret,
+      ended: this.ended,
+    };
+    if (this.machine.kind === 'bare') {
+      const m = this.machine.m;
+      return {
+        ...base,
+        cpl: c.cpl,
+        vmx: c.vmx.nonRoot ? 'non-root' : c.vmx.on ? 'root' : 'none',
+        registers: registerDump(cpuRegisters(c)),
+        vms: [],
+        console: m.consoleText,
+      };
+    }
+    const lab = this.machine.lab;
+    const regs = lab.guestRegisters();
+    const vms: VmView[] = lab.hv.vms.map((vm) => {
+      const exitsByReason: VmView['exitsByReason'] = [];
+      vm.stats.count.forEach((n, reason) => {
+        if (n > 0) exitsByReason.push({ reason, name: exitReasonInfo(reason)?.shortName ?? `reason ${reason}`, count: n });
+      });
+      let guestCycles = 0;
+      let vmmCycles = 0;
+      for (const v of vm.vcpus) {
+        guestCycles += v.guestCycles;
+        vmmCycles += v.rootCycles;
+      }
+      return {
+        id: vm.id,
+        name: vm.config.name,
+        state: VM_STATE_NAMES[vm.state],
+        message: vm.stopReason,
+        console: vm.console + vm.uartLine,
+        exits: exitsByReason.reduce((a, e) => a + e.count, 0),
+        exitsByReason,
+        guestCycles,
+        vmmCycles,
+      };
+    });
+    return {
+      ...base,
+      cpl: regs.cpl,
+      vmx: c.vmx.nonRoot ? 'non-root' : c.vmx.on ? 'root' : 'none',
+      registers: registerDump(regs),
+      vms,
+      console: vms[0]?.console ?? '',
+    };
+  }
+}
