@@ -24,6 +24,7 @@ export { END_REASONS, type SessionEndReason };
 import type { TraceSink } from '../trace/sink.ts';
 import { parseLabHeader, type LabMode } from '../lab/header.ts';
 import { getScenario, loadScenarioSource, withParameter } from '../scenarios/index.ts';
+import { scenarioParameters } from '../scenarios/parameters.ts';
 import { registerDump, cpuRegisters } from '../lab/run.ts';
 import { exitReasonInfo } from '../vmx/spec/exit-reasons.ts';
 import type { Cpu } from '../x86/cpu.ts';
@@ -100,14 +101,23 @@ export function resolveSpec(spec: SessionSpec): { ok: true; source: string; mode
   const sc = getScenario(spec.scenario);
   if (sc === undefined) return { ok: false, errors: [{ field: 'scenario', message: `unknown scenario '${spec.scenario}'` }] };
   let source = loadScenarioSource(sc.id)!;
+  const known = scenarioParameters(sc.id);
   for (const [name, value] of Object.entries(spec.params ?? {})) {
-    if (!Number.isFinite(value) || !Number.isInteger(value)) {
-      errors.push({ field: `params.${name}`, message: `parameter ${name} must be a whole number, not ${String(value)}` });
+    const p = known.find((k) => k.name === name);
+    if (p === undefined) {
+      const list = known.length > 0 ? ` (it has ${known.map((k) => k.name).join(', ')})` : ' (it has none)';
+      errors.push({ field: `params.${name}`, message: `scenario '${sc.id}' has no parameter ${name}${list}` });
       continue;
     }
-    const next = withParameter(source, name, value);
-    if (next === undefined) errors.push({ field: `params.${name}`, message: `scenario '${sc.id}' has no parameter ${name}` });
-    else source = next;
+    if (typeof value !== 'number' || !Number.isInteger(value)) {
+      errors.push({ field: `params.${name}`, message: `${name} must be a whole number, not ${String(value)}` });
+      continue;
+    }
+    if (value < p.min || value > p.max) {
+      errors.push({ field: `params.${name}`, message: `${name} must be from ${p.min} to ${p.max} (${p.description}), not ${value}` });
+      continue;
+    }
+    source = withParameter(source, name, value) ?? source;
   }
   if (!Number.isInteger(spec.seed) || spec.seed < 0 || spec.seed > 0xffffffff) {
     errors.push({ field: 'seed', message: `the seed must be a whole number from 0 to 4294967295, not ${String(spec.seed)}` });

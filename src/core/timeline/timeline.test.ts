@@ -153,6 +153,21 @@ describe('timeline: time travel', () => {
     expect(t.stateDigest()).toBe(at150);
   });
 
+  it('seeking by cycle lands on the last event at or before that cycle, from either side', () => {
+    const t = make(KERNEL, { snapshotEvery: { events: 30, instructions: 1e9, cycles: 1e12 } });
+    t.advance({ events: 300 });
+    const mid = batchEvents(t.events(150, 151))[0];
+    for (const from of [0, 300, 10]) {
+      t.seek(from);
+      t.seekCycle(mid.cycle);
+      const pos = t.position();
+      expect(pos.cycle).toBeLessThanOrEqual(mid.cycle);
+      expect(pos.seq).toBeGreaterThanOrEqual(151);
+      t.advance({ events: 1 });
+      expect(t.position().cycle).toBeGreaterThan(mid.cycle);
+    }
+  });
+
   it('property: seek(t) after any sequence of steps equals a straight run to t', () => {
     const straight = new Map<number, string>();
     const digestAt = (n: number): string => {

@@ -294,6 +294,35 @@ export class Timeline {
     return this.advance({ toSeq: target });
   }
 
+  /**
+   * Goes to the last event at or before `cycle` (the scrubber works in simulated time). Events held in the
+   * ring are found by binary search; otherwise the latest snapshot before that time is restored and the
+   * run goes forward to it.
+   */
+  seekCycle(cycle: number): AdvanceStop | 'here' {
+    const ring = this.ring;
+    const lo0 = ring.oldestSeq;
+    const hi0 = this.simSeq;
+    if (hi0 > lo0 && ring.cycleAt(lo0) <= cycle && (this.session.ended !== null || ring.cycleAt(hi0 - 1) > cycle)) {
+      // The answer is in the ring: the first event after `cycle`, minus one.
+      let lo = lo0;
+      let hi = hi0;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (ring.cycleAt(mid) <= cycle) lo = mid + 1;
+        else hi = mid;
+      }
+      return this.seek(lo);
+    }
+    if (this.position().cycle > cycle) {
+      let best = this.snaps[0];
+      for (const sn of this.snaps) if (sn.cycle <= cycle && sn.seq >= best.seq) best = sn;
+      this.restoreSnap(best);
+      this.released = best.seq;
+    }
+    return this.advance({ untilCycle: cycle });
+  }
+
   /** Back to the start of the run (the same branch: interventions stay). */
   reset(): void {
     this.restoreSnap(this.snaps[0]);

@@ -1,0 +1,123 @@
+/**
+ * The one boundary between the UI and the simulation: the engine API the worker exposes through
+ * comlink, and the plain-data types that cross it. The UI imports types from here only; nothing that
+ * crosses is a class instance.
+ */
+import type { EventBatch } from '../core/trace/batch.ts';
+import type { Intervention, MachineView, SessionEndReason, SessionSpec, SpecError } from '../core/session/session.ts';
+import type { TimelinePosition } from '../core/timeline/timeline.ts';
+import type { ScenarioKind } from '../core/scenarios/index.ts';
+import type { LabMode } from '../core/lab/header.ts';
+
+export type { EventBatch, Intervention, MachineView, SessionEndReason, SessionSpec, SpecError, TimelinePosition };
+
+export interface CatalogScenario {
+  id: string;
+  title: string;
+  kind: ScenarioKind;
+  mode: LabMode;
+  description: string;
+  lesson: string;
+  end: string;
+  params: { name: string; value: number; min: number; max: number; description: string }[];
+}
+
+export interface CatalogCpu {
+  id: string;
+  name: string;
+  year: number;
+  clockHz: number;
+  ept: boolean;
+}
+
+export interface Catalog {
+  scenarios: CatalogScenario[];
+  cpus: CatalogCpu[];
+  defaultCpu: string;
+}
+
+/** Where Run (fast-forward) stops. */
+export type RunTarget =
+  | { to: 'end' }
+  | { to: 'cycle'; cycle: number }
+  | { to: 'kind'; kinds: number[] }
+  | { to: 'seq'; seq: number };
+
+export type EngineState = 'empty' | 'paused' | 'playing' | 'running';
+
+export interface EngineError {
+  /** Which API call or task failed. */
+  where: string;
+  message: string;
+  stack?: string;
+}
+
+export interface EngineStatus {
+  spec: SessionSpec | null;
+  state: EngineState;
+  /** Simulated time per wall-clock time while playing (1 = real time on the model's clock); Infinity = as fast as possible. */
+  speed: number;
+  position: TimelinePosition;
+  /** The simulated time to show: the play clock while playing, else the last event's cycle. */
+  clockCycle: number;
+  /** Core clock of the CPU model (cycles per simulated second). */
+  clockHz: number;
+  ended: SessionEndReason | null;
+  /** The fast-forward in progress. */
+  run: { target: RunTarget; fromSeq: number; fromCycle: number } | null;
+  /** Changes whenever the UI's copy of the event log must be rebuilt (load, seek back, reset, intervention). */
+  generation: number;
+  error: EngineError | null;
+}
+
+export interface DrainResult {
+  status: EngineStatus;
+  /** Released events the UI has not seen yet (or, after a rebase, the last events up to the position). */
+  batch: EventBatch;
+  /** The UI must drop its log and start again from this batch. */
+  rebase: boolean;
+  /** Events released since the last drain that are not in the batch (too many for one frame, or Run mode). */
+  skipped: number;
+}
+
+export type LoadResult = { ok: true; status: EngineStatus; view: MachineView } | { ok: false; errors: SpecError[] };
+
+/** Pacing of Play: stop for `ms` of wall time after releasing an event of one of `kinds` (so the UI can animate it). */
+export interface HoldPolicy {
+  kinds: number[];
+  ms: number;
+}
+
+export interface EngineApi {
+  catalog(): Catalog;
+  load(spec: SessionSpec): LoadResult;
+  play(): EngineStatus;
+  pause(): EngineStatus;
+  /** Release `n` more events (simulating as needed). */
+  step(n: number): EngineStatus;
+  /** Go back `n` events (restores a snapshot and re-simulates). */
+  stepBack(n: number): EngineStatus;
+  /** Fast-forward without per-event animation until the target; cancel with `pause`. */
+  runTo(target: RunTarget): EngineStatus;
+  /** Go to position `seq` (events released). */
+  seek(seq: number): EngineStatus;
+  /** Go to the last event at or before a simulated cycle (the scrubber). */
+  seekCycle(cycle: number): EngineStatus;
+  reset(): EngineStatus;
+  setSpeed(speed: number): EngineStatus;
+  setHold(policy: HoldPolicy): EngineStatus;
+  /** Apply a user action at the current position; forks the timeline. Returns an error message or null. */
+  intervene(action: Intervention): { error: string | null; status: EngineStatus };
+  /** Events and status since the last drain: call once per animation frame. */
+  drain(maxEvents: number): DrainResult;
+  status(): EngineStatus;
+  inspect(): MachineView | null;
+  /** Released events [from, to) for scrolling back in the log. */
+  events(from: number, to: number): EventBatch;
+  /** Released events as JSON lines (docs/trace-format.md). */
+  exportTrace(): string;
+  /** The interventions of the current branch (for links). */
+  interventions(): { seq: number; action: Intervention }[];
+  /** Load with interventions to replay (from a link), then go to `seq`. */
+  restoreLink(spec: SessionSpec, interventions: { seq: number; action: Intervention }[], seq: number): LoadResult;
+}
