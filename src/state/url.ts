@@ -1,0 +1,143 @@
+/**
+ * Links: the current lab, scenario, its parameters, the interventions and the playback position, in the
+ * URL's hash, self-contained (no server) and versioned (`v=1`):
+ *
+ *   #/rings?v=1&s=kernel&cpu=nehalem&seed=1&insn=0&p=TICKS_TO_RUN.20~USER_SLEEPS.3&t=120&iv=40.kill-vm.0
+ *
+ *   s     scenario id            cpu   CPU model id          seed  0 … 4294967295
+ *   insn  1 = instruction events p     NAME.value pairs joined by ~
+ *   t     position (events shown) iv   interventions: seq.kind[.vm] joined by ~
+ *
+ * Parsing is strict (zod): a broken or tampered link gives a message naming what is wrong, and the app
+ * falls back to the default lab instead of showing a blank page. Whether the scenario, CPU and parameter
+ * values exist is checked by the engine when it loads the spec.
+ */
+import { z } from 'zod';
+import type { Intervention, SessionSpec } from '../worker/protocol.ts';
+import { LAB_IDS, DEFAULT_LAB, type LabId } from './labs.ts';
+
+export const LINK_VERSION = 1;
+
+export interface LinkState {
+  lab: LabId;
+  spec: SessionSpec;
+  /** Position: events shown. */
+  seq: number;
+  interventions: { seq: number; action: Intervention }[];
+}
+
+const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be a short lowercase name');
+const uint = (max: number) => z.string().regex(/^\d{1,13}$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(0).max(max));
+
+const paramList = z
+  .string()
+  .max(2000)
+  .transform((s, ctx) => {
+    const out: Record<string, number> = {};
+    if (s === '') return out;
+    for (const part of s.split('~')) {
+      const m = /^([A-Z][A-Z0-9_]{0,39})\.(-?\d{1,13})$/.exec(part);
+      if (m === null) {
+        ctx.addIssue({ code: 'custom', message: `'${part}' is not NAME.value` });
+        return z.NEVER;
+      }
+      out[m[1]] = Number(m[2]);
+    }
+    return out;
+  });
+
+const interventionList = z
+  .string()
+  .max(4000)
+  .transform((s, ctx) => {
+    const out: { seq: number; action: Intervention }[] = [];
+    if (s === '') return out;
+    for (const part of s.split('~')) {
+      const m = /^(\d{1,13})\.(kill-vm|nmi)(?:\.(\d{1,3}))?$/.exec(part);
+      if (m === null || (m[2] === 'kill-vm' && m[3] === undefined)) {
+        ctx.addIssue({ code: 'custom', message: `'${part}' is not an intervention (seq.kill-vm.VM or seq.nmi)` });
+        return z.NEVER;
+      }
+      const seq = Number(m[1]);
+      out.push({ seq, action: m[2] === 'kill-vm' ? { kind: 'kill-vm', vm: Number(m[3]) } : { kind: 'nmi' } });
+    }
+    return out;
+  });
+
+const query = z.object({
+  v: z.literal(String(LINK_VERSION), { message: `this link is from another version of VT Lab (expected v=${LINK_VERSION})` }),
+  s: id,
+  cpu: id.optional(),
+  seed: uint(0xffffffff).optional(),
+  insn: z.enum(['0', '1']).optional(),
+  p: paramList.optional(),
+  t: uint(1e12).optional(),
+  iv: interventionList.optional(),
+});
+
+const FIELD_NAMES: Record<string, string> = {
+  v: 'version (v)', s: 'scenario (s)', cpu: 'CPU model (cpu)', seed: 'seed', insn: 'instruction events (insn)',
+  p: 'parameters (p)', t: 'position (t)', iv: 'interventions (iv)',
+};
+
+export type ParsedLink = { kind: 'empty' } | { kind: 'ok'; state: LinkState } | { kind: 'error'; message: string };
+
+/** Reads a location hash ("#/rings?…"). */
+export function parseLink(hash: string): ParsedLink {
+  const h = hash.startsWith('#') ? hash.slice(1) : hash;
+  if (h === '' || h === '/') return { kind: 'empty' };
+  const m = /^\/([a-z-]+)(?:\?(.*))?$/.exec(h);
+  if (m === null) return { kind: 'error', message: 'This link is not a VT Lab link (expected #/lab?…).' };
+  const lab = m[1] as LabId;
+  if (!(LAB_IDS as readonly string[]).includes(lab)) return { kind: 'error', message: `This link names a lab that does not exist: '${m[1]}'.` };
+  if (m[2] === undefined || m[2] === '') {
+    return { kind: 'ok', state: { lab, spec: defaultSpec(), seq: 0, interventions: [] } };
+  }
+  let params: URLSearchParams;
+  try {
+    params = new URLSearchParams(m[2]);
+  } catch {
+    return { kind: 'error', message: 'This link is damaged (its query cannot be read).' };
+  }
+  const raw: Record<string, string> = {};
+  for (const [k, v] of params) {
+    if (!(k in FIELD_NAMES)) return { kind: 'error', message: `This link has a field VT Lab does not know: '${k}'.` };
+    raw[k] = v;
+  }
+  const r = query.safeParse(raw);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const field = FIELD_NAMES[String(issue.path[0])] ?? String(issue.path[0] ?? 'link');
+    const msg = issue.code === 'invalid_type' && issue.input === undefined ? 'is missing' : issue.message;
+    return { kind: 'error', message: `This link is broken: ${field} ${msg}.` };
+  }
+  const q = r.data;
+  const spec: SessionSpec = { scenario: q.s, seed: q.seed ?? 1, insnEvents: q.insn === '1' };
+  if (q.cpu !== undefined) spec.cpu = q.cpu;
+  if (q.p !== undefined && Object.keys(q.p).length > 0) spec.params = q.p;
+  return { kind: 'ok', state: { lab, spec, seq: q.t ?? 0, interventions: q.iv ?? [] } };
+}
+
+function defaultSpec(): SessionSpec {
+  return { scenario: 'kernel', cpu: 'nehalem', seed: 1, insnEvents: false };
+}
+
+/** The hash for a state (parameters in a stable order, so equal states give equal links). */
+export function formatLink(s: LinkState): string {
+  const q = new URLSearchParams();
+  q.set('v', String(LINK_VERSION));
+  q.set('s', s.spec.scenario);
+  if (s.spec.cpu !== undefined) q.set('cpu', s.spec.cpu);
+  q.set('seed', String(s.spec.seed));
+  q.set('insn', s.spec.insnEvents ? '1' : '0');
+  const p = Object.entries(s.spec.params ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  if (p.length > 0) q.set('p', p.map(([k, v]) => `${k}.${v}`).join('~'));
+  q.set('t', String(Math.max(0, Math.floor(s.seq))));
+  if (s.interventions.length > 0) {
+    q.set('iv', s.interventions.map((i) => (i.action.kind === 'kill-vm' ? `${i.seq}.kill-vm.${i.action.vm}` : `${i.seq}.nmi`)).join('~'));
+  }
+  // URLSearchParams encodes '~' as %7E; keep links readable.
+  return `#/${s.lab}?${q.toString().replace(/%7E/g, '~')}`;
+}
+
+export const DEFAULT_LINK_LAB = DEFAULT_LAB;

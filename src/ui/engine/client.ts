@@ -1,0 +1,211 @@
+/**
+ * The UI's side of the engine boundary: starts the worker, wraps it with comlink, and drains released
+ * events once per animation frame into the event log and the store. Commands (play, step, seek…) go
+ * through `commands`, which also keeps the URL and the machine view current.
+ *
+ * The worker never dies silently: a worker error or a failed call shows a banner (engineFailure) with
+ * a Restart that brings back the same scenario at the same position.
+ */
+import { wrap, releaseProxy, type Remote } from 'comlink';
+import type { EngineApi, EngineStatus, Intervention, RunTarget, SessionSpec } from '../../worker/protocol.ts';
+import { useApp } from '../../state/store.ts';
+import { eventLog } from '../../state/event-log.ts';
+
+/** Most events one frame takes from the worker (the log keeps the newest). */
+export const DRAIN_MAX = 250_000;
+
+let worker: Worker | null = null;
+let remote: Remote<EngineApi> | null = null;
+let draining = false;
+let wantDrain = true;
+let lastInspect = 0;
+/** Position the machine view was last read at. */
+let inspectedKey = '';
+let frameHandle = 0;
+/** Statistics for the browser benchmark (read through window.__vtlab). */
+export const stats = { events: 0, drains: 0, frames: 0, frameTimes: [] as number[] };
+
+function api(): Remote<EngineApi> {
+  if (remote === null) throw new Error('the engine is not running');
+  return remote;
+}
+
+function fail(where: string, e: unknown): void {
+  const msg = e instanceof Error ? e.message : String(e);
+  useApp.getState().setEngine({ engineFailure: `${where}: ${msg}` });
+}
+
+function applyStatus(status: EngineStatus): void {
+  const s = useApp.getState();
+  s.setEngine({ status });
+  if (status.error !== null && s.engineFailure === null) {
+    s.setEngine({ engineFailure: `${status.error.where}: ${status.error.message}` });
+  }
+}
+
+async function refreshView(): Promise<void> {
+  const view = await api().inspect();
+  useApp.getState().setEngine({ view });
+}
+
+/** One drain: events into the log, status and (now and then) the machine view into the store. */
+async function drainOnce(): Promise<void> {
+  if (remote === null || draining) return;
+  draining = true;
+  wantDrain = false;
+  try {
+    const d = await remote.drain(DRAIN_MAX);
+    if (d.rebase) eventLog.clear(d.batch.firstSeq);
+    if (d.batch.count > 0 || d.rebase) {
+      eventLog.append(d.batch, d.skipped);
+      stats.events += d.batch.count + d.skipped;
+      useApp.getState().bumpLog();
+    }
+    stats.drains++;
+    applyStatus(d.status);
+    const moving = d.status.state === 'playing' || d.status.state === 'running';
+    const now = performance.now();
+    const key = `${d.status.generation}:${d.status.position.seq}:${d.status.position.simSeq}`;
+    // The machine view: after every change while paused, four times a second while moving.
+    if (key !== inspectedKey && (!moving || now - lastInspect > 250)) {
+      inspectedKey = key;
+      lastInspect = now;
+      await refreshView();
+    }
+    if (moving) wantDrain = true;
+  } catch (e) {
+    fail('drain', e);
+  } finally {
+    draining = false;
+  }
+}
+
+let lastFrame = 0;
+function frame(t: number): void {
+  if (lastFrame > 0) {
+    stats.frameTimes.push(t - lastFrame);
+    if (stats.frameTimes.length > 2000) stats.frameTimes.splice(0, 1000);
+  }
+  lastFrame = t;
+  stats.frames++;
+  const st = useApp.getState().status;
+  if (wantDrain || (st !== null && (st.state === 'playing' || st.state === 'running'))) void drainOnce();
+  frameHandle = requestAnimationFrame(frame);
+}
+
+/** Starts (or restarts) the worker and loads the catalogue. */
+export async function startEngine(): Promise<void> {
+  stopEngine();
+  const s = useApp.getState();
+  s.setEngine({ health: 'starting', engineFailure: null });
+  worker = new Worker(new URL('../../worker/engine.worker.ts', import.meta.url), { type: 'module', name: 'vt-lab-engine' });
+  worker.addEventListener('error', (e) => {
+    e.preventDefault();
+    useApp.getState().setEngine({ health: 'crashed', engineFailure: `the simulator stopped: ${e.message || 'worker error'}` });
+  });
+  worker.addEventListener('messageerror', () => fail('worker', new Error('a message could not be read')));
+  remote = wrap<EngineApi>(worker);
+  const catalog = await remote.catalog();
+  s.setEngine({ catalog, health: 'ready' });
+  cancelAnimationFrame(frameHandle);
+  frameHandle = requestAnimationFrame(frame);
+}
+
+export function stopEngine(): void {
+  cancelAnimationFrame(frameHandle);
+  if (remote !== null) remote[releaseProxy]();
+  worker?.terminate();
+  worker = null;
+  remote = null;
+  draining = false;
+}
+
+/** Runs a command; its status goes to the store and a drain is scheduled. */
+async function command(where: string, fn: (a: Remote<EngineApi>) => Promise<EngineStatus>): Promise<EngineStatus | null> {
+  try {
+    const st = await fn(api());
+    applyStatus(st);
+    wantDrain = true;
+    return st;
+  } catch (e) {
+    fail(where, e);
+    return null;
+  }
+}
+
+export const commands = {
+  /** Loads a spec (optionally replaying interventions and going to a position, for links). */
+  async load(spec: SessionSpec, at?: { seq: number; interventions: { seq: number; action: Intervention }[] }): Promise<boolean> {
+    const s = useApp.getState();
+    try {
+      const r = at !== undefined ? await api().restoreLink(spec, at.interventions, at.seq) : await api().load(spec);
+      if (!r.ok) {
+        s.setEngine({ specErrors: r.errors });
+        return false;
+      }
+      s.setEngine({ specErrors: [], view: r.view, engineFailure: null });
+      s.setSpec(spec);
+      s.select(null);
+      applyStatus(r.status);
+      await api().setSpeed(s.speed);
+      wantDrain = true;
+      return true;
+    } catch (e) {
+      fail('load', e);
+      return false;
+    }
+  },
+  play: () => command('play', (a) => a.play()),
+  pause: () => command('pause', (a) => a.pause()),
+  async togglePlay(): Promise<void> {
+    const st = useApp.getState().status;
+    if (st?.state === 'playing' || st?.state === 'running') await commands.pause();
+    else await commands.play();
+  },
+  step: (n: number) => command('step', (a) => a.step(n)),
+  stepBack: (n: number) => command('step back', (a) => a.stepBack(n)),
+  runTo: (target: RunTarget) => command('run', (a) => a.runTo(target)),
+  seek: (seq: number) => command('seek', (a) => a.seek(seq)),
+  seekCycle: (cycle: number) => command('seek', (a) => a.seekCycle(cycle)),
+  reset: () => command('reset', (a) => a.reset()),
+  async setSpeed(speed: number): Promise<void> {
+    useApp.getState().setSpeed(speed);
+    if (remote !== null && useApp.getState().status !== null) await command('speed', (a) => a.setSpeed(speed));
+  },
+  setHold: (kinds: number[], ms: number) => command('animation', (a) => a.setHold({ kinds, ms })),
+  async intervene(action: Intervention): Promise<string | null> {
+    try {
+      const r = await api().intervene(action);
+      applyStatus(r.status);
+      wantDrain = true;
+      return r.error;
+    } catch (e) {
+      fail('intervene', e);
+      return 'the engine failed';
+    }
+  },
+  interventions: () => api().interventions(),
+  exportTrace: () => api().exportTrace(),
+  events: (from: number, to: number) => api().events(from, to),
+  /** After a crash: a new worker, the same scenario, the same position. */
+  async restart(): Promise<void> {
+    const s = useApp.getState();
+    const seq = s.status?.position.seq ?? 0;
+    let ivs: { seq: number; action: Intervention }[] = [];
+    try {
+      if (remote !== null) ivs = await Promise.race([api().interventions(), new Promise<never>((_r, rej) => setTimeout(() => rej(new Error('timeout')), 300))]);
+    } catch {
+      ivs = [];
+    }
+    await startEngine();
+    await commands.load(s.spec, { seq, interventions: ivs });
+  },
+};
+
+/** For the browser benchmark and the end-to-end tests. */
+declare global {
+  interface Window {
+    __vtlab?: { stats: typeof stats; commands: typeof commands };
+  }
+}
+if (typeof window !== 'undefined') window.__vtlab = { stats, commands };

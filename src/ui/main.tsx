@@ -1,0 +1,24 @@
+/** Entry point: themes, the store, the engine worker, the first link, the React tree. */
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import './styles.css';
+import { App } from './shell/App.tsx';
+import { startEngine } from './engine/client.ts';
+import { applyInitialLink, watchLinks } from './shell/link-sync.ts';
+import { applyPrefsToDocument } from './shell/prefs-effects.ts';
+import { useApp } from '../state/store.ts';
+
+applyPrefsToDocument();
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);
+
+startEngine()
+  .then(() => applyInitialLink())
+  .then(() => watchLinks())
+  .catch((e: unknown) => {
+    useApp.getState().setEngine({ health: 'crashed', engineFailure: `the simulator could not start: ${e instanceof Error ? e.message : String(e)}` });
+  });

@@ -1,0 +1,94 @@
+/** The machine at the current position: where the CPU is (VMX mode, ring), the registers, the VMs. */
+import { useApp } from '../../state/store.ts';
+import { formatCount } from '../viz/format-event.ts';
+
+const REG_ORDER = ['eax', 'ebx', 'ecx', 'edx', 'esi', 'edi', 'ebp', 'esp', 'eip', 'eflags', 'cr0', 'cr3', 'cr4', 'cs', 'ss', 'ds'];
+
+export function MachinePanel() {
+  const view = useApp((s) => s.view);
+  if (view === null) return null;
+  const vmxLabel = view.vmx === 'non-root' ? 'VMX non-root' : view.vmx === 'root' ? 'VMX root' : 'No VMX';
+  const who = view.mode === 'guest' ? (view.vmx === 'non-root' ? 'the guest runs' : 'the VMM runs') : 'bare metal';
+  return (
+    <section className="panel grow" aria-labelledby="machine-title">
+      <header>
+        <h2 id="machine-title">Machine</h2>
+        <span style={{ marginLeft: 'auto', textTransform: 'none', letterSpacing: 0 }}>{view.cpuModel}</span>
+      </header>
+      <div className="panel-body" style={{ display: 'grid', gap: '0.6rem' }}>
+        <div className="mode-strip">
+          <div className={`mode-chip ${view.vmx}`} data-testid="vmx-mode">
+            <span>Mode</span>
+            <strong>{vmxLabel}</strong>
+            <span>{who}</span>
+          </div>
+          <div className="mode-chip">
+            <span>Privilege</span>
+            <strong>Ring {view.cpl}</strong>
+            <span>{view.cpl === 0 ? 'kernel' : view.cpl === 3 ? 'user' : 'deprivileged'}</span>
+          </div>
+        </div>
+        <dl className="regs" aria-label={view.mode === 'guest' ? "The guest's registers" : 'Registers'}>
+          {REG_ORDER.filter((r) => view.registers[r] !== undefined).map((r) => (
+            <div key={r} style={{ display: 'contents' }}>
+              <dt>{r}</dt>
+              <dd>{r.length === 2 ? view.registers[r] : view.registers[r]}</dd>
+            </div>
+          ))}
+        </dl>
+        <dl className="kv">
+          <dt>Cycles</dt>
+          <dd>{formatCount(view.cycle)}</dd>
+          <dt>Instructions</dt>
+          <dd>{formatCount(view.instret)}</dd>
+        </dl>
+        {view.vms.length > 0 && (
+          <table className="vm-table">
+            <caption className="visually-hidden">Virtual machines</caption>
+            <thead>
+              <tr>
+                <th scope="col">VM</th>
+                <th scope="col">State</th>
+                <th scope="col" className="num">Exits</th>
+                <th scope="col" className="num">VMM share</th>
+              </tr>
+            </thead>
+            <tbody>
+              {view.vms.map((vm) => {
+                const total = vm.guestCycles + vm.vmmCycles;
+                return (
+                  <tr key={vm.id}>
+                    <td>{vm.name}</td>
+                    <td title={vm.message}>{vm.state}</td>
+                    <td className="num">{formatCount(vm.exits)}</td>
+                    <td className="num">{total > 0 ? `${((100 * vm.vmmCycles) / total).toFixed(1)} %` : '—'}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+        {view.vms[0] !== undefined && view.vms[0].exitsByReason.length > 0 && (
+          <table className="vm-table" aria-label="VM exits by reason">
+            <thead>
+              <tr>
+                <th scope="col">Exit reason</th>
+                <th scope="col" className="num">Count</th>
+              </tr>
+            </thead>
+            <tbody>
+              {[...view.vms[0].exitsByReason].sort((a, b) => b.count - a.count).map((r) => (
+                <tr key={r.reason}>
+                  <td>
+                    {r.reason} {r.name}
+                  </td>
+                  <td className="num">{formatCount(r.count)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+    </section>
+  );
+}

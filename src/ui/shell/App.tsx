@@ -1,0 +1,29 @@
+/** The app shell: header with the labs, banners, the open lab, the transport bar, the help dialog. */
+import { Header } from './Header.tsx';
+import { Banners } from './Banners.tsx';
+import { TransportBar } from './TransportBar.tsx';
+import { HelpDialog } from './HelpDialog.tsx';
+import { useShortcuts } from './use-shortcuts.ts';
+import { useApp } from '../../state/store.ts';
+import { labInfo } from '../../state/labs.ts';
+import { RingsLab } from '../rings/RingsLab.tsx';
+import { PendingLab } from '../labs/PendingLab.tsx';
+import { Announcer } from './Announcer.tsx';
+
+export function App() {
+  useShortcuts();
+  const lab = useApp((s) => s.lab);
+  const info = labInfo(lab);
+  return (
+    <div className="app">
+      <Header />
+      <Banners />
+      <main className="main" id="main" aria-label={info.title}>
+        {lab === 'rings' ? <RingsLab /> : <PendingLab lab={info} />}
+      </main>
+      <TransportBar />
+      <HelpDialog />
+      <Announcer />
+    </div>
+  );
+}

@@ -1,0 +1,122 @@
+/** Product name, the labs, and the view tools (copy link, theme, text size, help). */
+import { useEffect, useRef, useState } from 'react';
+import { useApp } from '../../state/store.ts';
+import { LABS, type LabId } from '../../state/labs.ts';
+import { FONT_SCALES } from '../../state/prefs-slice.ts';
+import { actionById, keyLabel } from './actions.ts';
+import { currentLink } from './link-sync.ts';
+
+export function Header() {
+  const lab = useApp((s) => s.lab);
+  const setLab = useApp((s) => s.setLab);
+  const theme = useApp((s) => s.theme);
+  const fontScale = useApp((s) => s.fontScale);
+  const [copied, setCopied] = useState<'idle' | 'ok' | 'fail'>('idle');
+
+  const copyLink = async (): Promise<void> => {
+    const url = `${location.origin}${location.pathname}${currentLink()}`;
+    try {
+      await navigator.clipboard.writeText(url);
+      setCopied('ok');
+    } catch {
+      // No clipboard permission (e.g. an insecure origin): the address bar holds the same link.
+      setCopied('fail');
+    }
+    window.setTimeout(() => setCopied('idle'), 2500);
+  };
+
+  const go = (id: LabId) => (e: React.MouseEvent) => {
+    e.preventDefault();
+    setLab(id);
+  };
+
+  return (
+    <header className="header">
+      <a className="brand" href="#/rings" onClick={go('rings')} aria-label="VT Lab, home">
+        <img src="./favicon.svg" alt="" />
+        VT Lab <small>Intel VT-x, explained</small>
+      </a>
+      <nav className="nav" aria-label="Labs">
+        {LABS.filter((l) => l.group === 'VT-x').map((l) => (
+          <a key={l.id} href={`#/${l.id}`} aria-current={lab === l.id ? 'page' : undefined} onClick={go(l.id)} title={l.summary}>
+            {l.title}
+          </a>
+        ))}
+        <PlatformMenu current={lab} onPick={(id) => setLab(id)} />
+      </nav>
+      <div className="header-tools">
+        <button className="btn" type="button" onClick={() => void copyLink()} title="Copy a link that opens this lab at this moment">
+          {copied === 'ok' ? 'Link copied' : copied === 'fail' ? 'Copy from the address bar' : 'Copy link'}
+        </button>
+        <button className="btn" type="button" onClick={() => void actionById('font-down').perform()} disabled={fontScale <= FONT_SCALES[0]} aria-label="Smaller text" title={`Smaller text (${keyLabel('-')})`}>
+          A−
+        </button>
+        <button className="btn" type="button" onClick={() => void actionById('font-up').perform()} disabled={fontScale >= FONT_SCALES[FONT_SCALES.length - 1]} aria-label="Larger text" title={`Larger text (${keyLabel('+')})`}>
+          A+
+        </button>
+        <button className="btn" type="button" onClick={() => void actionById('theme').perform()} aria-label={theme === 'light' ? 'Switch to the dark theme' : 'Switch to the light theme'} title="Theme (t)">
+          {theme === 'light' ? 'Dark' : 'Light'}
+        </button>
+        <button className="btn" type="button" onClick={() => void actionById('help').perform()} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">
+          ?
+        </button>
+      </div>
+    </header>
+  );
+}
+
+/** The six platform labs of the white paper's usage models, in a disclosure menu (keeps the header to one line at 1280 px). */
+function PlatformMenu({ current, onPick }: { current: LabId; onPick(id: LabId): void }) {
+  const [open, setOpen] = useState(false);
+  const ref = useRef<HTMLDivElement>(null);
+  const labs = LABS.filter((l) => l.group === 'Platform');
+  const active = labs.find((l) => l.id === current);
+  useEffect(() => {
+    if (!open) return;
+    const close = (e: MouseEvent) => {
+      if (!ref.current?.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener('mousedown', close);
+    return () => document.removeEventListener('mousedown', close);
+  }, [open]);
+  return (
+    <div
+      className="nav-menu"
+      ref={ref}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && open) {
+          e.stopPropagation();
+          setOpen(false);
+          ref.current?.querySelector('button')?.focus();
+        }
+      }}
+    >
+      <button type="button" className={active ? 'current' : undefined} aria-expanded={open} aria-controls="platform-menu" onClick={() => setOpen(!open)}>
+        Platform{active ? `: ${active.title}` : ''} ▾
+      </button>
+      {open && (
+        <ul id="platform-menu" aria-label="Platform labs">
+          {labs.map((l) => (
+            <li key={l.id}>
+              <a
+                href={`#/${l.id}`}
+                aria-current={current === l.id ? 'page' : undefined}
+                onClick={(e) => {
+                  e.preventDefault();
+                  onPick(l.id);
+                  setOpen(false);
+                }}
+              >
+                <span>
+                  {l.title}
+                  {!l.ready && ' (coming)'}
+                </span>
+                <small>{l.summary}</small>
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

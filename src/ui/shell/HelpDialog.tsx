@@ -1,0 +1,58 @@
+/** The keyboard shortcuts, generated from the action registry (so the list is always right). */
+import { useEffect, useRef } from 'react';
+import { useApp } from '../../state/store.ts';
+import { ACTIONS, keyLabel, type ActionGroup } from './actions.ts';
+
+const GROUPS: ActionGroup[] = ['Playback', 'Timeline', 'View', 'Help'];
+
+export function HelpDialog() {
+  const open = useApp((s) => s.helpOpen);
+  const setOpen = useApp((s) => s.setHelpOpen);
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = ref.current;
+    if (d === null) return;
+    if (open && !d.open) d.showModal();
+    if (!open && d.open) d.close();
+  }, [open]);
+  return (
+    <dialog ref={ref} className="help" aria-labelledby="help-title" onClose={() => setOpen(false)} onCancel={() => setOpen(false)}>
+      <header>
+        <h2 id="help-title">Keyboard shortcuts</h2>
+        <button className="btn" type="button" onClick={() => setOpen(false)} autoFocus>
+          Close
+        </button>
+      </header>
+      <div className="help-body">
+        {GROUPS.map((g) => (
+          <section key={g} aria-labelledby={`help-${g}`}>
+            <h3 id={`help-${g}`}>{g}</h3>
+            <table>
+              <tbody>
+                {ACTIONS.filter((a) => a.group === g).map((a) => (
+                  <tr key={a.id}>
+                    <td>
+                      {a.keys.map((k, i) => (
+                        <span key={k}>
+                          {i > 0 && ' or '}
+                          <kbd>{keyLabel(k)}</kbd>
+                        </span>
+                      ))}
+                    </td>
+                    <td>
+                      <strong>{a.label}</strong> — {a.help}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+        ))}
+        <section aria-labelledby="help-mouse">
+          <h3 id="help-mouse">Timeline</h3>
+          <p>Click or drag on the timeline to go to that moment; with it focused, ← and → move one event, Page Up and Page Down a tenth of the run.</p>
+        </section>
+      </div>
+    </dialog>
+  );
+}

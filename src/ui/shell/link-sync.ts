@@ -1,0 +1,96 @@
+/**
+ * Keeps the URL and the app in step: the first link decides what loads (a broken one shows a message and
+ * the default), the URL follows the lab, spec and position (replaceState, at most a few times a second),
+ * and pasting a new link into the address bar loads it.
+ */
+import { useApp } from '../../state/store.ts';
+import { commands } from '../engine/client.ts';
+import { formatLink, parseLink, type LinkState } from '../../state/url.ts';
+import { DEFAULT_SPEC } from '../../state/lab-slice.ts';
+import type { Intervention } from '../../worker/protocol.ts';
+
+let applying = false;
+let lastWritten = '';
+let interventions: { seq: number; action: Intervention }[] = [];
+
+/** Loads what a hash asks for; false (with a notice) when it cannot. */
+async function applyHash(hash: string, initial: boolean): Promise<void> {
+  const s = useApp.getState();
+  const parsed = parseLink(hash);
+  applying = true;
+  try {
+    if (parsed.kind === 'error') {
+      s.setNotice({ kind: 'error', text: `${parsed.message} Showing the default lab instead.` });
+      s.setLab('rings');
+      await commands.load(DEFAULT_SPEC);
+      return;
+    }
+    if (parsed.kind === 'empty') {
+      if (initial) await commands.load(DEFAULT_SPEC);
+      return;
+    }
+    const st: LinkState = parsed.state;
+    s.setLab(st.lab);
+    const ok = await commands.load(st.spec, { seq: st.seq, interventions: st.interventions });
+    if (!ok) {
+      const errs = useApp.getState().specErrors.map((e) => e.message).join('; ');
+      s.setNotice({ kind: 'error', text: `This link cannot be opened: ${errs}. Showing the default lab instead.` });
+      useApp.getState().setEngine({ specErrors: [] });
+      await commands.load(DEFAULT_SPEC);
+      return;
+    }
+    interventions = st.interventions;
+    if (!initial) s.setNotice(null);
+  } finally {
+    applying = false;
+    writeNow();
+  }
+}
+
+export async function applyInitialLink(): Promise<void> {
+  await applyHash(location.hash, true);
+}
+
+/** The link for the current state. */
+export function currentLink(): string {
+  const s = useApp.getState();
+  return formatLink({ lab: s.lab, spec: s.spec, seq: s.status?.position.seq ?? 0, interventions });
+}
+
+function writeNow(): void {
+  if (applying) return;
+  const hash = currentLink();
+  if (hash !== lastWritten && hash !== location.hash) {
+    history.replaceState(null, '', hash);
+  }
+  lastWritten = hash;
+}
+
+let timer = 0;
+function writeSoon(): void {
+  if (timer !== 0) return;
+  timer = window.setTimeout(() => {
+    timer = 0;
+    writeNow();
+  }, 250);
+}
+
+export function watchLinks(): void {
+  useApp.subscribe((s, prev) => {
+    if (s.lab !== prev.lab || s.spec !== prev.spec) writeSoon();
+    else if (s.status?.position.seq !== prev.status?.position.seq || s.status?.generation !== prev.status?.generation) {
+      // Interventions are part of the link: refresh them when the timeline forks.
+      if (s.status?.generation !== prev.status?.generation) {
+        void commands.interventions().then((list) => {
+          interventions = list;
+          writeSoon();
+        }).catch(() => undefined);
+      }
+      writeSoon();
+    }
+  });
+  window.addEventListener('hashchange', () => {
+    if (location.hash === lastWritten) return;
+    void applyHash(location.hash, false);
+  });
+}

@@ -1,0 +1,25 @@
+/** Mirrors the view preferences onto <html> (theme, font scale, motion) and persists them. */
+import { useApp } from '../../state/store.ts';
+import { savePrefs } from '../../state/prefs-slice.ts';
+
+export function applyPrefsToDocument(): void {
+  const apply = (): void => {
+    const s = useApp.getState();
+    const root = document.documentElement;
+    root.dataset.theme = s.theme;
+    root.dataset.motion = s.motion;
+    root.style.fontSize = `${16 * s.fontScale}px`;
+    savePrefs(s);
+  };
+  apply();
+  useApp.subscribe((s, prev) => {
+    if (s.theme !== prev.theme || s.fontScale !== prev.fontScale || s.motion !== prev.motion) apply();
+  });
+}
+
+/** Whether animations should be replaced by instant changes (the user's choice, else the system's). */
+export function reducedMotion(): boolean {
+  const m = useApp.getState().motion;
+  if (m !== 'system') return m === 'reduce';
+  return typeof matchMedia !== 'undefined' && matchMedia('(prefers-reduced-motion: reduce)').matches;
+}

@@ -1,0 +1,39 @@
+/** Global keyboard shortcuts from the action registry. Keys typed into a field stay in the field. */
+import { useEffect } from 'react';
+import { ACTIONS, comboOf } from './actions.ts';
+import { useApp } from '../../state/store.ts';
+
+function typingInto(t: EventTarget | null): boolean {
+  if (!(t instanceof HTMLElement)) return false;
+  if (t.isContentEditable) return true;
+  const tag = t.tagName;
+  if (tag === 'TEXTAREA' || tag === 'SELECT') return true;
+  if (tag === 'INPUT') {
+    const type = (t as HTMLInputElement).type;
+    return type !== 'checkbox' && type !== 'radio' && type !== 'button' && type !== 'range';
+  }
+  return false;
+}
+
+export function useShortcuts(): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.defaultPrevented) return;
+      if (useApp.getState().helpOpen) return; // the dialog handles its own keys
+      if (typingInto(e.target) && e.key !== 'Escape') return;
+      // A focused slider uses the arrows and Home/End itself.
+      if (e.target instanceof HTMLElement && e.target.getAttribute('role') === 'slider' && /^(Arrow|Home|End|Page)/.test(e.key)) return;
+      if (e.target instanceof HTMLInputElement && e.target.type === 'range') return;
+      // Space on a focused button presses that button; don't also toggle play.
+      if (e.key === ' ' && e.target instanceof HTMLButtonElement) return;
+      const combo = comboOf(e);
+      const action = ACTIONS.find((a) => a.keys.includes(combo));
+      if (action === undefined) return;
+      e.preventDefault();
+      if (action.enabled !== undefined && !action.enabled()) return;
+      void action.perform();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+}
