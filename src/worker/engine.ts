@@ -48,6 +48,8 @@ const SLICE_MS = 12;
 const REBASE_WINDOW = 2000;
 /** Events the UI gets per drain while running (it shows progress, not each event). */
 const RUN_TAIL = 200;
+/** Play never gets further ahead of the UI than this many undrained events (backpressure): every event played reaches the UI. */
+const PLAY_BACKLOG = 120_000;
 
 export const MIN_SPEED = 1e-9;
 export const MAX_SPEED = 1e3;
@@ -172,7 +174,11 @@ export function createEngine(clock: EngineClock): EngineApi & { reportError(wher
       const holdKinds = !fast && hold.ms > 0 && hold.kinds.length > 0 ? hold.kinds : undefined;
       if (fast) {
         for (;;) {
-          const stop = t.advance({ budget: BUDGET });
+          if (t.position().seq - drainedSeq >= PLAY_BACKLOG) {
+            ensureTask(2);
+            return;
+          }
+          const stop = t.advance({ budget: BUDGET, events: PLAY_BACKLOG });
           if (stop === 'end') {
             state = 'paused';
             return;

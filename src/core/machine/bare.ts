@@ -181,7 +181,8 @@ export class BareMachine {
     for (;;) {
       const remaining = limit - cpu.icount;
       if (remaining <= 0) return this.finish('limit', start);
-      let until = pc.bus.nextEventAt(cpu.cycles);
+      // The bus remembers its next event between port accesses (the last `advance` computed it).
+      let until = pc.bus.nextEventCached(cpu.cycles);
       if (cpu.vmx.nonRoot && cpu.vmx.preemptionTimer) until = Math.min(until, cpu.vmx.preemptionDeadline);
       if (!(until > cpu.cycles)) until = cpu.cycles + 1;
       cpu.deviceDeadline = until;

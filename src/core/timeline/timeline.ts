@@ -35,7 +35,7 @@ export interface TimelineOptions {
   maxSnapshots?: number;
 }
 
-export const DEFAULT_SNAPSHOT_EVERY = { events: 20_000, instructions: 4 * PROGRESS_INTERVAL, cycles: 50_000_000 };
+export const DEFAULT_SNAPSHOT_EVERY = { events: 100_000, instructions: 8 * PROGRESS_INTERVAL, cycles: 100_000_000 };
 
 /** What the caller wants from one `advance` call. Every field is optional; the first limit met stops it. */
 export interface AdvanceLimits {
@@ -112,6 +112,7 @@ export class Timeline {
   private groupStart = 0;
   private nextMark: number;
   private snaps: Snap[] = [];
+  private prevSnap: Snap | null = null;
   private every: { events: number; instructions: number; cycles: number };
   private readonly maxSnapshots: number;
   private interventions: RecordedIntervention[] = [];
@@ -241,17 +242,25 @@ export class Timeline {
 
   private maybeSnapshot(): void {
     const s = this.session;
-    const prev = this.snapBefore(this.simSeq);
+    // The latest snapshot at or before here is remembered (restores and captures set it): this runs after every event.
+    let prev = this.prevSnap;
+    if (prev === null || prev.seq > this.simSeq) prev = this.prevSnap = this.snapBefore(this.simSeq);
     if (prev.seq === this.simSeq) return;
     const e = this.every;
+    if (this.simSeq - prev.seq < e.events && s.instret - prev.instret < e.instructions && s.cycle - prev.cycle < e.cycles) return;
+    prev = this.prevSnap = this.snapBefore(this.simSeq);
+    if (prev.seq === this.simSeq) return;
     if (this.simSeq - prev.seq < e.events && s.instret - prev.instret < e.instructions && s.cycle - prev.cycle < e.cycles) return;
     // Between two existing snapshots (a replay after seeking back), the old ones already cover this stretch.
     const next = this.snaps.find((sn) => sn.seq > this.simSeq);
     if (next !== undefined && next.seq - prev.seq < 2 * e.events && next.instret - prev.instret < 2 * e.instructions && next.cycle - prev.cycle < 2 * e.cycles) return;
-    this.snaps.push(this.capture());
+    const snap = this.capture();
+    this.snaps.push(snap);
+    this.prevSnap = snap;
     this.snaps.sort((a, b) => a.seq - b.seq);
     if (this.snaps.length > this.maxSnapshots) {
       this.snaps = this.snaps.filter((_sn, k) => k === 0 || k % 2 === 1);
+      this.prevSnap = null;
       e.events *= 2;
       e.instructions *= 2;
       e.cycles *= 2;
@@ -259,6 +268,7 @@ export class Timeline {
   }
 
   private restoreSnap(sn: Snap): void {
+    this.prevSnap = sn;
     restoreImage(this.session.memory.bytes, sn.memory);
     this.session.restore(sn.state);
     this.ring.truncate(sn.seq);
@@ -344,6 +354,7 @@ export class Timeline {
     this.interventions.push({ seq: at, action });
     this.applied = this.interventions.length;
     this.snaps = this.snaps.filter((sn) => sn.seq <= at);
+    this.prevSnap = null;
     this.groupStart = at;
     this.horizonSeq = at;
     this.horizonCycle = this.position().cycle;

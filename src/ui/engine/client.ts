@@ -7,7 +7,7 @@
  * a Restart that brings back the same scenario at the same position.
  */
 import { wrap, releaseProxy, type Remote } from 'comlink';
-import type { EngineApi, EngineStatus, Intervention, RunTarget, SessionSpec } from '../../worker/protocol.ts';
+import type { EngineApi, EngineStatus, Intervention, MachineView, RunTarget, SessionSpec } from '../../worker/protocol.ts';
 import { useApp } from '../../state/store.ts';
 import { eventLog } from '../../state/event-log.ts';
 
@@ -23,7 +23,7 @@ let lastInspect = 0;
 let inspectedKey = '';
 let frameHandle = 0;
 /** Statistics for the browser benchmark (read through window.__vtlab). */
-export const stats = { events: 0, drains: 0, frames: 0, frameTimes: [] as number[] };
+export const stats = { events: 0, skipped: 0, drains: 0, frames: 0, frameTimes: [] as number[] };
 
 function api(): Remote<EngineApi> {
   if (remote === null) throw new Error('the engine is not running');
@@ -43,35 +43,40 @@ function applyStatus(status: EngineStatus): void {
   }
 }
 
-async function refreshView(): Promise<void> {
-  const view = await api().inspect();
-  useApp.getState().setEngine({ view });
-}
-
-/** One drain: events into the log, status and (now and then) the machine view into the store. */
+/**
+ * One drain: events into the log, status and the machine view into the store. While paused, the view
+ * for the new position is fetched first and everything is applied together, so the counters, the log
+ * and the machine panel never disagree on screen; while moving, the view follows four times a second.
+ */
 async function drainOnce(): Promise<void> {
   if (remote === null || draining) return;
   draining = true;
   wantDrain = false;
   try {
     const d = await remote.drain(DRAIN_MAX);
-    if (d.rebase) eventLog.clear(d.batch.firstSeq);
-    if (d.batch.count > 0 || d.rebase) {
-      eventLog.append(d.batch, d.skipped);
-      stats.events += d.batch.count + d.skipped;
-      useApp.getState().bumpLog();
-    }
     stats.drains++;
-    applyStatus(d.status);
     const moving = d.status.state === 'playing' || d.status.state === 'running';
     const now = performance.now();
     const key = `${d.status.generation}:${d.status.position.seq}:${d.status.position.simSeq}`;
-    // The machine view: after every change while paused, four times a second while moving.
+    let view: MachineView | null | undefined;
     if (key !== inspectedKey && (!moving || now - lastInspect > 250)) {
       inspectedKey = key;
       lastInspect = now;
-      await refreshView();
+      view = await remote.inspect();
     }
+    if (d.rebase) eventLog.clear(d.batch.firstSeq);
+    if (d.batch.count > 0 || d.rebase) {
+      eventLog.append(d.batch, d.skipped);
+      stats.events += d.batch.count;
+      stats.skipped += d.skipped;
+    }
+    const s = useApp.getState();
+    useApp.setState({
+      status: d.status,
+      ...(view !== undefined ? { view } : {}),
+      ...(d.batch.count > 0 || d.rebase ? { logVersion: s.logVersion + 1 } : {}),
+      ...(d.status.error !== null && s.engineFailure === null ? { engineFailure: `${d.status.error.where}: ${d.status.error.message}` } : {}),
+    });
     if (moving) wantDrain = true;
   } catch (e) {
     fail('drain', e);
@@ -124,7 +129,8 @@ export function stopEngine(): void {
 async function command(where: string, fn: (a: Remote<EngineApi>) => Promise<EngineStatus>): Promise<EngineStatus | null> {
   try {
     const st = await fn(api());
-    applyStatus(st);
+    // The status reaches the store with the next drain, together with its events and machine view.
+    if (st.error !== null) applyStatus(st);
     wantDrain = true;
     return st;
   } catch (e) {
@@ -147,6 +153,7 @@ export const commands = {
       s.setSpec(spec);
       s.select(null);
       applyStatus(r.status);
+      inspectedKey = '';
       await api().setSpeed(s.speed);
       wantDrain = true;
       return true;
@@ -176,7 +183,7 @@ export const commands = {
   async intervene(action: Intervention): Promise<string | null> {
     try {
       const r = await api().intervene(action);
-      applyStatus(r.status);
+      if (r.status.error !== null) applyStatus(r.status);
       wantDrain = true;
       return r.error;
     } catch (e) {

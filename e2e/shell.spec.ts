@@ -1,0 +1,210 @@
+/**
+ * The app shell, walked as a person would: the worker starts and streams events, Step and Play move the
+ * cycle counter, scrubbing back and forth shows the same state, a copied link reopens at the same moment,
+ * a broken link shows a message instead of a blank page, the shortcuts and themes work.
+ */
+import { expect, test, type Page } from '@playwright/test';
+
+async function counter(page: Page, id: 'event-counter' | 'cycle-counter'): Promise<number> {
+  const t = await page.getByTestId(id).textContent();
+  return Number((t ?? '').replace(/[^0-9]/g, ''));
+}
+
+async function ready(page: Page): Promise<void> {
+  await expect(page.getByRole('button', { name: 'Play' })).toBeEnabled({ timeout: 20_000 });
+  await expect(page.getByText('Starting the simulator')).toHaveCount(0);
+}
+
+/** Everything the machine panel and the latest-event panel say: the state a user sees. */
+async function visibleState(page: Page): Promise<string> {
+  const machine = await page.getByRole('region', { name: 'Machine' }).innerText();
+  const details = await page.getByTestId('event-details').innerText();
+  return `${machine}\n---\n${details}`;
+}
+
+test.beforeEach(async ({ page }) => {
+  page.on('pageerror', (e) => {
+    throw e;
+  });
+});
+
+test('the worker starts, events stream, Step moves the counters', async ({ page }) => {
+  await page.goto('./');
+  await ready(page);
+  await expect(page.getByRole('heading', { name: 'Rings & VMX' })).toBeVisible();
+  expect(await counter(page, 'event-counter')).toBe(0);
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await expect(page.getByTestId('event-counter')).toHaveText('1');
+  await page.getByRole('button', { name: 'Step 10' }).click();
+  await expect(page.getByTestId('event-counter')).toHaveText('11');
+  expect(await counter(page, 'cycle-counter')).toBeGreaterThan(0);
+  const log = page.getByRole('listbox', { name: 'Event log' });
+  await expect(log.getByRole('option').first()).toBeVisible();
+  await expect(log.getByRole('option', { name: /VM exit/ }).first()).toBeVisible();
+});
+
+test('Play moves the simulated cycle counter; Pause stops it', async ({ page }) => {
+  await page.goto('./');
+  await ready(page);
+  await page.getByLabel('Pause per transition').selectOption('0');
+  await page.getByRole('button', { name: 'Play' }).click();
+  await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
+  await expect.poll(() => counter(page, 'cycle-counter'), { timeout: 10_000 }).toBeGreaterThan(20_000);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
+  const a = await counter(page, 'cycle-counter');
+  await page.waitForTimeout(400);
+  expect(await counter(page, 'cycle-counter')).toBe(a);
+});
+
+test('keyboard: → steps, ← steps back, Shift+→ steps 10, Home resets, ? opens the shortcuts', async ({ page }) => {
+  await page.goto('./');
+  await ready(page);
+  await page.locator('body').click({ position: { x: 5, y: 300 } });
+  await page.keyboard.press('Shift+ArrowRight');
+  await expect(page.getByTestId('event-counter')).toHaveText('10');
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('event-counter')).toHaveText('11');
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.getByTestId('event-counter')).toHaveText('10');
+  await page.keyboard.press('Home');
+  await expect(page.getByTestId('event-counter')).toHaveText('0');
+  await page.keyboard.press('?');
+  const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByText('Play / Pause')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+});
+
+test('scrubbing back and forth shows the same state as before', async ({ page }) => {
+  await page.goto('./');
+  await ready(page);
+  for (let k = 0; k < 6; k++) await page.getByRole('button', { name: 'Step 10' }).click();
+  await expect(page.getByTestId('event-counter')).toHaveText('60');
+  const at60 = await visibleState(page);
+  const timeline = page.getByRole('slider', { name: 'Timeline' });
+  const box = (await timeline.boundingBox())!;
+  // Back to a fifth of the way…
+  await page.mouse.click(box.x + box.width * 0.2, box.y + box.height / 2);
+  await expect.poll(() => counter(page, 'event-counter')).toBeLessThan(30);
+  expect(await visibleState(page)).not.toBe(at60);
+  // …and forward to the end of what has been simulated.
+  await page.mouse.click(box.x + box.width - 2, box.y + box.height / 2);
+  await expect(page.getByTestId('event-counter')).toHaveText('60');
+  expect(await visibleState(page)).toBe(at60);
+  // With the keyboard too.
+  await timeline.focus();
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.getByTestId('event-counter')).toHaveText('59');
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('event-counter')).toHaveText('60');
+  expect(await visibleState(page)).toBe(at60);
+});
+
+test('a copied link reopens at the same position', async ({ page, context }) => {
+  await page.goto('./');
+  await ready(page);
+  for (let k = 0; k < 4; k++) await page.getByRole('button', { name: 'Step 10' }).click();
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await expect(page.getByTestId('event-counter')).toHaveText('41');
+  await expect.poll(() => page.url()).toContain('t=41');
+  const state = await visibleState(page);
+  const other = await context.newPage();
+  await other.goto(page.url());
+  await ready(other);
+  await expect(other.getByTestId('event-counter')).toHaveText('41');
+  expect(await visibleState(other)).toBe(state);
+});
+
+test('a link carries the scenario, CPU model and parameters', async ({ page }) => {
+  await page.goto('./#/rings?v=1&s=kernel-bare&cpu=xeon-lv&seed=3&insn=0&p=TICKS_TO_RUN.2&t=5');
+  await ready(page);
+  await expect(page.getByTestId('event-counter')).toHaveText('5');
+  await expect(page.getByRole('region', { name: 'Machine' })).toContainText('xeon-lv');
+  await expect(page.getByText('The same kernel on bare metal', { exact: true })).toBeVisible();
+});
+
+test('a garbage link shows a clear message and the default lab, never a blank page', async ({ page }) => {
+  for (const bad of ['./#/rings?v=1&s=<script>alert(1)</script>', './#/nowhere?v=1&s=kernel', './#/rings?v=1&s=no-such-scenario&t=9', './#%%%', './#/rings?v=2&s=kernel']) {
+    await page.goto(bad);
+    await ready(page);
+    await expect(page.getByRole('alert')).toContainText(/link/i);
+    await expect(page.getByRole('heading', { name: 'Rings & VMX' })).toBeVisible();
+    await page.getByRole('button', { name: 'Step', exact: true }).click();
+    await expect(page.getByTestId('event-counter')).toHaveText('1');
+  }
+});
+
+test('Run to end shows progress and can be cancelled', async ({ page }) => {
+  await page.goto('./#/rings?v=1&s=cpu-bound&p=ITERATIONS.10000000&t=0');
+  await ready(page);
+  await page.getByRole('button', { name: 'Run to end' }).click();
+  const cancel = page.getByRole('button', { name: 'Cancel' });
+  await expect(cancel).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Running to the end' })).toBeVisible();
+  await cancel.click();
+  await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
+  await expect(page.getByText(/ended:/)).toHaveCount(0);
+});
+
+test('a bad parameter is refused beside its field and what was typed stays', async ({ page }) => {
+  await page.goto('./');
+  await ready(page);
+  await page.getByText('Scenario', { exact: true }).click();
+  const ticks = page.getByLabel('TICKS_TO_RUN');
+  await ticks.fill('5000');
+  await ticks.press('Enter');
+  await expect(page.getByText('TICKS_TO_RUN must be from 1 to 1,000')).toBeVisible();
+  await expect(ticks).toHaveValue('5000');
+  await ticks.fill('2');
+  await ticks.press('Enter');
+  await expect(page.getByText(/TICKS_TO_RUN must be/)).toHaveCount(0);
+  await expect.poll(() => page.url()).toContain('p=TICKS_TO_RUN.2');
+});
+
+test('themes and text size: light by default, dark on demand, text scales', async ({ page }) => {
+  await page.goto('./');
+  await ready(page);
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+  await page.getByRole('button', { name: 'Switch to the dark theme' }).click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  const before = await page.locator('html').evaluate((e) => getComputedStyle(e).fontSize);
+  await page.getByRole('button', { name: 'Larger text' }).click();
+  const after = await page.locator('html').evaluate((e) => getComputedStyle(e).fontSize);
+  expect(parseFloat(after)).toBeGreaterThan(parseFloat(before));
+  await page.reload();
+  await ready(page);
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+});
+
+test('every control can be reached with Tab and shows where the focus is', async ({ page }) => {
+  await page.goto('./');
+  await ready(page);
+  const names = new Set<string>();
+  for (let k = 0; k < 40; k++) {
+    await page.keyboard.press('Tab');
+    const info = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      if (el === null || el === document.body) return null;
+      const style = getComputedStyle(el);
+      return { name: el.getAttribute('aria-label') ?? el.textContent?.trim() ?? '', outline: style.outlineStyle, width: style.outlineWidth };
+    });
+    if (info === null) continue;
+    expect(info.outline, `focus ring on ${info.name}`).not.toBe('none');
+    names.add(info.name);
+  }
+  for (const n of ['Play', 'Step', 'Timeline', 'Copy link']) expect([...names].some((x) => x.includes(n)), n).toBe(true);
+});
+
+test('@motion with reduced motion, new events are marked without animation', async ({ page }) => {
+  await page.goto('./');
+  await ready(page);
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  const row = page.locator('.log-row.newest');
+  await expect(row).toHaveCount(1);
+  const anim = await row.evaluate((e) => getComputedStyle(e).animationName);
+  const reduced = await page.evaluate(() => matchMedia('(prefers-reduced-motion: reduce)').matches);
+  if (reduced) expect(anim).toBe('none');
+  else expect(anim).toBe('arrive');
+});
