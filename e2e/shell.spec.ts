@@ -208,3 +208,52 @@ test('@motion with reduced motion, new events are marked without animation', asy
   if (reduced) expect(anim).toBe('none');
   else expect(anim).toBe('arrive');
 });
+
+test('killing a VM forks the timeline, and the link replays the kill', async ({ page, context }) => {
+  await page.goto('./');
+  await ready(page);
+  for (let k = 0; k < 4; k++) await page.getByRole('button', { name: 'Step 10' }).click();
+  await expect(page.getByTestId('event-counter')).toHaveText('40');
+  await page.getByRole('button', { name: 'Kill VM guest' }).click();
+  await expect(page.getByText(/timeline forked here/)).toBeVisible();
+  const machine = page.getByRole('region', { name: 'Machine' });
+  await expect(machine.getByRole('cell', { name: 'crashed' })).toBeVisible();
+  await expect(page.getByRole('listbox', { name: 'Event log' })).toContainText('killed by the user');
+  await expect.poll(() => page.url()).toMatch(/iv=\d+\.kill-vm\.0/);
+  const seq = await counter(page, 'event-counter');
+  const other = await context.newPage();
+  await other.goto(page.url());
+  await ready(other);
+  await expect(other.getByTestId('event-counter')).toHaveText(String(seq));
+  await expect(other.getByRole('region', { name: 'Machine' }).getByRole('cell', { name: 'crashed' })).toBeVisible();
+});
+
+test('an engine failure shows a banner; Restart brings back the same moment', async ({ page }) => {
+  await page.goto('./');
+  await ready(page);
+  for (let k = 0; k < 2; k++) await page.getByRole('button', { name: 'Step 10' }).click();
+  await expect(page.getByTestId('event-counter')).toHaveText('20');
+  // A call the engine refuses (what a bug in a view would do): it must be reported, not swallowed.
+  await page.evaluate(() => (window as unknown as { __vtlab: { commands: { seek(n: number): Promise<unknown> } } }).__vtlab.commands.seek(-1));
+  const alert = page.getByRole('alert').filter({ hasText: 'The simulator reported a problem' });
+  await expect(alert).toContainText('cannot seek to -1');
+  await alert.getByRole('button', { name: 'Restart the simulator' }).click();
+  await expect(alert).toHaveCount(0);
+  await expect(page.getByTestId('event-counter')).toHaveText('20');
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await expect(page.getByTestId('event-counter')).toHaveText('21');
+});
+
+for (const theme of ['light', 'dark'] as const) {
+  test(`no accessibility violations (axe, ${theme} theme)`, async ({ page }) => {
+    await page.goto('./');
+    await ready(page);
+    if (theme === 'dark') await page.getByRole('button', { name: 'Switch to the dark theme' }).click();
+    for (let k = 0; k < 3; k++) await page.getByRole('button', { name: 'Step 10' }).click();
+    await page.getByText('Scenario', { exact: true }).click();
+    const { default: AxeBuilder } = await import('@axe-core/playwright');
+    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`)).toEqual([]);
+  });
+}

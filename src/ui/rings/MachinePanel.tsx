@@ -1,6 +1,16 @@
 /** The machine at the current position: where the CPU is (VMX mode, ring), the registers, the VMs. */
 import { useApp } from '../../state/store.ts';
 import { formatCount } from '../viz/format-event.ts';
+import { commands } from '../engine/client.ts';
+import type { Intervention } from '../../worker/protocol.ts';
+
+/** A user action on the running machine: it forks the timeline (what came after this moment is discarded). */
+async function intervene(action: Intervention): Promise<void> {
+  const err = await commands.intervene(action);
+  const s = useApp.getState();
+  if (err !== null) s.setNotice({ kind: 'error', text: `Not done: ${err}.` });
+  else s.setNotice({ kind: 'info', text: 'Done. The timeline forked here: what had been simulated after this moment was discarded, and the link now records the action.' });
+}
 
 const REG_ORDER = ['eax', 'ebx', 'ecx', 'edx', 'esi', 'edi', 'ebp', 'esp', 'eip', 'eflags', 'cr0', 'cr3', 'cr4', 'cs', 'ss', 'ds'];
 
@@ -36,6 +46,11 @@ export function MachinePanel() {
             </div>
           ))}
         </dl>
+        {view.mode === 'bare' && (
+          <button className="btn" type="button" disabled={view.ended !== null} onClick={() => void intervene({ kind: 'nmi' })} title="Raise a non-maskable interrupt now (forks the timeline)">
+            Raise NMI
+          </button>
+        )}
         <dl className="kv">
           <dt>Cycles</dt>
           <dd>{formatCount(view.cycle)}</dd>
@@ -51,6 +66,9 @@ export function MachinePanel() {
                 <th scope="col">State</th>
                 <th scope="col" className="num">Exits</th>
                 <th scope="col" className="num">VMM share</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -62,6 +80,18 @@ export function MachinePanel() {
                     <td title={vm.message}>{vm.state}</td>
                     <td className="num">{formatCount(vm.exits)}</td>
                     <td className="num">{total > 0 ? `${((100 * vm.vmmCycles) / total).toFixed(1)} %` : '—'}</td>
+                    <td>
+                      <button
+                        className="btn"
+                        type="button"
+                        disabled={vm.state === 'crashed' || vm.state === 'stopped' || view.ended !== null}
+                        onClick={() => void intervene({ kind: 'kill-vm', vm: vm.id })}
+                        aria-label={`Kill VM ${vm.name}`}
+                        title="Stop this VM now, as a crash would (forks the timeline)"
+                      >
+                        Kill
+                      </button>
+                    </td>
                   </tr>
                 );
               })}

@@ -8,10 +8,13 @@ export function applyPrefsToDocument(): void {
     const root = document.documentElement;
     root.dataset.theme = s.theme;
     root.dataset.motion = s.motion;
-    root.style.fontSize = `${16 * s.fontScale}px`;
+    // Above 1920 px (a 4K screen at 100 %), everything grows with the width, so the layout reads the same as on a 1080p projector.
+    const wide = Math.max(1, (window.innerWidth || 1920) / 1920);
+    root.style.fontSize = `${(16 * s.fontScale * wide).toFixed(2)}px`;
     savePrefs(s);
   };
   apply();
+  window.addEventListener('resize', apply);
   useApp.subscribe((s, prev) => {
     if (s.theme !== prev.theme || s.fontScale !== prev.fontScale || s.motion !== prev.motion) apply();
   });

@@ -48,11 +48,12 @@ export function Scrubber() {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, w, h);
     const x = scaleLinear().domain([0, maxCycle]).range([6, w - 6]);
-    const fontPx = 11 * fontScale;
+    const fontPx = Math.max(10, Math.round((h - h * 0.55) * 0.62));
     // Played part.
     ctx.fillStyle = cssVar('--sel');
     ctx.fillRect(x(0), 0, x(cycle) - x(0), h);
-    // Event ticks from the events the UI holds: VM exits up, interrupts down.
+    // Two bands: events on top (VM exits in the upper half, interrupts in the lower), the time axis below.
+    const band = Math.round(h * 0.55);
     const vmx = cssVar('--vmx');
     const ring = cssVar('--ring');
     for (let s = eventLog.startSeq; s < eventLog.endSeq; s++) {
@@ -60,20 +61,22 @@ export function Scrubber() {
       if (e === undefined) continue;
       if (e.kind === EventKind.VMEXIT) {
         ctx.fillStyle = vmx;
-        ctx.fillRect(Math.round(x(e.cycle)), 4, 1, h * 0.35);
+        ctx.fillRect(Math.round(x(e.cycle)), 3, 1, band / 2 - 4);
       } else if (e.kind === EventKind.EVENT_DELIVERY) {
         ctx.fillStyle = ring;
-        ctx.fillRect(Math.round(x(e.cycle)), h * 0.6 - 4, 1, h * 0.4);
+        ctx.fillRect(Math.round(x(e.cycle)), band / 2 + 1, 1, band / 2 - 3);
       }
     }
+    ctx.fillStyle = cssVar('--line-soft');
+    ctx.fillRect(0, band, w, 1);
     // Axis ticks in simulated time.
     ctx.fillStyle = cssVar('--fg-2');
     ctx.font = `${fontPx}px ${cssVar('--font')}`;
     ctx.textBaseline = 'middle';
     for (const t of x.ticks(Math.max(2, Math.floor(w / 140)))) {
       const px = x(t);
-      ctx.fillRect(Math.round(px), h - 6, 1, 6);
-      ctx.fillText(formatSimTime(t, hz), px + 3, h / 2);
+      ctx.fillRect(Math.round(px), band, 1, 4);
+      ctx.fillText(formatSimTime(t, hz), px + 3, band + (h - band) / 2 + 1);
     }
     // Playhead.
     ctx.fillStyle = cssVar('--focus');
