@@ -28,6 +28,11 @@ import { scenarioParameters } from '../scenarios/parameters.ts';
 import { registerDump, cpuRegisters } from '../lab/run.ts';
 import { exitReasonInfo } from '../vmx/spec/exit-reasons.ts';
 import type { Cpu } from '../x86/cpu.ts';
+import { labListing, type ListingRow } from '../lab/listing.ts';
+import { VMCS_FIELDS } from '../vmx/spec/fields.ts';
+import { hasFeature } from '../vmx/spec/features.ts';
+import { launchState, slotOffset, VO, vr, vrHi } from '../vmx/vmcs.ts';
+export type { ListingRow };
 import type { PhysicalMemory } from '../x86/physical-memory.ts';
 
 /** What to run: plain data, so it can live in a URL and cross the worker boundary. */
@@ -42,7 +47,15 @@ export interface SessionSpec {
   insnEvents: boolean;
   /** Values for the `NAME equ value` parameters at the top of the program. */
   params?: Record<string, number>;
+  /**
+   * The user's own program (the guest editor), replacing the scenario's. `scenario` still names the preset
+   * it started from; `params` do not apply. Its `; @mode` header chooses bare or guest.
+   */
+  source?: string;
 }
+
+/** Longest program text a spec may carry (a lab file is a few hundred lines). */
+export const MAX_SOURCE_CHARS = 200_000;
 
 export interface SpecError {
   /** Which part of the spec is wrong ('scenario', 'cpu', 'params.NAME', or 'program' for assembly errors). */
@@ -59,6 +72,17 @@ export type RunResult = 'yield' | 'limit' | 'ended';
 export type Intervention =
   | { kind: 'kill-vm'; vm: number }
   | { kind: 'nmi' };
+
+/** A VMCS's fields as [full encoding, low 32 bits, high 32 bits] (plain data for the worker boundary). */
+export interface VmcsSnapshot {
+  /** Physical address of the VMCS region. */
+  ptr: number;
+  /** Launch state "launched" (SDM Vol. 3C §24.1). */
+  launched: boolean;
+  /** It is the processor's current VMCS. */
+  current: boolean;
+  fields: [number, number, number][];
+}
 
 export interface SessionSnapshot {
   machine: BareSnapshot | HypervisorSnapshot;
@@ -100,9 +124,17 @@ export function resolveSpec(spec: SessionSpec): { ok: true; source: string; mode
   const errors: SpecError[] = [];
   const sc = getScenario(spec.scenario);
   if (sc === undefined) return { ok: false, errors: [{ field: 'scenario', message: `unknown scenario '${spec.scenario}'` }] };
-  let source = loadScenarioSource(sc.id)!;
+  if (spec.source !== undefined) {
+    if (typeof spec.source !== 'string' || spec.source.length > MAX_SOURCE_CHARS) {
+      return { ok: false, errors: [{ field: 'source', message: `the program must be text of at most ${MAX_SOURCE_CHARS.toLocaleString('en-US')} characters` }] };
+    }
+  }
+  let source = spec.source ?? loadScenarioSource(sc.id)!;
+  if (spec.source !== undefined && spec.params !== undefined && Object.keys(spec.params).length > 0) {
+    errors.push({ field: 'params', message: 'parameters apply to the preset programs only; edit the equ lines of your program instead' });
+  }
   const known = scenarioParameters(sc.id);
-  for (const [name, value] of Object.entries(spec.params ?? {})) {
+  for (const [name, value] of Object.entries(spec.source === undefined ? (spec.params ?? {}) : {})) {
     const p = known.find((k) => k.name === name);
     if (p === undefined) {
       const list = known.length > 0 ? ` (it has ${known.map((k) => k.name).join(', ')})` : ' (it has none)';
@@ -143,6 +175,10 @@ export class Session {
   private readonly cpus: Cpu[];
   readonly memory: PhysicalMemory;
   ended: SessionEndReason | null = null;
+  /** The program text that was assembled (the scenario's with its parameters, or the user's). */
+  source = '';
+  /** Where the program starts. */
+  entry = 0;
 
   private constructor(spec: SessionSpec, mode: LabMode, cpuModel: string, machine: Machine, private readonly trace: TraceSink) {
     this.spec = spec;
@@ -177,6 +213,8 @@ export class Session {
       machine = { kind: 'guest', lab };
     }
     const s = new Session(spec, r.mode, r.cpu, machine, trace);
+    s.source = r.source;
+    s.entry = asm.entry;
     // The seed drives the only source of randomness a program can see: RDRAND / RDSEED (xorshift32, never 0).
     for (const c of s.cpus) {
       c.rngState = (spec.seed ^ 0x2545f491 ^ Math.imul(c.id + 1, 0x9e3779b9)) | 0 || 0x2545f491;
@@ -303,6 +341,41 @@ export class Session {
     }
     this.ended = s.ended;
     this.clearYield();
+  }
+
+  /** The program's listing (address, bytes, disassembly, source line) for the code panel. */
+  listing(): ListingRow[] {
+    const r = labListing(this.source);
+    return r.ok ? r.rows : [];
+  }
+
+  /**
+   * The linear address of the next instruction the program executes: the guest's, in guest mode (live in
+   * the processor in VMX non-root operation, else GUEST_RIP + GUEST_CS_BASE saved by the last VM exit).
+   */
+  currentPc(): number {
+    const c = this.cpus[0];
+    if (this.machine.kind === 'bare' || c.vmx.nonRoot) return (c.segBase[1] + c.eip) >>> 0;
+    const v = this.machine.lab.vm.vcpus[0];
+    return (vr(c, v.vmcs, VO.GUEST_CS_BASE) + vr(c, v.vmcs, VO.GUEST_RIP)) >>> 0;
+  }
+
+  /**
+   * The current VMCS as raw field values (every field the CPU model supports), read from the VMCS region in
+   * memory: the VMM's vCPU in guest mode, the program's current VMCS in bare mode (null when there is none).
+   */
+  vmcs(): VmcsSnapshot | null {
+    const c = this.cpus[0];
+    const ptr = this.machine.kind === 'guest' ? this.machine.lab.vm.vcpus[0]?.vmcs ?? -1 : c.vmx.vmcsPtr;
+    if (ptr === undefined || ptr === -1) return null;
+    const fields: VmcsSnapshot['fields'] = [];
+    for (let slot = 0; slot < VMCS_FIELDS.length; slot++) {
+      const f = VMCS_FIELDS[slot];
+      if (!hasFeature(c.model.features, f.feature)) continue;
+      const off = slotOffset(slot);
+      fields.push([f.encoding, vr(c, ptr, off) >>> 0, f.width === 64 ? vrHi(c, ptr, off) >>> 0 : 0]);
+    }
+    return { ptr: ptr >>> 0, launched: launchState(c, ptr) !== 0, current: c.vmx.vmcsPtr === ptr, fields };
   }
 
   inspect(): MachineView {

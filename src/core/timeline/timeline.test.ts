@@ -153,6 +153,17 @@ describe('timeline: time travel', () => {
     expect(t.stateDigest()).toBe(at150);
   });
 
+  it('every position of a run, reached by stepping back one at a time, equals a straight run to it', () => {
+    const t = make(KERNEL);
+    t.advance({ events: 120 });
+    for (let n = 120; n >= 60; n--) {
+      t.seek(n);
+      const s = make(KERNEL);
+      s.advance({ toSeq: n });
+      expect(`${n}:${t.stateDigest()}`).toBe(`${n}:${s.stateDigest()}`);
+    }
+  });
+
   it('seeking by cycle lands on the last event at or before that cycle, from either side', () => {
     const t = make(KERNEL, { snapshotEvery: { events: 30, instructions: 1e9, cycles: 1e12 } });
     t.advance({ events: 300 });
@@ -183,20 +194,28 @@ describe('timeline: time travel', () => {
       fc.record({ k: fc.constant('seek' as const), n: fc.integer({ min: 0, max: 400 }) }),
       fc.record({ k: fc.constant('reset' as const), n: fc.constant(0) }),
       fc.record({ k: fc.constant('budget' as const), n: fc.integer({ min: 1, max: 20_000 }) }),
+      // Small steps back: positions inside and at the edges of the current group of events.
+      fc.record({ k: fc.constant('back' as const), n: fc.integer({ min: 0, max: 4 }) }),
+    );
+    const target = fc.oneof(
+      fc.record({ abs: fc.constant(true), n: fc.integer({ min: 0, max: 400 }) }),
+      fc.record({ abs: fc.constant(false), n: fc.integer({ min: -4, max: 1 }) }),
     );
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 8 }), fc.integer({ min: 0, max: 400 }), (ops, target) => {
+      fc.property(fc.array(op, { maxLength: 8 }), target, (ops, tg) => {
         const t = make(KERNEL, { snapshotEvery: { events: 25, instructions: 1e9, cycles: 1e12 } });
         for (const o of ops) {
           if (o.k === 'step') t.advance({ events: o.n });
           else if (o.k === 'seek') t.seek(o.n);
           else if (o.k === 'reset') t.reset();
+          else if (o.k === 'back') t.seek(Math.max(0, t.position().seq - o.n));
           else t.advance({ budget: o.n });
         }
+        const target = tg.abs ? tg.n : Math.max(0, t.position().seq + tg.n);
         t.seek(target);
         expect(`${t.position().seq}:${t.stateDigest()}:${t.streamHash()}`).toBe(digestAt(target));
       }),
-      { numRuns: 25 },
+      { numRuns: 60 },
     );
   });
 

@@ -25,6 +25,7 @@ import type { TraceSink } from '../trace/sink.ts';
 import type { EventBatch } from '../trace/batch.ts';
 import { Session, type Intervention, type SessionSnapshot, type SessionSpec, type SpecError, type MachineView } from '../session/session.ts';
 import { captureImage, restoreImage, type PageImage } from './page-image.ts';
+import { ExitIndex, type ExitList } from './exit-index.ts';
 
 export interface TimelineOptions {
   /** Events kept in memory (a power of two). */
@@ -49,9 +50,11 @@ export interface AdvanceLimits {
   untilKinds?: readonly number[];
   /** Simulate at most about this many instructions in this call (keeps the worker responsive). */
   budget?: number;
+  /** Stop when the program's next instruction is at one of these linear addresses (checked at every stop point). */
+  breakAt?: ReadonlySet<number>;
 }
 
-export type AdvanceStop = 'events' | 'seq' | 'cycle' | 'kind' | 'end' | 'budget';
+export type AdvanceStop = 'events' | 'seq' | 'cycle' | 'kind' | 'end' | 'budget' | 'breakpoint';
 
 export interface TimelinePosition {
   /** Events released (the position). */
@@ -72,7 +75,7 @@ export interface TimelinePosition {
 interface Snap {
   seq: number;
   /** Positions from here to `seq` share this state (0 for the initial state: events of the machine's construction). */
-  groupStart: number;
+  lowPos: number;
   instret: number;
   cycle: number;
   /** Interventions already applied in this state. */
@@ -90,9 +93,11 @@ interface RecordedIntervention {
 /** Forwards every event into the ring, stamped with the instruction count, and makes the session yield. */
 class TimelineSink implements TraceSink {
   session: Session | null = null;
+  readonly exits = new ExitIndex();
   constructor(private readonly ring: EventRing) {}
   emit(kind: EventKind, cycle: number, p0: number, p1: number, p2: number, p3: number, p4: number, p5: number, p6: number, p7: number): void {
     const s = this.session;
+    if (kind === EventKind.VMEXIT) this.exits.push(this.ring.nextSeq, cycle, p1);
     this.ring.push(kind, cycle, s === null ? 0 : s.instret, p0, p1, p2, p3, p4, p5, p6, p7);
     s?.requestYield();
   }
@@ -108,8 +113,12 @@ export class Timeline {
   readonly session: Session;
   readonly ring: EventRing;
   private released = 0;
-  /** The event count when the current group began (positions from here to simSeq share the machine state). */
-  private groupStart = 0;
+  /**
+   * The lowest position that shows the current machine state: positions lowPos..simSeq share it. A position
+   * n shows the state at the end of the group that produced event n − 1, so for a group of events [a, b)
+   * that is a + 1 (the state before the group belongs to position a); 0 for the initial state.
+   */
+  private lowPos = 0;
   private nextMark: number;
   private snaps: Snap[] = [];
   private prevSnap: Snap | null = null;
@@ -120,15 +129,15 @@ export class Timeline {
   private horizonSeq = 0;
   private horizonCycle = 0;
 
-  private constructor(spec: SessionSpec, session: Session, ring: EventRing, opts: TimelineOptions) {
+  private constructor(spec: SessionSpec, session: Session, ring: EventRing, private readonly sink: TimelineSink, opts: TimelineOptions) {
     this.spec = spec;
     this.session = session;
     this.ring = ring;
     this.every = { ...(opts.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY) };
     this.maxSnapshots = Math.max(4, opts.maxSnapshots ?? 64);
     this.nextMark = PROGRESS_INTERVAL;
-    // Events emitted while the machine was built (a VM starting) are the start of the run: position 0 shows none.
-    this.groupStart = 0;
+    // Events emitted while the machine was built (a VM starting) belong to the initial state, as does position 0.
+    this.lowPos = 0;
     this.snaps.push(this.capture());
   }
 
@@ -138,7 +147,7 @@ export class Timeline {
     const r = Session.create(spec, sink);
     if (!r.ok) return r;
     sink.session = r.session;
-    return { ok: true, timeline: new Timeline(spec, r.session, ring, opts) };
+    return { ok: true, timeline: new Timeline(spec, r.session, ring, sink, opts) };
   }
 
   get simSeq(): number {
@@ -164,6 +173,7 @@ export class Timeline {
   advance(l: AdvanceLimits): AdvanceStop {
     let releasedNow = 0;
     let simulated = 0;
+    let groups = 0;
     const kinds = l.untilKinds;
     for (;;) {
       if (l.events !== undefined && releasedNow >= l.events) return 'events';
@@ -179,14 +189,17 @@ export class Timeline {
       }
       if (this.session.ended !== null) return 'end';
       if (l.budget !== undefined && simulated >= l.budget) return 'budget';
+      if (l.breakAt !== undefined && l.breakAt.size > 0 && groups > 0 && l.breakAt.has(this.session.currentPc())) return 'breakpoint';
       simulated += this.simulateGroup();
+      groups++;
     }
   }
 
   /** Runs the machine to its next stop point (the end of the next event group). Returns instructions run. */
   private simulateGroup(): number {
     const s = this.session;
-    this.groupStart = this.simSeq;
+    this.lowPos = this.simSeq + 1;
+    this.ring.markGroupStart();
     const before = s.instret;
     // Never past the next heartbeat: every stop is then at an event, so every rest point is canonical.
     s.run(Math.max(1, this.nextMark - before));
@@ -223,7 +236,7 @@ export class Timeline {
     const prev = this.snaps.length > 0 ? this.snapBefore(this.simSeq) : undefined;
     return {
       seq: this.simSeq,
-      groupStart: this.snaps.length === 0 ? 0 : this.simSeq,
+      lowPos: this.snaps.length === 0 ? 0 : this.lowPos,
       instret: s.instret,
       cycle: s.cycle,
       interventions: this.applied,
@@ -272,9 +285,10 @@ export class Timeline {
     restoreImage(this.session.memory.bytes, sn.memory);
     this.session.restore(sn.state);
     this.ring.truncate(sn.seq);
+    this.sink.exits.truncate(sn.seq);
     this.applied = sn.interventions;
     this.nextMark = sn.nextMark;
-    this.groupStart = sn.groupStart;
+    this.lowPos = sn.lowPos;
     this.released = Math.min(this.released, sn.seq);
     this.applyDueInterventions();
   }
@@ -289,14 +303,14 @@ export class Timeline {
   /** Goes to position `seq` (events released), backwards by restoring a snapshot, forwards by simulating. */
   seek(seq: number): AdvanceStop | 'here' {
     const target = Math.max(0, Math.floor(seq));
-    if (target >= this.groupStart && target <= this.simSeq) {
+    if (target >= this.lowPos && target <= this.simSeq) {
       this.released = target;
       this.noteHorizon();
       return 'here';
     }
-    if (target < this.groupStart) {
+    if (target < this.lowPos) {
       this.restoreSnap(this.snapBefore(target));
-      if (target <= this.simSeq && target >= this.groupStart) {
+      if (target >= this.lowPos && target <= this.simSeq) {
         this.released = target;
         return 'here';
       }
@@ -355,7 +369,8 @@ export class Timeline {
     this.applied = this.interventions.length;
     this.snaps = this.snaps.filter((sn) => sn.seq <= at);
     this.prevSnap = null;
-    this.groupStart = at;
+    // A replay applies the action at the end of the group that led here, in the same stop: the events it
+    // causes join that group (lowPos stays).
     this.horizonSeq = at;
     this.horizonCycle = this.position().cycle;
     // Show what the action caused.
@@ -376,6 +391,19 @@ export class Timeline {
   }
 
   // -------------------------------------------------------------------------------------- reading out
+
+  /**
+   * The position that shows the state just before the group of event `seq` began (the VMCS inspector's
+   * "before" for a VM exit or entry).
+   */
+  positionBeforeGroupOf(seq: number): number {
+    return this.ring.groupStartOf(seq);
+  }
+
+  /** The VM exits up to the position (for the exit timeline and the histogram). */
+  exits(): ExitList {
+    return this.sink.exits.upTo(this.released);
+  }
 
   /** Released events [from, to). */
   events(from: number, to: number): EventBatch {

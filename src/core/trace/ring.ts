@@ -14,6 +14,9 @@ export class EventRing {
   private readonly mask: number;
   private readonly data: Float64Array;
   private readonly texts: (string | undefined)[];
+  /** 1 where an event is the first of a group (the events one stop of the simulation produced). */
+  private readonly starts: Uint8Array;
+  private startNext = false;
   /** Sequence number the next event gets. */
   nextSeq = 0;
   /** No event before this one is held (after a truncation below the ring's window). */
@@ -25,6 +28,20 @@ export class EventRing {
     this.mask = capacity - 1;
     this.data = new Float64Array(capacity * EVENT_STRIDE);
     this.texts = new Array<string | undefined>(capacity);
+    this.starts = new Uint8Array(capacity);
+  }
+
+  /** The next event pushed starts a new group. */
+  markGroupStart(): void {
+    this.startNext = true;
+  }
+
+  /** The first event of the group that event `seq` belongs to (as far back as the ring holds). */
+  groupStartOf(seq: number): number {
+    let s = Math.min(seq, this.nextSeq - 1);
+    const lo = this.oldestSeq;
+    while (s > lo && this.starts[s & this.mask] === 0) s--;
+    return Math.max(lo, s);
   }
 
   /** The oldest event still held. */
@@ -48,6 +65,8 @@ export class EventRing {
     d[o + 9] = p6;
     d[o + 10] = p7;
     this.texts[slot] = undefined;
+    this.starts[slot] = this.startNext ? 1 : 0;
+    this.startNext = false;
     this.nextSeq++;
   }
 

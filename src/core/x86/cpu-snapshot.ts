@@ -4,7 +4,7 @@
  * flags) is not saved: it is recomputed on restore, so a restored processor behaves exactly like the
  * original from that point (tested by running both and comparing traces).
  */
-import type { Cpu } from './cpu.ts';
+import type { Cpu, TlbState } from './cpu.ts';
 import type { VmxCpuState } from '../vmx/vmx-state.ts';
 
 export interface CpuSnapshot {
@@ -37,6 +37,8 @@ export interface CpuSnapshot {
   vmxAbortCode: number;
   /** Stopped (yielded) right after recognising events at this boundary (Cpu.eventsChecked). */
   eventsChecked: boolean;
+  /** The TLB (absent in snapshots made without it: the restore then flushes). */
+  tlb?: TlbState;
   vmx: VmxCpuState;
 }
 
@@ -72,6 +74,7 @@ export function snapshotCpu(c: Cpu): CpuSnapshot {
     monitorArmed: c.monitorArmed,
     rngState: c.rngState,
     eventsChecked: c.eventsChecked,
+    tlb: c.saveTlb(),
     vmxAbortCode: c.vmxAbortCode,
     vmx: { ...c.vmx, cr3Targets: [...c.vmx.cr3Targets] },
   };
@@ -122,7 +125,10 @@ export function restoreCpu(c: Cpu, s: CpuSnapshot): void {
   c.exitedToHost = false;
   c.updateModes();
   for (let k = 0; k < 8; k++) c.recomputeSegChk(k);
-  c.tlbSwitchAsid(c.vmx.nonRoot ? c.vmx.vpid : 0);
-  c.flushTlbAll();
+  if (s.tlb !== undefined) c.loadTlb(s.tlb);
+  else {
+    c.tlbSwitchAsid(c.vmx.nonRoot ? c.vmx.vpid : 0);
+    c.flushTlbAll();
+  }
   c.invalidateDecodeCache();
 }

@@ -104,6 +104,19 @@ function finishBlock(b: Block): void {
 }
 
 export const TLB_SIZE = 1024;
+
+/** A processor's TLB, copied (see Cpu.saveTlb). */
+export interface TlbState {
+  tag: Int32Array;
+  stamp: Int32Array;
+  pfn: Float64Array;
+  perm: Int32Array;
+  cur: number;
+  nextStamp: number;
+  stampOf: [number, number][];
+  asid: number;
+  globals: number;
+}
 export const TLB_MASK = TLB_SIZE - 1;
 
 const PERM_NEED_SUP = [Perm.R_SUP, Perm.W_SUP, Perm.X_SUP, Perm.R_SUP, Perm.W_SUP];
@@ -217,6 +230,31 @@ export class Cpu {
   private readonly tlbStampOf = new Map<number, number>();
   tlbAsid = 0;
   tlbGlobals = 0;
+
+  /**
+   * The TLB as plain data. A TLB may hold translations that no longer match the page tables (architecturally
+   * allowed until software invalidates them), and walks set accessed/dirty bits only on a miss, so a restored
+   * processor behaves exactly like the original only if its TLB is restored too (time travel relies on it).
+   */
+  saveTlb(): TlbState {
+    return {
+      tag: this.tlbTag.slice(), stamp: this.tlbStamp.slice(), pfn: this.tlbPfn.slice(), perm: this.tlbPerm.slice(),
+      cur: this.tlbCur, nextStamp: this.tlbNextStamp, stampOf: [...this.tlbStampOf], asid: this.tlbAsid, globals: this.tlbGlobals,
+    };
+  }
+
+  loadTlb(t: TlbState): void {
+    this.tlbTag.set(t.tag);
+    this.tlbStamp.set(t.stamp);
+    this.tlbPfn.set(t.pfn);
+    this.tlbPerm.set(t.perm);
+    this.tlbCur = t.cur;
+    this.tlbNextStamp = t.nextStamp;
+    this.tlbStampOf.clear();
+    for (const [k, v] of t.stampOf) this.tlbStampOf.set(k, v);
+    this.tlbAsid = t.asid;
+    this.tlbGlobals = t.globals;
+  }
 
   // ---------------------------------------------------------------- interpreter bookkeeping
   /** Non-zero ends the current block after the executing instruction. */
