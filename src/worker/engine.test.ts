@@ -154,6 +154,53 @@ describe('engine (direct)', () => {
   });
 });
 
+describe('engine: the Rings & VMX lab\'s reads', () => {
+  it('reads the VMCS, exits, listing, breakpoints and the model comparison', () => {
+    const clock = manualClock();
+    const e = createEngine(clock);
+    e.load({ scenario: 'cpuid', seed: 1, insnEvents: true });
+    // Step until the first VM exit with reason 10 (CPUID).
+    let guard = 0;
+    for (;;) {
+      e.step(1);
+      const seq = e.status().position.seq;
+      const ev = batchEvents(e.events(seq - 1, seq))[0];
+      if (ev.kind === EventKind.VMEXIT && (ev.p[1] & 0xffff) === 10) break;
+      if (++guard > 5000) throw new Error('no CPUID exit');
+    }
+    const v = e.vmcs()!;
+    const field = (snap: { fields: [number, number, number][] }, enc: number): number => snap.fields.find((f) => f[0] === enc)![1];
+    expect(field(v.now, 0x4402) & 0xffff).toBe(10);
+    expect(field(v.now, 0x440c)).toBe(2);
+    expect(v.transition?.kind).toBe(EventKind.VMEXIT);
+    expect(v.before).not.toBeNull();
+    expect(field(v.before!, 0x4402) & 0xffff).not.toBe(10);
+    expect(e.inspect()!.vmx).toBe('root');
+    // The exit index has it.
+    const x = e.exits();
+    expect(x.count).toBeGreaterThan(0);
+    expect(x.reason[x.count - 1]).toBe(10);
+    // The listing has the program's instructions, CPUID among them.
+    const rows = e.listing();
+    expect(rows.some((r) => /cpuid/i.test(r.text))).toBe(true);
+    // A breakpoint on the instruction after the first HLT stops Run there.
+    const hlt = rows.find((r) => /^hlt/i.test(r.text))!;
+    e.reset();
+    e.setBreakpoints([hlt.address]);
+    e.runTo({ to: 'end' });
+    while (e.status().state === 'running') {
+      clock.t += 20;
+      clock.runDue();
+    }
+    expect(e.status().lastStop?.reason).toBe('breakpoint');
+    expect(e.inspect()!.pc).toBe(hlt.address);
+    // The same program on every CPU model.
+    const cmp = e.compareModels();
+    expect(cmp.map((c) => c.cpu)).toEqual(['xeon-lv', 'xeon-5100', 'nehalem', 'modern']);
+    for (const c of cmp) expect('error' in c ? c.error : c.ended).toBe('halted');
+  });
+});
+
 describe('engine over comlink (MessageChannel, transfer)', () => {
   let remote: Remote<EngineApi> | null = null;
   let channel: InstanceType<typeof MessageChannel> | null = null;

@@ -20,7 +20,8 @@ import { batchEvents } from '../core/trace/batch.ts';
 import { SCENARIOS } from '../core/scenarios/index.ts';
 import { scenarioParameters } from '../core/scenarios/parameters.ts';
 import { CPU_MODELS, DEFAULT_CPU_MODEL_ID, getCpuModel } from '../core/cpu-models/index.ts';
-import type { Intervention, MachineView, SessionSpec } from '../core/session/session.ts';
+import { runOnModel, type Intervention, type MachineView, type SessionSpec } from '../core/session/session.ts';
+import { EventKind } from '../core/trace/events.ts';
 import type {
   Catalog,
   DrainResult,
@@ -31,6 +32,7 @@ import type {
   HoldPolicy,
   LoadResult,
   RunTarget,
+  VmcsView,
 } from './protocol.ts';
 
 /** Wall clock and task scheduling: the worker's own, or a test's. */
@@ -73,6 +75,8 @@ export function createEngine(clock: EngineClock): EngineApi & { reportError(wher
   // What the UI has: events [.., drainedSeq) of generation `drainedGeneration`.
   let drainedSeq = 0;
   let drainedGeneration = -1;
+  let breakpoints = new Set<number>();
+  let lastStop: EngineStatus['lastStop'] = null;
 
   const needTimeline = (): Timeline => {
     if (timeline === null) throw new Error('no scenario is loaded');
@@ -82,7 +86,7 @@ export function createEngine(clock: EngineClock): EngineApi & { reportError(wher
   const status = (): EngineStatus => {
     if (timeline === null) {
       return {
-        spec: null, state, speed, clockCycle: 0, clockHz, ended: null, run: null, generation, error,
+        spec: null, state, speed, clockCycle: 0, clockHz, ended: null, run: null, generation, error, lastStop, breakpoints: [...breakpoints],
         position: { seq: 0, cycle: 0, instret: 0, simSeq: 0, horizonSeq: 0, horizonCycle: 0, atEnd: false },
       };
     }
@@ -98,6 +102,8 @@ export function createEngine(clock: EngineClock): EngineApi & { reportError(wher
       run,
       generation,
       error,
+      lastStop,
+      breakpoints: [...breakpoints],
     };
   };
 
@@ -138,6 +144,14 @@ export function createEngine(clock: EngineClock): EngineApi & { reportError(wher
     clock.schedule(task, delay);
   };
 
+  const noteStop = (stop: string): void => {
+    const t = needTimeline();
+    const seq = t.position().seq;
+    if (stop === 'breakpoint') lastStop = { reason: 'breakpoint', seq, pc: t.session.currentPc() };
+    else if (stop === 'end') lastStop = { reason: 'end', seq };
+    else lastStop = { reason: 'target', seq };
+  };
+
   /** One slice of Play or Run. */
   function task(): void {
     taskPending = false;
@@ -153,8 +167,10 @@ export function createEngine(clock: EngineClock): EngineApi & { reportError(wher
             untilCycle: target.to === 'cycle' ? target.cycle : undefined,
             untilKinds: target.to === 'kind' ? target.kinds : undefined,
             toSeq: target.to === 'seq' ? target.seq : undefined,
+            breakAt: breakpoints,
           });
           if (stop !== 'budget') {
+            noteStop(stop);
             state = 'paused';
             run = null;
             return;
@@ -178,8 +194,9 @@ export function createEngine(clock: EngineClock): EngineApi & { reportError(wher
             ensureTask(2);
             return;
           }
-          const stop = t.advance({ budget: BUDGET, events: PLAY_BACKLOG });
-          if (stop === 'end') {
+          const stop = t.advance({ budget: BUDGET, events: PLAY_BACKLOG, breakAt: breakpoints });
+          if (stop === 'end' || stop === 'breakpoint') {
+            noteStop(stop);
             state = 'paused';
             return;
           }
@@ -195,8 +212,9 @@ export function createEngine(clock: EngineClock): EngineApi & { reportError(wher
       }
       playCycle = anchorCycle + ((now - anchorWall) / 1000) * speed * clockHz;
       for (;;) {
-        const stop = t.advance({ budget: BUDGET, untilCycle: playCycle, untilKinds: holdKinds });
-        if (stop === 'end') {
+        const stop = t.advance({ budget: BUDGET, untilCycle: playCycle, untilKinds: holdKinds, breakAt: breakpoints });
+        if (stop === 'end' || stop === 'breakpoint') {
+          noteStop(stop);
           state = 'paused';
           return;
         }
@@ -246,6 +264,7 @@ export function createEngine(clock: EngineClock): EngineApi & { reportError(wher
   };
 
   const stopMoving = (): void => {
+    lastStop = null;
     if (state === 'playing' || state === 'running') state = 'paused';
     run = null;
     holdUntil = 0;
@@ -263,6 +282,7 @@ export function createEngine(clock: EngineClock): EngineApi & { reportError(wher
       if (t.position().atEnd) return status();
       state = 'playing';
       run = null;
+      lastStop = null;
       holdUntil = 0;
       anchor();
       ensureTask(0);
@@ -295,6 +315,7 @@ export function createEngine(clock: EngineClock): EngineApi & { reportError(wher
       validateTarget(target);
       const pos = t.position();
       state = 'running';
+      lastStop = null;
       run = { target, fromSeq: pos.seq, fromCycle: pos.cycle };
       holdUntil = 0;
       ensureTask(0);
@@ -402,6 +423,48 @@ export function createEngine(clock: EngineClock): EngineApi & { reportError(wher
     }),
 
     interventions: guarded('interventions', () => (timeline === null ? [] : timeline.recordedInterventions().map((i) => ({ seq: i.seq, action: { ...i.action } })))),
+
+    setBreakpoints: guarded('setBreakpoints', (addresses: number[]): EngineStatus => {
+      breakpoints = new Set(addresses.filter((a) => Number.isInteger(a) && a >= 0 && a <= 0xffffffff).map((a) => a >>> 0));
+      return status();
+    }),
+
+    listing: guarded('listing', () => needTimeline().session.listing()),
+
+    vmcs: guarded('vmcs', (): VmcsView | null => {
+      const t = needTimeline();
+      const now = t.session.vmcs();
+      if (now === null) return null;
+      // The last VM exit, entry or failed entry at or before the position, and the state before its group.
+      const pos = t.position().seq;
+      const ring = t.ring;
+      let e = pos - 1;
+      while (e >= ring.oldestSeq) {
+        const k = ring.kindAt(e);
+        if (k === EventKind.VMEXIT || k === EventKind.VMENTRY || k === EventKind.VMFAIL) break;
+        e--;
+      }
+      if (e < ring.oldestSeq) return { now, before: null, transition: null };
+      const kind = ring.kindAt(e);
+      const at = t.positionBeforeGroupOf(e);
+      t.seek(at);
+      const before = t.session.vmcs();
+      t.seek(pos);
+      return { now, before, transition: { seq: e, kind } };
+    }),
+
+    exits: guarded('exits', () => {
+      const x = needTimeline().exits();
+      return transfer(x, [x.seq.buffer as ArrayBuffer, x.cycle.buffer as ArrayBuffer, x.reason.buffer as ArrayBuffer]);
+    }),
+
+    compareModels: guarded('compareModels', () => {
+      const t = needTimeline();
+      return CPU_MODELS.map((m) => {
+        const r = runOnModel(t.spec, m.id);
+        return 'error' in r ? { cpu: m.id, error: r.error } : r;
+      });
+    }),
 
     restoreLink: guarded('restoreLink', (next: SessionSpec, list: { seq: number; action: Intervention }[], seq: number): LoadResult => {
       const r = load(next);

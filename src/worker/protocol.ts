@@ -4,12 +4,21 @@
  * crosses is a class instance.
  */
 import type { EventBatch } from '../core/trace/batch.ts';
-import type { Intervention, MachineView, SessionEndReason, SessionSpec, SpecError } from '../core/session/session.ts';
+import type { Intervention, ListingRow, MachineView, ModelRun, SessionEndReason, SessionSpec, SpecError, VmcsSnapshot } from '../core/session/session.ts';
+import type { ExitList } from '../core/timeline/exit-index.ts';
 import type { TimelinePosition } from '../core/timeline/timeline.ts';
 import type { ScenarioKind } from '../core/scenarios/index.ts';
 import type { LabMode } from '../core/lab/header.ts';
 
-export type { EventBatch, Intervention, MachineView, SessionEndReason, SessionSpec, SpecError, TimelinePosition };
+export type { EventBatch, ExitList, Intervention, ListingRow, MachineView, ModelRun, SessionEndReason, SessionSpec, SpecError, TimelinePosition, VmcsSnapshot };
+
+/** The VMCS at the position, and as it was just before the last VM exit or entry (to show what changed). */
+export interface VmcsView {
+  now: VmcsSnapshot;
+  before: VmcsSnapshot | null;
+  /** The transition `before` refers to: its event number and kind (EventKind.VMEXIT, VMENTRY or VMFAIL). */
+  transition: { seq: number; kind: number } | null;
+}
 
 export interface CatalogScenario {
   id: string;
@@ -65,6 +74,10 @@ export interface EngineStatus {
   ended: SessionEndReason | null;
   /** The fast-forward in progress. */
   run: { target: RunTarget; fromSeq: number; fromCycle: number } | null;
+  /** Why Play or Run last stopped by itself ('end', 'breakpoint', 'target'), for the UI to say so. */
+  lastStop: { reason: 'end' | 'breakpoint' | 'target'; seq: number; pc?: number } | null;
+  /** Breakpoints (linear addresses of instructions). */
+  breakpoints: number[];
   /** Changes whenever the UI's copy of the event log must be rebuilt (load, seek back, reset, intervention). */
   generation: number;
   error: EngineError | null;
@@ -120,4 +133,14 @@ export interface EngineApi {
   interventions(): { seq: number; action: Intervention }[];
   /** Load with interventions to replay (from a link), then go to `seq`. */
   restoreLink(spec: SessionSpec, interventions: { seq: number; action: Intervention }[], seq: number): LoadResult;
+  /** Play and Run stop when the program reaches one of these addresses. */
+  setBreakpoints(addresses: number[]): EngineStatus;
+  /** The program's listing for the code panel. */
+  listing(): ListingRow[];
+  /** The current VMCS (null without one) and what the last exit or entry changed. */
+  vmcs(): VmcsView | null;
+  /** Every VM exit up to the position (typed arrays). */
+  exits(): ExitList;
+  /** The loaded program run to its end on every CPU model (no events; for the model comparison). */
+  compareModels(): (ModelRun | { cpu: string; error: string })[];
 }

@@ -21,7 +21,7 @@ import { GuestLab } from '../vmm/guest-lab.ts';
 import type { HypervisorSnapshot } from '../vmm/hypervisor.ts';
 import { END_REASONS, EventKind, VmState, VM_STATE_NAMES, type SessionEndReason } from '../trace/events.ts';
 export { END_REASONS, type SessionEndReason };
-import type { TraceSink } from '../trace/sink.ts';
+import { NullSink, type TraceSink } from '../trace/sink.ts';
 import { parseLabHeader, type LabMode } from '../lab/header.ts';
 import { getScenario, loadScenarioSource, withParameter } from '../scenarios/index.ts';
 import { scenarioParameters } from '../scenarios/parameters.ts';
@@ -115,6 +115,8 @@ export interface MachineView {
   /** Console text (bare mode: COM1; guest mode: VM 0's console). */
   console: string;
   ended: SessionEndReason | null;
+  /** Linear address of the program's next instruction (see Session.currentPc). */
+  pc: number;
 }
 
 type Machine = { kind: 'bare'; m: BareMachine } | { kind: 'guest'; lab: GuestLab };
@@ -386,6 +388,7 @@ export class Session {
       cycle: this.cycle,
       instret: this.instret,
       ended: this.ended,
+      pc: this.currentPc(),
     };
     if (this.machine.kind === 'bare') {
       const m = this.machine.m;
@@ -432,4 +435,36 @@ export class Session {
       console: vms[0]?.console ?? '',
     };
   }
+}
+
+/** The same program on one CPU model, run to its end (for the CPU model comparison). */
+export interface ModelRun {
+  cpu: string;
+  ended: SessionEndReason | 'limit';
+  cycles: number;
+  instructions: number;
+  exits: number;
+  exitsByReason: { reason: number; name: string; count: number }[];
+  guestCycles: number;
+  vmmCycles: number;
+}
+
+/** Runs `spec` headless on CPU model `cpu` to its end (or `maxInstructions`), without events. */
+export function runOnModel(spec: SessionSpec, cpu: string, maxInstructions = 200_000_000): ModelRun | { error: string } {
+  const r = Session.create({ ...spec, cpu, insnEvents: false }, new NullSink());
+  if (!r.ok) return { error: r.errors.map((e) => e.message).join('; ') };
+  const s = r.session;
+  while (s.ended === null && s.instret < maxInstructions) s.run(Math.min(10_000_000, maxInstructions - s.instret));
+  const v = s.inspect();
+  const vm = v.vms[0];
+  return {
+    cpu: s.cpuModel,
+    ended: s.ended ?? 'limit',
+    cycles: v.cycle,
+    instructions: v.instret,
+    exits: vm?.exits ?? 0,
+    exitsByReason: vm?.exitsByReason ?? [],
+    guestCycles: vm?.guestCycles ?? v.cycle,
+    vmmCycles: vm?.vmmCycles ?? 0,
+  };
 }
