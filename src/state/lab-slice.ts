@@ -4,27 +4,44 @@ import type { SessionSpec } from '../worker/protocol.ts';
 import type { AppState } from './store.ts';
 import { DEFAULT_LAB, type LabId } from './labs.ts';
 
-export const DEFAULT_SPEC: SessionSpec = { scenario: 'kernel', cpu: 'nehalem', seed: 1, insnEvents: false };
+export const DEFAULT_SPEC: SessionSpec = { scenario: 'kernel', cpu: 'nehalem', seed: 1, insnEvents: true };
 
 export interface Notice {
   kind: 'error' | 'info';
   text: string;
 }
 
+export type DetailLevel = 'sales' | 'classroom' | 'engineer';
+export type RingsTab = 'code' | 'vmcs' | 'exits' | 'events' | 'controls' | 'program' | 'models' | 'machine';
+
 export interface LabSlice {
   lab: LabId;
   spec: SessionSpec;
   notice: Notice | null;
+  /** How much the labs show: Sales (rings and boxes), Classroom (exit reasons, key VMCS fields), Engineer (everything). */
+  detail: DetailLevel;
+  ringsTab: RingsTab;
+  /** Breakpoints (linear addresses) of the loaded program. */
+  breakpoints: number[];
   setLab(lab: LabId): void;
   setSpec(spec: SessionSpec): void;
   setNotice(n: Notice | null): void;
+  setDetail(d: DetailLevel): void;
+  setRingsTab(t: RingsTab): void;
+  setBreakpoints(b: number[]): void;
 }
 
 export const createLabSlice: StateCreator<AppState, [], [], LabSlice> = (set) => ({
   lab: DEFAULT_LAB,
   spec: DEFAULT_SPEC,
   notice: null,
+  detail: 'classroom',
+  ringsTab: 'code',
+  breakpoints: [],
   setLab: (lab) => set({ lab }),
   setSpec: (spec) => set({ spec }),
   setNotice: (notice) => set({ notice }),
+  setDetail: (detail) => set({ detail }),
+  setRingsTab: (ringsTab) => set({ ringsTab }),
+  setBreakpoints: (breakpoints) => set({ breakpoints }),
 });

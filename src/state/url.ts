@@ -5,8 +5,10 @@
  *   #/rings?v=1&s=kernel&cpu=nehalem&seed=1&insn=0&p=TICKS_TO_RUN.20~USER_SLEEPS.3&t=120&iv=40.kill-vm.0
  *
  *   s     scenario id            cpu   CPU model id          seed  0 … 4294967295
- *   insn  1 = instruction events p     NAME.value pairs joined by ~
+ *   insn  0 = no instruction events (default 1) p  NAME.value pairs joined by ~
+ *   m     platform: bare (native), guest (VT-x) or swvmm (software VMM), overriding the program's header
  *   t     position (events shown) iv   interventions: seq.kind[.vm] joined by ~
+ *   src   the user's own program: deflate-raw, base64url (program-codec.ts)
  *
  * Parsing is strict (zod): a broken or tampered link gives a message naming what is wrong, and the app
  * falls back to the default lab instead of showing a blank page. Whether the scenario, CPU and parameter
@@ -21,6 +23,8 @@ export const LINK_VERSION = 1;
 export interface LinkState {
   lab: LabId;
   spec: SessionSpec;
+  /** The user's own program, deflated and base64url-encoded (see program-codec.ts); decoded before loading. */
+  srcZ?: string;
   /** Position: events shown. */
   seq: number;
   interventions: { seq: number; action: Intervention }[];
@@ -70,14 +74,16 @@ const query = z.object({
   cpu: id.optional(),
   seed: uint(0xffffffff).optional(),
   insn: z.enum(['0', '1']).optional(),
+  m: z.enum(['bare', 'guest', 'swvmm'], { message: "must be 'bare', 'guest' or 'swvmm'" }).optional(),
   p: paramList.optional(),
   t: uint(1e12).optional(),
   iv: interventionList.optional(),
+  src: z.string().max(400_000).regex(/^[A-Za-z0-9_-]+$/, 'is not an encoded program').optional(),
 });
 
 const FIELD_NAMES: Record<string, string> = {
-  v: 'version (v)', s: 'scenario (s)', cpu: 'CPU model (cpu)', seed: 'seed', insn: 'instruction events (insn)',
-  p: 'parameters (p)', t: 'position (t)', iv: 'interventions (iv)',
+  v: 'version (v)', s: 'scenario (s)', cpu: 'CPU model (cpu)', seed: 'seed', insn: 'instruction events (insn)', m: 'platform (m)',
+  p: 'parameters (p)', t: 'position (t)', iv: 'interventions (iv)', src: 'program (src)',
 };
 
 export type ParsedLink = { kind: 'empty' } | { kind: 'ok'; state: LinkState } | { kind: 'error'; message: string };
@@ -112,14 +118,17 @@ export function parseLink(hash: string): ParsedLink {
     return { kind: 'error', message: `This link is broken: ${field} ${msg}.` };
   }
   const q = r.data;
-  const spec: SessionSpec = { scenario: q.s, seed: q.seed ?? 1, insnEvents: q.insn === '1' };
+  const spec: SessionSpec = { scenario: q.s, seed: q.seed ?? 1, insnEvents: q.insn !== '0' };
   if (q.cpu !== undefined) spec.cpu = q.cpu;
+  if (q.m !== undefined) spec.mode = q.m as SessionSpec['mode'];
   if (q.p !== undefined && Object.keys(q.p).length > 0) spec.params = q.p;
-  return { kind: 'ok', state: { lab, spec, seq: q.t ?? 0, interventions: q.iv ?? [] } };
+  const state: LinkState = { lab, spec, seq: q.t ?? 0, interventions: q.iv ?? [] };
+  if (q.src !== undefined) state.srcZ = q.src;
+  return { kind: 'ok', state };
 }
 
 function defaultSpec(): SessionSpec {
-  return { scenario: 'kernel', cpu: 'nehalem', seed: 1, insnEvents: false };
+  return { scenario: 'kernel', cpu: 'nehalem', seed: 1, insnEvents: true };
 }
 
 /** The hash for a state (parameters in a stable order, so equal states give equal links). */
@@ -130,12 +139,14 @@ export function formatLink(s: LinkState): string {
   if (s.spec.cpu !== undefined) q.set('cpu', s.spec.cpu);
   q.set('seed', String(s.spec.seed));
   q.set('insn', s.spec.insnEvents ? '1' : '0');
+  if (s.spec.mode !== undefined) q.set('m', s.spec.mode);
   const p = Object.entries(s.spec.params ?? {}).sort(([a], [b]) => a.localeCompare(b));
   if (p.length > 0) q.set('p', p.map(([k, v]) => `${k}.${v}`).join('~'));
   q.set('t', String(Math.max(0, Math.floor(s.seq))));
   if (s.interventions.length > 0) {
     q.set('iv', s.interventions.map((i) => (i.action.kind === 'kill-vm' ? `${i.seq}.kill-vm.${i.action.vm}` : `${i.seq}.nmi`)).join('~'));
   }
+  if (s.srcZ !== undefined) q.set('src', s.srcZ);
   // URLSearchParams encodes '~' as %7E; keep links readable.
   return `#/${s.lab}?${q.toString().replace(/%7E/g, '~')}`;
 }

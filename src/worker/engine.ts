@@ -17,9 +17,20 @@ import { Timeline } from '../core/timeline/timeline.ts';
 import { EMPTY_BATCH, type EventBatch } from '../core/trace/batch.ts';
 import { eventRecord, textRecord } from '../core/trace/json.ts';
 import { batchEvents } from '../core/trace/batch.ts';
-import { SCENARIOS } from '../core/scenarios/index.ts';
+import { SCENARIOS, loadScenarioSource } from '../core/scenarios/index.ts';
+import { checkProgram } from '../core/session/check.ts';
 import { scenarioParameters } from '../core/scenarios/parameters.ts';
 import { CPU_MODELS, DEFAULT_CPU_MODEL_ID, getCpuModel } from '../core/cpu-models/index.ts';
+import { costModelFor } from '../core/cost/model.ts';
+import { CostClass } from '../core/x86/cost-class.ts';
+import { handlerInfo } from '../core/vmm/exits.ts';
+
+/** The VMM's handler for every basic exit reason (0–85). */
+function handlerTable(): Record<number, { name: string; does: string }> {
+  const out: Record<number, { name: string; does: string }> = {};
+  for (let r = 0; r <= 85; r++) out[r] = { ...handlerInfo(r) };
+  return out;
+}
 import { runOnModel, type Intervention, type MachineView, type SessionSpec } from '../core/session/session.ts';
 import { EventKind } from '../core/trace/events.ts';
 import type {
@@ -245,8 +256,29 @@ export function createEngine(clock: EngineClock): EngineApi & { reportError(wher
       end: s.end,
       params: scenarioParameters(s.id).map((p) => ({ name: p.name, value: p.value, min: p.min, max: p.max, description: p.description })),
     })),
-    cpus: CPU_MODELS.map((m) => ({ id: m.id, name: m.name, year: m.year, clockHz: m.coreClockHz, ept: m.features.ept === true })),
+    cpus: CPU_MODELS.map((m) => {
+      const cm = costModelFor(m.id);
+      const fig = (x: { value: number; kind: string; basis: string }) => ({ value: x.value, kind: x.kind, basis: x.basis });
+      return {
+        id: m.id,
+        name: m.name,
+        year: m.year,
+        clockHz: m.coreClockHz,
+        ept: m.features.ept === true,
+        features: Object.entries(m.features).filter(([, on]) => on).map(([k]) => k),
+        costs: {
+          vmExit: fig(cm.vmExit),
+          vmEntry: fig(cm.vmEntry),
+          roundTrip: fig(cm.roundTrip),
+          handler: fig(cm.defaultHandler),
+          ioHandler: fig(cm.handler[30] ?? cm.defaultHandler),
+          intN: fig(cm.instruction[CostClass.SOFTWARE_INTERRUPT]),
+          iret: fig(cm.instruction[CostClass.IRET]),
+        },
+      };
+    }),
     defaultCpu: DEFAULT_CPU_MODEL_ID,
+    handlers: handlerTable(),
   });
 
   const load = (next: SessionSpec): LoadResult => {
@@ -457,6 +489,10 @@ export function createEngine(clock: EngineClock): EngineApi & { reportError(wher
       const x = needTimeline().exits();
       return transfer(x, [x.seq.buffer as ArrayBuffer, x.cycle.buffer as ArrayBuffer, x.reason.buffer as ArrayBuffer]);
     }),
+
+    scenarioSource: guarded('scenarioSource', (id: string): string | null => loadScenarioSource(id) ?? null),
+
+    checkProgram: guarded('checkProgram', (source: string) => checkProgram(source)),
 
     compareModels: guarded('compareModels', () => {
       const t = needTimeline();

@@ -31,18 +31,31 @@ export interface CatalogScenario {
   params: { name: string; value: number; min: number; max: number; description: string }[];
 }
 
+/** A cycle figure of the cost model with its provenance (measured, derived or assumption; see docs/sources/costs.md). */
+export interface CostFigure {
+  value: number;
+  kind: string;
+  basis: string;
+}
+
 export interface CatalogCpu {
   id: string;
   name: string;
   year: number;
   clockHz: number;
   ept: boolean;
+  /** VMX features this model offers (names as in src/core/vmx/spec/features.ts). */
+  features: string[];
+  /** What each transition costs on this model. */
+  costs: { vmExit: CostFigure; vmEntry: CostFigure; roundTrip: CostFigure; handler: CostFigure; ioHandler: CostFigure; intN: CostFigure; iret: CostFigure };
 }
 
 export interface Catalog {
   scenarios: CatalogScenario[];
   cpus: CatalogCpu[];
   defaultCpu: string;
+  /** The built-in VMM's exit handlers by basic exit reason: name and what it does to guest state. */
+  handlers: Record<number, { name: string; does: string }>;
 }
 
 /** Where Run (fast-forward) stops. */
@@ -141,6 +154,10 @@ export interface EngineApi {
   vmcs(): VmcsView | null;
   /** Every VM exit up to the position (typed arrays). */
   exits(): ExitList;
+  /** A preset program's text (null for an unknown id). */
+  scenarioSource(id: string): string | null;
+  /** Checks a program without running it: header and assembly errors, each with its line and column. */
+  checkProgram(source: string): SpecError[];
   /** The loaded program run to its end on every CPU model (no events; for the model comparison). */
   compareModels(): (ModelRun | { cpu: string; error: string })[];
 }

@@ -23,7 +23,7 @@ import { END_REASONS, EventKind, VmState, VM_STATE_NAMES, type SessionEndReason 
 export { END_REASONS, type SessionEndReason };
 import { NullSink, type TraceSink } from '../trace/sink.ts';
 import { parseLabHeader, type LabMode } from '../lab/header.ts';
-import { getScenario, loadScenarioSource, withParameter } from '../scenarios/index.ts';
+import { getScenario, loadScenarioSource, withMode, withParameter } from '../scenarios/index.ts';
 import { scenarioParameters } from '../scenarios/parameters.ts';
 import { registerDump, cpuRegisters } from '../lab/run.ts';
 import { exitReasonInfo } from '../vmx/spec/exit-reasons.ts';
@@ -52,6 +52,8 @@ export interface SessionSpec {
    * it started from; `params` do not apply. Its `; @mode` header chooses bare or guest.
    */
   source?: string;
+  /** Run the program on this platform instead of the one its `; @mode` header names. */
+  mode?: LabMode;
 }
 
 /** Longest program text a spec may carry (a lab file is a few hundred lines). */
@@ -117,6 +119,8 @@ export interface MachineView {
   ended: SessionEndReason | null;
   /** Linear address of the program's next instruction (see Session.currentPc). */
   pc: number;
+  /** The processor's real CPL (the VMM's ring while it runs; `cpl` is the program's view). */
+  hostCpl: number;
 }
 
 type Machine = { kind: 'bare'; m: BareMachine } | { kind: 'guest'; lab: GuestLab };
@@ -155,6 +159,10 @@ export function resolveSpec(spec: SessionSpec): { ok: true; source: string; mode
   }
   if (!Number.isInteger(spec.seed) || spec.seed < 0 || spec.seed > 0xffffffff) {
     errors.push({ field: 'seed', message: `the seed must be a whole number from 0 to 4294967295, not ${String(spec.seed)}` });
+  }
+  if (spec.mode !== undefined) {
+    if (spec.mode !== 'bare' && spec.mode !== 'guest') errors.push({ field: 'mode', message: `unknown platform '${String(spec.mode)}'` });
+    else source = withMode(source, spec.mode);
   }
   const header = parseLabHeader(source);
   if (!header.ok) {
@@ -389,6 +397,7 @@ export class Session {
       instret: this.instret,
       ended: this.ended,
       pc: this.currentPc(),
+      hostCpl: this.cpus[0].cpl,
     };
     if (this.machine.kind === 'bare') {
       const m = this.machine.m;

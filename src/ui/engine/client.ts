@@ -152,6 +152,7 @@ export const commands = {
       s.setEngine({ specErrors: [], view: r.view, engineFailure: null });
       s.setSpec(spec);
       s.select(null);
+      s.setBreakpoints([]);
       applyStatus(r.status);
       inspectedKey = '';
       await api().setSpeed(s.speed);
@@ -192,6 +193,13 @@ export const commands = {
     }
   },
   interventions: () => api().interventions(),
+  listing: () => api().listing(),
+  scenarioSource: (id: string) => api().scenarioSource(id),
+  checkProgram: (source: string) => api().checkProgram(source),
+  vmcs: () => api().vmcs(),
+  exits: () => api().exits(),
+  compareModels: () => api().compareModels(),
+  setBreakpoints: (addresses: number[]) => command('breakpoints', (a) => a.setBreakpoints(addresses)),
   exportTrace: () => api().exportTrace(),
   events: (from: number, to: number) => api().events(from, to),
   /** After a crash: a new worker, the same scenario, the same position. */

@@ -5,20 +5,21 @@
 import { useEffect, useState } from 'react';
 import { useApp } from '../../state/store.ts';
 import { eventLog } from '../../state/event-log.ts';
-import { describeEvent } from '../viz/format-event.ts';
+import { narrate } from '../rings/narrate.ts';
 
 export function Announcer() {
   const seq = useApp((s) => s.status?.position.seq ?? 0);
   const state = useApp((s) => s.status?.state);
   const version = useApp((s) => s.logVersion);
+  const handlers = useApp((s) => s.catalog?.handlers);
   const [text, setText] = useState('');
   useEffect(() => {
     if (state !== 'paused' || seq === 0) return;
     const e = eventLog.get(seq - 1);
-    if (e !== undefined) setText(`Event ${seq}: ${describeEvent(e)}`);
-  }, [seq, state, version]);
+    if (e !== undefined) setText(`Event ${seq}: ${narrate(e, eventLog.get(seq), handlers)}`);
+  }, [seq, state, version, handlers]);
   return (
-    <div className="visually-hidden" role="status" aria-live="polite" aria-atomic="true">
+    <div className="visually-hidden" role="status" aria-live="polite" aria-atomic="true" data-testid="narration">
       {text}
     </div>
   );

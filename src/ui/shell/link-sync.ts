@@ -8,10 +8,13 @@ import { commands } from '../engine/client.ts';
 import { formatLink, parseLink, type LinkState } from '../../state/url.ts';
 import { DEFAULT_SPEC } from '../../state/lab-slice.ts';
 import type { Intervention } from '../../worker/protocol.ts';
+import { decodeProgram, encodeProgram } from '../../state/program-codec.ts';
 
 let applying = false;
 let lastWritten = '';
 let interventions: { seq: number; action: Intervention }[] = [];
+/** The encoded form of the user's program (encoding is asynchronous, so it is cached). */
+let encoded: { text: string; z: string } | null = null;
 
 /** Loads what a hash asks for; false (with a notice) when it cannot. */
 async function applyHash(hash: string, initial: boolean): Promise<void> {
@@ -30,6 +33,16 @@ async function applyHash(hash: string, initial: boolean): Promise<void> {
       return;
     }
     const st: LinkState = parsed.state;
+    if (st.srcZ !== undefined) {
+      try {
+        st.spec = { ...st.spec, source: await decodeProgram(st.srcZ) };
+        encoded = { text: st.spec.source!, z: st.srcZ };
+      } catch (e) {
+        s.setNotice({ kind: 'error', text: `This link is broken: ${e instanceof Error ? e.message : String(e)}. Showing the default lab instead.` });
+        await commands.load(DEFAULT_SPEC);
+        return;
+      }
+    }
     s.setLab(st.lab);
     const ok = await commands.load(st.spec, { seq: st.seq, interventions: st.interventions });
     if (!ok) {
@@ -54,7 +67,9 @@ export async function applyInitialLink(): Promise<void> {
 /** The link for the current state. */
 export function currentLink(): string {
   const s = useApp.getState();
-  return formatLink({ lab: s.lab, spec: s.spec, seq: s.status?.position.seq ?? 0, interventions });
+  const { source, ...rest } = s.spec;
+  const srcZ = source !== undefined && encoded !== null && encoded.text === source ? encoded.z : undefined;
+  return formatLink({ lab: s.lab, spec: rest, seq: s.status?.position.seq ?? 0, interventions, srcZ });
 }
 
 function writeNow(): void {
@@ -77,6 +92,13 @@ function writeSoon(): void {
 
 export function watchLinks(): void {
   useApp.subscribe((s, prev) => {
+    if (s.spec !== prev.spec && s.spec.source !== undefined && encoded?.text !== s.spec.source) {
+      const text = s.spec.source;
+      void encodeProgram(text).then((z) => {
+        encoded = { text, z };
+        writeSoon();
+      });
+    }
     if (s.lab !== prev.lab || s.spec !== prev.spec) writeSoon();
     else if (s.status?.position.seq !== prev.status?.position.seq || s.status?.generation !== prev.status?.generation) {
       // Interventions are part of the link: refresh them when the timeline forks.

@@ -24,6 +24,8 @@ export function useShortcuts(): void {
       // A focused slider uses the arrows and Home/End itself.
       if (e.target instanceof HTMLElement && e.target.getAttribute('role') === 'slider' && /^(Arrow|Home|End|Page)/.test(e.key)) return;
       if (e.target instanceof HTMLInputElement && e.target.type === 'range') return;
+      // Tabs, lists and the timeline use the arrow keys themselves.
+      if (e.target instanceof HTMLElement && /^(tab|listbox|option|slider|grid)$/.test(e.target.getAttribute('role') ?? '') && /^Arrow/.test(e.key)) return;
       // Space on a focused button presses that button; don't also toggle play.
       if (e.key === ' ' && e.target instanceof HTMLButtonElement) return;
       const combo = comboOf(e);

@@ -1,0 +1,42 @@
+/**
+ * One sentence per event for the screen-reader live region and the diagram's caption, e.g.
+ * "VM exit: I/O instruction, OUT, 1 byte, port 0x3F8, at 0x00010192 — handle_io forwards the port access
+ * to the VM's emulated PIC, PIT or UART (3,038 cycles)."
+ */
+import { EventKind } from '../../core/trace/events.ts';
+import { exitReasonInfo } from '../../core/vmx/spec/exit-reasons.ts';
+import { decodeExitQualification } from '../../core/vmx/spec/formats.ts';
+import type { LoggedEvent } from '../../state/event-log.ts';
+import { describeEvent, describeInjection, hex } from '../viz/format-event.ts';
+import type { Handlers } from './platform.ts';
+
+const num = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+/** `next` is the event after `e` if the UI has it (the handler that ran for an exit). */
+export function narrate(e: LoggedEvent, next: LoggedEvent | undefined, handlers: Handlers | undefined): string {
+  const p = e.p;
+  switch (e.kind) {
+    case EventKind.VMEXIT: {
+      const reason = p[1] & 0xffff;
+      const info = exitReasonInfo(reason);
+      let q = '';
+      try {
+        q = decodeExitQualification(reason, (p[2] >>> 0) + 0, p[7] >>> 0).summary;
+      } catch {
+        q = '';
+      }
+      const h = handlers?.[reason];
+      const ran = next !== undefined && next.kind === EventKind.VMM_HANDLER && next.p[2] === reason ? ` (${num(next.p[4])} cycles)` : '';
+      const fail = (p[1] >>> 31) !== 0 ? ' — VM-entry failure' : '';
+      return `VM exit: ${info?.shortName ?? `reason ${reason}`} (reason ${reason})${q ? `, ${q}` : ''}, at guest ${hex(p[5])}${p[4] > 0 ? `, instruction length ${p[4]}` : ''}${fail}.${h ? ` Handled by ${h.name}: ${h.does}${ran}.` : ''}`;
+    }
+    case EventKind.VMM_HANDLER: {
+      const h = handlers?.[p[2]];
+      return `The VMM's ${h?.name ?? 'handler'} handled ${exitReasonInfo(p[2])?.shortName ?? `reason ${p[2]}`} in ${num(p[4])} cycles${h ? `: ${h.does}` : ''}.`;
+    }
+    case EventKind.VMENTRY:
+      return `VM entry (${p[1] === 0 ? 'VMLAUNCH' : 'VMRESUME'}): back to the guest at ${hex(p[2])}, ring ${p[5]}${p[4] !== 0 ? `, injecting ${describeInjection(p[4])}` : ''}.`;
+    default:
+      return describeEvent(e);
+  }
+}

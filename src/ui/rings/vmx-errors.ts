@@ -1,0 +1,6 @@
+/** VM-instruction error numbers in words (SDM Vol. 3C Table 30-1). */
+import { vmInstructionErrorInfo } from '../../core/vmx/spec/instruction-errors.ts';
+
+export function instructionErrorText(n: number): string {
+  return vmInstructionErrorInfo(n)?.description ?? `error ${n}`;
+}
