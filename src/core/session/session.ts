@@ -30,7 +30,6 @@ import { exitReasonInfo } from '../vmx/spec/exit-reasons.ts';
 import type { Cpu } from '../x86/cpu.ts';
 import { labListing, type ListingRow } from '../lab/listing.ts';
 import { VMCS_FIELDS } from '../vmx/spec/fields.ts';
-import { hasFeature } from '../vmx/spec/features.ts';
 import { launchState, slotOffset, VO, vr, vrHi } from '../vmx/vmcs.ts';
 export type { ListingRow };
 import type { PhysicalMemory } from '../x86/physical-memory.ts';
@@ -381,7 +380,7 @@ export class Session {
     const fields: VmcsSnapshot['fields'] = [];
     for (let slot = 0; slot < VMCS_FIELDS.length; slot++) {
       const f = VMCS_FIELDS[slot];
-      if (!hasFeature(c.model.features, f.feature)) continue;
+      if (c.model.vmcsSlotSupported[slot] !== 1) continue;
       const off = slotOffset(slot);
       fields.push([f.encoding, vr(c, ptr, off) >>> 0, f.width === 64 ? vrHi(c, ptr, off) >>> 0 : 0]);
     }

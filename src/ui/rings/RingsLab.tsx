@@ -1,51 +1,223 @@
 /**
- * Rings & VMX: a real guest kernel under the VMM (or on bare metal), its events listed as they happen,
- * the machine's state at the current position, and the console. Issue 4 adds the ring diagram, the
- * code panel and the VMCS inspector on top of this.
+ * Rings & VMX: the white paper's Table 1 and Figures 2 and 3 on the real core. The same program runs on
+ * one of three platforms (native, software VMM, VT-x); the ring diagram shows where the processor is and
+ * every transition with its cause and cost; the tabs beside it show the code, the VMCS, the exits, the
+ * events, the VMM controls, the program editor and the CPU models. Three detail levels: Sales (rings
+ * and boxes), Classroom (exit reasons, key VMCS fields), Engineer (everything).
  */
-import { useEffect } from 'react';
+import { useEffect, useMemo, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import { useApp } from '../../state/store.ts';
+import type { DetailLevel, RingsTab } from '../../state/lab-slice.ts';
 import { commands } from '../engine/client.ts';
-import { EventKind } from '../../core/trace/events.ts';
-import { SessionControls } from './SessionControls.tsx';
-import { MachinePanel } from './MachinePanel.tsx';
+import { RingDiagram } from './RingDiagram.tsx';
+import { CodePanel } from './CodePanel.tsx';
 import { EventLogView } from '../viz/EventLogView.tsx';
 import { EventDetails } from './EventDetails.tsx';
+import { MachinePanel } from './MachinePanel.tsx';
 import { ConsolePanel } from './ConsolePanel.tsx';
-import { reducedMotion } from '../shell/prefs-effects.ts';
+import { SessionControls } from './SessionControls.tsx';
+import { VmcsTab } from './VmcsTab.tsx';
+import { ExitsTab } from './ExitsTab.tsx';
+import { ModelsTab } from './ModelsTab.tsx';
+import { ControlsTab } from './ControlsTab.tsx';
+import { ProgramEditor } from './ProgramEditor.tsx';
+import { SalesStory } from './SalesStory.tsx';
+import { platformOf, TRANSITION_KINDS, type PlatformId } from './platform.ts';
+import { eventLog } from '../../state/event-log.ts';
+import { EventKind } from '../../core/trace/events.ts';
+import './rings-lab.css';
 
-/** The transitions this view animates: Play holds on each so it can be seen. */
-const HELD_KINDS = [EventKind.VMEXIT, EventKind.VMENTRY, EventKind.EVENT_DELIVERY, EventKind.IRET, EventKind.FAR_TRANSFER, EventKind.VMFAIL];
+const TABS: { id: RingsTab; label: string; levels: DetailLevel[] }[] = [
+  { id: 'code', label: 'Code', levels: ['classroom', 'engineer'] },
+  { id: 'vmcs', label: 'VMCS', levels: ['classroom', 'engineer'] },
+  { id: 'exits', label: 'Exits', levels: ['sales', 'classroom', 'engineer'] },
+  { id: 'events', label: 'Events', levels: ['classroom', 'engineer'] },
+  { id: 'controls', label: 'Controls', levels: ['classroom', 'engineer'] },
+  { id: 'program', label: 'Program', levels: ['classroom', 'engineer'] },
+  { id: 'models', label: 'CPU models', levels: ['sales', 'classroom', 'engineer'] },
+  { id: 'machine', label: 'Machine', levels: ['engineer'] },
+];
+
+const PLATFORM_MODES: { id: PlatformId; label: string; mode: 'bare' | 'guest' | 'swvmm'; title: string }[] = [
+  { id: 'native', label: 'Native', mode: 'bare', title: 'The program on the bare processor: no VMM' },
+  { id: 'swvmm', label: 'Software VMM', mode: 'swvmm', title: 'A software-only VMM: the guest kernel deprivileged to ring 1 (trap and emulate)' },
+  { id: 'vtx', label: 'VT-x', mode: 'guest', title: 'A VT-x VMM: the guest in VMX non-root operation' },
+];
+
+const DETAILS: { id: DetailLevel; label: string; title: string }[] = [
+  { id: 'sales', label: 'Sales', title: 'Rings and boxes: what virtualization does, no registers' },
+  { id: 'classroom', label: 'Classroom', title: 'Exit reasons, key VMCS fields, the code' },
+  { id: 'engineer', label: 'Engineer', title: 'Everything: qualifications decoded, every VMCS field, cycle costs' },
+];
+
+/** A row of toggle buttons (one pressed), keyboard-friendly. */
+function Segmented<T extends string>({ label, value, options, onChange, testid }: { label: string; value: T; options: { id: T; label: string; title?: string; disabled?: boolean }[]; onChange(v: T): void; testid?: string }) {
+  return (
+    <div className="segmented" role="group" aria-label={label} data-testid={testid}>
+      <span className="seg-label" aria-hidden="true">
+        {label}
+      </span>
+      {options.map((o) => (
+        <button key={o.id} type="button" className={o.id === value ? 'on' : ''} aria-pressed={o.id === value} title={o.title} disabled={o.disabled} onClick={() => onChange(o.id)}>
+          {o.label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+function Tabs({ tabs, current, onChange, children }: { tabs: { id: RingsTab; label: string }[]; current: RingsTab; onChange(t: RingsTab): void; children: ReactNode }) {
+  const refs = useRef<(HTMLButtonElement | null)[]>([]);
+  const onKey = (e: KeyboardEvent, k: number) => {
+    let next = -1;
+    if (e.key === 'ArrowRight') next = (k + 1) % tabs.length;
+    else if (e.key === 'ArrowLeft') next = (k - 1 + tabs.length) % tabs.length;
+    else if (e.key === 'Home') next = 0;
+    else if (e.key === 'End') next = tabs.length - 1;
+    if (next < 0) return;
+    e.preventDefault();
+    e.stopPropagation();
+    onChange(tabs[next].id);
+    refs.current[next]?.focus();
+  };
+  return (
+    <div className="tabs">
+      <div role="tablist" aria-label="Views" className="tablist">
+        {tabs.map((t, k) => (
+          <button
+            key={t.id}
+            ref={(el) => {
+              refs.current[k] = el;
+            }}
+            role="tab"
+            type="button"
+            id={`tab-${t.id}`}
+            aria-selected={t.id === current}
+            aria-controls={`panel-${t.id}`}
+            tabIndex={t.id === current ? 0 : -1}
+            onClick={() => onChange(t.id)}
+            onKeyDown={(e) => onKey(e, k)}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`panel-${current}`} aria-labelledby={`tab-${current}`} className="tabpanel" tabIndex={-1}>
+        {children}
+      </div>
+    </div>
+  );
+}
 
 export function RingsLab() {
   const animationMs = useApp((s) => s.animationMs);
-  const status = useApp((s) => s.status !== null);
-  const motion = useApp((s) => s.motion);
+  const loaded = useApp((s) => s.status !== null);
+  const spec = useApp((s) => s.spec);
+  const view = useApp((s) => s.view);
+  const detail = useApp((s) => s.detail);
+  const setDetail = useApp((s) => s.setDetail);
+  const tab = useApp((s) => s.ringsTab);
+  const setTab = useApp((s) => s.setRingsTab);
+  const catalog = useApp((s) => s.catalog);
+  const generation = useApp((s) => s.status?.generation ?? 0);
+  useApp((s) => s.logVersion);
+
   useEffect(() => {
-    if (!status) return;
-    // Reduced motion keeps the pause (time to read the highlighted step) but nothing moves.
-    void commands.setHold(HELD_KINDS, animationMs);
-  }, [animationMs, status, motion]);
-  void reducedMotion;
+    if (!loaded) return;
+    // Play holds on every transition the diagram animates, for the chosen time.
+    void commands.setHold([...TRANSITION_KINDS], animationMs);
+  }, [animationMs, loaded]);
+
+  const mode = view?.mode ?? 'guest';
+  const sawVmx = useMemo(() => eventLog.findBack(eventLog.endSeq - 1, [EventKind.VMEXIT, EventKind.VMENTRY, EventKind.VMX_INSTRUCTION]) !== undefined, [generation, view?.instret]);
+  const platform = platformOf(mode, view?.vmx ?? 'none', sawVmx);
+  const visibleTabs = TABS.filter((t) => t.levels.includes(detail));
+  const current = visibleTabs.some((t) => t.id === tab) ? tab : visibleTabs[0].id;
+  const swvmmReady = catalog?.scenarios !== undefined && (catalog as { modes?: string[] }).modes?.includes('swvmm') === true;
+
+  const switchPlatform = (m: 'bare' | 'guest' | 'swvmm') => {
+    if (m === mode) return;
+    void commands.load({ ...spec, mode: m as 'bare' | 'guest' });
+  };
+
   return (
-    <>
-      <div className="lab-title">
-        <h1>Rings &amp; VMX</h1>
-        <p>A real kernel under a VT-x hypervisor: every VM exit, VMM handler and VM entry, as it happens.</p>
+    <div className="rings-lab">
+      <div className="rings-toolbar">
+        <h1 className="visually-hidden">Rings &amp; VMX</h1>
+        <Segmented
+          label="Platform"
+          testid="platform"
+          value={platform}
+          options={PLATFORM_MODES.map((p) => ({ id: p.id, label: p.label, title: p.mode === 'swvmm' && !swvmmReady ? `${p.title} (not available yet)` : p.title, disabled: p.mode === 'swvmm' && !swvmmReady }))}
+          onChange={(id) => switchPlatform(PLATFORM_MODES.find((p) => p.id === id)!.mode)}
+        />
+        <label className="toolbar-field">
+          <span>Program</span>
+          <select
+            value={spec.source !== undefined ? '__edited' : spec.scenario}
+            onChange={(e) => {
+              if (e.target.value === '__edited') return;
+              void commands.load({ scenario: e.target.value, cpu: spec.cpu, seed: spec.seed, insnEvents: spec.insnEvents });
+            }}
+          >
+            {spec.source !== undefined && <option value="__edited">Your program (edited)</option>}
+            {catalog?.scenarios.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.title}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="toolbar-field">
+          <span>CPU</span>
+          <select value={spec.cpu ?? catalog?.defaultCpu} onChange={(e) => void commands.load({ ...spec, cpu: e.target.value })}>
+            {catalog?.cpus.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name} ({c.year}){c.ept ? '' : ', no EPT'}
+              </option>
+            ))}
+          </select>
+        </label>
+        <Segmented label="Detail" testid="detail" value={detail} options={DETAILS} onChange={setDetail} />
       </div>
-      <div className="lab">
-        <div className="col scroll">
-          <SessionControls />
-          <MachinePanel />
-        </div>
-        <div className="col">
-          <EventLogView />
-        </div>
-        <div className="col">
-          <EventDetails />
-          <ConsolePanel />
-        </div>
+      <div className={`rings-grid detail-${detail}`}>
+        <section className="panel diagram-panel" aria-label="Privilege rings and VMX modes">
+          <RingDiagram platform={platform} onReplay={() => undefined} />
+        </section>
+        {detail === 'sales' ? (
+          <section className="panel side-panel" aria-label="What is happening">
+            <SalesStory />
+          </section>
+        ) : (
+          <section className="panel side-panel" aria-label="Details">
+            <Tabs tabs={visibleTabs} current={current} onChange={setTab}>
+              {current === 'code' && <CodePanel />}
+              {current === 'vmcs' && <VmcsTab />}
+              {current === 'exits' && <ExitsTab />}
+              {current === 'events' && (
+                <div className="events-tab">
+                  <EventLogView />
+                  <EventDetails />
+                </div>
+              )}
+              {current === 'controls' && <ControlsTab />}
+              {current === 'program' && (
+                <div className="program-tab">
+                  <ProgramEditor />
+                  <SessionControls />
+                </div>
+              )}
+              {current === 'models' && <ModelsTab />}
+              {current === 'machine' && (
+                <div className="machine-tab">
+                  <MachinePanel />
+                  <ConsolePanel />
+                </div>
+              )}
+            </Tabs>
+          </section>
+        )}
       </div>
-    </>
+    </div>
   );
 }

@@ -49,7 +49,7 @@ export const PLATFORMS: Readonly<Record<PlatformId, PlatformLayout>> = {
     columns: [{ id: 'host', label: 'Processor', sub: 'no virtualization' }],
     occupants: [
       { col: 'host', ring: 3, label: 'Applications', sub: 'user mode', role: 'apps' },
-      { col: 'host', ring: 0, label: 'OS kernel', sub: 'kernel.s', role: 'os' },
+      { col: 'host', ring: 0, label: 'OS kernel', sub: 'owns the machine', role: 'os' },
     ],
   },
   swvmm: {
@@ -58,8 +58,8 @@ export const PLATFORMS: Readonly<Record<PlatformId, PlatformLayout>> = {
     caption: 'Ring deprivileging: the VMM takes ring 0 and pushes the guest kernel out to ring 1; privileged instructions trap to the VMM.',
     columns: [{ id: 'host', label: 'Processor', sub: 'no VT-x' }],
     occupants: [
-      { col: 'host', ring: 3, label: 'Guest applications', sub: 'ring 3', role: 'guest-apps' },
-      { col: 'host', ring: 1, label: 'Guest OS kernel', sub: 'deprivileged', role: 'guest-os' },
+      { col: 'host', ring: 3, label: 'Guest apps', sub: 'ring 3', role: 'guest-apps' },
+      { col: 'host', ring: 1, label: 'Guest kernel', sub: 'deprivileged to ring 1', role: 'guest-os' },
       { col: 'host', ring: 0, label: 'VMM', sub: 'traps and emulates', role: 'vmm' },
     ],
   },
@@ -73,8 +73,8 @@ export const PLATFORMS: Readonly<Record<PlatformId, PlatformLayout>> = {
     ],
     occupants: [
       { col: 'root', ring: 0, label: 'VMM', sub: 'handles VM exits', role: 'vmm' },
-      { col: 'nonroot', ring: 3, label: 'Guest applications', sub: 'ring 3', role: 'guest-apps' },
-      { col: 'nonroot', ring: 0, label: 'Guest OS kernel', sub: 'ring 0', role: 'guest-os' },
+      { col: 'nonroot', ring: 3, label: 'Guest apps', sub: 'ring 3', role: 'guest-apps' },
+      { col: 'nonroot', ring: 0, label: 'Guest kernel', sub: 'back in ring 0', role: 'guest-os' },
     ],
   },
 };
@@ -114,6 +114,8 @@ export interface Transition {
   to: Cell;
   /** The cause, short: "VM exit: CPUID at 0x00010005". */
   title: string;
+  /** Two short lines for the label on the diagram's path: "VM exit: CPUID", "reason 10 · 564 cycles". */
+  label: [string, string];
   /** More: reason number and SDM name, what the handler does. */
   detail: string;
   /** Its cost on the CPU model, e.g. "1,186 cycles (derived)"; '' when the model has no figure. */
@@ -140,6 +142,34 @@ function deliveryName(type: number, vector: number): { kind: TransitionKind; nam
  * in the same ring, device I/O, console output…).
  */
 export function transitionOf(e: LoggedEvent, platform: PlatformId, cpu: CatalogCpu | undefined, handlers: Handlers | undefined): Transition | null {
+  const t = transitionBody(e, platform, cpu, handlers);
+  if (t === null) return null;
+  return { ...t, label: labelOf(e, t) };
+}
+
+/** The diagram's two-line label: the cause without the address, then the reason number and the cost. */
+function labelOf(e: LoggedEvent, t: Omit<Transition, 'label'>): [string, string] {
+  const p = e.p;
+  const cost = t.cost.replace(/ \((measured|derived|assumption)\)$/, ' ($1)');
+  switch (e.kind) {
+    case EventKind.VMEXIT: {
+      const basic = p[1] & 0xffff;
+      return [`VM exit: ${exitReasonInfo(basic)?.shortName ?? basic}`, `reason ${basic}${cost ? ` · ${cost}` : ''}`];
+    }
+    case EventKind.VMENTRY:
+      return [p[1] === 0 ? 'VM entry: VMLAUNCH' : 'VM entry: VMRESUME', cost || `to ring ${p[5]}`];
+    case EventKind.VMM_HANDLER:
+      return [handlers0(t.title), cost];
+    default:
+      return [t.title.replace(/ (at|to) 0x[0-9A-F]+$/, ''), cost || t.detail.split(/[.;]/)[0]];
+  }
+}
+
+function handlers0(title: string): string {
+  return title.replace('VMM handler: ', 'VMM runs ');
+}
+
+function transitionBody(e: LoggedEvent, platform: PlatformId, cpu: CatalogCpu | undefined, handlers: Handlers | undefined): Omit<Transition, 'label'> | null {
   const p = e.p;
   switch (e.kind) {
     case EventKind.EVENT_DELIVERY: {

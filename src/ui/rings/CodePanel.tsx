@@ -1,0 +1,140 @@
+/**
+ * The code panel: the program's disassembly (address, bytes, mnemonic, source line), the instruction the
+ * processor executes next, breakpoints, and — while the processor is in VMX root operation — the VMM
+ * handler that runs and what it does to the guest's state. The instruction that caused the last VM exit
+ * is marked, so the cause is visible next to its effect.
+ */
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { useApp } from '../../state/store.ts';
+import { eventLog } from '../../state/event-log.ts';
+import { commands } from '../engine/client.ts';
+import { EventKind } from '../../core/trace/events.ts';
+import { exitReasonInfo } from '../../core/vmx/spec/exit-reasons.ts';
+import type { ListingRow } from '../../worker/protocol.ts';
+import { hex } from '../viz/format-event.ts';
+import './code-panel.css';
+
+const Rows = memo(function Rows({ rows, breakpoints, detail, onToggle }: { rows: ListingRow[]; breakpoints: ReadonlySet<number>; detail: string; onToggle(a: number): void }) {
+  return (
+    <>
+      {rows.map((r, k) => (
+        <div key={k} className={`code-row${r.data ? ' data' : ''}`} id={`code-${r.address.toString(16)}`} data-address={r.address} role="row">
+          <span role="cell" className="gutter">
+            {!r.data && (
+              <button
+                type="button"
+                className={`bp${breakpoints.has(r.address) ? ' on' : ''}`}
+                aria-pressed={breakpoints.has(r.address)}
+                aria-label={`Breakpoint at ${hex(r.address)}`}
+                title="Toggle a breakpoint: Play and Run stop before this instruction"
+                onClick={() => onToggle(r.address)}
+              >
+                {breakpoints.has(r.address) ? '●' : ''}
+              </button>
+            )}
+          </span>
+          <span role="cell" className="addr">
+            {r.address.toString(16).toUpperCase().padStart(8, '0')}
+          </span>
+          {detail === 'engineer' && (
+            <span role="cell" className="bytes">
+              {r.bytes.slice(0, 8).map((b) => b.toString(16).padStart(2, '0')).join(' ')}
+              {r.bytes.length > 8 ? ' …' : ''}
+            </span>
+          )}
+          <span role="cell" className="mnemonic">
+            {r.text}
+          </span>
+          <span role="cell" className="src" title={r.source.trim()}>
+            {r.line}: {r.source.trim().replace(/^[\w.$@]+:\s*/, (m) => m)}
+          </span>
+        </div>
+      ))}
+    </>
+  );
+});
+
+export function CodePanel() {
+  const spec = useApp((s) => s.spec);
+  const generation = useApp((s) => s.status?.generation ?? 0);
+  const pc = useApp((s) => s.view?.pc ?? -1);
+  const vmx = useApp((s) => s.view?.vmx ?? 'none');
+  const mode = useApp((s) => s.view?.mode ?? 'guest');
+  const detail = useApp((s) => s.detail);
+  const breakpoints = useApp((s) => s.breakpoints);
+  const setBreakpoints = useApp((s) => s.setBreakpoints);
+  const handlers = useApp((s) => s.catalog?.handlers);
+  const seq = useApp((s) => s.status?.position.seq ?? 0);
+  useApp((s) => s.logVersion);
+  const [rows, setRows] = useState<ListingRow[]>([]);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const bpSet = useMemo(() => new Set(breakpoints), [breakpoints]);
+
+  // The listing changes only with the program.
+  const key = `${spec.scenario}|${spec.source ?? ''}|${JSON.stringify(spec.params ?? {})}|${spec.mode ?? ''}`;
+  useEffect(() => {
+    let live = true;
+    void commands.listing().then((r) => live && setRows(r)).catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [key, generation === 0]);
+
+  // The last VM exit (for "caused by" and the running handler).
+  const lastExit = useMemo(() => {
+    const e = eventLog.findBack(seq - 1, [EventKind.VMEXIT, EventKind.VMENTRY]);
+    if (e === undefined || e.kind !== EventKind.VMEXIT) return null;
+    return { reason: e.p[1] & 0xffff, eip: e.p[5] >>> 0, len: e.p[4], seq: e.seq };
+  }, [seq]);
+
+  // Highlight the current row and keep it in view, without re-rendering the listing.
+  useEffect(() => {
+    const box = scrollRef.current;
+    if (box === null) return;
+    box.querySelectorAll('.code-row.current, .code-row.exited').forEach((el) => el.classList.remove('current', 'exited'));
+    // In VMX root, the guest instruction that caused the exit is marked too (the VMM may already have
+    // advanced GUEST_RIP past it).
+    if (vmx === 'root' && mode === 'guest' && lastExit !== null) {
+      box.querySelector<HTMLElement>(`#code-${lastExit.eip.toString(16)}`)?.classList.add('exited');
+    }
+    const row = box.querySelector<HTMLElement>(`#code-${(pc >>> 0).toString(16)}`);
+    if (row !== null) {
+      if (!row.classList.contains('exited')) row.classList.add('current');
+      const top = row.offsetTop;
+      if (top < box.scrollTop + 20 || top > box.scrollTop + box.clientHeight - 40) box.scrollTop = Math.max(0, top - box.clientHeight / 3);
+    }
+  }, [pc, vmx, mode, rows, lastExit]);
+
+  const toggle = (a: number): void => {
+    const next = bpSet.has(a) ? breakpoints.filter((x) => x !== a) : [...breakpoints, a];
+    setBreakpoints(next);
+    void commands.setBreakpoints(next);
+  };
+
+  const inRoot = mode === 'guest' && vmx === 'root';
+  const handler = lastExit !== null ? handlers?.[lastExit.reason] : undefined;
+  const inListing = rows.some((r) => r.address === (pc >>> 0));
+
+  return (
+    <section className="code-panel" aria-label="Program code">
+      {inRoot && lastExit !== null ? (
+        <div className="vmm-running" role="status" data-testid="vmm-running">
+          <strong>VMX root: the VMM runs {handler?.name ?? 'its exit handler'}</strong>
+          <span>
+            {' '}— for exit reason {lastExit.reason} ({exitReasonInfo(lastExit.reason)?.shortName ?? '?'}) caused by the guest instruction at {hex(lastExit.eip)}
+            {lastExit.len > 0 ? ` (${lastExit.len} byte${lastExit.len > 1 ? 's' : ''})` : ''}. It {handler?.does ?? 'handles the exit'}.
+          </span>
+        </div>
+      ) : (
+        <div className="code-status">
+          {vmx === 'non-root' ? 'VMX non-root: the guest executes' : mode === 'bare' ? 'The program executes' : 'The guest executes'} the highlighted instruction next
+          {!inListing && pc >= 0 ? ` (at ${hex(pc)}, outside the program's listing)` : ''}.
+          {breakpoints.length > 0 && <span> {breakpoints.length} breakpoint{breakpoints.length > 1 ? 's' : ''}.</span>}
+        </div>
+      )}
+      <div className="code-scroll" ref={scrollRef} role="table" aria-label="Disassembly">
+        {rows.length === 0 ? <p className="empty">Loading the listing…</p> : <Rows rows={rows} breakpoints={bpSet} detail={detail} onToggle={toggle} />}
+      </div>
+    </section>
+  );
+}

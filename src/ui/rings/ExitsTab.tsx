@@ -1,0 +1,43 @@
+/** The Exits tab: every VM exit so far in lanes by reason, a histogram like kvm_stat, root versus non-root time. */
+import { useEffect, useRef, useState } from 'react';
+import { useApp } from '../../state/store.ts';
+import { commands } from '../engine/client.ts';
+import type { ExitList } from '../../worker/protocol.ts';
+import { ExitStats } from './ExitStats.tsx';
+
+export function ExitsTab() {
+  const seq = useApp((s) => s.status?.position.seq ?? 0);
+  const generation = useApp((s) => s.status?.generation ?? 0);
+  const hz = useApp((s) => s.status?.clockHz ?? 1);
+  const horizon = useApp((s) => s.status?.position.horizonCycle ?? 0);
+  const cycle = useApp((s) => s.status?.clockCycle ?? 0);
+  const view = useApp((s) => s.view);
+  const detail = useApp((s) => s.detail);
+  const selected = useApp((s) => s.selectedSeq);
+  const [exits, setExits] = useState<ExitList | null>(null);
+  const last = useRef(0);
+  useEffect(() => {
+    // At most four reads a second while playing.
+    const now = performance.now();
+    const wait = Math.max(0, 250 - (now - last.current));
+    const t = window.setTimeout(() => {
+      last.current = performance.now();
+      void commands.exits().then(setExits).catch(() => undefined);
+    }, wait);
+    return () => window.clearTimeout(t);
+  }, [seq, generation]);
+  const vm = view?.vms[0];
+  return (
+    <ExitStats
+      exits={exits}
+      clockHz={hz}
+      maxCycle={Math.max(horizon, cycle, 1)}
+      positionCycle={cycle}
+      guestCycles={vm?.guestCycles ?? 0}
+      vmmCycles={vm?.vmmCycles ?? 0}
+      detail={detail}
+      selectedSeq={selected}
+      onJump={(s) => void commands.seek(s)}
+    />
+  );
+}

@@ -1,0 +1,137 @@
+/**
+ * The same program on every CPU model: total cycles, VM exits, the VMM's share, and what changed between
+ * the generations (EPT, VPID, unrestricted guest, cheaper transitions). Runs headless in the worker.
+ */
+import { useEffect, useState } from 'react';
+import { useApp } from '../../state/store.ts';
+import { commands } from '../engine/client.ts';
+import type { ModelRun } from '../../worker/protocol.ts';
+import { formatCount, formatSimTime } from '../viz/format-event.ts';
+
+type Row = ModelRun | { cpu: string; error: string };
+
+const CHANGES: Record<string, string> = {
+  'xeon-lv': 'First-generation VT-x (2006): no EPT, so the VMM keeps shadow page tables — CR3 writes, page faults and INVLPG exit.',
+  'xeon-5100': 'Core-based VT-x (2006): still no EPT; VM exit and entry somewhat cheaper.',
+  nehalem: 'EPT and VPID (2008–2009): the guest owns its page tables; page-table updates no longer exit; unrestricted guest on later steppings.',
+  modern: 'Current parts: much cheaper VM transitions, EPT with accessed/dirty bits, more exits avoidable by virtualization features.',
+};
+
+export function ModelsTab() {
+  const spec = useApp((s) => s.spec);
+  const catalog = useApp((s) => s.catalog);
+  const current = useApp((s) => s.view?.cpuModel);
+  const detail = useApp((s) => s.detail);
+  const [rows, setRows] = useState<Row[] | null>(null);
+  const [busy, setBusy] = useState(false);
+  const key = JSON.stringify({ ...spec, cpu: undefined, insnEvents: undefined });
+  useEffect(() => {
+    setRows(null);
+  }, [key]);
+  const run = async () => {
+    setBusy(true);
+    try {
+      setRows(await commands.compareModels());
+    } finally {
+      setBusy(false);
+    }
+  };
+  const ok = (rows ?? []).filter((r): r is ModelRun => !('error' in r));
+  const base = ok.find((r) => r.cpu === 'xeon-lv')?.cycles ?? ok[0]?.cycles ?? 1;
+  return (
+    <div className="models-tab">
+      <p>
+        The program you loaded, run to its end on each CPU model (without animation). The cycle counts use each model's cost figures (see the
+        source of each figure in docs/sources/costs.md).
+      </p>
+      <button className="btn primary" type="button" onClick={() => void run()} disabled={busy}>
+        {busy ? 'Running on every model…' : rows === null ? 'Run on every CPU model' : 'Run again'}
+      </button>
+      {rows !== null && (
+        <table className="vm-table models-table">
+          <caption className="visually-hidden">The same program on every CPU model</caption>
+          <thead>
+            <tr>
+              <th scope="col">CPU model</th>
+              <th scope="col" className="num">Cycles</th>
+              <th scope="col" className="num">Time</th>
+              <th scope="col" className="num">VM exits</th>
+              <th scope="col" className="num">VMM share</th>
+              <th scope="col" className="num">vs 2006</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => {
+              const m = catalog?.cpus.find((c) => c.id === r.cpu);
+              if ('error' in r) {
+                return (
+                  <tr key={r.cpu}>
+                    <th scope="row">{m?.name ?? r.cpu}</th>
+                    <td colSpan={5}>{r.error}</td>
+                  </tr>
+                );
+              }
+              const total = r.guestCycles + r.vmmCycles;
+              return (
+                <tr key={r.cpu} className={r.cpu === current ? 'current' : undefined}>
+                  <th scope="row">
+                    {m?.name ?? r.cpu} ({m?.year}){r.cpu === current ? ' — loaded' : ''}
+                  </th>
+                  <td className="num">{formatCount(r.cycles)}</td>
+                  <td className="num">{m ? formatSimTime(r.cycles, m.clockHz) : ''}</td>
+                  <td className="num">{formatCount(r.exits)}</td>
+                  <td className="num">{total > 0 ? `${((100 * r.vmmCycles) / total).toFixed(1)} %` : '—'}</td>
+                  <td className="num">{((100 * r.cycles) / base).toFixed(0)} %</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      {rows !== null && detail !== 'sales' && (
+        <>
+          <h3>Exits by reason</h3>
+          <table className="vm-table">
+            <thead>
+              <tr>
+                <th scope="col">Reason</th>
+                {ok.map((r) => (
+                  <th key={r.cpu} scope="col" className="num">
+                    {r.cpu}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {[...new Set(ok.flatMap((r) => r.exitsByReason.map((e) => e.reason)))].sort((a, b) => a - b).map((reason) => (
+                <tr key={reason}>
+                  <th scope="row">
+                    {reason} {ok.flatMap((r) => r.exitsByReason).find((e) => e.reason === reason)?.name}
+                  </th>
+                  {ok.map((r) => (
+                    <td key={r.cpu} className="num">
+                      {formatCount(r.exitsByReason.find((e) => e.reason === reason)?.count ?? 0)}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+      <h3>What changed between them</h3>
+      <dl className="kv models-changes">
+        {catalog?.cpus.map((c) => (
+          <div key={c.id} style={{ display: 'contents' }}>
+            <dt>
+              {c.name} ({c.year})
+            </dt>
+            <dd>
+              {CHANGES[c.id] ?? ''} VM exit ≈ {formatCount(c.costs.vmExit.value)} + entry ≈ {formatCount(c.costs.vmEntry.value)} cycles ({c.costs.roundTrip.kind}).
+            </dd>
+          </div>
+        ))}
+      </dl>
+    </div>
+  );
+}

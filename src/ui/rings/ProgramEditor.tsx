@@ -1,0 +1,178 @@
+/**
+ * The guest editor: the program's assembly, checked as you type (errors at their line), run with
+ * "Assemble and run" (Ctrl+Enter). Every keystroke is kept in the browser (localStorage, per preset), so
+ * a reload or a typo never loses work; a program that does not assemble never replaces the one running.
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useApp } from '../../state/store.ts';
+import { commands } from '../engine/client.ts';
+import type { SpecError } from '../../worker/protocol.ts';
+import { loadDraft, saveDraft, clearDraft } from '../../state/drafts.ts';
+import './program-editor.css';
+
+const LESSONS: { id: string; label: string }[] = [
+  { id: 'cpuid', label: 'CPUID' },
+  { id: 'hlt-idle', label: 'HLT idle' },
+  { id: 'uart-hello', label: 'Port I/O to the UART' },
+  { id: 'timer-interrupt', label: 'A timer interrupt' },
+  { id: 'syscall-ring3', label: 'A system call from ring 3' },
+  { id: 'cr3-write', label: 'A CR3 write' },
+  { id: 'ept-violation', label: 'An EPT violation' },
+  { id: 'triple-fault', label: 'A triple fault' },
+  { id: 'kernel', label: 'The whole kernel' },
+];
+
+export function ProgramEditor() {
+  const spec = useApp((s) => s.spec);
+  const catalog = useApp((s) => s.catalog);
+  const specErrors = useApp((s) => s.specErrors);
+  const preset = spec.scenario;
+  const [text, setText] = useState<string | null>(null);
+  const [original, setOriginal] = useState<string>('');
+  const [errors, setErrors] = useState<SpecError[]>([]);
+  const [status, setStatus] = useState<string>('');
+  const areaRef = useRef<HTMLTextAreaElement>(null);
+  const gutterRef = useRef<HTMLDivElement>(null);
+
+  // Load the preset's text, and the user's saved draft of it if there is one.
+  useEffect(() => {
+    let live = true;
+    void commands.scenarioSource(preset).then((src) => {
+      if (!live) return;
+      const base = src ?? '';
+      setOriginal(base);
+      const draft = loadDraft(preset);
+      setText(spec.source ?? draft ?? base);
+      setStatus(draft !== null && spec.source === undefined ? 'Your saved draft of this program (not running yet: Assemble and run).' : '');
+    });
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [preset]);
+
+  // Check as you type (debounced) and keep every keystroke.
+  useEffect(() => {
+    if (text === null) return;
+    if (text !== original) saveDraft(preset, text);
+    const t = window.setTimeout(() => {
+      void commands.checkProgram(text).then(setErrors).catch(() => undefined);
+    }, 350);
+    return () => window.clearTimeout(t);
+  }, [text, original, preset]);
+
+  const lines = useMemo(() => (text ?? '').split('\n').length, [text]);
+  const errByLine = useMemo(() => {
+    const m = new Map<number, string>();
+    for (const e of [...errors, ...specErrors.filter((x) => x.field === 'program')]) if (e.line !== undefined && !m.has(e.line)) m.set(e.line, e.message);
+    return m;
+  }, [errors, specErrors]);
+
+  const run = async () => {
+    if (text === null) return;
+    const errs = await commands.checkProgram(text);
+    setErrors(errs);
+    if (errs.length > 0) {
+      setStatus(`Not run: ${errs.length} error${errs.length > 1 ? 's' : ''} (the program that was running is still loaded).`);
+      return;
+    }
+    const ok = await commands.load({ scenario: preset, cpu: spec.cpu, seed: spec.seed, insnEvents: spec.insnEvents, mode: spec.mode, source: text === original ? undefined : text });
+    setStatus(ok ? 'Assembled and loaded: press Step or Play.' : 'The engine refused the program: see the errors.');
+  };
+
+  const goToLine = (line: number, column = 1) => {
+    const area = areaRef.current;
+    if (area === null || text === null) return;
+    const parts = text.split('\n');
+    let pos = 0;
+    for (let k = 0; k < line - 1 && k < parts.length; k++) pos += parts[k].length + 1;
+    pos += Math.max(0, column - 1);
+    area.focus();
+    area.setSelectionRange(pos, pos);
+    const lh = area.scrollHeight / Math.max(1, parts.length);
+    area.scrollTop = Math.max(0, (line - 4) * lh);
+  };
+
+  const revert = () => {
+    if (!window.confirm('Replace your edits with the original program? (Your current text is kept as the last draft until you edit again.)')) return;
+    clearDraft(preset);
+    setText(original);
+    setStatus('Reverted to the original program.');
+  };
+
+  const allErrors = [...errors, ...specErrors.filter((x) => x.field === 'program' && !errors.some((y) => y.line === x.line && y.message === x.message))];
+
+  return (
+    <section className="program-editor" aria-labelledby="editor-title">
+      <div className="editor-head">
+        <h2 id="editor-title">Program</h2>
+        <label className="toolbar-field">
+          <span>Lesson</span>
+          <select value={LESSONS.some((l) => l.id === preset) ? preset : ''} onChange={(e) => e.target.value && void commands.load({ scenario: e.target.value, cpu: spec.cpu, seed: spec.seed, insnEvents: spec.insnEvents, mode: spec.mode })}>
+            {!LESSONS.some((l) => l.id === preset) && <option value="">{catalog?.scenarios.find((s) => s.id === preset)?.title ?? preset}</option>}
+            {LESSONS.map((l) => (
+              <option key={l.id} value={l.id}>
+                {l.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button className="btn primary" type="button" onClick={() => void run()} aria-keyshortcuts="Control+Enter" title="Assemble the program and run it from the start (Ctrl+Enter)">
+          Assemble and run
+        </button>
+        <button className="btn" type="button" onClick={revert} disabled={text === original}>
+          Revert
+        </button>
+      </div>
+      <div className="editor-body">
+        <div className="gutter" ref={gutterRef} aria-hidden="true">
+          {Array.from({ length: lines }, (_, k) => (
+            <div key={k} className={errByLine.has(k + 1) ? 'err' : undefined} title={errByLine.get(k + 1)}>
+              {errByLine.has(k + 1) ? '!' : ''}
+              {k + 1}
+            </div>
+          ))}
+        </div>
+        <textarea
+          ref={areaRef}
+          aria-label="Program source (assembly)"
+          aria-describedby="editor-errors"
+          aria-invalid={allErrors.length > 0}
+          spellCheck={false}
+          value={text ?? ''}
+          onChange={(e) => setText(e.target.value)}
+          onScroll={(e) => {
+            if (gutterRef.current) gutterRef.current.scrollTop = e.currentTarget.scrollTop;
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+              e.preventDefault();
+              void run();
+            }
+          }}
+        />
+      </div>
+      <div id="editor-errors" className="editor-errors" role="status" aria-live="polite">
+        {allErrors.length === 0 ? (
+          <span className="ok">{status || 'No errors.'}</span>
+        ) : (
+          <>
+            {status && <p>{status}</p>}
+            <ul>
+              {allErrors.slice(0, 12).map((e, k) => (
+                <li key={k}>
+                  <button type="button" className="linkish" onClick={() => goToLine(e.line ?? 1, e.column ?? 1)}>
+                    Line {e.line ?? '?'}
+                    {e.column !== undefined ? `, column ${e.column}` : ''}
+                  </button>
+                  : {e.message}
+                </li>
+              ))}
+              {allErrors.length > 12 && <li>… and {allErrors.length - 12} more</li>}
+            </ul>
+          </>
+        )}
+      </div>
+    </section>
+  );
+}

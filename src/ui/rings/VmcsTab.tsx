@@ -1,0 +1,34 @@
+/** The VMCS tab: fetches the VMCS at the position (and as it was before the last exit or entry) and shows it. */
+import { useEffect, useState } from 'react';
+import { useApp } from '../../state/store.ts';
+import { commands } from '../engine/client.ts';
+import type { VmcsView } from '../../worker/protocol.ts';
+import { VmcsInspector } from './VmcsInspector.tsx';
+
+export function VmcsTab() {
+  const seq = useApp((s) => s.status?.position.seq ?? 0);
+  const generation = useApp((s) => s.status?.generation ?? 0);
+  const state = useApp((s) => s.status?.state ?? 'paused');
+  const detail = useApp((s) => s.detail);
+  const [view, setView] = useState<VmcsView | null>(null);
+  const [loading, setLoading] = useState(true);
+  const moving = state === 'playing' || state === 'running';
+  useEffect(() => {
+    // While playing the VMCS changes every few events: read it when the position settles.
+    if (moving) return;
+    let live = true;
+    setLoading(true);
+    void commands
+      .vmcs()
+      .then((v) => {
+        if (!live) return;
+        setView(v);
+        setLoading(false);
+      })
+      .catch(() => live && setLoading(false));
+    return () => {
+      live = false;
+    };
+  }, [seq, generation, moving]);
+  return <VmcsInspector view={view} detail={detail === 'engineer' ? 'engineer' : 'classroom'} loading={loading} note={moving ? 'Paused values: the inspector refreshes when playback stops.' : undefined} />;
+}
