@@ -11,7 +11,7 @@ async function counter(page: Page, id: 'event-counter' | 'cycle-counter'): Promi
 }
 
 async function ready(page: Page): Promise<void> {
-  await expect(page.getByRole('button', { name: 'Play' })).toBeEnabled({ timeout: 20_000 });
+  await expect(page.getByRole('button', { name: 'Play', exact: true })).toBeEnabled({ timeout: 20_000 });
   await expect(page.getByText('Starting the simulator')).toHaveCount(0);
 }
 
@@ -47,11 +47,11 @@ test('Play moves the simulated cycle counter; Pause stops it', async ({ page }) 
   await page.goto('./');
   await ready(page);
   await page.getByLabel('Pause per transition').selectOption('0');
-  await page.getByRole('button', { name: 'Play' }).click();
-  await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
+  await page.getByRole('button', { name: 'Play', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Pause', exact: true })).toBeVisible();
   await expect.poll(() => counter(page, 'cycle-counter'), { timeout: 10_000 }).toBeGreaterThan(20_000);
-  await page.getByRole('button', { name: 'Pause' }).click();
-  await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Play', exact: true })).toBeVisible();
   const a = await counter(page, 'cycle-counter');
   await page.waitForTimeout(400);
   expect(await counter(page, 'cycle-counter')).toBe(a);
@@ -144,7 +144,7 @@ test('Run to end shows progress and can be cancelled', async ({ page }) => {
   await expect(cancel).toBeVisible();
   await expect(page.getByRole('status').filter({ hasText: 'Running to the end' })).toBeVisible();
   await cancel.click();
-  await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Play', exact: true })).toBeVisible();
   await expect(page.getByText(/ended:/)).toHaveCount(0);
 });
 

@@ -12,7 +12,7 @@ const SECONDS = 8;
 
 test('events per second across the worker boundary, frame times while playing at top speed', async ({ page }) => {
   await page.goto('./#/rings?v=1&s=cpu-bound&insn=1&p=ITERATIONS.10000000&t=0');
-  await page.getByRole('button', { name: 'Play' }).waitFor({ state: 'visible' });
+  await page.getByRole('button', { name: 'Play', exact: true }).waitFor({ state: 'visible' });
   await page.getByLabel('Pause per transition').selectOption('0');
   const speed = page.getByRole('slider', { name: 'Speed' });
   await speed.focus();
@@ -32,7 +32,7 @@ test('events per second across the worker boundary, frame times while playing at
     s.frames = 0;
     s.frameTimes.length = 0;
   });
-  await page.getByRole('button', { name: 'Play' }).click();
+  await page.getByRole('button', { name: 'Play', exact: true }).click();
   const t0 = Date.now();
   await page.waitForTimeout(SECONDS * 1000);
   const r = await page.evaluate(() => {
@@ -41,7 +41,7 @@ test('events per second across the worker boundary, frame times while playing at
     return { events: s.events, skipped: s.skipped, drains: s.drains, frames: s.frames, frameTimes: [...s.frameTimes], longTasks: long.length, longestTask: Math.max(0, ...long) };
   });
   const seconds = (Date.now() - t0) / 1000;
-  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
   const ft = r.frameTimes.slice(2).sort((a, b) => a - b);
   const pct = (p: number): number => ft[Math.min(ft.length - 1, Math.floor((p / 100) * ft.length))] ?? NaN;
   const result = {
