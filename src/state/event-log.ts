@@ -67,6 +67,15 @@ export class EventLog {
     return seq >= this.startSeq && seq < this.endSeq;
   }
 
+  /** The kind of event `seq` (no allocation; the event must be held). */
+  kindAt(seq: number): number {
+    return this.data[(seq % this.capacity) * EVENT_STRIDE + F_KIND];
+  }
+
+  cycleAt(seq: number): number {
+    return this.data[(seq % this.capacity) * EVENT_STRIDE + F_CYCLE];
+  }
+
   get(seq: number): LoggedEvent | undefined {
     if (!this.has(seq)) return undefined;
     const slot = seq % this.capacity;

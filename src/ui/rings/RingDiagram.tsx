@@ -9,8 +9,9 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { easeCubicInOut } from 'd3';
 import { useApp } from '../../state/store.ts';
+import { EventKind } from '../../core/trace/events.ts';
 import { eventLog } from '../../state/event-log.ts';
-import { PLATFORMS, locationOf, transitionOf, type Cell, type PlatformId, type Ring, type Transition, type TransitionKind } from './platform.ts';
+import { PLATFORMS, TRANSITION_KINDS, locationOf, transitionOf, type Cell, type PlatformId, type Ring, type Transition, type TransitionKind } from './platform.ts';
 import { reducedMotion } from '../shell/prefs-effects.ts';
 import './ring-diagram.css';
 
@@ -101,6 +102,7 @@ export function RingDiagram({ platform, onReplay }: { platform: PlatformId; onRe
     const prev = lastSeen.current;
     let found: Transition | null = null;
     for (let s = Math.min(seq, eventLog.endSeq) - 1; s >= eventLog.startSeq && s >= seq - 400; s--) {
+      if (!TRANSITION_KINDS.includes(eventLog.kindAt(s)) && eventLog.kindAt(s) !== EventKind.HALT && eventLog.kindAt(s) !== EventKind.SHUTDOWN) continue;
       const e = eventLog.get(s);
       if (e === undefined) break;
       const t = transitionOf(e, platform, cpu, catalog?.handlers);

@@ -57,14 +57,13 @@ export function Scrubber() {
     const vmx = cssVar('--vmx');
     const ring = cssVar('--ring');
     for (let s = eventLog.startSeq; s < eventLog.endSeq; s++) {
-      const e = eventLog.get(s);
-      if (e === undefined) continue;
-      if (e.kind === EventKind.VMEXIT) {
+      const kind = eventLog.kindAt(s);
+      if (kind === EventKind.VMEXIT) {
         ctx.fillStyle = vmx;
-        ctx.fillRect(Math.round(x(e.cycle)), 3, 1, band / 2 - 4);
-      } else if (e.kind === EventKind.EVENT_DELIVERY) {
+        ctx.fillRect(Math.round(x(eventLog.cycleAt(s))), 3, 1, band / 2 - 4);
+      } else if (kind === EventKind.EVENT_DELIVERY) {
         ctx.fillStyle = ring;
-        ctx.fillRect(Math.round(x(e.cycle)), band / 2 + 1, 1, band / 2 - 3);
+        ctx.fillRect(Math.round(x(eventLog.cycleAt(s))), band / 2 + 1, 1, band / 2 - 3);
       }
     }
     ctx.fillStyle = cssVar('--line-soft');
