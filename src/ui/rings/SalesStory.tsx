@@ -5,6 +5,18 @@
 import { useApp } from '../../state/store.ts';
 import { formatCount } from '../viz/format-event.ts';
 
+/** What the most frequent exit says about what the guest is doing, in a customer's words. */
+const STORY: Record<number, string> = {
+  30: 'Most exits are port I/O: each character the guest prints or each device register it touches goes through a device the VMM emulates. Emulated I/O is the expensive part of virtualization — direct device assignment (VT-d) removes it.',
+  48: 'Most exits are EPT violations: the guest touches a memory page for the first time and the VMM maps it. They stop once its memory is in use.',
+  12: 'Most exits are HLT: the guest is idle and gives the processor back to the VMM, which can run another virtual machine meanwhile.',
+  28: 'Most exits are control-register accesses: the guest sets up paging; once its memory map is built they stop.',
+  0: 'Most exits are page faults the VMM handles for the guest: without EPT the VMM keeps shadow page tables — the cost VT-x with EPT removed in 2008.',
+  10: 'Most exits are CPUID: the guest asks what processor it runs on, and the VMM decides what it may see.',
+  1: 'Most exits are external interrupts: the timer hands the processor back to the VMM so it can share it fairly.',
+  52: 'Most exits are the VMX-preemption timer: the VMM takes the processor back at the end of each time slice.',
+};
+
 export function SalesStory() {
   const view = useApp((s) => s.view);
   if (view === null) return null;
@@ -17,7 +29,7 @@ export function SalesStory() {
       {view.mode === 'guest' ? (
         <>
           <p className="big-line">
-            The guest runs at full speed in <strong>VMX non-root</strong> operation. Only a few of its instructions hand control to the VMM
+            The guest runs its own code at full speed in <strong>VMX non-root</strong> operation. Only some instructions hand control to the VMM
             (a <strong>VM exit</strong>); the VMM handles them and returns (<strong>VM entry</strong>).
           </p>
           <div className="share" aria-label="Time spent in the VMM">
@@ -29,6 +41,7 @@ export function SalesStory() {
               <strong>{(100 - share).toFixed(1)} %</strong> of the time the guest runs its own code; <strong>{share.toFixed(1)} %</strong> is the VMM's work ({formatCount(vm?.exits ?? 0)} VM exits so far).
             </p>
           </div>
+          {top.length > 0 && STORY[top[0].reason] !== undefined && <p className="story-why">{STORY[top[0].reason]}</p>}
           {top.length > 0 && (
             <>
               <h3>Why the guest called the VMM</h3>
