@@ -39,8 +39,12 @@ export const launchOptions: LaunchOptions = {
   ],
 };
 
+// VTLAB_DIST serves another build folder (e.g. `vite build --outDir dist-b`), so two checkouts or two
+// people can run the end-to-end tests side by side.
+const DIST = process.env.VTLAB_DIST?.trim() || 'dist';
+
 export const webServer = {
-  command: `node node_modules/vite/bin/vite.js preview --host 127.0.0.1 --port ${PORT} --strictPort`,
+  command: `node node_modules/vite/bin/vite.js preview --host 127.0.0.1 --port ${PORT} --strictPort --outDir ${DIST}`,
   url: baseURL,
   reuseExistingServer: !process.env.CI,
   timeout: 60_000,

@@ -30,7 +30,10 @@ test('@motion keyboard only: step to the first CPUID exit; token in VMX root, VM
   // "x" runs to the next VM exit; the first exits are EPT violations and port I/O before the first CPUID.
   let found = false;
   for (let k = 0; k < 60 && !found; k++) {
+    const before = await page.getByTestId('event-counter').textContent();
     await page.keyboard.press('x');
+    // Wait for the run to land (the counter moves and the engine is paused again) before reading.
+    await expect(page.getByTestId('event-counter')).not.toHaveText(before ?? '');
     await expect(page.getByRole('button', { name: 'Play', exact: true })).toBeVisible();
     found = /VM exit: CPUID/.test((await page.getByTestId('ring-now').textContent()) ?? '');
   }

@@ -15,9 +15,22 @@ async function ready(page: Page): Promise<void> {
   await expect(page.getByText('Starting the simulator')).toHaveCount(0);
 }
 
+/**
+ * Opens one of the lab's side tabs (Code, VMCS, Exits, Events, …), switching to the Engineer detail
+ * level first when the tab is one only engineers see (Machine).
+ */
+async function openTab(page: Page, name: string): Promise<void> {
+  const tab = page.getByRole('tab', { name, exact: true });
+  if ((await tab.count()) === 0) await page.getByRole('button', { name: 'Engineer', exact: true }).click();
+  await tab.click();
+  await expect(tab).toHaveAttribute('aria-selected', 'true');
+}
+
 /** Everything the machine panel and the latest-event panel say: the state a user sees. */
 async function visibleState(page: Page): Promise<string> {
+  await openTab(page, 'Machine');
   const machine = await page.getByRole('region', { name: 'Machine' }).innerText();
+  await openTab(page, 'Events');
   const details = await page.getByTestId('event-details').innerText();
   return `${machine}\n---\n${details}`;
 }
@@ -38,6 +51,7 @@ test('the worker starts, events stream, Step moves the counters', async ({ page 
   await page.getByRole('button', { name: 'Step 10' }).click();
   await expect(page.getByTestId('event-counter')).toHaveText('11');
   expect(await counter(page, 'cycle-counter')).toBeGreaterThan(0);
+  await openTab(page, 'Events');
   const log = page.getByRole('listbox', { name: 'Event log' });
   await expect(log.getByRole('option').first()).toBeVisible();
   await expect(log.getByRole('option', { name: /VM exit/ }).first()).toBeVisible();
@@ -121,8 +135,10 @@ test('a link carries the scenario, CPU model and parameters', async ({ page }) =
   await page.goto('./#/rings?v=1&s=kernel-bare&cpu=xeon-lv&seed=3&insn=0&p=TICKS_TO_RUN.2&t=5');
   await ready(page);
   await expect(page.getByTestId('event-counter')).toHaveText('5');
+  await openTab(page, 'Machine');
   await expect(page.getByRole('region', { name: 'Machine' })).toContainText('xeon-lv');
-  await expect(page.getByText('The same kernel on bare metal', { exact: true })).toBeVisible();
+  await expect(page.getByRole('combobox', { name: 'Program' })).toHaveValue('kernel-bare');
+  await expect(page.getByRole('combobox', { name: 'CPU' })).toHaveValue('xeon-lv');
 });
 
 test('a garbage link shows a clear message and the default lab, never a blank page', async ({ page }) => {
@@ -151,6 +167,7 @@ test('Run to end shows progress and can be cancelled', async ({ page }) => {
 test('a bad parameter is refused beside its field and what was typed stays', async ({ page }) => {
   await page.goto('./');
   await ready(page);
+  await openTab(page, 'Program');
   await page.getByText('Scenario', { exact: true }).click();
   const ticks = page.getByLabel('TICKS_TO_RUN');
   await ticks.fill('5000');
@@ -200,6 +217,7 @@ test('every control can be reached with Tab and shows where the focus is', async
 test('@motion with reduced motion, new events are marked without animation', async ({ page }) => {
   await page.goto('./');
   await ready(page);
+  await openTab(page, 'Events');
   await page.getByRole('button', { name: 'Step', exact: true }).click();
   const row = page.locator('.log-row.newest');
   await expect(row).toHaveCount(1);
@@ -214,10 +232,12 @@ test('killing a VM forks the timeline, and the link replays the kill', async ({ 
   await ready(page);
   for (let k = 0; k < 4; k++) await page.getByRole('button', { name: 'Step 10' }).click();
   await expect(page.getByTestId('event-counter')).toHaveText('40');
+  await openTab(page, 'Machine');
   await page.getByRole('button', { name: 'Kill VM guest' }).click();
   await expect(page.getByText(/timeline forked here/)).toBeVisible();
   const machine = page.getByRole('region', { name: 'Machine' });
   await expect(machine.getByRole('cell', { name: 'crashed' })).toBeVisible();
+  await openTab(page, 'Events');
   await expect(page.getByRole('listbox', { name: 'Event log' })).toContainText('killed by the user');
   await expect.poll(() => page.url()).toMatch(/iv=\d+\.kill-vm\.0/);
   const seq = await counter(page, 'event-counter');
@@ -225,6 +245,7 @@ test('killing a VM forks the timeline, and the link replays the kill', async ({ 
   await other.goto(page.url());
   await ready(other);
   await expect(other.getByTestId('event-counter')).toHaveText(String(seq));
+  await openTab(other, 'Machine');
   await expect(other.getByRole('region', { name: 'Machine' }).getByRole('cell', { name: 'crashed' })).toBeVisible();
 });
 
@@ -250,6 +271,7 @@ for (const theme of ['light', 'dark'] as const) {
     await ready(page);
     if (theme === 'dark') await page.getByRole('button', { name: 'Switch to the dark theme' }).click();
     for (let k = 0; k < 3; k++) await page.getByRole('button', { name: 'Step 10' }).click();
+    await openTab(page, 'Program');
     await page.getByText('Scenario', { exact: true }).click();
     const { default: AxeBuilder } = await import('@axe-core/playwright');
     const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();

@@ -1,7 +1,7 @@
 /**
  * The headless lab runner.
  *
- *   npm run -s lab -- run FILE.s [--json] [--max-steps N] [--cpu NAME]
+ *   npm run -s lab -- run FILE.s [--json] [--max-steps N] [--cpu NAME] [--vmm KEY=VALUE]...
  *   npm run -s lab -- disasm FILE.s [--json]
  *   npm run -s lab -- models
  *
@@ -14,10 +14,11 @@ import { JsonSink, type TraceRecord } from '../core/trace/json.ts';
 import { formatAsmError } from '../core/x86/asm/index.ts';
 import { CPU_MODELS } from '../core/cpu-models/index.ts';
 import { formatListing, labListing } from '../core/lab/listing.ts';
+import { vmmSettingsFromAssignments } from '../core/vmm/settings.ts';
 
 function usage(code: number): never {
   process.stderr.write(
-    'usage: npm run -s lab -- run FILE.s [--json] [--max-steps N] [--cpu NAME]\n       npm run -s lab -- disasm FILE.s [--json]\n       npm run -s lab -- models\n',
+    'usage: npm run -s lab -- run FILE.s [--json] [--max-steps N] [--cpu NAME] [--vmm KEY=VALUE]...\n       npm run -s lab -- disasm FILE.s [--json]\n       npm run -s lab -- models\n',
   );
   process.exit(code);
 }
@@ -72,6 +73,7 @@ function main(argv: string[]): number {
   let json = false;
   let maxSteps = DEFAULT_MAX_STEPS;
   let cpu: string | undefined;
+  const vmm: string[] = [];
   for (let k = 0; k < rest.length; k++) {
     const a = rest[k];
     if (a === '--json') json = true;
@@ -83,6 +85,13 @@ function main(argv: string[]): number {
       }
       maxSteps = n;
     } else if (a === '--cpu') cpu = rest[++k];
+    else if (a === '--vmm') {
+      if (rest[k + 1] === undefined) {
+        process.stderr.write('--vmm needs KEY=VALUE (for example --vmm hltExiting=false)\n');
+        return 2;
+      }
+      vmm.push(rest[++k]);
+    }
     else if (a.startsWith('--')) {
       process.stderr.write(`unknown option ${a}\n`);
       return 2;
@@ -99,7 +108,16 @@ function main(argv: string[]): number {
   const out = (rec: TraceRecord): void => {
     process.stdout.write((json ? JSON.stringify(rec) : human(rec)) + '\n');
   };
-  const result = runLab(source, { maxSteps, cpu, trace: new JsonSink(out) });
+  let settings;
+  if (vmm.length > 0) {
+    const v = vmmSettingsFromAssignments(vmm);
+    if (!v.ok) {
+      for (const e of v.errors) process.stderr.write(`--vmm ${e.field}: ${e.message}\n`);
+      return 2;
+    }
+    settings = v.settings;
+  }
+  const result = runLab(source, { maxSteps, cpu, trace: new JsonSink(out), ...(settings !== undefined ? { vmm: settings } : {}) });
   if (!result.ok) {
     for (const e of result.errors) process.stderr.write(formatAsmError(file, e) + '\n');
     return 1;

@@ -181,6 +181,8 @@ export function createEngine(clock: EngineClock): EngineApi & { reportError(wher
             breakAt: breakpoints,
           });
           if (stop !== 'budget') {
+            // A cycle target can stop before a group the machine already ran: show the exact state there.
+            if (stop === 'cycle') t.settle();
             noteStop(stop);
             state = 'paused';
             run = null;
@@ -323,6 +325,8 @@ export function createEngine(clock: EngineClock): EngineApi & { reportError(wher
 
     pause: guarded('pause', (): EngineStatus => {
       stopMoving();
+      // Play paces by simulated cycles, so it may rest before a group already run: make the state exact.
+      timeline?.settle();
       return status();
     }),
 

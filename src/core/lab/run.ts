@@ -14,6 +14,7 @@ import { REG32_NAMES, SEG_NAMES } from '../x86/arch.ts';
 import { parseLabHeader, type LabHeader } from './header.ts';
 import { GuestLab, type RegisterSource } from '../vmm/guest-lab.ts';
 import { applyCostsToCpu } from '../cost/model.ts';
+import type { VmmSettings } from '../vmm/settings.ts';
 
 export interface LabRunOptions {
   /** Instruction limit (the CLI's --max-steps). */
@@ -21,6 +22,8 @@ export interface LabRunOptions {
   /** Overrides the header's CPU model. */
   cpu?: string;
   trace: TraceSink;
+  /** Guest mode: the VMM settings (src/core/vmm/settings.ts; validate untrusted input with `validateVmmSettings`). */
+  vmm?: VmmSettings;
 }
 
 export type LabRunResult =
@@ -72,7 +75,7 @@ export function runLab(source: string, options: LabRunOptions): LabRunResult {
     if (out.reason === 'vmx-abort') end.vmxAbort = c.vmxAbortCode;
     return { ok: true, header, end };
   }
-  const lab = new GuestLab({ model, trace: options.trace });
+  const lab = new GuestLab({ model, trace: options.trace, ...(options.vmm !== undefined ? { settings: options.vmm } : {}) });
   lab.loadProgram(asm.bytes, asm.origin, asm.entry);
   const out = lab.run(maxSteps);
   const end = endRecord(out.reason, lab.guestRegisters(), out.instructions);

@@ -199,6 +199,19 @@ export const SCENARIOS: readonly Scenario[] = Object.freeze([
     end: 'halted',
     portable: false,
   },
+  {
+    id: 'sensitive',
+    title: 'The sensitive unprivileged instructions',
+    file: 'sensitive.s',
+    mode: 'guest',
+    kind: 'lesson',
+    description:
+      'A kernel runs each of the 18 mnemonics of Robin & Irvine\'s list (SGDT, SIDT, SLDT, STR, SMSW, PUSHF, POPF, LAR, LSL, VERR, VERW, PUSH, POP, MOV, CALL, JMP, RET, INT n) once and prints what it sees; a #GP handler notes the ones refused.',
+    lesson:
+      'None of these instructions is privileged: they never exit and never trap. At CPL 0 — on the bare machine or as a VT-x guest — every line shows the kernel\'s own state. With the kernel deprivileged to ring 1 under a software VMM every line changes: the VMM\'s tables, RPL 1, the real IF, truncated limits, checks made against CPL 1, and a POPF that silently fails to enable interrupts.',
+    end: 'halted',
+    portable: true,
+  },
 ] satisfies Scenario[]);
 
 export function getScenario(id: string): Scenario | undefined {

@@ -196,6 +196,8 @@ describe('timeline: time travel', () => {
       fc.record({ k: fc.constant('budget' as const), n: fc.integer({ min: 1, max: 20_000 }) }),
       // Small steps back: positions inside and at the edges of the current group of events.
       fc.record({ k: fc.constant('back' as const), n: fc.integer({ min: 0, max: 4 }) }),
+      // Scrubbing by time: the state shown must be the state of a straight run to where it lands.
+      fc.record({ k: fc.constant('cycle' as const), n: fc.integer({ min: 0, max: 400_000 }) }),
     );
     const target = fc.oneof(
       fc.record({ abs: fc.constant(true), n: fc.integer({ min: 0, max: 400 }) }),
@@ -209,7 +211,11 @@ describe('timeline: time travel', () => {
           else if (o.k === 'seek') t.seek(o.n);
           else if (o.k === 'reset') t.reset();
           else if (o.k === 'back') t.seek(Math.max(0, t.position().seq - o.n));
-          else t.advance({ budget: o.n });
+          else if (o.k === 'cycle') {
+            t.seekCycle(o.n);
+            const at = t.position().seq;
+            expect(`${at}:${t.stateDigest()}`).toBe(digestAt(at).replace(/:[^:]*$/, ''));
+          } else t.advance({ budget: o.n });
         }
         const target = tg.abs ? tg.n : Math.max(0, t.position().seq + tg.n);
         t.seek(target);

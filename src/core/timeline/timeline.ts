@@ -300,6 +300,20 @@ export class Timeline {
 
   // ------------------------------------------------------------------------------------ moving around
 
+  /**
+   * True when the position sits just before an event group the machine has already run: only a cycle
+   * limit stops there (the group's first event came after the limit). The machine then shows the state
+   * at the group's end, not at the position.
+   */
+  get unsettled(): boolean {
+    return this.released < this.lowPos && this.released < this.simSeq;
+  }
+
+  /** Makes the machine state exactly the state at the position (restores a snapshot and replays when unsettled). */
+  settle(): void {
+    if (this.unsettled) this.seek(this.released);
+  }
+
   /** Goes to position `seq` (events released), backwards by restoring a snapshot, forwards by simulating. */
   seek(seq: number): AdvanceStop | 'here' {
     const target = Math.max(0, Math.floor(seq));
@@ -344,7 +358,10 @@ export class Timeline {
       this.restoreSnap(best);
       this.released = best.seq;
     }
-    return this.advance({ untilCycle: cycle });
+    const stop = this.advance({ untilCycle: cycle });
+    // The run may have gone one group past the cycle; the state shown must be the position's own.
+    this.settle();
+    return stop;
   }
 
   /** Back to the start of the run (the same branch: interventions stay). */

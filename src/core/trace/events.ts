@@ -53,6 +53,14 @@ export const enum EventKind {
   /** The run ended (the app's timeline; the CLI prints an `end` record instead). p0 index in END_REASONS
    * (src/core/session/session.ts), p1 cpu. */
   END = 19,
+  /** A software VMM (ring deprivileging, src/core/techniques/deprivileged) took control.
+   * p0 cpu, p1 vector (0x100 + IRQ for an external interrupt the VMM fields), p2 error code (-1 = none),
+   * p3 guest EIP, p4 virtual CPL of the guest, p5 emulated instruction (EmulatedInsn; -1 = none),
+   * p6 VMM cycles charged, p7 0. */
+  SW_TRAP = 20,
+  /** The software VMM returns to the guest. p0 cpu, p1 guest EIP, p2 real CPL resumed at, p3 virtual CPL,
+   * p4 vector reflected into the guest's IDT (-1 = none). */
+  SW_RESUME = 21,
 }
 
 /** Instructions between two PROGRESS events (2^20). */
@@ -79,6 +87,8 @@ export const EVENT_KIND_NAMES: Readonly<Record<number, string>> = {
   17: 'insn',
   18: 'progress',
   19: 'end',
+  20: 'sw-trap',
+  21: 'sw-resume',
 };
 
 export const enum FarKind {

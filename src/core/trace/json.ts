@@ -5,6 +5,7 @@
 import { EventType, EXCEPTION_MNEMONICS } from '../x86/arch.ts';
 import { exitReasonInfo } from '../vmx/spec/exit-reasons.ts';
 import { END_REASONS, EventKind, VMX_INSTRUCTION_NAMES } from './events.ts';
+import { EMULATED_INSN_NAMES } from '../techniques/deprivileged/emulated.ts';
 import type { TraceSink } from './sink.ts';
 
 export type TraceRecord = Record<string, unknown> & { type: string };
@@ -113,6 +114,23 @@ export function eventRecord(kind: EventKind, cycle: number, p: ArrayLike<number>
       return { type: 'end', reason: END_REASONS[p[0]] ?? 'unknown', cpu: p[1], cycle };
     case EventKind.PROGRESS:
       return { type: 'progress', instructions: p[0] + p[1] * 2 ** 32, cycle };
+    case EventKind.SW_TRAP: {
+      const irq = p[1] >= 0x100 ? p[1] - 0x100 : null;
+      return {
+        type: 'sw-trap',
+        vector: p[1],
+        name: irq !== null ? `IRQ ${irq}` : (EXCEPTION_MNEMONICS[p[1]] ?? `vector ${p[1]}`),
+        errorCode: p[2] < 0 ? null : p[2] >>> 0,
+        guestEip: hex32(p[3]),
+        guestCpl: p[4],
+        emulated: p[5] < 0 ? null : (EMULATED_INSN_NAMES[p[5]] ?? String(p[5])),
+        vmmCycles: p[6],
+        cpu: p[0],
+        cycle,
+      };
+    }
+    case EventKind.SW_RESUME:
+      return { type: 'sw-resume', guestEip: hex32(p[1]), cpl: p[2], guestCpl: p[3], reflected: p[4] < 0 ? null : p[4], cpu: p[0], cycle };
     default:
       return { type: 'event', kind, cycle };
   }

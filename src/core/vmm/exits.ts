@@ -8,13 +8,13 @@ import { Cr0, Cr4, EventType, Flag, Vec } from '../x86/arch.ts';
 import type { Cpu } from '../x86/cpu.ts';
 import { VmExitReason } from '../vmx/spec/exit-reasons.ts';
 import { VmcsField as F } from '../vmx/spec/fields.ts';
-import { ProcBased } from '../vmx/spec/controls.ts';
+import { ExitControls, ProcBased } from '../vmx/spec/controls.ts';
 import { EventKind } from '../trace/events.ts';
 import { walkGuest } from './guest-memory.ts';
 import { ShadowFault } from './shadow.ts';
 import { Hypercall, HYPERCALL_ABI_VERSION, HC_ENOSYS, HC_EPERM } from './hypercalls.ts';
 import type { Hypervisor } from './hypervisor.ts';
-import type { VCpu } from './vm.ts';
+import { writeProcControls, type VCpu } from './vm.ts';
 import { vmr, vmw } from './vmcs-access.ts';
 
 export type ExitHandler = (h: Hypervisor, c: Cpu, v: VCpu) => void;
@@ -26,7 +26,7 @@ export interface HandlerInfo {
 }
 
 export const HANDLER_INFO: Readonly<Record<number, HandlerInfo>> = {
-  0: { name: 'handle_exception_nmi', does: 'shadow paging: walks the guest page tables for the faulting address, fills the shadow entry or reflects #PF into the guest' },
+  0: { name: 'handle_exception_nmi', does: 'shadow paging: walks the guest page tables for the faulting address, fills the shadow entry or reflects #PF into the guest; any other intercepted exception is reflected into the guest (same vector, type, error code and instruction length)' },
   1: { name: 'handle_external_interrupt', does: 'acknowledges the host timer interrupt (EOI to the host PIC); virtual device interrupts are injected before the next VM entry' },
   2: { name: 'handle_triple_fault', does: 'the guest shut down: the VM is marked crashed, other VMs keep running' },
   7: { name: 'handle_interrupt_window', does: 'the guest can take an interrupt now: clears interrupt-window exiting and injects the pending virtual interrupt' },
@@ -35,6 +35,7 @@ export const HANDLER_INFO: Readonly<Record<number, HandlerInfo>> = {
   12: { name: 'handle_halt', does: 'the vCPU sleeps until its next virtual interrupt; advances GUEST_RIP' },
   13: { name: 'handle_invd', does: 'caches are not modelled: skips the instruction' },
   14: { name: 'handle_invlpg', does: 'drops the shadow page-table entry for the address; advances GUEST_RIP' },
+  16: { name: 'handle_rdtsc', does: 'returns the TSC plus the guest\'s TSC offset in EDX:EAX; advances GUEST_RIP' },
   18: { name: 'handle_vmcall', does: 'runs the hypercall in EAX (docs/hypercalls.md); advances GUEST_RIP by 3' },
   28: { name: 'handle_cr', does: 'emulates the control-register access against the read shadows (and shadow paging); advances GUEST_RIP' },
   29: { name: 'handle_dr', does: 'emulates MOV to/from a debug register; advances GUEST_RIP' },
@@ -45,6 +46,7 @@ export const HANDLER_INFO: Readonly<Record<number, HandlerInfo>> = {
   34: { name: 'handle_msr_load_fail', does: 'VM entry failed while loading MSRs: the VM is stopped' },
   48: { name: 'handle_ept_violation', does: 'maps the faulting guest-physical page in EPT (first touch) or stops the VM if it lies outside its memory' },
   49: { name: 'handle_ept_misconfig', does: 'an EPT entry is malformed (a VMM bug): the VM is stopped' },
+  51: { name: 'handle_rdtscp', does: 'returns the TSC plus the guest\'s TSC offset in EDX:EAX and IA32_TSC_AUX in ECX; advances GUEST_RIP' },
   52: { name: 'handle_preemption_timer', does: 'the time slice ended: the scheduler picks the next vCPU' },
   54: { name: 'handle_wbinvd', does: 'caches are not modelled: skips the instruction' },
   55: { name: 'handle_xsetbv', does: 'validates and records the guest XCR0; advances GUEST_RIP' },
@@ -138,12 +140,35 @@ const onVmxInstruction: ExitHandler = (_h, _c, v) => {
 
 const onTripleFault: ExitHandler = (h, _c, v) => h.crashVm(v.vm, 'triple fault (exit reason 2): the guest could not deliver a double fault');
 
-const onExternalInterrupt: ExitHandler = (h, c) => {
-  h.acknowledgeHostInterrupt(c);
+const onExternalInterrupt: ExitHandler = (h, c, v) => {
+  // Without "acknowledge interrupt on exit" (settings) the interrupt is still pending at the host PIC: the VMM
+  // acknowledges it itself, as a host interrupt handler would (SDM Vol. 3C §27.2.2).
+  h.acknowledgeHostInterrupt(c, (v.vm.plan.controls.exit & ExitControls.ACK_INTERRUPT_ON_EXIT) !== 0);
 };
 
-const onInterruptWindow: ExitHandler = (_h, c) => {
-  vmw(c, F.CPU_BASED_VM_EXEC_CONTROL, vmr(c, F.CPU_BASED_VM_EXEC_CONTROL) & ~ProcBased.INTERRUPT_WINDOW_EXITING);
+/** The TSC the guest would have read: the TSC plus the TSC offset when "use TSC offsetting" is 1 (SDM Vol. 3C §25.3). */
+function guestTsc(c: Cpu, v: VCpu): number {
+  return c.tsc + ((v.vm.plan.controls.primary & ProcBased.USE_TSC_OFFSETTING) !== 0 ? v.tscOffset : 0);
+}
+
+const onRdtsc: ExitHandler = (_h, c, v) => {
+  const t = guestTsc(c, v);
+  v.gprs[0] = t % 0x100000000 | 0;
+  v.gprs[2] = Math.floor(t / 0x100000000) | 0;
+  skipInstruction(c);
+};
+
+const onRdtscp: ExitHandler = (_h, c, v) => {
+  const t = guestTsc(c, v);
+  v.gprs[0] = t % 0x100000000 | 0;
+  v.gprs[2] = Math.floor(t / 0x100000000) | 0;
+  // IA32_TSC_AUX is not virtualized by this VMM: the guest sees the processor's, as a native RDTSCP would.
+  v.gprs[1] = c.msrLo.get(0xc0000103) ?? 0;
+  skipInstruction(c);
+};
+
+const onInterruptWindow: ExitHandler = (_h, c, v) => {
+  writeProcControls(c, v.vm, vmr(c, F.CPU_BASED_VM_EXEC_CONTROL) & ~ProcBased.INTERRUPT_WINDOW_EXITING);
 };
 
 const onVmcall: ExitHandler = (h, c, v) => {
@@ -277,7 +302,12 @@ const onWrmsr: ExitHandler = (_h, c, v) => {
   const index = v.gprs[1] >>> 0;
   const lo = v.gprs[0];
   const hi = v.gprs[2];
-  if (index === 0x10) v.tscOffset = (hi >>> 0) * 0x100000000 + (lo >>> 0) - c.tsc;
+  if (index === 0x10) {
+    v.tscOffset = (hi >>> 0) * 0x100000000 + (lo >>> 0) - c.tsc;
+    // The offset native RDTSC adds (TSC_OFFSET, SDM Vol. 3C §24.6.5), so RDTSC and RDMSR agree.
+    vmw(c, F.TSC_OFFSET, v.tscOffset % 0x100000000 | 0);
+    vmw(c, F.TSC_OFFSET + 1, Math.floor(v.tscOffset / 0x100000000) | 0);
+  }
   else if (MSR_SYSENTER[index] !== undefined) vmw(c, MSR_SYSENTER[index], lo);
   else if (index === 0x277) {
     v.patLo = lo;
@@ -305,7 +335,9 @@ const onCrAccess: ExitHandler = (h, c, v) => {
     const val = gpr(c, v, reg);
     if (cr === 0) {
       if (!h.setGuestCr0(c, v, val)) return;
-    } else if (cr === 3) h.setGuestCr3(c, v, val);
+    } else if (cr === 3) {
+      if (!h.setGuestCr3(c, v, val)) return;
+    }
     else if (cr === 4) {
       if (!h.setGuestCr4(c, v, val)) return;
     }
@@ -328,14 +360,21 @@ const onDr: ExitHandler = (_h, c, v) => {
   const dr = q & 7;
   const fromDr = (q & 0x10) !== 0;
   const reg = (q >>> 8) & 15;
-  if (fromDr) setGpr(c, v, reg, dr === 7 ? vmr(c, F.GUEST_DR7) : v.dr[dr]);
-  else if (dr === 7) vmw(c, F.GUEST_DR7, (gpr(c, v, reg) | 0x400) & ~0xd800);
-  else v.dr[dr] = gpr(c, v, reg);
+  // DR4/DR5 alias DR6/DR7 (CR4.DE = 0); DR6 is not in the VMCS: the guest's is the processor's.
+  const n = dr === 4 || dr === 5 ? dr + 2 : dr;
+  if (fromDr) setGpr(c, v, reg, n === 7 ? vmr(c, F.GUEST_DR7) : n === 6 ? c.dr[6] : v.dr[n]);
+  else if (n === 7) vmw(c, F.GUEST_DR7, (gpr(c, v, reg) | 0x400) & ~0xd800);
+  else if (n === 6) c.dr[6] = (gpr(c, v, reg) | 0xffff0ff0) & ~0x1000;
+  else v.dr[n] = gpr(c, v, reg);
   skipInstruction(c);
 };
 
-const onInvlpg: ExitHandler = (_h, c, v) => {
-  v.shadow?.invalidate(vmr(c, F.EXIT_QUALIFICATION));
+const onInvlpg: ExitHandler = (h, c, v) => {
+  const lin = vmr(c, F.EXIT_QUALIFICATION);
+  v.shadow?.invalidate(lin);
+  // The processor did not execute the INVLPG: its own TLB entry for the page must go too (with VPID it outlives
+  // the VM entry). Without this, an EPT guest with INVLPG exiting on would keep a stale translation.
+  h.flushGuestTlb(c, v, lin >>> 0);
   skipInstruction(c);
 };
 
@@ -356,7 +395,7 @@ const onException: ExitHandler = (h, c, v) => {
     if (r === ShadowFault.GUEST_FAULT) {
       h.stats.guestPageFaults++;
       c.cr2 = lin; // the guest's CR2 is the real CR2: the VMM sets it before the entry injects #PF
-      injectException(v, Vec.PF, v.shadow.guestErrorCode);
+      reflectException(h, c, v, Vec.PF, EventType.HARDWARE_EXCEPTION, v.shadow.guestErrorCode, 0);
       return;
     }
     h.crashVm(
@@ -367,9 +406,49 @@ const onException: ExitHandler = (h, c, v) => {
     );
     return;
   }
-  // Any other intercepted exception is reflected to the guest unchanged.
-  injectException(v, vector, (info & 0x800) !== 0 ? vmr(c, F.VM_EXIT_INTR_ERROR_CODE) : -1);
+  // Any other intercepted exception (the exception bitmap, settings) is reflected to the guest as it happened:
+  // same vector and type, the error code, and for INT3/INTO/INT1 the instruction length, so the guest's handler
+  // sees the return address after the instruction (SDM Vol. 3C §27.2.2, §26.6.1). #PF brings its CR2 (the exit
+  // qualification), #DB its DR6 bits (a #DB that exits does not update DR6, §27.1).
+  const ec = (info & 0x800) !== 0 ? vmr(c, F.VM_EXIT_INTR_ERROR_CODE) : -1;
+  if (vector === Vec.PF && type === EventType.HARDWARE_EXCEPTION) c.cr2 = vmr(c, F.EXIT_QUALIFICATION);
+  if (vector === Vec.DB && type === EventType.HARDWARE_EXCEPTION) c.dr[6] = (c.dr[6] & ~0x600f) | (vmr(c, F.EXIT_QUALIFICATION) & 0x600f);
+  const soft = type === EventType.SOFTWARE_EXCEPTION || type === EventType.PRIVILEGED_SOFTWARE_EXCEPTION;
+  // "NMI unblocking due to IRET" (bit 12): the IRET that faulted had unblocked NMIs; re-injecting the fault must
+  // block them again (SDM Vol. 3C §27.2.3).
+  if ((info & 0x1000) !== 0 && vector !== Vec.DF) vmw(c, F.GUEST_INTERRUPTIBILITY_INFO, vmr(c, F.GUEST_INTERRUPTIBILITY_INFO) | 8);
+  reflectException(h, c, v, vector, type, ec, soft ? vmr(c, F.VM_EXIT_INSTRUCTION_LEN) : 0);
 };
+
+/** Exceptions of the contributory class (SDM Vol. 3A Table 6-4): #DE, #TS, #NP, #SS, #GP. */
+function contributory(vector: number): boolean {
+  return vector === Vec.DE || (vector >= 10 && vector <= 13);
+}
+
+/**
+ * Queues an exception the guest took back into the guest. When it happened while delivering another event
+ * (IDT-vectoring information valid, SDM Vol. 3C §27.2.4), the two combine as the processor would have combined
+ * them without the VMM (SDM Vol. 3A Table 6-5): contributory or #PF during #PF, or contributory during
+ * contributory, become #DF; anything during #DF is a triple fault (the VM shuts down); otherwise the new
+ * exception is delivered and the interrupted event is gone, as on bare hardware.
+ */
+function reflectException(h: Hypervisor, c: Cpu, v: VCpu, vector: number, type: number, errorCode: number, length: number): void {
+  const idt = vmr(c, F.IDT_VECTORING_INFO_FIELD);
+  if (idt < 0 && ((idt >>> 8) & 7) === EventType.HARDWARE_EXCEPTION && type === EventType.HARDWARE_EXCEPTION) {
+    const first = idt & 0xff;
+    if (first === Vec.DF) {
+      h.crashVm(v.vm, `triple fault: exception ${vector} while delivering a double fault (reflected by the VMM)`);
+      return;
+    }
+    if ((contributory(first) && contributory(vector)) || (first === Vec.PF && (contributory(vector) || vector === Vec.PF))) {
+      injectException(v, Vec.DF, 0);
+      return;
+    }
+  }
+  v.pendingEvent = (0x80000000 | (errorCode >= 0 ? 0x800 : 0) | (type << 8) | vector) | 0;
+  v.pendingErrorCode = errorCode >= 0 ? errorCode : 0;
+  v.pendingLength = length;
+}
 
 const onEptViolation: ExitHandler = (h, c, v) => {
   const gpa = vmr(c, F.GUEST_PHYSICAL_ADDRESS) >>> 0;
@@ -386,9 +465,14 @@ const onEptViolation: ExitHandler = (h, c, v) => {
 
 const onEptMisconfig: ExitHandler = (h, c, v) => h.crashVm(v.vm, `EPT misconfiguration at guest-physical 0x${(vmr(c, F.GUEST_PHYSICAL_ADDRESS) >>> 0).toString(16)} (VMM bug)`);
 
+const ENTRY_FAILURE_QUAL: Record<number, string> = { 0: 'a guest-state field is invalid', 2: 'a PDPTE is invalid', 3: 'an NMI was injected during blocking by STI', 4: 'the VMCS link pointer is invalid' };
+
 const onEntryFailure: ExitHandler = (h, c, v) => {
   const reason = vmr(c, F.VM_EXIT_REASON) & 0xffff;
-  h.crashVm(v.vm, `VM entry failed (exit reason ${reason}, qualification ${vmr(c, F.EXIT_QUALIFICATION)})`);
+  const qual = vmr(c, F.EXIT_QUALIFICATION);
+  // SDM Vol. 3C §26.3.1 / §27.2.1: reason 33 with qualification 0/2/3/4, reason 34 with the failing MSR-list entry.
+  const what = reason === 33 ? `the guest-state checks failed: ${ENTRY_FAILURE_QUAL[qual] ?? 'unknown'}` : `loading MSR-list entry ${qual} failed`;
+  h.crashVm(v.vm, `VM entry failed (exit reason ${reason}, qualification ${qual}): ${what} (SDM Vol. 3C ${reason === 33 ? '§26.3.1' : '§26.4'})`);
 };
 
 const onXsetbv: ExitHandler = (_h, c, v) => {
@@ -415,6 +499,8 @@ EXIT_HANDLERS[VmExitReason.CPUID] = onCpuid;
 EXIT_HANDLERS[VmExitReason.HLT] = onHlt;
 EXIT_HANDLERS[VmExitReason.INVD] = onSkip;
 EXIT_HANDLERS[VmExitReason.INVLPG] = onInvlpg;
+EXIT_HANDLERS[VmExitReason.RDTSC] = onRdtsc;
+EXIT_HANDLERS[VmExitReason.RDTSCP] = onRdtscp;
 EXIT_HANDLERS[VmExitReason.VMCALL] = onVmcall;
 for (const r of [19, 20, 21, 22, 23, 24, 25, 26, 27, 50, 53]) EXIT_HANDLERS[r] = onVmxInstruction;
 EXIT_HANDLERS[VmExitReason.CR_ACCESS] = onCrAccess;

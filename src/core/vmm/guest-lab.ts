@@ -1,7 +1,8 @@
 /**
  * A lab program run as a guest under the built-in VMM ("; @mode guest"): one VM with one vCPU on one
  * physical CPU, the program loaded at its origin in guest-physical memory, starting at CPL 0 in VMX
- * non-root operation with the VMM's default controls (README "Guest mode").
+ * non-root operation with the VMM's default controls (README "Guest mode"), or with the user's VMM settings
+ * applied on top of them (settings.ts).
  */
 import type { ProcessorModel } from '../x86/platform.ts';
 import type { TraceSink } from '../trace/sink.ts';
@@ -14,6 +15,7 @@ import { guestCostsFor } from '../cost/model.ts';
 import { GUEST_AREA_START } from './host.ts';
 import { Hypervisor } from './hypervisor.ts';
 import type { Vm } from './vm.ts';
+import type { VmmSettings } from './settings.ts';
 
 /** The registers shown in an `end` record, from whichever place holds them. */
 export interface RegisterSource {
@@ -34,8 +36,12 @@ export class GuestLab {
   readonly hv: Hypervisor;
   vm!: Vm;
 
-  constructor(opts: { model: ProcessorModel; trace?: TraceSink; memoryBytes?: number }) {
+  /** The VMM settings the VM is created with (validated by the caller: settings.ts `validateVmmSettings`). */
+  readonly settings: VmmSettings | undefined;
+
+  constructor(opts: { model: ProcessorModel; trace?: TraceSink; memoryBytes?: number; settings?: VmmSettings }) {
     const guestBytes = opts.memoryBytes ?? GUEST_MEMORY_BYTES;
+    this.settings = opts.settings;
     this.hv = new Hypervisor(opts.model, {
       hostMemoryBytes: GUEST_AREA_START + guestBytes,
       trace: opts.trace,
@@ -46,7 +52,7 @@ export class GuestLab {
   private readonly guestBytes: number;
 
   loadProgram(bytes: Uint8Array, origin: number, entry: number): void {
-    this.vm = this.hv.createVm({ name: 'guest', memoryBytes: this.guestBytes, vcpus: 1 }, entry);
+    this.vm = this.hv.createVm({ name: 'guest', memoryBytes: this.guestBytes, vcpus: 1, ...(this.settings !== undefined ? { settings: this.settings } : {}) }, entry);
     this.vm.mem.load(origin, bytes);
     this.hv.cache.clear();
   }
@@ -55,6 +61,7 @@ export class GuestLab {
     const start = this.hv.totalInstructions();
     const r = this.hv.run(maxInstructions);
     this.vm.flushUart();
+    this.hv.flushHostUart();
     const instructions = this.hv.totalInstructions() - start;
     const vm = this.vm;
     if (r === 'limit' && vm.state === VmState.RUNNING) return { reason: 'limit', instructions };

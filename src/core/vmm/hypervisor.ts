@@ -17,19 +17,23 @@ import { LegacyPc, type LegacyPcState } from '../devices/legacy-pc.ts';
 import { restoreCpu, snapshotCpu, type CpuSnapshot } from '../x86/cpu-snapshot.ts';
 import type { TraceSink } from '../trace/sink.ts';
 import { NullSink } from '../trace/sink.ts';
-import { EventKind, VmState } from '../trace/events.ts';
+import { EventKind, VmState, VmxInstruction } from '../trace/events.ts';
 import { VmcsField as F } from '../vmx/spec/fields.ts';
-import { PinBased, ProcBased } from '../vmx/spec/controls.ts';
-import { launchState } from '../vmx/vmcs.ts';
-import { vmclear, vmlaunch, vmptrld, VMX_SUCCEED } from '../vmx/instructions.ts';
+import { PinBased, ProcBased, ProcBased2 } from '../vmx/spec/controls.ts';
+import { exitReasonInfo } from '../vmx/spec/exit-reasons.ts';
+import { vmInstructionErrorInfo } from '../vmx/spec/instruction-errors.ts';
+import { launchState, VO, vr } from '../vmx/vmcs.ts';
+import { applyVmxResult, invvpid, vmclear, vmlaunch, vmptrld, VMX_SUCCEED } from '../vmx/instructions.ts';
 import { preemptionRate } from '../vmx/exit.ts';
 import { PAGE_DIRECTORY } from '../machine/layout.ts';
 import { EXIT_HANDLERS, guestCr0, guestCr4, injectException } from './exits.ts';
 import { GuestMemory } from './guest-memory.ts';
 import { GUEST_AREA_START, PagePool, enterVmxRoot, initHostMemory } from './host.ts';
 import { ShadowMmu } from './shadow.ts';
-import { VCpu, Vm, initVmcs, mmuModeFor, writeGuestTables, type VmConfig } from './vm.ts';
-import { vmr, vmw, vmcsAccessCost } from './vmcs-access.ts';
+import { VCpu, Vm, initVmcs, planVmcs, writeGuestTables, writeProcControls, type VmConfig } from './vm.ts';
+import { diagnoseControls } from './controls-check.ts';
+import { cloneVmmSettings } from './settings.ts';
+import { vmr, vmw, vmwIfSupported, vmcsAccessCost } from './vmcs-access.ts';
 
 export interface HypervisorCosts {
   /** Cycles of the VM-exit transition and of the VM-entry transition. */
@@ -69,6 +73,11 @@ export interface HypervisorSnapshot {
   rr: number[];
   sliceStart: number[];
   idleForever: boolean[];
+  haltSkips: number[];
+  haltIcount: number[];
+  /** The host's COM1 (written by a guest through passed-through ports): console text and the unfinished line. */
+  hostConsole: string;
+  hostUartLine: string;
   stats: HypervisorStats;
   vms: {
     id: number;
@@ -109,6 +118,16 @@ export interface HypervisorStats {
 }
 
 const QUANTUM = 200_000;
+/**
+ * Livelock guard: this many consecutive VM exits of one vCPU for the same reason at the same guest RIP, with no
+ * guest instruction retired in between (other than the exiting instruction itself), stop the VM: the guest can
+ * never make progress (a handler that does not advance RIP, a fault the VMM cannot resolve). Far above any
+ * legitimate run of such exits (one EPT violation or shadow fill per 4-KiB page of a REP string instruction over
+ * all of guest memory is 2048).
+ */
+export const LIVELOCK_EXITS = 100_000;
+/** A vCPU halted in VMX non-root operation whose wake-up events keep producing no VM exit this many times is halted for good. */
+const HALT_SKIP_LIMIT = 1000;
 /** Guest-physical address of the VMM's identity page directory (outside guest RAM). */
 export const IDENTITY_PD_GPA = 0xfeffc000;
 
@@ -128,6 +147,12 @@ export class Hypervisor {
   private readonly rr: number[] = [];
   private readonly sliceStart: number[] = [];
   private readonly idleForever: boolean[] = [];
+  /** Consecutive time skips of a vCPU halted in non-root operation that produced no VM exit, per physical CPU. */
+  private readonly haltSkips: number[] = [];
+  private readonly haltIcount: number[] = [];
+  /** What the guests printed on the host's own COM1 through passed-through ports (CONSOLE events with source −1). */
+  hostConsole = '';
+  private hostUartLine = '';
   private nextGuestBase = GUEST_AREA_START;
   private nextPcpu = 0;
   readonly sliceCycles: number;
@@ -145,7 +170,23 @@ export class Hypervisor {
     const n = opts.cpus ?? 1;
     for (let k = 0; k < n; k++) {
       const pc = new LegacyPc(model.coreClockHz);
-      const cpu = new Cpu(this.mem, model, { id: k, io: pc.bus, intr: pc.pic, trace: this.trace, cache: this.cache });
+      // The processor's own port bus: in root operation only the VMM's timer programming uses it; in non-root
+      // operation, guest I/O to ports the I/O bitmaps pass through lands here — on the host's devices. Such a
+      // write can program the host timer, so the processor's device deadline is kept current (as on the bare machine).
+      const bus = pc.bus;
+      const io = {
+        read: (port: number, size: 1 | 2 | 4, now: number): number => {
+          const v = bus.read(port, size, now);
+          cpu.deviceDeadline = bus.nextEventAt(now);
+          return v;
+        },
+        write: (port: number, size: 1 | 2 | 4, value: number, now: number): void => {
+          bus.write(port, size, value, now);
+          cpu.deviceDeadline = bus.nextEventAt(now);
+        },
+      };
+      const cpu: Cpu = new Cpu(this.mem, model, { id: k, io, intr: pc.pic, trace: this.trace, cache: this.cache });
+      pc.com1.onTransmit = (b: number) => this.hostTransmit(b);
       cpu.vmmTakesExits = true;
       enterVmxRoot(cpu, this.pool);
       initHostTimer(pc);
@@ -155,6 +196,8 @@ export class Hypervisor {
       this.rr.push(0);
       this.sliceStart.push(0);
       this.idleForever.push(false);
+      this.haltSkips.push(0);
+      this.haltIcount.push(-1);
     }
     this.applyCosts();
   }
@@ -181,17 +224,29 @@ export class Hypervisor {
     if (base + size > this.mem.size) throw new RangeError(`not enough host memory for a ${size / 1048576} MiB VM`);
     this.nextGuestBase += size;
     const id = this.vms.length;
-    const vm = new Vm(id, config, new GuestMemory(this.mem, base, size), mmuModeFor(this.model), this.pool, this.model.coreClockHz);
+    const cfg: VmConfig = { ...config, ...(config.settings !== undefined ? { settings: cloneVmmSettings(config.settings) } : {}) };
+    const vm = new Vm(id, cfg, new GuestMemory(this.mem, base, size), planVmcs(this.model, cfg.settings), this.pool, this.model.coreClockHz);
     this.vms.push(vm);
-    // I/O bitmaps: every port exits (the VMM emulates every device). MSR bitmap: every access exits.
+    // I/O bitmaps: every port exits (the VMM emulates every device) except the ports the settings pass through.
+    // MSR bitmap: every access exits except the MSRs passed through (SDM Vol. 3C §24.6.4, §24.6.9).
     vm.ioBitmapA = this.pool.alloc();
     vm.ioBitmapB = this.pool.alloc();
     vm.msrBitmap = this.pool.alloc();
     this.mem.bytes.fill(0xff, vm.ioBitmapA, vm.ioBitmapA + 4096);
     this.mem.bytes.fill(0xff, vm.ioBitmapB, vm.ioBitmapB + 4096);
     this.mem.bytes.fill(0xff, vm.msrBitmap, vm.msrBitmap + 4096);
+    for (const port of vm.plan.ioPassthrough) {
+      const at = (port < 0x8000 ? vm.ioBitmapA : vm.ioBitmapB) + ((port & 0x7fff) >>> 3);
+      this.mem.bytes[at] &= ~(1 << (port & 7));
+    }
+    for (const msr of vm.plan.msrPassthrough) {
+      // Read bitmap for low MSRs at 0, for high MSRs at 1024; the write bitmaps follow at 2048 and 3072.
+      const at = vm.msrBitmap + (msr >= 0xc0000000 ? 1024 : 0) + ((msr & 0x1fff) >>> 3);
+      this.mem.bytes[at] &= ~(1 << (msr & 7));
+      this.mem.bytes[at + 2048] &= ~(1 << (msr & 7));
+    }
     writeGuestTables(vm);
-    if (vm.mmu === 'ept' && !this.model.features.unrestrictedGuest) {
+    if (vm.mmu === 'ept' && !vm.plan.unrestricted) {
       // Identity page directory for paging-off guests without unrestricted guest. Like KVM's "identity map"
       // page it lives at a reserved guest-physical address outside guest RAM (0xFEFFC000), backed by a VMM
       // page and mapped read-only in EPT, so the guest cannot change it; it maps all 4 GiB, so an access
@@ -244,6 +299,27 @@ export class Hypervisor {
     };
   }
 
+  /** A byte the host's COM1 transmitted (a guest wrote it through a passed-through port): reported a line at a time. */
+  private hostTransmit(b: number): void {
+    if (b === 10) {
+      this.hostConsoleWrite(this.hostUartLine + '\n');
+      this.hostUartLine = '';
+    } else if (b !== 13) this.hostUartLine += String.fromCharCode(b);
+  }
+
+  private hostConsoleWrite(text: string): void {
+    this.hostConsole += text;
+    if (this.hostConsole.length > 65536) this.hostConsole = this.hostConsole.slice(-65536);
+    // Source −1: not a VM's console but the machine's own COM1 (as on the bare machine).
+    this.trace.text(EventKind.CONSOLE, this.cpus[0].cycles, -1, text);
+  }
+
+  /** Reports the host console's unfinished line (the run is over). */
+  flushHostUart(): void {
+    if (this.hostUartLine !== '') this.hostConsoleWrite(this.hostUartLine);
+    this.hostUartLine = '';
+  }
+
   consoleWrite(vm: Vm, text: string): void {
     vm.console += text;
     if (vm.console.length > 65536) vm.console = vm.console.slice(-65536);
@@ -286,10 +362,14 @@ export class Hypervisor {
       rr: [...this.rr],
       sliceStart: [...this.sliceStart],
       idleForever: [...this.idleForever],
+      haltSkips: [...this.haltSkips],
+      haltIcount: [...this.haltIcount],
+      hostConsole: this.hostConsole,
+      hostUartLine: this.hostUartLine,
       stats: { ...this.stats },
       vms: this.vms.map((vm) => ({
         id: vm.id,
-        config: { ...vm.config },
+        config: { ...vm.config, ...(vm.config.settings !== undefined ? { settings: cloneVmmSettings(vm.config.settings) } : {}) },
         base: vm.mem.base,
         state: vm.state,
         stopReason: vm.stopReason,
@@ -315,6 +395,7 @@ export class Hypervisor {
             tscOffset: v.tscOffset, patLo: v.patLo, patHi: v.patHi, mtrrDefType: v.mtrrDefType, xcr0: v.xcr0, dr: Array.from(v.dr),
             usesPreemptionTimer: v.usesPreemptionTimer, lastTimerValue: v.lastTimerValue, entryCycle: v.entryCycle,
             guestCycles: v.guestCycles, rootCycles: v.rootCycles, instructions: v.instructions,
+            sameExits: v.sameExits, lastExitReason: v.lastExitReason, lastExitRip: v.lastExitRip, lastExitIcount: v.lastExitIcount,
           },
           shadow: v.shadow === null ? null : { tables: [...v.shadow.tables], fills: v.shadow.fills, flushes: v.shadow.flushes },
         })),
@@ -338,7 +419,8 @@ export class Hypervisor {
     this.vms.length = 0;
     this.assigned.length = 0;
     for (const vs of s.vms) {
-      const vm = new Vm(vs.id, { ...vs.config }, new GuestMemory(this.mem, vs.base, vs.config.memoryBytes), mmuModeFor(this.model), this.pool, this.model.coreClockHz, vs.eptPml4);
+      const config: VmConfig = { ...vs.config, ...(vs.config.settings !== undefined ? { settings: cloneVmmSettings(vs.config.settings) } : {}) };
+      const vm = new Vm(vs.id, config, new GuestMemory(this.mem, vs.base, vs.config.memoryBytes), planVmcs(this.model, config.settings), this.pool, this.model.coreClockHz, vs.eptPml4);
       vm.state = vs.state;
       vm.stopReason = vs.stopReason;
       vm.console = vs.console;
@@ -375,6 +457,12 @@ export class Hypervisor {
     s.rr.forEach((v, k) => (this.rr[k] = v));
     s.sliceStart.forEach((v, k) => (this.sliceStart[k] = v));
     s.idleForever.forEach((v, k) => (this.idleForever[k] = v));
+    for (let k = 0; k < this.cpus.length; k++) {
+      this.haltSkips[k] = s.haltSkips?.[k] ?? 0;
+      this.haltIcount[k] = s.haltIcount?.[k] ?? -1;
+    }
+    this.hostConsole = s.hostConsole ?? '';
+    this.hostUartLine = s.hostUartLine ?? '';
   }
 
   // ------------------------------------------------------------------------------------ the run loop
@@ -383,11 +471,17 @@ export class Hypervisor {
   run(maxInstructions: number): HypervisorStopReason {
     const start = this.totalInstructions();
     for (;;) {
-      if (this.vms.every((vm) => !this.vmCanRun(vm))) return 'all-stopped';
+      if (this.vms.every((vm) => !this.vmCanRun(vm))) {
+        this.flushHostUart();
+        return 'all-stopped';
+      }
       const budget = maxInstructions - (this.totalInstructions() - start);
       if (budget <= 0) return 'limit';
       const p = this.pickPcpu();
-      if (p < 0) return 'idle';
+      if (p < 0) {
+        this.flushHostUart();
+        return 'idle';
+      }
       this.step(p, budget);
       if (this.yieldRequested()) return 'yield';
     }
@@ -455,6 +549,42 @@ export class Hypervisor {
     } else if (stop === RunStop.SHUTDOWN) {
       this.crashVm(v.vm, c.vmxAbortCode !== 0 ? `VMX abort ${c.vmxAbortCode}` : 'processor shutdown');
       c.activity = 0;
+    } else if (stop === RunStop.HALTED && c.vmx.nonRoot) {
+      this.haltedInGuest(p, v);
+    }
+  }
+
+  /**
+   * The guest executed HLT without "HLT exiting" (settings): the processor sits in the HLT activity state in VMX
+   * non-root operation and only an event that causes a VM exit gives the VMM control back (SDM Vol. 3C §25.2,
+   * §27.1): the VMX-preemption timer or the host timer's interrupt (external-interrupt exiting), both armed for the
+   * VM's next virtual-device event by `armDeadline`. Simulated time skips to the earlier of them; the next run
+   * recognises it and exits. When nothing can ever cause a VM exit (no deadline armed — the preemption timer's
+   * 2^32−1 is the VMM's "never" — or the host interrupt controller no longer delivers), the vCPU is halted for good.
+   */
+  private haltedInGuest(p: number, v: VCpu): void {
+    const c = this.cpus[p];
+    const hostPc = this.hostPcs[p];
+    let next = hostPc.bus.nextEventAt(c.cycles);
+    if (c.vmx.preemptionTimer && v.lastTimerValue !== 0xffffffff) next = Math.min(next, c.vmx.preemptionDeadline);
+    // The count restarts whenever the guest made progress (or a VM exit happened: handleExit resets it).
+    if (c.icount !== this.haltIcount[p]) this.haltSkips[p] = 0;
+    this.haltIcount[p] = c.icount;
+    if (next !== Infinity && this.haltSkips[p] < HALT_SKIP_LIMIT) {
+      this.haltSkips[p]++;
+      c.cycles = Math.max(c.cycles, next);
+      return;
+    }
+    this.haltSkips[p] = 0;
+    v.halted = true;
+    v.haltedIfClear = true;
+    this.trace.text(EventKind.VMM_LOG, c.cycles, v.vm.id, `VM ${v.vm.config.name}: vCPU ${v.id} halted in VMX non-root operation (HLT exiting is off) and nothing can cause a VM exit any more: the physical CPU ${p} stays with it`);
+    this.idleForever[p] = true;
+    const vm = v.vm;
+    if (vm.state === VmState.RUNNING && vm.vcpus.every((o) => o.halted)) {
+      vm.state = VmState.HALTED;
+      vm.flushUart();
+      this.trace.emit(EventKind.VM_STATE, c.cycles, vm.id, VmState.HALTED, 0, 0, 0, 0, 0, 0);
     }
   }
 
@@ -547,15 +677,41 @@ export class Hypervisor {
       this.crashVm(v.vm, `VMM error: ${(e as Error).message}`);
       return false;
     }
-    const r = vmlaunch(c, launchState(c, v.vmcs) !== 0);
+    const resume = launchState(c, v.vmcs) !== 0;
+    const r = vmlaunch(c, resume);
     if (r !== VMX_SUCCEED) {
-      const name = launchState(c, v.vmcs) !== 0 ? 'VMRESUME' : 'VMLAUNCH';
-      this.crashVm(v.vm, r < 0 ? `${name} failed (VMfailInvalid)` : `${name} failed with VM-instruction error ${r}`);
+      // The instruction's outcome as the processor reports it: RFLAGS, the VM-instruction error field and the
+      // VMFAIL trace event (the path a decoded VMLAUNCH takes).
+      applyVmxResult(c, resume ? VmxInstruction.VMRESUME : VmxInstruction.VMLAUNCH, r);
+      this.crashVm(v.vm, this.entryFailureMessage(c, v, resume ? 'VMRESUME' : 'VMLAUNCH', r));
       return false;
     }
     v.launched = true;
     v.entryCycle = c.cycles;
     return true;
+  }
+
+  /**
+   * Why VMLAUNCH/VMRESUME failed, for the VM's stop reason: the VM-instruction error (read back with VMREAD, as a
+   * VMM does) and, for error 7, every control bit the model's capability MSRs forbid (controls-check.ts).
+   */
+  private entryFailureMessage(c: Cpu, v: VCpu, name: string, r: number): string {
+    if (r < 0) return `VM entry failed: ${name} → VMfailInvalid (no current VMCS)`;
+    const error = vmr(c, F.VM_INSTRUCTION_ERROR);
+    const head = `VM entry failed: ${name} → VMfailValid, error ${error} (${vmInstructionErrorInfo(error)?.description ?? 'unknown error'})`;
+    if (error !== 7) return head;
+    const plan = v.vm.plan;
+    const words = {
+      pin: vmr(c, F.PIN_BASED_VM_EXEC_CONTROL),
+      primary: vmr(c, F.CPU_BASED_VM_EXEC_CONTROL),
+      // Without secondary controls the field does not exist: what the VMM wanted to write is what was asked for.
+      secondary: c.model.isVmcsFieldSupported(F.SECONDARY_VM_EXEC_CONTROL) ? vmr(c, F.SECONDARY_VM_EXEC_CONTROL) : plan.controls.secondary,
+      exit: vmr(c, F.VM_EXIT_CONTROLS),
+      entry: vmr(c, F.VM_ENTRY_CONTROLS),
+    };
+    const why = diagnoseControls(c.model, words);
+    if (why.length === 0) return `${head}: a control-field check other than the allowed settings failed (SDM Vol. 3C §26.2.1)`;
+    return `${head}: ${why.map((w) => w.message).join('; ')}`;
   }
 
   /** Event injection before VM entry (SDM Vol. 3C §26.6): a queued exception, or the virtual PIC's interrupt. */
@@ -577,10 +733,10 @@ export class Hypervisor {
       const vector = pic.acknowledge();
       vmw(c, F.VM_ENTRY_INTR_INFO_FIELD, (0x80000000 | vector) | 0);
       this.stats.injectedInterrupts++;
-      if ((proc & ProcBased.INTERRUPT_WINDOW_EXITING) !== 0) vmw(c, F.CPU_BASED_VM_EXEC_CONTROL, proc & ~ProcBased.INTERRUPT_WINDOW_EXITING);
+      if ((proc & ProcBased.INTERRUPT_WINDOW_EXITING) !== 0) writeProcControls(c, v.vm, proc & ~ProcBased.INTERRUPT_WINDOW_EXITING);
     } else if ((proc & ProcBased.INTERRUPT_WINDOW_EXITING) === 0) {
       // Ask for a VM exit as soon as the guest can take the interrupt (SDM Vol. 3C §25.2).
-      vmw(c, F.CPU_BASED_VM_EXEC_CONTROL, proc | ProcBased.INTERRUPT_WINDOW_EXITING);
+      writeProcControls(c, v.vm, proc | ProcBased.INTERRUPT_WINDOW_EXITING);
     }
   }
 
@@ -593,6 +749,14 @@ export class Hypervisor {
     const c = this.cpus[p];
     let deadline = v.vm.pc.bus.nextEventCached(c.cycles);
     if (this.othersRunnable(p, v)) deadline = Math.min(deadline, this.sliceStart[p] + this.sliceCycles);
+    if ((v.vm.plan.controls.primary & ProcBased.HLT_EXITING) === 0) {
+      // A guest that halts without exiting keeps the processor: wake the VMM for the other VMs' device events too,
+      // so that their vCPUs on this processor are not starved.
+      for (const vm of this.vms) {
+        if (vm === v.vm || !this.vmCanRun(vm) || !vm.vcpus.some((o) => o.pcpu === p)) continue;
+        deadline = Math.min(deadline, vm.pc.bus.nextEventAt(c.cycles));
+      }
+    }
     if (v.usesPreemptionTimer === -1) v.usesPreemptionTimer = (vmr(c, F.PIN_BASED_VM_EXEC_CONTROL) & PinBased.ACTIVATE_VMX_PREEMPTION_TIMER) !== 0 ? 1 : 0;
     if (v.usesPreemptionTimer === 1) {
       if (deadline === Infinity && v.lastTimerValue === 0xffffffff) return;
@@ -601,7 +765,8 @@ export class Hypervisor {
         const rate = 2 ** preemptionRate(c);
         value = Math.max(0, Math.min(0xffffffff, Math.ceil((deadline - c.cycles - this.costs.vmEntry) / rate)));
       }
-      vmw(c, F.VMX_PREEMPTION_TIMER_VALUE, value | 0);
+      // (A setting may ask for the timer on a model without it: there is no field to write, and VM entry fails with error 7.)
+      vmwIfSupported(c, F.VMX_PREEMPTION_TIMER_VALUE, value | 0);
       v.lastTimerValue = value;
       return;
     }
@@ -616,9 +781,10 @@ export class Hypervisor {
     return false;
   }
 
-  /** EOI to the host PIC for the interrupt the processor acknowledged on exit. */
-  acknowledgeHostInterrupt(c: Cpu): void {
+  /** EOI to the host PIC for the interrupt the processor acknowledged on exit (`acked` false: acknowledge it first). */
+  acknowledgeHostInterrupt(c: Cpu, acked = true): void {
     const pc = this.hostPcs[c.id];
+    if (!acked && pc.pic.hasInterrupt()) pc.pic.acknowledge();
     pc.bus.write(0x20, 1, 0x20, c.cycles);
   }
 
@@ -643,9 +809,13 @@ export class Hypervisor {
     const cost = this.costs.handler[basic] ?? this.costs.defaultHandler;
     c.cycles += cost;
     const t0 = c.cycles;
+    this.haltSkips[p] = 0;
     try {
-      if (handler === undefined) this.crashVm(v.vm, `unhandled VM exit reason ${basic}`);
-      else handler(this, c, v);
+      if (handler === undefined) this.crashVm(v.vm, `unhandled VM exit reason ${basic} (${exitReasonInfo(basic)?.shortName ?? 'unknown'}): this VMM has no handler for it`);
+      else if (!this.livelocked(c, v, basic) && this.cr3Intact(c, v)) {
+        handler(this, c, v);
+        if ((v.vm.plan.controls.primary & ProcBased.HLT_EXITING) === 0 && v.vm.state === VmState.RUNNING) this.noticeGuestHalt(c, v);
+      }
     } catch (e) {
       this.crashVm(v.vm, `VMM error while handling exit ${basic}: ${(e as Error).message}`);
     }
@@ -660,6 +830,67 @@ export class Hypervisor {
       vmclear(c, v.vmcs, 0);
       this.active[p] = null;
     }
+  }
+
+  /**
+   * Without HLT exiting a guest halts in VMX non-root operation; the VM exit that ends the wait (preemption timer,
+   * host interrupt) saves the HLT activity state (SDM Vol. 3C §27.3.4). The VMM then treats the vCPU as halted —
+   * as if HLT had exited — and lets the scheduler wake it when its virtual interrupt arrives; the injection at VM
+   * entry returns it to the active state (§26.6.1). With RFLAGS.IF = 0 only an NMI could wake it.
+   */
+  private noticeGuestHalt(c: Cpu, v: VCpu): void {
+    if (vmr(c, F.GUEST_ACTIVITY_STATE) !== 1 || v.pendingEvent !== 0) return;
+    v.halted = true;
+    v.haltedIfClear = (vmr(c, F.GUEST_RFLAGS) & Flag.IF) === 0;
+  }
+
+  /** The livelock guard (`LIVELOCK_EXITS`): true when the VM was stopped. */
+  private livelocked(c: Cpu, v: VCpu, basic: number): boolean {
+    // A watchdog of the simulator, not VMM logic: it reads the saved guest RIP from the VMCS region directly
+    // (no VMREAD, no simulated time). An instruction that exits counts as retired, hence the "≤ 1".
+    const rip = vr(c, v.vmcs, VO.GUEST_RIP);
+    if (basic === v.lastExitReason && rip === v.lastExitRip && c.icount - v.lastExitIcount <= 1) v.sameExits++;
+    else v.sameExits = 0;
+    v.lastExitReason = basic;
+    v.lastExitRip = rip;
+    v.lastExitIcount = c.icount;
+    if (v.sameExits < LIVELOCK_EXITS) return false;
+    const name = exitReasonInfo(basic)?.shortName ?? `reason ${basic}`;
+    this.crashVm(v.vm, `livelock: ${LIVELOCK_EXITS} VM exits in a row for ${name} (reason ${basic}) at guest EIP 0x${(rip >>> 0).toString(16)} without the guest making progress — the VM is stopped`);
+    return true;
+  }
+
+  /**
+   * Shadow paging without CR3-load exiting (settings): the guest's MOV to CR3 put a guest-physical address into
+   * the real CR3, which the processor walks as host-physical memory. The VMM sees it at the next VM exit and
+   * stops the VM (it cannot undo what the guest did meanwhile). False when the VM was stopped.
+   */
+  private cr3Intact(c: Cpu, v: VCpu): boolean {
+    if (v.shadow === null || (v.vm.plan.controls.primary & ProcBased.CR3_LOAD_EXITING) !== 0) return true;
+    const real = vmr(c, F.GUEST_CR3);
+    if (real === v.shadowPd) return true;
+    this.crashVm(
+      v.vm,
+      `the guest loaded CR3 = 0x${(real >>> 0).toString(16)} itself (CR3-load exiting is off): under shadow paging the processor then walked the guest's page tables as host-physical memory, outside the VM. A VMM without EPT must intercept MOV to CR3; the VM is stopped`,
+    );
+    return false;
+  }
+
+  /**
+   * With VPID the processor keeps the guest's translations across VM exits and entries (SDM Vol. 3C §28.3.3.1), so
+   * when the VMM emulates something that flushes translations on bare hardware (INVLPG, MOV to CR3, a paging-mode
+   * change) — or changes its shadow page tables — it must invalidate them itself with INVVPID, as KVM does
+   * (`vpid_sync_vcpu_addr` / `vpid_sync_context`). Without VPID every VM entry flushes them (VPID 0).
+   * `lin` ≥ 0: one page (individual-address INVVPID where supported); otherwise the vCPU's whole context.
+   */
+  flushGuestTlb(c: Cpu, v: VCpu, lin = -1): void {
+    const ctl = v.vm.plan.controls;
+    if ((ctl.primary & ProcBased.ACTIVATE_SECONDARY_CONTROLS) === 0 || (ctl.secondary & ProcBased2.ENABLE_VPID) === 0) return;
+    const vpid = v.vm.id * 8 + v.id + 1;
+    const cap = c.model.capabilityMsr(0x48c)?.hi ?? 0;
+    // IA32_VMX_EPT_VPID_CAP bits 40–42: individual-address, single-context, all-context INVVPID (SDM App. A.10).
+    const type = lin >= 0 && (cap & (1 << 8)) !== 0 ? 0 : (cap & (1 << 9)) !== 0 ? 1 : 2;
+    invvpid(c, type, type === 2 ? 0 : vpid, 0, lin >= 0 ? lin : 0, 0);
   }
 
   // ------------------------------------------------------------------------------------ control-register emulation
@@ -677,6 +908,11 @@ export class Hypervisor {
       this.crashVm(v.vm, 'the guest enabled PAE paging, which this VMM does not shadow');
       return false;
     }
+    // Enabling PAE paging loads the PDPTEs: reserved bits in a present one are #GP (SDM Vol. 3A §4.4.1).
+    if ((val & Cr0.PG) !== 0 && (old & Cr0.PG) === 0 && (cr4 & Cr4.PAE) !== 0 && !this.pdptesValid(v, this.cr3AtPagingOn(c, v))) {
+      injectException(v, Vec.GP, 0);
+      return false;
+    }
     vmw(c, F.CR0_READ_SHADOW, val);
     let real = (val | Cr0.NE) | 0;
     if (!v.unrestricted) real |= Cr0.PE | Cr0.PG;
@@ -686,6 +922,8 @@ export class Hypervisor {
     const pgNew = (val & Cr0.PG) !== 0;
     if (pgOld !== pgNew) this.pagingChanged(c, v, pgNew, cr4);
     else if (v.shadow !== null && pgNew && ((old ^ val) & Cr0.WP) !== 0) v.shadow.flush();
+    // MOV to CR0 changing PG, PE or WP flushes the TLB (SDM Vol. 3A §4.10.4.1).
+    if (((old ^ val) & (Cr0.PG | Cr0.PE | Cr0.WP)) !== 0) this.flushGuestTlb(c, v);
     return true;
   }
 
@@ -699,18 +937,47 @@ export class Hypervisor {
     // EPT without unrestricted guest: CR3 is virtualized only while guest paging is off.
     const proc = vmr(c, F.CPU_BASED_VM_EXEC_CONTROL);
     if (on) {
+      v.guestCr3 = this.cr3AtPagingOn(c, v);
       vmw(c, F.GUEST_CR3, v.guestCr3);
       vmw(c, F.GUEST_CR4, cr4 | Cr4.VMXE);
-      vmw(c, F.CPU_BASED_VM_EXEC_CONTROL, proc & ~(ProcBased.CR3_LOAD_EXITING | ProcBased.CR3_STORE_EXITING));
+      writeProcControls(c, v.vm, proc & ~(ProcBased.CR3_LOAD_EXITING | ProcBased.CR3_STORE_EXITING));
       v.cr3Virtualized = false;
       if ((cr4 & Cr4.PAE) !== 0) this.loadGuestPdptrs(c, v);
     } else {
       v.guestCr3 = vmr(c, F.GUEST_CR3);
       vmw(c, F.GUEST_CR3, v.vm.identityPdGpa);
       vmw(c, F.GUEST_CR4, cr4 | Cr4.VMXE | Cr4.PSE);
-      vmw(c, F.CPU_BASED_VM_EXEC_CONTROL, proc | ProcBased.CR3_LOAD_EXITING | ProcBased.CR3_STORE_EXITING);
+      writeProcControls(c, v.vm, proc | ProcBased.CR3_LOAD_EXITING | ProcBased.CR3_STORE_EXITING);
       v.cr3Virtualized = true;
     }
+  }
+
+  /**
+   * The guest's CR3 when it turns paging on. EPT without unrestricted guest: the VMM's record while CR3 was
+   * virtualized — unless CR3-load exiting was off (settings), in which case the guest's MOV to CR3 went to the real
+   * CR3 (replacing the identity map), and that is its CR3.
+   */
+  private cr3AtPagingOn(c: Cpu, v: VCpu): number {
+    if (!v.cr3Virtualized) return vmr(c, F.GUEST_CR3);
+    if (v.shadow === null && (v.vm.plan.controls.primary & ProcBased.CR3_LOAD_EXITING) === 0) {
+      const real = vmr(c, F.GUEST_CR3);
+      if (real !== v.vm.identityPdGpa) return real;
+    }
+    return v.guestCr3;
+  }
+
+  /** SDM Vol. 3A §4.4.1: present PDPTEs must have bits 2:1, 8:5, 63 and those above MAXPHYADDR clear. */
+  private pdptesValid(v: VCpu, cr3: number): boolean {
+    if (v.vm.mmu !== 'ept') return true; // shadow paging does not shadow PAE (the VM is stopped instead)
+    const base = (cr3 & 0xffffffe0) >>> 0;
+    const w = this.model.maxPhysAddr;
+    const rsvdHi = w >= 63 ? 0 : w <= 32 ? 0x7fffffff : 0x7fffffff & ~((1 << (w - 32)) - 1);
+    for (let k = 0; k < 4; k++) {
+      const lo = v.vm.mem.read32(base + 8 * k);
+      const hi = v.vm.mem.read32(base + 8 * k + 4);
+      if ((lo & 1) !== 0 && ((lo & 0x1e6) !== 0 || (hi & rsvdHi) !== 0 || hi < 0)) return false;
+    }
+    return true;
   }
 
   /** EPT guests with PAE paging: the PDPTEs come from the VMCS on VM entry, so the VMM reads them from guest memory. */
@@ -722,10 +989,19 @@ export class Hypervisor {
     }
   }
 
-  setGuestCr3(c: Cpu, v: VCpu, value: number): void {
+  /** MOV to CR3 (with CR3-load exiting). False when #GP was injected (PAE paging with invalid PDPTEs). */
+  setGuestCr3(c: Cpu, v: VCpu, value: number): boolean {
+    const pae = v.vm.mmu === 'ept' && !v.cr3Virtualized && (guestCr0(c) & Cr0.PG) !== 0 && (guestCr4(c) & Cr4.PAE) !== 0;
+    if (pae && !this.pdptesValid(v, value)) {
+      injectException(v, Vec.GP, 0);
+      return false;
+    }
     v.guestCr3 = value;
     if (v.shadow !== null && (guestCr0(c) & Cr0.PG) !== 0) v.shadow.flush();
     if (!v.cr3Virtualized) vmw(c, F.GUEST_CR3, value);
+    if (pae) this.loadGuestPdptrs(c, v);
+    this.flushGuestTlb(c, v); // MOV to CR3 flushes the (non-global) TLB entries
+    return true;
   }
 
   setGuestCr4(c: Cpu, v: VCpu, value: number): boolean {
@@ -742,12 +1018,17 @@ export class Hypervisor {
       this.crashVm(v.vm, 'the guest enabled PAE paging, which this VMM does not shadow');
       return false;
     }
+    if (paging && (value & Cr4.PAE) !== 0 && (old & Cr4.PAE) === 0 && !v.cr3Virtualized && !this.pdptesValid(v, vmr(c, F.GUEST_CR3))) {
+      injectException(v, Vec.GP, 0); // SDM Vol. 3A §4.4.1
+      return false;
+    }
     vmw(c, F.CR4_READ_SHADOW, value);
     let real = (value | Cr4.VMXE) | 0;
     if (v.vm.mmu === 'shadow') real = ((real | Cr4.PSE) & ~Cr4.PAE) | 0;
     else if (!v.unrestricted && !paging) real |= Cr4.PSE;
     vmw(c, F.GUEST_CR4, real);
     if (v.shadow !== null && paging && ((old ^ value) & (Cr4.PSE | Cr4.PGE | Cr4.PAE)) !== 0) v.shadow.flush();
+    if (((old ^ value) & (Cr4.PSE | Cr4.PGE | Cr4.PAE)) !== 0) this.flushGuestTlb(c, v); // SDM Vol. 3A §4.10.4.1
     if (v.vm.mmu === 'ept' && paging && (value & Cr4.PAE) !== 0 && !v.cr3Virtualized) this.loadGuestPdptrs(c, v);
     return true;
   }

@@ -23,6 +23,8 @@ import { Ept, GuestMemory } from './guest-memory.ts';
 import type { ShadowMmu } from './shadow.ts';
 import { HOST_STACK_TOP, VMM_EXIT_ENTRY, type PagePool } from './host.ts';
 import { vmw, vmwIfSupported } from './vmcs-access.ts';
+import type { ControlWords } from './controls-check.ts';
+import type { VmmSettings } from './settings.ts';
 
 /** How the VMM virtualizes guest memory on this processor. */
 export type MmuMode = 'ept' | 'shadow';
@@ -31,6 +33,8 @@ export interface VmConfig {
   name: string;
   memoryBytes: number;
   vcpus: number;
+  /** The user's VMM settings (settings.ts), applied after the VMM's defaults; absent = the defaults. */
+  settings?: VmmSettings;
 }
 
 /** Counters per exit reason: count and cycles spent in root operation (exit + handler + entry). */
@@ -74,6 +78,11 @@ export class VCpu {
   mtrrDefType = 0;
   xcr0 = 1;
   readonly dr = new Int32Array(4);
+  /** Livelock guard (hypervisor.ts `LIVELOCK_EXITS`): consecutive VM exits for the same reason at the same RIP without progress. */
+  sameExits = 0;
+  lastExitReason = -1;
+  lastExitRip = 0;
+  lastExitIcount = -1;
   /** Cycle of the last VM entry, for the root/non-root split. */
   entryCycle = 0;
   guestCycles = 0;
@@ -114,18 +123,23 @@ export class Vm {
   /** Host page backing it. */
   identityPdHpa = -1;
 
+  /** How the VMM virtualizes this VM's memory (the plan's "enable EPT"). */
+  readonly mmu: MmuMode;
+
   constructor(
     readonly id: number,
     readonly config: VmConfig,
     readonly mem: GuestMemory,
-    readonly mmu: MmuMode,
+    /** The VMCS contents the VMM chose from the model and the settings (a function of them: recomputed on restore). */
+    readonly plan: VmcsPlan,
     pool: PagePool,
     clockHz: number,
     /** Restoring a snapshot: the EPT PML4 page already exists at this address. */
     eptPml4 = -1,
   ) {
+    this.mmu = plan.mmu;
     this.pc = new LegacyPc(clockHz);
-    this.ept = mmu === 'ept' ? new Ept(mem.mem, pool, eptPml4) : null;
+    this.ept = plan.mmu === 'ept' ? new Ept(mem.mem, pool, eptPml4) : null;
   }
 }
 
@@ -138,10 +152,6 @@ export function adjustControls(model: ProcessorModel, plainMsr: number, trueMsr:
   if (basic !== undefined && (basic.hi & (1 << 23)) !== 0 && trueMsr !== 0) caps = model.capabilityMsr(trueMsr) ?? caps;
   if (caps === undefined) return 0;
   return ((desired | caps.lo) & caps.hi) | 0;
-}
-
-export function mmuModeFor(model: ProcessorModel): MmuMode {
-  return model.features.ept ? 'ept' : 'shadow';
 }
 
 /**
@@ -178,6 +188,118 @@ export function defaultControls(model: ProcessorModel, mmu: MmuMode): { pin: num
   return { pin, proc, proc2, exit, entry };
 }
 
+/** What the VMM writes to a VM's VMCSs: its defaults with the user's settings applied on top, as given. */
+export interface VmcsPlan {
+  /** Shadow paging or EPT: follows the final "enable EPT" control (with "activate secondary controls"). */
+  mmu: MmuMode;
+  /** The final controls enable unrestricted guest (with EPT). */
+  unrestricted: boolean;
+  /** The control words written at VMCS set-up (SECONDARY_VM_EXEC_CONTROL only where the model has the field). */
+  controls: ControlWords;
+  /** Primary-control bits a setting fixed to 1 / 0: the VMM keeps them whenever it rewrites the field itself. */
+  procSet: number;
+  procClear: number;
+  exceptionBitmap: number;
+  cr0Mask: number;
+  cr0Shadow: number;
+  cr4Mask: number;
+  cr4Shadow: number;
+  /** Ports whose I/O-bitmap bits are 0, and MSRs whose MSR-bitmap bits (read and write) are 0. */
+  ioPassthrough: readonly number[];
+  msrPassthrough: readonly number[];
+}
+
+/**
+ * The VMM's VMCS plan for a VM (settings.ts documents every setting):
+ *  1. the control words: the capability-adjusted defaults (`defaultControls`, for EPT or shadow paging as
+ *     `settings.ept` asks, else as the model offers), then the named settings, then `rawControls` — never
+ *     adjusted again, so a setting the model forbids reaches VM entry and fails there with error 7;
+ *  2. what the VMM derives from the final controls: EPT or shadow paging, unrestricted guest, CR0/CR4 masks and
+ *     read shadows, the exception bitmap (#PF under shadow paging); then the user's values for those fields.
+ * A pure function of the model and the settings.
+ */
+export function planVmcs(model: ProcessorModel, settings: VmmSettings = {}): VmcsPlan {
+  const wantEpt = settings.ept ?? model.features.ept;
+  const d = defaultControls(model, wantEpt ? 'ept' : 'shadow');
+  let { pin, proc, proc2 } = d;
+  let { exit, entry } = d;
+  // EPT without unrestricted guest: CR3 is virtualized while guest paging is off (the real CR3 is the identity map).
+  if (wantEpt && (proc2 & ProcBased2.UNRESTRICTED_GUEST) === 0) proc |= ProcBased.CR3_LOAD_EXITING | ProcBased.CR3_STORE_EXITING;
+  let procSet = 0;
+  let procClear = 0;
+  const named = (on: boolean | undefined, bit: number): void => {
+    if (on === true) {
+      procSet |= bit;
+      procClear &= ~bit;
+    } else if (on === false) {
+      procClear |= bit;
+      procSet &= ~bit;
+    }
+  };
+  named(settings.hltExiting, ProcBased.HLT_EXITING);
+  named(settings.rdtscExiting, ProcBased.RDTSC_EXITING);
+  named(settings.invlpgExiting, ProcBased.INVLPG_EXITING);
+  named(settings.cr3LoadExiting, ProcBased.CR3_LOAD_EXITING);
+  named(settings.cr3StoreExiting, ProcBased.CR3_STORE_EXITING);
+  if (settings.ept === true) {
+    proc |= ProcBased.ACTIVATE_SECONDARY_CONTROLS;
+    proc2 |= ProcBased2.ENABLE_EPT;
+  } else if (settings.ept === false) proc2 &= ~(ProcBased2.ENABLE_EPT | ProcBased2.UNRESTRICTED_GUEST);
+  if (settings.preemptionTimer === true) pin |= PinBased.ACTIVATE_VMX_PREEMPTION_TIMER;
+  else if (settings.preemptionTimer === false) pin &= ~PinBased.ACTIVATE_VMX_PREEMPTION_TIMER;
+  const raw = settings.rawControls;
+  if (raw !== undefined) {
+    const apply = (v: number, r: { set?: number; clear?: number } | undefined): number => ((v | (r?.set ?? 0)) & ~(r?.clear ?? 0)) | 0;
+    pin = apply(pin, raw.pin);
+    proc2 = apply(proc2, raw.secondary);
+    exit = apply(exit, raw.exit);
+    entry = apply(entry, raw.entry);
+    const rp = raw.primary;
+    if (rp !== undefined) {
+      procSet = ((procSet | (rp.set ?? 0)) & ~(rp.clear ?? 0)) | 0;
+      procClear = ((procClear & ~(rp.set ?? 0)) | (rp.clear ?? 0)) | 0;
+    }
+  }
+  proc = ((proc | procSet) & ~procClear) | 0;
+  // Interrupt-window and NMI-window exiting are the VMM's own injection mechanism, switched on and off as it needs
+  // them (hypervisor.ts `prepareInjection`): a raw value for them is written at set-up and lasts until the VMM
+  // next changes them; every other primary bit a setting fixed stays fixed.
+  procSet &= ~VMM_MANAGED_PRIMARY;
+  procClear &= ~VMM_MANAGED_PRIMARY;
+  const secondaryActive = (proc & ProcBased.ACTIVATE_SECONDARY_CONTROLS) !== 0;
+  const ept = secondaryActive && (proc2 & ProcBased2.ENABLE_EPT) !== 0;
+  const unrestricted = ept && (proc2 & ProcBased2.UNRESTRICTED_GUEST) !== 0;
+  const mmu: MmuMode = ept ? 'ept' : 'shadow';
+  // CR0/CR4 ownership. The VMM owns the bits VMX fixes (PE, PG, NE; CR4.VMXE) and, under shadow paging, the
+  // bits that change how guest-linear addresses translate (WP; CR4.PSE, PAE, PGE).
+  const cr0Fixed = unrestricted ? Cr0.NE : (Cr0.PE | Cr0.PG | Cr0.NE) | 0;
+  const cr0Mask = (cr0Fixed | (mmu === 'shadow' ? Cr0.WP | Cr0.PG | Cr0.PE : 0) | Cr0.CD | Cr0.NW) | 0;
+  const cr4Mask = (Cr4.VMXE | Cr4.PSE | Cr4.PAE | Cr4.PGE) | 0;
+  return {
+    mmu,
+    unrestricted,
+    controls: { pin: pin | 0, primary: proc, secondary: proc2 | 0, exit: exit | 0, entry: entry | 0 },
+    procSet,
+    procClear,
+    exceptionBitmap: (settings.exceptionBitmap ?? (mmu === 'shadow' ? 1 << 14 : 0)) | 0,
+    cr0Mask: (settings.cr0GuestHostMask ?? cr0Mask) | 0,
+    // What the guest believes at the start: protected mode, paging off.
+    cr0Shadow: (settings.cr0ReadShadow ?? (Cr0.PE | Cr0.ET | Cr0.NE)) | 0,
+    cr4Mask: (settings.cr4GuestHostMask ?? cr4Mask) | 0,
+    cr4Shadow: (settings.cr4ReadShadow ?? 0) | 0,
+    ioPassthrough: settings.ioPassthroughPorts ?? [],
+    msrPassthrough: settings.msrPassthrough ?? [],
+  };
+}
+
+/** Primary-control bits the VMM switches on and off while the guest runs (not kept fixed by settings). */
+export const VMM_MANAGED_PRIMARY = (ProcBased.INTERRUPT_WINDOW_EXITING | ProcBased.NMI_WINDOW_EXITING) | 0;
+
+/** Writes the primary processor-based controls, keeping the bits the user's settings fixed. */
+export function writeProcControls(c: Cpu, vm: Vm, value: number): void {
+  vmw(c, F.CPU_BASED_VM_EXEC_CONTROL, ((value | vm.plan.procSet) & ~vm.plan.procClear) | 0);
+}
+
 // ------------------------------------------------------------------------------------ VMCS set-up
 
 /**
@@ -191,13 +313,16 @@ export function initVmcs(c: Cpu, vm: Vm, vcpu: VCpu, entry: number): void {
   if (vmclear(c, vcpu.vmcs, 0) !== VMX_SUCCEED || vmptrld(c, vcpu.vmcs, 0) !== VMX_SUCCEED) {
     throw new Error('VMM: VMCLEAR/VMPTRLD of a fresh VMCS failed');
   }
-  const ctl = defaultControls(model, vm.mmu);
+  const plan = vm.plan;
+  const ctl = plan.controls;
   vmw(c, F.PIN_BASED_VM_EXEC_CONTROL, ctl.pin);
-  vmw(c, F.CPU_BASED_VM_EXEC_CONTROL, ctl.proc);
-  vmwIfSupported(c, F.SECONDARY_VM_EXEC_CONTROL, ctl.proc2);
+  vmw(c, F.CPU_BASED_VM_EXEC_CONTROL, ctl.primary);
+  // On processors without secondary controls the field does not exist (VMWRITE would fail with error 12); a
+  // setting that asks for them sets primary bit 31, which VM entry rejects (error 7).
+  vmwIfSupported(c, F.SECONDARY_VM_EXEC_CONTROL, ctl.secondary);
   vmw(c, F.VM_EXIT_CONTROLS, ctl.exit);
   vmw(c, F.VM_ENTRY_CONTROLS, ctl.entry);
-  vmw(c, F.EXCEPTION_BITMAP, vm.mmu === 'shadow' ? 1 << 14 : 0);
+  vmw(c, F.EXCEPTION_BITMAP, plan.exceptionBitmap);
   vmw(c, F.PAGE_FAULT_ERROR_CODE_MASK, 0);
   vmw(c, F.PAGE_FAULT_ERROR_CODE_MATCH, 0);
   vmw(c, F.CR3_TARGET_COUNT, 0);
@@ -209,31 +334,30 @@ export function initVmcs(c: Cpu, vm: Vm, vcpu: VCpu, entry: number): void {
   vmw(c, F.VM_ENTRY_INTR_INFO_FIELD, 0);
   vmw(c, F.VMCS_LINK_POINTER, -1);
   vmw(c, F.VMCS_LINK_POINTER + 1, -1);
-  if ((ctl.proc2 & ProcBased2.ENABLE_VPID) !== 0) vmw(c, F.VIRTUAL_PROCESSOR_ID, vm.id * 8 + vcpu.id + 1);
-  if ((ctl.pin & PinBased.ACTIVATE_VMX_PREEMPTION_TIMER) !== 0) vmw(c, F.VMX_PREEMPTION_TIMER_VALUE, -1);
+  const secondary = (ctl.primary & ProcBased.ACTIVATE_SECONDARY_CONTROLS) !== 0 ? ctl.secondary : 0;
+  if ((secondary & ProcBased2.ENABLE_VPID) !== 0) vmwIfSupported(c, F.VIRTUAL_PROCESSOR_ID, vm.id * 8 + vcpu.id + 1);
+  if ((ctl.pin & PinBased.ACTIVATE_VMX_PREEMPTION_TIMER) !== 0) vmwIfSupported(c, F.VMX_PREEMPTION_TIMER_VALUE, -1);
   if (vm.ept !== null) {
-    vmw(c, F.EPT_POINTER, vm.ept.eptp());
-    vmw(c, F.EPT_POINTER + 1, 0);
+    vmwIfSupported(c, F.EPT_POINTER, vm.ept.eptp());
+    vmwIfSupported(c, F.EPT_POINTER + 1, 0);
   }
-  const unrestricted = (ctl.proc2 & ProcBased2.UNRESTRICTED_GUEST) !== 0;
+  const unrestricted = plan.unrestricted;
   vcpu.unrestricted = unrestricted;
   // CR3 is virtualized under shadow paging, and for EPT guests without unrestricted guest while their
   // paging is off (the real CR3 then points at the identity map).
   vcpu.cr3Virtualized = vm.mmu === 'shadow' || !unrestricted;
   if (vm.mmu === 'ept' && !unrestricted) {
-    vmw(c, F.CPU_BASED_VM_EXEC_CONTROL, ctl.proc | ProcBased.CR3_LOAD_EXITING | ProcBased.CR3_STORE_EXITING);
+    // Here the VMM decides to virtualize CR3 while guest paging is off: CR3-load/-store exiting (planVmcs has
+    // already combined them with the settings; this second VMWRITE keeps the VMM's long-standing timing).
+    writeProcControls(c, vm, ctl.primary);
   }
 
-  // ---- CR0/CR4 ownership. The VMM owns the bits VMX fixes (PE, PG, NE; CR4.VMXE) and, under shadow
-  // paging, the bits that change how guest-linear addresses translate (WP; CR4.PSE, PAE, PGE).
-  const cr0Fixed = unrestricted ? Cr0.NE : (Cr0.PE | Cr0.PG | Cr0.NE) | 0;
-  const cr0Mask = (cr0Fixed | (vm.mmu === 'shadow' ? Cr0.WP | Cr0.PG | Cr0.PE : 0) | Cr0.CD | Cr0.NW) | 0;
-  const cr4Mask = (Cr4.VMXE | Cr4.PSE | Cr4.PAE | Cr4.PGE) | 0;
-  const guestCr0 = (Cr0.PE | Cr0.ET | Cr0.NE) | 0; // what the guest believes: protected mode, paging off
-  vmw(c, F.CR0_GUEST_HOST_MASK, cr0Mask);
-  vmw(c, F.CR0_READ_SHADOW, guestCr0);
-  vmw(c, F.CR4_GUEST_HOST_MASK, cr4Mask);
-  vmw(c, F.CR4_READ_SHADOW, 0);
+  // ---- CR0/CR4 ownership (planVmcs): masks and the read shadows the guest sees for the bits the VMM owns.
+  const guestCr0 = (Cr0.PE | Cr0.ET | Cr0.NE) | 0; // what the guest really starts with: protected mode, paging off
+  vmw(c, F.CR0_GUEST_HOST_MASK, plan.cr0Mask);
+  vmw(c, F.CR0_READ_SHADOW, plan.cr0Shadow);
+  vmw(c, F.CR4_GUEST_HOST_MASK, plan.cr4Mask);
+  vmw(c, F.CR4_READ_SHADOW, plan.cr4Shadow);
 
   // ---- guest state
   let realCr0 = guestCr0 | (vm.mmu === 'shadow' ? Cr0.WP : 0);

@@ -132,6 +132,9 @@ export interface CpuOptions {
   instructionCosts?: ArrayLike<number>;
 }
 
+/** See `Cpu.eventInterceptor`. `type` is an EventType; `returnEip` the EIP the frame would hold. */
+export type EventInterceptor = (c: Cpu, vector: number, type: number, errorCode: number, returnEip: number) => boolean;
+
 const NO_IO: IoBus = { read: (_p, size) => (size === 1 ? 0xff : size === 2 ? 0xffff : -1), write: () => {} };
 
 export class Cpu {
@@ -305,6 +308,14 @@ export class Cpu {
   readonly breakpoints = new Set<number>();
   /** Bare labs: stop instead of delivering an exception through an IDT that cannot handle it. */
   stopOnUnhandledException = false;
+  /**
+   * A software VMM's hook into event delivery (ring deprivileging: src/core/techniques/deprivileged). Consulted
+   * by protected-mode IDT delivery outside VMX non-root operation, after the gate and handler-segment checks,
+   * where the processor would push the frame and enter the handler; the delivery into the handler's ring is
+   * reported (EVENT_DELIVERY) first. Returning true means the TypeScript VMM handled the event and left the
+   * processor in the state it chose. Null for every other machine: delivery is then unchanged.
+   */
+  eventInterceptor: EventInterceptor | null = null;
   unhandledException = false;
   /** The block being executed (null outside the block loop), the EIP it started at, and how many of its
    * instructions were already accounted by syncTime(). */

@@ -174,9 +174,10 @@ export function deliverEvent(c: Cpu, vector: number, type: number, errorCode: nu
   c.eventInFlightLen = instrLen;
   if (vector === Vec.PF && type === EventType.HARDWARE_EXCEPTION) c.cr2 = c.pendingCr2;
   const fromCpl = c.cpl;
+  let reported = false;
   try {
     if ((c.cr0 & Cr0.PE) === 0) deliverReal(c, vector, returnEip);
-    else deliverProtected(c, vector, type, errorCode, returnEip);
+    else reported = deliverProtected(c, vector, type, errorCode, returnEip);
     c.eventInFlight = first;
     c.eventInFlightErr = firstErr;
     c.eventInFlightLen = firstLen;
@@ -218,7 +219,7 @@ export function deliverEvent(c: Cpu, vector: number, type: number, errorCode: nu
     c.eventInFlight = first;
     return;
   }
-  c.trace.emit(EventKind.EVENT_DELIVERY, c.cycles, c.id, vector, type, errorCode, returnEip >>> 0, fromCpl, c.cpl, vmxMode(c));
+  if (!reported) c.trace.emit(EventKind.EVENT_DELIVERY, c.cycles, c.id, vector, type, errorCode, returnEip >>> 0, fromCpl, c.cpl, vmxMode(c));
 }
 
 /** Triple fault: a VM exit in non-root operation (reason 2), otherwise shutdown (SDM Vol. 3A §6.15, Vol. 3C §25.2). */
@@ -250,8 +251,11 @@ function deliverReal(c: Cpu, vector: number, returnEip: number): void {
   c.stop = 1;
 }
 
-/** Protected-mode delivery through an interrupt or trap gate (SDM Vol. 3A §6.12.1; Vol. 2 INT n pseudocode). */
-function deliverProtected(c: Cpu, vector: number, type: number, errorCode: number, returnEip: number): void {
+/**
+ * Protected-mode delivery through an interrupt or trap gate (SDM Vol. 3A §6.12.1; Vol. 2 INT n pseudocode).
+ * Returns true when the EVENT_DELIVERY event was already reported (an event interceptor took the event).
+ */
+function deliverProtected(c: Cpu, vector: number, type: number, errorCode: number, returnEip: number): boolean {
   const ext = type === EventType.EXTERNAL_INTERRUPT || type === EventType.NMI || type === EventType.HARDWARE_EXCEPTION ? 1 : 0;
   const idtErr = (vector << 3) | 2 | ext;
   if ((vector << 3) + 7 > (c.idtrLimit >>> 0)) c.gp(idtErr);
@@ -265,7 +269,7 @@ function deliverProtected(c: Cpu, vector: number, type: number, errorCode: numbe
   if (gType === 5) {
     // Task gate: a task switch (SDM Vol. 3A §7.3). In VMX non-root operation it is always a VM exit.
     taskSwitchThroughGate(c, gLo >>> 16, 3, ext);
-    return;
+    return false;
   }
   const gate32 = gType >= 14;
   const trapGate = (gType & 1) !== 0;
@@ -279,6 +283,13 @@ function deliverProtected(c: Cpu, vector: number, type: number, errorCode: numbe
   if (!isPresent(cHi)) c.np((sel & 0xfffc) | ext);
   const dpl = descDpl(cHi);
   const conforming = (cHi & 0x400) !== 0;
+  if (c.eventInterceptor !== null && !c.vmx.nonRoot) {
+    // A software VMM (ring deprivileging, src/core/techniques/deprivileged) owns this IDT and handles its
+    // events in TypeScript. The gate and handler checks above ran against its tables as on hardware; report
+    // the transition into its handler's ring, then hand the event over instead of pushing the frame.
+    c.trace.emit(EventKind.EVENT_DELIVERY, c.cycles, c.id, vector, type, errorCode, returnEip >>> 0, c.cpl, conforming ? c.cpl : dpl, vmxMode(c));
+    if (c.eventInterceptor(c, vector, type, errorCode, returnEip)) return true;
+  }
   const flags = c.getEflags();
   if ((flags & Flag.VM) !== 0) c.gp(0); // virtual-8086 mode is not emulated (documented limitation)
   const size = gate32 ? 4 : 2;
@@ -358,6 +369,7 @@ function deliverProtected(c: Cpu, vector: number, type: number, errorCode: numbe
   // Clear TF, NT, RF, VM; an interrupt gate also clears IF (SDM Vol. 3A §6.12.1.3).
   c.setEflags(0, Flag.TF | Flag.NT | Flag.RF | Flag.VM | (trapGate ? 0 : Flag.IF));
   c.stop = 1;
+  return c.eventInterceptor !== null && !c.vmx.nonRoot;
 }
 
 /** Writes one stack slot below `sp` in a stack segment that is not loaded yet; returns the new SP. */

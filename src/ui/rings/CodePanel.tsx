@@ -4,7 +4,7 @@
  * handler that runs and what it does to the guest's state. The instruction that caused the last VM exit
  * is marked, so the cause is visible next to its effect.
  */
-import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useApp } from '../../state/store.ts';
 import { eventLog } from '../../state/event-log.ts';
 import { commands } from '../engine/client.ts';
@@ -26,6 +26,9 @@ const Rows = memo(function Rows({ rows, breakpoints, detail, onToggle }: { rows:
                 className={`bp${breakpoints.has(r.address) ? ' on' : ''}`}
                 aria-pressed={breakpoints.has(r.address)}
                 aria-label={`Breakpoint at ${hex(r.address)}`}
+                // One tab stop for the whole listing (the arrow keys move between rows): tabbing past
+                // the code must not take hundreds of presses.
+                tabIndex={-1}
                 title="Toggle a breakpoint: Play and Run stop before this instruction"
                 onClick={() => onToggle(r.address)}
               >
@@ -105,6 +108,34 @@ export function CodePanel() {
     }
   }, [pc, vmx, mode, rows, lastExit]);
 
+  // The roving tab stop: the breakpoint button of the current instruction's row (else the first row).
+  useEffect(() => {
+    const box = scrollRef.current;
+    if (box === null) return;
+    if (box.contains(document.activeElement) && document.activeElement?.classList.contains('bp')) return;
+    const buttons = box.querySelectorAll<HTMLButtonElement>('button.bp');
+    buttons.forEach((b) => (b.tabIndex = -1));
+    const at = box.querySelector<HTMLButtonElement>(`#code-${(pc >>> 0).toString(16)} button.bp`) ?? buttons[0];
+    if (at !== undefined) at.tabIndex = 0;
+  }, [pc, rows]);
+
+  /** Up/Down, Page Up/Down, Home/End move between the listing's rows (their breakpoint buttons). */
+  const onListKey = (e: KeyboardEvent<HTMLDivElement>): void => {
+    const from = e.target;
+    if (!(from instanceof HTMLButtonElement) || !from.classList.contains('bp')) return;
+    const buttons = [...e.currentTarget.querySelectorAll<HTMLButtonElement>('button.bp')];
+    const k = buttons.indexOf(from);
+    const page = Math.max(1, Math.floor(e.currentTarget.clientHeight / Math.max(1, from.closest('.code-row')?.clientHeight ?? 24)) - 1);
+    const to = ({ ArrowDown: k + 1, ArrowUp: k - 1, PageDown: k + page, PageUp: k - page, Home: 0, End: buttons.length - 1 } as Record<string, number>)[e.key];
+    if (to === undefined) return;
+    e.preventDefault(); // not the global shortcuts (Home resets, End runs to the end)
+    e.stopPropagation();
+    const next = buttons[Math.max(0, Math.min(buttons.length - 1, to))];
+    from.tabIndex = -1;
+    next.tabIndex = 0;
+    next.focus();
+  };
+
   const toggle = (a: number): void => {
     const next = bpSet.has(a) ? breakpoints.filter((x) => x !== a) : [...breakpoints, a];
     setBreakpoints(next);
@@ -132,7 +163,7 @@ export function CodePanel() {
           {breakpoints.length > 0 && <span> {breakpoints.length} breakpoint{breakpoints.length > 1 ? 's' : ''}.</span>}
         </div>
       )}
-      <div className="code-scroll" ref={scrollRef} role="table" aria-label="Disassembly">
+      <div className="code-scroll" ref={scrollRef} role="table" aria-label="Disassembly" onKeyDown={onListKey}>
         {rows.length === 0 ? <p className="empty">Loading the listing…</p> : <Rows rows={rows} breakpoints={bpSet} detail={detail} onToggle={toggle} />}
       </div>
     </section>

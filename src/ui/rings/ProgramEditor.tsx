@@ -152,7 +152,7 @@ export function ProgramEditor() {
           }}
         />
       </div>
-      <div id="editor-errors" className="editor-errors" role="status" aria-live="polite">
+      <div id="editor-errors" className="editor-errors" role="status" aria-live="polite" aria-label="Errors" tabIndex={allErrors.length > 0 ? 0 : undefined}>
         {allErrors.length === 0 ? (
           <span className="ok">{status || 'No errors.'}</span>
         ) : (
