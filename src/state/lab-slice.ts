@@ -12,7 +12,7 @@ export interface Notice {
 }
 
 export type DetailLevel = 'sales' | 'classroom' | 'engineer';
-export type RingsTab = 'code' | 'vmcs' | 'exits' | 'events' | 'controls' | 'program' | 'models' | 'machine';
+export type RingsTab = 'code' | 'vmcs' | 'exits' | 'events' | 'controls' | 'program' | 'models' | 'machine' | 'sensitive' | 'ept';
 
 export interface LabSlice {
   lab: LabId;

@@ -9,8 +9,9 @@ import { createPlaybackSlice, type PlaybackSlice } from './playback-slice.ts';
 import { createSelectionSlice, type SelectionSlice } from './selection-slice.ts';
 import { createPrefsSlice, type PrefsSlice } from './prefs-slice.ts';
 import { createLabSlice, type LabSlice } from './lab-slice.ts';
+import { createControlsSlice, type ControlsSlice } from './controls-slice.ts';
 
-export type AppState = EngineSlice & PlaybackSlice & SelectionSlice & PrefsSlice & LabSlice;
+export type AppState = EngineSlice & PlaybackSlice & SelectionSlice & PrefsSlice & LabSlice & ControlsSlice;
 
 export const useApp = create<AppState>()((...a) => ({
   ...createEngineSlice(...a),
@@ -18,4 +19,5 @@ export const useApp = create<AppState>()((...a) => ({
   ...createSelectionSlice(...a),
   ...createPrefsSlice(...a),
   ...createLabSlice(...a),
+  ...createControlsSlice(...a),
 }));

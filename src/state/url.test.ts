@@ -24,6 +24,17 @@ describe('links', () => {
     );
   });
 
+  it('the platform (m) round-trips, the software VMM included; an unknown platform is refused', () => {
+    for (const mode of ['bare', 'guest', 'swvmm'] as const) {
+      const s: LinkState = { lab: 'rings', spec: { scenario: 'sensitive', cpu: 'nehalem', seed: 1, insnEvents: true, mode }, seq: 12, interventions: [] };
+      const link = formatLink(s);
+      expect(link).toContain(`m=${mode}`);
+      expect(parseLink(link)).toEqual({ kind: 'ok', state: s });
+    }
+    const bad = parseLink('#/rings?v=1&s=kernel&m=vmware');
+    expect(bad.kind === 'error' && bad.message).toMatch(/platform \(m\)/);
+  });
+
   it('an empty hash is the default, not an error', () => {
     expect(parseLink('')).toEqual({ kind: 'empty' });
     expect(parseLink('#/')).toEqual({ kind: 'empty' });
@@ -44,5 +55,66 @@ describe('links', () => {
     expect(msg('#/rings?v=1&s=kernel&iv=4.explode')).toMatch(/not an intervention/);
     expect(msg('#/rings?v=1&s=kernel&zz=1')).toMatch(/does not know: 'zz'/);
     expect(msg('#/rings?v=1&s=Kernel%3Cscript%3E')).toMatch(/scenario \(s\)/);
+  });
+});
+
+describe('links: VMM settings (vmm)', () => {
+  const u32 = fc.integer({ min: 0, max: 0xffffffff });
+  const sortedUnique = (xs: number[]) => [...new Set(xs)].sort((a, b) => a - b);
+  const settings = fc.record(
+    {
+      hltExiting: fc.boolean(),
+      rdtscExiting: fc.boolean(),
+      ept: fc.boolean(),
+      preemptionTimer: fc.boolean(),
+      cr0GuestHostMask: u32,
+      cr4ReadShadow: u32,
+      exceptionBitmap: u32,
+      ioPassthroughPorts: fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 20 }).map(sortedUnique),
+      msrPassthrough: fc.array(fc.oneof(fc.integer({ min: 0, max: 0x1fff }), fc.integer({ min: 0xc0000000, max: 0xc0001fff })), { maxLength: 10 }).map(sortedUnique),
+      rawControls: fc.record({ primary: fc.record({ set: fc.constant(0x4) }), pin: fc.record({ clear: fc.constant(0x40) }) }, { requiredKeys: [] }),
+    },
+    { requiredKeys: ['hltExiting'] },
+  ).map((s) => {
+    // An empty raw-control object is no setting at all (validation drops it).
+    if (s.rawControls !== undefined && Object.keys(s.rawControls).length === 0) delete s.rawControls;
+    return s;
+  });
+
+  it('round-trips any valid settings', () => {
+    fc.assert(
+      fc.property(settings, fc.integer({ min: 0, max: 1e6 }), (st, seq) => {
+        const s: LinkState = { lab: 'rings', spec: { scenario: 'hlt-idle', cpu: 'xeon-lv', seed: 1, insnEvents: true, settings: st }, seq, interventions: [] };
+        expect(parseLink(formatLink(s))).toEqual({ kind: 'ok', state: s });
+      }),
+    );
+  });
+
+  it('is short and readable: the KEY=VALUE form of the CLI, joined by ~', () => {
+    const link = formatLink({
+      lab: 'rings',
+      spec: { scenario: 'hlt-idle', cpu: 'nehalem', seed: 1, insnEvents: true, settings: { hltExiting: false, ioPassthroughPorts: [0x80, 0x3f8, 0x3f9, 0x3fa], rawControls: { primary: { set: 4 } } } },
+      seq: 0,
+      interventions: [],
+    });
+    expect(link).toBe('#/rings?v=1&s=hlt-idle&cpu=nehalem&seed=1&insn=1&t=0&vmm=hltExiting=false~ioPassthroughPorts=0x80,0x3F8-0x3FA~raw.primary.set=0x4');
+    // The default settings add nothing to the link.
+    expect(formatLink({ lab: 'rings', spec: { scenario: 'kernel', seed: 1, insnEvents: true, settings: {} }, seq: 0, interventions: [] })).not.toContain('vmm');
+    // Encoded forms (as a mail client might rewrite them) read the same.
+    const parsed = parseLink('#/rings?v=1&s=hlt-idle&vmm=hltExiting%3Doff~ept%3Dtrue');
+    expect(parsed.kind === 'ok' && parsed.state.spec.settings).toEqual({ hltExiting: false, ept: true });
+  });
+
+  it('explains a broken vmm parameter', () => {
+    const bad = (q: string) => {
+      const r = parseLink(`#/rings?v=1&s=kernel&vmm=${q}`);
+      return r.kind === 'error' ? r.message : 'no error';
+    };
+    expect(bad('hltExiting=maybe')).toBe("This link is broken: VMM settings (vmm) are wrong: HLT exiting: 'maybe' is not true or false.");
+    expect(bad('ioPassthroughPorts=0x10000')).toMatch(/VMM settings \(vmm\) are wrong: I\/O port 65536 is not a port number/);
+    expect(bad('bogus=1')).toMatch(/unknown VMM setting 'bogus'/);
+    expect(bad('msrPassthrough=0x2000')).toMatch(/MSR 0x2000 is outside the MSR bitmap ranges/);
+    const empty = parseLink('#/rings?v=1&s=kernel&vmm=');
+    expect(empty.kind === 'ok' && empty.state.spec.settings).toBe(undefined);
   });
 });

@@ -9,6 +9,8 @@
  *   m     platform: bare (native), guest (VT-x) or swvmm (software VMM), overriding the program's header
  *   t     position (events shown) iv   interventions: seq.kind[.vm] joined by ~
  *   src   the user's own program: deflate-raw, base64url (program-codec.ts)
+ *   vmm   the VT-x VMM's settings: KEY=VALUE assignments joined by ~, as the CLI's --vmm takes them
+ *         (src/core/vmm/settings.ts), e.g. vmm=hltExiting=false~ioPassthroughPorts=0x3F8-0x3FF,0x80~raw.primary.set=0x4
  *
  * Parsing is strict (zod): a broken or tampered link gives a message naming what is wrong, and the app
  * falls back to the default lab instead of showing a blank page. Whether the scenario, CPU and parameter
@@ -17,6 +19,7 @@
 import { z } from 'zod';
 import type { Intervention, SessionSpec } from '../worker/protocol.ts';
 import { LAB_IDS, DEFAULT_LAB, type LabId } from './labs.ts';
+import { vmmSettingsFromAssignments, vmmSettingsToAssignments, type VmmSettings } from '../core/vmm/settings-data.ts';
 
 export const LINK_VERSION = 1;
 
@@ -68,6 +71,25 @@ const interventionList = z
     return out;
   });
 
+/** VMM settings: KEY=VALUE joined by ~ (settings.ts `vmmSettingsFromAssignments` checks every value). */
+const vmmSettings = z
+  .string()
+  .max(20_000)
+  .transform((s, ctx): VmmSettings => {
+    if (s === '') return {};
+    const r = vmmSettingsFromAssignments(s.split('~'));
+    if (!r.ok) {
+      ctx.addIssue({ code: 'custom', message: `are wrong: ${r.errors[0].message}` });
+      return z.NEVER;
+    }
+    return r.settings;
+  });
+
+/** The `vmm` text for settings (empty: the VMM's defaults, no parameter). */
+export function formatVmmSettings(settings: VmmSettings): string {
+  return vmmSettingsToAssignments(settings).join('~');
+}
+
 const query = z.object({
   v: z.literal(String(LINK_VERSION), { message: `this link is from another version of VT Lab (expected v=${LINK_VERSION})` }),
   s: id,
@@ -79,11 +101,12 @@ const query = z.object({
   t: uint(1e12).optional(),
   iv: interventionList.optional(),
   src: z.string().max(400_000).regex(/^[A-Za-z0-9_-]+$/, 'is not an encoded program').optional(),
+  vmm: vmmSettings.optional(),
 });
 
 const FIELD_NAMES: Record<string, string> = {
   v: 'version (v)', s: 'scenario (s)', cpu: 'CPU model (cpu)', seed: 'seed', insn: 'instruction events (insn)', m: 'platform (m)',
-  p: 'parameters (p)', t: 'position (t)', iv: 'interventions (iv)', src: 'program (src)',
+  p: 'parameters (p)', t: 'position (t)', iv: 'interventions (iv)', src: 'program (src)', vmm: 'VMM settings (vmm)',
 };
 
 export type ParsedLink = { kind: 'empty' } | { kind: 'ok'; state: LinkState } | { kind: 'error'; message: string };
@@ -122,6 +145,7 @@ export function parseLink(hash: string): ParsedLink {
   if (q.cpu !== undefined) spec.cpu = q.cpu;
   if (q.m !== undefined) spec.mode = q.m as SessionSpec['mode'];
   if (q.p !== undefined && Object.keys(q.p).length > 0) spec.params = q.p;
+  if (q.vmm !== undefined && Object.keys(q.vmm).length > 0) spec.settings = q.vmm;
   const state: LinkState = { lab, spec, seq: q.t ?? 0, interventions: q.iv ?? [] };
   if (q.src !== undefined) state.srcZ = q.src;
   return { kind: 'ok', state };
@@ -147,8 +171,11 @@ export function formatLink(s: LinkState): string {
     q.set('iv', s.interventions.map((i) => (i.action.kind === 'kill-vm' ? `${i.seq}.kill-vm.${i.action.vm}` : `${i.seq}.nmi`)).join('~'));
   }
   if (s.srcZ !== undefined) q.set('src', s.srcZ);
-  // URLSearchParams encodes '~' as %7E; keep links readable.
-  return `#/${s.lab}?${q.toString().replace(/%7E/g, '~')}`;
+  const vmm = s.spec.settings !== undefined ? formatVmmSettings(s.spec.settings) : '';
+  if (vmm !== '') q.set('vmm', vmm);
+  // URLSearchParams encodes '~', '=' and ',' (%7E, %3D, %2C); all three are plain in a query value (RFC 3986
+  // §3.4), so keep links readable. Only `vmm` holds '=' or ','; parsing splits a pair at its first '='.
+  return `#/${s.lab}?${q.toString().replace(/%7E/g, '~').replace(/%3D/g, '=').replace(/%2C/g, ',')}`;
 }
 
 export const DEFAULT_LINK_LAB = DEFAULT_LAB;

@@ -201,6 +201,37 @@ describe('engine: the Rings & VMX lab\'s reads', () => {
   });
 });
 
+describe('engine: the software VMM platform', () => {
+  it('offers swvmm in the catalog with its trap cost per model; loads it, steps to the first trap, time-travels, compares platforms', () => {
+    const clock = manualClock();
+    const e = createEngine(clock);
+    const cat = e.catalog();
+    expect(cat.modes).toEqual(['bare', 'guest', 'swvmm']);
+    for (const c of cat.cpus) expect(c.costs.swTrap).toMatchObject({ value: 2030, kind: 'assumption' });
+    expect(cat.cpus[0].costs.swTrap.basis).toMatch(/Adams/);
+    const r = e.load({ ...SPEC, mode: 'swvmm' });
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.view).toMatchObject({ mode: 'swvmm', vmx: 'none', hostCpl: 1, cpl: 0 });
+    e.runTo({ to: 'kind', kinds: [EventKind.SW_TRAP] });
+    while (e.status().state === 'running') {
+      clock.t += 20;
+      clock.runDue();
+    }
+    const at = e.status().position.seq;
+    const last = batchEvents(e.events(at - 1, at))[0];
+    expect(last.kind).toBe(EventKind.SW_TRAP);
+    expect(e.vmcs()).toBeNull();
+    const view = e.inspect()!;
+    e.step(40);
+    e.seek(at);
+    expect(e.inspect()).toEqual(view);
+    expect(e.listing().length).toBeGreaterThan(50);
+    const runs = e.comparePlatforms();
+    expect(runs.map((x) => [x.mode, x.ended])).toEqual([['bare', 'halted'], ['guest', 'halted'], ['swvmm', 'halted']]);
+    for (const x of runs) expect(x.console).toContain('kernel halted');
+  });
+});
+
 describe('engine over comlink (MessageChannel, transfer)', () => {
   let remote: Remote<EngineApi> | null = null;
   let channel: InstanceType<typeof MessageChannel> | null = null;

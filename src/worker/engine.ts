@@ -20,10 +20,12 @@ import { batchEvents } from '../core/trace/batch.ts';
 import { SCENARIOS, loadScenarioSource } from '../core/scenarios/index.ts';
 import { checkProgram } from '../core/session/check.ts';
 import { scenarioParameters } from '../core/scenarios/parameters.ts';
-import { CPU_MODELS, DEFAULT_CPU_MODEL_ID, getCpuModel } from '../core/cpu-models/index.ts';
+import { CPU_MODELS, DEFAULT_CPU_MODEL_ID, getCpuModel, toProcessorModel } from '../core/cpu-models/index.ts';
 import { costModelFor } from '../core/cost/model.ts';
 import { CostClass } from '../core/x86/cost-class.ts';
 import { handlerInfo } from '../core/vmm/exits.ts';
+import { describeVmmSettings, validateVmmSettings } from '../core/vmm/settings.ts';
+import { CONTROL_WORDS, controlCapability } from '../core/vmm/controls-check.ts';
 
 /** The VMM's handler for every basic exit reason (0–85). */
 function handlerTable(): Record<number, { name: string; does: string }> {
@@ -31,8 +33,11 @@ function handlerTable(): Record<number, { name: string; does: string }> {
   for (let r = 0; r <= 85; r++) out[r] = { ...handlerInfo(r) };
   return out;
 }
-import { runOnModel, type Intervention, type MachineView, type SessionSpec } from '../core/session/session.ts';
+import { runOnModel, runOnPlatform, type Intervention, type MachineView, type SessionMode, type SessionSpec } from '../core/session/session.ts';
+import { trapRoundTripFor } from '../core/techniques/deprivileged/index.ts';
 import { EventKind } from '../core/trace/events.ts';
+import { translationAt } from '../core/timeline/translation-at.ts';
+import type { TranslationRequest, TranslationView } from '../core/session/translation.ts';
 import type {
   Catalog,
   DrainResult,
@@ -43,7 +48,9 @@ import type {
   HoldPolicy,
   LoadResult,
   RunTarget,
+  SettingsReportResult,
   VmcsView,
+  VmmSettings,
 } from './protocol.ts';
 
 /** Wall clock and task scheduling: the worker's own, or a test's. */
@@ -63,6 +70,9 @@ const REBASE_WINDOW = 2000;
 const RUN_TAIL = 200;
 /** Play never gets further ahead of the UI than this many undrained events (backpressure): every event played reaches the UI. */
 const PLAY_BACKLOG = 120_000;
+
+/** The platforms Session.create builds (SessionSpec.mode). */
+const PLATFORM_MODES: readonly SessionMode[] = ['bare', 'guest', 'swvmm'];
 
 export const MIN_SPEED = 1e-9;
 export const MAX_SPEED = 1e3;
@@ -276,11 +286,17 @@ export function createEngine(clock: EngineClock): EngineApi & { reportError(wher
           ioHandler: fig(cm.handler[30] ?? cm.defaultHandler),
           intN: fig(cm.instruction[CostClass.SOFTWARE_INTERRUPT]),
           iret: fig(cm.instruction[CostClass.IRET]),
+          // The software VMM's trap round trip: Adams & Agesen 2006's P4 figure, an assumption for every model (costs.ts).
+          swTrap: (() => {
+            const f = trapRoundTripFor(m.id);
+            return { value: f.value, kind: f.kind, basis: `${f.source}. ${f.note}` };
+          })(),
         },
       };
     }),
     defaultCpu: DEFAULT_CPU_MODEL_ID,
     handlers: handlerTable(),
+    modes: [...PLATFORM_MODES],
   });
 
   const load = (next: SessionSpec): LoadResult => {
@@ -503,6 +519,33 @@ export function createEngine(clock: EngineClock): EngineApi & { reportError(wher
       return CPU_MODELS.map((m) => {
         const r = runOnModel(t.spec, m.id);
         return 'error' in r ? { cpu: m.id, error: r.error } : r;
+      });
+    }),
+
+    translation: guarded('translation', (req: TranslationRequest): TranslationView => translationAt(needTimeline(), req)),
+
+    describeSettings: guarded('describeSettings', (settings: VmmSettings, cpu: string): SettingsReportResult => {
+      const model = getCpuModel(cpu);
+      if (model === undefined) return { ok: false, errors: [{ field: 'cpu', message: `unknown CPU model '${cpu}'` }] };
+      const v = validateVmmSettings(settings);
+      if (!v.ok) return { ok: false, errors: v.errors.map((e) => ({ field: e.field === '' ? 'settings' : `settings.${e.field}`, message: e.message })) };
+      const pm = toProcessorModel(model);
+      return {
+        ok: true,
+        report: {
+          cpu: model.id,
+          described: describeVmmSettings(v.settings, pm),
+          defaults: describeVmmSettings({}, pm),
+          capabilities: CONTROL_WORDS.map((w) => controlCapability(pm, w)),
+        },
+      };
+    }),
+
+    comparePlatforms: guarded('comparePlatforms', () => {
+      const t = needTimeline();
+      return PLATFORM_MODES.map((mode) => {
+        const r = runOnPlatform(t.spec, mode);
+        return 'error' in r ? { mode, ended: null, console: '', error: r.error } : r;
       });
     }),
 

@@ -4,13 +4,16 @@
  * crosses is a class instance.
  */
 import type { EventBatch } from '../core/trace/batch.ts';
-import type { Intervention, ListingRow, MachineView, ModelRun, SessionEndReason, SessionSpec, SpecError, VmcsSnapshot } from '../core/session/session.ts';
+import type { Intervention, ListingRow, MachineView, ModelRun, SessionEndReason, SessionMode, SessionSpec, SpecError, VmcsSnapshot } from '../core/session/session.ts';
 import type { ExitList } from '../core/timeline/exit-index.ts';
 import type { TimelinePosition } from '../core/timeline/timeline.ts';
 import type { ScenarioKind } from '../core/scenarios/index.ts';
 import type { LabMode } from '../core/lab/header.ts';
+import type { VmmSettings, VmmSettingsDescription } from '../core/vmm/settings.ts';
+import type { ControlCapability } from '../core/vmm/controls-check.ts';
+import type { TranslationRequest, TranslationView } from '../core/session/translation.ts';
 
-export type { EventBatch, ExitList, Intervention, ListingRow, MachineView, ModelRun, SessionEndReason, SessionSpec, SpecError, TimelinePosition, VmcsSnapshot };
+export type { EventBatch, ExitList, Intervention, ListingRow, MachineView, ModelRun, SessionEndReason, SessionMode, SessionSpec, SpecError, TimelinePosition, VmcsSnapshot };
 
 /** The VMCS at the position, and as it was just before the last VM exit or entry (to show what changed). */
 export interface VmcsView {
@@ -47,7 +50,7 @@ export interface CatalogCpu {
   /** VMX features this model offers (names as in src/core/vmx/spec/features.ts). */
   features: string[];
   /** What each transition costs on this model. */
-  costs: { vmExit: CostFigure; vmEntry: CostFigure; roundTrip: CostFigure; handler: CostFigure; ioHandler: CostFigure; intN: CostFigure; iret: CostFigure };
+  costs: { vmExit: CostFigure; vmEntry: CostFigure; roundTrip: CostFigure; handler: CostFigure; ioHandler: CostFigure; intN: CostFigure; iret: CostFigure; swTrap: CostFigure };
 }
 
 export interface Catalog {
@@ -56,6 +59,16 @@ export interface Catalog {
   defaultCpu: string;
   /** The built-in VMM's exit handlers by basic exit reason: name and what it does to guest state. */
   handlers: Record<number, { name: string; does: string }>;
+  /** The platforms a session can run on (SessionSpec.mode): bare (native), guest (VT-x), swvmm (software VMM). */
+  modes: SessionMode[];
+}
+
+/** What one platform's run of the loaded program printed (for the sensitive-instruction comparison). */
+export interface PlatformRun {
+  mode: SessionMode;
+  ended: SessionEndReason | 'limit' | null;
+  console: string;
+  error?: string;
 }
 
 /** Where Run (fast-forward) stops. */
@@ -160,4 +173,29 @@ export interface EngineApi {
   checkProgram(source: string): SpecError[];
   /** The loaded program run to its end on every CPU model (no events; for the model comparison). */
   compareModels(): (ModelRun | { cpu: string; error: string })[];
+  /**
+   * How an address translates at the position under EPT (the Engineer view's EPT walk): the last EPT-violation
+   * exit's address (walked against the EPT as it was at the exit), the guest's next instruction, or a typed address.
+   */
+  translation(req: TranslationRequest): TranslationView;
+  /** VMM settings explained on a CPU model, with the prediction of VMLAUNCH's outcome (for the Controls tab). */
+  describeSettings(settings: VmmSettings, cpu: string): SettingsReportResult;
+  /** The loaded program run to its end on every platform (native, software VMM, VT-x; no events): what each printed. */
+  comparePlatforms(): PlatformRun[];
 }
+
+/** VMM settings explained on one CPU model (src/core/vmm/settings.ts `describeVmmSettings`), as plain data. */
+export interface SettingsReport {
+  cpu: string;
+  /** The settings as given (checked and normalised), explained, with `entryWillFail` and the violations. */
+  described: VmmSettingsDescription;
+  /** The VMM's own defaults on this model (no settings). */
+  defaults: VmmSettingsDescription;
+  /** Allowed-0 / allowed-1 settings of each control word, from the capability MSRs VM entry checks
+   * (SDM Vol. 3C App. A.3–A.5), in the order pin, primary, secondary, exit, entry. */
+  capabilities: ControlCapability[];
+}
+
+export type SettingsReportResult = { ok: true; report: SettingsReport } | { ok: false; errors: SpecError[] };
+export type { VmmSettings, VmmSettingsDescription, ControlCapability };
+export type { TranslationRequest, TranslationView };

@@ -18,7 +18,9 @@ import { BareMachine, type BareSnapshot } from '../machine/bare.ts';
 import { PROGRAM_BASE } from '../machine/layout.ts';
 import { applyCostsToCpu } from '../cost/model.ts';
 import { GuestLab } from '../vmm/guest-lab.ts';
+import { validateVmmSettings, type VmmSettings } from '../vmm/settings.ts';
 import type { HypervisorSnapshot } from '../vmm/hypervisor.ts';
+import { TrapAndEmulateVmm, type TrapAndEmulateSnapshot, type TrapAndEmulateStats } from '../techniques/deprivileged/index.ts';
 import { END_REASONS, EventKind, VmState, VM_STATE_NAMES, type SessionEndReason } from '../trace/events.ts';
 export { END_REASONS, type SessionEndReason };
 import { NullSink, type TraceSink } from '../trace/sink.ts';
@@ -33,6 +35,8 @@ import { VMCS_FIELDS } from '../vmx/spec/fields.ts';
 import { launchState, slotOffset, VO, vr, vrHi } from '../vmx/vmcs.ts';
 export type { ListingRow };
 import type { PhysicalMemory } from '../x86/physical-memory.ts';
+import { translationView, type TranslationRequest, type TranslationView } from './translation.ts';
+import type { PhysReader } from '../vmx/ept-walk.ts';
 
 /** What to run: plain data, so it can live in a URL and cross the worker boundary. */
 export interface SessionSpec {
@@ -51,15 +55,33 @@ export interface SessionSpec {
    * it started from; `params` do not apply. Its `; @mode` header chooses bare or guest.
    */
   source?: string;
-  /** Run the program on this platform instead of the one its `; @mode` header names. */
-  mode?: LabMode;
+  /**
+   * Run the program on this platform instead of the one its `; @mode` header names: 'bare' or 'guest' (the
+   * header's values), or 'swvmm' — the program as the guest of the software-only VMM (ring deprivileging,
+   * trap and emulate; src/core/techniques/deprivileged). 'swvmm' exists only here, not in the header: a lab
+   * file's header names the platform it was written for, and any guest program runs unchanged on either VMM.
+   */
+  mode?: SessionMode;
+  /**
+   * The built-in VT-x VMM's settings (which guest operations exit, the raw control bits; src/core/vmm/settings.ts),
+   * applied on top of its defaults and written to the VMCS as given, so a control the CPU model's capability MSRs
+   * forbid makes VMLAUNCH fail with VMfailValid(7) (SDM Vol. 3C §26.2.1.1). They apply to the guest platform only:
+   * on the bare processor (native) there is no VMM and they are kept but not used.
+   */
+  settings?: VmmSettings;
 }
+
+/**
+ * The platform a session runs on: the bare processor, a guest of the VT-x VMM, or a guest of the software VMM
+ * (the white paper's Figure 2: the VMM in ring 0, the guest kernel deprivileged to ring 1, §3.1).
+ */
+export type SessionMode = LabMode | 'swvmm';
 
 /** Longest program text a spec may carry (a lab file is a few hundred lines). */
 export const MAX_SOURCE_CHARS = 200_000;
 
 export interface SpecError {
-  /** Which part of the spec is wrong ('scenario', 'cpu', 'params.NAME', or 'program' for assembly errors). */
+  /** Which part of the spec is wrong ('scenario', 'cpu', 'params.NAME', 'settings', or 'program' for assembly errors). */
   field: string;
   message: string;
   line?: number;
@@ -86,7 +108,7 @@ export interface VmcsSnapshot {
 }
 
 export interface SessionSnapshot {
-  machine: BareSnapshot | HypervisorSnapshot;
+  machine: BareSnapshot | HypervisorSnapshot | TrapAndEmulateSnapshot;
   ended: SessionEndReason | null;
 }
 
@@ -104,7 +126,7 @@ export interface VmView {
 
 /** The machine as the UI shows it (plain data). */
 export interface MachineView {
-  mode: LabMode;
+  mode: SessionMode;
   cpuModel: string;
   cycle: number;
   instret: number;
@@ -120,12 +142,14 @@ export interface MachineView {
   pc: number;
   /** The processor's real CPL (the VMM's ring while it runs; `cpl` is the program's view). */
   hostCpl: number;
+  /** The software VMM's counters (swvmm mode only): traps by cause, emulated instructions, cycles. */
+  swvmm?: TrapAndEmulateStats;
 }
 
-type Machine = { kind: 'bare'; m: BareMachine } | { kind: 'guest'; lab: GuestLab };
+type Machine = { kind: 'bare'; m: BareMachine } | { kind: 'guest'; lab: GuestLab } | { kind: 'swvmm'; vmm: TrapAndEmulateVmm };
 
 /** Checks a spec and resolves its program; errors name the field at fault. */
-export function resolveSpec(spec: SessionSpec): { ok: true; source: string; mode: LabMode; cpu: string } | { ok: false; errors: SpecError[] } {
+export function resolveSpec(spec: SessionSpec): { ok: true; source: string; mode: SessionMode; cpu: string; settings?: VmmSettings } | { ok: false; errors: SpecError[] } {
   const errors: SpecError[] = [];
   const sc = getScenario(spec.scenario);
   if (sc === undefined) return { ok: false, errors: [{ field: 'scenario', message: `unknown scenario '${spec.scenario}'` }] };
@@ -160,25 +184,34 @@ export function resolveSpec(spec: SessionSpec): { ok: true; source: string; mode
     errors.push({ field: 'seed', message: `the seed must be a whole number from 0 to 4294967295, not ${String(spec.seed)}` });
   }
   if (spec.mode !== undefined) {
-    if (spec.mode !== 'bare' && spec.mode !== 'guest') errors.push({ field: 'mode', message: `unknown platform '${String(spec.mode)}'` });
-    else source = withMode(source, spec.mode);
+    if (spec.mode !== 'bare' && spec.mode !== 'guest' && spec.mode !== 'swvmm') errors.push({ field: 'mode', message: `unknown platform '${String(spec.mode)}'` });
+    // The software VMM ignores the header's mode (the program is its guest), so the text stays as written.
+    else if (spec.mode !== 'swvmm') source = withMode(source, spec.mode);
   }
   const header = parseLabHeader(source);
   if (!header.ok) {
     for (const e of header.errors) errors.push({ field: 'program', message: e.message, line: e.line, column: e.column });
     return { ok: false, errors };
   }
+  // VMM settings from a link or a form are untrusted: checked and normalised here (settings.ts).
+  let settings: VmmSettings | undefined;
+  if (spec.settings !== undefined) {
+    const v = validateVmmSettings(spec.settings);
+    if (v.ok) settings = v.settings;
+    else for (const e of v.errors) errors.push({ field: 'settings', message: e.field === '' ? e.message : `VMM setting ${e.field}: ${e.message}` });
+  }
   let cpu = header.header.cpu ?? DEFAULT_CPU_MODEL_ID;
   if (spec.cpu !== undefined) {
     if (getCpuModel(spec.cpu) === undefined) errors.push({ field: 'cpu', message: `unknown CPU model '${spec.cpu}'` });
     else cpu = getCpuModel(spec.cpu)!.id;
   }
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, source, mode: header.header.mode, cpu };
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, source, mode: spec.mode === 'swvmm' ? 'swvmm' : header.header.mode, cpu, ...(settings !== undefined ? { settings } : {}) };
 }
 
 export class Session {
   readonly spec: SessionSpec;
-  readonly mode: LabMode;
+  readonly mode: SessionMode;
   readonly cpuModel: string;
   private readonly machine: Machine;
   private readonly cpus: Cpu[];
@@ -189,13 +222,13 @@ export class Session {
   /** Where the program starts. */
   entry = 0;
 
-  private constructor(spec: SessionSpec, mode: LabMode, cpuModel: string, machine: Machine, private readonly trace: TraceSink) {
+  private constructor(spec: SessionSpec, mode: SessionMode, cpuModel: string, machine: Machine, private readonly trace: TraceSink) {
     this.spec = spec;
     this.mode = mode;
     this.cpuModel = cpuModel;
     this.machine = machine;
-    this.cpus = machine.kind === 'bare' ? [machine.m.cpu] : machine.lab.hv.cpus;
-    this.memory = machine.kind === 'bare' ? machine.m.mem : machine.lab.hv.mem;
+    this.cpus = machine.kind === 'bare' ? [machine.m.cpu] : machine.kind === 'swvmm' ? [machine.vmm.cpu] : machine.lab.hv.cpus;
+    this.memory = machine.kind === 'bare' ? machine.m.mem : machine.kind === 'swvmm' ? machine.vmm.mem : machine.lab.hv.mem;
   }
 
   /**
@@ -216,8 +249,15 @@ export class Session {
       applyCostsToCpu(m.cpu, model.id);
       m.load(asm.bytes, asm.origin, asm.entry);
       machine = { kind: 'bare', m };
+    } else if (r.mode === 'swvmm') {
+      // The program is the guest, deprivileged: its kernel at ring 1 under a VMM at ring 0 (vmm.ts). The VMM
+      // charges guest instructions the model's native costs and each trap its round trip (costs.ts).
+      const vmm = new TrapAndEmulateVmm({ model, trace });
+      vmm.load(asm.bytes, asm.origin, asm.entry);
+      machine = { kind: 'swvmm', vmm };
     } else {
-      const lab = new GuestLab({ model, trace });
+      // The VMM settings apply here only: the guest platform's VMM writes them to the VMCS (native has no VMM).
+      const lab = new GuestLab({ model, trace, ...(r.settings !== undefined ? { settings: r.settings } : {}) });
       lab.loadProgram(asm.bytes, asm.origin, asm.entry);
       machine = { kind: 'guest', lab };
     }
@@ -275,6 +315,14 @@ export class Session {
         this.ended = out.reason;
         result = 'ended';
       }
+    } else if (this.machine.kind === 'swvmm') {
+      const out = this.machine.vmm.run(maxInstructions);
+      if (out.reason === 'yield') result = 'yield';
+      else if (out.reason === 'limit') result = 'limit';
+      else {
+        this.ended = out.reason;
+        result = 'ended';
+      }
     } else {
       const lab = this.machine.lab;
       const r = lab.hv.run(maxInstructions);
@@ -303,6 +351,13 @@ export class Session {
   intervene(action: Intervention): string | null {
     if (this.ended !== null) return 'the run is over';
     if (action.kind === 'kill-vm') {
+      if (this.machine.kind === 'swvmm') {
+        // The software VMM runs one guest, VM 0: killing it is the VMM stopping it, as it does a guest it cannot run.
+        if (action.vm !== 0) return `there is no VM ${action.vm}`;
+        if (this.machine.vmm.status !== 'running') return 'VM 0 is not running';
+        this.machine.vmm.crash('killed by the user');
+        return null;
+      }
       if (this.machine.kind !== 'guest') return 'there is no VM to kill on the bare machine';
       const vm = this.machine.lab.hv.vms.find((v) => v.id === action.vm);
       if (vm === undefined) return `there is no VM ${action.vm}`;
@@ -311,6 +366,7 @@ export class Session {
       return null;
     }
     if (action.kind === 'nmi') {
+      if (this.machine.kind === 'swvmm') return 'an NMI can be raised on the bare machine only (the software VMM does not model physical NMIs)';
       if (this.machine.kind !== 'bare') return 'an NMI can be raised on the bare machine only';
       this.machine.m.cpu.nmiPending = true;
       this.machine.m.cpu.stop = 1;
@@ -322,7 +378,7 @@ export class Session {
   /** The machine state without memory (the caller keeps memory images). */
   snapshot(): SessionSnapshot {
     this.syncDevices();
-    const machine = this.machine.kind === 'bare' ? this.machine.m.snapshot(false) : this.machine.lab.hv.snapshot(false);
+    const machine = this.machine.kind === 'bare' ? this.machine.m.snapshot(false) : this.machine.kind === 'swvmm' ? this.machine.vmm.snapshot(false) : this.machine.lab.hv.snapshot(false);
     return { machine, ended: this.ended };
   }
 
@@ -330,6 +386,10 @@ export class Session {
   private syncDevices(): void {
     if (this.machine.kind === 'bare') {
       this.machine.m.pc.sync(this.machine.m.cpu.cycles);
+      return;
+    }
+    if (this.machine.kind === 'swvmm') {
+      this.machine.vmm.pc.sync(this.machine.vmm.cpu.cycles);
       return;
     }
     const hv = this.machine.lab.hv;
@@ -343,6 +403,9 @@ export class Session {
       if (s.machine.kind !== 'bare') throw new TypeError('not a snapshot of a bare machine');
       this.machine.m.restore(s.machine);
       this.machine.m.cpu.invalidateDecodeCache();
+    } else if (this.machine.kind === 'swvmm') {
+      if (s.machine.kind !== 'trap-and-emulate') throw new TypeError('not a snapshot of the software VMM');
+      this.machine.vmm.restore(s.machine);
     } else {
       if (s.machine.kind !== 'hypervisor') throw new TypeError('not a snapshot of a hypervisor');
       this.machine.lab.hv.restore(s.machine);
@@ -364,7 +427,8 @@ export class Session {
    */
   currentPc(): number {
     const c = this.cpus[0];
-    if (this.machine.kind === 'bare' || c.vmx.nonRoot) return (c.segBase[1] + c.eip) >>> 0;
+    // Under the software VMM the guest's code runs on the processor itself (the VMM's emulation happens inside a trap).
+    if (this.machine.kind !== 'guest' || c.vmx.nonRoot) return (c.segBase[1] + c.eip) >>> 0;
     const v = this.machine.lab.vm.vcpus[0];
     return (vr(c, v.vmcs, VO.GUEST_CS_BASE) + vr(c, v.vmcs, VO.GUEST_RIP)) >>> 0;
   }
@@ -375,6 +439,8 @@ export class Session {
    */
   vmcs(): VmcsSnapshot | null {
     const c = this.cpus[0];
+    // No VMCS without VMX: the software VMM keeps the guest's state in its own structures (state.ts).
+    if (this.machine.kind === 'swvmm') return null;
     const ptr = this.machine.kind === 'guest' ? this.machine.lab.vm.vcpus[0]?.vmcs ?? -1 : c.vmx.vmcsPtr;
     if (ptr === undefined || ptr === -1) return null;
     const fields: VmcsSnapshot['fields'] = [];
@@ -385,6 +451,17 @@ export class Session {
       fields.push([f.encoding, vr(c, ptr, off) >>> 0, f.width === 64 ? vrHi(c, ptr, off) >>> 0 : 0]);
     }
     return { ptr: ptr >>> 0, launched: launchState(c, ptr) !== 0, current: c.vmx.vmcsPtr === ptr, fields };
+  }
+
+  /**
+   * How an address translates now under the VMCS's EPT (the Engineer view's EPT walk, session/translation.ts;
+   * SDM Vol. 3C §28.2): the last EPT-violation exit's address, the guest's next instruction, or a typed address.
+   * `eptAtExit` holds the EPT paging structures as they were at the exit (timeline/translation-at.ts).
+   */
+  translation(req: TranslationRequest, eptAtExit?: PhysReader): TranslationView {
+    const c = this.cpus[0];
+    const ptr = this.machine.kind === 'guest' ? this.machine.lab.vm.vcpus[0]?.vmcs ?? -1 : this.machine.kind === 'swvmm' ? -1 : c.vmx.vmcsPtr;
+    return translationView({ cpu: c, vmcsPtr: ptr, mode: this.mode, cpuModel: this.cpuModel, pc: this.currentPc() }, req, eptAtExit);
   }
 
   inspect(): MachineView {
@@ -407,6 +484,33 @@ export class Session {
         registers: registerDump(cpuRegisters(c)),
         vms: [],
         console: m.consoleText,
+      };
+    }
+    if (this.machine.kind === 'swvmm') {
+      // The guest's registers as it believes them to be (virtual CPL 0 for its kernel, virtual IF/IOPL, CRs);
+      // `hostCpl` (above) is the real ring: 1 for the deprivileged kernel, 3 for its applications.
+      const vmm = this.machine.vmm;
+      const regs = vmm.guestRegisters();
+      const st = vmm.stats();
+      const vm: VmView = {
+        id: 0,
+        name: 'guest',
+        state: st.state === 'running' ? (this.ended === 'halted' ? 'halted' : 'running') : 'crashed',
+        message: st.message ?? '',
+        console: vmm.consoleText,
+        exits: 0,
+        exitsByReason: [],
+        guestCycles: st.guestCycles,
+        vmmCycles: st.vmmCycles,
+      };
+      return {
+        ...base,
+        cpl: regs.cpl,
+        vmx: 'none',
+        registers: registerDump(regs),
+        vms: [vm],
+        console: vmm.consoleText,
+        swvmm: st,
       };
     }
     const lab = this.machine.lab;
@@ -475,4 +579,20 @@ export function runOnModel(spec: SessionSpec, cpu: string, maxInstructions = 200
     guestCycles: vm?.guestCycles ?? v.cycle,
     vmmCycles: vm?.vmmCycles ?? 0,
   };
+}
+
+/** What the program printed on one platform, run to its end (for the sensitive-instruction comparison). */
+export interface PlatformRunResult {
+  mode: SessionMode;
+  ended: SessionEndReason | 'limit';
+  console: string;
+}
+
+/** Runs `spec` headless on platform `mode` (native, VT-x guest or software-VMM guest) to its end, without events. */
+export function runOnPlatform(spec: SessionSpec, mode: SessionMode, maxInstructions = 50_000_000): PlatformRunResult | { error: string } {
+  const r = Session.create({ ...spec, mode, insnEvents: false }, new NullSink());
+  if (!r.ok) return { error: r.errors.map((e) => e.message).join('; ') };
+  const s = r.session;
+  while (s.ended === null && s.instret < maxInstructions) s.run(Math.min(10_000_000, maxInstructions - s.instret));
+  return { mode, ended: s.ended ?? 'limit', console: s.inspect().console };
 }

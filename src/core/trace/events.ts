@@ -61,6 +61,30 @@ export const enum EventKind {
   /** The software VMM returns to the guest. p0 cpu, p1 guest EIP, p2 real CPL resumed at, p3 virtual CPL,
    * p4 vector reflected into the guest's IDT (-1 = none). */
   SW_RESUME = 21,
+  /** The paravirtual VMM (src/core/techniques/paravirt, docs/paravirt-abi.md) ran a hypercall (INT 0x82 from the
+   * guest kernel at ring 1). p0 cpu, p1 hypercall number (EAX at the call), p2 first argument (EBX: the
+   * sub-command of console_io / sched_op / vtlab_port_io, the array of set_trap_table / mmu_update / mmuext_op),
+   * p3 second argument (ECX), p4 guest EIP of the INT 0x82, p5 result (EAX after; negative = −errno),
+   * p6 VMM cycles charged, p7 entries processed (mmu_update / mmuext_op / set_trap_table; 0 otherwise).
+   * The return to the guest is an SW_RESUME. */
+  PV_HYPERCALL = 22,
+  /** The paravirtual VMM crashed the domain: a fault it does not emulate and the guest registered no handler for
+   * (what Xen logs as "Unhandled … fault/trap"). p0 cpu, p1 vector, p2 error code (-1 = none), p3 guest EIP,
+   * p4 real CPL, p5 the privileged instruction at that EIP (EmulatedInsn of ../techniques/deprivileged/emulated.ts;
+   * -1 = none or not one of them), p6 VMM cycles charged, p7 0. A VMM_LOG line with Xen's message follows. */
+  PV_DOMAIN_CRASH = 23,
+  /** The binary-translating VMM (src/core/techniques/binary-translation, docs/binary-translation.md) translated a
+   * unit of guest kernel code: a translation-cache miss. p0 cpu, p1 guest linear EIP, p2 guest-physical address,
+   * p3 guest instructions translated, p4 callouts among them, p5 translation id, p6 cycles charged, p7 0. */
+  BT_TRANSLATE = 24,
+  /** Translated code called out into the binary-translating VMM to emulate a sensitive instruction.
+   * p0 cpu, p1 guest EIP, p2 BtCallout (../techniques/binary-translation/kinds.ts), p3 virtual CPL of the guest,
+   * p4 translation id, p5 cycles charged, p6 0, p7 0. */
+  BT_CALLOUT = 25,
+  /** The guest wrote to translated code (self-modifying code): translations dropped. p0 cpu, p1 guest-physical
+   * address written (the page's first byte for a bulk write), p2 translations dropped, p3 the first one's id,
+   * p4 its guest linear address. */
+  BT_INVALIDATE = 26,
 }
 
 /** Instructions between two PROGRESS events (2^20). */
@@ -89,6 +113,11 @@ export const EVENT_KIND_NAMES: Readonly<Record<number, string>> = {
   19: 'end',
   20: 'sw-trap',
   21: 'sw-resume',
+  22: 'pv-hypercall',
+  23: 'pv-domain-crash',
+  24: 'bt-translate',
+  25: 'bt-callout',
+  26: 'bt-invalidate',
 };
 
 export const enum FarKind {

@@ -6,6 +6,8 @@ import { EventType, EXCEPTION_MNEMONICS } from '../x86/arch.ts';
 import { exitReasonInfo } from '../vmx/spec/exit-reasons.ts';
 import { END_REASONS, EventKind, VMX_INSTRUCTION_NAMES } from './events.ts';
 import { EMULATED_INSN_NAMES } from '../techniques/deprivileged/emulated.ts';
+import { HYPERCALL_NAMES } from '../techniques/paravirt/abi.ts';
+import { BT_CALLOUT_NAMES } from '../techniques/binary-translation/kinds.ts';
 import type { TraceSink } from './sink.ts';
 
 export type TraceRecord = Record<string, unknown> & { type: string };
@@ -131,6 +133,39 @@ export function eventRecord(kind: EventKind, cycle: number, p: ArrayLike<number>
     }
     case EventKind.SW_RESUME:
       return { type: 'sw-resume', guestEip: hex32(p[1]), cpl: p[2], guestCpl: p[3], reflected: p[4] < 0 ? null : p[4], cpu: p[0], cycle };
+    case EventKind.PV_HYPERCALL:
+      return {
+        type: 'pv-hypercall',
+        hypercall: p[1],
+        name: HYPERCALL_NAMES[p[1]] ?? `hypercall ${p[1]}`,
+        arg1: hex32(p[2]),
+        arg2: hex32(p[3]),
+        guestEip: hex32(p[4]),
+        result: p[5] | 0,
+        vmmCycles: p[6],
+        entries: p[7],
+        cpu: p[0],
+        cycle,
+      };
+    case EventKind.PV_DOMAIN_CRASH:
+      return {
+        type: 'pv-domain-crash',
+        vector: p[1],
+        name: EXCEPTION_MNEMONICS[p[1]] ?? `vector ${p[1]}`,
+        errorCode: p[2] < 0 ? null : p[2] >>> 0,
+        guestEip: hex32(p[3]),
+        cpl: p[4],
+        instruction: p[5] < 0 ? null : (EMULATED_INSN_NAMES[p[5]] ?? String(p[5])),
+        vmmCycles: p[6],
+        cpu: p[0],
+        cycle,
+      };
+    case EventKind.BT_TRANSLATE:
+      return { type: 'bt-translate', guestEip: hex32(p[1]), guestPhysical: hex32(p[2]), instructions: p[3], callouts: p[4], translation: p[5], vmmCycles: p[6], cpu: p[0], cycle };
+    case EventKind.BT_CALLOUT:
+      return { type: 'bt-callout', guestEip: hex32(p[1]), callout: BT_CALLOUT_NAMES[p[2]] ?? String(p[2]), guestCpl: p[3], translation: p[4], vmmCycles: p[5], cpu: p[0], cycle };
+    case EventKind.BT_INVALIDATE:
+      return { type: 'bt-invalidate', guestPhysical: hex32(p[1]), dropped: p[2], translation: p[3], guestEip: hex32(p[4]), cpu: p[0], cycle };
     default:
       return { type: 'event', kind, cycle };
   }

@@ -104,7 +104,12 @@ export function guestCr3(c: Cpu, v: VCpu): number {
 const onCpuid: ExitHandler = (_h, c, v) => {
   const leaf = v.gprs[0] >>> 0;
   const sub = v.gprs[1] >>> 0;
-  let [a, b, cx, d] = c.model.cpuid(leaf, sub);
+  // Indexed reads, not array destructuring: destructuring goes through the iterator protocol on every exit.
+  const r = c.model.cpuid(leaf, sub);
+  let a = r[0];
+  let b = r[1];
+  let cx = r[2];
+  let d = r[3];
   if (leaf === 1) {
     cx = (cx & ~(1 << 5)) | (1 << 31); // hide VMX; "hypervisor present" (CPUID.1:ECX[31])
   } else if (leaf === 0x40000000) {

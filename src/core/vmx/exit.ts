@@ -10,7 +10,7 @@ import { readMsr, writeMsr } from '../x86/msr.ts';
 import { EventKind } from '../trace/events.ts';
 import { ExitControls, PinBased, ProcBased2, EntryControls } from './spec/controls.ts';
 import { VmExitReason } from './spec/exit-reasons.ts';
-import { VO, VMCS_ABORT_OFFSET, vr, vw } from './vmcs.ts';
+import { VO, VMCS_ABORT_OFFSET, vr, vw, wget, wput } from './vmcs.ts';
 
 /** Guest segment fields in SDM order (ES CS SS DS FS GS LDTR TR) — the order of Seg. */
 const SEL = [VO.GUEST_ES_SELECTOR, VO.GUEST_CS_SELECTOR, VO.GUEST_SS_SELECTOR, VO.GUEST_DS_SELECTOR, VO.GUEST_FS_SELECTOR, VO.GUEST_GS_SELECTOR, VO.GUEST_LDTR_SELECTOR, VO.GUEST_TR_SELECTOR];
@@ -18,9 +18,6 @@ const BASE = [VO.GUEST_ES_BASE, VO.GUEST_CS_BASE, VO.GUEST_SS_BASE, VO.GUEST_DS_
 const LIMIT = [VO.GUEST_ES_LIMIT, VO.GUEST_CS_LIMIT, VO.GUEST_SS_LIMIT, VO.GUEST_DS_LIMIT, VO.GUEST_FS_LIMIT, VO.GUEST_GS_LIMIT, VO.GUEST_LDTR_LIMIT, VO.GUEST_TR_LIMIT];
 const AR = [VO.GUEST_ES_AR_BYTES, VO.GUEST_CS_AR_BYTES, VO.GUEST_SS_AR_BYTES, VO.GUEST_DS_AR_BYTES, VO.GUEST_FS_AR_BYTES, VO.GUEST_GS_AR_BYTES, VO.GUEST_LDTR_AR_BYTES, VO.GUEST_TR_AR_BYTES];
 export const GUEST_SEGMENT_FIELDS = { SEL, BASE, LIMIT, AR } as const;
-/** Host data-segment selector fields by Seg index (CS is loaded separately), and the segments loaded. */
-const HOST_DATA_SEL: readonly number[] = Object.freeze([VO.HOST_ES_SELECTOR, 0, VO.HOST_SS_SELECTOR, VO.HOST_DS_SELECTOR, VO.HOST_FS_SELECTOR, VO.HOST_GS_SELECTOR]);
-const HOST_DATA_SEGS: readonly number[] = Object.freeze([Seg.ES, Seg.SS, Seg.DS, Seg.FS, Seg.GS]);
 
 /**
  * CR0 bits neither a VM exit (SDM Vol. 3C §27.5.1) nor a VM entry (§26.3.2.1) loads from the VMCS: ET, NW,
@@ -58,20 +55,24 @@ export function vmExit(
   c.syncTime(); // instructions of the current block before the exiting one have retired
   const p = c.vmx.vmcsPtr;
   const vmx = c.vmx;
+  // Exit information and guest state go into the VMCS region by word (vmcs.ts `wput`); one dirty mark for the page.
+  const m = c.mem.i32;
+  const b = p >>> 2;
+  c.mem.dirtyPages[p >>> 12] = 1;
   // ---- §27.2 exit information
-  vw(c, p, VO.VM_EXIT_REASON, reason & 0xffff);
-  vw(c, p, VO.EXIT_QUALIFICATION, qual, qualHi);
-  vw(c, p, VO.GUEST_LINEAR_ADDRESS, linear);
-  if (gpa >= 0) vw(c, p, VO.GUEST_PHYSICAL_ADDRESS, gpa % 0x100000000 | 0, Math.floor(gpa / 0x100000000));
-  vw(c, p, VO.VM_EXIT_INTR_INFO, intrInfo);
-  if ((intrInfo & 0x80000800) === (0x80000800 | 0)) vw(c, p, VO.VM_EXIT_INTR_ERROR_CODE, intrErr);
+  wput(m, b, VO.VM_EXIT_REASON, reason & 0xffff);
+  wput(m, b, VO.EXIT_QUALIFICATION, qual, qualHi);
+  wput(m, b, VO.GUEST_LINEAR_ADDRESS, linear);
+  if (gpa >= 0) wput(m, b, VO.GUEST_PHYSICAL_ADDRESS, gpa % 0x100000000 | 0, Math.floor(gpa / 0x100000000));
+  wput(m, b, VO.VM_EXIT_INTR_INFO, intrInfo);
+  if ((intrInfo & 0x80000800) === (0x80000800 | 0)) wput(m, b, VO.VM_EXIT_INTR_ERROR_CODE, intrErr);
   // IDT-vectoring information: the event whose delivery the exit interrupted (SDM Vol. 3C §27.2.3). A double
   // fault that causes the VM exit directly is not "during event delivery" (the original event merged into
   // it), so the field is invalid then; a triple fault clears the in-flight event before getting here.
   let vec = c.eventInFlight;
   if (reason === VmExitReason.EXCEPTION_OR_NMI && (intrInfo & 0x7ff) === 0x308) vec = 0;
-  vw(c, p, VO.IDT_VECTORING_INFO_FIELD, vec);
-  if (vec !== 0 && (vec & 0x800) !== 0) vw(c, p, VO.IDT_VECTORING_ERROR_CODE, c.eventInFlightErr);
+  wput(m, b, VO.IDT_VECTORING_INFO_FIELD, vec);
+  if (vec !== 0 && (vec & 0x800) !== 0) wput(m, b, VO.IDT_VECTORING_ERROR_CODE, c.eventInFlightErr);
   c.eventInFlight = 0;
   // VM exits during delivery of a software interrupt, privileged software exception or software exception
   // report that instruction's length (SDM Vol. 3C §27.2.4): the VM-entry instruction length for an injected
@@ -83,17 +84,17 @@ export function vmExit(
       instrLen = vmx.injectedInfo === vec ? vmx.injectedLen : c.eventInFlightLen !== 0 ? c.eventInFlightLen : type === EventType.SOFTWARE_INTERRUPT ? 2 : 1;
     }
   }
-  vw(c, p, VO.VM_EXIT_INSTRUCTION_LEN, instrLen);
-  vw(c, p, VO.VMX_INSTRUCTION_INFO, instrInfo);
+  wput(m, b, VO.VM_EXIT_INSTRUCTION_LEN, instrLen);
+  wput(m, b, VO.VMX_INSTRUCTION_INFO, instrInfo);
   // Every VM exit clears the valid bit of the VM-entry interruption-information field (§27.2.5 / Bochs).
-  vw(c, p, VO.VM_ENTRY_INTR_INFO_FIELD, vr(c, p, VO.VM_ENTRY_INTR_INFO_FIELD) & 0x7fffffff);
+  wput(m, b, VO.VM_ENTRY_INTR_INFO_FIELD, wget(m, b, VO.VM_ENTRY_INTR_INFO_FIELD) & 0x7fffffff);
 
   // ---- §27.3 save guest state
   saveGuestState(c, p, reason);
   const guestEip = c.eip;
 
   // ---- §27.4 save guest MSRs
-  if (!storeMsrList(c, vr(c, p, VO.VM_EXIT_MSR_STORE_ADDR), vr(c, p, VO.VM_EXIT_MSR_STORE_COUNT))) {
+  if (!storeMsrList(c, wget(m, b, VO.VM_EXIT_MSR_STORE_ADDR), wget(m, b, VO.VM_EXIT_MSR_STORE_COUNT))) {
     vmxAbort(c, VmxAbort.SAVING_GUEST_MSRS);
     return;
   }
@@ -105,7 +106,7 @@ export function vmExit(
   if (!loadHostState(c, p)) return;
   // An NMI that caused the VM exit leaves NMIs blocked (SDM Vol. 3C §27.5.5, when "virtual NMIs" is 0).
   if (nmiExit && (vmx.pin & PinBased.VIRTUAL_NMIS) === 0) c.nmiBlocked = true;
-  if (!loadMsrList(c, vr(c, p, VO.VM_EXIT_MSR_LOAD_ADDR), vr(c, p, VO.VM_EXIT_MSR_LOAD_COUNT))) {
+  if (!loadMsrList(c, wget(m, b, VO.VM_EXIT_MSR_LOAD_ADDR), wget(m, b, VO.VM_EXIT_MSR_LOAD_COUNT))) {
     vmxAbort(c, VmxAbort.LOADING_HOST_MSRS);
     return;
   }
@@ -118,51 +119,54 @@ export function vmExit(
 /** SDM Vol. 3C §27.3: guest registers, segments, descriptor tables, MSRs and non-register state. */
 function saveGuestState(c: Cpu, p: number, reason: number): void {
   const vmx = c.vmx;
-  vw(c, p, VO.GUEST_CR0, c.cr0);
-  vw(c, p, VO.GUEST_CR3, c.cr3);
-  vw(c, p, VO.GUEST_CR4, c.cr4);
+  const m = c.mem.i32;
+  const b = p >>> 2;
+  c.mem.dirtyPages[p >>> 12] = 1;
+  wput(m, b, VO.GUEST_CR0, c.cr0);
+  wput(m, b, VO.GUEST_CR3, c.cr3);
+  wput(m, b, VO.GUEST_CR4, c.cr4);
   const exitCtls = vmx.exitControls;
   if ((exitCtls & ExitControls.SAVE_DEBUG_CONTROLS) !== 0) {
-    vw(c, p, VO.GUEST_DR7, c.dr[7]);
-    vw(c, p, VO.GUEST_IA32_DEBUGCTL, c.msrLo.get(0x1d9) ?? 0, 0);
+    wput(m, b, VO.GUEST_DR7, c.dr[7]);
+    wput(m, b, VO.GUEST_IA32_DEBUGCTL, c.msrLo.get(0x1d9) ?? 0, 0);
   }
-  vw(c, p, VO.GUEST_RSP, c.regs[4]);
-  vw(c, p, VO.GUEST_RIP, c.eip);
-  vw(c, p, VO.GUEST_RFLAGS, c.getEflags());
+  wput(m, b, VO.GUEST_RSP, c.regs[4]);
+  wput(m, b, VO.GUEST_RIP, c.eip);
+  wput(m, b, VO.GUEST_RFLAGS, c.getEflags());
   for (let s = 0; s < 8; s++) {
-    vw(c, p, SEL[s], c.segSel[s]);
-    vw(c, p, BASE[s], c.segBase[s]);
-    vw(c, p, LIMIT[s], c.segLimit[s]);
-    vw(c, p, AR[s], c.segAr[s]);
+    wput(m, b, SEL[s], c.segSel[s]);
+    wput(m, b, BASE[s], c.segBase[s]);
+    wput(m, b, LIMIT[s], c.segLimit[s]);
+    wput(m, b, AR[s], c.segAr[s]);
   }
-  vw(c, p, VO.GUEST_GDTR_BASE, c.gdtrBase);
-  vw(c, p, VO.GUEST_GDTR_LIMIT, c.gdtrLimit);
-  vw(c, p, VO.GUEST_IDTR_BASE, c.idtrBase);
-  vw(c, p, VO.GUEST_IDTR_LIMIT, c.idtrLimit);
-  vw(c, p, VO.GUEST_SYSENTER_CS, c.msrLo.get(0x174) ?? 0);
-  vw(c, p, VO.GUEST_SYSENTER_ESP, c.msrLo.get(0x175) ?? 0);
-  vw(c, p, VO.GUEST_SYSENTER_EIP, c.msrLo.get(0x176) ?? 0);
-  if ((exitCtls & ExitControls.SAVE_IA32_PAT) !== 0) vw(c, p, VO.GUEST_IA32_PAT, c.msrLo.get(0x277) ?? 0, c.msrHi.get(0x277) ?? 0);
-  if ((exitCtls & ExitControls.SAVE_IA32_EFER) !== 0) vw(c, p, VO.GUEST_IA32_EFER, c.efer, 0);
+  wput(m, b, VO.GUEST_GDTR_BASE, c.gdtrBase);
+  wput(m, b, VO.GUEST_GDTR_LIMIT, c.gdtrLimit);
+  wput(m, b, VO.GUEST_IDTR_BASE, c.idtrBase);
+  wput(m, b, VO.GUEST_IDTR_LIMIT, c.idtrLimit);
+  wput(m, b, VO.GUEST_SYSENTER_CS, c.msrLo.get(0x174) ?? 0);
+  wput(m, b, VO.GUEST_SYSENTER_ESP, c.msrLo.get(0x175) ?? 0);
+  wput(m, b, VO.GUEST_SYSENTER_EIP, c.msrLo.get(0x176) ?? 0);
+  if ((exitCtls & ExitControls.SAVE_IA32_PAT) !== 0) wput(m, b, VO.GUEST_IA32_PAT, c.msrLo.get(0x277) ?? 0, c.msrHi.get(0x277) ?? 0);
+  if ((exitCtls & ExitControls.SAVE_IA32_EFER) !== 0) wput(m, b, VO.GUEST_IA32_EFER, c.efer, 0);
   // PDPTEs are saved when EPT is in use and the guest uses PAE paging (§27.3.4).
   if (vmx.eptEnabled && (c.cr0 & Cr0.PG) !== 0 && (c.cr4 & Cr4.PAE) !== 0) {
-    vw(c, p, VO.GUEST_PDPTR0, c.pdpte[0], c.pdpte[1]);
-    vw(c, p, VO.GUEST_PDPTR1, c.pdpte[2], c.pdpte[3]);
-    vw(c, p, VO.GUEST_PDPTR2, c.pdpte[4], c.pdpte[5]);
-    vw(c, p, VO.GUEST_PDPTR3, c.pdpte[6], c.pdpte[7]);
+    wput(m, b, VO.GUEST_PDPTR0, c.pdpte[0], c.pdpte[1]);
+    wput(m, b, VO.GUEST_PDPTR1, c.pdpte[2], c.pdpte[3]);
+    wput(m, b, VO.GUEST_PDPTR2, c.pdpte[4], c.pdpte[5]);
+    wput(m, b, VO.GUEST_PDPTR3, c.pdpte[6], c.pdpte[7]);
   }
   // Non-register state (§27.3.4): activity, interruptibility, pending debug exceptions, preemption timer.
-  vw(c, p, VO.GUEST_ACTIVITY_STATE, c.activity === Activity.HLT ? 1 : c.activity === Activity.SHUTDOWN ? 2 : 0);
+  wput(m, b, VO.GUEST_ACTIVITY_STATE, c.activity === Activity.HLT ? 1 : c.activity === Activity.SHUTDOWN ? 2 : 0);
   const nmiBlocking = (vmx.pin & PinBased.VIRTUAL_NMIS) !== 0 ? vmx.virtualNmiBlocked : c.nmiBlocked;
-  vw(c, p, VO.GUEST_INTERRUPTIBILITY_INFO, (c.intShadow === 1 ? 1 : 0) | (c.intShadow === 2 ? 2 : 0) | (nmiBlocking ? 8 : 0));
+  wput(m, b, VO.GUEST_INTERRUPTIBILITY_INFO, (c.intShadow === 1 ? 1 : 0) | (c.intShadow === 2 ? 2 : 0) | (nmiBlocking ? 8 : 0));
   // Pending debug exceptions are saved as clear except for the exits §27.3.4 lists; of those this processor
   // produces MTF VM exits, which save a coinciding single-step trap (vmx.pendingDebug).
-  vw(c, p, VO.GUEST_PENDING_DBG_EXCEPTIONS, reason === VmExitReason.MONITOR_TRAP_FLAG ? vmx.pendingDebug : 0);
+  wput(m, b, VO.GUEST_PENDING_DBG_EXCEPTIONS, reason === VmExitReason.MONITOR_TRAP_FLAG ? vmx.pendingDebug : 0);
   vmx.pendingDebug = 0;
   if ((exitCtls & ExitControls.SAVE_VMX_PREEMPTION_TIMER_VALUE) !== 0 && vmx.preemptionTimer) {
     const rate = preemptionRate(c);
     const left = Math.max(0, Math.ceil((vmx.preemptionDeadline - c.cycles) / 2 ** rate));
-    vw(c, p, VO.VMX_PREEMPTION_TIMER_VALUE, Math.min(left, 0xffffffff) | 0);
+    wput(m, b, VO.VMX_PREEMPTION_TIMER_VALUE, Math.min(left, 0xffffffff) | 0);
   }
   if ((vmx.proc2 & ProcBased2.ENABLE_VPID) === 0) c.flushTlbAsid(0);
 }
@@ -179,37 +183,38 @@ export function preemptionRate(c: Cpu): number {
  */
 export function loadHostState(c: Cpu, p: number): boolean {
   const vmx = c.vmx;
-  c.cr0 = ((vr(c, p, VO.HOST_CR0) & ~CR0_KEEP) | (c.cr0 & CR0_KEEP)) | 0;
-  c.cr3 = vr(c, p, VO.HOST_CR3);
-  c.cr4 = vr(c, p, VO.HOST_CR4);
+  const m = c.mem.i32;
+  const b = p >>> 2;
+  c.cr0 = ((wget(m, b, VO.HOST_CR0) & ~CR0_KEEP) | (c.cr0 & CR0_KEEP)) | 0;
+  c.cr3 = wget(m, b, VO.HOST_CR3);
+  c.cr4 = wget(m, b, VO.HOST_CR4);
   c.dr[7] = 0x400;
   c.msrLo.set(0x1d9, 0); // IA32_DEBUGCTL cleared
-  c.msrLo.set(0x174, vr(c, p, VO.HOST_IA32_SYSENTER_CS));
-  c.msrLo.set(0x175, vr(c, p, VO.HOST_IA32_SYSENTER_ESP));
-  c.msrLo.set(0x176, vr(c, p, VO.HOST_IA32_SYSENTER_EIP));
+  c.msrLo.set(0x174, wget(m, b, VO.HOST_IA32_SYSENTER_CS));
+  c.msrLo.set(0x175, wget(m, b, VO.HOST_IA32_SYSENTER_ESP));
+  c.msrLo.set(0x176, wget(m, b, VO.HOST_IA32_SYSENTER_EIP));
   const exitCtls = vmx.exitControls;
   if ((exitCtls & ExitControls.LOAD_IA32_PAT) !== 0) {
-    c.msrLo.set(0x277, vr(c, p, VO.HOST_IA32_PAT));
-    c.msrHi.set(0x277, vr(c, p, VO.HOST_IA32_PAT + 4));
+    c.msrLo.set(0x277, wget(m, b, VO.HOST_IA32_PAT));
+    c.msrHi.set(0x277, wget(m, b, VO.HOST_IA32_PAT + 4));
   }
-  if ((exitCtls & ExitControls.LOAD_IA32_EFER) !== 0) c.efer = vr(c, p, VO.HOST_IA32_EFER) & 0x801;
+  if ((exitCtls & ExitControls.LOAD_IA32_EFER) !== 0) c.efer = wget(m, b, VO.HOST_IA32_EFER) & 0x801;
   // Segments (§27.5.2): flat 4-GByte, DPL 0; CS execute/read accessed 32-bit; TR busy 32-bit TSS, limit 67H.
-  c.setSegCache(Seg.CS, vr(c, p, VO.HOST_CS_SELECTOR), 0, -1, 0xc09b);
-  for (let k = 0; k < HOST_DATA_SEGS.length; k++) {
-    const s = HOST_DATA_SEGS[k];
-    const sel = vr(c, p, HOST_DATA_SEL[s]) & 0xffff;
-    const base = s === Seg.FS ? vr(c, p, VO.HOST_FS_BASE) : s === Seg.GS ? vr(c, p, VO.HOST_GS_BASE) : 0;
-    if (sel === 0) c.setSegCache(s, 0, base, -1, Ar.UNUSABLE | 0xc093);
-    else c.setSegCache(s, sel, base, -1, 0xc093);
-  }
-  c.setSegCache(Seg.TR, vr(c, p, VO.HOST_TR_SELECTOR), vr(c, p, VO.HOST_TR_BASE), 0x67, 0x8b);
+  c.setSegCache(Seg.CS, wget(m, b, VO.HOST_CS_SELECTOR), 0, -1, 0xc09b);
+  // The data segments ES, SS, DS, FS, GS in that order (CS and TR are loaded separately), one call each.
+  loadHostDataSeg(c, Seg.ES, wget(m, b, VO.HOST_ES_SELECTOR), 0);
+  loadHostDataSeg(c, Seg.SS, wget(m, b, VO.HOST_SS_SELECTOR), 0);
+  loadHostDataSeg(c, Seg.DS, wget(m, b, VO.HOST_DS_SELECTOR), 0);
+  loadHostDataSeg(c, Seg.FS, wget(m, b, VO.HOST_FS_SELECTOR), wget(m, b, VO.HOST_FS_BASE));
+  loadHostDataSeg(c, Seg.GS, wget(m, b, VO.HOST_GS_SELECTOR), wget(m, b, VO.HOST_GS_BASE));
+  c.setSegCache(Seg.TR, wget(m, b, VO.HOST_TR_SELECTOR), wget(m, b, VO.HOST_TR_BASE), 0x67, 0x8b);
   c.setSegCache(Seg.LDTR, 0, 0, 0, Ar.UNUSABLE);
-  c.gdtrBase = vr(c, p, VO.HOST_GDTR_BASE);
+  c.gdtrBase = wget(m, b, VO.HOST_GDTR_BASE);
   c.gdtrLimit = 0xffff;
-  c.idtrBase = vr(c, p, VO.HOST_IDTR_BASE);
+  c.idtrBase = wget(m, b, VO.HOST_IDTR_BASE);
   c.idtrLimit = 0xffff;
-  c.regs[4] = vr(c, p, VO.HOST_RSP);
-  c.eip = vr(c, p, VO.HOST_RIP);
+  c.regs[4] = wget(m, b, VO.HOST_RSP);
+  c.eip = wget(m, b, VO.HOST_RIP);
   c.setEflags(2, -1);
   c.setCpl(0);
   c.intShadow = 0;
@@ -225,6 +230,13 @@ export function loadHostState(c: Cpu, p: number): boolean {
     return false;
   }
   return true;
+}
+
+/** A host data segment (§27.5.2): flat, DPL 0, read/write accessed; unusable when the selector is null. */
+function loadHostDataSeg(c: Cpu, s: number, selector: number, base: number): void {
+  const sel = selector & 0xffff;
+  if (sel === 0) c.setSegCache(s, 0, base, -1, Ar.UNUSABLE | 0xc093);
+  else c.setSegCache(s, sel, base, -1, 0xc093);
 }
 
 /** VMX abort (SDM Vol. 3C §27.7): the indicator is written to the VMCS and the processor shuts down. */
@@ -265,6 +277,7 @@ export function maxMsrListEntries(c: Cpu): number {
 /** Stores guest MSRs into a list (§27.4); false on a failure (→ VMX abort). */
 export function storeMsrList(c: Cpu, addr: number, count: number): boolean {
   const n = count >>> 0;
+  if (n === 0) return true; // the usual empty list: nothing to do (and no capability lookup on every VM exit)
   const max = maxMsrListEntries(c);
   for (let k = 0; k < n; k++) {
     if (k >= max) return false;
@@ -281,6 +294,7 @@ export function storeMsrList(c: Cpu, addr: number, count: number): boolean {
 /** Loads MSRs from a list; returns 0 on success or the 1-based index of the failing entry (§26.4, §27.6). */
 export function loadMsrListAt(c: Cpu, addr: number, count: number): number {
   const n = count >>> 0;
+  if (n === 0) return 0; // the usual empty list: nothing to do (and no capability lookup on every transition)
   const max = maxMsrListEntries(c);
   for (let k = 0; k < n; k++) {
     if (k >= max) return k + 1;

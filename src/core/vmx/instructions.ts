@@ -120,6 +120,14 @@ export function supportedSlot(c: Cpu, encoding: number): number {
   return slot;
 }
 
+/**
+ * Per-slot field width (16, 32, 64; natural width counts as 32 here, as both VMREAD and VMWRITE treat it like a
+ * 32-bit field in this IA-32 core) and whether the field is a read-only VM-exit information field: the same facts
+ * as `VMCS_FIELDS[slot].width` / `.type`, as typed arrays read on every VMREAD/VMWRITE.
+ */
+const SLOT_WIDTH = Uint8Array.from(VMCS_FIELDS, (f) => (f.width === 16 ? 16 : f.width === 64 ? 64 : 32));
+const SLOT_EXIT_INFO = Uint8Array.from(VMCS_FIELDS, (f) => (f.type === 'exit-info' ? 1 : 0));
+
 /** Result value of the last successful `vmread`. */
 export const vmreadValue = { lo: 0, hi: 0 };
 
@@ -128,18 +136,18 @@ export function vmread(c: Cpu, encoding: number): VmxResult {
   if (c.vmx.vmcsPtr === -1) return VMX_FAIL_INVALID;
   const slot = supportedSlot(c, encoding);
   if (slot < 0) return VmInstructionError.UNSUPPORTED_VMCS_COMPONENT;
-  const field = VMCS_FIELDS[slot];
+  const width = SLOT_WIDTH[slot];
   const base = c.vmx.vmcsPtr + slotOffset(slot);
   const lo = c.mem.read32(base);
   const hi = c.mem.read32(base + 4);
   if ((encoding & 1) !== 0) {
     vmreadValue.lo = hi;
-  } else if (field.width === 16) {
+  } else if (width === 16) {
     vmreadValue.lo = lo & 0xffff;
   } else {
     vmreadValue.lo = lo;
   }
-  vmreadValue.hi = field.width === 64 && (encoding & 1) === 0 ? hi : 0;
+  vmreadValue.hi = width === 64 && (encoding & 1) === 0 ? hi : 0;
   return VMX_SUCCEED;
 }
 
@@ -148,8 +156,7 @@ export function vmwrite(c: Cpu, encoding: number, value: number, valueHi = 0): V
   if (c.vmx.vmcsPtr === -1) return VMX_FAIL_INVALID;
   const slot = supportedSlot(c, encoding);
   if (slot < 0) return VmInstructionError.UNSUPPORTED_VMCS_COMPONENT;
-  const field = VMCS_FIELDS[slot];
-  if (field.type === 'exit-info') {
+  if (SLOT_EXIT_INFO[slot] !== 0) {
     const misc = c.model.capabilityMsr(0x485);
     if (misc === undefined || (misc.lo & (1 << 29)) === 0) return VmInstructionError.VMWRITE_READ_ONLY_VMCS_COMPONENT;
   }
@@ -159,12 +166,13 @@ export function vmwrite(c: Cpu, encoding: number, value: number, valueHi = 0): V
     const k = (c.vmx.vmcsPtr + VMCS_CHECKED_OFFSET) >>> 2;
     c.mem.i32[k] &= ~inval;
   }
+  const width = SLOT_WIDTH[slot];
   if ((encoding & 1) !== 0) {
     c.mem.write32(base + 4, value); // high access: bits 63:32 only
-  } else if (field.width === 16) {
+  } else if (width === 16) {
     c.mem.write32(base, value & 0xffff);
     c.mem.write32(base + 4, 0);
-  } else if (field.width === 64) {
+  } else if (width === 64) {
     c.mem.write32(base, value);
     c.mem.write32(base + 4, valueHi); // 32-bit operand: the high bits of the field are cleared (valueHi = 0)
   } else {

@@ -65,6 +65,21 @@ export function vw(c: Cpu, ptr: number, offset: number, lo: number, hi = 0): voi
   c.mem.dirtyPages[ptr >>> 12] = 1;
 }
 
+/**
+ * The same accesses for the VM-exit and VM-entry paths, which touch ~50 fields each: `m` is the memory's 32-bit
+ * view and `b` the VMCS pointer's word index (`ptr >>> 2`). The pointer is 4-KiB aligned and every offset a
+ * multiple of 4, so `b + (offset >>> 2)` is `(ptr + offset) >>> 2`, the word `vr`/`vw` address. A caller that
+ * writes with `wput` marks the page dirty itself, once (as `vw` does on every write).
+ */
+export function wget(m: Int32Array, b: number, offset: number): number {
+  return m[b + (offset >>> 2)];
+}
+export function wput(m: Int32Array, b: number, offset: number, lo: number, hi = 0): void {
+  const k = b + (offset >>> 2);
+  m[k] = lo;
+  m[k + 1] = hi;
+}
+
 /** Reads a field of the current VMCS (low 32 bits). */
 export function cur(c: Cpu, offset: number): number {
   return c.mem.read32(c.vmx.vmcsPtr + offset);

@@ -473,7 +473,8 @@ export class Cpu {
     this.segBase[seg] = base | 0;
     this.segLimit[seg] = limit | 0;
     this.segAr[seg] = ar;
-    this.recomputeSegChk(seg);
+    // The stored values (Int32Array stores are ToInt32, i.e. `| 0`), without reading them back.
+    this.segChk[seg] = this.segChkOf(ar | 0, base | 0, limit | 0);
     if (seg === Seg.CS) {
       const size = (ar & Ar.DB) !== 0 ? 32 : 16;
       if (size !== this.codeSize) {
@@ -484,7 +485,11 @@ export class Cpu {
   }
 
   recomputeSegChk(seg: number): void {
-    const ar = this.segAr[seg];
+    this.segChk[seg] = this.segChkOf(this.segAr[seg], this.segBase[seg], this.segLimit[seg]);
+  }
+
+  /** The segment-check bits of a segment cache with these access rights, base and limit (under the current CR0.PE). */
+  private segChkOf(ar: number, base: number, limit: number): number {
     let chk = 0;
     if ((ar & Ar.UNUSABLE) === 0) {
       const type = ar & 0xf;
@@ -501,13 +506,13 @@ export class Cpu {
       if ((ar & Ar.DB) !== 0) chk |= SegChk.BIG;
       if (
         (chk & (SegChk.READ | SegChk.WRITE | SegChk.EXPAND_DOWN)) === (SegChk.READ | SegChk.WRITE) &&
-        this.segBase[seg] === 0 &&
-        this.segLimit[seg] === -1
+        base === 0 &&
+        limit === -1
       ) {
         chk |= SegChk.FLAT;
       }
     }
-    this.segChk[seg] = chk;
+    return chk;
   }
 
   // ================================================================ exceptions

@@ -7,7 +7,8 @@
  * a Restart that brings back the same scenario at the same position.
  */
 import { wrap, releaseProxy, type Remote } from 'comlink';
-import type { EngineApi, EngineStatus, Intervention, MachineView, RunTarget, SessionSpec } from '../../worker/protocol.ts';
+import type { EngineApi, EngineStatus, Intervention, MachineView, RunTarget, SessionSpec, VmmSettings } from '../../worker/protocol.ts';
+import type { TranslationRequest } from '../../worker/protocol.ts';
 import { useApp } from '../../state/store.ts';
 import { eventLog } from '../../state/event-log.ts';
 
@@ -197,8 +198,11 @@ export const commands = {
   scenarioSource: (id: string) => api().scenarioSource(id),
   checkProgram: (source: string) => api().checkProgram(source),
   vmcs: () => api().vmcs(),
+  translation: (req: TranslationRequest) => api().translation(req),
   exits: () => api().exits(),
   compareModels: () => api().compareModels(),
+  comparePlatforms: () => api().comparePlatforms(),
+  describeSettings: (settings: VmmSettings, cpu: string) => api().describeSettings(settings, cpu),
   setBreakpoints: (addresses: number[]) => command('breakpoints', (a) => a.setBreakpoints(addresses)),
   exportTrace: () => api().exportTrace(),
   events: (from: number, to: number) => api().events(from, to),

@@ -2,7 +2,8 @@
  * The code panel: the program's disassembly (address, bytes, mnemonic, source line), the instruction the
  * processor executes next, breakpoints, and — while the processor is in VMX root operation — the VMM
  * handler that runs and what it does to the guest's state. The instruction that caused the last VM exit
- * is marked, so the cause is visible next to its effect.
+ * is marked, so the cause is visible next to its effect. Under the software VMM the same for a trap: the
+ * guest instruction that faulted in ring 1 (or 3), why it faults, and what the VMM's emulation does.
  */
 import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useApp } from '../../state/store.ts';
@@ -12,6 +13,7 @@ import { EventKind } from '../../core/trace/events.ts';
 import { exitReasonInfo } from '../../core/vmx/spec/exit-reasons.ts';
 import type { ListingRow } from '../../worker/protocol.ts';
 import { hex } from '../viz/format-event.ts';
+import { trapText } from '../viz/swvmm-text.ts';
 import './code-panel.css';
 
 const Rows = memo(function Rows({ rows, breakpoints, detail, onToggle }: { rows: ListingRow[]; breakpoints: ReadonlySet<number>; detail: string; onToggle(a: number): void }) {
@@ -61,6 +63,7 @@ export function CodePanel() {
   const spec = useApp((s) => s.spec);
   const generation = useApp((s) => s.status?.generation ?? 0);
   const pc = useApp((s) => s.view?.pc ?? -1);
+  const hostCpl = useApp((s) => s.view?.hostCpl ?? 0);
   const vmx = useApp((s) => s.view?.vmx ?? 'none');
   const mode = useApp((s) => s.view?.mode ?? 'guest');
   const detail = useApp((s) => s.detail);
@@ -68,7 +71,7 @@ export function CodePanel() {
   const setBreakpoints = useApp((s) => s.setBreakpoints);
   const handlers = useApp((s) => s.catalog?.handlers);
   const seq = useApp((s) => s.status?.position.seq ?? 0);
-  useApp((s) => s.logVersion);
+  const logVersion = useApp((s) => s.logVersion);
   const [rows, setRows] = useState<ListingRow[]>([]);
   const scrollRef = useRef<HTMLDivElement>(null);
   const bpSet = useMemo(() => new Set(breakpoints), [breakpoints]);
@@ -88,25 +91,35 @@ export function CodePanel() {
     const e = eventLog.findBack(seq - 1, [EventKind.VMEXIT, EventKind.VMENTRY]);
     if (e === undefined || e.kind !== EventKind.VMEXIT) return null;
     return { reason: e.p[1] & 0xffff, eip: e.p[5] >>> 0, len: e.p[4], seq: e.seq };
-  }, [seq]);
+    // The log may arrive after the position (a link opened at an event): look again when it does.
+  }, [seq, logVersion]);
+
+  // Software VMM: the trap the VMM is handling (the last SW_TRAP with no SW_RESUME after it yet).
+  const trap = useMemo(() => {
+    if (mode !== 'swvmm') return null;
+    const e = eventLog.findBack(seq - 1, [EventKind.SW_TRAP, EventKind.SW_RESUME]);
+    return e !== undefined && e.kind === EventKind.SW_TRAP ? trapText(e.p) : null;
+  }, [seq, mode, logVersion]);
 
   // Highlight the current row and keep it in view, without re-rendering the listing.
   useEffect(() => {
     const box = scrollRef.current;
     if (box === null) return;
-    box.querySelectorAll('.code-row.current, .code-row.exited').forEach((el) => el.classList.remove('current', 'exited'));
+    box.querySelectorAll('.code-row.current, .code-row.exited').forEach((el) => el.classList.remove('current', 'exited', 'trapped'));
     // In VMX root, the guest instruction that caused the exit is marked too (the VMM may already have
     // advanced GUEST_RIP past it).
     if (vmx === 'root' && mode === 'guest' && lastExit !== null) {
       box.querySelector<HTMLElement>(`#code-${lastExit.eip.toString(16)}`)?.classList.add('exited');
     }
+    // Software VMM: the guest instruction that trapped (the VMM emulated it and may have moved EIP past it).
+    if (trap !== null && trap.emulated) box.querySelector<HTMLElement>(`#code-${trap.eip.toString(16)}`)?.classList.add('exited', 'trapped');
     const row = box.querySelector<HTMLElement>(`#code-${(pc >>> 0).toString(16)}`);
     if (row !== null) {
       if (!row.classList.contains('exited')) row.classList.add('current');
       const top = row.offsetTop;
       if (top < box.scrollTop + 20 || top > box.scrollTop + box.clientHeight - 40) box.scrollTop = Math.max(0, top - box.clientHeight / 3);
     }
-  }, [pc, vmx, mode, rows, lastExit]);
+  }, [pc, vmx, mode, rows, lastExit, trap]);
 
   // The roving tab stop: the breakpoint button of the current instruction's row (else the first row).
   useEffect(() => {
@@ -148,7 +161,15 @@ export function CodePanel() {
 
   return (
     <section className="code-panel" aria-label="Program code">
-      {inRoot && lastExit !== null ? (
+      {trap !== null ? (
+        <div className="vmm-running" role="status" data-testid="vmm-running">
+          <strong>Ring 0: the VMM {trap.emulated ? `emulates ${trap.what}` : `handles ${trap.what}`}</strong>
+          <span>
+            {' '}— {trap.emulated ? `the guest's instruction at ${hex(trap.eip)} faulted in ring ${trap.ring} (${trap.why}).` : `${trap.vector} arrived while the guest ran in ring ${trap.ring}, at ${hex(trap.eip)}.`} The VMM {trap.does}
+            {trap.cycles > 0 ? `. Cost: ${trap.cycles.toLocaleString('en-US')} cycles (an assumption: Adams & Agesen's Pentium 4 trap round trip).` : '.'}
+          </span>
+        </div>
+      ) : inRoot && lastExit !== null ? (
         <div className="vmm-running" role="status" data-testid="vmm-running">
           <strong>VMX root: the VMM runs {handler?.name ?? 'its exit handler'}</strong>
           <span>
@@ -158,7 +179,7 @@ export function CodePanel() {
         </div>
       ) : (
         <div className="code-status">
-          {vmx === 'non-root' ? 'VMX non-root: the guest executes' : mode === 'bare' ? 'The program executes' : 'The guest executes'} the highlighted instruction next
+          {vmx === 'non-root' ? 'VMX non-root: the guest executes' : mode === 'bare' ? 'The program executes' : mode === 'swvmm' ? `Real ring ${hostCpl} (deprivileged): the guest executes` : 'The guest executes'} the highlighted instruction next
           {!inListing && pc >= 0 ? ` (at ${hex(pc)}, outside the program's listing)` : ''}.
           {breakpoints.length > 0 && <span> {breakpoints.length} breakpoint{breakpoints.length > 1 ? 's' : ''}.</span>}
         </div>

@@ -4,6 +4,7 @@ import { useApp } from '../../state/store.ts';
 import { commands } from '../engine/client.ts';
 import type { ExitList } from '../../worker/protocol.ts';
 import { ExitStats } from './ExitStats.tsx';
+import { SoftwareVmmStats } from './SoftwareVmmStats.tsx';
 
 export function ExitsTab() {
   const seq = useApp((s) => s.status?.position.seq ?? 0);
@@ -27,6 +28,7 @@ export function ExitsTab() {
     return () => window.clearTimeout(t);
   }, [seq, generation]);
   const vm = view?.vms[0];
+  if (view?.mode === 'swvmm') return <SoftwareVmmStats view={view} />;
   return (
     <ExitStats
       exits={exits}

@@ -18,7 +18,8 @@ export function MachinePanel() {
   const view = useApp((s) => s.view);
   if (view === null) return null;
   const vmxLabel = view.vmx === 'non-root' ? 'VMX non-root' : view.vmx === 'root' ? 'VMX root' : 'No VMX';
-  const who = view.mode === 'guest' ? (view.vmx === 'non-root' ? 'the guest runs' : 'the VMM runs') : 'bare metal';
+  const sw = view.mode === 'swvmm';
+  const who = view.mode === 'guest' ? (view.vmx === 'non-root' ? 'the guest runs' : 'the VMM runs') : sw ? 'software VMM' : 'bare metal';
   return (
     <section className="panel grow" aria-labelledby="machine-title">
       <header>
@@ -35,7 +36,7 @@ export function MachinePanel() {
           <div className="mode-chip">
             <span>Privilege</span>
             <strong>Ring {view.cpl}</strong>
-            <span>{view.cpl === 0 ? 'kernel' : view.cpl === 3 ? 'user' : 'deprivileged'}</span>
+            <span>{sw ? `the guest's view; really ring ${view.hostCpl}` : view.cpl === 0 ? 'kernel' : view.cpl === 3 ? 'user' : 'deprivileged'}</span>
           </div>
         </div>
         <dl className="regs" aria-label={view.mode === 'guest' ? "The guest's registers" : 'Registers'}>
@@ -64,7 +65,7 @@ export function MachinePanel() {
               <tr>
                 <th scope="col">VM</th>
                 <th scope="col">State</th>
-                <th scope="col" className="num">Exits</th>
+                <th scope="col" className="num">{sw ? 'Traps' : 'Exits'}</th>
                 <th scope="col" className="num">VMM share</th>
                 <th scope="col">
                   <span className="visually-hidden">Actions</span>
@@ -78,7 +79,7 @@ export function MachinePanel() {
                   <tr key={vm.id}>
                     <td>{vm.name}</td>
                     <td title={vm.message}>{vm.state}</td>
-                    <td className="num">{formatCount(vm.exits)}</td>
+                    <td className="num">{formatCount(sw ? (view.swvmm?.traps ?? 0) : vm.exits)}</td>
                     <td className="num">{total > 0 ? `${((100 * vm.vmmCycles) / total).toFixed(1)} %` : '—'}</td>
                     <td>
                       <button

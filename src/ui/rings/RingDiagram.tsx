@@ -123,6 +123,9 @@ export function RingDiagram({ platform, onReplay }: { platform: PlatformId; onRe
   // Where the token rests: the end of the transition just shown, else where the machine view says.
   const rest: Cell = useMemo(() => {
     if (latest.t !== null && latest.t.seq === seq - 1) return latest.t.to;
+    // Software VMM: between a trap and the resume the VMM (ring 0) runs, whatever the processor's state at the
+    // end of the group says (the emulation's port I/O and CR writes are events inside the trap).
+    if (latest.t !== null && latest.t.kind === 'swtrap') return latest.t.to;
     return view !== null ? locationOf(view, platform) : { col: platform === 'vtx' ? 'nonroot' : 'host', ring: 0 };
   }, [latest, seq, view, platform]);
 
@@ -164,7 +167,8 @@ export function RingDiagram({ platform, onReplay }: { platform: PlatformId; onRe
   const from = shown !== null ? g.tokenAt(shown.from) : null;
   const to = shown !== null ? g.tokenAt(shown.to) : null;
   // The cause and cost, written above the path (clamped inside the figure).
-  const LABEL_W = 300;
+  // Wide enough for 27 characters of the 19px title and 33 of the 16px monospace cost line (0.6 em each).
+  const LABEL_W = 340;
   const labelPos =
     from !== null && to !== null
       ? { x: Math.min(W - LABEL_W - 4, Math.max(LEFT, (from.x + to.x) / 2 - LABEL_W / 2)), y: Math.max(TOP - 6, Math.min(from.y, to.y) - 96) }
@@ -172,7 +176,7 @@ export function RingDiagram({ platform, onReplay }: { platform: PlatformId; onRe
 
   return (
     <figure className="ring-diagram" aria-labelledby="ring-caption">
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${layout.title} platform: privilege rings${platform === 'vtx' ? ' in VMX root and VMX non-root operation' : ''}, and where the processor is`}>
+      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${layout.title} platform: privilege rings${platform === 'vtx' ? ' in VMX root and VMX non-root operation' : ''}, and where the processor is. ${occupantsText(platform)} The CPU is in ${rest.col === 'root' ? 'VMX root, ' : rest.col === 'nonroot' ? 'VMX non-root, ' : ''}ring ${rest.ring}.`}>
         <defs>
           {['vmx', 'ring', 'vmm', 'fail', 'io'].map((f) => (
             <marker key={f} id={`arrow-${f}`} viewBox="0 0 10 10" refX="8" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
@@ -268,13 +272,19 @@ export function RingDiagram({ platform, onReplay }: { platform: PlatformId; onRe
           ) : (
             <>
               <strong>{shown.title}.</strong> {shown.detail}
-              {shown.cost && <span className="cost"> Cost: {shown.cost}.</span>}
+              {shown.cost && (
+                <span className="cost" title={shown.kind === 'swtrap' ? cpu?.costs.swTrap?.basis : undefined}>
+                  {' '}Cost: {shown.cost}.
+                </span>
+              )}
             </>
           )}
         </div>
         <div className="ring-where" data-testid="token-location">
           CPU: {rest.col === 'root' ? 'VMX root, ' : rest.col === 'nonroot' ? 'VMX non-root, ' : ''}ring {rest.ring}
-          {view !== null && view.mode !== 'bare' && rest.col === 'root' ? ' — the VMM runs' : rest.col === 'nonroot' ? ' — the guest runs' : ''}
+          {platform === 'swvmm'
+            ? rest.ring === 0 ? ' — the VMM runs' : rest.ring === 1 ? ' — the guest kernel runs, deprivileged' : rest.ring === 3 ? ' — the guest applications run' : ''
+            : view !== null && view.mode !== 'bare' && rest.col === 'root' ? ' — the VMM runs' : rest.col === 'nonroot' ? ' — the guest runs' : ''}
         </div>
         {shown !== null && onReplay !== undefined && (
           <button className="btn" type="button" onClick={() => { setSlow((x) => x + 1); onReplay(); }} title="Play the last transition again, slowly (independent of the simulation speed)">
@@ -284,6 +294,13 @@ export function RingDiagram({ platform, onReplay }: { platform: PlatformId; onRe
       </figcaption>
     </figure>
   );
+}
+
+/** Who lives in which ring, for the figure's accessible name: "VMM in ring 0; Guest kernel in ring 1 (…)". */
+function occupantsText(platform: PlatformId): string {
+  const l = PLATFORMS[platform];
+  const col = (c: string): string => (l.columns.length > 1 ? `${l.columns.find((x) => x.id === c)?.label ?? c}, ` : '');
+  return l.occupants.map((o) => `${o.label} in ${col(o.col)}ring ${o.ring}${o.sub === `ring ${o.ring}` ? '' : ` (${o.sub})`}`).join('; ') + '.';
 }
 
 function clip(s: string, n: number): string {

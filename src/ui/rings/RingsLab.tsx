@@ -8,6 +8,7 @@
 import { useEffect, useMemo, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import { useApp } from '../../state/store.ts';
 import type { DetailLevel, RingsTab } from '../../state/lab-slice.ts';
+import type { SessionMode } from '../../worker/protocol.ts';
 import { commands } from '../engine/client.ts';
 import { RingDiagram } from './RingDiagram.tsx';
 import { CodePanel } from './CodePanel.tsx';
@@ -20,15 +21,20 @@ import { VmcsTab } from './VmcsTab.tsx';
 import { ExitsTab } from './ExitsTab.tsx';
 import { ModelsTab } from './ModelsTab.tsx';
 import { ControlsTab } from './ControlsTab.tsx';
+import { EptWalk } from './EptWalk.tsx';
+import { EntryFailureBanner } from './EntryFailureBanner.tsx';
 import { ProgramEditor } from './ProgramEditor.tsx';
 import { SalesStory } from './SalesStory.tsx';
+import { SensitivePanel } from './SensitivePanel.tsx';
 import { platformOf, TRANSITION_KINDS, type PlatformId } from './platform.ts';
 import { eventLog } from '../../state/event-log.ts';
 import { EventKind } from '../../core/trace/events.ts';
 import './rings-lab.css';
 
-const TABS: { id: RingsTab; label: string; levels: DetailLevel[] }[] = [
+const TABS: { id: RingsTab; label: string; levels: DetailLevel[]; scenario?: string }[] = [
   { id: 'code', label: 'Code', levels: ['classroom', 'engineer'] },
+  // The sensitive-instruction lesson, beside its program only.
+  { id: 'sensitive', label: 'Sensitive', levels: ['classroom', 'engineer'], scenario: 'sensitive' },
   { id: 'vmcs', label: 'VMCS', levels: ['classroom', 'engineer'] },
   { id: 'exits', label: 'Exits', levels: ['sales', 'classroom', 'engineer'] },
   { id: 'events', label: 'Events', levels: ['classroom', 'engineer'] },
@@ -36,9 +42,10 @@ const TABS: { id: RingsTab; label: string; levels: DetailLevel[] }[] = [
   { id: 'program', label: 'Program', levels: ['classroom', 'engineer'] },
   { id: 'models', label: 'CPU models', levels: ['sales', 'classroom', 'engineer'] },
   { id: 'machine', label: 'Machine', levels: ['engineer'] },
+  { id: 'ept', label: 'EPT walk', levels: ['engineer'] },
 ];
 
-const PLATFORM_MODES: { id: PlatformId; label: string; mode: 'bare' | 'guest' | 'swvmm'; title: string }[] = [
+const PLATFORM_MODES: { id: PlatformId; label: string; mode: SessionMode; title: string }[] = [
   { id: 'native', label: 'Native', mode: 'bare', title: 'The program on the bare processor: no VMM' },
   { id: 'swvmm', label: 'Software VMM', mode: 'swvmm', title: 'A software-only VMM: the guest kernel deprivileged to ring 1 (trap and emulate)' },
   { id: 'vtx', label: 'VT-x', mode: 'guest', title: 'A VT-x VMM: the guest in VMX non-root operation' },
@@ -131,13 +138,13 @@ export function RingsLab() {
   const mode = view?.mode ?? 'guest';
   const sawVmx = useMemo(() => eventLog.findBack(eventLog.endSeq - 1, [EventKind.VMEXIT, EventKind.VMENTRY, EventKind.VMX_INSTRUCTION]) !== undefined, [generation, view?.instret]);
   const platform = platformOf(mode, view?.vmx ?? 'none', sawVmx);
-  const visibleTabs = TABS.filter((t) => t.levels.includes(detail));
+  const visibleTabs = TABS.filter((t) => t.levels.includes(detail) && (t.scenario === undefined || t.scenario === spec.scenario));
   const current = visibleTabs.some((t) => t.id === tab) ? tab : visibleTabs[0].id;
-  const swvmmReady = catalog?.scenarios !== undefined && (catalog as { modes?: string[] }).modes?.includes('swvmm') === true;
+  const swvmmReady = catalog?.modes.includes('swvmm') === true;
 
-  const switchPlatform = (m: 'bare' | 'guest' | 'swvmm') => {
+  const switchPlatform = (m: SessionMode) => {
     if (m === mode) return;
-    void commands.load({ ...spec, mode: m as 'bare' | 'guest' });
+    void commands.load({ ...spec, mode: m });
   };
 
   return (
@@ -157,7 +164,8 @@ export function RingsLab() {
             value={spec.source !== undefined ? '__edited' : spec.scenario}
             onChange={(e) => {
               if (e.target.value === '__edited') return;
-              void commands.load({ scenario: e.target.value, cpu: spec.cpu, seed: spec.seed, insnEvents: spec.insnEvents });
+              // The VMM settings are the VMM's, not the program's: they stay with another program.
+              void commands.load({ scenario: e.target.value, cpu: spec.cpu, seed: spec.seed, insnEvents: spec.insnEvents, ...(spec.settings !== undefined ? { settings: spec.settings } : {}) });
             }}
           >
             {spec.source !== undefined && <option value="__edited">Your program (edited)</option>}
@@ -180,6 +188,7 @@ export function RingsLab() {
         </label>
         <Segmented label="Detail" testid="detail" value={detail} options={DETAILS} onChange={setDetail} />
       </div>
+      <EntryFailureBanner />
       <div className={`rings-grid detail-${detail}`}>
         <section className="panel diagram-panel" aria-label="Privilege rings and VMX modes">
           <RingDiagram platform={platform} onReplay={() => undefined} />
@@ -192,6 +201,7 @@ export function RingsLab() {
           <section className="panel side-panel" aria-label="Details">
             <Tabs tabs={visibleTabs} current={current} onChange={setTab}>
               {current === 'code' && <CodePanel />}
+              {current === 'sensitive' && <SensitivePanel />}
               {current === 'vmcs' && <VmcsTab />}
               {current === 'exits' && <ExitsTab />}
               {current === 'events' && (
@@ -208,6 +218,7 @@ export function RingsLab() {
                 </div>
               )}
               {current === 'models' && <ModelsTab />}
+              {current === 'ept' && <EptWalk />}
               {current === 'machine' && (
                 <div className="machine-tab">
                   <MachinePanel />

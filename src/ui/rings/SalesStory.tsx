@@ -17,6 +17,54 @@ const STORY: Record<number, string> = {
   52: 'Most exits are the VMX-preemption timer: the VMM takes the processor back at the end of each time slice.',
 };
 
+/**
+ * The software VMM in a customer's words: ring deprivileging and trap-and-emulate (white paper §3.1, Figure 2),
+ * the trap's cost (costs.ts: Adams & Agesen 2006's Pentium 4 round trip, an assumption for these CPUs) and the
+ * instructions that never trap (Robin & Irvine 2000; instructions.ts).
+ */
+function SoftwareVmmStory({ view }: { view: NonNullable<ReturnType<typeof useApp.getState>['view']> }) {
+  const st = view.swvmm;
+  const vm = view.vms[0];
+  const total = vm ? vm.guestCycles + vm.vmmCycles : 0;
+  const share = vm && total > 0 ? (100 * vm.vmmCycles) / total : 0;
+  const top = st ? Object.entries(st.emulatedByMnemonic).sort((a, b) => b[1] - a[1]).slice(0, 5) : [];
+  const perTrap = st && st.traps > 0 ? st.vmmCycles / st.traps : 0;
+  return (
+    <>
+      <p className="big-line">
+        Before VT-x, a VMM had to take <strong>ring 0</strong> for itself and push the guest kernel out to <strong>ring 1</strong>. Every privileged
+        instruction the kernel runs then <strong>traps</strong> to the VMM, which emulates it and returns.
+      </p>
+      <div className="share" aria-label="Time spent in the VMM">
+        <div className="share-bar">
+          <span className="guest" style={{ width: `${100 - share}%` }} />
+          <span className="vmm" style={{ width: `${share}%` }} />
+        </div>
+        <p>
+          <strong>{(100 - share).toFixed(1)} %</strong> of the time the guest runs its own code; <strong>{share.toFixed(1)} %</strong> is the VMM's work ({formatCount(st?.traps ?? 0)} traps so far
+          {perTrap > 0 ? `, ${formatCount(perTrap)} cycles each — an assumed figure, measured on a Pentium 4 by Adams & Agesen in 2006` : ''}).
+        </p>
+      </div>
+      <p className="story-why">
+        Worse, some instructions do not trap at ring 1: they quietly give the guest the wrong answer, and the VMM never finds out. VT-x fixes both: the guest kernel is back in ring 0,
+        and the processor itself hands control to the VMM.
+      </p>
+      {top.length > 0 && (
+        <>
+          <h3>What the VMM had to emulate</h3>
+          <ol className="top-reasons">
+            {top.map(([name, count]) => (
+              <li key={name}>
+                <strong>{name}</strong> — {formatCount(count)} times
+              </li>
+            ))}
+          </ol>
+        </>
+      )}
+    </>
+  );
+}
+
 export function SalesStory() {
   const view = useApp((s) => s.view);
   if (view === null) return null;
@@ -55,11 +103,11 @@ export function SalesStory() {
             </>
           )}
         </>
+      ) : view.mode === 'swvmm' ? (
+        <SoftwareVmmStory view={view} />
       ) : (
         <p className="big-line">
-          {view.mode === 'bare'
-            ? 'Native: one operating system owns the machine. Switch the platform to VT-x to see the same kernel run as a virtual machine.'
-            : 'A software VMM: the guest kernel is pushed out of ring 0, and every privileged instruction traps to the VMM.'}
+          Native: one operating system owns the machine. Switch the platform to VT-x to see the same kernel run as a virtual machine, or to Software VMM to see how it was done before VT-x.
         </p>
       )}
     </div>

@@ -10,6 +10,7 @@ export function VmcsTab() {
   const generation = useApp((s) => s.status?.generation ?? 0);
   const state = useApp((s) => s.status?.state ?? 'paused');
   const detail = useApp((s) => s.detail);
+  const mode = useApp((s) => s.view?.mode);
   const [view, setView] = useState<VmcsView | null>(null);
   const [loading, setLoading] = useState(true);
   const moving = state === 'playing' || state === 'running';
@@ -30,5 +31,17 @@ export function VmcsTab() {
       live = false;
     };
   }, [seq, generation, moving]);
+  if (mode === 'swvmm') {
+    // No VMX on this platform: the software VMM keeps the guest's state in its own structures (deprivileged/state.ts).
+    return (
+      <div className="vmcsi-empty" style={{ padding: '0.8rem 1rem' }}>
+        <p className="vmcsi-empty-title">No VMCS on the Software VMM platform.</p>
+        <p>
+          Without VT-x there is no VMCS: the VMM keeps the guest&apos;s control registers, interrupt flag and descriptor-table registers in its own data
+          (virtual state), and shadows the guest&apos;s GDT and page tables. Switch the platform to VT-x to see the VMCS.
+        </p>
+      </div>
+    );
+  }
   return <VmcsInspector view={view} detail={detail === 'engineer' ? 'engineer' : 'classroom'} loading={loading} note={moving ? 'Paused values: the inspector refreshes when playback stops.' : undefined} />;
 }

@@ -1,7 +1,8 @@
 /**
  * One sentence per event for the screen-reader live region and the diagram's caption, e.g.
  * "VM exit: I/O instruction, OUT, 1 byte, port 0x3F8, at 0x00010192 — handle_io forwards the port access
- * to the VM's emulated PIC, PIT or UART (3,038 cycles)."
+ * to the VM's emulated PIC, PIT or UART (3,038 cycles)."; under the software VMM, "Trap: CLI at 0x00010000 faults
+ * at ring 1 (#GP); the VMM emulates it: clears the virtual IF; 2,030 cycles."
  */
 import { EventKind } from '../../core/trace/events.ts';
 import { exitReasonInfo } from '../../core/vmx/spec/exit-reasons.ts';
@@ -9,6 +10,7 @@ import { decodeExitQualification } from '../../core/vmx/spec/formats.ts';
 import type { LoggedEvent } from '../../state/event-log.ts';
 import { describeEvent, describeInjection, hex } from '../viz/format-event.ts';
 import type { Handlers } from './platform.ts';
+import { describeResume, describeTrap } from '../viz/swvmm-text.ts';
 
 const num = (n: number): string => Math.round(n).toLocaleString('en-US');
 
@@ -36,6 +38,12 @@ export function narrate(e: LoggedEvent, next: LoggedEvent | undefined, handlers:
     }
     case EventKind.VMENTRY:
       return `VM entry (${p[1] === 0 ? 'VMLAUNCH' : 'VMRESUME'}): back to the guest at ${hex(p[2])}, ring ${p[5]}${p[4] !== 0 ? `, injecting ${describeInjection(p[4])}` : ''}.`;
+    // The software VMM (ring deprivileging, white paper §3.1): "Trap: CLI at 0x00010000 faults at ring 1 (#GP);
+    // the VMM emulates it: clears the virtual IF; 2,030 cycles."
+    case EventKind.SW_TRAP:
+      return `${describeTrap(p)}.`;
+    case EventKind.SW_RESUME:
+      return `${describeResume(p)}.`;
     default:
       return describeEvent(e);
   }

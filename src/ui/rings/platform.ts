@@ -13,6 +13,7 @@ import { EventKind, VMX_INSTRUCTION_NAMES } from '../../core/trace/events.ts';
 import { EventType, EXCEPTION_MNEMONICS } from '../../core/x86/arch.ts';
 import { exitReasonInfo } from '../../core/vmx/spec/exit-reasons.ts';
 import { instructionErrorText } from './vmx-errors.ts';
+import { trapText } from '../viz/swvmm-text.ts';
 import type { CatalogCpu, MachineView } from '../../worker/protocol.ts';
 import type { LoggedEvent } from '../../state/event-log.ts';
 
@@ -56,10 +57,10 @@ export const PLATFORMS: Readonly<Record<PlatformId, PlatformLayout>> = {
     id: 'swvmm',
     title: 'Software VMM',
     caption: 'Ring deprivileging: the VMM takes ring 0 and pushes the guest kernel out to ring 1; privileged instructions trap to the VMM.',
-    columns: [{ id: 'host', label: 'Processor', sub: 'no VT-x' }],
+    columns: [{ id: 'host', label: 'Processor', sub: 'no VT-x: rings only, no VMX modes' }],
     occupants: [
       { col: 'host', ring: 3, label: 'Guest apps', sub: 'ring 3', role: 'guest-apps' },
-      { col: 'host', ring: 1, label: 'Guest kernel', sub: 'deprivileged to ring 1', role: 'guest-os' },
+      { col: 'host', ring: 1, label: 'Guest kernel', sub: 'pushed out of ring 0 to ring 1', role: 'guest-os' },
       { col: 'host', ring: 0, label: 'VMM', sub: 'traps and emulates', role: 'vmm' },
     ],
   },
@@ -160,6 +161,12 @@ function labelOf(e: LoggedEvent, t: Omit<Transition, 'label'>): [string, string]
       return [p[1] === 0 ? 'VM entry: VMLAUNCH' : 'VM entry: VMRESUME', cost || `to ring ${p[5]}`];
     case EventKind.VMM_HANDLER:
       return [handlers0(t.title), cost];
+    case EventKind.SW_TRAP: {
+      const x = trapText(p);
+      return [`Trap: ${x.what}${x.what !== x.vector ? ` (${x.vector})` : ''}`, cost || `ring ${x.ring} → 0`];
+    }
+    case EventKind.SW_RESUME:
+      return ['Back to the guest', `to ring ${p[2]} (guest thinks ${p[3]})`];
     default:
       return [t.title.replace(/ (at|to) 0x[0-9A-F]+$/, ''), cost || t.detail.split(/[.;]/)[0]];
   }
@@ -177,6 +184,18 @@ function transitionBody(e: LoggedEvent, platform: PlatformId, cpu: CatalogCpu | 
       const col = colOf(platform, p[7]);
       const err = p[3] >= 0 ? `, error code ${hex(p[3], 4)}` : '';
       const ringMove = p[5] !== p[6] ? `ring ${p[5]} → ${p[6]}` : `stays in ring ${p[6]}`;
+      if (platform === 'swvmm' && p[6] === 0) {
+        // Under the software VMM every event goes through the VMM's IDT into ring 0 (vmm.ts, white paper §3.1).
+        return {
+          seq: e.seq,
+          kind: d.kind,
+          from: { col, ring: clampRing(p[5]) },
+          to: { col, ring: 0 },
+          title: `${d.kind === 'syscall' ? 'System call' : d.kind === 'interrupt' ? 'Interrupt' : 'Exception'}: ${d.name}`,
+          detail: `Delivered through the VMM's IDT${err}; ${ringMove}: the VMM gets control before the guest sees anything. Guest address ${hex(p[4])}.`,
+          cost: '',
+        };
+      }
       return {
         seq: e.seq,
         kind: d.kind,
@@ -258,27 +277,29 @@ function transitionBody(e: LoggedEvent, platform: PlatformId, cpu: CatalogCpu | 
         cost: '',
       };
     }
-    case 20 /* SW_TRAP */: {
-      const vector = p[1];
-      const what = vector >= 0x100 ? `IRQ ${vector - 0x100}` : EXCEPTION_MNEMONICS[vector] ?? `vector ${vector}`;
+    case EventKind.SW_TRAP: {
+      // The guest kernel (real ring 1) or its applications (ring 3) trapped into the VMM at ring 0 (vmm.ts onEvent).
+      const x = trapText(p);
+      const how = x.emulated && !x.what.startsWith('INT') ? `The VMM emulates it: it ${x.does}.` : `The VMM ${x.does}.`;
       return {
         seq: e.seq,
         kind: 'swtrap',
-        from: { col: 'host', ring: clampRing(p[4] === 0 ? 1 : 3) },
+        from: { col: 'host', ring: clampRing(x.ring) },
         to: { col: 'host', ring: 0 },
-        title: `Trap to the VMM: ${what} at ${hex(p[3])}`,
-        detail: vector === 13 ? 'A privileged instruction faulted in ring 1 (#GP); the VMM decodes and emulates it.' : 'The VMM takes control before the guest sees the event.',
-        cost: p[6] > 0 ? cyc(p[6]) : '',
+        title: `Trap to the VMM: ${x.what} at ${hex(x.eip)}`,
+        detail: `${x.why ? `In ring ${x.ring} it faults (${x.why}). ` : `${x.vector} in ring ${x.ring}. `}${how}`,
+        // The cycles the VMM charged (SW_TRAP p6), with the provenance of the figure (costs.ts: an assumption).
+        cost: p[6] > 0 ? `${cyc(p[6])} (${cpu?.costs.swTrap?.kind ?? 'assumption'})` : '',
       };
     }
-    case 21 /* SW_RESUME */:
+    case EventKind.SW_RESUME:
       return {
         seq: e.seq,
         kind: 'swresume',
         from: { col: 'host', ring: 0 },
         to: { col: 'host', ring: clampRing(p[2]) },
         title: `Back to the guest at ${hex(p[1])}`,
-        detail: p[4] >= 0 ? `The VMM reflects vector ${p[4]} into the guest's IDT; the guest believes it is in ring ${p[3]}.` : `The guest resumes in ring ${p[2]}, believing it is in ring ${p[3]}.`,
+        detail: p[4] >= 0 ? `The VMM delivers vector ${hex(p[4], 2)} through the guest's own IDT; the guest runs in ring ${p[2]}, believing it is in ring ${p[3]}.` : `The guest resumes in ring ${p[2]}, believing it is in ring ${p[3]}.`,
         cost: '',
       };
     case EventKind.HALT: {
@@ -301,5 +322,5 @@ function injectionName(info: number): string {
 /** The event kinds that are transitions (Play holds on them so they can be watched). */
 export const TRANSITION_KINDS: readonly number[] = [
   EventKind.EVENT_DELIVERY, EventKind.IRET, EventKind.FAR_TRANSFER, EventKind.VMEXIT, EventKind.VMM_HANDLER,
-  EventKind.VMENTRY, EventKind.VMFAIL, 20, 21,
+  EventKind.VMENTRY, EventKind.VMFAIL, EventKind.SW_TRAP, EventKind.SW_RESUME,
 ];

@@ -40,7 +40,7 @@ export const ACTIONS: readonly Action[] = [
   { id: 'step-10', label: 'Step 10', group: 'Playback', keys: ['Shift+ArrowRight'], help: 'Show the next 10 events', perform: () => commands.step(10), enabled: notAtEnd },
   { id: 'step-back', label: 'Step back', group: 'Playback', keys: ['ArrowLeft'], help: 'Go back one event (restores a snapshot and re-simulates)', perform: () => commands.stepBack(1), enabled: notAtStart },
   { id: 'step-back-10', label: 'Step back 10', group: 'Playback', keys: ['Shift+ArrowLeft'], help: 'Go back 10 events', perform: () => commands.stepBack(10), enabled: notAtStart },
-  { id: 'run-exit', label: 'Run to next VM exit', group: 'Playback', keys: ['x'], help: 'Fast-forward to the next VM exit', perform: () => commands.runTo({ to: 'kind', kinds: [EventKind.VMEXIT] }), enabled: notAtEnd },
+  { id: 'run-exit', label: 'Run to next VM exit', group: 'Playback', keys: ['x'], help: 'Fast-forward to the next VM exit (on the Software VMM platform: the next trap to the VMM)', perform: () => commands.runTo({ to: 'kind', kinds: [EventKind.VMEXIT, EventKind.SW_TRAP] }), enabled: notAtEnd },
   { id: 'run-end', label: 'Run to end', group: 'Playback', keys: ['End'], help: 'Fast-forward to the end of the run, without animation (Esc cancels)', perform: () => commands.runTo({ to: 'end' }), enabled: notAtEnd },
   { id: 'cancel', label: 'Cancel run', group: 'Playback', keys: ['Escape'], help: 'Stop a fast-forward or playback', perform: () => commands.pause(), enabled: () => useApp.getState().status?.state === 'running' || useApp.getState().status?.state === 'playing' },
   { id: 'reset', label: 'Reset', group: 'Playback', keys: ['Home'], help: 'Back to the start of the run', perform: () => commands.reset(), enabled: loaded },

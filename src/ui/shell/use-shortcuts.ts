@@ -28,6 +28,10 @@ export function useShortcuts(): void {
       if (e.target instanceof HTMLElement && /^(tab|listbox|option|slider|grid)$/.test(e.target.getAttribute('role') ?? '') && /^Arrow/.test(e.key)) return;
       // Space on a focused button presses that button; don't also toggle play.
       if (e.key === ' ' && e.target instanceof HTMLButtonElement) return;
+      // Space on a focused checkbox or radio button ticks it; don't also toggle play.
+      if (e.key === ' ' && e.target instanceof HTMLInputElement && (e.target.type === 'checkbox' || e.target.type === 'radio')) return;
+      // A focused <summary> opens its <details> with Space or Enter.
+      if ((e.key === ' ' || e.key === 'Enter') && e.target instanceof HTMLElement && e.target.tagName === 'SUMMARY') return;
       const combo = comboOf(e);
       const action = ACTIONS.find((a) => a.keys.includes(combo));
       if (action === undefined) return;

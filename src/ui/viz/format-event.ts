@@ -7,6 +7,7 @@ import { EventKind, END_REASONS, VMX_INSTRUCTION_NAMES, VM_STATE_NAMES } from '.
 import { exitReasonInfo } from '../../core/vmx/spec/exit-reasons.ts';
 import { EXCEPTION_MNEMONICS, EventType } from '../../core/x86/arch.ts';
 import type { LoggedEvent } from '../../state/event-log.ts';
+import { describeResume, describeTrap } from './swvmm-text.ts';
 
 export const hex = (v: number, digits = 8): string => '0x' + (v >>> 0).toString(16).toUpperCase().padStart(digits, '0');
 
@@ -34,6 +35,8 @@ export function kindLabel(kind: number): string {
     case EventKind.INSN_RETIRED: return 'Instruction';
     case EventKind.PROGRESS: return 'Progress';
     case EventKind.END: return 'End';
+    case EventKind.SW_TRAP: return 'Trap';
+    case EventKind.SW_RESUME: return 'Resume';
     default: return `Event ${kind}`;
   }
 }
@@ -58,6 +61,8 @@ export function kindFamily(kind: number): 'vmx' | 'ring' | 'io' | 'vmm' | 'text'
     case EventKind.VMM_HANDLER:
     case EventKind.VM_STATE:
     case EventKind.VMM_LOG:
+    case EventKind.SW_TRAP:
+    case EventKind.SW_RESUME:
       return 'vmm';
     case EventKind.CONSOLE:
       return 'text';
@@ -131,6 +136,10 @@ export function describeEvent(e: LoggedEvent): string {
       return `${(p[0] + p[1] * 2 ** 32).toLocaleString('en-US')} instructions retired`;
     case EventKind.END:
       return `The run ended: ${END_REASONS[p[0]] ?? 'unknown'}`;
+    case EventKind.SW_TRAP:
+      return describeTrap(p);
+    case EventKind.SW_RESUME:
+      return describeResume(p);
     default:
       return `Event kind ${e.kind}`;
   }

@@ -3,6 +3,7 @@
  */
 import type { Cpu } from '../../x86/cpu.ts';
 import type { PhysicalMemory } from '../../x86/physical-memory.ts';
+import type { Desc } from './descriptors.ts';
 import type { GuestAccess } from './guest-access.ts';
 import type { VirtualCpu } from './state.ts';
 
@@ -34,4 +35,10 @@ export interface VmmCore {
   guestLdtChanged(): void;
   /** INVLPG: drops the shadow and TLB entries of a page. */
   invalidatePage(lin: number): void;
+  /**
+   * Optional: the gate descriptor reflection uses for `vector`, instead of reading the guest's virtual IDT. A
+   * paravirtual VMM (../paravirt) answers from the trap table the guest registered with a hypercall; false =
+   * no gate (reflected as #GP, as a vector beyond the IDT limit is).
+   */
+  readGuestGate?(vector: number, out: Desc): boolean;
 }

@@ -24,6 +24,8 @@ import type { VmmCore } from './core.ts';
 
 const d1: Desc = { lo: 0, hi: 0 };
 const d2: Desc = { lo: 0, hi: 0 };
+/** The gate a paravirtual VMM supplies (VmmCore.readGuestGate). */
+const dg: Desc = { lo: 0, hi: 0 };
 /** Host-physical addresses of the frame slots (at most 6), translated before anything is written. */
 const slots = new Float64Array(6);
 const lins = new Int32Array(6);
@@ -72,9 +74,18 @@ function deliverOnce(vmm: VmmCore, vector: number, type: number, errorCode: numb
   const vcpl = vmm.vcpl();
   const ext = type === EventType.EXTERNAL_INTERRUPT || type === EventType.NMI || type === EventType.HARDWARE_EXCEPTION ? 1 : 0;
   const idtErr = (vector << 3) | 2 | ext;
-  if ((vector << 3) + 7 > v.idtrLimit >>> 0) guestFault(Vec.GP, idtErr);
-  const gLo = g.read32((v.idtrBase + (vector << 3)) | 0);
-  const gHi = g.read32((v.idtrBase + (vector << 3) + 4) | 0);
+  let gLo: number;
+  let gHi: number;
+  if (vmm.readGuestGate !== undefined) {
+    // A paravirtual guest has no IDT: its gates come from the trap table it registered (../paravirt).
+    if (!vmm.readGuestGate(vector, dg)) guestFault(Vec.GP, idtErr);
+    gLo = dg.lo;
+    gHi = dg.hi;
+  } else {
+    if ((vector << 3) + 7 > v.idtrLimit >>> 0) guestFault(Vec.GP, idtErr);
+    gLo = g.read32((v.idtrBase + (vector << 3)) | 0);
+    gHi = g.read32((v.idtrBase + (vector << 3) + 4) | 0);
+  }
   const gType = (gHi >>> 8) & 0x1f;
   if (gType !== 5 && gType !== 6 && gType !== 7 && gType !== 14 && gType !== 15) guestFault(Vec.GP, idtErr);
   if ((type === EventType.SOFTWARE_INTERRUPT || type === EventType.SOFTWARE_EXCEPTION) && descDpl(gHi) < vcpl) guestFault(Vec.GP, idtErr);

@@ -197,7 +197,8 @@ export class TrapAndEmulateVmm implements VmmCore {
   message = '';
   consoleLine = '';
   consoleLog = '';
-  private counters: TrapAndEmulateCounters = newCounters();
+  /** Protected: the binary translator (../binary-translation) extends this VMM. */
+  protected counters: TrapAndEmulateCounters = newCounters();
   private readonly trace: TraceSink;
   /** Scratch for decoding the faulting instruction. */
   private readonly insn = new Insn();
@@ -362,7 +363,7 @@ export class TrapAndEmulateVmm implements VmmCore {
   // ------------------------------------------------------------------------------------------ traps
 
   /** Every event delivered through the VMM's IDT lands here (Cpu.eventInterceptor). */
-  private onEvent(c: Cpu, vector: number, type: number, errorCode: number, returnEip: number): boolean {
+  protected onEvent(c: Cpu, vector: number, type: number, errorCode: number, returnEip: number): boolean {
     const faultEip = c.eip;
     const vcplAtTrap = this.vcpl();
     // Guest user mode runs with its virtual IF = 1: the kernel's IRET to ring 3 does not fault, so the VMM
@@ -605,7 +606,8 @@ export class TrapAndEmulateVmm implements VmmCore {
     this.cpu.flushTlbPage(lin);
   }
 
-  private shadowFlush(): void {
+  /** Protected: the paravirtual VMM (../paravirt) flushes after a validated page-table update. */
+  protected shadowFlush(): void {
     this.shadow.flush();
     this.installHole();
     this.cpu.flushTlbAll();
@@ -623,7 +625,8 @@ export class TrapAndEmulateVmm implements VmmCore {
   }
 
   /** While the guest is in user mode its virtual IF is taken as 1 (see onEvent). */
-  private guestInterruptible(): boolean {
+  /** Protected: the paravirtual VMM (../paravirt) reads the guest's event mask from its shared-info page. */
+  protected guestInterruptible(): boolean {
     return this.v.vif || this.cpu.cpl === 3;
   }
 

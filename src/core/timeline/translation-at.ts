@@ -1,0 +1,35 @@
+/**
+ * The EPT walk at a position of the timeline. For the last VM exit, the walk is shown against the EPT as it
+ * was when the exit happened: the built-in VMM handles an EPT violation in the same stop as the exit (one event
+ * group: exit, handler, entry), so at the position the page is already mapped. The EPT paging structures are
+ * copied at the position just before the exit's group — only guest instructions ran between there and the
+ * exit, and they cannot reach the VMM's EPT — and the walk is made with them, the guest's registers and the
+ * exit's addresses taken from the VMCS at the position.
+ */
+import { EventKind } from '../trace/events.ts';
+import { captureEptTables } from '../vmx/ept-walk.ts';
+import type { TranslationRequest, TranslationView } from '../session/translation.ts';
+import type { Timeline } from './timeline.ts';
+
+export function translationAt(t: Timeline, req: TranslationRequest): TranslationView {
+  const s = t.session;
+  const now = s.translation(req);
+  if (req.of !== 'exit') return now;
+  const pos = t.position().seq;
+  const ring = t.ring;
+  let e = pos - 1;
+  while (e >= ring.oldestSeq && ring.kindAt(e) !== EventKind.VMEXIT) e--;
+  if (e < ring.oldestSeq) {
+    if (ring.oldestSeq === 0 && now.kind === 'unavailable' && now.reason === 'no-exit') {
+      return { ...now, message: 'No VM exit yet: run to one (x runs to the next VM exit), or walk the guest\'s EIP or an address.' };
+    }
+    return now;
+  }
+  if (now.kind !== 'walk' || now.exit === null || (ring.param(e, 1) & 0xffff) !== now.exit.reason) return now;
+  const before = t.positionBeforeGroupOf(e);
+  if (before >= pos) return now;
+  t.seek(before);
+  const tables = captureEptTables(s.memory, now.eptp.value, now.caps);
+  t.seek(pos);
+  return s.translation(req, tables);
+}
