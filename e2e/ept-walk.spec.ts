@@ -88,3 +88,24 @@ test('no EPT: a CPU model without it says shadow paging', async ({ page }) => {
   await page.getByTestId('ept-walk').getByRole('radio', { name: 'Guest EIP' }).check();
   await expect(page.getByTestId('ept-walk-unavailable')).toContainText('shadow paging');
 });
+
+for (const theme of ['light', 'dark'] as const) {
+  test(`the EPT walk has no accessibility violations (axe, ${theme} theme)`, async ({ page }) => {
+    await page.goto('./#/rings?v=1&s=ept-violation&cpu=nehalem&t=3');
+    await ready(page);
+    if (theme === 'dark') await page.getByRole('button', { name: 'Switch to the dark theme' }).click();
+    await page.getByRole('group', { name: 'Detail' }).getByRole('button', { name: 'Engineer' }).click();
+    await page.getByRole('tab', { name: 'EPT walk' }).click();
+    const walk = page.getByTestId('ept-walk');
+    await expect(walk.getByTestId('ept-walk-stop')).toHaveCount(1);
+    // Open every "All fields" table and show a bad-address message too, so axe sees them.
+    for (const s of await walk.locator('summary').all()) await s.click();
+    await walk.getByRole('textbox', { name: 'Address (hex)' }).fill('nope');
+    await walk.getByRole('button', { name: 'Walk' }).click();
+    await expect(walk.getByRole('alert')).toBeVisible();
+    const { default: AxeBuilder } = await import('@axe-core/playwright');
+    const results = await new AxeBuilder({ page }).include('[data-testid="ept-walk"]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`)).toEqual([]);
+  });
+}

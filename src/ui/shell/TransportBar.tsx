@@ -25,6 +25,12 @@ function ActionButton({ id, icon, primary, text }: { id: string; icon: string; p
   );
 }
 
+/** "Next VM exit"; on the software VMM (no VT-x) the same key stops at the next trap, and says so. */
+function NextExitButton() {
+  const swvmm = useApp((s) => s.view?.mode === 'swvmm');
+  return <ActionButton id="run-exit" icon="exit" text={swvmm ? 'Next trap' : 'Next VM exit'} />;
+}
+
 function PlayButton() {
   const state = useApp((s) => s.status?.state);
   const atEnd = useApp((s) => s.status?.position.atEnd ?? false);
@@ -148,7 +154,7 @@ export function TransportBar() {
         </div>
         <span className="sep" aria-hidden="true" />
         <div className="transport-group" role="group" aria-label="Run">
-          <ActionButton id="run-exit" icon="exit" text="Next VM exit" />
+          <NextExitButton />
           <ActionButton id="run-end" icon="end" text="Run to end" />
         </div>
         <span className="sep" aria-hidden="true" />
