@@ -35,6 +35,8 @@ export interface BareSnapshot {
   devices: LegacyPcState;
   consoleLine: string;
   consoleLog: string;
+  /** Cycles skipped while halted (absent in snapshots from before the counter existed: 0). */
+  idleCycles?: number;
 }
 
 export type EndReason = 'halted' | 'triple-fault' | 'unhandled-exception' | 'limit' | 'vmx-abort';
@@ -82,6 +84,8 @@ export class BareMachine {
   consoleLine = '';
   /** Console lines reported so far (the last CONSOLE_KEEP characters). */
   consoleLog = '';
+  /** Simulated cycles skipped while the processor was halted waiting for a device (busy time = cycles − idle). */
+  idleCycles = 0;
   /** Everything COM1 printed (the last CONSOLE_KEEP characters, plus the unfinished line). */
   get consoleText(): string {
     return this.consoleLog + this.consoleLine;
@@ -131,7 +135,7 @@ export class BareMachine {
 
   /** The whole machine as plain data: memory, processor, devices (a copy; see docs/architecture.md). */
   snapshot(includeMemory = true): BareSnapshot {
-    return { kind: 'bare', memory: includeMemory ? this.mem.bytes.slice() : null, cpu: snapshotCpu(this.cpu), devices: this.pc.snapshot(), consoleLine: this.consoleLine, consoleLog: this.consoleLog };
+    return { kind: 'bare', memory: includeMemory ? this.mem.bytes.slice() : null, cpu: snapshotCpu(this.cpu), devices: this.pc.snapshot(), consoleLine: this.consoleLine, consoleLog: this.consoleLog, idleCycles: this.idleCycles };
   }
 
   restore(s: BareSnapshot): void {
@@ -141,6 +145,7 @@ export class BareMachine {
     restoreCpu(this.cpu, s.cpu);
     this.consoleLine = s.consoleLine;
     this.consoleLog = s.consoleLog;
+    this.idleCycles = s.idleCycles ?? 0;
   }
 
   /** Emits console text still buffered (a line without a newline). */
@@ -150,6 +155,7 @@ export class BareMachine {
   reset(): void {
     this.consoleLine = '';
     this.consoleLog = '';
+    this.idleCycles = 0;
     const mem = this.mem;
     writeStandardTables((a, v) => mem.write32(a, v));
     // Mark the TSS descriptor busy, as LTR would have.
@@ -201,7 +207,10 @@ export class BareMachine {
           if (pc.pic.hasInterrupt()) continue;
           return this.finish('halted', start);
         }
-        if (next > cpu.cycles) cpu.cycles = next;
+        if (next > cpu.cycles) {
+          this.idleCycles += next - cpu.cycles;
+          cpu.cycles = next;
+        }
         pc.bus.advance(cpu.cycles);
       }
     }

@@ -89,6 +89,26 @@ describe('the EPT walk at a position (the EPT-violation lesson)', () => {
   });
 });
 
+describe('the last exit is walked as of its own moment, however far the guest has run since', () => {
+  it('cr3-write and pagefault-heavy (the guest rewrites its page tables after the exits): every walk stops where its exit says', () => {
+    for (const scenario of ['cr3-write', 'pagefault-heavy']) {
+      const t = make({ scenario, cpu: 'nehalem', seed: 1, insnEvents: false });
+      let walks = 0;
+      for (let n = 0; n < 60; n++) {
+        if (t.advance({ events: 7, budget: 5_000_000 }) === 'end') break;
+        const pos = t.position().seq;
+        const v = translationAt(t, { of: 'exit' });
+        expect(t.position().seq).toBe(pos);
+        if (v.kind !== 'walk') continue;
+        walks++;
+        expect(v.asOf, scenario).toBe('exit');
+        expect(v.matchesExit, `${scenario} at ${pos}`).toBe(true);
+      }
+      expect(walks, scenario).toBeGreaterThan(3);
+    }
+  });
+});
+
 describe('the EPT walk of a guest with paging on (the kernel)', () => {
   it('walks the guest\'s EIP two-dimensionally and counts the references from the steps', () => {
     const t = make(KERNEL);

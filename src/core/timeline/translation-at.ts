@@ -3,8 +3,8 @@
  * was when the exit happened: the built-in VMM handles an EPT violation in the same stop as the exit (one event
  * group: exit, handler, entry), so at the position the page is already mapped. The EPT paging structures are
  * copied at the position just before the exit's group — only guest instructions ran between there and the
- * exit, and they cannot reach the VMM's EPT — and the walk is made with them, the guest's registers and the
- * exit's addresses taken from the VMCS at the position.
+ * exit, and they cannot reach the VMM's EPT — and the walk is made with them, the guest's registers, its page
+ * tables and the exit's addresses taken at the end of the exit's group (before the guest runs again).
  */
 import { EventKind } from '../trace/events.ts';
 import { captureEptTables } from '../vmx/ept-walk.ts';
@@ -30,6 +30,10 @@ export function translationAt(t: Timeline, req: TranslationRequest): Translation
   if (before >= pos) return now;
   t.seek(before);
   const tables = captureEptTables(s.memory, now.eptp.value, now.caps);
+  // The guest's registers and page tables as the exit left them: position e + 1 shows the end of the exit's group
+  // (the VMM's handler has run, the guest has not run again); later positions may show a guest that has moved on.
+  t.seek(e + 1);
+  const v = s.translation(req, tables);
   t.seek(pos);
-  return s.translation(req, tables);
+  return v;
 }

@@ -240,7 +240,7 @@ function ExitBox({ view }: { view: Extract<TranslationView, { kind: 'walk' }> })
       {x.qualification === null && <p className="eptw-qual">An EPT misconfiguration has no exit qualification; the guest-physical address is the one the walk could not translate.</p>}
       <p className="eptw-dim eptw-small">
         {view.asOf === 'exit'
-          ? 'Walked against the EPT as it was when the exit happened, before the VMM’s handler changed it.'
+          ? 'Walked as of the exit: the EPT as it was before the VMM’s handler changed it, and the guest’s registers and page tables as the exit left them.'
           : 'Walked against the EPT as it is now (the moment of the exit is no longer held).'}
         {view.matchesExit === false && ' This walk does not stop at the exit’s guest-physical address: the guest’s state has changed since.'}
       </p>
