@@ -10,8 +10,9 @@ import { createSelectionSlice, type SelectionSlice } from './selection-slice.ts'
 import { createPrefsSlice, type PrefsSlice } from './prefs-slice.ts';
 import { createLabSlice, type LabSlice } from './lab-slice.ts';
 import { createControlsSlice, type ControlsSlice } from './controls-slice.ts';
+import { createTechniquesSlice, type TechniquesSlice } from './techniques-slice.ts';
 
-export type AppState = EngineSlice & PlaybackSlice & SelectionSlice & PrefsSlice & LabSlice & ControlsSlice;
+export type AppState = EngineSlice & PlaybackSlice & SelectionSlice & PrefsSlice & LabSlice & ControlsSlice & TechniquesSlice;
 
 export const useApp = create<AppState>()((...a) => ({
   ...createEngineSlice(...a),
@@ -20,4 +21,5 @@ export const useApp = create<AppState>()((...a) => ({
   ...createPrefsSlice(...a),
   ...createLabSlice(...a),
   ...createControlsSlice(...a),
+  ...createTechniquesSlice(...a),
 }));

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { formatLink, parseLink, type LinkState } from './url.ts';
+import { DEFAULT_TECHNIQUES_LINK, TECHNIQUE_COST_KEYS, formatLink, parseLink, type LinkState } from './url.ts';
+import { COST_KEYS, MAX_COST_CYCLES } from '../core/techniques/compare.ts';
 
 describe('links', () => {
   it('round-trips any valid state', () => {
     const state = fc.record({
-      lab: fc.constantFrom('rings', 'techniques', 'migration'),
+      // (the techniques lab has a link of its own: tested below)
+      lab: fc.constantFrom('rings', 'isolation', 'migration'),
       spec: fc.record({
         scenario: fc.constantFrom('kernel', 'cpu-bound', 'kernel-bare'),
         cpu: fc.constantFrom('nehalem', 'xeon-lv'),
@@ -116,5 +118,53 @@ describe('links: VMM settings (vmm)', () => {
     expect(bad('msrPassthrough=0x2000')).toMatch(/MSR 0x2000 is outside the MSR bitmap ranges/);
     const empty = parseLink('#/rings?v=1&s=kernel&vmm=');
     expect(empty.kind === 'ok' && empty.state.spec.settings).toBe(undefined);
+  });
+});
+
+describe('the Software vs hardware lab link', () => {
+  const base = { lab: 'techniques' as const, spec: { scenario: 'kernel', cpu: 'nehalem', seed: 1, insnEvents: true }, seq: 0, interventions: [] };
+
+  it('round-trips any valid state (workload, CPU, cost overrides, run)', () => {
+    const costs = fc.record(
+      Object.fromEntries(TECHNIQUE_COST_KEYS.map((k) => [k, fc.integer({ min: 0, max: MAX_COST_CYCLES })])) as Record<(typeof TECHNIQUE_COST_KEYS)[number], fc.Arbitrary<number>>,
+      { requiredKeys: [] },
+    );
+    const t = fc.record({ workload: fc.constantFrom('sensitive', 'cpu-bound', 'pagefault-heavy', 'kernel'), cpu: fc.constantFrom('nehalem', 'xeon-lv', 'modern'), costs, run: fc.boolean() });
+    fc.assert(
+      fc.property(t, (techniques) => {
+        const s: LinkState = { ...base, techniques };
+        const link = formatLink(s);
+        expect(link.startsWith('#/techniques?v=1&w=')).toBe(true);
+        expect(parseLink(link)).toEqual({ kind: 'ok', state: s });
+      }),
+    );
+  });
+
+  it('is versioned and readable; the lab without a query opens with the defaults', () => {
+    expect(formatLink({ ...base, techniques: { workload: 'sensitive', cpu: 'xeon-lv', costs: { trap: 4000, hypercall: 889 }, run: true } })).toBe(
+      '#/techniques?v=1&w=sensitive&cpu=xeon-lv&c=trap.4000~hypercall.889&r=1',
+    );
+    expect(parseLink('#/techniques')).toEqual({ kind: 'ok', state: { ...base, techniques: DEFAULT_TECHNIQUES_LINK } });
+    expect(formatLink({ ...base })).toBe('#/techniques?v=1&w=sensitive&cpu=nehalem');
+  });
+
+  it('explains what is wrong with a broken link', () => {
+    const msg = (h: string): string => {
+      const r = parseLink(h);
+      return r.kind === 'error' ? r.message : 'ok';
+    };
+    expect(msg('#/techniques?v=2&w=sensitive')).toMatch(/another version/);
+    expect(msg('#/techniques?v=1')).toMatch(/workload \(w\) is missing/);
+    expect(msg('#/techniques?v=1&w=sensitive&c=trap.-1')).toMatch(/cost assumptions \(c\) 'trap.-1' is not KEY.cycles/);
+    expect(msg('#/techniques?v=1&w=sensitive&c=warp.10')).toMatch(/'warp.10' is not KEY.cycles/);
+    expect(msg('#/techniques?v=1&w=sensitive&c=trap.2000000')).toMatch(/at most 1000000/);
+    expect(msg('#/techniques?v=1&w=sensitive&r=yes')).toMatch(/run \(r\)/);
+    expect(msg('#/techniques?v=1&w=sensitive&s=kernel')).toMatch(/does not know: 's'/);
+    expect(msg('#/techniques?v=1&w=Sensitive<x>')).toMatch(/workload \(w\)/);
+  });
+
+  it("names the same cost keys as the core", () => {
+    expect([...TECHNIQUE_COST_KEYS]).toEqual([...COST_KEYS]);
+    expect(MAX_COST_CYCLES).toBe(1_000_000);
   });
 });

@@ -31,7 +31,28 @@ export interface LinkState {
   /** Position: events shown. */
   seq: number;
   interventions: { seq: number; action: Intervention }[];
+  /** The Software vs hardware lab's state (lab 'techniques' only; its link carries nothing else). */
+  techniques?: TechniquesLink;
 }
+
+/**
+ * The Software vs hardware lab's link:  #/techniques?v=1&w=sensitive&cpu=nehalem&c=trap.4000~hypercall.889&r=1
+ *
+ *   w    workload (scenario id)      cpu  CPU model id
+ *   c    cost overrides, KEY.cycles joined by ~ (keys: TECHNIQUE_COST_KEYS)
+ *   r    1 = the comparison was run (a shared link runs it again on opening)
+ */
+export interface TechniquesLink {
+  workload: string;
+  cpu: string;
+  costs: Partial<Record<TechniqueCostKey, number>>;
+  run: boolean;
+}
+
+/** The cost assumptions a link may override (src/core/techniques/compare.ts COST_KEYS; url.test.ts checks they agree). */
+export const TECHNIQUE_COST_KEYS = ['trap', 'callout', 'translate', 'indirect', 'hypercall'] as const;
+export type TechniqueCostKey = (typeof TECHNIQUE_COST_KEYS)[number];
+export const DEFAULT_TECHNIQUES_LINK: TechniquesLink = { workload: 'sensitive', cpu: 'nehalem', costs: {}, run: false };
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be a short lowercase name');
 const uint = (max: number) => z.string().regex(/^\d{1,13}$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(0).max(max));
@@ -104,6 +125,69 @@ const query = z.object({
   vmm: vmmSettings.optional(),
 });
 
+const costList = z
+  .string()
+  .max(400)
+  .transform((s, ctx) => {
+    const out: Partial<Record<TechniqueCostKey, number>> = {};
+    if (s === '') return out;
+    for (const part of s.split('~')) {
+      const m = /^([a-z]{1,20})\.(\d{1,7})$/.exec(part);
+      if (m === null || !(TECHNIQUE_COST_KEYS as readonly string[]).includes(m[1]) || Number(m[2]) > 1_000_000) {
+        ctx.addIssue({ code: 'custom', message: `'${part}' is not KEY.cycles (keys: ${TECHNIQUE_COST_KEYS.join(', ')}; at most 1000000 cycles)` });
+        return z.NEVER;
+      }
+      out[m[1] as TechniqueCostKey] = Number(m[2]);
+    }
+    return out;
+  });
+
+const techniquesQuery = z.object({
+  v: z.literal(String(LINK_VERSION), { message: `this link is from another version of VT Lab (expected v=${LINK_VERSION})` }),
+  w: id,
+  cpu: id.optional(),
+  c: costList.optional(),
+  r: z.enum(['0', '1']).optional(),
+});
+
+const TECHNIQUES_FIELD_NAMES: Record<string, string> = { v: 'version (v)', w: 'workload (w)', cpu: 'CPU model (cpu)', c: 'cost assumptions (c)', r: 'run (r)' };
+
+function parseTechniquesQuery(query: string | undefined): ParsedLink {
+  const base = { lab: 'techniques' as const, spec: defaultSpec(), seq: 0, interventions: [] };
+  if (query === undefined || query === '') return { kind: 'ok', state: { ...base, techniques: { ...DEFAULT_TECHNIQUES_LINK, costs: {} } } };
+  let params: URLSearchParams;
+  try {
+    params = new URLSearchParams(query);
+  } catch {
+    return { kind: 'error', message: 'This link is damaged (its query cannot be read).' };
+  }
+  const raw: Record<string, string> = {};
+  for (const [k, v] of params) {
+    if (!(k in TECHNIQUES_FIELD_NAMES)) return { kind: 'error', message: `This link has a field VT Lab does not know: '${k}'.` };
+    raw[k] = v;
+  }
+  const r = techniquesQuery.safeParse(raw);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const field = TECHNIQUES_FIELD_NAMES[String(issue.path[0])] ?? String(issue.path[0] ?? 'link');
+    const msg = issue.code === 'invalid_type' && issue.input === undefined ? 'is missing' : issue.message;
+    return { kind: 'error', message: `This link is broken: ${field} ${msg}.` };
+  }
+  const q = r.data;
+  return { kind: 'ok', state: { ...base, techniques: { workload: q.w, cpu: q.cpu ?? DEFAULT_TECHNIQUES_LINK.cpu, costs: q.c ?? {}, run: q.r === '1' } } };
+}
+
+function formatTechniques(t: TechniquesLink): string {
+  const q = new URLSearchParams();
+  q.set('v', String(LINK_VERSION));
+  q.set('w', t.workload);
+  q.set('cpu', t.cpu);
+  const c = TECHNIQUE_COST_KEYS.filter((k) => t.costs[k] !== undefined).map((k) => `${k}.${t.costs[k]}`);
+  if (c.length > 0) q.set('c', c.join('~'));
+  if (t.run) q.set('r', '1');
+  return `#/techniques?${q.toString().replace(/%7E/g, '~')}`;
+}
+
 const FIELD_NAMES: Record<string, string> = {
   v: 'version (v)', s: 'scenario (s)', cpu: 'CPU model (cpu)', seed: 'seed', insn: 'instruction events (insn)', m: 'platform (m)',
   p: 'parameters (p)', t: 'position (t)', iv: 'interventions (iv)', src: 'program (src)', vmm: 'VMM settings (vmm)',
@@ -119,6 +203,7 @@ export function parseLink(hash: string): ParsedLink {
   if (m === null) return { kind: 'error', message: 'This link is not a VT Lab link (expected #/lab?…).' };
   const lab = m[1] as LabId;
   if (!(LAB_IDS as readonly string[]).includes(lab)) return { kind: 'error', message: `This link names a lab that does not exist: '${m[1]}'.` };
+  if (lab === 'techniques') return parseTechniquesQuery(m[2]);
   if (m[2] === undefined || m[2] === '') {
     return { kind: 'ok', state: { lab, spec: defaultSpec(), seq: 0, interventions: [] } };
   }
@@ -157,6 +242,7 @@ function defaultSpec(): SessionSpec {
 
 /** The hash for a state (parameters in a stable order, so equal states give equal links). */
 export function formatLink(s: LinkState): string {
+  if (s.lab === 'techniques') return formatTechniques(s.techniques ?? DEFAULT_TECHNIQUES_LINK);
   const q = new URLSearchParams();
   q.set('v', String(LINK_VERSION));
   q.set('s', s.spec.scenario);

@@ -37,6 +37,7 @@ import { runOnModel, runOnPlatform, type Intervention, type MachineView, type Se
 import { trapRoundTripFor } from '../core/techniques/deprivileged/index.ts';
 import { EventKind } from '../core/trace/events.ts';
 import { translationAt } from '../core/timeline/translation-at.ts';
+import { createTechniqueRunner } from './techniques.ts';
 import type { TranslationRequest, TranslationView } from '../core/session/translation.ts';
 import type {
   Catalog,
@@ -51,6 +52,8 @@ import type {
   SettingsReportResult,
   VmcsView,
   VmmSettings,
+  CompareTechniquesRequest,
+  TechniquesProgress,
 } from './protocol.ts';
 
 /** Wall clock and task scheduling: the worker's own, or a test's. */
@@ -98,6 +101,8 @@ export function createEngine(clock: EngineClock): EngineApi & { reportError(wher
   let drainedGeneration = -1;
   let breakpoints = new Set<number>();
   let lastStop: EngineStatus['lastStop'] = null;
+  // The Software vs hardware lab: its runs are independent of the loaded session (one technique per task).
+  const techniques = createTechniqueRunner(clock);
 
   const needTimeline = (): Timeline => {
     if (timeline === null) throw new Error('no scenario is loaded');
@@ -540,6 +545,10 @@ export function createEngine(clock: EngineClock): EngineApi & { reportError(wher
         },
       };
     }),
+
+    techniqueDefaults: guarded('techniqueDefaults', (cpu: string) => techniques.techniqueDefaults(cpu)),
+
+    compareTechniques: (req: CompareTechniquesRequest, onProgress?: (p: TechniquesProgress) => void) => techniques.compareTechniques(req, onProgress),
 
     comparePlatforms: guarded('comparePlatforms', () => {
       const t = needTimeline();

@@ -12,6 +12,8 @@ import type { LabMode } from '../core/lab/header.ts';
 import type { VmmSettings, VmmSettingsDescription } from '../core/vmm/settings.ts';
 import type { ControlCapability } from '../core/vmm/controls-check.ts';
 import type { TranslationRequest, TranslationView } from '../core/session/translation.ts';
+import type { CostAssumption, CostKey, EventGroup, TechniqueComparison, TechniqueCosts, TechniqueId, TechniqueInfo, TechniqueResult, Verdict } from '../core/techniques/compare.ts';
+import type { DiffHunk } from '../core/techniques/paravirt/diff.ts';
 
 export type { EventBatch, ExitList, Intervention, ListingRow, MachineView, ModelRun, SessionEndReason, SessionMode, SessionSpec, SpecError, TimelinePosition, VmcsSnapshot };
 
@@ -182,6 +184,14 @@ export interface EngineApi {
   describeSettings(settings: VmmSettings, cpu: string): SettingsReportResult;
   /** The loaded program run to its end on every platform (native, software VMM, VT-x; no events): what each printed. */
   comparePlatforms(): PlatformRun[];
+  /** The Software vs hardware lab's workloads, techniques and default cost assumptions on a CPU model (null: unknown model). */
+  techniqueDefaults(cpu: string): TechniqueDefaults | null;
+  /**
+   * One workload run to its end under native, trap-and-emulate, binary translation, paravirtualization, VT-x without and
+   * with EPT, one technique per worker task (progress after each); judged against native and costed. A newer call
+   * supersedes an older one (which resolves with an error).
+   */
+  compareTechniques(req: CompareTechniquesRequest, onProgress?: (p: TechniquesProgress) => void): Promise<CompareTechniquesResult>;
 }
 
 /** VMM settings explained on one CPU model (src/core/vmm/settings.ts `describeVmmSettings`), as plain data. */
@@ -199,3 +209,30 @@ export interface SettingsReport {
 export type SettingsReportResult = { ok: true; report: SettingsReport } | { ok: false; errors: SpecError[] };
 export type { VmmSettings, VmmSettingsDescription, ControlCapability };
 export type { TranslationRequest, TranslationView };
+
+// ------------------------------------------------------------------------------------ Software vs hardware lab
+
+export interface CompareTechniquesRequest {
+  workload: string;
+  cpu: string;
+  /** Overrides of the software techniques' cost assumptions (cycles); VT-x costs come from the CPU model. */
+  costs?: Partial<TechniqueCosts>;
+}
+
+export interface TechniquesProgress {
+  done: number;
+  total: number;
+  /** The technique running now (null when finished). */
+  running: TechniqueId | null;
+}
+
+export type CompareTechniquesResult = { ok: true; comparison: TechniqueComparison } | { ok: false; errors: SpecError[] };
+
+export interface TechniqueDefaults {
+  cpu: string;
+  workloads: { id: string; title: string; category: string; description: string; hasPort: boolean }[];
+  techniques: TechniqueInfo[];
+  assumptions: CostAssumption[];
+}
+
+export type { CostAssumption, CostKey, TechniqueComparison, TechniqueCosts, TechniqueId, TechniqueInfo, TechniqueResult, Verdict, EventGroup, DiffHunk };

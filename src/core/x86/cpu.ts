@@ -391,7 +391,9 @@ export class Cpu {
   }
   /** Replaces EFLAGS bits selected by `mask` (the caller applies the privilege rules). */
   setEflags(v: number, mask: number): void {
-    const cur = this.getEflags();
+    // With mask −1 (every VM entry and VM exit) no current bit survives `cur & ~mask`, so the lazy arithmetic flags
+    // need not be materialised (getEflags has no side effects).
+    const cur = mask === -1 ? 0 : this.getEflags();
     const old = this.eflags;
     this.eflags = ((cur & ~mask) | (v & mask) | 2) & 0x3f7fd7;
     this.fop = FlagOp.NONE;

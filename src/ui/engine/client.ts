@@ -6,9 +6,10 @@
  * The worker never dies silently: a worker error or a failed call shows a banner (engineFailure) with
  * a Restart that brings back the same scenario at the same position.
  */
-import { wrap, releaseProxy, type Remote } from 'comlink';
+import { wrap, releaseProxy, proxy, type Remote } from 'comlink';
 import type { EngineApi, EngineStatus, Intervention, MachineView, RunTarget, SessionSpec, VmmSettings } from '../../worker/protocol.ts';
 import type { TranslationRequest } from '../../worker/protocol.ts';
+import type { CompareTechniquesRequest, TechniquesProgress } from '../../worker/protocol.ts';
 import { useApp } from '../../state/store.ts';
 import { eventLog } from '../../state/event-log.ts';
 
@@ -202,6 +203,9 @@ export const commands = {
   exits: () => api().exits(),
   compareModels: () => api().compareModels(),
   comparePlatforms: () => api().comparePlatforms(),
+  techniqueDefaults: (cpu: string) => api().techniqueDefaults(cpu),
+  /** The Software vs hardware comparison; progress arrives through a comlink proxy after each technique. */
+  compareTechniques: (req: CompareTechniquesRequest, onProgress: (p: TechniquesProgress) => void) => api().compareTechniques(req, proxy(onProgress)),
   describeSettings: (settings: VmmSettings, cpu: string) => api().describeSettings(settings, cpu),
   setBreakpoints: (addresses: number[]) => command('breakpoints', (a) => a.setBreakpoints(addresses)),
   exportTrace: () => api().exportTrace(),

@@ -8,6 +8,7 @@ import { useApp } from '../../state/store.ts';
 import { labInfo } from '../../state/labs.ts';
 import { RingsLab } from '../rings/RingsLab.tsx';
 import { PendingLab } from '../labs/PendingLab.tsx';
+import { TechniquesLab } from '../techniques/TechniquesLab.tsx';
 import { Announcer } from './Announcer.tsx';
 
 export function App() {
@@ -19,9 +20,9 @@ export function App() {
       <Header />
       <Banners />
       <main className="main" id="main" aria-label={info.title}>
-        {lab === 'rings' ? <RingsLab /> : <PendingLab lab={info} />}
+        {lab === 'rings' ? <RingsLab /> : lab === 'techniques' ? <TechniquesLab /> : <PendingLab lab={info} />}
       </main>
-      <TransportBar />
+      {lab !== 'techniques' && <TransportBar />}
       <HelpDialog />
       <Announcer />
     </div>

@@ -1,0 +1,66 @@
+/**
+ * The paravirtual port's source difference (pvSourceDiff): each hunk side by side — the original kernel's lines
+ * on the left, the port's on the right — with why the port had to change them (white paper §3.1.1: "para-
+ * virtualization requires changes to the guest operating system").
+ */
+import type { TechniqueComparison, TechniqueResult } from '../../worker/protocol.ts';
+
+export function PvDiff({ diff, pv }: { diff: TechniqueComparison['paravirtDiff']; pv: TechniqueResult }) {
+  const removed = diff.hunks.reduce((a, h) => a + h.removed.length, 0);
+  const added = diff.hunks.reduce((a, h) => a + h.added.length, 0);
+  return (
+    <section className="panel tq-pv" aria-labelledby="tq-pv-h" data-testid="pv-diff">
+      <h2 id="tq-pv-h">Paravirtualization: what the port changed</h2>
+      <p className="tq-footnote">
+        {diff.forThisWorkload
+          ? `This workload has a port: ${diff.port}. `
+          : `This workload has no paravirtual port, so the paravirtual VMM ran the unmodified program${pv.verdict.status === 'failed' ? ', and crashed it' : ''}. A port looks like this one of the kernel: `}
+        {diff.hunks.length} changes to {diff.original} ({removed} lines removed or replaced, {added} lines added; comments and blank lines ignored).
+      </p>
+      <div className="tq-pv-scroll" tabIndex={0} role="region" aria-label={`Source difference ${diff.original} → ${diff.port}`}>
+        <table className="tq-pv-table">
+          <thead>
+            <tr>
+              <th scope="col">{diff.original} (original)</th>
+              <th scope="col">{diff.port} (paravirtual)</th>
+            </tr>
+          </thead>
+          <tbody>
+            {diff.hunks.map((h, k) => (
+              <FragmentRows key={k} h={h} />
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+function FragmentRows({ h }: { h: TechniqueComparison['paravirtDiff']['hunks'][number] }) {
+  return (
+    <>
+      <tr className="tq-pv-why">
+        <td colSpan={2}>Why: {h.why}</td>
+      </tr>
+      <tr>
+        <td className="tq-pv-old">
+          {h.removed.length === 0 ? <span className="tq-kind">(nothing)</span> : h.removed.map((l) => <Line key={l.line} n={l.line} text={l.text} mark="−" />)}
+        </td>
+        <td className="tq-pv-new">
+          {h.added.length === 0 ? <span className="tq-kind">(removed)</span> : h.added.map((l) => <Line key={l.line} n={l.line} text={l.text} mark="+" />)}
+        </td>
+      </tr>
+    </>
+  );
+}
+
+function Line({ n, text, mark }: { n: number; text: string; mark: string }) {
+  return (
+    <div className="tq-pv-line">
+      <span className="tq-pv-n" aria-label={`line ${n}`}>
+        {mark} {n}
+      </span>
+      <code>{text}</code>
+    </div>
+  );
+}

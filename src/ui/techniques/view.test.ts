@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { groupText, overheadText, parseCost, ringsLinkFor, verdictLook } from './view.ts';
+import { parseLink } from '../../state/url.ts';
+import type { Verdict } from '../../worker/protocol.ts';
+
+const v = (status: Verdict['status']) => ({ status }) as Verdict;
+
+describe('techniques view helpers', () => {
+  it('every verdict has a word and an icon, not only a colour', () => {
+    for (const s of ['baseline', 'correct', 'equivalent', 'wrong', 'failed', 'unavailable'] as const) {
+      const l = verdictLook(v(s));
+      expect(l.word.length).toBeGreaterThan(2);
+      expect(l.icon.length).toBeGreaterThan(0);
+    }
+    expect(verdictLook(v('wrong')).word).toBe('Wrong');
+  });
+  it('formats overheads and counts', () => {
+    expect(overheadText({ technique: 'vtx-ept', overheadPercent: 2542.1, slowdown: 26.42, verdict: v('correct') })).toBe('+2,542.1 % (×26.42)');
+    expect(overheadText({ technique: 'paravirt', overheadPercent: null, slowdown: null, verdict: v('failed') })).toBe('did not finish');
+    expect(overheadText({ technique: 'native', overheadPercent: 0, slowdown: 1, verdict: v('baseline') })).toBe('baseline');
+    expect(groupText({ kind: 'trap', label: 'Traps', total: 1496, cycles: 1, byCause: [{ cause: 'instruction emulation', count: 1494, cycles: 1 }, { cause: 'software interrupt', count: 2, cycles: 1 }] })).toBe(
+      'Traps 1,496: instruction emulation 1,494, software interrupt 2',
+    );
+  });
+  it('links a technique to the Rings & VMX lab on its platform (EPT off for shadow paging on an EPT CPU)', () => {
+    const l = ringsLinkFor({ technique: 'vtx-shadow', platform: 'guest', unavailable: null }, 'sensitive', 'nehalem')!;
+    const p = parseLink(l.href);
+    expect(p.kind === 'ok' && p.state.spec).toMatchObject({ scenario: 'sensitive', cpu: 'nehalem', mode: 'guest', settings: { ept: false } });
+    expect(ringsLinkFor({ technique: 'binary-translation', platform: null, unavailable: null }, 'sensitive', 'nehalem')).toBeNull();
+    const sw = parseLink(ringsLinkFor({ technique: 'trap-and-emulate', platform: 'swvmm', unavailable: null }, 'kernel', 'xeon-lv')!.href);
+    expect(sw.kind === 'ok' && sw.state.spec.mode).toBe('swvmm');
+  });
+
+  it('reads a cost field: whole cycles, with a message for anything else', () => {
+    expect(parseCost(' 4,000 ')).toEqual({ ok: true, value: 4000 });
+    expect(parseCost('abc')).toEqual({ ok: false, message: "'abc' is not a number of cycles." });
+    expect(parseCost('-1')).toEqual({ ok: false, message: 'A cost cannot be negative.' });
+    expect(parseCost('1.5')).toEqual({ ok: false, message: 'Use a whole number of cycles.' });
+    expect(parseCost('2000000')).toEqual({ ok: false, message: 'At most 1,000,000 cycles.' });
+    expect(parseCost('')).toEqual({ ok: false, message: 'Enter a number of cycles.' });
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * Pure helpers of the Software vs hardware lab's view: verdict words and icons (never colour alone), number
+ * formats, the Rings & VMX link of a technique, the cost cells. Tested in view.test.ts.
+ */
+import { formatLink } from '../../state/url.ts';
+import type { EventGroup, TechniqueResult, Verdict } from '../../worker/protocol.ts';
+
+export interface VerdictLook {
+  /** A word a reader can say aloud. */
+  word: string;
+  /** A text symbol beside the word (aria-hidden). */
+  icon: string;
+  /** CSS modifier (colour is only a second cue). */
+  tone: 'ok' | 'bad' | 'fail' | 'none' | 'base';
+}
+
+export function verdictLook(v: Verdict): VerdictLook {
+  switch (v.status) {
+    case 'baseline':
+      return { word: 'Baseline', icon: '◆', tone: 'base' };
+    case 'correct':
+      return { word: 'Right', icon: '✓', tone: 'ok' };
+    case 'equivalent':
+      return { word: 'Right (self-checks)', icon: '✓', tone: 'ok' };
+    case 'wrong':
+      return { word: 'Wrong', icon: '✗', tone: 'bad' };
+    case 'failed':
+      return { word: 'Failed', icon: '⊘', tone: 'fail' };
+    case 'unavailable':
+      return { word: 'Not run', icon: '–', tone: 'none' };
+  }
+}
+
+const nf = new Intl.NumberFormat('en-US');
+export const cycles = (n: number): string => nf.format(Math.round(n));
+
+export function overheadText(r: Pick<TechniqueResult, 'overheadPercent' | 'slowdown' | 'technique' | 'verdict'>): string {
+  if (r.technique === 'native') return 'baseline';
+  if (r.overheadPercent === null || r.slowdown === null) return r.verdict.status === 'unavailable' ? 'not run' : 'did not finish';
+  const sign = r.overheadPercent > 0 ? '+' : '';
+  return `${sign}${nf.format(r.overheadPercent)} % (×${r.slowdown.toFixed(2)})`;
+}
+
+/** "Traps 1,496: instruction emulation 1,494, software interrupt 2" (the top `max` causes). */
+export function groupText(g: EventGroup, max = 4): string {
+  if (g.total === 0) return `${g.label}: none`;
+  const causes = g.byCause.slice(0, max).map((c) => `${c.cause} ${cycles(c.count)}`);
+  const more = g.byCause.length > max ? `, ${g.byCause.length - max} more` : '';
+  return `${g.label} ${cycles(g.total)}: ${causes.join(', ')}${more}`;
+}
+
+const PLATFORM_NAMES: Record<string, string> = { bare: 'native', swvmm: 'the software VMM', guest: 'VT-x' };
+
+/** The Rings & VMX lab's link that runs this workload on the technique's platform, or null. */
+export function ringsLinkFor(r: Pick<TechniqueResult, 'technique' | 'platform' | 'unavailable'>, workload: string, cpu: string): { href: string; label: string } | null {
+  if (r.platform === null || r.unavailable !== null) return null;
+  const spec = { scenario: workload, cpu, seed: 1, insnEvents: true, mode: r.platform, ...(r.technique === 'vtx-shadow' && (cpu === 'nehalem' || cpu === 'modern') ? { settings: { ept: false } } : {}) };
+  return { href: formatLink({ lab: 'rings', spec, seq: 0, interventions: [] }), label: `Step through it in Rings & VMX (${PLATFORM_NAMES[r.platform]}${r.technique === 'vtx-shadow' ? ', EPT off' : ''})` };
+}
+
+/** What a user typed in a cost field: whole cycles, 0 … 1,000,000 (the core checks the same, compare.ts). */
+export function parseCost(text: string): { ok: true; value: number } | { ok: false; message: string } {
+  const s = text.trim().replace(/[,_\s]/g, '');
+  if (s === '') return { ok: false, message: 'Enter a number of cycles.' };
+  if (!/^-?\d+(\.\d+)?$/.test(s)) return { ok: false, message: `'${text.trim()}' is not a number of cycles.` };
+  const v = Number(s);
+  if (!Number.isInteger(v)) return { ok: false, message: 'Use a whole number of cycles.' };
+  if (v < 0) return { ok: false, message: 'A cost cannot be negative.' };
+  if (v > 1_000_000) return { ok: false, message: 'At most 1,000,000 cycles.' };
+  return { ok: true, value: v };
+}
+
+/** A scenario title without the catalogue's "Workload: " prefix, capitalised ("System-call heavy"). */
+export function shortTitle(title: string): string {
+  const t = title.replace(/^Workload: /, '');
+  return t.charAt(0).toUpperCase() + t.slice(1);
+}
