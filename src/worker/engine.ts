@@ -38,6 +38,7 @@ import { trapRoundTripFor } from '../core/techniques/deprivileged/index.ts';
 import { EventKind } from '../core/trace/events.ts';
 import { translationAt } from '../core/timeline/translation-at.ts';
 import { createTechniqueRunner } from './techniques.ts';
+import { demoPositions } from '../core/techniques/popek-goldberg-demos.ts';
 import type { TranslationRequest, TranslationView } from '../core/session/translation.ts';
 import type {
   Catalog,
@@ -103,6 +104,8 @@ export function createEngine(clock: EngineClock): EngineApi & { reportError(wher
   let lastStop: EngineStatus['lastStop'] = null;
   // The Software vs hardware lab: its runs are independent of the loaded session (one technique per task).
   const techniques = createTechniqueRunner(clock);
+  /** The Popek & Goldberg demo positions per CPU model (deterministic, so computed once per model). */
+  const demoPositionCache = new Map<string, ReturnType<typeof demoPositions>>();
 
   const needTimeline = (): Timeline => {
     if (timeline === null) throw new Error('no scenario is loaded');
@@ -549,6 +552,14 @@ export function createEngine(clock: EngineClock): EngineApi & { reportError(wher
     techniqueDefaults: guarded('techniqueDefaults', (cpu: string) => techniques.techniqueDefaults(cpu)),
 
     compareTechniques: (req: CompareTechniquesRequest, onProgress?: (p: TechniquesProgress) => void) => techniques.compareTechniques(req, onProgress),
+
+    sensitiveDemoPositions: guarded('sensitiveDemoPositions', (cpu: string) => {
+      const known = demoPositionCache.get(cpu);
+      if (known !== undefined) return known;
+      const r = demoPositions(cpu);
+      demoPositionCache.set(cpu, r);
+      return r;
+    }),
 
     comparePlatforms: guarded('comparePlatforms', () => {
       const t = needTimeline();

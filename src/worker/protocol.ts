@@ -14,6 +14,7 @@ import type { ControlCapability } from '../core/vmm/controls-check.ts';
 import type { TranslationRequest, TranslationView } from '../core/session/translation.ts';
 import type { CostAssumption, CostKey, EventGroup, TechniqueComparison, TechniqueCosts, TechniqueId, TechniqueInfo, TechniqueResult, Verdict } from '../core/techniques/compare.ts';
 import type { DiffHunk } from '../core/techniques/paravirt/diff.ts';
+import type { DemoPosition } from '../core/techniques/popek-goldberg-demos.ts';
 
 export type { EventBatch, ExitList, Intervention, ListingRow, MachineView, ModelRun, SessionEndReason, SessionMode, SessionSpec, SpecError, TimelinePosition, VmcsSnapshot };
 
@@ -192,6 +193,11 @@ export interface EngineApi {
    * supersedes an older one (which resolves with an error).
    */
   compareTechniques(req: CompareTechniquesRequest, onProgress?: (p: TechniquesProgress) => void): Promise<CompareTechniquesResult>;
+  /**
+   * The Popek & Goldberg table's demo links: for each sensitive unprivileged instruction, the Rings & VMX position (`t=`)
+   * just after it first runs in `sensitive` on the software VMM with this CPU model (src/core/techniques/popek-goldberg.ts).
+   */
+  sensitiveDemoPositions(cpu: string): DemoPositionsResult;
 }
 
 /** VMM settings explained on one CPU model (src/core/vmm/settings.ts `describeVmmSettings`), as plain data. */
@@ -226,6 +232,8 @@ export interface TechniquesProgress {
   running: TechniqueId | null;
 }
 
+export type DemoPositionsResult = { ok: true; positions: DemoPosition[] } | { ok: false; message: string };
+export type { DemoPosition };
 export type CompareTechniquesResult = { ok: true; comparison: TechniqueComparison } | { ok: false; errors: SpecError[] };
 
 export interface TechniqueDefaults {

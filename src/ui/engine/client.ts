@@ -203,6 +203,7 @@ export const commands = {
   exits: () => api().exits(),
   compareModels: () => api().compareModels(),
   comparePlatforms: () => api().comparePlatforms(),
+  sensitiveDemoPositions: (cpu: string) => api().sensitiveDemoPositions(cpu),
   techniqueDefaults: (cpu: string) => api().techniqueDefaults(cpu),
   /** The Software vs hardware comparison; progress arrives through a comlink proxy after each technique. */
   compareTechniques: (req: CompareTechniquesRequest, onProgress: (p: TechniquesProgress) => void) => api().compareTechniques(req, proxy(onProgress)),

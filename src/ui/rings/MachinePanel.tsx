@@ -43,7 +43,15 @@ export function MachinePanel() {
           {REG_ORDER.filter((r) => view.registers[r] !== undefined).map((r) => (
             <div key={r} style={{ display: 'contents' }}>
               <dt>{r}</dt>
-              <dd>{r.length === 2 ? view.registers[r] : view.registers[r]}</dd>
+              <dd>
+                {view.registers[r]}
+                {r === 'eflags' && (
+                  // EFLAGS.IF is bit 9 (SDM Vol. 1 §3.4.3); on the software VMM this is the guest's virtual IF.
+                  <span className="reg-note" data-testid="eflags-if">
+                    {' '}IF = {(Number(view.registers[r]) >>> 9) & 1}
+                  </span>
+                )}
+              </dd>
             </div>
           ))}
         </dl>

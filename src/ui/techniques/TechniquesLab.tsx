@@ -12,6 +12,7 @@ import { TECHNIQUE_COST_KEYS, type TechniqueCostKey, type TechniquesLink } from 
 import { cycles, groupText, overheadText, parseCost, ringsLinkFor, shortTitle, verdictLook } from './view.ts';
 import { OverheadChart } from './OverheadChart.tsx';
 import { PvDiff } from './PvDiff.tsx';
+import { PopekGoldberg } from './PopekGoldberg.tsx';
 import './techniques.css';
 
 const requestKey = (t: Pick<TechniquesLink, 'workload' | 'cpu' | 'costs'>): string =>
@@ -161,6 +162,7 @@ export function TechniquesLab() {
       {result !== null && <Results c={result} running={running} />}
       <Assumptions assumptions={result?.assumptions ?? defaults?.assumptions ?? []} overrides={t.costs} running={running} onApply={(costs) => void run({ ...t, costs })} vtx={result?.vtxCosts ?? null} cpuName={result?.cpuName ?? t.cpu} />
       {result !== null && <PvDiff diff={result.paravirtDiff} pv={result.results.find((r) => r.technique === 'paravirt')!} />}
+      <PopekGoldberg cpu={t.cpu} />
     </div>
   );
 }

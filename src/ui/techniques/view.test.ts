@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { groupText, overheadText, parseCost, ringsLinkFor, verdictLook } from './view.ts';
+import { groupText, overheadText, parseCost, pgDemoHref, ringsLinkFor, verdictLook } from './view.ts';
+import { demoSpec } from '../../core/techniques/popek-goldberg.ts';
 import { parseLink } from '../../state/url.ts';
 import type { Verdict } from '../../worker/protocol.ts';
 
@@ -38,5 +39,15 @@ describe('techniques view helpers', () => {
     expect(parseCost('1.5')).toEqual({ ok: false, message: 'Use a whole number of cycles.' });
     expect(parseCost('2000000')).toEqual({ ok: false, message: 'At most 1,000,000 cycles.' });
     expect(parseCost('')).toEqual({ ok: false, message: 'Enter a number of cycles.' });
+  });
+  it('a Popek & Goldberg demo link opens sensitive on the software VMM at the position', () => {
+    const href = pgDemoHref(demoSpec('nehalem'), 6223);
+    expect(href).toMatch(/^#\/rings\?/);
+    const p = parseLink(href);
+    expect(p.kind).toBe('ok');
+    if (p.kind !== 'ok') return;
+    expect(p.state.lab).toBe('rings');
+    expect(p.state.seq).toBe(6223);
+    expect(p.state.spec).toMatchObject({ scenario: 'sensitive', mode: 'swvmm', cpu: 'nehalem', insnEvents: true });
   });
 });

@@ -3,7 +3,7 @@
  * formats, the Rings & VMX link of a technique, the cost cells. Tested in view.test.ts.
  */
 import { formatLink } from '../../state/url.ts';
-import type { EventGroup, TechniqueResult, Verdict } from '../../worker/protocol.ts';
+import type { EventGroup, SessionSpec, TechniqueResult, Verdict } from '../../worker/protocol.ts';
 
 export interface VerdictLook {
   /** A word a reader can say aloud. */
@@ -56,6 +56,11 @@ export function ringsLinkFor(r: Pick<TechniqueResult, 'technique' | 'platform' |
   if (r.platform === null || r.unavailable !== null) return null;
   const spec = { scenario: workload, cpu, seed: 1, insnEvents: true, mode: r.platform, ...(r.technique === 'vtx-shadow' && (cpu === 'nehalem' || cpu === 'modern') ? { settings: { ept: false } } : {}) };
   return { href: formatLink({ lab: 'rings', spec, seq: 0, interventions: [] }), label: `Step through it in Rings & VMX (${PLATFORM_NAMES[r.platform]}${r.technique === 'vtx-shadow' ? ', EPT off' : ''})` };
+}
+
+/** The Popek & Goldberg table's demo link: the Rings & VMX lab on `spec` (sensitive on the software VMM) at position `seq`. */
+export function pgDemoHref(spec: SessionSpec, seq: number): string {
+  return formatLink({ lab: 'rings', spec, seq, interventions: [] });
 }
 
 /** What a user typed in a cost field: whole cycles, 0 … 1,000,000 (the core checks the same, compare.ts). */
