@@ -37,7 +37,7 @@ test.beforeEach(async ({ page }) => {
   });
 });
 
-test('keyboard only: HLT exiting off, apply, run to the end: the HLT exits disappear from the histogram', async ({ page }) => {
+test('@motion keyboard only: HLT exiting off, apply, run to the end: the HLT exits disappear from the histogram', async ({ page }) => {
   await page.goto('./#/rings?v=1&s=hlt-idle&cpu=nehalem');
   await ready(page);
   await page.locator('body').press('Escape');
@@ -70,7 +70,7 @@ test('keyboard only: HLT exiting off, apply, run to the end: the HLT exits disap
   await expect(hltRow(page)).toHaveCount(0);
 });
 
-test('keyboard only: EPT on the 2006 Xeon LV (no EPT): predicted, then the VM entry fails with VMfailValid, error 7, explained; the link reproduces it', async ({ page }) => {
+test('@motion keyboard only: EPT on the 2006 Xeon LV (no EPT): predicted, then the VM entry fails with VMfailValid, error 7, explained; the link reproduces it', async ({ page }) => {
   await page.goto('./#/rings?v=1&s=hlt-idle&cpu=xeon-lv');
   await ready(page);
   await page.locator('body').press('Escape');
