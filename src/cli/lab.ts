@@ -4,6 +4,8 @@
  *   npm run -s lab -- run FILE.s [--json] [--max-steps N] [--cpu NAME] [--vmm KEY=VALUE]...
  *   npm run -s lab -- disasm FILE.s [--json]
  *   npm run -s lab -- models
+ *   npm run -s lab -- planetlab DIR [--policy lr-mmt-1.2] [--seed N] [--json]
+ *   npm run -s lab -- migrate --memory-mib M --bandwidth-mbit R --dirty-mbyte-per-s D [--wws-mib W] --rule qemu|xen|clark [--downtime-ms T] [--json]
  *
  * With --json it prints one JSON object per line (docs/trace-format.md), ending with an `end` record.
  * Without it, a readable trace. Assembly and header errors print `file:line:column: message` and exit 1.
@@ -15,10 +17,12 @@ import { formatAsmError } from '../core/x86/asm/index.ts';
 import { CPU_MODELS } from '../core/cpu-models/index.ts';
 import { formatListing, labListing } from '../core/lab/listing.ts';
 import { vmmSettingsFromAssignments } from '../core/vmm/settings.ts';
+import { runMigrateCommand } from '../core/platform/migration/cli.ts';
+import { planetlabMain } from './planetlab.ts';
 
 function usage(code: number): never {
   process.stderr.write(
-    'usage: npm run -s lab -- run FILE.s [--json] [--max-steps N] [--cpu NAME] [--vmm KEY=VALUE]...\n       npm run -s lab -- disasm FILE.s [--json]\n       npm run -s lab -- models\n',
+    'usage: npm run -s lab -- run FILE.s [--json] [--max-steps N] [--cpu NAME] [--vmm KEY=VALUE]...\n       npm run -s lab -- disasm FILE.s [--json]\n       npm run -s lab -- models\n       npm run -s lab -- planetlab DIR [--policy lr-mmt-1.2] [--seed N] [--json]\n       npm run -s lab -- migrate --memory-mib M --bandwidth-mbit R --dirty-mbyte-per-s D [--wws-mib W] --rule qemu|xen|clark [--downtime-ms T] [--json]\n',
   );
   process.exit(code);
 }
@@ -45,6 +49,15 @@ function human(rec: TraceRecord): string {
 
 function main(argv: string[]): number {
   const [cmd, ...rest] = argv;
+  // dynamic consolidation over a PlanetLab day (src/core/platform/dynamic, docs/planetlab.md)
+  if (cmd === 'planetlab') return planetlabMain(rest);
+  if (cmd === 'migrate') {
+    // live-migration engine (src/core/platform/migration); bad arguments exit 2
+    const m = runMigrateCommand(rest);
+    process.stdout.write(m.stdout);
+    process.stderr.write(m.stderr);
+    return m.code;
+  }
   if (cmd === 'models') {
     for (const m of CPU_MODELS) process.stdout.write(`${m.id.padEnd(10)} ${m.name} (${m.year})\n`);
     return 0;

@@ -1,0 +1,262 @@
+/**
+ * Rule-level tests of the consolidation simulator on small hand-made instances (§A2–§A4).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { HP_ML110_G5, powerAt } from './power.ts';
+import { parsePolicy, type Policy } from './policy.ts';
+import { HISTORY_LENGTH, createSimulation, internals, metrics, runDay, stepInterval, type DynState } from './simulator.ts';
+import { SAMPLES_PER_DAY, TRACE_LENGTH, traceSetFromFiles, type TraceSet } from './trace.ts';
+
+function traces(percentages: number[][]): TraceSet {
+  const files = percentages.map((p, i) => ({
+    name: `vm${String(i).padStart(3, '0')}`,
+    text: Array.from({ length: SAMPLES_PER_DAY }, (_, k) => String(p[k % p.length])).join('\n') + '\n',
+  }));
+  const r = traceSetFromFiles(files);
+  if (!r.ok) throw new Error(r.error);
+  return r.traces;
+}
+
+function policy(name: string): Policy {
+  const p = parsePolicy(name);
+  if (!p.ok) throw new Error(p.error);
+  return p.policy;
+}
+
+/** Sets VM v's history (newest first) by hand. */
+function setHistory(st: DynState, v: number, newestFirst: number[]): void {
+  for (let j = 0; j < HISTORY_LENGTH; j++) st.hist[v * HISTORY_LENGTH + j] = newestFirst[j] ?? 0;
+  st.histLen[v] = Math.min(newestFirst.length, HISTORY_LENGTH);
+}
+
+describe('traces (§A1)', () => {
+  it('takes VMs in byte order of the file names and appends a copy of the last sample', () => {
+    const r = traceSetFromFiles([
+      { name: 'b', text: '10\n'.repeat(288) },
+      { name: 'B', text: '20\n'.repeat(288) },
+      { name: 'a b', text: '30\n'.repeat(288) },
+    ]);
+    if (!r.ok) throw new Error(r.error);
+    expect(r.traces.names).toEqual(['B', 'a b', 'b']);
+    expect(r.traces.data[TRACE_LENGTH - 1]).toBe(0.2);
+  });
+
+  it('refuses a short file with its name', () => {
+    const r = traceSetFromFiles([{ name: 'x', text: '1\n2\n' }]);
+    expect(r.ok).toBe(false);
+  });
+
+  it('parses policy names and refuses unknown ones', () => {
+    expect(parsePolicy('lr-mmt-1.2')).toEqual({ ok: true, policy: { kind: 'migrate', detector: 'lr', selection: 'mmt', parameter: 1.2 } });
+    expect(parsePolicy('foo-mmt-1').ok).toBe(false);
+    expect(parsePolicy('thr-xx-0.8').ok).toBe(false);
+  });
+});
+
+describe('DVFS day on a hand-computed instance (§A2)', () => {
+  it('one 2500-MIPS VM at 50 % on a G5 (it cannot fit a 1860-MIPS G4 core): energy = P(0.2349…) × 86,100 s', () => {
+    const m = runDay(traces([[50]]), policy('dvfs'), { hosts: 2 });
+    const p = powerAt(HP_ML110_G5, (0.5 * 2500) / 5320);
+    // frames 300.1→600.1 … 85800.1→86100.1 (286 × 300 s); the frame 0→300.1 starts with every host at 0 %
+    // (no demand before the first processing), which `getEnergyLinearInterpolation` counts as off
+    expect(m.energyKWh).toBeCloseTo((p * 286 * 300) / 3.6e6, 9);
+    expect(m.migrations).toBe(0);
+    expect(m.slatah).toBe(0);
+    // host 0 never had a VM: its first state entry is "off", which CloudSim counts as a shutdown
+    expect(m.hostShutdowns).toBe(1);
+  });
+
+  it('retires a VM whose demand drops to 0 and switches its host off', () => {
+    const m = runDay(traces([[0]]), policy('dvfs'), { hosts: 2 });
+    expect(m.energyKWh).toBe(0);
+    expect(m.hostShutdowns).toBe(2);
+  });
+});
+
+describe('overload detection (§A3)', () => {
+  // 4 VMs → types 2500, 2000, 1000, 500 MIPS; 2 hosts (G4 3720, G5 5320 MIPS)
+  function twoHosts(p: string): DynState {
+    const st = createSimulation(traces([[10], [10], [10], [10]]), policy(p), { hosts: 2 });
+    while (st.interval < 1) stepInterval(st);
+    return st;
+  }
+
+  it('THR: overloaded when requested MIPS / capacity exceeds the threshold', () => {
+    const st = twoHosts('thr-mmt-0.8');
+    const h = 1;
+    const base = h * st.cap;
+    for (let i = 0; i < st.hostCount[h]; i++) st.vmReq[st.hostList[base + i]] = 0;
+    st.vmReq[st.hostList[base]] = 0.85 * st.hostTotal[h];
+    internals.refresh(st, h);
+    expect(internals.overloaded(st, h, -1)).toBe(true);
+    st.vmReq[st.hostList[base]] = 0.75 * st.hostTotal[h];
+    internals.refresh(st, h);
+    expect(internals.overloaded(st, h, -1)).toBe(false);
+  });
+
+  it('LR: a rising history whose extrapolation × 1.2 reaches 1 is overloaded; a flat low one is not; < 10 samples falls back to THR 0.7', () => {
+    const st = twoHosts('lr-mmt-1.2');
+    const h = st.vmHost[0];
+    const base = h * st.cap;
+    const only = st.hostList[base];
+    for (let v = 0; v < st.nV; v++) setHistory(st, v, []);
+    const scale = st.hostTotal[h] / st.vmMips[only];
+    // host utilisation newest-first 0.85, 0.83, … 0.67: slope 0.02 per interval, one migration interval ahead
+    // → 0.87; × 1.2 = 1.044 ≥ 1 (VM history scaled so that the host's history is exactly these values)
+    setHistory(st, only, Array.from({ length: 10 }, (_, i) => (0.85 - 0.02 * i) * scale));
+    internals.refresh(st, h);
+    expect(internals.overloaded(st, h, -1)).toBe(true);
+    setHistory(st, only, Array.from({ length: 10 }, () => 0.3 * scale));
+    internals.refresh(st, h);
+    expect(internals.overloaded(st, h, -1)).toBe(false);
+    setHistory(st, only, Array.from({ length: 5 }, () => 0.9 * scale));
+    internals.refresh(st, h);
+    // fallback THR 0.7 on the current demand (10 % here) → not overloaded
+    expect(internals.overloaded(st, h, -1)).toBe(false);
+  });
+
+  it('MAD / IQR: a volatile history lowers the threshold 1 − s × MAD below the current utilisation', () => {
+    for (const p of ['mad-mmt-2.5', 'iqr-mmt-1.5']) {
+      const st = twoHosts(p);
+      const h = st.vmHost[0];
+      const only = st.hostList[h * st.cap];
+      const scale = st.hostTotal[h] / st.vmMips[only];
+      for (let v = 0; v < st.nV; v++) setHistory(st, v, []);
+      // alternating 0.1 / 0.9: MAD = 0.4, IQR = 0.8 → thresholds 0 and −0.2: any load is an overload
+      setHistory(st, only, Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? 0.1 : 0.9) * scale));
+      internals.refresh(st, h);
+      expect(internals.overloaded(st, h, -1)).toBe(true);
+      // steady 0.5: MAD = IQR = 0 → threshold 1
+      setHistory(st, only, Array.from({ length: 12 }, () => 0.5 * scale));
+      internals.refresh(st, h);
+      expect(internals.overloaded(st, h, -1)).toBe(false);
+    }
+  });
+});
+
+describe('VM selection (§A3)', () => {
+  function hostWithAll(p: string): { st: DynState; h: number } {
+    const st = createSimulation(traces([[40], [30], [20], [10]]), policy(p), { hosts: 2 });
+    while (st.interval < 1) stepInterval(st);
+    // gather all four VMs on host 1 (G5)
+    for (let v = 0; v < st.nV; v++) {
+      const h = st.vmHost[v];
+      if (h !== 1) {
+        internals.vmDestroy(st, h, v);
+        internals.vmCreate(st, 1, v);
+      }
+    }
+    return { st, h: 1 };
+  }
+
+  it('MMT picks the smallest RAM (613 MB micro VM), MU the least utilised', () => {
+    const a = hostWithAll('thr-mmt-0.8');
+    expect(a.st.vmRam[internals.selectVm(a.st, a.h)]).toBe(613);
+    const b = hostWithAll('thr-mu-0.8');
+    expect(internals.selectVm(b.st, b.h)).toBe(3); // 10 % trace
+  });
+
+  it('RS picks a migratable VM, reproducibly under a seed', () => {
+    const a = hostWithAll('thr-rs-0.8');
+    const b = hostWithAll('thr-rs-0.8');
+    const x = internals.selectVm(a.st, a.h);
+    expect(x).toBeGreaterThanOrEqual(0);
+    expect(internals.selectVm(b.st, b.h)).toBe(x);
+  });
+
+  it('MC falls back to MMT while the histories are too short for the regression', () => {
+    const a = hostWithAll('thr-mc-0.8');
+    expect(a.st.vmRam[internals.selectVm(a.st, a.h)]).toBe(613);
+  });
+
+  it('MC picks the VM best explained by the others once there is history', () => {
+    const { st, h } = hostWithAll('thr-mc-0.8');
+    const n = 12;
+    const base = Array.from({ length: n }, (_, i) => Math.sin(i) * 0.2 + 0.5);
+    const other = Array.from({ length: n }, (_, i) => Math.cos(3 * i) * 0.2 + 0.4);
+    const noise = Array.from({ length: n }, (_, i) => ((i * 7919) % 13) / 30);
+    setHistory(st, 0, base);
+    setHistory(st, 1, other);
+    setHistory(st, 2, noise);
+    // VM 3 is an exact combination of VMs 0 and 1 → R² = 1
+    setHistory(st, 3, base.map((b, i) => 0.5 * b + 0.3 * other[i]));
+    const pick = internals.selectVm(st, h);
+    expect([0, 1, 3]).toContain(pick);
+  });
+});
+
+describe('PABFD placement (§A2)', () => {
+  it('places a VM on the host with the least power increase that stays below the threshold, never on an excluded one', () => {
+    const st = createSimulation(traces([[20], [20], [20], [20]]), policy('thr-mmt-0.8'), { hosts: 4 });
+    while (st.interval < 1) stepInterval(st);
+    const excluded = new Uint8Array(st.nH);
+    const v = 3; // 500 MIPS micro VM
+    const target = internals.findHostForVm(st, v, excluded);
+    expect(target).toBeGreaterThanOrEqual(0);
+    // brute force: minimum power increase among suitable, non-overloaded hosts
+    let best = -1;
+    let min = Infinity;
+    for (let h = 0; h < st.nH; h++) {
+      if (!(st.hostAvail[h] >= st.vmReq[v] && st.hostPe[h] >= st.vmReq[v])) continue;
+      if (st.hostPum[h] !== 0 && (st.hostReqSum[h] + st.vmReq[v]) / st.hostTotal[h] > 0.8) continue;
+      const curve = st.hostType[h] === 0 ? [86, 89.4, 92.6, 96, 99.5, 102, 106, 108, 112, 114, 117] : [93.7, 97, 101, 105, 110, 116, 121, 125, 129, 133, 135];
+      const d = powerAt(curve, (st.hostPum[h] + st.vmReq[v]) / st.hostTotal[h]) - st.hostPowerNow[h];
+      if (d < min) {
+        min = d;
+        best = h;
+      }
+    }
+    expect(target).toBe(best);
+    excluded[target] = 1;
+    expect(internals.findHostForVm(st, v, excluded)).not.toBe(target);
+  });
+});
+
+describe('SLA metrics (§A4)', () => {
+  it('a migration costs 10 % of the VM\'s MIPS for RAM/(BW/16000) s: PDM > 0 and SLAV = SLATAH × PDM', () => {
+    // host 0 (G4 3720): VMs drive it over 80 % so THR-MMT moves one away
+    const m = runDay(traces([[90], [90], [5], [5]]), policy('thr-mmt-0.8'), { hosts: 4 });
+    expect(m.slav).toBeCloseTo(m.slatah * m.pdm, 15);
+    expect(m.esv).toBeCloseTo(m.energyKWh * m.slav, 15);
+    if (m.migrations > 0) expect(m.pdm).toBeGreaterThan(0);
+  });
+});
+
+describe('properties', () => {
+  const day = fc.array(fc.array(fc.integer({ min: 1, max: 99 }), { minLength: 1, maxLength: 6 }), { minLength: 2, maxLength: 10 });
+
+  it('no host is ever given more MIPS than it has, whatever the load (THR-MMT-0.8)', () => {
+    fc.assert(
+      fc.property(day, (p) => {
+        const st = createSimulation(traces(p), policy('thr-mmt-0.8'), { hosts: 6 });
+        while (stepInterval(st)) {
+          for (let h = 0; h < st.nH; h++) {
+            let sum = 0;
+            for (let i = 0; i < st.hostCount[h]; i++) sum += st.hostAlloc[h * st.cap + i];
+            expect(sum).toBeLessThanOrEqual(st.hostTotal[h] + 1e-6);
+            expect(st.hostAvail[h]).toBeGreaterThanOrEqual(-1e-6);
+          }
+        }
+        expect(metrics(st).anomalies).toBe(0);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('DVFS energy is monotone in load', () => {
+    fc.assert(
+      fc.property(day, fc.integer({ min: 0, max: 40 }), (p, add) => {
+        const lo = runDay(traces(p), policy('dvfs'), { hosts: 6 }).energyKWh;
+        const hi = runDay(traces(p.map((r) => r.map((x) => Math.min(99, x + add)))), policy('dvfs'), { hosts: 6 }).energyKWh;
+        expect(hi).toBeGreaterThanOrEqual(lo - 1e-9);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('is deterministic: the same inputs give the same metrics', () => {
+    const t = traces([[10, 80, 30], [50], [70, 20], [5, 95]]);
+    expect(runDay(t, policy('lr-rs-1.2'), { hosts: 4, seed: 7 })).toEqual(runDay(t, policy('lr-rs-1.2'), { hosts: 4, seed: 7 }));
+  });
+});

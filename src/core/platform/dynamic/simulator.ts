@@ -1,0 +1,1088 @@
+/**
+ * Dynamic VM consolidation over a PlanetLab day (Beloglazov & Buyya, CCPE 2012) — a headless re-implementation
+ * of CloudSim 3.0.3's `PowerDatacenter` with `PowerHostUtilizationHistory` hosts,
+ * `VmSchedulerTimeSharedOverSubscription`, `PowerVm` and the `PowerVmAllocationPolicyMigration*` policies,
+ * following ../shared/reference/usage-models.md §A1–§A4 and the code semantics of the reference simulator
+ * (Cloudslab/cloudsim tag cloudsim-3.0.3), quirks included, so that its outputs can be compared with §A6.
+ *
+ * Time line (CloudSim): VMs are created at t = 0 (PABFD with the VMs at full MIPS, RAM and BW), the cloudlets
+ * are submitted at 0.1 s and the data centre is processed at 0.1 + k × 300 s while ≤ 86,400 s (§A2). At each
+ * processing all hosts re-share their MIPS, the energy of the elapsed frame is added (§A2), VMs whose demand is 0
+ * are retired (`getCompletedVms`), the policy picks migrations (§A3), and each migration completes
+ * RAM / (BW / 16000) s later (§A4), which processes the data centre again at that moment.
+ *
+ * State is typed arrays in a plain object (`DynState`); the hot loop allocates nothing.
+ */
+import {
+  CLOUDLET_SUBMIT_TIME,
+  HOST_TYPES,
+  NUMBER_OF_HOSTS,
+  SCHEDULING_INTERVAL,
+  SIMULATION_LIMIT,
+  VM_TYPES,
+  migrationSeconds,
+  vmTypeIndex,
+  type HostType,
+} from './config.ts';
+import { clampUtilisation, energyLinearInterpolation, powerAt } from './power.ts';
+import { FALLBACK_THRESHOLD, type Policy } from './policy.ts';
+import { makeRng, nextFloat, type RngState } from './rng.ts';
+import { countNonZeroBeginning, iqr, loessEstimates, mad, olsRSquared } from './stats.ts';
+import { TRACE_LENGTH, utilisationAt, type TraceSet } from './trace.ts';
+
+/** `PowerVm.HISTORY_LENGTH`: the VM keeps its last 30 interval utilisations (§A3 detectors read them). */
+export const HISTORY_LENGTH = 30;
+/** `PowerVmAllocationPolicyMigrationLocalRegression`: the regression uses the last 10 samples (§A3). */
+export const LR_WINDOW = 10;
+/** IQR / MAD need at least 12 non-zero history samples ("12 has been suggested as a safe value", CloudSim). */
+export const MIN_HISTORY_IQR_MAD = 12;
+
+export interface SimOptions {
+  /** Seed of the RS selection's PRNG (CloudSim's is unseeded). */
+  seed?: number;
+  /** Number of hosts (default 800, §A2); host i has type i mod 2. */
+  hosts?: number;
+  /** Host types (default §A2). */
+  hostTypes?: readonly HostType[];
+}
+
+export interface DynMetrics {
+  energyKWh: number;
+  migrations: number;
+  /** SLA time per active host (fraction, §A4). */
+  slatah: number;
+  /** Performance degradation due to migration (fraction, §A4). */
+  pdm: number;
+  slav: number;
+  esv: number;
+  /** Overall SLA violation: (requested − allocated) / requested MIPS·s (§A4 "also printed"). */
+  overallSlaViolation: number;
+  hostShutdowns: number;
+  vms: number;
+  hosts: number;
+  /** Events CloudSim would have exited on (host utilisation > 1 in PABFD); 0 in a faithful run. */
+  anomalies: number;
+}
+
+/** Plain-data simulation state. */
+export interface DynState {
+  policy: Policy;
+  nH: number;
+  nV: number;
+  cap: number;
+  traces: Float64Array;
+  // hosts
+  hostType: Int32Array;
+  hostTotal: Float64Array;
+  hostPe: Float64Array;
+  hostBw: Float64Array;
+  hostRamAvail: Float64Array;
+  hostBwAvail: Float64Array;
+  hostList: Int32Array;
+  hostAlloc: Float64Array;
+  hostCount: Int32Array;
+  hostIn: Int32Array;
+  hostInCount: Int32Array;
+  hostAvail: Float64Array;
+  hostUtil: Float64Array;
+  hostPrevUtil: Float64Array;
+  /** Cached per host: the policy's view of its MIPS in use, its VMs' summed demand, and its power now (W). */
+  hostPum: Float64Array;
+  hostReqSum: Float64Array;
+  hostPowerNow: Float64Array;
+  /** Cached per host: Σ over its VMs (list order) of VM history × VM MIPS / host MIPS (`getUtilizationHistory` before trimming). */
+  hostHistAgg: Float64Array;
+  hostHistDirty: Uint8Array;
+  // vms
+  vmMips: Float64Array;
+  vmRam: Float64Array;
+  vmReq: Float64Array;
+  vmHost: Int32Array;
+  vmTable: Int32Array;
+  vmInMig: Uint8Array;
+  vmRemoved: Uint8Array;
+  vmHistPrev: Float64Array;
+  hist: Float64Array;
+  histLen: Int32Array;
+  // clock
+  clock: number;
+  lastProcess: number;
+  nextInterval: number;
+  interval: number;
+  done: boolean;
+  // metrics accumulators
+  energyWs: number;
+  migrations: number;
+  anomalies: number;
+  // host state history (pending entry + previous finalised entry), §A4 SLATAH and shutdowns
+  hEntT: Float64Array;
+  hEntA: Float64Array;
+  hEntR: Float64Array;
+  hEntOn: Uint8Array;
+  hPrvT: Float64Array;
+  hPrvA: Float64Array;
+  hPrvR: Float64Array;
+  hPrvOn: Uint8Array;
+  hLastOn: Uint8Array;
+  slaViolTime: number;
+  activeTime: number;
+  shutdowns: number;
+  // vm state history, §A4 PDM
+  vEntT: Float64Array;
+  vEntA: Float64Array;
+  vEntR: Float64Array;
+  vEntM: Uint8Array;
+  vPrvT: Float64Array;
+  vPrvA: Float64Array;
+  vPrvR: Float64Array;
+  vPrvM: Uint8Array;
+  totReq: number;
+  totAlloc: number;
+  underMig: number;
+  // per-interval series for views
+  seriesActiveHosts: Int32Array;
+  seriesMigrations: Int32Array;
+  seriesPowerW: Float64Array;
+  rng: RngState;
+  // scratch (reused, never reallocated)
+  sHist: Float64Array;
+  sSort: Float64Array;
+  sEst: Float64Array;
+  sY: Float64Array;
+  sX: Float64Array;
+  sQr: Float64Array;
+  sWork: Float64Array;
+  sCand: Int32Array;
+  sMigVm: Int32Array;
+  sMigHost: Int32Array;
+  sMigCount: number;
+  sOver: Int32Array;
+  sExclA: Uint8Array;
+  sExclB: Uint8Array;
+  sToMove: Int32Array;
+  sSaved: Int32Array;
+  sSavedHost: Int32Array;
+  sSort2: Float64Array;
+  sEvT: Float64Array;
+  sEvOrder: Int32Array;
+}
+
+const INTERVALS = Math.floor((SIMULATION_LIMIT - CLOUDLET_SUBMIT_TIME) / SCHEDULING_INTERVAL);
+
+export function createSimulation(traces: TraceSet, policy: Policy, opts: SimOptions = {}): DynState {
+  const nV = traces.names.length;
+  const nH = opts.hosts ?? NUMBER_OF_HOSTS;
+  const types = opts.hostTypes ?? HOST_TYPES;
+  const cap = Math.max(nV, 1);
+  const st: DynState = {
+    policy,
+    nH,
+    nV,
+    cap,
+    traces: traces.data,
+    hostType: new Int32Array(nH),
+    hostTotal: new Float64Array(nH),
+    hostPe: new Float64Array(nH),
+    hostBw: new Float64Array(nH),
+    hostRamAvail: new Float64Array(nH),
+    hostBwAvail: new Float64Array(nH),
+    hostList: new Int32Array(nH * cap),
+    hostAlloc: new Float64Array(nH * cap),
+    hostCount: new Int32Array(nH),
+    hostIn: new Int32Array(nH * cap),
+    hostInCount: new Int32Array(nH),
+    hostAvail: new Float64Array(nH),
+    hostUtil: new Float64Array(nH),
+    hostPrevUtil: new Float64Array(nH),
+    hostPum: new Float64Array(nH),
+    hostReqSum: new Float64Array(nH),
+    hostPowerNow: new Float64Array(nH),
+    hostHistAgg: new Float64Array(nH * HISTORY_LENGTH),
+    hostHistDirty: new Uint8Array(nH).fill(1),
+    vmMips: new Float64Array(nV),
+    vmRam: new Float64Array(nV),
+    vmReq: new Float64Array(nV),
+    vmHost: new Int32Array(nV).fill(-1),
+    vmTable: new Int32Array(nV).fill(-1),
+    vmInMig: new Uint8Array(nV),
+    vmRemoved: new Uint8Array(nV),
+    vmHistPrev: new Float64Array(nV),
+    hist: new Float64Array(nV * HISTORY_LENGTH),
+    histLen: new Int32Array(nV),
+    clock: 0,
+    lastProcess: 0,
+    nextInterval: CLOUDLET_SUBMIT_TIME + SCHEDULING_INTERVAL,
+    interval: 0,
+    done: false,
+    energyWs: 0,
+    migrations: 0,
+    anomalies: 0,
+    hEntT: new Float64Array(nH).fill(-1),
+    hEntA: new Float64Array(nH),
+    hEntR: new Float64Array(nH),
+    hEntOn: new Uint8Array(nH),
+    hPrvT: new Float64Array(nH).fill(-1),
+    hPrvA: new Float64Array(nH),
+    hPrvR: new Float64Array(nH),
+    hPrvOn: new Uint8Array(nH),
+    hLastOn: new Uint8Array(nH).fill(1),
+    slaViolTime: 0,
+    activeTime: 0,
+    shutdowns: 0,
+    vEntT: new Float64Array(nV).fill(-1),
+    vEntA: new Float64Array(nV),
+    vEntR: new Float64Array(nV),
+    vEntM: new Uint8Array(nV),
+    vPrvT: new Float64Array(nV).fill(-1),
+    vPrvA: new Float64Array(nV),
+    vPrvR: new Float64Array(nV),
+    vPrvM: new Uint8Array(nV),
+    totReq: 0,
+    totAlloc: 0,
+    underMig: 0,
+    seriesActiveHosts: new Int32Array(INTERVALS),
+    seriesMigrations: new Int32Array(INTERVALS),
+    seriesPowerW: new Float64Array(INTERVALS),
+    rng: makeRng(opts.seed ?? 1),
+    sHist: new Float64Array(HISTORY_LENGTH),
+    sSort: new Float64Array(HISTORY_LENGTH),
+    sEst: new Float64Array(2),
+    sY: new Float64Array(HISTORY_LENGTH),
+    sX: new Float64Array(cap * HISTORY_LENGTH),
+    sQr: new Float64Array((cap + 1) * HISTORY_LENGTH),
+    sWork: new Float64Array(HISTORY_LENGTH + cap + 1),
+    sCand: new Int32Array(cap),
+    sMigVm: new Int32Array(cap * 2),
+    sMigHost: new Int32Array(cap * 2),
+    sMigCount: 0,
+    sOver: new Int32Array(nH),
+    sExclA: new Uint8Array(nH),
+    sExclB: new Uint8Array(nH),
+    sToMove: new Int32Array(cap),
+    sSaved: new Int32Array(cap * 2),
+    sSavedHost: new Int32Array(cap * 2),
+    sSort2: new Float64Array(cap),
+    sEvT: new Float64Array(cap * 2),
+    sEvOrder: new Int32Array(cap * 2),
+  };
+  for (let h = 0; h < nH; h++) {
+    const t = types[h % types.length]; // §A2: host i has type i mod 2
+    st.hostType[h] = h % types.length;
+    st.hostTotal[h] = t.pes * t.peMips;
+    st.hostPe[h] = t.peMips;
+    st.hostBw[h] = t.bwKbps;
+    st.hostRamAvail[h] = t.ramMb;
+    st.hostBwAvail[h] = t.bwKbps;
+    st.hostAvail[h] = st.hostTotal[h];
+    st.hostPowerNow[h] = powerAt(t.power, 0);
+  }
+  for (let v = 0; v < nV; v++) {
+    const vt = VM_TYPES[vmTypeIndex(v, nV)]; // §A2: block VM-type assignment
+    st.vmMips[v] = vt.mips;
+    st.vmRam[v] = vt.ramMb;
+  }
+  initialPlacement(st, types);
+  return st;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Host lists and the over-subscribing VM scheduler (`VmSchedulerTimeSharedOverSubscription`)
+
+function isMigratingIn(st: DynState, h: number, v: number): boolean {
+  const base = h * st.cap;
+  const n = st.hostInCount[h];
+  for (let i = 0; i < n; i++) if (st.hostIn[base + i] === v) return true;
+  return false;
+}
+
+/** Scale every allocation of host h's first `upto + 1` VMs down to its capacity (`redistributeMipsDueToOverSubscription`). */
+function redistribute(st: DynState, h: number, upto: number): void {
+  const base = h * st.cap;
+  const pe = st.hostPe[h];
+  let total = 0;
+  for (let i = 0; i <= upto; i++) {
+    const v = st.hostList[base + i];
+    const req = st.vmReq[v];
+    const c = req > pe ? pe : req;
+    total += isMigratingIn(st, h, v) ? c * 0.1 : c;
+  }
+  const s = st.hostTotal[h] / total;
+  for (let i = 0; i <= upto; i++) {
+    const v = st.hostList[base + i];
+    const req = st.vmReq[v];
+    const c = req > pe ? pe : req;
+    const isIn = isMigratingIn(st, h, v);
+    let m: number;
+    if (st.vmInMig[v] === 1 && !isIn) m = c * s * 0.9;
+    else if (isIn) m = c * 0.1 * s;
+    else m = c * s;
+    st.hostAlloc[base + i] = Math.floor(m);
+  }
+  st.hostAvail[h] = 0;
+}
+
+/** `allocatePesForVm` for list entry i of host h (requests capped at one PE; 10 % for a VM migrating in, 90 % out). */
+function allocateEntry(st: DynState, h: number, i: number): void {
+  const base = h * st.cap;
+  const v = st.hostList[base + i];
+  const req = st.vmReq[v];
+  const pe = st.hostPe[h];
+  const c = req > pe ? pe : req;
+  const isIn = isMigratingIn(st, h, v);
+  const w = isIn ? c * 0.1 : c;
+  if (st.hostAvail[h] >= w) {
+    st.hostAlloc[base + i] = st.vmInMig[v] === 1 && !isIn ? c * 0.9 : isIn ? c * 0.1 : c;
+    st.hostAvail[h] -= w;
+  } else redistribute(st, h, i);
+}
+
+function rebuild(st: DynState, h: number): void {
+  st.hostAvail[h] = st.hostTotal[h];
+  const n = st.hostCount[h];
+  for (let i = 0; i < n; i++) allocateEntry(st, h, i);
+  refresh(st, h);
+}
+
+/** Recomputes the cached sums of host h after its list, allocations or demands changed. */
+function refresh(st: DynState, h: number): void {
+  st.hostPum[h] = policyUtilMips(st, h);
+  st.hostReqSum[h] = requestedSum(st, h);
+  st.hostHistDirty[h] = 1;
+}
+
+function refreshHistory(st: DynState, h: number): void {
+  st.hostHistDirty[h] = 0;
+  const out = st.hostHistAgg;
+  const ob = h * HISTORY_LENGTH;
+  out.fill(0, ob, ob + HISTORY_LENGTH);
+  const base = h * st.cap;
+  const n = st.hostCount[h];
+  const total = st.hostTotal[h];
+  for (let i = 0; i < n; i++) {
+    const v = st.hostList[base + i];
+    const len = st.histLen[v];
+    const hb = v * HISTORY_LENGTH;
+    const k = st.vmMips[v] / total;
+    for (let j = 0; j < len; j++) out[ob + j] += st.hist[hb + j] * k;
+  }
+}
+
+/** `Host.vmCreate` (RAM, BW and storage are only binding at t = 0, see `initialPlacement`). */
+function vmCreate(st: DynState, h: number, v: number): void {
+  const i = st.hostCount[h]++;
+  st.hostList[h * st.cap + i] = v;
+  allocateEntry(st, h, i);
+  refresh(st, h);
+  st.vmHost[v] = h;
+}
+
+function removeFromList(st: DynState, h: number, v: number): boolean {
+  const base = h * st.cap;
+  const n = st.hostCount[h];
+  for (let i = 0; i < n; i++) {
+    if (st.hostList[base + i] === v) {
+      st.hostList.copyWithin(base + i, base + i + 1, base + n);
+      st.hostAlloc.copyWithin(base + i, base + i + 1, base + n);
+      st.hostCount[h] = n - 1;
+      return true;
+    }
+  }
+  return false;
+}
+
+/** `Host.vmDestroy`. */
+function vmDestroy(st: DynState, h: number, v: number): void {
+  if (removeFromList(st, h, v)) rebuild(st, h);
+  st.vmHost[v] = -1;
+}
+
+function removeMigratingIn(st: DynState, h: number, v: number): void {
+  const base = h * st.cap;
+  const n = st.hostInCount[h];
+  for (let i = 0; i < n; i++) {
+    if (st.hostIn[base + i] === v) {
+      st.hostIn.copyWithin(base + i, base + i + 1, base + n);
+      st.hostInCount[h] = n - 1;
+      break;
+    }
+  }
+  removeFromList(st, h, v);
+  rebuild(st, h);
+  st.vmInMig[v] = 0;
+}
+
+/** `HostDynamicWorkload.getUtilizationOfCpuMips` as the policy sees it (`getUtilizationOfCpuMips(host)`). */
+function policyUtilMips(st: DynState, h: number): number {
+  const base = h * st.cap;
+  const n = st.hostCount[h];
+  let u = 0;
+  for (let i = 0; i < n; i++) {
+    const a = st.hostAlloc[base + i];
+    if (isMigratingIn(st, h, st.hostList[base + i])) u += (a * 0.9) / 0.1;
+    u += a;
+  }
+  return u;
+}
+
+function requestedSum(st: DynState, h: number): number {
+  const base = h * st.cap;
+  const n = st.hostCount[h];
+  let r = 0;
+  for (let i = 0; i < n; i++) r += st.vmReq[st.hostList[base + i]];
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// State histories (Helper.getSlaTimePerActiveHost, getSlaMetrics, getTimesBeforeHostShutdown — §A4)
+
+function finaliseHostEntry(st: DynState, h: number): void {
+  const t = st.hEntT[h];
+  if (t < 0) return;
+  if (st.hPrvT[h] >= 0 && st.hPrvOn[h] === 1) {
+    const dt = t - st.hPrvT[h];
+    st.activeTime += dt;
+    if (st.hPrvA[h] < st.hPrvR[h]) st.slaViolTime += dt;
+  }
+  const on = st.hEntOn[h];
+  if (st.hLastOn[h] === 1 && on === 0) st.shutdowns++;
+  st.hLastOn[h] = on;
+  st.hPrvT[h] = t;
+  st.hPrvA[h] = st.hEntA[h];
+  st.hPrvR[h] = st.hEntR[h];
+  st.hPrvOn[h] = on;
+}
+
+function hostEntry(st: DynState, h: number, t: number, alloc: number, req: number, on: boolean): void {
+  if (st.hEntT[h] !== t) finaliseHostEntry(st, h);
+  st.hEntT[h] = t;
+  st.hEntA[h] = alloc;
+  st.hEntR[h] = req;
+  st.hEntOn[h] = on ? 1 : 0;
+}
+
+function finaliseVmEntry(st: DynState, v: number): void {
+  const t = st.vEntT[v];
+  if (t < 0) return;
+  if (st.vPrvT[v] >= 0) {
+    const dt = t - st.vPrvT[v];
+    const a = st.vPrvA[v];
+    const r = st.vPrvR[v];
+    st.totAlloc += a * dt;
+    st.totReq += r * dt;
+    if (a < r && st.vPrvM[v] === 1) st.underMig += (r - a) * dt;
+  }
+  st.vPrvT[v] = t;
+  st.vPrvA[v] = st.vEntA[v];
+  st.vPrvR[v] = st.vEntR[v];
+  st.vPrvM[v] = st.vEntM[v];
+}
+
+function vmEntry(st: DynState, v: number, t: number, alloc: number, req: number, inMig: boolean): void {
+  if (st.vEntT[v] !== t) finaliseVmEntry(st, v);
+  st.vEntT[v] = t;
+  st.vEntA[v] = alloc;
+  st.vEntR[v] = req;
+  st.vEntM[v] = inMig ? 1 : 0;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Processing (`HostDynamicWorkload.updateVmsProcessing`, `PowerDatacenter.updateCloudetProcessing…Force`)
+
+function isIntervalTime(t: number): boolean {
+  // `PowerVm.updateVmProcessing`: history is recorded when (t − 0.1) mod 300 == 0
+  return (t - CLOUDLET_SUBMIT_TIME) % SCHEDULING_INTERVAL === 0;
+}
+
+function updateHost(st: DynState, h: number, t: number): void {
+  const base = h * st.cap;
+  const n = st.hostCount[h];
+  for (let i = 0; i < n; i++) {
+    const v = st.hostList[base + i];
+    const u = utilisationAt(st.traces, v, t);
+    st.vmReq[v] = u * st.vmMips[v];
+    if (t > st.vmHistPrev[v] && isIntervalTime(t)) {
+      const hb = v * HISTORY_LENGTH;
+      st.hist.copyWithin(hb + 1, hb, hb + HISTORY_LENGTH - 1);
+      st.hist[hb] = u;
+      if (st.histLen[v] < HISTORY_LENGTH) st.histLen[v]++;
+      st.vmHistPrev[v] = t;
+    }
+  }
+  st.hostPrevUtil[h] = st.hostUtil[h];
+  rebuild(st, h);
+  let util = 0;
+  let req = 0;
+  for (let i = 0; i < n; i++) {
+    const v = st.hostList[base + i];
+    const r = st.vmReq[v];
+    let a = st.hostAlloc[base + i];
+    if (!isMigratingIn(st, h, v)) {
+      vmEntry(st, v, t, a, r, st.vmInMig[v] === 1);
+      if (st.vmInMig[v] === 1) a /= 0.9; // "performance degradation due to migration - 10%" (§A4)
+    }
+    util += a;
+    req += r;
+  }
+  st.hostUtil[h] = util;
+  st.hostPowerNow[h] = powerAt(hostPowerCurve(st, h), clampUtilisation(util / st.hostTotal[h])); // `PowerHost.getPower()`
+  hostEntry(st, h, t, util, req, util > 0);
+}
+
+function hostPowerCurve(st: DynState, h: number): readonly number[] {
+  return HOST_TYPES[st.hostType[h]].power;
+}
+
+function processAll(st: DynState, t: number): void {
+  const dt = t - st.lastProcess;
+  for (let h = 0; h < st.nH; h++) updateHost(st, h, t);
+  if (dt > 0) {
+    let e = 0;
+    for (let h = 0; h < st.nH; h++) {
+      const curve = hostPowerCurve(st, h);
+      if (st.policy.kind === 'npa') e += curve[10] * dt; // PowerDatacenterNonPowerAware: max power always (§A3)
+      else {
+        const total = st.hostTotal[h];
+        let from = clampUtilisation(st.hostPrevUtil[h] / total);
+        let to = clampUtilisation(st.hostUtil[h] / total);
+        if (from > 1 || to > 1) {
+          st.anomalies++; // CloudSim would exit (utilisation > 1.01); we count it and cap at 100 %
+          from = Math.min(from, 1);
+          to = Math.min(to, 1);
+        }
+        e += energyLinearInterpolation(curve, from, to, dt);
+      }
+    }
+    st.energyWs += e;
+  }
+  // `getCompletedVms`: a VM not in migration whose current demand is 0 is retired for good
+  for (let h = 0; h < st.nH; h++) {
+    const base = h * st.cap;
+    for (let i = 0; i < st.hostCount[h]; i++) {
+      const v = st.hostList[base + i];
+      if (st.vmInMig[v] === 0 && st.vmReq[v] === 0) {
+        const th = st.vmTable[v];
+        st.vmTable[v] = -1;
+        st.vmRemoved[v] = 1;
+        if (th >= 0) vmDestroy(st, th, v);
+        if (th === h) i--;
+      }
+    }
+  }
+  st.lastProcess = t;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Initial placement at t = 0 (VMs being instantiated request their full MIPS, RAM and BW)
+
+function initialPlacement(st: DynState, types: readonly HostType[]): void {
+  const migrate = st.policy.kind === 'migrate';
+  for (let v = 0; v < st.nV; v++) {
+    st.vmReq[v] = st.vmMips[v]; // `Vm.getCurrentRequestedMips` while being instantiated
+    const ram = st.vmRam[v];
+    const bw = VM_TYPES[vmTypeIndex(v, st.nV)].bwKbps;
+    let best = -1;
+    let minPower = Number.MAX_VALUE;
+    for (let h = 0; h < st.nH; h++) {
+      if (!(st.hostPe[h] >= st.vmReq[v] && st.hostAvail[h] >= st.vmReq[v] && st.hostRamAvail[h] >= ram && st.hostBwAvail[h] >= bw)) continue;
+      if (!migrate) {
+        best = h; // `PowerVmAllocationPolicyAbstract.findHostForVm`: first fit
+        break;
+      }
+      const um = st.hostPum[h];
+      if (um !== 0 && isOverAfter(st, h, v)) continue;
+      const curve = types[st.hostType[h]].power;
+      const pa = powerAt(curve, (um + st.vmReq[v]) / st.hostTotal[h]);
+      if (Number.isNaN(pa)) continue;
+      const diff = pa - st.hostPowerNow[h];
+      if (diff < minPower) {
+        minPower = diff;
+        best = h;
+      }
+    }
+    if (best < 0) {
+      st.anomalies++; // CloudSim's broker exits when a VM cannot be created
+      st.vmReq[v] = 0;
+      st.vmRemoved[v] = 1;
+      continue;
+    }
+    vmCreate(st, best, v);
+    st.vmTable[v] = best;
+    st.hostRamAvail[best] -= ram;
+    st.hostBwAvail[best] -= bw;
+    st.vmReq[v] = 0; // no cloudlet yet: demand 0 until the first processing at 300.1 s
+    refresh(st, best);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Overload detection (§A3)
+
+/** Host utilisation history (`PowerHostUtilizationHistory.getUtilizationHistory`), optionally with VM `extra` added. Returns its length. */
+function hostHistory(st: DynState, h: number, extra: number): number {
+  const out = st.sHist;
+  const ob = h * HISTORY_LENGTH;
+  if (st.hostHistDirty[h] === 1) refreshHistory(st, h);
+  for (let j = 0; j < HISTORY_LENGTH; j++) out[j] = st.hostHistAgg[ob + j];
+  if (extra >= 0) {
+    // the VM is appended last by `vmCreate`, so adding it last keeps CloudSim's summation order
+    const len = st.histLen[extra];
+    const hb = extra * HISTORY_LENGTH;
+    const k = st.vmMips[extra] / st.hostTotal[h];
+    for (let j = 0; j < len; j++) out[j] += st.hist[hb + j] * k;
+  }
+  return countNonZeroBeginning(out, HISTORY_LENGTH);
+}
+
+function maxRam(st: DynState, h: number, extra: number): number {
+  const base = h * st.cap;
+  const n = st.hostCount[h];
+  let m = -2147483648; // Integer.MIN_VALUE
+  for (let i = 0; i < n; i++) {
+    const r = st.vmRam[st.hostList[base + i]];
+    if (r > m) m = r;
+  }
+  if (extra >= 0 && st.vmRam[extra] > m) m = st.vmRam[extra];
+  return m;
+}
+
+/** `isHostOverUtilized`, with VM `extra` (≥ 0) counted as if created on the host (`isHostOverUtilizedAfterAllocation`). */
+function overloaded(st: DynState, h: number, extra: number): boolean {
+  const p = st.policy;
+  if (p.kind !== 'migrate') return false;
+  const total = st.hostTotal[h];
+  const reqU = (st.hostReqSum[h] + (extra >= 0 ? st.vmReq[extra] : 0)) / total;
+  switch (p.detector) {
+    case 'thr':
+      return reqU > p.parameter;
+    case 'iqr':
+    case 'mad': {
+      const n = hostHistory(st, h, extra);
+      if (n < MIN_HISTORY_IQR_MAD) return reqU > FALLBACK_THRESHOLD;
+      const stat = p.detector === 'iqr' ? iqr(st.sHist, n, st.sSort) : mad(st.sHist, n, st.sSort);
+      return reqU > 1 - p.parameter * stat;
+    }
+    case 'lr':
+    case 'lrr': {
+      const n = hostHistory(st, h, extra);
+      if (n < LR_WINDOW) return reqU > FALLBACK_THRESHOLD;
+      const y = st.sY;
+      for (let i = 0; i < LR_WINDOW; i++) y[i] = st.sHist[LR_WINDOW - i - 1];
+      loessEstimates(y, LR_WINDOW, st.sEst);
+      const migrationIntervals = Math.ceil(maxRam(st, h, extra) / (st.hostBw[h] / (2 * 8000)) / SCHEDULING_INTERVAL);
+      const predicted = (st.sEst[0] + st.sEst[1] * (LR_WINDOW + migrationIntervals)) * p.parameter;
+      return predicted >= 1;
+    }
+  }
+}
+
+function isOverAfter(st: DynState, h: number, v: number): boolean {
+  return overloaded(st, h, v);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// VM selection (§A3)
+
+function selectMmt(st: DynState, h: number): number {
+  const base = h * st.cap;
+  let best = -1;
+  let min = Number.MAX_VALUE;
+  for (let i = 0; i < st.hostCount[h]; i++) {
+    const v = st.hostList[base + i];
+    if (st.vmInMig[v] === 1) continue;
+    if (st.vmRam[v] < min) {
+      min = st.vmRam[v];
+      best = v;
+    }
+  }
+  return best;
+}
+
+function selectMu(st: DynState, h: number): number {
+  const base = h * st.cap;
+  let best = -1;
+  let min = Number.MAX_VALUE;
+  for (let i = 0; i < st.hostCount[h]; i++) {
+    const v = st.hostList[base + i];
+    if (st.vmInMig[v] === 1) continue;
+    const u = (utilisationAt(st.traces, v, st.clock) * st.vmMips[v]) / st.vmMips[v]; // getTotalUtilizationOfCpuMips / getMips
+    if (u < min) {
+      min = u;
+      best = v;
+    }
+  }
+  return best;
+}
+
+function migratable(st: DynState, h: number): number {
+  const base = h * st.cap;
+  let k = 0;
+  for (let i = 0; i < st.hostCount[h]; i++) {
+    const v = st.hostList[base + i];
+    if (st.vmInMig[v] === 0) st.sCand[k++] = v;
+  }
+  return k;
+}
+
+function selectRs(st: DynState, h: number): number {
+  const k = migratable(st, h);
+  if (k === 0) return -1;
+  return st.sCand[Math.floor(nextFloat(st.rng) * k)];
+}
+
+/** MC: the VM whose history is best explained (max R²) by the others'; MMT when the regression cannot be formed. */
+function selectMc(st: DynState, h: number): number {
+  const k = migratable(st, h);
+  if (k === 0) return -1;
+  let m = 2147483647;
+  for (let i = 0; i < k; i++) if (st.histLen[st.sCand[i]] < m) m = st.histLen[st.sCand[i]];
+  let maxMetric = Number.MIN_VALUE;
+  let maxIndex = 0;
+  for (let i = 0; i < k; i++) {
+    const vi = st.sCand[i];
+    for (let r = 0; r < m; r++) st.sY[r] = st.hist[vi * HISTORY_LENGTH + r];
+    let c = 0;
+    for (let j = 0; j < k; j++) {
+      if (j === i) continue;
+      const vj = st.sCand[j];
+      for (let r = 0; r < m; r++) st.sX[c * m + r] = st.hist[vj * HISTORY_LENGTH + r];
+      c++;
+    }
+    const r2 = olsRSquared(st.sY, st.sX, m, k - 1, st.sQr, st.sWork);
+    if (r2 === null) return selectMmt(st, h);
+    if (r2 > maxMetric) {
+      maxMetric = r2;
+      maxIndex = i;
+    }
+  }
+  return st.sCand[maxIndex];
+}
+
+function selectVm(st: DynState, h: number): number {
+  const p = st.policy;
+  if (p.kind !== 'migrate') return -1;
+  switch (p.selection) {
+    case 'mmt':
+      return selectMmt(st, h);
+    case 'mu':
+      return selectMu(st, h);
+    case 'rs':
+      return selectRs(st, h);
+    case 'mc':
+      return selectMc(st, h);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Placement: PABFD (`findHostForVm(vm, excludedHosts)`, §A2/§A3)
+
+function findHostForVm(st: DynState, v: number, excluded: Uint8Array): number {
+  let best = -1;
+  let minPower = Number.MAX_VALUE;
+  const req = st.vmReq[v];
+  for (let h = 0; h < st.nH; h++) {
+    if (excluded[h] !== 0) continue;
+    if (!(st.hostPe[h] >= req && st.hostAvail[h] >= req)) continue; // `Host.isSuitableForVm` (RAM/BW requests are 0 after creation)
+    const um = st.hostPum[h];
+    if (um !== 0 && isOverAfter(st, h, v)) continue;
+    const pa = powerAt(hostPowerCurve(st, h), (um + req) / st.hostTotal[h]);
+    if (Number.isNaN(pa)) {
+      st.anomalies++; // CloudSim would exit here (utilisation > 1); we skip the host
+      continue;
+    }
+    const diff = pa - st.hostPowerNow[h];
+    if (diff < minPower) {
+      minPower = diff;
+      best = h;
+    }
+  }
+  return best;
+}
+
+/** Stable sort of st.sToMove[from..to) by current CPU demand, decreasing (`PowerVmList.sortByCpuUtilization`). */
+function sortByUtilisationDesc(st: DynState, from: number, to: number): void {
+  const a = st.sToMove;
+  const key = st.sSort2;
+  for (let i = from; i < to; i++) key[i] = utilisationAt(st.traces, a[i], st.clock) * st.vmMips[a[i]];
+  for (let i = from + 1; i < to; i++) {
+    const v = a[i];
+    const kv = key[i];
+    let j = i - 1;
+    while (j >= from && key[j] < kv) {
+      a[j + 1] = a[j];
+      key[j + 1] = key[j];
+      j--;
+    }
+    a[j + 1] = v;
+    key[j + 1] = kv;
+  }
+}
+
+function pushMigration(st: DynState, v: number, h: number): void {
+  st.sMigVm[st.sMigCount] = v;
+  st.sMigHost[st.sMigCount] = h;
+  st.sMigCount++;
+}
+
+/** `PowerVmAllocationPolicyMigrationAbstract.optimizeAllocation`: fills sMigVm/sMigHost. */
+function optimizeAllocation(st: DynState): void {
+  st.sMigCount = 0;
+  const nH = st.nH;
+  const cap = st.cap;
+  // 1. over-utilised hosts
+  let nOver = 0;
+  for (let h = 0; h < nH; h++) if (overloaded(st, h, -1)) st.sOver[nOver++] = h;
+  // 2. save the allocation (VMs not migrating in)
+  let nSaved = 0;
+  for (let h = 0; h < nH; h++) {
+    const base = h * cap;
+    for (let i = 0; i < st.hostCount[h]; i++) {
+      const v = st.hostList[base + i];
+      if (isMigratingIn(st, h, v)) continue;
+      st.sSaved[nSaved] = v;
+      st.sSavedHost[nSaved] = h;
+      nSaved++;
+    }
+  }
+  // 3. VMs to migrate from over-utilised hosts
+  let nMove = 0;
+  for (let o = 0; o < nOver; o++) {
+    const h = st.sOver[o];
+    for (;;) {
+      const v = selectVm(st, h);
+      if (v < 0) break;
+      st.sToMove[nMove++] = v;
+      vmDestroy(st, h, v);
+      if (!overloaded(st, h, -1)) break;
+    }
+  }
+  // 4. PABFD for them, excluding the over-utilised hosts
+  const exclPlace = st.sExclA;
+  exclPlace.fill(0);
+  for (let o = 0; o < nOver; o++) exclPlace[st.sOver[o]] = 1;
+  sortByUtilisationDesc(st, 0, nMove);
+  for (let i = 0; i < nMove; i++) {
+    const v = st.sToMove[i];
+    const h = findHostForVm(st, v, exclPlace);
+    if (h >= 0) {
+      vmCreate(st, h, v);
+      pushMigration(st, v, h);
+    }
+  }
+  // 5. under-utilised hosts: evacuate all-or-nothing, least utilised first
+  const exclUnder = st.sExclB;
+  exclUnder.fill(0);
+  let nExclUnder = 0;
+  for (let o = 0; o < nOver; o++) {
+    if (exclUnder[st.sOver[o]] === 0) nExclUnder++;
+    exclUnder[st.sOver[o]] = 1;
+  }
+  for (let h = 0; h < nH; h++) {
+    if (clampUtilisation(st.hostUtil[h] / st.hostTotal[h]) === 0) {
+      if (exclUnder[h] === 0) nExclUnder++;
+      exclUnder[h] = 1;
+      exclPlace[h] = 1;
+    }
+  }
+  while (nExclUnder < nH) {
+    let under = -1;
+    let minU = 1;
+    for (let h = 0; h < nH; h++) {
+      if (exclUnder[h] !== 0) continue;
+      const u = clampUtilisation(st.hostUtil[h] / st.hostTotal[h]);
+      if (u > 0 && u < minU && !allMigratingOutOrAnyIn(st, h)) {
+        minU = u;
+        under = h;
+      }
+    }
+    if (under < 0) break;
+    exclUnder[under] = 1;
+    nExclUnder++;
+    exclPlace[under] = 1;
+    let n = 0;
+    const base = under * cap;
+    for (let i = 0; i < st.hostCount[under]; i++) {
+      const v = st.hostList[base + i];
+      if (st.vmInMig[v] === 0) st.sToMove[n++] = v;
+    }
+    if (n === 0) continue;
+    sortByUtilisationDesc(st, 0, n);
+    const start = st.sMigCount;
+    let failed = false;
+    for (let i = 0; i < n; i++) {
+      const v = st.sToMove[i];
+      const h = findHostForVm(st, v, exclPlace);
+      if (h >= 0) {
+        vmCreate(st, h, v);
+        pushMigration(st, v, h);
+      } else {
+        for (let j = start; j < st.sMigCount; j++) vmDestroy(st, st.sMigHost[j], st.sMigVm[j]);
+        st.sMigCount = start;
+        failed = true;
+        break;
+      }
+    }
+    if (!failed) {
+      for (let j = start; j < st.sMigCount; j++) {
+        const th = st.sMigHost[j];
+        if (exclUnder[th] === 0) {
+          exclUnder[th] = 1;
+          nExclUnder++;
+        }
+      }
+    }
+  }
+  // 6. restore the saved allocation (migrating-in VMs first, then the saved ones in order)
+  for (let h = 0; h < nH; h++) {
+    const n = st.hostCount[h];
+    const base = h * cap;
+    for (let i = 0; i < n; i++) st.vmHost[st.hostList[base + i]] = -1;
+    const ni = st.hostInCount[h];
+    for (let i = 0; i < ni; i++) st.hostList[base + i] = st.hostIn[base + i];
+    st.hostCount[h] = ni;
+  }
+  for (let s = 0; s < nSaved; s++) {
+    const h = st.sSavedHost[s];
+    st.hostList[h * cap + st.hostCount[h]++] = st.sSaved[s];
+    st.vmHost[st.sSaved[s]] = h;
+    st.vmTable[st.sSaved[s]] = h;
+  }
+  for (let h = 0; h < nH; h++) rebuild(st, h);
+}
+
+function allMigratingOutOrAnyIn(st: DynState, h: number): boolean {
+  const base = h * st.cap;
+  for (let i = 0; i < st.hostCount[h]; i++) {
+    const v = st.hostList[base + i];
+    if (st.vmInMig[v] === 0) return false;
+    if (isMigratingIn(st, h, v)) return true;
+  }
+  return true;
+}
+
+/** `Host.addMigratingInVm`. */
+function addMigratingIn(st: DynState, h: number, v: number, t: number): void {
+  st.vmInMig[v] = 1;
+  if (!isMigratingIn(st, h, v)) {
+    st.hostIn[h * st.cap + st.hostInCount[h]++] = v;
+    const i = st.hostCount[h]++;
+    st.hostList[h * st.cap + i] = v;
+    allocateEntry(st, h, i);
+    updateHost(st, h, t);
+    const src = st.vmHost[v];
+    if (src >= 0) updateHost(st, src, t);
+  }
+}
+
+/** `Datacenter.processVmMigrate`. */
+function completeMigration(st: DynState, v: number, h: number): void {
+  const from = st.vmTable[v];
+  st.vmTable[v] = -1;
+  if (from >= 0) vmDestroy(st, from, v);
+  removeMigratingIn(st, h, v);
+  vmCreate(st, h, v);
+  st.vmTable[v] = h;
+  st.vmInMig[v] = 0;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Driving the day
+
+/** Processes one scheduling interval (and the migrations it starts). Returns false when the day is over. */
+export function stepInterval(st: DynState): boolean {
+  if (st.done) return false;
+  const t = st.nextInterval;
+  if (t > SIMULATION_LIMIT) {
+    finish(st);
+    return false;
+  }
+  st.clock = t;
+  const k = st.interval;
+  const e0 = st.energyWs;
+  if (t > st.lastProcess) {
+    processAll(st, t);
+    st.sMigCount = 0;
+    if (st.policy.kind === 'migrate') optimizeAllocation(st);
+    const n = st.sMigCount;
+    for (let i = 0; i < n; i++) {
+      const v = st.sMigVm[i];
+      const h = st.sMigHost[i];
+      addMigratingIn(st, h, v, t);
+      st.migrations++;
+      st.sEvT[i] = t + migrationSeconds(st.vmRam[v], st.hostBw[h]); // §A4
+      st.sEvOrder[i] = i;
+    }
+    if (k < st.seriesMigrations.length) st.seriesMigrations[k] = n;
+    // completions in time order, FIFO among equal times (CloudSim's event queue)
+    const ord = st.sEvOrder;
+    for (let i = 1; i < n; i++) {
+      const x = ord[i];
+      let j = i - 1;
+      while (j >= 0 && st.sEvT[ord[j]] > st.sEvT[x]) {
+        ord[j + 1] = ord[j];
+        j--;
+      }
+      ord[j + 1] = x;
+    }
+    for (let i = 0; i < n; ) {
+      const tc = st.sEvT[ord[i]];
+      if (tc > SIMULATION_LIMIT) break;
+      st.clock = tc;
+      if (tc > st.lastProcess) processAll(st, tc);
+      let j = i;
+      while (j < n && st.sEvT[ord[j]] === tc) {
+        completeMigration(st, st.sMigVm[ord[j]], st.sMigHost[ord[j]]);
+        j++;
+      }
+      processAll(st, tc);
+      i = j;
+    }
+  }
+  if (k < st.seriesActiveHosts.length) {
+    let active = 0;
+    for (let h = 0; h < st.nH; h++) if (st.hostUtil[h] > 0) active++;
+    st.seriesActiveHosts[k] = active;
+    st.seriesPowerW[k] = (st.energyWs - e0) / SCHEDULING_INTERVAL;
+  }
+  st.interval++;
+  st.nextInterval = t + SCHEDULING_INTERVAL;
+  return true;
+}
+
+function finish(st: DynState): void {
+  if (st.done) return;
+  for (let h = 0; h < st.nH; h++) finaliseHostEntry(st, h);
+  for (let v = 0; v < st.nV; v++) finaliseVmEntry(st, v);
+  st.done = true;
+}
+
+export function metrics(st: DynState): DynMetrics {
+  const energyKWh = st.energyWs / (3600 * 1000);
+  const slatah = st.activeTime > 0 ? st.slaViolTime / st.activeTime : 0;
+  const pdm = st.totReq > 0 ? st.underMig / st.totReq : 0;
+  const slav = slatah * pdm;
+  return {
+    energyKWh,
+    migrations: st.migrations,
+    slatah,
+    pdm,
+    slav,
+    esv: energyKWh * slav,
+    overallSlaViolation: st.totReq > 0 ? (st.totReq - st.totAlloc) / st.totReq : 0,
+    hostShutdowns: st.shutdowns,
+    vms: st.nV,
+    hosts: st.nH,
+    anomalies: st.anomalies,
+  };
+}
+
+/** Replays the whole day. */
+export function runDay(traces: TraceSet, policy: Policy, opts: SimOptions = {}): DynMetrics {
+  const st = createSimulation(traces, policy, opts);
+  while (stepInterval(st));
+  return metrics(st);
+}
+
+export { TRACE_LENGTH };
+
+/** Rule-level entry points for the unit tests (not part of the public API). */
+export const internals = { overloaded, selectVm, findHostForVm, refresh, vmCreate, vmDestroy, policyUtilMips };

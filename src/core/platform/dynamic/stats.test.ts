@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { countNonZeroBeginning, iqr, loessEstimates, mad, median, olsRSquared, simpleRegression } from './stats.ts';
+
+const s = new Float64Array(64);
+
+describe('CloudSim MathUtil statistics', () => {
+  it('median is Apache Percentile(50): middle value, or the mean of the two middle ones', () => {
+    expect(median([3, 1, 2], 3, s)).toBe(2);
+    expect(median([4, 1, 3, 2], 4, s)).toBe(2.5);
+  });
+
+  it('MAD is the median of absolute deviations from the median', () => {
+    // median 3, deviations 2,1,0,1,6 → median 1
+    expect(mad([1, 2, 3, 4, 9], 5, s)).toBe(1);
+  });
+
+  it('IQR uses CloudSim indices round(0.25 (n+1)) − 1 and round(0.75 (n+1)) − 1', () => {
+    // n = 12: q1 index round(3.25) − 1 = 2 → 3, q3 index round(9.75) − 1 = 9 → 10
+    expect(iqr([12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1], 12, s)).toBe(7);
+  });
+
+  it('countNonZeroBeginning trims the zero tail (oldest samples)', () => {
+    expect(countNonZeroBeginning([0.5, 0, 0.2, 0, 0], 5)).toBe(3);
+    // CloudSim quirk kept: an all-zero history counts as length 1
+    expect(countNonZeroBeginning([0, 0], 2)).toBe(1);
+  });
+
+  it('the regressions recover an exact line; LR and LRR (unweighted in CloudSim 3.0.3) agree', () => {
+    const out = new Float64Array(2);
+    simpleRegression([1, 2, 3, 4], [3, 5, 7, 9], 4, out);
+    expect(out[0]).toBeCloseTo(1, 12);
+    expect(out[1]).toBeCloseTo(2, 12);
+    loessEstimates([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0], 10, out);
+    expect(out[0]).toBeCloseTo(0, 12);
+    expect(out[1]).toBeCloseTo(0.1, 12);
+  });
+
+  it('OLS R² is 1 for an exact linear relation, null where Apache throws', () => {
+    const qr = new Float64Array(256);
+    const work = new Float64Array(64);
+    const x = new Float64Array([1, 2, 3, 5, 8, 13]);
+    const y = new Float64Array(x.map((v) => 2 * v + 1));
+    expect(olsRSquared(y, x, 6, 1, qr, work)).toBeCloseTo(1, 12);
+    // fewer observations than coefficients
+    expect(olsRSquared(y, new Float64Array(12), 2, 2, qr, work)).toBeNull();
+    // no predictor (a host with a single migratable VM)
+    expect(olsRSquared(y, x, 6, 0, qr, work)).toBeNull();
+    // a constant predictor duplicates the intercept: singular
+    expect(olsRSquared(y, new Float64Array(6).fill(0), 6, 1, qr, work)).toBeNull();
+  });
+});
