@@ -11,8 +11,10 @@ import { createPrefsSlice, type PrefsSlice } from './prefs-slice.ts';
 import { createLabSlice, type LabSlice } from './lab-slice.ts';
 import { createControlsSlice, type ControlsSlice } from './controls-slice.ts';
 import { createTechniquesSlice, type TechniquesSlice } from './techniques-slice.ts';
+import { createPlatformSlice, type PlatformSlice } from './platform-slice.ts';
+import { createConsolidationSlice, type ConsolidationSlice } from './consolidation-slice.ts';
 
-export type AppState = EngineSlice & PlaybackSlice & SelectionSlice & PrefsSlice & LabSlice & ControlsSlice & TechniquesSlice;
+export type AppState = EngineSlice & PlaybackSlice & SelectionSlice & PrefsSlice & LabSlice & ControlsSlice & TechniquesSlice & PlatformSlice & ConsolidationSlice;
 
 export const useApp = create<AppState>()((...a) => ({
   ...createEngineSlice(...a),
@@ -22,4 +24,6 @@ export const useApp = create<AppState>()((...a) => ({
   ...createLabSlice(...a),
   ...createControlsSlice(...a),
   ...createTechniquesSlice(...a),
+  ...createPlatformSlice(...a),
+  ...createConsolidationSlice(...a),
 }));

@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DEFAULT_TECHNIQUES_LINK, TECHNIQUE_COST_KEYS, formatLink, parseLink, type LinkState } from './url.ts';
+import { DEFAULT_FAILOVER_LINK, DEFAULT_MIGRATION_LINK } from './platform-links.ts';
+import { DEFAULT_CONSOLIDATION_LINK, PLACEMENT_ALGORITHMS, TCO_KEYS, type ConsolidationLink } from './consolidation-link.ts';
+import { DEFAULT_TCO_INPUTS } from '../core/platform/placement/index.ts';
 import { COST_KEYS, MAX_COST_CYCLES } from '../core/techniques/compare.ts';
 
 describe('links', () => {
   it('round-trips any valid state', () => {
     const state = fc.record({
       // (the techniques lab has a link of its own: tested below)
-      lab: fc.constantFrom('rings', 'isolation', 'migration'),
+      lab: fc.constantFrom('rings', 'isolation', 'security'),
       spec: fc.record({
         scenario: fc.constantFrom('kernel', 'cpu-bound', 'kernel-bare'),
         cpu: fc.constantFrom('nehalem', 'xeon-lv'),
@@ -166,5 +169,111 @@ describe('the Software vs hardware lab link', () => {
   it("names the same cost keys as the core", () => {
     expect([...TECHNIQUE_COST_KEYS]).toEqual([...COST_KEYS]);
     expect(MAX_COST_CYCLES).toBe(1_000_000);
+  });
+});
+
+describe('Migration and Fail-over links', () => {
+  const base = { spec: { scenario: 'kernel', cpu: 'nehalem', seed: 1, insnEvents: true }, seq: 0, interventions: [] };
+  const dec = (max: number) => fc.integer({ min: 1, max: max * 1000 }).map((n) => n / 1000);
+
+  it('round-trips any valid migration state', () => {
+    const m = fc.record({
+      memoryMib: fc.integer({ min: 1, max: 65536 }),
+      bandwidthMbit: dec(100000),
+      dirtyMibPerS: fc.oneof(fc.constant(0), dec(10000)),
+      wwsMib: fc.integer({ min: 0, max: 65536 }),
+      rule: fc.constantFrom('qemu' as const, 'xen' as const, 'clark' as const),
+      downtimeMs: fc.integer({ min: 0, max: 100000 }),
+      roundCap: fc.integer({ min: 0, max: 100000 }),
+      autoConverge: fc.boolean(),
+      postCopyAfter: fc.integer({ min: 0, max: 1000 }),
+      streamTimeoutMs: fc.integer({ min: 1, max: 1e6 }),
+      run: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(m, (migration) => {
+        const s: LinkState = { ...base, lab: 'migration', migration };
+        const link = formatLink(s);
+        expect(link.startsWith('#/migration?v=1&mem=')).toBe(true);
+        expect(parseLink(link)).toEqual({ kind: 'ok', state: s });
+      }),
+    );
+  });
+
+  it('round-trips any valid fail-over state', () => {
+    const f = fc.record({
+      sameHost: fc.boolean(),
+      detection: fc.constantFrom('vrrp' as const, 'corosync' as const),
+      advertS: fc.integer({ min: 1, max: 25500 }).map((n) => n / 100),
+      priority: fc.integer({ min: 1, max: 254 }),
+      tokenMs: fc.integer({ min: 1, max: 600000 }),
+      replication: fc.boolean(),
+      clientMode: fc.constantFrom('vip' as const, 'srv' as const),
+      kill: fc.constantFrom(null, 'vm' as const, 'kernel' as const, 'host' as const),
+    });
+    fc.assert(
+      fc.property(f, (failover) => {
+        const s: LinkState = { ...base, lab: 'failover', failover };
+        expect(parseLink(formatLink(s))).toEqual({ kind: 'ok', state: s });
+      }),
+    );
+  });
+
+  it('a bare lab link gives the defaults; a broken one names the field', () => {
+    expect(parseLink('#/migration')).toEqual({ kind: 'ok', state: { ...base, lab: 'migration', migration: DEFAULT_MIGRATION_LINK } });
+    expect(parseLink('#/failover')).toEqual({ kind: 'ok', state: { ...base, lab: 'failover', failover: DEFAULT_FAILOVER_LINK } });
+    expect(formatLink({ ...base, lab: 'failover' })).toBe('#/failover?v=1&place=separate&det=vrrp&adv=1&pri=100&tok=3000&rep=1&cm=vip');
+    const msg = (h: string) => {
+      const r = parseLink(h);
+      return r.kind === 'error' ? r.message : '';
+    };
+    expect(msg('#/migration?v=2')).toMatch(/another version/);
+    expect(msg('#/migration?v=1&rule=vmware')).toMatch(/stop rule \(rule\)/);
+    expect(msg('#/migration?v=1&mem=0')).toMatch(/memory \(mem\) must be at least 1/);
+    expect(msg('#/migration?v=1&x=1')).toMatch(/does not know: 'x'/);
+    expect(msg('#/failover?v=1&pri=255')).toMatch(/priority \(pri\) must be at most 254/);
+    expect(msg('#/failover?v=1&k=disk')).toMatch(/kill \(k\)/);
+  });
+});
+
+describe('the Consolidation lab link', () => {
+  const base = (c: ConsolidationLink): LinkState => ({ lab: 'consolidation', spec: { scenario: 'kernel', cpu: 'nehalem', seed: 1, insnEvents: true }, seq: 0, interventions: [], consolidation: c });
+
+  it('round-trips any valid state, versioned, through the strict parser', () => {
+    const name = fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,15}$/);
+    const arb = fc.record({
+      algorithm: fc.constantFrom(...PLACEMENT_ALGORITHMS),
+      hostType: name,
+      demand: fc.constantFrom('reserved' as const, 'peak' as const),
+      moves: fc.array(fc.record({ vm: name, host: name }), { maxLength: 4 }),
+      tco: fc.record({ pue: fc.constantFrom(1, 1.5, 2.25), years: fc.integer({ min: 1, max: 30 }), serverPriceUsd: fc.integer({ min: 0, max: 100000 }) }, { requiredKeys: [] }),
+      policy: fc.constantFrom('lr-mmt-1.2', 'thr-mmt-0.8', 'dvfs', 'npa'),
+      run: fc.boolean(),
+      hour: fc.integer({ min: 0, max: 23 }),
+    });
+    fc.assert(
+      fc.property(arb, (c) => {
+        const link = formatLink(base(c));
+        expect(link.startsWith('#/consolidation?v=1&')).toBe(true);
+        const p = parseLink(link);
+        expect(p.kind).toBe('ok');
+        if (p.kind === 'ok') expect(p.state.consolidation).toEqual(c);
+      }),
+    );
+  });
+
+  it('a bare link gives the defaults; a broken one names the field', () => {
+    const p = parseLink('#/consolidation');
+    expect(p.kind === 'ok' && p.state.consolidation).toEqual(DEFAULT_CONSOLIDATION_LINK);
+    expect(parseLink('#/consolidation?v=2&alg=ffd')).toEqual({ kind: 'error', message: 'This link is broken: version (v) this link is from another version of VT Lab (expected v=1).' });
+    expect(parseLink('#/consolidation?v=1&alg=worst-fit')).toMatchObject({ kind: 'error', message: expect.stringContaining('placement algorithm (alg) must be one of ffd') });
+    expect(parseLink('#/consolidation?v=1&h=24')).toMatchObject({ kind: 'error', message: expect.stringContaining('hour (h)') });
+    expect(parseLink('#/consolidation?v=1&mv=web')).toMatchObject({ kind: 'error', message: expect.stringContaining("moves (mv) 'web' is not VM.HOST") });
+    expect(parseLink('#/consolidation?v=1&tco=price.3')).toMatchObject({ kind: 'error', message: expect.stringContaining('cost assumptions (tco)') });
+    expect(parseLink('#/consolidation?v=1&zz=1')).toEqual({ kind: 'error', message: "This link has a field VT Lab does not know: 'zz'." });
+  });
+
+  it('the TCO keys a link may change are the core TCO inputs', () => {
+    expect([...TCO_KEYS].sort()).toEqual(Object.keys(DEFAULT_TCO_INPUTS).sort());
   });
 });

@@ -20,6 +20,8 @@ import { z } from 'zod';
 import type { Intervention, SessionSpec } from '../worker/protocol.ts';
 import { LAB_IDS, DEFAULT_LAB, type LabId } from './labs.ts';
 import { vmmSettingsFromAssignments, vmmSettingsToAssignments, type VmmSettings } from '../core/vmm/settings-data.ts';
+import { DEFAULT_CONSOLIDATION_LINK, formatConsolidationLink, parseConsolidationQuery, type ConsolidationLink } from './consolidation-link.ts';
+import { DEFAULT_FAILOVER_LINK, DEFAULT_MIGRATION_LINK, formatFailoverLink, formatMigrationLink, parseFailoverQuery, parseMigrationQuery, type FailoverLink, type MigrationLink } from './platform-links.ts';
 
 export const LINK_VERSION = 1;
 
@@ -33,6 +35,12 @@ export interface LinkState {
   interventions: { seq: number; action: Intervention }[];
   /** The Software vs hardware lab's state (lab 'techniques' only; its link carries nothing else). */
   techniques?: TechniquesLink;
+  /** The Migration lab's parameters (lab 'migration' only; platform-links.ts). */
+  migration?: MigrationLink;
+  /** The Fail-over lab's set-up and what was killed (lab 'failover' only; platform-links.ts). */
+  failover?: FailoverLink;
+  /** The Consolidation lab's state (lab 'consolidation' only; consolidation-link.ts). */
+  consolidation?: ConsolidationLink;
 }
 
 /**
@@ -204,6 +212,19 @@ export function parseLink(hash: string): ParsedLink {
   const lab = m[1] as LabId;
   if (!(LAB_IDS as readonly string[]).includes(lab)) return { kind: 'error', message: `This link names a lab that does not exist: '${m[1]}'.` };
   if (lab === 'techniques') return parseTechniquesQuery(m[2]);
+  if (lab === 'consolidation') {
+    const r = parseConsolidationQuery(m[2]);
+    return r.ok ? { kind: 'ok', state: { lab, spec: defaultSpec(), seq: 0, interventions: [], consolidation: r.value } } : { kind: 'error', message: r.message };
+  }
+  if (lab === 'migration' || lab === 'failover') {
+    const base = { lab, spec: defaultSpec(), seq: 0, interventions: [] };
+    if (lab === 'migration') {
+      const r = parseMigrationQuery(m[2]);
+      return r.ok ? { kind: 'ok', state: { ...base, migration: r.value } } : { kind: 'error', message: r.message };
+    }
+    const r = parseFailoverQuery(m[2]);
+    return r.ok ? { kind: 'ok', state: { ...base, failover: r.value } } : { kind: 'error', message: r.message };
+  }
   if (m[2] === undefined || m[2] === '') {
     return { kind: 'ok', state: { lab, spec: defaultSpec(), seq: 0, interventions: [] } };
   }
@@ -243,6 +264,9 @@ function defaultSpec(): SessionSpec {
 /** The hash for a state (parameters in a stable order, so equal states give equal links). */
 export function formatLink(s: LinkState): string {
   if (s.lab === 'techniques') return formatTechniques(s.techniques ?? DEFAULT_TECHNIQUES_LINK);
+  if (s.lab === 'consolidation') return formatConsolidationLink(s.consolidation ?? DEFAULT_CONSOLIDATION_LINK);
+  if (s.lab === 'migration') return formatMigrationLink(s.migration ?? DEFAULT_MIGRATION_LINK);
+  if (s.lab === 'failover') return formatFailoverLink(s.failover ?? DEFAULT_FAILOVER_LINK);
   const q = new URLSearchParams();
   q.set('v', String(LINK_VERSION));
   q.set('s', s.spec.scenario);

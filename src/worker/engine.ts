@@ -38,6 +38,8 @@ import { trapRoundTripFor } from '../core/techniques/deprivileged/index.ts';
 import { EventKind } from '../core/trace/events.ts';
 import { translationAt } from '../core/timeline/translation-at.ts';
 import { createTechniqueRunner } from './techniques.ts';
+import { runFailover, runMigration, type FailoverRequest, type MigrateRequest } from './platform.ts';
+import { createDynamicRunner } from './consolidation.ts';
 import { demoPositions } from '../core/techniques/popek-goldberg-demos.ts';
 import type { TranslationRequest, TranslationView } from '../core/session/translation.ts';
 import type {
@@ -55,6 +57,8 @@ import type {
   VmmSettings,
   CompareTechniquesRequest,
   TechniquesProgress,
+  DynamicDayRequest,
+  DynamicDayProgress,
 } from './protocol.ts';
 
 /** Wall clock and task scheduling: the worker's own, or a test's. */
@@ -104,6 +108,8 @@ export function createEngine(clock: EngineClock): EngineApi & { reportError(wher
   let lastStop: EngineStatus['lastStop'] = null;
   // The Software vs hardware lab: its runs are independent of the loaded session (one technique per task).
   const techniques = createTechniqueRunner(clock);
+  // The Consolidation lab's day of dynamic consolidation (a few intervals per task).
+  const dynamicDay = createDynamicRunner(clock);
   /** The Popek & Goldberg demo positions per CPU model (deterministic, so computed once per model). */
   const demoPositionCache = new Map<string, ReturnType<typeof demoPositions>>();
 
@@ -552,6 +558,12 @@ export function createEngine(clock: EngineClock): EngineApi & { reportError(wher
     techniqueDefaults: guarded('techniqueDefaults', (cpu: string) => techniques.techniqueDefaults(cpu)),
 
     compareTechniques: (req: CompareTechniquesRequest, onProgress?: (p: TechniquesProgress) => void) => techniques.compareTechniques(req, onProgress),
+
+    migrate: guarded('migrate', (req: MigrateRequest) => runMigration(req)),
+
+    failover: guarded('failover', (req: FailoverRequest) => runFailover(req)),
+
+    runDynamicDay: (req: DynamicDayRequest, onProgress?: (p: DynamicDayProgress) => void) => dynamicDay.runDynamicDay(req, onProgress),
 
     sensitiveDemoPositions: guarded('sensitiveDemoPositions', (cpu: string) => {
       const known = demoPositionCache.get(cpu);

@@ -15,6 +15,8 @@ import type { TranslationRequest, TranslationView } from '../core/session/transl
 import type { CostAssumption, CostKey, EventGroup, TechniqueComparison, TechniqueCosts, TechniqueId, TechniqueInfo, TechniqueResult, Verdict } from '../core/techniques/compare.ts';
 import type { DiffHunk } from '../core/techniques/paravirt/diff.ts';
 import type { DemoPosition } from '../core/techniques/popek-goldberg-demos.ts';
+import type { FailoverRequest, FailoverResponse, MigrateRequest, MigrateResponse } from './platform.ts';
+import type { DynMetrics } from '../core/platform/dynamic/index.ts';
 
 export type { EventBatch, ExitList, Intervention, ListingRow, MachineView, ModelRun, SessionEndReason, SessionMode, SessionSpec, SpecError, TimelinePosition, VmcsSnapshot };
 
@@ -198,6 +200,16 @@ export interface EngineApi {
    * just after it first runs in `sensitive` on the software VMM with this CPU model (src/core/techniques/popek-goldberg.ts).
    */
   sensitiveDemoPositions(cpu: string): DemoPositionsResult;
+  /** The Migration lab: one live migration, page by page (src/core/platform/migration), and what its clients see. */
+  migrate(req: MigrateRequest): MigrateResponse;
+  /** The Fail-over lab: the replicated SIP PBX after a kill (src/core/platform/failover), as an event timeline. */
+  failover(req: FailoverRequest): FailoverResponse;
+  /**
+   * The Consolidation lab: a PlanetLab day (fetched from `dataUrl`, kept after the first run) replayed with a
+   * Beloglazov & Buyya policy (src/core/platform/dynamic), a few intervals per worker task with progress between.
+   * A newer call supersedes an older one (which resolves with an error).
+   */
+  runDynamicDay(req: DynamicDayRequest, onProgress?: (p: DynamicDayProgress) => void): Promise<DynamicDayResult>;
 }
 
 /** VMM settings explained on one CPU model (src/core/vmm/settings.ts `describeVmmSettings`), as plain data. */
@@ -244,3 +256,39 @@ export interface TechniqueDefaults {
 }
 
 export type { CostAssumption, CostKey, TechniqueComparison, TechniqueCosts, TechniqueId, TechniqueInfo, TechniqueResult, Verdict, EventGroup, DiffHunk };
+
+// ------------------------------------------------------------------------------------ Consolidation lab
+
+export interface DynamicDayRequest {
+  /** Policy name as the core parses it: dvfs, npa, thr-mmt-0.8, lr-mmt-1.2, … */
+  policy: string;
+  /** Absolute URL of the folder holding `DAY.index.json` and `DAY/` (ends with '/'). */
+  dataUrl: string;
+  /** YYYYMMDD (default 20110303). */
+  day?: string;
+  /** Seed of the RS selection. */
+  seed?: number;
+}
+
+export interface DynamicDayProgress {
+  phase: 'loading' | 'replaying';
+  done: number;
+  total: number;
+}
+
+export interface DynamicDay {
+  day: string;
+  policy: string;
+  metrics: DynMetrics;
+  /** Per 300-s interval (288): hosts running at least one VM, migrations started, mean power W. */
+  activeHosts: number[];
+  migrations: number[];
+  powerW: number[];
+  intervalSeconds: number;
+  /** Worker time spent replaying (not loading), seconds. */
+  replaySeconds: number;
+}
+
+export type DynamicDayResult = { ok: true; day: DynamicDay } | { ok: false; error: string };
+export type { DynMetrics };
+export type { FailoverRequest, FailoverResponse, MigrateRequest, MigrateResponse };

@@ -10,6 +10,8 @@ import { wrap, releaseProxy, proxy, type Remote } from 'comlink';
 import type { EngineApi, EngineStatus, Intervention, MachineView, RunTarget, SessionSpec, VmmSettings } from '../../worker/protocol.ts';
 import type { TranslationRequest } from '../../worker/protocol.ts';
 import type { CompareTechniquesRequest, TechniquesProgress } from '../../worker/protocol.ts';
+import type { FailoverRequest, MigrateRequest } from '../../worker/protocol.ts';
+import type { DynamicDayProgress, DynamicDayRequest } from '../../worker/protocol.ts';
 import { useApp } from '../../state/store.ts';
 import { eventLog } from '../../state/event-log.ts';
 
@@ -207,6 +209,12 @@ export const commands = {
   techniqueDefaults: (cpu: string) => api().techniqueDefaults(cpu),
   /** The Software vs hardware comparison; progress arrives through a comlink proxy after each technique. */
   compareTechniques: (req: CompareTechniquesRequest, onProgress: (p: TechniquesProgress) => void) => api().compareTechniques(req, proxy(onProgress)),
+  /** The Consolidation lab's PlanetLab day; progress arrives through a comlink proxy between slices. */
+  runDynamicDay: (req: DynamicDayRequest, onProgress: (p: DynamicDayProgress) => void) => api().runDynamicDay(req, proxy(onProgress)),
+  /** The Migration lab's run (one worker task). */
+  migrate: (req: MigrateRequest) => api().migrate(req),
+  /** The Fail-over lab's run after a kill (one worker task). */
+  failover: (req: FailoverRequest) => api().failover(req),
   describeSettings: (settings: VmmSettings, cpu: string) => api().describeSettings(settings, cpu),
   setBreakpoints: (addresses: number[]) => command('breakpoints', (a) => a.setBreakpoints(addresses)),
   exportTrace: () => api().exportTrace(),

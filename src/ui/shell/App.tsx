@@ -9,6 +9,9 @@ import { labInfo } from '../../state/labs.ts';
 import { RingsLab } from '../rings/RingsLab.tsx';
 import { PendingLab } from '../labs/PendingLab.tsx';
 import { TechniquesLab } from '../techniques/TechniquesLab.tsx';
+import { MigrationLab } from '../migration/MigrationLab.tsx';
+import { FailoverLab } from '../failover/FailoverLab.tsx';
+import { ConsolidationLab } from '../consolidation/ConsolidationLab.tsx';
 import { Announcer } from './Announcer.tsx';
 
 export function App() {
@@ -20,9 +23,9 @@ export function App() {
       <Header />
       <Banners />
       <main className="main" id="main" aria-label={info.title}>
-        {lab === 'rings' ? <RingsLab /> : lab === 'techniques' ? <TechniquesLab /> : <PendingLab lab={info} />}
+        {lab === 'rings' ? <RingsLab /> : lab === 'techniques' ? <TechniquesLab /> : lab === 'migration' ? <MigrationLab /> : lab === 'failover' ? <FailoverLab /> : lab === 'consolidation' ? <ConsolidationLab /> : <PendingLab lab={info} />}
       </main>
-      {lab !== 'techniques' && <TransportBar />}
+      {lab !== 'techniques' && lab !== 'migration' && lab !== 'failover' && lab !== 'consolidation' && <TransportBar />}
       <HelpDialog />
       <Announcer />
     </div>

@@ -45,6 +45,9 @@ async function applyHash(hash: string, initial: boolean): Promise<void> {
     }
     s.setLab(st.lab);
     if (st.techniques !== undefined) s.setTechniques(st.techniques);
+    if (st.migration !== undefined) s.setMigration(st.migration);
+    if (st.failover !== undefined) s.setFailover(st.failover);
+    if (st.consolidation !== undefined) s.setConsolidation(st.consolidation);
     const ok = await commands.load(st.spec, { seq: st.seq, interventions: st.interventions });
     if (!ok) {
       const errs = useApp.getState().specErrors.map((e) => e.message).join('; ');
@@ -70,7 +73,7 @@ export function currentLink(): string {
   const s = useApp.getState();
   const { source, ...rest } = s.spec;
   const srcZ = source !== undefined && encoded !== null && encoded.text === source ? encoded.z : undefined;
-  return formatLink({ lab: s.lab, spec: rest, seq: s.status?.position.seq ?? 0, interventions, srcZ, techniques: s.techniques });
+  return formatLink({ lab: s.lab, spec: rest, seq: s.status?.position.seq ?? 0, interventions, srcZ, techniques: s.techniques, migration: s.migration, failover: s.failover, consolidation: s.consolidation });
 }
 
 function writeNow(): void {
@@ -100,7 +103,7 @@ export function watchLinks(): void {
         writeSoon();
       });
     }
-    if (s.lab !== prev.lab || s.spec !== prev.spec || s.techniques !== prev.techniques) writeSoon();
+    if (s.lab !== prev.lab || s.spec !== prev.spec || s.techniques !== prev.techniques || s.migration !== prev.migration || s.failover !== prev.failover || s.consolidation !== prev.consolidation) writeSoon();
     else if (s.status?.position.seq !== prev.status?.position.seq || s.status?.generation !== prev.status?.generation) {
       // Interventions are part of the link: refresh them when the timeline forks.
       if (s.status?.generation !== prev.status?.generation) {

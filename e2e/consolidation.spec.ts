@@ -1,0 +1,74 @@
+/**
+ * The Consolidation lab (issue 6 items 2, 3, 6): opened from the header's Platform menu; the seed roster is
+ * consolidated (fewer hosts after than servers before); a VM dragged onto an overfull host is refused with the
+ * violation in words next to the host and nothing moves; a VM moved with the keyboard alternative to a spare host
+ * changes the numbers; a day of dynamic consolidation runs in the worker and shows the metrics beside CloudSim's.
+ */
+import { expect, test } from '@playwright/test';
+
+test.beforeEach(async ({ page }) => {
+  page.on('pageerror', (e) => {
+    throw e;
+  });
+});
+
+test('consolidate the seed roster, refuse a move onto an overfull host, move by keyboard, run a PlanetLab day', async ({ page }) => {
+  await page.goto('./#/rings?v=1&s=kernel&cpu=nehalem');
+  await expect(page.getByRole('button', { name: 'Play', exact: true })).toBeEnabled({ timeout: 20_000 });
+
+  await page.getByRole('button', { name: /^Platform/ }).click();
+  await page.getByRole('link', { name: /^Consolidation/ }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Consolidation' })).toBeVisible();
+  await expect.poll(() => page.url()).toContain('#/consolidation?v=1&alg=ffd&ht=xeon-5100-5000p');
+
+  // Before: 11 servers; after FFD on Xeon 5100 hosts: fewer.
+  await page.getByRole('combobox', { name: 'Placement algorithm' }).selectOption('ffd');
+  await expect(page.getByTestId('cn-hosts-before').locator('summary')).toHaveText('11');
+  await expect(page.getByTestId('cn-hosts-after').locator('summary')).toHaveText('2');
+  await expect(page.getByTestId('cn-verdict')).toContainText('11 servers become 2 hosts');
+  // every number opens to its formula and source
+  await page.getByTestId('cn-hosts-after').locator('summary').click();
+  await expect(page.getByTestId('cn-hosts-after').getByRole('note')).toContainText('Formula.');
+
+  // VM tiles are labelled by role in words.
+  const web = page.getByTestId('rack-host-2').locator('button[data-vm="web"]');
+  await expect(web).toContainText('Web');
+
+  // Drag the web server onto host-1, which is full: refused, in words, beside host-1; nothing moves.
+  await web.dragTo(page.getByTestId('rack-host-1'));
+  const refusal = page.getByTestId('rack-host-1').getByTestId('cn-refusal');
+  await expect(refusal).toContainText('Refused: Web hosting stays where it is.');
+  await expect(refusal).toContainText(/memory.*too much/);
+  await expect(page.getByTestId('rack-host-2').locator('button[data-vm="web"]')).toBeVisible();
+  await expect(page.getByTestId('cn-hosts-after').locator('summary')).toHaveText('2');
+
+  // Keyboard alternative: select the tile, choose a host, Move. The spare host takes it; the numbers follow.
+  await page.getByTestId('rack-host-2').locator('button[data-vm="web"]').focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('combobox', { name: 'Move to host' }).selectOption('host-3');
+  await page.getByRole('button', { name: 'Move', exact: true }).click();
+  await expect(page.getByTestId('rack-host-3').locator('button[data-vm="web"]')).toBeVisible();
+  await expect(page.getByTestId('cn-hosts-after').locator('summary')).toHaveText('3');
+  await expect.poll(() => page.url()).toContain('mv=web.host-3');
+
+  // A bad TCO input: a message beside the field, the text kept.
+  const pue = page.getByLabel(/^PUE/);
+  await pue.fill('0.5');
+  await expect(page.getByText('A PUE is at least 1')).toBeVisible();
+  await expect(pue).toHaveValue('0.5');
+  await pue.fill('1.5');
+  await expect.poll(() => page.url()).toContain('tco=pue.1.5');
+
+  // A day of dynamic consolidation.
+  await page.getByRole('combobox', { name: 'Policy' }).selectOption('thr-mmt-0.8');
+  await page.getByRole('button', { name: 'Run the day' }).click();
+  const metrics = page.getByTestId('cn-day-metrics');
+  await expect(metrics).toBeVisible({ timeout: 90_000 });
+  await expect(metrics.locator('tr[data-metric="energy"]')).toContainText('192.62 kWh');
+  await expect(metrics.locator('tr[data-metric="migrations"]')).toContainText('26,711');
+  for (const k of ['slatah', 'pdm', 'slav', 'esv']) await expect(metrics.locator(`tr[data-metric="${k}"] td`).first()).not.toBeEmpty();
+  await expect(page.getByTestId('cn-hour-chart')).toBeVisible();
+  await page.getByRole('slider').fill('3');
+  await expect(page.getByTestId('cn-hour-read')).toContainText('03:00');
+  await expect.poll(() => page.url()).toContain('h=3');
+});

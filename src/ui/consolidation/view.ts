@@ -1,0 +1,341 @@
+/**
+ * The Consolidation lab's view model (pure, tested in view.test.ts): the seed roster as placement items, the
+ * "before" (one server per application) and "after" (packed) placements, moves by hand checked with the core's
+ * checkMove, the figures with their formula and source, the TCO inputs as editable text, and the CloudSim 3.0.3
+ * reference values of the dynamic day.
+ */
+import {
+  HOST_TYPES,
+  SEED_ROSTER,
+  hostMips,
+  hostTypeById,
+  makeHosts,
+  peakDemand,
+  reservedDemand,
+  type HostType,
+  type Provenance,
+  type VmSpec,
+  type WorkloadKind,
+} from '../../core/platform/model/index.ts';
+import {
+  DEFAULT_TCO_INPUTS,
+  bestFitDecreasing,
+  checkMove,
+  firstFitDecreasing,
+  kubeSchedule,
+  onePerHost,
+  powerAwareBestFitDecreasing,
+  tco,
+  toPlacementHost,
+  toPlacementItem,
+  type PlacementHost,
+  type PlacementItem,
+  type PlacementSummary,
+  type TcoBreakdown,
+  type TcoInputs,
+  type Violation,
+} from '../../core/platform/placement/index.ts';
+import { TCO_KEYS, type ConsolidationLink, type DemandBasis, type PlacementAlgorithm, type TcoKey } from '../../state/consolidation-link.ts';
+
+/** The seed of the workload profiles' noise (the peak-demand basis). */
+export const ROSTER_SEED = 1;
+
+export const ALGORITHM_LABELS: Readonly<Record<PlacementAlgorithm, string>> = {
+  ffd: 'First Fit Decreasing (FFD)',
+  bfd: 'Best Fit Decreasing (BFD)',
+  pabfd: 'Power-Aware Best Fit Decreasing (PABFD)',
+  'kube-least': 'Kubernetes LeastAllocated',
+  'kube-most': 'Kubernetes MostAllocated',
+  'kube-balanced': 'Kubernetes BalancedAllocation',
+};
+
+export const ALGORITHM_SOURCES: Readonly<Record<PlacementAlgorithm, string>> = {
+  ffd: 'VMs by decreasing dominant share, each on the first host it fits (usage-models.md §D1; src/core/platform/placement/algorithms.ts)',
+  bfd: 'VMs by decreasing dominant share, each on the host left with the least free capacity (§D1; algorithms.ts)',
+  pabfd: "VMs by decreasing CPU, each on the host whose power rises least (Beloglazov & Buyya, CloudSim's PABFD, usage-models.md §A2)",
+  'kube-least': 'kube-scheduler LeastAllocated score, CPU and memory weight 1 (usage-models.md §D2; kube.ts)',
+  'kube-most': 'kube-scheduler MostAllocated score, CPU and memory weight 1 (usage-models.md §D2; kube.ts)',
+  'kube-balanced': 'kube-scheduler BalancedAllocation score (usage-models.md §D2; kube.ts)',
+};
+
+export const ROLE_LABELS: Readonly<Record<WorkloadKind, string>> = {
+  'sip-pbx': 'SIP PBX',
+  firewall: 'Firewall',
+  antivirus: 'Antivirus',
+  hrm: 'HR mgmt',
+  email: 'Email',
+  ftp: 'FTP',
+  streaming: 'Streaming',
+  web: 'Web',
+  vpn: 'VPN',
+  router: 'Routing',
+};
+
+export interface Scenario {
+  hostType: HostType;
+  roster: readonly VmSpec[];
+  items: PlacementItem[];
+  /** The pool the algorithms pack into: as many hosts as VMs (every VM could have its own). */
+  hosts: PlacementHost[];
+  before: { hosts: PlacementHost[]; assignment: Record<string, string> };
+}
+
+export function scenario(hostTypeId: string, basis: DemandBasis): Scenario {
+  const hostType = hostTypeById(hostTypeId) ?? HOST_TYPES[1]!;
+  const roster = SEED_ROSTER;
+  const items = roster.map((v, i) => toPlacementItem(v, basis === 'peak' ? peakDemand(v, i, ROSTER_SEED) : reservedDemand(v)));
+  const hosts = makeHosts(hostType, roster.length).map(toPlacementHost);
+  const { id: _id, ...template } = hosts[0]!;
+  void _id;
+  return { hostType, roster, items, hosts, before: onePerHost(items, { ...template, name: hostType.name }) };
+}
+
+export function runAlgorithm(alg: PlacementAlgorithm, items: readonly PlacementItem[], hosts: readonly PlacementHost[]): { assignment: Record<string, string>; unplaced: string[] } {
+  switch (alg) {
+    case 'ffd':
+      return firstFitDecreasing(items, hosts);
+    case 'bfd':
+      return bestFitDecreasing(items, hosts);
+    case 'pabfd':
+      return powerAwareBestFitDecreasing(items, hosts);
+    case 'kube-least':
+      return kubeSchedule('least-allocated', items, hosts);
+    case 'kube-most':
+      return kubeSchedule('most-allocated', items, hosts);
+    case 'kube-balanced':
+      return kubeSchedule('balanced-allocation', items, hosts);
+  }
+}
+
+export interface After {
+  assignment: Record<string, string>;
+  unplaced: string[];
+  /** Moves from the link that were applied (each checked) and those refused. */
+  applied: { vm: string; host: string }[];
+  refused: { vm: string; host: string; violations: Violation[] }[];
+}
+
+/** The algorithm's placement, then the moves by hand in order, each checked as a drop would be. */
+export function afterPlacement(sc: Scenario, alg: PlacementAlgorithm, moves: readonly { vm: string; host: string }[]): After {
+  const r = runAlgorithm(alg, sc.items, sc.hosts);
+  let assignment = { ...r.assignment };
+  const applied: After['applied'] = [];
+  const refused: After['refused'] = [];
+  for (const m of moves) {
+    if (!sc.items.some((i) => i.id === m.vm) || !sc.hosts.some((h) => h.id === m.host)) {
+      refused.push({ ...m, violations: [] });
+      continue;
+    }
+    const c = checkMove(sc.items, sc.hosts, assignment, m.vm, m.host);
+    if (!c.ok) refused.push({ ...m, violations: c.violations });
+    else {
+      assignment = { ...assignment, [m.vm]: m.host };
+      applied.push(m);
+    }
+  }
+  return { assignment, unplaced: sc.items.filter((i) => assignment[i.id] === undefined).map((i) => i.id), applied, refused };
+}
+
+/** A drop of `vm` on `host`: the new move list if accepted, or the violations in words. */
+export function tryMove(sc: Scenario, after: After, moves: readonly { vm: string; host: string }[], vm: string, host: string):
+  | { ok: true; moves: { vm: string; host: string }[] }
+  | { ok: false; messages: string[] } {
+  if (after.assignment[vm] === host) return { ok: false, messages: ['The VM already runs on this host.'] };
+  const c = checkMove(sc.items, sc.hosts, after.assignment, vm, host);
+  if (!c.ok) return { ok: false, messages: c.violations.map((v) => v.message) };
+  // Keep the list short: an earlier move of the same VM is replaced.
+  return { ok: true, moves: [...moves.filter((m) => m.vm !== vm), { vm, host }] };
+}
+
+/** Hosts to draw in the "after" view: those running VMs, then the first spare (off) host as a drop target. */
+export function hostsToDraw(s: PlacementSummary): string[] {
+  const running = s.loads.filter((l) => l.running).map((l) => l.hostId);
+  const spare = s.loads.find((l) => !l.running);
+  return spare === undefined ? running : [...running, spare.hostId];
+}
+
+// ------------------------------------------------------------------------------------------------- figures
+
+/** A number with how it was obtained: shown on demand beside it. */
+export interface Figure {
+  text: string;
+  formula: string;
+  source: string;
+}
+
+export const provenanceText = (p: Provenance): string =>
+  p.kind === 'assumption' ? `Model assumption: ${p.note ?? ''}` : `${p.kind === 'measured' ? 'Measured' : 'Derived'}: ${p.source}${p.note ? ` — ${p.note}` : ''}`;
+
+const pct = (x: number): string => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)} %`;
+const w = (x: number): string => `${x.toFixed(1)} W`;
+export const usd = (x: number): string => `${Math.round(x).toLocaleString('en-US')} USD`;
+
+export function powerFigure(s: PlacementSummary, hostType: HostType): Figure {
+  const on = s.loads.filter((l) => l.running);
+  return {
+    text: w(s.totalWatts),
+    formula: `Σ over the ${on.length} running hosts of P(CPU utilisation), linear between the 10 % points of the curve: ${on.map((l) => `P(${pct(l.util.cpuMips)}) = ${w(l.watts)}`).join(' + ')}; a host with no VM is off and draws 0 W`,
+    source: provenanceText(hostType.power.provenance),
+  };
+}
+
+export function hostsFigure(s: PlacementSummary, label: string): Figure {
+  return { text: String(s.hostsUsed), formula: `${label}: hosts running at least one VM`, source: 'src/core/platform/placement/metrics.ts summarise' };
+}
+
+export function lowerBoundFigure(s: PlacementSummary): Figure {
+  return {
+    text: String(s.lowerBound.value),
+    formula: `No placement can use fewer hosts: ${s.lowerBound.reason} (the largest of the volume bound per resource, the count of VMs needing more than half a host, and the replica groups)`,
+    source: 'usage-models.md §D1 (FFD ≤ 11/9 OPT + 6/9); src/core/platform/placement/metrics.ts lowerBound',
+  };
+}
+
+export function utilFigure(util: number, load: number, cap: number, unit: string, what: string): Figure {
+  return { text: pct(util), formula: `${what}: ${load.toFixed(0)} ${unit} demanded / ${cap.toFixed(0)} ${unit} capacity`, source: 'VM sizes: usage-models.md §A2 (CloudSim VM types); host capacity: see the host type' };
+}
+
+export function capacityText(t: HostType): string {
+  return `${t.cores} cores × ${t.mipsPerCore} MIPS = ${hostMips(t)} MIPS, ${t.memoryMiB} MiB, ${t.networkMbit} Mbit/s`;
+}
+
+export function hostTypeSource(t: HostType): string {
+  return [`cores: ${provenanceText(t.provenance.cores)}`, `MIPS: ${provenanceText(t.provenance.mips)}`, `memory: ${provenanceText(t.provenance.memory)}`, `network: ${provenanceText(t.provenance.network)}`].join('; ');
+}
+
+// ------------------------------------------------------------------------------------------------------ TCO
+
+export function tcoInputs(overrides: Partial<Record<TcoKey, number>>): TcoInputs {
+  const out = { ...DEFAULT_TCO_INPUTS } as Record<TcoKey, TcoInputs[TcoKey]>;
+  for (const k of TCO_KEYS) {
+    const v = overrides[k];
+    if (v !== undefined) out[k] = { ...out[k], value: v };
+  }
+  return out as TcoInputs;
+}
+
+/** TCO of the running servers of a placement. */
+export function tcoOf(s: PlacementSummary, hosts: readonly PlacementHost[], inp: TcoInputs): TcoBreakdown {
+  const byId = new Map(hosts.map((h) => [h.id, h]));
+  return tco(
+    s.loads.filter((l) => l.running).map((l) => ({ watts: l.watts, rackUnits: byId.get(l.hostId)!.rackUnits })),
+    inp,
+  );
+}
+
+const TCO_LIMITS: Readonly<Record<TcoKey, { min: number; max: number; integer?: boolean }>> = {
+  serverPriceUsd: { min: 0, max: 1e7 },
+  electricityUsdPerKWh: { min: 0, max: 100 },
+  pue: { min: 1, max: 10 },
+  rackUnitUsdPerYear: { min: 0, max: 1e6 },
+  years: { min: 1, max: 30, integer: true },
+};
+
+/** A TCO field's text: a value, or a message to show beside the field (the text is kept). */
+export function parseTcoField(key: TcoKey, text: string): { ok: true; value: number } | { ok: false; message: string } {
+  const s = text.trim().replace(/[,_\s]/g, '');
+  if (s === '') return { ok: false, message: 'Enter a number.' };
+  if (!/^-?\d+(\.\d+)?$/.test(s)) return { ok: false, message: `'${text.trim()}' is not a number.` };
+  const v = Number(s);
+  const lim = TCO_LIMITS[key];
+  if (lim.integer === true && !Number.isInteger(v)) return { ok: false, message: 'Use a whole number.' };
+  if (v < lim.min) return { ok: false, message: key === 'pue' ? 'A PUE is at least 1 (facility watts ≥ IT watts).' : `At least ${lim.min}.` };
+  if (v > lim.max) return { ok: false, message: `At most ${lim.max.toLocaleString('en-US')}.` };
+  if (s.split('.')[1] !== undefined && s.split('.')[1]!.length > 6) return { ok: false, message: 'At most 6 decimals.' };
+  return { ok: true, value: v };
+}
+
+// ------------------------------------------------------------------------------------ dynamic consolidation
+
+/** The policies offered, as the core names them (docs/planetlab.md table order). */
+export const DAY_POLICIES = [
+  'dvfs', 'thr-mmt-1.0', 'thr-mmt-0.8', 'iqr-mmt-1.5', 'mad-mmt-2.5', 'lrr-mmt-1.2', 'lr-mmt-1.2', 'thr-mc-0.8', 'thr-mu-0.8', 'thr-rs-0.8',
+  'iqr-mc-1.5', 'mad-mc-2.5', 'lrr-mc-1.2', 'lr-mc-1.2', 'lr-mu-1.2', 'lr-rs-1.2', 'npa',
+] as const;
+
+export interface CloudSimReference {
+  energyKWh: number;
+  migrations: number;
+  /** Percent, as CloudSim prints them. */
+  slatahPct: number | null;
+  pdmPct: number | null;
+  /** × 1e-5 */
+  slavE5: number | null;
+  hostShutdowns: number | null;
+}
+
+export const CLOUDSIM_SOURCE = 'CloudSim 3.0.3 re-run on PlanetLab 20110303, trace files in byte order (../shared/reference/usage-models.md §A6; docs/planetlab.md)';
+
+// usage-models.md §A6, day 20110303, sorted order (the values agreement.test.ts checks against).
+const A6: Record<string, CloudSimReference> = {
+  dvfs: { energyKWh: 802.75, migrations: 0, slatahPct: 0, pdmPct: 0, slavE5: 0, hostShutdowns: 455 },
+  'thr-mmt-1.0': { energyKWh: 163.01, migrations: 46067, slatahPct: 15.99, pdmPct: 0.18, slavE5: 28.51, hostShutdowns: 6018 },
+  'thr-mmt-0.8': { energyKWh: 192.62, migrations: 26711, slatahPct: 4.91, pdmPct: 0.06, slavE5: 3.18, hostShutdowns: 5885 },
+  'iqr-mmt-1.5': { energyKWh: 189.98, migrations: 26282, slatahPct: 4.82, pdmPct: 0.06, slavE5: 3.01, hostShutdowns: 5868 },
+  'mad-mmt-2.5': { energyKWh: 185.79, migrations: 26556, slatahPct: 5.05, pdmPct: 0.07, slavE5: 3.34, hostShutdowns: 5828 },
+  'lrr-mmt-1.2': { energyKWh: 163.48, migrations: 27859, slatahPct: 5.86, pdmPct: 0.08, slavE5: 4.64, hostShutdowns: 5053 },
+  'lr-mmt-1.2': { energyKWh: 163.48, migrations: 27859, slatahPct: 5.86, pdmPct: 0.08, slavE5: 4.64, hostShutdowns: 5053 },
+  'thr-mc-0.8': { energyKWh: 183.48, migrations: 23967, slatahPct: 6.84, pdmPct: 0.1, slavE5: 6.97, hostShutdowns: 5576 },
+  'thr-mu-0.8': { energyKWh: 207.79, migrations: 30653, slatahPct: 7.38, pdmPct: 0.07, slavE5: 4.94, hostShutdowns: 6523 },
+  'thr-rs-0.8': { energyKWh: 184.34, migrations: 24496, slatahPct: 6.86, pdmPct: 0.1, slavE5: 7.02, hostShutdowns: 5610 },
+  'iqr-mc-1.5': { energyKWh: 179.25, migrations: 23596, slatahPct: 6.9, pdmPct: 0.1, slavE5: 7.12, hostShutdowns: 5511 },
+  'mad-mc-2.5': { energyKWh: 175.29, migrations: 23861, slatahPct: 7.01, pdmPct: 0.11, slavE5: 7.38, hostShutdowns: 5460 },
+  'lrr-mc-1.2': { energyKWh: 151.07, migrations: 23380, slatahPct: 7.01, pdmPct: 0.1, slavE5: 6.83, hostShutdowns: 4078 },
+  'lr-mc-1.2': { energyKWh: 151.07, migrations: 23380, slatahPct: 7.01, pdmPct: 0.1, slavE5: 6.83, hostShutdowns: 4078 },
+  'lr-mu-1.2': { energyKWh: 175.6, migrations: 30166, slatahPct: 8.15, pdmPct: 0.08, slavE5: 6.13, hostShutdowns: 5632 },
+  'lr-rs-1.2': { energyKWh: 151.0, migrations: 23504, slatahPct: 7.27, pdmPct: 0.1, slavE5: 7.4, hostShutdowns: 4106 },
+  // §A6 (file-system order; NPA does not depend on placement): energy only
+  npa: { energyKWh: 2410.8, migrations: 0, slatahPct: null, pdmPct: null, slavE5: null, hostShutdowns: null },
+};
+
+export function cloudSimReference(policy: string): CloudSimReference | null {
+  const k = policy.trim().toLowerCase();
+  return A6[k] ?? A6[k.replace(/-(\d+)$/, '-$1.0')] ?? null;
+}
+
+export const METRIC_FORMULAS = {
+  energy: 'Σ over hosts and frames of the trapezoid of the SPECpower curve between consecutive processings; a frame starting at 0 % counts 0 (usage-models.md §A2, §A4)',
+  migrations: 'VM live migrations started by the policy over the day (§A4: each takes RAM / (BW / 2 / 8000) s)',
+  slatah: 'SLATAH = total time the active hosts spent at 100 % CPU / total time hosts were active (usage-models.md §A4, CloudSim Helper.printResults)',
+  pdm: 'PDM = MIPS requested but not allocated while VMs migrate / MIPS requested, over all VMs (§A4, Helper.printResults)',
+  slav: 'SLAV = SLATAH × PDM (§A4)',
+  esv: 'ESV = energy (kWh) × SLAV (§A4)',
+  shutdowns: 'host shutdowns = active → inactive transitions (§A4)',
+} as const;
+
+/** Hour h (0 … 23) of a per-interval series: the 12 intervals of 300 s in it. */
+export function hourSlice(series: readonly number[], hour: number, intervalSeconds = 300): number[] {
+  const per = Math.round(3600 / intervalSeconds);
+  return series.slice(hour * per, (hour + 1) * per);
+}
+
+export interface HourView {
+  hour: number;
+  meanActive: number;
+  minActive: number;
+  maxActive: number;
+  migrations: number;
+  energyKWh: number;
+}
+
+export function hourView(activeHosts: readonly number[], migrations: readonly number[], powerW: readonly number[], hour: number, intervalSeconds = 300): HourView {
+  const a = hourSlice(activeHosts, hour, intervalSeconds);
+  const m = hourSlice(migrations, hour, intervalSeconds);
+  const p = hourSlice(powerW, hour, intervalSeconds);
+  return {
+    hour,
+    meanActive: a.length ? a.reduce((s, x) => s + x, 0) / a.length : 0,
+    minActive: a.length ? Math.min(...a) : 0,
+    maxActive: a.length ? Math.max(...a) : 0,
+    migrations: m.reduce((s, x) => s + x, 0),
+    energyKWh: p.reduce((s, x) => s + (x * intervalSeconds) / 3.6e6, 0),
+  };
+}
+
+/** Absolute URL of the PlanetLab data folder for the worker (relative base './' resolved against the page). */
+export function planetLabDataUrl(baseUrl: string, pageUrl: string): string {
+  return new URL(`${baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`}data/planetlab/`, pageUrl).href;
+}
+
+/** Re-export for the lab: the link's shape. */
+export type { ConsolidationLink };

@@ -1,0 +1,74 @@
+/**
+ * The worker's side of the Migration and Fail-over labs: the link's parameters turned into the cores' inputs
+ * (src/core/platform/migration, src/core/platform/failover) and run. Both cores are fast (a 4 GiB page-level
+ * migration in milliseconds), so each call is one task. Bad parameters come back as errors, not exceptions.
+ */
+import { clientView, mbitToBytesPerSecond, MIB, simulateMigration, type ClientView, type MigrationParams, type MigrationResult } from '../core/platform/migration/index.ts';
+import { COROSYNC_DEFAULTS, defaultScenario, simulateFailover, type FailoverResult, type FailoverScenario, type FailureKind } from '../core/platform/failover/index.ts';
+import type { FailoverLink, KillKind, MigrationLink } from '../state/platform-links.ts';
+
+export type MigrateRequest = Omit<MigrationLink, 'run'>;
+export type MigrateResponse = { ok: true; result: MigrationResult; clients: ClientView; params: MigrationParams } | { ok: false; message: string };
+
+/** Largest VM the lab simulates page by page (64 GiB = 16 M pages, 2 MiB of bitmap). */
+export const MAX_LAB_MEMORY_MIB = 65536;
+
+export function migrationParams(r: MigrateRequest): { ok: true; params: MigrationParams } | { ok: false; message: string } {
+  const fin = (x: number) => Number.isFinite(x);
+  if (!fin(r.memoryMib) || !Number.isInteger(r.memoryMib) || r.memoryMib < 1 || r.memoryMib > MAX_LAB_MEMORY_MIB) return { ok: false, message: `memory must be 1 … ${MAX_LAB_MEMORY_MIB} MiB` };
+  if (!fin(r.bandwidthMbit) || r.bandwidthMbit <= 0) return { ok: false, message: 'bandwidth must be above 0' };
+  if (!fin(r.dirtyMibPerS) || r.dirtyMibPerS < 0) return { ok: false, message: 'dirty rate must be 0 or more' };
+  if (!fin(r.wwsMib) || r.wwsMib < 0 || r.wwsMib > r.memoryMib) return { ok: false, message: 'the writable working set must be 0 … memory' };
+  if (!fin(r.downtimeMs) || r.downtimeMs < 0) return { ok: false, message: 'downtime limit must be 0 or more' };
+  if (!Number.isInteger(r.roundCap) || r.roundCap < 0) return { ok: false, message: 'round cap must be a whole number' };
+  if (!Number.isInteger(r.postCopyAfter) || r.postCopyAfter < 0) return { ok: false, message: 'post-copy round must be a whole number' };
+  const D = r.dirtyMibPerS * MIB;
+  const params: MigrationParams = {
+    memoryBytes: r.memoryMib * MIB,
+    bandwidthBytesPerSecond: mbitToBytesPerSecond(r.bandwidthMbit),
+    dirty: r.wwsMib === 0 ? { kind: 'uniform', bytesPerSecond: D } : { kind: 'wws', bytesPerSecond: D, wwsBytes: r.wwsMib * MIB },
+    rule: r.rule,
+  };
+  if (r.rule === 'qemu') params.downtimeLimitSeconds = r.downtimeMs / 1000;
+  if (r.roundCap > 0) params.maxRounds = r.roundCap;
+  if (r.autoConverge) params.autoConverge = true;
+  if (r.postCopyAfter > 0) params.postCopy = { afterRounds: r.postCopyAfter };
+  return { ok: true, params };
+}
+
+export function runMigration(r: MigrateRequest): MigrateResponse {
+  const p = migrationParams(r);
+  if (!p.ok) return p;
+  const result = simulateMigration(p.params);
+  const clients = clientView(result, [
+    { kind: 'sip-call', id: 'SIP call' },
+    { kind: 'stream', id: 'Video stream', timeoutMs: r.streamTimeoutMs },
+  ]);
+  return { ok: true, result, clients, params: p.params };
+}
+
+export type FailoverRequest = Omit<FailoverLink, 'kill'> & { kill: KillKind };
+export type FailoverResponse = { ok: true; result: FailoverResult; scenario: FailoverScenario } | { ok: false; message: string };
+
+const FAILURE: Record<KillKind, FailureKind> = { vm: 'vm', kernel: 'guest-kernel', host: 'host' };
+
+export function failoverScenario(r: FailoverRequest): { ok: true; scenario: FailoverScenario } | { ok: false; message: string } {
+  if (!Number.isFinite(r.advertS) || r.advertS <= 0 || r.advertS > 255) return { ok: false, message: 'advert interval must be above 0 and at most 255 s' };
+  if (!Number.isInteger(r.priority) || r.priority < 1 || r.priority > 254) return { ok: false, message: 'priority must be 1 … 254' };
+  if (!Number.isFinite(r.tokenMs) || r.tokenMs <= 0) return { ok: false, message: 'token must be above 0 ms' };
+  const scenario = defaultScenario({
+    vm1Host: 'host-1',
+    vm2Host: r.sameHost ? 'host-1' : 'host-2',
+    failure: FAILURE[r.kill],
+    detection: r.detection === 'vrrp' ? { kind: 'vrrp', version: 3, advertIntervalS: r.advertS, backupPriority: r.priority } : { kind: 'corosync', ...COROSYNC_DEFAULTS, tokenMs: r.tokenMs },
+    stateReplication: r.replication,
+    clientMode: r.clientMode === 'vip' ? 'virtual-ip' : 'dns-srv',
+  });
+  return { ok: true, scenario };
+}
+
+export function runFailover(r: FailoverRequest): FailoverResponse {
+  const s = failoverScenario(r);
+  if (!s.ok) return s;
+  return { ok: true, result: simulateFailover(s.scenario), scenario: s.scenario };
+}
