@@ -13,6 +13,7 @@ import { cycles, groupText, overheadText, parseCost, ringsLinkFor, shortTitle, v
 import { OverheadChart } from './OverheadChart.tsx';
 import { PvDiff } from './PvDiff.tsx';
 import { PopekGoldberg } from './PopekGoldberg.tsx';
+import { Challenges, WhitePaperSection31 } from './WhitePaper.tsx';
 import './techniques.css';
 
 const requestKey = (t: Pick<TechniquesLink, 'workload' | 'cpu' | 'costs'>): string =>
@@ -162,6 +163,8 @@ export function TechniquesLab() {
       {result !== null && <Results c={result} running={running} />}
       <Assumptions assumptions={result?.assumptions ?? defaults?.assumptions ?? []} overrides={t.costs} running={running} onApply={(costs) => void run({ ...t, costs })} vtx={result?.vtxCosts ?? null} cpuName={result?.cpuName ?? t.cpu} />
       {result !== null && <PvDiff diff={result.paravirtDiff} pv={result.results.find((r) => r.technique === 'paravirt')!} />}
+      <Challenges c={result} />
+      <WhitePaperSection31 cpu={t.cpu} />
       <PopekGoldberg cpu={t.cpu} />
     </div>
   );

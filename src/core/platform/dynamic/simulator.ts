@@ -27,7 +27,7 @@ import {
 import { clampUtilisation, energyLinearInterpolation, powerAt } from './power.ts';
 import { FALLBACK_THRESHOLD, type Policy } from './policy.ts';
 import { makeRng, nextFloat, type RngState } from './rng.ts';
-import { countNonZeroBeginning, iqr, loessEstimates, mad, olsRSquared } from './stats.ts';
+import { countNonZeroBeginning, iqrSelect, loessEstimates, madSelect, mcMaxRSquaredIndex } from './stats.ts';
 import { TRACE_LENGTH, utilisationAt, type TraceSet } from './trace.ts';
 
 /** `PowerVm.HISTORY_LENGTH`: the VM keeps its last 30 interval utilisations (§A3 detectors read them). */
@@ -589,12 +589,12 @@ function initialPlacement(st: DynState, types: readonly HostType[]): void {
         break;
       }
       const um = st.hostPum[h];
-      if (um !== 0 && isOverAfter(st, h, v)) continue;
       const curve = types[st.hostType[h]].power;
       const pa = powerAt(curve, (um + st.vmReq[v]) / st.hostTotal[h]);
       if (Number.isNaN(pa)) continue;
       const diff = pa - st.hostPowerNow[h];
       if (diff < minPower) {
+        if (um !== 0 && isOverAfter(st, h, v)) continue; // pure check, only needed for a would-be best host
         minPower = diff;
         best = h;
       }
@@ -658,7 +658,22 @@ function overloaded(st: DynState, h: number, extra: number): boolean {
     case 'mad': {
       const n = hostHistory(st, h, extra);
       if (n < MIN_HISTORY_IQR_MAD) return reqU > FALLBACK_THRESHOLD;
-      const stat = p.detector === 'iqr' ? iqr(st.sHist, n, st.sSort) : mad(st.sHist, n, st.sSort);
+      // Exact shortcuts before sorting: 0 ≤ stat ≤ spread (IQR: a difference of two samples, rounding is
+      // monotone; MAD: deviations from a median inside [min, max], plus a margin far above any rounding),
+      // so the threshold 1 − s·stat lies in [1 − s·bound, 1] and only a reqU in between needs the statistic.
+      if (reqU > 1) return true;
+      const hs = st.sHist;
+      let lo = hs[0];
+      let hi = lo;
+      for (let j = 1; j < n; j++) {
+        const x = hs[j];
+        if (x < lo) lo = x;
+        else if (x > hi) hi = x;
+      }
+      const spread = hi - lo;
+      const bound = p.detector === 'iqr' ? spread : spread * (1 + 1e-9) + 1e-12;
+      if (reqU <= 1 - p.parameter * bound) return false;
+      const stat = p.detector === 'iqr' ? iqrSelect(st.sHist, n, st.sSort) : madSelect(st.sHist, n, st.sSort);
       return reqU > 1 - p.parameter * stat;
     }
     case 'lr':
@@ -735,26 +750,16 @@ function selectMc(st: DynState, h: number): number {
   if (k === 0) return -1;
   let m = 2147483647;
   for (let i = 0; i < k; i++) if (st.histLen[st.sCand[i]] < m) m = st.histLen[st.sCand[i]];
-  let maxMetric = Number.MIN_VALUE;
-  let maxIndex = 0;
-  for (let i = 0; i < k; i++) {
-    const vi = st.sCand[i];
-    for (let r = 0; r < m; r++) st.sY[r] = st.hist[vi * HISTORY_LENGTH + r];
-    let c = 0;
-    for (let j = 0; j < k; j++) {
-      if (j === i) continue;
-      const vj = st.sCand[j];
-      for (let r = 0; r < m; r++) st.sX[c * m + r] = st.hist[vj * HISTORY_LENGTH + r];
-      c++;
-    }
-    const r2 = olsRSquared(st.sY, st.sX, m, k - 1, st.sQr, st.sWork);
-    if (r2 === null) return selectMmt(st, h);
-    if (r2 > maxMetric) {
-      maxMetric = r2;
-      maxIndex = i;
-    }
+  // the k histories as columns; `mcMaxRSquaredIndex` runs the k `olsRSquared` fits with a shared QR prefix
+  if (m > HISTORY_LENGTH || k > HISTORY_LENGTH) return selectMmt(st, h); // k > m: Apache throws (k ≤ 30 otherwise)
+  const cols = st.sX;
+  for (let j = 0; j < k; j++) {
+    const hb = st.sCand[j] * HISTORY_LENGTH;
+    for (let r = 0; r < m; r++) cols[j * m + r] = st.hist[hb + r];
   }
-  return st.sCand[maxIndex];
+  const best = mcMaxRSquaredIndex(cols, k, m);
+  if (best < 0) return selectMmt(st, h);
+  return st.sCand[best];
 }
 
 function selectVm(st: DynState, h: number): number {
@@ -783,14 +788,16 @@ function findHostForVm(st: DynState, v: number, excluded: Uint8Array): number {
     if (excluded[h] !== 0) continue;
     if (!(st.hostPe[h] >= req && st.hostAvail[h] >= req)) continue; // `Host.isSuitableForVm` (RAM/BW requests are 0 after creation)
     const um = st.hostPum[h];
-    if (um !== 0 && isOverAfter(st, h, v)) continue;
+    // CloudSim checks the overload first; the check is pure and only excludes hosts, so we run it only where its
+    // answer matters — for a host that would become the best — which skips most of the IQR/MAD/LR statistics.
     const pa = powerAt(hostPowerCurve(st, h), (um + req) / st.hostTotal[h]);
     if (Number.isNaN(pa)) {
-      st.anomalies++; // CloudSim would exit here (utilisation > 1); we skip the host
+      if (um === 0 || !isOverAfter(st, h, v)) st.anomalies++; // CloudSim would exit here (utilisation > 1); we skip the host
       continue;
     }
     const diff = pa - st.hostPowerNow[h];
     if (diff < minPower) {
+      if (um !== 0 && isOverAfter(st, h, v)) continue;
       minPower = diff;
       best = h;
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { countNonZeroBeginning, iqr, loessEstimates, mad, median, olsRSquared, simpleRegression } from './stats.ts';
+import { countNonZeroBeginning, iqr, iqrSelect, loessEstimates, mad, madSelect, mcMaxRSquaredIndex, median, olsRSquared, simpleRegression } from './stats.ts';
+import { makeRng, nextFloat } from './rng.ts';
 
 const s = new Float64Array(64);
 
@@ -47,5 +48,67 @@ describe('CloudSim MathUtil statistics', () => {
     expect(olsRSquared(y, x, 6, 0, qr, work)).toBeNull();
     // a constant predictor duplicates the intercept: singular
     expect(olsRSquared(y, new Float64Array(6).fill(0), 6, 1, qr, work)).toBeNull();
+  });
+});
+
+describe('fast paths give the reference results bit for bit', () => {
+  const rng = makeRng(7);
+  const sample = (q: number) => (q > 0 ? Math.round(nextFloat(rng) * q) / q : nextFloat(rng)); // q > 0: many ties
+
+  it('iqrSelect / madSelect equal iqr / mad', () => {
+    const d = new Float64Array(30);
+    const a = new Float64Array(30);
+    const b = new Float64Array(30);
+    for (let t = 0; t < 20000; t++) {
+      const n = 2 + (t % 29); // iqr reads past the data for n = 1 (the detectors need n ≥ 12)
+      const q = [0, 4, 10, 1000][t % 4];
+      for (let i = 0; i < n; i++) d[i] = sample(q) * 0.7 + (t % 3 === 0 ? 0.1 : 0);
+      expect(iqrSelect(d, n, a)).toBe(iqr(d, n, b));
+      expect(madSelect(d, n, a)).toBe(mad(d, n, b));
+    }
+  });
+
+  it('mcMaxRSquaredIndex equals the loop over olsRSquared (first max R², −1 when a fit is impossible)', () => {
+    const cols = new Float64Array(30 * 30);
+    const y = new Float64Array(30);
+    const x = new Float64Array(30 * 30);
+    const qr = new Float64Array(31 * 30);
+    const work = new Float64Array(30 + 31 + 1);
+    for (let t = 0; t < 3000; t++) {
+      const m = 1 + (t % 30);
+      const k = 1 + ((t * 7) % 31);
+      const q = [0, 2, 5, 100][t % 4];
+      for (let j = 0; j < k; j++) {
+        const kind = Math.floor(nextFloat(rng) * 6);
+        for (let r = 0; r < m; r++) {
+          let v = sample(q);
+          if (kind === 0 && j > 0) v = cols[(j - 1) * m + r]; // duplicate column
+          if (kind === 1) v = 0.25; // constant column (collinear with the intercept)
+          if (kind === 2 && j > 1) v = cols[(j - 1) * m + r] + cols[(j - 2) * m + r];
+          cols[j * m + r] = v;
+        }
+      }
+      let expected = 0;
+      let maxMetric = Number.MIN_VALUE;
+      for (let i = 0; i < k; i++) {
+        for (let r = 0; r < m; r++) y[r] = cols[i * m + r];
+        let c = 0;
+        for (let j = 0; j < k; j++) {
+          if (j === i) continue;
+          for (let r = 0; r < m; r++) x[c * m + r] = cols[j * m + r];
+          c++;
+        }
+        const r2 = olsRSquared(y, x, m, k - 1, qr, work);
+        if (r2 === null) {
+          expected = -1;
+          break;
+        }
+        if (r2 > maxMetric) {
+          maxMetric = r2;
+          expected = i;
+        }
+      }
+      expect(mcMaxRSquaredIndex(cols, k, m)).toBe(expected);
+    }
   });
 });

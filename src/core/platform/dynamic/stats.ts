@@ -168,3 +168,280 @@ export function olsRSquared(y: Float64Array, x: Float64Array, m: number, k: numb
   }
   return 1 - rss / tss;
 }
+
+// Scratch for `mcMaxRSquaredIndex` (k ≤ m ≤ HISTORY_LENGTH = 30 whenever the regressions can be formed).
+const MC_MAX = 30;
+const mcP = new Float64Array((MC_MAX + 1) * MC_MAX);
+const mcPy = new Float64Array(MC_MAX * MC_MAX);
+const mcRd = new Float64Array(MC_MAX + 1);
+const mcS = new Float64Array(MC_MAX * MC_MAX);
+const mcRdS = new Float64Array(MC_MAX + 1);
+const mcB = new Float64Array(MC_MAX);
+
+/**
+ * The MC selection's loop over `olsRSquared(y = col i, x = the other columns in order)` for i = 0 … k − 1,
+ * bit-for-bit: returns the first i of maximal R² (strictly greater than Number.MIN_VALUE, else 0), or −1 where
+ * one of those calls would return null. `cols` holds k columns of length m (cols[j * m + r]).
+ *
+ * Fit i's Householder QR processes the columns 1, c0, …, c(i−1), c(i+1), …; its first i + 1 reflections are
+ * those of the fit on 1, c0, …, c(i−1) and each column (and y) is transformed on its own, so the prefix is shared:
+ * a running factorisation of [1, c0, c1, …] (columns with `olsRSquared`'s column update, y copies with its
+ * right-hand-side update) is advanced by one pivot per candidate, and each fit only finishes its suffix. Every
+ * floating-point operation is the one `olsRSquared` performs, in the same order.
+ */
+export function mcMaxRSquaredIndex(cols: Float64Array, k: number, m: number): number {
+  const n = k; // columns incl. intercept when fitting on the k − 1 others
+  if (m === 0 || k - 1 === 0 || n > m || m > MC_MAX) return -1;
+  const P = mcP, Py = mcPy, rd = mcRd, S = mcS, rdS = mcRdS, b = mcB;
+  // P column 0 = intercept, column j + 1 = c_j; Py[j] = c_j as a right-hand side
+  for (let r = 0; r < m; r++) P[r] = 1;
+  for (let j = 0; j < k; j++) {
+    const o = j * m;
+    for (let r = 0; r < m; r++) {
+      P[o + m + r] = cols[o + r];
+      Py[o + r] = cols[o + r];
+    }
+  }
+  let maxMetric = Number.MIN_VALUE;
+  let maxIndex = 0;
+  // pivot `minor` of the running factorisation = P column `minor`; fit i uses pivots 0..i from P
+  let done = 0; // pivots of P processed so far
+  for (let i = 0; i < k; i++) {
+    // advance the prefix to pivots 0..i (pivot p is P column p: intercept for p = 0, c_(p−1) otherwise)
+    while (done <= i) {
+      const minor = done;
+      const mo = minor * m;
+      let xNormSqr = 0;
+      for (let row = minor; row < m; row++) xNormSqr += P[mo + row] * P[mo + row];
+      const a = P[mo + minor] > 0 ? -Math.sqrt(xNormSqr) : Math.sqrt(xNormSqr);
+      rd[minor] = a;
+      if (a === 0) return -1; // every later fit has this pivot: singular (the earlier ones were computed)
+      P[mo + minor] -= a;
+      const den = a * P[mo + minor];
+      // later columns c_j (P column j + 1, j ≥ minor), two per pass, and the right-hand sides c_j, j ≥ minor
+      // (y of fit j is transformed by pivots 0..j)
+      let col = minor + 1;
+      for (; col + 1 <= k; col += 2) {
+        const co = col * m;
+        const co2 = co + m;
+        let alpha = 0;
+        let alpha2 = 0;
+        for (let row = minor; row < m; row++) {
+          const h = P[mo + row];
+          alpha -= P[co + row] * h;
+          alpha2 -= P[co2 + row] * h;
+        }
+        alpha /= den;
+        alpha2 /= den;
+        for (let row = minor; row < m; row++) {
+          const h = P[mo + row];
+          P[co + row] -= alpha * h;
+          P[co2 + row] -= alpha2 * h;
+        }
+      }
+      if (col <= k) {
+        const co = col * m;
+        let alpha = 0;
+        for (let row = minor; row < m; row++) alpha -= P[co + row] * P[mo + row];
+        alpha /= den;
+        for (let row = minor; row < m; row++) P[co + row] -= alpha * P[mo + row];
+      }
+      let j = minor;
+      for (; j + 1 < k; j += 2) {
+        const yo = j * m;
+        const yo2 = yo + m;
+        let dot = 0;
+        let dot2 = 0;
+        for (let row = minor; row < m; row++) {
+          const h = P[mo + row];
+          dot += Py[yo + row] * h;
+          dot2 += Py[yo2 + row] * h;
+        }
+        dot /= den;
+        dot2 /= den;
+        for (let row = minor; row < m; row++) {
+          const h = P[mo + row];
+          Py[yo + row] += dot * h;
+          Py[yo2 + row] += dot2 * h;
+        }
+      }
+      if (j < k) {
+        const yo = j * m;
+        let dot = 0;
+        for (let row = minor; row < m; row++) dot += Py[yo + row] * P[mo + row];
+        dot /= den;
+        for (let row = minor; row < m; row++) Py[yo + row] += dot * P[mo + row];
+      }
+      done++;
+    }
+    // suffix of fit i: columns c_(i+1) … c_(k−1) as pivots i + 1 … n − 1 (S column s = pivot i + 1 + s)
+    const ns = k - 1 - i;
+    for (let s = 0; s < ns; s++) {
+      const so = s * m;
+      const po = (i + 2 + s) * m;
+      for (let r = 0; r < m; r++) S[so + r] = P[po + r];
+    }
+    for (let s = 0; s < ns; s++) {
+      const minor = i + 1 + s;
+      const mo = s * m;
+      let xNormSqr = 0;
+      for (let row = minor; row < m; row++) xNormSqr += S[mo + row] * S[mo + row];
+      const a = S[mo + minor] > 0 ? -Math.sqrt(xNormSqr) : Math.sqrt(xNormSqr);
+      rdS[minor] = a;
+      if (a !== 0) {
+        S[mo + minor] -= a;
+        const den = a * S[mo + minor];
+        // two columns per pass (each column's arithmetic unchanged; fewer loads of the reflector)
+        let t = s + 1;
+        for (; t + 1 < ns; t += 2) {
+          const co = t * m;
+          const co2 = co + m;
+          let alpha = 0;
+          let alpha2 = 0;
+          for (let row = minor; row < m; row++) {
+            const h = S[mo + row];
+            alpha -= S[co + row] * h;
+            alpha2 -= S[co2 + row] * h;
+          }
+          alpha /= den;
+          alpha2 /= den;
+          for (let row = minor; row < m; row++) {
+            const h = S[mo + row];
+            S[co + row] -= alpha * h;
+            S[co2 + row] -= alpha2 * h;
+          }
+        }
+        if (t < ns) {
+          const co = t * m;
+          let alpha = 0;
+          for (let row = minor; row < m; row++) alpha -= S[co + row] * S[mo + row];
+          alpha /= den;
+          for (let row = minor; row < m; row++) S[co + row] -= alpha * S[mo + row];
+        }
+      }
+    }
+    for (let s = 0; s < ns; s++) if (Math.abs(rdS[i + 1 + s]) <= 0) return -1;
+    // right-hand side: y = c_i, already transformed by pivots 0..i
+    const yo = i * m;
+    for (let r = 0; r < m; r++) b[r] = Py[yo + r];
+    for (let s = 0; s < ns; s++) {
+      const minor = i + 1 + s;
+      const mo = s * m;
+      let dot = 0;
+      for (let row = minor; row < m; row++) dot += b[row] * S[mo + row];
+      dot /= rdS[minor] * S[mo + minor];
+      for (let row = minor; row < m; row++) b[row] += dot * S[mo + row];
+    }
+    for (let row = n - 1; row >= 0; row--) {
+      const diag = row <= i ? rd[row] : rdS[row];
+      b[row] /= diag;
+      const yRow = b[row];
+      if (row <= i) {
+        const ro = row * m;
+        for (let q = 0; q < row; q++) b[q] -= yRow * P[ro + q];
+      } else {
+        const ro = (row - i - 1) * m;
+        for (let q = 0; q < row; q++) b[q] -= yRow * S[ro + q];
+      }
+    }
+    let rss = 0;
+    let mean = 0;
+    for (let r = 0; r < m; r++) mean += cols[yo + r];
+    mean /= m;
+    let tss = 0;
+    for (let r = 0; r < m; r++) {
+      let fit = b[0];
+      for (let c = 0; c < k - 1; c++) fit += b[c + 1] * cols[(c < i ? c : c + 1) * m + r];
+      const e = cols[yo + r] - fit;
+      rss += e * e;
+      const d = cols[yo + r] - mean;
+      tss += d * d;
+    }
+    const r2 = 1 - rss / tss;
+    if (r2 > maxMetric) {
+      maxMetric = r2;
+      maxIndex = i;
+    }
+  }
+  return maxIndex;
+}
+
+/**
+ * Rearranges a[from..to) so that a[k] holds the value a sorted copy would hold there, with a[from..k) ≤ a[k] ≤
+ * a[k+1..to) (quickselect). Order statistics are exact copies, so `iqrSelect` / `madSelect` return the very
+ * numbers `iqr` / `mad` compute with a full sort, in O(n) instead of O(n²).
+ */
+function selectKth(a: Float64Array, from: number, to: number, k: number): void {
+  let lo = from;
+  let hi = to - 1;
+  while (hi > lo) {
+    const mid = (lo + hi) >> 1;
+    // median of three as pivot
+    let x = a[lo], y = a[mid], z = a[hi];
+    if (x > y) { const t = x; x = y; y = t; }
+    if (y > z) { y = z; if (x > y) y = x; }
+    const pivot = y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
+  }
+}
+
+function minOf(a: Float64Array, from: number, to: number): number {
+  let m = a[from];
+  for (let i = from + 1; i < to; i++) if (a[i] < m) m = a[i];
+  return m;
+}
+
+/** `medianOfSorted` of data[0..n) without sorting; `scratch` holds a copy of the data and is rearranged. */
+function medianSelect(scratch: Float64Array, n: number): number {
+  if (n === 0) return NaN;
+  if (n === 1) return scratch[0];
+  const pos = (50 * (n + 1)) / 100;
+  const fpos = Math.floor(pos);
+  const dif = pos - fpos;
+  if (pos < 1) {
+    selectKth(scratch, 0, n, 0);
+    return scratch[0];
+  }
+  if (pos >= n) {
+    selectKth(scratch, 0, n, n - 1);
+    return scratch[n - 1];
+  }
+  selectKth(scratch, 0, n, fpos - 1);
+  const lower = scratch[fpos - 1];
+  const upper = minOf(scratch, fpos, n);
+  return lower + dif * (upper - lower);
+}
+
+/** Same value as `iqr(data, n, scratch)` for n ≥ 2 (for n = 1 `iqr` reads a stale scratch entry). */
+export function iqrSelect(data: ArrayLike<number>, n: number, scratch: Float64Array): number {
+  for (let i = 0; i < n; i++) scratch[i] = data[i];
+  const q1 = Math.floor(0.25 * (n + 1) + 0.5) - 1;
+  const q3 = Math.floor(0.75 * (n + 1) + 0.5) - 1;
+  selectKth(scratch, 0, n, q3);
+  selectKth(scratch, 0, q3, q1);
+  return scratch[q3] - scratch[q1];
+}
+
+/** Same value as `mad(data, n, scratch)`. */
+export function madSelect(data: ArrayLike<number>, n: number, scratch: Float64Array): number {
+  if (n === 0) return 0;
+  for (let i = 0; i < n; i++) scratch[i] = data[i];
+  const m = medianSelect(scratch, n);
+  for (let i = 0; i < n; i++) scratch[i] = Math.abs(m - data[i]);
+  return medianSelect(scratch, n);
+}
