@@ -253,45 +253,9 @@ export const DAY_POLICIES = [
   'iqr-mc-1.5', 'mad-mc-2.5', 'lrr-mc-1.2', 'lr-mc-1.2', 'lr-mu-1.2', 'lr-rs-1.2', 'npa',
 ] as const;
 
-export interface CloudSimReference {
-  energyKWh: number;
-  migrations: number;
-  /** Percent, as CloudSim prints them. */
-  slatahPct: number | null;
-  pdmPct: number | null;
-  /** × 1e-5 */
-  slavE5: number | null;
-  hostShutdowns: number | null;
-}
+export type { CloudSimReference } from '../../core/platform/dynamic/reference.ts';
 
-export const CLOUDSIM_SOURCE = 'CloudSim 3.0.3 re-run on PlanetLab 20110303, trace files in byte order (../shared/reference/usage-models.md §A6; docs/planetlab.md)';
-
-// usage-models.md §A6, day 20110303, sorted order (the values agreement.test.ts checks against).
-const A6: Record<string, CloudSimReference> = {
-  dvfs: { energyKWh: 802.75, migrations: 0, slatahPct: 0, pdmPct: 0, slavE5: 0, hostShutdowns: 455 },
-  'thr-mmt-1.0': { energyKWh: 163.01, migrations: 46067, slatahPct: 15.99, pdmPct: 0.18, slavE5: 28.51, hostShutdowns: 6018 },
-  'thr-mmt-0.8': { energyKWh: 192.62, migrations: 26711, slatahPct: 4.91, pdmPct: 0.06, slavE5: 3.18, hostShutdowns: 5885 },
-  'iqr-mmt-1.5': { energyKWh: 189.98, migrations: 26282, slatahPct: 4.82, pdmPct: 0.06, slavE5: 3.01, hostShutdowns: 5868 },
-  'mad-mmt-2.5': { energyKWh: 185.79, migrations: 26556, slatahPct: 5.05, pdmPct: 0.07, slavE5: 3.34, hostShutdowns: 5828 },
-  'lrr-mmt-1.2': { energyKWh: 163.48, migrations: 27859, slatahPct: 5.86, pdmPct: 0.08, slavE5: 4.64, hostShutdowns: 5053 },
-  'lr-mmt-1.2': { energyKWh: 163.48, migrations: 27859, slatahPct: 5.86, pdmPct: 0.08, slavE5: 4.64, hostShutdowns: 5053 },
-  'thr-mc-0.8': { energyKWh: 183.48, migrations: 23967, slatahPct: 6.84, pdmPct: 0.1, slavE5: 6.97, hostShutdowns: 5576 },
-  'thr-mu-0.8': { energyKWh: 207.79, migrations: 30653, slatahPct: 7.38, pdmPct: 0.07, slavE5: 4.94, hostShutdowns: 6523 },
-  'thr-rs-0.8': { energyKWh: 184.34, migrations: 24496, slatahPct: 6.86, pdmPct: 0.1, slavE5: 7.02, hostShutdowns: 5610 },
-  'iqr-mc-1.5': { energyKWh: 179.25, migrations: 23596, slatahPct: 6.9, pdmPct: 0.1, slavE5: 7.12, hostShutdowns: 5511 },
-  'mad-mc-2.5': { energyKWh: 175.29, migrations: 23861, slatahPct: 7.01, pdmPct: 0.11, slavE5: 7.38, hostShutdowns: 5460 },
-  'lrr-mc-1.2': { energyKWh: 151.07, migrations: 23380, slatahPct: 7.01, pdmPct: 0.1, slavE5: 6.83, hostShutdowns: 4078 },
-  'lr-mc-1.2': { energyKWh: 151.07, migrations: 23380, slatahPct: 7.01, pdmPct: 0.1, slavE5: 6.83, hostShutdowns: 4078 },
-  'lr-mu-1.2': { energyKWh: 175.6, migrations: 30166, slatahPct: 8.15, pdmPct: 0.08, slavE5: 6.13, hostShutdowns: 5632 },
-  'lr-rs-1.2': { energyKWh: 151.0, migrations: 23504, slatahPct: 7.27, pdmPct: 0.1, slavE5: 7.4, hostShutdowns: 4106 },
-  // §A6 (file-system order; NPA does not depend on placement): energy only
-  npa: { energyKWh: 2410.8, migrations: 0, slatahPct: null, pdmPct: null, slavE5: null, hostShutdowns: null },
-};
-
-export function cloudSimReference(policy: string): CloudSimReference | null {
-  const k = policy.trim().toLowerCase();
-  return A6[k] ?? A6[k.replace(/-(\d+)$/, '-$1.0')] ?? null;
-}
+export { CLOUDSIM_SOURCE, cloudSimReference } from '../../core/platform/dynamic/reference.ts';
 
 export const METRIC_FORMULAS = {
   energy: 'Σ over hosts and frames of the trapezoid of the SPECpower curve between consecutive processings; a frame starting at 0 % counts 0 (usage-models.md §A2, §A4)',
