@@ -7,7 +7,7 @@ import * as d3 from 'd3';
 import type { MigrationResult } from '../../core/platform/migration/index.ts';
 import { bytesText, type Frame } from './view.ts';
 
-const LEFT = 64;
+const LEFT = 84; // room for "953.7 MiB" in the axis font
 const TOP = 12;
 const BOTTOM = 34;
 const HEIGHT = 220;
