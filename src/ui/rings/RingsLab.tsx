@@ -5,9 +5,10 @@
  * events, the VMM controls, the program editor and the CPU models. Three detail levels: Sales (rings
  * and boxes), Classroom (exit reasons, key VMCS fields), Engineer (everything).
  */
-import { useEffect, useMemo, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useApp } from '../../state/store.ts';
 import type { DetailLevel, RingsTab } from '../../state/lab-slice.ts';
+import { Tabs } from '../shell/Tabs.tsx';
 import type { SessionMode } from '../../worker/protocol.ts';
 import { commands } from '../engine/client.ts';
 import { RingDiagram } from './RingDiagram.tsx';
@@ -69,49 +70,6 @@ function Segmented<T extends string>({ label, value, options, onChange, testid }
           {o.label}
         </button>
       ))}
-    </div>
-  );
-}
-
-function Tabs({ tabs, current, onChange, children }: { tabs: { id: RingsTab; label: string }[]; current: RingsTab; onChange(t: RingsTab): void; children: ReactNode }) {
-  const refs = useRef<(HTMLButtonElement | null)[]>([]);
-  const onKey = (e: KeyboardEvent, k: number) => {
-    let next = -1;
-    if (e.key === 'ArrowRight') next = (k + 1) % tabs.length;
-    else if (e.key === 'ArrowLeft') next = (k - 1 + tabs.length) % tabs.length;
-    else if (e.key === 'Home') next = 0;
-    else if (e.key === 'End') next = tabs.length - 1;
-    if (next < 0) return;
-    e.preventDefault();
-    e.stopPropagation();
-    onChange(tabs[next].id);
-    refs.current[next]?.focus();
-  };
-  return (
-    <div className="tabs">
-      <div role="tablist" aria-label="Views" className="tablist">
-        {tabs.map((t, k) => (
-          <button
-            key={t.id}
-            ref={(el) => {
-              refs.current[k] = el;
-            }}
-            role="tab"
-            type="button"
-            id={`tab-${t.id}`}
-            aria-selected={t.id === current}
-            aria-controls={`panel-${t.id}`}
-            tabIndex={t.id === current ? 0 : -1}
-            onClick={() => onChange(t.id)}
-            onKeyDown={(e) => onKey(e, k)}
-          >
-            {t.label}
-          </button>
-        ))}
-      </div>
-      <div role="tabpanel" id={`panel-${current}`} aria-labelledby={`tab-${current}`} className="tabpanel" tabIndex={-1}>
-        {children}
-      </div>
     </div>
   );
 }

@@ -12,6 +12,9 @@ import { TechniquesLab } from '../techniques/TechniquesLab.tsx';
 import { MigrationLab } from '../migration/MigrationLab.tsx';
 import { FailoverLab } from '../failover/FailoverLab.tsx';
 import { ConsolidationLab } from '../consolidation/ConsolidationLab.tsx';
+import { IsolationLab } from '../isolation/IsolationLab.tsx';
+import { SecurityLab } from '../security/SecurityLab.tsx';
+import { IoLab } from '../io/IoLab.tsx';
 import { Announcer } from './Announcer.tsx';
 
 export function App() {
@@ -23,7 +26,7 @@ export function App() {
       <Header />
       <Banners />
       <main className="main" id="main" aria-label={info.title}>
-        {lab === 'rings' ? <RingsLab /> : lab === 'techniques' ? <TechniquesLab /> : lab === 'migration' ? <MigrationLab /> : lab === 'failover' ? <FailoverLab /> : lab === 'consolidation' ? <ConsolidationLab /> : <PendingLab lab={info} />}
+        {lab === 'rings' ? <RingsLab /> : lab === 'techniques' ? <TechniquesLab /> : lab === 'migration' ? <MigrationLab /> : lab === 'failover' ? <FailoverLab /> : lab === 'consolidation' ? <ConsolidationLab /> : lab === 'isolation' ? <IsolationLab /> : lab === 'security' ? <SecurityLab /> : lab === 'io' ? <IoLab /> : <PendingLab lab={info} />}
       </main>
       {lab !== 'techniques' && lab !== 'migration' && lab !== 'failover' && lab !== 'consolidation' && <TransportBar />}
       <HelpDialog />

@@ -1,0 +1,28 @@
+/**
+ * The I/O lab (issue 7 items 5 to 8): one packet and one disk request through an emulated device, a paravirtual ring and a VT-d assigned device; DMA remapping and its faults; a shared SR-IOV device; the VMM overhead.
+ * Each tab is its own panel module; this file only lays them out.
+ */
+import { useState } from 'react';
+import { Tabs, type TabSpec } from '../shell/Tabs.tsx';
+import { PathPanel } from './PathPanel.tsx';
+import { DmaPanel } from './DmaPanel.tsx';
+import { SriovPanel } from './SriovPanel.tsx';
+import { OverheadPanel } from './OverheadPanel.tsx';
+
+type IoLabTab = 'path' | 'dma' | 'sriov' | 'overhead';
+const TABS: readonly TabSpec<IoLabTab>[] = [{ id: 'path', label: 'I/O path' }, { id: 'dma', label: 'DMA remapping' }, { id: 'sriov', label: 'Shared device' }, { id: 'overhead', label: 'Overhead' }];
+
+export function IoLab() {
+  const [tab, setTab] = useState<IoLabTab>('path');
+  return (
+    <div className="platform-lab io-lab">
+      <h1 className="visually-hidden">I/O</h1>
+      <Tabs<IoLabTab> tabs={TABS} current={tab} onChange={setTab} label="I/O views" idPrefix="io-">
+        {tab === 'path' && <PathPanel />}
+        {tab === 'dma' && <DmaPanel />}
+        {tab === 'sriov' && <SriovPanel />}
+        {tab === 'overhead' && <OverheadPanel />}
+      </Tabs>
+    </div>
+  );
+}
