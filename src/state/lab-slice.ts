@@ -2,7 +2,7 @@
 import type { StateCreator } from 'zustand';
 import type { SessionSpec } from '../worker/protocol.ts';
 import type { AppState } from './store.ts';
-import { DEFAULT_LAB, type LabId } from './labs.ts';
+import { DEFAULT_LAB, LAB_TABS, type LabId, type LabTab, type TabbedLabId } from './labs.ts';
 
 export const DEFAULT_SPEC: SessionSpec = { scenario: 'kernel', cpu: 'nehalem', seed: 1, insnEvents: true };
 
@@ -21,6 +21,8 @@ export interface LabSlice {
   /** How much the labs show: Sales (rings and boxes), Classroom (exit reasons, key VMCS fields), Engineer (everything). */
   detail: DetailLevel;
   ringsTab: RingsTab;
+  /** The open view of each tabbed lab (Isolation, Security, I/O); part of the link. */
+  labTabs: { [L in TabbedLabId]: LabTab<L> };
   /** Breakpoints (linear addresses) of the loaded program. */
   breakpoints: number[];
   setLab(lab: LabId): void;
@@ -28,6 +30,7 @@ export interface LabSlice {
   setNotice(n: Notice | null): void;
   setDetail(d: DetailLevel): void;
   setRingsTab(t: RingsTab): void;
+  setLabTab<L extends TabbedLabId>(lab: L, tab: LabTab<L>): void;
   setBreakpoints(b: number[]): void;
 }
 
@@ -37,11 +40,13 @@ export const createLabSlice: StateCreator<AppState, [], [], LabSlice> = (set) =>
   notice: null,
   detail: 'classroom',
   ringsTab: 'code',
+  labTabs: { isolation: LAB_TABS.isolation[0].id, security: LAB_TABS.security[0].id, io: LAB_TABS.io[0].id },
   breakpoints: [],
   setLab: (lab) => set({ lab }),
   setSpec: (spec) => set({ spec }),
   setNotice: (notice) => set({ notice }),
   setDetail: (detail) => set({ detail }),
   setRingsTab: (ringsTab) => set({ ringsTab }),
+  setLabTab: (lab, tab) => set((s) => ({ labTabs: { ...s.labTabs, [lab]: tab } })),
   setBreakpoints: (breakpoints) => set({ breakpoints }),
 });

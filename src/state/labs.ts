@@ -29,6 +29,16 @@ export const LABS: readonly LabInfo[] = [
   { id: 'io', title: 'I/O', group: 'Platform', summary: 'The limits: emulated devices versus VT-d device assignment with DMA remapping and DMA fault reporting.', paper: 'Section 5, limits of virtualization', ready: false },
 ];
 
+/** The views of the labs whose link is just the open view (`#/io?v=1&tab=dma`): id and tab label, in tab order. */
+export const LAB_TABS = {
+  isolation: [{ id: 'faults', label: 'Faults' }, { id: 'resources', label: 'Resources' }],
+  security: [{ id: 'access', label: 'Access control' }, { id: 'surface', label: 'Attack surface' }],
+  io: [{ id: 'path', label: 'I/O path' }, { id: 'dma', label: 'DMA remapping' }, { id: 'sriov', label: 'Shared device' }, { id: 'overhead', label: 'Overhead' }],
+} as const;
+export type TabbedLabId = keyof typeof LAB_TABS;
+export type LabTab<L extends TabbedLabId> = (typeof LAB_TABS)[L][number]['id'];
+export const isTabbedLab = (lab: LabId): lab is TabbedLabId => lab in LAB_TABS;
+
 export function labInfo(id: LabId): LabInfo {
   return LABS.find((l) => l.id === id)!;
 }

@@ -5,12 +5,13 @@ import { DEFAULT_FAILOVER_LINK, DEFAULT_MIGRATION_LINK } from './platform-links.
 import { DEFAULT_CONSOLIDATION_LINK, PLACEMENT_ALGORITHMS, TCO_KEYS, type ConsolidationLink } from './consolidation-link.ts';
 import { DEFAULT_TCO_INPUTS } from '../core/platform/placement/index.ts';
 import { COST_KEYS, MAX_COST_CYCLES } from '../core/techniques/compare.ts';
+import { LAB_TABS } from './labs.ts';
 
 describe('links', () => {
   it('round-trips any valid state', () => {
     const state = fc.record({
-      // (the techniques lab has a link of its own: tested below)
-      lab: fc.constantFrom('rings', 'isolation', 'security'),
+      // (every other lab has a link of its own: tested below)
+      lab: fc.constant('rings' as const),
       spec: fc.record({
         scenario: fc.constantFrom('kernel', 'cpu-bound', 'kernel-bare'),
         cpu: fc.constantFrom('nehalem', 'xeon-lv'),
@@ -275,5 +276,29 @@ describe('the Consolidation lab link', () => {
 
   it('the TCO keys a link may change are the core TCO inputs', () => {
     expect([...TCO_KEYS].sort()).toEqual(Object.keys(DEFAULT_TCO_INPUTS).sort());
+  });
+});
+
+describe('the Isolation, Security and I/O lab links (the open view)', () => {
+  it('round-trips every view of every tabbed lab', () => {
+    for (const lab of Object.keys(LAB_TABS) as (keyof typeof LAB_TABS)[]) {
+      for (const { id } of LAB_TABS[lab]) {
+        const hash = formatLink({ lab, spec: { scenario: 'kernel', seed: 1, insnEvents: true }, seq: 0, interventions: [], tab: id });
+        expect(hash).toBe(`#/${lab}?v=1&tab=${id}`);
+        const back = parseLink(hash);
+        expect(back.kind === 'ok' && back.state.lab === lab && back.state.tab === id).toBe(true);
+      }
+    }
+  });
+
+  it('a bare lab link opens the first view; a wrong view, an unknown field or another version is explained', () => {
+    const bare = parseLink('#/io');
+    expect(bare.kind === 'ok' && bare.state.tab).toBe('path');
+    const wrong = parseLink('#/io?v=1&tab=faults');
+    expect(wrong).toEqual({ kind: 'error', message: 'This link is broken: view (tab) must be one of path, dma, sriov, overhead.' });
+    const unknown = parseLink('#/security?v=1&tab=access&s=kernel');
+    expect(unknown.kind === 'error' && unknown.message).toMatch(/does not know: 's'/);
+    const version = parseLink('#/isolation?v=2&tab=faults');
+    expect(version.kind === 'error' && version.message).toMatch(/another version/);
   });
 });

@@ -18,7 +18,7 @@
  */
 import { z } from 'zod';
 import type { Intervention, SessionSpec } from '../worker/protocol.ts';
-import { LAB_IDS, DEFAULT_LAB, type LabId } from './labs.ts';
+import { LAB_IDS, DEFAULT_LAB, LAB_TABS, isTabbedLab, type LabId, type TabbedLabId } from './labs.ts';
 import { vmmSettingsFromAssignments, vmmSettingsToAssignments, type VmmSettings } from '../core/vmm/settings-data.ts';
 import { DEFAULT_CONSOLIDATION_LINK, formatConsolidationLink, parseConsolidationQuery, type ConsolidationLink } from './consolidation-link.ts';
 import { DEFAULT_FAILOVER_LINK, DEFAULT_MIGRATION_LINK, formatFailoverLink, formatMigrationLink, parseFailoverQuery, parseMigrationQuery, type FailoverLink, type MigrationLink } from './platform-links.ts';
@@ -41,6 +41,8 @@ export interface LinkState {
   failover?: FailoverLink;
   /** The Consolidation lab's state (lab 'consolidation' only; consolidation-link.ts). */
   consolidation?: ConsolidationLink;
+  /** The open view of a tabbed lab (Isolation, Security, I/O): `#/io?v=1&tab=dma`. */
+  tab?: string;
 }
 
 /**
@@ -216,6 +218,7 @@ export function parseLink(hash: string): ParsedLink {
     const r = parseConsolidationQuery(m[2]);
     return r.ok ? { kind: 'ok', state: { lab, spec: defaultSpec(), seq: 0, interventions: [], consolidation: r.value } } : { kind: 'error', message: r.message };
   }
+  if (isTabbedLab(lab)) return parseTabbedQuery(lab, m[2]);
   if (lab === 'migration' || lab === 'failover') {
     const base = { lab, spec: defaultSpec(), seq: 0, interventions: [] };
     if (lab === 'migration') {
@@ -257,6 +260,20 @@ export function parseLink(hash: string): ParsedLink {
   return { kind: 'ok', state };
 }
 
+/** `#/isolation?v=1&tab=faults`: the version and which view is open; nothing else is accepted. */
+function parseTabbedQuery(lab: TabbedLabId, query: string | undefined): ParsedLink {
+  const base = { lab, spec: defaultSpec(), seq: 0, interventions: [] };
+  const tabs: readonly string[] = LAB_TABS[lab].map((t) => t.id);
+  if (query === undefined || query === '') return { kind: 'ok', state: { ...base, tab: tabs[0] } };
+  const params = new URLSearchParams(query);
+  for (const k of params.keys()) if (k !== 'v' && k !== 'tab') return { kind: 'error', message: `This link has a field VT Lab does not know: '${k}'.` };
+  const v = params.get('v');
+  if (v !== String(LINK_VERSION)) return { kind: 'error', message: v === null ? 'This link is broken: version (v) is missing.' : `This link is broken: version (v) this link is from another version of VT Lab (expected v=${LINK_VERSION}).` };
+  const tab = params.get('tab') ?? tabs[0];
+  if (!tabs.includes(tab)) return { kind: 'error', message: `This link is broken: view (tab) must be one of ${tabs.join(', ')}.` };
+  return { kind: 'ok', state: { ...base, tab } };
+}
+
 function defaultSpec(): SessionSpec {
   return { scenario: 'kernel', cpu: 'nehalem', seed: 1, insnEvents: true };
 }
@@ -267,6 +284,7 @@ export function formatLink(s: LinkState): string {
   if (s.lab === 'consolidation') return formatConsolidationLink(s.consolidation ?? DEFAULT_CONSOLIDATION_LINK);
   if (s.lab === 'migration') return formatMigrationLink(s.migration ?? DEFAULT_MIGRATION_LINK);
   if (s.lab === 'failover') return formatFailoverLink(s.failover ?? DEFAULT_FAILOVER_LINK);
+  if (isTabbedLab(s.lab)) return `#/${s.lab}?v=${LINK_VERSION}&tab=${s.tab ?? LAB_TABS[s.lab][0].id}`;
   const q = new URLSearchParams();
   q.set('v', String(LINK_VERSION));
   q.set('s', s.spec.scenario);

@@ -2,20 +2,22 @@
  * The Security lab (issue 7 items 3 and 4): per-VM access control for functional groups, and the attack surface a guest has.
  * Each tab is its own panel module; this file only lays them out.
  */
-import { useState } from 'react';
+import { useApp } from '../../state/store.ts';
+import { LAB_TABS, type LabTab } from '../../state/labs.ts';
 import { Tabs, type TabSpec } from '../shell/Tabs.tsx';
 import { AccessPanel } from './AccessPanel.tsx';
 import { SurfacePanel } from './SurfacePanel.tsx';
 
-type SecurityLabTab = 'access' | 'surface';
-const TABS: readonly TabSpec<SecurityLabTab>[] = [{ id: 'access', label: 'Access control' }, { id: 'surface', label: 'Attack surface' }];
+type SecurityLabTab = LabTab<'security'>;
+const TABS: readonly TabSpec<SecurityLabTab>[] = LAB_TABS.security;
 
 export function SecurityLab() {
-  const [tab, setTab] = useState<SecurityLabTab>('access');
+  const tab = useApp((s) => s.labTabs.security);
+  const setLabTab = useApp((s) => s.setLabTab);
   return (
     <div className="platform-lab security-lab">
       <h1 className="visually-hidden">Security</h1>
-      <Tabs<SecurityLabTab> tabs={TABS} current={tab} onChange={setTab} label="Security views" idPrefix="security-">
+      <Tabs<SecurityLabTab> tabs={TABS} current={tab} onChange={(t) => setLabTab('security', t)} label="Security views" idPrefix="security-">
         {tab === 'access' && <AccessPanel />}
         {tab === 'surface' && <SurfacePanel />}
       </Tabs>

@@ -6,6 +6,7 @@
 import { useApp } from '../../state/store.ts';
 import { commands } from '../engine/client.ts';
 import { formatLink, parseLink, type LinkState } from '../../state/url.ts';
+import { isTabbedLab, type LabTab } from '../../state/labs.ts';
 import { DEFAULT_SPEC } from '../../state/lab-slice.ts';
 import type { Intervention } from '../../worker/protocol.ts';
 import { decodeProgram, encodeProgram } from '../../state/program-codec.ts';
@@ -48,6 +49,7 @@ async function applyHash(hash: string, initial: boolean): Promise<void> {
     if (st.migration !== undefined) s.setMigration(st.migration);
     if (st.failover !== undefined) s.setFailover(st.failover);
     if (st.consolidation !== undefined) s.setConsolidation(st.consolidation);
+    if (st.tab !== undefined && isTabbedLab(st.lab)) s.setLabTab(st.lab, st.tab as LabTab<typeof st.lab>);
     const ok = await commands.load(st.spec, { seq: st.seq, interventions: st.interventions });
     if (!ok) {
       const errs = useApp.getState().specErrors.map((e) => e.message).join('; ');
@@ -73,7 +75,7 @@ export function currentLink(): string {
   const s = useApp.getState();
   const { source, ...rest } = s.spec;
   const srcZ = source !== undefined && encoded !== null && encoded.text === source ? encoded.z : undefined;
-  return formatLink({ lab: s.lab, spec: rest, seq: s.status?.position.seq ?? 0, interventions, srcZ, techniques: s.techniques, migration: s.migration, failover: s.failover, consolidation: s.consolidation });
+  return formatLink({ lab: s.lab, spec: rest, seq: s.status?.position.seq ?? 0, interventions, srcZ, techniques: s.techniques, migration: s.migration, failover: s.failover, consolidation: s.consolidation, tab: isTabbedLab(s.lab) ? s.labTabs[s.lab] : undefined });
 }
 
 function writeNow(): void {
@@ -103,7 +105,7 @@ export function watchLinks(): void {
         writeSoon();
       });
     }
-    if (s.lab !== prev.lab || s.spec !== prev.spec || s.techniques !== prev.techniques || s.migration !== prev.migration || s.failover !== prev.failover || s.consolidation !== prev.consolidation) writeSoon();
+    if (s.lab !== prev.lab || s.spec !== prev.spec || s.techniques !== prev.techniques || s.migration !== prev.migration || s.failover !== prev.failover || s.consolidation !== prev.consolidation || s.labTabs !== prev.labTabs) writeSoon();
     else if (s.status?.position.seq !== prev.status?.position.seq || s.status?.generation !== prev.status?.generation) {
       // Interventions are part of the link: refresh them when the timeline forks.
       if (s.status?.generation !== prev.status?.generation) {
