@@ -1,4 +1,5 @@
 /** The app shell: header with the labs, banners, the open lab, the transport bar, the help dialog. */
+import { Suspense, useEffect } from 'react';
 import { Header } from './Header.tsx';
 import { Banners } from './Banners.tsx';
 import { TransportBar } from './TransportBar.tsx';
@@ -6,29 +7,30 @@ import { HelpDialog } from './HelpDialog.tsx';
 import { useShortcuts } from './use-shortcuts.ts';
 import { useApp } from '../../state/store.ts';
 import { labInfo } from '../../state/labs.ts';
-import { RingsLab } from '../rings/RingsLab.tsx';
-import { PendingLab } from '../labs/PendingLab.tsx';
-import { TechniquesLab } from '../techniques/TechniquesLab.tsx';
-import { MigrationLab } from '../migration/MigrationLab.tsx';
-import { FailoverLab } from '../failover/FailoverLab.tsx';
-import { ConsolidationLab } from '../consolidation/ConsolidationLab.tsx';
-import { IsolationLab } from '../isolation/IsolationLab.tsx';
-import { SecurityLab } from '../security/SecurityLab.tsx';
-import { IoLab } from '../io/IoLab.tsx';
+import { LAB_VIEWS, prefetchLabs } from './lab-views.tsx';
 import { Announcer } from './Announcer.tsx';
 
 export function App() {
   useShortcuts();
   const lab = useApp((s) => s.lab);
   const info = labInfo(lab);
+  const View = LAB_VIEWS[lab];
+  useEffect(() => {
+    // After the first view has had its second to become interactive, fetch the other labs' code.
+    const id = window.setTimeout(prefetchLabs, 2000);
+    return () => window.clearTimeout(id);
+  }, []);
   return (
     <div className="app">
       <Header />
       <Banners />
       <main className="main" id="main" aria-label={info.title}>
-        {lab === 'rings' ? <RingsLab /> : lab === 'techniques' ? <TechniquesLab /> : lab === 'migration' ? <MigrationLab /> : lab === 'failover' ? <FailoverLab /> : lab === 'consolidation' ? <ConsolidationLab /> : lab === 'isolation' ? <IsolationLab /> : lab === 'security' ? <SecurityLab /> : lab === 'io' ? <IoLab /> : <PendingLab lab={info} />}
+        <Suspense fallback={<p className="lab-loading" role="status">Loading the {info.title} lab…</p>}>
+          <View />
+        </Suspense>
       </main>
-      {lab !== 'techniques' && lab !== 'migration' && lab !== 'failover' && lab !== 'consolidation' && <TransportBar />}
+      {/* The transport bar plays the Rings & VMX lab's session; the other labs have their own controls. */}
+      {lab === 'rings' && <TransportBar />}
       <HelpDialog />
       <Announcer />
     </div>
