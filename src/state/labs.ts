@@ -21,12 +21,12 @@ export interface LabInfo {
 export const LABS: readonly LabInfo[] = [
   { id: 'rings', title: 'Rings & VMX', group: 'VT-x', summary: 'Privilege rings without a VMM, with a software VMM and with VT-x: every VM exit and VM entry of a real guest kernel, as it happens.', paper: 'Sections 3.1–3.2, Table 1, Figures 2 and 3', ready: true },
   { id: 'techniques', title: 'Software vs hardware', group: 'VT-x', summary: 'The same guest under trap-and-emulate, binary translation, paravirtualization, VT-x with shadow paging and VT-x with EPT: correctness and cost side by side.', paper: 'Sections 3.1, 3.1.1 and 3.2.1', ready: true },
-  { id: 'isolation', title: 'Isolation', group: 'Platform', summary: 'A crash stays inside its VM: the other workloads of the converged platform keep running.', paper: 'Section 4, workload isolation', ready: false },
-  { id: 'failover', title: 'Fail-over', group: 'Platform', summary: 'A replicated SIP PBX: the standby VM takes over when the active one fails.', paper: 'Section 4, high availability', ready: true },
-  { id: 'consolidation', title: 'Consolidation', group: 'Platform', summary: 'Many servers onto few hosts: placement, dynamic CPU, memory and I/O allocation, power and cost.', paper: 'Section 4, workload consolidation', ready: true },
-  { id: 'migration', title: 'Migration', group: 'Platform', summary: 'Live migration of a running VM without clients reconnecting.', paper: 'Section 4, workload migration', ready: true },
-  { id: 'security', title: 'Security', group: 'Platform', summary: 'Per-VM access control: what each VM may touch.', paper: 'Section 4, security', ready: false },
-  { id: 'io', title: 'I/O', group: 'Platform', summary: 'The limits: emulated devices versus VT-d device assignment with DMA remapping and DMA fault reporting.', paper: 'Section 5, limits of virtualization', ready: false },
+  { id: 'isolation', title: 'Isolation', group: 'Platform', summary: 'A crash stays inside its VM: the other workloads of the converged platform keep running.', paper: 'Section 3.3.1, Workload Isolation', ready: false },
+  { id: 'failover', title: 'Fail-over', group: 'Platform', summary: 'A replicated SIP PBX: the standby VM takes over when the active one fails.', paper: 'Section 3.3.1, Workload Isolation (fail-over of a replicated PBX)', ready: true },
+  { id: 'consolidation', title: 'Consolidation', group: 'Platform', summary: 'Many servers onto few hosts: placement, dynamic CPU, memory and I/O allocation, power and cost.', paper: 'Section 3.3.2, Workload Consolidation', ready: true },
+  { id: 'migration', title: 'Migration', group: 'Platform', summary: 'Live migration of a running VM without clients reconnecting.', paper: 'Section 3.3.3, Workload Migration', ready: true },
+  { id: 'security', title: 'Security', group: 'Platform', summary: 'Per-VM access control: what each VM may touch.', paper: 'Section 3.3.4, Security', ready: false },
+  { id: 'io', title: 'I/O', group: 'Platform', summary: 'The limits: emulated devices versus VT-d device assignment with DMA remapping and DMA fault reporting.', paper: 'Section 3.3.5, Limitation of Current Intel VT Architecture', ready: false },
 ];
 
 /** The views of the labs whose link is just the open view (`#/io?v=1&tab=dma`): id and tab label, in tab order. */
