@@ -13,8 +13,9 @@ import { createControlsSlice, type ControlsSlice } from './controls-slice.ts';
 import { createTechniquesSlice, type TechniquesSlice } from './techniques-slice.ts';
 import { createPlatformSlice, type PlatformSlice } from './platform-slice.ts';
 import { createConsolidationSlice, type ConsolidationSlice } from './consolidation-slice.ts';
+import { createTourSlice, type TourSlice } from './tour-slice.ts';
 
-export type AppState = EngineSlice & PlaybackSlice & SelectionSlice & PrefsSlice & LabSlice & ControlsSlice & TechniquesSlice & PlatformSlice & ConsolidationSlice;
+export type AppState = EngineSlice & PlaybackSlice & SelectionSlice & PrefsSlice & LabSlice & ControlsSlice & TechniquesSlice & PlatformSlice & ConsolidationSlice & TourSlice;
 
 export const useApp = create<AppState>()((...a) => ({
   ...createEngineSlice(...a),
@@ -26,4 +27,5 @@ export const useApp = create<AppState>()((...a) => ({
   ...createTechniquesSlice(...a),
   ...createPlatformSlice(...a),
   ...createConsolidationSlice(...a),
+  ...createTourSlice(...a),
 }));

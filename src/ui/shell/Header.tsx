@@ -45,6 +45,9 @@ export function Header() {
         <PlatformMenu current={lab} onPick={(id) => setLab(id)} />
       </nav>
       <div className="header-tools">
+        <button className="btn" type="button" onClick={() => void actionById('tours').perform()} title="Guided tours of the white paper (g)">
+          Tours
+        </button>
         <button className="btn" type="button" onClick={() => void copyLink()} title="Copy a link that opens this lab at this moment">
           {copied === 'ok' ? 'Link copied' : copied === 'fail' ? 'Copy from the address bar' : 'Copy link'}
         </button>

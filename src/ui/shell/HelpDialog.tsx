@@ -3,7 +3,7 @@ import { useEffect, useRef } from 'react';
 import { useApp } from '../../state/store.ts';
 import { ACTIONS, keyLabel, type ActionGroup } from './actions.ts';
 
-const GROUPS: ActionGroup[] = ['Playback', 'Timeline', 'View', 'Help'];
+const GROUPS: ActionGroup[] = ['Tour', 'Playback', 'Timeline', 'View', 'Help'];
 
 export function HelpDialog() {
   const open = useApp((s) => s.helpOpen);

@@ -8,8 +8,9 @@ import { useApp } from '../../state/store.ts';
 import { stepSpeed, formatSpeed } from '../../state/playback-slice.ts';
 import { FONT_SCALES } from '../../state/prefs-slice.ts';
 import { EventKind } from '../../core/trace/events.ts';
+import { tourKeys } from '../tours/TourPanel.tsx';
 
-export type ActionGroup = 'Playback' | 'Timeline' | 'View' | 'Help';
+export type ActionGroup = 'Tour' | 'Playback' | 'Timeline' | 'View' | 'Help';
 
 export interface Action {
   id: string;
@@ -34,13 +35,20 @@ function bumpFont(dir: 1 | -1): void {
   s.setFontScale(FONT_SCALES[Math.max(0, Math.min(FONT_SCALES.length - 1, (k < 0 ? 1 : k) + dir))]);
 }
 
+const touring = (): boolean => useApp.getState().tour !== null;
+
 export const ACTIONS: readonly Action[] = [
+  // While a tour is open its keys come first: a presentation clicker sends Page Down / Page Up (some send "."
+  // or Space), and the presenter should not have to aim at a button.
+  { id: 'tour-next', label: 'Next tour step', group: 'Tour', keys: ['PageDown', 'Space', '.'], help: 'While a tour is open: the next step (on a step that waits for an event, run to it first)', perform: () => tourKeys.next?.(), enabled: touring },
+  { id: 'tour-prev', label: 'Previous tour step', group: 'Tour', keys: ['PageUp'], help: 'While a tour is open: the previous step', perform: () => tourKeys.prev?.(), enabled: touring },
+  { id: 'tours', label: 'Guided tours', group: 'Tour', keys: ['g'], help: 'Choose a guided tour of the white paper (resumes where you left it)', perform: () => useApp.getState().openTourPicker(true) },
   { id: 'play-pause', label: 'Play / Pause', group: 'Playback', keys: ['Space'], help: 'Play at the chosen speed, or pause', perform: () => commands.togglePlay(), enabled: () => loaded() && (notAtEnd() || useApp.getState().status?.state !== 'paused') },
   { id: 'step', label: 'Step', group: 'Playback', keys: ['ArrowRight'], help: 'Show the next event', perform: () => commands.step(1), enabled: notAtEnd },
   { id: 'step-10', label: 'Step 10', group: 'Playback', keys: ['Shift+ArrowRight'], help: 'Show the next 10 events', perform: () => commands.step(10), enabled: notAtEnd },
   { id: 'step-back', label: 'Step back', group: 'Playback', keys: ['ArrowLeft'], help: 'Go back one event (restores a snapshot and re-simulates)', perform: () => commands.stepBack(1), enabled: notAtStart },
   { id: 'step-back-10', label: 'Step back 10', group: 'Playback', keys: ['Shift+ArrowLeft'], help: 'Go back 10 events', perform: () => commands.stepBack(10), enabled: notAtStart },
-  { id: 'run-exit', label: 'Run to next VM exit', group: 'Playback', keys: ['x'], help: 'Fast-forward to the next VM exit (on the Software VMM platform: the next trap to the VMM)', perform: () => commands.runTo({ to: 'kind', kinds: [EventKind.VMEXIT, EventKind.SW_TRAP] }), enabled: notAtEnd },
+  { id: 'run-exit', label: 'Run to next VM exit', group: 'Playback', keys: ['x'], help: 'Fast-forward to the next VM exit (on the Software VMM platform: the next trap to the VMM)', perform: () => commands.runTo({ to: 'kind', kinds: [EventKind.VMEXIT, EventKind.SW_TRAP, EventKind.BT_CALLOUT, EventKind.PV_HYPERCALL, EventKind.PV_DOMAIN_CRASH] }), enabled: notAtEnd },
   { id: 'run-end', label: 'Run to end', group: 'Playback', keys: ['End'], help: 'Fast-forward to the end of the run, without animation (Esc cancels)', perform: () => commands.runTo({ to: 'end' }), enabled: notAtEnd },
   { id: 'cancel', label: 'Cancel run', group: 'Playback', keys: ['Escape'], help: 'Stop a fast-forward or playback', perform: () => commands.pause(), enabled: () => useApp.getState().status?.state === 'running' || useApp.getState().status?.state === 'playing' },
   { id: 'reset', label: 'Reset', group: 'Playback', keys: ['Home'], help: 'Back to the start of the run', perform: () => commands.reset(), enabled: loaded },

@@ -66,6 +66,11 @@ async function applyHash(hash: string, initial: boolean): Promise<void> {
   }
 }
 
+/** Opens a link from inside the app (a tour step's scene): as if it had been pasted, and the URL follows. */
+export async function openLink(hash: string): Promise<void> {
+  await applyHash(hash, false);
+}
+
 export async function applyInitialLink(): Promise<void> {
   await applyHash(location.hash, true);
 }

@@ -33,10 +33,13 @@ export function useShortcuts(): void {
       // A focused <summary> opens its <details> with Space or Enter.
       if ((e.key === ' ' || e.key === 'Enter') && e.target instanceof HTMLElement && e.target.tagName === 'SUMMARY') return;
       const combo = comboOf(e);
-      const action = ACTIONS.find((a) => a.keys.includes(combo));
-      if (action === undefined) return;
+      // Several actions may share a key (Space: next tour step while a tour is open, else play/pause): the
+      // first one that is enabled now takes it.
+      const matching = ACTIONS.filter((a) => a.keys.includes(combo));
+      if (matching.length === 0) return;
       e.preventDefault();
-      if (action.enabled !== undefined && !action.enabled()) return;
+      const action = matching.find((a) => a.enabled === undefined || a.enabled());
+      if (action === undefined) return;
       void action.perform();
     };
     window.addEventListener('keydown', onKey);

@@ -1,0 +1,126 @@
+/**
+ * The open tour: the step's narration beside the live lab, a progress bar, Previous / Next (also PageUp,
+ * PageDown, Space and "." from a clicker), a step that waits for a simulation event until it happens (Next
+ * runs to it), then the questions. Where the user is is saved, so the tour resumes there.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { useApp } from '../../state/store.ts';
+import { tourById, type Tour } from '../../tours/index.ts';
+import { enterStep, runToAwaited, waitSatisfied } from './tour-run.ts';
+import { QuestionView } from './QuestionView.tsx';
+import './tour.css';
+
+export function TourPanel() {
+  const pos = useApp((s) => s.tour);
+  const tour = pos === null ? undefined : tourById(pos.id);
+  if (pos === null || tour === undefined) return null;
+  return <TourBody tour={tour} index={pos.step} />;
+}
+
+/** How many places a tour has: its steps, then its questions. */
+export const tourLength = (t: Tour): number => t.steps.length + t.questions.length;
+
+function TourBody({ tour, index }: { tour: Tour; index: number }) {
+  const setStep = useApp((s) => s.setTourStep);
+  const finish = useApp((s) => s.finishTour);
+  const close = useApp((s) => s.closeTour);
+  // Re-render when events arrive (a waiting step watches for its event).
+  useApp((s) => s.logVersion);
+  useApp((s) => s.status?.position.seq);
+  const total = tourLength(tour);
+  const step = index < tour.steps.length ? tour.steps[index] : undefined;
+  const question = step === undefined ? tour.questions[index - tour.steps.length] : undefined;
+  const [fromSeq, setFromSeq] = useState<number | null>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+
+  useEffect(() => {
+    let live = true;
+    setFromSeq(null);
+    if (step === undefined) return;
+    void enterStep(step).then(() => {
+      if (live) setFromSeq(useApp.getState().status?.position.seq ?? 0);
+    });
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [tour.id, index]);
+
+  useEffect(() => {
+    headingRef.current?.focus({ preventScroll: true });
+  }, [tour.id, index]);
+
+  const waiting = step !== undefined && step.waitFor !== undefined && (fromSeq === null || !waitSatisfied(step, fromSeq));
+  const last = index === total - 1;
+
+  const next = (): void => {
+    if (step !== undefined && waiting) {
+      void runToAwaited(step);
+      return;
+    }
+    if (last) finish();
+    else setStep(index + 1, total);
+  };
+  const prev = (): void => setStep(index - 1, total);
+  // The clicker keys reach the tour through the action registry (actions.ts: tour-next / tour-prev).
+  tourKeys.next = next;
+  tourKeys.prev = prev;
+
+  return (
+    <aside className="tour" aria-label={`Tour: ${tour.title}`}>
+      <header className="tour-head">
+        <p className="tour-title">
+          Tour: <strong>{tour.title}</strong> <span className="tour-paper">({tour.paper})</span>
+        </p>
+        <button type="button" className="btn" onClick={close} aria-label="Close the tour" title="Close the tour (your place is kept)">
+          ✕ Close
+        </button>
+      </header>
+      <div className="tour-progress">
+        <span>
+          {step !== undefined ? `Step ${index + 1} of ${tour.steps.length}` : `Question ${index - tour.steps.length + 1} of ${tour.questions.length}`}
+        </span>
+        <progress max={total} value={index + 1} aria-label={`Tour progress: ${index + 1} of ${total}`} />
+      </div>
+      <div className="tour-body">
+        {step !== undefined ? (
+          <>
+            <h2 ref={headingRef} tabIndex={-1}>
+              {step.title}
+            </h2>
+            {step.body.map((p, k) => (
+              <p key={k}>{p}</p>
+            ))}
+            {step.waitFor !== undefined && (
+              <p className={`tour-wait ${waiting ? 'is-waiting' : 'is-done'}`} role="status">
+                {waiting ? (
+                  <>
+                    <span aria-hidden="true">⏳ </span>
+                    {step.waitFor.prompt} <em>(or press Next and the tour runs to it)</em>
+                  </>
+                ) : (
+                  <>
+                    <span aria-hidden="true">✓ </span>Done: the event happened. Look at the lab, then continue.
+                  </>
+                )}
+              </p>
+            )}
+          </>
+        ) : question !== undefined ? (
+          <QuestionView key={question.id} question={question} headingRef={headingRef} />
+        ) : null}
+      </div>
+      <footer className="tour-nav">
+        <button type="button" className="btn" onClick={prev} disabled={index === 0}>
+          ← Previous
+        </button>
+        <button type="button" className="btn primary" onClick={next}>
+          {waiting ? 'Run to it →' : last ? 'Finish ✓' : 'Next →'}
+        </button>
+      </footer>
+    </aside>
+  );
+}
+
+/** The open tour's Next and Previous, for the keyboard actions (null when no tour is open). */
+export const tourKeys: { next: (() => void) | null; prev: (() => void) | null } = { next: null, prev: null };

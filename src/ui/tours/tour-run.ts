@@ -1,0 +1,80 @@
+/**
+ * What the tour panel does to the live simulation: open a step's scene (a link), tell whether a step's
+ * awaited event has happened, run to it, and answer a live question by running the simulation.
+ * Kept out of the components so the rules are in one place.
+ */
+import { useApp } from '../../state/store.ts';
+import { eventLog } from '../../state/event-log.ts';
+import { commands } from '../engine/client.ts';
+import { openLink } from '../shell/link-sync.ts';
+import { EventKind } from '../../core/trace/events.ts';
+import { exitReasonInfo } from '../../core/vmx/spec/exit-reasons.ts';
+import type { TourQuestion, TourStep } from '../../tours/index.ts';
+import { EVENT_KIND_OF, type WaitableKind } from '../../tours/schema.ts';
+
+export const kindNumbers = (kinds: readonly WaitableKind[]): number[] => kinds.map((k) => EVENT_KIND_OF[k]);
+
+/** Opens the step's scene, if it has one. */
+export async function enterStep(step: TourStep): Promise<void> {
+  if (step.link !== undefined) await openLink(step.link);
+}
+
+/** Has an event of the step's kinds been shown since `fromSeq` (the position when the step was entered)? */
+export function waitSatisfied(step: TourStep, fromSeq: number): boolean {
+  if (step.waitFor === undefined) return true;
+  const pos = useApp.getState().status?.position.seq ?? 0;
+  if (pos <= fromSeq) return false;
+  const e = eventLog.findBack(pos - 1, kindNumbers(step.waitFor.kinds));
+  return e !== undefined && e.seq >= fromSeq;
+}
+
+/** Runs the simulation to the step's awaited event (the "do it for me" of a waiting step). */
+export async function runToAwaited(step: TourStep): Promise<void> {
+  if (step.waitFor === undefined) return;
+  await commands.runTo({ to: 'kind', kinds: kindNumbers(step.waitFor.kinds) });
+}
+
+/** The newest event of `kinds` in [from, to) once the UI has received up to `to` (the drain runs once per frame). */
+async function eventIn(from: number, to: number, kinds: number[]): Promise<ReturnType<typeof eventLog.get>> {
+  for (let k = 0; k < 120 && eventLog.endSeq < to; k++) await frame();
+  const e = eventLog.findBack(to - 1, kinds);
+  return e !== undefined && e.seq >= from ? e : undefined;
+}
+
+const frame = (): Promise<void> => new Promise((r) => requestAnimationFrame(() => r()));
+
+/**
+ * The position once a run from `from` has stopped past it, or at the end (null after about 20 s). A status
+ * from before the run (a drain already under way) is not taken for its stop.
+ */
+async function runStopped(from: number): Promise<number | null> {
+  for (let k = 0; k < 1200; k++) {
+    const st = useApp.getState().status;
+    if (st !== null && st.state !== 'running' && st.state !== 'playing' && (st.position.seq > from || st.position.atEnd)) return st.position.seq;
+    await frame();
+  }
+  return null;
+}
+
+/** What the simulation does for a live question: the basic exit reason it reaches, named. */
+export async function askSimulation(q: TourQuestion): Promise<{ reason: number; name: string } | { error: string }> {
+  const live = q.live;
+  if (live === undefined) return { error: 'this question has no live check' };
+  await openLink(live.link);
+  const skip = live.skipReasons ?? [];
+  const kinds = kindNumbers(live.kinds);
+  for (let n = 0; n < 500; n++) {
+    const before = useApp.getState().status;
+    const from = before?.position.seq ?? 0;
+    const started = await commands.runTo({ to: 'kind', kinds });
+    if (started === null) return { error: 'the simulator did not answer' };
+    // runTo starts a run in the worker and returns; the stop reaches the store with a later drain.
+    const to = await runStopped(from);
+    if (to === null) return { error: 'the simulator did not stop in time' };
+    const e = await eventIn(from, to, kinds);
+    if (e === undefined || e.kind !== EventKind.VMEXIT) return { error: 'the run ended before that event' };
+    const reason = e.p[1] & 0xffff;
+    if (!skip.includes(reason)) return { reason, name: exitReasonInfo(reason)?.sdmName ?? `reason ${reason}` };
+  }
+  return { error: 'no such event in the first 500' };
+}
