@@ -13,6 +13,7 @@ test.beforeEach(async ({ page }) => {
 });
 
 test('consolidate the seed roster, refuse a move onto an overfull host, move by keyboard, run a PlanetLab day', async ({ page }) => {
+  test.setTimeout(120_000); // the day replay runs in the worker of a shared CI machine
   await page.goto('./#/rings?v=1&s=kernel&cpu=nehalem');
   await expect(page.getByRole('button', { name: 'Play', exact: true })).toBeEnabled({ timeout: 20_000 });
 
@@ -68,7 +69,37 @@ test('consolidate the seed roster, refuse a move onto an overfull host, move by 
   await expect(metrics.locator('tr[data-metric="migrations"]')).toContainText('26,711');
   for (const k of ['slatah', 'pdm', 'slav', 'esv']) await expect(metrics.locator(`tr[data-metric="${k}"] td`).first()).not.toBeEmpty();
   await expect(page.getByTestId('cn-hour-chart')).toBeVisible();
-  await page.getByRole('slider').fill('3');
+  await page.getByRole('slider', { name: /^Hour/ }).fill('3');
   await expect(page.getByTestId('cn-hour-read')).toContainText('03:00');
   await expect.poll(() => page.url()).toContain('h=3');
+
+  // Host by host: scrub to an interval and read which hosts are on, switched off and how many VMs moved.
+  const hostday = page.getByTestId('cn-hostday');
+  await expect(hostday.getByRole('img', { name: /Each of the 800 hosts as a cell/ })).toBeVisible();
+  await hostday.getByRole('slider', { name: 'Interval of the day (5 minutes each)' }).fill('37');
+  await expect(page.getByTestId('cn-hostday-read')).toContainText(/03:00–03:05: \d+ of 800 hosts run VMs; \d+ migrations; \d+ hosts switched off/);
+  await hostday.getByRole('button', { name: 'Play the day' }).click();
+  await expect(hostday.getByRole('button', { name: 'Pause the day' })).toBeVisible();
+  await hostday.getByRole('button', { name: 'Pause the day' }).click();
+});
+
+test('evacuate a host for maintenance: every VM migrates elsewhere (capacity and anti-affinity kept) and the host can go off', async ({ page }) => {
+  await page.goto('./#/consolidation?v=1&alg=ffd&ht=xeon-5100-5000p');
+  await expect(page.getByRole('heading', { level: 1, name: 'Consolidation' })).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByTestId('cn-hosts-after').locator('summary')).toHaveText('2');
+  const before = await page.getByTestId('rack-host-2').locator('button[data-vm]').count();
+  expect(before).toBeGreaterThan(0);
+
+  await page.getByRole('button', { name: 'Evacuate host-2' }).click();
+  const report = page.getByTestId('cn-evacuation');
+  await expect(page.getByTestId('cn-evac-verdict')).toContainText('host-2 is empty after');
+  await expect(page.getByTestId('cn-evac-verdict')).toContainText('it can be shut down for maintenance');
+  await expect(report.getByRole('list', { name: 'Migrations off host-2' }).locator('li')).toHaveCount(before);
+  await expect(page.getByTestId('rack-host-2').locator('button[data-vm]')).toHaveCount(0);
+  // host-1 was full: the VMs went to a host switched on for them, and the move list is in the link
+  await expect(report).toContainText('switched on');
+  await expect.poll(() => page.url()).toContain('mv=');
+  // each migration time opens to its model and source
+  await report.locator('summary').first().click();
+  await expect(report.getByRole('note').first()).toContainText('§A4');
 });

@@ -34,6 +34,9 @@ test('kill the active PBX: VM2 detects it after the master-down interval and tak
   await expect(page.getByTestId('fo-active')).toHaveText('VM2');
   await expect(page.getByTestId('fo-vm2')).toHaveText('VM2: active');
   await expect(page.getByTestId('fo-formula')).toContainText('3 × 1 s + (256 − 100) × 1 s / 256');
+  // the numbers open to their formula and source
+  await page.getByTestId('fo-detection').click();
+  await expect(page.getByRole('note', { name: 'Detection: formula and source' })).toContainText('RFC 5798');
   await expect(page.getByTestId('fo-verdict')).toContainText(/established calls? survived/);
   await expect(page.getByTestId('fo-verdict')).toContainText('new standby is ready');
   await expect(page.getByTestId('fo-new-standby')).toBeVisible();

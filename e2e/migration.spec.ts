@@ -51,3 +51,28 @@ test('a shared link runs on opening; a migration that cannot converge says so an
   await page.getByRole('slider', { name: 'Simulated time' }).fill('1000');
   await expect(page.getByTestId('client-stream').getByTestId('outcome')).toContainText('reconnects');
 });
+
+test('a VM running on the VMX core is migrated with its real dirty pages and resumes with identical state', async ({ page }) => {
+  await page.goto('./#/migration');
+  await expect(page.getByRole('heading', { level: 1, name: 'Migration' })).toBeVisible({ timeout: 20_000 });
+  await page.getByRole('tab', { name: 'VM running on the VMX core' }).click();
+
+  const hot = page.getByLabel('Hot pages', { exact: true });
+  await hot.fill('0');
+  await page.getByRole('button', { name: 'Migrate the running VM' }).click();
+  await expect(page.getByText('Hot pages must be at least 1 and at most 1,024')).toBeVisible();
+  await expect(hot).toHaveValue('0');
+  await hot.fill('64');
+  await page.getByRole('button', { name: 'Migrate the running VM' }).click();
+
+  await expect(page.getByTestId('vmx-verdict')).toContainText('Resumed on the destination with identical state', { timeout: 60_000 });
+  await expect(page.getByTestId('vmx-differing')).toHaveText('0');
+  await expect(page.getByTestId('vmx-console-after')).toContainText(/tick \d+ sum \d+/);
+  const after = await page.getByTestId('vmx-console-after').textContent();
+  await expect(page.getByTestId('vmx-console-reference')).toHaveText(after ?? '');
+  await expect(page.getByTestId('vmx-rounds-table').locator('tbody tr')).not.toHaveCount(0);
+
+  // Every figure opens to its formula and source.
+  await page.getByTestId('vmx-downtime').click();
+  await expect(page.getByRole('note', { name: 'Downtime: formula and source' })).toContainText('usage-models.md §B4');
+});

@@ -25,8 +25,8 @@ export const LABS: readonly LabInfo[] = [
   { id: 'failover', title: 'Fail-over', group: 'Platform', summary: 'A replicated SIP PBX: the standby VM takes over when the active one fails.', paper: 'Section 3.3.1, Workload Isolation (fail-over of a replicated PBX)', ready: true },
   { id: 'consolidation', title: 'Consolidation', group: 'Platform', summary: 'Many servers onto few hosts: placement, dynamic CPU, memory and I/O allocation, power and cost.', paper: 'Section 3.3.2, Workload Consolidation', ready: true },
   { id: 'migration', title: 'Migration', group: 'Platform', summary: 'Live migration of a running VM without clients reconnecting.', paper: 'Section 3.3.3, Workload Migration', ready: true },
-  { id: 'security', title: 'Security', group: 'Platform', summary: 'Per-VM access control: what each VM may touch.', paper: 'Section 3.3.4, Security', ready: false },
-  { id: 'io', title: 'I/O', group: 'Platform', summary: 'The limits: emulated devices versus VT-d device assignment with DMA remapping and DMA fault reporting.', paper: 'Section 3.3.5, Limitation of Current Intel VT Architecture', ready: false },
+  { id: 'security', title: 'Security', group: 'Platform', summary: 'Per-VM access control for the functional groups sharing the server, and what a guest can make the VMM do.', paper: 'Section 3.3.4, Security', ready: true },
+  { id: 'io', title: 'I/O', group: 'Platform', summary: 'The limits: one packet through an emulated device, a paravirtual ring and a VT-d assigned device; DMA remapping and its fault records; a shared SR-IOV device; the VMM overhead.', paper: 'Section 3.3.5, Limitation of Current Intel VT Architecture', ready: true },
 ];
 
 /** The views of the labs whose link is just the open view (`#/io?v=1&tab=dma`): id and tab label, in tab order. */

@@ -14,8 +14,9 @@ import { createTechniquesSlice, type TechniquesSlice } from './techniques-slice.
 import { createPlatformSlice, type PlatformSlice } from './platform-slice.ts';
 import { createConsolidationSlice, type ConsolidationSlice } from './consolidation-slice.ts';
 import { createTourSlice, type TourSlice } from './tour-slice.ts';
+import { createPresentSlice, type PresentSlice } from './present-slice.ts';
 
-export type AppState = EngineSlice & PlaybackSlice & SelectionSlice & PrefsSlice & LabSlice & ControlsSlice & TechniquesSlice & PlatformSlice & ConsolidationSlice & TourSlice;
+export type AppState = EngineSlice & PlaybackSlice & SelectionSlice & PrefsSlice & LabSlice & ControlsSlice & TechniquesSlice & PlatformSlice & ConsolidationSlice & TourSlice & PresentSlice;
 
 export const useApp = create<AppState>()((...a) => ({
   ...createEngineSlice(...a),
@@ -28,4 +29,5 @@ export const useApp = create<AppState>()((...a) => ({
   ...createPlatformSlice(...a),
   ...createConsolidationSlice(...a),
   ...createTourSlice(...a),
+  ...createPresentSlice(...a),
 }));

@@ -102,6 +102,14 @@ export function createDynamicRunner(clock: DynamicClock, fetchText: TextFetcher 
         if (mine !== generation) return { ok: false, error: 'superseded by a newer run' };
         const st = createSimulation(loaded.traces, p.policy, req.seed === undefined ? {} : { seed: req.seed });
         const total = st.seriesActiveHosts.length;
+        // Where every VM is, at the start and after each interval (the host-by-host day view; read-only on the state).
+        const hostOfVm = new Int16Array((total + 1) * st.nV).fill(-1);
+        const record = (row: number): void => {
+          if (row > total) return;
+          const o = row * st.nV;
+          for (let v = 0; v < st.nV; v++) hostOfVm[o + v] = st.vmHost[v];
+        };
+        record(0);
         let busyMs = 0;
         report({ phase: 'replaying', done: 0, total });
         return new Promise<DynamicDayResult>((resolve) => {
@@ -113,7 +121,9 @@ export function createDynamicRunner(clock: DynamicClock, fetchText: TextFetcher 
             const t0 = clock.now();
             let more = true;
             for (let n = 0; n < INTERVALS_PER_SLICE && more; n++) {
+              const k = st.interval;
               more = stepInterval(st);
+              if (more) record(k + 1);
               if (clock.now() - t0 > SLICE_MS) break;
             }
             busyMs += clock.now() - t0;
@@ -134,6 +144,9 @@ export function createDynamicRunner(clock: DynamicClock, fetchText: TextFetcher 
                 powerW: Array.from(st.seriesPowerW),
                 intervalSeconds: 300,
                 replaySeconds: busyMs / 1000,
+                hostOfVm,
+                vmCount: st.nV,
+                hostCount: st.nH,
               },
             });
           };

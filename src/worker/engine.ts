@@ -39,8 +39,16 @@ import { EventKind } from '../core/trace/events.ts';
 import { translationAt } from '../core/timeline/translation-at.ts';
 import { createTechniqueRunner } from './techniques.ts';
 import { runFailover, runMigration, type FailoverRequest, type MigrateRequest } from './platform.ts';
+import { runIsolationLab, type IsolationRequest } from './isolation.ts';
+import { runResourcesLab, type ResourcesRequest } from './resources.ts';
+import { runVmxMigration, type VmxMigrateRequest } from './platform.ts';
+import { runSriov, vtdCommand, type SriovRequest, type VtdCommand } from './vtd.ts';
+import { ioOverhead, runIoPaths, type IoPathRequest } from './io-path.ts';
 import { createDynamicRunner } from './consolidation.ts';
+import { createSecurityService, type SecurityRequest } from './security.ts';
+import type { EscapeId } from '../core/security/escape-info.ts';
 import { demoPositions } from '../core/techniques/popek-goldberg-demos.ts';
+import { classifyInstructions, type InstructionFormClass } from '../core/techniques/instruction-classes.ts';
 import type { TranslationRequest, TranslationView } from '../core/session/translation.ts';
 import type {
   Catalog,
@@ -80,7 +88,7 @@ const RUN_TAIL = 200;
 const PLAY_BACKLOG = 120_000;
 
 /** The platforms Session.create builds (SessionSpec.mode). */
-const PLATFORM_MODES: readonly SessionMode[] = ['bare', 'guest', 'swvmm'];
+const PLATFORM_MODES: readonly SessionMode[] = ['bare', 'guest', 'swvmm', 'bt', 'pv'];
 
 export const MIN_SPEED = 1e-9;
 export const MAX_SPEED = 1e3;
@@ -110,8 +118,12 @@ export function createEngine(clock: EngineClock): EngineApi & { reportError(wher
   const techniques = createTechniqueRunner(clock);
   // The Consolidation lab's day of dynamic consolidation (a few intervals per task).
   const dynamicDay = createDynamicRunner(clock);
+  // The Security lab's account store and attack-surface runs.
+  const securityService = createSecurityService();
   /** The Popek & Goldberg demo positions per CPU model (deterministic, so computed once per model). */
   const demoPositionCache = new Map<string, ReturnType<typeof demoPositions>>();
+  /** Every instruction form classified, per CPU model (a few seconds of runs: computed once). */
+  const instructionClassCache = new Map<string, InstructionFormClass[]>();
 
   const needTimeline = (): Timeline => {
     if (timeline === null) throw new Error('no scenario is loaded');
@@ -497,6 +509,8 @@ export function createEngine(clock: EngineClock): EngineApi & { reportError(wher
 
     listing: guarded('listing', () => needTimeline().session.listing()),
 
+    translationCache: guarded('translationCache', () => needTimeline().session.translationCache()),
+
     vmcs: guarded('vmcs', (): VmcsView | null => {
       const t = needTimeline();
       const now = t.session.vmcs();
@@ -561,7 +575,26 @@ export function createEngine(clock: EngineClock): EngineApi & { reportError(wher
 
     migrate: guarded('migrate', (req: MigrateRequest) => runMigration(req)),
 
+    migrateVmx: guarded('migrateVmx', (req: VmxMigrateRequest) => runVmxMigration(req)),
+
     failover: guarded('failover', (req: FailoverRequest) => runFailover(req)),
+
+    isolationRun: guarded('isolationRun', (req: IsolationRequest) => runIsolationLab(req, () => clock.now())),
+    resourcesRun: guarded('resourcesRun', (req: ResourcesRequest) => runResourcesLab(req, () => clock.now())),
+
+    vtd: guarded('vtd', (cmd: VtdCommand) => vtdCommand(cmd)),
+
+    sriov: guarded('sriov', (req: SriovRequest) => runSriov(req)),
+
+    ioPath: guarded('ioPath', (req: IoPathRequest) => runIoPaths(req)),
+
+    ioOverhead: guarded('ioOverhead', () => ioOverhead()),
+
+    security: (req: SecurityRequest) => securityService.security(req),
+
+    attackSurface: guarded('attackSurface', (cpu: string) => securityService.attackSurface(cpu)),
+
+    escapeAttempt: guarded('escapeAttempt', (id: EscapeId, cpu: string) => securityService.escapeAttempt(id, cpu)),
 
     runDynamicDay: (req: DynamicDayRequest, onProgress?: (p: DynamicDayProgress) => void) => dynamicDay.runDynamicDay(req, onProgress),
 
@@ -570,6 +603,15 @@ export function createEngine(clock: EngineClock): EngineApi & { reportError(wher
       if (known !== undefined) return known;
       const r = demoPositions(cpu);
       demoPositionCache.set(cpu, r);
+      return r;
+    }),
+
+    instructionClasses: guarded('instructionClasses', (cpu: string): InstructionFormClass[] | null => {
+      if (getCpuModel(cpu) === undefined) return null;
+      const known = instructionClassCache.get(cpu);
+      if (known !== undefined) return known;
+      const r = classifyInstructions(cpu);
+      instructionClassCache.set(cpu, r);
       return r;
     }),
 

@@ -6,6 +6,7 @@
 import { clientView, mbitToBytesPerSecond, MIB, simulateMigration, type ClientView, type MigrationParams, type MigrationResult } from '../core/platform/migration/index.ts';
 import { COROSYNC_DEFAULTS, defaultScenario, simulateFailover, type FailoverResult, type FailoverScenario, type FailureKind } from '../core/platform/failover/index.ts';
 import type { FailoverLink, KillKind, MigrationLink } from '../state/platform-links.ts';
+import { migrateVmxGuest, type VmxMigrationResult } from '../core/platform/migration/vmx-live.ts';
 
 export type MigrateRequest = Omit<MigrationLink, 'run'>;
 export type MigrateResponse = { ok: true; result: MigrationResult; clients: ClientView; params: MigrationParams } | { ok: false; message: string };
@@ -71,4 +72,46 @@ export function runFailover(r: FailoverRequest): FailoverResponse {
   const s = failoverScenario(r);
   if (!s.ok) return s;
   return { ok: true, result: simulateFailover(s.scenario), scenario: s.scenario };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The Migration lab's VMX-core mode: a guest that really runs on the VMX core, its dirty pages from EPT write
+// protection (src/core/platform/migration/vmx-live.ts).
+
+export interface VmxMigrateRequest {
+  rule: 'qemu' | 'xen' | 'clark';
+  bandwidthMbit: number;
+  downtimeMs: number;
+  /** 0 = 30 rounds (the guest really runs each round, so the lab keeps the count bounded). */
+  roundCap: number;
+  hotPages: number;
+  hotWritesPerTick: number;
+  coldWritesPerTick: number;
+}
+
+export type VmxMigrateResponse = { ok: true; result: VmxMigrationResult; clients: ClientView } | { ok: false; message: string };
+
+/** Round cap of the VMX-core mode when the user leaves 0 (Xen's 30, usage-models.md §B1). */
+export const VMX_DEFAULT_ROUND_CAP = 30;
+/** Console lines kept from before the suspension (the rest is the same pattern). */
+const CONSOLE_TAIL_LINES = 12;
+
+export function runVmxMigration(r: VmxMigrateRequest): VmxMigrateResponse {
+  const fin = (x: number) => Number.isFinite(x);
+  if (!fin(r.bandwidthMbit) || r.bandwidthMbit <= 0 || r.bandwidthMbit > 100_000) return { ok: false, message: 'bandwidth must be above 0 and at most 100,000 Mbit/s' };
+  if (!fin(r.downtimeMs) || r.downtimeMs < 0) return { ok: false, message: 'downtime limit must be 0 or more' };
+  if (!Number.isInteger(r.roundCap) || r.roundCap < 0 || r.roundCap > 200) return { ok: false, message: 'round cap must be a whole number 0 … 200' };
+  const out = migrateVmxGuest({
+    rule: r.rule,
+    bandwidthBytesPerSecond: mbitToBytesPerSecond(r.bandwidthMbit),
+    ...(r.rule === 'qemu' ? { downtimeLimitSeconds: r.downtimeMs / 1000 } : {}),
+    maxRounds: r.roundCap > 0 ? r.roundCap : VMX_DEFAULT_ROUND_CAP,
+    guest: { hotPages: r.hotPages, hotWritesPerTick: r.hotWritesPerTick, coldWritesPerTick: r.coldWritesPerTick },
+  });
+  if (!out.ok) return { ok: false, message: out.error };
+  const res = out.result;
+  const lines = res.consoleAtSuspend.split('\n');
+  const tail = lines.slice(Math.max(0, lines.length - 1 - CONSOLE_TAIL_LINES)).join('\n');
+  const clients = clientView(res.migration, [{ kind: 'sip-call', id: 'SIP call' }]);
+  return { ok: true, result: { ...res, consoleAtSuspend: tail }, clients };
 }

@@ -14,9 +14,20 @@ import type { ControlCapability } from '../core/vmm/controls-check.ts';
 import type { TranslationRequest, TranslationView } from '../core/session/translation.ts';
 import type { CostAssumption, CostKey, EventGroup, TechniqueComparison, TechniqueCosts, TechniqueId, TechniqueInfo, TechniqueResult, Verdict } from '../core/techniques/compare.ts';
 import type { DiffHunk } from '../core/techniques/paravirt/diff.ts';
+import type { TcListingEntry } from '../core/techniques/binary-translation/tc.ts';
+import type { InstructionFormClass } from '../core/techniques/instruction-classes.ts';
+export type { InstructionFormClass };
+export type { TcListingEntry };
 import type { DemoPosition } from '../core/techniques/popek-goldberg-demos.ts';
 import type { FailoverRequest, FailoverResponse, MigrateRequest, MigrateResponse } from './platform.ts';
+import type { IsolationRequest, IsolationResponse } from './isolation.ts';
+import type { ResourcesRequest, ResourcesResponse } from './resources.ts';
+import type { VmxMigrateRequest, VmxMigrateResponse } from './platform.ts';
 import type { DynMetrics } from '../core/platform/dynamic/index.ts';
+import type { EscapeResponse, SecurityRequest, SecurityResponse, SecurityView, SurfaceResponse } from './security.ts';
+import type { EscapeId } from '../core/security/escape-info.ts';
+import type { SriovRequest, SriovResponse, VtdCommand, VtdResponse } from './vtd.ts';
+import type { IoPathRequest, IoPathResponse, OverheadReport } from './io-path.ts';
 
 export type { EventBatch, ExitList, Intervention, ListingRow, MachineView, ModelRun, SessionEndReason, SessionMode, SessionSpec, SpecError, TimelinePosition, VmcsSnapshot };
 
@@ -64,7 +75,7 @@ export interface Catalog {
   defaultCpu: string;
   /** The built-in VMM's exit handlers by basic exit reason: name and what it does to guest state. */
   handlers: Record<number, { name: string; does: string }>;
-  /** The platforms a session can run on (SessionSpec.mode): bare (native), guest (VT-x), swvmm (software VMM). */
+  /** The platforms a session can run on (SessionSpec.mode): bare (native), guest (VT-x), swvmm (software VMM), bt (binary translation), pv (paravirtualization). */
   modes: SessionMode[];
 }
 
@@ -170,6 +181,8 @@ export interface EngineApi {
   listing(): ListingRow[];
   /** The current VMCS (null without one) and what the last exit or entry changed. */
   vmcs(): VmcsView | null;
+  /** The binary translator's translation cache at the position (bt platform only; null elsewhere). */
+  translationCache(): TcListingEntry[] | null;
   /** Every VM exit up to the position (typed arrays). */
   exits(): ExitList;
   /** A preset program's text (null for an unknown id). */
@@ -200,16 +213,38 @@ export interface EngineApi {
    * just after it first runs in `sensitive` on the software VMM with this CPU model (src/core/techniques/popek-goldberg.ts).
    */
   sensitiveDemoPositions(cpu: string): DemoPositionsResult;
+  /** Every instruction form the core implements, classified by running it at ring 1 (null: unknown CPU model). */
+  instructionClasses(cpu: string): InstructionFormClass[] | null;
   /** The Migration lab: one live migration, page by page (src/core/platform/migration), and what its clients see. */
   migrate(req: MigrateRequest): MigrateResponse;
+  /** The Migration lab's VMX-core mode: a guest running on the VMX core migrated with its real dirty pages (EPT write protection). */
+  migrateVmx(req: VmxMigrateRequest): VmxMigrateResponse;
   /** The Fail-over lab: the replicated SIP PBX after a kill (src/core/platform/failover), as an event timeline. */
   failover(req: FailoverRequest): FailoverResponse;
+  /** The Isolation lab's Faults tab: three VMs on the VMX core and the consolidated server, one fault (src/core/isolation). */
+  isolationRun(req: IsolationRequest): IsolationResponse;
+  /** The Isolation lab's Resources tab: four VMs on the VMX core under round robin or the credit scheduler (src/core/scheduling). */
+  resourcesRun(req: ResourcesRequest): ResourcesResponse;
+  /** The Security lab's account store (src/worker/security.ts): login, per-VM actions checked and audited, lockout. */
+  security(req: SecurityRequest): Promise<SecurityResponse>;
+  /** The Security lab's attack surface on a CPU model: the VT-x VMM's exits and hypercalls vs the software VMM's paths. */
+  attackSurface(cpu: string): SurfaceResponse;
+  /** One guest-escape attempt run on the VMX core (src/core/security/escape.ts). */
+  escapeAttempt(id: EscapeId, cpu: string): EscapeResponse;
   /**
    * The Consolidation lab: a PlanetLab day (fetched from `dataUrl`, kept after the first run) replayed with a
    * Beloglazov & Buyya policy (src/core/platform/dynamic), a few intervals per worker task with progress between.
    * A newer call supersedes an older one (which resolves with an error).
    */
   runDynamicDay(req: DynamicDayRequest, onProgress?: (p: DynamicDayProgress) => void): Promise<DynamicDayResult>;
+  /** The I/O lab's DMA-remapping tab: one command on the worker's VT-d lab session (src/core/vtd), and the session's view. */
+  vtd(cmd: VtdCommand): VtdResponse;
+  /** The I/O lab's shared-device tab: SR-IOV virtual functions, their isolation and throughput scaling (src/core/vtd/sriov.ts). */
+  sriov(req: SriovRequest): SriovResponse;
+  /** The I/O lab's path tab: one request batch through the emulated, paravirtual and assigned paths on the VMX core (src/core/io-path). */
+  ioPath(req: IoPathRequest): IoPathResponse;
+  /** The I/O lab's overhead tab: VMM share per CPU model and workload, and the transition cost (src/core/io-path/overhead.ts). */
+  ioOverhead(): OverheadReport;
 }
 
 /** VMM settings explained on one CPU model (src/core/vmm/settings.ts `describeVmmSettings`), as plain data. */
@@ -287,8 +322,21 @@ export interface DynamicDay {
   intervalSeconds: number;
   /** Worker time spent replaying (not loading), seconds. */
   replaySeconds: number;
+  /**
+   * Host of every VM (−1: none) at the start of the day (row 0) and at the end of each interval (row k + 1), row-major
+   * with `vmCount` columns: the Consolidation lab's host-by-host day view. Absent from older results.
+   */
+  hostOfVm?: Int16Array;
+  vmCount?: number;
+  hostCount?: number;
 }
 
 export type DynamicDayResult = { ok: true; day: DynamicDay } | { ok: false; error: string };
 export type { DynMetrics };
 export type { FailoverRequest, FailoverResponse, MigrateRequest, MigrateResponse };
+export type { IsolationRequest, IsolationResponse };
+export type { ResourcesRequest, ResourcesResponse };
+export type { VmxMigrateRequest, VmxMigrateResponse };
+export type { EscapeId, EscapeResponse, SecurityRequest, SecurityResponse, SecurityView, SurfaceResponse };
+export type { SriovRequest, SriovResponse, VtdCommand, VtdResponse };
+export type { IoPathRequest, IoPathResponse, OverheadReport };

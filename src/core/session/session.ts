@@ -21,6 +21,10 @@ import { GuestLab } from '../vmm/guest-lab.ts';
 import { validateVmmSettings, type VmmSettings } from '../vmm/settings.ts';
 import type { HypervisorSnapshot } from '../vmm/hypervisor.ts';
 import { TrapAndEmulateVmm, type TrapAndEmulateSnapshot, type TrapAndEmulateStats } from '../techniques/deprivileged/index.ts';
+import { BinaryTranslationVmm, type BinaryTranslationTcStats } from '../techniques/binary-translation/vmm.ts';
+import type { TcListingEntry } from '../techniques/binary-translation/tc.ts';
+import { ParavirtVmm, type ParavirtStats } from '../techniques/paravirt/vmm.ts';
+import { paravirtPortOf } from '../techniques/paravirt/ports.ts';
 import { END_REASONS, EventKind, VmState, VM_STATE_NAMES, type SessionEndReason } from '../trace/events.ts';
 export { END_REASONS, type SessionEndReason };
 import { NullSink, type TraceSink } from '../trace/sink.ts';
@@ -75,7 +79,17 @@ export interface SessionSpec {
  * The platform a session runs on: the bare processor, a guest of the VT-x VMM, or a guest of the software VMM
  * (the white paper's Figure 2: the VMM in ring 0, the guest kernel deprivileged to ring 1, §3.1).
  */
-export type SessionMode = LabMode | 'swvmm';
+export type SessionMode = LabMode | 'swvmm' | SoftwareTechniqueMode;
+
+/**
+ * The two other software-only techniques (issue 5), on the same ring-deprivileging machine as 'swvmm':
+ * 'bt' — the binary-translating VMM (src/core/techniques/binary-translation: the guest kernel's code runs from
+ * the translation cache, sensitive instructions replaced by callouts); 'pv' — the paravirtual VMM
+ * (src/core/techniques/paravirt: hypercalls). On 'pv' a catalogue program with a port (paravirt/ports.ts) runs
+ * as ported; any other program, and the user's own, runs as written — and an unmodified kernel is crashed at
+ * its first privileged instruction, as Xen crashes it.
+ */
+export type SoftwareTechniqueMode = 'bt' | 'pv';
 
 /** Longest program text a spec may carry (a lab file is a few hundred lines). */
 export const MAX_SOURCE_CHARS = 200_000;
@@ -142,14 +156,23 @@ export interface MachineView {
   pc: number;
   /** The processor's real CPL (the VMM's ring while it runs; `cpl` is the program's view). */
   hostCpl: number;
-  /** The software VMM's counters (swvmm mode only): traps by cause, emulated instructions, cycles. */
+  /** The software VMM's counters (swvmm, bt and pv modes): traps by cause, emulated instructions, cycles. */
   swvmm?: TrapAndEmulateStats;
+  /** The binary translator's counters (bt mode): translations, TC hits and misses, callouts, their cycles. */
+  bt?: BinaryTranslationTcStats;
+  /** The paravirtual VMM's counters (pv mode): hypercalls by name, their cycles, page-table updates. */
+  pv?: Pick<ParavirtStats, 'hypercalls' | 'hypercallsByName' | 'hypercallCycles' | 'pageTableUpdates' | 'pageTableUpdatesRejected' | 'int80Direct' | 'state'> & {
+    /** The program runs as ported to hypercalls (a catalogue port), not as written. */
+    ported: boolean;
+    /** The port's file (guest/paravirt/…), when it runs one. */
+    portFile: string | null;
+  };
 }
 
 type Machine = { kind: 'bare'; m: BareMachine } | { kind: 'guest'; lab: GuestLab } | { kind: 'swvmm'; vmm: TrapAndEmulateVmm };
 
 /** Checks a spec and resolves its program; errors name the field at fault. */
-export function resolveSpec(spec: SessionSpec): { ok: true; source: string; mode: SessionMode; cpu: string; settings?: VmmSettings } | { ok: false; errors: SpecError[] } {
+export function resolveSpec(spec: SessionSpec): { ok: true; source: string; mode: SessionMode; cpu: string; settings?: VmmSettings; portFile?: string } | { ok: false; errors: SpecError[] } {
   const errors: SpecError[] = [];
   const sc = getScenario(spec.scenario);
   if (sc === undefined) return { ok: false, errors: [{ field: 'scenario', message: `unknown scenario '${spec.scenario}'` }] };
@@ -158,7 +181,10 @@ export function resolveSpec(spec: SessionSpec): { ok: true; source: string; mode
       return { ok: false, errors: [{ field: 'source', message: `the program must be text of at most ${MAX_SOURCE_CHARS.toLocaleString('en-US')} characters` }] };
     }
   }
-  let source = spec.source ?? loadScenarioSource(sc.id)!;
+  // The paravirtual platform runs a preset's port when it has one (paravirt/ports.ts); the port keeps the
+  // original's parameter lines, so the same `params` apply to it.
+  const port = spec.mode === 'pv' && spec.source === undefined ? paravirtPortOf(sc.id) : null;
+  let source = spec.source ?? port?.source ?? loadScenarioSource(sc.id)!;
   if (spec.source !== undefined && spec.params !== undefined && Object.keys(spec.params).length > 0) {
     errors.push({ field: 'params', message: 'parameters apply to the preset programs only; edit the equ lines of your program instead' });
   }
@@ -184,9 +210,9 @@ export function resolveSpec(spec: SessionSpec): { ok: true; source: string; mode
     errors.push({ field: 'seed', message: `the seed must be a whole number from 0 to 4294967295, not ${String(spec.seed)}` });
   }
   if (spec.mode !== undefined) {
-    if (spec.mode !== 'bare' && spec.mode !== 'guest' && spec.mode !== 'swvmm') errors.push({ field: 'mode', message: `unknown platform '${String(spec.mode)}'` });
-    // The software VMM ignores the header's mode (the program is its guest), so the text stays as written.
-    else if (spec.mode !== 'swvmm') source = withMode(source, spec.mode);
+    if (spec.mode !== 'bare' && spec.mode !== 'guest' && spec.mode !== 'swvmm' && spec.mode !== 'bt' && spec.mode !== 'pv') errors.push({ field: 'mode', message: `unknown platform '${String(spec.mode)}'` });
+    // The software VMMs ignore the header's mode (the program is their guest), so the text stays as written.
+    else if (spec.mode === 'bare' || spec.mode === 'guest') source = withMode(source, spec.mode);
   }
   const header = parseLabHeader(source);
   if (!header.ok) {
@@ -206,7 +232,8 @@ export function resolveSpec(spec: SessionSpec): { ok: true; source: string; mode
     else cpu = getCpuModel(spec.cpu)!.id;
   }
   if (errors.length > 0) return { ok: false, errors };
-  return { ok: true, source, mode: spec.mode === 'swvmm' ? 'swvmm' : header.header.mode, cpu, ...(settings !== undefined ? { settings } : {}) };
+  const software = spec.mode === 'swvmm' || spec.mode === 'bt' || spec.mode === 'pv';
+  return { ok: true, source, mode: software ? spec.mode! : header.header.mode, cpu, ...(settings !== undefined ? { settings } : {}), ...(port !== null ? { portFile: port.file } : {}) };
 }
 
 export class Session {
@@ -221,6 +248,8 @@ export class Session {
   source = '';
   /** Where the program starts. */
   entry = 0;
+  /** The paravirtual port run instead of the preset (pv mode), if any. */
+  portFile: string | null = null;
 
   private constructor(spec: SessionSpec, mode: SessionMode, cpuModel: string, machine: Machine, private readonly trace: TraceSink) {
     this.spec = spec;
@@ -249,10 +278,12 @@ export class Session {
       applyCostsToCpu(m.cpu, model.id);
       m.load(asm.bytes, asm.origin, asm.entry);
       machine = { kind: 'bare', m };
-    } else if (r.mode === 'swvmm') {
+    } else if (r.mode === 'swvmm' || r.mode === 'bt' || r.mode === 'pv') {
       // The program is the guest, deprivileged: its kernel at ring 1 under a VMM at ring 0 (vmm.ts). The VMM
-      // charges guest instructions the model's native costs and each trap its round trip (costs.ts).
-      const vmm = new TrapAndEmulateVmm({ model, trace });
+      // charges guest instructions the model's native costs and each trap its round trip (costs.ts). The
+      // binary translator and the paravirtual VMM extend that VMM (same machine, same snapshot shape), so they
+      // share its machine slot here; their defaults are their costs.ts assumptions.
+      const vmm = r.mode === 'bt' ? new BinaryTranslationVmm({ model, trace }) : r.mode === 'pv' ? new ParavirtVmm({ model, trace }) : new TrapAndEmulateVmm({ model, trace });
       vmm.load(asm.bytes, asm.origin, asm.entry);
       machine = { kind: 'swvmm', vmm };
     } else {
@@ -264,6 +295,7 @@ export class Session {
     const s = new Session(spec, r.mode, r.cpu, machine, trace);
     s.source = r.source;
     s.entry = asm.entry;
+    s.portFile = r.portFile ?? null;
     // The seed drives the only source of randomness a program can see: RDRAND / RDSEED (xorshift32, never 0).
     for (const c of s.cpus) {
       c.rngState = (spec.seed ^ 0x2545f491 ^ Math.imul(c.id + 1, 0x9e3779b9)) | 0 || 0x2545f491;
@@ -316,11 +348,14 @@ export class Session {
         result = 'ended';
       }
     } else if (this.machine.kind === 'swvmm') {
-      const out = this.machine.vmm.run(maxInstructions);
-      if (out.reason === 'yield') result = 'yield';
-      else if (out.reason === 'limit') result = 'limit';
+      const vmm = this.machine.vmm;
+      const out = vmm.run(maxInstructions);
+      // The paravirtual guest ends with sched_op(shutdown): a power-off, not the VM crash the base VMM reports.
+      const reason = vmm instanceof ParavirtVmm ? vmm.sessionEndReason(out.reason) : out.reason;
+      if (reason === 'yield') result = 'yield';
+      else if (reason === 'limit') result = 'limit';
       else {
-        this.ended = out.reason;
+        this.ended = reason;
         result = 'ended';
       }
     } else {
@@ -415,6 +450,14 @@ export class Session {
     this.clearYield();
   }
 
+  /**
+   * The binary translator's translation cache now (bt mode; null on any other platform): each translation with
+   * the guest's original bytes and instructions next to what runs instead (src/core/techniques/binary-translation/tc.ts).
+   */
+  translationCache(): TcListingEntry[] | null {
+    return this.machine.kind === 'swvmm' && this.machine.vmm instanceof BinaryTranslationVmm ? this.machine.vmm.translationCache() : null;
+  }
+
   /** The program's listing (address, bytes, disassembly, source line) for the code panel. */
   listing(): ListingRow[] {
     const r = labListing(this.source);
@@ -492,10 +535,11 @@ export class Session {
       const vmm = this.machine.vmm;
       const regs = vmm.guestRegisters();
       const st = vmm.stats();
+      const technique = techniqueStats(vmm, this.portFile);
       const vm: VmView = {
         id: 0,
         name: 'guest',
-        state: st.state === 'running' ? (this.ended === 'halted' ? 'halted' : 'running') : 'crashed',
+        state: st.state === 'running' ? (this.ended === 'halted' ? 'halted' : 'running') : this.ended === 'poweroff' ? 'stopped' : 'crashed',
         message: st.message ?? '',
         console: vmm.consoleText,
         exits: 0,
@@ -511,6 +555,7 @@ export class Session {
         vms: [vm],
         console: vmm.consoleText,
         swvmm: st,
+        ...technique,
       };
     }
     const lab = this.machine.lab;
@@ -547,6 +592,21 @@ export class Session {
       console: vms[0]?.console ?? '',
     };
   }
+}
+
+/** The binary translator's or the paravirtual VMM's own counters for MachineView (empty for trap-and-emulate). */
+function techniqueStats(vmm: TrapAndEmulateVmm, portFile: string | null): Pick<MachineView, 'bt' | 'pv'> {
+  if (vmm instanceof BinaryTranslationVmm) return { bt: vmm.stats().bt };
+  if (vmm instanceof ParavirtVmm) {
+    const p = vmm.pvStats();
+    return {
+      pv: {
+        hypercalls: p.hypercalls, hypercallsByName: p.hypercallsByName, hypercallCycles: p.hypercallCycles, pageTableUpdates: p.pageTableUpdates,
+        pageTableUpdatesRejected: p.pageTableUpdatesRejected, int80Direct: p.int80Direct, state: p.state, ported: portFile !== null, portFile,
+      },
+    };
+  }
+  return {};
 }
 
 /** The same program on one CPU model, run to its end (for the CPU model comparison). */

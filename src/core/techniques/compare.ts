@@ -28,6 +28,8 @@ import { CPU_MODELS, getCpuModel, toProcessorModel } from '../cpu-models/index.t
 import { BareMachine } from '../machine/bare.ts';
 import { PROGRAM_BASE } from '../machine/layout.ts';
 import { applyCostsToCpu, costModelFor } from '../cost/model.ts';
+import { figureById, type CostFigure } from '../cost/figures.ts';
+import { CostClass } from '../x86/cost-class.ts';
 import { cpuRegisters, registerDump, runLab } from '../lab/run.ts';
 import { EventKind } from '../trace/events.ts';
 import type { TraceSink } from '../trace/sink.ts';
@@ -36,7 +38,8 @@ import { PARAVIRT_SOURCES } from '../scenarios/paravirt-sources.generated.ts';
 import { SCENARIO_SOURCES } from '../scenarios/sources.generated.ts';
 import { runOnSoftwareVmm, trapRoundTripFor, SENSITIVE_UNPRIVILEGED } from './deprivileged/index.ts';
 import { calloutCostFor, indirectCostFor, runOnBinaryTranslator, translateCostFor } from './binary-translation/index.ts';
-import { hypercallCostFor, pvSourceDiff, runOnParavirtVmm, type DiffHunk } from './paravirt/index.ts';
+import { hypercallCostFor, pvSourceDiff, PV_PORTS, runOnParavirtVmm, type DiffHunk } from './paravirt/index.ts';
+import { costValueError } from './cost-input.ts';
 
 // ------------------------------------------------------------------------------------ techniques
 
@@ -49,7 +52,7 @@ export interface TechniqueInfo {
   /** What runs and how. */
   description: string;
   /** The Rings & VMX lab's platform (SessionSpec.mode) that runs this technique step by step, if any. */
-  platform: 'bare' | 'swvmm' | 'guest' | null;
+  platform: 'bare' | 'swvmm' | 'bt' | 'pv' | 'guest' | null;
   /** What an entry into the VMM is called for this technique. */
   entries: string;
 }
@@ -57,8 +60,8 @@ export interface TechniqueInfo {
 export const TECHNIQUES: readonly TechniqueInfo[] = [
   { id: 'native', title: 'Native', description: 'The program on the bare processor at ring 0: no VMM, the baseline.', platform: 'bare', entries: 'none' },
   { id: 'trap-and-emulate', title: 'Trap-and-emulate', description: 'The unmodified guest kernel deprivileged to ring 1; privileged instructions fault and the VMM emulates them (white paper §3.1, Figure 2).', platform: 'swvmm', entries: 'traps' },
-  { id: 'binary-translation', title: 'Binary translation', description: 'The unmodified guest kernel translated block by block; sensitive instructions become callouts into the VMM (VMware, Adams & Agesen 2006).', platform: null, entries: 'callouts and traps' },
-  { id: 'paravirt', title: 'Paravirtualization', description: 'A guest kernel ported to hypercalls (Xen-style); an unmodified kernel is crashed at its first privileged instruction.', platform: null, entries: 'hypercalls' },
+  { id: 'binary-translation', title: 'Binary translation', description: 'The unmodified guest kernel translated block by block; sensitive instructions become callouts into the VMM (VMware, Adams & Agesen 2006).', platform: 'bt', entries: 'callouts and traps' },
+  { id: 'paravirt', title: 'Paravirtualization', description: 'A guest kernel ported to hypercalls (Xen-style); an unmodified kernel is crashed at its first privileged instruction.', platform: 'pv', entries: 'hypercalls' },
   { id: 'vtx-shadow', title: 'VT-x, shadow paging', description: 'The unmodified guest in VMX non-root operation without EPT: the VMM keeps shadow page tables (CR3 loads, #PF and INVLPG exit) — VT-x as first shipped (2006–2007).', platform: 'guest', entries: 'VM exits' },
   { id: 'vtx-ept', title: 'VT-x with EPT', description: 'The unmodified guest in VMX non-root operation with EPT (2008 on): the guest owns its page tables; only the first touch of a page exits.', platform: 'guest', entries: 'VM exits' },
 ];
@@ -88,7 +91,7 @@ export const COMPARE_WORKLOADS: readonly CompareWorkload[] = [
   { id: 'syscall-heavy', category: 'system-call heavy', selfCheck: /^\d+ system calls.*$/, pvPort: null },
   { id: 'pagefault-heavy', category: 'page-table heavy (page faults, INVLPG, CR3 reloads)', selfCheck: /^guest page faults handled.*$/, pvPort: null },
   { id: 'io-heavy', category: 'I/O heavy', selfCheck: /^I\/O rounds done.*$/, pvPort: null },
-  { id: 'kernel', category: 'a whole kernel (boot, paging, timer, ring-3 task, system calls, context switches)', selfCheck: /aliases physical 0: (OK|FAIL)|^\[ring 3\].*$|^user task exited.*$|^summary:.*$/, pvPort: 'kernel-pv.s' },
+  { id: 'kernel', category: 'a whole kernel (boot, paging, timer, ring-3 task, system calls, context switches)', selfCheck: /aliases physical 0: (OK|FAIL)|^\[ring 3\].*$|^user task exited.*$|^summary:.*$/, pvPort: PV_PORTS.kernel ?? null },
 ];
 
 export function compareWorkload(id: string): CompareWorkload | undefined {
@@ -117,8 +120,7 @@ export const COST_KEYS = ['trap', 'callout', 'translate', 'indirect', 'hypercall
 export type CostKey = (typeof COST_KEYS)[number];
 export type TechniqueCosts = Record<CostKey, number>;
 
-/** Largest cycle figure accepted for an override. */
-export const MAX_COST_CYCLES = 1_000_000;
+export { MAX_COST_CYCLES, costValueError, parseCostInput } from './cost-input.ts';
 
 export interface CostAssumption {
   key: CostKey;
@@ -140,6 +142,30 @@ const COST_INFO: Record<CostKey, { label: string; usedBy: TechniqueId[] }> = {
   indirect: { label: 'Indirect branch lookup in translated code', usedBy: ['binary-translation'] },
   hypercall: { label: 'Hypercall (and each event the VMM bounces)', usedBy: ['paravirt'] },
 };
+
+/**
+ * What one IN or OUT costs natively. The CPU model tables give only the instruction's own latency (Agner Fog:
+ * ">300" on the Pentium M, no figure for the other cores, so the cost model falls back to one cycle), not the
+ * trip over the bus to the PIC, PIT or UART on the chipset. Adams & Agesen measured that trip: IN from port 0x80
+ * took 3,209 cycles natively on a 3.8 GHz Pentium 4 672, 216 under binary translation (the VMM's emulated
+ * device: no bus access) and 15,826 under first-generation VT-x (ASPLOS 2006, "Raw data" appendix,
+ * "Nano-benchmarks in cycles", PDF p. 12; src/core/cost/figures.ts aa2006.in.*). Without it an I/O-heavy guest
+ * looks far more expensive under every VMM than it is, because its native baseline pays almost nothing for the
+ * device. Used for every project CPU model: an assumption the user can change. It applies to the native run only:
+ * under the VMMs the device is software and the access costs the trap, callout, hypercall or exit instead.
+ */
+export function nativeIoFigure(): CostFigure {
+  const aa = figureById('aa2006.in.native');
+  return {
+    id: 'techniques.native-io',
+    value: aa?.value ?? 0,
+    unit: 'cycles',
+    cpu: aa?.cpu ?? 'Pentium 4 672',
+    kind: 'assumption',
+    source: aa?.source ?? 'Adams & Agesen 2006',
+    note: 'Measured on a 3.8 GHz Pentium 4 (IN from port 0x80, a chipset register): 3,209 cycles natively, 216 under binary translation, 15,826 under first-generation VT-x. Used here for every CPU model (assumption): the device sits on the chipset, so the bus trip dominates the instruction.',
+  };
+}
 
 function figureFor(key: CostKey, cpu: string) {
   switch (key) {
@@ -205,25 +231,6 @@ export function validateTechniqueCosts(input: unknown): { ok: true; costs: Parti
   return errors.length > 0 ? { ok: false, errors } : { ok: true, costs };
 }
 
-/** Why a cycle figure is not acceptable, or null. */
-export function costValueError(v: unknown): string | null {
-  if (typeof v !== 'number' || !Number.isFinite(v)) return 'must be a number of cycles';
-  if (!Number.isInteger(v)) return 'must be a whole number of cycles';
-  if (v < 0) return 'cannot be negative';
-  if (v > MAX_COST_CYCLES) return `must be at most ${MAX_COST_CYCLES.toLocaleString('en-US')} cycles`;
-  return null;
-}
-
-/** Parses what a user typed in a cost field (digits, optional thousands separators). */
-export function parseCostInput(text: string): { ok: true; value: number } | { ok: false; message: string } {
-  const t = text.trim().replace(/[,_\s]/g, '');
-  if (t === '') return { ok: false, message: 'Enter a number of cycles.' };
-  if (!/^-?\d+(\.\d+)?$/.test(t)) return { ok: false, message: `'${text.trim()}' is not a number of cycles.` };
-  const v = Number(t);
-  const e = costValueError(v);
-  return e === null ? { ok: true, value: v } : { ok: false, message: `The cost ${e}.` };
-}
-
 /** A VT-x transition cost of the CPU model (src/core/cost/model.ts), with its provenance. */
 export interface VtxCost {
   label: string;
@@ -283,6 +290,26 @@ export interface TechniqueRun {
   /** Cycles spent in the VMM (traps, callouts, translation, hypercalls, exits and handlers). */
   vmmCycles: number;
   events: EventGroup[];
+  /** The binary translator's translation cache at the end of the run (binary translation only; null otherwise). */
+  translationCache: TranslationCacheFigures | null;
+}
+
+/** The translation cache's counters as data (binary-translation/vmm.ts `stats().bt`), for tables and charts. */
+export interface TranslationCacheFigures {
+  /** Translations made: each one a cache miss (BT_TRANSLATE). */
+  misses: number;
+  /** Lookups that found a translation (indirect transfers and returns into the translator). */
+  hits: number;
+  /** Direct transfers that followed a chain link to the next translation, with no lookup at all. */
+  chained: number;
+  /** hits / (hits + misses), 0 … 1; null before any lookup. */
+  hitRate: number | null;
+  translatedInstructions: number;
+  /** Translations dropped because the guest wrote to their bytes. */
+  invalidated: number;
+  translateCycles: number;
+  callouts: number;
+  calloutCycles: number;
 }
 
 export interface ResolvedRequest {
@@ -290,6 +317,8 @@ export interface ResolvedRequest {
   cpu: string;
   costs: TechniqueCosts;
   maxSteps: number;
+  /** Cycles one native IN/OUT costs (nativeIoFigure; an assumption). */
+  nativeIo: number;
 }
 
 export interface CompareRequest {
@@ -298,6 +327,8 @@ export interface CompareRequest {
   costs?: Partial<TechniqueCosts>;
   /** Instruction limit per run (default 20 million). */
   maxSteps?: number;
+  /** Cycles one native IN/OUT costs (default: nativeIoFigure, Adams & Agesen's Pentium 4 measurement). */
+  nativeIo?: number;
 }
 
 export const COMPARE_MAX_STEPS = 20_000_000;
@@ -313,8 +344,11 @@ export function resolveCompareRequest(req: CompareRequest): { ok: true; resolved
   if (!c.ok) errors.push(...c.errors.map((e) => ({ field: e.field === 'costs' ? 'costs' : `costs.${e.field}`, message: e.message })));
   const maxSteps = req.maxSteps ?? COMPARE_MAX_STEPS;
   if (!Number.isInteger(maxSteps) || maxSteps < 1 || maxSteps > 200_000_000) errors.push({ field: 'maxSteps', message: 'must be a whole number from 1 to 200,000,000' });
+  const io = req.nativeIo ?? nativeIoFigure().value;
+  const ioError = costValueError(io);
+  if (ioError !== null) errors.push({ field: 'nativeIo', message: ioError });
   if (errors.length > 0 || workload === undefined || model === undefined || !c.ok) return { ok: false, errors };
-  return { ok: true, resolved: { workload, cpu: model.id, costs: { ...defaultTechniqueCosts(model.id), ...c.costs }, maxSteps } };
+  return { ok: true, resolved: { workload, cpu: model.id, costs: { ...defaultTechniqueCosts(model.id), ...c.costs }, maxSteps, nativeIo: io } };
 }
 
 /** Collects the console (COM1) text of a run. */
@@ -338,7 +372,7 @@ function group(kind: string, label: string, byCause: CauseCount[], cycles: numbe
 }
 
 function unavailableRun(technique: TechniqueId, program: string, why: string): TechniqueRun {
-  return { technique, unavailable: why, program, ported: false, ended: 'not run', message: null, console: '', registers: {}, instructions: 0, cycles: 0, idleCycles: 0, busyCycles: 0, vmmCycles: 0, events: [] };
+  return { technique, unavailable: why, program, ported: false, ended: 'not run', message: null, console: '', registers: {}, instructions: 0, cycles: 0, idleCycles: 0, busyCycles: 0, vmmCycles: 0, events: [], translationCache: null };
 }
 
 function assemblyFailure(technique: TechniqueId, program: string, errors: { line: number; message: string }[]): TechniqueRun {
@@ -361,6 +395,9 @@ export function runTechnique(r: ResolvedRequest, technique: TechniqueId): Techni
       const sink = new ConsoleSink();
       const m = new BareMachine({ model, trace: sink });
       applyCostsToCpu(m.cpu, model.id);
+      // IN/OUT reach a device on the chipset natively (nativeIoFigure); the model's own figure is the bare instruction.
+      m.cpu.instructionCosts[CostClass.IO] = r.nativeIo;
+      m.cpu.invalidateDecodeCache();
       m.load(asm.bytes, asm.origin, asm.entry);
       const out = m.run(r.maxSteps);
       m.flushConsole();
@@ -368,7 +405,7 @@ export function runTechnique(r: ResolvedRequest, technique: TechniqueId): Techni
       return {
         technique, unavailable: null, program: scenario.file, ported: false, ended: out.reason, message: null, console: sink.text_,
         registers: registerDump(cpuRegisters(m.cpu)), instructions: out.instructions,
-        cycles, idleCycles: m.idleCycles, busyCycles: cycles - m.idleCycles, vmmCycles: 0, events: [],
+        cycles, idleCycles: m.idleCycles, busyCycles: cycles - m.idleCycles, vmmCycles: 0, events: [], translationCache: null,
       };
     }
     case 'trap-and-emulate': {
@@ -380,6 +417,7 @@ export function runTechnique(r: ResolvedRequest, technique: TechniqueId): Techni
         registers: res.end.registers as Record<string, string>, instructions: Number(res.end.instructions),
         cycles: Number(res.end.cycle), idleCycles: s.idleCycles, busyCycles: s.guestCycles + s.vmmCycles, vmmCycles: s.vmmCycles,
         events: [group('trap', 'Traps', sorted(s.trapsByCause), s.vmmCycles)],
+        translationCache: null,
       };
     }
     case 'binary-translation': {
@@ -394,10 +432,15 @@ export function runTechnique(r: ResolvedRequest, technique: TechniqueId): Techni
         cycles: Number(res.end.cycle), idleCycles: s.idleCycles, busyCycles: s.guestCycles + s.vmmCycles, vmmCycles: s.vmmCycles,
         events: [
           group('callout', 'Callouts', sorted(s.bt.calloutsByMnemonic, (_n, k) => k * c.callout), s.bt.calloutCycles),
-          group('translation', 'Translations (cache misses)', [{ cause: `${s.bt.translatedInstructions} instructions translated; ${s.bt.hits} cache hits`, count: s.bt.misses, cycles: s.bt.translateCycles }], s.bt.translateCycles),
+          group('translation', 'Translations (cache misses)', [{ cause: 'units translated', count: s.bt.misses, cycles: s.bt.translateCycles }], s.bt.translateCycles),
           group('indirect', 'Indirect-branch lookups', [{ cause: 'RET, JMP/CALL r/m', count: s.bt.executedByKind.INDIRECT ?? 0, cycles: s.bt.indirectCycles }], s.bt.indirectCycles),
           group('trap', 'Traps', traps, trapCycles),
         ],
+        translationCache: {
+          misses: s.bt.misses, hits: s.bt.hits, chained: s.bt.chained, hitRate: s.bt.hits + s.bt.misses > 0 ? s.bt.hits / (s.bt.hits + s.bt.misses) : null,
+          translatedInstructions: s.bt.translatedInstructions, invalidated: s.bt.invalidated, translateCycles: s.bt.translateCycles,
+          callouts: s.bt.callouts, calloutCycles: s.bt.calloutCycles,
+        },
       };
     }
     case 'paravirt': {
@@ -414,6 +457,7 @@ export function runTechnique(r: ResolvedRequest, technique: TechniqueId): Techni
           group('hypercall', 'Hypercalls', sorted(s.hypercallsByName, (_n, k) => k * c.hypercall), s.hypercallCycles),
           group('trap', 'Events bounced by the VMM', traps, traps.reduce((a, b) => a + (b.cycles ?? 0), 0)),
         ],
+        translationCache: null,
       };
     }
     case 'vtx-shadow':
@@ -436,6 +480,7 @@ export function runTechnique(r: ResolvedRequest, technique: TechniqueId): Techni
         registers: e.registers as Record<string, string>, instructions: Number(e.instructions),
         cycles: Number(e.cycle), idleCycles: Number(e.cycle) - guest - vmm, busyCycles: guest + vmm, vmmCycles: vmm,
         events: [group('exit', 'VM exits', exits, vmm)],
+        translationCache: null,
       };
     }
   }
@@ -604,6 +649,8 @@ export interface TechniqueComparison {
   costs: TechniqueCosts;
   assumptions: CostAssumption[];
   vtxCosts: VtxCost[];
+  /** The native I/O assumption in force (the native run's IN/OUT cost), with its provenance. */
+  nativeIo: { value: number; defaultValue: number; kind: string; source: string; note: string };
   results: TechniqueResult[];
   paravirtDiff: ReturnType<typeof paravirtDiffFor>;
 }
@@ -637,6 +684,10 @@ export function finishComparison(r: ResolvedRequest, runs: TechniqueRun[]): Tech
     costs: { ...r.costs },
     assumptions: costAssumptions(model.id, r.costs),
     vtxCosts: vtxCosts(model.id),
+    nativeIo: (() => {
+      const f = nativeIoFigure();
+      return { value: r.nativeIo, defaultValue: f.value, kind: f.kind, source: f.source, note: f.note };
+    })(),
     results,
     paravirtDiff: paravirtDiffFor(r.workload),
   };

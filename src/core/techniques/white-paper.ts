@@ -130,12 +130,6 @@ function groupOf(r: TechniqueResult | undefined, kind: string) {
   return r?.events.find((g) => g.kind === kind);
 }
 
-/** The "N instructions translated; M cache hits" cause of binary translation's translation group (compare.ts). */
-export function parseTranslationCause(cause: string): { translated: number; hits: number } | null {
-  const m = /^(\d+) instructions translated; (\d+) cache hits$/.exec(cause);
-  return m === null ? null : { translated: Number(m[1]), hits: Number(m[2]) };
-}
-
 function base(id: ChallengeId, r: TechniqueResult | undefined, technique: TechniqueResult['technique']): ChallengeCard {
   const ch = CHALLENGES.find((x) => x.id === id)!;
   return { id, title: ch.title, quote: ch.quote, technique, techniqueTitle: r?.title ?? technique, status: r?.verdict.status ?? 'unavailable', figure: null, more: [], source: null, shows: [], code: [] };
@@ -173,11 +167,13 @@ function workaroundsCard(c: TechniqueComparison): ChallengeCard {
   const tr = groupOf(r, 'translation');
   const co = groupOf(r, 'callout');
   const ind = groupOf(r, 'indirect');
-  const parsed = tr?.byCause[0] !== undefined ? parseTranslationCause(tr.byCause[0].cause) : null;
-  card.figure = { label: 'translations made (translation-cache misses)', value: tr?.total ?? 0, unit: 'count' };
-  if (parsed !== null) {
-    card.more.push({ label: 'guest instructions translated', value: parsed.translated, unit: 'count' });
-    card.more.push({ label: 'translation-cache hits', value: parsed.hits, unit: 'count' });
+  // The translation cache's counters are data of the run (compare.ts TranslationCacheFigures), not parsed text.
+  const tc = r.translationCache;
+  card.figure = { label: 'translations made (translation-cache misses)', value: tc?.misses ?? tr?.total ?? 0, unit: 'count' };
+  if (tc !== null) {
+    card.more.push({ label: 'guest instructions translated', value: tc.translatedInstructions, unit: 'count' });
+    card.more.push({ label: 'translation-cache hits', value: tc.hits, unit: 'count' });
+    card.more.push({ label: 'chained transfers (no lookup)', value: tc.chained, unit: 'count' });
   }
   if (tr?.cycles != null) card.more.push({ label: 'cycles spent translating', value: tr.cycles, unit: 'cycles' });
   if (co !== undefined) card.more.push({ label: 'callouts into the VMM (rewritten sensitive instructions run)', value: co.total, unit: 'count' });

@@ -106,6 +106,18 @@ export interface HypervisorSnapshot {
   }[];
 }
 
+/**
+ * A vCPU scheduling policy for `Hypervisor.schedulerPolicy`. `pick` gets the runnable vCPUs of processor `p` (never
+ * empty) and its halted vCPUs with the cycle of their next virtual-device event (when they may wake), and returns
+ * the vCPU to run with its slice in cycles (the VMM arms the VMX-preemption timer for the slice's end), or
+ * `{ vcpu: null, until }` to leave the processor idle until cycle `until`. `charge` reports the cycles a vCPU held
+ * the processor (guest time plus the VM exits handled for it) when it gives the processor up.
+ */
+export interface SchedulerPolicy {
+  pick(p: number, runnable: readonly VCpu[], waiting: readonly { vcpu: VCpu; wakeAt: number }[], now: number): { vcpu: VCpu; slice: number } | { vcpu: null; until: number };
+  charge(p: number, v: VCpu, cycles: number, now: number): void;
+}
+
 export type HypervisorStopReason = 'limit' | 'idle' | 'all-stopped' | 'yield';
 
 /** Counters shown in statistics. */
@@ -158,6 +170,27 @@ export class Hypervisor {
   readonly sliceCycles: number;
   /** Called when a VM's console gets text (the UI's console, the CLI's trace). */
   onConsole: (vm: Vm, text: string) => void = () => {};
+  /**
+   * Observer called before the handler of each VM exit (basic exit reason `basic`), with the exit's VMCS current
+   * on `c`. Null by default (no effect). Live migration's dirty logging uses it to see EPT violations caused by
+   * writes to write-protected pages (src/core/platform/migration/ept-dirty-log.ts).
+   */
+  beforeExitHandler: ((c: Cpu, v: VCpu, basic: number) => void) | null = null;
+  /**
+   * Arm the end-of-slice deadline even when no other vCPU waits for the processor, so the VMM regains control at
+   * least once per slice (a periodic tick, as a host kernel's timer tick gives KVM). Off by default; the Isolation
+   * lab's watchdog needs it (src/core/isolation/virtualized.ts).
+   */
+  tickAlways = false;
+  /**
+   * A pluggable vCPU scheduling policy (which vCPU runs next on a processor, and for how long): null = the built-in
+   * round robin with fixed `sliceCycles` slices. The Isolation lab's credit scheduler (src/core/scheduling/) uses it.
+   * Its state lives in the policy, not in this VMM's snapshot.
+   */
+  schedulerPolicy: SchedulerPolicy | null = null;
+  /** Slice length the policy gave the vCPU now on each processor, and that vCPU (null once charged). */
+  private readonly policySlice: number[] = [];
+  private readonly policyRan: (VCpu | null)[] = [];
 
   constructor(readonly model: ProcessorModel, opts: HypervisorOptions) {
     this.mem = new PhysicalMemory(opts.hostMemoryBytes);
@@ -602,7 +635,7 @@ export class Hypervisor {
     const c = this.cpus[p];
     const cur = this.active[p];
     // Fast path: the current vCPU keeps the processor until it halts, yields or its slice ends.
-    if (cur !== null && !cur.halted && !cur.yielded && cur.vm.state === VmState.RUNNING && c.cycles - this.sliceStart[p] < this.sliceCycles) {
+    if (cur !== null && !cur.halted && !cur.yielded && cur.vm.state === VmState.RUNNING && c.cycles - this.sliceStart[p] < this.sliceFor(p)) {
       return cur;
     }
     const mine = this.assigned[p] ?? [];
@@ -613,6 +646,7 @@ export class Hypervisor {
       this.tryWake(v, c.cycles);
     }
     if (!any) return null;
+    if (this.schedulerPolicy !== null) return this.pickByPolicy(p, mine);
     const n = mine.length;
     for (let k = 1; k <= n; k++) {
       const idx = (this.rr[p] + k) % n;
@@ -625,6 +659,48 @@ export class Hypervisor {
       }
     }
     return null;
+  }
+
+  /** Length of the current slice on `p`: the fixed round-robin slice, or what the scheduler policy gave. */
+  private sliceFor(p: number): number {
+    return this.schedulerPolicy === null ? this.sliceCycles : (this.policySlice[p] ?? this.sliceCycles);
+  }
+
+  /**
+   * The scheduler policy's turn on `p`: charge the vCPU that just gave up the processor for the cycles it held it,
+   * then ask for the next vCPU and its slice. A policy may leave the processor idle although vCPUs are runnable
+   * (a cap parked them): simulated time then skips to the policy's time or to the next wake-up of a halted vCPU.
+   */
+  private pickByPolicy(p: number, mine: readonly VCpu[]): VCpu | null {
+    const c = this.cpus[p];
+    const policy = this.schedulerPolicy!;
+    const ran = this.policyRan[p];
+    if (ran !== null && ran !== undefined) {
+      policy.charge(p, ran, c.cycles - this.sliceStart[p], c.cycles);
+      this.policyRan[p] = null;
+    }
+    for (;;) {
+      const runnable: VCpu[] = [];
+      const waiting: { vcpu: VCpu; wakeAt: number }[] = [];
+      for (const v of mine) {
+        if (v.vm.state === VmState.RUNNING && !v.halted) runnable.push(v);
+        else if (this.vmCanRun(v.vm) && v.halted && !v.haltedIfClear && v.id === 0) waiting.push({ vcpu: v, wakeAt: v.vm.pc.bus.nextEventAt(c.cycles) });
+      }
+      if (runnable.length === 0) return null;
+      const d = policy.pick(p, runnable, waiting, c.cycles);
+      if (d.vcpu !== null) {
+        this.sliceStart[p] = c.cycles;
+        this.policySlice[p] = Math.max(1, d.slice);
+        this.policyRan[p] = d.vcpu;
+        d.vcpu.yielded = false;
+        return d.vcpu;
+      }
+      let until = d.until;
+      for (const w of waiting) until = Math.min(until, w.wakeAt);
+      if (until === Infinity) return null;
+      c.cycles = Math.max(c.cycles + 1, until);
+      for (const v of mine) if (this.vmCanRun(v.vm)) this.tryWake(v, c.cycles);
+    }
   }
 
   /** A halted vCPU wakes when its VM's interrupt controller has an interrupt it can take. */
@@ -754,7 +830,7 @@ export class Hypervisor {
   private armDeadline(p: number, v: VCpu): void {
     const c = this.cpus[p];
     let deadline = v.vm.pc.bus.nextEventCached(c.cycles);
-    if (this.othersRunnable(p, v)) deadline = Math.min(deadline, this.sliceStart[p] + this.sliceCycles);
+    if (this.tickAlways || this.othersRunnable(p, v)) deadline = Math.min(deadline, this.sliceStart[p] + this.sliceFor(p));
     if ((v.vm.plan.controls.primary & ProcBased.HLT_EXITING) === 0) {
       // A guest that halts without exiting keeps the processor: wake the VMM for the other VMs' device events too,
       // so that their vCPUs on this processor are not starved.
@@ -819,6 +895,7 @@ export class Hypervisor {
     try {
       if (handler === undefined) this.crashVm(v.vm, `unhandled VM exit reason ${basic} (${exitReasonInfo(basic)?.shortName ?? 'unknown'}): this VMM has no handler for it`);
       else if (!this.livelocked(c, v, basic) && this.cr3Intact(c, v)) {
+        if (this.beforeExitHandler !== null) this.beforeExitHandler(c, v, basic);
         handler(this, c, v);
         if ((v.vm.plan.controls.primary & ProcBased.HLT_EXITING) === 0 && v.vm.state === VmState.RUNNING) this.noticeGuestHalt(c, v);
       }

@@ -23,11 +23,70 @@ import {
 } from './spec/controls.ts';
 import { VmExitReason } from './spec/exit-reasons.ts';
 import { VmInstructionError } from './spec/instruction-errors.ts';
-import { CR0_KEEP, GUEST_SEGMENT_FIELDS, loadMsrListAt, preemptionRate, vmEntryFailure, vmExit } from './exit.ts';
+import { CR0_KEEP, GUEST_SEGMENT_FIELDS, GUEST_SEGMENT_WORDS, loadMsrListAt, preemptionRate, vmEntryFailure, vmExit } from './exit.ts';
 import { exceptionCausesExit, interruptionInfo } from './nonroot.ts';
-import { CHECKED_GUEST, VMCS_CHECKED_OFFSET, VO, vr, wget } from './vmcs.ts';
+import { CHECKED_GUEST, VMCS_CHECKED_OFFSET, VO, VW, vr } from './vmcs.ts';
 
-const { SEL, BASE, LIMIT, AR } = GUEST_SEGMENT_FIELDS;
+/** Word indexes (offset >>> 2) of the VMCS fields this module reads and writes by word, as module constants so
+ * the VM-exit and VM-entry paths index the region directly instead of calling `wget`/`wput` per field. */
+const {
+  CPU_BASED_VM_EXEC_CONTROL: W_CPU_BASED_VM_EXEC_CONTROL,
+  CR0_GUEST_HOST_MASK: W_CR0_GUEST_HOST_MASK,
+  CR0_READ_SHADOW: W_CR0_READ_SHADOW,
+  CR3_TARGET_COUNT: W_CR3_TARGET_COUNT,
+  CR3_TARGET_VALUE0: W_CR3_TARGET_VALUE0,
+  CR3_TARGET_VALUE1: W_CR3_TARGET_VALUE1,
+  CR3_TARGET_VALUE2: W_CR3_TARGET_VALUE2,
+  CR3_TARGET_VALUE3: W_CR3_TARGET_VALUE3,
+  CR4_GUEST_HOST_MASK: W_CR4_GUEST_HOST_MASK,
+  CR4_READ_SHADOW: W_CR4_READ_SHADOW,
+  EPT_POINTER: W_EPT_POINTER,
+  EXCEPTION_BITMAP: W_EXCEPTION_BITMAP,
+  GUEST_ACTIVITY_STATE: W_GUEST_ACTIVITY_STATE,
+  GUEST_CR0: W_GUEST_CR0,
+  GUEST_CR3: W_GUEST_CR3,
+  GUEST_CR4: W_GUEST_CR4,
+  GUEST_DR7: W_GUEST_DR7,
+  GUEST_GDTR_BASE: W_GUEST_GDTR_BASE,
+  GUEST_GDTR_LIMIT: W_GUEST_GDTR_LIMIT,
+  GUEST_IA32_DEBUGCTL: W_GUEST_IA32_DEBUGCTL,
+  GUEST_IA32_EFER: W_GUEST_IA32_EFER,
+  GUEST_IA32_PAT: W_GUEST_IA32_PAT,
+  GUEST_IDTR_BASE: W_GUEST_IDTR_BASE,
+  GUEST_IDTR_LIMIT: W_GUEST_IDTR_LIMIT,
+  GUEST_INTERRUPTIBILITY_INFO: W_GUEST_INTERRUPTIBILITY_INFO,
+  GUEST_PENDING_DBG_EXCEPTIONS: W_GUEST_PENDING_DBG_EXCEPTIONS,
+  GUEST_PDPTR0: W_GUEST_PDPTR0,
+  GUEST_RFLAGS: W_GUEST_RFLAGS,
+  GUEST_RIP: W_GUEST_RIP,
+  GUEST_RSP: W_GUEST_RSP,
+  GUEST_SYSENTER_CS: W_GUEST_SYSENTER_CS,
+  GUEST_SYSENTER_EIP: W_GUEST_SYSENTER_EIP,
+  GUEST_SYSENTER_ESP: W_GUEST_SYSENTER_ESP,
+  IO_BITMAP_A: W_IO_BITMAP_A,
+  IO_BITMAP_B: W_IO_BITMAP_B,
+  MSR_BITMAP: W_MSR_BITMAP,
+  PAGE_FAULT_ERROR_CODE_MASK: W_PAGE_FAULT_ERROR_CODE_MASK,
+  PAGE_FAULT_ERROR_CODE_MATCH: W_PAGE_FAULT_ERROR_CODE_MATCH,
+  PIN_BASED_VM_EXEC_CONTROL: W_PIN_BASED_VM_EXEC_CONTROL,
+  PLE_GAP: W_PLE_GAP,
+  PLE_WINDOW: W_PLE_WINDOW,
+  SECONDARY_VM_EXEC_CONTROL: W_SECONDARY_VM_EXEC_CONTROL,
+  TSC_OFFSET: W_TSC_OFFSET,
+  VIRTUAL_PROCESSOR_ID: W_VIRTUAL_PROCESSOR_ID,
+  VMCS_LINK_POINTER: W_VMCS_LINK_POINTER,
+  VMX_PREEMPTION_TIMER_VALUE: W_VMX_PREEMPTION_TIMER_VALUE,
+  VM_ENTRY_CONTROLS: W_VM_ENTRY_CONTROLS,
+  VM_ENTRY_EXCEPTION_ERROR_CODE: W_VM_ENTRY_EXCEPTION_ERROR_CODE,
+  VM_ENTRY_INSTRUCTION_LEN: W_VM_ENTRY_INSTRUCTION_LEN,
+  VM_ENTRY_INTR_INFO_FIELD: W_VM_ENTRY_INTR_INFO_FIELD,
+  VM_ENTRY_MSR_LOAD_ADDR: W_VM_ENTRY_MSR_LOAD_ADDR,
+  VM_ENTRY_MSR_LOAD_COUNT: W_VM_ENTRY_MSR_LOAD_COUNT,
+  VM_EXIT_CONTROLS: W_VM_EXIT_CONTROLS,
+} = VW;
+
+const { SEL, LIMIT, AR } = GUEST_SEGMENT_FIELDS;
+const { SEL: SEL_W, BASE: BASE_W, LIMIT: LIMIT_W, AR: AR_W } = GUEST_SEGMENT_WORDS;
 
 /** Result of the control and host-state checks: 0 = valid, else the VM-instruction error number. */
 export type EntryCheck = 0 | VmInstructionError.ENTRY_INVALID_CONTROL_FIELD | VmInstructionError.ENTRY_INVALID_HOST_STATE_FIELD;
@@ -432,24 +491,24 @@ function granularityOk(limit: number, a: number): boolean {
  * HOST_RIP with a VM-entry-failure exit reason (SDM Vol. 3C §26.7).
  */
 export function enterGuest(c: Cpu, p: number, launch: boolean, guestChecked = false): void {
-  // Guest state is read from the VMCS region by word (vmcs.ts `wget`).
+  // Guest state is read from the VMCS region by word (vmcs.ts `VW`).
   const m = c.mem.i32;
   const b = p >>> 2;
   // A non-default VMCS link pointer is always re-checked: the region it names lives in ordinary memory.
-  const linkDefault = wget(m, b, VO.VMCS_LINK_POINTER) === -1 && wget(m, b, VO.VMCS_LINK_POINTER + 4) === -1;
+  const linkDefault = m[b + W_VMCS_LINK_POINTER] === -1 && m[b + W_VMCS_LINK_POINTER + 1] === -1;
   const qual = guestChecked && linkDefault ? -1 : checkGuestState(c, p);
   if (qual >= 0) {
     vmEntryFailure(c, VmExitReason.ENTRY_FAILURE_GUEST_STATE, qual);
     return;
   }
   const vmx = c.vmx;
-  const pin = wget(m, b, VO.PIN_BASED_VM_EXEC_CONTROL);
-  const proc = wget(m, b, VO.CPU_BASED_VM_EXEC_CONTROL);
-  const proc2 = (proc & ProcBased.ACTIVATE_SECONDARY_CONTROLS) !== 0 ? wget(m, b, VO.SECONDARY_VM_EXEC_CONTROL) : 0;
-  const entry = wget(m, b, VO.VM_ENTRY_CONTROLS);
-  const cr0 = wget(m, b, VO.GUEST_CR0);
-  const cr4 = wget(m, b, VO.GUEST_CR4);
-  const cr3 = wget(m, b, VO.GUEST_CR3);
+  const pin = m[b + W_PIN_BASED_VM_EXEC_CONTROL];
+  const proc = m[b + W_CPU_BASED_VM_EXEC_CONTROL];
+  const proc2 = (proc & ProcBased.ACTIVATE_SECONDARY_CONTROLS) !== 0 ? m[b + W_SECONDARY_VM_EXEC_CONTROL] : 0;
+  const entry = m[b + W_VM_ENTRY_CONTROLS];
+  const cr0 = m[b + W_GUEST_CR0];
+  const cr4 = m[b + W_GUEST_CR4];
+  const cr3 = m[b + W_GUEST_CR3];
   const ept = (proc2 & ProcBased2.ENABLE_EPT) !== 0;
 
   // PDPTEs (§26.3.1.6): with EPT from the VMCS fields, otherwise read from guest CR3 — before any state changes.
@@ -457,8 +516,8 @@ export function enterGuest(c: Cpu, p: number, launch: boolean, guestChecked = fa
     if (ept) {
       const tmp = PDPTE_SCRATCH;
       for (let k = 0; k < 4; k++) {
-        const lo = wget(m, b, VO.GUEST_PDPTR0 + 8 * k);
-        const hi = wget(m, b, VO.GUEST_PDPTR0 + 8 * k + 4);
+        const lo = m[b + W_GUEST_PDPTR0 + 2 * k];
+        const hi = m[b + W_GUEST_PDPTR0 + 2 * k + 1];
         if ((lo & 1) !== 0 && ((lo & 0x1e6) !== 0 || hi < 0 || !physWidthOk(c, 0, hi & 0x7fffffff))) {
           vmEntryFailure(c, VmExitReason.ENTRY_FAILURE_GUEST_STATE, EntryFailureQual.PDPTE);
           return;
@@ -479,33 +538,33 @@ export function enterGuest(c: Cpu, p: number, launch: boolean, guestChecked = fa
   vmx.pin = pin;
   vmx.proc = proc;
   vmx.proc2 = proc2;
-  vmx.exitControls = wget(m, b, VO.VM_EXIT_CONTROLS);
+  vmx.exitControls = m[b + W_VM_EXIT_CONTROLS];
   vmx.entryControls = entry;
-  vmx.exceptionBitmap = wget(m, b, VO.EXCEPTION_BITMAP);
-  vmx.pfecMask = wget(m, b, VO.PAGE_FAULT_ERROR_CODE_MASK);
-  vmx.pfecMatch = wget(m, b, VO.PAGE_FAULT_ERROR_CODE_MATCH);
-  vmx.cr0Mask = wget(m, b, VO.CR0_GUEST_HOST_MASK);
-  vmx.cr0Shadow = wget(m, b, VO.CR0_READ_SHADOW);
-  vmx.cr4Mask = wget(m, b, VO.CR4_GUEST_HOST_MASK);
-  vmx.cr4Shadow = wget(m, b, VO.CR4_READ_SHADOW);
-  vmx.cr3TargetCount = wget(m, b, VO.CR3_TARGET_COUNT);
-  vmx.cr3Targets[0] = wget(m, b, VO.CR3_TARGET_VALUE0);
-  vmx.cr3Targets[1] = wget(m, b, VO.CR3_TARGET_VALUE1);
-  vmx.cr3Targets[2] = wget(m, b, VO.CR3_TARGET_VALUE2);
-  vmx.cr3Targets[3] = wget(m, b, VO.CR3_TARGET_VALUE3);
-  vmx.ioBitmapA = wget(m, b, VO.IO_BITMAP_A) >>> 0;
-  vmx.ioBitmapB = wget(m, b, VO.IO_BITMAP_B) >>> 0;
-  vmx.msrBitmap = wget(m, b, VO.MSR_BITMAP) >>> 0;
-  vmx.tscOffset = wget(m, b, VO.TSC_OFFSET + 4) * 0x100000000 + (wget(m, b, VO.TSC_OFFSET) >>> 0);
+  vmx.exceptionBitmap = m[b + W_EXCEPTION_BITMAP];
+  vmx.pfecMask = m[b + W_PAGE_FAULT_ERROR_CODE_MASK];
+  vmx.pfecMatch = m[b + W_PAGE_FAULT_ERROR_CODE_MATCH];
+  vmx.cr0Mask = m[b + W_CR0_GUEST_HOST_MASK];
+  vmx.cr0Shadow = m[b + W_CR0_READ_SHADOW];
+  vmx.cr4Mask = m[b + W_CR4_GUEST_HOST_MASK];
+  vmx.cr4Shadow = m[b + W_CR4_READ_SHADOW];
+  vmx.cr3TargetCount = m[b + W_CR3_TARGET_COUNT];
+  vmx.cr3Targets[0] = m[b + W_CR3_TARGET_VALUE0];
+  vmx.cr3Targets[1] = m[b + W_CR3_TARGET_VALUE1];
+  vmx.cr3Targets[2] = m[b + W_CR3_TARGET_VALUE2];
+  vmx.cr3Targets[3] = m[b + W_CR3_TARGET_VALUE3];
+  vmx.ioBitmapA = m[b + W_IO_BITMAP_A] >>> 0;
+  vmx.ioBitmapB = m[b + W_IO_BITMAP_B] >>> 0;
+  vmx.msrBitmap = m[b + W_MSR_BITMAP] >>> 0;
+  vmx.tscOffset = m[b + W_TSC_OFFSET + 1] * 0x100000000 + (m[b + W_TSC_OFFSET] >>> 0);
   vmx.eptEnabled = ept;
-  vmx.eptpLo = wget(m, b, VO.EPT_POINTER);
-  vmx.eptpHi = wget(m, b, VO.EPT_POINTER + 4);
-  vmx.vpid = (proc2 & ProcBased2.ENABLE_VPID) !== 0 ? wget(m, b, VO.VIRTUAL_PROCESSOR_ID) & 0xffff : 0;
+  vmx.eptpLo = m[b + W_EPT_POINTER];
+  vmx.eptpHi = m[b + W_EPT_POINTER + 1];
+  vmx.vpid = (proc2 & ProcBased2.ENABLE_VPID) !== 0 ? m[b + W_VIRTUAL_PROCESSOR_ID] & 0xffff : 0;
   vmx.unrestrictedGuest = (proc2 & ProcBased2.UNRESTRICTED_GUEST) !== 0;
   vmx.mtf = (proc & ProcBased.MONITOR_TRAP_FLAG) !== 0;
   if ((proc2 & ProcBased2.PAUSE_LOOP_EXITING) !== 0) {
-    vmx.pleGap = wget(m, b, VO.PLE_GAP) >>> 0;
-    vmx.pleWindow = wget(m, b, VO.PLE_WINDOW) >>> 0;
+    vmx.pleGap = m[b + W_PLE_GAP] >>> 0;
+    vmx.pleWindow = m[b + W_PLE_WINDOW] >>> 0;
   }
   vmx.plePrev = -1; // the first PAUSE at CPL 0 after VM entry starts a loop
   vmx.pleFirst = -1;
@@ -517,34 +576,34 @@ export function enterGuest(c: Cpu, p: number, launch: boolean, guestChecked = fa
   c.cr4 = cr4;
   if ((entry & EntryControls.LOAD_DEBUG_CONTROLS) !== 0) {
     // DR7 bits 12, 15:14 always load as 0 and bit 10 as 1 (SDM Vol. 3C §26.3.2.1).
-    c.dr[7] = ((wget(m, b, VO.GUEST_DR7) & ~0xd000) | 0x400) | 0;
-    c.msrLo.set(0x1d9, wget(m, b, VO.GUEST_IA32_DEBUGCTL));
+    c.dr[7] = ((m[b + W_GUEST_DR7] & ~0xd000) | 0x400) | 0;
+    c.msrLo.set(0x1d9, m[b + W_GUEST_IA32_DEBUGCTL]);
   }
-  c.msrLo.set(0x174, wget(m, b, VO.GUEST_SYSENTER_CS));
-  c.msrLo.set(0x175, wget(m, b, VO.GUEST_SYSENTER_ESP));
-  c.msrLo.set(0x176, wget(m, b, VO.GUEST_SYSENTER_EIP));
+  c.msrLo.set(0x174, m[b + W_GUEST_SYSENTER_CS]);
+  c.msrLo.set(0x175, m[b + W_GUEST_SYSENTER_ESP]);
+  c.msrLo.set(0x176, m[b + W_GUEST_SYSENTER_EIP]);
   if ((entry & EntryControls.LOAD_IA32_PAT) !== 0) {
-    c.msrLo.set(0x277, wget(m, b, VO.GUEST_IA32_PAT));
-    c.msrHi.set(0x277, wget(m, b, VO.GUEST_IA32_PAT + 4));
+    c.msrLo.set(0x277, m[b + W_GUEST_IA32_PAT]);
+    c.msrHi.set(0x277, m[b + W_GUEST_IA32_PAT + 1]);
   }
-  if ((entry & EntryControls.LOAD_IA32_EFER) !== 0) c.efer = wget(m, b, VO.GUEST_IA32_EFER) & 0xd01;
+  if ((entry & EntryControls.LOAD_IA32_EFER) !== 0) c.efer = m[b + W_GUEST_IA32_EFER] & 0xd01;
   for (let s = 0; s < 8; s++) {
-    c.setSegCache(s, wget(m, b, SEL[s]), wget(m, b, BASE[s]), wget(m, b, LIMIT[s]), wget(m, b, AR[s]) & 0x1f0ff);
+    c.setSegCache(s, m[b + SEL_W[s]], m[b + BASE_W[s]], m[b + LIMIT_W[s]], m[b + AR_W[s]] & 0x1f0ff);
   }
-  c.gdtrBase = wget(m, b, VO.GUEST_GDTR_BASE);
-  c.gdtrLimit = wget(m, b, VO.GUEST_GDTR_LIMIT) & 0xffff;
-  c.idtrBase = wget(m, b, VO.GUEST_IDTR_BASE);
-  c.idtrLimit = wget(m, b, VO.GUEST_IDTR_LIMIT) & 0xffff;
-  c.regs[4] = wget(m, b, VO.GUEST_RSP);
-  c.eip = wget(m, b, VO.GUEST_RIP);
-  c.setEflags(wget(m, b, VO.GUEST_RFLAGS), -1);
+  c.gdtrBase = m[b + W_GUEST_GDTR_BASE];
+  c.gdtrLimit = m[b + W_GUEST_GDTR_LIMIT] & 0xffff;
+  c.idtrBase = m[b + W_GUEST_IDTR_BASE];
+  c.idtrLimit = m[b + W_GUEST_IDTR_LIMIT] & 0xffff;
+  c.regs[4] = m[b + W_GUEST_RSP];
+  c.eip = m[b + W_GUEST_RIP];
+  c.setEflags(m[b + W_GUEST_RFLAGS], -1);
   // CPL is SS.DPL (SDM Vol. 3C §26.3.2.2 / §24.4.1).
   c.setCpl((c.segAr[Seg.SS] >>> 5) & 3);
-  const intr = wget(m, b, VO.GUEST_INTERRUPTIBILITY_INFO);
+  const intr = m[b + W_GUEST_INTERRUPTIBILITY_INFO];
   c.intShadow = (intr & 1) !== 0 ? 1 : (intr & 2) !== 0 ? 2 : 0;
   if ((pin & PinBased.VIRTUAL_NMIS) !== 0) vmx.virtualNmiBlocked = (intr & 8) !== 0;
   else c.nmiBlocked = (intr & 8) !== 0;
-  const activity = wget(m, b, VO.GUEST_ACTIVITY_STATE);
+  const activity = m[b + W_GUEST_ACTIVITY_STATE];
   c.activity = activity === 1 ? Activity.HLT : activity === 2 ? Activity.SHUTDOWN : activity === 3 ? Activity.WAIT_FOR_SIPI : Activity.ACTIVE;
 
   // Enter non-root operation: TLB context (§28.3.3.1: without VPID, entries are flushed for VPID 0).
@@ -557,7 +616,7 @@ export function enterGuest(c: Cpu, p: number, launch: boolean, guestChecked = fa
   c.updateModes();
 
   // ---- §26.4 MSR loading
-  const failed = loadMsrListAt(c, wget(m, b, VO.VM_ENTRY_MSR_LOAD_ADDR), wget(m, b, VO.VM_ENTRY_MSR_LOAD_COUNT));
+  const failed = loadMsrListAt(c, m[b + W_VM_ENTRY_MSR_LOAD_ADDR], m[b + W_VM_ENTRY_MSR_LOAD_COUNT]);
   if (failed !== 0) {
     // "The state of blocking by NMI is what it was before VM entry" (SDM Vol. 3C §26.7, step 3).
     c.nmiBlocked = nmiBlockedBefore;
@@ -572,10 +631,10 @@ export function enterGuest(c: Cpu, p: number, launch: boolean, guestChecked = fa
   vmx.entryCycle = c.cycles;
   vmx.preemptionTimer = (pin & PinBased.ACTIVATE_VMX_PREEMPTION_TIMER) !== 0;
   if (vmx.preemptionTimer) {
-    const value = wget(m, b, VO.VMX_PREEMPTION_TIMER_VALUE) >>> 0;
+    const value = m[b + W_VMX_PREEMPTION_TIMER_VALUE] >>> 0;
     vmx.preemptionDeadline = c.cycles + value * 2 ** preemptionRate(c);
   } else vmx.preemptionDeadline = Infinity;
-  const injected = wget(m, b, VO.VM_ENTRY_INTR_INFO_FIELD);
+  const injected = m[b + W_VM_ENTRY_INTR_INFO_FIELD];
   c.trace.emit(EventKind.VMENTRY, c.cycles, c.id, launch ? 0 : 1, c.eip >>> 0, p, injected < 0 ? injected >>> 0 : 0, c.cpl, 0, 0);
   c.stop = 1;
   // The processor is in non-root operation now: any earlier VM exit of this run is history. (The flag means
@@ -587,7 +646,7 @@ export function enterGuest(c: Cpu, p: number, launch: boolean, guestChecked = fa
   if (injected < 0) {
     const type = (injected >>> 8) & 7;
     const vector = injected & 0xff;
-    const ec = (injected & 0x800) !== 0 ? wget(m, b, VO.VM_ENTRY_EXCEPTION_ERROR_CODE) : -1;
+    const ec = (injected & 0x800) !== 0 ? m[b + W_VM_ENTRY_EXCEPTION_ERROR_CODE] : -1;
     if (type === 7) {
       // "Other event": a pending MTF VM exit. It is not blocked in the HLT state, and the processor leaves
       // that state only after the VM exit completes (SDM Vol. 3C §26.6.2, §27.1).
@@ -599,7 +658,7 @@ export function enterGuest(c: Cpu, p: number, launch: boolean, guestChecked = fa
         else c.nmiBlocked = true;
       }
       const soft = type === EventType.SOFTWARE_INTERRUPT || type === EventType.SOFTWARE_EXCEPTION || type === EventType.PRIVILEGED_SOFTWARE_EXCEPTION;
-      const len = soft ? wget(m, b, VO.VM_ENTRY_INSTRUCTION_LEN) : 0;
+      const len = soft ? m[b + W_VM_ENTRY_INSTRUCTION_LEN] : 0;
       // An injected #PF does not load CR2: the VMM sets the guest's CR2 itself (SDM §26.6.1.2).
       c.pendingCr2 = c.cr2;
       c.injecting = true;
@@ -617,7 +676,7 @@ export function enterGuest(c: Cpu, p: number, launch: boolean, guestChecked = fa
     // bit (12) set they are "treated as they would had they been encountered normally in guest execution":
     // without blocking by MOV SS a #DB (a trap on the previous instruction) is delivered before the first
     // guest instruction. Under MOV-SS blocking this processor drops them (the SDM allows them to be lost).
-    const pend = wget(m, b, VO.GUEST_PENDING_DBG_EXCEPTIONS);
+    const pend = m[b + W_GUEST_PENDING_DBG_EXCEPTIONS];
     if ((pend & 0x5000) !== 0 && (intr & 2) === 0 && (activity === 0 || activity === 1)) {
       const bits = pend & 0x400f; // B3–B0 and BS, in DR6 / exit-qualification positions
       c.activity = Activity.ACTIVE;

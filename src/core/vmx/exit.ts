@@ -10,7 +10,74 @@ import { readMsr, writeMsr } from '../x86/msr.ts';
 import { EventKind } from '../trace/events.ts';
 import { ExitControls, PinBased, ProcBased2, EntryControls } from './spec/controls.ts';
 import { VmExitReason } from './spec/exit-reasons.ts';
-import { VO, VMCS_ABORT_OFFSET, vr, vw, wget, wput } from './vmcs.ts';
+import { VO, VW, VMCS_ABORT_OFFSET, vr, vw } from './vmcs.ts';
+
+/** Word indexes (offset >>> 2) of the VMCS fields this module reads and writes by word, as module constants so
+ * the VM-exit and VM-entry paths index the region directly instead of calling `wget`/`wput` per field. */
+const {
+  EXIT_QUALIFICATION: W_EXIT_QUALIFICATION,
+  GUEST_ACTIVITY_STATE: W_GUEST_ACTIVITY_STATE,
+  GUEST_CR0: W_GUEST_CR0,
+  GUEST_CR3: W_GUEST_CR3,
+  GUEST_CR4: W_GUEST_CR4,
+  GUEST_DR7: W_GUEST_DR7,
+  GUEST_GDTR_BASE: W_GUEST_GDTR_BASE,
+  GUEST_GDTR_LIMIT: W_GUEST_GDTR_LIMIT,
+  GUEST_IA32_DEBUGCTL: W_GUEST_IA32_DEBUGCTL,
+  GUEST_IA32_EFER: W_GUEST_IA32_EFER,
+  GUEST_IA32_PAT: W_GUEST_IA32_PAT,
+  GUEST_IDTR_BASE: W_GUEST_IDTR_BASE,
+  GUEST_IDTR_LIMIT: W_GUEST_IDTR_LIMIT,
+  GUEST_INTERRUPTIBILITY_INFO: W_GUEST_INTERRUPTIBILITY_INFO,
+  GUEST_LINEAR_ADDRESS: W_GUEST_LINEAR_ADDRESS,
+  GUEST_PDPTR0: W_GUEST_PDPTR0,
+  GUEST_PDPTR1: W_GUEST_PDPTR1,
+  GUEST_PDPTR2: W_GUEST_PDPTR2,
+  GUEST_PDPTR3: W_GUEST_PDPTR3,
+  GUEST_PENDING_DBG_EXCEPTIONS: W_GUEST_PENDING_DBG_EXCEPTIONS,
+  GUEST_PHYSICAL_ADDRESS: W_GUEST_PHYSICAL_ADDRESS,
+  GUEST_RFLAGS: W_GUEST_RFLAGS,
+  GUEST_RIP: W_GUEST_RIP,
+  GUEST_RSP: W_GUEST_RSP,
+  GUEST_SYSENTER_CS: W_GUEST_SYSENTER_CS,
+  GUEST_SYSENTER_EIP: W_GUEST_SYSENTER_EIP,
+  GUEST_SYSENTER_ESP: W_GUEST_SYSENTER_ESP,
+  HOST_CR0: W_HOST_CR0,
+  HOST_CR3: W_HOST_CR3,
+  HOST_CR4: W_HOST_CR4,
+  HOST_CS_SELECTOR: W_HOST_CS_SELECTOR,
+  HOST_DS_SELECTOR: W_HOST_DS_SELECTOR,
+  HOST_ES_SELECTOR: W_HOST_ES_SELECTOR,
+  HOST_FS_BASE: W_HOST_FS_BASE,
+  HOST_FS_SELECTOR: W_HOST_FS_SELECTOR,
+  HOST_GDTR_BASE: W_HOST_GDTR_BASE,
+  HOST_GS_BASE: W_HOST_GS_BASE,
+  HOST_GS_SELECTOR: W_HOST_GS_SELECTOR,
+  HOST_IA32_EFER: W_HOST_IA32_EFER,
+  HOST_IA32_PAT: W_HOST_IA32_PAT,
+  HOST_IA32_SYSENTER_CS: W_HOST_IA32_SYSENTER_CS,
+  HOST_IA32_SYSENTER_EIP: W_HOST_IA32_SYSENTER_EIP,
+  HOST_IA32_SYSENTER_ESP: W_HOST_IA32_SYSENTER_ESP,
+  HOST_IDTR_BASE: W_HOST_IDTR_BASE,
+  HOST_RIP: W_HOST_RIP,
+  HOST_RSP: W_HOST_RSP,
+  HOST_SS_SELECTOR: W_HOST_SS_SELECTOR,
+  HOST_TR_BASE: W_HOST_TR_BASE,
+  HOST_TR_SELECTOR: W_HOST_TR_SELECTOR,
+  IDT_VECTORING_ERROR_CODE: W_IDT_VECTORING_ERROR_CODE,
+  IDT_VECTORING_INFO_FIELD: W_IDT_VECTORING_INFO_FIELD,
+  VMX_INSTRUCTION_INFO: W_VMX_INSTRUCTION_INFO,
+  VMX_PREEMPTION_TIMER_VALUE: W_VMX_PREEMPTION_TIMER_VALUE,
+  VM_ENTRY_INTR_INFO_FIELD: W_VM_ENTRY_INTR_INFO_FIELD,
+  VM_EXIT_INSTRUCTION_LEN: W_VM_EXIT_INSTRUCTION_LEN,
+  VM_EXIT_INTR_ERROR_CODE: W_VM_EXIT_INTR_ERROR_CODE,
+  VM_EXIT_INTR_INFO: W_VM_EXIT_INTR_INFO,
+  VM_EXIT_MSR_LOAD_ADDR: W_VM_EXIT_MSR_LOAD_ADDR,
+  VM_EXIT_MSR_LOAD_COUNT: W_VM_EXIT_MSR_LOAD_COUNT,
+  VM_EXIT_MSR_STORE_ADDR: W_VM_EXIT_MSR_STORE_ADDR,
+  VM_EXIT_MSR_STORE_COUNT: W_VM_EXIT_MSR_STORE_COUNT,
+  VM_EXIT_REASON: W_VM_EXIT_REASON,
+} = VW;
 
 /** Guest segment fields in SDM order (ES CS SS DS FS GS LDTR TR) — the order of Seg. */
 const SEL = [VO.GUEST_ES_SELECTOR, VO.GUEST_CS_SELECTOR, VO.GUEST_SS_SELECTOR, VO.GUEST_DS_SELECTOR, VO.GUEST_FS_SELECTOR, VO.GUEST_GS_SELECTOR, VO.GUEST_LDTR_SELECTOR, VO.GUEST_TR_SELECTOR];
@@ -18,6 +85,13 @@ const BASE = [VO.GUEST_ES_BASE, VO.GUEST_CS_BASE, VO.GUEST_SS_BASE, VO.GUEST_DS_
 const LIMIT = [VO.GUEST_ES_LIMIT, VO.GUEST_CS_LIMIT, VO.GUEST_SS_LIMIT, VO.GUEST_DS_LIMIT, VO.GUEST_FS_LIMIT, VO.GUEST_GS_LIMIT, VO.GUEST_LDTR_LIMIT, VO.GUEST_TR_LIMIT];
 const AR = [VO.GUEST_ES_AR_BYTES, VO.GUEST_CS_AR_BYTES, VO.GUEST_SS_AR_BYTES, VO.GUEST_DS_AR_BYTES, VO.GUEST_FS_AR_BYTES, VO.GUEST_GS_AR_BYTES, VO.GUEST_LDTR_AR_BYTES, VO.GUEST_TR_AR_BYTES];
 export const GUEST_SEGMENT_FIELDS = { SEL, BASE, LIMIT, AR } as const;
+/** The same fields as word indexes (vmcs.ts `VW`). */
+const toWords = (offs: readonly number[]): Int32Array => Int32Array.from(offs, (o) => o >>> 2);
+const SEL_W = toWords(SEL);
+const BASE_W = toWords(BASE);
+const LIMIT_W = toWords(LIMIT);
+const AR_W = toWords(AR);
+export const GUEST_SEGMENT_WORDS = { SEL: SEL_W, BASE: BASE_W, LIMIT: LIMIT_W, AR: AR_W } as const;
 
 /**
  * CR0 bits neither a VM exit (SDM Vol. 3C §27.5.1) nor a VM entry (§26.3.2.1) loads from the VMCS: ET, NW,
@@ -55,24 +129,38 @@ export function vmExit(
   c.syncTime(); // instructions of the current block before the exiting one have retired
   const p = c.vmx.vmcsPtr;
   const vmx = c.vmx;
-  // Exit information and guest state go into the VMCS region by word (vmcs.ts `wput`); one dirty mark for the page.
+  // Exit information and guest state go into the VMCS region by word (vmcs.ts `VW`); one dirty mark for the page.
   const m = c.mem.i32;
   const b = p >>> 2;
   c.mem.dirtyPages[p >>> 12] = 1;
   // ---- §27.2 exit information
-  wput(m, b, VO.VM_EXIT_REASON, reason & 0xffff);
-  wput(m, b, VO.EXIT_QUALIFICATION, qual, qualHi);
-  wput(m, b, VO.GUEST_LINEAR_ADDRESS, linear);
-  if (gpa >= 0) wput(m, b, VO.GUEST_PHYSICAL_ADDRESS, gpa % 0x100000000 | 0, Math.floor(gpa / 0x100000000));
-  wput(m, b, VO.VM_EXIT_INTR_INFO, intrInfo);
-  if ((intrInfo & 0x80000800) === (0x80000800 | 0)) wput(m, b, VO.VM_EXIT_INTR_ERROR_CODE, intrErr);
+  m[b + W_VM_EXIT_REASON] = reason & 0xffff;
+  m[b + W_VM_EXIT_REASON + 1] = 0;
+  m[b + W_EXIT_QUALIFICATION] = qual;
+  m[b + W_EXIT_QUALIFICATION + 1] = qualHi;
+  m[b + W_GUEST_LINEAR_ADDRESS] = linear;
+  m[b + W_GUEST_LINEAR_ADDRESS + 1] = 0;
+  if (gpa >= 0) {
+    m[b + W_GUEST_PHYSICAL_ADDRESS] = gpa % 0x100000000 | 0;
+    m[b + W_GUEST_PHYSICAL_ADDRESS + 1] = Math.floor(gpa / 0x100000000);
+  }
+  m[b + W_VM_EXIT_INTR_INFO] = intrInfo;
+  m[b + W_VM_EXIT_INTR_INFO + 1] = 0;
+  if ((intrInfo & 0x80000800) === (0x80000800 | 0)) {
+    m[b + W_VM_EXIT_INTR_ERROR_CODE] = intrErr;
+    m[b + W_VM_EXIT_INTR_ERROR_CODE + 1] = 0;
+  }
   // IDT-vectoring information: the event whose delivery the exit interrupted (SDM Vol. 3C §27.2.3). A double
   // fault that causes the VM exit directly is not "during event delivery" (the original event merged into
   // it), so the field is invalid then; a triple fault clears the in-flight event before getting here.
   let vec = c.eventInFlight;
   if (reason === VmExitReason.EXCEPTION_OR_NMI && (intrInfo & 0x7ff) === 0x308) vec = 0;
-  wput(m, b, VO.IDT_VECTORING_INFO_FIELD, vec);
-  if (vec !== 0 && (vec & 0x800) !== 0) wput(m, b, VO.IDT_VECTORING_ERROR_CODE, c.eventInFlightErr);
+  m[b + W_IDT_VECTORING_INFO_FIELD] = vec;
+  m[b + W_IDT_VECTORING_INFO_FIELD + 1] = 0;
+  if (vec !== 0 && (vec & 0x800) !== 0) {
+    m[b + W_IDT_VECTORING_ERROR_CODE] = c.eventInFlightErr;
+    m[b + W_IDT_VECTORING_ERROR_CODE + 1] = 0;
+  }
   c.eventInFlight = 0;
   // VM exits during delivery of a software interrupt, privileged software exception or software exception
   // report that instruction's length (SDM Vol. 3C §27.2.4): the VM-entry instruction length for an injected
@@ -84,17 +172,20 @@ export function vmExit(
       instrLen = vmx.injectedInfo === vec ? vmx.injectedLen : c.eventInFlightLen !== 0 ? c.eventInFlightLen : type === EventType.SOFTWARE_INTERRUPT ? 2 : 1;
     }
   }
-  wput(m, b, VO.VM_EXIT_INSTRUCTION_LEN, instrLen);
-  wput(m, b, VO.VMX_INSTRUCTION_INFO, instrInfo);
+  m[b + W_VM_EXIT_INSTRUCTION_LEN] = instrLen;
+  m[b + W_VM_EXIT_INSTRUCTION_LEN + 1] = 0;
+  m[b + W_VMX_INSTRUCTION_INFO] = instrInfo;
+  m[b + W_VMX_INSTRUCTION_INFO + 1] = 0;
   // Every VM exit clears the valid bit of the VM-entry interruption-information field (§27.2.5 / Bochs).
-  wput(m, b, VO.VM_ENTRY_INTR_INFO_FIELD, wget(m, b, VO.VM_ENTRY_INTR_INFO_FIELD) & 0x7fffffff);
+  m[b + W_VM_ENTRY_INTR_INFO_FIELD] = m[b + W_VM_ENTRY_INTR_INFO_FIELD] & 0x7fffffff;
+  m[b + W_VM_ENTRY_INTR_INFO_FIELD + 1] = 0;
 
   // ---- §27.3 save guest state
   saveGuestState(c, p, reason);
   const guestEip = c.eip;
 
   // ---- §27.4 save guest MSRs
-  if (!storeMsrList(c, wget(m, b, VO.VM_EXIT_MSR_STORE_ADDR), wget(m, b, VO.VM_EXIT_MSR_STORE_COUNT))) {
+  if (!storeMsrList(c, m[b + W_VM_EXIT_MSR_STORE_ADDR], m[b + W_VM_EXIT_MSR_STORE_COUNT])) {
     vmxAbort(c, VmxAbort.SAVING_GUEST_MSRS);
     return;
   }
@@ -106,7 +197,7 @@ export function vmExit(
   if (!loadHostState(c, p)) return;
   // An NMI that caused the VM exit leaves NMIs blocked (SDM Vol. 3C §27.5.5, when "virtual NMIs" is 0).
   if (nmiExit && (vmx.pin & PinBased.VIRTUAL_NMIS) === 0) c.nmiBlocked = true;
-  if (!loadMsrList(c, wget(m, b, VO.VM_EXIT_MSR_LOAD_ADDR), wget(m, b, VO.VM_EXIT_MSR_LOAD_COUNT))) {
+  if (!loadMsrList(c, m[b + W_VM_EXIT_MSR_LOAD_ADDR], m[b + W_VM_EXIT_MSR_LOAD_COUNT])) {
     vmxAbort(c, VmxAbort.LOADING_HOST_MSRS);
     return;
   }
@@ -122,59 +213,104 @@ function saveGuestState(c: Cpu, p: number, reason: number): void {
   const m = c.mem.i32;
   const b = p >>> 2;
   c.mem.dirtyPages[p >>> 12] = 1;
-  wput(m, b, VO.GUEST_CR0, c.cr0);
-  wput(m, b, VO.GUEST_CR3, c.cr3);
-  wput(m, b, VO.GUEST_CR4, c.cr4);
+  m[b + W_GUEST_CR0] = c.cr0;
+  m[b + W_GUEST_CR0 + 1] = 0;
+  m[b + W_GUEST_CR3] = c.cr3;
+  m[b + W_GUEST_CR3 + 1] = 0;
+  m[b + W_GUEST_CR4] = c.cr4;
+  m[b + W_GUEST_CR4 + 1] = 0;
   const exitCtls = vmx.exitControls;
   if ((exitCtls & ExitControls.SAVE_DEBUG_CONTROLS) !== 0) {
-    wput(m, b, VO.GUEST_DR7, c.dr[7]);
-    wput(m, b, VO.GUEST_IA32_DEBUGCTL, c.msrLo.get(0x1d9) ?? 0, 0);
+    m[b + W_GUEST_DR7] = c.dr[7];
+    m[b + W_GUEST_DR7 + 1] = 0;
+    m[b + W_GUEST_IA32_DEBUGCTL] = c.msrLo.get(0x1d9) ?? 0;
+    m[b + W_GUEST_IA32_DEBUGCTL + 1] = 0;
   }
-  wput(m, b, VO.GUEST_RSP, c.regs[4]);
-  wput(m, b, VO.GUEST_RIP, c.eip);
-  wput(m, b, VO.GUEST_RFLAGS, c.getEflags());
+  m[b + W_GUEST_RSP] = c.regs[4];
+  m[b + W_GUEST_RSP + 1] = 0;
+  m[b + W_GUEST_RIP] = c.eip;
+  m[b + W_GUEST_RIP + 1] = 0;
+  m[b + W_GUEST_RFLAGS] = c.getEflags();
+  m[b + W_GUEST_RFLAGS + 1] = 0;
   for (let s = 0; s < 8; s++) {
-    wput(m, b, SEL[s], c.segSel[s]);
-    wput(m, b, BASE[s], c.segBase[s]);
-    wput(m, b, LIMIT[s], c.segLimit[s]);
-    wput(m, b, AR[s], c.segAr[s]);
+    let k = b + SEL_W[s];
+    m[k] = c.segSel[s];
+    m[k + 1] = 0;
+    k = b + BASE_W[s];
+    m[k] = c.segBase[s];
+    m[k + 1] = 0;
+    k = b + LIMIT_W[s];
+    m[k] = c.segLimit[s];
+    m[k + 1] = 0;
+    k = b + AR_W[s];
+    m[k] = c.segAr[s];
+    m[k + 1] = 0;
   }
-  wput(m, b, VO.GUEST_GDTR_BASE, c.gdtrBase);
-  wput(m, b, VO.GUEST_GDTR_LIMIT, c.gdtrLimit);
-  wput(m, b, VO.GUEST_IDTR_BASE, c.idtrBase);
-  wput(m, b, VO.GUEST_IDTR_LIMIT, c.idtrLimit);
-  wput(m, b, VO.GUEST_SYSENTER_CS, c.msrLo.get(0x174) ?? 0);
-  wput(m, b, VO.GUEST_SYSENTER_ESP, c.msrLo.get(0x175) ?? 0);
-  wput(m, b, VO.GUEST_SYSENTER_EIP, c.msrLo.get(0x176) ?? 0);
-  if ((exitCtls & ExitControls.SAVE_IA32_PAT) !== 0) wput(m, b, VO.GUEST_IA32_PAT, c.msrLo.get(0x277) ?? 0, c.msrHi.get(0x277) ?? 0);
-  if ((exitCtls & ExitControls.SAVE_IA32_EFER) !== 0) wput(m, b, VO.GUEST_IA32_EFER, c.efer, 0);
+  m[b + W_GUEST_GDTR_BASE] = c.gdtrBase;
+  m[b + W_GUEST_GDTR_BASE + 1] = 0;
+  m[b + W_GUEST_GDTR_LIMIT] = c.gdtrLimit;
+  m[b + W_GUEST_GDTR_LIMIT + 1] = 0;
+  m[b + W_GUEST_IDTR_BASE] = c.idtrBase;
+  m[b + W_GUEST_IDTR_BASE + 1] = 0;
+  m[b + W_GUEST_IDTR_LIMIT] = c.idtrLimit;
+  m[b + W_GUEST_IDTR_LIMIT + 1] = 0;
+  m[b + W_GUEST_SYSENTER_CS] = c.msrLo.get(0x174) ?? 0;
+  m[b + W_GUEST_SYSENTER_CS + 1] = 0;
+  m[b + W_GUEST_SYSENTER_ESP] = c.msrLo.get(0x175) ?? 0;
+  m[b + W_GUEST_SYSENTER_ESP + 1] = 0;
+  m[b + W_GUEST_SYSENTER_EIP] = c.msrLo.get(0x176) ?? 0;
+  m[b + W_GUEST_SYSENTER_EIP + 1] = 0;
+  if ((exitCtls & ExitControls.SAVE_IA32_PAT) !== 0) {
+    m[b + W_GUEST_IA32_PAT] = c.msrLo.get(0x277) ?? 0;
+    m[b + W_GUEST_IA32_PAT + 1] = c.msrHi.get(0x277) ?? 0;
+  }
+  if ((exitCtls & ExitControls.SAVE_IA32_EFER) !== 0) {
+    m[b + W_GUEST_IA32_EFER] = c.efer;
+    m[b + W_GUEST_IA32_EFER + 1] = 0;
+  }
   // PDPTEs are saved when EPT is in use and the guest uses PAE paging (§27.3.4).
   if (vmx.eptEnabled && (c.cr0 & Cr0.PG) !== 0 && (c.cr4 & Cr4.PAE) !== 0) {
-    wput(m, b, VO.GUEST_PDPTR0, c.pdpte[0], c.pdpte[1]);
-    wput(m, b, VO.GUEST_PDPTR1, c.pdpte[2], c.pdpte[3]);
-    wput(m, b, VO.GUEST_PDPTR2, c.pdpte[4], c.pdpte[5]);
-    wput(m, b, VO.GUEST_PDPTR3, c.pdpte[6], c.pdpte[7]);
+    m[b + W_GUEST_PDPTR0] = c.pdpte[0];
+    m[b + W_GUEST_PDPTR0 + 1] = c.pdpte[1];
+    m[b + W_GUEST_PDPTR1] = c.pdpte[2];
+    m[b + W_GUEST_PDPTR1 + 1] = c.pdpte[3];
+    m[b + W_GUEST_PDPTR2] = c.pdpte[4];
+    m[b + W_GUEST_PDPTR2 + 1] = c.pdpte[5];
+    m[b + W_GUEST_PDPTR3] = c.pdpte[6];
+    m[b + W_GUEST_PDPTR3 + 1] = c.pdpte[7];
   }
   // Non-register state (§27.3.4): activity, interruptibility, pending debug exceptions, preemption timer.
-  wput(m, b, VO.GUEST_ACTIVITY_STATE, c.activity === Activity.HLT ? 1 : c.activity === Activity.SHUTDOWN ? 2 : 0);
+  m[b + W_GUEST_ACTIVITY_STATE] = c.activity === Activity.HLT ? 1 : c.activity === Activity.SHUTDOWN ? 2 : 0;
+  m[b + W_GUEST_ACTIVITY_STATE + 1] = 0;
   const nmiBlocking = (vmx.pin & PinBased.VIRTUAL_NMIS) !== 0 ? vmx.virtualNmiBlocked : c.nmiBlocked;
-  wput(m, b, VO.GUEST_INTERRUPTIBILITY_INFO, (c.intShadow === 1 ? 1 : 0) | (c.intShadow === 2 ? 2 : 0) | (nmiBlocking ? 8 : 0));
+  m[b + W_GUEST_INTERRUPTIBILITY_INFO] = (c.intShadow === 1 ? 1 : 0) | (c.intShadow === 2 ? 2 : 0) | (nmiBlocking ? 8 : 0);
+  m[b + W_GUEST_INTERRUPTIBILITY_INFO + 1] = 0;
   // Pending debug exceptions are saved as clear except for the exits §27.3.4 lists; of those this processor
   // produces MTF VM exits, which save a coinciding single-step trap (vmx.pendingDebug).
-  wput(m, b, VO.GUEST_PENDING_DBG_EXCEPTIONS, reason === VmExitReason.MONITOR_TRAP_FLAG ? vmx.pendingDebug : 0);
+  m[b + W_GUEST_PENDING_DBG_EXCEPTIONS] = reason === VmExitReason.MONITOR_TRAP_FLAG ? vmx.pendingDebug : 0;
+  m[b + W_GUEST_PENDING_DBG_EXCEPTIONS + 1] = 0;
   vmx.pendingDebug = 0;
   if ((exitCtls & ExitControls.SAVE_VMX_PREEMPTION_TIMER_VALUE) !== 0 && vmx.preemptionTimer) {
     const rate = preemptionRate(c);
     const left = Math.max(0, Math.ceil((vmx.preemptionDeadline - c.cycles) / 2 ** rate));
-    wput(m, b, VO.VMX_PREEMPTION_TIMER_VALUE, Math.min(left, 0xffffffff) | 0);
+    m[b + W_VMX_PREEMPTION_TIMER_VALUE] = Math.min(left, 0xffffffff) | 0;
+    m[b + W_VMX_PREEMPTION_TIMER_VALUE + 1] = 0;
   }
   if ((vmx.proc2 & ProcBased2.ENABLE_VPID) === 0) c.flushTlbAsid(0);
 }
 
+/** The last model `preemptionRate` looked up, and its rate (capability MSRs are fixed per model). */
+let rateModel: Cpu['model'] | null = null;
+let rateValue = 0;
+
 /** IA32_VMX_MISC[4:0]: the timer counts down by 1 each time TSC bit X changes. */
 export function preemptionRate(c: Cpu): number {
-  const misc = c.model.capabilityMsr(0x485);
-  return misc === undefined ? 0 : misc.lo & 0x1f;
+  if (c.model !== rateModel) {
+    const misc = c.model.capabilityMsr(0x485);
+    rateValue = misc === undefined ? 0 : misc.lo & 0x1f;
+    rateModel = c.model;
+  }
+  return rateValue;
 }
 
 /**
@@ -185,36 +321,36 @@ export function loadHostState(c: Cpu, p: number): boolean {
   const vmx = c.vmx;
   const m = c.mem.i32;
   const b = p >>> 2;
-  c.cr0 = ((wget(m, b, VO.HOST_CR0) & ~CR0_KEEP) | (c.cr0 & CR0_KEEP)) | 0;
-  c.cr3 = wget(m, b, VO.HOST_CR3);
-  c.cr4 = wget(m, b, VO.HOST_CR4);
+  c.cr0 = ((m[b + W_HOST_CR0] & ~CR0_KEEP) | (c.cr0 & CR0_KEEP)) | 0;
+  c.cr3 = m[b + W_HOST_CR3];
+  c.cr4 = m[b + W_HOST_CR4];
   c.dr[7] = 0x400;
   c.msrLo.set(0x1d9, 0); // IA32_DEBUGCTL cleared
-  c.msrLo.set(0x174, wget(m, b, VO.HOST_IA32_SYSENTER_CS));
-  c.msrLo.set(0x175, wget(m, b, VO.HOST_IA32_SYSENTER_ESP));
-  c.msrLo.set(0x176, wget(m, b, VO.HOST_IA32_SYSENTER_EIP));
+  c.msrLo.set(0x174, m[b + W_HOST_IA32_SYSENTER_CS]);
+  c.msrLo.set(0x175, m[b + W_HOST_IA32_SYSENTER_ESP]);
+  c.msrLo.set(0x176, m[b + W_HOST_IA32_SYSENTER_EIP]);
   const exitCtls = vmx.exitControls;
   if ((exitCtls & ExitControls.LOAD_IA32_PAT) !== 0) {
-    c.msrLo.set(0x277, wget(m, b, VO.HOST_IA32_PAT));
-    c.msrHi.set(0x277, wget(m, b, VO.HOST_IA32_PAT + 4));
+    c.msrLo.set(0x277, m[b + W_HOST_IA32_PAT]);
+    c.msrHi.set(0x277, m[b + W_HOST_IA32_PAT + 1]);
   }
-  if ((exitCtls & ExitControls.LOAD_IA32_EFER) !== 0) c.efer = wget(m, b, VO.HOST_IA32_EFER) & 0x801;
+  if ((exitCtls & ExitControls.LOAD_IA32_EFER) !== 0) c.efer = m[b + W_HOST_IA32_EFER] & 0x801;
   // Segments (§27.5.2): flat 4-GByte, DPL 0; CS execute/read accessed 32-bit; TR busy 32-bit TSS, limit 67H.
-  c.setSegCache(Seg.CS, wget(m, b, VO.HOST_CS_SELECTOR), 0, -1, 0xc09b);
+  c.setSegCache(Seg.CS, m[b + W_HOST_CS_SELECTOR], 0, -1, 0xc09b);
   // The data segments ES, SS, DS, FS, GS in that order (CS and TR are loaded separately), one call each.
-  loadHostDataSeg(c, Seg.ES, wget(m, b, VO.HOST_ES_SELECTOR), 0);
-  loadHostDataSeg(c, Seg.SS, wget(m, b, VO.HOST_SS_SELECTOR), 0);
-  loadHostDataSeg(c, Seg.DS, wget(m, b, VO.HOST_DS_SELECTOR), 0);
-  loadHostDataSeg(c, Seg.FS, wget(m, b, VO.HOST_FS_SELECTOR), wget(m, b, VO.HOST_FS_BASE));
-  loadHostDataSeg(c, Seg.GS, wget(m, b, VO.HOST_GS_SELECTOR), wget(m, b, VO.HOST_GS_BASE));
-  c.setSegCache(Seg.TR, wget(m, b, VO.HOST_TR_SELECTOR), wget(m, b, VO.HOST_TR_BASE), 0x67, 0x8b);
+  loadHostDataSeg(c, Seg.ES, m[b + W_HOST_ES_SELECTOR], 0);
+  loadHostDataSeg(c, Seg.SS, m[b + W_HOST_SS_SELECTOR], 0);
+  loadHostDataSeg(c, Seg.DS, m[b + W_HOST_DS_SELECTOR], 0);
+  loadHostDataSeg(c, Seg.FS, m[b + W_HOST_FS_SELECTOR], m[b + W_HOST_FS_BASE]);
+  loadHostDataSeg(c, Seg.GS, m[b + W_HOST_GS_SELECTOR], m[b + W_HOST_GS_BASE]);
+  c.setSegCache(Seg.TR, m[b + W_HOST_TR_SELECTOR], m[b + W_HOST_TR_BASE], 0x67, 0x8b);
   c.setSegCache(Seg.LDTR, 0, 0, 0, Ar.UNUSABLE);
-  c.gdtrBase = wget(m, b, VO.HOST_GDTR_BASE);
+  c.gdtrBase = m[b + W_HOST_GDTR_BASE];
   c.gdtrLimit = 0xffff;
-  c.idtrBase = wget(m, b, VO.HOST_IDTR_BASE);
+  c.idtrBase = m[b + W_HOST_IDTR_BASE];
   c.idtrLimit = 0xffff;
-  c.regs[4] = wget(m, b, VO.HOST_RSP);
-  c.eip = wget(m, b, VO.HOST_RIP);
+  c.regs[4] = m[b + W_HOST_RSP];
+  c.eip = m[b + W_HOST_RIP];
   c.setEflags(2, -1);
   c.setCpl(0);
   c.intShadow = 0;

@@ -138,8 +138,18 @@ export function vmread(c: Cpu, encoding: number): VmxResult {
   if (slot < 0) return VmInstructionError.UNSUPPORTED_VMCS_COMPONENT;
   const width = SLOT_WIDTH[slot];
   const base = c.vmx.vmcsPtr + slotOffset(slot);
-  const lo = c.mem.read32(base);
-  const hi = c.mem.read32(base + 4);
+  const mem = c.mem;
+  // The current-VMCS pointer is 4-KiB aligned and VMPTRLD read its revision identifier from RAM, so the slot is
+  // an aligned pair of words in RAM: read them straight from the 32-bit view (what `read32` does for them).
+  let lo: number;
+  let hi: number;
+  if (base + 8 <= mem.size) {
+    lo = mem.i32[base >>> 2];
+    hi = mem.i32[(base >>> 2) + 1];
+  } else {
+    lo = mem.read32(base);
+    hi = mem.read32(base + 4);
+  }
   if ((encoding & 1) !== 0) {
     vmreadValue.lo = hi;
   } else if (width === 16) {
@@ -167,17 +177,22 @@ export function vmwrite(c: Cpu, encoding: number, value: number, valueHi = 0): V
     c.mem.i32[k] &= ~inval;
   }
   const width = SLOT_WIDTH[slot];
+  const mem = c.mem;
   if ((encoding & 1) !== 0) {
-    c.mem.write32(base + 4, value); // high access: bits 63:32 only
-  } else if (width === 16) {
-    c.mem.write32(base, value & 0xffff);
-    c.mem.write32(base + 4, 0);
-  } else if (width === 64) {
-    c.mem.write32(base, value);
-    c.mem.write32(base + 4, valueHi); // 32-bit operand: the high bits of the field are cleared (valueHi = 0)
+    mem.write32(base + 4, value); // high access: bits 63:32 only
+    return VMX_SUCCEED;
+  }
+  const lo = width === 16 ? value & 0xffff : value;
+  const hi = width === 64 ? valueHi : 0; // 32-bit operand: the high bits of a 64-bit field are cleared (valueHi = 0)
+  const page = base >>> 12;
+  if (base + 8 <= mem.size && mem.codePages[page] === 0) {
+    // An aligned pair of words in RAM (see vmread) on a page without decoded code: what two `write32` calls do.
+    mem.dirtyPages[page] = 1;
+    mem.i32[base >>> 2] = lo;
+    mem.i32[(base >>> 2) + 1] = hi;
   } else {
-    c.mem.write32(base, value);
-    c.mem.write32(base + 4, 0);
+    mem.write32(base, lo);
+    mem.write32(base + 4, hi);
   }
   return VMX_SUCCEED;
 }

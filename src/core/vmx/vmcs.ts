@@ -37,6 +37,16 @@ export const VO: { readonly [K in VmcsFieldName]: number } = Object.freeze(
   Object.fromEntries(VMCS_FIELDS.map((f) => [f.name, VMCS_DATA_OFFSET + fieldSlot(f.encoding) * 8])),
 ) as { readonly [K in VmcsFieldName]: number };
 
+/**
+ * Word index of each field's slot (`VO[name] >>> 2`): with `m` the memory's 32-bit view and `b` the VMCS
+ * pointer's word index (`ptr >>> 2`), a field's low half is `m[b + VW[name]]` and its high half the next word —
+ * the addressing of `wget`/`wput` below, for code that touches many fields in a row (the VM-exit and VM-entry
+ * paths), where one call per field costs more than the access itself.
+ */
+export const VW: { readonly [K in VmcsFieldName]: number } = Object.freeze(
+  Object.fromEntries(Object.entries(VO).map(([name, off]) => [name, off >>> 2])),
+) as { readonly [K in VmcsFieldName]: number };
+
 /** Byte offset of the slot for a (supported) encoding. */
 export function slotOffset(slot: number): number {
   return VMCS_DATA_OFFSET + slot * 8;

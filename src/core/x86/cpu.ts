@@ -10,7 +10,7 @@ import { ABORT, AbortKind } from './abort.ts';
 import { Ar, Cr0, Cr4, Efer, Flag, Seg, Vec, ARITH_FLAGS } from './arch.ts';
 import { Block, DecodeCache, MAX_BLOCK } from './decode-cache.ts';
 import { decodeInsn } from './decoder.ts';
-import { specialize } from './exec/fast.ts';
+import { fuse, specialize } from './exec/fast.ts';
 import { FlagOp, lazyArith, lazyCF, testCondition } from './flags.ts';
 import { Insn, InsnFlow } from './insn.ts';
 import { CostClass } from './cost-class.ts';
@@ -93,6 +93,7 @@ function observesTime(i: Insn): boolean {
 /** Prefix sums of costs and instruction offsets. */
 function finishBlock(b: Block): void {
   const n = b.insns.length;
+  for (let k = 0; k < n; k++) fuse(b.insns[k], k + 1 < n ? b.insns[k + 1] : null);
   b.cum = new Float64Array(n + 1);
   b.offs = new Int32Array(n);
   let off = 0;
@@ -285,6 +286,8 @@ export class Cpu {
   eventInFlightLen = 0;
   /** Set while VM entry delivers an injected event (which bypasses the exception bitmap, SDM Vol. 3C §26.6). */
   injecting = false;
+  /** Set by a fused instruction pair (exec/fast.ts `fuse`) whose second instruction faults after the first retired. */
+  fusedRetired = 0;
   /** Linear address of the current read-modify-write operand. */
   rmwLin = 0;
   /** Simulated cycles of the VM-exit and VM-entry transitions themselves (from the cost model). */
@@ -906,62 +909,122 @@ export class Cpu {
     if (this.abortKind === AbortKind.EXCEPTION) deliverPendingException(this);
   }
 
-  /** Finds (or decodes) the block at CS:EIP and runs it, or just its first instruction when precision is needed. */
+  /**
+   * Finds (or decodes) the block at CS:EIP and runs it, or just its first instruction when precision is needed;
+   * then the next block, and so on, while `run`'s condition for calling it again holds (nothing set `stop`, the
+   * processor is active, the budget is not spent). Chaining the blocks here rather than returning to `run`
+   * between them is the same sequence of steps without a call and an exception frame per block.
+   */
   private executeBlock(untilCycle: number, insnLimit: number): void {
-    const lin = (this.segBase[Seg.CS] + this.eip) | 0;
-    const pa = this.xlate(lin, Acc.FETCH);
-    // Block chaining: the block that ran last remembers its most recent successor, so a loop does not pay
-    // for a cache lookup per iteration. The decode-cache epoch changes on any invalidation.
-    const prev = this.prevBlock;
-    const epoch = this.cache.epoch;
-    let block: Block;
-    if (prev !== null && prev.succPa === pa && prev.succEpoch === epoch && prev.succ !== null && prev.succ.codeSize === this.codeSize) {
-      block = prev.succ;
-    } else {
-      block = this.cache.get(pa, this.codeSize) ?? this.buildBlock(pa, lin);
-      if (prev !== null && block.cached && prev.cached) {
-        prev.succPa = pa;
-        prev.succ = block;
-        prev.succEpoch = this.cache.epoch;
-      }
-    }
-    this.prevBlock = block;
-    const insns = block.insns;
-    const n = insns.length;
-    // Slow path: one instruction when an event is due inside the block, when the budget ends inside it,
-    // when a breakpoint may be inside, when single-stepping (TF) or in an interrupt shadow, or when the code
-    // segment is not flat (limit checks per instruction).
-    if (
-      this.intShadow !== 0 ||
-      this.traceRetire ||
-      this.cycles + block.cost > untilCycle ||
-      this.icount + n > insnLimit ||
-      (this.eflags & Flag.TF) !== 0 ||
-      this.breakpoints.size > 0 ||
-      ((this.segChk[Seg.CS] & SegChk.FLAT) === 0 && !this.codeFitsLimit(block)) ||
-      (this.vmx.nonRoot && (this.vmx.mtf || (this.vmx.preemptionTimer && this.cycles + block.cost > this.vmx.preemptionDeadline)))
-    ) {
-      this.stepInsn(insns[0]);
-      return;
-    }
-    // Time is accounted per block: instructions that observe time (I/O, RDTSC, MSRs, VMX, events...) always
-    // start a block (see buildBlock), and anything that needs the exact time mid-block calls syncTime().
-    this.curBlock = block;
-    this.curBlockEip = this.eip;
-    this.syncedK = 0;
+    // The block being executed, for the time accounting when an instruction aborts it (see the finally).
+    let cur: Block | null = null;
     let k = 0;
     try {
-      while (k < n) {
-        const i = insns[k];
-        i.fn(this, i);
-        k++;
-        if (this.stop !== 0) break;
+      for (;;) {
+        const lin = (this.segBase[Seg.CS] + this.eip) | 0;
+        const pa = this.xlate(lin, Acc.FETCH);
+        // Block chaining: the block that ran last remembers its most recent successor, so a loop does not pay
+        // for a cache lookup per iteration. The decode-cache epoch changes on any invalidation.
+        const prev = this.prevBlock;
+        const epoch = this.cache.epoch;
+        let block: Block;
+        if (prev !== null && prev.succPa === pa && prev.succEpoch === epoch && prev.succ !== null && prev.succ.codeSize === this.codeSize) {
+          block = prev.succ;
+        } else {
+          block = this.cache.get(pa, this.codeSize) ?? this.buildBlock(pa, lin);
+          if (prev !== null && block.cached && prev.cached) {
+            prev.succPa = pa;
+            prev.succ = block;
+            prev.succEpoch = this.cache.epoch;
+          }
+        }
+        this.prevBlock = block;
+        const insns = block.insns;
+        const n = insns.length;
+        // Slow path: one instruction when an event is due inside the block, when the budget ends inside it,
+        // when a breakpoint may be inside, when single-stepping (TF) or in an interrupt shadow, or when the code
+        // segment is not flat (limit checks per instruction).
+        if (
+          this.intShadow !== 0 ||
+          this.traceRetire ||
+          this.cycles + block.cost > untilCycle ||
+          this.icount + n > insnLimit ||
+          (this.eflags & Flag.TF) !== 0 ||
+          this.breakpoints.size > 0 ||
+          ((this.segChk[Seg.CS] & SegChk.FLAT) === 0 && !this.codeFitsLimit(block)) ||
+          (this.vmx.nonRoot && (this.vmx.mtf || (this.vmx.preemptionTimer && this.cycles + block.cost > this.vmx.preemptionDeadline)))
+        ) {
+          this.stepInsn(insns[0]);
+          return;
+        }
+        // Time is accounted per block: instructions that observe time (I/O, RDTSC, MSRs, VMX, events...) always
+        // start a block (see buildBlock), and anything that needs the exact time mid-block calls syncTime().
+        this.curBlock = block;
+        this.curBlockEip = this.eip;
+        this.syncedK = 0;
+        cur = block;
+        k = 0;
+        while (k < n) {
+          const i = insns[k];
+          i.blockFn(this, i);
+          k += i.span;
+          if (this.stop !== 0) break;
+        }
+        let base = this.syncedK;
+        this.cycles += block.cum[k] - block.cum[base];
+        this.icount += k - base;
+        // A loop that is one block (it jumps back to its own start) runs again here, while the next pass would take
+        // the same way through the code above: the block is pure (none of its instructions can change what the
+        // checks above read — CS, EFLAGS.TF, the interrupt shadow, VMX controls, time observers: see buildBlock),
+        // nothing set `stop` (a write to its code, a mode change), the fetch still translates to the same physical
+        // address and no decoded code was invalidated (so the lookup would return this very block), and the budget
+        // holds the whole block again.
+        if (block.pure && block.cached && this.stop === 0 && this.eip === this.curBlockEip) {
+          for (;;) {
+            // Between passes no block is running (as between blocks): a #PF on the fetch accounts nothing twice.
+            this.curBlock = null;
+            cur = null;
+            if (
+              this.cycles + block.cost > untilCycle ||
+              this.icount + n > insnLimit ||
+              this.cycles >= untilCycle ||
+              this.xlate(lin, Acc.FETCH) !== pa ||
+              this.cache.epoch !== epoch
+            ) {
+              break;
+            }
+            this.curBlock = block;
+            cur = block;
+            this.syncedK = 0;
+            k = 0;
+            while (k < n) {
+              const i = insns[k];
+              i.blockFn(this, i);
+              k += i.span;
+              if (this.stop !== 0) break;
+            }
+            base = this.syncedK;
+            this.cycles += block.cum[k] - block.cum[base];
+            this.icount += k - base;
+            if (this.stop !== 0 || this.eip !== this.curBlockEip) break;
+          }
+        }
+        this.curBlock = null;
+        cur = null;
+        // `run` would call again only under this condition.
+        if (this.stop !== 0 || this.activity !== Activity.ACTIVE || this.cycles >= untilCycle || this.icount >= insnLimit) return;
       }
     } finally {
-      const base = this.syncedK;
-      this.cycles += block.cum[k] - block.cum[base];
-      this.icount += k - base;
-      this.curBlock = null;
+      if (cur !== null) {
+        // An instruction aborted the block (fault or VM exit): the ones before it have retired — including the
+        // first of a fused pair whose jump faulted (exec/fast.ts `fuse`).
+        k += this.fusedRetired;
+        this.fusedRetired = 0;
+        const base = this.syncedK;
+        this.cycles += cur.cum[k] - cur.cum[base];
+        this.icount += k - base;
+        this.curBlock = null;
+      }
     }
   }
 
@@ -1084,6 +1147,9 @@ export class Cpu {
     finishBlock(block);
     block.cost = cost;
     block.byteLen = off;
+    let pure = true;
+    for (let k = 0; k < block.insns.length; k++) if (observesTime(block.insns[k])) pure = false;
+    block.pure = pure;
     if (block.insns.length > 0 && pa < mem.size) this.cache.put(block);
     return block;
   }

@@ -22,6 +22,12 @@ export class Block {
   byteLen = 0;
   /** In the cache (false for a page-crossing instruction decoded on its own). */
   cached = false;
+  /**
+   * No instruction of the block observes or changes time, devices, VMX or event state (cpu.ts `observesTime`):
+   * none can change CS, EFLAGS.TF, the interrupt shadow or the translation regime, so the interpreter may run the
+   * block again straight away when it jumps back to its own start (cpu.ts executeBlock).
+   */
+  pure = false;
   /** Chaining: the most recent successor block, its physical address and the cache epoch it was seen in. */
   succ: Block | null = null;
   succPa = -1;

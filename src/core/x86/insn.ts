@@ -77,6 +77,14 @@ export class Insn {
   codeSize = 32;
   /** Legacy prefixes present (`Prefix` bits), for the disassembler and VM-exit information. */
   prefixes = 0;
+  /**
+   * How the block loop runs this instruction (cpu.ts executeBlock): `fn` itself (span 1), or a fused form that
+   * also runs the instruction after it in the block (span 2; exec/fast.ts `fuse`), which `next` then names.
+   * Running one instruction on its own (single-step, breakpoints, the budget's last instructions) always uses `fn`.
+   */
+  blockFn: Exec = noExec;
+  span = 1;
+  next: Insn | null = null;
 }
 
 /** Bits of `Insn.prefixes`. */

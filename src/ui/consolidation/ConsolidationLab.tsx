@@ -8,7 +8,7 @@
 import { useMemo, useState } from 'react';
 import { useApp } from '../../state/store.ts';
 import { HOST_TYPES } from '../../core/platform/model/index.ts';
-import { RESOURCES, RESOURCE_NAMES, RESOURCE_UNITS, summarise, type PlacementSummary } from '../../core/platform/placement/index.ts';
+import { RESOURCES, RESOURCE_NAMES, RESOURCE_UNITS, evacuateHost, summarise, type Evacuation, type PlacementSummary } from '../../core/platform/placement/index.ts';
 import { DEMAND_BASES, PLACEMENT_ALGORITHMS, type PlacementAlgorithm } from '../../state/consolidation-link.ts';
 import {
   ALGORITHM_LABELS,
@@ -49,6 +49,7 @@ export function ConsolidationLab() {
   const [refusal, setRefusal] = useState<{ host: string; vm: string; messages: string[] } | null>(null);
   const [dragOver, setDragOver] = useState<string | null>(null);
   const [status, setStatus] = useState('');
+  const [evac, setEvac] = useState<Evacuation | null>(null);
 
   const vmName = (id: string): string => sc.items.find((i) => i.id === id)?.name ?? id;
   const move = (vm: string, host: string): void => {
@@ -61,6 +62,21 @@ export function ConsolidationLab() {
     setRefusal(null);
     setConsolidation({ moves: r.moves });
     setStatus(`Moved ${vmName(vm)} to ${host}.`);
+  };
+
+  /** Maintenance mode: every VM off `host` (capacity and anti-affinity kept), the moves added to the hand moves. */
+  const evacuate = (host: string): void => {
+    const e = evacuateHost(sc.items, sc.hosts, after.assignment, host);
+    setEvac(e);
+    setRefusal(null);
+    if (e.moves.length > 0) {
+      const moved = new Set(e.moves.map((m) => m.vmId));
+      setConsolidation({ moves: [...c.moves.filter((m) => !moved.has(m.vm)), ...e.moves.map((m) => ({ vm: m.vmId, host: m.to }))] });
+    }
+    setStatus(
+      `Evacuating ${host}: ${e.moves.length} migration${e.moves.length === 1 ? '' : 's'}. ` +
+        (e.canShutDown ? `${host} is empty and can be shut down for maintenance.` : `${e.stuck.length} VM(s) cannot leave: ${host} stays on.`),
+    );
   };
 
   const drawn = hostsToDraw(afterSum);
@@ -219,10 +235,12 @@ export function ConsolidationLab() {
                 onSelect={(vm) => { setSelected(vm === selected ? null : vm); setRefusal(null); }}
                 onDragOver={setDragOver}
                 onDrop={(vm) => { setDragOver(null); move(vm, hid); }}
+                onEvacuate={() => evacuate(hid)}
                 vmName={vmName}
               />
             ))}
           </div>
+          {evac !== null && <EvacuationReport e={evac} vmName={vmName} onClose={() => setEvac(null)} />}
         </section>
       </div>
 
@@ -242,6 +260,7 @@ function Rack(props: {
   onSelect(vm: string): void;
   onDragOver(h: string | null): void;
   onDrop(vm: string): void;
+  onEvacuate(): void;
   vmName(id: string): string;
 }) {
   const { sc, sum, hostId } = props;
@@ -265,6 +284,11 @@ function Rack(props: {
     >
       <div className="cn-rack-head">
         <b>{hostId}</b> <span>{l.running ? `${l.watts.toFixed(0)} W` : 'off (spare)'}</span>
+        {l.running && (
+          <button type="button" className="cn-evac-btn" aria-label={`Evacuate ${hostId}`} title="Maintenance: live-migrate every VM to other hosts, then shut this one down" onClick={props.onEvacuate}>
+            Evacuate
+          </button>
+        )}
       </div>
       <ul className="cn-tiles" aria-label={`VMs on ${hostId}`}>
         {l.vmIds.map((id) => {
@@ -317,5 +341,47 @@ function Rack(props: {
         </div>
       )}
     </div>
+  );
+}
+
+/** The migrations of an "evacuate host", in order, with why each target was chosen and whether the host can go off. */
+function EvacuationReport({ e, vmName, onClose }: { e: Evacuation; vmName(id: string): string; onClose(): void }) {
+  return (
+    <section className="cn-evac" aria-labelledby="cn-evac-h" data-testid="cn-evacuation">
+      <h3 id="cn-evac-h">Evacuate {e.hostId} (maintenance mode)</h3>
+      <p className={`cn-evac-verdict ${e.canShutDown ? 'tone-ok' : 'tone-bad'}`} data-testid="cn-evac-verdict">
+        {e.canShutDown
+          ? `✓ ${e.hostId} is empty after ${e.moves.length} live migration${e.moves.length === 1 ? '' : 's'} (${e.totalSeconds.toFixed(1)} s one after another): it can be shut down for maintenance.`
+          : `✗ ${e.hostId} must stay on: ${e.stuck.length} VM${e.stuck.length === 1 ? '' : 's'} cannot leave.`}
+      </p>
+      {e.moves.length > 0 && (
+        <ol className="cn-evac-moves" aria-label={`Migrations off ${e.hostId}`}>
+          {e.moves.map((m) => (
+            <li key={m.vmId}>
+              <b>{vmName(m.vmId)}</b> {m.from} → {m.to}: {m.why}; about{' '}
+              <Fig
+                f={{ text: `${m.seconds.toFixed(1)} s`, formula: 'RAM / (host bandwidth / 2): half the link reserved for migration', source: 'CloudSim 3.0.3 migration delay, usage-models.md §A4 (“around 16 seconds for 1024 MB using 1 Gbit/s”); page-by-page rounds in the Migration lab' }}
+                label={`Migration time of ${vmName(m.vmId)}`}
+              />
+              .
+            </li>
+          ))}
+        </ol>
+      )}
+      {e.stuck.length > 0 && (
+        <ul className="cn-evac-stuck">
+          {e.stuck.map((x) => (
+            <li key={x.vmId}>{x.reason}</li>
+          ))}
+        </ul>
+      )}
+      <p className="cn-src">
+        Targets as PABFD chooses them (usage-models.md §A2): the least power increase, running hosts before a host that is off; capacity and replica anti-affinity
+        are checked as for a move by hand. Each VM moves live, so its clients stay connected (see the Migration lab).
+      </p>
+      <button type="button" onClick={onClose}>
+        Close the evacuation report
+      </button>
+    </section>
   );
 }

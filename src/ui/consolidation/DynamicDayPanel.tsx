@@ -10,6 +10,7 @@ import { commands } from '../engine/client.ts';
 import type { DynamicDay } from '../../worker/protocol.ts';
 import { CLOUDSIM_SOURCE, DAY_POLICIES, METRIC_FORMULAS, cloudSimReference, hourView, planetLabDataUrl } from './view.ts';
 import { Fig } from './Fig.tsx';
+import { HostDayView } from './HostDayView.tsx';
 
 const fmt = (x: number, d = 2): string => x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 
@@ -146,6 +147,9 @@ function DayResult({ day, hour, onHour, reference }: { day: DynamicDay; hour: nu
           <span style={{ width: `${(hv.meanActive / m.hosts) * 100}%` }} />
         </div>
       </div>
+      {day.hostOfVm !== undefined && day.vmCount !== undefined && day.hostCount !== undefined && (
+        <HostDayView d={{ hostOfVm: day.hostOfVm, vmCount: day.vmCount, hostCount: day.hostCount }} intervalSeconds={day.intervalSeconds} startRow={hour * (3600 / day.intervalSeconds)} />
+      )}
     </div>
   );
 }

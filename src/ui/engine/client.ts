@@ -11,7 +11,13 @@ import type { EngineApi, EngineStatus, Intervention, MachineView, RunTarget, Ses
 import type { TranslationRequest } from '../../worker/protocol.ts';
 import type { CompareTechniquesRequest, TechniquesProgress } from '../../worker/protocol.ts';
 import type { FailoverRequest, MigrateRequest } from '../../worker/protocol.ts';
+import type { IsolationRequest } from '../../worker/protocol.ts';
+import type { ResourcesRequest } from '../../worker/protocol.ts';
+import type { VmxMigrateRequest } from '../../worker/protocol.ts';
+import type { SriovRequest, VtdCommand } from '../../worker/protocol.ts';
+import type { IoPathRequest } from '../../worker/protocol.ts';
 import type { DynamicDayProgress, DynamicDayRequest } from '../../worker/protocol.ts';
+import type { EscapeId, SecurityRequest } from '../../worker/protocol.ts';
 import { useApp } from '../../state/store.ts';
 import { eventLog } from '../../state/event-log.ts';
 
@@ -201,11 +207,13 @@ export const commands = {
   scenarioSource: (id: string) => api().scenarioSource(id),
   checkProgram: (source: string) => api().checkProgram(source),
   vmcs: () => api().vmcs(),
+  translationCache: () => api().translationCache(),
   translation: (req: TranslationRequest) => api().translation(req),
   exits: () => api().exits(),
   compareModels: () => api().compareModels(),
   comparePlatforms: () => api().comparePlatforms(),
   sensitiveDemoPositions: (cpu: string) => api().sensitiveDemoPositions(cpu),
+  instructionClasses: (cpu: string) => api().instructionClasses(cpu),
   techniqueDefaults: (cpu: string) => api().techniqueDefaults(cpu),
   /** The Software vs hardware comparison; progress arrives through a comlink proxy after each technique. */
   compareTechniques: (req: CompareTechniquesRequest, onProgress: (p: TechniquesProgress) => void) => api().compareTechniques(req, proxy(onProgress)),
@@ -213,8 +221,25 @@ export const commands = {
   runDynamicDay: (req: DynamicDayRequest, onProgress: (p: DynamicDayProgress) => void) => api().runDynamicDay(req, proxy(onProgress)),
   /** The Migration lab's run (one worker task). */
   migrate: (req: MigrateRequest) => api().migrate(req),
+  /** The Migration lab's VMX-core mode (one worker task: the guest really runs, a few seconds). */
+  migrateVmx: (req: VmxMigrateRequest) => api().migrateVmx(req),
   /** The Fail-over lab's run after a kill (one worker task). */
   failover: (req: FailoverRequest) => api().failover(req),
+  /** The Isolation lab's fault run (one worker task, a few seconds: the guests really run). */
+  isolationRun: (req: IsolationRequest) => api().isolationRun(req),
+  resourcesRun: (req: ResourcesRequest) => api().resourcesRun(req),
+  /** The I/O lab's DMA-remapping session: one command, the new view (one worker task). */
+  vtd: (cmd: VtdCommand) => api().vtd(cmd),
+  /** The I/O lab's SR-IOV view (one worker task). */
+  sriov: (req: SriovRequest) => api().sriov(req),
+  /** The I/O lab's three paths for one batch (one worker task). */
+  ioPath: (req: IoPathRequest) => api().ioPath(req),
+  /** The I/O lab's overhead chart data (computed once per worker). */
+  ioOverhead: () => api().ioOverhead(),
+  /** The Security lab's account store (login, checked actions, audit log, lockout). */
+  security: (req: SecurityRequest) => api().security(req),
+  attackSurface: (cpu: string) => api().attackSurface(cpu),
+  escapeAttempt: (id: EscapeId, cpu: string) => api().escapeAttempt(id, cpu),
   describeSettings: (settings: VmmSettings, cpu: string) => api().describeSettings(settings, cpu),
   setBreakpoints: (addresses: number[]) => command('breakpoints', (a) => a.setBreakpoints(addresses)),
   exportTrace: () => api().exportTrace(),

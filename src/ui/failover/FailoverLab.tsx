@@ -13,6 +13,24 @@ import { checkFoField, detectionFormula, listedEvents, tally, verdict, type FoFi
 import { FailoverTimeline } from './Timeline.tsx';
 import '../migration/migration.css';
 import './failover.css';
+import { Sourced } from '../migration/Sourced.tsx';
+
+/** Where each figure of the outcome comes from (usage-models.md §C, the RFCs it cites). */
+const FAILOVER_SOURCES = {
+  detection: 'VRRPv3: RFC 5798 §6.1 (Master_Down_Interval = 3 × Master_Adver_Interval + Skew_Time, Skew_Time = (256 − Priority) × Master_Adver_Interval / 256); keepalived.conf(5) advert_int; Corosync: corosync.conf(5) token (3000 ms since 3.1) — usage-models.md §C',
+  switchover: {
+    formula: 'detection + the VIP move (gratuitous ARP after take-over, an assumption: 0 s by default); both copies lost: host declared dead (15 s, vSphere HA) + guest boot (assumption)',
+    source: 'usage-models.md §C (keepalived GARP at transition; vSphere HA FDM timings, Epping); assumptions editable in the form',
+  },
+  calls: {
+    formula: 'an established call survives when its state was replicated to VM2 (or its media flows peer to peer); without replication the new active copy does not know the dialog',
+    source: 'usage-models.md §C “established SIP calls: media keeps flowing peer-to-peer”; RFC 4028 session timers',
+  },
+  retry: {
+    formula: 'clients whose transaction was in flight at the failure: they retry after Timer B/F = 64 × T1 = 32 s (DNS SRV: the next target, RFC 3263); with a virtual IP the same address answers again after the take-over',
+    source: 'RFC 3261 §17.1.1.2 / App. A (T1 = 500 ms); RFC 3263; usage-models.md §C',
+  },
+} as const;
 
 type Ok = Extract<FailoverResponse, { ok: true }>;
 
@@ -259,11 +277,19 @@ function Results({ r, f, kill }: { r: Ok; f: FailoverLink; kill: KillKind }) {
         <dl className="pl-figures" data-testid="failover-summary">
           <div>
             <dt>Detection</dt>
-            <dd data-testid="fo-detection">{res.detectionS === null ? 'none (no copy left)' : `${res.detectionS.toFixed(3)} s`}</dd>
+            <dd>
+              <Sourced label="Detection" src={{ formula: detectionFormula(sc), source: FAILOVER_SOURCES.detection }} testId="fo-detection">
+                {res.detectionS === null ? 'none (no copy left)' : `${res.detectionS.toFixed(3)} s`}
+              </Sourced>
+            </dd>
           </div>
           <div>
             <dt>Service back after</dt>
-            <dd data-testid="fo-switchover">{res.switchoverS === null ? '—' : `${res.switchoverS.toFixed(3)} s`}</dd>
+            <dd>
+              <Sourced label="Service back after" src={FAILOVER_SOURCES.switchover} testId="fo-switchover">
+                {res.switchoverS === null ? '—' : `${res.switchoverS.toFixed(3)} s`}
+              </Sourced>
+            </dd>
           </div>
           <div>
             <dt>Active now</dt>
@@ -272,12 +298,18 @@ function Results({ r, f, kill }: { r: Ok; f: FailoverLink; kill: KillKind }) {
           <div>
             <dt>Established calls</dt>
             <dd>
-              {t.survived + t.mediaOnly} survived, {t.dropped} dropped
+              <Sourced label="Established calls" src={FAILOVER_SOURCES.calls}>
+                {t.survived + t.mediaOnly} survived, {t.dropped} dropped
+              </Sourced>
             </dd>
           </div>
           <div>
             <dt>Clients that must retry</dt>
-            <dd>{res.clientsMustRetry.length}</dd>
+            <dd>
+              <Sourced label="Clients that must retry" src={FAILOVER_SOURCES.retry}>
+                {res.clientsMustRetry.length}
+              </Sourced>
+            </dd>
           </div>
         </dl>
         <p className="pl-note fo-formula" data-testid="fo-formula">

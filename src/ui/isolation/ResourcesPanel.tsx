@@ -1,4 +1,411 @@
-/** Resources (placeholder while it is being built). */
+/**
+ * The Isolation lab's Resources tab (issue 7 item 2): four VMs on one physical CPU of the VMX core — SIP PBX,
+ * firewall, streaming server and, switched on, a noisy neighbour — under the VMM's round robin (no shares) or a
+ * credit scheduler (weights, caps, wake-up boost; src/core/scheduling/credit.ts). The worker runs it
+ * (`commands.resourcesRun`); the panel shows who ran when (slices ended by VMX-preemption-timer exits), CPU received
+ * against entitled, the PBX's packet delays against the packetization interval and G.114's 150 ms, and a verdict.
+ */
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { scaleLinear } from 'd3-scale';
+import { useApp } from '../../state/store.ts';
+import { commands } from '../engine/client.ts';
+import { RESOURCE_VM_IDS, RESOURCE_VM_LABELS, type ResourceVmId, type ResourcesParams, type ResourcesResult } from '../../core/scheduling/types.ts';
+import { G114_ACCEPTABLE_MS, RESOURCES_DEFAULTS } from '../../core/scheduling/run.ts';
+import { applyPreset, bins, explain, parseTexts, textsOf, verdictLabel, type Preset, type ResField } from './resources-view.ts';
+import '../migration/migration.css';
+import './resources.css';
+
+const VM_CLASS: Record<ResourceVmId, string> = { pbx: 'rs-pbx', firewall: 'rs-fw', streaming: 'rs-tv', noisy: 'rs-noisy' };
+const SHORT: Record<ResourceVmId, string> = { pbx: 'PBX', firewall: 'Firewall', streaming: 'Streaming', noisy: 'Noisy' };
+
 export function ResourcesPanel() {
-  return <p role="note">Resources: not in this version yet.</p>;
+  const health = useApp((s) => s.health);
+  const [params, setParams] = useState<ResourcesParams>(RESOURCES_DEFAULTS);
+  const [texts, setTexts] = useState<Record<ResField, string>>(() => textsOf(RESOURCES_DEFAULTS));
+  const [errors, setErrors] = useState<Partial<Record<ResField, string>>>({});
+  const [result, setResult] = useState<ResourcesResult | null>(null);
+  const [running, setRunning] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [announce, setAnnounce] = useState('');
+  const seq = useRef(0);
+  const idBase = useId();
+
+  const run = useCallback(async (p: ResourcesParams) => {
+    const mine = ++seq.current;
+    setRunning(true);
+    setError(null);
+    try {
+      const r = await commands.resourcesRun(p);
+      if (mine !== seq.current) return;
+      if (!r.ok) {
+        setErrors((e) => ({ ...e, [r.field as ResField]: r.message }));
+        setError(r.message);
+      } else {
+        setResult(r.result);
+        const v = verdictLabel(r.result.verdict);
+        setAnnounce(`Run finished. ${v.word}: ${r.result.verdictText}`);
+      }
+    } catch (e) {
+      if (mine === seq.current) setError((e as Error).message);
+    } finally {
+      if (mine === seq.current) setRunning(false);
+    }
+  }, []);
+
+  useEffect(() => {
+    if (health === 'ready' && result === null && seq.current === 0) void run(params);
+  }, [health, result, params, run]);
+
+  /** Applies the form's texts (if valid) on top of `next` and runs. */
+  const submit = (next: ResourcesParams, t = texts) => {
+    const parsed = parseTexts(next, t);
+    if (!parsed.ok) {
+      setErrors(parsed.errors);
+      setAnnounce('Some settings need fixing: see the messages beside the fields.');
+      return;
+    }
+    setErrors({});
+    setParams(parsed.params);
+    void run(parsed.params);
+  };
+
+  const change = (patch: Partial<ResourcesParams>) => submit({ ...params, ...patch });
+  const preset = (k: Preset) => {
+    const p = applyPreset(params, k);
+    const t = { ...texts, 'pbx.weight': String(p.vms.pbx.weight), 'noisy.capPercent': String(p.vms.noisy.capPercent) };
+    setTexts(t);
+    submit(p, t);
+  };
+
+  const input = (fld: ResField, label: string, unit: string, hint?: string, compact = false) => {
+    const id = `${idBase}-${fld.replace('.', '-')}`;
+    const err = errors[fld];
+    return (
+      <div className={compact ? 'rs-cell' : 'pl-field'}>
+        <label className={compact ? 'visually-hidden' : 'pl-label'} htmlFor={id}>
+          {label}
+        </label>
+        <div className="pl-input-row">
+          <input
+            id={id}
+            inputMode="decimal"
+            value={texts[fld]}
+            size={compact ? 5 : 7}
+            aria-invalid={err !== undefined}
+            aria-describedby={err !== undefined ? `${id}-err` : hint !== undefined ? `${id}-hint` : undefined}
+            onChange={(e) => {
+              const v = e.target.value;
+              setTexts((t) => ({ ...t, [fld]: v }));
+              setErrors((x) => {
+                const { [fld]: _d, ...rest } = x;
+                return rest;
+              });
+            }}
+          />
+          {unit !== '' && <span className="pl-unit">{unit}</span>}
+        </div>
+        {err !== undefined ? (
+          <span className="field-error" id={`${id}-err`} role="alert">
+            {err}
+          </span>
+        ) : (
+          hint !== undefined && (
+            <span className="pl-hint" id={`${id}-hint`}>
+              {hint}
+            </span>
+          )
+        )}
+      </div>
+    );
+  };
+
+  const credit = params.scheduler === 'credit';
+  return (
+    <div className="rs" data-testid="resources-panel">
+      <p className="pl-lede">
+        Four VMs share one physical CPU of the VMX core. The SIP PBX must send a voice packet every {params.packetMs} ms (RTP’s default packetization interval
+        for G.711, RFC 3551). A noisy neighbour never sleeps. Who gets the CPU, and when, is the VMM scheduler’s choice: it ends each time slice with the
+        VMX-preemption timer (VM exit 52). Change the shares, run it, and watch the PBX’s packets.
+      </p>
+      <div className="visually-hidden" role="status" aria-live="polite">
+        {announce}
+      </div>
+      <div className="rs-grid">
+        <form className="panel pl-form rs-form" aria-label="Resource settings" noValidate onSubmit={(e) => (e.preventDefault(), submit(params))}>
+          <h2>Set-up</h2>
+          <label className="pl-check rs-noisy-toggle">
+            <input type="checkbox" checked={params.noisy} onChange={(e) => change({ noisy: e.target.checked })} /> Noisy neighbour (a batch job that never sleeps)
+          </label>
+          <fieldset className="pl-radios">
+            <legend className="pl-label">VMM scheduler</legend>
+            <label>
+              <input type="radio" name={`${idBase}-sched`} checked={!credit} onChange={() => change({ scheduler: 'round-robin' })} /> Round robin, no shares (the
+              VMM’s built-in)
+            </label>
+            <label>
+              <input type="radio" name={`${idBase}-sched`} checked={credit} onChange={() => change({ scheduler: 'credit' })} /> Credit scheduler: weights and caps
+              (Xen-style)
+            </label>
+          </fieldset>
+          <label className="pl-check">
+            <input type="checkbox" checked={params.boost} disabled={!credit} onChange={(e) => change({ boost: e.target.checked })} /> Wake-up boost (credit
+            scheduler; Xen: on)
+          </label>
+          <div className="rs-presets" role="group" aria-label="Remedies">
+            <button type="button" className="btn" disabled={health !== 'ready'} onClick={() => preset('pbx-shares')}>
+              Give the PBX shares
+            </button>
+            <button type="button" className="btn" disabled={health !== 'ready'} onClick={() => preset('cap-neighbour')}>
+              Cap the neighbour
+            </button>
+          </div>
+          <table className="rs-vmtable">
+            <caption className="pl-label">Per-VM shares and limits {credit ? '' : '(weights and caps apply to the credit scheduler)'}</caption>
+            <thead>
+              <tr>
+                <th scope="col">VM</th>
+                <th scope="col">Weight</th>
+                <th scope="col">Cap %</th>
+                <th scope="col">Memory MiB</th>
+              </tr>
+            </thead>
+            <tbody>
+              {RESOURCE_VM_IDS.map((id) => (
+                <tr key={id}>
+                  <th scope="row">
+                    <span className={`rs-swatch ${VM_CLASS[id]}`} aria-hidden="true" /> {SHORT[id]}
+                  </th>
+                  <td>{input(`${id}.weight`, `${RESOURCE_VM_LABELS[id]} weight`, '', undefined, true)}</td>
+                  <td>{input(`${id}.capPercent`, `${RESOURCE_VM_LABELS[id]} cap (percent of one CPU, 0 = none)`, '', undefined, true)}</td>
+                  <td>{input(`${id}.memoryMiB`, `${RESOURCE_VM_LABELS[id]} memory limit (MiB)`, '', undefined, true)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p className="pl-hint">Weight 1 … 65535, default 256; cap in % of one CPU, 0 = none (Xen credit scheduler). Memory: the VM’s guest RAM; beyond it is an EPT violation.</p>
+          {input('tsliceMs', 'Timeslice', 'ms', 'Xen credit default 30 ms')}
+          {input('pbxWorkMs', 'PBX CPU work per packet', 'ms', 'assumption')}
+          {input('networkDelayMs', 'Network one-way delay', 'ms', 'assumption (terminals add 80 ms, G.114 App. II)')}
+          {input('timeScale', 'Time compression', '×', 'assumption: periods, slices and work ÷ this on the core')}
+          {input('durationMs', 'Run length', 'ms', 'real-time equivalent')}
+          <button type="submit" className="btn primary" disabled={health !== 'ready'}>
+            Run on the VMX core
+          </button>
+        </form>
+        <div className="rs-main" aria-busy={running}>
+          {running && <p className="pl-hint">Running on the VMX core…</p>}
+          {error !== null && (
+            <p className="pl-error" role="alert">
+              The run failed: {error}
+            </p>
+          )}
+          {result !== null && <Results r={result} />}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function Results({ r }: { r: ResourcesResult }) {
+  const v = verdictLabel(r.verdict);
+  const p = r.params;
+  return (
+    <>
+      <section className={`panel rs-verdict rs-${r.verdict}`} aria-label="Voice quality verdict">
+        <h2>
+          <span aria-hidden="true">{v.icon}</span> PBX voice: <span data-testid="rs-verdict">{v.word}</span>
+        </h2>
+        <p>{r.verdictText}</p>
+        <p className="rs-why" data-testid="rs-why">
+          <strong>Why: </strong>
+          {explain(r)}
+        </p>
+        <dl className="rs-stats">
+          <div>
+            <dt>median</dt>
+            <dd data-testid="rs-p50">{r.pbx.p50.toFixed(1)} ms</dd>
+          </div>
+          <div>
+            <dt>99th percentile</dt>
+            <dd data-testid="rs-p99">{r.pbx.p99.toFixed(1)} ms</dd>
+          </div>
+          <div>
+            <dt>worst</dt>
+            <dd>{r.pbx.max.toFixed(1)} ms</dd>
+          </div>
+          <div>
+            <dt>jitter</dt>
+            <dd>{r.pbx.jitterMs.toFixed(1)} ms</dd>
+          </div>
+          <div>
+            <dt>packets missed</dt>
+            <dd data-testid="rs-missed">
+              {r.pbx.missed} of {r.pbx.packetsDue}
+            </dd>
+          </div>
+        </dl>
+        <p className="rs-note">
+          Measured on the VMX core ({p.cpu} model), time compressed {p.timeScale}× (assumption: exit costs weigh {p.timeScale}× more than on hardware).
+          Mouth-to-ear is modelled: terminals {p.terminalDelayMs} ms (G.114 App. II) + network {p.networkDelayMs} ms (assumption) + the 99th-percentile host delay.
+        </p>
+      </section>
+      <Lanes r={r} />
+      <div className="rs-two">
+        <CpuBars r={r} />
+        <Histogram r={r} />
+      </div>
+    </>
+  );
+}
+
+const LANE_H = 26;
+const LANE_LABEL = 92;
+
+function Lanes({ r }: { r: ResourcesResult }) {
+  const ids = RESOURCE_VM_IDS.filter((id) => r.cpu.some((c) => c.vm === id && c.admitted));
+  const width = 760;
+  const showMs = Math.min(r.params.durationMs, 200);
+  const x = scaleLinear().domain([0, showMs]).range([LANE_LABEL, width - 28]);
+  const shown = r.slices.filter((s) => s.startMs < showMs);
+  const timerEnds = shown.filter((s) => s.endedBy === 'preemption-timer' || s.endedBy === 'host-timer').length;
+  const height = ids.length * LANE_H + 30;
+  const ticks = x.ticks(8);
+  return (
+    <section className="panel rs-lanes" aria-label="Schedule">
+      <h2>Who ran when (first {showMs} ms)</h2>
+      <p className="pl-hint">
+        Each bar is a slice on the physical CPU. <span aria-hidden="true">▼</span> marks a slice ended by the VMX-preemption timer (exit 52: the VMM took the CPU
+        back); a plain end is the guest going to sleep (HLT, exit 12). Timer rate: IA32_VMX_MISC[4:0] = {r.preemptionRateBits}, one count every{' '}
+        {2 ** r.preemptionRateBits} TSC cycles ({(r.preemptionTimerHz / 1e6).toFixed(1)} MHz).
+      </p>
+      <svg role="img" viewBox={`0 0 ${width} ${height}`} className="rs-svg" aria-label={`Schedule of the first ${showMs} ms: ${shown.length} slices, ${timerEnds} ended by the preemption timer`}>
+        {ids.map((id, k) => (
+          <g key={id}>
+            <text x={4} y={k * LANE_H + LANE_H / 2 + 5} className="rs-axis">
+              {SHORT[id]}
+            </text>
+            <line x1={LANE_LABEL} x2={width - 8} y1={(k + 1) * LANE_H} y2={(k + 1) * LANE_H} className="rs-grid-line" />
+          </g>
+        ))}
+        {shown.map((s, i) => {
+          const k = ids.indexOf(s.vm);
+          if (k < 0) return null;
+          const x0 = x(s.startMs);
+          const x1 = Math.max(x0 + 1, x(Math.min(s.endMs, showMs)));
+          return (
+            <g key={i}>
+              <rect x={x0} y={k * LANE_H + 4} width={x1 - x0} height={LANE_H - 8} className={`rs-bar ${VM_CLASS[s.vm]}`} />
+              {(s.endedBy === 'preemption-timer' || s.endedBy === 'host-timer') && s.endMs <= showMs && (
+                <path d={`M${x1 - 4},${k * LANE_H + 1} L${x1 + 4},${k * LANE_H + 1} L${x1},${k * LANE_H + 7} Z`} className="rs-timer-mark" />
+              )}
+            </g>
+          );
+        })}
+        {ticks.map((t) => (
+          <text key={t} x={x(t)} y={height - 8} textAnchor="middle" className="rs-axis">
+            {t} ms
+          </text>
+        ))}
+      </svg>
+    </section>
+  );
+}
+
+function CpuBars({ r }: { r: ResourcesResult }) {
+  return (
+    <section className="panel rs-cpu" aria-label="CPU received and entitled">
+      <h2>CPU received vs entitled</h2>
+      <p className="pl-hint">Received: guest time measured on the core. Entitled: computed from weights, caps and each VM’s demand (model).</p>
+      <table className="rs-cputable">
+        <thead>
+          <tr>
+            <th scope="col">VM</th>
+            <th scope="col">Received</th>
+            <th scope="col">Entitled</th>
+            <th scope="col">Timer exits</th>
+          </tr>
+        </thead>
+        <tbody>
+          {r.cpu.map((c) => (
+            <tr key={c.vm} data-testid={`rs-cpu-${c.vm}`}>
+              <th scope="row">{SHORT[c.vm]}</th>
+              {c.admitted ? (
+                <>
+                  <td>
+                    <span className="rs-meter" aria-hidden="true">
+                      <span className={`rs-fill ${VM_CLASS[c.vm]}`} style={{ width: `${Math.min(100, c.receivedPercent)}%` }} />
+                      <span className="rs-entitled" style={{ left: `${Math.min(100, c.entitledPercent)}%` }} />
+                    </span>{' '}
+                    {c.receivedPercent.toFixed(1)} %
+                  </td>
+                  <td>
+                    {c.entitledPercent.toFixed(1)} %{c.capPercent > 0 && r.params.scheduler === 'credit' ? ` (cap ${c.capPercent} %)` : ''}
+                  </td>
+                  <td>{c.preemptionTimerExits}</td>
+                </>
+              ) : (
+                <td colSpan={3}>not started: {c.memoryNote}</td>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function Histogram({ r }: { r: ResourcesResult }) {
+  const p = r.params;
+  const budget = G114_ACCEPTABLE_MS - p.terminalDelayMs - p.networkDelayMs;
+  const width = 420;
+  const height = 200;
+  const bw = Math.max(1, p.packetMs / 4);
+  const upTo = Math.max(p.packetMs * 2, Math.min(budget, 200) + bw);
+  const hb = bins(r.pbx.delaysMs, bw, upTo);
+  const top = hb.length * bw;
+  const x = scaleLinear().domain([0, top]).range([36, width - 24]);
+  const maxCount = Math.max(1, ...hb.map((b) => b.count));
+  const y = scaleLinear().domain([0, maxCount]).range([height - 34, 52]);
+  return (
+    <section className="panel rs-hist" aria-label="PBX packet delay distribution">
+      <h2>PBX packet delay on the host</h2>
+      <p className="pl-hint">From each packet’s due time to the PBX having sent it (waiting for the CPU + its own work). Measured on the core.</p>
+      <svg role="img" viewBox={`0 0 ${width} ${height}`} className="rs-svg" aria-label={`${r.pbx.delaysMs.length} packets; median ${r.pbx.p50.toFixed(1)} ms, 99th percentile ${r.pbx.p99.toFixed(1)} ms; ${r.pbx.missed} missed`}>
+        {hb.map((b) => (
+          <g key={b.from}>
+            <rect x={x(b.from) + 1} width={Math.max(1, x(b.to) - x(b.from) - 2)} y={y(b.count)} height={y(0) - y(b.count)} className="rs-bar rs-pbx" />
+            {b.count > 0 && (
+              <text x={(x(b.from) + x(b.to)) / 2} y={y(b.count) - 3} textAnchor="middle" className="rs-axis">
+                {b.count}
+              </text>
+            )}
+          </g>
+        ))}
+        <line x1={36} x2={width - 10} y1={y(0)} y2={y(0)} className="rs-grid-line" />
+        <line x1={x(p.packetMs)} x2={x(p.packetMs)} y1={18} y2={y(0)} className="rs-threshold rs-interval" />
+        <text x={x(p.packetMs) + 3} y={16} className="rs-axis">
+          {p.packetMs} ms: next packet due
+        </text>
+        {budget > 0 && budget <= top && (
+          <>
+            <line x1={x(budget)} x2={x(budget)} y1={30} y2={y(0)} className="rs-threshold rs-g114" />
+            <text x={x(budget) - 4} y={44} textAnchor="end" className="rs-axis">
+              G.114 budget
+            </text>
+          </>
+        )}
+        {x.ticks(5).map((t) => (
+          <text key={t} x={x(t)} y={height - 16} textAnchor="middle" className="rs-axis">
+            {t}
+          </text>
+        ))}
+        <text x={width - 10} y={height - 2} textAnchor="end" className="rs-axis">
+          delay (ms); bar labels: packets
+        </text>
+      </svg>
+      <p className="pl-hint">
+        Dashed line: ITU-T G.114’s 150 ms one-way mouth-to-ear limit minus the terminals and the network ({budget.toFixed(0)} ms left for the host).
+      </p>
+    </section>
+  );
 }

@@ -13,6 +13,9 @@ import type { MigrationLink } from '../../state/platform-links.ts';
 import type { MigrateResponse } from '../../worker/protocol.ts';
 import { bytesText, checkForm, endTime, frameAt, msText, secondsText, stopReasonText, textsOf, type Frame, type NumField } from './view.ts';
 import { RoundsChart } from './RoundsChart.tsx';
+import { VmxMigrationPanel } from './VmxMigrationPanel.tsx';
+import { Tabs } from '../shell/Tabs.tsx';
+import { MIGRATION_SOURCES as S, Sourced } from './Sourced.tsx';
 import { QEMU_ANNOUNCE_INITIAL_S } from '../../core/platform/migration/index.ts';
 import './migration.css';
 
@@ -38,6 +41,7 @@ export function MigrationLab() {
   const [error, setError] = useState<string | null>(null);
   const [running, setRunning] = useState(false);
   const [announce, setAnnounce] = useState('');
+  const [mode, setMode] = useState<'model' | 'vmx'>('model');
 
   const run = useCallback(
     async (link: MigrationLink) => {
@@ -82,6 +86,19 @@ export function MigrationLab() {
       <div className="visually-hidden" role="status" aria-live="polite">
         {announce}
       </div>
+      <Tabs
+        label="Migration mode"
+        idPrefix="mg-"
+        current={mode}
+        onChange={(t) => setMode(t === 'vmx' ? 'vmx' : 'model')}
+        tabs={[
+          { id: 'model', label: 'Modelled VM (any size)' },
+          { id: 'vmx', label: 'VM running on the VMX core' },
+        ]}
+      >
+      {mode === 'vmx' ? (
+        <VmxMigrationPanel />
+      ) : (
       <div className="pl-grid">
         <ParamsForm m={m} running={running || health !== 'ready'} onRun={(l) => void run(l)} />
         <div className="pl-main">
@@ -97,6 +114,8 @@ export function MigrationLab() {
           )}
         </div>
       </div>
+      )}
+      </Tabs>
     </div>
   );
 }
@@ -242,20 +261,35 @@ function Results({ r }: { r: Ok }) {
         <dl className="pl-figures" data-testid="migration-summary">
           <div>
             <dt>Pre-copy rounds</dt>
-            <dd data-testid="mg-rounds">{res.rounds}</dd>
+            <dd>
+              <Sourced label="Pre-copy rounds" src={S.rounds} testId="mg-rounds">
+                {res.rounds}
+              </Sourced>
+            </dd>
           </div>
           <div>
             <dt>Total time</dt>
-            <dd data-testid="mg-total">{secondsText(res.totalSeconds)}</dd>
+            <dd>
+              <Sourced label="Total time" src={S.total} testId="mg-total">
+                {secondsText(res.totalSeconds)}
+              </Sourced>
+            </dd>
           </div>
           <div>
             <dt>Downtime</dt>
-            <dd data-testid="mg-downtime">{msText(res.downtimeMs)}</dd>
+            <dd>
+              <Sourced label="Downtime" src={S.downtime} testId="mg-downtime">
+                {msText(res.downtimeMs)}
+              </Sourced>
+            </dd>
           </div>
           <div>
             <dt>Bytes sent</dt>
             <dd data-testid="mg-bytes">
-              {bytesText(res.bytesSent)} <small>({(res.bytesSent / res.memoryBytes).toFixed(2)} × memory)</small>
+              <Sourced label="Bytes sent" src={S.bytes}>
+                {bytesText(res.bytesSent)}
+              </Sourced>{' '}
+              <small>({(res.bytesSent / res.memoryBytes).toFixed(2)} × memory)</small>
             </dd>
           </div>
         </dl>
@@ -348,7 +382,13 @@ function Clients({ r, frame }: { r: Ok; frame: Frame }) {
     <section className="panel" aria-labelledby="mg-cl-h">
       <h2 id="mg-cl-h">The VM's clients</h2>
       <p className="pl-note">
-        Media gap = downtime {msText(c.downtimeMs)} + time until the network learns the new location {msText(c.arpDelayMs)} ({arpNote}) = <strong>{msText(c.gapMs)}</strong>. The
+        Media gap = downtime {msText(c.downtimeMs)} + time until the network learns the new location {msText(c.arpDelayMs)} ({arpNote}) ={' '}
+        <strong>
+          <Sourced label="Media gap" src={S.gap}>
+            {msText(c.gapMs)}
+          </Sourced>
+        </strong>
+        . The
         VM keeps its IP and MAC address, so its TCP connections and SIP dialogs carry on.
       </p>
       <ul className="mg-clients">

@@ -96,7 +96,7 @@ export function CodePanel() {
 
   // Software VMM: the trap the VMM is handling (the last SW_TRAP with no SW_RESUME after it yet).
   const trap = useMemo(() => {
-    if (mode !== 'swvmm') return null;
+    if (mode !== 'swvmm' && mode !== 'bt' && mode !== 'pv') return null;
     const e = eventLog.findBack(seq - 1, [EventKind.SW_TRAP, EventKind.SW_RESUME]);
     return e !== undefined && e.kind === EventKind.SW_TRAP ? trapText(e.p) : null;
   }, [seq, mode, logVersion]);
@@ -179,7 +179,7 @@ export function CodePanel() {
         </div>
       ) : (
         <div className="code-status">
-          {vmx === 'non-root' ? 'VMX non-root: the guest executes' : mode === 'bare' ? 'The program executes' : mode === 'swvmm' ? `Real ring ${hostCpl} (deprivileged): the guest executes` : 'The guest executes'} the highlighted instruction next
+          {vmx === 'non-root' ? 'VMX non-root: the guest executes' : mode === 'bare' ? 'The program executes' : mode === 'swvmm' || mode === 'pv' ? `Real ring ${hostCpl} (deprivileged): the guest executes` : mode === 'bt' ? (hostCpl === 1 ? 'Real ring 1 (deprivileged): the VMM runs its translation of' : `Real ring ${hostCpl}: the guest executes`) : 'The guest executes'} the highlighted instruction next
           {!inListing && pc >= 0 ? ` (at ${hex(pc)}, outside the program's listing)` : ''}.
           {breakpoints.length > 0 && <span> {breakpoints.length} breakpoint{breakpoints.length > 1 ? 's' : ''}.</span>}
         </div>

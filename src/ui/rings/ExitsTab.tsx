@@ -5,6 +5,9 @@ import { commands } from '../engine/client.ts';
 import type { ExitList } from '../../worker/protocol.ts';
 import { ExitStats } from './ExitStats.tsx';
 import { SoftwareVmmStats } from './SoftwareVmmStats.tsx';
+import { BtStats, PvStats } from './TechniqueStats.tsx';
+import { TranslationCache } from './TranslationCache.tsx';
+import { PvProgramChoice } from './PvProgramChoice.tsx';
 
 export function ExitsTab() {
   const seq = useApp((s) => s.status?.position.seq ?? 0);
@@ -29,6 +32,26 @@ export function ExitsTab() {
   }, [seq, generation]);
   const vm = view?.vms[0];
   if (view?.mode === 'swvmm') return <SoftwareVmmStats view={view} />;
+  // Binary translation and paravirtualization: their own counters first (translation cache and callouts;
+  // hypercalls), then the traps they still take (interrupts, exceptions, shadow-page fills) as trap-and-emulate.
+  if (view?.mode === 'bt') {
+    return (
+      <div className="exit-stats">
+        <BtStats view={view} />
+        <TranslationCache />
+        <SoftwareVmmStats view={view} />
+      </div>
+    );
+  }
+  if (view?.mode === 'pv') {
+    return (
+      <div className="exit-stats">
+        <PvProgramChoice />
+        <PvStats view={view} />
+        <SoftwareVmmStats view={view} />
+      </div>
+    );
+  }
   return (
     <ExitStats
       exits={exits}

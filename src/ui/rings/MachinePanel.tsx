@@ -18,8 +18,8 @@ export function MachinePanel() {
   const view = useApp((s) => s.view);
   if (view === null) return null;
   const vmxLabel = view.vmx === 'non-root' ? 'VMX non-root' : view.vmx === 'root' ? 'VMX root' : 'No VMX';
-  const sw = view.mode === 'swvmm';
-  const who = view.mode === 'guest' ? (view.vmx === 'non-root' ? 'the guest runs' : 'the VMM runs') : sw ? 'software VMM' : 'bare metal';
+  const sw = view.mode === 'swvmm' || view.mode === 'bt' || view.mode === 'pv';
+  const who = view.mode === 'guest' ? (view.vmx === 'non-root' ? 'the guest runs' : 'the VMM runs') : view.mode === 'bt' ? 'binary translation' : view.mode === 'pv' ? 'paravirtual VMM' : sw ? 'software VMM' : 'bare metal';
   return (
     <section className="panel grow" aria-labelledby="machine-title">
       <header>

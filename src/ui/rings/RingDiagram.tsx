@@ -11,7 +11,7 @@ import { easeCubicInOut } from 'd3';
 import { useApp } from '../../state/store.ts';
 import { EventKind } from '../../core/trace/events.ts';
 import { eventLog } from '../../state/event-log.ts';
-import { PLATFORMS, TRANSITION_KINDS, locationOf, transitionOf, type Cell, type PlatformId, type Ring, type Transition, type TransitionKind } from './platform.ts';
+import { PLATFORMS, TRANSITION_KINDS, isSoftwarePlatform, locationOf, transitionOf, type Cell, type PlatformId, type Ring, type Transition, type TransitionKind } from './platform.ts';
 import { reducedMotion } from '../shell/prefs-effects.ts';
 import './ring-diagram.css';
 
@@ -76,6 +76,7 @@ function pathBetween(a: { x: number; y: number }, b: { x: number; y: number }): 
 const FAMILY: Record<TransitionKind, string> = {
   syscall: 'ring', interrupt: 'ring', exception: 'ring', iret: 'ring', far: 'ring',
   vmexit: 'vmx', vmentry: 'vmx', vmfail: 'fail', handler: 'vmm', swtrap: 'vmm', swresume: 'vmm', halt: 'io', shutdown: 'fail',
+  translate: 'vmm', callout: 'vmm', hypercall: 'vmm', domaincrash: 'fail',
 };
 
 export function RingDiagram({ platform, onReplay }: { platform: PlatformId; onReplay?: () => void }) {
@@ -125,7 +126,7 @@ export function RingDiagram({ platform, onReplay }: { platform: PlatformId; onRe
     if (latest.t !== null && latest.t.seq === seq - 1) return latest.t.to;
     // Software VMM: between a trap and the resume the VMM (ring 0) runs, whatever the processor's state at the
     // end of the group says (the emulation's port I/O and CR writes are events inside the trap).
-    if (latest.t !== null && latest.t.kind === 'swtrap') return latest.t.to;
+    if (latest.t !== null && (latest.t.kind === 'swtrap' || latest.t.kind === 'hypercall' || latest.t.kind === 'domaincrash')) return latest.t.to;
     return view !== null ? locationOf(view, platform) : { col: platform === 'vtx' ? 'nonroot' : 'host', ring: 0 };
   }, [latest, seq, view, platform]);
 
@@ -282,8 +283,8 @@ export function RingDiagram({ platform, onReplay }: { platform: PlatformId; onRe
         </div>
         <div className="ring-where" data-testid="token-location">
           CPU: {rest.col === 'root' ? 'VMX root, ' : rest.col === 'nonroot' ? 'VMX non-root, ' : ''}ring {rest.ring}
-          {platform === 'swvmm'
-            ? rest.ring === 0 ? ' — the VMM runs' : rest.ring === 1 ? ' — the guest kernel runs, deprivileged' : rest.ring === 3 ? ' — the guest applications run' : ''
+          {isSoftwarePlatform(platform)
+            ? rest.ring === 0 ? ' — the VMM runs' : rest.ring === 1 ? (platform === 'bt' ? ' — the guest kernel runs, deprivileged, from the translation cache' : ' — the guest kernel runs, deprivileged') : rest.ring === 3 ? ' — the guest applications run' : ''
             : view !== null && view.mode !== 'bare' && rest.col === 'root' ? ' — the VMM runs' : rest.col === 'nonroot' ? ' — the guest runs' : ''}
         </div>
         {shown !== null && onReplay !== undefined && (

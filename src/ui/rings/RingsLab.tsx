@@ -1,6 +1,7 @@
 /**
  * Rings & VMX: the white paper's Table 1 and Figures 2 and 3 on the real core. The same program runs on
- * one of three platforms (native, software VMM, VT-x); the ring diagram shows where the processor is and
+ * one of five platforms (native; the software-only VMMs: trap-and-emulate, binary translation, paravirtualization;
+ * VT-x); the ring diagram shows where the processor is and
  * every transition with its cause and cost; the tabs beside it show the code, the VMCS, the exits, the
  * events, the VMM controls, the program editor and the CPU models. Three detail levels: Sales (rings
  * and boxes), Classroom (exit reasons, key VMCS fields), Engineer (everything).
@@ -49,6 +50,8 @@ const TABS: { id: RingsTab; label: string; levels: DetailLevel[]; scenario?: str
 const PLATFORM_MODES: { id: PlatformId; label: string; mode: SessionMode; title: string }[] = [
   { id: 'native', label: 'Native', mode: 'bare', title: 'The program on the bare processor: no VMM' },
   { id: 'swvmm', label: 'Software VMM', mode: 'swvmm', title: 'A software-only VMM: the guest kernel deprivileged to ring 1 (trap and emulate)' },
+  { id: 'bt', label: 'Binary translation', mode: 'bt', title: 'A binary-translating VMM: the guest kernel at ring 1 runs from a translation cache, sensitive instructions replaced by callouts (VMware before VT-x)' },
+  { id: 'pv', label: 'Paravirtual', mode: 'pv', title: 'A paravirtual VMM: a guest kernel ported to hypercalls runs at ring 1 (Xen before VT-x); an unmodified one is crashed' },
   { id: 'vtx', label: 'VT-x', mode: 'guest', title: 'A VT-x VMM: the guest in VMX non-root operation' },
 ];
 
@@ -96,7 +99,9 @@ export function RingsLab() {
   const mode = view?.mode ?? 'guest';
   const sawVmx = useMemo(() => eventLog.findBack(eventLog.endSeq - 1, [EventKind.VMEXIT, EventKind.VMENTRY, EventKind.VMX_INSTRUCTION]) !== undefined, [generation, view?.instret]);
   const platform = platformOf(mode, view?.vmx ?? 'none', sawVmx);
-  const visibleTabs = TABS.filter((t) => t.levels.includes(detail) && (t.scenario === undefined || t.scenario === spec.scenario));
+  // The Exits tab holds what stands for exits on the software platforms: the translation cache, the hypercalls.
+  const exitsLabel = mode === 'bt' ? 'Translation' : mode === 'pv' ? 'Hypercalls' : 'Exits';
+  const visibleTabs = TABS.filter((t) => t.levels.includes(detail) && (t.scenario === undefined || t.scenario === spec.scenario)).map((t) => (t.id === 'exits' ? { ...t, label: exitsLabel } : t));
   const current = visibleTabs.some((t) => t.id === tab) ? tab : visibleTabs[0].id;
   const swvmmReady = catalog?.modes.includes('swvmm') === true;
 
@@ -113,7 +118,10 @@ export function RingsLab() {
           label="Platform"
           testid="platform"
           value={platform}
-          options={PLATFORM_MODES.map((p) => ({ id: p.id, label: p.label, title: p.mode === 'swvmm' && !swvmmReady ? `${p.title} (not available yet)` : p.title, disabled: p.mode === 'swvmm' && !swvmmReady }))}
+          options={PLATFORM_MODES.map((p) => {
+            const ready = p.mode === 'bare' || p.mode === 'guest' || (p.mode === 'swvmm' ? swvmmReady : catalog?.modes.includes(p.mode) === true);
+            return { id: p.id, label: p.label, title: ready ? p.title : `${p.title} (not available yet)`, disabled: !ready };
+          })}
           onChange={(id) => switchPlatform(PLATFORM_MODES.find((p) => p.id === id)!.mode)}
         />
         <label className="toolbar-field">

@@ -65,6 +65,49 @@ function SoftwareVmmStory({ view }: { view: NonNullable<ReturnType<typeof useApp
   );
 }
 
+/**
+ * Binary translation and paravirtualization in a customer's words: the same ring-1 guest kernel, but its
+ * sensitive instructions are found before they run (translation, Adams & Agesen 2006) or removed from the
+ * source (hypercalls, Barham et al. 2003). The figures are the run's own counters.
+ */
+function TechniqueStory({ view }: { view: NonNullable<ReturnType<typeof useApp.getState>['view']> }) {
+  const vm = view.vms[0];
+  const total = vm ? vm.guestCycles + vm.vmmCycles : 0;
+  const share = vm && total > 0 ? (100 * vm.vmmCycles) / total : 0;
+  const bt = view.bt;
+  const pv = view.pv;
+  return (
+    <>
+      {bt !== undefined ? (
+        <p className="big-line">
+          Binary translation keeps the guest kernel in <strong>ring 1</strong> but never runs its code as written: the VMM <strong>translates</strong> each piece the
+          first time it runs and swaps every sensitive instruction for a <strong>call into the VMM</strong> — so even the instructions that would not trap are caught.
+        </p>
+      ) : (
+        <p className="big-line">
+          Paravirtualization changes the guest kernel itself: where it used to run a privileged instruction, the ported kernel <strong>asks the VMM</strong> with a
+          <strong> hypercall</strong>. It needs the kernel&apos;s source — an unmodified kernel crashes at its first privileged instruction.
+        </p>
+      )}
+      <div className="share" aria-label="Time spent in the VMM">
+        <div className="share-bar">
+          <span className="guest" style={{ width: `${100 - share}%` }} />
+          <span className="vmm" style={{ width: `${share}%` }} />
+        </div>
+        <p>
+          <strong>{(100 - share).toFixed(1)} %</strong> of the time the guest runs its own code; <strong>{share.toFixed(1)} %</strong> is the VMM&apos;s work
+          {bt !== undefined
+            ? ` (${formatCount(bt.misses)} translations, ${formatCount(bt.hits + bt.chained)} reuses of a translation, ${formatCount(bt.callouts)} callouts so far).`
+            : pv !== undefined
+              ? ` (${formatCount(pv.hypercalls)} hypercalls so far${pv.ported ? '' : '; this kernel is not ported'}).`
+              : '.'}
+        </p>
+      </div>
+      {vm !== undefined && vm.state === 'crashed' && <p className="story-why">The VMM stopped the guest: {vm.message}</p>}
+    </>
+  );
+}
+
 export function SalesStory() {
   const view = useApp((s) => s.view);
   if (view === null) return null;
@@ -105,6 +148,8 @@ export function SalesStory() {
         </>
       ) : view.mode === 'swvmm' ? (
         <SoftwareVmmStory view={view} />
+      ) : view.mode === 'bt' || view.mode === 'pv' ? (
+        <TechniqueStory view={view} />
       ) : (
         <p className="big-line">
           Native: one operating system owns the machine. Switch the platform to VT-x to see the same kernel run as a virtual machine, or to Software VMM to see how it was done before VT-x.

@@ -20,6 +20,8 @@ const COLUMNS: { mode: SessionMode; label: string; ring: string }[] = [
   { mode: 'bare', label: 'Native', ring: 'ring 0' },
   { mode: 'swvmm', label: 'Software VMM', ring: 'ring 1' },
   { mode: 'guest', label: 'VT-x', ring: 'ring 0, non-root' },
+  // Binary translation: the kernel still at ring 1, but each of these instructions became a callout (issue 5).
+  { mode: 'bt', label: 'Binary translation', ring: 'ring 1, translated' },
 ];
 
 export function SensitivePanel() {
@@ -83,7 +85,7 @@ export function SensitivePanel() {
           what it sees. At ring 0 (Native, VT-x) each line shows the kernel&apos;s own state; pushed out to ring 1 under the software VMM, it shows the VMM&apos;s.
         </p>
         <p>
-          The {COLUMNS.find((c) => c.mode === mode)?.label ?? 'current'} column is this run, up to the current position; the other two are the same program run to its
+          The {COLUMNS.find((c) => c.mode === mode)?.label ?? 'current'} column is this run, up to the current position; the others are the same program run to its
           end on those platforms. Open an instruction to see why it behaves so at ring 1, and the SDM rule.
         </p>
       </details>

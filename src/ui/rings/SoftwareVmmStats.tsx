@@ -14,6 +14,8 @@ export function SoftwareVmmStats({ view }: { view: MachineView }) {
   const causes = Object.entries(st.trapsByCause).filter(([, c]) => c.count > 0).sort((a, b) => b[1].count - a[1].count);
   const emulated = Object.entries(st.emulatedByMnemonic).sort((a, b) => b[1] - a[1]);
   const busy = st.guestCycles + st.vmmCycles;
+  // Cycles the traps themselves were charged (the binary translator's and the paravirtual VMM's own work is apart).
+  const trapCycles = Object.values(st.trapsByCause).reduce((a, c) => a + c.cycles, 0);
   const guestTenths = busy > 0 ? Math.round((1000 * st.guestCycles) / busy) : 1000;
   return (
     <div className="exit-stats" data-testid="swvmm-stats">
@@ -63,7 +65,9 @@ export function SoftwareVmmStats({ view }: { view: MachineView }) {
       <div className="xs-block">
         <h3 className="xs-title">Guest vs VMM time</h3>
         <p className="xs-overhead-text">
-          VMM overhead {(100 - guestTenths / 10).toFixed(1)} % of cycles (each trap: {formatCount(st.traps > 0 ? st.vmmCycles / st.traps : 0)} cycles, an assumption).
+          VMM overhead {(100 - guestTenths / 10).toFixed(1)} % of cycles
+          {st.traps > 0 ? ` (each trap: ${formatCount(trapCycles / st.traps)} cycles, an assumption)` : ''}
+          {view.mode === 'bt' ? '; VMM time includes translating and callouts' : view.mode === 'pv' ? '; VMM time includes hypercalls' : ''}.
         </p>
         <div className="xs-stack" aria-hidden="true">
           <span className="xs-seg xs-guest" style={{ width: `${guestTenths / 10}%` }} />

@@ -31,11 +31,11 @@ export function VmcsTab() {
       live = false;
     };
   }, [seq, generation, moving]);
-  if (mode === 'swvmm') {
+  if (mode === 'swvmm' || mode === 'bt' || mode === 'pv') {
     // No VMX on this platform: the software VMM keeps the guest's state in its own structures (deprivileged/state.ts).
     return (
       <div className="vmcsi-empty" style={{ padding: '0.8rem 1rem' }}>
-        <p className="vmcsi-empty-title">No VMCS on the Software VMM platform.</p>
+        <p className="vmcsi-empty-title">No VMCS on the {mode === 'bt' ? 'Binary translation' : mode === 'pv' ? 'Paravirtual' : 'Software VMM'} platform.</p>
         <p>
           Without VT-x there is no VMCS: the VMM keeps the guest&apos;s control registers, interrupt flag and descriptor-table registers in its own data
           (virtual state), and shadows the guest&apos;s GDT and page tables. Switch the platform to VT-x to see the VMCS.

@@ -14,10 +14,17 @@ import { EventType, EXCEPTION_MNEMONICS } from '../../core/x86/arch.ts';
 import { exitReasonInfo } from '../../core/vmx/spec/exit-reasons.ts';
 import { instructionErrorText } from './vmx-errors.ts';
 import { trapText } from '../viz/swvmm-text.ts';
+import { calloutName, describeDomainCrash, describeHypercall, hypercallName } from './bt-pv-text.ts';
+import { EMULATED_INSN_NAMES } from '../../core/techniques/deprivileged/emulated.ts';
 import type { CatalogCpu, MachineView } from '../../worker/protocol.ts';
 import type { LoggedEvent } from '../../state/event-log.ts';
 
-export type PlatformId = 'native' | 'swvmm' | 'vtx';
+export type PlatformId = 'native' | 'swvmm' | 'bt' | 'pv' | 'vtx';
+
+/** The software-only platforms: no VMX; the guest kernel deprivileged to ring 1 under a VMM in ring 0. */
+export function isSoftwarePlatform(p: PlatformId): boolean {
+  return p === 'swvmm' || p === 'bt' || p === 'pv';
+}
 export type Column = 'host' | 'root' | 'nonroot';
 export type Ring = 0 | 1 | 2 | 3;
 
@@ -64,6 +71,28 @@ export const PLATFORMS: Readonly<Record<PlatformId, PlatformLayout>> = {
       { col: 'host', ring: 0, label: 'VMM', sub: 'traps and emulates', role: 'vmm' },
     ],
   },
+  bt: {
+    id: 'bt',
+    title: 'Binary translation',
+    caption: 'Binary translation (VMware before VT-x): the guest kernel still runs in ring 1, but never as written — the VMM translates its code block by block into a translation cache and replaces each sensitive instruction with a callout into the VMM.',
+    columns: [{ id: 'host', label: 'Processor', sub: 'no VT-x: rings only, no VMX modes' }],
+    occupants: [
+      { col: 'host', ring: 3, label: 'Guest apps', sub: 'ring 3, run directly', role: 'guest-apps' },
+      { col: 'host', ring: 1, label: 'Guest kernel', sub: 'ring 1, runs from the translation cache', role: 'guest-os' },
+      { col: 'host', ring: 0, label: 'VMM + translator', sub: 'translates, handles callouts and traps', role: 'vmm' },
+    ],
+  },
+  pv: {
+    id: 'pv',
+    title: 'Paravirtualization',
+    caption: 'Paravirtualization (Xen before VT-x): a guest kernel modified to run in ring 1 asks the VMM with hypercalls instead of executing privileged instructions; an unmodified kernel is crashed at its first one.',
+    columns: [{ id: 'host', label: 'Processor', sub: 'no VT-x: rings only, no VMX modes' }],
+    occupants: [
+      { col: 'host', ring: 3, label: 'Guest apps', sub: 'ring 3', role: 'guest-apps' },
+      { col: 'host', ring: 1, label: 'Ported guest kernel', sub: 'ring 1, makes hypercalls', role: 'guest-os' },
+      { col: 'host', ring: 0, label: 'VMM (hypervisor)', sub: 'answers hypercalls', role: 'vmm' },
+    ],
+  },
   vtx: {
     id: 'vtx',
     title: 'VT-x',
@@ -83,7 +112,7 @@ export const PLATFORMS: Readonly<Record<PlatformId, PlatformLayout>> = {
 /** The platform a loaded program runs on. A bare program that uses VMX itself is drawn as VT-x. */
 export function platformOf(mode: string, vmx: 'none' | 'root' | 'non-root', sawVmx: boolean): PlatformId {
   if (mode === 'guest') return 'vtx';
-  if (mode === 'swvmm') return 'swvmm';
+  if (mode === 'swvmm' || mode === 'bt' || mode === 'pv') return mode;
   return vmx !== 'none' || sawVmx ? 'vtx' : 'native';
 }
 
@@ -106,7 +135,8 @@ export function locationOf(view: MachineView, platform: PlatformId): Cell {
 export type TransitionKind =
   | 'syscall' | 'interrupt' | 'exception' | 'iret' | 'far'
   | 'vmexit' | 'handler' | 'vmentry' | 'vmfail'
-  | 'swtrap' | 'swresume' | 'halt' | 'shutdown';
+  | 'swtrap' | 'swresume' | 'halt' | 'shutdown'
+  | 'translate' | 'callout' | 'hypercall' | 'domaincrash';
 
 export interface Transition {
   seq: number;
@@ -167,6 +197,14 @@ function labelOf(e: LoggedEvent, t: Omit<Transition, 'label'>): [string, string]
     }
     case EventKind.SW_RESUME:
       return ['Back to the guest', `to ring ${p[2]} (guest thinks ${p[3]})`];
+    case EventKind.BT_TRANSLATE:
+      return [`TC miss: translate ${p[3]}`, cost];
+    case EventKind.BT_CALLOUT:
+      return [`Callout: ${calloutName(p[2])}`, cost];
+    case EventKind.PV_HYPERCALL:
+      return [`Hypercall: ${hypercallName(p[1], p[2])}`, cost];
+    case EventKind.PV_DOMAIN_CRASH:
+      return ['Domain crashed', p[5] >= 0 ? `${EMULATED_INSN_NAMES[p[5]] ?? ''} not emulated` : 'fault not emulated'];
     default:
       return [t.title.replace(/ (at|to) 0x[0-9A-F]+$/, ''), cost || t.detail.split(/[.;]/)[0]];
   }
@@ -184,7 +222,7 @@ function transitionBody(e: LoggedEvent, platform: PlatformId, cpu: CatalogCpu | 
       const col = colOf(platform, p[7]);
       const err = p[3] >= 0 ? `, error code ${hex(p[3], 4)}` : '';
       const ringMove = p[5] !== p[6] ? `ring ${p[5]} → ${p[6]}` : `stays in ring ${p[6]}`;
-      if (platform === 'swvmm' && p[6] === 0) {
+      if (isSoftwarePlatform(platform) && p[6] === 0) {
         // Under the software VMM every event goes through the VMM's IDT into ring 0 (vmm.ts, white paper §3.1).
         return {
           seq: e.seq,
@@ -302,6 +340,35 @@ function transitionBody(e: LoggedEvent, platform: PlatformId, cpu: CatalogCpu | 
         detail: p[4] >= 0 ? `The VMM delivers vector ${hex(p[4], 2)} through the guest's own IDT; the guest runs in ring ${p[2]}, believing it is in ring ${p[3]}.` : `The guest resumes in ring ${p[2]}, believing it is in ring ${p[3]}.`,
         cost: '',
       };
+    case EventKind.BT_TRANSLATE:
+      // The translator runs in the VMM (ring 0) on a miss; the guest kernel's translated code then runs in ring 1.
+      return {
+        seq: e.seq, kind: 'translate', from: { col: 'host', ring: 1 }, to: { col: 'host', ring: 0 },
+        title: `Translation-cache miss at ${hex(p[1])}`,
+        detail: `The VMM translated ${p[3]} guest instruction${p[3] === 1 ? '' : 's'} (${p[4]} callout${p[4] === 1 ? '' : 's'}) into translation #${p[5]}; later runs of this code reuse it.`,
+        cost: `${cyc(p[6])} (assumption)`,
+      };
+    case EventKind.BT_CALLOUT:
+      return {
+        seq: e.seq, kind: 'callout', from: { col: 'host', ring: 1 }, to: { col: 'host', ring: 0 },
+        title: `Callout: ${calloutName(p[2])} at ${hex(p[1])}`,
+        detail: `Translation #${p[4]} calls the VMM where the guest had ${calloutName(p[2])}: the VMM emulates it against the virtual CPU (guest's virtual ring ${p[3]}) — no trap.`,
+        cost: `${cyc(p[5])} (assumption)`,
+      };
+    case EventKind.PV_HYPERCALL:
+      return {
+        seq: e.seq, kind: 'hypercall', from: { col: 'host', ring: 1 }, to: { col: 'host', ring: 0 },
+        title: `Hypercall ${hypercallName(p[1], p[2])} at ${hex(p[4])}`,
+        detail: `${describeHypercall(p).replace(/^Hypercall \S+ (\([^)]*\) )?from the guest kernel at 0x[0-9A-F]+/, 'The ported kernel calls the VMM (INT 0x82) where the original executed a privileged instruction')}.`,
+        cost: `${cyc(p[6])} (assumption)`,
+      };
+    case EventKind.PV_DOMAIN_CRASH:
+      return {
+        seq: e.seq, kind: 'domaincrash', from: { col: 'host', ring: clampRing(p[4]) }, to: { col: 'host', ring: 0 },
+        title: `Domain crashed at ${hex(p[3])}`,
+        detail: `${describeDomainCrash(p)}.`,
+        cost: '',
+      };
     case EventKind.HALT: {
       const col = colOf(platform, p[2]);
       return { seq: e.seq, kind: 'halt', from: { col, ring: 0 }, to: { col, ring: 0 }, title: `HLT at ${hex(p[1])}`, detail: 'The processor sleeps until an interrupt.', cost: '' };
@@ -323,4 +390,5 @@ function injectionName(info: number): string {
 export const TRANSITION_KINDS: readonly number[] = [
   EventKind.EVENT_DELIVERY, EventKind.IRET, EventKind.FAR_TRANSFER, EventKind.VMEXIT, EventKind.VMM_HANDLER,
   EventKind.VMENTRY, EventKind.VMFAIL, EventKind.SW_TRAP, EventKind.SW_RESUME,
+  EventKind.BT_TRANSLATE, EventKind.BT_CALLOUT, EventKind.PV_HYPERCALL, EventKind.PV_DOMAIN_CRASH,
 ];

@@ -11,6 +11,10 @@ import { LAB_VIEWS, prefetchLabs } from './lab-views.tsx';
 import { Announcer } from './Announcer.tsx';
 import { TourPanel } from '../tours/TourPanel.tsx';
 import { TourPicker } from '../tours/TourPicker.tsx';
+import { PresenterBar } from '../present/PresenterBar.tsx';
+import { AudienceFollower } from '../present/AudienceView.tsx';
+import { EmbedBar } from '../present/EmbedBar.tsx';
+import { isEmbed } from '../../state/view-mode.ts';
 
 export function App() {
   useShortcuts();
@@ -18,25 +22,37 @@ export function App() {
   const info = labInfo(lab);
   const View = LAB_VIEWS[lab];
   const touring = useApp((s) => s.tour !== null);
+  const viewMode = useApp((s) => s.viewMode);
+  const embed = isEmbed(viewMode);
+  const side = touring || viewMode === 'presenter';
   useEffect(() => {
     // After the first view has had its second to become interactive, fetch the other labs' code.
     const id = window.setTimeout(prefetchLabs, 2000);
     return () => window.clearTimeout(id);
   }, []);
   return (
-    <div className="app">
-      <Header />
+    <div className={`app${viewMode === 'audience' ? ' audience' : embed ? ' embed' : ''}`}>
+      {embed ? <EmbedBar /> : <Header />}
       <Banners />
-      <main className={touring ? 'main with-tour' : 'main'} id="main" aria-label={info.title}>
-        <div className="lab-area">
+      <main className={side ? 'main with-tour' : 'main'} id="main" aria-label={info.title}>
+        {/* A read-only embed is a figure: the scene at its link's moment, nothing in it can be changed. */}
+        <div className="lab-area" inert={viewMode === 'embed-readonly'}>
           <Suspense fallback={<p className="lab-loading" role="status">Loading the {info.title} lab…</p>}>
             <View />
           </Suspense>
         </div>
-        <TourPanel />
+        {viewMode === 'presenter' ? (
+          <div className="tour-column">
+            <PresenterBar />
+            <TourPanel />
+          </div>
+        ) : (
+          <TourPanel />
+        )}
       </main>
+      {viewMode === 'audience' && <AudienceFollower />}
       {/* The transport bar plays the Rings & VMX lab's session; the other labs have their own controls. */}
-      {lab === 'rings' && <TransportBar />}
+      {lab === 'rings' && viewMode !== 'embed-readonly' && <TransportBar />}
       <HelpDialog />
       <TourPicker />
       <Announcer />

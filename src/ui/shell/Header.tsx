@@ -5,6 +5,7 @@ import { LABS, type LabId } from '../../state/labs.ts';
 import { FONT_SCALES } from '../../state/prefs-slice.ts';
 import { actionById, keyLabel } from './actions.ts';
 import { currentLink } from './link-sync.ts';
+import { ShareMenu } from './ShareMenu.tsx';
 
 export function Header() {
   const lab = useApp((s) => s.lab);
@@ -51,6 +52,7 @@ export function Header() {
         <button className="btn" type="button" onClick={() => void copyLink()} title="Copy a link that opens this lab at this moment">
           {copied === 'ok' ? 'Link copied' : copied === 'fail' ? 'Copy from the address bar' : 'Copy link'}
         </button>
+        <ShareMenu />
         <button className="btn" type="button" onClick={() => void actionById('font-down').perform()} disabled={fontScale <= FONT_SCALES[0]} aria-label="Smaller text" title={`Smaller text (${keyLabel('-')})`}>
           A−
         </button>

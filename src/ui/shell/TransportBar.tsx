@@ -27,8 +27,9 @@ function ActionButton({ id, icon, primary, text }: { id: string; icon: string; p
 
 /** "Next VM exit"; on the software VMM (no VT-x) the same key stops at the next trap, and says so. */
 function NextExitButton() {
-  const swvmm = useApp((s) => s.view?.mode === 'swvmm');
-  return <ActionButton id="run-exit" icon="exit" text={swvmm ? 'Next trap' : 'Next VM exit'} />;
+  const mode = useApp((s) => s.view?.mode);
+  const swvmm = mode === 'swvmm' || mode === 'bt' || mode === 'pv';
+  return <ActionButton id="run-exit" icon="exit" text={mode === 'bt' ? 'Next callout or trap' : mode === 'pv' ? 'Next hypercall or trap' : swvmm ? 'Next trap' : 'Next VM exit'} />;
 }
 
 function PlayButton() {

@@ -9,6 +9,7 @@ import { stepSpeed, formatSpeed } from '../../state/playback-slice.ts';
 import { FONT_SCALES } from '../../state/prefs-slice.ts';
 import { EventKind } from '../../core/trace/events.ts';
 import { tourKeys } from '../tours/TourPanel.tsx';
+import { forwardKey } from '../present/channel.ts';
 
 export type ActionGroup = 'Tour' | 'Playback' | 'Timeline' | 'View' | 'Help';
 
@@ -42,6 +43,15 @@ export const ACTIONS: readonly Action[] = [
   // or Space), and the presenter should not have to aim at a button.
   { id: 'tour-next', label: 'Next tour step', group: 'Tour', keys: ['PageDown', 'Space', '.'], help: 'While a tour is open: the next step (on a step that waits for an event, run to it first)', perform: () => tourKeys.next?.(), enabled: touring },
   { id: 'tour-prev', label: 'Previous tour step', group: 'Tour', keys: ['PageUp'], help: 'While a tour is open: the previous step', perform: () => tourKeys.prev?.(), enabled: touring },
+  {
+    id: 'blank', label: 'Blank the audience screen', group: 'Tour', keys: ['b'], help: 'While presenting: blank the audience window, or show it again',
+    perform: () => {
+      const s = useApp.getState();
+      if (s.viewMode === 'audience') forwardKey('blank');
+      else s.setBlank(!s.blank);
+    },
+    enabled: () => useApp.getState().viewMode === 'presenter' || useApp.getState().viewMode === 'audience',
+  },
   { id: 'tours', label: 'Guided tours', group: 'Tour', keys: ['g'], help: 'Choose a guided tour of the white paper (resumes where you left it)', perform: () => useApp.getState().openTourPicker(true) },
   { id: 'play-pause', label: 'Play / Pause', group: 'Playback', keys: ['Space'], help: 'Play at the chosen speed, or pause', perform: () => commands.togglePlay(), enabled: () => loaded() && (notAtEnd() || useApp.getState().status?.state !== 'paused') },
   { id: 'step', label: 'Step', group: 'Playback', keys: ['ArrowRight'], help: 'Show the next event', perform: () => commands.step(1), enabled: notAtEnd },

@@ -20,6 +20,7 @@ export function useShortcuts(): void {
     const onKey = (e: KeyboardEvent): void => {
       if (e.defaultPrevented) return;
       if (useApp.getState().helpOpen) return; // the dialog handles its own keys
+      if (useApp.getState().viewMode === 'embed-readonly') return; // a read-only embed is a figure
       if (typingInto(e.target) && e.key !== 'Escape') return;
       // A focused slider uses the arrows and Home/End itself.
       if (e.target instanceof HTMLElement && e.target.getAttribute('role') === 'slider' && /^(Arrow|Home|End|Page)/.test(e.key)) return;

@@ -2,7 +2,7 @@
  * Pure helpers of the Software vs hardware lab's view: verdict words and icons (never colour alone), number
  * formats, the Rings & VMX link of a technique, the cost cells. Tested in view.test.ts.
  */
-import { formatLink } from '../../state/url.ts';
+import { formatLink, parseLink } from '../../state/url.ts';
 import type { EventGroup, SessionSpec, TechniqueResult, Verdict } from '../../worker/protocol.ts';
 
 export interface VerdictLook {
@@ -49,30 +49,21 @@ export function groupText(g: EventGroup, max = 4): string {
   return `${g.label} ${cycles(g.total)}: ${causes.join(', ')}${more}`;
 }
 
-const PLATFORM_NAMES: Record<string, string> = { bare: 'native', swvmm: 'the software VMM', guest: 'VT-x' };
+const PLATFORM_NAMES: Record<string, string> = { bare: 'native', swvmm: 'the software VMM', bt: 'binary translation', pv: 'paravirtualization', guest: 'VT-x' };
 
 /** The Rings & VMX lab's link that runs this workload on the technique's platform, or null. */
 export function ringsLinkFor(r: Pick<TechniqueResult, 'technique' | 'platform' | 'unavailable'>, workload: string, cpu: string): { href: string; label: string } | null {
   if (r.platform === null || r.unavailable !== null) return null;
   const spec = { scenario: workload, cpu, seed: 1, insnEvents: true, mode: r.platform, ...(r.technique === 'vtx-shadow' && (cpu === 'nehalem' || cpu === 'modern') ? { settings: { ept: false } } : {}) };
-  return { href: formatLink({ lab: 'rings', spec, seq: 0, interventions: [] }), label: `Step through it in Rings & VMX (${PLATFORM_NAMES[r.platform]}${r.technique === 'vtx-shadow' ? ', EPT off' : ''})` };
+  const href = formatLink({ lab: 'rings', spec, seq: 0, interventions: [] });
+  // Offer only a link the app can open (a platform the link format does not know yet would open on an error).
+  if (parseLink(href).kind !== 'ok') return null;
+  return { href, label: `Step through it in Rings & VMX (${PLATFORM_NAMES[r.platform]}${r.technique === 'vtx-shadow' ? ', EPT off' : ''})` };
 }
 
 /** The Popek & Goldberg table's demo link: the Rings & VMX lab on `spec` (sensitive on the software VMM) at position `seq`. */
 export function pgDemoHref(spec: SessionSpec, seq: number): string {
   return formatLink({ lab: 'rings', spec, seq, interventions: [] });
-}
-
-/** What a user typed in a cost field: whole cycles, 0 … 1,000,000 (the core checks the same, compare.ts). */
-export function parseCost(text: string): { ok: true; value: number } | { ok: false; message: string } {
-  const s = text.trim().replace(/[,_\s]/g, '');
-  if (s === '') return { ok: false, message: 'Enter a number of cycles.' };
-  if (!/^-?\d+(\.\d+)?$/.test(s)) return { ok: false, message: `'${text.trim()}' is not a number of cycles.` };
-  const v = Number(s);
-  if (!Number.isInteger(v)) return { ok: false, message: 'Use a whole number of cycles.' };
-  if (v < 0) return { ok: false, message: 'A cost cannot be negative.' };
-  if (v > 1_000_000) return { ok: false, message: 'At most 1,000,000 cycles.' };
-  return { ok: true, value: v };
 }
 
 /** A scenario title without the catalogue's "Workload: " prefix, capitalised ("System-call heavy"). */

@@ -8,6 +8,7 @@ import { useApp } from '../../state/store.ts';
 import { tourById, type Tour } from '../../tours/index.ts';
 import { enterStep, runToAwaited, waitSatisfied } from './tour-run.ts';
 import { QuestionView } from './QuestionView.tsx';
+import { forwardKey } from '../present/channel.ts';
 import './tour.css';
 
 export function TourPanel() {
@@ -31,12 +32,19 @@ function TourBody({ tour, index }: { tour: Tour; index: number }) {
   const step = index < tour.steps.length ? tour.steps[index] : undefined;
   const question = step === undefined ? tour.questions[index - tour.steps.length] : undefined;
   const [fromSeq, setFromSeq] = useState<number | null>(null);
+  const viewMode = useApp((s) => s.viewMode);
+  // The audience window shows what the presenter's window opened; it does not open scenes itself.
+  const follower = viewMode === 'audience';
   const headingRef = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
     let live = true;
     setFromSeq(null);
     if (step === undefined) return;
+    if (follower) {
+      setFromSeq(0);
+      return;
+    }
     void enterStep(step).then(() => {
       if (live) setFromSeq(useApp.getState().status?.position.seq ?? 0);
     });
@@ -54,6 +62,10 @@ function TourBody({ tour, index }: { tour: Tour; index: number }) {
   const last = index === total - 1;
 
   const next = (): void => {
+    if (follower) {
+      forwardKey('tour-next');
+      return;
+    }
     if (step !== undefined && waiting) {
       void runToAwaited(step);
       return;
@@ -61,7 +73,8 @@ function TourBody({ tour, index }: { tour: Tour; index: number }) {
     if (last) finish();
     else setStep(index + 1, total);
   };
-  const prev = (): void => setStep(index - 1, total);
+  const prev = (): void => (follower ? forwardKey('tour-prev') : setStep(index - 1, total));
+  const nextStep = index + 1 < tour.steps.length ? tour.steps[index + 1] : undefined;
   // The clicker keys reach the tour through the action registry (actions.ts: tour-next / tour-prev).
   tourKeys.next = next;
   tourKeys.prev = prev;
@@ -91,7 +104,18 @@ function TourBody({ tour, index }: { tour: Tour; index: number }) {
             {step.body.map((p, k) => (
               <p key={k}>{p}</p>
             ))}
-            {step.waitFor !== undefined && (
+            {viewMode === 'presenter' && (
+              <>
+                <div className="tour-notes">
+                  <h3>Notes (only you see these)</h3>
+                  <p>{step.notes ?? 'No notes for this step.'}</p>
+                </div>
+                <p className="tour-next">
+                  <strong>Next:</strong> {nextStep !== undefined ? nextStep.title : index + 1 < total ? 'the questions' : 'the end of the tour'}
+                </p>
+              </>
+            )}
+            {step.waitFor !== undefined && !follower && (
               <p className={`tour-wait ${waiting ? 'is-waiting' : 'is-done'}`} role="status">
                 {waiting ? (
                   <>

@@ -8,6 +8,7 @@ import { exitReasonInfo } from '../../core/vmx/spec/exit-reasons.ts';
 import { EXCEPTION_MNEMONICS, EventType } from '../../core/x86/arch.ts';
 import type { LoggedEvent } from '../../state/event-log.ts';
 import { describeResume, describeTrap } from './swvmm-text.ts';
+import { describeCallout, describeDomainCrash, describeHypercall, describeInvalidate, describeTranslate } from '../rings/bt-pv-text.ts';
 
 export const hex = (v: number, digits = 8): string => '0x' + (v >>> 0).toString(16).toUpperCase().padStart(digits, '0');
 
@@ -37,6 +38,11 @@ export function kindLabel(kind: number): string {
     case EventKind.END: return 'End';
     case EventKind.SW_TRAP: return 'Trap';
     case EventKind.SW_RESUME: return 'Resume';
+    case EventKind.BT_TRANSLATE: return 'Translate';
+    case EventKind.BT_CALLOUT: return 'Callout';
+    case EventKind.BT_INVALIDATE: return 'TC flush';
+    case EventKind.PV_HYPERCALL: return 'Hypercall';
+    case EventKind.PV_DOMAIN_CRASH: return 'Domain crash';
     default: return `Event ${kind}`;
   }
 }
@@ -63,7 +69,13 @@ export function kindFamily(kind: number): 'vmx' | 'ring' | 'io' | 'vmm' | 'text'
     case EventKind.VMM_LOG:
     case EventKind.SW_TRAP:
     case EventKind.SW_RESUME:
+    case EventKind.BT_TRANSLATE:
+    case EventKind.BT_CALLOUT:
+    case EventKind.BT_INVALIDATE:
+    case EventKind.PV_HYPERCALL:
       return 'vmm';
+    case EventKind.PV_DOMAIN_CRASH:
+      return 'other';
     case EventKind.CONSOLE:
       return 'text';
     case EventKind.INSN_RETIRED:
@@ -140,6 +152,16 @@ export function describeEvent(e: LoggedEvent): string {
       return describeTrap(p);
     case EventKind.SW_RESUME:
       return describeResume(p);
+    case EventKind.BT_TRANSLATE:
+      return describeTranslate(p);
+    case EventKind.BT_CALLOUT:
+      return describeCallout(p);
+    case EventKind.BT_INVALIDATE:
+      return describeInvalidate(p);
+    case EventKind.PV_HYPERCALL:
+      return describeHypercall(p);
+    case EventKind.PV_DOMAIN_CRASH:
+      return describeDomainCrash(p);
     default:
       return `Event kind ${e.kind}`;
   }

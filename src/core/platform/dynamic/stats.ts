@@ -291,8 +291,36 @@ export function mcMaxRSquaredIndex(cols: Float64Array, k: number, m: number): nu
       if (a !== 0) {
         S[mo + minor] -= a;
         const den = a * S[mo + minor];
-        // two columns per pass (each column's arithmetic unchanged; fewer loads of the reflector)
+        // four, then two columns per pass (each column's arithmetic unchanged; fewer loads of the reflector)
         let t = s + 1;
+        for (; t + 3 < ns; t += 4) {
+          const co = t * m;
+          const co2 = co + m;
+          const co3 = co2 + m;
+          const co4 = co3 + m;
+          let alpha = 0;
+          let alpha2 = 0;
+          let alpha3 = 0;
+          let alpha4 = 0;
+          for (let row = minor; row < m; row++) {
+            const h = S[mo + row];
+            alpha -= S[co + row] * h;
+            alpha2 -= S[co2 + row] * h;
+            alpha3 -= S[co3 + row] * h;
+            alpha4 -= S[co4 + row] * h;
+          }
+          alpha /= den;
+          alpha2 /= den;
+          alpha3 /= den;
+          alpha4 /= den;
+          for (let row = minor; row < m; row++) {
+            const h = S[mo + row];
+            S[co + row] -= alpha * h;
+            S[co2 + row] -= alpha2 * h;
+            S[co3 + row] -= alpha3 * h;
+            S[co4 + row] -= alpha4 * h;
+          }
+        }
         for (; t + 1 < ns; t += 2) {
           const co = t * m;
           const co2 = co + m;
@@ -351,7 +379,9 @@ export function mcMaxRSquaredIndex(cols: Float64Array, k: number, m: number): nu
     let tss = 0;
     for (let r = 0; r < m; r++) {
       let fit = b[0];
-      for (let c = 0; c < k - 1; c++) fit += b[c + 1] * cols[(c < i ? c : c + 1) * m + r];
+      // regressor c is column c for c < i and column c + 1 after (same terms, same order as one loop)
+      for (let c = 0; c < i; c++) fit += b[c + 1] * cols[c * m + r];
+      for (let c = i; c < k - 1; c++) fit += b[c + 1] * cols[(c + 1) * m + r];
       const e = cols[yo + r] - fit;
       rss += e * e;
       const d = cols[yo + r] - mean;

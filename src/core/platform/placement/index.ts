@@ -4,3 +4,4 @@ export * from './algorithms.ts';
 export * from './kube.ts';
 export * from './validate.ts';
 export * from './tco.ts';
+export * from './evacuate.ts';

@@ -7,3 +7,4 @@ export { runOnParavirtVmm, paravirtVmmFor, paravirtEndRecord, type ParavirtRunOp
 export { pvSourceDiff, type DiffHunk, type SourceLine } from './diff.ts';
 export { hypercallCostFor, paravirtFigures } from './costs.ts';
 export * from './abi.ts';
+export { PV_PORTS, paravirtPortOf } from './ports.ts';

@@ -50,6 +50,7 @@ import type { RegisterSource } from '../../vmm/guest-lab.ts';
 import {
   TrapAndEmulateVmm,
   type TrapAndEmulateOptions,
+  type TrapAndEmulateOutcome,
   type TrapAndEmulateSnapshot,
   type TrapAndEmulateStats,
 } from '../deprivileged/vmm.ts';
@@ -717,12 +718,37 @@ export class ParavirtVmm extends TrapAndEmulateVmm {
   }
 
   pvSnapshot(includeMemory = true): ParavirtSnapshot {
-    return { kind: 'paravirt', base: this.snapshot(includeMemory), pv: copyState(this.pv) };
+    return { kind: 'paravirt', base: super.snapshot(includeMemory), pv: copyState(this.pv) };
   }
 
   pvRestore(s: ParavirtSnapshot): void {
     if (s.kind !== 'paravirt') throw new TypeError('not a snapshot of the paravirtual VMM');
-    this.restore(s.base);
+    super.restore(s.base);
     this.pv = copyState(s.pv);
+  }
+
+  /**
+   * The base VMM's snapshot with the paravirtual state inside it, so that a caller that only knows the base
+   * class (the Rings & VMX lab's Session, which keeps every software VMM behind one type) saves and restores
+   * the trap table, the pinned page tables and the counters too.
+   */
+  override snapshot(includeMemory = true): TrapAndEmulateSnapshot & { pv: ParavirtState } {
+    return { ...super.snapshot(includeMemory), pv: copyState(this.pv) };
+  }
+
+  override restore(s: TrapAndEmulateSnapshot & { pv?: ParavirtState }): void {
+    if (s.pv === undefined) throw new TypeError('not a snapshot of the paravirtual VMM');
+    super.restore(s);
+    this.pv = copyState(s.pv);
+  }
+
+  /**
+   * How a run on this VMM ends, in the Session's words (END_REASONS): a sched_op(shutdown) poweroff, reboot or
+   * suspend is the guest powering off; a crash (sched_op shutdown crash, or a fault the VMM does not emulate)
+   * is a VM crash.
+   */
+  sessionEndReason(reason: TrapAndEmulateOutcome['reason']): TrapAndEmulateOutcome['reason'] | 'poweroff' {
+    const r = this.endReason(reason);
+    return r === 'poweroff' || r === 'reboot' || r === 'suspend' ? 'poweroff' : r === 'domain-crash' ? 'vm-crash' : r === 'yield' || r === 'limit' || r === 'halted' || r === 'triple-fault' ? r : 'vm-crash';
   }
 }

@@ -94,7 +94,9 @@ const cmpRI: Exec = (c, i) => {
 // was itself INC/DEC, `fcf` already holds the preserved CF.
 function preservedCf(c: Cpu): number {
   const k = c.fop >> 2;
-  return k === FlagOp.INC || k === FlagOp.DEC ? c.fcf : c.getCF();
+  if (k === FlagOp.INC || k === FlagOp.DEC) return c.fcf;
+  // AND, OR, XOR and TEST clear CF (SDM Vol. 2): what lazyCF computes for them, without the call.
+  return k === FlagOp.LOGIC ? 0 : c.getCF();
 }
 const incR: Exec = (c, i) => {
   c.fcf = preservedCf(c);
@@ -132,6 +134,72 @@ const jnz: Exec = (c, i) => {
   if (!zf(c)) jumpTo(c, i);
   else c.eip = (c.eip + i.len) | 0;
 };
+
+// ---- Fused pairs: a flag-setting register instruction followed by JZ/JNZ (the loop idioms `dec ecx; jnz`,
+// `cmp eax, n; jz`, `test eax, eax; jnz`), run by one call from the block loop. Each does exactly what the two
+// specialised forms above do one after the other — the first instruction's effects, EIP advanced past it, then
+// the jump on the ZF it produced — and is used only inside a block (cpu.ts executeBlock), where the pair is
+// accounted as two retired instructions. The jump can fault (#GP past the CS limit) after the first instruction
+// retired: `fusedRetired` tells the block loop so, as if the jump had been run on its own.
+function jccAfter(c: Cpu, j: Insn): void {
+  const taken = zf(c) !== (j.opcode === 0x75 || j.opcode === 0x0f85);
+  if (taken) {
+    let t = (c.eip + j.len + j.imm) | 0;
+    if (j.osz !== 4) t &= 0xffff;
+    if ((t >>> 0) > (c.segLimit[Seg.CS] >>> 0)) {
+      c.fusedRetired = 1;
+      c.gp(0);
+    }
+    c.eip = t;
+  } else c.eip = (c.eip + j.len) | 0;
+}
+const decJcc: Exec = (c, i) => {
+  decR(c, i);
+  jccAfter(c, i.next!);
+};
+const incJcc: Exec = (c, i) => {
+  incR(c, i);
+  jccAfter(c, i.next!);
+};
+const cmpRRJcc: Exec = (c, i) => {
+  cmpRR(c, i);
+  jccAfter(c, i.next!);
+};
+const cmpRIJcc: Exec = (c, i) => {
+  cmpRI(c, i);
+  jccAfter(c, i.next!);
+};
+const testRRJcc: Exec = (c, i) => {
+  testRR(c, i);
+  jccAfter(c, i.next!);
+};
+const subRIJcc: Exec = (c, i) => {
+  subRI(c, i);
+  jccAfter(c, i.next!);
+};
+
+/**
+ * Sets `i.blockFn` (and `span`, `next`) for a block: the fused form when `i` and `j` make a pair above, `i.fn`
+ * otherwise. Called once per decoded instruction after `specialize`, with the instruction that follows it in
+ * its block (null for the last one).
+ */
+export function fuse(i: Insn, j: Insn | null): void {
+  i.blockFn = i.fn;
+  i.span = 1;
+  i.next = null;
+  if (j === null || (j.fn !== jz && j.fn !== jnz)) return;
+  let f: Exec | null = null;
+  if (i.fn === decR) f = decJcc;
+  else if (i.fn === incR) f = incJcc;
+  else if (i.fn === cmpRR) f = cmpRRJcc;
+  else if (i.fn === cmpRI) f = cmpRIJcc;
+  else if (i.fn === testRR) f = testRRJcc;
+  else if (i.fn === subRI) f = subRIJcc;
+  if (f === null) return;
+  i.blockFn = f;
+  i.span = 2;
+  i.next = j;
+}
 
 /** Replaces `i.fn` with a specialised form when one applies. Called once per decoded instruction. */
 export function specialize(i: Insn): void {

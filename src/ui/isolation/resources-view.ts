@@ -1,0 +1,101 @@
+/**
+ * Pure helpers of the Resources tab: field parsing with messages shown beside the field, presets, and the
+ * geometry-free summaries the panel renders (the verdict's icon and words, the histogram's bins).
+ */
+import { RESOURCE_VM_IDS, type ResourceVmId, type ResourcesParams, type Verdict } from '../../core/scheduling/types.ts';
+import { checkResourcesParams, RESOURCES_DEFAULTS } from '../../core/scheduling/run.ts';
+
+export type GlobalField = 'tsliceMs' | 'pbxWorkMs' | 'networkDelayMs' | 'timeScale' | 'durationMs';
+export type VmField = `${ResourceVmId}.${'weight' | 'capPercent' | 'memoryMiB'}`;
+export type ResField = GlobalField | VmField;
+
+export const GLOBAL_FIELDS: readonly GlobalField[] = ['tsliceMs', 'pbxWorkMs', 'networkDelayMs', 'timeScale', 'durationMs'];
+
+/** The form's texts for parameters `p` (what the inputs show). */
+export function textsOf(p: ResourcesParams): Record<ResField, string> {
+  const t = {} as Record<ResField, string>;
+  for (const f of GLOBAL_FIELDS) t[f] = String(p[f]);
+  for (const id of RESOURCE_VM_IDS) {
+    t[`${id}.weight`] = String(p.vms[id].weight);
+    t[`${id}.capPercent`] = String(p.vms[id].capPercent);
+    t[`${id}.memoryMiB`] = String(p.vms[id].memoryMiB);
+  }
+  return t;
+}
+
+/**
+ * Parses the texts onto `base`: either the parameters or, per field, the message to show beside it. A text that is
+ * not a number is reported as such; a number out of range gets the core's own message (checkResourcesParams).
+ */
+export function parseTexts(base: ResourcesParams, texts: Record<ResField, string>): { ok: true; params: ResourcesParams } | { ok: false; errors: Partial<Record<ResField, string>> } {
+  const errors: Partial<Record<ResField, string>> = {};
+  const p: ResourcesParams = { ...base, vms: { ...base.vms } };
+  const num = (f: ResField): number => {
+    const s = texts[f].trim();
+    const v = s === '' ? NaN : Number(s);
+    if (!Number.isFinite(v)) errors[f] = 'Enter a number';
+    return v;
+  };
+  for (const f of GLOBAL_FIELDS) p[f] = num(f);
+  for (const id of RESOURCE_VM_IDS) p.vms[id] = { weight: num(`${id}.weight`), capPercent: num(`${id}.capPercent`), memoryMiB: num(`${id}.memoryMiB`) };
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  // The core's range checks, one field at a time, until all pass (so every bad field gets its message).
+  for (let guard = 0; guard < 32; guard++) {
+    const c = checkResourcesParams(p);
+    if (c.ok) break;
+    errors[c.field as ResField] = c.message;
+    // Put the default back to find the next problem; the user's text stays in the field.
+    const [a, b] = c.field.split('.') as [string, string | undefined];
+    if (b === undefined) (p as unknown as Record<string, number>)[a] = (RESOURCES_DEFAULTS as unknown as Record<string, number>)[a];
+    else (p.vms[a as ResourceVmId] as unknown as Record<string, number>)[b] = (RESOURCES_DEFAULTS.vms[a as ResourceVmId] as unknown as Record<string, number>)[b];
+  }
+  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, params: p };
+}
+
+export type Preset = 'no-shares' | 'pbx-shares' | 'cap-neighbour';
+
+/** The three situations of the lesson, applied to `p` (the noisy neighbour stays as it is). */
+export function applyPreset(p: ResourcesParams, preset: Preset): ResourcesParams {
+  const vms = { ...p.vms };
+  if (preset === 'no-shares') return { ...p, scheduler: 'round-robin' };
+  if (preset === 'pbx-shares') {
+    vms.pbx = { ...vms.pbx, weight: 1024 };
+    vms.noisy = { ...vms.noisy, capPercent: 0 };
+    return { ...p, scheduler: 'credit', vms };
+  }
+  vms.pbx = { ...vms.pbx, weight: 256 };
+  vms.noisy = { ...vms.noisy, capPercent: 25 };
+  return { ...p, scheduler: 'credit', vms };
+}
+
+export function verdictLabel(v: Verdict): { icon: string; word: string } {
+  if (v === 'good') return { icon: '✔', word: 'Good' };
+  if (v === 'at-risk') return { icon: '⚠', word: 'At risk' };
+  return { icon: '✖', word: 'Bad' };
+}
+
+/** Histogram bins of `values` (ms) of width `width` from 0 up to at least `upTo`. */
+export function bins(values: readonly number[], width: number, upTo: number): { from: number; to: number; count: number }[] {
+  const top = Math.max(upTo, ...values, width);
+  const n = Math.ceil(top / width + 1e-9);
+  const out = Array.from({ length: n }, (_, k) => ({ from: k * width, to: (k + 1) * width, count: 0 }));
+  for (const v of values) out[Math.min(n - 1, Math.floor(v / width))].count++;
+  return out;
+}
+
+/** Cause and effect in one or two sentences, for the scheduler and settings of a finished run. */
+export function explain(r: { params: ResourcesParams; pbx: { max: number } }): string {
+  const p = r.params;
+  const slice = `${p.tsliceMs}-ms`;
+  if (!p.noisy) return `Without the neighbour every VM sleeps most of the time, so a waking PBX rarely finds the CPU busy for long (at worst a streaming-server burst of ${p.streamingWorkMs} ms).`;
+  if (p.scheduler === 'round-robin') {
+    return `Round robin gives every runnable vCPU the same ${slice} slice in turn and knows nothing of shares. The neighbour never sleeps, so it is always in the rotation: a packet that falls due while it runs waits until its slice ends — the VMX-preemption timer fires (▼) and the VMM switches.`;
+  }
+  const cap = p.vms.noisy.capPercent;
+  const parts: string[] = [];
+  if (cap > 0) parts.push(`The neighbour is capped at ${cap} %: once it has used ${cap} % of a ${slice} accounting period its vCPU is parked until the next one, even if the CPU is idle.`);
+  if (p.boost) parts.push(`The PBX sleeps most of the time, so it keeps credit (priority UNDER); when its timer ticks it is boosted, and the VMM ends the running slice at that very moment with the preemption timer (▼).`);
+  else parts.push(`Without boost, credit decides only who runs next: a waking PBX still waits for the running ${slice} slice to end, however large its weight.`);
+  if (p.vms.pbx.weight > p.vms.noisy.weight) parts.push(`Its weight ${p.vms.pbx.weight} against the neighbour’s ${p.vms.noisy.weight} keeps it UNDER even when it needs more CPU.`);
+  return parts.join(' ');
+}

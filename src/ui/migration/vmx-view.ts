@@ -1,0 +1,63 @@
+/**
+ * Pure helpers of the Migration lab's VMX-core mode: the form's fields and their checks (the message is shown
+ * beside the field and the typed text is kept), defaults, and the per-round table.
+ */
+import { MAX_HOT_PAGES } from '../../core/platform/migration/vmx-guest.ts';
+import type { VmxMigrateRequest } from '../../worker/protocol.ts';
+
+export type VmxField = 'bandwidthMbit' | 'downtimeMs' | 'roundCap' | 'hotPages' | 'hotWritesPerTick' | 'coldWritesPerTick';
+
+export const VMX_DEFAULTS: VmxMigrateRequest = {
+  rule: 'xen',
+  // 100 Mbit/s: Clark et al.'s first-round rate (usage-models.md §B1); a small VM then takes a visible 0.7 s
+  bandwidthMbit: 100,
+  downtimeMs: 300, // QEMU DEFAULT_MIGRATE_SET_DOWNTIME (§B2)
+  roundCap: 0,
+  hotPages: 32,
+  hotWritesPerTick: 4,
+  coldWritesPerTick: 1,
+};
+
+interface Spec {
+  min: number;
+  max: number;
+  integer: boolean;
+  name: string;
+}
+
+const SPECS: Record<VmxField, Spec> = {
+  bandwidthMbit: { min: 0.001, max: 100_000, integer: false, name: 'Bandwidth' },
+  downtimeMs: { min: 0, max: 100_000, integer: false, name: 'Downtime limit' },
+  roundCap: { min: 0, max: 200, integer: true, name: 'Round cap' },
+  hotPages: { min: 1, max: MAX_HOT_PAGES, integer: true, name: 'Hot pages' },
+  hotWritesPerTick: { min: 0, max: 1000, integer: true, name: 'Hot writes per tick' },
+  coldWritesPerTick: { min: 0, max: 1000, integer: true, name: 'Cold writes per tick' },
+};
+
+export function checkVmxField(f: VmxField, text: string): { ok: true; value: number } | { ok: false; message: string } {
+  const s = SPECS[f];
+  const t = text.trim();
+  if (t === '') return { ok: false, message: `${s.name} is required` };
+  const v = Number(t);
+  if (!Number.isFinite(v)) return { ok: false, message: `${s.name} must be a number` };
+  if (s.integer && !Number.isInteger(v)) return { ok: false, message: `${s.name} must be a whole number` };
+  if (v < s.min || v > s.max) return { ok: false, message: `${s.name} must be ${s.min === 0.001 ? 'above 0' : `at least ${s.min}`} and at most ${s.max.toLocaleString('en-US')}` };
+  return { ok: true, value: v };
+}
+
+export const VMX_FIELDS: readonly VmxField[] = ['bandwidthMbit', 'downtimeMs', 'roundCap', 'hotPages', 'hotWritesPerTick', 'coldWritesPerTick'];
+
+export function checkVmxForm(texts: Record<VmxField, string>): { ok: true; values: Pick<VmxMigrateRequest, VmxField> } | { ok: false; errors: Partial<Record<VmxField, string>> } {
+  const errors: Partial<Record<VmxField, string>> = {};
+  const values = {} as Pick<VmxMigrateRequest, VmxField>;
+  for (const f of VMX_FIELDS) {
+    const r = checkVmxField(f, texts[f]);
+    if (r.ok) values[f] = r.value;
+    else errors[f] = r.message;
+  }
+  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, values };
+}
+
+export function vmxTextsOf(r: VmxMigrateRequest): Record<VmxField, string> {
+  return Object.fromEntries(VMX_FIELDS.map((f) => [f, String(r[f])])) as Record<VmxField, string>;
+}

@@ -1,0 +1,57 @@
+/** "Embed": the iframe snippet for the current scene, interactive or read-only, to copy into a page or slide. */
+import { useEffect, useId, useRef, useState } from 'react';
+import { viewUrl } from '../../state/view-mode.ts';
+import { currentLink } from '../shell/link-sync.ts';
+
+export function embedSnippet(url: string, title: string): string {
+  const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  return `<iframe src="${esc(url)}" title="${esc(title)}" width="960" height="600" style="border:1px solid #8a94a3" loading="lazy"></iframe>`;
+}
+
+export function EmbedDialog({ open, onClose }: { open: boolean; onClose(): void }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const [readOnly, setReadOnly] = useState(false);
+  const [copied, setCopied] = useState(false);
+  const id = useId();
+  useEffect(() => {
+    const d = ref.current;
+    if (d === null) return;
+    if (open && !d.open) d.showModal();
+    if (!open && d.open) d.close();
+    setCopied(false);
+  }, [open]);
+  const url = open ? viewUrl(readOnly ? 'embed-readonly' : 'embed', currentLink(), location) : '';
+  const snippet = embedSnippet(url, 'VT Lab');
+  const copy = async (): Promise<void> => {
+    try {
+      await navigator.clipboard.writeText(snippet);
+      setCopied(true);
+    } catch {
+      setCopied(false);
+    }
+  };
+  return (
+    <dialog ref={ref} className="help" aria-labelledby={`${id}-t`} onClose={onClose} onCancel={onClose}>
+      <header>
+        <h2 id={`${id}-t`}>Embed this scene</h2>
+        <button className="btn" type="button" onClick={onClose} autoFocus>
+          Close
+        </button>
+      </header>
+      <div className="help-body embed-body">
+        <p>Paste this into a web page, a blog post or slides that accept HTML. It opens this lab at this moment, with minimal chrome.</p>
+        <label>
+          <input type="checkbox" checked={readOnly} onChange={(e) => setReadOnly(e.target.checked)} /> Read-only (a figure: the scene cannot be changed)
+        </label>
+        <label htmlFor={`${id}-s`}>iframe code</label>
+        <textarea id={`${id}-s`} readOnly rows={4} value={snippet} onFocus={(e) => e.currentTarget.select()} />
+        <div>
+          <button className="btn primary" type="button" onClick={() => void copy()}>
+            Copy embed code
+          </button>{' '}
+          <span role="status">{copied ? 'Copied.' : ''}</span>
+        </div>
+      </div>
+    </dialog>
+  );
+}

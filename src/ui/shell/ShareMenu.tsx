@@ -1,0 +1,100 @@
+/**
+ * Share ▾: everything that takes the scene out of this window — present it, embed it, export it as an image
+ * (that re-opens as the scene), a trace or a CSV, and import one back. A disclosure menu of buttons, so the
+ * header stays one line at 1280 px.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { useApp } from '../../state/store.ts';
+import { viewUrl } from '../../state/view-mode.ts';
+import { currentLink } from './link-sync.ts';
+import { EmbedDialog } from '../present/EmbedDialog.tsx';
+import { ImportDialog } from '../export/ImportDialog.tsx';
+
+type Item = { id: string; label: string; run(): void | Promise<void>; enabled: boolean };
+
+export function ShareMenu() {
+  const [open, setOpen] = useState(false);
+  const [dialog, setDialog] = useState<'none' | 'embed' | 'import'>('none');
+  const [error, setError] = useState<string | null>(null);
+  const ref = useRef<HTMLDivElement>(null);
+  const lab = useApp((s) => s.lab);
+  const loaded = useApp((s) => s.status?.spec != null);
+  useEffect(() => {
+    if (!open) return;
+    const close = (e: MouseEvent) => {
+      if (!ref.current?.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener('mousedown', close);
+    return () => document.removeEventListener('mousedown', close);
+  }, [open]);
+
+  const exporting = (what: 'png' | 'svg' | 'trace' | 'csv') => async (): Promise<void> => {
+    setError(null);
+    try {
+      const m = await import('../export/capture.ts');
+      await (what === 'png' ? m.exportPng() : what === 'svg' ? m.exportSvg() : what === 'trace' ? m.exportTrace() : m.exportExitCsv());
+    } catch (e) {
+      setError(`Export failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
+  const present = (): void => {
+    const s = useApp.getState();
+    s.setViewMode('presenter');
+    history.replaceState(null, '', viewUrl('presenter', currentLink(), location));
+    window.open(viewUrl('audience', currentLink(), location), 'vt-lab-audience', 'popup');
+  };
+  const simulation = lab === 'rings' && loaded;
+  const items: Item[] = [
+    { id: 'present', label: 'Present (presenter + audience windows)', run: present, enabled: true },
+    { id: 'embed', label: 'Embed…', run: () => setDialog('embed'), enabled: true },
+    { id: 'png', label: 'Export image (PNG)', run: exporting('png'), enabled: true },
+    { id: 'svg', label: 'Export image (SVG)', run: exporting('svg'), enabled: true },
+    { id: 'trace', label: 'Export trace (JSON lines)', run: exporting('trace'), enabled: simulation },
+    { id: 'csv', label: 'Export exit log (CSV)', run: exporting('csv'), enabled: simulation },
+    { id: 'import', label: 'Import…', run: () => setDialog('import'), enabled: true },
+  ];
+
+  return (
+    <div
+      className="nav-menu share-menu"
+      ref={ref}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && open) {
+          e.stopPropagation();
+          setOpen(false);
+          ref.current?.querySelector('button')?.focus();
+        }
+      }}
+    >
+      <button type="button" className="btn" aria-expanded={open} aria-controls="share-menu" onClick={() => setOpen(!open)}>
+        Share ▾
+      </button>
+      {open && (
+        <ul id="share-menu" aria-label="Share, export and import">
+          {items.map((it) => (
+            <li key={it.id}>
+              <button
+                type="button"
+                disabled={!it.enabled}
+                title={it.enabled ? undefined : 'Only for the Rings & VMX lab’s simulation'}
+                onClick={() => {
+                  setOpen(false);
+                  void it.run();
+                }}
+              >
+                {it.label}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {error !== null && (
+        <p role="alert" className="share-error">
+          {error}
+        </p>
+      )}
+      <EmbedDialog open={dialog === 'embed'} onClose={() => setDialog('none')} />
+      <ImportDialog open={dialog === 'import'} onClose={() => setDialog('none')} />
+    </div>
+  );
+}
