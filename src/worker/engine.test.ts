@@ -206,7 +206,7 @@ describe('engine: the software VMM platform', () => {
     const clock = manualClock();
     const e = createEngine(clock);
     const cat = e.catalog();
-    expect(cat.modes).toEqual(['bare', 'guest', 'swvmm']);
+    expect(cat.modes).toEqual(['bare', 'guest', 'swvmm', 'bt', 'pv']);
     for (const c of cat.cpus) expect(c.costs.swTrap).toMatchObject({ value: 2030, kind: 'assumption' });
     expect(cat.cpus[0].costs.swTrap.basis).toMatch(/Adams/);
     const r = e.load({ ...SPEC, mode: 'swvmm' });
@@ -227,7 +227,7 @@ describe('engine: the software VMM platform', () => {
     expect(e.inspect()).toEqual(view);
     expect(e.listing().length).toBeGreaterThan(50);
     const runs = e.comparePlatforms();
-    expect(runs.map((x) => [x.mode, x.ended])).toEqual([['bare', 'halted'], ['guest', 'halted'], ['swvmm', 'halted']]);
+    expect(runs.map((x) => [x.mode, x.ended])).toEqual([['bare', 'halted'], ['guest', 'halted'], ['swvmm', 'halted'], ['bt', 'halted']]);
     for (const x of runs) expect(x.console).toContain('kernel halted');
   });
 });

@@ -617,7 +617,8 @@ export function createEngine(clock: EngineClock): EngineApi & { reportError(wher
 
     comparePlatforms: guarded('comparePlatforms', () => {
       const t = needTimeline();
-      return PLATFORM_MODES.map((mode) => {
+      // The same program on every platform that runs it unmodified: not 'pv', which runs a port or crashes the program.
+      return PLATFORM_MODES.filter((mode) => mode !== 'pv').map((mode) => {
         const r = runOnPlatform(t.spec, mode);
         return 'error' in r ? { mode, ended: null, console: '', error: r.error } : r;
       });

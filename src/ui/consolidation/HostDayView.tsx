@@ -20,7 +20,7 @@ function cssVar(name: string, fallback: string): string {
   return v === '' ? fallback : v;
 }
 
-export function HostDayView({ d, intervalSeconds, startRow = 0 }: { d: DaySnapshots; intervalSeconds: number; startRow?: number }) {
+export function HostDayView({ d, intervalSeconds, startRow = 0, powerW }: { d: DaySnapshots; intervalSeconds: number; startRow?: number; powerW?: readonly number[] }) {
   const rows = rowCount(d);
   const [row, setRow] = useState(() => Math.min(rows - 1, startRow));
   const [playing, setPlaying] = useState(false);
@@ -155,7 +155,7 @@ export function HostDayView({ d, intervalSeconds, startRow = 0 }: { d: DaySnapsh
   const summary =
     frame.row === 0
       ? `00:00, initial placement: ${frame.hostsOn} of ${d.hostCount} hosts run VMs.`
-      : `${rowClock(frame.row - 1, intervalSeconds)}–${clock}: ${frame.hostsOn} of ${d.hostCount} hosts run VMs; ${frame.moves.length} migrations; ${frame.switchedOff.length} hosts switched off, ${frame.switchedOn.length} switched on.`;
+      : `${rowClock(frame.row - 1, intervalSeconds)}–${clock}: ${frame.hostsOn} of ${d.hostCount} hosts run VMs; ${frame.moves.length} migrations; ${frame.switchedOff.length} hosts switched off, ${frame.switchedOn.length} switched on${powerW !== undefined && powerW[frame.row - 1] !== undefined ? `; mean power ${(powerW[frame.row - 1] / 1000).toFixed(1)} kW (SPECpower curves, §A2)` : ''}.`;
   return (
     <div className="cn-hostday" data-testid="cn-hostday">
       <h3>Host by host over the day</h3>

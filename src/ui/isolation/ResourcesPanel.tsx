@@ -365,7 +365,7 @@ function Histogram({ r }: { r: ResourcesResult }) {
   const top = hb.length * bw;
   const x = scaleLinear().domain([0, top]).range([36, width - 24]);
   const maxCount = Math.max(1, ...hb.map((b) => b.count));
-  const y = scaleLinear().domain([0, maxCount]).range([height - 34, 52]);
+  const y = scaleLinear().domain([0, maxCount]).range([height - 38, 52]);
   return (
     <section className="panel rs-hist" aria-label="PBX packet delay distribution">
       <h2>PBX packet delay on the host</h2>
@@ -389,17 +389,17 @@ function Histogram({ r }: { r: ResourcesResult }) {
         {budget > 0 && budget <= top && (
           <>
             <line x1={x(budget)} x2={x(budget)} y1={30} y2={y(0)} className="rs-threshold rs-g114" />
-            <text x={x(budget) - 4} y={44} textAnchor="end" className="rs-axis">
+            <text x={x(budget) - 4} y={32} textAnchor="end" className="rs-axis">
               G.114 budget
             </text>
           </>
         )}
         {x.ticks(5).map((t) => (
-          <text key={t} x={x(t)} y={height - 16} textAnchor="middle" className="rs-axis">
+          <text key={t} x={x(t)} y={height - 20} textAnchor="middle" className="rs-axis">
             {t}
           </text>
         ))}
-        <text x={width - 10} y={height - 2} textAnchor="end" className="rs-axis">
+        <text x={width - 10} y={height - 5} textAnchor="end" className="rs-axis">
           delay (ms); bar labels: packets
         </text>
       </svg>

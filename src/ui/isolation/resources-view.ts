@@ -94,7 +94,7 @@ export function explain(r: { params: ResourcesParams; pbx: { max: number } }): s
   const cap = p.vms.noisy.capPercent;
   const parts: string[] = [];
   if (cap > 0) parts.push(`The neighbour is capped at ${cap} %: once it has used ${cap} % of a ${slice} accounting period its vCPU is parked until the next one, even if the CPU is idle.`);
-  if (p.boost) parts.push(`The PBX sleeps most of the time, so it keeps credit (priority UNDER); when its timer ticks it is boosted, and the VMM ends the running slice at that very moment with the preemption timer (▼).`);
+  if (p.boost) parts.push(`The PBX sleeps most of the time, so it keeps credit (priority UNDER); when its timer ticks it is boosted, and the VMM ends the running slice at that moment with the preemption timer (▼) — unless the VM running is itself boosted (another sleeper just woke), which it then lets finish.`);
   else parts.push(`Without boost, credit decides only who runs next: a waking PBX still waits for the running ${slice} slice to end, however large its weight.`);
   if (p.vms.pbx.weight > p.vms.noisy.weight) parts.push(`Its weight ${p.vms.pbx.weight} against the neighbour’s ${p.vms.noisy.weight} keeps it UNDER even when it needs more CPU.`);
   return parts.join(' ');

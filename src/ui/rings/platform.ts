@@ -359,7 +359,7 @@ function transitionBody(e: LoggedEvent, platform: PlatformId, cpu: CatalogCpu | 
       return {
         seq: e.seq, kind: 'hypercall', from: { col: 'host', ring: 1 }, to: { col: 'host', ring: 0 },
         title: `Hypercall ${hypercallName(p[1], p[2])} at ${hex(p[4])}`,
-        detail: `${describeHypercall(p).replace(/^Hypercall \S+ (\([^)]*\) )?from the guest kernel at 0x[0-9A-F]+/, 'The ported kernel calls the VMM (INT 0x82) where the original executed a privileged instruction')}.`,
+        detail: `${describeHypercall(p).replace(/^Hypercall \S+ (\([^)]*\) )?from the guest kernel at 0x[0-9A-F]+/, 'The ported kernel calls the VMM (INT 0x82) where the original executed a privileged instruction').replace(/, [\d,]+ cycles$/, '')}.`,
         cost: `${cyc(p[6])} (assumption)`,
       };
     case EventKind.PV_DOMAIN_CRASH:

@@ -11,7 +11,7 @@ import type { InstructionFormClass } from '../../worker/protocol.ts';
 
 type Cls = InstructionFormClass['cls'];
 const CLASS_LOOK: Record<Cls, { word: string; icon: string; tone: string }> = {
-  privileged: { word: 'Privileged', icon: '⛔', tone: 'ok' },
+  privileged: { word: 'Privileged', icon: '▲', tone: 'ok' },
   'sensitive-unprivileged': { word: 'Sensitive, not privileged', icon: '✗', tone: 'bad' },
   innocuous: { word: 'Innocuous', icon: '·', tone: 'none' },
 };
@@ -70,6 +70,7 @@ export function InstructionClasses({ cpu }: { cpu: string }) {
   return (
     <section className="panel tq-ic" aria-labelledby="tq-ic-h">
       <h2 id="tq-ic-h">Every instruction the core implements</h2>
+      <div className="tq-pg-body">
       <p className="tq-pg-cite">
         Not a list written by hand: each of the assembler&apos;s encoding forms was run once as the guest kernel&apos;s next instruction under the trap-and-emulate VMM (real
         ring 1, IOPL 0) on this CPU model, and the VMM&apos;s own trap event says whether the processor faulted into it (<strong>privileged</strong>). The binary translator&apos;s
@@ -134,6 +135,7 @@ export function InstructionClasses({ cpu }: { cpu: string }) {
           </div>
         </>
       )}
+      </div>
     </section>
   );
 }

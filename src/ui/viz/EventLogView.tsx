@@ -124,7 +124,9 @@ export function EventLogView() {
       <div
         ref={scrollRef}
         className="log"
-        role="listbox"
+        // An empty listbox breaks ARIA's required-children rule (axe): until there are events it is a
+        // labelled group holding the hint.
+        role={count === 0 ? 'group' : 'listbox'}
         tabIndex={0}
         aria-label="Event log"
         aria-activedescendant={selected !== null && eventLog.has(selected) ? `ev-${selected}` : undefined}
