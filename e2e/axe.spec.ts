@@ -26,16 +26,18 @@ async function open(page: Page, hash: string): Promise<void> {
 
 /** Every tab of the view's (first) tab list, each scanned. */
 async function everyTab(page: Page, where: string): Promise<void> {
-  const tabs = page.getByRole('main').getByRole('tablist').first().getByRole('tab');
-  const n = await tabs.count();
-  for (let k = 0; k < n; k++) {
-    const tab = tabs.nth(k);
-    const name = (await tab.textContent()) ?? String(k);
-    await tab.click();
+  const list = page.getByRole('main').getByRole('tablist').first();
+  if ((await page.getByRole('main').getByRole('tablist').count()) === 0) {
+    await scan(page, where);
+    return;
+  }
+  await expect(list).toBeVisible();
+  const names = (await list.getByRole('tab').allTextContents()).map((t) => t.trim());
+  for (const name of names) {
+    await list.getByRole('tab', { name, exact: true }).click();
     await page.waitForTimeout(400);
     await scan(page, `${where} / ${name}`);
   }
-  if (n === 0) await scan(page, where);
 }
 
 const LABS: [string, string][] = [

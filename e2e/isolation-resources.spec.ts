@@ -4,6 +4,7 @@
  * the neighbour, and see it recover. A bad weight gets its message beside the field and keeps what was typed.
  */
 import { expect, test } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 
 test.beforeEach(async ({ page }) => {
   page.on('pageerror', (e) => {
@@ -58,4 +59,18 @@ test('a bad weight: the message beside the field, what was typed kept, nothing r
   await expect(page.getByText(/Weight must be a whole number from 1 to 65535/)).toBeVisible();
   await expect(w).toHaveValue('0');
   await expect(w).toHaveAttribute('aria-invalid', 'true');
+});
+
+test('the results (schedule, CPU table, histogram, verdict) have no serious or critical axe violations, light and dark', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto('./#/isolation');
+  await page.getByRole('tab', { name: 'Resources' }).click();
+  await page.getByRole('checkbox', { name: /Noisy neighbour/ }).check();
+  await expect(page.getByTestId('rs-verdict')).toHaveText('Bad', { timeout: 60_000 });
+  for (const theme of ['light', 'dark']) {
+    if (theme === 'dark') await page.getByRole('button', { name: 'Dark' }).click();
+    const results = await new AxeBuilder({ page }).include('[data-testid="resources-panel"]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(serious.map((v) => `${theme}: ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`)).toEqual([]);
+  }
 });

@@ -30,8 +30,8 @@ describe('links', () => {
     );
   });
 
-  it('the platform (m) round-trips, the software VMM included; an unknown platform is refused', () => {
-    for (const mode of ['bare', 'guest', 'swvmm'] as const) {
+  it('the platform (m) round-trips, the software VMM, binary translation and paravirtualization included; an unknown platform is refused', () => {
+    for (const mode of ['bare', 'guest', 'swvmm', 'bt', 'pv'] as const) {
       const s: LinkState = { lab: 'rings', spec: { scenario: 'sensitive', cpu: 'nehalem', seed: 1, insnEvents: true, mode }, seq: 12, interventions: [] };
       const link = formatLink(s);
       expect(link).toContain(`m=${mode}`);

@@ -6,7 +6,8 @@
  *
  *   s     scenario id            cpu   CPU model id          seed  0 … 4294967295
  *   insn  0 = no instruction events (default 1) p  NAME.value pairs joined by ~
- *   m     platform: bare (native), guest (VT-x) or swvmm (software VMM), overriding the program's header
+ *   m     platform: bare (native), guest (VT-x), swvmm (software VMM: trap-and-emulate), bt (binary
+ *         translation) or pv (paravirtualization), overriding the program's header
  *   t     position (events shown) iv   interventions: seq.kind[.vm] joined by ~
  *   src   the user's own program: deflate-raw, base64url (program-codec.ts)
  *   vmm   the VT-x VMM's settings: KEY=VALUE assignments joined by ~, as the CLI's --vmm takes them
@@ -127,7 +128,7 @@ const query = z.object({
   cpu: id.optional(),
   seed: uint(0xffffffff).optional(),
   insn: z.enum(['0', '1']).optional(),
-  m: z.enum(['bare', 'guest', 'swvmm'], { message: "must be 'bare', 'guest' or 'swvmm'" }).optional(),
+  m: z.enum(['bare', 'guest', 'swvmm', 'bt', 'pv'], { message: "must be 'bare', 'guest', 'swvmm', 'bt' or 'pv'" }).optional(),
   p: paramList.optional(),
   t: uint(1e12).optional(),
   iv: interventionList.optional(),

@@ -270,6 +270,8 @@ export interface CompareTechniquesRequest {
   cpu: string;
   /** Overrides of the software techniques' cost assumptions (cycles); VT-x costs come from the CPU model. */
   costs?: Partial<TechniqueCosts>;
+  /** Cycles one native IN/OUT costs (default: compare.ts nativeIoFigure, an assumption). */
+  nativeIo?: number;
 }
 
 export interface TechniquesProgress {

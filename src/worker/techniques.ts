@@ -42,7 +42,7 @@ export function createTechniqueRunner(clock: TechniqueClock) {
 
     compareTechniques(req: CompareTechniquesRequest, onProgress?: (p: TechniquesProgress) => void): Promise<CompareTechniquesResult> {
       const mine = ++generation;
-      const r = resolveCompareRequest({ workload: req.workload, cpu: req.cpu, costs: req.costs });
+      const r = resolveCompareRequest({ workload: req.workload, cpu: req.cpu, costs: req.costs, ...(req.nativeIo !== undefined ? { nativeIo: req.nativeIo } : {}) });
       if (!r.ok) return Promise.resolve({ ok: false, errors: r.errors });
       const resolved = r.resolved;
       const runs: TechniqueRun[] = [];

@@ -11,7 +11,7 @@ import { useApp } from '../../state/store.ts';
 import { commands } from '../engine/client.ts';
 import { RESOURCE_VM_IDS, RESOURCE_VM_LABELS, type ResourceVmId, type ResourcesParams, type ResourcesResult } from '../../core/scheduling/types.ts';
 import { G114_ACCEPTABLE_MS, RESOURCES_DEFAULTS } from '../../core/scheduling/run.ts';
-import { applyPreset, bins, explain, parseTexts, textsOf, verdictLabel, type Preset, type ResField } from './resources-view.ts';
+import { applyPreset, bins, explain, parseTexts, situation, textsOf, verdictLabel, type Preset, type ResField } from './resources-view.ts';
 import '../migration/migration.css';
 import './resources.css';
 
@@ -24,6 +24,7 @@ export function ResourcesPanel() {
   const [texts, setTexts] = useState<Record<ResField, string>>(() => textsOf(RESOURCES_DEFAULTS));
   const [errors, setErrors] = useState<Partial<Record<ResField, string>>>({});
   const [result, setResult] = useState<ResourcesResult | null>(null);
+  const [history, setHistory] = useState<{ what: string; p99: number; missed: number; due: number; verdict: ResourcesResult['verdict'] }[]>([]);
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [announce, setAnnounce] = useState('');
@@ -42,6 +43,8 @@ export function ResourcesPanel() {
         setError(r.message);
       } else {
         setResult(r.result);
+        const h = { what: situation(r.result.params), p99: r.result.pbx.p99, missed: r.result.pbx.missed, due: r.result.pbx.packetsDue, verdict: r.result.verdict };
+        setHistory((old) => [h, ...old.filter((o) => o.what !== h.what)].slice(0, 6));
         const v = verdictLabel(r.result.verdict);
         setAnnounce(`Run finished. ${v.word}: ${r.result.verdictText}`);
       }
@@ -200,6 +203,35 @@ export function ResourcesPanel() {
             </p>
           )}
           {result !== null && <Results r={result} />}
+          {history.length > 1 && (
+            <section className="panel rs-history" aria-label="Runs so far">
+              <h2>Runs so far (newest first)</h2>
+              <table className="rs-cputable">
+                <thead>
+                  <tr>
+                    <th scope="col">Situation</th>
+                    <th scope="col">PBX 99th percentile</th>
+                    <th scope="col">Missed</th>
+                    <th scope="col">Verdict</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {history.map((h) => (
+                    <tr key={h.what}>
+                      <td>{h.what}</td>
+                      <td>{h.p99.toFixed(1)} ms</td>
+                      <td>
+                        {h.missed} of {h.due}
+                      </td>
+                      <td>
+                        <span aria-hidden="true">{verdictLabel(h.verdict).icon}</span> {verdictLabel(h.verdict).word}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </section>
+          )}
         </div>
       </div>
     </div>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RESOURCES_DEFAULTS as D } from '../../core/scheduling/run.ts';
-import { applyPreset, bins, explain, parseTexts, textsOf } from './resources-view.ts';
+import { applyPreset, bins, explain, parseTexts, situation, textsOf } from './resources-view.ts';
 
 describe('Resources tab helpers', () => {
   it('the default texts parse back to the defaults', () => {
@@ -41,5 +41,14 @@ describe('Resources tab helpers', () => {
     const capped = applyPreset({ ...D, noisy: true }, 'cap-neighbour');
     expect(explain({ params: capped, pbx: { max: 2 } })).toMatch(/capped at 25 %/);
     expect(explain({ params: { ...capped, boost: false, vms: { ...capped.vms, noisy: { ...capped.vms.noisy, capPercent: 0 } } }, pbx: { max: 40 } })).toMatch(/Without boost/);
+  });
+});
+
+describe('run history names', () => {
+  it('names the situation: neighbour, scheduler, non-default weights and caps', () => {
+    expect(situation({ ...D, noisy: true })).toBe('Noisy neighbour, round robin (no shares)');
+    expect(situation(applyPreset({ ...D, noisy: true }, 'pbx-shares'))).toBe('Noisy neighbour, credit: PBX weight 1024');
+    expect(situation(applyPreset({ ...D, noisy: true }, 'cap-neighbour'))).toBe('Noisy neighbour, credit: neighbour cap 25 %');
+    expect(situation({ ...D, scheduler: 'credit' })).toBe('No neighbour, credit, equal weights');
   });
 });

@@ -99,3 +99,15 @@ export function explain(r: { params: ResourcesParams; pbx: { max: number } }): s
   if (p.vms.pbx.weight > p.vms.noisy.weight) parts.push(`Its weight ${p.vms.pbx.weight} against the neighbour’s ${p.vms.noisy.weight} keeps it UNDER even when it needs more CPU.`);
   return parts.join(' ');
 }
+
+/** A short name of a run's situation, for the run history ("Noisy, round robin" / "Noisy, credit: PBX 1024, cap 25 %"). */
+export function situation(p: ResourcesParams): string {
+  const parts = [p.noisy ? 'Noisy neighbour' : 'No neighbour'];
+  if (p.scheduler === 'round-robin') parts.push('round robin (no shares)');
+  else {
+    const extras = RESOURCE_VM_IDS.filter((id) => p.vms[id].weight !== 256).map((id) => `${id === 'pbx' ? 'PBX' : id} weight ${p.vms[id].weight}`);
+    const caps = RESOURCE_VM_IDS.filter((id) => p.vms[id].capPercent > 0 && (id !== 'noisy' || p.noisy)).map((id) => `${id === 'noisy' ? 'neighbour' : id} cap ${p.vms[id].capPercent} %`);
+    parts.push(`credit${p.boost ? '' : ' without boost'}${extras.length + caps.length > 0 ? `: ${[...extras, ...caps].join(', ')}` : ', equal weights'}`);
+  }
+  return parts.join(', ');
+}

@@ -47,7 +47,7 @@ export function PresenterBar() {
   return (
     <section className="presenter-bar" aria-label="Presenter">
       <p className="presenter-clock" aria-label={`Elapsed ${mmss(now - (started ?? now))}`}>
-        <span aria-hidden="true">⏱ </span>
+        <span className="presenter-label" aria-hidden="true">Elapsed </span>
         {mmss(now - (started ?? now))}
       </p>
       <p className="presenter-audience" role="status">
