@@ -18,8 +18,10 @@ async function scan(page: Page, where: string): Promise<void> {
   expect(serious.map((v) => `${where}: ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`)).toEqual([]);
 }
 
-async function open(page: Page, hash: string): Promise<void> {
+async function open(page: Page, hash: string, title: string): Promise<void> {
   await page.goto(`./${hash}`);
+  // The lab the link names (not the default one while the simulator starts).
+  await expect(page.getByRole('main', { name: title })).toBeVisible({ timeout: 20_000 });
   await expect(page.locator('.lab-loading')).toHaveCount(0, { timeout: 20_000 });
   await expect(page.getByRole('main')).toBeVisible();
 }
@@ -40,23 +42,23 @@ async function everyTab(page: Page, where: string): Promise<void> {
   }
 }
 
-const LABS: [string, string][] = [
-  ['Rings & VMX (Engineer)', '#/rings?v=1&s=kernel&cpu=nehalem'],
-  ['Software vs hardware', '#/techniques?v=1&w=sensitive&cpu=nehalem'],
-  ['Isolation', '#/isolation?v=1&tab=faults'],
-  ['Fail-over', '#/failover'],
-  ['Consolidation', '#/consolidation'],
-  ['Migration', '#/migration'],
-  ['Security', '#/security?v=1&tab=access'],
-  ['I/O', '#/io?v=1&tab=path'],
+const LABS: [string, string, string][] = [
+  ['Rings & VMX (Engineer)', '#/rings?v=1&s=kernel&cpu=nehalem', 'Rings & VMX'],
+  ['Software vs hardware', '#/techniques?v=1&w=sensitive&cpu=nehalem', 'Software vs hardware'],
+  ['Isolation', '#/isolation?v=1&tab=faults', 'Isolation'],
+  ['Fail-over', '#/failover', 'Fail-over'],
+  ['Consolidation', '#/consolidation', 'Consolidation'],
+  ['Migration', '#/migration', 'Migration'],
+  ['Security', '#/security?v=1&tab=access', 'Security'],
+  ['I/O', '#/io?v=1&tab=path', 'I/O'],
 ];
 
 for (const theme of ['light', 'dark'] as const) {
-  for (const [name, hash] of LABS) {
+  for (const [name, hash, title] of LABS) {
     test(`no serious or critical axe violations: ${name}, every tab, ${theme} theme`, async ({ page }) => {
       // Some views run a simulation when opened (Isolation, Software vs hardware): give them time.
       test.setTimeout(240_000);
-      await open(page, hash);
+      await open(page, hash, title);
       if (theme === 'dark') await page.keyboard.press('t');
       if (name.startsWith('Rings')) {
         await expect(page.getByRole('button', { name: 'Play', exact: true })).toBeEnabled({ timeout: 20_000 });
@@ -69,7 +71,7 @@ for (const theme of ['light', 'dark'] as const) {
 
 test('no serious or critical axe violations: the tour, its questions, the dialogs, the presenter window', async ({ page }) => {
   test.setTimeout(120_000);
-  await open(page, '?view=presenter#/rings?v=1&s=kernel&cpu=nehalem');
+  await open(page, '?view=presenter#/rings?v=1&s=kernel&cpu=nehalem', 'Rings & VMX');
   await expect(page.getByRole('button', { name: 'Play', exact: true })).toBeEnabled({ timeout: 20_000 });
   await page.getByRole('button', { name: 'Tours' }).click();
   await scan(page, 'tours dialog');
