@@ -3,7 +3,8 @@
  * lab file (loaded as the program). Chosen with the file picker or dropped on the dialog. A malformed file is
  * explained here and nothing else changes: the running scene and the user's drafts stay as they were.
  */
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useState } from 'react';
+import { useModal } from '../shell/use-modal.ts';
 import { useApp } from '../../state/store.ts';
 import { classifyImport, type TraceSummary } from './import-file.ts';
 import { openLink } from '../shell/link-sync.ts';
@@ -12,18 +13,9 @@ import { commands } from '../engine/client.ts';
 type Outcome = { kind: 'idle' } | { kind: 'busy' } | { kind: 'error'; message: string } | { kind: 'trace'; name: string; summary: TraceSummary };
 
 export function ImportDialog({ open, onClose }: { open: boolean; onClose(): void }) {
-  const ref = useRef<HTMLDialogElement>(null);
   const [outcome, setOutcome] = useState<Outcome>({ kind: 'idle' });
   const id = useId();
-  useEffect(() => {
-    const d = ref.current;
-    if (d === null) return;
-    if (open && !d.open) {
-      setOutcome({ kind: 'idle' });
-      d.showModal();
-    }
-    if (!open && d.open) d.close();
-  }, [open]);
+  const ref = useModal(open, () => setOutcome({ kind: 'idle' }));
 
   const take = async (file: File): Promise<void> => {
     setOutcome({ kind: 'busy' });

@@ -1,5 +1,6 @@
 /** "Embed": the iframe snippet for the current scene, interactive or read-only, to copy into a page or slide. */
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useState } from 'react';
+import { useModal } from '../shell/use-modal.ts';
 import { viewUrl } from '../../state/view-mode.ts';
 import { currentLink } from '../shell/link-sync.ts';
 
@@ -9,17 +10,10 @@ export function embedSnippet(url: string, title: string): string {
 }
 
 export function EmbedDialog({ open, onClose }: { open: boolean; onClose(): void }) {
-  const ref = useRef<HTMLDialogElement>(null);
   const [readOnly, setReadOnly] = useState(false);
   const [copied, setCopied] = useState(false);
   const id = useId();
-  useEffect(() => {
-    const d = ref.current;
-    if (d === null) return;
-    if (open && !d.open) d.showModal();
-    if (!open && d.open) d.close();
-    setCopied(false);
-  }, [open]);
+  const ref = useModal(open, () => setCopied(false));
   const url = open ? viewUrl(readOnly ? 'embed-readonly' : 'embed', currentLink(), location) : '';
   const snippet = embedSnippet(url, 'VT Lab');
   const copy = async (): Promise<void> => {

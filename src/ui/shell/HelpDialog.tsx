@@ -1,5 +1,5 @@
 /** The keyboard shortcuts, generated from the action registry (so the list is always right). */
-import { useEffect, useRef } from 'react';
+import { useModal } from './use-modal.ts';
 import { useApp } from '../../state/store.ts';
 import { ACTIONS, keyLabel, type ActionGroup } from './actions.ts';
 
@@ -8,13 +8,7 @@ const GROUPS: ActionGroup[] = ['Tour', 'Playback', 'Timeline', 'View', 'Help'];
 export function HelpDialog() {
   const open = useApp((s) => s.helpOpen);
   const setOpen = useApp((s) => s.setHelpOpen);
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const d = ref.current;
-    if (d === null) return;
-    if (open && !d.open) d.showModal();
-    if (!open && d.open) d.close();
-  }, [open]);
+  const ref = useModal(open);
   return (
     <dialog ref={ref} className="help" aria-labelledby="help-title" onClose={() => setOpen(false)} onCancel={() => setOpen(false)}>
       <header>

@@ -1,5 +1,5 @@
 /** The list of guided tours, in the white paper's order, each with Start or Resume (where the user left it). */
-import { useEffect, useRef } from 'react';
+import { useModal } from '../shell/use-modal.ts';
 import { useApp } from '../../state/store.ts';
 import { TOURS } from '../../tours/index.ts';
 import { tourLength } from './TourPanel.tsx';
@@ -10,13 +10,7 @@ export function TourPicker() {
   const setOpen = useApp((s) => s.openTourPicker);
   const progress = useApp((s) => s.tourProgress);
   const start = useApp((s) => s.startTour);
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const d = ref.current;
-    if (d === null) return;
-    if (open && !d.open) d.showModal();
-    if (!open && d.open) d.close();
-  }, [open]);
+  const ref = useModal(open);
   return (
     <dialog ref={ref} className="help tours-dialog" aria-labelledby="tours-title" onClose={() => setOpen(false)} onCancel={() => setOpen(false)}>
       <header>
