@@ -2,7 +2,7 @@
 import type { StateCreator } from 'zustand';
 import type { SessionSpec } from '../worker/protocol.ts';
 import type { AppState } from './store.ts';
-import { DEFAULT_LAB, LAB_IDS, LAB_TABS, type LabId, type LabTab, type TabbedLabId } from './labs.ts';
+import { DEFAULT_LAB, LAB_TABS, type LabId, type LabTab, type TabbedLabId } from './labs.ts';
 
 export const DEFAULT_SPEC: SessionSpec = { scenario: 'kernel', cpu: 'nehalem', seed: 1, insnEvents: true };
 
@@ -34,17 +34,10 @@ export interface LabSlice {
   setBreakpoints(b: number[]): void;
 }
 
-/**
- * The lab the page's link names, read at once, so a link to the Security lab does not show the Rings lab while
- * the simulator starts (the rest of the link is applied when it has; a broken link then falls back with a message).
- */
-function initialLab(): LabId {
-  const m = /^#\/([a-z-]+)/.exec(globalThis.location?.hash ?? '');
-  return m !== null && (LAB_IDS as readonly string[]).includes(m[1]) ? (m[1] as LabId) : DEFAULT_LAB;
-}
-
 export const createLabSlice: StateCreator<AppState, [], [], LabSlice> = (set) => ({
-  lab: initialLab(),
+  // Not read from the link here: labs that run on opening (a shared Fail-over or Migration link) expect their
+  // state from the link before they mount, and link-sync sets both together once the simulator has started.
+  lab: DEFAULT_LAB,
   spec: DEFAULT_SPEC,
   notice: null,
   detail: 'classroom',
