@@ -138,6 +138,8 @@ const QUANTUM = 200_000;
  * all of guest memory is 2048).
  */
 export const LIVELOCK_EXITS = 100_000;
+/** Scheduling steps in a row without a retired guest instruction before `run` reports 'idle' (see `run`). */
+export const STALLED_STEPS = 1_000_000;
 /** A vCPU halted in VMX non-root operation whose wake-up events keep producing no VM exit this many times is halted for good. */
 const HALT_SKIP_LIMIT = 1000;
 /** Guest-physical address of the VMM's identity page directory (outside guest RAM). */
@@ -503,13 +505,25 @@ export class Hypervisor {
   /** Runs guests until `maxInstructions` guest instructions retire, or nothing can run any more. */
   run(maxInstructions: number): HypervisorStopReason {
     const start = this.totalInstructions();
+    // Steps in a row that retired no guest instruction: halted vCPUs whose device events keep coming but never
+    // wake them (e.g. a timer whose IRQ the guest masked). Time would advance for ever with the instruction budget
+    // untouched, so after this many the machine is idle as far as anyone can tell.
+    let stalled = 0;
+    let last = start;
     for (;;) {
       if (!this.anyVmCanRun()) {
         this.flushHostUart();
         return 'all-stopped';
       }
-      const budget = maxInstructions - (this.totalInstructions() - start);
+      const now = this.totalInstructions();
+      const budget = maxInstructions - (now - start);
       if (budget <= 0) return 'limit';
+      stalled = now === last ? stalled + 1 : 0;
+      last = now;
+      if (stalled > STALLED_STEPS) {
+        this.flushHostUart();
+        return 'idle';
+      }
       const p = this.pickPcpu();
       if (p < 0) {
         this.flushHostUart();
