@@ -14,6 +14,7 @@ import { FailoverTimeline } from './Timeline.tsx';
 import '../migration/migration.css';
 import './failover.css';
 import { Sourced } from '../migration/Sourced.tsx';
+import { TextField, withoutKey } from '../shell/TextField.tsx';
 
 /** Where each figure of the outcome comes from (usage-models.md §C, the RFCs it cites). */
 const FAILOVER_SOURCES = {
@@ -100,38 +101,18 @@ export function FailoverLab() {
     const id = `${idBase}-${fld}`;
     const err = errors[fld];
     return (
-      <div className="pl-field">
-        <label className="pl-label" htmlFor={id}>
-          {label}
-        </label>
-        <div className="pl-input-row">
-          <input
-            id={id}
-            inputMode="decimal"
-            value={texts[fld]}
-            aria-invalid={err !== undefined}
-            aria-describedby={`${id}-${err !== undefined ? 'err' : 'hint'}`}
-            onChange={(e) => {
-              const v = e.target.value;
-              setTexts((t) => ({ ...t, [fld]: v }));
-              setErrors((x) => {
-                const { [fld]: _d, ...rest } = x;
-                return rest;
-              });
-            }}
-          />
-          <span className="pl-unit">{unit}</span>
-        </div>
-        {err !== undefined ? (
-          <span className="field-error" id={`${id}-err`} role="alert">
-            {err}
-          </span>
-        ) : (
-          <span className="pl-hint" id={`${id}-hint`}>
-            {hint}
-          </span>
-        )}
-      </div>
+      <TextField
+        id={id}
+        label={label}
+        unit={unit}
+        hint={hint}
+        value={texts[fld]}
+        error={err}
+        onChange={(v) => {
+          setTexts((t) => ({ ...t, [fld]: v }));
+          setErrors((x) => withoutKey(x, fld));
+        }}
+      />
     );
   };
 

@@ -11,6 +11,7 @@ import type { DecodedRecord, LastAction, VtdCommand, VtdView } from '../../worke
 import { checkAddress, checkBdf, checkCount, hexAddr, hexByte, outcomeSentence, vmOfHost, walkBoxes } from './dma-view.ts';
 import '../migration/migration.css';
 import './dma.css';
+import { TextField, withoutKey } from '../shell/TextField.tsx';
 
 type Field = 'device' | 'address' | 'count' | 'nfr';
 
@@ -56,11 +57,7 @@ export function DmaPanel() {
     if (health === 'ready') void send({ kind: 'view' });
   }, [health, send]);
 
-  const clearErr = (f: Field) =>
-    setErrors((x) => {
-      const { [f]: _d, ...rest } = x;
-      return rest;
-    });
+  const clearErr = (f: Field) => setErrors((x) => withoutKey(x, f));
 
   const onCustom = () => {
     const e: Partial<Record<Field, string>> = {};
@@ -94,33 +91,19 @@ export function DmaPanel() {
     const fid = `${id}-${f}`;
     const err = errors[f];
     return (
-      <div className="pl-field">
-        <label className="pl-label" htmlFor={fid}>
-          {label}
-        </label>
-        <div className="pl-input-row">
-          <input
-            id={fid}
-            value={value}
-            spellCheck={false}
-            aria-invalid={err !== undefined}
-            aria-describedby={`${fid}-${err !== undefined ? 'err' : 'hint'}`}
-            onChange={(ev) => {
-              set(ev.target.value);
-              clearErr(f);
-            }}
-          />
-        </div>
-        {err !== undefined ? (
-          <span className="field-error" id={`${fid}-err`} role="alert">
-            {err}
-          </span>
-        ) : (
-          <span className="pl-hint" id={`${fid}-hint`}>
-            {hint}
-          </span>
-        )}
-      </div>
+      <TextField
+        id={fid}
+        label={label}
+        hint={hint}
+        value={value}
+        error={err}
+        inputMode="text"
+        spellCheck={false}
+        onChange={(v) => {
+          set(v);
+          clearErr(f);
+        }}
+      />
     );
   };
 

@@ -17,6 +17,7 @@ import { reducedMotion } from '../shell/prefs-effects.ts';
 import { HOPS, exitsSoFar, fmt, hopLabel, hopMark, paramTexts, parseField, type PathField } from './path-view.ts';
 import '../migration/migration.css';
 import './io-path.css';
+import { TextField, withoutKey } from '../shell/TextField.tsx';
 
 type Ok = Extract<IoPathResponse, { ok: true }>;
 
@@ -100,38 +101,22 @@ export function PathPanel() {
     const id = `${idBase}-${f}`;
     const err = errors[f];
     return (
-      <div className="pl-field">
-        <label className="pl-label" htmlFor={id}>
-          {label} {assumption && <span className="iop-assume">assumption</span>}
-        </label>
-        <div className="pl-input-row">
-          <input
-            id={id}
-            inputMode="decimal"
-            value={texts[f]}
-            aria-invalid={err !== undefined}
-            aria-describedby={`${id}-${err !== undefined ? 'err' : 'hint'}`}
-            onChange={(e) => {
-              const v = e.target.value;
-              setTexts((t) => ({ ...t, [f]: v }));
-              setErrors((x) => {
-                const { [f]: _d, ...rest } = x;
-                return rest;
-              });
-            }}
-          />
-          <span className="pl-unit">{unit}</span>
-        </div>
-        {err !== undefined ? (
-          <span className="field-error" id={`${id}-err`} role="alert">
-            {err}
-          </span>
-        ) : (
-          <span className="pl-hint" id={`${id}-hint`}>
-            {hint}
-          </span>
-        )}
-      </div>
+      <TextField
+        id={id}
+        label={
+          <>
+            {label} {assumption && <span className="iop-assume">assumption</span>}
+          </>
+        }
+        unit={unit}
+        hint={hint}
+        value={texts[f]}
+        error={err}
+        onChange={(v) => {
+          setTexts((t) => ({ ...t, [f]: v }));
+          setErrors((x) => withoutKey(x, f));
+        }}
+      />
     );
   };
 

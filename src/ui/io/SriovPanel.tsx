@@ -13,6 +13,7 @@ import { figuresAt, fmt, parseIntField, parseRateField, type SrField } from './s
 import { hexAddr, hexByte } from './dma-view.ts';
 import '../migration/migration.css';
 import './dma.css';
+import { TextField, withoutKey } from '../shell/TextField.tsx';
 
 interface Settings {
   vfs: number;
@@ -72,41 +73,24 @@ export function SriovPanel() {
     const fid = `${id}-${f}`;
     const err = errors[f];
     return (
-      <div className="pl-field">
-        <label className="pl-label" htmlFor={fid}>
-          {label}
-          {assumption && <span className="sr-assume">assumption</span>}
-        </label>
-        <div className="pl-input-row">
-          <input
-            id={fid}
-            value={texts[f]}
-            inputMode={f === 'perVmGbit' ? 'decimal' : 'text'}
-            aria-invalid={err !== undefined}
-            aria-describedby={`${fid}-${err !== undefined ? 'err' : 'hint'}`}
-            onChange={(ev) => {
-              const val = ev.target.value;
-              setTexts((t) => ({ ...t, [f]: val }));
-              setErrors((x) => {
-                const { [f]: _d, ...rest } = x;
-                return rest;
-              });
-            }}
-            onKeyDown={(ev) => {
-              if (ev.key === 'Enter') apply();
-            }}
-          />
-        </div>
-        {err !== undefined ? (
-          <span className="field-error" id={`${fid}-err`} role="alert">
-            {err}
-          </span>
-        ) : (
-          <span className="pl-hint" id={`${fid}-hint`}>
-            {hint}
-          </span>
-        )}
-      </div>
+      <TextField
+        id={fid}
+        label={
+          <>
+            {label}
+            {assumption && <span className="sr-assume">assumption</span>}
+          </>
+        }
+        hint={hint}
+        value={texts[f]}
+        error={err}
+        inputMode={f === 'perVmGbit' ? 'decimal' : 'text'}
+        onEnter={apply}
+        onChange={(v) => {
+          setTexts((t) => ({ ...t, [f]: v }));
+          setErrors((x) => withoutKey(x, f));
+        }}
+      />
     );
   };
 

@@ -16,6 +16,7 @@ import { checkNumField, detectionEvent, exitLabel, fmtMs, laneEnd, pct, serverCa
 import '../migration/migration.css';
 import '../failover/failover.css';
 import './isolation.css';
+import { TextField, withoutKey } from '../shell/TextField.tsx';
 
 const CPUS: { id: string; label: string }[] = [
   { id: 'nehalem', label: 'Nehalem (EPT, host-timer exits)' },
@@ -107,38 +108,19 @@ export function FaultsPanel() {
     const id = `${idBase}-${f}`;
     const err = errors[f];
     return (
-      <div className="pl-field" key={f}>
-        <label className="pl-label" htmlFor={id}>
-          {label}
-        </label>
-        <div className="pl-input-row">
-          <input
-            id={id}
-            inputMode="decimal"
-            value={texts[f]}
-            aria-invalid={err !== undefined}
-            aria-describedby={`${id}-${err !== undefined ? 'err' : 'hint'}`}
-            onChange={(e) => {
-              const v = e.target.value;
-              setTexts((t) => ({ ...t, [f]: v }));
-              setErrors((x) => {
-                const { [f]: _drop, ...rest } = x;
-                return rest;
-              });
-            }}
-          />
-          <span className="pl-unit">{unit}</span>
-        </div>
-        {err !== undefined ? (
-          <span className="field-error" id={`${id}-err`} role="alert">
-            {err}
-          </span>
-        ) : (
-          <span className="pl-hint" id={`${id}-hint`}>
-            {hint}
-          </span>
-        )}
-      </div>
+      <TextField
+        key={f}
+        id={id}
+        label={label}
+        unit={unit}
+        hint={hint}
+        value={texts[f]}
+        error={err}
+        onChange={(v) => {
+          setTexts((t) => ({ ...t, [f]: v }));
+          setErrors((x) => withoutKey(x, f));
+        }}
+      />
     );
   };
 

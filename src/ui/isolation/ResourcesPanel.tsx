@@ -14,6 +14,7 @@ import { G114_ACCEPTABLE_MS, RESOURCES_DEFAULTS } from '../../core/scheduling/ru
 import { applyPreset, bins, explain, parseTexts, situation, textsOf, verdictLabel, type Preset, type ResField } from './resources-view.ts';
 import '../migration/migration.css';
 import './resources.css';
+import { withoutKey } from '../shell/TextField.tsx';
 
 const VM_CLASS: Record<ResourceVmId, string> = { pbx: 'rs-pbx', firewall: 'rs-fw', streaming: 'rs-tv', noisy: 'rs-noisy' };
 const SHORT: Record<ResourceVmId, string> = { pbx: 'PBX', firewall: 'Firewall', streaming: 'Streaming', noisy: 'Noisy' };
@@ -99,10 +100,7 @@ export function ResourcesPanel() {
             onChange={(e) => {
               const v = e.target.value;
               setTexts((t) => ({ ...t, [fld]: v }));
-              setErrors((x) => {
-                const { [fld]: _d, ...rest } = x;
-                return rest;
-              });
+              setErrors((x) => withoutKey(x, fld));
             }}
           />
           {unit !== '' && <span className="pl-unit">{unit}</span>}

@@ -18,6 +18,7 @@ import { Tabs } from '../shell/Tabs.tsx';
 import { MIGRATION_SOURCES as S, Sourced } from './Sourced.tsx';
 import { QEMU_ANNOUNCE_INITIAL_S } from '../../core/platform/migration/index.ts';
 import './migration.css';
+import { TextField, withoutKey } from '../shell/TextField.tsx';
 
 type Ok = Extract<MigrateResponse, { ok: true }>;
 
@@ -161,40 +162,21 @@ function ParamsForm({ m, running, onRun }: { m: MigrationLink; running: boolean;
         const id = `${idBase}-${f}`;
         const err = errors[f];
         return (
-          <div className="pl-field" key={f}>
-            <label className="pl-label" htmlFor={id}>
-              {label}
-            </label>
-            <div className="pl-input-row">
-              <input
-                id={id}
-                name={f}
-                inputMode="decimal"
-                value={texts[f]}
-                disabled={f === 'downtimeMs' && rule !== 'qemu'}
-                aria-invalid={err !== undefined}
-                aria-describedby={`${id}-${err !== undefined ? 'err' : 'hint'}`}
-                onChange={(e) => {
-                  const v = e.target.value;
-                  setTexts((t) => ({ ...t, [f]: v }));
-                  setErrors((x) => {
-                    const { [f]: _d, ...rest } = x;
-                    return rest;
-                  });
-                }}
-              />
-              <span className="pl-unit">{unit}</span>
-            </div>
-            {err !== undefined ? (
-              <span className="field-error" id={`${id}-err`} role="alert">
-                {err}
-              </span>
-            ) : (
-              <span className="pl-hint" id={`${id}-hint`}>
-                {hint}
-              </span>
-            )}
-          </div>
+          <TextField
+            key={f}
+            id={id}
+            name={f}
+            label={label}
+            unit={unit}
+            hint={hint}
+            value={texts[f]}
+            error={err}
+            disabled={f === 'downtimeMs' && rule !== 'qemu'}
+            onChange={(v) => {
+              setTexts((t) => ({ ...t, [f]: v }));
+              setErrors((x) => withoutKey(x, f));
+            }}
+          />
         );
       })}
       <label className="pl-check">

@@ -14,6 +14,7 @@ import { bytesText, frameAt, endTime, msText, secondsText, stopReasonText } from
 import { checkVmxForm, vmxTextsOf, VMX_DEFAULTS, type VmxField } from './vmx-view.ts';
 import { RoundsChart } from './RoundsChart.tsx';
 import { MIGRATION_SOURCES as S, Sourced } from './Sourced.tsx';
+import { TextField, withoutKey } from '../shell/TextField.tsx';
 
 type Ok = Extract<VmxMigrateResponse, { ok: true }>;
 
@@ -91,39 +92,20 @@ export function VmxMigrationPanel() {
           const id = `${idBase}-${f}`;
           const err = errors[f];
           return (
-            <div className="pl-field" key={f}>
-              <label className="pl-label" htmlFor={id}>
-                {label}
-              </label>
-              <div className="pl-input-row">
-                <input
-                  id={id}
-                  inputMode="decimal"
-                  value={texts[f]}
-                  disabled={f === 'downtimeMs' && req.rule !== 'qemu'}
-                  aria-invalid={err !== undefined}
-                  aria-describedby={`${id}-${err !== undefined ? 'err' : 'hint'}`}
-                  onChange={(e) => {
-                    const v = e.target.value;
-                    setTexts((t) => ({ ...t, [f]: v }));
-                    setErrors((x) => {
-                      const { [f]: _d, ...rest } = x;
-                      return rest;
-                    });
-                  }}
-                />
-                <span className="pl-unit">{unit}</span>
-              </div>
-              {err !== undefined ? (
-                <span className="field-error" id={`${id}-err`} role="alert">
-                  {err}
-                </span>
-              ) : (
-                <span className="pl-hint" id={`${id}-hint`}>
-                  {hint}
-                </span>
-              )}
-            </div>
+            <TextField
+              key={f}
+              id={id}
+              label={label}
+              unit={unit}
+              hint={hint}
+              value={texts[f]}
+              error={err}
+              disabled={f === 'downtimeMs' && req.rule !== 'qemu'}
+              onChange={(v) => {
+                setTexts((t) => ({ ...t, [f]: v }));
+                setErrors((x) => withoutKey(x, f));
+              }}
+            />
           );
         })}
         <p className="pl-hint">

@@ -15,6 +15,7 @@ import { ACTION_LABELS, ACTIONS, groupInfo, GROUPS, VMS, vmInfo, type Action, ty
 import { OWASP_PBKDF2_SHA256_ITERATIONS } from '../../core/security/password.ts';
 import { actionLabel, auditRows, checkLockField, policyRows, shortHex, type LockField } from './view.ts';
 import './security.css';
+import { TextField, withoutKey } from '../shell/TextField.tsx';
 
 type LastTry = { vm: VmId; action: Action; decision: Decision } | null;
 
@@ -114,35 +115,19 @@ export function AccessPanel() {
     const fid = `${id}-${f}`;
     const err = fieldErr[f];
     return (
-      <div className="pl-field">
-        <label className="pl-label" htmlFor={fid}>
-          {label}
-        </label>
-        <div className="pl-input-row">
-          <input
-            id={fid}
-            inputMode="numeric"
-            value={texts[f]}
-            aria-invalid={err !== undefined}
-            aria-describedby={`${fid}-${err !== undefined ? 'err' : 'hint'}`}
-            onChange={(e) => {
-              const v = e.target.value;
-              setTexts((t) => ({ ...t, [f]: v }));
-              setFieldErr(({ [f]: _d, ...rest }) => rest);
-            }}
-          />
-          <span className="pl-unit">{unit}</span>
-        </div>
-        {err !== undefined ? (
-          <span className="field-error" id={`${fid}-err`} role="alert">
-            {err}
-          </span>
-        ) : (
-          <span className="pl-hint" id={`${fid}-hint`}>
-            {hint}
-          </span>
-        )}
-      </div>
+      <TextField
+        id={fid}
+        label={label}
+        unit={unit}
+        hint={hint}
+        value={texts[f]}
+        error={err}
+        inputMode="numeric"
+        onChange={(v) => {
+          setTexts((t) => ({ ...t, [f]: v }));
+          setFieldErr((x) => withoutKey(x, f));
+        }}
+      />
     );
   };
 
