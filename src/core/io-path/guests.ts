@@ -18,6 +18,7 @@
  */
 import { ATA_BASE, AVAIL_GPA, BAR_DOORBELL, BAR_GPA, NE_BASE, RING_GPA, USED_GPA, VIRTIO_BASE } from './devices.ts';
 import type { IoPathKind, IoPathParams } from './types.ts';
+import { picInitAsm } from '../scenarios/snippets.ts';
 
 /** Guest-physical layout (8 MiB guest; program at 0x10000). */
 export const BUF_GPA = 0x100000;
@@ -55,24 +56,7 @@ function prologue(irq: number): string[] {
     '        mov     [IDT + VEC * 8 + 6], ax',
     '        lidt    [idt_descriptor]',
     '        ; 8259A pair: ICW1-4, vectors 20h/28h, then the mask for our IRQ only',
-    '        mov     al, 0x11',
-    '        out     0x20, al',
-    '        out     0xA0, al',
-    '        mov     al, 0x20',
-    '        out     0x21, al',
-    '        mov     al, 0x28',
-    '        out     0xA1, al',
-    '        mov     al, 0x04',
-    '        out     0x21, al',
-    '        mov     al, 0x02',
-    '        out     0xA1, al',
-    '        mov     al, 0x01',
-    '        out     0x21, al',
-    '        out     0xA1, al',
-    `        mov     al, ${masterMask}`,
-    '        out     0x21, al',
-    `        mov     al, ${slaveMask}`,
-    '        out     0xA1, al',
+    picInitAsm(masterMask, slaveMask),
     '        ; first touch of every page the run uses (EPT or shadow fills now, not in the measured window)',
     '        push    eax',
     '        pop     eax',

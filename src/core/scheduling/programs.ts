@@ -12,6 +12,7 @@
  *
  * Shared with src/core/vmm/hlt-idle.s: IDT at 0x3000, PIC remapped to vectors 0x20/0x28, IRQ0 only unmasked.
  */
+import { picInitAsm } from '../scenarios/snippets.ts';
 export const PROGRAM_ORIGIN = 0x10000;
 /** Guest-physical address of the service's counters: +0 units done, +4 timer ticks taken. */
 export const COUNTERS = 0x20000;
@@ -25,25 +26,7 @@ export function pitDivisor(periodSeconds: number): number {
   return Math.max(2, Math.min(65535, Math.round(PIT_HZ * periodSeconds)));
 }
 
-const PIC_INIT = `
-        mov     al, 0x11
-        out     0x20, al
-        out     0xA0, al
-        mov     al, 0x20
-        out     0x21, al
-        mov     al, 0x28
-        out     0xA1, al
-        mov     al, 0x04
-        out     0x21, al
-        mov     al, 0x02
-        out     0xA1, al
-        mov     al, 0x01
-        out     0x21, al
-        out     0xA1, al
-        mov     al, 0xFE
-        out     0x21, al
-        mov     al, 0xFF
-        out     0xA1, al`;
+const PIC_INIT = picInitAsm();
 
 /** A periodic service: one unit of `work` countdown iterations per timer tick of PIT divisor `divisor`. */
 export function periodicProgram(divisor: number, work: number): string {

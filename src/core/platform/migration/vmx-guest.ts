@@ -9,6 +9,7 @@
  * only the distinct pages count per round — the real behaviour the analytical model approximates (§B4).
  */
 import { PAGE_SIZE } from './units.ts';
+import { picInitAsm } from '../../scenarios/snippets.ts';
 
 /**
  * Timer rate of the guest. MODEL ASSUMPTION (labelled in the UI): 1000 Hz, one of Linux's CONFIG_HZ choices
@@ -71,24 +72,7 @@ start:
         shr     eax, 16
         mov     [IDT + TIMER_VECTOR * 8 + 6], ax
         lidt    [idt_descriptor]
-        mov     al, 0x11
-        out     0x20, al
-        out     0xA0, al
-        mov     al, 0x20
-        out     0x21, al
-        mov     al, 0x28
-        out     0xA1, al
-        mov     al, 0x04
-        out     0x21, al
-        mov     al, 0x02
-        out     0xA1, al
-        mov     al, 0x01
-        out     0x21, al
-        out     0xA1, al
-        mov     al, 0xFE
-        out     0x21, al
-        mov     al, 0xFF
-        out     0xA1, al
+${picInitAsm()}
         mov     al, 0x34
         out     0x43, al
         mov     al, PIT_DIVISOR & 0xFF
