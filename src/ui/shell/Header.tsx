@@ -1,11 +1,12 @@
 /** Product name, the labs, and the view tools (copy link, theme, text size, help). */
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useApp } from '../../state/store.ts';
 import { LABS, type LabId } from '../../state/labs.ts';
 import { FONT_SCALES } from '../../state/prefs-slice.ts';
 import { actionById, keyLabel } from './actions.ts';
 import { currentLink } from './link-sync.ts';
 import { ShareMenu } from './ShareMenu.tsx';
+import { useDismiss } from './use-dismiss.ts';
 
 export function Header() {
   const lab = useApp((s) => s.lab);
@@ -73,28 +74,14 @@ export function Header() {
 /** The six platform labs of the white paper's usage models, in a disclosure menu (keeps the header to one line at 1280 px). */
 function PlatformMenu({ current, onPick }: { current: LabId; onPick(id: LabId): void }) {
   const [open, setOpen] = useState(false);
-  const ref = useRef<HTMLDivElement>(null);
   const labs = LABS.filter((l) => l.group === 'Platform');
   const active = labs.find((l) => l.id === current);
-  useEffect(() => {
-    if (!open) return;
-    const close = (e: MouseEvent) => {
-      if (!ref.current?.contains(e.target as Node)) setOpen(false);
-    };
-    document.addEventListener('mousedown', close);
-    return () => document.removeEventListener('mousedown', close);
-  }, [open]);
+  const { ref, onKeyDown } = useDismiss(open, setOpen);
   return (
     <div
       className="nav-menu"
       ref={ref}
-      onKeyDown={(e) => {
-        if (e.key === 'Escape' && open) {
-          e.stopPropagation();
-          setOpen(false);
-          ref.current?.querySelector('button')?.focus();
-        }
-      }}
+      onKeyDown={onKeyDown}
     >
       <button type="button" className={active ? 'current' : undefined} aria-expanded={open} aria-controls="platform-menu" onClick={() => setOpen(!open)}>
         Platform{active ? `: ${active.title}` : ''} ▾

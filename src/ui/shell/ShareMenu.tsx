@@ -3,12 +3,13 @@
  * (that re-opens as the scene), a trace or a CSV, and import one back. A disclosure menu of buttons, so the
  * header stays one line at 1280 px.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useApp } from '../../state/store.ts';
 import { viewUrl } from '../../state/view-mode.ts';
 import { currentLink } from './link-sync.ts';
 import { EmbedDialog } from '../present/EmbedDialog.tsx';
 import { ImportDialog } from '../export/ImportDialog.tsx';
+import { useDismiss } from './use-dismiss.ts';
 
 type Item = { id: string; label: string; run(): void | Promise<void>; enabled: boolean };
 
@@ -16,17 +17,9 @@ export function ShareMenu() {
   const [open, setOpen] = useState(false);
   const [dialog, setDialog] = useState<'none' | 'embed' | 'import'>('none');
   const [error, setError] = useState<string | null>(null);
-  const ref = useRef<HTMLDivElement>(null);
   const lab = useApp((s) => s.lab);
   const loaded = useApp((s) => s.status?.spec != null);
-  useEffect(() => {
-    if (!open) return;
-    const close = (e: MouseEvent) => {
-      if (!ref.current?.contains(e.target as Node)) setOpen(false);
-    };
-    document.addEventListener('mousedown', close);
-    return () => document.removeEventListener('mousedown', close);
-  }, [open]);
+  const { ref, onKeyDown } = useDismiss(open, setOpen);
 
   const exporting = (what: 'png' | 'svg' | 'trace' | 'csv') => async (): Promise<void> => {
     setError(null);
@@ -58,13 +51,7 @@ export function ShareMenu() {
     <div
       className="nav-menu share-menu"
       ref={ref}
-      onKeyDown={(e) => {
-        if (e.key === 'Escape' && open) {
-          e.stopPropagation();
-          setOpen(false);
-          ref.current?.querySelector('button')?.focus();
-        }
-      }}
+      onKeyDown={onKeyDown}
     >
       <button type="button" className="btn" aria-expanded={open} aria-controls="share-menu" onClick={() => setOpen(!open)}>
         Share ▾

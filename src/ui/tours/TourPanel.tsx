@@ -25,11 +25,12 @@ function TourBody({ tour, index }: { tour: Tour; index: number }) {
   const setStep = useApp((s) => s.setTourStep);
   const finish = useApp((s) => s.finishTour);
   const close = useApp((s) => s.closeTour);
-  // Re-render when events arrive (a waiting step watches for its event).
-  useApp((s) => s.logVersion);
-  useApp((s) => s.status?.position.seq);
   const total = tourLength(tour);
   const step = index < tour.steps.length ? tour.steps[index] : undefined;
+  // Only a step that waits for an event re-renders as events arrive (the others need not scan the log each frame).
+  const watching = step?.waitFor !== undefined;
+  useApp((s) => (watching ? s.logVersion : 0));
+  useApp((s) => (watching ? s.status?.position.seq : 0));
   const question = step === undefined ? tour.questions[index - tour.steps.length] : undefined;
   const [fromSeq, setFromSeq] = useState<number | null>(null);
   const viewMode = useApp((s) => s.viewMode);
