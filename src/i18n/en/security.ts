@@ -1,0 +1,3 @@
+/** User-visible strings of src/ui/security (English source; keys are stable, text is what a translator changes). */
+export const security = {
+} as const;

@@ -1,0 +1,45 @@
+/**
+ * `t('rings.exitCount', { count: 3 })`: look a key up in the active catalogue and fill its placeholders.
+ * Pure (no DOM), so view models and the worker-side narration can use it too.
+ */
+import { en, type Catalogue, type Message, type MessageKey } from './catalogue.ts';
+
+export type Params = Readonly<Record<string, string | number>>;
+
+let active: Catalogue = en;
+let locale = 'en';
+let plurals = new Intl.PluralRules(locale);
+
+/** Switches language (a translation is a `Catalogue`); English is the default and the fallback. */
+export function setCatalogue(catalogue: Catalogue, lang: string): void {
+  active = catalogue;
+  locale = lang;
+  plurals = new Intl.PluralRules(lang);
+}
+
+export function currentLocale(): string {
+  return locale;
+}
+
+function lookup(key: MessageKey): Message {
+  const dot = key.indexOf('.');
+  const domain = key.slice(0, dot) as keyof Catalogue;
+  const name = key.slice(dot + 1);
+  const table = (active[domain] ?? en[domain]) as Readonly<Record<string, Message>>;
+  const fallback = en[domain] as Readonly<Record<string, Message>>;
+  return table[name] ?? fallback[name] ?? key;
+}
+
+/** Fills `{name}` placeholders; an unknown placeholder stays visible (so a missing parameter is noticed). */
+export function fill(text: string, params: Params | undefined): string {
+  if (params === undefined) return text;
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+export function t(key: MessageKey, params?: Params): string {
+  const message = lookup(key);
+  if (typeof message === 'string') return fill(message, params);
+  const count = Number(params?.count ?? 0);
+  const category = plurals.select(count);
+  return fill(message[category] ?? message.other, params);
+}
