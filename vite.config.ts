@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
+import { CONTENT_SECURITY_POLICY } from './csp.ts';
 
 // The simulation runs in a module worker (src/worker/engine.worker.ts), created with
 // `new Worker(new URL(...), { type: 'module' })`, the form Vite detects and bundles.
@@ -9,6 +10,12 @@ export default defineConfig({
   base: './',
   plugins: [
     react(),
+    // The production page carries a Content-Security-Policy (csp.ts); the dev server injects inline scripts.
+    {
+      name: 'vt-lab-csp',
+      apply: 'build',
+      transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }],
+    },
     // Offline (issue 8 item 6): classrooms have bad Wi-Fi. A service worker precaches the whole app — the
     // labs' chunks, the simulator worker and the PlanetLab traces — on the first visit, so the app reloads with
     // no network. Nothing is fetched from another origin, so nothing else needs caching. A new version
@@ -47,7 +54,8 @@ export default defineConfig({
     }),
   ],
   worker: { format: 'es' },
-  build: { target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 2000 },
+  // No source maps in the published build: they would ship the sources' local paths (issue 9).
+  build: { target: 'es2022', sourcemap: false, chunkSizeWarningLimit: 2000 },
   server: { host: '127.0.0.1', port: 5173 },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },
 });

@@ -3,7 +3,7 @@
  * rules) on each lab and each of its tabs, in the light and the dark theme, and on the tour, the dialogs and
  * the presenter window.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures.ts';
 import AxeBuilder from '@axe-core/playwright';
 
 test.beforeEach(async ({ page }) => {

@@ -4,7 +4,7 @@
  * and see the translated code next to the original bytes; step the paravirtual port to its first hypercall;
  * then run the unmodified kernel on the paravirtual VMM and see it crashed at its first privileged instruction.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures.ts';
 
 async function ready(page: Page): Promise<void> {
   await expect(page.getByRole('button', { name: 'Play', exact: true })).toBeEnabled({ timeout: 20_000 });

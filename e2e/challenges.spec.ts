@@ -5,7 +5,7 @@
  * says the paper prints no table of its 17 instructions, reproduces Table 1, and links each instruction to its
  * demo on the software VMM.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
 
 test.beforeEach(async ({ page }) => {
   page.on('pageerror', (e) => {

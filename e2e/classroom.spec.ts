@@ -3,7 +3,7 @@
  * audience blanked from the presenter; an embed link that opens read-only; an exported PNG that re-opens as
  * the same scene; a malformed import explained without losing anything.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures.ts';
 import { readFileSync } from 'node:fs';
 
 test.beforeEach(async ({ page }) => {

@@ -4,7 +4,7 @@
  * violation in words next to the host and nothing moves; a VM moved with the keyboard alternative to a spare host
  * changes the numbers; a day of dynamic consolidation runs in the worker and shows the metrics beside CloudSim's.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
 
 test.beforeEach(async ({ page }) => {
   page.on('pageerror', (e) => {

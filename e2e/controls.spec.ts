@@ -3,7 +3,7 @@
  * makes the HLT exits disappear from the histogram; a control the CPU model's capability MSRs forbid makes the VM
  * entry fail with VMfailValid, error 7, shown and explained; the link carries the settings.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures.ts';
 
 async function ready(page: Page): Promise<void> {
   await expect(page.getByRole('button', { name: 'Play', exact: true })).toBeEnabled({ timeout: 20_000 });

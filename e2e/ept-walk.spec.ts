@@ -3,7 +3,7 @@
  * at the not-present EPT entry, with the exit's guest-physical address and its qualification decoded; a typed
  * address is walked; a bad one gets a message beside the field and keeps its text.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures.ts';
 
 async function ready(page: Page): Promise<void> {
   await expect(page.getByRole('button', { name: 'Play', exact: true })).toBeEnabled({ timeout: 20_000 });

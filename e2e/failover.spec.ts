@@ -3,7 +3,7 @@
  * fail-over complete: the detection time (VRRP 3 x 1 s + skew = 3.609 s), VM2 active, calls surviving with state
  * replication, a new standby; same host + host failure loses both copies.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
 
 test.beforeEach(async ({ page }) => {
   page.on('pageerror', (e) => {

@@ -4,7 +4,7 @@
  * assigned device (no exit on the data path, DMA through the IOMMU, the completion interrupt still exits) — and
  * read the comparison with each figure's basis. Also the overhead chart of §3.3.5.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
 
 test.beforeEach(async ({ page }) => {
   page.on('pageerror', (e) => {

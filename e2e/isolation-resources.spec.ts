@@ -3,7 +3,7 @@
  * neighbour under round robin and see the PBX's packets wait past their 20-ms interval; give the PBX shares, or cap
  * the neighbour, and see it recover. A bad weight gets its message beside the field and keeps what was typed.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
 import AxeBuilder from '@axe-core/playwright';
 
 test.beforeEach(async ({ page }) => {

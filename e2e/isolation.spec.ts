@@ -2,7 +2,7 @@
  * The Isolation lab's Faults tab (issue 7 item 1): crash one VM on the VMX core and see the other VMs continue,
  * the VM exit that reported it, the VMM's restart; the same fault on the consolidated server takes every service down.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
 
 test.beforeEach(async ({ page }) => {
   page.on('pageerror', (e) => {

@@ -3,7 +3,7 @@
  * its field (the text kept); a VM with an active SIP call is migrated and the call survives: the media gap is
  * shown and there is no reconnect; the link carries the parameters.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
 
 test.beforeEach(async ({ page }) => {
   page.on('pageerror', (e) => {

@@ -3,7 +3,7 @@
  * network gone the page reloads, the simulator starts, and another lab (its own chunk) and the PlanetLab
  * traces still load. No request ever leaves the origin.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
 
 test('the app reloads and runs offline after the first visit; no request leaves the origin', async ({ page, context, baseURL }) => {
   // Installing precaches about a thousand files (the app and the PlanetLab traces).

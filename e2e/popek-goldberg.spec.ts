@@ -4,7 +4,7 @@
  * IA-32, and its demo link: the Rings & VMX lab on the software VMM running `sensitive`, just after the guest
  * kernel's POPF (which tried to set IF) has executed at ring 1 — and the guest's IF is still 0.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
 
 test.beforeEach(async ({ page }) => {
   page.on('pageerror', (e) => {

@@ -2,7 +2,7 @@
  * The Rings & VMX lab, walked with the keyboard only (as the issue's acceptance test asks): step to the
  * first CPUID exit, check where the CPU token is, what the VMCS inspector shows and what the narration says.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures.ts';
 
 async function ready(page: Page): Promise<void> {
   await expect(page.getByRole('button', { name: 'Play', exact: true })).toBeEnabled({ timeout: 20_000 });

@@ -2,7 +2,7 @@
  * The Security lab (issue 7 items 3 and 4): log in as HR and be refused the PBX console, with the audit entry;
  * lock an account by guessing; run a guest-escape attempt on the VMX core and see it stopped.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
 
 test.beforeEach(async ({ page }) => {
   page.on('pageerror', (e) => {

@@ -3,7 +3,7 @@
  * cycle counter, scrubbing back and forth shows the same state, a copied link reopens at the same moment,
  * a broken link shows a message instead of a blank page, the shortcuts and themes work.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures.ts';
 
 async function counter(page: Page, id: 'event-counter' | 'cycle-counter'): Promise<number> {
   const t = await page.getByTestId(id).textContent();

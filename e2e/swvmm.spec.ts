@@ -5,7 +5,7 @@
  * is in the VMM (ring 0); the link reopens there. On the `sensitive` program, the sensitive unprivileged
  * instructions print different values under the software VMM and under VT-x.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures.ts';
 
 async function ready(page: Page): Promise<void> {
   await expect(page.getByRole('button', { name: 'Play', exact: true })).toBeEnabled({ timeout: 20_000 });

@@ -5,7 +5,7 @@
  * unmodified guest fails under paravirtualization; the cost table and the chart are there; changing an
  * assumption (bad input first: a message beside the field, the text kept) changes the table and the link.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures.ts';
 
 test.beforeEach(async ({ page }) => {
   page.on('pageerror', (e) => {

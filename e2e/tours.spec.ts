@@ -3,7 +3,7 @@
  * Page Down through the steps (a waiting step runs to its event first), answer the questions with the
  * keyboard, finish — and the place is kept for Resume.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures.ts';
 
 test.beforeEach(async ({ page }) => {
   page.on('pageerror', (e) => {

@@ -4,7 +4,7 @@
  * appear; a good DMA goes through; a spoofed interrupt is blocked by the source-id check; masked fault events let the
  * records overflow (PFO); bad input gets a message beside its field; the SR-IOV view lists VFs and their throughput.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
 
 test.beforeEach(async ({ page }) => {
   page.on('pageerror', (e) => {

@@ -1,4 +1,5 @@
 /** Entry point: themes, the store, the engine worker, the first link, the React tree. */
+import '../state/zod-config.ts'; // first: before any schema is built
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import './styles.css';
