@@ -507,7 +507,9 @@ export function createEngine(clock: EngineClock): EngineApi & { reportError(wher
       return status();
     }),
 
-    listing: guarded('listing', () => needTimeline().session.listing()),
+    // A query, not a command: before the first program has loaded (a link still decoding) the listing is empty,
+    // not an error the user should see.
+    listing: guarded('listing', () => (timeline === null ? [] : timeline.session.listing())),
 
     translationCache: guarded('translationCache', () => needTimeline().session.translationCache()),
 
