@@ -1,10 +1,11 @@
 /**
  * Tour slice: which guided tour is open, at which step or question, and where the user left each tour
- * (kept in localStorage, so a student can resume tomorrow where they stopped tonight). Tours themselves are
+ * (kept in IndexedDB through persist/user-data.ts, so a student can resume tomorrow where they stopped tonight). Tours themselves are
  * data (src/tours); this slice only moves through them.
  */
 import type { StateCreator } from 'zustand';
 import type { AppState } from './store.ts';
+import { putTours } from './persist/user-data.ts';
 
 export interface TourPosition {
   id: string;
@@ -48,12 +49,9 @@ export function loadTourProgress(): Record<string, TourProgress> {
   }
 }
 
+/** Written to IndexedDB (persist/user-data.ts); loadTourProgress above only reads what older versions left. */
 function save(p: Record<string, TourProgress>): void {
-  try {
-    globalThis.localStorage?.setItem(KEY, JSON.stringify(p));
-  } catch {
-    // Private browsing or a full quota: progress is only kept for this visit.
-  }
+  putTours(p);
 }
 
 export const createTourSlice: StateCreator<AppState, [], [], TourSlice> = (set, get) => ({

@@ -20,6 +20,23 @@ import type { DynamicDayProgress, DynamicDayRequest } from '../../worker/protoco
 import type { EscapeId, SecurityRequest } from '../../worker/protocol.ts';
 import { useApp } from '../../state/store.ts';
 import { eventLog } from '../../state/event-log.ts';
+import { userDataReady } from '../../state/persist/user-data.ts';
+import { installUserDataSync } from '../../state/persist/store-sync.ts';
+import { t } from '../../i18n/t.ts';
+
+/**
+ * Crash recovery (recovery.ts) plugs in here: it learns of each new worker (to watch it) and of its loss. The
+ * worker's name is unique and is also the name of the Web Lock it holds while alive (engine.worker.ts).
+ */
+export const engineHooks: {
+  onStarted: ((w: { worker: Worker; remote: Remote<EngineApi>; lockName: string }) => void) | null;
+  onStopped: (() => void) | null;
+  onLost: ((why: string) => void) | null;
+} = { onStarted: null, onStopped: null, onLost: null };
+let workerCount = 0;
+let lastHold: { kinds: number[]; ms: number } | null = null;
+/** The animation holds the UI last set (a new worker starts without them). */
+export const lastHoldPolicy = (): { kinds: number[]; ms: number } | null => lastHold;
 
 /** Most events one frame takes from the worker (the log keeps the newest). */
 export const DRAIN_MAX = 250_000;
@@ -113,21 +130,30 @@ export async function startEngine(): Promise<void> {
   stopEngine();
   const s = useApp.getState();
   s.setEngine({ health: 'starting', engineFailure: null });
-  worker = new Worker(new URL('../../worker/engine.worker.ts', import.meta.url), { type: 'module', name: 'vt-lab-engine' });
+  const lockName = `vt-lab-engine#${Date.now().toString(36)}.${++workerCount}`;
+  worker = new Worker(new URL('../../worker/engine.worker.ts', import.meta.url), { type: 'module', name: lockName });
+  const started = worker;
   worker.addEventListener('error', (e) => {
     e.preventDefault();
-    useApp.getState().setEngine({ health: 'crashed', engineFailure: `the simulator stopped: ${e.message || 'worker error'}` });
+    if (engineHooks.onLost !== null) {
+      if (worker === started) engineHooks.onLost(e.message || t('engine.client.workerError'));
+      return;
+    }
+    useApp.getState().setEngine({ health: 'crashed', engineFailure: t('engine.client.theSimulatorStopped', { error: e.message || t('engine.client.workerError') }) });
   });
   worker.addEventListener('messageerror', () => fail('worker', new Error('a message could not be read')));
   remote = wrap<EngineApi>(worker);
+  installUserDataSync();
   const catalog = await remote.catalog();
   s.setEngine({ catalog, health: 'ready' });
+  if (worker === started && remote !== null) engineHooks.onStarted?.({ worker: started, remote, lockName });
   cancelAnimationFrame(frameHandle);
   frameHandle = requestAnimationFrame(frame);
 }
 
 export function stopEngine(): void {
   cancelAnimationFrame(frameHandle);
+  if (worker !== null) engineHooks.onStopped?.();
   if (remote !== null) remote[releaseProxy]();
   worker?.terminate();
   worker = null;
@@ -181,7 +207,7 @@ export const commands = {
     else await commands.play();
   },
   step: (n: number) => command('step', (a) => a.step(n)),
-  stepBack: (n: number) => command('step back', (a) => a.stepBack(n)),
+  stepBack: (n: number) => command(t('engine.client.stepBack'), (a) => a.stepBack(n)),
   runTo: (target: RunTarget) => command('run', (a) => a.runTo(target)),
   seek: (seq: number) => command('seek', (a) => a.seek(seq)),
   seekCycle: (cycle: number) => command('seek', (a) => a.seekCycle(cycle)),
@@ -190,7 +216,11 @@ export const commands = {
     useApp.getState().setSpeed(speed);
     if (remote !== null && useApp.getState().status !== null) await command('speed', (a) => a.setSpeed(speed));
   },
-  setHold: (kinds: number[], ms: number) => command('animation', (a) => a.setHold({ kinds, ms })),
+  setHold: (kinds: number[], ms: number) => {
+    // Kept for recovery.ts: a restarted worker gets the same animation holds.
+    lastHold = { kinds: [...kinds], ms };
+    return command('animation', (a) => a.setHold({ kinds, ms }));
+  },
   async intervene(action: Intervention): Promise<string | null> {
     try {
       const r = await api().intervene(action);
@@ -199,12 +229,16 @@ export const commands = {
       return r.error;
     } catch (e) {
       fail('intervene', e);
-      return 'the engine failed';
+      return t('engine.client.theEngineFailed');
     }
   },
   interventions: () => api().interventions(),
   listing: () => api().listing(),
-  scenarioSource: (id: string) => api().scenarioSource(id),
+  // The editor shows the user's saved draft beside this source: the stored drafts are read first.
+  scenarioSource: async (id: string) => {
+    await userDataReady();
+    return api().scenarioSource(id);
+  },
   checkProgram: (source: string) => api().checkProgram(source),
   vmcs: () => api().vmcs(),
   translationCache: () => api().translationCache(),
@@ -262,7 +296,7 @@ export const commands = {
 /** For the browser benchmark and the end-to-end tests. */
 declare global {
   interface Window {
-    __vtlab?: { stats: typeof stats; commands: typeof commands };
+    __vtlab?: { stats: typeof stats; commands: typeof commands; recovery?: { killWorker(mode: 'terminate' | 'throw' | 'hang'): void; setWatchdog(cfg: { warnAfterMs: number; restartAfterMs: number }): void } };
   }
 }
 if (typeof window !== 'undefined') window.__vtlab = { stats, commands };

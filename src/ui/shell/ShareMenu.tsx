@@ -10,6 +10,8 @@ import { currentLink } from './link-sync.ts';
 import { EmbedDialog } from '../present/EmbedDialog.tsx';
 import { ImportDialog } from '../export/ImportDialog.tsx';
 import { useDismiss } from './use-dismiss.ts';
+import { chooseUserDataFile, exportAllUserData } from '../persist/transfer.ts';
+import { t } from '../../i18n/t.ts';
 
 type Item = { id: string; label: string; run(): void | Promise<void>; enabled: boolean };
 
@@ -27,7 +29,7 @@ export function ShareMenu() {
       const m = await import('../export/capture.ts');
       await (what === 'png' ? m.exportPng() : what === 'svg' ? m.exportSvg() : what === 'trace' ? m.exportTrace() : m.exportExitCsv());
     } catch (e) {
-      setError(`Export failed: ${e instanceof Error ? e.message : String(e)}`);
+      setError(t('shell.share.exportFailed', { error: e instanceof Error ? e.message : String(e) }));
     }
   };
   const present = (): void => {
@@ -38,13 +40,16 @@ export function ShareMenu() {
   };
   const simulation = lab === 'rings' && loaded;
   const items: Item[] = [
-    { id: 'present', label: 'Present (presenter + audience windows)', run: present, enabled: true },
-    { id: 'embed', label: 'Embed…', run: () => setDialog('embed'), enabled: true },
-    { id: 'png', label: 'Export image (PNG)', run: exporting('png'), enabled: true },
-    { id: 'svg', label: 'Export image (SVG)', run: exporting('svg'), enabled: true },
-    { id: 'trace', label: 'Export trace (JSON lines)', run: exporting('trace'), enabled: simulation },
-    { id: 'csv', label: 'Export exit log (CSV)', run: exporting('csv'), enabled: simulation },
-    { id: 'import', label: 'Import…', run: () => setDialog('import'), enabled: true },
+    { id: 'present', label: t('shell.share.presentPresenterAudienceWindows'), run: present, enabled: true },
+    { id: 'embed', label: t('shell.share.embed'), run: () => setDialog('embed'), enabled: true },
+    { id: 'png', label: t('shell.share.exportImagePng'), run: exporting('png'), enabled: true },
+    { id: 'svg', label: t('shell.share.exportImageSvg'), run: exporting('svg'), enabled: true },
+    { id: 'trace', label: t('shell.share.exportTraceJsonLines'), run: exporting('trace'), enabled: simulation },
+    { id: 'csv', label: t('shell.share.exportExitLogCsv'), run: exporting('csv'), enabled: simulation },
+    { id: 'import', label: t('shell.share.import'), run: () => setDialog('import'), enabled: true },
+    // All the user's own data (programs, tours, preferences) out to one file and back (ui/persist/transfer.ts).
+    { id: 'userdata-export', label: t('recovery.data.exportItem'), run: () => exportAllUserData().catch((e: unknown) => setError(t('recovery.data.exportFailed', { value: e instanceof Error ? e.message : String(e) }))), enabled: true },
+    { id: 'userdata-import', label: t('recovery.data.importItem'), run: chooseUserDataFile, enabled: true },
   ];
 
   return (
@@ -54,16 +59,16 @@ export function ShareMenu() {
       onKeyDown={onKeyDown}
     >
       <button type="button" className="btn" aria-expanded={open} aria-controls="share-menu" onClick={() => setOpen(!open)}>
-        Share ▾
+        {t('shell.share.share')}
       </button>
       {open && (
-        <ul id="share-menu" aria-label="Share, export and import">
+        <ul id="share-menu" aria-label={t('shell.share.shareExportAndImport')}>
           {items.map((it) => (
             <li key={it.id}>
               <button
                 type="button"
                 disabled={!it.enabled}
-                title={it.enabled ? undefined : 'Only for the Rings & VMX lab’s simulation'}
+                title={it.enabled ? undefined : t('shell.share.onlyForTheRings')}
                 onClick={() => {
                   setOpen(false);
                   void it.run();
