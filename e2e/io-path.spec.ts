@@ -29,6 +29,9 @@ test('trace a packet through the emulated, paravirtual and assigned paths', asyn
   await page.getByRole('textbox', { name: 'Batch size' }).fill('2');
   await page.getByRole('button', { name: 'Trace the three paths' }).click();
   await expect(page.getByRole('button', { name: 'Trace the three paths' })).toBeEnabled({ timeout: 30_000 });
+  // The live region says the run's outcome in one sentence: the exit count of each path.
+  const said = page.getByTestId('iop-announce');
+  await expect(said).toHaveText('Traced 4 packets: 18 exits per request emulated, 1.5 paravirtual, 1 assigned.');
 
   // (a) Emulated NE2000: 15 register exits per packet + 3 for its interrupt = 72 for 4 packets.
   const current = page.getByTestId('iop-current');
@@ -38,6 +41,7 @@ test('trace a packet through the emulated, paravirtual and assigned paths', asyn
   await expect(current).toContainText('Exit #1');
   await expect(current).toContainText('out dx, al → NE2000 CR (command)');
   await expect(current).toContainText('exit qualification 0x03000000');
+  await expect(said).toContainText('exits so far: 1).');
   await page.getByRole('button', { name: 'Next step' }).click();
   await expect(current).toContainText('Device model');
   await expect(current).toContainText('device model: CR ← 0x22');

@@ -26,6 +26,7 @@ test('a noisy neighbour hurts the PBX; shares or a cap bring it back', async ({ 
   // The noisy neighbour under round robin (no shares): the PBX waits for whole slices.
   await page.getByRole('checkbox', { name: /Noisy neighbour/ }).check();
   await expect(verdict).toHaveText('Bad', { timeout: 60_000 });
+  await expect(page.getByTestId('rs-announce')).toContainText('Run finished. Bad:');
   const noisy = await p99(page);
   expect(noisy).toBeGreaterThan(20);
   expect(noisy).toBeGreaterThan(quiet);
@@ -45,6 +46,7 @@ test('a noisy neighbour hurts the PBX; shares or a cap bring it back', async ({ 
   await expect(page.getByLabel(/Noisy neighbour \(batch job\) cap/)).toHaveValue('25');
   await expect(verdict).toHaveText('Good', { timeout: 60_000 });
   await expect(page.getByTestId('rs-cpu-noisy')).toContainText('(cap 25 %)');
+  await expect(page.getByTestId('rs-announce')).toContainText('Run finished. Good:');
   const received = parseFloat((await page.getByTestId('rs-cpu-noisy').locator('td').first().textContent())!.trim());
   expect(received).toBeLessThanOrEqual(26);
 });
@@ -59,6 +61,7 @@ test('a bad weight: the message beside the field, what was typed kept, nothing r
   await expect(page.getByText(/Weight must be a whole number from 1 to 65535/)).toBeVisible();
   await expect(w).toHaveValue('0');
   await expect(w).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByTestId('rs-announce')).toHaveText('Some settings need fixing: see the messages beside the fields.');
 });
 
 test('the results (schedule, CPU table, histogram, verdict) have no serious or critical axe violations, light and dark', async ({ page }) => {

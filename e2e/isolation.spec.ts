@@ -43,6 +43,12 @@ test('a triple fault in the PBX VM: VM exit 2, the VM is restarted, the other VM
   for (const k of [0, 1, 2]) await expect(page.getByTestId(`iso-server-end-${k}`)).toHaveText('down');
   await expect(page.getByTestId('iso-server-verdict')).toContainText('Every service is down');
   await expect(page.getByTestId('iso-events').locator('tr[data-kind="server-down"]')).toHaveCount(1);
+  // The live region narrates the run in one sentence: the fault and its exit, the restart, the others, the server.
+  const said = page.getByTestId('iso-announce');
+  await expect(said).toContainText('Triple fault injected into VM2 (SIP PBX): VM exit 2 (Triple fault) at');
+  await expect(said).toContainText('the VMM stopped it and restarted it at');
+  await expect(said).toContainText('the other VMs kept running');
+  await expect(said).toContainText('without virtualization, every service went down');
 });
 
 test('a wild write on a CPU with EPT is an EPT violation with its qualification decoded', async ({ page }) => {
@@ -61,4 +67,6 @@ test('a wild write on a CPU with EPT is an EPT violation with its qualification 
   await expect(page.getByTestId('iso-vm-end-0')).toHaveText('off');
   await expect(page.getByTestId('iso-vm-end-1')).toHaveText('running');
   await expect(page.getByTestId('iso-server-story')).toContainText('pbx: state corrupted');
+  await expect(page.getByTestId('iso-announce')).toContainText('Wild write injected into VM1 (Firewall): VM exit 48');
+  await expect(page.getByTestId('iso-announce')).toContainText('the VMM stopped it and it stays off');
 });

@@ -25,10 +25,14 @@ test('HR is refused the SIP PBX console, and the audit log records who, what, wh
   await page.getByLabel('Password', { exact: true }).fill('hr-payroll-42');
   await page.getByRole('button', { name: 'Log in' }).click();
   await expect(page.getByTestId('sec-session')).toContainText('Logged in as hana (HR)', { timeout: 20_000 });
+  const said = page.getByTestId('access-announce');
+  await expect(said).toHaveText('Logged in as hana, group HR.');
 
   await page.getByRole('button', { name: 'Open console — SIP PBX' }).click();
   await expect(page.getByTestId('sec-decision')).toContainText('✕ Denied');
   await expect(page.getByTestId('sec-decision')).toContainText('group HR has no rights on SIP PBX');
+  await expect(said).toContainText('Denied: Open console on SIP PBX.');
+  await expect(said).toContainText('group HR has no rights on SIP PBX');
 
   const newest = page.getByTestId('sec-audit').locator('tbody tr').first();
   await expect(newest).toContainText('hana');
@@ -40,6 +44,7 @@ test('HR is refused the SIP PBX console, and the audit log records who, what, wh
   // Her own server's console is allowed.
   await page.getByRole('button', { name: 'Open console — HRM, email & FTP' }).click();
   await expect(page.getByTestId('sec-decision')).toContainText('✓ Allowed');
+  await expect(said).toContainText('Allowed: Open console on HRM, email & FTP.');
 
   // The stored accounts show salts and hashes, never the password.
   await expect(page.getByTestId('sec-accounts')).not.toContainText('hr-payroll-42');
@@ -52,6 +57,8 @@ test('repeated wrong passwords lock the account; the right one is then refused u
   await page.getByLabel('Lock after').fill('2');
   await page.getByLabel('Locked for').fill('60');
   await page.getByRole('button', { name: 'Apply policy' }).click();
+  const said = page.getByTestId('access-announce');
+  await expect(said).toHaveText('Lockout policy: 2 failures lock an account for 60 s.');
   for (const guess of ['guess-1', 'guess-2']) {
     await page.getByLabel('User name').fill('victor');
     await page.getByLabel('Password', { exact: true }).fill(guess);
@@ -59,6 +66,8 @@ test('repeated wrong passwords lock the account; the right one is then refused u
     await expect(page.getByTestId('sec-login-msg')).toBeVisible({ timeout: 20_000 });
   }
   await expect(page.getByTestId('sec-login-msg')).toContainText('locked');
+  await expect(said).toContainText('Login as victor refused:');
+  await expect(said).toContainText('locked');
   await page.getByRole('button', { name: 'Fill in victor (Voice team)' }).click();
   await page.getByRole('button', { name: 'Log in' }).click();
   await expect(page.getByTestId('sec-audit').locator('tbody tr').first()).toContainText('password not checked');
@@ -67,6 +76,7 @@ test('repeated wrong passwords lock the account; the right one is then refused u
   await page.getByRole('button', { name: 'Fill in victor (Voice team)' }).click();
   await page.getByRole('button', { name: 'Log in' }).click();
   await expect(page.getByTestId('sec-session')).toContainText('Logged in as victor', { timeout: 20_000 });
+  await expect(said).toContainText('Logged in as victor, group');
 });
 
 test('attack surface: counts side by side, and a write to another VM stopped by an EPT violation', async ({ page }) => {
@@ -76,9 +86,13 @@ test('attack surface: counts side by side, and a write to another VM stopped by 
   await expect(page.getByTestId('sec-count-vtx')).toContainText('hypercalls', { timeout: 30_000 });
   await expect(page.getByTestId('sec-count-sw')).toContainText('45 callouts');
   await expect(page.getByTestId('sec-vtx-exits')).toContainText('EPT violation');
+  await expect(page.getByTestId('surface-announce')).toContainText('Attack surface on');
+  await expect(page.getByTestId('surface-announce')).toContainText('in the software VMM');
   await page.getByRole('button', { name: "Run: Write another VM's memory" }).click();
   const card = page.getByTestId('sec-escape-memory');
   await expect(card).toContainText('✓ Stopped', { timeout: 30_000 });
   await expect(card).toContainText('EPT violation (exit reason 48)');
   await expect(card).toContainText('0x5EC2E7ED before, 0x5EC2E7ED after');
+  await expect(page.getByTestId('surface-announce')).toContainText(': stopped — ');
+  await expect(page.getByTestId('surface-announce')).toContainText('EPT violation');
 });

@@ -21,10 +21,14 @@ test('a malicious device’s DMA into another VM is blocked, recorded and logged
   // A good DMA first: translated into VM1's host memory.
   await page.getByRole('button', { name: /Good DMA: NIC writes a packet into VM1/ }).click();
   await expect(page.getByTestId('dma-verdict')).toContainText('Allowed: write by 03:00.0 at 0x12_3400 → host 0x1012_3400 (VM1)');
+  const said = page.getByTestId('dma-announce');
+  await expect(said).toHaveText('Allowed: write by 03:00.0 at 0x12_3400 → host 0x1012_3400 (VM1).');
   await expect(page.getByTestId('dma-walk').locator('[data-state="fail"]')).toHaveCount(0);
 
   await escape.click();
   await expect(page.getByTestId('dma-verdict')).toContainText('Blocked: write by 03:00.0 at 0x2000_1000, fault reason 0x05');
+  // The live region names the cause (who, where, the reason) and the effect (blocked, recorded in which register).
+  await expect(said).toContainText('Blocked: write by 03:00.0 at 0x2000_1000, fault reason 0x05, recorded in fault record');
   // The walk stops at the page directory: nothing is mapped there in VM1's domain.
   await expect(page.getByTestId('dma-walk').locator('[data-state="fail"]')).toContainText('Page directory (L2)');
   const rec = page.getByTestId('fault-record');
@@ -48,6 +52,8 @@ test('a malicious device’s DMA into another VM is blocked, recorded and logged
   await page.getByRole('button', { name: /NIC uses the disk’s IRTE/ }).click();
   await expect(page.getByTestId('fault-record').getByTestId('fault-reason')).toHaveText('0x26');
   await expect(page.getByTestId('irq-checks')).toContainText('SVT=01');
+  await expect(said).toContainText('Blocked: interrupt from 03:00.0');
+  await expect(said).toContainText('fault reason 0x26');
 });
 
 test('masked fault events let the records fill and overflow; bad input is explained beside the field', async ({ page }) => {
@@ -64,6 +70,7 @@ test('masked fault events let the records fill and overflow; bad input is explai
   await page.getByLabel('Stray writes').fill('6');
   await page.getByRole('button', { name: 'Buggy NIC: send the stray writes' }).click();
   await expect(page.getByTestId('dma-verdict')).toContainText('6 stray writes blocked: 4 recorded, 2 lost (Primary Fault Overflow set)');
+  await expect(page.getByTestId('dma-announce')).toHaveText('6 stray writes blocked: 4 recorded, 2 lost (Primary Fault Overflow set).');
   await expect(page.getByTestId('fsts')).toHaveText('0x00000003');
   await page.getByLabel('Mask the fault event (FECTL.IM)').uncheck();
   await expect(page.getByTestId('fsts')).toHaveText('0x00000000');
@@ -76,12 +83,16 @@ test('SR-IOV: one card, a VF per VM, throughput up to the line rate', async ({ p
   await expect(page.getByTestId('sr-virtual')).toHaveText('8', { timeout: 30_000 });
   await expect(page.getByTestId('sr-physical')).toHaveText('1');
   await expect(page.getByTestId('sr-throughput')).toContainText('8 Gbit/s');
+  const said = page.getByTestId('sr-announce');
+  await expect(said).toHaveText('Set up 8 virtual functions, one per VM: 8 of 8 DMAs into a VF’s own VM went through, 8 of 8 DMAs into a neighbour VM’s memory were blocked; 8 Gbit/s aggregate, 12.3 % extra CPU.');
   await page.getByLabel('Virtual functions (one VM each)').fill('20');
   await page.getByRole('button', { name: 'Apply' }).click();
   await expect(page.getByTestId('sr-virtual')).toHaveText('20');
   await expect(page.getByTestId('sr-throughput')).toContainText('9.48');
   await expect(page.getByTestId('sr-cpu')).toContainText('33.4');
   await expect(page.getByTestId('sr-vfs').getByRole('listitem')).toHaveCount(20);
+  await expect(said).toContainText('Set up 20 virtual functions');
+  await expect(said).toContainText('20 of 20 DMAs into a neighbour VM’s memory were blocked; 9.48 Gbit/s aggregate, 33.4 % extra CPU.');
   await page.getByLabel('VF Stride').fill('0');
   await page.getByRole('button', { name: 'Apply' }).click();
   await expect(page.getByText(/VF Stride: a whole number 1/)).toBeVisible();

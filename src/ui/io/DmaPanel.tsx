@@ -12,6 +12,8 @@ import { checkAddress, checkBdf, checkCount, hexAddr, hexByte, outcomeSentence, 
 import '../migration/migration.css';
 import './dma.css';
 import { TextField, withoutKey } from '../shell/TextField.tsx';
+import { t } from '../../i18n/t.ts';
+import { T } from '../../i18n/react.tsx';
 
 type Field = 'device' | 'address' | 'count' | 'nfr';
 
@@ -35,6 +37,8 @@ export function DmaPanel() {
 
   const send = useCallback(async (cmd: VtdCommand): Promise<boolean> => {
     setError(null);
+    // Emptied first so that the same outcome twice (the same button pressed again) is announced again.
+    setAnnounce('');
     try {
       const r = await commands.vtd(cmd);
       if (!r.ok) {
@@ -70,7 +74,7 @@ export function DmaPanel() {
   };
 
   const onFlood = () => {
-    const c = checkCount(count, 1, 64, 'Writes');
+    const c = checkCount(count, 1, 64, t('io.dma.writes'));
     if (!c.ok) {
       setErrors((x) => ({ ...x, count: c.message }));
       return;
@@ -79,7 +83,7 @@ export function DmaPanel() {
   };
 
   const onReset = () => {
-    const c = checkCount(nfr, 1, 256, 'Fault recording registers');
+    const c = checkCount(nfr, 1, 256, t('io.dma.faultRecordingRegisters'));
     if (!c.ok) {
       setErrors((x) => ({ ...x, nfr: c.message }));
       return;
@@ -113,19 +117,15 @@ export function DmaPanel() {
   const moreDemo = moreDemos.find((d) => d.id === more);
 
   return (
-    <section className="dma-lab" aria-label="DMA remapping" data-testid="dma-panel">
-      <p className="pl-lede">
-        Two VMs each own a device (device assignment). Every DMA the device makes goes through the VT-d remapping hardware: the requester id picks a root entry (bus) and
-        a context entry (device.function), which names the VM’s domain and its page tables. Anything outside them is blocked, recorded and reported. (Intel VT-d
-        spec Rev. 5.10 ch. 3, 5, 7, 9, 11; white paper §3.3.5.)
-      </p>
-      <div className="visually-hidden" role="status" aria-live="polite">
+    <section className="dma-lab" aria-label={t('io.dma.dmaRemapping')} data-testid="dma-panel">
+      <p className="pl-lede">{t('io.dma.twoVmsEachOwn')}</p>
+      <div className="visually-hidden" role="status" aria-live="polite" data-testid="dma-announce">
         {announce}
       </div>
       <div className="pl-grid">
-        <form className="panel pl-form" aria-label="Requests" noValidate onSubmit={(e) => e.preventDefault()}>
-          <h2>Device DMA</h2>
-          <div className="dma-buttons" role="group" aria-label="DMA requests">
+        <form className="panel pl-form" aria-label={t('io.dma.requests')} noValidate onSubmit={(e) => e.preventDefault()}>
+          <h2>{t('io.dma.deviceDma')}</h2>
+          <div className="dma-buttons" role="group" aria-label={t('io.dma.dmaRequests')}>
             {mainDemos.map((d) => (
               <button key={d.id} type="button" className="btn" disabled={!ready} onClick={() => void send({ kind: 'demo', id: d.id })}>
                 <span aria-hidden="true">{d.expect === null ? '✓' : '✕'}</span> {d.label}
@@ -133,7 +133,7 @@ export function DmaPanel() {
             ))}
           </div>
           <label className="pl-field">
-            <span className="pl-label">Every other fault reason</span>
+            <span className="pl-label">{t('io.dma.everyOtherFaultReason')}</span>
             <select value={more} onChange={(e) => setMore(e.target.value)}>
               {moreDemos.map((d) => (
                 <option key={d.id} value={d.id}>
@@ -143,12 +143,10 @@ export function DmaPanel() {
               ))}
             </select>
           </label>
-          <button type="button" className="btn" disabled={!ready || moreDemo === undefined} onClick={() => void send({ kind: 'demo', id: more })}>
-            Send this request
-          </button>
+          <button type="button" className="btn" disabled={!ready || moreDemo === undefined} onClick={() => void send({ kind: 'demo', id: more })}>{t('io.dma.sendThisRequest')}</button>
 
-          <h2>Interrupts</h2>
-          <div className="dma-buttons" role="group" aria-label="Interrupt requests">
+          <h2>{t('io.dma.interrupts')}</h2>
+          <div className="dma-buttons" role="group" aria-label={t('io.dma.interruptRequests')}>
             {(v?.irqDemos ?? []).map((d) => (
               <button key={d.id} type="button" className="btn" disabled={!ready} onClick={() => void send({ kind: 'demo', id: d.id })}>
                 <span aria-hidden="true">{d.expect === null ? '✓' : '✕'}</span> {d.label}
@@ -156,23 +154,19 @@ export function DmaPanel() {
             ))}
           </div>
 
-          <h2>Your own request</h2>
-          {field('device', 'Requester (bus:dev.fn)', device, setDevice, 'e.g. 03:00.0 (NIC), 04:00.0 (disk)')}
-          {field('address', 'DMA address', address, setAddress, 'the address the device puts on the bus')}
+          <h2>{t('io.dma.yourOwnRequest')}</h2>
+          {field('device', t('io.dma.requesterBusDevFn'), device, setDevice, t('io.dma.requesterHint'))}
+          {field('address', t('io.dma.dmaAddress'), address, setAddress, t('io.dma.theAddressTheDevice'))}
           <fieldset className="pl-radios">
-            <legend className="pl-label">Direction</legend>
+            <legend className="pl-label">{t('io.dma.direction')}</legend>
             <label>
-              <input type="radio" name={`${id}-rw`} checked={write} onChange={() => setWrite(true)} /> Write to memory
-            </label>
+              <input type="radio" name={`${id}-rw`} checked={write} onChange={() => setWrite(true)} />{' '}{t('io.dma.writeToMemory')}</label>
             <label>
-              <input type="radio" name={`${id}-rw`} checked={!write} onChange={() => setWrite(false)} /> Read from memory
-            </label>
+              <input type="radio" name={`${id}-rw`} checked={!write} onChange={() => setWrite(false)} />{' '}{t('io.dma.readFromMemory')}</label>
           </fieldset>
-          <button type="button" className="btn primary" disabled={!ready} onClick={onCustom}>
-            Send DMA
-          </button>
+          <button type="button" className="btn primary" disabled={!ready} onClick={onCustom}>{t('io.dma.sendDma')}</button>
 
-          <h2>Fault reporting</h2>
+          <h2>{t('io.dma.faultReporting')}</h2>
           <label className="pl-check">
             <input
               type="checkbox"
@@ -182,9 +176,7 @@ export function DmaPanel() {
                 setIm(e.target.checked);
                 void send({ kind: 'mask', im: e.target.checked });
               }}
-            /> Mask the fault event
-            (FECTL.IM)
-          </label>
+            />{' '}{t('io.dma.maskTheFaultEvent')}</label>
           <label className="pl-check">
             <input
               type="checkbox"
@@ -194,38 +186,28 @@ export function DmaPanel() {
                 setOsHandles(e.target.checked);
                 void send({ kind: 'osHandles', on: e.target.checked });
               }}
-            /> The OS runs its
-            fault handler on each fault event
-          </label>
-          <button type="button" className="btn" disabled={!ready} onClick={() => void send({ kind: 'service' })}>
-            Run the OS fault handler now
-          </button>
-          {field('count', 'Stray writes', count, setCount, 'a buggy NIC writing into VM2, one page each')}
-          <button type="button" className="btn" disabled={!ready} onClick={onFlood}>
-            Buggy NIC: send the stray writes
-          </button>
+            />{' '}{t('io.dma.theOsRunsIts')}</label>
+          <button type="button" className="btn" disabled={!ready} onClick={() => void send({ kind: 'service' })}>{t('io.dma.runTheOsFault')}</button>
+          {field('count', t('io.dma.strayWrites'), count, setCount, t('io.dma.aBuggyNicWriting'))}
+          <button type="button" className="btn" disabled={!ready} onClick={onFlood}>{t('io.dma.buggyNicSendThe')}</button>
           <label className="pl-field">
-            <span className="pl-label">Log line format</span>
+            <span className="pl-label">{t('io.dma.logLineFormat')}</span>
             <select value={v?.format ?? 'current'} disabled={!ready} onChange={(e) => void send({ kind: 'format', format: e.target.value as 'current' | 'v4.7' })}>
-              <option value="current">Linux today (dmar.c)</option>
-              <option value="v4.7">Linux 4.7 era</option>
+              <option value="current">{t('io.dma.linuxTodayDmarC')}</option>
+              <option value="v4.7">{t('io.dma.linux47Era')}</option>
             </select>
           </label>
-          {field('nfr', 'Fault recording registers (assumption)', nfr, setNfr, 'CAP.NFR is implementation-specific; lab default 4')}
+          {field('nfr', t('io.dma.faultRecordingRegistersAssumption'), nfr, setNfr, t('io.dma.capNfrIsImplementation'))}
           <label className="pl-check">
-            <input type="checkbox" checked={collapse} onChange={(e) => setCollapse(e.target.checked)} /> Collapse repeated faults from one requester (as QEMU’s model does)
-          </label>
-          <button type="button" className="btn" disabled={health !== 'ready'} onClick={onReset}>
-            Reset the remapping unit
-          </button>
+            <input type="checkbox" checked={collapse} onChange={(e) => setCollapse(e.target.checked)} />{' '}{t('io.dma.collapseRepeatedFaultsFrom')}</label>
+          <button type="button" className="btn" disabled={health !== 'ready'} onClick={onReset}>{t('io.dma.resetTheRemappingUnit')}</button>
         </form>
         <div className="pl-main">
           {error !== null && (
-            <p className="pl-error" role="alert">
-              The request could not run: {error}
+            <p className="pl-error" role="alert"><T k='io.dma.theRequestCouldNot' parts={{ error: error }} />
             </p>
           )}
-          {v === null ? <p className="pl-empty">Starting the remapping hardware…</p> : <Results v={v} />}
+          {v === null ? <p className="pl-empty">{t('io.dma.startingTheRemappingHardware')}</p> : <Results v={v} />}
         </div>
       </div>
     </section>
@@ -236,7 +218,7 @@ function Results({ v }: { v: VtdView }) {
   return (
     <>
       {v.last === null ? (
-        <p className="pl-empty">Press a button on the left: a good DMA, a malicious device reaching into the other VM, a write to a read-only page, an unknown device, a bad interrupt.</p>
+        <p className="pl-empty">{t('io.dma.pressAButtonOn')}</p>
       ) : (
         <Outcome last={v.last} v={v} />
       )}
@@ -249,11 +231,12 @@ function Results({ v }: { v: VtdView }) {
 
 function Outcome({ last, v }: { last: LastAction; v: VtdView }) {
   const sentence = outcomeSentence(last, v);
-  const blocked = sentence.startsWith('Blocked') || 'flood' in last;
+  // From the data, not the (translated) sentence: a flood is always blocked; otherwise the walk or the interrupt checks failed.
+  const blocked = 'flood' in last || (last.result.kind === 'dma' ? !last.result.translation.ok : !last.result.result.ok);
   const story = 'flood' in last ? null : last.result.kind === 'dma' ? v.dmaDemos.find((d) => d.label === last.label)?.story : v.irqDemos.find((d) => d.label === last.label)?.story;
   return (
     <section className="panel" aria-labelledby="dma-outcome-h">
-      <h2 id="dma-outcome-h">What happened: {last.label}</h2>
+      <h2 id="dma-outcome-h"><T k='io.dma.whatHappened' parts={{ label: last.label }} /></h2>
       <p className={`dma-verdict ${blocked ? 'bad' : 'good'}`} data-testid="dma-verdict">
         <span aria-hidden="true">{blocked ? '✕ ' : '✓ '}</span>
         {sentence}
@@ -262,9 +245,9 @@ function Outcome({ last, v }: { last: LastAction; v: VtdView }) {
       {'flood' in last ? (
         <p className="pl-note">
           {last.flood.pfo
-            ? 'All fault recording registers were full, so the hardware set Primary Fault Overflow (PFO) and dropped the rest: software must service records faster than a faulty device makes them, or lose them.'
-            : 'Each fault was recorded. Mask the fault event first to see the records fill up and overflow.'}
-          {v.fectl.ip ? ' The fault event is pending (FECTL.IP = 1): clear the mask to deliver it, and the OS’s handler reads every record from FRI on.' : ''}
+            ? t('io.dma.allFaultRecordingRegisters')
+            : t('io.dma.eachFaultWasRecorded')}
+          {v.fectl.ip ? ' ' + t('io.dma.pendingNote') : ''}
         </p>
       ) : last.result.kind === 'dma' ? (
         <Walk last={last} v={v} />
@@ -275,12 +258,12 @@ function Outcome({ last, v }: { last: LastAction; v: VtdView }) {
       {'record' in last && last.record !== null && (
         <p className="pl-note" data-testid="record-fate">
           {v.records[last.record.index]?.record.f === true
-            ? `The record is still pending (F = 1): ${v.fectl.im ? 'the fault event is masked, so the OS has not been told yet' : 'the OS has not serviced it yet'}.`
-            : 'The fault event interrupted the OS; its handler read this record, printed the line above and wrote F = 1 to clear it (the register now shows F = 0).'}
+            ? t('io.dma.theRecordIsStill', { im: v.fectl.im ? t('io.dma.pendingMasked') : t('io.dma.pendingUnserviced') })
+            : t('io.dma.theFaultEventInterrupted')}
         </p>
       )}
       {'record' in last && last.record === null && last.result.kind === 'dma' && !last.result.translation.ok && (
-        <p className="pl-note">No fault record was written ({outcomeSentence(last, v).split(', ').slice(-1)[0].replace(/\.$/, '')}).</p>
+        <p className="pl-note"><T k='io.dma.noFaultRecordWas' parts={{ why: outcomeSentence(last, v).split(', ').slice(-1)[0].replace(/\.$/, '') }} /></p>
       )}
     </section>
   );
@@ -288,20 +271,20 @@ function Outcome({ last, v }: { last: LastAction; v: VtdView }) {
 
 function Walk({ last, v }: { last: Extract<LastAction, { result: unknown }>; v: VtdView }) {
   if (last.result.kind !== 'dma') return null;
-  const t = last.result.translation;
-  const boxes = walkBoxes(t.steps, t.ok, t.ok ? t.hpa : null);
+  const tr = last.result.translation;
+  const boxes = walkBoxes(tr.steps, tr.ok, tr.ok ? tr.hpa : null);
   const req = last.result.request;
   return (
     <div className="dma-walk-wrap">
-      <h3 className="dma-h3">The walk</h3>
-      <ol className="dma-walk" aria-label="Translation walk" data-testid="dma-walk">
+      <h3 className="dma-h3">{t('io.dma.theWalk')}</h3>
+      <ol className="dma-walk" aria-label={t('io.dma.translationWalk')} data-testid="dma-walk">
         <li className="dma-box request">
-          <span className="dma-box-title">Request</span>
+          <span className="dma-box-title">{t('io.dma.request')}</span>
           <span className="dma-mono">{req.bdf}</span>
           <span className="dma-mono">
-            {req.write ? 'write' : 'read'} {hexAddr(req.address)}
+            {req.write ? t('io.dma.write') : t('io.dma.read')} {hexAddr(req.address)}
           </span>
-          {req.at !== 'untranslated' && <span className="dma-note">ATS {req.at}</span>}
+          {req.at !== 'untranslated' && <span className="dma-note"><T k='io.dma.ats' parts={{ at: req.at }} /></span>}
         </li>
         {boxes.map((b) => (
           <li key={b.key} className={`dma-box ${b.state}`} data-state={b.state}>
@@ -309,13 +292,13 @@ function Walk({ last, v }: { last: Extract<LastAction, { result: unknown }>; v: 
               {b.state === 'fail' && <span aria-hidden="true">✕ </span>}
               {b.state === 'result' && <span aria-hidden="true">✓ </span>}
               {b.title}
-              {b.state === 'fail' && <span className="visually-hidden"> (the walk stops here)</span>}
+              {b.state === 'fail' && <span className="visually-hidden">{' '}{t('io.dma.theWalkStopsHere')}</span>}
             </span>
             {b.where !== '' && <span className="dma-note">{b.where}</span>}
             {b.entry !== '' && <span className="dma-mono">{b.entry}</span>}
             <span className="dma-note">
               {b.note}
-              {b.state === 'result' && t.ok && vmOf(v, t.hpa) !== null ? ` (${vmOf(v, t.hpa)})` : ''}
+              {b.state === 'result' && tr.ok && vmOf(v, tr.hpa) !== null ? ` (${vmOf(v, tr.hpa)})` : ''}
             </span>
           </li>
         ))}
@@ -333,12 +316,9 @@ function IrqChecks({ last }: { last: Extract<LastAction, { result: unknown }> })
   const r = last.result.result;
   return (
     <div className="dma-walk-wrap">
-      <h3 className="dma-h3">Interrupt remapping checks</h3>
+      <h3 className="dma-h3">{t('io.dma.interruptRemappingChecks')}</h3>
       {last.msiAddress !== null && (
-        <p className="pl-note">
-          MSI address <span className="dma-mono">{hexAddr(last.msiAddress)}</span>: remappable format (bit 4 = 1), handle {last.result.request.handle}; data{' '}
-          <span className="dma-mono">{hexAddr(last.result.request.data)}</span>.
-        </p>
+        <p className="pl-note"><T k='io.dma.msiAddressRemappableFormat' parts={{ msiAddress: <span className="dma-mono">{hexAddr(last.msiAddress)}</span>, handle: last.result.request.handle, data: <span className="dma-mono">{hexAddr(last.result.request.data)}</span> }} /></p>
       )}
       <ol className="dma-checks" data-testid="irq-checks">
         {r.checks.map((c, k) => {
@@ -347,7 +327,7 @@ function IrqChecks({ last }: { last: Extract<LastAction, { result: unknown }> })
             <li key={k} className={failed ? 'fail' : 'ok'}>
               <span aria-hidden="true">{failed ? '✕ ' : '✓ '}</span>
               {c}
-              {failed && <span className="visually-hidden"> (failed)</span>}
+              {failed && <span className="visually-hidden">{' '}{t('io.dma.failed')}</span>}
             </li>
           );
         })}
@@ -361,31 +341,31 @@ function RecordView({ rec }: { rec: DecodedRecord }) {
   const ir = rec.reasonKind === 'ir';
   return (
     <div className="dma-record" data-testid="fault-record">
-      <h3 className="dma-h3">Primary fault record {rec.index} (FRCD_REG, 16 bytes)</h3>
+      <h3 className="dma-h3"><T k='io.dma.primaryFaultRecordFrcd' parts={{ index: rec.index }} /></h3>
       <table className="dma-fields">
         <thead>
           <tr>
-            <th scope="col">Field</th>
-            <th scope="col">Bits</th>
-            <th scope="col">Value</th>
-            <th scope="col">Meaning</th>
+            <th scope="col">{t('io.dma.field')}</th>
+            <th scope="col">{t('io.dma.bits')}</th>
+            <th scope="col">{t('io.dma.value')}</th>
+            <th scope="col">{t('io.dma.meaning')}</th>
           </tr>
         </thead>
         <tbody>
           <tr>
-            <th scope="row">F (Fault)</th>
+            <th scope="row">{t('io.dma.fFault')}</th>
             <td>127</td>
             <td className="dma-mono">{r.f ? 1 : 0}</td>
-            <td>a fault is recorded here and not yet serviced</td>
+            <td>{t('io.dma.aFaultIsRecorded')}</td>
           </tr>
           <tr>
-            <th scope="row">T (Type)</th>
+            <th scope="row">{t('io.dma.tType')}</th>
             <td>126</td>
             <td className="dma-mono">{r.type === 'read' ? 1 : 0}</td>
-            <td>{ir ? 'not used for interrupt requests' : r.type === 'read' ? 'read request' : 'write request'}</td>
+            <td>{ir ? t('io.dma.notUsedForInterrupt') : r.type === 'read' ? t('io.dma.readRequest') : t('io.dma.writeRequest')}</td>
           </tr>
           <tr>
-            <th scope="row">FR (Fault Reason)</th>
+            <th scope="row">{t('io.dma.frFaultReason')}</th>
             <td>103:96</td>
             <td className="dma-mono" data-testid="fault-reason">
               {hexByte(r.reason)}
@@ -395,34 +375,33 @@ function RecordView({ rec }: { rec: DecodedRecord }) {
             </td>
           </tr>
           <tr>
-            <th scope="row">SID (Source Identifier)</th>
+            <th scope="row">{t('io.dma.sidSourceIdentifier')}</th>
             <td>79:64</td>
             <td className="dma-mono" data-testid="fault-sid">
               {hexByte(r.sourceId, 4)}
             </td>
-            <td>requester {rec.bdf} (bus:device.function)</td>
+            <td><T k='io.dma.requesterBusDeviceFunction' parts={{ bdf: rec.bdf }} /></td>
           </tr>
           <tr>
-            <th scope="row">FI (Fault Info)</th>
+            <th scope="row">{t('io.dma.fiFaultInfo')}</th>
             <td>{ir ? '63:48' : '63:12'}</td>
             <td className="dma-mono" data-testid="fault-addr">
-              {ir ? `index ${r.irIndex ?? 0}` : hexAddr(r.faultInfo)}
+              {ir ? t('io.dma.index', { irIndex: r.irIndex ?? 0 }) : hexAddr(r.faultInfo)}
             </td>
-            <td>{ir ? 'the interrupt index the request used' : 'the faulting page (address bits 11:0 are not kept)'}</td>
+            <td>{ir ? t('io.dma.theInterruptIndexThe') : t('io.dma.theFaultingPageAddress')}</td>
           </tr>
         </tbody>
       </table>
-      <p className="pl-note">
-        Register: high <span className="dma-mono">{rec.hi}</span> · low <span className="dma-mono">{rec.lo}</span>
+      <p className="pl-note"><T k='io.dma.registerHighLow' parts={{ hi: <span className="dma-mono">{rec.hi}</span>, lo: <span className="dma-mono">{rec.lo}</span> }} />
       </p>
-      <p className="pl-note dma-bytes" aria-label="The 16 bytes, byte 0 first">
+      <p className="pl-note dma-bytes" aria-label={t('io.dma.the16BytesByte')}>
         {rec.bytes.map((b, k) => (
           <span key={k} className="dma-mono">
             {b}
           </span>
         ))}
       </p>
-      <h3 className="dma-h3">What the OS prints</h3>
+      <h3 className="dma-h3">{t('io.dma.whatTheOsPrints')}</h3>
       <pre className="dma-line" data-testid="fault-line">
         {rec.line}
       </pre>
@@ -433,41 +412,39 @@ function RecordView({ rec }: { rec: DecodedRecord }) {
 function Registers({ v }: { v: VtdView }) {
   return (
     <section className="panel" aria-labelledby="dma-regs-h">
-      <h2 id="dma-regs-h">Fault registers</h2>
+      <h2 id="dma-regs-h">{t('io.dma.faultRegisters')}</h2>
       <dl className="pl-figures">
         <div>
-          <dt>FSTS_REG</dt>
+          <dt>{t('io.dma.fstsReg')}</dt>
           <dd className="dma-mono" data-testid="fsts">
             {hexByte(v.fsts.value, 8)}
           </dd>
           <dd>
-            <small>
-              PFO {v.fsts.pfo ? 1 : 0} · PPF {v.fsts.ppf ? 1 : 0} · FRI {v.fsts.fri}
+            <small><T k='io.dma.pfoPpfFri' parts={{ pfo: v.fsts.pfo ? 1 : 0, ppf: v.fsts.ppf ? 1 : 0, fri: v.fsts.fri }} />
             </small>
           </dd>
         </div>
         <div>
-          <dt>FECTL_REG</dt>
+          <dt>{t('io.dma.fectlReg')}</dt>
           <dd className="dma-mono">{hexByte(v.fectl.value, 8)}</dd>
           <dd>
-            <small>
-              IM {v.fectl.im ? 1 : 0} · IP {v.fectl.ip ? 1 : 0}
+            <small><T k='io.dma.imIp' parts={{ im: v.fectl.im ? 1 : 0, ip: v.fectl.ip ? 1 : 0 }} />
             </small>
           </dd>
         </div>
         <div>
-          <dt>Fault events sent</dt>
+          <dt>{t('io.dma.faultEventsSent')}</dt>
           <dd>{v.faultEvents}</dd>
         </div>
       </dl>
-      <table className="dma-fields dma-frcd" aria-label="Fault recording registers">
+      <table className="dma-fields dma-frcd" aria-label={t('io.dma.faultRecordingRegisters')}>
         <thead>
           <tr>
             <th scope="col">#</th>
             <th scope="col">F</th>
-            <th scope="col">Reason</th>
-            <th scope="col">Requester</th>
-            <th scope="col">Address / index</th>
+            <th scope="col">{t('io.dma.reason')}</th>
+            <th scope="col">{t('io.dma.requester')}</th>
+            <th scope="col">{t('io.dma.addressIndex')}</th>
           </tr>
         </thead>
         <tbody>
@@ -475,20 +452,17 @@ function Registers({ v }: { v: VtdView }) {
             <tr key={r.index} className={r.record.f ? 'full' : ''}>
               <td>
                 {r.index}
-                {r.index === v.nextFrcd ? <span className="dma-note"> ← next</span> : ''}
+                {r.index === v.nextFrcd ? <span className="dma-note">{' '}{t('io.dma.next')}</span> : ''}
               </td>
               <td className="dma-mono">{r.record.f ? '1' : '0'}</td>
               <td>{r.record.f ? `${hexByte(r.record.reason)} ${r.reasonText}` : '—'}</td>
               <td className="dma-mono">{r.record.f ? r.bdf : '—'}</td>
-              <td className="dma-mono">{r.record.f ? (r.reasonKind === 'ir' ? `index ${r.record.irIndex ?? 0}` : hexAddr(r.record.faultInfo)) : '—'}</td>
+              <td className="dma-mono">{r.record.f ? (r.reasonKind === 'ir' ? t('io.dma.index', { irIndex: r.record.irIndex ?? 0 }) : hexAddr(r.record.faultInfo)) : '—'}</td>
             </tr>
           ))}
         </tbody>
       </table>
-      <p className="pl-note">
-        Lab unit (assumptions): MGAW {v.cap.mgaw} bits, SAGAW 39/48-bit, {v.cap.nfr} fault recording registers, host memory {hexAddr(v.memoryTop)} bytes, interrupt table of{' '}
-        {v.irta.entries} entries.
-      </p>
+      <p className="pl-note"><T k='io.dma.labUnitAssumptionsMgaw' parts={{ mgaw: v.cap.mgaw, nfr: v.cap.nfr, memoryTop: hexAddr(v.memoryTop), entries: v.irta.entries }} /></p>
     </section>
   );
 }
@@ -496,11 +470,11 @@ function Registers({ v }: { v: VtdView }) {
 function OsLog({ v }: { v: VtdView }) {
   return (
     <section className="panel" aria-labelledby="dma-log-h">
-      <h2 id="dma-log-h">OS log (dmesg)</h2>
+      <h2 id="dma-log-h">{t('io.dma.osLogDmesg')}</h2>
       {v.log.length === 0 ? (
-        <p className="pl-note">Nothing printed yet.</p>
+        <p className="pl-note">{t('io.dma.nothingPrintedYet')}</p>
       ) : (
-        <pre className="dma-log" data-testid="dma-log" tabIndex={0} aria-label="OS log">
+        <pre className="dma-log" data-testid="dma-log" tabIndex={0} aria-label={t('io.dma.osLog')}>
           {v.log.slice(-40).join('\n')}
         </pre>
       )}
@@ -511,15 +485,15 @@ function OsLog({ v }: { v: VtdView }) {
 function Tables({ v }: { v: VtdView }) {
   return (
     <section className="panel" aria-labelledby="dma-tables-h">
-      <h2 id="dma-tables-h">Tables per device and domain</h2>
-      <table className="dma-fields" aria-label="Devices">
+      <h2 id="dma-tables-h">{t('io.dma.tablesPerDeviceAnd')}</h2>
+      <table className="dma-fields" aria-label={t('io.dma.devices')}>
         <thead>
           <tr>
-            <th scope="col">Requester</th>
-            <th scope="col">Device</th>
-            <th scope="col">Root entry (bus)</th>
-            <th scope="col">Context entry (dev.fn)</th>
-            <th scope="col">Domain</th>
+            <th scope="col">{t('io.dma.requester')}</th>
+            <th scope="col">{t('io.dma.device')}</th>
+            <th scope="col">{t('io.dma.rootEntryBus')}</th>
+            <th scope="col">{t('io.dma.contextEntryDevFn')}</th>
+            <th scope="col">{t('io.dma.domain')}</th>
           </tr>
         </thead>
         <tbody>
@@ -528,22 +502,22 @@ function Tables({ v }: { v: VtdView }) {
               <td className="dma-mono">{d.bdf}</td>
               <td>{d.name}</td>
               <td>
-                {d.bus} {d.rootPresent ? 'present' : 'not present'}
+                {d.bus} {d.rootPresent ? t('io.dma.present') : t('io.dma.notPresent')}
               </td>
               <td>
-                {d.devfn} {d.contextPresent ? 'present' : 'not present'}
+                {d.devfn} {d.contextPresent ? t('io.dma.present') : t('io.dma.notPresent')}
               </td>
-              <td>{d.domain === null ? '—' : `${d.domain}${d.vm !== null ? ` (VM${d.vm})` : ' (test)'}`}</td>
+              <td>{d.domain === null ? '—' : `${d.domain}${d.vm !== null ? ' ' + t('io.dma.vmSuffix', { vm: d.vm }) : ' ' + t('io.dma.testSuffix')}`}</td>
             </tr>
           ))}
         </tbody>
       </table>
-      <table className="dma-fields" aria-label="Interrupt-remapping table">
+      <table className="dma-fields" aria-label={t('io.dma.interruptRemappingTable')}>
         <thead>
           <tr>
-            <th scope="col">IRTE</th>
-            <th scope="col">Delivers</th>
-            <th scope="col">Source-id check</th>
+            <th scope="col">{t('io.dma.irte')}</th>
+            <th scope="col">{t('io.dma.delivers')}</th>
+            <th scope="col">{t('io.dma.sourceIdCheck')}</th>
           </tr>
         </thead>
         <tbody>
@@ -551,27 +525,22 @@ function Tables({ v }: { v: VtdView }) {
             <tr key={e.index}>
               <td>
                 {e.index}
-                {e.reserved ? ' (reserved bits set)' : ''}
+                {e.reserved ? ' ' + t('io.dma.reservedBitsSet') : ''}
               </td>
-              <td>
-                vector {hexByte(e.vector)} to CPU {e.destination}
+              <td><T k='io.dma.vectorToCpu' parts={{ vector: hexByte(e.vector), destination: e.destination }} />
               </td>
-              <td>{e.svt === 0 ? 'none' : e.svt === 1 ? `only requester ${e.sid}${e.sq !== 0 ? ` (SQ ${e.sq})` : ''}` : `buses in ${e.sid}`}</td>
+              <td>{e.svt === 0 ? t('io.dma.none') : e.svt === 1 ? t('io.dma.onlyRequester', { sid: e.sid, sq: e.sq !== 0 ? ` (SQ ${e.sq})` : '' }) : t('io.dma.busesIn', { sid: e.sid })}</td>
             </tr>
           ))}
           <tr>
-            <td colSpan={3}>
-              All other entries of the {v.irta.entries}-entry table are not present; compatibility-format interrupts are blocked (CFIS = 0).
-            </td>
+            <td colSpan={3}><T k='io.dma.allOtherEntriesOf' parts={{ entries: v.irta.entries }} /></td>
           </tr>
         </tbody>
       </table>
       <ul className="dma-domains">
         {v.vms.map((m) => (
           <li key={m.id}>
-            <strong>Domain {m.domain}</strong> · {m.name}: guest-physical {hexAddr(0)}–{hexAddr(m.bytes - 1)} → host {hexAddr(m.hostBase)}–{hexAddr(m.hostBase + m.bytes - 1)}, read and
-            write{m.readOnly.length > 0 ? `, except ${m.readOnly.map((p) => hexAddr(p)).join(', ')} read-only` : ''}; 3-level tables (AW 39-bit).
-          </li>
+            <T k='io.dma.guestPhysicalHostRead' parts={{ domain: <strong><T k='io.dma.domainN' parts={{ domain: m.domain }} /></strong>, name: m.name, gpaStart: hexAddr(0), gpaEnd: hexAddr(m.bytes - 1), hpaStart: hexAddr(m.hostBase), hpaEnd: hexAddr(m.hostBase + m.bytes - 1), readOnly: m.readOnly.length > 0 ? t('io.dma.exceptReadOnly', { pages: m.readOnly.map((p) => hexAddr(p)).join(', ') }) : '' }} /></li>
         ))}
       </ul>
     </section>

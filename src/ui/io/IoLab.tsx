@@ -9,6 +9,7 @@ import { PathPanel } from './PathPanel.tsx';
 import { DmaPanel } from './DmaPanel.tsx';
 import { SriovPanel } from './SriovPanel.tsx';
 import { OverheadPanel } from './OverheadPanel.tsx';
+import { t } from '../../i18n/t.ts';
 
 type IoLabTab = LabTab<'io'>;
 const TABS: readonly TabSpec<IoLabTab>[] = LAB_TABS.io;
@@ -19,7 +20,7 @@ export function IoLab() {
   return (
     <div className="platform-lab io-lab">
       <h1 className="visually-hidden">I/O</h1>
-      <Tabs<IoLabTab> tabs={TABS} current={tab} onChange={(t) => setLabTab('io', t)} label="I/O views" idPrefix="io-">
+      <Tabs<IoLabTab> tabs={TABS} current={tab} onChange={(t) => setLabTab('io', t)} label={t('io.lab.iOViews')} idPrefix="io-">
         {tab === 'path' && <PathPanel />}
         {tab === 'dma' && <DmaPanel />}
         {tab === 'sriov' && <SriovPanel />}

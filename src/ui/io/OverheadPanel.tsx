@@ -12,6 +12,8 @@ import type { OverheadReport } from '../../worker/protocol.ts';
 import { CPU_SHORT, fmt } from './path-view.ts';
 import '../migration/migration.css';
 import './io-path.css';
+import { t } from '../../i18n/t.ts';
+import { T } from '../../i18n/react.tsx';
 
 const W = 860;
 const H = 300;
@@ -39,8 +41,8 @@ export function OverheadPanel() {
   return (
     <div className="iop" data-testid="io-overhead">
       <blockquote className="iop-quote">
-        <p>{rep?.statement ?? 'VMMs consume valuable processing resources to manage operations. This is a permanent overhead that needs to be accepted by end users and system designers. In addition, system performance may take a hit from the context switching that occurs when the VMM switches between VMX root mode and VMX non-root mode.'}</p>
-        <footer>— Intel white paper, §3.3.5 “Limitation of Current Intel® VT Architecture”</footer>
+        <p>{rep?.statement ?? t('io.overhead.vmmsConsumeValuableProcessing')}</p>
+        <footer>{t('io.overhead.intelWhitePaper3')}</footer>
       </blockquote>
       {error !== null && (
         <p className="pl-error" role="alert">
@@ -48,9 +50,7 @@ export function OverheadPanel() {
         </p>
       )}
       {rep === null ? (
-        <p className="pl-empty" role="status">
-          Running the four workloads on every CPU model under the VMM…
-        </p>
+        <p className="pl-empty" role="status">{t('io.overhead.runningTheFourWorkloads')}</p>
       ) : (
         <>
           <ShareChart rep={rep} />
@@ -68,10 +68,10 @@ function ShareChart({ rep }: { rep: OverheadReport }) {
   const y = d3.scaleLinear().domain([0, 100]).range([H - M.bottom, M.top]);
   const ticks = y.ticks(5);
   return (
-    <section className="panel" aria-label="Permanent overhead: VMM share of the cycles">
-      <h2>Permanent overhead: share of the cycles spent in the VMM</h2>
+    <section className="panel" aria-label={t('io.overhead.permanentOverheadVmmShare')}>
+      <h2>{t('io.overhead.permanentOverheadShareOf')}</h2>
       <svg className="iop-chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby="iop-share-title iop-share-desc">
-        <title id="iop-share-title">VMM share of the cycles per workload and CPU model</title>
+        <title id="iop-share-title">{t('io.overhead.vmmShareOfThe')}</title>
         <desc id="iop-share-desc">{rep.cells.map((c) => `${c.workload} on ${c.cpu}: ${c.vmmSharePercent} %`).join('; ')}</desc>
         {ticks.map((t) => (
           <g key={t}>
@@ -81,9 +81,7 @@ function ShareChart({ rep }: { rep: OverheadReport }) {
             </text>
           </g>
         ))}
-        <text className="axis-label" transform={`translate(16 ${(M.top + H - M.bottom) / 2}) rotate(-90)`} textAnchor="middle">
-          VMM cycles / all cycles
-        </text>
+        <text className="axis-label" transform={`translate(16 ${(M.top + H - M.bottom) / 2}) rotate(-90)`} textAnchor="middle">{t('io.overhead.vmmCyclesAllCycles')}</text>
         {rep.workloads.map((w) => (
           <g key={w.id} transform={`translate(${x0(w.id)} 0)`}>
             {cpus.map((cpu, k) => {
@@ -114,22 +112,18 @@ function ShareChart({ rep }: { rep: OverheadReport }) {
           </span>
         ))}
       </p>
-      <p className="pl-note">
-        Each workload is a real guest program (src/core/scenarios) run to its end under the built-in VMM; every instruction, VM exit, VM entry and handler is charged by
-        the cost model of that CPU model (src/core/cost). The runs are short (7 000 – 600 000 instructions), so the few exits at start-up weigh more than in a guest that
-        runs for hours: the CPU-bound bar is mostly start-up. What stays is the exit rate (table): every exit costs a transition plus the VMM's handler.
-      </p>
+      <p className="pl-note">{t('io.overhead.eachWorkloadIsA')}</p>
       <details className="pl-note">
-        <summary>Data table</summary>
+        <summary>{t('io.overhead.dataTable')}</summary>
         <table className="iop-table">
           <thead>
             <tr>
-              <th scope="col">Workload</th>
-              <th scope="col">CPU</th>
-              <th scope="col">VMM share</th>
-              <th scope="col">Exits</th>
-              <th scope="col">Instructions</th>
-              <th scope="col">Exits / 1000 instr.</th>
+              <th scope="col">{t('io.overhead.workload')}</th>
+              <th scope="col">{t('io.overhead.cpu')}</th>
+              <th scope="col">{t('io.overhead.vmmShare')}</th>
+              <th scope="col">{t('io.overhead.exits')}</th>
+              <th scope="col">{t('io.overhead.instructions')}</th>
+              <th scope="col">{t('io.overhead.exits1000Instr')}</th>
             </tr>
           </thead>
           <tbody>
@@ -154,77 +148,71 @@ function TransitionChart({ rep }: { rep: OverheadReport }) {
   // Assumption rows (no measurement for that part) take the user's value; what they typed stays in the field.
   const [texts, setTexts] = useState<Record<string, string>>({});
   const errs: Record<string, string> = {};
-  const t = rep.transitions.map((z) => {
+  const rows = rep.transitions.map((z) => {
     const raw = texts[z.cpu];
     if (z.kind !== 'assumption' || raw === undefined) return z;
     const v = Number(raw.trim());
     if (raw.trim() === '' || !Number.isInteger(v) || v < 1 || v > 100000) {
-      errs[z.cpu] = 'enter whole cycles from 1 to 100000';
+      errs[z.cpu] = t('io.overhead.enterWholeCyclesFrom');
       return z;
     }
     return { ...z, roundTripCycles: v, roundTripNs: Math.round((v / z.clockHz) * 1e10) / 10 };
   });
-  const h = 60 + t.length * 44;
-  const x = d3.scaleLinear().domain([0, Math.max(...t.map((z) => z.roundTripNs)) * 1.05]).range([260, W - 250]);
-  const y = d3.scaleBand().domain(t.map((z) => z.cpu)).range([24, h - 40]).padding(0.25);
+  const h = 60 + rows.length * 44;
+  const x = d3.scaleLinear().domain([0, Math.max(...rows.map((z) => z.roundTripNs)) * 1.05]).range([260, W - 250]);
+  const y = d3.scaleBand().domain(rows.map((z) => z.cpu)).range([24, h - 40]).padding(0.25);
   return (
-    <section className="panel" aria-label="Transition cost: VM exit plus VM entry">
-      <h2>Transition cost: one VM exit + VM entry round trip</h2>
+    <section className="panel" aria-label={t('io.overhead.transitionCostVmExit')}>
+      <h2>{t('io.overhead.transitionCostOneVm')}</h2>
       <svg className="iop-chart" viewBox={`0 0 ${W} ${h}`} role="img" aria-labelledby="iop-rt-title iop-rt-desc">
-        <title id="iop-rt-title">VM exit plus VM entry round trip per CPU model, in nanoseconds</title>
-        <desc id="iop-rt-desc">{t.map((z) => `${z.cpuName}: ${z.roundTripCycles} cycles, ${z.roundTripNs} ns (${z.kind})`).join('; ')}</desc>
+        <title id="iop-rt-title">{t('io.overhead.vmExitPlusVm')}</title>
+        <desc id="iop-rt-desc">{rows.map((z) => t('io.overhead.rtDesc', { cpuName: z.cpuName, roundTripCycles: z.roundTripCycles, roundTripNs: z.roundTripNs, kind: z.kind })).join('; ')}</desc>
         {x.ticks(5).map((v) => (
           <g key={v}>
             <line className="grid" x1={x(v)} x2={x(v)} y1={18} y2={h - 40} />
             <text className="tick" x={x(v)} y={h - 24} textAnchor="middle">
-              {v} ns
-            </text>
+              <T k='io.overhead.nsTick' parts={{ v: v }} /></text>
           </g>
         ))}
-        <text className="axis-label" x={(x.range()[0] + x.range()[1]) / 2} y={h - 4} textAnchor="middle">
-          round trip at the model's clock (hardware only, no handler)
-        </text>
-        {t.map((z, k) => (
+        <text className="axis-label" x={(x.range()[0] + x.range()[1]) / 2} y={h - 4} textAnchor="middle">{t('io.overhead.roundTripAtThe')}</text>
+        {rows.map((z, k) => (
           <g key={z.cpu}>
             <text className="axis-label" x={252} y={y(z.cpu)! + y.bandwidth() / 2} dy="0.32em" textAnchor="end">
               {z.cpuName}
             </text>
             <rect x={x(0)} y={y(z.cpu)} width={x(z.roundTripNs) - x(0)} height={y.bandwidth()} style={{ fill: FILL[k % FILL.length] }} className={z.kind === 'assumption' ? 'bar hatched' : 'bar'} />
             <text className="val" x={x(z.roundTripNs) + 6} y={y(z.cpu)! + y.bandwidth() / 2} dy="0.32em">
-              {z.roundTripNs} ns · {fmt(z.roundTripCycles)} cycles{z.kind === 'assumption' ? ' (assumption)' : ''}
+              <T k='io.overhead.nsCycles' parts={{ roundTripNs: z.roundTripNs, roundTripCycles: fmt(z.roundTripCycles), kind: z.kind === 'assumption' ? ' ' + t('io.overhead.assumptionParen') : '' }} />
             </text>
           </g>
         ))}
       </svg>
       <table className="iop-table">
-        <caption className="visually-hidden">Round-trip figures and their sources</caption>
+        <caption className="visually-hidden">{t('io.overhead.roundTripFiguresAnd')}</caption>
         <thead>
           <tr>
-            <th scope="col">CPU model</th>
-            <th scope="col">Clock</th>
-            <th scope="col">Round trip</th>
-            <th scope="col">Exit / entry split</th>
-            <th scope="col">Kind</th>
-            <th scope="col">Source</th>
+            <th scope="col">{t('io.overhead.cpuModel')}</th>
+            <th scope="col">{t('io.overhead.clock')}</th>
+            <th scope="col">{t('io.overhead.roundTrip')}</th>
+            <th scope="col">{t('io.overhead.exitEntrySplit')}</th>
+            <th scope="col">{t('io.overhead.kind')}</th>
+            <th scope="col">{t('io.overhead.source')}</th>
           </tr>
         </thead>
         <tbody>
-          {t.map((z) => (
+          {rows.map((z) => (
             <tr key={z.cpu}>
               <td>{z.cpuName}</td>
-              <td className="num">{(z.clockHz / 1e9).toFixed(2)} GHz</td>
+              <td className="num"><T k='io.overhead.ghz' parts={{ ghz: (z.clockHz / 1e9).toFixed(2) }} /></td>
               <td className="num">
-                {fmt(z.roundTripCycles)} cycles = {z.roundTripNs} ns
-              </td>
+                <T k='io.overhead.cyclesNs' parts={{ roundTripCycles: fmt(z.roundTripCycles), roundTripNs: z.roundTripNs }} /></td>
               <td className="num">
                 {fmt(z.vmExitCycles)} + {fmt(z.vmEntryCycles)}
               </td>
               <td>
                 {z.kind === 'assumption' ? (
                   <div className="pl-field">
-                    <label className="iop-assume" htmlFor={`iop-rt-${z.cpu}`}>
-                      assumption: round trip (cycles)
-                    </label>
+                    <label className="iop-assume" htmlFor={`iop-rt-${z.cpu}`}>{t('io.overhead.assumptionRoundTripCycles')}</label>
                     <input
                       id={`iop-rt-${z.cpu}`}
                       className="iop-small-input"
@@ -258,11 +246,7 @@ function TransitionChart({ rep }: { rep: OverheadReport }) {
           ))}
         </tbody>
       </table>
-      <p className="pl-note">
-        The handler work on top of the round trip is what a VMM adds per exit (here: {fmt(t[0]?.ioHandlerCycles ?? 0)} cycles for an emulated I/O instruction, KVM's
-        instruction emulator, kvm-unit-tests 2012). An “assumption” round trip has no published measurement for that part: type your own value to redraw this chart
-        (the share chart above keeps the default cost model).
-      </p>
+      <p className="pl-note"><T k='io.overhead.theHandlerWorkOn' parts={{ ioHandlerCycles: fmt(rows[0]?.ioHandlerCycles ?? 0) }} /></p>
     </section>
   );
 }

@@ -18,24 +18,26 @@ import { HOPS, exitsSoFar, fmt, hopLabel, hopMark, paramTexts, parseField, type 
 import '../migration/migration.css';
 import './io-path.css';
 import { TextField, withoutKey } from '../shell/TextField.tsx';
+import { t } from '../../i18n/t.ts';
+import { T } from '../../i18n/react.tsx';
 
 type Ok = Extract<IoPathResponse, { ok: true }>;
 
 const PATH_TABS: readonly TabSpec<IoPathKind>[] = [
-  { id: 'emulated', label: 'Emulated device' },
-  { id: 'paravirtual', label: 'Paravirtual ring' },
-  { id: 'assigned', label: 'Assigned (VT-d)' },
+  { id: 'emulated', label: t('io.path.emulatedDevice') },
+  { id: 'paravirtual', label: t('io.path.paravirtualRing') },
+  { id: 'assigned', label: t('io.path.assignedVtD') },
 ];
 
 const ROWS: { key: keyof Omit<PathMetrics, 'path'>; label: string; unit: string }[] = [
-  { key: 'exitsPerRequest', label: 'VM exits per request', unit: '' },
-  { key: 'dataExitsPerRequest', label: '… on the data path', unit: '' },
-  { key: 'interruptExitsPerRequest', label: '… for the completion interrupt', unit: '' },
-  { key: 'cyclesPerRequest', label: 'CPU cycles per request', unit: 'cycles' },
-  { key: 'latencyMicros', label: 'Latency per request (model)', unit: 'µs' },
-  { key: 'throughputMbit', label: 'Throughput, one vCPU (model)', unit: 'Mbit/s' },
-  { key: 'cpuAtLineRatePercent', label: 'CPU needed at line rate', unit: '% of a core' },
-  { key: 'vmmSharePercent', label: 'Share of cycles in the VMM', unit: '%' },
+  { key: 'exitsPerRequest', label: t('io.path.vmExitsPerRequest'), unit: '' },
+  { key: 'dataExitsPerRequest', label: t('io.path.onTheDataPath'), unit: '' },
+  { key: 'interruptExitsPerRequest', label: t('io.path.forTheCompletionInterrupt'), unit: '' },
+  { key: 'cyclesPerRequest', label: t('io.path.cpuCyclesPerRequest'), unit: t('io.path.unitCycles') },
+  { key: 'latencyMicros', label: t('io.path.latencyPerRequestModel'), unit: 'µs' },
+  { key: 'throughputMbit', label: t('io.path.throughputOneVcpuModel'), unit: 'Mbit/s' },
+  { key: 'cpuAtLineRatePercent', label: t('io.path.cpuNeededAtLine'), unit: t('io.path.unitPercentOfCore') },
+  { key: 'vmmSharePercent', label: t('io.path.shareOfCyclesIn'), unit: '%' },
 ];
 
 export function PathPanel() {
@@ -53,6 +55,7 @@ export function PathPanel() {
   const run = useCallback(async (p: Partial<Record<keyof IoPathParams, unknown>>) => {
     setBusy(true);
     setError(null);
+    setAnnounce(t('io.path.tracing'));
     try {
       const r = await commands.ioPath(p);
       if (!r.ok) {
@@ -64,7 +67,7 @@ export function PathPanel() {
       setRes(r);
       setParams(r.params);
       const [e, v, a] = r.metrics;
-      setAnnounce(`Traced ${r.params.packets} ${r.params.workload === 'net' ? 'packets' : 'disk requests'}: ${e.exitsPerRequest.value} exits per request emulated, ${v.exitsPerRequest.value} paravirtual, ${a.exitsPerRequest.value} assigned.`);
+      setAnnounce(t('io.path.tracedExitsPerRequest', { n: r.params.packets, what: r.params.workload === 'net' ? t('io.path.packetsWord') : t('io.path.diskRequestsWord'), emulated: e.exitsPerRequest.value, paravirtual: v.exitsPerRequest.value, assigned: a.exitsPerRequest.value }));
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     } finally {
@@ -105,7 +108,7 @@ export function PathPanel() {
         id={id}
         label={
           <>
-            {label} {assumption && <span className="iop-assume">assumption</span>}
+            {label} {assumption && <span className="iop-assume">{t('io.path.assumption')}</span>}
           </>
         }
         unit={unit}
@@ -133,21 +136,16 @@ export function PathPanel() {
   return (
     <div className="iop" data-testid="io-path">
       <header className="pl-head">
-        <p className="pl-lede">
-          White paper §3.3.5: “I/O performance of present day VMM and VT platforms are limited by the architecture, causing greater latency and lower throughput
-          I/O performance.” Send the same packets (or disk writes) three ways and count the VM exits the real VMX core takes on each path.
-        </p>
+        <p className="pl-lede">{t('io.path.whitePaper33')}</p>
       </header>
-      <div className="visually-hidden" role="status" aria-live="polite">
+      <div className="visually-hidden" role="status" aria-live="polite" data-testid="iop-announce">
         {announce}
       </div>
       <div className="pl-grid">
-        <form className="panel pl-form" aria-label="I/O path set-up" noValidate onSubmit={(e) => { e.preventDefault(); onTrace(); }}>
-          <h2>Set-up</h2>
+        <form className="panel pl-form" aria-label={t('io.path.iOPathSet')} noValidate onSubmit={(e) => { e.preventDefault(); onTrace(); }}>
+          <h2>{t('io.path.setUp')}</h2>
           <div className="pl-field">
-            <label className="pl-label" htmlFor={cpuId}>
-              CPU model
-            </label>
+            <label className="pl-label" htmlFor={cpuId}>{t('io.path.cpuModel')}</label>
             <select id={cpuId} value={params.cpu} aria-describedby={errors.cpu ? `${idBase}-cpu-err` : undefined} onChange={(e) => { const cpu = e.target.value; setParams((p) => ({ ...p, cpu })); setErrors((x) => ({ ...x, cpu: undefined, postedInterrupts: undefined })); }}>
               {CPU_MODELS.map((m) => (
                 <option key={m.id} value={m.id}>
@@ -158,35 +156,29 @@ export function PathPanel() {
             {checkErr('cpu')}
           </div>
           <fieldset className="pl-radios">
-            <legend className="pl-label">Workload</legend>
+            <legend className="pl-label">{t('io.path.workload')}</legend>
             <label>
-              <input type="radio" name={`${idBase}-w`} checked={params.workload === 'net'} onChange={() => setWorkload('net')} /> Network packets
-            </label>
+              <input type="radio" name={`${idBase}-w`} checked={params.workload === 'net'} onChange={() => setWorkload('net')} />{' '}{t('io.path.networkPackets')}</label>
             <label>
-              <input type="radio" name={`${idBase}-w`} checked={params.workload === 'disk'} onChange={() => setWorkload('disk')} /> Disk writes
-            </label>
+              <input type="radio" name={`${idBase}-w`} checked={params.workload === 'disk'} onChange={() => setWorkload('disk')} />{' '}{t('io.path.diskWrites')}</label>
           </fieldset>
-          {field('packets', params.workload === 'net' ? 'Packets' : 'Disk requests', '', '1 to 64')}
-          {field('batch', 'Batch size', 'per notification', 'requests per ring notification / doorbell')}
-          {field('bytes', params.workload === 'net' ? 'Frame size' : 'Request size', 'bytes', params.workload === 'net' ? '60 to 1514 (Ethernet)' : 'multiple of 512, up to 65536')}
-          {field('lineRateMbit', params.workload === 'net' ? 'Line rate' : 'Disk bandwidth', 'Mbit/s', params.workload === 'net' ? 'model assumption: change it to your link' : 'model assumption: caps the throughput', true)}
+          {field('packets', params.workload === 'net' ? t('io.path.packets') : t('io.path.diskRequests'), '', t('io.path.packetsHint'))}
+          {field('batch', t('io.path.batchSize'), t('io.path.perNotification'), t('io.path.requestsPerRingNotification'))}
+          {field('bytes', params.workload === 'net' ? t('io.path.frameSize') : t('io.path.requestSize'), t('io.path.unitBytes'), params.workload === 'net' ? t('io.path.frameSizeHint') : t('io.path.multipleOf512Up'))}
+          {field('lineRateMbit', params.workload === 'net' ? t('io.path.lineRate') : t('io.path.diskBandwidth'), 'Mbit/s', params.workload === 'net' ? t('io.path.modelAssumptionChangeIt') : t('io.path.modelAssumptionCapsThe'), true)}
           <label className="pl-check">
             <input type="checkbox" checked={params.userSpaceDeviceModel} aria-describedby={`${idBase}-us-hint`} onChange={(e) => { const v = e.target.checked; setParams((p) => ({ ...p, userSpaceDeviceModel: v })); }} />
-            <span>
-              Emulated device model in user space (QEMU)
-              <span className="pl-hint" id={`${idBase}-us-hint`}>
-                {' '}
-                adds KVM's measured exit-to-user-space cost per register access
-              </span>
+            <span><T k='io.path.emulatedDeviceModelIn' parts={{ span: <span className="pl-hint" id={`${idBase}-us-hint`}>
+                {' '}{t('io.path.addsKvmSMeasured')}</span> }} />
             </span>
           </label>
           <label className="pl-check">
             <input type="checkbox" checked={params.postedInterrupts} aria-invalid={errors.postedInterrupts !== undefined} aria-describedby={errors.postedInterrupts ? `${idBase}-postedInterrupts-err` : undefined} onChange={(e) => { const v = e.target.checked; setParams((p) => ({ ...p, postedInterrupts: v })); setErrors((x) => ({ ...x, postedInterrupts: undefined })); }} />
-            <span>Assigned device: posted interrupts / exit-less interrupts (ELI)</span>
+            <span>{t('io.path.assignedDevicePostedInterrupts')}</span>
           </label>
           {checkErr('postedInterrupts')}
           <button type="submit" className="btn primary" disabled={busy || health !== 'ready'}>
-            {busy ? 'Tracing…' : 'Trace the three paths'}
+            {busy ? t('io.path.tracing') : t('io.path.traceTheThreePaths')}
           </button>
         </form>
         <div className="pl-main">
@@ -196,13 +188,13 @@ export function PathPanel() {
             </p>
           )}
           {res === null ? (
-            <p className="pl-empty">{health === 'ready' ? 'Tracing…' : 'Starting the engine…'}</p>
+            <p className="pl-empty">{health === 'ready' ? t('io.path.tracing') : t('io.path.startingTheEngine')}</p>
           ) : (
             <>
-              <section className="panel" aria-label="Trace of one path">
-                <h2>Step through a path</h2>
-                <Tabs<IoPathKind> tabs={PATH_TABS} current={path} onChange={setPath} label="I/O paths" idPrefix="iop-">
-                  {runFor !== null && <PathTrace key={`${path}-${res.runs[0].steps.length}-${res.params.packets}-${res.params.batch}-${res.params.bytes}-${res.params.cpu}-${res.params.workload}`} path={path} steps={runFor.steps} exits={runFor.exits.total} posted={res.params.postedInterrupts && path === 'assigned'} />}
+              <section className="panel" aria-label={t('io.path.traceOfOnePath')}>
+                <h2>{t('io.path.stepThroughAPath')}</h2>
+                <Tabs<IoPathKind> tabs={PATH_TABS} current={path} onChange={setPath} label={t('io.path.iOPaths')} idPrefix="iop-">
+                  {runFor !== null && <PathTrace key={`${path}-${res.runs[0].steps.length}-${res.params.packets}-${res.params.batch}-${res.params.bytes}-${res.params.cpu}-${res.params.workload}`} path={path} steps={runFor.steps} exits={runFor.exits.total} posted={res.params.postedInterrupts && path === 'assigned'} onStep={setAnnounce} />}
                 </Tabs>
               </section>
               <Comparison res={res} />
@@ -215,7 +207,7 @@ export function PathPanel() {
   );
 }
 
-function PathTrace({ path, steps, exits, posted }: { path: IoPathKind; steps: IoStep[]; exits: number; posted: boolean }) {
+function PathTrace({ path, steps, exits, posted, onStep }: { path: IoPathKind; steps: IoStep[]; exits: number; posted: boolean; onStep: (text: string) => void }) {
   const [i, setI] = useState(0);
   const [playing, setPlaying] = useState(false);
   const listRef = useRef<HTMLOListElement | null>(null);
@@ -234,6 +226,19 @@ function PathTrace({ path, steps, exits, posted }: { path: IoPathKind; steps: Io
     return () => clearInterval(t);
   }, [playing, n]);
 
+  // Each step the learner moves to is said once through the panel's live region (not on the first render: the run's
+  // own sentence is still being read then).
+  const stepped = useRef(false);
+  useEffect(() => {
+    if (!stepped.current) {
+      stepped.current = true;
+      return;
+    }
+    const cur = steps[Math.min(i, n - 1)];
+    if (cur !== undefined) onStep(t('io.path.sayStep', { i: i + 1, n, hop: hopLabel(cur.hop), title: cur.title, soFar: exitsSoFar(steps, i) }));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [i]);
+
   // Keep the current step visible inside the list only (scrollIntoView would scroll the page as well).
   useEffect(() => {
     const list = listRef.current;
@@ -243,7 +248,7 @@ function PathTrace({ path, steps, exits, posted }: { path: IoPathKind; steps: Io
     if (top < list.scrollTop || top + el.offsetHeight > list.scrollTop + list.clientHeight) list.scrollTo({ top: Math.max(0, top - list.clientHeight / 3), behavior: reducedMotion() ? 'auto' : 'smooth' });
   }, [i]);
 
-  if (s === undefined) return <p className="pl-empty">No steps.</p>;
+  if (s === undefined) return <p className="pl-empty">{t('io.path.noSteps')}</p>;
   const nextExit = (): void => {
     const k = steps.findIndex((x, j) => j > i && x.hop === 'exit');
     if (k >= 0) setI(k);
@@ -252,13 +257,13 @@ function PathTrace({ path, steps, exits, posted }: { path: IoPathKind; steps: Io
   return (
     <div className="iop-trace">
       <p className="iop-sum">
-        <strong>{IO_PATH_LABEL[path]}</strong>: {exits} VM exit{exits === 1 ? '' : 's'} in {n} steps.{' '}
-        {path === 'emulated' && 'Every register access of the guest driver is an IN or OUT that exits to the VMM.'}
-        {path === 'paravirtual' && 'Descriptors go into shared memory with ordinary stores; one Queue Notify exit per batch.'}
-        {path === 'assigned' && 'No exit on the data path: the doorbell and the DMA bypass the VMM. The completion interrupt still exits.'}
-        {posted && ' With posted interrupts / ELI those interrupt exits would not happen (marked below; derived, not emulated by the core).'}
+        <strong>{IO_PATH_LABEL[path]}</strong>: {t('io.path.exitsInSteps', { count: exits, n })}{' '}
+        {path === 'emulated' && t('io.path.everyRegisterAccessOf')}
+        {path === 'paravirtual' && t('io.path.descriptorsGoIntoShared')}
+        {path === 'assigned' && t('io.path.noExitOnThe')}
+        {posted && ' ' + t('io.path.withPostedInterruptsEli')}
       </p>
-      <ol className="iop-hops" aria-label="Hops">
+      <ol className="iop-hops" aria-label={t('io.path.hops')}>
         {HOPS.map((h) => (
           <li key={h.hop} className={`iop-hop hop-${h.hop}${h.hop === s.hop ? ' current' : ''}`} aria-current={h.hop === s.hop ? 'step' : undefined}>
             <span className="iop-mark" aria-hidden="true">
@@ -268,41 +273,32 @@ function PathTrace({ path, steps, exits, posted }: { path: IoPathKind; steps: Io
           </li>
         ))}
       </ol>
-      <div className="pl-transport" role="group" aria-label="Step controls">
-        <button type="button" className="btn" onClick={() => setI(0)} disabled={i === 0}>
-          First
-        </button>
-        <button type="button" className="btn" onClick={() => setI((k) => Math.max(0, k - 1))} disabled={i === 0}>
-          Previous step
-        </button>
+      <div className="pl-transport" role="group" aria-label={t('io.path.stepControls')}>
+        <button type="button" className="btn" onClick={() => setI(0)} disabled={i === 0}>{t('io.path.first')}</button>
+        <button type="button" className="btn" onClick={() => setI((k) => Math.max(0, k - 1))} disabled={i === 0}>{t('io.path.previousStep')}</button>
         <button type="button" className="btn primary" onClick={() => { if (i >= n - 1) setI(0); setPlaying((p) => !p); }} aria-pressed={playing}>
-          {playing ? 'Pause' : 'Play'}
+          {playing ? t('io.path.pause') : t('io.path.play')}
         </button>
-        <button type="button" className="btn" onClick={() => setI((k) => Math.min(n - 1, k + 1))} disabled={i >= n - 1}>
-          Next step
-        </button>
-        <button type="button" className="btn" onClick={nextExit} disabled={!steps.some((x, j) => j > i && x.hop === 'exit')}>
-          Next exit
-        </button>
-        <span className="pl-time" aria-live="polite">
-          Step {i + 1} of {n} · exits so far: {soFar}
+        <button type="button" className="btn" onClick={() => setI((k) => Math.min(n - 1, k + 1))} disabled={i >= n - 1}>{t('io.path.nextStep')}</button>
+        <button type="button" className="btn" onClick={nextExit} disabled={!steps.some((x, j) => j > i && x.hop === 'exit')}>{t('io.path.nextExit')}</button>
+        <span className="pl-time"><T k='io.path.stepOfExitsSo' parts={{ i: i + 1, n: n, soFar: soFar }} />
         </span>
       </div>
-      <article className={`iop-card hop-${s.hop}`} aria-label="Current step" data-testid="iop-current">
+      <article className={`iop-card hop-${s.hop}`} aria-label={t('io.path.currentStep')} data-testid="iop-current">
         <p className="iop-card-head">
           <span className="iop-badge">
             <span aria-hidden="true">{hopMark(s.hop)}</span> {hopLabel(s.hop)}
           </span>
-          {s.exitNo !== undefined && <span className="iop-exitno">Exit #{s.exitNo}</span>}
-          {s.role !== undefined && <span className="iop-role">{s.role === 'interrupt' ? 'completion interrupt' : 'data path'}</span>}
-          {posted && s.role === 'interrupt' && <span className="iop-assume">avoided with posted interrupts</span>}
-          <span className="iop-cycle">cycle {fmt(s.cycle)}</span>
+          {s.exitNo !== undefined && <span className="iop-exitno"><T k='io.path.exitNo' parts={{ exitNo: s.exitNo }} /></span>}
+          {s.role !== undefined && <span className="iop-role">{s.role === 'interrupt' ? t('io.path.completionInterrupt') : t('io.path.dataPath')}</span>}
+          {posted && s.role === 'interrupt' && <span className="iop-assume">{t('io.path.avoidedWithPostedInterrupts')}</span>}
+          <span className="iop-cycle"><T k='io.path.cycle' parts={{ cycle: fmt(s.cycle) }} /></span>
         </p>
         <h3>{s.title}</h3>
         <p>{s.detail}</p>
-        {s.exitCycles !== undefined && <p className="iop-cost">Cost of this exit: {fmt(s.exitCycles)} cycles (VM exit + handler + VM entry, cost model)</p>}
+        {s.exitCycles !== undefined && <p className="iop-cost"><T k='io.path.costOfThisExit' parts={{ exitCycles: fmt(s.exitCycles) }} /></p>}
       </article>
-      <ol className="iop-steps" ref={listRef} aria-label="All steps">
+      <ol className="iop-steps" ref={listRef} aria-label={t('io.path.allSteps')}>
         {steps.map((x, k) => (
           <li key={k} data-step={k} className={`hop-${x.hop}${k === i ? ' current' : ''}`}>
             <button type="button" onClick={() => setI(k)} aria-current={k === i ? 'step' : undefined}>
@@ -321,11 +317,11 @@ function PathTrace({ path, steps, exits, posted }: { path: IoPathKind; steps: Io
 
 function SourceCell({ s, label }: { s: Sourced; label: string }) {
   const [open, setOpen] = useState(false);
-  const kind = s.kind === 'run' ? 'counted in the run' : s.kind === 'derived' ? 'derived' : 'assumption';
+  const kind = s.kind === 'run' ? t('io.path.countedInTheRun') : s.kind === 'derived' ? t('io.path.derived') : t('io.path.assumption');
   return (
     <td className="num">
-      <button type="button" className="iop-src" aria-expanded={open} title={`${kind}: ${s.basis}`} aria-label={`${label}: ${fmt(s.value)} (${kind}); show where it comes from`} onClick={() => setOpen((o) => !o)}>
-        {fmt(s.value)} <span className="iop-kind">{s.kind === 'run' ? 'run' : s.kind === 'derived' ? 'derived' : 'assumption'}</span>
+      <button type="button" className="iop-src" aria-expanded={open} title={`${kind}: ${s.basis}`} aria-label={t('io.path.showWhereItComes', { label, value: fmt(s.value), kind })} onClick={() => setOpen((o) => !o)}>
+        {fmt(s.value)} <span className="iop-kind">{s.kind === 'run' ? t('io.path.run') : s.kind === 'derived' ? t('io.path.derived') : t('io.path.assumption')}</span>
       </button>
       {open && <p className="iop-basis">{s.basis}</p>}
     </td>
@@ -333,16 +329,16 @@ function SourceCell({ s, label }: { s: Sourced; label: string }) {
 }
 
 function Comparison({ res }: { res: Ok }) {
-  const unitWord = res.params.workload === 'net' ? 'packet' : 'disk request';
+  const unitWord = res.params.workload === 'net' ? t('io.path.packet') : t('io.path.diskRequest');
   return (
-    <section className="panel" aria-label="Comparison of the three paths">
-      <h2>Comparison per {unitWord}</h2>
+    <section className="panel" aria-label={t('io.path.comparisonOfTheThree')}>
+      <h2><T k='io.path.comparisonPer' parts={{ unitWord: unitWord }} /></h2>
       <div className="iop-table-wrap">
         <table className="iop-table">
-          <caption className="visually-hidden">Exits, cycles, latency, throughput and CPU per path</caption>
+          <caption className="visually-hidden">{t('io.path.exitsCyclesLatencyThroughput')}</caption>
           <thead>
             <tr>
-              <th scope="col">Per {unitWord}</th>
+              <th scope="col"><T k='io.path.perUnit' parts={{ unitWord: unitWord }} /></th>
               {res.metrics.map((m) => (
                 <th scope="col" key={m.path}>
                   {IO_PATH_LABEL[m.path]}
@@ -364,37 +360,34 @@ function Comparison({ res }: { res: Ok }) {
           </tbody>
         </table>
       </div>
-      <p className="pl-note">
-        “run” = counted by the VMX core in this run; “derived” = this run's simulated cycles (cost model per CPU generation, src/core/cost) and sourced figures; the line
-        rate is an assumption you set. Click a number for its basis. Modelled on one vCPU with the guest doing nothing but I/O.
-      </p>
+      <p className="pl-note">{t('io.path.runCountedByThe')}</p>
     </section>
   );
 }
 
 function Published({ res }: { res: Ok }) {
   return (
-    <section className="panel" aria-label="Published measurements">
-      <h2>What was measured on real systems</h2>
+    <section className="panel" aria-label={t('io.path.publishedMeasurements')}>
+      <h2>{t('io.path.whatWasMeasuredOn')}</h2>
       <div className="iop-table-wrap">
         <table className="iop-table iop-pub">
           <thead>
             <tr>
-              <th scope="col">Path</th>
-              <th scope="col">Finding</th>
-              <th scope="col">Figure</th>
-              <th scope="col">Source</th>
+              <th scope="col">{t('io.path.path')}</th>
+              <th scope="col">{t('io.path.finding')}</th>
+              <th scope="col">{t('io.path.figure')}</th>
+              <th scope="col">{t('io.path.source')}</th>
             </tr>
           </thead>
           <tbody>
             {res.figures.map((f) => (
               <tr key={f.id}>
-                <td>{f.path === 'all' ? 'all' : IO_PATH_LABEL[f.path]}</td>
+                <td>{f.path === 'all' ? t('io.path.all') : IO_PATH_LABEL[f.path]}</td>
                 <td>{f.claim}</td>
                 <td className="num">{f.value}</td>
                 <td className="iop-source">
                   {f.source}
-                  {f.conf === 'R' && <span className="iop-assume"> recalled, not re-verified</span>}
+                  {f.conf === 'R' && <span className="iop-assume">{' '}{t('io.path.recalledNotReVerified')}</span>}
                 </td>
               </tr>
             ))}

@@ -9,11 +9,13 @@ import * as d3 from 'd3';
 import { useApp } from '../../state/store.ts';
 import { commands } from '../engine/client.ts';
 import type { SriovResult } from '../../worker/vtd.ts';
-import { figuresAt, fmt, parseIntField, parseRateField, type SrField } from './sriov-view.ts';
+import { figuresAt, fmt, parseIntField, parseRateField, runSentence, type SrField } from './sriov-view.ts';
 import { hexAddr, hexByte } from './dma-view.ts';
 import '../migration/migration.css';
 import './dma.css';
 import { TextField, withoutKey } from '../shell/TextField.tsx';
+import { t } from '../../i18n/t.ts';
+import { T } from '../../i18n/react.tsx';
 
 interface Settings {
   vfs: number;
@@ -31,10 +33,12 @@ export function SriovPanel() {
   const [errors, setErrors] = useState<Partial<Record<SrField, string>>>({});
   const [res, setRes] = useState<SriovResult | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [announce, setAnnounce] = useState('');
   const id = useId();
 
   const run = useCallback(async (s: Settings) => {
     setError(null);
+    setAnnounce('');
     try {
       const r = await commands.sriov(s);
       if (!r.ok) {
@@ -42,6 +46,7 @@ export function SriovPanel() {
         return;
       }
       setRes(r.result);
+      setAnnounce(runSentence(r.result, s.vfs));
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }
@@ -54,9 +59,9 @@ export function SriovPanel() {
 
   const apply = () => {
     const e: Partial<Record<SrField, string>> = {};
-    const vfs = parseIntField(texts.vfs, 1, 64, 'Virtual functions');
-    const off = parseIntField(texts.firstVfOffset, 1, 0xffff, 'First VF Offset');
-    const stride = parseIntField(texts.vfStride, 1, 0xffff, 'VF Stride');
+    const vfs = parseIntField(texts.vfs, 1, 64, t('io.sriov.virtualFunctions'));
+    const off = parseIntField(texts.firstVfOffset, 1, 0xffff, t('io.sriov.firstVfOffset'));
+    const stride = parseIntField(texts.vfStride, 1, 0xffff, t('io.sriov.vfStride'));
     const load = parseRateField(texts.perVmGbit);
     if (!vfs.ok) e.vfs = vfs.message;
     if (!off.ok) e.firstVfOffset = off.message;
@@ -78,7 +83,7 @@ export function SriovPanel() {
         label={
           <>
             {label}
-            {assumption && <span className="sr-assume">assumption</span>}
+            {assumption && <span className="sr-assume">{t('io.sriov.assumption')}</span>}
           </>
         }
         hint={hint}
@@ -95,33 +100,27 @@ export function SriovPanel() {
   };
 
   return (
-    <section className="sr-lab" aria-label="Shared device" data-testid="sriov-panel">
-      <p className="pl-lede">
-        Device-assisted sharing: one SR-IOV network card exposes a physical function and many virtual functions. Each virtual function is a PCIe function with its own
-        requester id, so VT-d gives it its own context entry and domain, and it can be assigned to its own VM: more virtual devices than physical ones, no VMM on the data
-        path, and each VM still confined to its own memory.
-      </p>
+    <section className="sr-lab" aria-label={t('io.sriov.sharedDevice')} data-testid="sriov-panel">
+      <p className="pl-lede">{t('io.sriov.deviceAssistedSharingOne')}</p>
+      <div className="visually-hidden" role="status" aria-live="polite" data-testid="sr-announce">
+        {announce}
+      </div>
       <div className="pl-grid">
-        <form className="panel pl-form" aria-label="SR-IOV set-up" noValidate onSubmit={(e) => e.preventDefault()}>
-          <h2>Set-up</h2>
-          {field('vfs', 'Virtual functions (one VM each)', '1 … 64; the paper measured up to 60 VMs', false)}
-          {field('perVmGbit', 'Offered load per VM, Gbit/s', 'not in the paper’s abstract; lab default 1', true)}
-          {field('firstVfOffset', 'First VF Offset', 'device-specific (SR-IOV capability); lab default 0x80', true)}
-          {field('vfStride', 'VF Stride', 'device-specific; lab default 2', true)}
-          <button type="button" className="btn primary" disabled={health !== 'ready'} onClick={apply}>
-            Apply
-          </button>
-          <p className="pl-hint">
-            Sourced: line rate 9.48 Gbit/s, +1.76 % CPU per VM, up to 60 VMs (Dong et al., “High performance network virtualization with SR-IOV”, HPCA 2010).
-          </p>
+        <form className="panel pl-form" aria-label={t('io.sriov.srIovSetUp')} noValidate onSubmit={(e) => e.preventDefault()}>
+          <h2>{t('io.sriov.setUp')}</h2>
+          {field('vfs', t('io.sriov.virtualFunctionsOneVm'), t('io.sriov.n164ThePaper'), false)}
+          {field('perVmGbit', t('io.sriov.offeredLoadPerVm'), t('io.sriov.notInThePaper'), true)}
+          {field('firstVfOffset', t('io.sriov.firstVfOffset'), t('io.sriov.deviceSpecificSrIov'), true)}
+          {field('vfStride', t('io.sriov.vfStride'), t('io.sriov.deviceSpecificLabDefault'), true)}
+          <button type="button" className="btn primary" disabled={health !== 'ready'} onClick={apply}>{t('io.sriov.apply')}</button>
+          <p className="pl-hint">{t('io.sriov.sourcedLineRate9')}</p>
         </form>
         <div className="pl-main">
           {error !== null && (
-            <p className="pl-error" role="alert">
-              The shared device could not be set up: {error}
+            <p className="pl-error" role="alert"><T k='io.sriov.theSharedDeviceCould' parts={{ error: error }} />
             </p>
           )}
-          {res === null ? <p className="pl-empty">Setting up the card…</p> : <SrResults r={res} s={settings} />}
+          {res === null ? <p className="pl-empty">{t('io.sriov.settingUpTheCard')}</p> : <SrResults r={res} s={settings} />}
         </div>
       </div>
     </section>
@@ -133,61 +132,55 @@ function SrResults({ r, s }: { r: SriovResult; s: Settings }) {
   return (
     <>
       <section className="panel" aria-labelledby="sr-fig-h">
-        <h2 id="sr-fig-h">At {s.vfs} VMs</h2>
+        <h2 id="sr-fig-h"><T k='io.sriov.atVms' parts={{ vfs: s.vfs }} /></h2>
         <dl className="pl-figures">
           <div>
-            <dt>Physical devices</dt>
+            <dt>{t('io.sriov.physicalDevices')}</dt>
             <dd data-testid="sr-physical">1</dd>
           </div>
           <div>
-            <dt>Virtual devices (VFs)</dt>
+            <dt>{t('io.sriov.virtualDevicesVfs')}</dt>
             <dd data-testid="sr-virtual">{r.vfs.length}</dd>
           </div>
           <div>
-            <dt>Aggregate throughput</dt>
+            <dt>{t('io.sriov.aggregateThroughput')}</dt>
             <dd data-testid="sr-throughput">
-              {fmt(f.aggregateGbit)} <small>Gbit/s{f.saturated ? ' (line rate)' : ''}</small>
+              {fmt(f.aggregateGbit)} <small><T k='io.sriov.unitGbitLineRate' parts={{ saturated: f.saturated ? ' ' + t('io.sriov.lineRate') : '' }} /></small>
             </dd>
           </div>
           <div>
-            <dt>Per VM</dt>
+            <dt>{t('io.sriov.perVm')}</dt>
             <dd>
-              {fmt(f.perVmGbit)} <small>Gbit/s</small>
+              {fmt(f.perVmGbit)} <small>{t('io.sriov.unitGbit')}</small>
             </dd>
           </div>
           <div>
-            <dt>Extra CPU vs one VM</dt>
+            <dt>{t('io.sriov.extraCpuVsOne')}</dt>
             <dd data-testid="sr-cpu">
               {fmt(f.extraCpuPercent, 1)} <small>%</small>
             </dd>
           </div>
         </dl>
-        {f.extrapolated && <p className="pl-note">Beyond 60 VMs is outside what the paper measured: an extrapolation.</p>}
+        {f.extrapolated && <p className="pl-note">{t('io.sriov.beyond60VmsIs')}</p>}
         <ScalingChart r={r} at={s.vfs} />
       </section>
       <section className="panel" aria-labelledby="sr-dev-h">
-        <h2 id="sr-dev-h">One card, {r.vfs.length} virtual functions, each in its own domain</h2>
+        <h2 id="sr-dev-h"><T k='io.sriov.oneCardVirtualFunctions' parts={{ count: r.vfs.length }} /></h2>
         <div className="sr-device">
           <div className="sr-pf">
-            <strong>Physical function {r.pf}</strong>
-            <br />
-            owned by the host (VMM): configures the card and creates the VFs
-          </div>
-          <ul className="sr-vfs" aria-label="Virtual functions" data-testid="sr-vfs">
+            <T k='io.sriov.ownedByTheHost' parts={{ strong: <strong><T k='io.sriov.physicalFunction' parts={{ pf: r.pf }} /></strong>, br: <br /> }} /></div>
+          <ul className="sr-vfs" aria-label={t('io.sriov.virtualFunctions')} data-testid="sr-vfs">
             {r.vfs.map((vf, k) => {
               const iso = r.isolation[k];
               return (
                 <li key={vf.k} className="sr-vf">
-                  <strong>
-                    VF {vf.k} · {vf.bdf}
+                  <strong><T k='io.sriov.vfTitle' parts={{ k: vf.k, bdf: vf.bdf }} />
                   </strong>
-                  <span>
-                    requester id {hexByte(vf.sourceId, 4)} → VM{vf.vm}, domain {vf.domain}
+                  <span><T k='io.sriov.requesterIdVmDomain' parts={{ sourceId: hexByte(vf.sourceId, 4), vm: vf.vm, domain: vf.domain }} />
                   </span>
-                  <span className="sr-ok">✓ DMA into VM{vf.vm}: host {iso.ownHpa === null ? '—' : hexAddr(iso.ownHpa)}</span>
+                  <span className="sr-ok"><T k='io.sriov.dmaIntoVmHost' parts={{ vm: vf.vm, ownHpa: iso.ownHpa === null ? '—' : hexAddr(iso.ownHpa) }} /></span>
                   {r.vfs.length > 1 && (
-                    <span className="sr-bad">
-                      ✕ DMA into VM{(vf.vm % r.vfs.length) + 1}’s memory: blocked{iso.neighbourReason !== null ? ` (fault ${hexByte(iso.neighbourReason)})` : ''}
+                    <span className="sr-bad"><T k='io.sriov.dmaIntoVmS' parts={{ vm: (vf.vm % r.vfs.length) + 1, neighbourReason: iso.neighbourReason !== null ? ' ' + t('io.sriov.faultSuffix', { reason: hexByte(iso.neighbourReason) }) : '' }} />
                     </span>
                   )}
                 </li>
@@ -195,10 +188,7 @@ function SrResults({ r, s }: { r: SriovResult; s: Settings }) {
             })}
           </ul>
         </div>
-        <p className="pl-note">
-          VF requester id = PF routing id + First VF Offset + k × VF Stride (PCIe SR-IOV 3.3.10–11; Linux pci_iov_virtfn_bus/devfn). Each VM gives its VF 4 MiB of
-          guest memory (lab choice).
-        </p>
+        <p className="pl-note">{t('io.sriov.vfRequesterIdPf')}</p>
       </section>
     </>
   );
@@ -238,39 +228,28 @@ function ScalingChart({ r, at }: { r: SriovResult; at: number }) {
   const f = figuresAt(r, at);
   return (
     <div className="pl-chart" ref={wrap}>
-      <svg className="sr-chart" width={width} height={height} role="img" aria-label={`Aggregate throughput rises to the 9.48 Gbit/s line rate and stays there; extra CPU grows by 1.76 % per VM. At ${at} VMs: ${fmt(f.aggregateGbit)} Gbit/s, ${fmt(f.extraCpuPercent, 1)} % extra CPU.`} data-testid="sr-chart">
+      <svg className="sr-chart" width={width} height={height} role="img" aria-label={t('io.sriov.aggregateThroughputRisesTo', { at, aggregateGbit: fmt(f.aggregateGbit), extraCpuPercent: fmt(f.extraCpuPercent, 1) })} data-testid="sr-chart">
         {g.n > r.maxVmsMeasured && <rect className="extra" x={g.x(r.maxVmsMeasured)} y={M.top} width={g.x(g.n) - g.x(r.maxVmsMeasured)} height={height - M.top - M.bottom} />}
         <line className="rate" x1={M.left} x2={width - M.right} y1={g.y(r.lineRateGbit)} y2={g.y(r.lineRateGbit)} />
-        <text x={g.x(1 + (g.n - 1) * 0.4)} y={g.y(r.lineRateGbit) + 16} textAnchor="middle">
-          line rate 9.48 Gbit/s
-        </text>
+        <text x={g.x(1 + (g.n - 1) * 0.4)} y={g.y(r.lineRateGbit) + 16} textAnchor="middle">{t('io.sriov.lineRate948')}</text>
         <path className="thr" d={g.thr} />
         <path className="cpu" d={g.cpu} />
         <line className="now" x1={g.x(Math.min(at, g.n))} x2={g.x(Math.min(at, g.n))} y1={M.top} y2={height - M.bottom} />
         <text x={g.x(Math.min(at, g.n)) + 4} y={M.top + 12}>
-          {at} VMs
-        </text>
+          <T k='io.sriov.chartVms' parts={{ at: at }} /></text>
         <g ref={gx} className="axis" transform={`translate(0,${height - M.bottom})`} aria-hidden="true" />
         <g ref={gy} className="axis" transform={`translate(${M.left},0)`} aria-hidden="true" />
         <g ref={gy2} className="axis" transform={`translate(${width - M.right},0)`} aria-hidden="true" />
-        <text x={(M.left + width - M.right) / 2} y={height - 6} textAnchor="middle">
-          VMs sharing the card (one VF each)
-        </text>
-        <text transform={`translate(14,${(M.top + height - M.bottom) / 2}) rotate(-90)`} textAnchor="middle">
-          Gbit/s
-        </text>
-        <text transform={`translate(${width - 10},${(M.top + height - M.bottom) / 2}) rotate(90)`} textAnchor="middle">
-          extra CPU %
-        </text>
+        <text x={(M.left + width - M.right) / 2} y={height - 6} textAnchor="middle">{t('io.sriov.vmsSharingTheCard')}</text>
+        <text transform={`translate(14,${(M.top + height - M.bottom) / 2}) rotate(-90)`} textAnchor="middle">{t('io.sriov.unitGbit')}</text>
+        <text transform={`translate(${width - 10},${(M.top + height - M.bottom) / 2}) rotate(90)`} textAnchor="middle">{t('io.sriov.extraCpu')}</text>
       </svg>
       <p className="sr-legend">
         <span>
-          <span className="sr-sw thr" aria-hidden="true" /> aggregate throughput: min(VMs × offered load, line rate)
-        </span>
+          <span className="sr-sw thr" aria-hidden="true" />{' '}{t('io.sriov.aggregateThroughputMinVms')}</span>
         <span>
-          <span className="sr-sw cpu" aria-hidden="true" /> extra CPU: 1.76 % per added VM (Dong et al. 2010), right axis
-        </span>
-        {g.n > r.maxVmsMeasured && <span>shaded: beyond the 60 VMs measured</span>}
+          <span className="sr-sw cpu" aria-hidden="true" />{' '}{t('io.sriov.extraCpu176')}</span>
+        {g.n > r.maxVmsMeasured && <span>{t('io.sriov.shadedBeyondThe60')}</span>}
       </p>
     </div>
   );

@@ -4,6 +4,7 @@
  */
 import type { LastAction, VtdView } from '../../worker/vtd.ts';
 import type { WalkStep } from '../../core/vtd/translate.ts';
+import { t } from '../../i18n/t.ts';
 
 /** 0x1234_5678 style: groups of four hex digits, so long addresses can be read aloud. */
 export function hexAddr(n: number): string {
@@ -29,9 +30,9 @@ export interface WalkBox {
 
 function stepTitle(s: WalkStep, levels: number): string {
   if (s.kind === 'rtaddr') return 'RTADDR_REG';
-  if (s.kind === 'root') return 'Root table';
-  if (s.kind === 'context') return 'Context table';
-  return levels === 3 ? ['', 'Page table (L1)', 'Page directory (L2)', 'Top table (L3)'][s.level] ?? `Level ${s.level}` : `Level ${s.level} table`;
+  if (s.kind === 'root') return t('io.dma.rootTable');
+  if (s.kind === 'context') return t('io.dma.contextTable');
+  return levels === 3 ? ['', t('io.dma.pageTableL1'), t('io.dma.pageDirectoryL2'), t('io.dma.topTableL3')][s.level] ?? t('io.dma.level', { level: s.level }) : t('io.dma.levelTable', { level: s.level });
 }
 
 /**
@@ -42,7 +43,7 @@ export function walkBoxes(steps: readonly WalkStep[], ok: boolean, hpa: number |
   const boxes: WalkBox[] = steps.map((s, k) => ({
     key: `${s.kind}-${s.level}-${k}`,
     title: stepTitle(s, levels),
-    where: s.kind === 'rtaddr' ? `table at ${hexAddr(s.table)}` : `table ${hexAddr(s.table)}, entry ${s.index}`,
+    where: s.kind === 'rtaddr' ? t('io.dma.tableAt', { table: hexAddr(s.table) }) : t('io.dma.tableEntry', { table: hexAddr(s.table), index: s.index }),
     entry: s.entry,
     note: s.note,
     state: s.ok ? 'ok' : 'fail',
@@ -54,15 +55,15 @@ export function walkBoxes(steps: readonly WalkStep[], ok: boolean, hpa: number |
     const last = Math.max(...steps.map((st) => order.indexOf(stageOf(st))));
     for (const k of order.slice(last + 1)) {
       const level = k.startsWith('sl') ? Number(k.slice(2)) : 0;
-      const title = k === 'root' ? 'Root table' : k === 'context' ? 'Context table' : stepTitle({ kind: 'sl', level, table: 0, index: 0, entry: '', ok: true, note: '' }, levels);
-      boxes.push({ key: `un-${k}`, title, where: '', entry: '', note: 'not reached', state: 'unreached' });
+      const title = k === 'root' ? t('io.dma.rootTable') : k === 'context' ? t('io.dma.contextTable') : stepTitle({ kind: 'sl', level, table: 0, index: 0, entry: '', ok: true, note: '' }, levels);
+      boxes.push({ key: `un-${k}`, title, where: '', entry: '', note: t('io.dma.notReached'), state: 'unreached' });
     }
   }
   const passThrough = ok && !steps.some((st) => st.kind === 'sl');
   boxes.push(
     ok && hpa !== null
-      ? { key: 'page', title: passThrough ? 'Host memory (pass-through)' : 'Host page', where: '', entry: hexAddr(hpa), note: 'the DMA goes ahead', state: 'result' }
-      : { key: 'page', title: 'Host memory', where: '', entry: 'untouched', note: 'request blocked: no memory read or written', state: 'unreached' },
+      ? { key: 'page', title: passThrough ? t('io.dma.hostMemoryPassThrough') : t('io.dma.hostPage'), where: '', entry: hexAddr(hpa), note: t('io.dma.theDmaGoesAhead'), state: 'result' }
+      : { key: 'page', title: t('io.dma.hostMemory'), where: '', entry: 'untouched', note: t('io.dma.requestBlockedNoMemory'), state: 'unreached' },
   );
   return boxes;
 }
@@ -76,26 +77,26 @@ export function vmOfHost(v: Pick<VtdView, 'vms'>, hpa: number): string | null {
 export function outcomeSentence(last: LastAction, v: Pick<VtdView, 'vms'>): string {
   if ('flood' in last) {
     const f = last.flood;
-    return `${f.sent} stray writes blocked: ${f.recorded} recorded, ${f.lost} lost${f.pfo ? ' (Primary Fault Overflow set)' : ''}.`;
+    return t('io.dma.strayWritesBlockedRecorded', { sent: f.sent, recorded: f.recorded, lost: f.lost, pfo: f.pfo ? ' ' + t('io.dma.primaryFaultOverflowSet') : '' });
   }
   const r = last.result;
   if (r.kind === 'dma') {
-    const t = r.translation;
-    if (t.ok) {
-      const vm = vmOfHost(v, t.hpa);
-      return `Allowed: ${r.request.write ? 'write' : 'read'} by ${r.request.bdf} at ${hexAddr(r.request.address)} → host ${hexAddr(t.hpa)}${vm !== null ? ` (${vm.split(' · ')[0]})` : ''}.`;
+    const tr = r.translation;
+    if (tr.ok) {
+      const vm = vmOfHost(v, tr.hpa);
+      return t('io.dma.allowedByAtHost', { write: r.request.write ? t('io.dma.write') : t('io.dma.read'), bdf: r.request.bdf, address: hexAddr(r.request.address), hpa: hexAddr(tr.hpa), vm: vm !== null ? ` (${vm.split(' · ')[0]})` : '' });
     }
-    return `Blocked: ${r.request.write ? 'write' : 'read'} by ${r.request.bdf} at ${hexAddr(r.request.address)}, fault reason ${hexByte(t.reason)}${recordNote(r.record)}.`;
+    return t('io.dma.blockedByAtFault', { write: r.request.write ? t('io.dma.write') : t('io.dma.read'), bdf: r.request.bdf, address: hexAddr(r.request.address), reason: hexByte(tr.reason), record: recordNote(r.record) });
   }
   const q = r.result;
-  if (q.ok) return `Delivered: interrupt from ${r.request.bdf} through IRTE ${q.index} → vector ${hexByte(q.vector)} on CPU ${q.destination}.`;
-  return `Blocked: interrupt from ${r.request.bdf} (index ${q.index}), fault reason ${hexByte(q.reason)}${recordNote(q.record)}.`;
+  if (q.ok) return t('io.dma.irqDelivered', { bdf: r.request.bdf, index: q.index, vector: hexByte(q.vector), destination: q.destination });
+  return t('io.dma.irqBlocked', { bdf: r.request.bdf, index: q.index, reason: hexByte(q.reason), record: recordNote(q.record) });
 }
 
 function recordNote(rec: { recorded: true; index: number } | { recorded: false; why: string } | null): string {
   if (rec === null) return '';
-  if (rec.recorded) return `, recorded in fault record ${rec.index}`;
-  const why: Record<string, string> = { fpd: 'not recorded (FPD = 1)', pfo: 'not recorded: Primary Fault Overflow is set', overflow: 'not recorded: all fault records are full, PFO set', collapsed: 'not recorded: a fault from this requester is already pending' };
+  if (rec.recorded) return t('io.dma.recordedInFaultRecord', { index: rec.index });
+  const why: Record<string, string> = { fpd: t('io.dma.notRecordedFpd1'), pfo: t('io.dma.notRecordedPrimaryFault'), overflow: t('io.dma.notRecordedAllFault'), collapsed: t('io.dma.notRecordedAFault') };
   return `, ${why[rec.why] ?? rec.why}`;
 }
 
@@ -103,25 +104,25 @@ export type CheckResult = { ok: true } | { ok: false; message: string };
 
 export function checkBdf(text: string): CheckResult {
   const m = /^\s*([0-9a-f]{1,2}):([0-9a-f]{1,2})\.([0-9]+)\s*$/i.exec(text);
-  if (m === null) return { ok: false, message: 'Write bus:device.function in hex, e.g. 03:00.0' };
-  if (parseInt(m[2], 16) > 0x1f) return { ok: false, message: 'The device number is 00 … 1f' };
-  if (Number(m[3]) > 7) return { ok: false, message: 'The function number is 0 … 7' };
+  if (m === null) return { ok: false, message: t('io.dma.writeBusDeviceFunction') };
+  if (parseInt(m[2], 16) > 0x1f) return { ok: false, message: t('io.dma.theDeviceNumberIs') };
+  if (Number(m[3]) > 7) return { ok: false, message: t('io.dma.theFunctionNumberIs') };
   return { ok: true };
 }
 
 export function checkAddress(text: string): CheckResult {
-  const t = text.trim().replace(/_/g, '');
-  if (t === '') return { ok: false, message: 'Give an address, e.g. 0x12_3400' };
-  if (!/^(0x[0-9a-f]+|[0-9]+)$/i.test(t)) return { ok: false, message: 'Hex (0x…) or decimal digits only' };
-  const v = Number(t);
-  if (!Number.isSafeInteger(v)) return { ok: false, message: 'At most 2^53 − 1 in this lab' };
+  const s = text.trim().replace(/_/g, '');
+  if (s === '') return { ok: false, message: t('io.dma.giveAnAddressE') };
+  if (!/^(0x[0-9a-f]+|[0-9]+)$/i.test(s)) return { ok: false, message: t('io.dma.hex0xOrDecimal') };
+  const v = Number(s);
+  if (!Number.isSafeInteger(v)) return { ok: false, message: t('io.dma.atMost253') };
   return { ok: true };
 }
 
 export function checkCount(text: string, min: number, max: number, what: string): { ok: true; value: number } | { ok: false; message: string } {
-  const t = text.trim();
-  if (!/^[0-9]+$/.test(t)) return { ok: false, message: `${what}: a whole number ${min} … ${max}` };
-  const v = Number(t);
-  if (v < min || v > max) return { ok: false, message: `${what}: a whole number ${min} … ${max}` };
+  const s = text.trim();
+  if (!/^[0-9]+$/.test(s)) return { ok: false, message: t('io.dma.aWholeNumber', { what, min, max }) };
+  const v = Number(s);
+  if (v < min || v > max) return { ok: false, message: t('io.dma.aWholeNumber', { what, min, max }) };
   return { ok: true, value: v };
 }

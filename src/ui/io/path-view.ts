@@ -3,28 +3,32 @@
  * goes beside the field), hop names and icons (text, so color is never the only signal), number formatting.
  */
 import type { IoHop, IoPathParams, IoStep } from '../../core/io-path/types.ts';
+import { t } from '../../i18n/t.ts';
 
 export type PathField = 'packets' | 'batch' | 'bytes' | 'lineRateMbit';
 
+/** User text inside a message, shortened: a pasted 100 kB text must give a message that fits beside the field (issue 9). */
+const clip = (s: string): string => (s.length > 40 ? `${s.slice(0, 37)}...` : s);
+
 export function parseField(field: PathField, text: string): { ok: true; value: number } | { ok: false; message: string } {
-  const t = text.trim();
-  if (t === '') return { ok: false, message: 'enter a number' };
-  const v = Number(t);
-  if (!Number.isFinite(v)) return { ok: false, message: `"${text}" is not a number` };
-  if (field !== 'lineRateMbit' && !Number.isInteger(v)) return { ok: false, message: 'enter a whole number' };
+  const s = text.trim();
+  if (s === '') return { ok: false, message: t('io.path.enterANumber') };
+  const v = Number(s);
+  if (!Number.isFinite(v)) return { ok: false, message: t('io.path.isNotANumber', { text: clip(text) }) };
+  if (field !== 'lineRateMbit' && !Number.isInteger(v)) return { ok: false, message: t('io.path.enterAWholeNumber') };
   return { ok: true, value: v };
 }
 
 /** The hops in the order a request travels them (the diagram's boxes). */
 export const HOPS: readonly { hop: IoHop; label: string; mark: string }[] = [
-  { hop: 'guest-driver', label: 'Guest driver', mark: 'G' },
-  { hop: 'exit', label: 'VM exit', mark: '⇅' },
-  { hop: 'device-model', label: 'Device model', mark: 'D' },
+  { hop: 'guest-driver', label: t('io.path.guestDriver'), mark: 'G' },
+  { hop: 'exit', label: t('io.path.vmExit'), mark: '⇅' },
+  { hop: 'device-model', label: t('io.path.deviceModel'), mark: 'D' },
   { hop: 'iommu', label: 'IOMMU', mark: 'M' },
-  { hop: 'host-driver', label: 'Host driver', mark: 'H' },
-  { hop: 'wire', label: 'Wire / disk', mark: 'W' },
-  { hop: 'interrupt', label: 'Interrupt', mark: '!' },
-  { hop: 'entry', label: 'VM entry', mark: '↓' },
+  { hop: 'host-driver', label: t('io.path.hostDriver'), mark: 'H' },
+  { hop: 'wire', label: t('io.path.wireDisk'), mark: 'W' },
+  { hop: 'interrupt', label: t('io.path.interrupt'), mark: '!' },
+  { hop: 'entry', label: t('io.path.vmEntry'), mark: '↓' },
 ];
 
 export function hopLabel(h: IoHop): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { figuresAt, parseIntField, parseRateField } from './sriov-view.ts';
+import { figuresAt, parseIntField, parseRateField, runSentence } from './sriov-view.ts';
 import { runSriov } from '../../worker/vtd.ts';
 
 describe('shared-device tab helpers', () => {
@@ -22,5 +22,13 @@ describe('shared-device tab helpers', () => {
     expect(f.aggregateGbit).toBe(9.48);
     expect(f.saturated).toBe(true);
     expect(f.extraCpuPercent).toBeCloseTo(26.4, 6);
+  });
+
+  it('narrates a run in one sentence: what was set up, what the isolation checks found, the figures', () => {
+    const r = runSriov({ vfs: 4, firstVfOffset: 0x80, vfStride: 2, perVmGbit: 1 });
+    if (!r.ok) throw new Error(r.message);
+    expect(runSentence(r.result, 4)).toBe(
+      'Set up 4 virtual functions, one per VM: 4 of 4 DMAs into a VF’s own VM went through, 4 of 4 DMAs into a neighbour VM’s memory were blocked; 4 Gbit/s aggregate, 5.3 % extra CPU.',
+    );
   });
 });

@@ -12,21 +12,23 @@ import { commands } from '../engine/client.ts';
 import { FAULT_KINDS, FAULTS, ISOLATION_DEFAULTS, SERVICES, SERVICE_IDS, type FaultKind, type IsolationParams, type IsolationResult, type RestartPolicy, type ServiceId } from '../../core/isolation/index.ts';
 import { exitReasonInfo } from '../../core/vmx/spec/exit-reasons.ts';
 import { ProgressLanes } from './ProgressLanes.tsx';
-import { checkNumField, detectionEvent, exitLabel, fmtMs, laneEnd, pct, serverCausality, serverMarks, vmCausality, vmMarks, type NumField } from './faults-view.ts';
+import { checkNumField, detectionEvent, exitLabel, faultSentence, fmtMs, laneEnd, pct, serverCausality, serverMarks, vmCausality, vmMarks, type NumField } from './faults-view.ts';
 import '../migration/migration.css';
 import '../failover/failover.css';
 import './isolation.css';
 import { TextField, withoutKey } from '../shell/TextField.tsx';
+import { t } from '../../i18n/t.ts';
+import { T } from '../../i18n/react.tsx';
 
 const CPUS: { id: string; label: string }[] = [
-  { id: 'nehalem', label: 'Nehalem (EPT, host-timer exits)' },
-  { id: 'modern', label: 'Modern Xeon (EPT, preemption timer)' },
-  { id: 'xeon-5100', label: 'Xeon 5100 (no EPT: shadow paging)' },
-  { id: 'xeon-lv', label: 'Xeon LV (no EPT: shadow paging)' },
+  { id: 'nehalem', label: t('isolation.faults.nehalemEptHostTimer') },
+  { id: 'modern', label: t('isolation.faults.modernXeonEptPreemption') },
+  { id: 'xeon-5100', label: t('isolation.faults.xeon5100NoEpt') },
+  { id: 'xeon-lv', label: t('isolation.faults.xeonLvNoEpt') },
 ];
 
 type Texts = Record<NumField, string>;
-const SHORT: Record<ServiceId, string> = { firewall: 'Firewall', pbx: 'SIP PBX', streaming: 'Streaming' };
+const SHORT: Record<ServiceId, string> = { firewall: t('isolation.faults.firewall'), pbx: t('isolation.faults.sipPbx'), streaming: t('isolation.faults.streaming') };
 const D = ISOLATION_DEFAULTS;
 const initialTexts = (): Texts => ({
   durationMs: String(D.durationMs),
@@ -62,9 +64,9 @@ export function FaultsPanel() {
       if (r.ok) vals[f] = r.value;
       else errs[f] = r.message;
     }
-    if (errs.faultAtMs === undefined && errs.durationMs === undefined && vals.faultAtMs! >= vals.durationMs!) errs.faultAtMs = `Must come before the end of the run (${vals.durationMs} ms).`;
+    if (errs.faultAtMs === undefined && errs.durationMs === undefined && vals.faultAtMs! >= vals.durationMs!) errs.faultAtMs = t('isolation.faults.mustComeBeforeThe', { durationMs: vals.durationMs! });
     if (errs.watchdogMs === undefined && errs.sliceMs === undefined && vals.watchdogMs! < 3 * vals.sliceMs!) {
-      errs.watchdogMs = `At least 3 time slices (${+(3 * vals.sliceMs!).toFixed(4)} ms): a healthy VM waits 2 slices for its turn.`;
+      errs.watchdogMs = t('isolation.faults.atLeast3Time', { ms: +(3 * vals.sliceMs!).toFixed(4) });
     }
     setErrors(errs);
     if (Object.keys(errs).length > 0) return;
@@ -84,7 +86,7 @@ export function FaultsPanel() {
     };
     setError(null);
     setRunning(true);
-    setAnnounce('Running the guests on the core…');
+    setAnnounce(t('isolation.faults.runningTheGuestsOn'));
     try {
       const r = await commands.isolationRun(req);
       if (!r.ok) {
@@ -95,7 +97,7 @@ export function FaultsPanel() {
         return;
       }
       setResult(r.result);
-      setAnnounce(vmCausality(r.result).join(' '));
+      setAnnounce(faultSentence(r.result));
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
       setAnnounce('');
@@ -127,30 +129,24 @@ export function FaultsPanel() {
   return (
     <div className="iso-faults" data-testid="isolation-faults">
       <header className="pl-head">
-        <p className="pl-lede">
-          White paper §3.3.1: a firewall and a SIP PBX on Linux guests and a streaming server on a Windows guest share one platform, each in its own VM. Here each
-          service is real guest code running on the VMX core — three VMs on one host — and, beside it, the same code as three parts of one kernel on a server
-          without virtualization. Inject a fault into one service and compare.
-        </p>
+        <p className="pl-lede">{t('isolation.faults.whitePaper33')}</p>
       </header>
-      <div className="visually-hidden" role="status" aria-live="polite">
+      <div className="visually-hidden" role="status" aria-live="polite" data-testid="iso-announce">
         {announce}
       </div>
       <div className="pl-grid">
         <form
           className="panel pl-form"
-          aria-label="Fault injection set-up"
+          aria-label={t('isolation.faults.faultInjectionSetUp')}
           noValidate
           onSubmit={(e) => {
             e.preventDefault();
             void run();
           }}
         >
-          <h2>Inject a fault</h2>
+          <h2>{t('isolation.faults.injectAFault')}</h2>
           <div className="pl-field">
-            <label className="pl-label" htmlFor={`${idBase}-fault`}>
-              Fault
-            </label>
+            <label className="pl-label" htmlFor={`${idBase}-fault`}>{t('isolation.faults.fault')}</label>
             <select id={`${idBase}-fault`} value={fault} aria-describedby={`${idBase}-does`} onChange={(e) => setFault(e.target.value as FaultKind)}>
               {FAULT_KINDS.map((k) => (
                 <option key={k} value={k}>
@@ -163,17 +159,14 @@ export function FaultsPanel() {
             {FAULTS[fault].does}
           </p>
           <fieldset className="pl-radios iso-targets">
-            <legend className="pl-label">Into</legend>
+            <legend className="pl-label">{t('isolation.faults.into')}</legend>
             {SERVICE_IDS.map((s, k) => (
               <label key={s}>
-                <input type="radio" name={`${idBase}-target`} checked={target === s} onChange={() => setTarget(s)} /> VM{k + 1}: {SERVICES[s].label} ({SERVICES[s].guestOs})
-              </label>
+                <input type="radio" name={`${idBase}-target`} checked={target === s} onChange={() => setTarget(s)} />{' '}<T k='isolation.faults.targetRadio' parts={{ k: k + 1, label: SERVICES[s].label, guestOs: SERVICES[s].guestOs }} /></label>
             ))}
           </fieldset>
           <div className="pl-field">
-            <label className="pl-label" htmlFor={`${idBase}-cpu`}>
-              CPU model
-            </label>
+            <label className="pl-label" htmlFor={`${idBase}-cpu`}>{t('isolation.faults.cpuModel')}</label>
             <select id={`${idBase}-cpu`} value={cpu} onChange={(e) => setCpu(e.target.value)}>
               {CPUS.map((c) => (
                 <option key={c.id} value={c.id}>
@@ -183,44 +176,37 @@ export function FaultsPanel() {
             </select>
           </div>
           <div className="pl-field">
-            <label className="pl-label" htmlFor={`${idBase}-policy`}>
-              Restart policy
-            </label>
+            <label className="pl-label" htmlFor={`${idBase}-policy`}>{t('isolation.faults.restartPolicy')}</label>
             <select id={`${idBase}-policy`} value={policyKind} onChange={(e) => setPolicyKind(e.target.value as RestartPolicy['kind'])}>
-              <option value="never">never</option>
-              <option value="on-failure">on failure, with a limit</option>
-              <option value="always">always</option>
+              <option value="never">{t('isolation.faults.never')}</option>
+              <option value="on-failure">{t('isolation.faults.onFailureWithA')}</option>
+              <option value="always">{t('isolation.faults.always')}</option>
             </select>
           </div>
-          {policyKind === 'on-failure' && field('maxRestarts', 'Restart limit', 'restarts', 'like Docker’s on-failure:N')}
+          {policyKind === 'on-failure' && field('maxRestarts', t('isolation.faults.restartLimit'), t('isolation.faults.unitRestarts'), t('isolation.faults.likeDockerSOn'))}
           <label className="pl-check">
-            <input type="checkbox" checked={recurring} onChange={(e) => setRecurring(e.target.checked)} /> The bug comes back after every restart
-          </label>
+            <input type="checkbox" checked={recurring} onChange={(e) => setRecurring(e.target.checked)} />{' '}{t('isolation.faults.theBugComesBack')}</label>
           <button type="submit" className="btn primary" disabled={health !== 'ready' || running}>
-            {running ? 'Running on the core…' : 'Inject fault and run'}
+            {running ? t('isolation.faults.runningOnTheCore') : t('isolation.faults.injectFaultAndRun')}
           </button>
           <details className="iso-assumptions">
-            <summary>Timing and model assumptions</summary>
-            <p className="pl-hint">
-              Simulated time on the core’s clock is milliseconds (the guests really run, a few million instructions per second), so these are scaled down.
-              All are model assumptions.
-            </p>
-            {field('durationMs', 'Run length', 'ms', 'simulated time')}
-            {field('faultAtMs', 'Fault at', 'ms', 'when the injector writes the fault')}
-            {field('sliceMs', 'VMM time slice (assumption)', 'ms', 'round robin; Xen’s credit scheduler uses 30 ms')}
-            {field('watchdogMs', 'Watchdog timeout (assumption)', 'ms', '≥ 3 slices')}
-            {field('restartDelayMs', 'Restart delay (assumption)', 'ms', 'a real guest boots in seconds')}
-            {field('stormPerSecond', 'Storm threshold (assumption)', 'interrupts/s', 'ACRN’s monitor: 10 000/s')}
+            <summary>{t('isolation.faults.timingAndModelAssumptions')}</summary>
+            <p className="pl-hint">{t('isolation.faults.simulatedTimeOnThe')}</p>
+            {field('durationMs', t('isolation.faults.runLength'), 'ms', t('isolation.faults.simulatedTime'))}
+            {field('faultAtMs', t('isolation.faults.faultAt'), 'ms', t('isolation.faults.whenTheInjectorWrites'))}
+            {field('sliceMs', t('isolation.faults.vmmTimeSliceAssumption'), 'ms', t('isolation.faults.roundRobinXenS'))}
+            {field('watchdogMs', t('isolation.faults.watchdogTimeoutAssumption'), 'ms', t('isolation.faults.watchdogHint'))}
+            {field('restartDelayMs', t('isolation.faults.restartDelayAssumption'), 'ms', t('isolation.faults.aRealGuestBoots'))}
+            {field('stormPerSecond', t('isolation.faults.stormThresholdAssumption'), t('isolation.faults.unitInterruptsPerSecond'), t('isolation.faults.acrnSMonitor10'))}
           </details>
         </form>
         <div className="pl-main">
           {error !== null && (
-            <p className="pl-error" role="alert">
-              The run failed: {error}
+            <p className="pl-error" role="alert"><T k='isolation.faults.theRunFailed' parts={{ error: error }} />
             </p>
           )}
           {result === null ? (
-            <p className="pl-empty">Choose a fault and a VM, then press <strong>Inject fault and run</strong>. Each run takes a few seconds: the guests really execute.</p>
+            <p className="pl-empty"><T k='isolation.faults.chooseAFaultAnd' parts={{ strong: <strong>{t('isolation.faults.injectFaultAndRun')}</strong> }} /></p>
           ) : (
             <Results r={result} />
           )}
@@ -254,43 +240,40 @@ function Results({ r }: { r: IsolationResult }) {
   return (
     <>
       <section className="panel" aria-labelledby="iso-story-h">
-        <h2 id="iso-story-h">What happened</h2>
+        <h2 id="iso-story-h">{t('isolation.faults.whatHappened')}</h2>
         <div className="iso-stories">
           <div>
-            <h3>Three VMs on one host (VMX)</h3>
+            <h3>{t('isolation.faults.threeVmsOnOne')}</h3>
             <ol className="iso-chain" data-testid="iso-vm-story">
               {vmCausality(r).map((s, j) => (
                 <li key={j}>{s}</li>
               ))}
             </ol>
             <p className={`pl-verdict ${vmOk ? 'tone-ok' : 'tone-bad'}`} data-testid="iso-vm-verdict">
-              {vmOk ? '✔ Contained: the other VMs never noticed.' : '✘ Not contained.'}
+              {vmOk ? t('isolation.faults.containedTheOtherVms') : t('isolation.faults.notContained')}
             </p>
           </div>
           <div>
-            <h3>One consolidated server (no VMM)</h3>
+            <h3>{t('isolation.faults.oneConsolidatedServerNo')}</h3>
             <ol className="iso-chain" data-testid="iso-server-story">
               {serverCausality(r).map((s, j) => (
                 <li key={j}>{s}</li>
               ))}
             </ol>
             <p className={`pl-verdict ${serverDown ? 'tone-bad' : 'tone-ok'}`} data-testid="iso-server-verdict">
-              {serverDown ? '✘ Every service is down.' : '✔ Still running.'}
+              {serverDown ? t('isolation.faults.everyServiceIsDown') : t('isolation.faults.stillRunning')}
             </p>
           </div>
         </div>
       </section>
       {det !== undefined && det.exit !== undefined && <ExitPanel r={r} />}
       <section className="panel" aria-labelledby="iso-lanes-h">
-        <h2 id="iso-lanes-h">Work done over simulated time</h2>
-        <p className="pl-note iso-legend">
-          Solid line: this run. <span className="iso-key-ref">Dashed line</span>: the same VM in a run without the fault. <span className="iso-key-down">Hatched</span>: the service
-          is failed, restarting or off. ✕ fault · ◆ what reported it · ↻ restart · ■ server down.
-        </p>
+        <h2 id="iso-lanes-h">{t('isolation.faults.workDoneOverSimulated')}</h2>
+        <p className="pl-note iso-legend"><T k='isolation.faults.solidLineThisRun' parts={{ dashed: <span className="iso-key-ref">{t('isolation.faults.dashedLine')}</span>, hatched: <span className="iso-key-down">{t('isolation.faults.hatched')}</span> }} /></p>
         <div ref={box} className="pl-chart iso-charts">
-          <h3 className="iso-chart-h">Three VMs on one host — VMX core, {r.virtualized.ept ? 'EPT' : 'shadow paging'}, VMM time slices of {r.params.sliceMs} ms</h3>
+          <h3 className="iso-chart-h"><T k='isolation.faults.vmChartTitle' parts={{ ept: r.virtualized.ept ? 'EPT' : t('isolation.faults.shadowPaging'), sliceMs: r.params.sliceMs }} /></h3>
           <ProgressLanes
-            title="Three VMs on one host"
+            title={t('isolation.faults.vmChartName')}
             testId="iso-vm-lanes"
             width={width}
             durationMs={r.params.durationMs}
@@ -298,44 +281,41 @@ function Results({ r }: { r: IsolationResult }) {
             reference={r.baseline.samples}
             lanes={r.services.map((s, j) => ({
               label: `VM${j + 1} ${SHORT[s.id]}`,
-              sub: `${s.guestOs} guest`,
+              sub: t('isolation.faults.laneGuest', { os: s.guestOs }),
               end: laneEnd(v, j),
-              endSub: `${v.samples[v.samples.length - 1].progress[j].toLocaleString('en-US')} units${j !== k ? ` · ${pct(r.vmProgressRatio[j])}` : ''}`,
+              endSub: t('isolation.lanes.units', { n: v.samples[v.samples.length - 1].progress[j].toLocaleString('en-US') }) + (j !== k ? ` · ${pct(r.vmProgressRatio[j])}` : ''),
               endTestId: `iso-vm-end-${j}`,
             }))}
             marks={vmMarks(v)}
           />
-          <h3 className="iso-chart-h">The same services in one kernel on a server without virtualization</h3>
+          <h3 className="iso-chart-h">{t('isolation.faults.theSameServicesIn')}</h3>
           <ProgressLanes
-            title="Consolidated server"
+            title={t('isolation.faults.consolidatedServer')}
             testId="iso-server-lanes"
             width={width}
             durationMs={r.params.durationMs}
             samples={r.consolidated.samples}
             lanes={r.services.map((s, j) => ({
               label: SHORT[s.id],
-              sub: 'in the one kernel',
+              sub: t('isolation.faults.inTheOneKernel'),
               end: r.consolidated.end === 'running' ? 'running' : 'down',
               endTestId: `iso-server-end-${j}`,
             }))}
             marks={serverMarks(r)}
           />
         </div>
-        <p className="pl-note">
-          The VM lanes’ units are the services’ own (packets, voice frames, video chunks); the consolidated server runs the same code without VM exits, so it does more
-          per millisecond before the fault — the price of the VMM (§3.3.5), not part of the isolation story.
-        </p>
+        <p className="pl-note">{t('isolation.faults.theVmLanesUnits')}</p>
       </section>
       <section className="panel" aria-labelledby="iso-ev-h">
-        <h2 id="iso-ev-h">Events</h2>
+        <h2 id="iso-ev-h">{t('isolation.faults.events')}</h2>
         <div className="fo-events-wrap">
           <table className="fo-events" data-testid="iso-events">
-            <caption className="visually-hidden">VMM and server events</caption>
+            <caption className="visually-hidden">{t('isolation.faults.vmmAndServerEvents')}</caption>
             <thead>
               <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Where</th>
-                <th scope="col">What happened</th>
+                <th scope="col">{t('isolation.faults.time')}</th>
+                <th scope="col">{t('isolation.faults.where')}</th>
+                <th scope="col">{t('isolation.faults.whatHappened')}</th>
               </tr>
             </thead>
             <tbody>
@@ -356,18 +336,17 @@ function Results({ r }: { r: IsolationResult }) {
         </div>
       </section>
       <section className="panel" aria-labelledby="iso-con-h">
-        <h2 id="iso-con-h">Consoles</h2>
+        <h2 id="iso-con-h">{t('isolation.faults.consoles')}</h2>
         <div className="iso-consoles">
           {r.services.map((s, j) => (
             <details key={s.id}>
-              <summary>
-                VM{j + 1} {s.label}
+              <summary><T k='isolation.faults.consoleSummary' parts={{ j: j + 1, label: s.label }} />
               </summary>
               <pre className="iso-console">{tail(v.consoles[j])}</pre>
             </details>
           ))}
           <details>
-            <summary>Consolidated server (COM1)</summary>
+            <summary>{t('isolation.faults.consolidatedServerCom1')}</summary>
             <pre className="iso-console">{tail(r.consolidated.console)}</pre>
           </details>
         </div>
@@ -386,44 +365,44 @@ function ExitPanel({ r }: { r: IsolationResult }) {
   const during = Object.entries(v.exitsDuringFault).sort((a, b) => b[1] - a[1]);
   return (
     <section className="panel" aria-labelledby="iso-exit-h" data-testid="iso-exit">
-      <h2 id="iso-exit-h">{reported ? 'The VM exit that reported it' : `No exit reports it: the VMM’s ${det.kind === 'storm' ? 'storm monitor' : 'watchdog'} did — its last VM exit was`}</h2>
+      <h2 id="iso-exit-h">{reported ? t('isolation.faults.theVmExitThat') : t('isolation.faults.noExitReportsIt', { kind: det.kind === 'storm' ? t('isolation.faults.stormMonitor') : t('isolation.faults.watchdog') })}</h2>
       <dl className="pl-figures">
         <div>
-          <dt>Exit reason</dt>
+          <dt>{t('isolation.faults.exitReason')}</dt>
           <dd data-testid="iso-exit-reason">
             {e.reason} <small>{e.name}</small>
           </dd>
         </div>
         <div>
-          <dt>Exit qualification</dt>
+          <dt>{t('isolation.faults.exitQualification')}</dt>
           <dd data-testid="iso-exit-qual">
             0x{e.qualification.toString(16).toUpperCase().padStart(8, '0')} <small>{e.qualificationSummary}</small>
           </dd>
         </div>
         {e.guestPhysical !== null && (
           <div>
-            <dt>Guest-physical address</dt>
+            <dt>{t('isolation.faults.guestPhysicalAddress')}</dt>
             <dd data-testid="iso-exit-gpa">0x{e.guestPhysical.toString(16).toUpperCase()}</dd>
           </div>
         )}
         <div>
-          <dt>Guest EIP</dt>
+          <dt>{t('isolation.faults.guestEip')}</dt>
           <dd>0x{e.guestEip.toString(16).toUpperCase()}</dd>
         </div>
         <div>
-          <dt>At</dt>
+          <dt>{t('isolation.faults.at')}</dt>
           <dd>{fmtMs(e.tMs)}</dd>
         </div>
       </dl>
       {e.qualificationParts.length > 1 && (
         <table className="iso-qual">
-          <caption>Exit qualification, field by field (SDM Vol. 3C §27.2.1)</caption>
+          <caption>{t('isolation.faults.exitQualificationFieldBy')}</caption>
           <thead>
             <tr>
-              <th scope="col">Bits</th>
-              <th scope="col">Field</th>
-              <th scope="col">Value</th>
-              <th scope="col">Meaning</th>
+              <th scope="col">{t('isolation.faults.bits')}</th>
+              <th scope="col">{t('isolation.faults.field')}</th>
+              <th scope="col">{t('isolation.faults.value')}</th>
+              <th scope="col">{t('isolation.faults.meaning')}</th>
             </tr>
           </thead>
           <tbody>
@@ -438,10 +417,7 @@ function ExitPanel({ r }: { r: IsolationResult }) {
           </tbody>
         </table>
       )}
-      <p className="pl-note" data-testid="iso-exits-during">
-        VM exits of VM{r.services.findIndex((s) => s.id === r.params.target) + 1} from the fault to its detection:{' '}
-        {during.length === 0 ? 'none' : during.map(([reason, n]) => `${n} × ${exitLabel({ reason: Number(reason), name: exitReasonInfo(Number(reason))?.sdmName ?? '?' })}`).join(', ')}.
-      </p>
+      <p className="pl-note" data-testid="iso-exits-during"><T k='isolation.faults.vmExitsOfVm' parts={{ vm: r.services.findIndex((s) => s.id === r.params.target) + 1, exits: during.length === 0 ? t('isolation.faults.none') : during.map(([reason, n]) => `${n} × ${exitLabel({ reason: Number(reason), name: exitReasonInfo(Number(reason))?.sdmName ?? '?' })}`).join(', ') }} /></p>
     </section>
   );
 }

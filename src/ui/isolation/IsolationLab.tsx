@@ -7,6 +7,7 @@ import { LAB_TABS, type LabTab } from '../../state/labs.ts';
 import { Tabs, type TabSpec } from '../shell/Tabs.tsx';
 import { FaultsPanel } from './FaultsPanel.tsx';
 import { ResourcesPanel } from './ResourcesPanel.tsx';
+import { t } from '../../i18n/t.ts';
 
 type IsolationLabTab = LabTab<'isolation'>;
 const TABS: readonly TabSpec<IsolationLabTab>[] = LAB_TABS.isolation;
@@ -16,8 +17,8 @@ export function IsolationLab() {
   const setLabTab = useApp((s) => s.setLabTab);
   return (
     <div className="platform-lab isolation-lab">
-      <h1 className="visually-hidden">Isolation</h1>
-      <Tabs<IsolationLabTab> tabs={TABS} current={tab} onChange={(t) => setLabTab('isolation', t)} label="Isolation views" idPrefix="isolation-">
+      <h1 className="visually-hidden">{t('isolation.lab.isolation')}</h1>
+      <Tabs<IsolationLabTab> tabs={TABS} current={tab} onChange={(t) => setLabTab('isolation', t)} label={t('isolation.lab.isolationViews')} idPrefix="isolation-">
         {tab === 'faults' && <FaultsPanel />}
         {tab === 'resources' && <ResourcesPanel />}
       </Tabs>

@@ -8,6 +8,8 @@ import { useId } from 'react';
 import * as d3 from 'd3';
 import type { LaneState, ProgressSample } from '../../core/isolation/index.ts';
 import type { LaneMark } from './faults-view.ts';
+import { t } from '../../i18n/t.ts';
+import { T } from '../../i18n/react.tsx';
 
 const LEFT = 160;
 const RIGHT = 175;
@@ -42,7 +44,7 @@ export function ProgressLanes(props: {
   const height = TOP + lanes.length * (LANE_H + GAP) + 4;
   const laneTop = (k: number) => TOP + k * (LANE_H + GAP);
   const ticks = x.ticks(Math.max(3, Math.floor((width - LEFT - RIGHT) / 90)));
-  const summary = `${props.title}: ${lanes.map((l) => `${l.label} ${l.end}`).join('; ')}. Marks: ${marks.map((m) => `${m.label} at ${m.t.toFixed(3)} ms`).join(', ') || 'none'}.`;
+  const summary = t('isolation.lanes.summary', { title: props.title, lanes: lanes.map((l) => `${l.label} ${l.end}`).join('; '), marks: marks.map((m) => t('isolation.lanes.markAt', { label: m.label, ms: m.t.toFixed(3) })).join(', ') || t('isolation.lanes.none') });
   return (
     <svg className="iso-lanes" width={width} height={height} role="img" aria-label={summary} data-testid={props.testId}>
       <defs>
@@ -56,8 +58,7 @@ export function ProgressLanes(props: {
           <g key={t} transform={`translate(${x(t)},0)`}>
             <line y1={TOP - 4} y2={height - 4} className="iso-grid" />
             <text y={TOP - 8} textAnchor="middle">
-              {t} ms
-            </text>
+              <T k='isolation.lanes.tickMs' parts={{ t: t }} /></text>
           </g>
         ))}
       </g>
@@ -98,7 +99,7 @@ export function ProgressLanes(props: {
               {lane.end}
             </text>
             <text x={x(durationMs) + 8} y={top + 40} className="iso-lane-sub">
-              {lane.endSub ?? `${samples[samples.length - 1]?.progress[k].toLocaleString('en-US')} units`}
+              {lane.endSub ?? t('isolation.lanes.units', { n: samples[samples.length - 1]?.progress[k].toLocaleString('en-US') })}
             </text>
           </g>
         );

@@ -15,9 +15,11 @@ import { applyPreset, bins, explain, parseTexts, situation, textsOf, verdictLabe
 import '../migration/migration.css';
 import './resources.css';
 import { withoutKey } from '../shell/TextField.tsx';
+import { t } from '../../i18n/t.ts';
+import { T } from '../../i18n/react.tsx';
 
 const VM_CLASS: Record<ResourceVmId, string> = { pbx: 'rs-pbx', firewall: 'rs-fw', streaming: 'rs-tv', noisy: 'rs-noisy' };
-const SHORT: Record<ResourceVmId, string> = { pbx: 'PBX', firewall: 'Firewall', streaming: 'Streaming', noisy: 'Noisy' };
+const SHORT: Record<ResourceVmId, string> = { pbx: t('isolation.resources.pbx'), firewall: t('isolation.resources.firewall'), streaming: t('isolation.resources.streaming'), noisy: t('isolation.resources.noisy') };
 
 export function ResourcesPanel() {
   const health = useApp((s) => s.health);
@@ -36,18 +38,20 @@ export function ResourcesPanel() {
     const mine = ++seq.current;
     setRunning(true);
     setError(null);
+    setAnnounce(t('isolation.resources.runningOnTheVmx'));
     try {
       const r = await commands.resourcesRun(p);
       if (mine !== seq.current) return;
       if (!r.ok) {
         setErrors((e) => ({ ...e, [r.field as ResField]: r.message }));
         setError(r.message);
+        setAnnounce('');
       } else {
         setResult(r.result);
         const h = { what: situation(r.result.params), p99: r.result.pbx.p99, missed: r.result.pbx.missed, due: r.result.pbx.packetsDue, verdict: r.result.verdict };
         setHistory((old) => [h, ...old.filter((o) => o.what !== h.what)].slice(0, 6));
         const v = verdictLabel(r.result.verdict);
-        setAnnounce(`Run finished. ${v.word}: ${r.result.verdictText}`);
+        setAnnounce(t('isolation.resources.runFinished', { word: v.word, verdictText: r.result.verdictText }));
       }
     } catch (e) {
       if (mine === seq.current) setError((e as Error).message);
@@ -61,11 +65,11 @@ export function ResourcesPanel() {
   }, [health, result, params, run]);
 
   /** Applies the form's texts (if valid) on top of `next` and runs. */
-  const submit = (next: ResourcesParams, t = texts) => {
-    const parsed = parseTexts(next, t);
+  const submit = (next: ResourcesParams, tx = texts) => {
+    const parsed = parseTexts(next, tx);
     if (!parsed.ok) {
       setErrors(parsed.errors);
-      setAnnounce('Some settings need fixing: see the messages beside the fields.');
+      setAnnounce(t('isolation.resources.someSettingsNeedFixing'));
       return;
     }
     setErrors({});
@@ -76,9 +80,9 @@ export function ResourcesPanel() {
   const change = (patch: Partial<ResourcesParams>) => submit({ ...params, ...patch });
   const preset = (k: Preset) => {
     const p = applyPreset(params, k);
-    const t = { ...texts, 'pbx.weight': String(p.vms.pbx.weight), 'noisy.capPercent': String(p.vms.noisy.capPercent) };
-    setTexts(t);
-    submit(p, t);
+    const tx = { ...texts, 'pbx.weight': String(p.vms.pbx.weight), 'noisy.capPercent': String(p.vms.noisy.capPercent) };
+    setTexts(tx);
+    submit(p, tx);
   };
 
   const input = (fld: ResField, label: string, unit: string, hint?: string, compact = false) => {
@@ -123,51 +127,36 @@ export function ResourcesPanel() {
   const credit = params.scheduler === 'credit';
   return (
     <div className="rs" data-testid="resources-panel">
-      <p className="pl-lede">
-        Four VMs share one physical CPU of the VMX core. The SIP PBX must send a voice packet every {params.packetMs} ms (RTP’s default packetization interval
-        for G.711, RFC 3551). A noisy neighbour never sleeps. Who gets the CPU, and when, is the VMM scheduler’s choice: it ends each time slice with the
-        VMX-preemption timer (VM exit 52). Change the shares, run it, and watch the PBX’s packets.
-      </p>
-      <div className="visually-hidden" role="status" aria-live="polite">
+      <p className="pl-lede"><T k='isolation.resources.fourVmsShareOne' parts={{ packetMs: params.packetMs }} /></p>
+      <div className="visually-hidden" role="status" aria-live="polite" data-testid="rs-announce">
         {announce}
       </div>
       <div className="rs-grid">
-        <form className="panel pl-form rs-form" aria-label="Resource settings" noValidate onSubmit={(e) => (e.preventDefault(), submit(params))}>
-          <h2>Set-up</h2>
+        <form className="panel pl-form rs-form" aria-label={t('isolation.resources.resourceSettings')} noValidate onSubmit={(e) => (e.preventDefault(), submit(params))}>
+          <h2>{t('isolation.resources.setUp')}</h2>
           <label className="pl-check rs-noisy-toggle">
-            <input type="checkbox" checked={params.noisy} onChange={(e) => change({ noisy: e.target.checked })} /> Noisy neighbour (a batch job that never sleeps)
-          </label>
+            <input type="checkbox" checked={params.noisy} onChange={(e) => change({ noisy: e.target.checked })} />{' '}{t('isolation.resources.noisyNeighbourABatch')}</label>
           <fieldset className="pl-radios">
-            <legend className="pl-label">VMM scheduler</legend>
+            <legend className="pl-label">{t('isolation.resources.vmmScheduler')}</legend>
             <label>
-              <input type="radio" name={`${idBase}-sched`} checked={!credit} onChange={() => change({ scheduler: 'round-robin' })} /> Round robin, no shares (the
-              VMM’s built-in)
-            </label>
+              <input type="radio" name={`${idBase}-sched`} checked={!credit} onChange={() => change({ scheduler: 'round-robin' })} />{' '}{t('isolation.resources.roundRobinNoShares')}</label>
             <label>
-              <input type="radio" name={`${idBase}-sched`} checked={credit} onChange={() => change({ scheduler: 'credit' })} /> Credit scheduler: weights and caps
-              (Xen-style)
-            </label>
+              <input type="radio" name={`${idBase}-sched`} checked={credit} onChange={() => change({ scheduler: 'credit' })} />{' '}{t('isolation.resources.creditSchedulerWeightsAnd')}</label>
           </fieldset>
           <label className="pl-check">
-            <input type="checkbox" checked={params.boost} disabled={!credit} onChange={(e) => change({ boost: e.target.checked })} /> Wake-up boost (credit
-            scheduler; Xen: on)
-          </label>
-          <div className="rs-presets" role="group" aria-label="Remedies">
-            <button type="button" className="btn" disabled={health !== 'ready'} onClick={() => preset('pbx-shares')}>
-              Give the PBX shares
-            </button>
-            <button type="button" className="btn" disabled={health !== 'ready'} onClick={() => preset('cap-neighbour')}>
-              Cap the neighbour
-            </button>
+            <input type="checkbox" checked={params.boost} disabled={!credit} onChange={(e) => change({ boost: e.target.checked })} />{' '}{t('isolation.resources.wakeUpBoostCredit')}</label>
+          <div className="rs-presets" role="group" aria-label={t('isolation.resources.remedies')}>
+            <button type="button" className="btn" disabled={health !== 'ready'} onClick={() => preset('pbx-shares')}>{t('isolation.resources.giveThePbxShares')}</button>
+            <button type="button" className="btn" disabled={health !== 'ready'} onClick={() => preset('cap-neighbour')}>{t('isolation.resources.capTheNeighbour')}</button>
           </div>
           <table className="rs-vmtable">
-            <caption className="pl-label">Per-VM shares and limits {credit ? '' : '(weights and caps apply to the credit scheduler)'}</caption>
+            <caption className="pl-label"><T k='isolation.resources.perVmSharesAnd' parts={{ credit: credit ? '' : t('isolation.resources.weightsAndCapsApply') }} /></caption>
             <thead>
               <tr>
-                <th scope="col">VM</th>
-                <th scope="col">Weight</th>
-                <th scope="col">Cap %</th>
-                <th scope="col">Memory MiB</th>
+                <th scope="col">{t('isolation.resources.vm')}</th>
+                <th scope="col">{t('isolation.resources.weight')}</th>
+                <th scope="col">{t('isolation.resources.cap')}</th>
+                <th scope="col">{t('isolation.resources.memoryMib')}</th>
               </tr>
             </thead>
             <tbody>
@@ -177,49 +166,46 @@ export function ResourcesPanel() {
                     <span className={`rs-swatch ${VM_CLASS[id]}`} aria-hidden="true" /> {SHORT[id]}
                   </th>
                   <td>{input(`${id}.weight`, `${RESOURCE_VM_LABELS[id]} weight`, '', undefined, true)}</td>
-                  <td>{input(`${id}.capPercent`, `${RESOURCE_VM_LABELS[id]} cap (percent of one CPU, 0 = none)`, '', undefined, true)}</td>
-                  <td>{input(`${id}.memoryMiB`, `${RESOURCE_VM_LABELS[id]} memory limit (MiB)`, '', undefined, true)}</td>
+                  <td>{input(`${id}.capPercent`, t('isolation.resources.capPercentOfOne', { id: RESOURCE_VM_LABELS[id] }), '', undefined, true)}</td>
+                  <td>{input(`${id}.memoryMiB`, t('isolation.resources.memoryLimitMib', { id: RESOURCE_VM_LABELS[id] }), '', undefined, true)}</td>
                 </tr>
               ))}
             </tbody>
           </table>
-          <p className="pl-hint">Weight 1 … 65535, default 256; cap in % of one CPU, 0 = none (Xen credit scheduler). Memory: the VM’s guest RAM; beyond it is an EPT violation.</p>
-          {input('tsliceMs', 'Timeslice', 'ms', 'Xen credit default 30 ms')}
-          {input('pbxWorkMs', 'PBX CPU work per packet', 'ms', 'assumption')}
-          {input('networkDelayMs', 'Network one-way delay', 'ms', 'assumption (terminals add 80 ms, G.114 App. II)')}
-          {input('timeScale', 'Time compression', '×', 'assumption: periods, slices and work ÷ this on the core')}
-          {input('durationMs', 'Run length', 'ms', 'real-time equivalent')}
-          <button type="submit" className="btn primary" disabled={health !== 'ready'}>
-            Run on the VMX core
-          </button>
+          <p className="pl-hint">{t('isolation.resources.weight165535Default')}</p>
+          {input('tsliceMs', t('isolation.resources.timeslice'), 'ms', t('isolation.resources.xenCreditDefault30'))}
+          {input('pbxWorkMs', t('isolation.resources.pbxCpuWorkPer'), 'ms', t('isolation.resources.assumption'))}
+          {input('networkDelayMs', t('isolation.resources.networkOneWayDelay'), 'ms', t('isolation.resources.assumptionTerminalsAdd80'))}
+          {input('timeScale', t('isolation.resources.timeCompression'), '×', t('isolation.resources.assumptionPeriodsSlicesAnd'))}
+          {input('durationMs', t('isolation.resources.runLength'), 'ms', t('isolation.resources.realTimeEquivalent'))}
+          <button type="submit" className="btn primary" disabled={health !== 'ready'}>{t('isolation.resources.runOnTheVmx')}</button>
         </form>
         <div className="rs-main" aria-busy={running}>
-          {running && <p className="pl-hint">Running on the VMX core…</p>}
+          {running && <p className="pl-hint">{t('isolation.resources.runningOnTheVmx')}</p>}
           {error !== null && (
-            <p className="pl-error" role="alert">
-              The run failed: {error}
+            <p className="pl-error" role="alert"><T k='isolation.resources.theRunFailed' parts={{ error: error }} />
             </p>
           )}
           {result !== null && <Results r={result} />}
           {history.length > 1 && (
-            <section className="panel rs-history" aria-label="Runs so far">
-              <h2>Runs so far (newest first)</h2>
+            <section className="panel rs-history" aria-label={t('isolation.resources.runsSoFar')}>
+              <h2>{t('isolation.resources.runsSoFarNewest')}</h2>
               <table className="rs-cputable">
                 <thead>
                   <tr>
-                    <th scope="col">Situation</th>
-                    <th scope="col">PBX 99th percentile</th>
-                    <th scope="col">Missed</th>
-                    <th scope="col">Verdict</th>
+                    <th scope="col">{t('isolation.resources.situation')}</th>
+                    <th scope="col">{t('isolation.resources.pbx99thPercentile')}</th>
+                    <th scope="col">{t('isolation.resources.missed')}</th>
+                    <th scope="col">{t('isolation.resources.verdict')}</th>
                   </tr>
                 </thead>
                 <tbody>
                   {history.map((h) => (
                     <tr key={h.what}>
                       <td>{h.what}</td>
-                      <td>{h.p99.toFixed(1)} ms</td>
+                      <td><T k='isolation.resources.ms' parts={{ ms: h.p99.toFixed(1) }} /></td>
                       <td>
-                        {h.missed} of {h.due}
+                        <T k='isolation.resources.missedOfDue' parts={{ missed: h.missed, due: h.due }} />
                       </td>
                       <td>
                         <span aria-hidden="true">{verdictLabel(h.verdict).icon}</span> {verdictLabel(h.verdict).word}
@@ -241,43 +227,40 @@ function Results({ r }: { r: ResourcesResult }) {
   const p = r.params;
   return (
     <>
-      <section className={`panel rs-verdict rs-${r.verdict}`} aria-label="Voice quality verdict">
+      <section className={`panel rs-verdict rs-${r.verdict}`} aria-label={t('isolation.resources.voiceQualityVerdict')}>
         <h2>
-          <span aria-hidden="true">{v.icon}</span> PBX voice: <span data-testid="rs-verdict">{v.word}</span>
+          <span aria-hidden="true">{v.icon}</span>{' '}<T k='isolation.resources.pbxVoice' parts={{ word: <span data-testid="rs-verdict">{v.word}</span> }} />
         </h2>
         <p>{r.verdictText}</p>
         <p className="rs-why" data-testid="rs-why">
-          <strong>Why: </strong>
+          <strong>{t('isolation.resources.why')}{' '}</strong>
           {explain(r)}
         </p>
         <dl className="rs-stats">
           <div>
-            <dt>median</dt>
-            <dd data-testid="rs-p50">{r.pbx.p50.toFixed(1)} ms</dd>
+            <dt>{t('isolation.resources.median')}</dt>
+            <dd data-testid="rs-p50"><T k='isolation.resources.ms' parts={{ ms: r.pbx.p50.toFixed(1) }} /></dd>
           </div>
           <div>
-            <dt>99th percentile</dt>
-            <dd data-testid="rs-p99">{r.pbx.p99.toFixed(1)} ms</dd>
+            <dt>{t('isolation.resources.n99thPercentile')}</dt>
+            <dd data-testid="rs-p99"><T k='isolation.resources.ms' parts={{ ms: r.pbx.p99.toFixed(1) }} /></dd>
           </div>
           <div>
-            <dt>worst</dt>
-            <dd>{r.pbx.max.toFixed(1)} ms</dd>
+            <dt>{t('isolation.resources.worst')}</dt>
+            <dd><T k='isolation.resources.ms' parts={{ ms: r.pbx.max.toFixed(1) }} /></dd>
           </div>
           <div>
-            <dt>jitter</dt>
-            <dd>{r.pbx.jitterMs.toFixed(1)} ms</dd>
+            <dt>{t('isolation.resources.jitter')}</dt>
+            <dd><T k='isolation.resources.ms' parts={{ ms: r.pbx.jitterMs.toFixed(1) }} /></dd>
           </div>
           <div>
-            <dt>packets missed</dt>
+            <dt>{t('isolation.resources.packetsMissed')}</dt>
             <dd data-testid="rs-missed">
-              {r.pbx.missed} of {r.pbx.packetsDue}
+              <T k='isolation.resources.missedOfDueNow' parts={{ missed: r.pbx.missed, packetsDue: r.pbx.packetsDue }} />
             </dd>
           </div>
         </dl>
-        <p className="rs-note">
-          Measured on the VMX core ({p.cpu} model), time compressed {p.timeScale}× (assumption: exit costs weigh {p.timeScale}× more than on hardware).
-          Mouth-to-ear is modelled: terminals {p.terminalDelayMs} ms (G.114 App. II) + network {p.networkDelayMs} ms (assumption) + the 99th-percentile host delay.
-        </p>
+        <p className="rs-note"><T k='isolation.resources.measuredOnTheVmx' parts={{ cpu: p.cpu, timeScale: p.timeScale, timeScale2: p.timeScale, terminalDelayMs: p.terminalDelayMs, networkDelayMs: p.networkDelayMs }} /></p>
       </section>
       <Lanes r={r} />
       <div className="rs-two">
@@ -301,14 +284,10 @@ function Lanes({ r }: { r: ResourcesResult }) {
   const height = ids.length * LANE_H + 30;
   const ticks = x.ticks(8);
   return (
-    <section className="panel rs-lanes" aria-label="Schedule">
-      <h2>Who ran when (first {showMs} ms)</h2>
-      <p className="pl-hint">
-        Each bar is a slice on the physical CPU. <span aria-hidden="true">▼</span> marks a slice ended by the VMX-preemption timer (exit 52: the VMM took the CPU
-        back); a plain end is the guest going to sleep (HLT, exit 12). Timer rate: IA32_VMX_MISC[4:0] = {r.preemptionRateBits}, one count every{' '}
-        {2 ** r.preemptionRateBits} TSC cycles ({(r.preemptionTimerHz / 1e6).toFixed(1)} MHz).
-      </p>
-      <svg role="img" viewBox={`0 0 ${width} ${height}`} className="rs-svg" aria-label={`Schedule of the first ${showMs} ms: ${shown.length} slices, ${timerEnds} ended by the preemption timer`}>
+    <section className="panel rs-lanes" aria-label={t('isolation.resources.schedule')}>
+      <h2><T k='isolation.resources.whoRanWhenFirst' parts={{ showMs: showMs }} /></h2>
+      <p className="pl-hint"><T k='isolation.resources.eachBarIsA' parts={{ mark: <span aria-hidden="true">▼</span>, preemptionRateBits: r.preemptionRateBits, cycles: 2 ** r.preemptionRateBits, mhz: (r.preemptionTimerHz / 1e6).toFixed(1) }} /></p>
+      <svg role="img" viewBox={`0 0 ${width} ${height}`} className="rs-svg" aria-label={t('isolation.resources.scheduleOfTheFirst', { showMs, slices: shown.length, timerEnds })}>
         {ids.map((id, k) => (
           <g key={id}>
             <text x={4} y={k * LANE_H + LANE_H / 2 + 5} className="rs-axis">
@@ -333,8 +312,7 @@ function Lanes({ r }: { r: ResourcesResult }) {
         })}
         {ticks.map((t) => (
           <text key={t} x={x(t)} y={height - 8} textAnchor="middle" className="rs-axis">
-            {t} ms
-          </text>
+            <T k='isolation.resources.tickMs' parts={{ t: t }} /></text>
         ))}
       </svg>
     </section>
@@ -343,16 +321,16 @@ function Lanes({ r }: { r: ResourcesResult }) {
 
 function CpuBars({ r }: { r: ResourcesResult }) {
   return (
-    <section className="panel rs-cpu" aria-label="CPU received and entitled">
-      <h2>CPU received vs entitled</h2>
-      <p className="pl-hint">Received: guest time measured on the core. Entitled: computed from weights, caps and each VM’s demand (model).</p>
+    <section className="panel rs-cpu" aria-label={t('isolation.resources.cpuReceivedAndEntitled')}>
+      <h2>{t('isolation.resources.cpuReceivedVsEntitled')}</h2>
+      <p className="pl-hint">{t('isolation.resources.receivedGuestTimeMeasured')}</p>
       <table className="rs-cputable">
         <thead>
           <tr>
-            <th scope="col">VM</th>
-            <th scope="col">Received</th>
-            <th scope="col">Entitled</th>
-            <th scope="col">Timer exits</th>
+            <th scope="col">{t('isolation.resources.vm')}</th>
+            <th scope="col">{t('isolation.resources.received')}</th>
+            <th scope="col">{t('isolation.resources.entitled')}</th>
+            <th scope="col">{t('isolation.resources.timerExits')}</th>
           </tr>
         </thead>
         <tbody>
@@ -369,12 +347,12 @@ function CpuBars({ r }: { r: ResourcesResult }) {
                     {c.receivedPercent.toFixed(1)} %
                   </td>
                   <td>
-                    {c.entitledPercent.toFixed(1)} %{c.capPercent > 0 && r.params.scheduler === 'credit' ? ` (cap ${c.capPercent} %)` : ''}
+                    {c.entitledPercent.toFixed(1)} %{c.capPercent > 0 && r.params.scheduler === 'credit' ? ' ' + t('isolation.resources.capSuffix', { capPercent: c.capPercent }) : ''}
                   </td>
                   <td>{c.preemptionTimerExits}</td>
                 </>
               ) : (
-                <td colSpan={3}>not started: {c.memoryNote}</td>
+                <td colSpan={3}><T k='isolation.resources.notStarted' parts={{ memoryNote: c.memoryNote }} /></td>
               )}
             </tr>
           ))}
@@ -397,10 +375,10 @@ function Histogram({ r }: { r: ResourcesResult }) {
   const maxCount = Math.max(1, ...hb.map((b) => b.count));
   const y = scaleLinear().domain([0, maxCount]).range([height - 38, 52]);
   return (
-    <section className="panel rs-hist" aria-label="PBX packet delay distribution">
-      <h2>PBX packet delay on the host</h2>
-      <p className="pl-hint">From each packet’s due time to the PBX having sent it (waiting for the CPU + its own work). Measured on the core.</p>
-      <svg role="img" viewBox={`0 0 ${width} ${height}`} className="rs-svg" aria-label={`${r.pbx.delaysMs.length} packets; median ${r.pbx.p50.toFixed(1)} ms, 99th percentile ${r.pbx.p99.toFixed(1)} ms; ${r.pbx.missed} missed`}>
+    <section className="panel rs-hist" aria-label={t('isolation.resources.pbxPacketDelayDistribution')}>
+      <h2>{t('isolation.resources.pbxPacketDelayOn')}</h2>
+      <p className="pl-hint">{t('isolation.resources.fromEachPacketS')}</p>
+      <svg role="img" viewBox={`0 0 ${width} ${height}`} className="rs-svg" aria-label={t('isolation.resources.packetsMedianMs99th', { packets: r.pbx.delaysMs.length, median: r.pbx.p50.toFixed(1), p99: r.pbx.p99.toFixed(1), missed: r.pbx.missed })}>
         {hb.map((b) => (
           <g key={b.from}>
             <rect x={x(b.from) + 1} width={Math.max(1, x(b.to) - x(b.from) - 2)} y={y(b.count)} height={y(0) - y(b.count)} className="rs-bar rs-pbx" />
@@ -414,14 +392,11 @@ function Histogram({ r }: { r: ResourcesResult }) {
         <line x1={36} x2={width - 10} y1={y(0)} y2={y(0)} className="rs-grid-line" />
         <line x1={x(p.packetMs)} x2={x(p.packetMs)} y1={18} y2={y(0)} className="rs-threshold rs-interval" />
         <text x={x(p.packetMs) + 3} y={16} className="rs-axis">
-          {p.packetMs} ms: next packet due
-        </text>
+          <T k='isolation.resources.msNextPacketDue' parts={{ packetMs: p.packetMs }} /></text>
         {budget > 0 && budget <= top && (
           <>
             <line x1={x(budget)} x2={x(budget)} y1={30} y2={y(0)} className="rs-threshold rs-g114" />
-            <text x={x(budget) - 4} y={32} textAnchor="end" className="rs-axis">
-              G.114 budget
-            </text>
+            <text x={x(budget) - 4} y={32} textAnchor="end" className="rs-axis">{t('isolation.resources.g114Budget')}</text>
           </>
         )}
         {x.ticks(5).map((t) => (
@@ -429,13 +404,9 @@ function Histogram({ r }: { r: ResourcesResult }) {
             {t}
           </text>
         ))}
-        <text x={width - 10} y={height - 5} textAnchor="end" className="rs-axis">
-          delay (ms); bar labels: packets
-        </text>
+        <text x={width - 10} y={height - 5} textAnchor="end" className="rs-axis">{t('isolation.resources.delayMsBarLabels')}</text>
       </svg>
-      <p className="pl-hint">
-        Dashed line: ITU-T G.114’s 150 ms one-way mouth-to-ear limit minus the terminals and the network ({budget.toFixed(0)} ms left for the host).
-      </p>
+      <p className="pl-hint"><T k='isolation.resources.dashedLineItuT' parts={{ ms: budget.toFixed(0) }} /></p>
     </section>
   );
 }

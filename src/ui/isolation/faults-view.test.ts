@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkNumField, laneEnd, vmCausality, serverCausality, vmMarks } from './faults-view.ts';
+import { checkNumField, faultSentence, laneEnd, vmCausality, serverCausality, vmMarks } from './faults-view.ts';
 import { ISOLATION_DEFAULTS, runIsolation } from '../../core/isolation/index.ts';
 
 describe('Faults tab view model', () => {
@@ -23,5 +23,9 @@ describe('Faults tab view model', () => {
     expect(serverCausality(r).join(' ')).toMatch(/Every service is down/);
     expect(vmMarks(r.virtualized).map((m) => m.kind)).toEqual(['fault', 'detect', 'restart']);
     expect(laneEnd(r.virtualized, 1)).toBe('running (↻ 1×)');
+    // The live region's one sentence: cause (fault, exit), effect (stopped, restarted), others unaffected, the server down.
+    expect(faultSentence(r)).toMatch(
+      /^Triple fault injected into VM2 \(SIP PBX\): VM exit 2 \(Triple fault\) at [\d.]+ ms; the VMM stopped it and restarted it at [\d.]+ ms; the other VMs kept running, undisturbed; without virtualization, every service went down\.$/,
+    );
   }, 30_000);
 });

@@ -2,6 +2,7 @@
  * The Faults tab's view model: the form's fields checked one by one (the message goes beside the field), the
  * cause-and-effect chain in words, and the marks on the progress lanes. Pure functions of the worker's result.
  */
+import { t } from '../../i18n/t.ts';
 import { FAULTS, describePolicy, type IsolationEvent, type IsolationResult, type VirtualizedRun } from '../../core/isolation/index.ts';
 
 export type NumField = 'durationMs' | 'faultAtMs' | 'sliceMs' | 'watchdogMs' | 'restartDelayMs' | 'stormPerSecond' | 'maxRestarts';
@@ -18,12 +19,12 @@ const RANGES: Record<NumField, { lo: number; hi: number; int?: boolean; unit: st
 
 /** One field's text → its number, or the message to show beside it. */
 export function checkNumField(f: NumField, text: string): { ok: true; value: number } | { ok: false; message: string } {
-  const t = text.trim().replace(/[_\s]/g, '');
-  if (t === '') return { ok: false, message: 'Enter a number.' };
+  const s = text.trim().replace(/[_\s]/g, '');
+  if (s === '') return { ok: false, message: t('isolation.faults.enterANumber') };
   const r = RANGES[f];
-  if (r.int === true ? !/^\d+$/.test(t) : !/^\d*\.?\d+$/.test(t)) return { ok: false, message: r.int === true ? 'Enter a whole number (digits only).' : 'Enter a number such as 0.25.' };
-  const v = Number(t);
-  if (v < r.lo || v > r.hi) return { ok: false, message: `Must be ${r.lo} … ${r.hi.toLocaleString('en-US')}${r.unit !== '' ? ` ${r.unit}` : ''}.` };
+  if (r.int === true ? !/^\d+$/.test(s) : !/^\d*\.?\d+$/.test(s)) return { ok: false, message: r.int === true ? t('isolation.faults.enterAWholeNumber') : t('isolation.faults.enterANumberSuch') };
+  const v = Number(s);
+  if (v < r.lo || v > r.hi) return { ok: false, message: t('isolation.faults.mustBe', { lo: r.lo, hi: r.hi.toLocaleString('en-US'), unit: r.unit !== '' ? ` ${r.unit}` : '' }) };
   return { ok: true, value: v };
 }
 
@@ -38,65 +39,102 @@ export function detectionEvent(run: VirtualizedRun): IsolationEvent | undefined 
 }
 
 export function exitLabel(e: { reason: number; name: string }): string {
-  return `VM exit ${e.reason} (${e.name})`;
+  return t('isolation.faults.vmExit', { reason: e.reason, name: e.name });
 }
 
 /** The chain of cause and effect on the virtualized platform, one step per item. */
 export function vmCausality(r: IsolationResult): string[] {
   const p = r.params;
-  if (p.fault === 'none') return ['No fault injected: three VMs share the processor in time slices.'];
+  if (p.fault === 'none') return [t('isolation.faults.noFaultInjectedThree')];
   const k = r.services.findIndex((s) => s.id === p.target);
   const v = r.virtualized;
   const name = `VM${k + 1}`;
-  const steps: string[] = [`${vmName(r, k)}, a ${r.services[k].guestOs} guest, ${FAULTS[p.fault].does}.`];
+  const steps: string[] = [t('isolation.faults.chainStart', { vm: vmName(r, k), os: r.services[k].guestOs, does: FAULTS[p.fault].does })];
   const det = detectionEvent(v);
   if (det === undefined) {
-    steps.push(`Not detected before the end of the run (${p.durationMs} ms): make the run longer or inject the fault earlier.`);
+    steps.push(t('isolation.faults.notDetectedBeforeThe', { durationMs: p.durationMs }));
     return steps;
   }
   const ex = det.exit;
   if (det.kind === 'vm-exit' && ex !== undefined) {
-    steps.push(`${exitLabel(ex)} at ${fmtMs(ex.tMs)}${ex.reason === 48 || ex.reason === 0 ? ` — ${ex.qualificationSummary}${ex.guestPhysical !== null ? ` at guest-physical 0x${ex.guestPhysical.toString(16).toUpperCase()}` : ''}` : ''}.`);
+    steps.push(t('isolation.faults.exitAt', { exit: exitLabel(ex), at: fmtMs(ex.tMs), detail: `${ex.reason === 48 || ex.reason === 0 ? ` — ${ex.qualificationSummary}${ex.guestPhysical !== null ? ' ' + t('isolation.faults.atGuestPhysical0x', { address: ex.guestPhysical.toString(16).toUpperCase() }) : ''}` : ''}` }));
   } else if (det.kind === 'watchdog') {
     steps.push(
-      `No VM exit reports it: the VMM still gets the processor back at every slice end (${v.tickExit === 52 ? 'VM exit 52, VMX-preemption timer expired' : 'VM exit 1, the host timer’s external interrupt'}), and its watchdog saw no heartbeat for ${p.watchdogMs} ms (at ${fmtMs(det.tMs)}).`,
+      t('isolation.faults.noVmExitReports', { tickExit: v.tickExit === 52 ? t('isolation.faults.vmExit52Vmx') : t('isolation.faults.vmExit1The'), watchdogMs: p.watchdogMs, tMs: fmtMs(det.tMs) }),
     );
   } else {
-    steps.push(`The VMM’s storm monitor at ${fmtMs(det.tMs)}: ${det.text.replace(/^.*?storm monitor — /, '')}.`);
+    steps.push(t('isolation.faults.theVmmSStorm', { at: fmtMs(det.tMs), what: det.text.replace(/^.*?storm monitor — /, '') }));
   }
-  steps.push(`The VMM marked ${name} failed and stopped it: its vCPU is never scheduled again; the other VMs keep their slices and their memory.`);
+  steps.push(t('isolation.faults.theVmmMarkedFailed', { name }));
   const restarted = v.events.filter((e) => e.kind === 'restarted' && e.lane === k);
   const off = v.events.find((e) => e.kind === 'stays-off' && e.lane === k);
   if (restarted.length > 0) {
-    steps.push(`Restart policy ${describePolicy(p.policy)}: ${name} restarted at ${restarted.map((e) => fmtMs(e.tMs)).join(', ')}${off !== undefined ? `; then ${off.text.replace(/^VM\d \([^)]*\): /, '')}` : ''}.`);
+    steps.push(t('isolation.faults.restartPolicyRestartedAt', { policy: describePolicy(p.policy), name, at: restarted.map((e) => fmtMs(e.tMs)).join(', '), off: off !== undefined ? t('isolation.faults.thenOff', { what: off.text.replace(/^VM\d \([^)]*\): /, '') }) : '' }));
   } else if (off !== undefined) {
     steps.push(`${off.text.replace(/^VM\d \([^)]*\): /, 'Restart policy: ').replace(/^restart policy/, 'Restart policy')}.`);
   } else {
-    steps.push(`Restart policy ${describePolicy(p.policy)}: a restart was due after the end of the run.`);
+    steps.push(t('isolation.faults.restartPolicyARestart', { policy: describePolicy(p.policy) }));
   }
   const others = r.services.map((_, j) => j).filter((j) => j !== k);
   const kept = others.map((j) => `${vmName(r, j)} ${pct(r.vmProgressRatio[j])}`).join(', ');
   const intact = others.every((j) => r.vmOutputIntact[j]);
-  steps.push(`Meanwhile the other VMs kept running — work done against the fault-free run: ${kept}${intact ? '; their console output is identical' : '; their console output DIFFERS'}.`);
+  steps.push(t('isolation.faults.meanwhileTheOtherVms', { kept, intact: intact ? t('isolation.faults.theirConsoleOutputIs') : t('isolation.faults.theirConsoleOutputDiffers') }));
   return steps;
+}
+
+/**
+ * One short sentence for the live region (issue 8: "screen-reader narration of each event"): the fault injected,
+ * what reported it, what the VMM did, and that the other VMs were not affected — the chain vmCausality spells out.
+ */
+export function faultSentence(r: IsolationResult): string {
+  const p = r.params;
+  if (p.fault === 'none') return t('isolation.faults.sayNoFault', { ms: p.durationMs });
+  const k = r.services.findIndex((s) => s.id === p.target);
+  const v = r.virtualized;
+  const vm = vmName(r, k);
+  const fault = FAULTS[p.fault].label;
+  const det = detectionEvent(v);
+  if (det === undefined) return t('isolation.faults.sayUndetected', { fault, vm, ms: p.durationMs });
+  const detect =
+    det.kind === 'vm-exit' && det.exit !== undefined
+      ? t('isolation.faults.sayExit', { exit: exitLabel(det.exit), at: fmtMs(det.exit.tMs) })
+      : det.kind === 'watchdog'
+        ? t('isolation.faults.sayWatchdog', { at: fmtMs(det.tMs) })
+        : t('isolation.faults.sayStorm', { at: fmtMs(det.tMs) });
+  const restarted = v.events.filter((e) => e.kind === 'restarted' && e.lane === k);
+  const off = v.events.some((e) => e.kind === 'stays-off' && e.lane === k);
+  const restart =
+    restarted.length > 0
+      ? t('isolation.faults.sayRestarted', { at: restarted.map((e) => fmtMs(e.tMs)).join(', ') })
+      : off
+        ? t('isolation.faults.sayStaysOff')
+        : t('isolation.faults.sayRestartLater');
+  const intact = r.services.every((_, j) => j === k || r.vmOutputIntact[j]);
+  return t(intact ? 'isolation.faults.sayFault' : 'isolation.faults.sayFaultDiffers', {
+    fault,
+    vm,
+    detect,
+    restart,
+    server: r.consolidated.end === 'running' ? t('isolation.faults.sayServerRuns') : t('isolation.faults.sayServerDown'),
+  });
 }
 
 /** The same fault on the consolidated server, in words. */
 export function serverCausality(r: IsolationResult): string[] {
   const p = r.params;
-  if (p.fault === 'none') return ['No fault injected: one kernel runs all three services in turn.'];
+  if (p.fault === 'none') return [t('isolation.faults.noFaultInjectedOne')];
   const k = r.services.findIndex((s) => s.id === p.target);
   const c = r.consolidated;
-  const steps = [`The ${r.services[k].label}’s code — kernel-mode code in the one shared kernel — ${FAULTS[p.fault].does}.`];
+  const steps = [t('isolation.faults.theSCodeKernel', { label: r.services[k].label, does: FAULTS[p.fault].does })];
   const down = c.events.find((e) => e.kind === 'server-down' || e.kind === 'stalled');
-  if (down === undefined) steps.push('The server was still running at the end of the run.');
+  if (down === undefined) steps.push(t('isolation.faults.theServerWasStill'));
   else {
-    const t = down.text.replace(/^Server down: /, '');
-    steps.push(`${t.charAt(0).toUpperCase()}${t.slice(1)} (at ${fmtMs(down.tMs)})`);
+    const what = down.text.replace(/^Server down: /, '');
+    steps.push(t('isolation.faults.serverDownAt', { what: `${what.charAt(0).toUpperCase()}${what.slice(1)}`, at: fmtMs(down.tMs) }));
   }
   const panic = /Kernel panic - not syncing: [^\n]*/.exec(c.console);
-  if (panic !== null) steps.push(`Console: “${panic[0]}”.`);
-  steps.push(c.end === 'running' ? 'The services kept running.' : 'Every service is down: there is no VMM to contain the fault and nothing left to restart one service on its own.');
+  if (panic !== null) steps.push(t('isolation.faults.consoleLine', { line: panic[0] }));
+  steps.push(c.end === 'running' ? t('isolation.faults.theServicesKeptRunning') : t('isolation.faults.serverNoVmm'));
   return steps;
 }
 
@@ -111,11 +149,11 @@ export interface LaneMark {
 export function vmMarks(run: VirtualizedRun): LaneMark[] {
   const out: LaneMark[] = [];
   for (const e of run.events) {
-    if (e.kind === 'fault-injected') out.push({ t: e.tMs, lane: e.lane, kind: 'fault', label: 'fault' });
-    else if (e.kind === 'vm-exit' && e.exit !== undefined) out.push({ t: e.tMs, lane: e.lane, kind: 'detect', label: `exit ${e.exit.reason}` });
-    else if (e.kind === 'watchdog') out.push({ t: e.tMs, lane: e.lane, kind: 'detect', label: 'watchdog' });
-    else if (e.kind === 'storm') out.push({ t: e.tMs, lane: e.lane, kind: 'detect', label: 'storm' });
-    else if (e.kind === 'restarted') out.push({ t: e.tMs, lane: e.lane, kind: 'restart', label: 'restart' });
+    if (e.kind === 'fault-injected') out.push({ t: e.tMs, lane: e.lane, kind: 'fault', label: t('isolation.faults.markFault') });
+    else if (e.kind === 'vm-exit' && e.exit !== undefined) out.push({ t: e.tMs, lane: e.lane, kind: 'detect', label: t('isolation.faults.markExit', { reason: e.exit.reason }) });
+    else if (e.kind === 'watchdog') out.push({ t: e.tMs, lane: e.lane, kind: 'detect', label: t('isolation.faults.watchdog') });
+    else if (e.kind === 'storm') out.push({ t: e.tMs, lane: e.lane, kind: 'detect', label: t('isolation.faults.markStorm') });
+    else if (e.kind === 'restarted') out.push({ t: e.tMs, lane: e.lane, kind: 'restart', label: t('isolation.faults.markRestart') });
   }
   return out;
 }
@@ -123,9 +161,9 @@ export function vmMarks(run: VirtualizedRun): LaneMark[] {
 export function serverMarks(r: IsolationResult): LaneMark[] {
   const out: LaneMark[] = [];
   for (const e of r.consolidated.events) {
-    if (e.kind === 'fault-injected') out.push({ t: e.tMs, lane: e.lane, kind: 'fault', label: 'fault' });
-    else if (e.kind === 'server-down') out.push({ t: e.tMs, lane: -1, kind: 'down', label: 'server down' });
-    else if (e.kind === 'stalled') out.push({ t: e.tMs, lane: -1, kind: 'down', label: 'all stalled' });
+    if (e.kind === 'fault-injected') out.push({ t: e.tMs, lane: e.lane, kind: 'fault', label: t('isolation.faults.markFault') });
+    else if (e.kind === 'server-down') out.push({ t: e.tMs, lane: -1, kind: 'down', label: t('isolation.faults.serverDown') });
+    else if (e.kind === 'stalled') out.push({ t: e.tMs, lane: -1, kind: 'down', label: t('isolation.faults.allStalled') });
   }
   return out;
 }
@@ -135,5 +173,5 @@ export function laneEnd(run: VirtualizedRun, k: number): string {
   const s = run.final[k];
   const n = run.restarts[k];
   const again = n > 0 ? ` (↻ ${n}×)` : '';
-  return s === 'running' ? `running${again}` : s === 'restarting' ? `restarting${again}` : s === 'off' ? `off${again}` : `failed${again}`;
+  return (s === 'running' ? t('isolation.faults.endRunning') : s === 'restarting' ? t('isolation.faults.endRestarting') : s === 'off' ? t('isolation.faults.endOff') : t('isolation.faults.endFailed')) + again;
 }

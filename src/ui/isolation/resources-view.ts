@@ -4,6 +4,7 @@
  */
 import { RESOURCE_VM_IDS, type ResourceVmId, type ResourcesParams, type Verdict } from '../../core/scheduling/types.ts';
 import { checkResourcesParams, RESOURCES_DEFAULTS } from '../../core/scheduling/run.ts';
+import { t } from '../../i18n/t.ts';
 
 export type GlobalField = 'tsliceMs' | 'pbxWorkMs' | 'networkDelayMs' | 'timeScale' | 'durationMs';
 export type VmField = `${ResourceVmId}.${'weight' | 'capPercent' | 'memoryMiB'}`;
@@ -33,7 +34,7 @@ export function parseTexts(base: ResourcesParams, texts: Record<ResField, string
   const num = (f: ResField): number => {
     const s = texts[f].trim();
     const v = s === '' ? NaN : Number(s);
-    if (!Number.isFinite(v)) errors[f] = 'Enter a number';
+    if (!Number.isFinite(v)) errors[f] = t('isolation.resources.enterANumber');
     return v;
   };
   for (const f of GLOBAL_FIELDS) p[f] = num(f);
@@ -69,9 +70,9 @@ export function applyPreset(p: ResourcesParams, preset: Preset): ResourcesParams
 }
 
 export function verdictLabel(v: Verdict): { icon: string; word: string } {
-  if (v === 'good') return { icon: '✔', word: 'Good' };
-  if (v === 'at-risk') return { icon: '⚠', word: 'At risk' };
-  return { icon: '✖', word: 'Bad' };
+  if (v === 'good') return { icon: '✔', word: t('isolation.resources.good') };
+  if (v === 'at-risk') return { icon: '⚠', word: t('isolation.resources.atRisk') };
+  return { icon: '✖', word: t('isolation.resources.bad') };
 }
 
 /** Histogram bins of `values` (ms) of width `width` from 0 up to at least `upTo`. */
@@ -87,27 +88,27 @@ export function bins(values: readonly number[], width: number, upTo: number): { 
 export function explain(r: { params: ResourcesParams; pbx: { max: number } }): string {
   const p = r.params;
   const slice = `${p.tsliceMs}-ms`;
-  if (!p.noisy) return `Without the neighbour every VM sleeps most of the time, so a waking PBX rarely finds the CPU busy for long (at worst a streaming-server burst of ${p.streamingWorkMs} ms).`;
+  if (!p.noisy) return t('isolation.resources.withoutTheNeighbourEvery', { streamingWorkMs: p.streamingWorkMs });
   if (p.scheduler === 'round-robin') {
-    return `Round robin gives every runnable vCPU the same ${slice} slice in turn and knows nothing of shares. The neighbour never sleeps, so it is always in the rotation: a packet that falls due while it runs waits until its slice ends — the VMX-preemption timer fires (▼) and the VMM switches.`;
+    return t('isolation.resources.roundRobinGivesEvery', { slice });
   }
   const cap = p.vms.noisy.capPercent;
   const parts: string[] = [];
-  if (cap > 0) parts.push(`The neighbour is capped at ${cap} %: once it has used ${cap} % of a ${slice} accounting period its vCPU is parked until the next one, even if the CPU is idle.`);
-  if (p.boost) parts.push(`The PBX sleeps most of the time, so it keeps credit (priority UNDER); when its timer ticks it is boosted, and the VMM ends the running slice at that moment with the preemption timer (▼) — unless the VM running is itself boosted (another sleeper just woke), which it then lets finish.`);
-  else parts.push(`Without boost, credit decides only who runs next: a waking PBX still waits for the running ${slice} slice to end, however large its weight.`);
-  if (p.vms.pbx.weight > p.vms.noisy.weight) parts.push(`Its weight ${p.vms.pbx.weight} against the neighbour’s ${p.vms.noisy.weight} keeps it UNDER even when it needs more CPU.`);
+  if (cap > 0) parts.push(t('isolation.resources.theNeighbourIsCapped', { cap, slice }));
+  if (p.boost) parts.push(t('isolation.resources.thePbxSleepsMost'));
+  else parts.push(t('isolation.resources.withoutBoostCreditDecides', { slice }));
+  if (p.vms.pbx.weight > p.vms.noisy.weight) parts.push(t('isolation.resources.itsWeightAgainstThe', { weight: p.vms.pbx.weight, neighbourWeight: p.vms.noisy.weight }));
   return parts.join(' ');
 }
 
 /** A short name of a run's situation, for the run history ("Noisy, round robin" / "Noisy, credit: PBX 1024, cap 25 %"). */
 export function situation(p: ResourcesParams): string {
-  const parts = [p.noisy ? 'Noisy neighbour' : 'No neighbour'];
-  if (p.scheduler === 'round-robin') parts.push('round robin (no shares)');
+  const parts = [p.noisy ? t('isolation.resources.noisyNeighbour') : t('isolation.resources.noNeighbour')];
+  if (p.scheduler === 'round-robin') parts.push(t('isolation.resources.roundRobinSituation'));
   else {
-    const extras = RESOURCE_VM_IDS.filter((id) => p.vms[id].weight !== 256).map((id) => `${id === 'pbx' ? 'PBX' : id} weight ${p.vms[id].weight}`);
-    const caps = RESOURCE_VM_IDS.filter((id) => p.vms[id].capPercent > 0 && (id !== 'noisy' || p.noisy)).map((id) => `${id === 'noisy' ? 'neighbour' : id} cap ${p.vms[id].capPercent} %`);
-    parts.push(`credit${p.boost ? '' : ' without boost'}${extras.length + caps.length > 0 ? `: ${[...extras, ...caps].join(', ')}` : ', equal weights'}`);
+    const extras = RESOURCE_VM_IDS.filter((id) => p.vms[id].weight !== 256).map((id) => t('isolation.resources.situationWeight', { vm: id === 'pbx' ? t('isolation.resources.pbx') : id, weight: p.vms[id].weight }));
+    const caps = RESOURCE_VM_IDS.filter((id) => p.vms[id].capPercent > 0 && (id !== 'noisy' || p.noisy)).map((id) => t('isolation.resources.situationCap', { vm: id === 'noisy' ? t('isolation.resources.neighbour') : id, cap: p.vms[id].capPercent }));
+    parts.push(t('isolation.resources.situationCredit', { boost: p.boost ? '' : ' ' + t('isolation.resources.withoutBoost'), settings: extras.length + caps.length > 0 ? `: ${[...extras, ...caps].join(', ')}` : t('isolation.resources.equalWeights') }));
   }
   return parts.join(', ');
 }

@@ -16,6 +16,8 @@ import { OWASP_PBKDF2_SHA256_ITERATIONS } from '../../core/security/password.ts'
 import { actionLabel, auditRows, checkLockField, policyRows, shortHex, type LockField } from './view.ts';
 import './security.css';
 import { TextField, withoutKey } from '../shell/TextField.tsx';
+import { t } from '../../i18n/t.ts';
+import { T } from '../../i18n/react.tsx';
 
 type LastTry = { vm: VmId; action: Action; decision: Decision } | null;
 
@@ -35,6 +37,8 @@ export function AccessPanel() {
 
   const send = useCallback(async (req: SecurityRequest, what: string): Promise<SecurityResponse | null> => {
     setBusy(what);
+    // The live region says what is being checked first, so a repeated outcome (a second "Denied") is announced again.
+    if (req.op !== 'view') setAnnounce(what);
     setError(null);
     try {
       const r = await commands.security(req);
@@ -49,7 +53,7 @@ export function AccessPanel() {
   }, []);
 
   useEffect(() => {
-    if (health === 'ready' && view === null) void send({ op: 'view' }, `Creating the demo accounts: hashing ${DEMO_USERS.length} passwords with PBKDF2 (${OWASP_PBKDF2_SHA256_ITERATIONS.toLocaleString('en-US')} iterations each)…`);
+    if (health === 'ready' && view === null) void send({ op: 'view' }, t('security.access.creatingTheDemoAccounts', { users: DEMO_USERS.length, iterations: OWASP_PBKDF2_SHA256_ITERATIONS.toLocaleString('en-US') }));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [health]);
 
@@ -59,13 +63,13 @@ export function AccessPanel() {
 
   const onLogin = async (): Promise<void> => {
     const errs: typeof fieldErr = {};
-    if (user.trim() === '') errs.user = 'Enter a user name.';
-    if (password === '') errs.password = 'Enter the password.';
+    if (user.trim() === '') errs.user = t('security.access.enterAUserName');
+    if (password === '') errs.password = t('security.access.enterThePassword');
     setFieldErr(errs);
     if (Object.keys(errs).length > 0) return;
     const pw = password;
     setPassword('');
-    const r = await send({ op: 'login', user, password: pw }, 'Checking the password (PBKDF2)…');
+    const r = await send({ op: 'login', user, password: pw }, t('security.access.checkingThePasswordPbkdf2'));
     if (r === null) return;
     if (!r.ok) {
       if (r.field === 'user' || r.field === 'password') setFieldErr({ [r.field]: r.message });
@@ -75,15 +79,15 @@ export function AccessPanel() {
     if (r.login !== undefined) {
       setLogin(r.login);
       setLast(null);
-      setAnnounce(r.login.ok ? `Logged in as ${r.login.user}, group ${groupInfo(r.login.group).name}.` : r.login.message);
+      setAnnounce(r.login.ok ? t('security.access.loggedInAsGroup', { user: r.login.user, name: groupInfo(r.login.group).name }) : t('security.access.sayLoginRefused', { user: user.trim(), why: r.login.message }));
     }
   };
 
   const onTry = async (vm: VmId, action: Action): Promise<void> => {
-    const r = await send({ op: 'attempt', vm, action }, 'Checking the permission…');
+    const r = await send({ op: 'attempt', vm, action }, t('security.access.checkingThePermission'));
     if (r !== null && r.ok && r.decision !== undefined) {
       setLast({ vm, action, decision: r.decision });
-      setAnnounce(`${r.decision.allowed ? 'Allowed' : 'Denied'}: ${ACTION_LABELS[action]} on ${vmInfo(vm).name}. ${r.decision.reason}.`);
+      setAnnounce(t('security.access.sayDecision', { outcome: r.decision.allowed ? t('security.access.sayAllowed') : t('security.access.sayDenied'), action: ACTION_LABELS[action], vm: vmInfo(vm).name, reason: r.decision.reason }));
     }
   };
 
@@ -95,9 +99,9 @@ export function AccessPanel() {
     if (!ls.ok) errs.lockoutSeconds = ls.message;
     setFieldErr(errs);
     if (!th.ok || !ls.ok) return;
-    const r = await send({ op: 'lockout', policy: { threshold: th.value, lockoutSeconds: ls.value } }, 'Applying the lockout policy…');
+    const r = await send({ op: 'lockout', policy: { threshold: th.value, lockoutSeconds: ls.value } }, t('security.access.applyingTheLockoutPolicy'));
     if (r !== null && !r.ok) setFieldErr({ [r.field === 'lockoutSeconds' ? 'lockoutSeconds' : 'threshold']: r.message });
-    else if (r !== null) setAnnounce(`Lockout policy: ${th.value} failures lock an account for ${ls.value} s.`);
+    else if (r !== null) setAnnounce(t('security.access.lockoutPolicyFailuresLock', { failures: th.value, seconds: ls.value }));
   };
 
   const onAdvance = async (): Promise<void> => {
@@ -107,8 +111,8 @@ export function AccessPanel() {
       return;
     }
     setFieldErr({});
-    await send({ op: 'advance', seconds: a.value }, 'Advancing the simulated clock…');
-    setAnnounce(`${a.value} simulated seconds passed.`);
+    await send({ op: 'advance', seconds: a.value }, t('security.access.advancingTheSimulatedClock'));
+    setAnnounce(t('security.access.simulatedSecondsPassed', { seconds: a.value }));
   };
 
   const numField = (f: LockField, label: string, unit: string, hint: string) => {
@@ -137,46 +141,36 @@ export function AccessPanel() {
   return (
     <div className="sec-access" data-testid="access-panel">
       <p className="sec-sim-note" role="note">
-        <strong>Note: a simulation in your browser.</strong> The accounts live in this page’s worker and are recreated when you reload. It still behaves like the real thing:
-        passwords are kept only as salted PBKDF2-HMAC-SHA-256 hashes ({OWASP_PBKDF2_SHA256_ITERATIONS.toLocaleString('en-US')} iterations, the OWASP Password Storage Cheat
-        Sheet figure), compared in constant time, and an account locks after repeated failures. The white paper (§3.3.4): “each guest OS can be password protected
-        separately … since the consolidated server is shared between different functional groups.”
-      </p>
-      <div className="visually-hidden" role="status" aria-live="polite">
+        <T k='security.access.theAccountsLiveIn' parts={{ note: <strong>{t('security.access.noteASimulationIn')}</strong>, iterations: OWASP_PBKDF2_SHA256_ITERATIONS.toLocaleString('en-US') }} /></p>
+      <div className="visually-hidden" role="status" aria-live="polite" data-testid="access-announce">
         {announce}
       </div>
       {error !== null && (
-        <p className="pl-error" role="alert">
-          The account store failed: {error}
+        <p className="pl-error" role="alert"><T k='security.access.theAccountStoreFailed' parts={{ error: error }} />
         </p>
       )}
       <div className="pl-grid">
         <div className="sec-side">
           <form
             className="panel pl-form"
-            aria-label="Log in"
+            aria-label={t('security.access.logIn')}
             noValidate
             onSubmit={(e) => {
               e.preventDefault();
               void onLogin();
             }}
           >
-            <h2>Log in to the management console</h2>
+            <h2>{t('security.access.logInToThe')}</h2>
             {session !== null ? (
               <>
-                <p className="sec-session" data-testid="sec-session">
-                  Logged in as <strong>{session.user}</strong> ({groupInfo(session.group).name}) since {formatSimTime(session.since)}
+                <p className="sec-session" data-testid="sec-session"><T k='security.access.loggedInAsSince' parts={{ user: <strong>{session.user}</strong>, name: groupInfo(session.group).name, since: formatSimTime(session.since) }} />
                 </p>
-                <button type="button" className="btn" disabled={busy !== null} onClick={() => void send({ op: 'logout' }, 'Logging out…').then(() => setLogin(null))}>
-                  Log out
-                </button>
+                <button type="button" className="btn" disabled={busy !== null} onClick={() => void send({ op: 'logout' }, t('security.access.loggingOut')).then(() => (setLogin(null), setAnnounce(t('security.access.sayLoggedOut'))))}>{t('security.access.logOut')}</button>
               </>
             ) : (
               <>
                 <div className="pl-field">
-                  <label className="pl-label" htmlFor={`${id}-user`}>
-                    User name
-                  </label>
+                  <label className="pl-label" htmlFor={`${id}-user`}>{t('security.access.userName')}</label>
                   <input
                     id={`${id}-user`}
                     className="sec-text"
@@ -196,9 +190,7 @@ export function AccessPanel() {
                   )}
                 </div>
                 <div className="pl-field">
-                  <label className="pl-label" htmlFor={`${id}-pw`}>
-                    Password
-                  </label>
+                  <label className="pl-label" htmlFor={`${id}-pw`}>{t('security.access.password')}</label>
                   <input
                     id={`${id}-pw`}
                     className="sec-text"
@@ -218,9 +210,7 @@ export function AccessPanel() {
                     </span>
                   )}
                 </div>
-                <button type="submit" className="btn primary" disabled={!ready || busy !== null}>
-                  Log in
-                </button>
+                <button type="submit" className="btn primary" disabled={!ready || busy !== null}>{t('security.access.logIn')}</button>
               </>
             )}
             {login !== null && !login.ok && (
@@ -230,22 +220,22 @@ export function AccessPanel() {
               </p>
             )}
             {busy !== null && (
-              <p className="pl-hint" aria-live="polite">
+              <p className="pl-hint">
                 {busy}
               </p>
             )}
           </form>
 
           <section className="panel" aria-labelledby={`${id}-demo-h`}>
-            <h2 id={`${id}-demo-h`}>Demo users (passwords shown: it is a teaching simulation)</h2>
+            <h2 id={`${id}-demo-h`}>{t('security.access.demoUsersPasswordsShown')}</h2>
             <table className="sec-table sec-demo">
               <thead>
                 <tr>
-                  <th scope="col">User</th>
-                  <th scope="col">Group</th>
-                  <th scope="col">Password</th>
+                  <th scope="col">{t('security.access.user')}</th>
+                  <th scope="col">{t('security.access.group')}</th>
+                  <th scope="col">{t('security.access.password')}</th>
                   <th scope="col">
-                    <span className="visually-hidden">Fill in</span>
+                    <span className="visually-hidden">{t('security.access.fillIn')}</span>
                   </th>
                 </tr>
               </thead>
@@ -260,15 +250,13 @@ export function AccessPanel() {
                         type="button"
                         className="btn sec-small"
                         disabled={session !== null}
-                        aria-label={`Fill in ${u.user} (${groupInfo(u.group).name})`}
+                        aria-label={t('security.access.fillInUser', { user: u.user, name: groupInfo(u.group).name })}
                         onClick={() => {
                           setUser(u.user);
                           setPassword(u.password);
                           setFieldErr({});
                         }}
-                      >
-                        Fill in
-                      </button>
+                      >{t('security.access.fillIn')}</button>
                     </td>
                   </tr>
                 ))}
@@ -276,35 +264,28 @@ export function AccessPanel() {
             </table>
           </section>
 
-          <form className="panel pl-form" aria-label="Lockout policy" noValidate onSubmit={(e) => e.preventDefault()}>
-            <h2>
-              Lockout policy <span className="sec-assume">assumption</span>
+          <form className="panel pl-form" aria-label={t('security.access.lockoutPolicy')} noValidate onSubmit={(e) => e.preventDefault()}>
+            <h2><T k='security.access.lockoutPolicyTitle' parts={{ span: <span className="sec-assume">{t('security.access.assumption')}</span> }} />
             </h2>
-            <p className="pl-hint">NIST SP 800-63B §5.2.2 caps consecutive failures at 100; the numbers below are this lab’s choice — change them.</p>
-            {numField('threshold', 'Lock after', 'failures', 'consecutive wrong passwords (default 5)')}
-            {numField('lockoutSeconds', 'Locked for', 's', 'simulated seconds (default 900)')}
-            <button type="button" className="btn" disabled={!ready || busy !== null} onClick={() => void onPolicy()}>
-              Apply policy
-            </button>
-            <p className="sec-clock" data-testid="sec-clock">
-              Simulated clock: <strong>{view !== null ? formatSimTime(view.clock) : '—'}</strong> (each request takes 1 s)
-            </p>
-            {numField('advance', 'Let time pass', 's', 'a locked account unlocks when its time is up')}
-            <button type="button" className="btn" disabled={!ready || busy !== null} onClick={() => void onAdvance()}>
-              Advance the clock
-            </button>
+            <p className="pl-hint">{t('security.access.nistSp80063b')}</p>
+            {numField('threshold', t('security.access.lockAfter'), t('security.access.unitFailures'), t('security.access.consecutiveWrongPasswordsDefault'))}
+            {numField('lockoutSeconds', t('security.access.lockedFor'), 's', t('security.access.simulatedSecondsDefault900'))}
+            <button type="button" className="btn" disabled={!ready || busy !== null} onClick={() => void onPolicy()}>{t('security.access.applyPolicy')}</button>
+            <p className="sec-clock" data-testid="sec-clock"><T k='security.access.simulatedClockEachRequest' parts={{ view: <strong>{view !== null ? formatSimTime(view.clock) : '—'}</strong> }} /></p>
+            {numField('advance', t('security.access.letTimePass'), 's', t('security.access.aLockedAccountUnlocks'))}
+            <button type="button" className="btn" disabled={!ready || busy !== null} onClick={() => void onAdvance()}>{t('security.access.advanceTheClock')}</button>
           </form>
         </div>
 
         <div className="pl-main">
           <section className="panel" aria-labelledby={`${id}-try-h`}>
-            <h2 id={`${id}-try-h`}>Try an action on each VM{session !== null ? ` as ${session.user} (${groupInfo(session.group).name})` : ' (nobody logged in)'}</h2>
-            <p className="pl-note">Every button goes through the same permission check; allowed or refused, the decision is written to the audit log.</p>
+            <h2 id={`${id}-try-h`}><T k='security.access.tryAnActionOn' parts={{ session: ' ' + (session !== null ? t('security.access.asUser', { user: session.user, group: groupInfo(session.group).name }) : t('security.access.nobodyLoggedIn')) }} /></h2>
+            <p className="pl-note">{t('security.access.everyButtonGoesThrough')}</p>
             <div className="sec-table-wrap">
               <table className="sec-table sec-actions">
                 <thead>
                   <tr>
-                    <th scope="col">VM on the consolidated server</th>
+                    <th scope="col">{t('security.access.vmOnTheConsolidated')}</th>
                     {ACTIONS.map((a) => (
                       <th scope="col" key={a}>
                         {ACTION_LABELS[a]}
@@ -330,7 +311,7 @@ export function AccessPanel() {
                               aria-label={`${ACTION_LABELS[a]} — ${v.name}`}
                               onClick={() => void onTry(v.id, a)}
                             >
-                              {mine ? (last.decision.allowed ? '✓ allowed' : '✕ denied') : ACTION_LABELS[a]}
+                              {mine ? (last.decision.allowed ? t('security.access.allowed') : t('security.access.denied')) : ACTION_LABELS[a]}
                             </button>
                           </td>
                         );
@@ -342,34 +323,31 @@ export function AccessPanel() {
             </div>
             {last !== null && (
               <p className={`pl-verdict ${last.decision.allowed ? 'tone-ok' : 'tone-bad'}`} data-testid="sec-decision">
-                <strong>{last.decision.allowed ? '✓ Allowed' : '✕ Denied'}:</strong> {ACTION_LABELS[last.action]} on {vmInfo(last.vm).name} — {last.decision.reason}.
-              </p>
+                <T k='security.access.decisionLine' parts={{ outcome: <strong>{last.decision.allowed ? t('security.access.allowedVerdict') : t('security.access.deniedVerdict')}:</strong>, action: ACTION_LABELS[last.action], vm: vmInfo(last.vm).name, reason: last.decision.reason }} /></p>
             )}
           </section>
 
           <section className="panel" aria-labelledby={`${id}-audit-h`}>
-            <h2 id={`${id}-audit-h`}>Audit log ({view?.audit.length ?? 0} entries, newest first)</h2>
+            <h2 id={`${id}-audit-h`}><T k='security.access.auditLogEntriesNewest' parts={{ count: view?.audit.length ?? 0 }} /></h2>
             <div className="sec-table-wrap sec-audit-wrap">
               <table className="sec-table sec-audit" data-testid="sec-audit">
-                <caption className="visually-hidden">Audit log</caption>
+                <caption className="visually-hidden">{t('security.access.auditLog')}</caption>
                 <thead>
                   <tr>
                     <th scope="col">#</th>
-                    <th scope="col">Time</th>
-                    <th scope="col">User</th>
-                    <th scope="col">Group</th>
-                    <th scope="col">Action</th>
-                    <th scope="col">VM</th>
-                    <th scope="col">Outcome</th>
-                    <th scope="col">Why</th>
+                    <th scope="col">{t('security.access.time')}</th>
+                    <th scope="col">{t('security.access.user')}</th>
+                    <th scope="col">{t('security.access.group')}</th>
+                    <th scope="col">{t('security.access.action')}</th>
+                    <th scope="col">{t('security.access.vm')}</th>
+                    <th scope="col">{t('security.access.outcome')}</th>
+                    <th scope="col">{t('security.access.why')}</th>
                   </tr>
                 </thead>
                 <tbody>
                   {view === null || view.audit.length === 0 ? (
                     <tr>
-                      <td colSpan={8} className="sec-empty">
-                        Nothing yet: log in and try an action.
-                      </td>
+                      <td colSpan={8} className="sec-empty">{t('security.access.nothingYetLogIn')}</td>
                     </tr>
                   ) : (
                     auditRows(view.audit).map((e) => (
@@ -380,7 +358,7 @@ export function AccessPanel() {
                         <td>{e.group === null ? '—' : groupInfo(e.group).name}</td>
                         <td>{actionLabel(e.action)}</td>
                         <td>{e.vm === null ? '—' : vmInfo(e.vm).name}</td>
-                        <td className={`sec-outcome ${e.outcome}`}>{e.outcome === 'allowed' ? '✓ allowed' : '✕ denied'}</td>
+                        <td className={`sec-outcome ${e.outcome}`}>{e.outcome === 'allowed' ? t('security.access.allowed') : t('security.access.denied')}</td>
                         <td>{e.reason}</td>
                       </tr>
                     ))
@@ -391,18 +369,18 @@ export function AccessPanel() {
           </section>
 
           <section className="panel" aria-labelledby={`${id}-acc-h`}>
-            <h2 id={`${id}-acc-h`}>What the account store keeps (no password column: there is none)</h2>
+            <h2 id={`${id}-acc-h`}>{t('security.access.whatTheAccountStore')}</h2>
             <div className="sec-table-wrap">
               <table className="sec-table" data-testid="sec-accounts">
                 <thead>
                   <tr>
-                    <th scope="col">User</th>
-                    <th scope="col">Group</th>
-                    <th scope="col">Salt (16 bytes)</th>
-                    <th scope="col">PBKDF2 hash (32 bytes)</th>
-                    <th scope="col">Iterations</th>
-                    <th scope="col">Failures</th>
-                    <th scope="col">Status</th>
+                    <th scope="col">{t('security.access.user')}</th>
+                    <th scope="col">{t('security.access.group')}</th>
+                    <th scope="col">{t('security.access.salt16Bytes')}</th>
+                    <th scope="col">{t('security.access.pbkdf2Hash32Bytes')}</th>
+                    <th scope="col">{t('security.access.iterations')}</th>
+                    <th scope="col">{t('security.access.failures')}</th>
+                    <th scope="col">{t('security.access.status')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -418,28 +396,24 @@ export function AccessPanel() {
                       </td>
                       <td className="num">{a.iterations.toLocaleString('en-US')}</td>
                       <td className="num">{a.failures}</td>
-                      <td>{a.locked ? `■ locked until ${formatSimTime(a.lockedUntil)}` : 'open'}</td>
+                      <td>{a.locked ? t('security.access.lockedUntil', { lockedUntil: formatSimTime(a.lockedUntil) }) : t('security.access.open')}</td>
                     </tr>
                   ))}
                 </tbody>
               </table>
             </div>
-            <p className="pl-note">victor and vera share the password “sip-trunk-5060”, yet their hashes differ: each password has its own random salt.</p>
+            <p className="pl-note">{t('security.access.victorAndVeraShare')}</p>
           </section>
 
           <section className="panel" aria-labelledby={`${id}-pol-h`}>
-            <h2 id={`${id}-pol-h`}>
-              Who may do what <span className="sec-assume">assumption</span>
+            <h2 id={`${id}-pol-h`}><T k='security.access.whoMayDoWhat' parts={{ span: <span className="sec-assume">{t('security.access.assumption')}</span> }} />
             </h2>
-            <p className="pl-note">
-              The paper names the groups but not their rights; this least-privilege table is the lab’s model of one organisation: IT runs every VM, the voice team runs
-              the PBX and the media server but does not migrate, HR only opens its HRM server’s console.
-            </p>
+            <p className="pl-note">{t('security.access.thePaperNamesThe')}</p>
             <div className="sec-table-wrap">
               <table className="sec-table">
                 <thead>
                   <tr>
-                    <th scope="col">Group</th>
+                    <th scope="col">{t('security.access.group')}</th>
                     {VMS.map((v) => (
                       <th scope="col" key={v.id}>
                         {v.name}
@@ -455,7 +429,7 @@ export function AccessPanel() {
                           {r.group}
                         </th>
                         {r.cells.map((c) => (
-                          <td key={c.vm}>{c.actions.length === 0 ? '— none' : c.actions.map((a) => ACTION_LABELS[a]).join(', ')}</td>
+                          <td key={c.vm}>{c.actions.length === 0 ? t('security.access.none') : c.actions.map((a) => ACTION_LABELS[a]).join(', ')}</td>
                         ))}
                       </tr>
                     ))}

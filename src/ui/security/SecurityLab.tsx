@@ -7,6 +7,7 @@ import { LAB_TABS, type LabTab } from '../../state/labs.ts';
 import { Tabs, type TabSpec } from '../shell/Tabs.tsx';
 import { AccessPanel } from './AccessPanel.tsx';
 import { SurfacePanel } from './SurfacePanel.tsx';
+import { t } from '../../i18n/t.ts';
 
 type SecurityLabTab = LabTab<'security'>;
 const TABS: readonly TabSpec<SecurityLabTab>[] = LAB_TABS.security;
@@ -16,8 +17,8 @@ export function SecurityLab() {
   const setLabTab = useApp((s) => s.setLabTab);
   return (
     <div className="platform-lab security-lab">
-      <h1 className="visually-hidden">Security</h1>
-      <Tabs<SecurityLabTab> tabs={TABS} current={tab} onChange={(t) => setLabTab('security', t)} label="Security views" idPrefix="security-">
+      <h1 className="visually-hidden">{t('security.lab.security')}</h1>
+      <Tabs<SecurityLabTab> tabs={TABS} current={tab} onChange={(t) => setLabTab('security', t)} label={t('security.lab.securityViews')} idPrefix="security-">
         {tab === 'access' && <AccessPanel />}
         {tab === 'surface' && <SurfacePanel />}
       </Tabs>

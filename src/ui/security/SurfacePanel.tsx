@@ -13,6 +13,8 @@ import type { EscapeOutcome } from '../../core/security/escape.ts';
 import { ESCAPE_IDS, ESCAPE_INFO } from '../../core/security/escape-info.ts';
 import { byLabel, observedLabel, tally } from './view.ts';
 import './security.css';
+import { t } from '../../i18n/t.ts';
+import { T } from '../../i18n/react.tsx';
 
 type Ok = Extract<SurfaceResponse, { ok: true }>;
 
@@ -30,14 +32,17 @@ export function SurfacePanel() {
   useEffect(() => {
     if (health !== 'ready') return;
     let live = true;
-    setBusy('Computing the attack surface: running the probe guests on the core…');
+    setBusy(t('security.surface.computingTheAttackSurface'));
     setError(null);
     commands
       .attackSurface(cpu)
       .then((r) => {
         if (!live) return;
-        if (r.ok) setSurface(r);
-        else setError(r.message);
+        if (r.ok) {
+          setSurface(r);
+          const n = tally(r.vtx, r.software);
+          setAnnounce(t('security.surface.saySurface', { cpu: cpus.find((c) => c.id === cpu)?.name ?? cpu, vtx: n.vtxTotal, sw: n.swTotal }));
+        } else setError(r.message);
       })
       .catch((e: unknown) => live && setError(e instanceof Error ? e.message : String(e)))
       .finally(() => live && setBusy(null));
@@ -47,14 +52,15 @@ export function SurfacePanel() {
   }, [health, cpu]);
 
   const run = async (e: EscapeId): Promise<void> => {
-    setBusy(`Running “${ESCAPE_INFO[e].title}” on the core…`);
+    setBusy(t('security.surface.runningOnTheCore', { title: ESCAPE_INFO[e].title }));
+    setAnnounce(t('security.surface.runningOnTheCore', { title: ESCAPE_INFO[e].title }));
     setError(null);
     try {
       const r = await commands.escapeAttempt(e, cpu);
       if (!r.ok) setError(r.message);
       else {
         setOutcomes((o) => ({ ...o, [e]: r.outcome }));
-        setAnnounce(`${r.outcome.title}: ${r.outcome.held ? 'stopped' : 'NOT stopped'} — ${r.outcome.stoppedBy}`);
+        setAnnounce(t('security.surface.sayEscape', { title: r.outcome.title, outcome: r.outcome.held ? t('security.surface.stoppedWord') : t('security.surface.notStopped'), by: r.outcome.stoppedBy }));
       }
     } catch (x) {
       setError(x instanceof Error ? x.message : String(x));
@@ -64,92 +70,76 @@ export function SurfacePanel() {
   };
 
   const cpuName = cpus.find((c) => c.id === cpu)?.name ?? cpu;
-  const t = surface !== null ? tally(surface.vtx, surface.software) : null;
-  const max = t !== null ? Math.max(t.vtxTotal, t.swTotal, 1) : 1;
+  const tl = surface !== null ? tally(surface.vtx, surface.software) : null;
+  const max = tl !== null ? Math.max(tl.vtxTotal, tl.swTotal, 1) : 1;
 
   return (
     <div className="sec-surface" data-testid="surface-panel">
       <p className="sec-sim-note" role="note">
-        <strong>Computed from the code, run in your browser.</strong> The VT-x list comes from the controls the built-in VMM programs on the chosen processor, each exit
-        confirmed by a probe guest on the VMX core; hypercalls by calling VMCALL with every function number 0…15. The software-VMM list comes from sweeping the opcode map
-        through the binary translator’s own classifier.
-      </p>
-      <div className="visually-hidden" role="status" aria-live="polite">
+        <T k='security.surface.theVtXList' parts={{ strong: <strong>{t('security.surface.computedFromTheCode')}</strong> }} /></p>
+      <div className="visually-hidden" role="status" aria-live="polite" data-testid="surface-announce">
         {announce}
       </div>
       <div className="sec-controls-row">
         <label className="pl-field">
-          <span className="pl-label">Processor</span>
+          <span className="pl-label">{t('security.surface.processor')}</span>
           <select value={cpu} onChange={(e) => setCpu(e.target.value)} disabled={busy !== null}>
             {(cpus.length > 0 ? cpus : [{ id: 'xeon-5100', name: 'Xeon 5100 (Woodcrest)', ept: false }]).map((c) => (
               <option key={c.id} value={c.id}>
                 {c.name}
-                {c.ept ? ' — EPT' : ' — no EPT (shadow paging)'}
+                {c.ept ? ' ' + t('security.surface.ept') : ' ' + t('security.surface.noEptShadowPaging')}
               </option>
             ))}
           </select>
         </label>
         {busy !== null && (
-          <p className="pl-hint" aria-live="polite">
+          <p className="pl-hint">
             {busy}
           </p>
         )}
       </div>
       {error !== null && (
-        <p className="pl-error" role="alert">
-          Could not run: {error}
+        <p className="pl-error" role="alert"><T k='security.surface.couldNotRun' parts={{ error: error }} />
         </p>
       )}
 
-      {surface !== null && t !== null && (
+      {surface !== null && tl !== null && (
         <section className="panel" aria-labelledby={`${id}-cmp-h`}>
-          <h2 id={`${id}-cmp-h`}>VMM entry points a guest can reach, on {cpuName}</h2>
+          <h2 id={`${id}-cmp-h`}><T k='security.surface.vmmEntryPointsA' parts={{ cpuName: cpuName }} /></h2>
           <div className="sec-bar" data-testid="sec-count-vtx">
-            <span className="sec-tag">VT-x VMM: {t.vtxTotal}</span>
+            <span className="sec-tag"><T k='security.surface.vtXVmm' parts={{ vtxTotal: tl.vtxTotal }} /></span>
             <div className="sec-bar-track" aria-hidden="true">
-              <div className="sec-bar-fill" style={{ width: `${(100 * t.vtxTotal) / max}%` }} />
+              <div className="sec-bar-fill" style={{ width: `${(100 * tl.vtxTotal) / max}%` }} />
             </div>
             <span>
-              {t.vtxGuest} exit reasons + {t.hypercalls} hypercalls
-            </span>
+              <T k='security.surface.exitReasonsHypercalls' parts={{ vtxGuest: tl.vtxGuest, hypercalls: tl.hypercalls }} /></span>
           </div>
           <div className="sec-bar" data-testid="sec-count-sw">
-            <span className="sec-tag">Software VMM: {t.swTotal}</span>
+            <span className="sec-tag"><T k='security.surface.softwareVmm' parts={{ swTotal: tl.swTotal }} /></span>
             <div className="sec-bar-track" aria-hidden="true">
-              <div className="sec-bar-fill sw" style={{ width: `${(100 * t.swTotal) / max}%` }} />
+              <div className="sec-bar-fill sw" style={{ width: `${(100 * tl.swTotal) / max}%` }} />
             </div>
             <span>
-              {t.swCallouts} callouts + {t.swTraps} trap causes
-            </span>
+              <T k='security.surface.calloutsTrapCauses' parts={{ swCallouts: tl.swCallouts, swTraps: tl.swTraps }} /></span>
           </div>
-          <p className="pl-note">
-            And beneath the count: the software VMM also <strong>decodes and translates every guest-kernel instruction</strong> ({t.translatedForms.toLocaleString('en-US')}{' '}
-            opcode forms in the sweep, {t.swForms} of them sensitive), so its translator is attack surface too; under VT-x the processor runs guest code and the VMM sees
-            only the exits. {t.vtxHost} more exits are caused by the host (its timer, interrupts), not at the guest’s choice.
-          </p>
-          <p className="pl-note">
-            White paper §3.3.4: “Intel Virtualization Technology manages VMX transitions in hardware rather than software … Less complex VMMs also provide fewer
-            opportunities for software based attacks.” These counts are entry points a guest can drive, not lines of code or known bugs.
-          </p>
+          <p className="pl-note"><T k='security.surface.andBeneathTheCount' parts={{ translates: <strong>{t('security.surface.decodesAndTranslatesEvery')}</strong>, forms: tl.translatedForms.toLocaleString('en-US'), swForms: tl.swForms, vtxHost: tl.vtxHost }} /></p>
+          <p className="pl-note">{t('security.surface.whitePaper33')}</p>
         </section>
       )}
 
       {surface !== null && (
         <div className="sec-compare">
           <section className="panel" aria-labelledby={`${id}-vtx-h`}>
-            <h2 id={`${id}-vtx-h`}>VT-x VMM: exit reasons ({surface.vtx.mmu === 'ept' ? 'EPT' : 'shadow paging'})</h2>
-            <p className="pl-note">
-              Controls in effect: pin {surface.vtx.controls.pin}, primary {surface.vtx.controls.primary}, secondary {surface.vtx.controls.secondary}, exception bitmap{' '}
-              {surface.vtx.controls.exceptionBitmap}.
-            </p>
+            <h2 id={`${id}-vtx-h`}><T k='security.surface.vtXVmmExit' parts={{ mmu: surface.vtx.mmu === 'ept' ? 'EPT' : t('security.surface.shadowPaging') }} /></h2>
+            <p className="pl-note"><T k='security.surface.controlsInEffectPin' parts={{ pin: surface.vtx.controls.pin, primary: surface.vtx.controls.primary, secondary: surface.vtx.controls.secondary, exceptionBitmap: surface.vtx.controls.exceptionBitmap }} /></p>
             <div className="sec-table-wrap">
               <table className="sec-table" data-testid="sec-vtx-exits">
                 <thead>
                   <tr>
-                    <th scope="col">Exit</th>
-                    <th scope="col">Caused by</th>
-                    <th scope="col">Handler</th>
-                    <th scope="col">Probe</th>
+                    <th scope="col">{t('security.surface.exit')}</th>
+                    <th scope="col">{t('security.surface.causedBy')}</th>
+                    <th scope="col">{t('security.surface.handler')}</th>
+                    <th scope="col">{t('security.surface.probe')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -169,20 +159,20 @@ export function SurfacePanel() {
                 </tbody>
               </table>
             </div>
-            <h3 className="pl-note">Hypercalls (VMCALL, EAX = function): {surface.vtx.hypercalls.length} of {surface.vtx.hypercallsProbed} numbers answer</h3>
+            <h3 className="pl-note"><T k='security.surface.hypercallsVmcallEaxFunction' parts={{ answered: surface.vtx.hypercalls.length, hypercallsProbed: surface.vtx.hypercallsProbed }} /></h3>
             <p className="pl-note mono" data-testid="sec-hypercalls">
               {surface.vtx.hypercalls.map((h) => `${h.fn} ${h.name}`).join(' · ')}
             </p>
           </section>
           <section className="panel" aria-labelledby={`${id}-sw-h`}>
-            <h2 id={`${id}-sw-h`}>Software VMM (binary translation): callouts and traps</h2>
-            <p className="pl-note">Each sensitive instruction in guest-kernel code is replaced by a callout: VMM code that emulates it against the virtual CPU.</p>
+            <h2 id={`${id}-sw-h`}>{t('security.surface.softwareVmmBinaryTranslation')}</h2>
+            <p className="pl-note">{t('security.surface.eachSensitiveInstructionIn')}</p>
             <div className="sec-table-wrap">
               <table className="sec-table" data-testid="sec-sw-callouts">
                 <thead>
                   <tr>
-                    <th scope="col">Callout</th>
-                    <th scope="col">Opcode forms reaching it</th>
+                    <th scope="col">{t('security.surface.callout')}</th>
+                    <th scope="col">{t('security.surface.opcodeFormsReachingIt')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -196,21 +186,16 @@ export function SurfacePanel() {
               </table>
             </div>
             <p className="pl-note">
-              <strong>Traps</strong> (every one enters the VMM): {surface.software.trapCauses.join(' · ')} — {surface.software.reflectedVectors} vectors (32 exceptions, 16
-              device IRQs) reflected by VMM software.
-            </p>
+              <T k='security.surface.everyOneEntersThe' parts={{ traps: <strong>{t('security.surface.traps')}</strong>, causes: surface.software.trapCauses.join(' · '), reflectedVectors: surface.software.reflectedVectors }} /></p>
           </section>
         </div>
       )}
 
       <section className="panel" aria-labelledby={`${id}-esc-h`}>
-        <h2 id={`${id}-esc-h`}>Guest-escape attempts, run on the VMX core ({cpuName})</h2>
-        <p className="pl-note">
-          Two VMs share one processor: the victim (the SIP PBX) prints five progress marks and holds a secret at guest-physical 0x200000; the attacker runs at CPL 0 in its
-          own VM. Press Run to try each escape.{' '}
-          {surface !== null && surface.vtx.mmu === 'shadow'
-            ? 'This processor has no EPT (like the white paper’s Xeon LV and 5100): the VMM’s shadow page tables stop the memory attacks in software. Choose Nehalem or the current Xeon to see EPT stop them in hardware.'
-            : 'With EPT the processor itself stops the memory attacks: every guest-physical address goes through tables the guest cannot see.'}
+        <h2 id={`${id}-esc-h`}><T k='security.surface.guestEscapeAttemptsRun' parts={{ cpuName: cpuName }} /></h2>
+        <p className="pl-note"><T k='security.surface.twoVmsShareOne' parts={{ surface: surface !== null && surface.vtx.mmu === 'shadow'
+            ? t('security.surface.thisProcessorHasNo')
+            : t('security.surface.withEptTheProcessor') }} />
         </p>
         <ul className="sec-escapes">
           {ESCAPE_IDS.map((e) => {
@@ -219,21 +204,18 @@ export function SurfacePanel() {
             return (
               <li key={e} className={`sec-escape${fresh ? (o.held ? ' held' : ' broke') : ''}`} data-testid={`sec-escape-${e}`}>
                 <h3>{ESCAPE_INFO[e].title}</h3>
-                <p>The attacker {ESCAPE_INFO[e].tries}.</p>
-                <button type="button" className="btn" disabled={health !== 'ready' || busy !== null} aria-label={`Run: ${ESCAPE_INFO[e].title}`} onClick={() => void run(e)}>
-                  ▶ Run
-                </button>
+                <p><T k='security.surface.theAttacker' parts={{ tries: ESCAPE_INFO[e].tries }} /></p>
+                <button type="button" className="btn" disabled={health !== 'ready' || busy !== null} aria-label={t('security.surface.runAria', { title: ESCAPE_INFO[e].title })} onClick={() => void run(e)}>{t('security.surface.runButton')}</button>
                 {fresh && (
                   <>
                     <p className="sec-verdict">
-                      {o.held ? '✓ Stopped' : '✕ Not stopped'} — {o.stoppedBy}.
+                      {o.held ? t('security.surface.stopped') : t('security.surface.notStoppedVerdict')} — {o.stoppedBy}.
                     </p>
                     <ul>
                       {o.evidence.map((line, k) => (
                         <li key={k}>{line}</li>
                       ))}
-                      <li>
-                        attacker’s VM exits: {o.attacker.exits.length === 0 ? 'none' : o.attacker.exits.map((x) => `${x.reason} ${x.name} × ${x.count}`).join(', ')}
+                      <li><T k='security.surface.attackerSVmExits' parts={{ exits: o.attacker.exits.length === 0 ? t('security.surface.none') : o.attacker.exits.map((x) => `${x.reason} ${x.name} × ${x.count}`).join(', ') }} />
                       </li>
                     </ul>
                   </>

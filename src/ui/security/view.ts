@@ -6,20 +6,21 @@ import type { AuditEntry } from '../../core/security/audit.ts';
 import { ACTION_LABELS, ACTIONS, GROUPS, VMS, type Action, type GroupId, type Grants } from '../../core/security/groups.ts';
 import { NIST_MAX_CONSECUTIVE_FAILURES } from '../../core/security/lockout.ts';
 import type { SoftwareSurface, VtxSurface } from '../../core/security/surface.ts';
+import { t } from '../../i18n/t.ts';
 
 export type LockField = 'threshold' | 'lockoutSeconds' | 'advance';
 
 export function checkLockField(f: LockField, text: string): { ok: true; value: number } | { ok: false; message: string } {
-  const t = text.trim();
-  if (t === '') return { ok: false, message: 'Enter a number.' };
-  if (!/^\d+$/.test(t)) return { ok: false, message: 'Enter a whole number (digits only).' };
-  const v = Number(t);
+  const s = text.trim();
+  if (s === '') return { ok: false, message: t('security.view.enterANumber') };
+  if (!/^\d+$/.test(s)) return { ok: false, message: t('security.view.enterAWholeNumber') };
+  const v = Number(s);
   if (f === 'threshold') {
     return v >= 1 && v <= NIST_MAX_CONSECUTIVE_FAILURES
       ? { ok: true, value: v }
-      : { ok: false, message: `1 … ${NIST_MAX_CONSECUTIVE_FAILURES}: NIST SP 800-63B §5.2.2 allows at most 100 consecutive failures.` };
+      : { ok: false, message: t('security.view.thresholdRange', { max: NIST_MAX_CONSECUTIVE_FAILURES }) };
   }
-  if (f === 'lockoutSeconds') return v <= 86400 ? { ok: true, value: v } : { ok: false, message: '0 … 86400 s (one day).' };
+  if (f === 'lockoutSeconds') return v <= 86400 ? { ok: true, value: v } : { ok: false, message: t('security.view.n086400SOne') };
   return v >= 1 && v <= 86400 ? { ok: true, value: v } : { ok: false, message: '1 … 86400 s.' };
 }
 
@@ -34,7 +35,7 @@ export function auditRows(log: readonly AuditEntry[]): AuditEntry[] {
 }
 
 export function actionLabel(a: AuditEntry['action']): string {
-  return a === 'login' ? 'Log in' : a === 'logout' ? 'Log out' : ACTION_LABELS[a];
+  return a === 'login' ? t('security.view.logIn') : a === 'logout' ? t('security.view.logOut') : ACTION_LABELS[a];
 }
 
 /** The policy as rows: group × VM → the allowed actions ('—' none). */
@@ -76,9 +77,9 @@ export function tally(vtx: VtxSurface, sw: SoftwareSurface): SurfaceTally {
 }
 
 export function byLabel(by: VtxSurface['exits'][number]['by']): string {
-  return by === 'guest-always' ? 'guest: always exits' : by === 'guest-control' ? 'guest: a control in effect' : 'host: not the guest’s choice';
+  return by === 'guest-always' ? t('security.view.guestAlwaysExits') : by === 'guest-control' ? t('security.view.guestAControlIn') : t('security.view.hostNotTheGuest');
 }
 
 export function observedLabel(o: boolean | null): string {
-  return o === true ? '✓ seen in a probe' : o === false ? '✕ not seen' : '— no probe';
+  return o === true ? t('security.view.seenInAProbe') : o === false ? t('security.view.notSeen') : t('security.view.noProbe');
 }
