@@ -15,6 +15,7 @@ import type { ListingRow } from '../../worker/protocol.ts';
 import { hex } from '../viz/format-event.ts';
 import { trapText } from '../viz/swvmm-text.ts';
 import './code-panel.css';
+import { t } from '../../i18n/t.ts';
 
 const Rows = memo(function Rows({ rows, breakpoints, detail, onToggle }: { rows: ListingRow[]; breakpoints: ReadonlySet<number>; detail: string; onToggle(a: number): void }) {
   return (
@@ -27,11 +28,11 @@ const Rows = memo(function Rows({ rows, breakpoints, detail, onToggle }: { rows:
                 type="button"
                 className={`bp${breakpoints.has(r.address) ? ' on' : ''}`}
                 aria-pressed={breakpoints.has(r.address)}
-                aria-label={`Breakpoint at ${hex(r.address)}`}
+                aria-label={t('rings.code.breakpointAt', { address: hex(r.address) })}
                 // One tab stop for the whole listing (the arrow keys move between rows): tabbing past
                 // the code must not take hundreds of presses.
                 tabIndex={-1}
-                title="Toggle a breakpoint: Play and Run stop before this instruction"
+                title={t('rings.code.breakpointTitle')}
                 onClick={() => onToggle(r.address)}
               >
                 {breakpoints.has(r.address) ? '●' : ''}
@@ -160,32 +161,57 @@ export function CodePanel() {
   const inListing = rows.some((r) => r.address === (pc >>> 0));
 
   return (
-    <section className="code-panel" aria-label="Program code">
+    <section className="code-panel" aria-label={t('rings.code.label')}>
       {trap !== null ? (
         <div className="vmm-running" role="status" data-testid="vmm-running">
-          <strong>Ring 0: the VMM {trap.emulated ? `emulates ${trap.what}` : `handles ${trap.what}`}</strong>
+          <strong>{t(trap.emulated ? 'rings.code.trapEmulates' : 'rings.code.trapHandles', { what: trap.what })}</strong>
           <span>
-            {' '}— {trap.emulated ? `the guest's instruction at ${hex(trap.eip)} faulted in ring ${trap.ring} (${trap.why}).` : `${trap.vector} arrived while the guest ran in ring ${trap.ring}, at ${hex(trap.eip)}.`} The VMM {trap.does}
-            {trap.cycles > 0 ? `. Cost: ${trap.cycles.toLocaleString('en-US')} cycles (an assumption: Adams & Agesen's Pentium 4 trap round trip).` : '.'}
+            {' '}
+            {t('rings.code.trapDetail', {
+              what: trap.emulated
+                ? t('rings.code.trapFaulted', { address: hex(trap.eip), ring: trap.ring, why: trap.why })
+                : t('rings.code.trapArrived', { vector: trap.vector, ring: trap.ring, address: hex(trap.eip) }),
+              does: trap.does,
+              cost: trap.cycles > 0 ? t('rings.code.trapCost', { n: trap.cycles.toLocaleString('en-US') }) : '.',
+            })}
           </span>
         </div>
       ) : inRoot && lastExit !== null ? (
         <div className="vmm-running" role="status" data-testid="vmm-running">
-          <strong>VMX root: the VMM runs {handler?.name ?? 'its exit handler'}</strong>
+          <strong>{t('rings.code.rootRuns', { name: handler?.name ?? t('rings.code.itsHandler') })}</strong>
           <span>
-            {' '}— for exit reason {lastExit.reason} ({exitReasonInfo(lastExit.reason)?.shortName ?? '?'}) caused by the guest instruction at {hex(lastExit.eip)}
-            {lastExit.len > 0 ? ` (${lastExit.len} byte${lastExit.len > 1 ? 's' : ''})` : ''}. It {handler?.does ?? 'handles the exit'}.
+            {' '}
+            {t('rings.code.exitDetail', {
+              reason: lastExit.reason,
+              name: exitReasonInfo(lastExit.reason)?.shortName ?? '?',
+              address: hex(lastExit.eip),
+              len: lastExit.len > 0 ? t('rings.code.bytes', { count: lastExit.len }) : '',
+              does: handler?.does ?? t('rings.code.handlesExit'),
+            })}
           </span>
         </div>
       ) : (
         <div className="code-status">
-          {vmx === 'non-root' ? 'VMX non-root: the guest executes' : mode === 'bare' ? 'The program executes' : mode === 'swvmm' || mode === 'pv' ? `Real ring ${hostCpl} (deprivileged): the guest executes` : mode === 'bt' ? (hostCpl === 1 ? 'Real ring 1 (deprivileged): the VMM runs its translation of' : `Real ring ${hostCpl}: the guest executes`) : 'The guest executes'} the highlighted instruction next
-          {!inListing && pc >= 0 ? ` (at ${hex(pc)}, outside the program's listing)` : ''}.
-          {breakpoints.length > 0 && <span> {breakpoints.length} breakpoint{breakpoints.length > 1 ? 's' : ''}.</span>}
+          {t('rings.code.next', {
+            who:
+              vmx === 'non-root'
+                ? t('rings.code.whoNonRoot')
+                : mode === 'bare'
+                  ? t('rings.code.whoBare')
+                  : mode === 'swvmm' || mode === 'pv'
+                    ? t('rings.code.whoDeprivileged', { ring: hostCpl })
+                    : mode === 'bt'
+                      ? hostCpl === 1
+                        ? t('rings.code.whoBt')
+                        : t('rings.code.whoRing', { ring: hostCpl })
+                      : t('rings.code.whoGuest'),
+            outside: !inListing && pc >= 0 ? t('rings.code.outside', { address: hex(pc) }) : '',
+          })}
+          {breakpoints.length > 0 && <span>{t('rings.code.breakpoints', { count: breakpoints.length })}</span>}
         </div>
       )}
-      <div className="code-scroll" ref={scrollRef} role="table" aria-label="Disassembly" onKeyDown={onListKey}>
-        {rows.length === 0 ? <p className="empty">Loading the listing…</p> : <Rows rows={rows} breakpoints={bpSet} detail={detail} onToggle={toggle} />}
+      <div className="code-scroll" ref={scrollRef} role="table" aria-label={t('rings.code.disassembly')} onKeyDown={onListKey}>
+        {rows.length === 0 ? <p className="empty">{t('rings.code.loading')}</p> : <Rows rows={rows} breakpoints={bpSet} detail={detail} onToggle={toggle} />}
       </div>
     </section>
   );

@@ -39,6 +39,8 @@ import {
   WORD_SHORT,
 } from './controls-model.ts';
 import './controls-tab.css';
+import { t } from '../../i18n/t.ts';
+import { T } from '../../i18n/react.tsx';
 
 type BoolKey = 'hltExiting' | 'rdtscExiting' | 'invlpgExiting' | 'cr3LoadExiting' | 'cr3StoreExiting' | 'ept' | 'preemptionTimer';
 type U32Key = 'cr0GuestHostMask' | 'cr0ReadShadow' | 'cr4GuestHostMask' | 'cr4ReadShadow' | 'exceptionBitmap';
@@ -138,83 +140,85 @@ export function ControlsTab() {
     <div className="controls-tab">
       <div className="ct-actions">
         <button type="button" className="btn primary" disabled={fieldErrors.length > 0 || busy} onClick={() => void apply()} aria-describedby="ct-apply-state">
-          Apply and re-run
+          {t('rings.controls.apply')}
         </button>
         <button type="button" className="btn" disabled={busy} onClick={() => setDraft({ ...EMPTY_DRAFT })}>
-          Restore defaults
+          {t('rings.controls.restore')}
         </button>
         {dirty && (
           <button type="button" className="btn" disabled={busy} onClick={() => setDraft(null)}>
-            Discard changes
+            {t('rings.controls.discard')}
           </button>
         )}
         <span id="ct-apply-state" className={`ct-state ${fieldErrors.length > 0 ? 'bad' : dirty ? 'dirty' : ''}`}>
           {fieldErrors.length > 0
-            ? `⚠ ${fieldErrors.length} field${fieldErrors.length > 1 ? 's' : ''} to fix before applying`
+            ? t('rings.controls.toFix', { count: fieldErrors.length })
             : busy || moving
-              ? 'Running…'
+              ? t('rings.controls.running')
               : dirty
-                ? '● Changed: not applied yet'
+                ? t('rings.controls.changed')
                 : Object.keys(applied).length > 0
-                  ? '✓ Applied (in the link)'
-                  : '✓ The VMM’s defaults'}
+                  ? t('rings.controls.applied')
+                  : t('rings.controls.defaults')}
         </span>
       </div>
       <Prediction report={report} error={reportError} cpuName={cpuName} />
 
       {mode !== 'guest' && (
         <p className="ct-note" role="note">
-          <strong>Not used on this platform.</strong> These are the VT-x VMM&apos;s settings. The program now runs {mode === 'bare' ? 'natively, with no VMM' : 'under the software VMM, which uses no VMX controls'}: the settings are kept (and in the link) and apply when you switch the platform to VT-x.
+          <strong>{t('rings.controls.notUsed')}</strong> {t('rings.controls.notUsedBody', { how: mode === 'bare' ? t('rings.controls.runsBare') : t('rings.controls.runsSoftware') })}
         </p>
       )}
 
       <p className="ct-intro">
-        What the VMM writes to the VMCS before VMLAUNCH (SDM Vol. 3C §24.6). Nothing is adjusted to fit {cpuName}: the processor checks every control
-        against its capability MSRs at VM entry. <strong>Apply and re-run</strong> keeps the program and the CPU and runs it again from the start.
+        <T k="rings.controls.intro" params={{ cpu: cpuName }} parts={{ apply: <strong>{t('rings.controls.apply')}</strong> }} />
       </p>
       {settingsErrors.map((e) => (
         <p key={e.message} className="field-error" role="alert">
-          Not applied: {e.message}
+          {t('rings.controls.notApplied', { message: e.message })}
         </p>
       ))}
 
-      <Group id="pin" title="Pin-based VM-execution controls" field="PIN_BASED_VM_EXEC_CONTROL" sdm="§24.6.1">
+      <Group id="pin" title={t('rings.controls.groupPin')} field="PIN_BASED_VM_EXEC_CONTROL" sdm="§24.6.1">
         {boolRow('preemptionTimer')}
       </Group>
-      <Group id="primary" title="Primary processor-based VM-execution controls" field="CPU_BASED_VM_EXEC_CONTROL" sdm="§24.6.2">
+      <Group id="primary" title={t('rings.controls.groupPrimary')} field="CPU_BASED_VM_EXEC_CONTROL" sdm="§24.6.2">
         {boolRow('hltExiting')}
         {boolRow('invlpgExiting')}
         {boolRow('rdtscExiting')}
         {boolRow('cr3LoadExiting')}
         {boolRow('cr3StoreExiting')}
       </Group>
-      <Group id="secondary" title="Secondary processor-based VM-execution controls" field="SECONDARY_VM_EXEC_CONTROL" sdm="§24.6.2">
+      <Group id="secondary" title={t('rings.controls.groupSecondary')} field="SECONDARY_VM_EXEC_CONTROL" sdm="§24.6.2">
         {boolRow('ept')}
       </Group>
-      <Group id="exceptions" title="Exception bitmap" field="EXCEPTION_BITMAP" sdm="§24.6.3">
+      <Group id="exceptions" title={t('rings.controls.groupExceptions')} field="EXCEPTION_BITMAP" sdm="§24.6.3">
         {u32Row('exceptionBitmap')}
         {engineer && <ExceptionBits draft={draft} update={update} d={described('exceptionBitmap')} />}
       </Group>
-      <Group id="cr" title="CR0 / CR4 guest/host masks and read shadows" field="CR0_GUEST_HOST_MASK, CR0_READ_SHADOW, CR4_GUEST_HOST_MASK, CR4_READ_SHADOW" sdm="§24.6.6">
+      <Group id="cr" title={t('rings.controls.groupCr')} field="CR0_GUEST_HOST_MASK, CR0_READ_SHADOW, CR4_GUEST_HOST_MASK, CR4_READ_SHADOW" sdm="§24.6.6">
         {u32Row('cr0GuestHostMask', 'cr0')}
         {u32Row('cr0ReadShadow', 'cr0')}
         {u32Row('cr4GuestHostMask', 'cr4')}
         {u32Row('cr4ReadShadow', 'cr4')}
       </Group>
-      <Group id="io" title="I/O bitmaps" field="I/O bitmaps A (ports 0x0–0x7FFF) and B (0x8000–0xFFFF)" sdm="§24.6.4">
+      <Group id="io" title={t('rings.controls.groupIo')} field={t('rings.controls.fieldIo')} sdm="§24.6.4">
         <ListSetting kind="ports" draft={draft} update={update} d={described('ioPassthroughPorts')} />
       </Group>
-      <Group id="msr" title="MSR bitmap" field="MSR bitmap (read and write bits, both ranges)" sdm="§24.6.9">
+      <Group id="msr" title={t('rings.controls.groupMsr')} field={t('rings.controls.fieldMsr')} sdm="§24.6.9">
         <ListSetting kind="msrs" draft={draft} update={update} d={described('msrPassthrough')} />
       </Group>
       {engineer && (
-        <Group id="raw" title="Raw control bits" field="the five control words, after everything above" sdm="§24.6–§24.8">
+        <Group id="raw" title={t('rings.controls.groupRaw')} field={t('rings.controls.fieldRaw')} sdm="§24.6–§24.8">
           <RawControls draft={draft} update={update} report={report} described={described} />
         </Group>
       )}
       {engineer && (
         <p className="ct-textform">
-          As text (the CLI&apos;s <code>--vmm</code>, and the link&apos;s <code>vmm=</code>): <code>{textForm === '' ? '(the defaults: nothing)' : textForm.split('~').join('  ')}</code>
+          <T
+            k="rings.controls.asText"
+            parts={{ cli: <code>--vmm</code>, link: <code>vmm=</code>, value: <code>{textForm === '' ? t('rings.controls.asTextEmpty') : textForm.split('~').join('  ')}</code> }}
+          />
         </p>
       )}
     </div>
@@ -225,7 +229,7 @@ function Group({ id, title, field, sdm, children }: { id: string; title: string;
   return (
     <section className="ct-group" aria-labelledby={`ct-${id}`}>
       <h3 id={`ct-${id}`}>
-        {title} <span className="ct-sdm">SDM Vol. 3C {sdm}</span>
+        {title} <span className="ct-sdm">{t('rings.controls.sdm', { sdm })}</span>
       </h3>
       <p className="ct-field mono">{field}</p>
       {children}
@@ -235,13 +239,14 @@ function Group({ id, title, field, sdm, children }: { id: string; title: string;
 
 function Prediction({ report, error, cpuName }: { report: SettingsReport | null; error: string | null; cpuName: string }) {
   let body: ReactNode;
-  if (error !== null) body = <p className="field-error">These settings cannot be checked: {error}</p>;
-  else if (report === null) body = <p>Checking the settings against {cpuName}&apos;s capability MSRs…</p>;
+  if (error !== null) body = <p className="field-error">{t('rings.controls.cannotCheck', { error })}</p>;
+  else if (report === null) body = <p>{t('rings.controls.checking', { cpu: cpuName })}</p>;
   else if (report.described.entryWillFail) {
     body = (
       <>
         <p className="ct-verdict">
-          <span aria-hidden="true">✗ </span>VMLAUNCH will fail: VMfailValid, VM-instruction error 7 ({instructionErrorText(7)}).
+          <span aria-hidden="true">✗ </span>
+          {t('rings.controls.willFail', { error: instructionErrorText(7) })}
         </p>
         <ul>
           {report.described.violations.map((v) => (
@@ -249,8 +254,7 @@ function Prediction({ report, error, cpuName }: { report: SettingsReport | null;
           ))}
         </ul>
         <p className="ct-why">
-          VM entry checks each VM-execution control against the capability MSR: a bit whose allowed-1 setting is 0 must be 0, a bit whose allowed-0 setting is 1
-          must be 1 (SDM Vol. 3C §26.2.1.1, App. A.3). The guest will not run a single instruction. Error numbers: SDM Vol. 3C §30.4.
+          {t('rings.controls.why')}
         </p>
       </>
     );
@@ -258,15 +262,20 @@ function Prediction({ report, error, cpuName }: { report: SettingsReport | null;
     const changed = report.described.settings.filter((s) => !s.isDefault).length;
     body = (
       <p className="ct-verdict">
-        <span aria-hidden="true">✓ </span>VM entry will pass the control checks on {cpuName}. Memory: {report.described.mmu === 'ept' ? 'EPT' : 'shadow page tables'}
-        {report.described.unrestrictedGuest ? ', unrestricted guest' : ''}. {changed === 0 ? 'All settings are the VMM’s defaults.' : `${changed} setting${changed > 1 ? 's' : ''} differ${changed > 1 ? '' : 's'} from the VMM’s defaults.`}
+        <span aria-hidden="true">✓ </span>
+        {t('rings.controls.willPass', {
+          cpu: cpuName,
+          memory: report.described.mmu === 'ept' ? 'EPT' : t('rings.controls.shadowPaging'),
+          ug: report.described.unrestrictedGuest ? t('rings.controls.unrestricted') : '',
+          changed: changed === 0 ? t('rings.controls.allDefaults') : t('rings.controls.changedCount', { count: changed }),
+        })}
       </p>
     );
   }
   const fail = report?.described.entryWillFail === true && error === null;
   return (
-    <div className={`ct-prediction ${fail ? 'fail' : 'pass'}`} role="status" aria-live="polite" aria-label="Prediction for the next VM entry" data-testid="controls-prediction">
-      <h3>Before the run: the next VM entry</h3>
+    <div className={`ct-prediction ${fail ? 'fail' : 'pass'}`} role="status" aria-live="polite" aria-label={t('rings.controls.prediction')} data-testid="controls-prediction">
+      <h3>{t('rings.controls.predictionTitle')}</h3>
       {body}
     </div>
   );
@@ -309,7 +318,7 @@ function BoolSetting({ k, draft, update, d, def, cap }: RowProps & { k: BoolKey;
   if (bit.word === 'secondary') {
     // Secondary controls count only with primary bit 31 "activate secondary controls" (SDM Vol. 3C §24.6.2).
     const p31 = capabilityOf(cap('primary'), 31);
-    if (p31.must === 0) capability = { must: 0, text: 'must be 0', source: `no secondary controls: ${p31.source}` };
+    if (p31.must === 0) capability = { must: 0, text: t('rings.controls.must0'), source: t('rings.controls.noSecondary', { source: p31.source }) };
   }
   const set = given !== undefined;
   return (
@@ -319,30 +328,30 @@ function BoolSetting({ k, draft, update, d, def, cap }: RowProps & { k: BoolKey;
         <label htmlFor={id} className="ct-label">
           {info.label}
         </label>
-        <span className={`ct-tag ${set ? 'set' : ''}`}>{set ? 'your setting' : 'default'}</span>
+        <span className={`ct-tag ${set ? 'set' : ''}`}>{set ? t('rings.controls.tagSet') : t('rings.controls.tagDefault')}</span>
         {set && (
-          <button type="button" className="btn ct-small" onClick={() => update((x) => withSetting(x, k, undefined))} aria-label={`Use the default for ${info.label}`}>
-            Use default
+          <button type="button" className="btn ct-small" onClick={() => update((x) => withSetting(x, k, undefined))} aria-label={t('rings.controls.useDefaultFor', { label: info.label })}>
+            {t('rings.controls.useDefault')}
           </button>
         )}
       </div>
       <dl className="ct-facts" id={`${id}-facts`}>
         <div>
-          <dt>VMCS</dt>
+          <dt>{t('rings.controls.factVmcs')}</dt>
           <dd>
-            <code>{CONTROL_WORD_INFO[bit.word].field}</code> bit {bit.bit}
+            <T k="rings.controls.fieldBit" params={{ bit: bit.bit }} parts={{ field: <code>{CONTROL_WORD_INFO[bit.word].field}</code> }} />
           </dd>
         </div>
         <div>
-          <dt>CPU</dt>
+          <dt>{t('rings.controls.factCpu')}</dt>
           <dd title={capability.source}>
             <span className={capability.must === null ? '' : capability.must === 1 ? 'ct-must1' : 'ct-must0'}>{capability.text}</span>
             {capability.source !== '' && <span className="ct-source"> ({capability.source})</span>}
           </dd>
         </div>
         <div>
-          <dt>Default</dt>
-          <dd>{typeof def?.value === 'boolean' ? (def.value ? 'on' : 'off') : '…'}</dd>
+          <dt>{t('rings.controls.factDefault')}</dt>
+          <dd>{typeof def?.value === 'boolean' ? (def.value ? t('rings.controls.on') : t('rings.controls.off')) : '…'}</dd>
         </div>
       </dl>
       {d !== undefined && <p className="ct-explain">{d.explanation}</p>}
@@ -370,7 +379,7 @@ function U32Setting({ k, draft, update, d, def, decode }: RowProps & { k: U32Key
     <div className={`ct-row ${d?.allowed === false ? 'bad' : ''}`}>
       <div className="ct-head">
         <label htmlFor={id} className="ct-label">
-          {info.label} <span className="ct-unit">(hex)</span>
+          {info.label} <span className="ct-unit">{t('rings.controls.hex')}</span>
         </label>
         <input
           id={id}
@@ -380,39 +389,39 @@ function U32Setting({ k, draft, update, d, def, decode }: RowProps & { k: U32Key
           spellCheck={false}
           autoComplete="off"
           value={shown}
-          placeholder={defValue !== undefined ? `${hex(defValue)} (default)` : ''}
+          placeholder={defValue !== undefined ? t('rings.controls.defaultPlaceholder', { value: hex(defValue) }) : ''}
           aria-invalid={error !== undefined}
           aria-describedby={`${id}-facts${error !== undefined ? ` ${id}-err` : ''}`}
           onChange={(e) => onChange(e.target.value)}
         />
-        <span className={`ct-tag ${given !== undefined ? 'set' : ''}`}>{given !== undefined ? 'your setting' : 'default'}</span>
+        <span className={`ct-tag ${given !== undefined ? 'set' : ''}`}>{given !== undefined ? t('rings.controls.tagSet') : t('rings.controls.tagDefault')}</span>
         {(given !== undefined || typed !== undefined) && (
-          <button type="button" className="btn ct-small" onClick={() => update((x) => withText(withSetting(x, k, undefined), k, undefined, undefined))} aria-label={`Use the default for ${info.label}`}>
-            Use default
+          <button type="button" className="btn ct-small" onClick={() => update((x) => withText(withSetting(x, k, undefined), k, undefined, undefined))} aria-label={t('rings.controls.useDefaultFor', { label: info.label })}>
+            {t('rings.controls.useDefault')}
           </button>
         )}
       </div>
       {error !== undefined && (
         <p id={`${id}-err`} className="field-error" role="alert">
-          {error} — not applied; the field keeps what you typed.
+          {t('rings.controls.fieldError', { error })}
         </p>
       )}
       <dl className="ct-facts" id={`${id}-facts`}>
         <div>
-          <dt>VMCS</dt>
+          <dt>{t('rings.controls.factVmcs')}</dt>
           <dd>
             <code>{info.vmcs}</code>
           </dd>
         </div>
         <div>
-          <dt>Value</dt>
+          <dt>{t('rings.controls.factValue')}</dt>
           <dd className="mono">
             {effective !== undefined ? hex(effective) : '…'}
             {decode !== undefined && effective !== undefined && <span className="ct-source"> ({crBitNames(decode, effective)})</span>}
           </dd>
         </div>
         <div>
-          <dt>Default</dt>
+          <dt>{t('rings.controls.factDefault')}</dt>
           <dd className="mono">
             {defValue !== undefined ? hex(defValue) : '…'}
             {decode !== undefined && defValue !== undefined && <span className="ct-source"> ({crBitNames(decode, defValue)})</span>}
@@ -436,7 +445,7 @@ function ExceptionBits({ draft, update, d }: RowProps) {
     });
   return (
     <fieldset className="ct-bits" disabled={draft.errors.exceptionBitmap !== undefined}>
-      <legend>Exceptions that cause VM exits (reason 0)</legend>
+      <legend>{t('rings.controls.exceptionsLegend')}</legend>
       {Array.from({ length: 32 }, (_, n) => (
         <label key={n} className="check">
           <input type="checkbox" checked={((value >>> n) & 1) === 1} onChange={(e) => toggle(n, e.target.checked)} />
@@ -459,7 +468,6 @@ function ListSetting({ kind, draft, update, d }: RowProps & { kind: 'ports' | 'm
   const typed = draft.text[addId] ?? '';
   const error = draft.errors[addId];
   const [preset, setPreset] = useState('');
-  const what = kind === 'ports' ? 'port' : 'MSR';
   const add = (text: string) =>
     update((x) => {
       const p = kind === 'ports' ? parsePorts(text) : parseMsrs(text);
@@ -476,12 +484,12 @@ function ListSetting({ kind, draft, update, d }: RowProps & { kind: 'ports' | 'm
     <div className="ct-row">
       <p className="ct-explain">
         {kind === 'ports'
-          ? 'Every IN/OUT exits (reason 30) unless its port is listed here: listed ports reach the devices the processor sees in VMX non-root operation — the host’s, not the VM’s.'
-          : 'Every RDMSR/WRMSR exits (reasons 31/32) unless its MSR is listed here: listed MSRs are read and written on the real processor. MSRs outside the bitmap’s two ranges always exit.'}{' '}
-        Default: none listed.
+          ? t('rings.controls.portsExplain')
+          : t('rings.controls.msrsExplain')}{' '}
+        {t('rings.controls.noneListed')}
       </p>
       <h4 id={`${id}-list`} className="ct-subhead">
-        {info.label}: {list.length === 0 ? 'none' : `${list.length} ${what}${list.length > 1 ? 's' : ''}`}
+        {info.label}: {list.length === 0 ? t('rings.controls.none') : t(kind === 'ports' ? 'rings.controls.portCount' : 'rings.controls.msrCount', { count: list.length })}
       </h4>
       {runs.length > 0 && (
         <ul className="ct-list" aria-labelledby={`${id}-list`}>
@@ -491,8 +499,8 @@ function ListSetting({ kind, draft, update, d }: RowProps & { kind: 'ports' | 'm
             return (
               <li key={r[0]}>
                 <span className="mono">{rangeText(r)}</span> {names.length > 0 && <span className="ct-source">{names.join(', ')}</span>}
-                <button type="button" className="btn ct-small" onClick={() => remove(r)} aria-label={`Remove ${what} ${label}`}>
-                  Remove
+                <button type="button" className="btn ct-small" onClick={() => remove(r)} aria-label={t(kind === 'ports' ? 'rings.controls.removePort' : 'rings.controls.removeMsr', { label })}>
+                  {t('rings.controls.remove')}
                 </button>
               </li>
             );
@@ -501,7 +509,7 @@ function ListSetting({ kind, draft, update, d }: RowProps & { kind: 'ports' | 'm
       )}
       <div className="ct-add">
         <label htmlFor={`${id}-add`} className="ct-label">
-          Add a {what} or range <span className="ct-unit">(hex)</span>
+          {t(kind === 'ports' ? 'rings.controls.addPort' : 'rings.controls.addMsr')} <span className="ct-unit">{t('rings.controls.hex')}</span>
         </label>
         <input
           id={`${id}-add`}
@@ -522,22 +530,22 @@ function ListSetting({ kind, draft, update, d }: RowProps & { kind: 'ports' | 'm
           }}
         />
         <button type="button" className="btn" onClick={() => add(typed)}>
-          Add
+          {t('rings.controls.add')}
         </button>
         <label htmlFor={`${id}-preset`} className="visually-hidden">
-          Known {what}s
+          {t(kind === 'ports' ? 'rings.controls.knownPorts' : 'rings.controls.knownMsrs')}
         </label>
         <select id={`${id}-preset`} value={preset} onChange={(e) => setPreset(e.target.value)}>
-          <option value="">Known {what}s…</option>
+          <option value="">{t(kind === 'ports' ? 'rings.controls.knownPortsOption' : 'rings.controls.knownMsrsOption')}</option>
           {named.map((n) => (
             <option key={n.from} value={`${hex(n.from)}-${hex(n.to)}`}>
               {rangeText([n.from, n.to])} {n.name}
-              {'emulated' in n && !(n as { emulated: boolean }).emulated ? ' (not emulated)' : ''}
+              {'emulated' in n && !(n as { emulated: boolean }).emulated ? t('rings.controls.notEmulated') : ''}
             </option>
           ))}
         </select>
-        <button type="button" className="btn" disabled={preset === ''} onClick={() => add(preset)} aria-label={`Add the chosen known ${what}`}>
-          Add known
+        <button type="button" className="btn" disabled={preset === ''} onClick={() => add(preset)} aria-label={t(kind === 'ports' ? 'rings.controls.addKnownPort' : 'rings.controls.addKnownMsr')}>
+          {t('rings.controls.addKnown')}
         </button>
       </div>
       {error !== undefined && (
@@ -563,7 +571,7 @@ function RawControls({ draft, update, report, described }: { draft: ControlsDraf
         const p = parseHex32(text);
         if (!p.ok) return withText(x, id, text, p.message);
         const other = part === 'set' ? bits.clear : bits.set;
-        if (other !== undefined && (other & p.value) !== 0) return withText(x, id, text, `bits ${hex(other & p.value)} are both set and cleared`);
+        if (other !== undefined && (other & p.value) !== 0) return withText(x, id, text, t('rings.controls.bothSetCleared', { bits: hex(other & p.value) }));
         if (p.value === 0) delete bits[part];
         else bits[part] = p.value;
       }
@@ -575,8 +583,7 @@ function RawControls({ draft, update, report, described }: { draft: ControlsDraf
   return (
     <div className="ct-row">
       <p className="ct-explain">
-        Bits to set and then clear in each control word after the VMM computed its own (and after the settings above), written to the VMCS as given. A bit the
-        capability MSR forbids makes VM entry fail with error 7.
+        {t('rings.controls.rawExplain')}
       </p>
       {CONTROL_WORDS.map((w) => {
         const cap = report?.capabilities.find((c) => c.word === w);
@@ -586,7 +593,7 @@ function RawControls({ draft, update, report, described }: { draft: ControlsDraf
           <div key={w} className="ct-raw">
             <h4 className="ct-subhead">
               {CONTROL_WORD_INFO[w].title.replace(/^./, (c) => c.toUpperCase())}s <code>{CONTROL_WORD_INFO[w].field}</code>
-              {now !== undefined && <span className="ct-source mono"> VMM writes {hex(now)}</span>}
+              {now !== undefined && <span className="ct-source mono">{t('rings.controls.vmmWritesValue', { value: hex(now) })}</span>}
             </h4>
             <div className="ct-raw-fields">
               {(['set', 'clear'] as const).map((part) => {
@@ -597,7 +604,7 @@ function RawControls({ draft, update, report, described }: { draft: ControlsDraf
                 return (
                   <div key={part} className="ct-raw-field">
                     <label htmlFor={`ct-${id}`} className="ct-label">
-                      {part === 'set' ? 'Set' : 'Clear'} in {WORD_SHORT[w]} <span className="ct-unit">(hex)</span>
+                      {t(part === 'set' ? 'rings.controls.setIn' : 'rings.controls.clearIn', { word: WORD_SHORT[w] })} <span className="ct-unit">{t('rings.controls.hex')}</span>
                     </label>
                     <input
                       id={`ct-${id}`}
@@ -621,15 +628,15 @@ function RawControls({ draft, update, report, described }: { draft: ControlsDraf
               })}
             </div>
             <details className="ct-bitmap">
-              <summary>Every bit of the {WORD_SHORT[w]} controls on this CPU</summary>
+              <summary>{t('rings.controls.everyBit', { word: WORD_SHORT[w] })}</summary>
               <table className="ct-bit-table">
-                <caption className="visually-hidden">{CONTROL_WORD_INFO[w].title} bits: name, what the CPU allows, what the VMM writes</caption>
+                <caption className="visually-hidden">{t('rings.controls.bitsCaption', { title: CONTROL_WORD_INFO[w].title })}</caption>
                 <thead>
                   <tr>
-                    <th scope="col">Bit</th>
-                    <th scope="col">Name (SDM)</th>
-                    <th scope="col">This CPU</th>
-                    <th scope="col">VMM writes</th>
+                    <th scope="col">{t('rings.controls.colBit')}</th>
+                    <th scope="col">{t('rings.controls.colName')}</th>
+                    <th scope="col">{t('rings.controls.colCpu')}</th>
+                    <th scope="col">{t('rings.controls.colVmm')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -640,7 +647,7 @@ function RawControls({ draft, update, report, described }: { draft: ControlsDraf
                     return (
                       <tr key={b}>
                         <td className="mono">{b}</td>
-                        <th scope="row">{name ?? 'reserved'}</th>
+                        <th scope="row">{name ?? t('rings.controls.reserved')}</th>
                         <td title={c.source}>{c.text}</td>
                         <td className="mono">{now === undefined ? '…' : (now >>> b) & 1}</td>
                       </tr>

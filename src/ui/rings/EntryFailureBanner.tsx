@@ -8,6 +8,7 @@
 import { useApp } from '../../state/store.ts';
 import { instructionErrorText } from './vmx-errors.ts';
 import './controls-tab.css';
+import { t } from '../../i18n/t.ts';
 
 export function EntryFailureBanner() {
   const vm = useApp((s) => s.view?.vms[0]);
@@ -26,15 +27,15 @@ export function EntryFailureBanner() {
       <div className="ef-top">
         <p className="ef-title">
           <span aria-hidden="true">✗ </span>
-          {error !== null ? `VM entry failed: VMfailValid, VM-instruction error ${error} — ${instructionErrorText(error)}` : head}
+          {error !== null ? t('rings.entryFailure.title', { error, text: instructionErrorText(error) }) : head}
         </p>
         {detail !== 'sales' && (
           <span className="ef-actions">
             <button type="button" className="btn ct-small" onClick={() => setTab('controls')}>
-              Change the controls
+              {t('rings.entryFailure.changeControls')}
             </button>
             <button type="button" className="btn ct-small" onClick={() => setTab('vmcs')}>
-              See the VM-instruction error field
+              {t('rings.entryFailure.seeError')}
             </button>
           </span>
         )}
@@ -48,11 +49,8 @@ export function EntryFailureBanner() {
       )}
       {error === 7 && (
         <details className="ef-explain">
-          <summary>Why the processor refused the entry (SDM Vol. 3C §26.2.1.1, §30.4)</summary>
-          At VMLAUNCH the processor checks every VM-execution, VM-exit and VM-entry control against the CPU model&apos;s capability MSRs before it loads any
-          guest state: a bit whose allowed-1 setting is 0 must be 0, one whose allowed-0 setting is 1 must be 1 (SDM Vol. 3C §26.2.1.1, App. A.3). A setting
-          breaks that rule, so the entry is refused: {head.replace(/^VM entry failed: /, '')}: VMLAUNCH fails with VMfailValid (RFLAGS.ZF = 1) and writes 7
-          to the VMCS&apos;s VM-instruction error field (SDM Vol. 3C §30.4). The processor stays in VMX root operation; the guest never ran.
+          <summary>{t('rings.entryFailure.whySummary')}</summary>
+          {t('rings.entryFailure.why', { head: head.replace(/^VM entry failed: /, '') })}
         </details>
       )}
     </div>

@@ -12,6 +12,8 @@ import type { TranslationRequest, TranslationView } from '../../worker/protocol.
 import type { EptStep, EptWalk as EptWalkData, GuestStep, TwoDimensionalWalk, WalkAccess } from '../../core/vmx/ept-walk.ts';
 import { twoDimensionalReferences } from '../../core/vmx/ept-walk.ts';
 import './ept-walk.css';
+import { t } from '../../i18n/t.ts';
+import { T } from '../../i18n/react.tsx';
 
 type Source = 'exit' | 'pc' | 'address';
 type Space = 'linear' | 'guest-physical';
@@ -20,7 +22,8 @@ const hex = (v: number, digits = 8): string => '0x' + v.toString(16).toUpperCase
 const hex64 = (lo: number, hi: number): string => '0x' + (hi >>> 0).toString(16).toUpperCase().padStart(8, '0') + '_' + (lo >>> 0).toString(16).toUpperCase().padStart(8, '0');
 const addr = (v: number): string => (v > 0xffffffff ? hex(v, 12) : hex(v));
 const size = (bytes: number): string => (bytes >= 2 ** 30 ? `${bytes / 2 ** 30} GByte` : bytes >= 2 ** 20 ? `${bytes / 2 ** 20} MByte` : `${bytes / 1024} KByte`);
-const ACCESS_WORDS: Record<WalkAccess, string> = { read: 'read', write: 'write', fetch: 'instruction fetch' };
+const accessWord = (a: WalkAccess): string => (a === 'read' ? t('rings.eptWalk.accessRead') : a === 'write' ? t('rings.eptWalk.accessWrite') : t('rings.eptWalk.accessFetch'));
+const yn = (b: boolean): string => (b ? t('rings.eptWalk.yes') : t('rings.eptWalk.no'));
 
 /** Parses a typed hexadecimal address ("0x1F000", "1f000", "1F000h", "0020_0000"); null when it is not one. */
 export function parseHexAddress(text: string): number | null {
@@ -73,11 +76,11 @@ export function EptWalk() {
     const a = parseHexAddress(typed.text);
     const max = typed.space === 'linear' ? 0xffffffff : 2 ** 48 - 1;
     if (a === null) {
-      setInputError('Type a hexadecimal address, for example 0x00200000.');
+      setInputError(t('rings.eptWalk.errHex'));
       return;
     }
     if (a > max) {
-      setInputError(typed.space === 'linear' ? 'A guest-linear address is 32 bits: at most 0xFFFFFFFF.' : 'A guest-physical address is at most 48 bits (0xFFFF_FFFFFFFF) under a 4-level EPT.');
+      setInputError(typed.space === 'linear' ? t('rings.eptWalk.errLinear') : t('rings.eptWalk.errPhysical'));
       return;
     }
     setInputError(null);
@@ -87,12 +90,12 @@ export function EptWalk() {
   return (
     <div className="eptw" data-testid="ept-walk">
       <div className="eptw-bar">
-        <div className="eptw-sources" role="radiogroup" aria-label="What to walk">
+        <div className="eptw-sources" role="radiogroup" aria-label={t('rings.eptWalk.sources')}>
           {(
             [
-              ['exit', 'Last EPT violation'],
-              ['pc', 'Guest EIP'],
-              ['address', 'An address'],
+              ['exit', t('rings.eptWalk.sourceExit')],
+              ['pc', t('rings.eptWalk.sourcePc')],
+              ['address', t('rings.eptWalk.sourceAddress')],
             ] as const
           ).map(([id, label]) => (
             <label key={id} className={source === id ? 'on' : ''}>
@@ -101,9 +104,9 @@ export function EptWalk() {
             </label>
           ))}
         </div>
-        <form className="eptw-form" onSubmit={submitAddress} aria-label="Walk an address">
+        <form className="eptw-form" onSubmit={submitAddress} aria-label={t('rings.eptWalk.form')}>
           <div className="eptw-field">
-            <label htmlFor={ids.addr}>Address (hex)</label>
+            <label htmlFor={ids.addr}>{t('rings.eptWalk.address')}</label>
             <input
               id={ids.addr}
               type="text"
@@ -117,21 +120,21 @@ export function EptWalk() {
             />
           </div>
           <div className="eptw-field">
-            <label htmlFor={ids.space}>Space</label>
+            <label htmlFor={ids.space}>{t('rings.eptWalk.space')}</label>
             <select id={ids.space} value={typed.space} onChange={(e) => setTyped({ ...typed, space: e.target.value as Space })}>
-              <option value="guest-physical">guest-physical</option>
-              <option value="linear">guest-linear</option>
+              <option value="guest-physical">{t('rings.eptWalk.spacePhysical')}</option>
+              <option value="linear">{t('rings.eptWalk.spaceLinear')}</option>
             </select>
           </div>
           <div className="eptw-field">
-            <label htmlFor={ids.access}>Access</label>
+            <label htmlFor={ids.access}>{t('rings.eptWalk.access')}</label>
             <select id={ids.access} value={typed.access} onChange={(e) => setTyped({ ...typed, access: e.target.value as WalkAccess })}>
-              <option value="read">read</option>
-              <option value="write">write</option>
-              <option value="fetch">fetch</option>
+              <option value="read">{t('rings.eptWalk.accessRead')}</option>
+              <option value="write">{t('rings.eptWalk.accessWrite')}</option>
+              <option value="fetch">{t('rings.eptWalk.optFetch')}</option>
             </select>
           </div>
-          <button type="submit">Walk</button>
+          <button type="submit">{t('rings.eptWalk.walk')}</button>
           {inputError !== null && (
             <p id={ids.err} className="eptw-input-error" role="alert">
               {inputError}
@@ -140,8 +143,8 @@ export function EptWalk() {
         </form>
       </div>
       <div className="eptw-body" aria-busy={loading}>
-        {moving && <p className="eptw-note">The walk refreshes when playback stops.</p>}
-        {view === null ? <p className="eptw-empty">{loading ? 'Walking…' : 'No walk.'}</p> : <WalkView view={view} />}
+        {moving && <p className="eptw-note">{t('rings.eptWalk.refreshNote')}</p>}
+        {view === null ? <p className="eptw-empty">{loading ? t('rings.eptWalk.walking') : t('rings.eptWalk.noWalk')}</p> : <WalkView view={view} />}
       </div>
     </div>
   );
@@ -160,17 +163,16 @@ function WalkView({ view }: { view: TranslationView }) {
     <>
       {view.exit !== null && <ExitBox view={view} />}
       <Summary view={view} />
-      <ol className="eptw-ladder" aria-label="The walk, one memory reference per entry">
+      <ol className="eptw-ladder" aria-label={t('rings.eptWalk.ladder')}>
         <li className="eptw-rung eptw-start">
-          <span className="eptw-kind">{w.start.space === 'linear' ? 'Guest-linear address' : 'Guest-physical address'}</span>{' '}
+          <span className="eptw-kind">{w.start.space === 'linear' ? t('rings.eptWalk.startLinear') : t('rings.eptWalk.startPhysical')}</span>{' '}
           <code className="eptw-addr">{addr(w.start.address)}</code>
-          <span className="eptw-dim"> · {ACCESS_WORDS[w.access]}{w.user ? ', user mode (CPL 3)' : ''}</span>
+          <span className="eptw-dim"> · {accessWord(w.access)}{w.user ? t('rings.eptWalk.userMode') : ''}</span>
           {w.start.space === 'linear' && w.paging === '32-bit' && <LinearBits lin={w.start.address} large={w.guestSteps[0]?.large ?? false} />}
-          {w.paging === 'off' && <p className="eptw-dim eptw-small">Guest paging is off (CR0.PG = 0): the linear address is the guest-physical address.</p>}
+          {w.paging === 'off' && <p className="eptw-dim eptw-small">{t('rings.eptWalk.pagingOff')}</p>}
           {view.vmmIdentityMap && (
             <p className="eptw-dim eptw-small">
-              The guest sees paging off (its CR0 read shadow has PG = 0), but VMX without unrestricted guest needs CR0.PG = 1, so the VMM runs it on an identity map: the guest
-              steps below walk the VMM&apos;s page directory at CR3 = {hex(view.guest.cr3)}.
+              {t('rings.eptWalk.identityMap', { cr3: hex(view.guest.cr3) })}
             </p>
           )}
         </li>
@@ -180,7 +182,13 @@ function WalkView({ view }: { view: TranslationView }) {
         {w.final !== null && (
           <li className="eptw-rung">
             <h3 className="eptw-h">
-              Guest-physical address <code className="eptw-addr">{addr(w.final.gpa)}</code> <span className="eptw-dim">— the {ACCESS_WORDS[w.access]} itself, through EPT</span>
+              <T
+                k="rings.eptWalk.finalHeading"
+                parts={{
+                  gpa: <code className="eptw-addr">{addr(w.final.gpa)}</code>,
+                  rest: <span className="eptw-dim">{t('rings.eptWalk.finalThrough', { access: accessWord(w.access) })}</span>,
+                }}
+              />
             </h3>
             <EptLadder walk={w.final} />
           </li>
@@ -198,28 +206,24 @@ function WalkView({ view }: { view: TranslationView }) {
 function ExitBox({ view }: { view: Extract<TranslationView, { kind: 'walk' }> }) {
   const x = view.exit!;
   return (
-    <section className="eptw-exit" aria-label="The VM exit">
+    <section className="eptw-exit" aria-label={t('rings.eptWalk.exitBox')}>
       <h3 className="eptw-h">
-        VM exit reason {x.reason} ({x.name}) — guest-physical <code data-testid="ept-exit-gpa">{addr(x.gpa)}</code>
-        {x.gla !== null && (
-          <>
-            , guest-linear <code>{hex(x.gla)}</code>
-          </>
-        )}
+        <T k="rings.eptWalk.exitHeading" params={{ reason: x.reason, name: x.name }} parts={{ gpa: <code data-testid="ept-exit-gpa">{addr(x.gpa)}</code> }} />
+        {x.gla !== null && <T k="rings.eptWalk.exitGla" parts={{ gla: <code>{hex(x.gla)}</code> }} />}
       </h3>
       {x.qualification !== null && x.decoded !== null && (
         <>
           <p className="eptw-qual">
-            Exit qualification <code>{hex(x.qualification)}</code>: <span data-testid="ept-qual-summary">{x.decoded.summary}</span>
+            <T k="rings.eptWalk.qualification" parts={{ q: <code>{hex(x.qualification)}</code>, summary: <span data-testid="ept-qual-summary">{x.decoded.summary}</span> }} />
           </p>
           <details className="eptw-details">
-            <summary>Qualification bits (SDM Vol. 3C Table 27-7; Table 28-7 in later editions)</summary>
+            <summary>{t('rings.eptWalk.qualBits')}</summary>
             <table className="eptw-bits">
               <thead>
                 <tr>
-                  <th scope="col">Bits</th>
-                  <th scope="col">Field</th>
-                  <th scope="col">Value</th>
+                  <th scope="col">{t('rings.eptWalk.colBits')}</th>
+                  <th scope="col">{t('rings.eptWalk.colField')}</th>
+                  <th scope="col">{t('rings.eptWalk.colValue')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -237,12 +241,12 @@ function ExitBox({ view }: { view: Extract<TranslationView, { kind: 'walk' }> })
           </details>
         </>
       )}
-      {x.qualification === null && <p className="eptw-qual">An EPT misconfiguration has no exit qualification; the guest-physical address is the one the walk could not translate.</p>}
+      {x.qualification === null && <p className="eptw-qual">{t('rings.eptWalk.misconfigNoQual')}</p>}
       <p className="eptw-dim eptw-small">
         {view.asOf === 'exit'
-          ? 'Walked as of the exit: the EPT as it was before the VMM’s handler changed it, and the guest’s registers and page tables as the exit left them.'
-          : 'Walked against the EPT as it is now (the moment of the exit is no longer held).'}
-        {view.matchesExit === false && ' This walk does not stop at the exit’s guest-physical address: the guest’s state has changed since.'}
+          ? t('rings.eptWalk.asOfExit')
+          : t('rings.eptWalk.asOfNow')}
+        {view.matchesExit === false && t('rings.eptWalk.notMatching')}
       </p>
     </section>
   );
@@ -251,20 +255,18 @@ function ExitBox({ view }: { view: Extract<TranslationView, { kind: 'walk' }> })
 function Summary({ view }: { view: Extract<TranslationView, { kind: 'walk' }> }) {
   const w = view.walk;
   const parts: string[] = [];
-  for (const s of w.guestSteps) parts.push(`guest ${s.name}: ${s.ept.references} EPT${s.value !== null ? ' + 1' : ''}`);
-  if (w.final !== null) parts.push(`the ${w.start.space === 'linear' ? 'final address' : 'address'}: ${w.final.references} EPT`);
+  for (const s of w.guestSteps) parts.push(t('rings.eptWalk.summaryGuest', { name: s.name, refs: s.ept.references, plus: s.value !== null ? ' + 1' : '' }));
+  if (w.final !== null) parts.push(t(w.start.space === 'linear' ? 'rings.eptWalk.summaryFinal' : 'rings.eptWalk.summaryAddress', { refs: w.final.references }));
   const eptLevels = view.eptp.walkLevels;
   const guestLevels = w.guestSteps.length;
   return (
     <div className="eptw-summary">
       <p className="eptw-refs" data-testid="ept-walk-refs">
-        <strong>{w.references} memory references</strong> {parts.length > 0 && <span className="eptw-dim">({parts.join(' · ')})</span>}
+        <strong>{t('rings.eptWalk.references', { n: w.references })}</strong> {parts.length > 0 && <span className="eptw-dim">({parts.join(' · ')})</span>}
       </p>
       {w.paging === '32-bit' && (
         <p className="eptw-dim eptw-small">
-          A complete walk with {guestLevels} guest level{guestLevels === 1 ? '' : 's'} over a {eptLevels}-level EPT: {guestLevels} × ({eptLevels} + 1) + {eptLevels} ={' '}
-          {twoDimensionalReferences(guestLevels, eptLevels)}; a 4-level guest (64-bit paging) would need 4 × ({eptLevels} + 1) + {eptLevels} = {twoDimensionalReferences(4, eptLevels)}. The
-          TLB and paging-structure caches exist to avoid these.
+          {t('rings.eptWalk.complete', { count: guestLevels, e: eptLevels, r: twoDimensionalReferences(guestLevels, eptLevels), r4: twoDimensionalReferences(4, eptLevels) })}
         </p>
       )}
     </div>
@@ -276,11 +278,11 @@ function LinearBits({ lin, large }: { lin: number; large: boolean }) {
     <p className="eptw-small eptw-linbits">
       {large ? (
         <>
-          bits 31:22 = <code>{lin >>> 22}</code> (PDE index) · bits 21:0 = <code>{hex(lin & 0x3fffff, 6)}</code> (offset in a 4-MByte page)
+          <T k="rings.eptWalk.linLarge" parts={{ pde: <code>{lin >>> 22}</code>, off: <code>{hex(lin & 0x3fffff, 6)}</code> }} />
         </>
       ) : (
         <>
-          bits 31:22 = <code>{lin >>> 22}</code> (PDE index) · bits 21:12 = <code>{(lin >>> 12) & 0x3ff}</code> (PTE index) · bits 11:0 = <code>{hex(lin & 0xfff, 3)}</code> (offset)
+          <T k="rings.eptWalk.linSmall" parts={{ pde: <code>{lin >>> 22}</code>, pte: <code>{(lin >>> 12) & 0x3ff}</code>, off: <code>{hex(lin & 0xfff, 3)}</code> }} />
         </>
       )}
     </p>
@@ -292,23 +294,34 @@ function GuestRung({ step }: { step: GuestStep }) {
   return (
     <li className={`eptw-rung eptw-guest${step.stop !== null ? ' stops' : ''}`}>
       <h3 className="eptw-h">
-        Guest {step.name} {step.index}{' '}
-        <span className="eptw-dim">
-          (linear bits {step.indexBits[0]}:{step.indexBits[1]}) at guest-physical <code>{addr(step.entryGpa)}</code> = table <code>{addr(step.tableGpa)}</code> + 4 × {step.index}
-        </span>
+        <T
+          k="rings.eptWalk.guestHeading"
+          params={{ name: step.name, index: step.index }}
+          parts={{
+            where: (
+              <span className="eptw-dim">
+                <T
+                  k="rings.eptWalk.guestWhere"
+                  params={{ hi: step.indexBits[0], lo: step.indexBits[1], index: step.index }}
+                  parts={{ entry: <code>{addr(step.entryGpa)}</code>, table: <code>{addr(step.tableGpa)}</code> }}
+                />
+              </span>
+            ),
+          }}
+        />
       </h3>
-      <p className="eptw-small eptw-dim">The processor reads this guest paging-structure entry at a guest-physical address, so EPT translates it first:</p>
+      <p className="eptw-small eptw-dim">{t('rings.eptWalk.guestEntryFirst')}</p>
       <EptLadder walk={step.ept} />
       {!failedEpt && (
         <div className={`eptw-entry${step.stop !== null ? ' eptw-stop' : ''}`}>
           <p className="eptw-line">
-            <span className="eptw-ref" aria-label="one memory reference">
+            <span className="eptw-ref" aria-label={t('rings.eptWalk.oneRef')}>
               +1
             </span>{' '}
-            read guest {step.name} at host-physical <code>{addr(step.entryHpa!)}</code>: <code className="eptw-value">{hex(step.value!)}</code>
+            <T k="rings.eptWalk.readGuest" params={{ name: step.name }} parts={{ hpa: <code>{addr(step.entryHpa!)}</code>, value: <code className="eptw-value">{hex(step.value!)}</code> }} />
             {step.decoded !== null && <span className="eptw-dim"> — {step.decoded.summary}</span>}
           </p>
-          {step.decoded !== null && <Bits parts={step.decoded.parts} label={`Guest ${step.name} fields`} />}
+          {step.decoded !== null && <Bits parts={step.decoded.parts} label={t('rings.eptWalk.guestFields', { name: step.name })} />}
           {step.stop !== null && <StopLine text={step.stop.reason} />}
         </div>
       )}
@@ -318,16 +331,19 @@ function GuestRung({ step }: { step: GuestStep }) {
 
 function EptLadder({ walk }: { walk: EptWalkData }) {
   return (
-    <ol className="eptw-ept" aria-label={`EPT walk of guest-physical ${addr(walk.gpa)}`}>
+    <ol className="eptw-ept" aria-label={t('rings.eptWalk.eptWalkOf', { gpa: addr(walk.gpa) })}>
       {walk.steps.map((s) => (
         <EptRow key={s.level} step={s} />
       ))}
       {walk.outcome.kind === 'ok' && (
         <li className="eptw-ept-end">
-          → host-physical <code className="eptw-addr">{addr(walk.outcome.hpa)}</code>{' '}
-          <span className="eptw-dim">
-            ({size(walk.outcome.pageSize)} page, allowed {rwx(walk.outcome.permissions)})
-          </span>
+          <T
+            k="rings.eptWalk.eptEnd"
+            parts={{
+              hpa: <code className="eptw-addr">{addr(walk.outcome.hpa)}</code>,
+              detail: <span className="eptw-dim">{t('rings.eptWalk.eptEndDetail', { size: size(walk.outcome.pageSize), perms: rwx(walk.outcome.permissions) })}</span>,
+            }}
+          />
         </li>
       )}
     </ol>
@@ -339,28 +355,26 @@ const rwx = (p: number): string => `${p & 1 ? 'R' : '-'}${p & 2 ? 'W' : '-'}${p 
 function EptRow({ step }: { step: EptStep }) {
   const flags: string[] = [];
   if (step.read || step.write || step.execute) {
-    flags.push(`read ${step.read ? 'yes' : 'no'}, write ${step.write ? 'yes' : 'no'}, execute ${step.execute ? 'yes' : 'no'}`);
-  } else flags.push('not present');
-  if (step.memoryTypeName !== null && (step.read || step.write || step.execute)) flags.push(`type ${step.memoryTypeName.split(' ')[0]}${step.ignorePat ? ', ignore PAT' : ''}`);
-  if (step.accessed !== null) flags.push(`accessed ${step.accessed ? 'yes' : 'no'}${step.dirty !== null ? `, dirty ${step.dirty ? 'yes' : 'no'}` : ''}`);
+    flags.push(t('rings.eptWalk.flagsRwx', { r: yn(step.read), w: yn(step.write), x: yn(step.execute) }));
+  } else flags.push(t('rings.eptWalk.notPresent'));
+  if (step.memoryTypeName !== null && (step.read || step.write || step.execute)) flags.push(t('rings.eptWalk.flagsType', { type: step.memoryTypeName.split(' ')[0], pat: step.ignorePat ? t('rings.eptWalk.ignorePat') : '' }));
+  if (step.accessed !== null) flags.push(t('rings.eptWalk.flagsAccessed', { a: yn(step.accessed), dirty: step.dirty !== null ? t('rings.eptWalk.flagsDirty', { d: yn(step.dirty) }) : '' }));
   const present = step.read || step.write || step.execute;
-  const target = !present ? '' : step.leaf ? `→ ${size(step.pageSize!)} page at ${addr(step.next)}` : `→ next table at ${addr(step.next)}`;
+  const target = !present ? '' : step.leaf ? t('rings.eptWalk.targetPage', { size: size(step.pageSize!), at: addr(step.next) }) : t('rings.eptWalk.targetTable', { at: addr(step.next) });
   return (
     <li className={`eptw-row${step.stop !== null ? ' eptw-stop' : ''}`} data-testid={step.stop !== null ? 'ept-walk-stop' : undefined}>
       <div className="eptw-line">
-        <span className="eptw-ref" aria-label="one memory reference">
+        <span className="eptw-ref" aria-label={t('rings.eptWalk.oneRef')}>
           +1
         </span>{' '}
-        <strong className="eptw-name">EPT {step.name}</strong>{' '}
-        <span className="eptw-dim">
-          [{step.index}] (GPA bits {step.indexBits[0]}:{step.indexBits[1]}) at
-        </span>{' '}
+        <strong className="eptw-name">{t('rings.eptWalk.eptName', { name: step.name })}</strong>{' '}
+        <span className="eptw-dim">{t('rings.eptWalk.eptWhere', { index: step.index, hi: step.indexBits[0], lo: step.indexBits[1] })}</span>{' '}
         <code>{addr(step.entryHpa)}</code> = <code className="eptw-value">{hex64(step.value.lo, step.value.hi)}</code>
       </div>
       <div className="eptw-decoded">
         {flags.join(' · ')} {target}
       </div>
-      <Bits parts={step.decoded.parts} label={`EPT ${step.name} fields`} />
+      <Bits parts={step.decoded.parts} label={t('rings.eptWalk.eptFields', { name: step.name })} />
       {step.stop !== null && <StopLine text={step.stop.reason} kind={step.stop.kind} />}
     </li>
   );
@@ -370,7 +384,7 @@ function StopLine({ text, kind }: { text: string; kind?: string }) {
   return (
     <p className="eptw-stopline" role="note">
       <span aria-hidden="true">✗ </span>
-      <strong>{kind === 'misconfig' ? 'Stops here (misconfiguration):' : 'Stops here:'}</strong> {text}
+      <strong>{kind === 'misconfig' ? t('rings.eptWalk.stopsMisconfig') : t('rings.eptWalk.stops')}</strong> {text}
     </p>
   );
 }
@@ -378,7 +392,7 @@ function StopLine({ text, kind }: { text: string; kind?: string }) {
 function Bits({ parts, label }: { parts: readonly { name: string; bits: string; meaning: string }[]; label: string }) {
   return (
     <details className="eptw-details">
-      <summary>All fields</summary>
+      <summary>{t('rings.eptWalk.allFields')}</summary>
       <table className="eptw-bits" aria-label={label}>
         <tbody>
           {parts.map((p) => (
@@ -401,19 +415,25 @@ function Outcome({ walk }: { walk: TwoDimensionalWalk }) {
   if (o.kind === 'ok') {
     return (
       <p className="eptw-h" data-testid="ept-walk-outcome">
-        ✓ Translated: guest-physical <code>{addr(o.gpa)}</code> → host-physical <code className="eptw-addr">{addr(o.hpa)}</code>
+        <T k="rings.eptWalk.translated" parts={{ gpa: <code>{addr(o.gpa)}</code>, hpa: <code className="eptw-addr">{addr(o.hpa)}</code> }} />
       </p>
     );
   }
   if (o.kind === 'ept-violation' || o.kind === 'ept-misconfig') {
     return (
       <p className="eptw-h" data-testid="ept-walk-outcome">
-        ✗ {o.kind === 'ept-violation' ? 'EPT violation' : 'EPT misconfiguration'} (VM exit {o.kind === 'ept-violation' ? 48 : 49}) at guest-physical <code>{addr(o.gpa)}</code>, on{' '}
-        {o.at === 'final' ? 'the access itself' : 'a guest paging-structure entry'}
+        <T
+          k="rings.eptWalk.outcomeStop"
+          params={{
+            kind: o.kind === 'ept-violation' ? t('rings.eptWalk.violation') : t('rings.eptWalk.misconfig'),
+            exit: o.kind === 'ept-violation' ? 48 : 49,
+            where: o.at === 'final' ? t('rings.eptWalk.atAccess') : t('rings.eptWalk.atEntry'),
+          }}
+          parts={{ gpa: <code>{addr(o.gpa)}</code> }}
+        />
         {o.kind === 'ept-violation' && (
           <span className="eptw-dim">
-            {' '}
-            · the entries walked allow {o.permissions === 0 ? 'nothing (one is not present)' : rwx(o.permissions)}: qualification bits 5:3 = {o.permissions.toString(2).padStart(3, '0')}b
+            {t('rings.eptWalk.outcomeAllow', { perms: o.permissions === 0 ? t('rings.eptWalk.allowNothing') : rwx(o.permissions), bits: o.permissions.toString(2).padStart(3, '0') })}
           </span>
         )}
       </p>
@@ -422,13 +442,13 @@ function Outcome({ walk }: { walk: TwoDimensionalWalk }) {
   if (o.kind === 'page-fault') {
     return (
       <p className="eptw-h" data-testid="ept-walk-outcome">
-        ✗ A page fault in the guest: {o.reason}
+        {t('rings.eptWalk.pageFault', { reason: o.reason })}
       </p>
     );
   }
   return (
     <p className="eptw-h" data-testid="ept-walk-outcome">
-      Not walked: {o.reason}
+      {t('rings.eptWalk.notWalked', { reason: o.reason })}
     </p>
   );
 }
@@ -437,14 +457,11 @@ function AfterHandler({ walk }: { walk: TwoDimensionalWalk }) {
   const o = walk.outcome;
   return (
     <p className="eptw-after">
-      <strong>Now, after the VMM handled the exit:</strong>{' '}
+      <strong>{t('rings.eptWalk.afterTitle')}</strong>{' '}
       {o.kind === 'ok' ? (
-        <>
-          the same walk translates guest-physical <code>{addr(o.gpa)}</code> to host-physical <code>{addr(o.hpa)}</code> ({walk.references} memory references), so the guest&apos;s
-          instruction runs again and succeeds.
-        </>
+        <T k="rings.eptWalk.afterOk" params={{ refs: walk.references }} parts={{ gpa: <code>{addr(o.gpa)}</code>, hpa: <code>{addr(o.hpa)}</code> }} />
       ) : (
-        <>the same walk still stops ({o.kind}).</>
+        t('rings.eptWalk.afterStill', { kind: o.kind })
       )}
     </p>
   );
@@ -454,20 +471,23 @@ function Registers({ view }: { view: Extract<TranslationView, { kind: 'walk' }> 
   const g = view.guest;
   return (
     <details className="eptw-details eptw-regs">
-      <summary>Registers the walk used</summary>
+      <summary>{t('rings.eptWalk.registers')}</summary>
       <dl>
-        <dt>Guest CR0 / CR3 / CR4</dt>
+        <dt>{t('rings.eptWalk.guestCrs')}</dt>
         <dd>
-          <code>{hex(g.cr0)}</code> / <code>{hex(g.cr3)}</code> / <code>{hex(g.cr4)}</code> (CPL {g.cpl}; from {g.source === 'processor' ? 'the processor, in VMX non-root operation' : 'the VMCS guest-state area'})
+          <T
+            k="rings.eptWalk.crValues"
+            params={{ cpl: g.cpl, from: g.source === 'processor' ? t('rings.eptWalk.fromProcessor') : t('rings.eptWalk.fromVmcs') }}
+            parts={{ cr0: <code>{hex(g.cr0)}</code>, cr3: <code>{hex(g.cr3)}</code>, cr4: <code>{hex(g.cr4)}</code> }}
+          />
         </dd>
-        <dt>EPTP (VMCS 0x201A)</dt>
+        <dt>{t('rings.eptWalk.eptp')}</dt>
         <dd>
           <code>{hex64(view.eptp.value.lo, view.eptp.value.hi)}</code>: {view.eptp.decoded.summary}
         </dd>
-        <dt>EPT capabilities</dt>
+        <dt>{t('rings.eptWalk.caps')}</dt>
         <dd>
-          2-MByte pages {view.caps.page2M ? 'yes' : 'no'}, 1-GByte pages {view.caps.page1G ? 'yes' : 'no'}, execute-only {view.caps.executeOnly ? 'yes' : 'no'}, MAXPHYADDR{' '}
-          {view.caps.maxPhysAddr}
+          {t('rings.eptWalk.capsValue', { p2: yn(view.caps.page2M), p1: yn(view.caps.page1G), xo: yn(view.caps.executeOnly), max: view.caps.maxPhysAddr })}
         </dd>
       </dl>
     </details>

@@ -3,6 +3,7 @@ import { useApp } from '../../state/store.ts';
 import { eventLog } from '../../state/event-log.ts';
 import { commands } from '../engine/client.ts';
 import { describeEvent, formatCount, formatSimTime, kindFamily, kindLabel } from '../viz/format-event.ts';
+import { t } from '../../i18n/t.ts';
 
 export function EventDetails() {
   const selected = useApp((s) => s.selectedSeq);
@@ -14,29 +15,29 @@ export function EventDetails() {
   return (
     <section className="panel" aria-labelledby="details-title">
       <header>
-        <h2 id="details-title">{selected === null ? 'Latest event' : 'Selected event'}</h2>
+        <h2 id="details-title">{selected === null ? t('rings.eventDetails.latest') : t('rings.eventDetails.selected')}</h2>
       </header>
       <div className="panel-body" data-testid="event-details">
         {e === undefined ? (
-          <p style={{ margin: 0, color: 'var(--fg-2)' }}>Press Step (→) or Play (Space) to run the program.</p>
+          <p style={{ margin: 0, color: 'var(--fg-2)' }}>{t('rings.eventDetails.empty')}</p>
         ) : (
           <>
             <p style={{ marginTop: 0 }}>
               <span className={`badge fam-${kindFamily(e.kind)}`}>{kindLabel(e.kind)}</span> {describeEvent(e)}
             </p>
             <dl className="detail-fields">
-              <dt>Event</dt>
+              <dt>{t('rings.eventDetails.event')}</dt>
               <dd>#{formatCount(e.seq + 1)}</dd>
-              <dt>Cycle</dt>
+              <dt>{t('rings.eventDetails.cycle')}</dt>
               <dd>
                 {formatCount(e.cycle)} ({formatSimTime(e.cycle, hz)})
               </dd>
-              <dt>Instructions</dt>
+              <dt>{t('rings.eventDetails.instructions')}</dt>
               <dd>{formatCount(e.instret)}</dd>
             </dl>
             {selected !== null && selected + 1 !== seq && (
               <button className="btn" type="button" style={{ marginTop: '0.5rem' }} onClick={() => void commands.seek(selected + 1)}>
-                Go to this moment
+                {t('rings.eventDetails.goTo')}
               </button>
             )}
           </>

@@ -36,6 +36,8 @@ import {
 } from '../viz/exit-lanes.ts';
 import type { ExitGroups, HistogramRow, LaneBins, LaneOrder } from '../viz/exit-lanes.ts';
 import './exit-stats.css';
+import { t } from '../../i18n/t.ts';
+import { T } from '../../i18n/react.tsx';
 
 export type ExitStatsDetail = 'sales' | 'classroom' | 'engineer';
 
@@ -118,7 +120,7 @@ export function ExitStats(props: ExitStatsProps) {
   };
 
   return (
-    <section className={`exit-stats xs-${detail}`} aria-label="VM exit statistics">
+    <section className={`exit-stats xs-${detail}`} aria-label={t('rings.exitStats.label')}>
       {detail !== 'sales' && (
         <ExitLanes
           exits={exits}
@@ -338,7 +340,7 @@ function ExitLanes({ exits, groups, colors, look, hz, domainEnd, positionCycle, 
     if (el === null || exits === null) return;
     const i = hitAt(e.clientX, e.clientY);
     el.style.cursor = i >= 0 ? 'pointer' : 'default';
-    el.title = i >= 0 ? `${describeExit(exits, i, hz)}. Click to go there.` : '';
+    el.title = i >= 0 ? t('rings.exitStats.tickTitle', { exit: describeExit(exits, i, hz) }) : '';
   };
 
   // ---------------------------------------------------------------- keyboard
@@ -362,7 +364,7 @@ function ExitLanes({ exits, groups, colors, look, hz, domainEnd, positionCycle, 
           const k = countAtOrBefore(exits, positionCycle);
           from = dir === 1 ? k - 1 : k;
         }
-        moveTo(stepExit(exits, from, dir, laneGroup), dir === 1 ? 'no later exit' : 'no earlier exit');
+        moveTo(stepExit(exits, from, dir, laneGroup), dir === 1 ? t('rings.exitStats.noLater') : t('rings.exitStats.noEarlier'));
         break;
       }
       case 'ArrowDown':
@@ -399,30 +401,30 @@ function ExitLanes({ exits, groups, colors, look, hz, domainEnd, positionCycle, 
   };
 
   // ---------------------------------------------------------------- text
-  let live = 'No exit selected.';
+  let live = t('rings.exitStats.noneSelected');
   if (exits !== null && cursor >= 0) {
     live = describeExit(exits, cursor, hz);
     if (laneGroup !== null && exits.reason[cursor] === laneGroup.reason) {
-      live += ` (${formatCount(rankIn(laneGroup.indices, cursor))} of ${formatCount(laneGroup.count)} in this lane)`;
+      live += t('rings.exitStats.rankInLane', { rank: formatCount(rankIn(laneGroup.indices, cursor)), n: formatCount(laneGroup.count) });
     }
     if (edge !== '') live += `; ${edge}`;
   } else if (laneGroup !== null) {
-    live = `Lane ${reasonLabel(laneGroup.reason)}: ${formatCount(laneGroup.count)} exits.`;
+    live = t('rings.exitStats.laneLive', { label: reasonLabel(laneGroup.reason), n: formatCount(laneGroup.count) });
   }
 
   if (exits === null || groups === null) {
     return (
       <div className="xs-block">
-        <h3 className="xs-title">Exits over time</h3>
-        <p className="xs-empty">Reading the exit list…</p>
+        <h3 className="xs-title">{t('rings.exitStats.overTime')}</h3>
+        <p className="xs-empty">{t('rings.exitStats.reading')}</p>
       </div>
     );
   }
   if (exits.count === 0) {
     return (
       <div className="xs-block">
-        <h3 className="xs-title">Exits over time</h3>
-        <p className="xs-empty">No VM exits yet. Play or step the timeline; each exit will appear here in the lane of its reason.</p>
+        <h3 className="xs-title">{t('rings.exitStats.overTime')}</h3>
+        <p className="xs-empty">{t('rings.exitStats.noExitsLanes')}</p>
       </div>
     );
   }
@@ -431,18 +433,18 @@ function ExitLanes({ exits, groups, colors, look, hz, domainEnd, positionCycle, 
     <div className="xs-block">
       <div className="xs-toolbar">
         <h3 className="xs-title" id={titleId}>
-          Exits over time
+          {t('rings.exitStats.overTime')}
         </h3>
         <span className="xs-meta">
-          {formatCount(exits.count)} exits · {lanes} {lanes === 1 ? 'reason' : 'reasons'}
-          {detail === 'engineer' && exits.dropped > 0 && ` · the first ${formatCount(exits.dropped)} are no longer held`}
+          {t('rings.exitStats.meta', { n: formatCount(exits.count), reasons: t('rings.exitStats.reasons', { count: lanes }) })}
+          {detail === 'engineer' && exits.dropped > 0 && t('rings.exitStats.notHeld', { n: formatCount(exits.dropped) })}
         </span>
-        <div className="xs-order" role="group" aria-label="Order the lanes">
+        <div className="xs-order" role="group" aria-label={t('rings.exitStats.order')}>
           <button type="button" className="btn" aria-pressed={order === 'count'} onClick={() => setOrder('count')}>
-            Most frequent first
+            {t('rings.exitStats.orderCount')}
           </button>
           <button type="button" className="btn" aria-pressed={order === 'reason'} onClick={() => setOrder('reason')}>
-            By reason number
+            {t('rings.exitStats.orderReason')}
           </button>
         </div>
       </div>
@@ -477,8 +479,18 @@ function ExitLanes({ exits, groups, colors, look, hz, domainEnd, positionCycle, 
         {live}
       </p>
       <p className="xs-hint" id={hintId}>
-        Click a tick to go just after that exit. Focused: <kbd>←</kbd> <kbd>→</kbd> previous/next exit, <kbd>↑</kbd> <kbd>↓</kbd> choose a
-        lane (only its reason), <kbd>Home</kbd> <kbd>End</kbd> first/last, <kbd>Enter</kbd> go there.
+        <T
+          k="rings.exitStats.hint"
+          parts={{
+            left: <kbd>←</kbd>,
+            right: <kbd>→</kbd>,
+            up: <kbd>↑</kbd>,
+            down: <kbd>↓</kbd>,
+            home: <kbd>{t('rings.exitStats.keyHome')}</kbd>,
+            end: <kbd>{t('rings.exitStats.keyEnd')}</kbd>,
+            enter: <kbd>{t('rings.exitStats.keyEnter')}</kbd>,
+          }}
+        />
       </p>
     </div>
   );
@@ -525,31 +537,31 @@ function ExitHistogram({ exits, rows, detail, colorOf, hz, spanCycles }: Histogr
 
   return (
     <div className="xs-block">
-      <h3 className="xs-title">{detail === 'sales' ? 'Why the guest leaves' : 'Exits by reason'}</h3>
+      <h3 className="xs-title">{detail === 'sales' ? t('rings.exitStats.whyLeaves') : t('rings.exitStats.byReason')}</h3>
       {exits === null ? (
-        <p className="xs-empty">Reading the exit list…</p>
+        <p className="xs-empty">{t('rings.exitStats.reading')}</p>
       ) : rows.length === 0 ? (
-        <p className="xs-empty">No VM exits yet.</p>
+        <p className="xs-empty">{t('rings.exitStats.noExits')}</p>
       ) : (
         <table className="xs-hist">
           <caption className="visually-hidden">
-            VM exits by reason, most frequent first{detail === 'sales' && rows.length > SALES_TOP ? `, top ${SALES_TOP} of ${rows.length} reasons` : ''}
+            {t('rings.exitStats.caption', { top: detail === 'sales' && rows.length > SALES_TOP ? t('rings.exitStats.captionTop', { top: SALES_TOP, n: rows.length }) : '' })}
           </caption>
           <thead>
             <tr>
               <th scope="col" className="num">
-                Reason
+                {t('rings.exitStats.colReason')}
               </th>
-              <th scope="col">Name (SDM)</th>
+              <th scope="col">{t('rings.exitStats.colName')}</th>
               <th scope="col" className="num">
-                Count
+                {t('rings.exitStats.colCount')}
               </th>
               <th scope="col" className="num">
-                Share
+                {t('rings.exitStats.colShare')}
               </th>
               {engineer && (
                 <th scope="col" className="num">
-                  Rate (sim.)
+                  {t('rings.exitStats.colRate')}
                 </th>
               )}
             </tr>
@@ -578,7 +590,7 @@ function ExitHistogram({ exits, rows, detail, colorOf, hz, spanCycles }: Histogr
               <tr className="xs-rest">
                 <td className="num mono" />
                 <th scope="row" className="xs-name">
-                  {rest.length} other {rest.length === 1 ? 'reason' : 'reasons'}
+                  {t('rings.exitStats.otherReasons', { count: rest.length })}
                 </th>
                 <td className="num mono">{formatCount(restCount)}</td>
                 <td className="xs-share">
@@ -595,7 +607,7 @@ function ExitHistogram({ exits, rows, detail, colorOf, hz, spanCycles }: Histogr
           <tfoot>
             <tr>
               <td />
-              <th scope="row">Total</th>
+              <th scope="row">{t('rings.exitStats.total')}</th>
               <td className="num mono">{formatCount(total)}</td>
               <td className="num mono xs-share-total">100.0 %</td>
               {engineer && <td className="num mono">{seconds > 0 ? formatRate(total / seconds) : '—'}</td>}
@@ -605,8 +617,7 @@ function ExitHistogram({ exits, rows, detail, colorOf, hz, spanCycles }: Histogr
       )}
       {engineer && exits !== null && rows.length > 0 && (
         <p className="xs-note">
-          Counted over {formatSimTime(spanCycles, hz)} of simulated time
-          {exits.dropped > 0 ? ` (from the oldest exit still held; ${formatCount(exits.dropped)} older exits were dropped)` : ''}.
+          {t('rings.exitStats.countedOver', { time: formatSimTime(spanCycles, hz), dropped: exits.dropped > 0 ? t('rings.exitStats.dropped', { n: formatCount(exits.dropped) }) : '' })}
         </p>
       )}
     </div>
@@ -619,10 +630,10 @@ function OverheadBar({ guestCycles, vmmCycles, hz, detail }: { guestCycles: numb
   const s = overheadSplit(guestCycles, vmmCycles);
   const pct = (t: number): string => `${t / 10}%`;
   const cyclesText = (c: number): string =>
-    detail === 'engineer' ? `${formatCount(c)} cycles, ${formatSimTime(c, hz)}` : formatSimTime(c, hz);
+    detail === 'engineer' ? t('rings.exitStats.cyclesTime', { n: formatCount(c), time: formatSimTime(c, hz) }) : formatSimTime(c, hz);
   return (
     <div className="xs-block">
-      <h3 className="xs-title">Guest vs VMM time</h3>
+      <h3 className="xs-title">{t('rings.exitStats.guestVsVmm')}</h3>
       <p className="xs-overhead-text">{overheadText(guestCycles, vmmCycles)}</p>
       {s.vmmPercent !== null && (
         <>
@@ -633,12 +644,12 @@ function OverheadBar({ guestCycles, vmmCycles, hz, detail }: { guestCycles: numb
           <ul className="xs-legend">
             <li>
               <span className="xs-key xs-guest" aria-hidden="true" />
-              <strong>Guest</strong> (VMX non-root): {formatTenths(s.guestTenths)}
+              <T k="rings.exitStats.legendGuest" params={{ pct: formatTenths(s.guestTenths) }} parts={{ name: <strong>{t('rings.exitStats.guest')}</strong> }} />
               {detail !== 'sales' && <span className="xs-sub"> · {cyclesText(s.guestCycles)}</span>}
             </li>
             <li>
               <span className="xs-key xs-vmm" aria-hidden="true" />
-              <strong>VMM</strong> (VMX root): {formatTenths(s.vmmTenths)}
+              <T k="rings.exitStats.legendVmm" params={{ pct: formatTenths(s.vmmTenths) }} parts={{ name: <strong>{t('rings.exitStats.vmm')}</strong> }} />
               {detail !== 'sales' && <span className="xs-sub"> · {cyclesText(s.vmmCycles)}</span>}
             </li>
           </ul>

@@ -3,13 +3,14 @@ import { useApp } from '../../state/store.ts';
 import { formatCount } from '../viz/format-event.ts';
 import { commands } from '../engine/client.ts';
 import type { Intervention } from '../../worker/protocol.ts';
+import { t } from '../../i18n/t.ts';
 
 /** A user action on the running machine: it forks the timeline (what came after this moment is discarded). */
 async function intervene(action: Intervention): Promise<void> {
   const err = await commands.intervene(action);
   const s = useApp.getState();
-  if (err !== null) s.setNotice({ kind: 'error', text: `Not done: ${err}.` });
-  else s.setNotice({ kind: 'info', text: 'Done. The timeline forked here: what had been simulated after this moment was discarded, and the link now records the action.' });
+  if (err !== null) s.setNotice({ kind: 'error', text: t('rings.machine.notDone', { err }) });
+  else s.setNotice({ kind: 'info', text: t('rings.machine.done') });
 }
 
 const REG_ORDER = ['eax', 'ebx', 'ecx', 'edx', 'esi', 'edi', 'ebp', 'esp', 'eip', 'eflags', 'cr0', 'cr3', 'cr4', 'cs', 'ss', 'ds'];
@@ -17,29 +18,40 @@ const REG_ORDER = ['eax', 'ebx', 'ecx', 'edx', 'esi', 'edi', 'ebp', 'esp', 'eip'
 export function MachinePanel() {
   const view = useApp((s) => s.view);
   if (view === null) return null;
-  const vmxLabel = view.vmx === 'non-root' ? 'VMX non-root' : view.vmx === 'root' ? 'VMX root' : 'No VMX';
+  const vmxLabel = view.vmx === 'non-root' ? t('rings.machine.nonRoot') : view.vmx === 'root' ? t('rings.machine.root') : t('rings.machine.noVmx');
   const sw = view.mode === 'swvmm' || view.mode === 'bt' || view.mode === 'pv';
-  const who = view.mode === 'guest' ? (view.vmx === 'non-root' ? 'the guest runs' : 'the VMM runs') : view.mode === 'bt' ? 'binary translation' : view.mode === 'pv' ? 'paravirtual VMM' : sw ? 'software VMM' : 'bare metal';
+  const who =
+    view.mode === 'guest'
+      ? view.vmx === 'non-root'
+        ? t('rings.machine.guestRuns')
+        : t('rings.machine.vmmRuns')
+      : view.mode === 'bt'
+        ? t('rings.machine.bt')
+        : view.mode === 'pv'
+          ? t('rings.machine.pv')
+          : sw
+            ? t('rings.machine.sw')
+            : t('rings.machine.bare');
   return (
     <section className="panel grow" aria-labelledby="machine-title">
       <header>
-        <h2 id="machine-title">Machine</h2>
+        <h2 id="machine-title">{t('rings.machine.title')}</h2>
         <span style={{ marginLeft: 'auto', textTransform: 'none', letterSpacing: 0 }}>{view.cpuModel}</span>
       </header>
       <div className="panel-body" style={{ display: 'grid', gap: '0.6rem' }}>
         <div className="mode-strip">
           <div className={`mode-chip ${view.vmx}`} data-testid="vmx-mode">
-            <span>Mode</span>
+            <span>{t('rings.machine.mode')}</span>
             <strong>{vmxLabel}</strong>
             <span>{who}</span>
           </div>
           <div className="mode-chip">
-            <span>Privilege</span>
-            <strong>Ring {view.cpl}</strong>
-            <span>{sw ? `the guest's view; really ring ${view.hostCpl}` : view.cpl === 0 ? 'kernel' : view.cpl === 3 ? 'user' : 'deprivileged'}</span>
+            <span>{t('rings.machine.privilege')}</span>
+            <strong>{t('rings.machine.ring', { ring: view.cpl })}</strong>
+            <span>{sw ? t('rings.machine.guestView', { ring: String(view.hostCpl) }) : view.cpl === 0 ? t('rings.machine.kernel') : view.cpl === 3 ? t('rings.machine.user') : t('rings.machine.deprivileged')}</span>
           </div>
         </div>
-        <dl className="regs" aria-label={view.mode === 'guest' ? "The guest's registers" : 'Registers'}>
+        <dl className="regs" aria-label={view.mode === 'guest' ? t('rings.machine.guestRegisters') : t('rings.machine.registers')}>
           {REG_ORDER.filter((r) => view.registers[r] !== undefined).map((r) => (
             <div key={r} style={{ display: 'contents' }}>
               <dt>{r}</dt>
@@ -56,27 +68,27 @@ export function MachinePanel() {
           ))}
         </dl>
         {view.mode === 'bare' && (
-          <button className="btn" type="button" disabled={view.ended !== null} onClick={() => void intervene({ kind: 'nmi' })} title="Raise a non-maskable interrupt now (forks the timeline)">
-            Raise NMI
+          <button className="btn" type="button" disabled={view.ended !== null} onClick={() => void intervene({ kind: 'nmi' })} title={t('rings.machine.nmiTitle')}>
+            {t('rings.machine.nmi')}
           </button>
         )}
         <dl className="kv">
-          <dt>Cycles</dt>
+          <dt>{t('rings.machine.cycles')}</dt>
           <dd>{formatCount(view.cycle)}</dd>
-          <dt>Instructions</dt>
+          <dt>{t('rings.machine.instructions')}</dt>
           <dd>{formatCount(view.instret)}</dd>
         </dl>
         {view.vms.length > 0 && (
           <table className="vm-table">
-            <caption className="visually-hidden">Virtual machines</caption>
+            <caption className="visually-hidden">{t('rings.machine.vms')}</caption>
             <thead>
               <tr>
-                <th scope="col">VM</th>
-                <th scope="col">State</th>
-                <th scope="col" className="num">{sw ? 'Traps' : 'Exits'}</th>
-                <th scope="col" className="num">VMM share</th>
+                <th scope="col">{t('rings.machine.colVm')}</th>
+                <th scope="col">{t('rings.machine.colState')}</th>
+                <th scope="col" className="num">{sw ? t('rings.machine.colTraps') : t('rings.machine.colExits')}</th>
+                <th scope="col" className="num">{t('rings.machine.colShare')}</th>
                 <th scope="col">
-                  <span className="visually-hidden">Actions</span>
+                  <span className="visually-hidden">{t('rings.machine.colActions')}</span>
                 </th>
               </tr>
             </thead>
@@ -95,10 +107,10 @@ export function MachinePanel() {
                         type="button"
                         disabled={vm.state === 'crashed' || vm.state === 'stopped' || view.ended !== null}
                         onClick={() => void intervene({ kind: 'kill-vm', vm: vm.id })}
-                        aria-label={`Kill VM ${vm.name}`}
-                        title="Stop this VM now, as a crash would (forks the timeline)"
+                        aria-label={t('rings.machine.killVm', { name: vm.name })}
+                        title={t('rings.machine.killTitle')}
                       >
-                        Kill
+                        {t('rings.machine.kill')}
                       </button>
                     </td>
                   </tr>
@@ -108,11 +120,11 @@ export function MachinePanel() {
           </table>
         )}
         {view.vms[0] !== undefined && view.vms[0].exitsByReason.length > 0 && (
-          <table className="vm-table" aria-label="VM exits by reason">
+          <table className="vm-table" aria-label={t('rings.machine.exitsByReason')}>
             <thead>
               <tr>
-                <th scope="col">Exit reason</th>
-                <th scope="col" className="num">Count</th>
+                <th scope="col">{t('rings.machine.colReason')}</th>
+                <th scope="col" className="num">{t('rings.machine.colCount')}</th>
               </tr>
             </thead>
             <tbody>

@@ -7,14 +7,16 @@ import { useApp } from '../../state/store.ts';
 import { commands } from '../engine/client.ts';
 import type { ModelRun } from '../../worker/protocol.ts';
 import { formatCount, formatSimTime } from '../viz/format-event.ts';
+import type { MessageKey } from '../../i18n/catalogue.ts';
+import { t } from '../../i18n/t.ts';
 
 type Row = ModelRun | { cpu: string; error: string };
 
-const CHANGES: Record<string, string> = {
-  'xeon-lv': 'First-generation VT-x (2006): no EPT, so the VMM keeps shadow page tables — CR3 writes, page faults and INVLPG exit.',
-  'xeon-5100': 'Core-based VT-x (2006): still no EPT; VM exit and entry somewhat cheaper.',
-  nehalem: 'EPT and VPID (2008–2009): the guest owns its page tables; page-table updates no longer exit; unrestricted guest on later steppings.',
-  modern: 'Current parts: much cheaper VM transitions, EPT with accessed/dirty bits, more exits avoidable by virtualization features.',
+const CHANGES: Record<string, MessageKey> = {
+  'xeon-lv': 'rings.models.changeXeonLv',
+  'xeon-5100': 'rings.models.changeXeon5100',
+  nehalem: 'rings.models.changeNehalem',
+  modern: 'rings.models.changeModern',
 };
 
 export function ModelsTab() {
@@ -41,23 +43,22 @@ export function ModelsTab() {
   return (
     <div className="models-tab">
       <p>
-        The program you loaded, run to its end on each CPU model (without animation). The cycle counts use each model's cost figures (see the
-        source of each figure in docs/sources/costs.md).
+        {t('rings.models.intro')}
       </p>
       <button className="btn primary" type="button" onClick={() => void run()} disabled={busy}>
-        {busy ? 'Running on every model…' : rows === null ? 'Run on every CPU model' : 'Run again'}
+        {busy ? t('rings.models.running') : rows === null ? t('rings.models.run') : t('rings.models.runAgain')}
       </button>
       {rows !== null && (
         <table className="vm-table models-table">
-          <caption className="visually-hidden">The same program on every CPU model</caption>
+          <caption className="visually-hidden">{t('rings.models.caption')}</caption>
           <thead>
             <tr>
-              <th scope="col">CPU model</th>
-              <th scope="col" className="num">Cycles</th>
-              <th scope="col" className="num">Time</th>
-              <th scope="col" className="num">VM exits</th>
-              <th scope="col" className="num">VMM share</th>
-              <th scope="col" className="num">vs 2006</th>
+              <th scope="col">{t('rings.models.colModel')}</th>
+              <th scope="col" className="num">{t('rings.models.colCycles')}</th>
+              <th scope="col" className="num">{t('rings.models.colTime')}</th>
+              <th scope="col" className="num">{t('rings.models.colExits')}</th>
+              <th scope="col" className="num">{t('rings.models.colShare')}</th>
+              <th scope="col" className="num">{t('rings.models.colVs2006')}</th>
             </tr>
           </thead>
           <tbody>
@@ -75,7 +76,7 @@ export function ModelsTab() {
               return (
                 <tr key={r.cpu} className={r.cpu === current ? 'current' : undefined}>
                   <th scope="row">
-                    {m?.name ?? r.cpu} ({m?.year}){r.cpu === current ? ' — loaded' : ''}
+                    {m?.name ?? r.cpu} ({m?.year}){r.cpu === current ? t('rings.models.loaded') : ''}
                   </th>
                   <td className="num">{formatCount(r.cycles)}</td>
                   <td className="num">{m ? formatSimTime(r.cycles, m.clockHz) : ''}</td>
@@ -90,11 +91,11 @@ export function ModelsTab() {
       )}
       {rows !== null && detail !== 'sales' && (
         <>
-          <h3>Exits by reason</h3>
+          <h3>{t('rings.models.byReason')}</h3>
           <table className="vm-table">
             <thead>
               <tr>
-                <th scope="col">Reason</th>
+                <th scope="col">{t('rings.models.colReason')}</th>
                 {ok.map((r) => (
                   <th key={r.cpu} scope="col" className="num">
                     {r.cpu}
@@ -119,7 +120,7 @@ export function ModelsTab() {
           </table>
         </>
       )}
-      <h3>What changed between them</h3>
+      <h3>{t('rings.models.changes')}</h3>
       <dl className="kv models-changes">
         {catalog?.cpus.map((c) => (
           <div key={c.id} style={{ display: 'contents' }}>
@@ -127,7 +128,12 @@ export function ModelsTab() {
               {c.name} ({c.year})
             </dt>
             <dd>
-              {CHANGES[c.id] ?? ''} VM exit ≈ {formatCount(c.costs.vmExit.value)} + entry ≈ {formatCount(c.costs.vmEntry.value)} cycles ({c.costs.roundTrip.kind}).
+              {t('rings.models.change', {
+                change: CHANGES[c.id] !== undefined ? t(CHANGES[c.id]) : '',
+                exit: formatCount(c.costs.vmExit.value),
+                entry: formatCount(c.costs.vmEntry.value),
+                kind: c.costs.roundTrip.kind,
+              })}
             </dd>
           </div>
         ))}

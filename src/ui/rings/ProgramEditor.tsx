@@ -8,18 +8,20 @@ import { useApp } from '../../state/store.ts';
 import { commands } from '../engine/client.ts';
 import type { SpecError } from '../../worker/protocol.ts';
 import { loadDraft, saveDraft, clearDraft } from '../../state/drafts.ts';
+import type { MessageKey } from '../../i18n/catalogue.ts';
 import './program-editor.css';
+import { t } from '../../i18n/t.ts';
 
-const LESSONS: { id: string; label: string }[] = [
-  { id: 'cpuid', label: 'CPUID' },
-  { id: 'hlt-idle', label: 'HLT idle' },
-  { id: 'uart-hello', label: 'Port I/O to the UART' },
-  { id: 'timer-interrupt', label: 'A timer interrupt' },
-  { id: 'syscall-ring3', label: 'A system call from ring 3' },
-  { id: 'cr3-write', label: 'A CR3 write' },
-  { id: 'ept-violation', label: 'An EPT violation' },
-  { id: 'triple-fault', label: 'A triple fault' },
-  { id: 'kernel', label: 'The whole kernel' },
+const LESSONS: { id: string; label: MessageKey }[] = [
+  { id: 'cpuid', label: 'rings.editor.lessonCpuid' },
+  { id: 'hlt-idle', label: 'rings.editor.lessonHlt' },
+  { id: 'uart-hello', label: 'rings.editor.lessonUart' },
+  { id: 'timer-interrupt', label: 'rings.editor.lessonTimer' },
+  { id: 'syscall-ring3', label: 'rings.editor.lessonSyscall' },
+  { id: 'cr3-write', label: 'rings.editor.lessonCr3' },
+  { id: 'ept-violation', label: 'rings.editor.lessonEpt' },
+  { id: 'triple-fault', label: 'rings.editor.lessonTriple' },
+  { id: 'kernel', label: 'rings.editor.lessonKernel' },
 ];
 
 export function ProgramEditor() {
@@ -43,7 +45,7 @@ export function ProgramEditor() {
       setOriginal(base);
       const draft = loadDraft(preset);
       setText(spec.source ?? draft ?? base);
-      setStatus(draft !== null && spec.source === undefined ? 'Your saved draft of this program (not running yet: Assemble and run).' : '');
+      setStatus(draft !== null && spec.source === undefined ? t('rings.editor.savedDraft') : '');
     });
     return () => {
       live = false;
@@ -73,11 +75,11 @@ export function ProgramEditor() {
     const errs = await commands.checkProgram(text);
     setErrors(errs);
     if (errs.length > 0) {
-      setStatus(`Not run: ${errs.length} error${errs.length > 1 ? 's' : ''} (the program that was running is still loaded).`);
+      setStatus(t('rings.editor.notRun', { count: errs.length }));
       return;
     }
     const ok = await commands.load({ scenario: preset, cpu: spec.cpu, seed: spec.seed, insnEvents: spec.insnEvents, mode: spec.mode, source: text === original ? undefined : text });
-    setStatus(ok ? 'Assembled and loaded: press Step or Play.' : 'The engine refused the program: see the errors.');
+    setStatus(ok ? t('rings.editor.loaded') : t('rings.editor.refused'));
   };
 
   const goToLine = (line: number, column = 1) => {
@@ -94,10 +96,10 @@ export function ProgramEditor() {
   };
 
   const revert = () => {
-    if (!window.confirm('Replace your edits with the original program? (Your current text is kept as the last draft until you edit again.)')) return;
+    if (!window.confirm(t('rings.editor.confirmRevert'))) return;
     clearDraft(preset);
     setText(original);
-    setStatus('Reverted to the original program.');
+    setStatus(t('rings.editor.reverted'));
   };
 
   const allErrors = [...errors, ...specErrors.filter((x) => x.field === 'program' && !errors.some((y) => y.line === x.line && y.message === x.message))];
@@ -105,23 +107,23 @@ export function ProgramEditor() {
   return (
     <section className="program-editor" aria-labelledby="editor-title">
       <div className="editor-head">
-        <h2 id="editor-title">Program</h2>
+        <h2 id="editor-title">{t('rings.editor.title')}</h2>
         <label className="toolbar-field">
-          <span>Lesson</span>
+          <span>{t('rings.editor.lesson')}</span>
           <select value={LESSONS.some((l) => l.id === preset) ? preset : ''} onChange={(e) => e.target.value && void commands.load({ scenario: e.target.value, cpu: spec.cpu, seed: spec.seed, insnEvents: spec.insnEvents, mode: spec.mode })}>
             {!LESSONS.some((l) => l.id === preset) && <option value="">{catalog?.scenarios.find((s) => s.id === preset)?.title ?? preset}</option>}
             {LESSONS.map((l) => (
               <option key={l.id} value={l.id}>
-                {l.label}
+                {t(l.label)}
               </option>
             ))}
           </select>
         </label>
-        <button className="btn primary" type="button" onClick={() => void run()} aria-keyshortcuts="Control+Enter" title="Assemble the program and run it from the start (Ctrl+Enter)">
-          Assemble and run
+        <button className="btn primary" type="button" onClick={() => void run()} aria-keyshortcuts="Control+Enter" title={t('rings.editor.runTitle')}>
+          {t('rings.editor.run')}
         </button>
         <button className="btn" type="button" onClick={revert} disabled={text === original}>
-          Revert
+          {t('rings.editor.revert')}
         </button>
       </div>
       <div className="editor-body">
@@ -135,7 +137,7 @@ export function ProgramEditor() {
         </div>
         <textarea
           ref={areaRef}
-          aria-label="Program source (assembly)"
+          aria-label={t('rings.editor.source')}
           aria-describedby="editor-errors"
           aria-invalid={allErrors.length > 0}
           spellCheck={false}
@@ -152,9 +154,9 @@ export function ProgramEditor() {
           }}
         />
       </div>
-      <div id="editor-errors" className="editor-errors" role="status" aria-live="polite" aria-label="Errors" tabIndex={allErrors.length > 0 ? 0 : undefined}>
+      <div id="editor-errors" className="editor-errors" role="status" aria-live="polite" aria-label={t('rings.editor.errors')} tabIndex={allErrors.length > 0 ? 0 : undefined}>
         {allErrors.length === 0 ? (
-          <span className="ok">{status || 'No errors.'}</span>
+          <span className="ok">{status || t('rings.editor.noErrors')}</span>
         ) : (
           <>
             {status && <p>{status}</p>}
@@ -162,13 +164,12 @@ export function ProgramEditor() {
               {allErrors.slice(0, 12).map((e, k) => (
                 <li key={k}>
                   <button type="button" className="linkish" onClick={() => goToLine(e.line ?? 1, e.column ?? 1)}>
-                    Line {e.line ?? '?'}
-                    {e.column !== undefined ? `, column ${e.column}` : ''}
+                    {t('rings.editor.line', { line: e.line ?? '?', column: e.column !== undefined ? t('rings.editor.column', { column: e.column }) : '' })}
                   </button>
                   : {e.message}
                 </li>
               ))}
-              {allErrors.length > 12 && <li>… and {allErrors.length - 12} more</li>}
+              {allErrors.length > 12 && <li>{t('rings.editor.more', { n: allErrors.length - 12 })}</li>}
             </ul>
           </>
         )}

@@ -8,6 +8,8 @@ import { useState } from 'react';
 import { useApp } from '../../state/store.ts';
 import { commands } from '../engine/client.ts';
 import { PV_PORTS } from '../../core/techniques/paravirt/port-ids.ts';
+import { t } from '../../i18n/t.ts';
+import { T } from '../../i18n/react.tsx';
 
 export function PvProgramChoice() {
   const spec = useApp((s) => s.spec);
@@ -27,25 +29,24 @@ export function PvProgramChoice() {
   const runPort = () => void commands.load({ scenario: spec.scenario, cpu: spec.cpu, seed: spec.seed, insnEvents: spec.insnEvents, mode: 'pv', ...(spec.params !== undefined ? { params: spec.params } : {}) });
   return (
     <div className="xs-block pv-choice" data-testid="pv-choice">
-      <h3 className="xs-title">Which kernel runs</h3>
+      <h3 className="xs-title">{t('rings.pvChoice.title')}</h3>
       {pv.ported ? (
         <>
           <p className="xs-note">
-            <strong>The port</strong> ({pv.portFile}): the kernel&apos;s source was changed — privileged instructions replaced by hypercalls (the Software vs hardware lab
-            shows the difference line by line).
+            <T k="rings.pvChoice.port" params={{ file: String(pv.portFile) }} parts={{ name: <strong>{t('rings.pvChoice.portName')}</strong> }} />
           </p>
           <button type="button" className="btn" disabled={busy} onClick={() => void runUnmodified()}>
-            Run the unmodified kernel on the paravirtual VMM
+            {t('rings.pvChoice.runUnmodified')}
           </button>
         </>
       ) : (
         <>
           <p className="xs-note">
-            <strong>The program as written</strong>, not ported: the paravirtual VMM emulates no privileged instruction, so the first one crashes the domain.
+            <T k="rings.pvChoice.asWritten" parts={{ name: <strong>{t('rings.pvChoice.asWrittenName')}</strong> }} />
           </p>
           {spec.source !== undefined && PV_PORTS[spec.scenario] !== undefined && (
             <button type="button" className="btn" onClick={runPort}>
-              Run the preset&apos;s port instead
+              {t('rings.pvChoice.runPort')}
             </button>
           )}
         </>

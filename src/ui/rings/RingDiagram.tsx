@@ -14,6 +14,7 @@ import { eventLog } from '../../state/event-log.ts';
 import { PLATFORMS, TRANSITION_KINDS, isSoftwarePlatform, locationOf, transitionOf, type Cell, type PlatformId, type Ring, type Transition, type TransitionKind } from './platform.ts';
 import { reducedMotion } from '../shell/prefs-effects.ts';
 import './ring-diagram.css';
+import { t } from '../../i18n/t.ts';
 
 const W = 640;
 const H = 400;
@@ -177,7 +178,7 @@ export function RingDiagram({ platform, onReplay }: { platform: PlatformId; onRe
 
   return (
     <figure className="ring-diagram" aria-labelledby="ring-caption">
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${layout.title} platform: privilege rings${platform === 'vtx' ? ' in VMX root and VMX non-root operation' : ''}, and where the processor is. ${occupantsText(platform)} The CPU is in ${rest.col === 'root' ? 'VMX root, ' : rest.col === 'nonroot' ? 'VMX non-root, ' : ''}ring ${rest.ring}.`}>
+      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={t('rings.diagram.label', { title: layout.title, vmx: platform === 'vtx' ? t('rings.diagram.inVmx') : '', occupants: occupantsText(platform), where: whereText(rest.col), ring: rest.ring })}>
         <defs>
           {['vmx', 'ring', 'vmm', 'fail', 'io'].map((f) => (
             <marker key={f} id={`arrow-${f}`} viewBox="0 0 10 10" refX="8" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
@@ -187,7 +188,7 @@ export function RingDiagram({ platform, onReplay }: { platform: PlatformId; onRe
         </defs>
         {/* Axes: rings down the side, VMX modes across the top. */}
         <text className="axis-title" x={8} y={TOP - 8}>
-          Ring
+          {t('rings.diagram.ring')}
         </text>
         {[3, 2, 1, 0].map((r) => (
           <g key={r}>
@@ -196,7 +197,7 @@ export function RingDiagram({ platform, onReplay }: { platform: PlatformId; onRe
             </text>
             {(r === 0 || r === 3) && (
               <text className="ring-sub" x={LEFT - 12} y={g.rowY(r) + g.rowHeight(r) / 2 + 18} textAnchor="end" dominantBaseline="middle">
-                {r === 0 ? 'most priv.' : 'least priv.'}
+                {r === 0 ? t('rings.diagram.mostPriv') : t('rings.diagram.leastPriv')}
               </text>
             )}
           </g>
@@ -249,7 +250,7 @@ export function RingDiagram({ platform, onReplay }: { platform: PlatformId; onRe
         <g ref={tokenRef} className="token" transform={`translate(${g.tokenAt(rest).x},${g.tokenAt(rest).y})`}>
           <circle r={19} />
           <text textAnchor="middle" dominantBaseline="central">
-            CPU
+            {t('rings.diagram.cpu')}
           </text>
         </g>
         {shown !== null && labelPos !== null && (
@@ -275,21 +276,36 @@ export function RingDiagram({ platform, onReplay }: { platform: PlatformId; onRe
               <strong>{shown.title}.</strong> {shown.detail}
               {shown.cost && (
                 <span className="cost" title={shown.kind === 'swtrap' ? cpu?.costs.swTrap?.basis : undefined}>
-                  {' '}Cost: {shown.cost}.
+                  {t('rings.diagram.cost', { cost: shown.cost })}
                 </span>
               )}
             </>
           )}
         </div>
         <div className="ring-where" data-testid="token-location">
-          CPU: {rest.col === 'root' ? 'VMX root, ' : rest.col === 'nonroot' ? 'VMX non-root, ' : ''}ring {rest.ring}
-          {isSoftwarePlatform(platform)
-            ? rest.ring === 0 ? ' — the VMM runs' : rest.ring === 1 ? (platform === 'bt' ? ' — the guest kernel runs, deprivileged, from the translation cache' : ' — the guest kernel runs, deprivileged') : rest.ring === 3 ? ' — the guest applications run' : ''
-            : view !== null && view.mode !== 'bare' && rest.col === 'root' ? ' — the VMM runs' : rest.col === 'nonroot' ? ' — the guest runs' : ''}
+          {t('rings.diagram.where', {
+            where: whereText(rest.col),
+            ring: rest.ring,
+            who: isSoftwarePlatform(platform)
+              ? rest.ring === 0
+                ? t('rings.diagram.vmmRuns')
+                : rest.ring === 1
+                  ? platform === 'bt'
+                    ? t('rings.diagram.kernelRunsTc')
+                    : t('rings.diagram.kernelRuns')
+                  : rest.ring === 3
+                    ? t('rings.diagram.appsRun')
+                    : ''
+              : view !== null && view.mode !== 'bare' && rest.col === 'root'
+                ? t('rings.diagram.vmmRuns')
+                : rest.col === 'nonroot'
+                  ? t('rings.diagram.guestRuns')
+                  : '',
+          })}
         </div>
         {shown !== null && onReplay !== undefined && (
-          <button className="btn" type="button" onClick={() => { setSlow((x) => x + 1); onReplay(); }} title="Play the last transition again, slowly (independent of the simulation speed)">
-            Replay slowly
+          <button className="btn" type="button" onClick={() => { setSlow((x) => x + 1); onReplay(); }} title={t('rings.diagram.replayTitle')}>
+            {t('rings.diagram.replay')}
           </button>
         )}
       </figcaption>
@@ -301,7 +317,12 @@ export function RingDiagram({ platform, onReplay }: { platform: PlatformId; onRe
 function occupantsText(platform: PlatformId): string {
   const l = PLATFORMS[platform];
   const col = (c: string): string => (l.columns.length > 1 ? `${l.columns.find((x) => x.id === c)?.label ?? c}, ` : '');
-  return l.occupants.map((o) => `${o.label} in ${col(o.col)}ring ${o.ring}${o.sub === `ring ${o.ring}` ? '' : ` (${o.sub})`}`).join('; ') + '.';
+  return l.occupants.map((o) => t('rings.diagram.occupant', { label: o.label, col: col(o.col), ring: o.ring, sub: o.sub === t('rings.diagram.ringN', { ring: o.ring }) ? '' : ` (${o.sub})` })).join('; ') + '.';
+}
+
+/** "VMX root, " / "VMX non-root, " before the ring, for the two VT-x columns. */
+function whereText(col: string): string {
+  return col === 'root' ? t('rings.diagram.whereRoot') : col === 'nonroot' ? t('rings.diagram.whereNonRoot') : '';
 }
 
 function clip(s: string, n: number): string {

@@ -31,34 +31,36 @@ import { SensitivePanel } from './SensitivePanel.tsx';
 import { platformOf, TRANSITION_KINDS, type PlatformId } from './platform.ts';
 import { eventLog } from '../../state/event-log.ts';
 import { EventKind } from '../../core/trace/events.ts';
+import type { MessageKey } from '../../i18n/catalogue.ts';
 import './rings-lab.css';
+import { t } from '../../i18n/t.ts';
 
-const TABS: { id: RingsTab; label: string; levels: DetailLevel[]; scenario?: string }[] = [
-  { id: 'code', label: 'Code', levels: ['classroom', 'engineer'] },
+const TABS: { id: RingsTab; label: MessageKey; levels: DetailLevel[]; scenario?: string }[] = [
+  { id: 'code', label: 'rings.lab.tabCode', levels: ['classroom', 'engineer'] },
   // The sensitive-instruction lesson, beside its program only.
-  { id: 'sensitive', label: 'Sensitive', levels: ['classroom', 'engineer'], scenario: 'sensitive' },
-  { id: 'vmcs', label: 'VMCS', levels: ['classroom', 'engineer'] },
-  { id: 'exits', label: 'Exits', levels: ['sales', 'classroom', 'engineer'] },
-  { id: 'events', label: 'Events', levels: ['classroom', 'engineer'] },
-  { id: 'controls', label: 'Controls', levels: ['classroom', 'engineer'] },
-  { id: 'program', label: 'Program', levels: ['classroom', 'engineer'] },
-  { id: 'models', label: 'CPU models', levels: ['sales', 'classroom', 'engineer'] },
-  { id: 'machine', label: 'Machine', levels: ['engineer'] },
-  { id: 'ept', label: 'EPT walk', levels: ['engineer'] },
+  { id: 'sensitive', label: 'rings.lab.tabSensitive', levels: ['classroom', 'engineer'], scenario: 'sensitive' },
+  { id: 'vmcs', label: 'rings.lab.tabVmcs', levels: ['classroom', 'engineer'] },
+  { id: 'exits', label: 'rings.lab.tabExits', levels: ['sales', 'classroom', 'engineer'] },
+  { id: 'events', label: 'rings.lab.tabEvents', levels: ['classroom', 'engineer'] },
+  { id: 'controls', label: 'rings.lab.tabControls', levels: ['classroom', 'engineer'] },
+  { id: 'program', label: 'rings.lab.tabProgram', levels: ['classroom', 'engineer'] },
+  { id: 'models', label: 'rings.lab.tabModels', levels: ['sales', 'classroom', 'engineer'] },
+  { id: 'machine', label: 'rings.lab.tabMachine', levels: ['engineer'] },
+  { id: 'ept', label: 'rings.lab.tabEpt', levels: ['engineer'] },
 ];
 
-const PLATFORM_MODES: { id: PlatformId; label: string; mode: SessionMode; title: string }[] = [
-  { id: 'native', label: 'Native', mode: 'bare', title: 'The program on the bare processor: no VMM' },
-  { id: 'swvmm', label: 'Software VMM', mode: 'swvmm', title: 'A software-only VMM: the guest kernel deprivileged to ring 1 (trap and emulate)' },
-  { id: 'bt', label: 'Binary translation', mode: 'bt', title: 'A binary-translating VMM: the guest kernel at ring 1 runs from a translation cache, sensitive instructions replaced by callouts (VMware before VT-x)' },
-  { id: 'pv', label: 'Paravirtual', mode: 'pv', title: 'A paravirtual VMM: a guest kernel ported to hypercalls runs at ring 1 (Xen before VT-x); an unmodified one is crashed' },
-  { id: 'vtx', label: 'VT-x', mode: 'guest', title: 'A VT-x VMM: the guest in VMX non-root operation' },
+const PLATFORM_MODES: { id: PlatformId; label: MessageKey; mode: SessionMode; title: MessageKey }[] = [
+  { id: 'native', label: 'rings.lab.native', mode: 'bare', title: 'rings.lab.nativeTitle' },
+  { id: 'swvmm', label: 'rings.lab.swvmm', mode: 'swvmm', title: 'rings.lab.swvmmTitle' },
+  { id: 'bt', label: 'rings.lab.bt', mode: 'bt', title: 'rings.lab.btTitle' },
+  { id: 'pv', label: 'rings.lab.pv', mode: 'pv', title: 'rings.lab.pvTitle' },
+  { id: 'vtx', label: 'rings.lab.vtx', mode: 'guest', title: 'rings.lab.vtxTitle' },
 ];
 
-const DETAILS: { id: DetailLevel; label: string; title: string }[] = [
-  { id: 'sales', label: 'Sales', title: 'Rings and boxes: what virtualization does, no registers' },
-  { id: 'classroom', label: 'Classroom', title: 'Exit reasons, key VMCS fields, the code' },
-  { id: 'engineer', label: 'Engineer', title: 'Everything: qualifications decoded, every VMCS field, cycle costs' },
+const DETAILS: { id: DetailLevel; label: MessageKey; title: MessageKey }[] = [
+  { id: 'sales', label: 'rings.lab.sales', title: 'rings.lab.salesTitle' },
+  { id: 'classroom', label: 'rings.lab.classroom', title: 'rings.lab.classroomTitle' },
+  { id: 'engineer', label: 'rings.lab.engineer', title: 'rings.lab.engineerTitle' },
 ];
 
 /** A row of toggle buttons (one pressed), keyboard-friendly. */
@@ -100,9 +102,9 @@ export function RingsLab() {
   const sawVmx = useMemo(() => eventLog.findBack(eventLog.endSeq - 1, [EventKind.VMEXIT, EventKind.VMENTRY, EventKind.VMX_INSTRUCTION]) !== undefined, [generation, view?.instret]);
   const platform = platformOf(mode, view?.vmx ?? 'none', sawVmx);
   // The Exits tab holds what stands for exits on the software platforms: the translation cache, the hypercalls.
-  const exitsLabel = mode === 'bt' ? 'Translation' : mode === 'pv' ? 'Hypercalls' : 'Exits';
-  const visibleTabs = TABS.filter((t) => t.levels.includes(detail) && (t.scenario === undefined || t.scenario === spec.scenario)).map((t) => (t.id === 'exits' ? { ...t, label: exitsLabel } : t));
-  const current = visibleTabs.some((t) => t.id === tab) ? tab : visibleTabs[0].id;
+  const exitsLabel = mode === 'bt' ? t('rings.lab.tabTranslation') : mode === 'pv' ? t('rings.lab.tabHypercalls') : t('rings.lab.tabExits');
+  const visibleTabs = TABS.filter((x) => x.levels.includes(detail) && (x.scenario === undefined || x.scenario === spec.scenario)).map((x) => ({ ...x, label: x.id === 'exits' ? exitsLabel : t(x.label) }));
+  const current = visibleTabs.some((x) => x.id === tab) ? tab : visibleTabs[0].id;
   const swvmmReady = catalog?.modes.includes('swvmm') === true;
 
   const switchPlatform = (m: SessionMode) => {
@@ -113,19 +115,19 @@ export function RingsLab() {
   return (
     <div className="rings-lab">
       <div className="rings-toolbar">
-        <h1 className="visually-hidden">Rings &amp; VMX</h1>
+        <h1 className="visually-hidden">{t('rings.lab.title')}</h1>
         <Segmented
-          label="Platform"
+          label={t('rings.lab.platform')}
           testid="platform"
           value={platform}
           options={PLATFORM_MODES.map((p) => {
             const ready = p.mode === 'bare' || p.mode === 'guest' || (p.mode === 'swvmm' ? swvmmReady : catalog?.modes.includes(p.mode) === true);
-            return { id: p.id, label: p.label, title: ready ? p.title : `${p.title} (not available yet)`, disabled: !ready };
+            return { id: p.id, label: t(p.label), title: ready ? t(p.title) : t('rings.lab.notAvailable', { title: t(p.title) }), disabled: !ready };
           })}
           onChange={(id) => switchPlatform(PLATFORM_MODES.find((p) => p.id === id)!.mode)}
         />
         <label className="toolbar-field">
-          <span>Program</span>
+          <span>{t('rings.lab.program')}</span>
           <select
             value={spec.source !== undefined ? '__edited' : spec.scenario}
             onChange={(e) => {
@@ -134,7 +136,7 @@ export function RingsLab() {
               void commands.load({ scenario: e.target.value, cpu: spec.cpu, seed: spec.seed, insnEvents: spec.insnEvents, ...(spec.settings !== undefined ? { settings: spec.settings } : {}) });
             }}
           >
-            {spec.source !== undefined && <option value="__edited">Your program (edited)</option>}
+            {spec.source !== undefined && <option value="__edited">{t('rings.lab.edited')}</option>}
             {catalog?.scenarios.map((s) => (
               <option key={s.id} value={s.id}>
                 {s.title}
@@ -143,28 +145,28 @@ export function RingsLab() {
           </select>
         </label>
         <label className="toolbar-field">
-          <span>CPU</span>
+          <span>{t('rings.lab.cpu')}</span>
           <select value={spec.cpu ?? catalog?.defaultCpu} onChange={(e) => void commands.load({ ...spec, cpu: e.target.value })}>
             {catalog?.cpus.map((c) => (
               <option key={c.id} value={c.id}>
-                {c.name} ({c.year}){c.ept ? '' : ', no EPT'}
+                {c.name} ({c.year}){c.ept ? '' : t('rings.lab.noEpt')}
               </option>
             ))}
           </select>
         </label>
-        <Segmented label="Detail" testid="detail" value={detail} options={DETAILS} onChange={setDetail} />
+        <Segmented label={t('rings.lab.detail')} testid="detail" value={detail} options={DETAILS.map((d) => ({ id: d.id, label: t(d.label), title: t(d.title) }))} onChange={setDetail} />
       </div>
       <EntryFailureBanner />
       <div className={`rings-grid detail-${detail}`}>
-        <section className="panel diagram-panel" aria-label="Privilege rings and VMX modes">
+        <section className="panel diagram-panel" aria-label={t('rings.lab.diagram')}>
           <RingDiagram platform={platform} onReplay={() => undefined} />
         </section>
         {detail === 'sales' ? (
-          <section className="panel side-panel" aria-label="What is happening">
+          <section className="panel side-panel" aria-label={t('rings.lab.happening')}>
             <SalesStory />
           </section>
         ) : (
-          <section className="panel side-panel" aria-label="Details">
+          <section className="panel side-panel" aria-label={t('rings.lab.details')}>
             <Tabs tabs={visibleTabs} current={current} onChange={setTab}>
               {current === 'code' && <CodePanel />}
               {current === 'sensitive' && <SensitivePanel />}

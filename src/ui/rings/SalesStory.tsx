@@ -4,17 +4,20 @@
  */
 import { useApp } from '../../state/store.ts';
 import { formatCount } from '../viz/format-event.ts';
+import type { MessageKey } from '../../i18n/catalogue.ts';
+import { t } from '../../i18n/t.ts';
+import { T } from '../../i18n/react.tsx';
 
 /** What the most frequent exit says about what the guest is doing, in a customer's words. */
-const STORY: Record<number, string> = {
-  30: 'Most exits are port I/O: each character the guest prints or each device register it touches goes through a device the VMM emulates. Emulated I/O is the expensive part of virtualization — direct device assignment (VT-d) removes it.',
-  48: 'Most exits are EPT violations: the guest touches a memory page for the first time and the VMM maps it. They stop once its memory is in use.',
-  12: 'Most exits are HLT: the guest is idle and gives the processor back to the VMM, which can run another virtual machine meanwhile.',
-  28: 'Most exits are control-register accesses: the guest sets up paging; once its memory map is built they stop.',
-  0: 'Most exits are page faults the VMM handles for the guest: without EPT the VMM keeps shadow page tables — the cost VT-x with EPT removed in 2008.',
-  10: 'Most exits are CPUID: the guest asks what processor it runs on, and the VMM decides what it may see.',
-  1: 'Most exits are external interrupts: the timer hands the processor back to the VMM so it can share it fairly.',
-  52: 'Most exits are the VMX-preemption timer: the VMM takes the processor back at the end of each time slice.',
+const STORY: Record<number, MessageKey> = {
+  30: 'rings.sales.story30',
+  48: 'rings.sales.story48',
+  12: 'rings.sales.story12',
+  28: 'rings.sales.story28',
+  0: 'rings.sales.story0',
+  10: 'rings.sales.story10',
+  1: 'rings.sales.story1',
+  52: 'rings.sales.story52',
 };
 
 /**
@@ -32,30 +35,30 @@ function SoftwareVmmStory({ view }: { view: NonNullable<ReturnType<typeof useApp
   return (
     <>
       <p className="big-line">
-        Before VT-x, a VMM had to take <strong>ring 0</strong> for itself and push the guest kernel out to <strong>ring 1</strong>. Every privileged
-        instruction the kernel runs then <strong>traps</strong> to the VMM, which emulates it and returns.
+        <T
+          k="rings.sales.swLead"
+          parts={{ r0: <strong>{t('rings.sales.ring0')}</strong>, r1: <strong>{t('rings.sales.ring1')}</strong>, traps: <strong>{t('rings.sales.traps')}</strong> }}
+        />
       </p>
-      <div className="share" aria-label="Time spent in the VMM">
+      <div className="share" aria-label={t('rings.sales.shareLabel')}>
         <div className="share-bar">
           <span className="guest" style={{ width: `${100 - share}%` }} />
           <span className="vmm" style={{ width: `${share}%` }} />
         </div>
         <p>
-          <strong>{(100 - share).toFixed(1)} %</strong> of the time the guest runs its own code; <strong>{share.toFixed(1)} %</strong> is the VMM's work ({formatCount(st?.traps ?? 0)} traps so far
-          {perTrap > 0 ? `, ${formatCount(perTrap)} cycles each — an assumed figure, measured on a Pentium 4 by Adams & Agesen in 2006` : ''}).
+          <Share share={share} rest={t('rings.sales.swRest', { n: formatCount(st?.traps ?? 0), each: perTrap > 0 ? t('rings.sales.swEach', { n: formatCount(perTrap) }) : '' })} />
         </p>
       </div>
       <p className="story-why">
-        Worse, some instructions do not trap at ring 1: they quietly give the guest the wrong answer, and the VMM never finds out. VT-x fixes both: the guest kernel is back in ring 0,
-        and the processor itself hands control to the VMM.
+        {t('rings.sales.swWorse')}
       </p>
       {top.length > 0 && (
         <>
-          <h3>What the VMM had to emulate</h3>
+          <h3>{t('rings.sales.emulatedTitle')}</h3>
           <ol className="top-reasons">
             {top.map(([name, count]) => (
               <li key={name}>
-                <strong>{name}</strong> — {formatCount(count)} times
+                <T k="rings.sales.times" params={{ n: formatCount(count) }} parts={{ name: <strong>{name}</strong> }} />
               </li>
             ))}
           </ol>
@@ -80,32 +83,42 @@ function TechniqueStory({ view }: { view: NonNullable<ReturnType<typeof useApp.g
     <>
       {bt !== undefined ? (
         <p className="big-line">
-          Binary translation keeps the guest kernel in <strong>ring 1</strong> but never runs its code as written: the VMM <strong>translates</strong> each piece the
-          first time it runs and swaps every sensitive instruction for a <strong>call into the VMM</strong> — so even the instructions that would not trap are caught.
+          <T
+            k="rings.sales.btLead"
+            parts={{ r1: <strong>{t('rings.sales.ring1')}</strong>, translates: <strong>{t('rings.sales.translates')}</strong>, call: <strong>{t('rings.sales.callVmm')}</strong> }}
+          />
         </p>
       ) : (
         <p className="big-line">
-          Paravirtualization changes the guest kernel itself: where it used to run a privileged instruction, the ported kernel <strong>asks the VMM</strong> with a
-          <strong> hypercall</strong>. It needs the kernel&apos;s source — an unmodified kernel crashes at its first privileged instruction.
+          <T k="rings.sales.pvLead" parts={{ asks: <strong>{t('rings.sales.asksVmm')}</strong>, hypercall: <strong>{t('rings.sales.hypercall')}</strong> }} />
         </p>
       )}
-      <div className="share" aria-label="Time spent in the VMM">
+      <div className="share" aria-label={t('rings.sales.shareLabel')}>
         <div className="share-bar">
           <span className="guest" style={{ width: `${100 - share}%` }} />
           <span className="vmm" style={{ width: `${share}%` }} />
         </div>
         <p>
-          <strong>{(100 - share).toFixed(1)} %</strong> of the time the guest runs its own code; <strong>{share.toFixed(1)} %</strong> is the VMM&apos;s work
-          {bt !== undefined
-            ? ` (${formatCount(bt.misses)} translations, ${formatCount(bt.hits + bt.chained)} reuses of a translation, ${formatCount(bt.callouts)} callouts so far).`
-            : pv !== undefined
-              ? ` (${formatCount(pv.hypercalls)} hypercalls so far${pv.ported ? '' : '; this kernel is not ported'}).`
-              : '.'}
+          <Share
+            share={share}
+            rest={
+              bt !== undefined
+                ? t('rings.sales.btRest', { misses: formatCount(bt.misses), reuses: formatCount(bt.hits + bt.chained), callouts: formatCount(bt.callouts) })
+                : pv !== undefined
+                  ? t('rings.sales.pvRest', { n: formatCount(pv.hypercalls), ported: pv.ported ? '' : t('rings.sales.notPorted') })
+                  : '.'
+            }
+          />
         </p>
       </div>
-      {vm !== undefined && vm.state === 'crashed' && <p className="story-why">The VMM stopped the guest: {vm.message}</p>}
+      {vm !== undefined && vm.state === 'crashed' && <p className="story-why">{t('rings.sales.stopped', { message: vm.message })}</p>}
     </>
   );
+}
+
+/** "62.0 % of the time the guest runs its own code; 38.0 % is the VMM's work" and what follows. */
+function Share({ share, rest }: { share: number; rest: string }) {
+  return <T k="rings.sales.share" params={{ rest }} parts={{ guest: <strong>{(100 - share).toFixed(1)} %</strong>, vmm: <strong>{share.toFixed(1)} %</strong> }} />;
 }
 
 export function SalesStory() {
@@ -120,26 +133,28 @@ export function SalesStory() {
       {view.mode === 'guest' ? (
         <>
           <p className="big-line">
-            The guest runs its own code at full speed in <strong>VMX non-root</strong> operation. Only some instructions hand control to the VMM
-            (a <strong>VM exit</strong>); the VMM handles them and returns (<strong>VM entry</strong>).
+            <T
+              k="rings.sales.vtxLead"
+              parts={{ nonRoot: <strong>{t('rings.sales.nonRoot')}</strong>, exit: <strong>{t('rings.sales.vmExit')}</strong>, entry: <strong>{t('rings.sales.vmEntry')}</strong> }}
+            />
           </p>
-          <div className="share" aria-label="Time spent in the VMM">
+          <div className="share" aria-label={t('rings.sales.shareLabel')}>
             <div className="share-bar">
               <span className="guest" style={{ width: `${100 - share}%` }} />
               <span className="vmm" style={{ width: `${share}%` }} />
             </div>
             <p>
-              <strong>{(100 - share).toFixed(1)} %</strong> of the time the guest runs its own code; <strong>{share.toFixed(1)} %</strong> is the VMM's work ({formatCount(vm?.exits ?? 0)} VM exits so far).
+              <Share share={share} rest={t('rings.sales.vtxRest', { n: formatCount(vm?.exits ?? 0) })} />
             </p>
           </div>
-          {top.length > 0 && STORY[top[0].reason] !== undefined && <p className="story-why">{STORY[top[0].reason]}</p>}
+          {top.length > 0 && STORY[top[0].reason] !== undefined && <p className="story-why">{t(STORY[top[0].reason])}</p>}
           {top.length > 0 && (
             <>
-              <h3>Why the guest called the VMM</h3>
+              <h3>{t('rings.sales.whyTitle')}</h3>
               <ol className="top-reasons">
                 {top.map((r) => (
                   <li key={r.reason}>
-                    <strong>{r.name}</strong> — {formatCount(r.count)} times
+                    <T k="rings.sales.times" params={{ n: formatCount(r.count) }} parts={{ name: <strong>{r.name}</strong> }} />
                   </li>
                 ))}
               </ol>
@@ -152,7 +167,7 @@ export function SalesStory() {
         <TechniqueStory view={view} />
       ) : (
         <p className="big-line">
-          Native: one operating system owns the machine. Switch the platform to VT-x to see the same kernel run as a virtual machine, or to Software VMM to see how it was done before VT-x.
+          {t('rings.sales.native')}
         </p>
       )}
     </div>

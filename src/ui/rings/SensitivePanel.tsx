@@ -15,13 +15,16 @@ import { commands } from '../engine/client.ts';
 import { SENSITIVE_UNPRIVILEGED } from '../../core/techniques/deprivileged/instructions.ts';
 import type { PlatformRun, SessionMode } from '../../worker/protocol.ts';
 import { sensitiveValue } from '../viz/swvmm-text.ts';
+import type { MessageKey } from '../../i18n/catalogue.ts';
+import { t } from '../../i18n/t.ts';
+import { T } from '../../i18n/react.tsx';
 
-const COLUMNS: { mode: SessionMode; label: string; ring: string }[] = [
-  { mode: 'bare', label: 'Native', ring: 'ring 0' },
-  { mode: 'swvmm', label: 'Software VMM', ring: 'ring 1' },
-  { mode: 'guest', label: 'VT-x', ring: 'ring 0, non-root' },
+const COLUMNS: { mode: SessionMode; label: MessageKey; ring: MessageKey }[] = [
+  { mode: 'bare', label: 'rings.lab.native', ring: 'rings.sensitive.ringNative' },
+  { mode: 'swvmm', label: 'rings.lab.swvmm', ring: 'rings.sensitive.ringSwvmm' },
+  { mode: 'guest', label: 'rings.lab.vtx', ring: 'rings.sensitive.ringVtx' },
   // Binary translation: the kernel still at ring 1, but each of these instructions became a callout (issue 5).
-  { mode: 'bt', label: 'Binary translation', ring: 'ring 1, translated' },
+  { mode: 'bt', label: 'rings.lab.bt', ring: 'rings.sensitive.ringBt' },
 ];
 
 export function SensitivePanel() {
@@ -65,41 +68,39 @@ export function SensitivePanel() {
     [runs, liveConsole, mode],
   );
   const differing = rows.filter((r) => r.differs).length;
+  const currentColumn = COLUMNS.find((c) => c.mode === mode);
 
   return (
     <section className="sensitive-panel" aria-labelledby="sensitive-title">
-      <h2 id="sensitive-title">The sensitive unprivileged instructions</h2>
+      <h2 id="sensitive-title">{t('rings.sensitive.title')}</h2>
       <p className="sensitive-summary" data-testid="sensitive-summary">
         {runs === null
           ? error !== null
-            ? `The comparison runs failed: ${error}`
-            : 'Running the program on the other platforms…'
-          : `${differing} of ${rows.length} lines differ between the Software VMM and VT-x.`}{' '}
-        None of these instructions faults at ring 1 or 3, so a trap-and-emulate VMM never sees them.
+            ? t('rings.sensitive.failed', { error })
+            : t('rings.sensitive.running')
+          : t('rings.sensitive.differ', { n: differing, total: rows.length })}{' '}
+        {t('rings.sensitive.noneFaults')}
       </p>
       <details className="sensitive-about">
-        <summary>Robin &amp; Irvine (2000) counted 17; this list spells 18 mnemonics. Why, and what the columns are</summary>
+        <summary>{t('rings.sensitive.aboutSummary')}</summary>
         <p>
-          Robin &amp; Irvine (USENIX Security 2000) found 17 sensitive, unprivileged instructions on the Pentium. The list commonly reproduced under that heading
-          spells 18 mnemonics, and the paper&apos;s own table could not be retrieved to see how it counts to 17; this program&apos;s kernel runs all 18 once and prints
-          what it sees. At ring 0 (Native, VT-x) each line shows the kernel&apos;s own state; pushed out to ring 1 under the software VMM, it shows the VMM&apos;s.
+          {t('rings.sensitive.about')}
         </p>
         <p>
-          The {COLUMNS.find((c) => c.mode === mode)?.label ?? 'current'} column is this run, up to the current position; the others are the same program run to its
-          end on those platforms. Open an instruction to see why it behaves so at ring 1, and the SDM rule.
+          {t('rings.sensitive.columns', { column: currentColumn !== undefined ? t(currentColumn.label) : t('rings.sensitive.current') })}
         </p>
       </details>
       <div className="sensitive-scroll">
-        <table className="vm-table sensitive-table" aria-label="What each sensitive instruction returned, per platform">
+        <table className="vm-table sensitive-table" aria-label={t('rings.sensitive.table')}>
           <thead>
             <tr>
-              <th scope="col">Instruction</th>
+              <th scope="col">{t('rings.sensitive.colInstruction')}</th>
               {COLUMNS.map((c) => (
                 <th key={c.mode} scope="col" className={c.mode === mode ? 'current' : ''}>
-                  {c.label}
+                  {t(c.label)}
                   <span className="col-ring">
-                    {c.ring}
-                    {c.mode === mode ? ' · this run' : ''}
+                    {t(c.ring)}
+                    {c.mode === mode ? t('rings.sensitive.thisRun') : ''}
                   </span>
                 </th>
               ))}
@@ -111,15 +112,15 @@ export function SensitivePanel() {
                 <th scope="row">
                   <span className="ins-name">{ins.line.replace(/:$/, '')}</span>
                   <details>
-                    <summary>{differs ? '≠ at ring 1: why?' : 'why?'}</summary>
+                    <summary>{differs ? t('rings.sensitive.whyDiffers') : t('rings.sensitive.why')}</summary>
                     <span className="why">
-                      At ring 1: {ins.atRing1}. <cite>SDM {ins.sdm}</cite>.
+                      <T k="rings.sensitive.atRing1" params={{ what: ins.atRing1 }} parts={{ sdm: <cite>{t('rings.sensitive.sdm', { sdm: ins.sdm })}</cite> }} />
                     </span>
                   </details>
                 </th>
                 {values.map((v, k) => (
                   <td key={COLUMNS[k].mode} className={COLUMNS[k].mode === mode ? 'current' : ''}>
-                    {v === undefined ? '…' : v === null ? <span className="not-yet">{COLUMNS[k].mode === mode ? 'not printed yet' : '—'}</span> : v}
+                    {v === undefined ? '…' : v === null ? <span className="not-yet">{COLUMNS[k].mode === mode ? t('rings.sensitive.notPrinted') : '—'}</span> : v}
                   </td>
                 ))}
               </tr>

@@ -7,6 +7,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useApp } from '../../state/store.ts';
 import { commands } from '../engine/client.ts';
 import type { SessionSpec } from '../../worker/protocol.ts';
+import { t } from '../../i18n/t.ts';
 
 function NumberField({ label, name, value, min, max, hint, onCommit, error }: {
   label: string; name: string; value: number; min: number; max: number; hint?: string; error?: string;
@@ -16,14 +17,14 @@ function NumberField({ label, name, value, min, max, hint, onCommit, error }: {
   const [local, setLocal] = useState<string | null>(null);
   useEffect(() => setText(String(value)), [value]);
   const commit = () => {
-    const t = text.trim();
-    if (!/^-?\d+$/.test(t)) {
-      setLocal(`${label} must be a whole number`);
+    const s = text.trim();
+    if (!/^-?\d+$/.test(s)) {
+      setLocal(t('rings.session.wholeNumber', { label }));
       return;
     }
-    const v = Number(t);
+    const v = Number(s);
     if (v < min || v > max) {
-      setLocal(`${label} must be from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}`);
+      setLocal(t('rings.session.range', { label, min: min.toLocaleString('en-US'), max: max.toLocaleString('en-US') }));
       return;
     }
     setLocal(null);
@@ -81,24 +82,24 @@ export function SessionControls() {
   };
 
   const kinds: { kind: string; label: string }[] = [
-    { kind: 'kernel', label: 'Kernels' },
-    { kind: 'workload', label: 'Workloads' },
-    { kind: 'lesson', label: 'Lessons' },
+    { kind: 'kernel', label: t('rings.session.kernels') },
+    { kind: 'workload', label: t('rings.session.workloads') },
+    { kind: 'lesson', label: t('rings.session.lessons') },
   ];
 
   return (
     <details className="panel session" ref={detailsRef}>
       <summary>
-        <span className="summary-label">Scenario</span>
+        <span className="summary-label">{t('rings.session.scenario')}</span>
         <span className="summary-value">{scenario.title}</span>
         <span className="summary-sub">
-          {scenario.mode === 'guest' ? 'guest under the VMM' : 'bare metal'} · {catalog.cpus.find((c) => c.id === (shown.cpu ?? catalog.defaultCpu))?.name ?? shown.cpu}
-          {shown.insnEvents ? ' · every instruction' : ''}
+          {scenario.mode === 'guest' ? t('rings.session.underVmm') : t('rings.session.bareMetal')} · {catalog.cpus.find((c) => c.id === (shown.cpu ?? catalog.defaultCpu))?.name ?? shown.cpu}
+          {shown.insnEvents ? t('rings.session.everyInsn') : ''}
         </span>
       </summary>
       <div className="panel-body" style={{ display: 'grid', gap: '0.55rem' }}>
         <label className="field">
-          <span>Program</span>
+          <span>{t('rings.session.program')}</span>
           <select
             value={shown.scenario}
             onChange={(e) => void apply({ scenario: e.target.value, cpu: shown.cpu, seed: shown.seed, insnEvents: shown.insnEvents })}
@@ -108,7 +109,7 @@ export function SessionControls() {
               <optgroup key={k.kind} label={k.label}>
                 {catalog.scenarios.filter((s) => s.kind === k.kind).map((s) => (
                   <option key={s.id} value={s.id}>
-                    {s.title} ({s.mode === 'guest' ? 'guest' : 'bare metal'})
+                    {s.title} ({s.mode === 'guest' ? t('rings.session.guest') : t('rings.session.bareMetal')})
                   </option>
                 ))}
               </optgroup>
@@ -119,11 +120,11 @@ export function SessionControls() {
           {scenario.description}
         </p>
         <label className="field">
-          <span>CPU model</span>
+          <span>{t('rings.session.cpuModel')}</span>
           <select value={shown.cpu ?? catalog.defaultCpu} onChange={(e) => void apply({ ...shown, cpu: e.target.value })}>
             {catalog.cpus.map((c) => (
               <option key={c.id} value={c.id}>
-                {c.name}, {c.year} — {c.ept ? 'EPT' : 'no EPT (shadow paging)'}
+                {c.name}, {c.year} — {c.ept ? 'EPT' : t('rings.session.noEpt')}
               </option>
             ))}
           </select>
@@ -131,9 +132,9 @@ export function SessionControls() {
         </label>
         <label className="check">
           <input type="checkbox" checked={shown.insnEvents} onChange={(e) => void apply({ ...shown, insnEvents: e.target.checked })} />
-          Instruction-level events (every retired instruction)
+          {t('rings.session.insnEvents')}
         </label>
-        <NumberField label="Seed" name="seed" value={shown.seed} min={0} max={0xffffffff} hint="Seeds everything random in the machine (RDRAND)" error={errorFor('seed')} onCommit={(v) => void apply({ ...shown, seed: v })} />
+        <NumberField label={t('rings.session.seed')} name="seed" value={shown.seed} min={0} max={0xffffffff} hint={t('rings.session.seedHint')} error={errorFor('seed')} onCommit={(v) => void apply({ ...shown, seed: v })} />
         {scenario.params.map((p) => (
           <NumberField
             key={`${scenario.id}-${p.name}`}

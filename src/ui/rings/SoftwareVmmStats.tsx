@@ -7,6 +7,8 @@
 import type { MachineView } from '../../worker/protocol.ts';
 import { formatCount } from '../viz/format-event.ts';
 import './exit-stats.css';
+import { t } from '../../i18n/t.ts';
+import { T } from '../../i18n/react.tsx';
 
 export function SoftwareVmmStats({ view }: { view: MachineView }) {
   const st = view.swvmm;
@@ -20,19 +22,19 @@ export function SoftwareVmmStats({ view }: { view: MachineView }) {
   return (
     <div className="exit-stats" data-testid="swvmm-stats">
       <div className="xs-block">
-        <h3 className="xs-title">Traps to the VMM</h3>
+        <h3 className="xs-title">{t('rings.swStats.title')}</h3>
         <p className="xs-note">
-          No VT-x, so no VM exits: the guest kernel runs at ring 1 and everything the VMM must see reaches it as a fault or an interrupt through the VMM&apos;s IDT in ring 0.
+          {t('rings.swStats.note')}
         </p>
         {causes.length === 0 ? (
-          <p className="xs-empty">No traps yet.</p>
+          <p className="xs-empty">{t('rings.swStats.noTraps')}</p>
         ) : (
-          <table className="vm-table" aria-label="Traps by cause">
+          <table className="vm-table" aria-label={t('rings.swStats.byCause')}>
             <thead>
               <tr>
-                <th scope="col">Cause</th>
-                <th scope="col" className="num">Traps</th>
-                <th scope="col" className="num">VMM cycles</th>
+                <th scope="col">{t('rings.swStats.colCause')}</th>
+                <th scope="col" className="num">{t('rings.swStats.colTraps')}</th>
+                <th scope="col" className="num">{t('rings.swStats.colCycles')}</th>
               </tr>
             </thead>
             <tbody>
@@ -49,8 +51,8 @@ export function SoftwareVmmStats({ view }: { view: MachineView }) {
       </div>
       {emulated.length > 0 && (
         <div className="xs-block">
-          <h3 className="xs-title">Instructions the VMM emulated</h3>
-          <table className="vm-table" aria-label="Emulated instructions">
+          <h3 className="xs-title">{t('rings.swStats.emulatedTitle')}</h3>
+          <table className="vm-table" aria-label={t('rings.swStats.emulated')}>
             <tbody>
               {emulated.map(([name, n]) => (
                 <tr key={name}>
@@ -63,11 +65,13 @@ export function SoftwareVmmStats({ view }: { view: MachineView }) {
         </div>
       )}
       <div className="xs-block">
-        <h3 className="xs-title">Guest vs VMM time</h3>
+        <h3 className="xs-title">{t('rings.exitStats.guestVsVmm')}</h3>
         <p className="xs-overhead-text">
-          VMM overhead {(100 - guestTenths / 10).toFixed(1)} % of cycles
-          {st.traps > 0 ? ` (each trap: ${formatCount(trapCycles / st.traps)} cycles, an assumption)` : ''}
-          {view.mode === 'bt' ? '; VMM time includes translating and callouts' : view.mode === 'pv' ? '; VMM time includes hypercalls' : ''}.
+          {t('rings.swStats.overhead', {
+            pct: (100 - guestTenths / 10).toFixed(1),
+            each: st.traps > 0 ? t('rings.swStats.eachTrap', { n: formatCount(trapCycles / st.traps) }) : '',
+            includes: view.mode === 'bt' ? t('rings.swStats.includesBt') : view.mode === 'pv' ? t('rings.swStats.includesPv') : '',
+          })}
         </p>
         <div className="xs-stack" aria-hidden="true">
           <span className="xs-seg xs-guest" style={{ width: `${guestTenths / 10}%` }} />
@@ -76,13 +80,13 @@ export function SoftwareVmmStats({ view }: { view: MachineView }) {
         <ul className="xs-legend">
           <li>
             <span className="xs-key xs-guest" aria-hidden="true" />
-            <strong>Guest</strong> (rings 1 and 3): {formatCount(st.guestCycles)} cycles
+            <T k="rings.swStats.legendGuest" params={{ n: formatCount(st.guestCycles) }} parts={{ name: <strong>{t('rings.exitStats.guest')}</strong> }} />
           </li>
           <li>
             <span className="xs-key xs-vmm" aria-hidden="true" />
-            <strong>VMM</strong> (ring 0): {formatCount(st.vmmCycles)} cycles
+            <T k="rings.swStats.legendVmm" params={{ n: formatCount(st.vmmCycles) }} parts={{ name: <strong>{t('rings.exitStats.vmm')}</strong> }} />
           </li>
-          {st.idleCycles > 0 && <li>Idle (the guest in HLT): {formatCount(st.idleCycles)} cycles</li>}
+          {st.idleCycles > 0 && <li>{t('rings.swStats.idle', { n: formatCount(st.idleCycles) })}</li>}
         </ul>
       </div>
     </div>

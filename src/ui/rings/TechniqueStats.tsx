@@ -11,6 +11,7 @@
 import type { MachineView } from '../../worker/protocol.ts';
 import { formatCount } from '../viz/format-event.ts';
 import './exit-stats.css';
+import { t } from '../../i18n/t.ts';
 
 const pct = (a: number, b: number): string => (b > 0 ? `${((100 * a) / b).toFixed(1)} %` : '—');
 
@@ -22,36 +23,40 @@ export function BtStats({ view }: { view: MachineView }) {
   const perCallout = bt.callouts > 0 ? bt.calloutCycles / bt.callouts : 0;
   return (
     <div className="xs-block" data-testid="bt-stats">
-      <h3 className="xs-title">Translation cache</h3>
+      <h3 className="xs-title">{t('rings.techStats.tcTitle')}</h3>
       <p className="xs-note">
-        The guest kernel never runs as written: each unit of its code is translated once, on its first run (a miss), and run from the translation cache
-        after that (a hit, or a chained jump that needs no lookup at all). Guest applications in ring 3 run directly.
+        {t('rings.techStats.tcNote')}
       </p>
-      <table className="vm-table" aria-label="Translation cache counters">
+      <table className="vm-table" aria-label={t('rings.techStats.tcCounters')}>
         <tbody>
-          <tr><th scope="row">Translations (cache misses)</th><td className="num mono" data-testid="bt-misses">{formatCount(bt.misses)}</td></tr>
-          <tr><th scope="row">Cache hits (looked up, found)</th><td className="num mono" data-testid="bt-hits">{formatCount(bt.hits)}</td></tr>
-          <tr><th scope="row">Chained transfers (no lookup)</th><td className="num mono">{formatCount(bt.chained)}</td></tr>
-          <tr><th scope="row">Hit rate of lookups</th><td className="num mono">{pct(bt.hits, lookups)}</td></tr>
-          <tr><th scope="row">Guest instructions translated</th><td className="num mono">{formatCount(bt.translatedInstructions)}</td></tr>
-          <tr><th scope="row">Translation cost</th><td className="num mono">{formatCount(bt.translateCycles)} cycles</td></tr>
-          {bt.invalidated > 0 && <tr><th scope="row">Dropped by guest writes to code</th><td className="num mono">{formatCount(bt.invalidated)}</td></tr>}
+          <tr><th scope="row">{t('rings.techStats.misses')}</th><td className="num mono" data-testid="bt-misses">{formatCount(bt.misses)}</td></tr>
+          <tr><th scope="row">{t('rings.techStats.hits')}</th><td className="num mono" data-testid="bt-hits">{formatCount(bt.hits)}</td></tr>
+          <tr><th scope="row">{t('rings.techStats.chained')}</th><td className="num mono">{formatCount(bt.chained)}</td></tr>
+          <tr><th scope="row">{t('rings.techStats.hitRate')}</th><td className="num mono">{pct(bt.hits, lookups)}</td></tr>
+          <tr><th scope="row">{t('rings.techStats.translatedInsns')}</th><td className="num mono">{formatCount(bt.translatedInstructions)}</td></tr>
+          <tr><th scope="row">{t('rings.techStats.translateCost')}</th><td className="num mono">{t('rings.techStats.cycles', { n: formatCount(bt.translateCycles) })}</td></tr>
+          {bt.invalidated > 0 && <tr><th scope="row">{t('rings.techStats.invalidated')}</th><td className="num mono">{formatCount(bt.invalidated)}</td></tr>}
         </tbody>
       </table>
-      <h3 className="xs-title">Callouts into the VMM</h3>
+      <h3 className="xs-title">{t('rings.techStats.calloutsTitle')}</h3>
       {callouts.length === 0 ? (
-        <p className="xs-empty">No callouts yet.</p>
+        <p className="xs-empty">{t('rings.techStats.noCallouts')}</p>
       ) : (
         <>
           <p className="xs-note">
-            Each sensitive instruction in the kernel&apos;s code became a call into the VMM: {formatCount(bt.callouts)} so far, {formatCount(bt.calloutCycles)} cycles
-            ({formatCount(perCallout)} each, an assumption). Indirect branches looked up in the cache: {formatCount(bt.executedByKind.INDIRECT ?? 0)} ({formatCount(bt.indirectCycles)} cycles).
+            {t('rings.techStats.calloutsNote', {
+              n: formatCount(bt.callouts),
+              cycles: formatCount(bt.calloutCycles),
+              each: formatCount(perCallout),
+              indirect: formatCount(bt.executedByKind.INDIRECT ?? 0),
+              indirectCycles: formatCount(bt.indirectCycles),
+            })}
           </p>
-          <table className="vm-table" aria-label="Callouts by instruction">
+          <table className="vm-table" aria-label={t('rings.techStats.calloutsBy')}>
             <thead>
               <tr>
-                <th scope="col">Instruction replaced</th>
-                <th scope="col" className="num">Callouts</th>
+                <th scope="col">{t('rings.techStats.colReplaced')}</th>
+                <th scope="col" className="num">{t('rings.techStats.colCallouts')}</th>
               </tr>
             </thead>
             <tbody>
@@ -75,20 +80,20 @@ export function PvStats({ view }: { view: MachineView }) {
   const calls = Object.entries(pv.hypercallsByName).sort((a, b) => b[1] - a[1]);
   return (
     <div className="xs-block" data-testid="pv-stats">
-      <h3 className="xs-title">Hypercalls</h3>
+      <h3 className="xs-title">{t('rings.techStats.hypercallsTitle')}</h3>
       <p className="xs-note">
         {pv.ported
-          ? `The kernel runs as ported to the hypercall interface (${pv.portFile}): where the original executes a privileged instruction, the port calls the VMM.`
-          : 'This program runs as written, not ported: its first privileged instruction faults at ring 1 and the paravirtual VMM, which emulates nothing, crashes the domain.'}
+          ? t('rings.techStats.ported', { file: String(pv.portFile) })
+          : t('rings.techStats.notPorted')}
       </p>
       {calls.length === 0 ? (
-        <p className="xs-empty">No hypercalls{pv.ported ? ' yet' : ''}.</p>
+        <p className="xs-empty">{pv.ported ? t('rings.techStats.noHypercallsYet') : t('rings.techStats.noHypercalls')}</p>
       ) : (
-        <table className="vm-table" aria-label="Hypercalls by name">
+        <table className="vm-table" aria-label={t('rings.techStats.hypercallsBy')}>
           <thead>
             <tr>
-              <th scope="col">Hypercall</th>
-              <th scope="col" className="num">Calls</th>
+              <th scope="col">{t('rings.techStats.colHypercall')}</th>
+              <th scope="col" className="num">{t('rings.techStats.colCalls')}</th>
             </tr>
           </thead>
           <tbody>
@@ -102,9 +107,13 @@ export function PvStats({ view }: { view: MachineView }) {
         </table>
       )}
       <p className="xs-note">
-        {formatCount(pv.hypercalls)} hypercalls, {formatCount(pv.hypercallCycles)} cycles (each charged the hypercall figure, an assumption).
-        Page-table updates validated: {formatCount(pv.pageTableUpdates)}{pv.pageTableUpdatesRejected > 0 ? `, refused: ${formatCount(pv.pageTableUpdatesRejected)}` : ''}.
-        {pv.int80Direct ? ' System calls (INT 0x80) go straight from ring 3 to the guest kernel without entering the VMM.' : ''}
+        {t('rings.techStats.pvNote', {
+          n: formatCount(pv.hypercalls),
+          cycles: formatCount(pv.hypercallCycles),
+          updates: formatCount(pv.pageTableUpdates),
+          refused: pv.pageTableUpdatesRejected > 0 ? t('rings.techStats.refused', { n: formatCount(pv.pageTableUpdatesRejected) }) : '',
+          int80: pv.int80Direct ? t('rings.techStats.int80') : '',
+        })}
       </p>
     </div>
   );

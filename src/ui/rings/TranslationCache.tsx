@@ -10,9 +10,11 @@ import { useApp } from '../../state/store.ts';
 import { commands } from '../engine/client.ts';
 import type { TcListingEntry } from '../../worker/protocol.ts';
 import { formatCount, hex } from '../viz/format-event.ts';
+import type { MessageKey } from '../../i18n/catalogue.ts';
 import './translation-cache.css';
+import { t } from '../../i18n/t.ts';
 
-const KIND_TEXT: Record<string, string> = { IDENT: 'copied', CALLOUT: 'callout', BRANCH: 'branch', INDIRECT: 'indirect' };
+const KIND_TEXT: Record<string, MessageKey> = { IDENT: 'rings.tc.kindIdent', CALLOUT: 'rings.tc.kindCallout', BRANCH: 'rings.tc.kindBranch', INDIRECT: 'rings.tc.kindIndirect' };
 
 export function TranslationCache() {
   const seq = useApp((s) => s.status?.position.seq ?? 0);
@@ -31,35 +33,41 @@ export function TranslationCache() {
     return () => window.clearTimeout(t);
   }, [seq, generation]);
   if (tc === null) return null;
-  if (tc.length === 0) return <p className="xs-empty">The translation cache is empty: nothing of the guest kernel has run yet.</p>;
-  const holding = tc.find((t) => t.rows.some((r) => r.address === pc >>> 0));
-  const shown = tc.find((t) => t.id === picked) ?? holding ?? tc[tc.length - 1];
+  if (tc.length === 0) return <p className="xs-empty">{t('rings.tc.empty')}</p>;
+  const holding = tc.find((x) => x.rows.some((r) => r.address === pc >>> 0));
+  const shown = tc.find((x) => x.id === picked) ?? holding ?? tc[tc.length - 1];
   return (
     <div className="xs-block tc-panel" data-testid="tc-panel">
-      <h3 className="xs-title">Translated code</h3>
+      <h3 className="xs-title">{t('rings.tc.title')}</h3>
       <label className="field tc-pick">
-        <span>Translation</span>
+        <span>{t('rings.tc.translation')}</span>
         <select value={shown.id} onChange={(e) => setPicked(Number(e.target.value))}>
-          {tc.map((t) => (
-            <option key={t.id} value={t.id}>
-              #{t.id} at {hex(t.guestLinear)} — {t.rows.length} instructions, {formatCount(t.hits)} hits{t === holding ? ' (runs now)' : ''}
+          {tc.map((x) => (
+            <option key={x.id} value={x.id}>
+              {t('rings.tc.option', { id: x.id, address: hex(x.guestLinear), n: x.rows.length, hits: formatCount(x.hits), now: x === holding ? t('rings.tc.runsNow') : '' })}
             </option>
           ))}
         </select>
       </label>
       <p className="xs-note">
-        Translation #{shown.id}: guest {hex(shown.guestLinear)} (guest-physical {hex(shown.guestPhysical)}), {formatCount(shown.hits)} cache hits
-        {shown.chainedTo.length > 0 ? `, chained to ${shown.chainedTo.map((a) => hex(a)).join(', ')}` : ''}. {tc.length} translations in the cache.
+        {t('rings.tc.note', {
+          id: shown.id,
+          linear: hex(shown.guestLinear),
+          physical: hex(shown.guestPhysical),
+          hits: formatCount(shown.hits),
+          chained: shown.chainedTo.length > 0 ? t('rings.tc.chainedTo', { to: shown.chainedTo.map((a) => hex(a)).join(', ') }) : '',
+          n: tc.length,
+        })}
       </p>
       <div className="tc-scroll">
-        <table className="tc-table" aria-label={`Translation ${shown.id}: original and translated code`}>
+        <table className="tc-table" aria-label={t('rings.tc.table', { id: shown.id })}>
           <thead>
             <tr>
-              <th scope="col">Guest address</th>
-              <th scope="col">Original bytes</th>
-              <th scope="col">Original instruction</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Runs as</th>
+              <th scope="col">{t('rings.tc.colAddress')}</th>
+              <th scope="col">{t('rings.tc.colBytes')}</th>
+              <th scope="col">{t('rings.tc.colInstruction')}</th>
+              <th scope="col">{t('rings.tc.colKind')}</th>
+              <th scope="col">{t('rings.tc.colRunsAs')}</th>
             </tr>
           </thead>
           <tbody>
@@ -70,7 +78,7 @@ export function TranslationCache() {
                 <td className="mono">{r.original}</td>
                 <td>
                   {r.kind === 'CALLOUT' && <span aria-hidden="true">⇥ </span>}
-                  {KIND_TEXT[r.kind] ?? r.kind}
+                  {KIND_TEXT[r.kind] !== undefined ? t(KIND_TEXT[r.kind]) : r.kind}
                 </td>
                 <td className={r.kind === 'CALLOUT' ? '' : 'mono'}>{r.translated}</td>
               </tr>

@@ -15,6 +15,8 @@ import { inspectVmcs, searchVmcs, type InspectedField, type InspectedGroup, type
 import type { FieldGroup, FieldWidth } from '../../core/vmx/spec/fields.ts';
 import type { VmcsView } from '../../worker/protocol.ts';
 import './vmcs-inspector.css';
+import { t } from '../../i18n/t.ts';
+import { T } from '../../i18n/react.tsx';
 
 export interface VmcsInspectorProps {
   view: VmcsView | null;
@@ -25,12 +27,12 @@ export interface VmcsInspectorProps {
   note?: string;
 }
 
-const WIDTH_LABEL: Record<`${FieldWidth}`, string> = { '16': '16-bit', '32': '32-bit', '64': '64-bit', natural: 'natural' };
+const widthLabel = (w: `${FieldWidth}`): string => (w === 'natural' ? t('rings.vmcs.widthNatural') : t('rings.vmcs.widthBits', { n: w }));
 
-const count = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+const fieldCount = (n: number): string => t('rings.vmcs.fields', { count: n, n: n.toLocaleString('en-US') });
 
 function bitsLabel(bits: string): string {
-  return /[:,]/.test(bits) ? `bits ${bits}` : `bit ${bits}`;
+  return /[:,]/.test(bits) ? t('rings.vmcs.bits', { bits }) : t('rings.vmcs.bit', { bits });
 }
 
 /** A 64-bit value with a small gap between its halves (the text stays one unbroken number when copied). */
@@ -71,25 +73,25 @@ const FieldRow = memo(function FieldRow({ field: f, detail, idBase, tabbable, ti
       onMouseLeave={() => onLeave(f.encoding)}
     >
       <span className="vmcsi-enc">
-        <span className="visually-hidden">Encoding </span>
+        <span className="visually-hidden">{t('rings.vmcs.encoding')}</span>
         {f.encodingHex}
       </span>
       <span className="vmcsi-name" id={`${id}-name`}>
         <span className="vmcsi-title">{f.title}</span> <code className="vmcsi-const">{f.name}</code>
       </span>
       <span className="vmcsi-width">
-        {WIDTH_LABEL[`${f.width}`]}
-        <span className="visually-hidden"> field</span>
+        {widthLabel(`${f.width}`)}
+        <span className="visually-hidden">{t('rings.vmcs.field')}</span>
       </span>
       <span className="vmcsi-value" id={`${id}-value`}>
-        <span className="visually-hidden">value </span>
+        <span className="visually-hidden">{t('rings.vmcs.value')}</span>
         <Value hex={f.valueHex} />
       </span>
       {f.changed && (
         <span className="vmcsi-changed" id={`${id}-changed`}>
-          <span className="vmcsi-badge">changed</span>{' '}
+          <span className="vmcsi-badge">{t('rings.vmcs.changed')}</span>{' '}
           <span className="vmcsi-was">
-            was <Value hex={f.beforeHex ?? ''} />
+            <T k="rings.vmcs.was" parts={{ value: <Value hex={f.beforeHex ?? ''} /> }} />
           </span>
         </span>
       )}
@@ -126,10 +128,10 @@ const FieldRow = memo(function FieldRow({ field: f, detail, idBase, tabbable, ti
   );
 });
 
-function transitionText(changed: number, t: { label: string; eventNumber: number } | null, compared: boolean): string {
-  if (t === null || !compared) return 'No VM exit or entry yet: nothing to compare with.';
-  const at = `the ${t.label} at event #${t.eventNumber.toLocaleString('en-US')}`;
-  return changed === 0 ? `${at[0]!.toUpperCase()}${at.slice(1)} changed no field.` : `Highlighted: ${count(changed, 'field')} written by ${at}.`;
+function transitionText(changed: number, tr: { label: string; eventNumber: number } | null, compared: boolean): string {
+  if (tr === null || !compared) return t('rings.vmcs.nothingToCompare');
+  const params = { label: tr.label, n: tr.eventNumber.toLocaleString('en-US') };
+  return changed === 0 ? t('rings.vmcs.changedNone', params) : t('rings.vmcs.highlighted', { ...params, fields: fieldCount(changed) });
 }
 
 export function VmcsInspector({ view, detail, loading = false, note }: VmcsInspectorProps) {
@@ -203,14 +205,14 @@ export function VmcsInspector({ view, detail, loading = false, note }: VmcsInspe
 
   if (inspected === null || searched === null) {
     return (
-      <section className="vmcsi" aria-label="VMCS inspector" aria-busy={loading}>
+      <section className="vmcsi" aria-label={t('rings.vmcs.label')} aria-busy={loading}>
         <div className="vmcsi-empty" role="status">
           {loading ? (
-            <p>Reading the VMCS…</p>
+            <p>{t('rings.vmcs.reading')}</p>
           ) : (
             <>
-              <p className="vmcsi-empty-title">No VMCS: the program has not executed VMPTRLD.</p>
-              <p>A VMCS becomes current when the program executes VMPTRLD with its address; its fields appear here.</p>
+              <p className="vmcsi-empty-title">{t('rings.vmcs.noVmcs')}</p>
+              <p>{t('rings.vmcs.becomesCurrent')}</p>
             </>
           )}
           {note !== undefined && <p className="vmcsi-note">{note}</p>}
@@ -221,28 +223,28 @@ export function VmcsInspector({ view, detail, loading = false, note }: VmcsInspe
 
   const searchId = `${idBase}-search`;
   let scope: string;
-  if (searching) scope = `matching “${deferredQuery.trim()}” among all fields`;
-  else if (changedOnly) scope = 'changed by the last transition';
-  else if (classroomDefault) scope = 'the key fields and the changed ones';
-  else scope = 'all fields';
+  if (searching) scope = t('rings.vmcs.scopeMatching', { query: deferredQuery.trim() });
+  else if (changedOnly) scope = t('rings.vmcs.scopeChanged');
+  else if (classroomDefault) scope = t('rings.vmcs.scopeKey');
+  else scope = t('rings.vmcs.scopeAll');
 
   return (
-    <section className="vmcsi" aria-label="VMCS inspector" aria-busy={loading}>
+    <section className="vmcsi" aria-label={t('rings.vmcs.label')} aria-busy={loading}>
       <header className="vmcsi-head">
         <div className="vmcsi-id">
           <h2 className="vmcsi-h">
-            VMCS <span className="vmcsi-mono">{inspected.ptrHex}</span>
+            <T k="rings.vmcs.heading" parts={{ ptr: <span className="vmcsi-mono">{inspected.ptrHex}</span> }} />
           </h2>
           <span className="vmcsi-pill">
-            Launch state: <strong>{inspected.launched ? 'launched' : 'clear'}</strong>
+            <T k="rings.vmcs.launchState" parts={{ state: <strong>{inspected.launched ? t('rings.vmcs.launched') : t('rings.vmcs.clear')}</strong> }} />
           </span>
           <span className="vmcsi-pill">
-            Current VMCS: <strong>{inspected.current ? 'yes' : 'no'}</strong>
+            <T k="rings.vmcs.current" parts={{ value: <strong>{inspected.current ? t('rings.vmcs.yes') : t('rings.vmcs.no')}</strong> }} />
           </span>
-          {loading && <span className="vmcsi-updating">Updating…</span>}
+          {loading && <span className="vmcsi-updating">{t('rings.vmcs.updating')}</span>}
         </div>
         <p className={`vmcsi-transition${inspected.changedCount > 0 ? ' has-changes' : ''}`}>
-          {inspected.changedCount > 0 && <span className="vmcsi-badge">changed</span>}{' '}
+          {inspected.changedCount > 0 && <span className="vmcsi-badge">{t('rings.vmcs.changed')}</span>}{' '}
           {transitionText(inspected.changedCount, inspected.transition, inspected.compared)}
         </p>
         {note !== undefined && <p className="vmcsi-note">{note}</p>}
@@ -251,12 +253,12 @@ export function VmcsInspector({ view, detail, loading = false, note }: VmcsInspe
       <div className="vmcsi-bar">
         <div className="vmcsi-tools">
           <div className="vmcsi-search">
-            <label htmlFor={searchId}>Filter VMCS fields</label>
+            <label htmlFor={searchId}>{t('rings.vmcs.filter')}</label>
             <input
               id={searchId}
               type="search"
               value={query}
-              placeholder="name, encoding, value or meaning"
+              placeholder={t('rings.vmcs.filterPlaceholder')}
               autoComplete="off"
               spellCheck={false}
               onChange={(e) => setQuery(e.target.value)}
@@ -264,23 +266,23 @@ export function VmcsInspector({ view, detail, loading = false, note }: VmcsInspe
           </div>
           <label className="check">
             <input type="checkbox" checked={onlyChanged} disabled={!inspected.compared} onChange={(e) => setOnlyChanged(e.target.checked)} />
-            Only changed
+            {t('rings.vmcs.onlyChanged')}
           </label>
           {detail === 'classroom' && (
             <label className="check">
               <input type="checkbox" checked={showAll} onChange={(e) => setShowAll(e.target.checked)} />
-              Show all fields
+              {t('rings.vmcs.showAll')}
             </label>
           )}
         </div>
         <p className="vmcsi-count" role="status">
-          Showing {shown.toLocaleString('en-US')} of {count(inspected.fieldCount, 'field')}: {scope}.
+          {t('rings.vmcs.showing', { shown: shown.toLocaleString('en-US'), fields: fieldCount(inspected.fieldCount), scope })}
         </p>
       </div>
 
       <div className="vmcsi-groups" ref={listRef} onKeyDown={onKeyDown} onFocus={onFocus}>
         {shown === 0 && (
-          <p className="vmcsi-none">{searching ? `No field matches “${deferredQuery.trim()}”.` : changedOnly ? 'No field changed.' : 'No field to show.'}</p>
+          <p className="vmcsi-none">{searching ? t('rings.vmcs.noMatch', { query: deferredQuery.trim() }) : changedOnly ? t('rings.vmcs.noChanged') : t('rings.vmcs.noField')}</p>
         )}
         {groups.map((g) => {
           const open = !collapsed.has(g.id);
@@ -295,8 +297,8 @@ export function VmcsInspector({ view, detail, loading = false, note }: VmcsInspe
                   </span>
                   <span className="vmcsi-group-title">{g.title}</span>
                   <span className="vmcsi-group-meta">
-                    {count(g.fields.length, 'field')}
-                    {changedHere > 0 ? `, ${changedHere} changed` : ''} · <cite>{g.sdm}</cite>
+                    {fieldCount(g.fields.length)}
+                    {changedHere > 0 ? t('rings.vmcs.changedHere', { n: changedHere }) : ''} · <cite>{g.sdm}</cite>
                   </span>
                 </button>
               </h3>
@@ -317,7 +319,7 @@ export function VmcsInspector({ view, detail, loading = false, note }: VmcsInspe
             </div>
           );
         })}
-        {shown > 0 && <p className="vmcsi-keys">↑ ↓ Home End move between fields; a focused field shows its SDM meaning (Escape hides it).</p>}
+        {shown > 0 && <p className="vmcsi-keys">{t('rings.vmcs.keys')}</p>}
       </div>
     </section>
   );

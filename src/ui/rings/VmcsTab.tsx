@@ -4,6 +4,7 @@ import { useApp } from '../../state/store.ts';
 import { commands } from '../engine/client.ts';
 import type { VmcsView } from '../../worker/protocol.ts';
 import { VmcsInspector } from './VmcsInspector.tsx';
+import { t } from '../../i18n/t.ts';
 
 export function VmcsTab() {
   const seq = useApp((s) => s.status?.position.seq ?? 0);
@@ -35,13 +36,12 @@ export function VmcsTab() {
     // No VMX on this platform: the software VMM keeps the guest's state in its own structures (deprivileged/state.ts).
     return (
       <div className="vmcsi-empty" style={{ padding: '0.8rem 1rem' }}>
-        <p className="vmcsi-empty-title">No VMCS on the {mode === 'bt' ? 'Binary translation' : mode === 'pv' ? 'Paravirtual' : 'Software VMM'} platform.</p>
+        <p className="vmcsi-empty-title">{t('rings.vmcsTab.noVmcs', { platform: mode === 'bt' ? t('rings.lab.bt') : mode === 'pv' ? t('rings.lab.pv') : t('rings.lab.swvmm') })}</p>
         <p>
-          Without VT-x there is no VMCS: the VMM keeps the guest&apos;s control registers, interrupt flag and descriptor-table registers in its own data
-          (virtual state), and shadows the guest&apos;s GDT and page tables. Switch the platform to VT-x to see the VMCS.
+          {t('rings.vmcsTab.withoutVtx')}
         </p>
       </div>
     );
   }
-  return <VmcsInspector view={view} detail={detail === 'engineer' ? 'engineer' : 'classroom'} loading={loading} note={moving ? 'Paused values: the inspector refreshes when playback stops.' : undefined} />;
+  return <VmcsInspector view={view} detail={detail === 'engineer' ? 'engineer' : 'classroom'} loading={loading} note={moving ? t('rings.vmcsTab.paused') : undefined} />;
 }

@@ -6,17 +6,22 @@ import type { ControlCapability, VmmSettings } from '../../worker/protocol.ts';
 import type { ControlViolation, ControlWord } from '../../core/vmm/controls-check.ts';
 import { msrInBitmapRange } from '../../core/vmm/settings-data.ts';
 import { Cr0, Cr4, EXCEPTION_MNEMONICS, Msr } from '../../core/x86/arch.ts';
+// `tr`: the parsers below name their trimmed text `t`.
+import { t, t as tr } from '../../i18n/t.ts';
 
 export const hex = (n: number): string => '0x' + (n >>> 0).toString(16).toUpperCase();
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
+/** User text inside a message, shortened: a pasted 100 kB text must give a message that fits beside the field (issue 9). */
+const clip = (s: string): string => (s.length > 40 ? `${s.slice(0, 37)}...` : s);
+
 /** A 32-bit value typed as hex (0x optional, _ allowed). */
 export function parseHex32(text: string): Parsed<number> {
   const s = text.trim().replace(/_/g, '');
   const m = /^(?:0x)?([0-9a-f]+)$/i.exec(s);
-  if (m === null) return { ok: false, message: `'${text.trim()}' is not a hexadecimal number (for example 0x80000021)` };
-  if (m[1].replace(/^0+/, '').length > 8) return { ok: false, message: `'${text.trim()}' has more than 32 bits (at most 0xFFFFFFFF)` };
+  if (m === null) return { ok: false, message: t('rings.controlsModel.notHex', { text: clip(text.trim()) }) };
+  if (m[1].replace(/^0+/, '').length > 8) return { ok: false, message: t('rings.controlsModel.over32', { text: clip(text.trim()) }) };
   return { ok: true, value: parseInt(m[1], 16) >>> 0 };
 }
 
@@ -28,31 +33,31 @@ function parseHexAny(t: string): number | undefined {
 /** A port or a range of ports, in hex ("0x3F8", "3f8-3ff"). I/O ports are 16-bit (SDM Vol. 1 §18.3). */
 export function parsePorts(text: string): Parsed<number[]> {
   const t = text.trim();
-  if (t === '') return { ok: false, message: 'type a port (for example 0x80) or a range (0x3F8-0x3FF)' };
+  if (t === '') return { ok: false, message: tr('rings.controlsModel.typePort') };
   const parts = t.split('-');
-  if (parts.length > 2) return { ok: false, message: `'${t}' is not a port or a range FROM-TO` };
+  if (parts.length > 2) return { ok: false, message: tr('rings.controlsModel.notPortRange', { text: clip(t) }) };
   const nums = parts.map(parseHexAny);
-  if (nums.some((n) => n === undefined)) return { ok: false, message: `'${t}' is not a hexadecimal port number (for example 0x3F8)` };
+  if (nums.some((n) => n === undefined)) return { ok: false, message: tr('rings.controlsModel.notHexPort', { text: clip(t) }) };
   const [a, b = a] = nums as number[];
-  for (const n of [a, b]) if (n > 0xffff) return { ok: false, message: `port ${hex(n)} is above 0xFFFF: I/O ports are 16-bit (0x0–0xFFFF)` };
-  if (b < a) return { ok: false, message: `the range ${hex(a)}-${hex(b)} ends before it starts` };
+  for (const n of [a, b]) if (n > 0xffff) return { ok: false, message: tr('rings.controlsModel.portAbove', { port: hex(n) }) };
+  if (b < a) return { ok: false, message: tr('rings.controlsModel.rangeBackwards', { a: hex(a), b: hex(b) }) };
   return { ok: true, value: Array.from({ length: b - a + 1 }, (_, k) => a + k) };
 }
 
 /** An MSR index or range in hex; the MSR bitmap covers 0–1FFFH and C0000000H–C0001FFFH only (SDM Vol. 3C §24.6.9). */
 export function parseMsrs(text: string): Parsed<number[]> {
   const t = text.trim();
-  if (t === '') return { ok: false, message: 'type an MSR index (for example 0x10) or a range (0x174-0x176)' };
+  if (t === '') return { ok: false, message: tr('rings.controlsModel.typeMsr') };
   const parts = t.split('-');
-  if (parts.length > 2) return { ok: false, message: `'${t}' is not an MSR index or a range FROM-TO` };
+  if (parts.length > 2) return { ok: false, message: tr('rings.controlsModel.notMsrRange', { text: clip(t) }) };
   const nums = parts.map(parseHexAny);
-  if (nums.some((n) => n === undefined || n > 0xffffffff)) return { ok: false, message: `'${t}' is not a hexadecimal MSR index (for example 0x10)` };
+  if (nums.some((n) => n === undefined || n > 0xffffffff)) return { ok: false, message: tr('rings.controlsModel.notHexMsr', { text: clip(t) }) };
   const [a, b = a] = nums as number[];
-  if (b < a) return { ok: false, message: `the range ${hex(a)}-${hex(b)} ends before it starts` };
+  if (b < a) return { ok: false, message: tr('rings.controlsModel.rangeBackwards', { a: hex(a), b: hex(b) }) };
   for (const n of [a, b]) {
-    if (!msrInBitmapRange(n)) return { ok: false, message: `MSR ${hex(n)} is outside the MSR bitmap's ranges 0x0–0x1FFF and 0xC0000000–0xC0001FFF: RDMSR/WRMSR of it always exit (SDM Vol. 3C §24.6.9)` };
+    if (!msrInBitmapRange(n)) return { ok: false, message: tr('rings.controlsModel.msrOutside', { msr: hex(n) }) };
   }
-  if (a <= 0x1fff && b >= 0xc0000000) return { ok: false, message: 'a range cannot span both MSR bitmap ranges: add 0x0–0x1FFF and 0xC0000000–0xC0001FFF parts separately' };
+  if (a <= 0x1fff && b >= 0xc0000000) return { ok: false, message: tr('rings.controlsModel.spanBoth') };
   return { ok: true, value: Array.from({ length: b - a + 1 }, (_, k) => a + k) };
 }
 
@@ -109,22 +114,39 @@ export function mergeSorted(a: readonly number[], b: readonly number[]): number[
 /** What a control bit may be on a model (SDM Vol. 3C App. A.3–A.5: allowed-0 bit 1 → must be 1; allowed-1 bit 0 → must be 0). */
 export function capabilityOf(cap: ControlCapability | undefined, bit: number): { must: 0 | 1 | null; text: string; source: string } {
   if (cap === undefined) return { must: null, text: '…', source: '' };
-  if (!cap.present) return { must: 0, text: 'must be 0', source: `no ${cap.msr} on this model` };
+  if (!cap.present) return { must: 0, text: t('rings.controls.must0'), source: t('rings.controlsModel.noMsr', { msr: cap.msr }) };
   const a0 = (cap.allowed0 >>> bit) & 1;
   const a1 = (cap.allowed1 >>> bit) & 1;
-  const source = `${cap.msr}: allowed-0 bit ${bit} = ${a0}, allowed-1 bit ${bit} = ${a1}`;
-  if (a0 === 1) return { must: 1, text: 'must be 1', source };
-  if (a1 === 0) return { must: 0, text: 'must be 0', source };
-  return { must: null, text: 'free (0 or 1)', source };
+  const source = t('rings.controlsModel.capSource', { msr: cap.msr, bit, a0, a1 });
+  if (a0 === 1) return { must: 1, text: t('rings.controls.must1'), source };
+  if (a1 === 0) return { must: 0, text: t('rings.controls.must0'), source };
+  return { must: null, text: t('rings.controls.free'), source };
 }
 
-export const WORD_SHORT: Record<ControlWord, string> = { pin: 'pin-based', primary: 'primary', secondary: 'secondary', exit: 'VM-exit', entry: 'VM-entry' };
+/** Getters, so the words follow the active language. */
+export const WORD_SHORT: Record<ControlWord, string> = {
+  get pin() {
+    return t('rings.controlsModel.wordPin');
+  },
+  get primary() {
+    return t('rings.controlsModel.wordPrimary');
+  },
+  get secondary() {
+    return t('rings.controlsModel.wordSecondary');
+  },
+  get exit() {
+    return t('rings.controlsModel.wordExit');
+  },
+  get entry() {
+    return t('rings.controlsModel.wordEntry');
+  },
+};
 
 /** One reason VM entry will fail, e.g. "‘Enable EPT’ (secondary bit 1) must be 0 on Xeon LV (2006): …". */
 export function violationText(v: ControlViolation, cpuName: string): string {
-  const where = `${WORD_SHORT[v.word]} bit ${v.bit}`;
-  if (v.rule === 'allowed-0') return `‘${v.name}’ (${where}) must be 1 on ${cpuName}: ${v.msr} allowed-0 bit ${v.bit} is 1`;
-  if (v.rule === 'allowed-1') return `‘${v.name}’ (${where}) must be 0 on ${cpuName}: ${(v.detail ?? '').replace(` bit ${v.bit} = 0`, ` bit ${v.bit} is 0`)}`;
+  const where = t('rings.controlsModel.wordBit', { word: WORD_SHORT[v.word], bit: v.bit });
+  if (v.rule === 'allowed-0') return t('rings.controlsModel.violation0', { name: v.name, where, cpu: cpuName, msr: String(v.msr), bit: v.bit });
+  if (v.rule === 'allowed-1') return t('rings.controlsModel.violation1', { name: v.name, where, cpu: cpuName, detail: (v.detail ?? '').replace(` bit ${v.bit} = 0`, ` bit ${v.bit} is 0`) });
   return v.message;
 }
 
@@ -146,13 +168,13 @@ export function crBitNames(which: 'cr0' | 'cr4', v: number): string {
       rest = (rest & ~mask) >>> 0;
     }
   }
-  for (let b = 0; b < 32; b++) if (((rest >>> b) & 1) !== 0) out.push(`bit ${b}`);
-  return out.length === 0 ? 'none' : out.join(' ');
+  for (let b = 0; b < 32; b++) if (((rest >>> b) & 1) !== 0) out.push(t('rings.controlsModel.bitN', { b }));
+  return out.length === 0 ? t('rings.controls.none') : out.join(' ');
 }
 
 /** Exception vector n's name for the exception bitmap (SDM Vol. 3A Table 6-1). */
 export function exceptionName(n: number): string {
-  return EXCEPTION_MNEMONICS[n] ?? `vector ${n}`;
+  return EXCEPTION_MNEMONICS[n] ?? t('rings.controlsModel.vectorN', { n });
 }
 
 /** Drops empty parts, so equal settings compare equal (and an empty object means "the VMM's defaults"). */

@@ -11,6 +11,7 @@ import type { LoggedEvent } from '../../state/event-log.ts';
 import { describeEvent, describeInjection, hex } from '../viz/format-event.ts';
 import type { Handlers } from './platform.ts';
 import { describeResume, describeTrap } from '../viz/swvmm-text.ts';
+import { t } from '../../i18n/t.ts';
 
 const num = (n: number): string => Math.round(n).toLocaleString('en-US');
 
@@ -28,22 +29,35 @@ export function narrate(e: LoggedEvent, next: LoggedEvent | undefined, handlers:
         q = '';
       }
       const h = handlers?.[reason];
-      const ran = next !== undefined && next.kind === EventKind.VMM_HANDLER && next.p[2] === reason ? ` (${num(next.p[4])} cycles)` : '';
-      const fail = (p[1] >>> 31) !== 0 ? ' — VM-entry failure' : '';
-      return `VM exit: ${info?.shortName ?? `reason ${reason}`} (reason ${reason})${q ? `, ${q}` : ''}, at guest ${hex(p[5])}${p[4] > 0 ? `, instruction length ${p[4]}` : ''}${fail}.${h ? ` Handled by ${h.name}: ${h.does}${ran}.` : ''}`;
+      const ran = next !== undefined && next.kind === EventKind.VMM_HANDLER && next.p[2] === reason ? t('rings.narrate.ran', { cycles: num(next.p[4]) }) : '';
+      const fail = (p[1] >>> 31) !== 0 ? t('rings.narrate.entryFailure') : '';
+      return t('rings.narrate.exit', {
+        name: info?.shortName ?? t('rings.narrate.reasonN', { n: reason }),
+        reason,
+        q: q ? `, ${q}` : '',
+        address: hex(p[5]),
+        len: p[4] > 0 ? t('rings.narrate.insnLength', { n: p[4] }) : '',
+        fail,
+        handled: h ? t('rings.narrate.handledBy', { name: h.name, does: h.does, ran }) : '',
+      });
     }
     case EventKind.VMM_HANDLER: {
       const h = handlers?.[p[2]];
-      return `The VMM's ${h?.name ?? 'handler'} handled ${exitReasonInfo(p[2])?.shortName ?? `reason ${p[2]}`} in ${num(p[4])} cycles${h ? `: ${h.does}` : ''}.`;
+      return t('rings.narrate.handler', {
+        name: h?.name ?? t('rings.narrate.handlerWord'),
+        what: exitReasonInfo(p[2])?.shortName ?? t('rings.narrate.reasonN', { n: p[2] }),
+        cycles: num(p[4]),
+        does: h ? `: ${h.does}` : '',
+      });
     }
     case EventKind.VMENTRY:
-      return `VM entry (${p[1] === 0 ? 'VMLAUNCH' : 'VMRESUME'}): back to the guest at ${hex(p[2])}, ring ${p[5]}${p[4] !== 0 ? `, injecting ${describeInjection(p[4])}` : ''}.`;
+      return t('rings.narrate.entry', { insn: p[1] === 0 ? 'VMLAUNCH' : 'VMRESUME', address: hex(p[2]), ring: p[5], inj: p[4] !== 0 ? t('rings.narrate.injecting', { what: describeInjection(p[4]) }) : '' });
     // The software VMM (ring deprivileging, white paper §3.1): "Trap: CLI at 0x00010000 faults at ring 1 (#GP);
     // the VMM emulates it: clears the virtual IF; 2,030 cycles."
     case EventKind.SW_TRAP:
-      return `${describeTrap(p)}.`;
+      return t('rings.narrate.sentence', { text: describeTrap(p) });
     case EventKind.SW_RESUME:
-      return `${describeResume(p)}.`;
+      return t('rings.narrate.sentence', { text: describeResume(p) });
     default:
       return describeEvent(e);
   }

@@ -18,6 +18,7 @@ import { calloutName, describeDomainCrash, describeHypercall, hypercallName } fr
 import { EMULATED_INSN_NAMES } from '../../core/techniques/deprivileged/emulated.ts';
 import type { CatalogCpu, MachineView } from '../../worker/protocol.ts';
 import type { LoggedEvent } from '../../state/event-log.ts';
+import { t } from '../../i18n/t.ts';
 
 export type PlatformId = 'native' | 'swvmm' | 'bt' | 'pv' | 'vtx';
 
@@ -49,63 +50,84 @@ export interface PlatformLayout {
   occupants: Occupant[];
 }
 
+function layouts(): Readonly<Record<PlatformId, PlatformLayout>> {
+  return {
+    native: {
+      id: 'native',
+      title: t('rings.platform.nativeTitle'),
+      caption: t('rings.platform.nativeCaption'),
+      columns: [{ id: 'host', label: t('rings.platform.nativeLabel'), sub: t('rings.platform.nativeSub') }],
+      occupants: [
+        { col: 'host', ring: 3, label: t('rings.platform.nativeLabel2'), sub: t('rings.platform.nativeSub2'), role: 'apps' },
+        { col: 'host', ring: 0, label: t('rings.platform.nativeLabel3'), sub: t('rings.platform.nativeSub3'), role: 'os' },
+      ],
+    },
+    swvmm: {
+      id: 'swvmm',
+      title: t('rings.platform.swvmmTitle'),
+      caption: t('rings.platform.swvmmCaption'),
+      columns: [{ id: 'host', label: t('rings.platform.swvmmLabel'), sub: t('rings.platform.swvmmSub') }],
+      occupants: [
+        { col: 'host', ring: 3, label: t('rings.platform.swvmmLabel2'), sub: t('rings.platform.swvmmSub2'), role: 'guest-apps' },
+        { col: 'host', ring: 1, label: t('rings.platform.swvmmLabel3'), sub: t('rings.platform.swvmmSub3'), role: 'guest-os' },
+        { col: 'host', ring: 0, label: t('rings.platform.swvmmLabel4'), sub: t('rings.platform.swvmmSub4'), role: 'vmm' },
+      ],
+    },
+    bt: {
+      id: 'bt',
+      title: t('rings.platform.btTitle'),
+      caption: t('rings.platform.btCaption'),
+      columns: [{ id: 'host', label: t('rings.platform.btLabel'), sub: t('rings.platform.btSub') }],
+      occupants: [
+        { col: 'host', ring: 3, label: t('rings.platform.btLabel2'), sub: t('rings.platform.btSub2'), role: 'guest-apps' },
+        { col: 'host', ring: 1, label: t('rings.platform.btLabel3'), sub: t('rings.platform.btSub3'), role: 'guest-os' },
+        { col: 'host', ring: 0, label: t('rings.platform.btLabel4'), sub: t('rings.platform.btSub4'), role: 'vmm' },
+      ],
+    },
+    pv: {
+      id: 'pv',
+      title: t('rings.platform.pvTitle'),
+      caption: t('rings.platform.pvCaption'),
+      columns: [{ id: 'host', label: t('rings.platform.pvLabel'), sub: t('rings.platform.pvSub') }],
+      occupants: [
+        { col: 'host', ring: 3, label: t('rings.platform.pvLabel2'), sub: t('rings.platform.pvSub2'), role: 'guest-apps' },
+        { col: 'host', ring: 1, label: t('rings.platform.pvLabel3'), sub: t('rings.platform.pvSub3'), role: 'guest-os' },
+        { col: 'host', ring: 0, label: t('rings.platform.pvLabel4'), sub: t('rings.platform.pvSub4'), role: 'vmm' },
+      ],
+    },
+    vtx: {
+      id: 'vtx',
+      title: t('rings.platform.vtxTitle'),
+      caption: t('rings.platform.vtxCaption'),
+      columns: [
+        { id: 'root', label: t('rings.platform.vtxLabel'), sub: t('rings.platform.vtxSub') },
+        { id: 'nonroot', label: t('rings.platform.vtxLabel2'), sub: t('rings.platform.vtxSub2') },
+      ],
+      occupants: [
+        { col: 'root', ring: 0, label: t('rings.platform.vtxLabel3'), sub: t('rings.platform.vtxSub3'), role: 'vmm' },
+        { col: 'nonroot', ring: 3, label: t('rings.platform.vtxLabel4'), sub: t('rings.platform.vtxSub4'), role: 'guest-apps' },
+        { col: 'nonroot', ring: 0, label: t('rings.platform.vtxLabel5'), sub: t('rings.platform.vtxSub5'), role: 'guest-os' },
+      ],
+    },
+  };
+}
+
+/** Getters, so the words follow the active language. */
 export const PLATFORMS: Readonly<Record<PlatformId, PlatformLayout>> = {
-  native: {
-    id: 'native',
-    title: 'Native',
-    caption: 'No VMM: the operating system owns ring 0, its applications run in ring 3.',
-    columns: [{ id: 'host', label: 'Processor', sub: 'no virtualization' }],
-    occupants: [
-      { col: 'host', ring: 3, label: 'Applications', sub: 'user mode', role: 'apps' },
-      { col: 'host', ring: 0, label: 'OS kernel', sub: 'owns the machine', role: 'os' },
-    ],
+  get native() {
+    return layouts().native;
   },
-  swvmm: {
-    id: 'swvmm',
-    title: 'Software VMM',
-    caption: 'Ring deprivileging: the VMM takes ring 0 and pushes the guest kernel out to ring 1; privileged instructions trap to the VMM.',
-    columns: [{ id: 'host', label: 'Processor', sub: 'no VT-x: rings only, no VMX modes' }],
-    occupants: [
-      { col: 'host', ring: 3, label: 'Guest apps', sub: 'ring 3', role: 'guest-apps' },
-      { col: 'host', ring: 1, label: 'Guest kernel', sub: 'pushed out of ring 0 to ring 1', role: 'guest-os' },
-      { col: 'host', ring: 0, label: 'VMM', sub: 'traps and emulates', role: 'vmm' },
-    ],
+  get swvmm() {
+    return layouts().swvmm;
   },
-  bt: {
-    id: 'bt',
-    title: 'Binary translation',
-    caption: 'Binary translation (VMware before VT-x): the guest kernel still runs in ring 1, but never as written — the VMM translates its code block by block into a translation cache and replaces each sensitive instruction with a callout into the VMM.',
-    columns: [{ id: 'host', label: 'Processor', sub: 'no VT-x: rings only, no VMX modes' }],
-    occupants: [
-      { col: 'host', ring: 3, label: 'Guest apps', sub: 'ring 3, run directly', role: 'guest-apps' },
-      { col: 'host', ring: 1, label: 'Guest kernel', sub: 'ring 1, runs from the translation cache', role: 'guest-os' },
-      { col: 'host', ring: 0, label: 'VMM + translator', sub: 'translates, handles callouts and traps', role: 'vmm' },
-    ],
+  get bt() {
+    return layouts().bt;
   },
-  pv: {
-    id: 'pv',
-    title: 'Paravirtualization',
-    caption: 'Paravirtualization (Xen before VT-x): a guest kernel modified to run in ring 1 asks the VMM with hypercalls instead of executing privileged instructions; an unmodified kernel is crashed at its first one.',
-    columns: [{ id: 'host', label: 'Processor', sub: 'no VT-x: rings only, no VMX modes' }],
-    occupants: [
-      { col: 'host', ring: 3, label: 'Guest apps', sub: 'ring 3', role: 'guest-apps' },
-      { col: 'host', ring: 1, label: 'Ported guest kernel', sub: 'ring 1, makes hypercalls', role: 'guest-os' },
-      { col: 'host', ring: 0, label: 'VMM (hypervisor)', sub: 'answers hypercalls', role: 'vmm' },
-    ],
+  get pv() {
+    return layouts().pv;
   },
-  vtx: {
-    id: 'vtx',
-    title: 'VT-x',
-    caption: 'The VMM runs in VMX root operation; the guest kernel is back in ring 0 and its applications in ring 3, in VMX non-root operation.',
-    columns: [
-      { id: 'root', label: 'VMX root operation', sub: 'the VMM' },
-      { id: 'nonroot', label: 'VMX non-root operation', sub: 'the guest' },
-    ],
-    occupants: [
-      { col: 'root', ring: 0, label: 'VMM', sub: 'handles VM exits', role: 'vmm' },
-      { col: 'nonroot', ring: 3, label: 'Guest apps', sub: 'ring 3', role: 'guest-apps' },
-      { col: 'nonroot', ring: 0, label: 'Guest kernel', sub: 'back in ring 0', role: 'guest-os' },
-    ],
+  get vtx() {
+    return layouts().vtx;
   },
 };
 
@@ -158,14 +180,14 @@ export interface Handlers {
 }
 
 const hex = (v: number, d = 8): string => '0x' + (v >>> 0).toString(16).toUpperCase().padStart(d, '0');
-const cyc = (n: number): string => `${Math.round(n).toLocaleString('en-US')} cycles`;
+const cyc = (n: number): string => t('rings.platform.cycles', { n: Math.round(n).toLocaleString('en-US') });
 const fig = (f: { value: number; kind: string } | undefined): string => (f === undefined ? '' : `${cyc(f.value)} (${f.kind})`);
 
 function deliveryName(type: number, vector: number): { kind: TransitionKind; name: string } {
   if (type === EventType.SOFTWARE_INTERRUPT) return { kind: 'syscall', name: `INT ${hex(vector, 2)}` };
-  if (type === EventType.EXTERNAL_INTERRUPT) return { kind: 'interrupt', name: `external interrupt ${hex(vector, 2)}` };
+  if (type === EventType.EXTERNAL_INTERRUPT) return { kind: 'interrupt', name: t('rings.platform.externalInterrupt', { vector: hex(vector, 2) }) };
   if (type === EventType.NMI) return { kind: 'interrupt', name: 'NMI' };
-  return { kind: 'exception', name: `${EXCEPTION_MNEMONICS[vector] ?? `exception ${vector}`}` };
+  return { kind: 'exception', name: EXCEPTION_MNEMONICS[vector] ?? t('rings.platform.exceptionN', { vector }) };
 }
 
 /**
@@ -173,45 +195,46 @@ function deliveryName(type: number, vector: number): { kind: TransitionKind; nam
  * in the same ring, device I/O, console output…).
  */
 export function transitionOf(e: LoggedEvent, platform: PlatformId, cpu: CatalogCpu | undefined, handlers: Handlers | undefined): Transition | null {
-  const t = transitionBody(e, platform, cpu, handlers);
-  if (t === null) return null;
-  return { ...t, label: labelOf(e, t) };
+  const body = transitionBody(e, platform, cpu, handlers);
+  if (body === null) return null;
+  return { ...body, label: labelOf(e, body, handlers) };
 }
 
 /** The diagram's two-line label: the cause without the address, then the reason number and the cost. */
-function labelOf(e: LoggedEvent, t: Omit<Transition, 'label'>): [string, string] {
+function labelOf(e: LoggedEvent, body: Omit<Transition, 'label'>, handlers: Handlers | undefined): [string, string] {
   const p = e.p;
-  const cost = t.cost.replace(/ \((measured|derived|assumption)\)$/, ' ($1)');
+  const cost = body.cost.replace(/ \((measured|derived|assumption)\)$/, ' ($1)');
   switch (e.kind) {
     case EventKind.VMEXIT: {
       const basic = p[1] & 0xffff;
-      return [`VM exit: ${exitReasonInfo(basic)?.shortName ?? basic}`, `reason ${basic}${cost ? ` · ${cost}` : ''}`];
+      return [t('rings.platform.labelExit', { name: exitReasonInfo(basic)?.shortName ?? basic }), t('rings.platform.labelReason', { basic, cost: cost ? ` · ${cost}` : '' })];
     }
     case EventKind.VMENTRY:
-      return [p[1] === 0 ? 'VM entry: VMLAUNCH' : 'VM entry: VMRESUME', cost || `to ring ${p[5]}`];
+      return [t('rings.platform.labelEntry', { insn: p[1] === 0 ? 'VMLAUNCH' : 'VMRESUME' }), cost || t('rings.platform.toRing', { ring: p[5] })];
     case EventKind.VMM_HANDLER:
-      return [handlers0(t.title), cost];
+      return [t('rings.platform.vmmRuns', { name: handlerName(handlers, p[2]) }), cost];
     case EventKind.SW_TRAP: {
       const x = trapText(p);
-      return [`Trap: ${x.what}${x.what !== x.vector ? ` (${x.vector})` : ''}`, cost || `ring ${x.ring} → 0`];
+      return [t('rings.platform.labelTrap', { what: x.what, vector: x.what !== x.vector ? ` (${x.vector})` : '' }), cost || t('rings.platform.ringTo0', { ring: x.ring })];
     }
     case EventKind.SW_RESUME:
-      return ['Back to the guest', `to ring ${p[2]} (guest thinks ${p[3]})`];
+      return [t('rings.platform.labelBack'), t('rings.platform.labelBackRing', { ring: p[2], thinks: p[3] })];
     case EventKind.BT_TRANSLATE:
-      return [`TC miss: translate ${p[3]}`, cost];
+      return [t('rings.platform.labelTcMiss', { n: p[3] }), cost];
     case EventKind.BT_CALLOUT:
-      return [`Callout: ${calloutName(p[2])}`, cost];
+      return [t('rings.platform.labelCallout', { name: calloutName(p[2]) }), cost];
     case EventKind.PV_HYPERCALL:
-      return [`Hypercall: ${hypercallName(p[1], p[2])}`, cost];
+      return [t('rings.platform.labelHypercall', { name: hypercallName(p[1], p[2]) }), cost];
     case EventKind.PV_DOMAIN_CRASH:
-      return ['Domain crashed', p[5] >= 0 ? `${EMULATED_INSN_NAMES[p[5]] ?? ''} not emulated` : 'fault not emulated'];
+      return [t('rings.platform.labelCrashed'), p[5] >= 0 ? t('rings.platform.notEmulated', { insn: EMULATED_INSN_NAMES[p[5]] ?? '' }) : t('rings.platform.faultNotEmulated')];
     default:
-      return [t.title.replace(/ (at|to) 0x[0-9A-F]+$/, ''), cost || t.detail.split(/[.;]/)[0]];
+      return [body.title.replace(/ (at|to) 0x[0-9A-F]+$/, ''), cost || body.detail.split(/[.;]/)[0]];
   }
 }
 
-function handlers0(title: string): string {
-  return title.replace('VMM handler: ', 'VMM runs ');
+/** The handler's name for exit reason `reason`, as the VMM_HANDLER title shows it. */
+function handlerName(handlers: Handlers | undefined, reason: number): string {
+  return handlers?.[reason]?.name ?? t('rings.platform.reasonN', { n: reason });
 }
 
 function transitionBody(e: LoggedEvent, platform: PlatformId, cpu: CatalogCpu | undefined, handlers: Handlers | undefined): Omit<Transition, 'label'> | null {
@@ -220,8 +243,9 @@ function transitionBody(e: LoggedEvent, platform: PlatformId, cpu: CatalogCpu | 
     case EventKind.EVENT_DELIVERY: {
       const d = deliveryName(p[2], p[1]);
       const col = colOf(platform, p[7]);
-      const err = p[3] >= 0 ? `, error code ${hex(p[3], 4)}` : '';
-      const ringMove = p[5] !== p[6] ? `ring ${p[5]} → ${p[6]}` : `stays in ring ${p[6]}`;
+      const err = p[3] >= 0 ? t('rings.platform.errorCode', { code: hex(p[3], 4) }) : '';
+      const ringMove = p[5] !== p[6] ? t('rings.platform.ringMove', { from: p[5], to: p[6] }) : t('rings.platform.staysInRing', { ring: p[6] });
+      const what = d.kind === 'syscall' ? t('rings.platform.systemCall') : d.kind === 'interrupt' ? t('rings.platform.interrupt') : t('rings.platform.exception');
       if (isSoftwarePlatform(platform) && p[6] === 0) {
         // Under the software VMM every event goes through the VMM's IDT into ring 0 (vmm.ts, white paper §3.1).
         return {
@@ -229,8 +253,8 @@ function transitionBody(e: LoggedEvent, platform: PlatformId, cpu: CatalogCpu | 
           kind: d.kind,
           from: { col, ring: clampRing(p[5]) },
           to: { col, ring: 0 },
-          title: `${d.kind === 'syscall' ? 'System call' : d.kind === 'interrupt' ? 'Interrupt' : 'Exception'}: ${d.name}`,
-          detail: `Delivered through the VMM's IDT${err}; ${ringMove}: the VMM gets control before the guest sees anything. Guest address ${hex(p[4])}.`,
+          title: t('rings.platform.deliveryTitle', { what, name: d.name }),
+          detail: t('rings.platform.deliveredVmm', { err, ringMove, address: hex(p[4]) }),
           cost: '',
         };
       }
@@ -239,8 +263,8 @@ function transitionBody(e: LoggedEvent, platform: PlatformId, cpu: CatalogCpu | 
         kind: d.kind,
         from: { col, ring: clampRing(p[5]) },
         to: { col, ring: clampRing(p[6]) },
-        title: `${d.kind === 'syscall' ? 'System call' : d.kind === 'interrupt' ? 'Interrupt' : 'Exception'}: ${d.name}`,
-        detail: `Delivered through the IDT${err}; ${ringMove}${p[5] !== p[6] ? ' (stack switched to the TSS ring-0 stack)' : ''}. Return address ${hex(p[4])}.`,
+        title: t('rings.platform.deliveryTitle', { what, name: d.name }),
+        detail: t('rings.platform.delivered', { err, ringMove, stack: p[5] !== p[6] ? t('rings.platform.stackSwitched') : '', address: hex(p[4]) }),
         cost: d.kind === 'syscall' ? fig(cpu?.costs.intN) : '',
       };
     }
@@ -251,30 +275,36 @@ function transitionBody(e: LoggedEvent, platform: PlatformId, cpu: CatalogCpu | 
         kind: 'iret',
         from: { col, ring: clampRing(p[1]) },
         to: { col, ring: clampRing(p[2]) },
-        title: `IRET to ${hex(p[3])}`,
-        detail: p[1] !== p[2] ? `Return from the handler: ring ${p[1]} → ${p[2]}.` : `Return from the handler, ring ${p[2]}.`,
+        title: t('rings.platform.iretTo', { address: hex(p[3]) }),
+        detail: p[1] !== p[2] ? t('rings.platform.iretMove', { from: p[1], to: p[2] }) : t('rings.platform.iretSame', { ring: p[2] }),
         cost: fig(cpu?.costs.iret),
       };
     }
     case EventKind.FAR_TRANSFER: {
       const col = colOf(platform, p[5]);
-      const name = ['Far CALL', 'Far JMP', 'Far RET', 'SYSENTER', 'SYSEXIT'][p[1]] ?? 'Far transfer';
-      return { seq: e.seq, kind: 'far', from: { col, ring: clampRing(p[2]) }, to: { col, ring: clampRing(p[3]) }, title: `${name} to ${hex(p[4])}`, detail: `Ring ${p[2]} → ${p[3]} through a gate or fast system call.`, cost: '' };
+      const name = [t('rings.platform.farCall'), t('rings.platform.farJmp'), t('rings.platform.farRet'), 'SYSENTER', 'SYSEXIT'][p[1]] ?? t('rings.platform.farTransfer');
+      return { seq: e.seq, kind: 'far', from: { col, ring: clampRing(p[2]) }, to: { col, ring: clampRing(p[3]) }, title: t('rings.platform.nameTo', { name, address: hex(p[4]) }), detail: t('rings.platform.farDetail', { from: p[2], to: p[3] }), cost: '' };
     }
     case EventKind.VMEXIT: {
       const full = p[1] >>> 0;
       const basic = full & 0xffff;
       const info = exitReasonInfo(basic);
       const failure = (full & 0x80000000) !== 0;
-      const name = info?.shortName ?? `reason ${basic}`;
+      const name = info?.shortName ?? t('rings.platform.reasonN', { n: basic });
       const h = handlers?.[basic];
       return {
         seq: e.seq,
         kind: failure ? 'vmfail' : 'vmexit',
         from: { col: 'nonroot', ring: 0 },
         to: { col: 'root', ring: 0 },
-        title: failure ? `VM entry failed: ${name}` : `VM exit: ${name} at ${hex(p[5])}`,
-        detail: `Exit reason ${basic} (${info?.sdmName ?? 'unknown'})${p[4] > 0 ? `, instruction length ${p[4]}` : ''}${p[2] !== 0 ? `, qualification ${hex(p[2])}` : ''}. Guest state saved in the VMCS, host state loaded.${h ? ` Next: ${h.name}.` : ''}`,
+        title: failure ? t('rings.platform.entryFailed', { name }) : t('rings.platform.exitAt', { name, address: hex(p[5]) }),
+        detail: t('rings.platform.exitDetail', {
+          basic,
+          sdm: info?.sdmName ?? t('rings.platform.unknown'),
+          length: p[4] > 0 ? t('rings.platform.insnLength', { n: p[4] }) : '',
+          qual: p[2] !== 0 ? t('rings.platform.qualification', { q: hex(p[2]) }) : '',
+          next: h ? t('rings.platform.next', { name: h.name }) : '',
+        }),
         cost: fig(cpu?.costs.vmExit),
       };
     }
@@ -286,48 +316,48 @@ function transitionBody(e: LoggedEvent, platform: PlatformId, cpu: CatalogCpu | 
         kind: 'handler',
         from: { col: 'root', ring: 0 },
         to: { col: 'root', ring: 0 },
-        title: `VMM handler: ${h?.name ?? `reason ${p[2]}`}`,
-        detail: `Handles ${info?.shortName ?? `exit reason ${p[2]}`} for VM ${p[1]}: ${h?.does ?? 'no handler'}.`,
+        title: t('rings.platform.handlerTitle', { name: h?.name ?? t('rings.platform.reasonN', { n: p[2] }) }),
+        detail: t('rings.platform.handlerDetail', { what: info?.shortName ?? t('rings.platform.exitReasonN', { n: p[2] }), vm: p[1], does: h?.does ?? t('rings.platform.noHandler') }),
         cost: cyc(p[4]),
       };
     }
     case EventKind.VMENTRY: {
-      const inj = p[4] !== 0 ? ` and injects ${injectionName(p[4])}` : '';
+      const inj = p[4] !== 0 ? t('rings.platform.injects', { name: injectionName(p[4]) }) : '';
       return {
         seq: e.seq,
         kind: 'vmentry',
         from: { col: 'root', ring: 0 },
         to: { col: 'nonroot', ring: clampRing(p[5]) },
-        title: `VM entry (${p[1] === 0 ? 'VMLAUNCH' : 'VMRESUME'}) to ${hex(p[2])}`,
-        detail: `The processor checks the VMCS, loads the guest state${inj}; the guest continues in ring ${p[5]}.`,
+        title: t('rings.platform.entryTo', { insn: p[1] === 0 ? 'VMLAUNCH' : 'VMRESUME', address: hex(p[2]) }),
+        detail: t('rings.platform.entryDetail', { inj, ring: p[5] }),
         cost: fig(cpu?.costs.vmEntry),
       };
     }
     case EventKind.VMFAIL: {
-      const name = VMX_INSTRUCTION_NAMES[p[1]] ?? 'VMX instruction';
+      const name = VMX_INSTRUCTION_NAMES[p[1]] ?? t('rings.platform.vmxInstruction');
       return {
         seq: e.seq,
         kind: 'vmfail',
         from: { col: 'root', ring: 0 },
         to: { col: 'root', ring: 0 },
-        title: `${name} failed: ${p[2] === 1 ? `VMfailValid, error ${p[3]}` : 'VMfailInvalid'}`,
-        detail: p[2] === 1 ? `VM-instruction error ${p[3]}: ${instructionErrorText(p[3])}. The processor stays in VMX root operation.` : 'No current VMCS: CF = 1.',
+        title: t('rings.platform.failed', { name, how: p[2] === 1 ? t('rings.platform.failValid', { n: p[3] }) : 'VMfailInvalid' }),
+        detail: p[2] === 1 ? t('rings.platform.failValidDetail', { n: p[3], text: instructionErrorText(p[3]) }) : t('rings.platform.failInvalidDetail'),
         cost: '',
       };
     }
     case EventKind.SW_TRAP: {
       // The guest kernel (real ring 1) or its applications (ring 3) trapped into the VMM at ring 0 (vmm.ts onEvent).
       const x = trapText(p);
-      const how = x.emulated && !x.what.startsWith('INT') ? `The VMM emulates it: it ${x.does}.` : `The VMM ${x.does}.`;
+      const how = x.emulated && !x.what.startsWith('INT') ? t('rings.platform.emulates', { does: x.does }) : t('rings.platform.vmmDoes', { does: x.does });
       return {
         seq: e.seq,
         kind: 'swtrap',
         from: { col: 'host', ring: clampRing(x.ring) },
         to: { col: 'host', ring: 0 },
-        title: `Trap to the VMM: ${x.what} at ${hex(x.eip)}`,
-        detail: `${x.why ? `In ring ${x.ring} it faults (${x.why}). ` : `${x.vector} in ring ${x.ring}. `}${how}`,
+        title: t('rings.platform.trapTitle', { what: x.what, address: hex(x.eip) }),
+        detail: `${x.why ? t('rings.platform.trapFaults', { ring: x.ring, why: x.why }) : t('rings.platform.trapVector', { vector: x.vector, ring: x.ring })}${how}`,
         // The cycles the VMM charged (SW_TRAP p6), with the provenance of the figure (costs.ts: an assumption).
-        cost: p[6] > 0 ? `${cyc(p[6])} (${cpu?.costs.swTrap?.kind ?? 'assumption'})` : '',
+        cost: p[6] > 0 ? `${cyc(p[6])} (${cpu?.costs.swTrap?.kind ?? t('common.assumption')})` : '',
       };
     }
     case EventKind.SW_RESUME:
@@ -336,45 +366,46 @@ function transitionBody(e: LoggedEvent, platform: PlatformId, cpu: CatalogCpu | 
         kind: 'swresume',
         from: { col: 'host', ring: 0 },
         to: { col: 'host', ring: clampRing(p[2]) },
-        title: `Back to the guest at ${hex(p[1])}`,
-        detail: p[4] >= 0 ? `The VMM delivers vector ${hex(p[4], 2)} through the guest's own IDT; the guest runs in ring ${p[2]}, believing it is in ring ${p[3]}.` : `The guest resumes in ring ${p[2]}, believing it is in ring ${p[3]}.`,
+        title: t('rings.platform.backAt', { address: hex(p[1]) }),
+        detail: p[4] >= 0 ? t('rings.platform.backDeliver', { vector: hex(p[4], 2), ring: p[2], thinks: p[3] }) : t('rings.platform.backResume', { ring: p[2], thinks: p[3] }),
         cost: '',
       };
     case EventKind.BT_TRANSLATE:
       // The translator runs in the VMM (ring 0) on a miss; the guest kernel's translated code then runs in ring 1.
       return {
         seq: e.seq, kind: 'translate', from: { col: 'host', ring: 1 }, to: { col: 'host', ring: 0 },
-        title: `Translation-cache miss at ${hex(p[1])}`,
-        detail: `The VMM translated ${p[3]} guest instruction${p[3] === 1 ? '' : 's'} (${p[4]} callout${p[4] === 1 ? '' : 's'}) into translation #${p[5]}; later runs of this code reuse it.`,
-        cost: `${cyc(p[6])} (assumption)`,
+        title: t('rings.platform.tcMissAt', { address: hex(p[1]) }),
+        detail: t('rings.platform.translated', { insns: t('rings.platform.guestInsns', { count: p[3] }), callouts: t('rings.platform.callouts', { count: p[4] }), n: p[5] }),
+        cost: `${cyc(p[6])} (${t('common.assumption')})`,
       };
     case EventKind.BT_CALLOUT:
       return {
         seq: e.seq, kind: 'callout', from: { col: 'host', ring: 1 }, to: { col: 'host', ring: 0 },
-        title: `Callout: ${calloutName(p[2])} at ${hex(p[1])}`,
-        detail: `Translation #${p[4]} calls the VMM where the guest had ${calloutName(p[2])}: the VMM emulates it against the virtual CPU (guest's virtual ring ${p[3]}) — no trap.`,
-        cost: `${cyc(p[5])} (assumption)`,
+        title: t('rings.platform.calloutAt', { name: calloutName(p[2]), address: hex(p[1]) }),
+        detail: t('rings.platform.calloutDetail', { n: p[4], name: calloutName(p[2]), ring: p[3] }),
+        cost: `${cyc(p[5])} (${t('common.assumption')})`,
       };
     case EventKind.PV_HYPERCALL:
       return {
         seq: e.seq, kind: 'hypercall', from: { col: 'host', ring: 1 }, to: { col: 'host', ring: 0 },
-        title: `Hypercall ${hypercallName(p[1], p[2])} at ${hex(p[4])}`,
-        detail: `${describeHypercall(p).replace(/^Hypercall \S+ (\([^)]*\) )?from the guest kernel at 0x[0-9A-F]+/, 'The ported kernel calls the VMM (INT 0x82) where the original executed a privileged instruction').replace(/, [\d,]+ cycles$/, '')}.`,
-        cost: `${cyc(p[6])} (assumption)`,
+        title: t('rings.platform.hypercallAt', { name: hypercallName(p[1], p[2]), address: hex(p[4]) }),
+        // describeHypercall's English opening is replaced by the ported-kernel sentence (both from the catalogue).
+        detail: `${describeHypercall(p).replace(/^Hypercall \S+ (\([^)]*\) )?from the guest kernel at 0x[0-9A-F]+/, t('rings.platform.portedCalls')).replace(/, [\d,]+ cycles$/, '')}.`,
+        cost: `${cyc(p[6])} (${t('common.assumption')})`,
       };
     case EventKind.PV_DOMAIN_CRASH:
       return {
         seq: e.seq, kind: 'domaincrash', from: { col: 'host', ring: clampRing(p[4]) }, to: { col: 'host', ring: 0 },
-        title: `Domain crashed at ${hex(p[3])}`,
+        title: t('rings.platform.crashedAt', { address: hex(p[3]) }),
         detail: `${describeDomainCrash(p)}.`,
         cost: '',
       };
     case EventKind.HALT: {
       const col = colOf(platform, p[2]);
-      return { seq: e.seq, kind: 'halt', from: { col, ring: 0 }, to: { col, ring: 0 }, title: `HLT at ${hex(p[1])}`, detail: 'The processor sleeps until an interrupt.', cost: '' };
+      return { seq: e.seq, kind: 'halt', from: { col, ring: 0 }, to: { col, ring: 0 }, title: t('rings.platform.hltAt', { address: hex(p[1]) }), detail: t('rings.platform.hltDetail'), cost: '' };
     }
     case EventKind.SHUTDOWN:
-      return { seq: e.seq, kind: 'shutdown', from: { col: colOf(platform, p[2]), ring: 0 }, to: { col: colOf(platform, p[2]), ring: 0 }, title: 'Shutdown (triple fault)', detail: 'An exception occurred while delivering a double fault.', cost: '' };
+      return { seq: e.seq, kind: 'shutdown', from: { col: colOf(platform, p[2]), ring: 0 }, to: { col: colOf(platform, p[2]), ring: 0 }, title: t('rings.platform.shutdown'), detail: t('rings.platform.shutdownDetail'), cost: '' };
     default:
       return null;
   }

@@ -9,6 +9,7 @@ import { useApp } from '../../state/store.ts';
 import { eventLog } from '../../state/event-log.ts';
 import { commands } from '../engine/client.ts';
 import { describeEvent, formatCount, kindFamily, kindLabel } from './format-event.ts';
+import { t } from '../../i18n/t.ts';
 
 const ICONS: Record<string, string> = { vmx: '⇅', ring: '↕', io: '⇄', vmm: '⚙', text: '✎', insn: '·', other: '•' };
 
@@ -112,14 +113,14 @@ export function EventLogView() {
   return (
     <section className="panel grow" aria-labelledby="log-title" style={{ minHeight: 0 }}>
       <header>
-        <h2 id="log-title">Events</h2>
-        <span style={{ marginLeft: 'auto', textTransform: 'none', letterSpacing: 0 }}>{formatCount(seq)} so far</span>
+        <h2 id="log-title">{t('viz.log.title')}</h2>
+        <span style={{ marginLeft: 'auto', textTransform: 'none', letterSpacing: 0 }}>{t('viz.log.soFar', { n: formatCount(seq) })}</span>
       </header>
       <div className="log-head" aria-hidden="true">
         <span>#</span>
-        <span>Cycle</span>
-        <span>Kind</span>
-        <span>What happened</span>
+        <span>{t('viz.log.cycle')}</span>
+        <span>{t('viz.log.kind')}</span>
+        <span>{t('viz.log.what')}</span>
       </div>
       <div
         ref={scrollRef}
@@ -128,14 +129,14 @@ export function EventLogView() {
         // labelled group holding the hint.
         role={count === 0 ? 'group' : 'listbox'}
         tabIndex={0}
-        aria-label="Event log"
+        aria-label={t('viz.log.label')}
         aria-activedescendant={selected !== null && eventLog.has(selected) ? `ev-${selected}` : undefined}
         onScroll={onScroll}
         onKeyDown={onKey}
         data-testid="event-log"
       >
         {count === 0 ? (
-          <div className="log-empty">No events yet. Press Step (→) or Play (Space).</div>
+          <div className="log-empty">{t('viz.log.empty')}</div>
         ) : (
           <div className="log-inner" style={{ height: count * rowH }}>
             {rows}
@@ -144,7 +145,7 @@ export function EventLogView() {
       </div>
       {(start > 0 || eventLog.skipped > 0) && (
         <div className="log-note">
-          {start > 0 && <span>Showing the last {formatCount(count)} events; earlier ones: scrub the timeline back.</span>}
+          {start > 0 && <span>{t('viz.log.showingLast', { n: formatCount(count) })}</span>}
         </div>
       )}
     </section>

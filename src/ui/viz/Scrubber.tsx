@@ -11,6 +11,7 @@ import { eventLog } from '../../state/event-log.ts';
 import { commands } from '../engine/client.ts';
 import { EventKind } from '../../core/trace/events.ts';
 import { formatCount, formatSimTime } from './format-event.ts';
+import { t } from '../../i18n/t.ts';
 
 function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
@@ -143,11 +144,11 @@ export function Scrubber() {
       className="scrubber"
       role="slider"
       tabIndex={0}
-      aria-label="Timeline"
+      aria-label={t('viz.scrubber.label')}
       aria-valuemin={0}
       aria-valuemax={Math.max(horizonSeq, seq)}
       aria-valuenow={seq}
-      aria-valuetext={`event ${formatCount(seq)} of ${formatCount(Math.max(horizonSeq, seq))}, ${formatSimTime(cycle, hz)} simulated`}
+      aria-valuetext={t('viz.scrubber.valueText', { n: formatCount(seq), total: formatCount(Math.max(horizonSeq, seq)), time: formatSimTime(cycle, hz) })}
       aria-disabled={!loaded}
       onPointerDown={onPointerDown}
       onPointerMove={onPointerMove}

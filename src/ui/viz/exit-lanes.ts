@@ -11,6 +11,7 @@ import { interpolateRgb, rgb } from 'd3';
 import type { ExitList } from '../../core/timeline/exit-index.ts';
 import { exitReasonInfo } from '../../core/vmx/spec/exit-reasons.ts';
 import { formatCount, formatSimTime } from './format-event.ts';
+import { t } from '../../i18n/t.ts';
 
 /** The exit list marks "bit 31 (VM-entry failure) was set" by adding this to the basic reason. */
 export const ENTRY_FAILURE_FLAG = 0x10000;
@@ -21,8 +22,8 @@ export const ENTRY_FAILURE_FLAG = 0x10000;
 export function reasonLabel(reason: number): string {
   const basic = reason & 0xffff;
   const info = exitReasonInfo(basic);
-  const name = info?.shortName ?? 'Unknown reason';
-  const failure = reason >= ENTRY_FAILURE_FLAG && info?.cause !== 'entry-failure' ? ' (VM-entry failure)' : '';
+  const name = info?.shortName ?? t('viz.lanes.unknownReason');
+  const failure = reason >= ENTRY_FAILURE_FLAG && info?.cause !== 'entry-failure' ? t('viz.lanes.entryFailure') : '';
   return `${basic} ${name}${failure}`;
 }
 
@@ -30,8 +31,8 @@ export function reasonLabel(reason: number): string {
 export function reasonSdmName(reason: number): string {
   const basic = reason & 0xffff;
   const info = exitReasonInfo(basic);
-  const name = info?.sdmName ?? `Undefined exit reason ${basic}`;
-  return reason >= ENTRY_FAILURE_FLAG && info?.cause !== 'entry-failure' ? `${name} (VM-entry failure)` : name;
+  const name = info?.sdmName ?? t('viz.lanes.undefinedReason', { basic });
+  return reason >= ENTRY_FAILURE_FLAG && info?.cause !== 'entry-failure' ? `${name}${t('viz.lanes.entryFailure')}` : name;
 }
 
 // ------------------------------------------------------------------ grouping
@@ -282,7 +283,7 @@ export function slotOfReason(groups: ExitGroups, reason: number): number {
 /** "VM exit 12 of 240: reason 30 I/O instruction at 41.2 µs" (numbered from the first exit ever, counting dropped ones). */
 export function describeExit(exits: ExitList, index: number, clockHz: number): string {
   const total = exits.dropped + exits.count;
-  return `VM exit ${formatCount(exits.dropped + index + 1)} of ${formatCount(total)}: reason ${reasonLabel(exits.reason[index])} at ${formatSimTime(exits.cycle[index], clockHz)}`;
+  return t('viz.lanes.describeExit', { n: formatCount(exits.dropped + index + 1), total: formatCount(total), reason: reasonLabel(exits.reason[index]), time: formatSimTime(exits.cycle[index], clockHz) });
 }
 
 // ------------------------------------------------------------------ histogram
@@ -380,7 +381,7 @@ export function overheadSplit(guestCycles: number, vmmCycles: number): OverheadS
 /** "VMM overhead 12.3 % of cycles". */
 export function overheadText(guestCycles: number, vmmCycles: number): string {
   const s = overheadSplit(guestCycles, vmmCycles);
-  return s.vmmPercent === null ? 'VMM overhead: no cycles yet' : `VMM overhead ${formatTenths(s.vmmTenths)} of cycles`;
+  return s.vmmPercent === null ? t('viz.lanes.overheadNone') : t('viz.lanes.overhead', { pct: formatTenths(s.vmmTenths) });
 }
 
 // ------------------------------------------------------------------ colors

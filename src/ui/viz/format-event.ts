@@ -9,41 +9,42 @@ import { EXCEPTION_MNEMONICS, EventType } from '../../core/x86/arch.ts';
 import type { LoggedEvent } from '../../state/event-log.ts';
 import { describeResume, describeTrap } from './swvmm-text.ts';
 import { describeCallout, describeDomainCrash, describeHypercall, describeInvalidate, describeTranslate } from '../rings/bt-pv-text.ts';
+import { t } from '../../i18n/t.ts';
 
 export const hex = (v: number, digits = 8): string => '0x' + (v >>> 0).toString(16).toUpperCase().padStart(digits, '0');
 
-const VMX_MODE = ['', 'VMX root', 'VMX non-root'];
+const vmxMode = (m: number): string => (m === 1 ? t('viz.event.vmxRoot') : m === 2 ? t('viz.event.vmxNonRoot') : '');
 
 /** A short category label (shown beside the icon; never color alone). */
 export function kindLabel(kind: number): string {
   switch (kind) {
-    case EventKind.EVENT_DELIVERY: return 'Interrupt';
-    case EventKind.IRET: return 'IRET';
-    case EventKind.FAR_TRANSFER: return 'Far transfer';
-    case EventKind.VMEXIT: return 'VM exit';
-    case EventKind.VMENTRY: return 'VM entry';
-    case EventKind.VMFAIL: return 'VMfail';
-    case EventKind.VMX_INSTRUCTION: return 'VMX insn';
-    case EventKind.IO: return 'I/O';
-    case EventKind.HALT: return 'HLT';
-    case EventKind.WAKE: return 'Wake';
-    case EventKind.SHUTDOWN: return 'Shutdown';
-    case EventKind.VMM_HANDLER: return 'VMM handler';
-    case EventKind.CONSOLE: return 'Console';
-    case EventKind.VMM_LOG: return 'VMM';
-    case EventKind.VM_STATE: return 'VM state';
-    case EventKind.CR_WRITE: return 'CR write';
-    case EventKind.INSN_RETIRED: return 'Instruction';
-    case EventKind.PROGRESS: return 'Progress';
-    case EventKind.END: return 'End';
-    case EventKind.SW_TRAP: return 'Trap';
-    case EventKind.SW_RESUME: return 'Resume';
-    case EventKind.BT_TRANSLATE: return 'Translate';
-    case EventKind.BT_CALLOUT: return 'Callout';
-    case EventKind.BT_INVALIDATE: return 'TC flush';
-    case EventKind.PV_HYPERCALL: return 'Hypercall';
-    case EventKind.PV_DOMAIN_CRASH: return 'Domain crash';
-    default: return `Event ${kind}`;
+    case EventKind.EVENT_DELIVERY: return t('viz.event.kindEventDelivery');
+    case EventKind.IRET: return t('viz.event.kindIret');
+    case EventKind.FAR_TRANSFER: return t('viz.event.kindFarTransfer');
+    case EventKind.VMEXIT: return t('viz.event.kindVmexit');
+    case EventKind.VMENTRY: return t('viz.event.kindVmentry');
+    case EventKind.VMFAIL: return t('viz.event.kindVmfail');
+    case EventKind.VMX_INSTRUCTION: return t('viz.event.kindVmxInstruction');
+    case EventKind.IO: return t('viz.event.kindIo');
+    case EventKind.HALT: return t('viz.event.kindHalt');
+    case EventKind.WAKE: return t('viz.event.kindWake');
+    case EventKind.SHUTDOWN: return t('viz.event.kindShutdown');
+    case EventKind.VMM_HANDLER: return t('viz.event.kindVmmHandler');
+    case EventKind.CONSOLE: return t('viz.event.kindConsole');
+    case EventKind.VMM_LOG: return t('viz.event.kindVmmLog');
+    case EventKind.VM_STATE: return t('viz.event.kindVmState');
+    case EventKind.CR_WRITE: return t('viz.event.kindCrWrite');
+    case EventKind.INSN_RETIRED: return t('viz.event.kindInsnRetired');
+    case EventKind.PROGRESS: return t('viz.event.kindProgress');
+    case EventKind.END: return t('viz.event.kindEnd');
+    case EventKind.SW_TRAP: return t('viz.event.kindSwTrap');
+    case EventKind.SW_RESUME: return t('viz.event.kindSwResume');
+    case EventKind.BT_TRANSLATE: return t('viz.event.kindBtTranslate');
+    case EventKind.BT_CALLOUT: return t('viz.event.kindBtCallout');
+    case EventKind.BT_INVALIDATE: return t('viz.event.kindBtInvalidate');
+    case EventKind.PV_HYPERCALL: return t('viz.event.kindPvHypercall');
+    case EventKind.PV_DOMAIN_CRASH: return t('viz.event.kindPvDomainCrash');
+    default: return t('viz.event.kindOther', { kind });
   }
 }
 
@@ -86,10 +87,10 @@ export function kindFamily(kind: number): 'vmx' | 'ring' | 'io' | 'vmm' | 'text'
 }
 
 function eventTypeName(type: number, vector: number): string {
-  if (type === EventType.EXTERNAL_INTERRUPT) return `external interrupt, vector ${hex(vector, 2)}`;
+  if (type === EventType.EXTERNAL_INTERRUPT) return t('viz.event.externalInterrupt', { vector: hex(vector, 2) });
   if (type === EventType.NMI) return 'NMI';
   if (type === EventType.SOFTWARE_INTERRUPT) return `INT ${hex(vector, 2)}`;
-  return `${EXCEPTION_MNEMONICS[vector] ?? `exception ${vector}`}`;
+  return EXCEPTION_MNEMONICS[vector] ?? t('viz.event.exceptionN', { vector });
 }
 
 /** One line describing the event. */
@@ -97,57 +98,57 @@ export function describeEvent(e: LoggedEvent): string {
   const p = e.p;
   switch (e.kind) {
     case EventKind.EVENT_DELIVERY: {
-      const err = p[3] >= 0 ? ` (error code ${hex(p[3], 4)})` : '';
-      const ring = p[5] !== p[6] ? `, ring ${p[5]} → ${p[6]}` : `, stays in ring ${p[6]}`;
-      return `${eventTypeName(p[2], p[1])}${err} delivered through the IDT${ring}; return address ${hex(p[4])}`;
+      const err = p[3] >= 0 ? t('viz.event.errorCode', { code: hex(p[3], 4) }) : '';
+      const ring = p[5] !== p[6] ? t('viz.event.ringMove', { from: p[5], to: p[6] }) : t('viz.event.staysInRing', { ring: p[6] });
+      return t('viz.event.delivery', { what: eventTypeName(p[2], p[1]), err, ring, address: hex(p[4]) });
     }
     case EventKind.IRET:
-      return `IRET to ${hex(p[3])}${p[1] !== p[2] ? `, ring ${p[1]} → ${p[2]}` : ''}`;
+      return t('viz.event.iret', { address: hex(p[3]), ring: p[1] !== p[2] ? t('viz.event.ringMove', { from: p[1], to: p[2] }) : '' });
     case EventKind.FAR_TRANSFER:
-      return `${['Far CALL', 'Far JMP', 'Far RET', 'SYSENTER', 'SYSEXIT'][p[1]] ?? 'Far transfer'} to ${hex(p[4])}, ring ${p[2]} → ${p[3]}`;
+      return t('viz.event.far', { name: [t('viz.event.farCall'), t('viz.event.farJmp'), t('viz.event.farRet'), 'SYSENTER', 'SYSEXIT'][p[1]] ?? t('viz.event.kindFarTransfer'), address: hex(p[4]), from: p[2], to: p[3] });
     case EventKind.VMEXIT: {
       const full = p[1] >>> 0;
       const basic = full & 0xffff;
       const info = exitReasonInfo(basic);
-      const fail = (full & 0x80000000) !== 0 ? ' (VM-entry failure)' : '';
-      const len = p[4] > 0 ? `, instruction length ${p[4]}` : '';
-      const q = p[2] !== 0 || p[3] !== 0 ? `, qualification ${hex(p[2])}` : '';
-      return `VM exit${fail}: reason ${basic} ${info?.shortName ?? ''} at guest ${hex(p[5])}${len}${q}`;
+      const fail = (full & 0x80000000) !== 0 ? t('viz.event.entryFailure') : '';
+      const len = p[4] > 0 ? t('viz.event.insnLength', { n: p[4] }) : '';
+      const q = p[2] !== 0 || p[3] !== 0 ? t('viz.event.qualification', { q: hex(p[2]) }) : '';
+      return t('viz.event.vmexit', { fail, basic, name: info?.shortName ?? '', address: hex(p[5]), len, q });
     }
     case EventKind.VMENTRY: {
-      const inj = p[4] !== 0 ? `, injecting ${describeInjection(p[4])}` : '';
-      return `VM entry (${p[1] === 0 ? 'VMLAUNCH' : 'VMRESUME'}) to guest ${hex(p[2])}, guest CPL ${p[5]}${inj}`;
+      const inj = p[4] !== 0 ? t('viz.event.injecting', { what: describeInjection(p[4]) }) : '';
+      return t('viz.event.vmentry', { insn: p[1] === 0 ? 'VMLAUNCH' : 'VMRESUME', address: hex(p[2]), cpl: p[5], inj });
     }
     case EventKind.VMFAIL:
-      return `${VMX_INSTRUCTION_NAMES[p[1]] ?? 'VMX instruction'} failed: ${p[2] === 1 ? `VMfailValid, error ${p[3]}` : 'VMfailInvalid'} at ${hex(p[4])}`;
+      return t('viz.event.vmfail', { name: VMX_INSTRUCTION_NAMES[p[1]] ?? t('viz.event.vmxInstruction'), how: p[2] === 1 ? t('viz.event.failValid', { n: p[3] }) : 'VMfailInvalid', address: hex(p[4]) });
     case EventKind.VMX_INSTRUCTION:
-      return `${VMX_INSTRUCTION_NAMES[p[1]] ?? 'VMX instruction'} ${hex(p[2])} at ${hex(p[5])}`;
+      return t('viz.event.vmxInsn', { name: VMX_INSTRUCTION_NAMES[p[1]] ?? t('viz.event.vmxInstruction'), operand: hex(p[2]), address: hex(p[5]) });
     case EventKind.IO:
-      return `${p[3] === 1 ? 'IN' : 'OUT'} port ${hex(p[1], 4)} (${p[2]} byte${p[2] > 1 ? 's' : ''}) = ${hex(p[4], p[2] * 2)}${p[5] ? ` in ${VMX_MODE[p[5]]}` : ''}`;
+      return t('viz.event.io', { insn: p[3] === 1 ? 'IN' : 'OUT', port: hex(p[1], 4), bytes: t('viz.event.bytes', { count: p[2] }), value: hex(p[4], p[2] * 2), mode: p[5] ? t('viz.event.inMode', { mode: vmxMode(p[5]) }) : '' });
     case EventKind.HALT:
-      return `HLT at ${hex(p[1])}: the CPU sleeps until an interrupt${p[2] === 2 ? ' (the VMM took the exit)' : ''}`;
+      return t('viz.event.halt', { address: hex(p[1]), exit: p[2] === 2 ? t('viz.event.haltExit') : '' });
     case EventKind.WAKE:
-      return p[1] >= 0 ? `Woken by vector ${hex(p[1], 2)}` : 'Woken';
+      return p[1] >= 0 ? t('viz.event.wokenBy', { vector: hex(p[1], 2) }) : t('viz.event.woken');
     case EventKind.SHUTDOWN:
-      return `Shutdown (triple fault) at ${hex(p[1])}`;
+      return t('viz.event.shutdown', { address: hex(p[1]) });
     case EventKind.VMM_HANDLER: {
       const info = exitReasonInfo(p[2]);
-      return `VMM handled ${info?.shortName ?? `reason ${p[2]}`} for VM ${p[1]} vCPU ${p[5]} in ${p[4]} cycles`;
+      return t('viz.event.handled', { what: info?.shortName ?? t('viz.event.reasonN', { n: p[2] }), vm: p[1], vcpu: p[5], cycles: p[4] });
     }
     case EventKind.CONSOLE:
-      return `Console${p[0] >= 0 ? ` (VM ${p[0]})` : ''}: ${JSON.stringify(e.text ?? '')}`;
+      return t('viz.event.console', { vm: p[0] >= 0 ? t('viz.event.consoleVm', { vm: p[0] }) : '', text: JSON.stringify(e.text ?? '') });
     case EventKind.VMM_LOG:
       return e.text ?? '';
     case EventKind.VM_STATE:
-      return `VM ${p[0]} is ${VM_STATE_NAMES[p[1]] ?? `in state ${p[1]}`}`;
+      return t('viz.event.vmState', { vm: p[0], state: VM_STATE_NAMES[p[1]] ?? t('viz.event.inState', { n: p[1] }) });
     case EventKind.CR_WRITE:
-      return `CR${p[1]} ← ${hex(p[2])}${p[3] ? ` (${VMX_MODE[p[3]]})` : ''}`;
+      return `CR${p[1]} ← ${hex(p[2])}${p[3] ? ` (${vmxMode(p[3])})` : ''}`;
     case EventKind.INSN_RETIRED:
-      return `Retired the instruction at ${hex(p[1])} (${p[4]} bytes) in ring ${p[2]}${p[2] !== p[6] ? ` → ring ${p[6]}` : ''}${p[3] ? `, ${VMX_MODE[p[3]]}` : ''}`;
+      return t('viz.event.retired', { address: hex(p[1]), n: p[4], ring: p[2], to: p[2] !== p[6] ? t('viz.event.toRing', { ring: p[6] }) : '', mode: p[3] ? `, ${vmxMode(p[3])}` : '' });
     case EventKind.PROGRESS:
-      return `${(p[0] + p[1] * 2 ** 32).toLocaleString('en-US')} instructions retired`;
+      return t('viz.event.progress', { n: (p[0] + p[1] * 2 ** 32).toLocaleString('en-US') });
     case EventKind.END:
-      return `The run ended: ${END_REASONS[p[0]] ?? 'unknown'}`;
+      return t('viz.event.ended', { reason: END_REASONS[p[0]] ?? t('viz.event.unknown') });
     case EventKind.SW_TRAP:
       return describeTrap(p);
     case EventKind.SW_RESUME:
@@ -163,7 +164,7 @@ export function describeEvent(e: LoggedEvent): string {
     case EventKind.PV_DOMAIN_CRASH:
       return describeDomainCrash(p);
     default:
-      return `Event kind ${e.kind}`;
+      return t('viz.event.eventKind', { kind: e.kind });
   }
 }
 

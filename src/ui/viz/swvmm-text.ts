@@ -11,6 +11,8 @@
 import { EXCEPTION_MNEMONICS } from '../../core/x86/arch.ts';
 import { EMULATED_INSN_NAMES } from '../../core/techniques/deprivileged/emulated.ts';
 import { TRAPPED } from '../../core/techniques/deprivileged/instructions.ts';
+import type { MessageKey } from '../../i18n/catalogue.ts';
+import { t } from '../../i18n/t.ts';
 
 const hex = (v: number, d = 8): string => '0x' + (v >>> 0).toString(16).toUpperCase().padStart(d, '0');
 
@@ -18,38 +20,38 @@ const hex = (v: number, d = 8): string => '0x' + (v >>> 0).toString(16).toUpperC
  * Per emulated instruction (index = EmulatedInsn): the row of TRAPPED that says why it faults at CPL 1, and what
  * the VMM's emulation does, in a few words (emulate.ts).
  */
-const EMULATION: readonly { trapped: number; does: string }[] = [
-  { trapped: 0, does: 'clears the virtual IF' }, // CLI
-  { trapped: 0, does: 'sets the virtual IF' }, // STI
-  { trapped: 2, does: 'idles the processor until the guest\'s next interrupt' }, // HLT
-  { trapped: 1, does: 'reads the port of the VM\'s emulated device' }, // IN
-  { trapped: 1, does: 'writes the port of the VM\'s emulated device' }, // OUT
-  { trapped: 1, does: 'does the whole string input on the VM\'s devices' }, // INS
-  { trapped: 1, does: 'does the whole string output on the VM\'s devices' }, // OUTS
-  { trapped: 3, does: 'loads the virtual GDTR and rebuilds its shadow GDT' }, // LGDT
-  { trapped: 3, does: 'loads the virtual IDTR' }, // LIDT
-  { trapped: 3, does: 'loads the virtual LDTR and its shadow LDT' }, // LLDT
-  { trapped: 3, does: 'loads the virtual TR and marks the guest\'s TSS busy' }, // LTR
-  { trapped: 4, does: 'returns the virtual control register' }, // MOV from CR
-  { trapped: 4, does: 'writes the virtual control register (a paging change rebuilds the shadow page tables)' }, // MOV to CR
-  { trapped: 5, does: 'reads or writes the virtual debug register' }, // MOV DR
-  { trapped: 4, does: 'clears the virtual CR0.TS' }, // CLTS
-  { trapped: 4, does: 'writes the low bits of the virtual CR0' }, // LMSW
-  { trapped: 6, does: 'drops the page\'s shadow and TLB entries' }, // INVLPG
-  { trapped: 7, does: 'returns the virtual MSR' }, // RDMSR
-  { trapped: 7, does: 'writes the virtual MSR' }, // WRMSR
-  { trapped: 8, does: 'does nothing (caches are not modelled)' }, // WBINVD
-  { trapped: 8, does: 'does nothing (caches are not modelled)' }, // INVD
-  { trapped: 9, does: 'returns 0 (performance counters are not modelled)' }, // RDPMC
-  { trapped: 9, does: 'returns the time-stamp counter' }, // RDTSC
-  { trapped: 10, does: 'returns at the guest\'s virtual ring 0 and restores its virtual IF and IOPL' }, // IRET
-  { trapped: 10, does: 'does the far return at the guest\'s virtual ring 0' }, // RETF
-  { trapped: 11, does: 'checks the guest\'s descriptor and loads SS with RPL 1' }, // load SS
-  { trapped: 12, does: 'reflects it through the guest\'s own IDT' }, // INT n
-  { trapped: 12, does: 'reflects it through the guest\'s own IDT' }, // INT3
-  { trapped: 12, does: 'reflects it through the guest\'s own IDT' }, // INTO
-  { trapped: 13, does: 'enters the guest kernel at ring 1 through its virtual SYSENTER MSRs' }, // SYSENTER
-  { trapped: 13, does: 'returns to the guest\'s ring 3 through its virtual SYSENTER MSRs' }, // SYSEXIT
+const EMULATION: readonly { trapped: number; does: MessageKey }[] = [
+  { trapped: 0, does: 'viz.swvmm.doesCli' }, // CLI
+  { trapped: 0, does: 'viz.swvmm.doesSti' }, // STI
+  { trapped: 2, does: 'viz.swvmm.doesHlt' }, // HLT
+  { trapped: 1, does: 'viz.swvmm.doesIn' }, // IN
+  { trapped: 1, does: 'viz.swvmm.doesOut' }, // OUT
+  { trapped: 1, does: 'viz.swvmm.doesIns' }, // INS
+  { trapped: 1, does: 'viz.swvmm.doesOuts' }, // OUTS
+  { trapped: 3, does: 'viz.swvmm.doesLgdt' }, // LGDT
+  { trapped: 3, does: 'viz.swvmm.doesLidt' }, // LIDT
+  { trapped: 3, does: 'viz.swvmm.doesLldt' }, // LLDT
+  { trapped: 3, does: 'viz.swvmm.doesLtr' }, // LTR
+  { trapped: 4, does: 'viz.swvmm.doesMovFromCr' }, // MOV from CR
+  { trapped: 4, does: 'viz.swvmm.doesMovToCr' }, // MOV to CR
+  { trapped: 5, does: 'viz.swvmm.doesMovDr' }, // MOV DR
+  { trapped: 4, does: 'viz.swvmm.doesClts' }, // CLTS
+  { trapped: 4, does: 'viz.swvmm.doesLmsw' }, // LMSW
+  { trapped: 6, does: 'viz.swvmm.doesInvlpg' }, // INVLPG
+  { trapped: 7, does: 'viz.swvmm.doesRdmsr' }, // RDMSR
+  { trapped: 7, does: 'viz.swvmm.doesWrmsr' }, // WRMSR
+  { trapped: 8, does: 'viz.swvmm.doesWbinvd' }, // WBINVD
+  { trapped: 8, does: 'viz.swvmm.doesWbinvd' }, // INVD
+  { trapped: 9, does: 'viz.swvmm.doesRdpmc' }, // RDPMC
+  { trapped: 9, does: 'viz.swvmm.doesRdtsc' }, // RDTSC
+  { trapped: 10, does: 'viz.swvmm.doesIret' }, // IRET
+  { trapped: 10, does: 'viz.swvmm.doesRetf' }, // RETF
+  { trapped: 11, does: 'viz.swvmm.doesLoadSs' }, // load SS
+  { trapped: 12, does: 'viz.swvmm.doesIntN' }, // INT n
+  { trapped: 12, does: 'viz.swvmm.doesIntN' }, // INT3
+  { trapped: 12, does: 'viz.swvmm.doesIntN' }, // INTO
+  { trapped: 13, does: 'viz.swvmm.doesSysenter' }, // SYSENTER
+  { trapped: 13, does: 'viz.swvmm.doesSysexit' }, // SYSEXIT
 ];
 
 export interface TrapText {
@@ -75,39 +77,40 @@ export function trapText(p: ArrayLike<number>): TrapText {
   const vector = p[1];
   const id = p[5];
   const ring = p[4] === 0 ? 1 : 3;
-  const vectorName = vector >= 0x100 ? `IRQ ${vector - 0x100}` : (EXCEPTION_MNEMONICS[vector] ?? `vector ${vector}`);
+  const vectorName = vector >= 0x100 ? `IRQ ${vector - 0x100}` : (EXCEPTION_MNEMONICS[vector] ?? t('viz.swvmm.vectorN', { vector }));
   const base = { vector: vectorName, ring, cycles: p[6], eip: p[3] >>> 0 };
   if (id >= 0 && id < EMULATION.length) {
     const e = EMULATION[id];
-    return { ...base, what: EMULATED_INSN_NAMES[id], why: TRAPPED[e.trapped]?.fault ?? '', does: e.does, emulated: true };
+    return { ...base, what: EMULATED_INSN_NAMES[id], why: TRAPPED[e.trapped]?.fault ?? '', does: t(e.does), emulated: true };
   }
   if (vector >= 0x100) {
-    return { ...base, what: vectorName, why: '', does: 'reflects the interrupt through the guest\'s own IDT (if the guest\'s virtual IF lets it in)', emulated: false };
+    return { ...base, what: vectorName, why: '', does: t('viz.swvmm.reflectsInterrupt'), emulated: false };
   }
   if (vector === 14) {
-    return { ...base, what: '#PF', why: '', does: 'fills its shadow page tables from the guest\'s (the guest never sees the fault), or reflects the guest\'s own page fault', emulated: false };
+    return { ...base, what: '#PF', why: '', does: t('viz.swvmm.fillsShadow'), emulated: false };
   }
-  return { ...base, what: vectorName, why: '', does: 'reflects the exception through the guest\'s own IDT', emulated: false };
+  return { ...base, what: vectorName, why: '', does: t('viz.swvmm.reflectsException'), emulated: false };
 }
 
 const num = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 /** "Trap: CLI at 0x00010000 faults at ring 1 (#GP); the VMM emulates it: clears the virtual IF; 2,030 cycles". */
 export function describeTrap(p: ArrayLike<number>): string {
-  const t = trapText(p);
-  const cost = t.cycles > 0 ? `; ${num(t.cycles)} cycles` : '';
-  if (t.emulated) {
-    const how = t.what === 'INT n' || t.what === 'INT3' || t.what === 'INTO' ? 'the VMM' : 'the VMM emulates it:';
-    return `Trap: ${t.what} at ${hex(t.eip)} faults at ring ${t.ring} (${t.vector}); ${how} ${t.does}${cost}`;
+  const x = trapText(p);
+  const cost = x.cycles > 0 ? t('viz.swvmm.cost', { n: num(x.cycles) }) : '';
+  const params = { what: x.what, address: hex(x.eip), ring: x.ring, does: x.does, cost };
+  if (x.emulated) {
+    const how = x.what === 'INT n' || x.what === 'INT3' || x.what === 'INTO' ? t('viz.swvmm.howVmm') : t('viz.swvmm.howEmulates');
+    return t('viz.swvmm.trapEmulated', { ...params, vector: x.vector, how });
   }
-  if (t.vector.startsWith('IRQ')) return `Trap: ${t.what} interrupts the guest at ring ${t.ring}, at ${hex(t.eip)}; the VMM ${t.does}${cost}`;
-  return `Trap: ${t.what} at ${hex(t.eip)} in ring ${t.ring}; the VMM ${t.does}${cost}`;
+  if (x.vector.startsWith('IRQ')) return t('viz.swvmm.trapIrq', params);
+  return t('viz.swvmm.trapOther', params);
 }
 
 /** SW_RESUME payload p (p1 guest EIP, p2 real CPL, p3 virtual CPL, p4 vector reflected or −1). */
 export function describeResume(p: ArrayLike<number>): string {
-  const reflected = p[4] >= 0 ? `, delivering vector ${hex(p[4], 2)} through the guest's IDT` : '';
-  return `Back to the guest at ${hex(p[1])}${reflected}: real ring ${p[2]}, the guest believes it is in ring ${p[3]}`;
+  const reflected = p[4] >= 0 ? t('viz.swvmm.delivering', { vector: hex(p[4], 2) }) : '';
+  return t('viz.swvmm.resume', { address: hex(p[1]), reflected, real: p[2], thinks: p[3] });
 }
 
 /** The value a `sensitive.s` console line reports ("SGDT: base 0x…" → "base 0x…"), or null if not printed. */
