@@ -16,6 +16,10 @@ async function scan(page: Page, where: string): Promise<void> {
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(serious.map((v) => `${where}: ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`)).toEqual([]);
+  // Every string comes from the catalogue (src/i18n): none may show as a raw key or with a placeholder unfilled.
+  const text = await page.locator('body').innerText();
+  expect(text.match(/\{[A-Za-z]\w*\}/g) ?? [], `${where}: unfilled placeholders`).toEqual([]);
+  expect(text.match(/\b(common|rings|viz|shell|engine|io|isolation|security|migration|failover|consolidation|techniques|tours|present|export|recovery)\.[a-z]\w*(\.\w+)*\b/g) ?? [], `${where}: raw catalogue keys`).toEqual([]);
 }
 
 async function open(page: Page, hash: string, title: string): Promise<void> {

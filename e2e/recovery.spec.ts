@@ -268,3 +268,18 @@ test('all user data is exported as one file and imported back in a fresh browser
   await expect(other.locator('html')).toHaveAttribute('data-theme', 'dark');
   await fresh.close();
 });
+
+test('the worker dies during a lab run: the run fails with a message, its button comes back, and a second run works', async ({ page }) => {
+  await page.goto('./?test-hooks=1#/isolation');
+  const run = page.getByRole('button', { name: 'Inject fault and run' });
+  await expect(run).toBeEnabled({ timeout: 20_000 });
+  await page.getByLabel('Fault', { exact: true }).selectOption({ label: 'Triple fault' });
+  await run.click();
+  // The guests really run for a few seconds in the worker: kill it under the run.
+  await expect(page.getByRole('button', { name: /Running|Inject fault and run/ })).toBeDisabled();
+  await kill(page, 'terminate');
+  await expect(page.getByText(/stopped while working on this and was restarted/)).toBeVisible({ timeout: 30_000 });
+  await expect(run).toBeEnabled({ timeout: 30_000 });
+  await run.click();
+  await expect(page.getByTestId('iso-announce')).toContainText(/VM exit 2/, { timeout: 60_000 });
+});

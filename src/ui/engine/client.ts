@@ -52,9 +52,35 @@ let frameHandle = 0;
 /** Statistics for the browser benchmark (read through window.__vtlab). */
 export const stats = { events: 0, skipped: 0, drains: 0, frames: 0, frameTimes: [] as number[] };
 
+/**
+ * Calls under way in the current worker. When the worker is replaced (a crash, a hang, a restart) each of them
+ * fails with a message instead of waiting forever on a dead worker, so a lab's Run button comes back and says why.
+ */
+const underway = new Set<(e: Error) => void>();
+let trackedRemote: { of: Remote<EngineApi>; proxy: Remote<EngineApi> } | null = null;
+
+function tracked(r: Remote<EngineApi>): Remote<EngineApi> {
+  if (trackedRemote?.of === r) return trackedRemote.proxy;
+  const proxy = new Proxy(r, {
+    get(target, prop, receiver) {
+      const v: unknown = Reflect.get(target, prop, receiver);
+      if (typeof prop === 'symbol' || typeof v !== 'function') return v;
+      return (...args: unknown[]) =>
+        new Promise<unknown>((resolve, reject) => {
+          underway.add(reject);
+          (v as (...a: unknown[]) => Promise<unknown>)(...args)
+            .then(resolve, reject)
+            .finally(() => underway.delete(reject));
+        });
+    },
+  });
+  trackedRemote = { of: r, proxy };
+  return proxy;
+}
+
 function api(): Remote<EngineApi> {
-  if (remote === null) throw new Error('the engine is not running');
-  return remote;
+  if (remote === null) throw new Error(t('engine.client.notRunning'));
+  return tracked(remote);
 }
 
 function fail(where: string, e: unknown): void {
@@ -153,6 +179,11 @@ export async function startEngine(): Promise<void> {
 
 export function stopEngine(): void {
   cancelAnimationFrame(frameHandle);
+  if (underway.size > 0) {
+    const abandoned = new Error(t('engine.client.abandoned'));
+    for (const reject of underway) reject(abandoned);
+    underway.clear();
+  }
   if (worker !== null) engineHooks.onStopped?.();
   if (remote !== null) remote[releaseProxy]();
   worker?.terminate();
