@@ -5,7 +5,7 @@
  * moved by hand (pointer drag, or select a VM and "Move to host") checked by checkMove; and a PlanetLab day of
  * dynamic consolidation replayed in the worker. Every number opens to its formula and source.
  */
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useApp } from '../../state/store.ts';
 import { HOST_TYPES } from '../../core/platform/model/index.ts';
 import { RESOURCES, RESOURCE_NAMES, RESOURCE_UNITS, evacuateHost, summarise, type Evacuation, type PlacementSummary } from '../../core/platform/placement/index.ts';
@@ -32,6 +32,8 @@ import { TcoPanel } from './TcoPanel.tsx';
 import { DynamicDayPanel } from './DynamicDayPanel.tsx';
 import { Fig } from './Fig.tsx';
 import './consolidation.css';
+import { t } from '../../i18n/t.ts';
+import { T } from '../../i18n/react.tsx';
 
 export function ConsolidationLab() {
   const c = useApp((s) => s.consolidation);
@@ -56,12 +58,12 @@ export function ConsolidationLab() {
     const r = tryMove(sc, after, c.moves, vm, host);
     if (!r.ok) {
       setRefusal({ host, vm, messages: r.messages });
-      setStatus(`Refused: ${vmName(vm)} cannot move to ${host}. ${r.messages.join(' ')}`);
+      setStatus(t('consolidation.lab.refusedCannotMoveTo', { vmName: vmName(vm), host, join: r.messages.join(' ') }));
       return;
     }
     setRefusal(null);
     setConsolidation({ moves: r.moves });
-    setStatus(`Moved ${vmName(vm)} to ${host}.`);
+    setStatus(t('consolidation.lab.movedTo', { vmName: vmName(vm), host }));
   };
 
   /** Maintenance mode: every VM off `host` (capacity and anti-affinity kept), the moves added to the hand moves. */
@@ -74,10 +76,24 @@ export function ConsolidationLab() {
       setConsolidation({ moves: [...c.moves.filter((m) => !moved.has(m.vm)), ...e.moves.map((m) => ({ vm: m.vmId, host: m.to }))] });
     }
     setStatus(
-      `Evacuating ${host}: ${e.moves.length} migration${e.moves.length === 1 ? '' : 's'}. ` +
-        (e.canShutDown ? `${host} is empty and can be shut down for maintenance.` : `${e.stuck.length} VM(s) cannot leave: ${host} stays on.`),
+      t('consolidation.lab.evacuating', {
+        host,
+        count: e.moves.length,
+        outcome: e.canShutDown ? t('consolidation.lab.isEmptyAndCan', { host }) : t('consolidation.lab.vmSCannotLeave', { length: e.stuck.length, host }),
+      }),
     );
   };
+
+  // A new placement (algorithm, host type or demand changed) redraws the hosts; say its result too.
+  const placed = useRef(false);
+  useEffect(() => {
+    if (!placed.current) {
+      placed.current = true;
+      return;
+    }
+    setStatus(t('consolidation.lab.placementAnnounce', { algorithm: ALGORITHM_LABELS[c.algorithm], after: afterSum.hostsUsed, before: beforeSum.hostsUsed }));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [c.algorithm, c.hostType, c.demand]);
 
   const drawn = hostsToDraw(afterSum);
   const ht = sc.hostType;
@@ -86,15 +102,14 @@ export function ConsolidationLab() {
     <div className="consolidation">
       <div className="cn-head">
         <div>
-          <h1>Consolidation</h1>
+          <h1>{t('consolidation.lab.consolidation')}</h1>
           <p className="cn-lede">
-            The white paper's converged platform (§2, §3.3.2): eleven single-purpose servers become VMs on a few hosts. Pick how they are packed and on what
-            hardware; move a VM by hand; then watch a day of dynamic consolidation on 800 PlanetLab hosts. Click any number for its formula and source.
+            {t('consolidation.lab.theWhitePaperS')}
           </p>
         </div>
         <div className="cn-controls">
           <label className="field">
-            <span>Placement algorithm</span>
+            <span>{t('consolidation.lab.placementAlgorithm')}</span>
             <select value={c.algorithm} onChange={(e) => { setConsolidation({ algorithm: e.target.value as PlacementAlgorithm, moves: [] }); setRefusal(null); }}>
               {PLACEMENT_ALGORITHMS.map((a) => (
                 <option key={a} value={a}>
@@ -104,7 +119,7 @@ export function ConsolidationLab() {
             </select>
           </label>
           <label className="field">
-            <span>Host type</span>
+            <span>{t('consolidation.lab.hostType')}</span>
             <select value={ht.id} onChange={(e) => { setConsolidation({ hostType: e.target.value, moves: [] }); setRefusal(null); }}>
               {HOST_TYPES.map((h) => (
                 <option key={h.id} value={h.id}>
@@ -114,54 +129,54 @@ export function ConsolidationLab() {
             </select>
           </label>
           <label className="field">
-            <span>Demand packed</span>
+            <span>{t('consolidation.lab.demandPacked')}</span>
             <select value={c.demand} onChange={(e) => { setConsolidation({ demand: e.target.value as (typeof DEMAND_BASES)[number], moves: [] }); setRefusal(null); }}>
-              <option value="reserved">VM size (reserved)</option>
-              <option value="peak">Peak of the day's demand</option>
+              <option value="reserved">{t('consolidation.lab.vmSizeReserved')}</option>
+              <option value="peak">{t('consolidation.lab.peakOfTheDay')}</option>
             </select>
           </label>
         </div>
       </div>
       <p className="cn-hostinfo">
-        <b>{ht.name}</b>: {capacityText(ht)}. <span className="cn-src">{hostTypeSource(ht)}</span> <span className="cn-src">Algorithm: {ALGORITHM_SOURCES[c.algorithm]}.</span>
+        <b>{ht.name}</b>: {capacityText(ht)}. <span className="cn-src">{hostTypeSource(ht)}</span> <span className="cn-src">{t('consolidation.lab.algorithm', { value: ALGORITHM_SOURCES[c.algorithm] })}</span>
       </p>
 
       <section className="panel cn-compare" aria-labelledby="cn-compare-h">
-        <h2 id="cn-compare-h">Before and after</h2>
+        <h2 id="cn-compare-h">{t('consolidation.lab.beforeAndAfter')}</h2>
         <div className="cn-table-wrap">
           <table className="cn-table" data-testid="cn-compare">
             <thead>
               <tr>
                 <th scope="col" />
-                <th scope="col">Servers running</th>
-                <th scope="col">Lower bound</th>
-                <th scope="col">Mean CPU</th>
-                <th scope="col">Mean memory</th>
-                <th scope="col">Mean network</th>
-                <th scope="col">Power</th>
-                <th scope="col">TCO ({inputs.years.value} y)</th>
+                <th scope="col">{t('consolidation.lab.serversRunning')}</th>
+                <th scope="col">{t('consolidation.lab.lowerBound')}</th>
+                <th scope="col">{t('consolidation.lab.meanCpu')}</th>
+                <th scope="col">{t('consolidation.lab.meanMemory')}</th>
+                <th scope="col">{t('consolidation.lab.meanNetwork')}</th>
+                <th scope="col">{t('consolidation.lab.power')}</th>
+                <th scope="col">{t('consolidation.lab.tcoY', { value: inputs.years.value })}</th>
               </tr>
             </thead>
             <tbody>
-              {([['before', 'Before: one server per application', beforeSum, sc.before.hosts, beforeTco], ['after', `After: ${ALGORITHM_LABELS[c.algorithm]}${c.moves.length ? ` + ${c.moves.length} by hand` : ''}`, afterSum, sc.hosts, afterTco]] as const).map(([k, label, s, , t]) => (
+              {([['before', t('consolidation.lab.beforeOneServerPer'), beforeSum, sc.before.hosts, beforeTco], ['after', t('consolidation.lab.afterAlgorithm', { algorithm: ALGORITHM_LABELS[c.algorithm], byHand: c.moves.length ? t('consolidation.lab.byHand', { length: c.moves.length }) : '' }), afterSum, sc.hosts, afterTco]] as const).map(([k, label, s, , tco]) => (
                 <tr key={k} data-row={k}>
                   <th scope="row">{label}</th>
                   <td className="num" data-testid={`cn-hosts-${k}`}>
-                    <Fig f={hostsFigure(s, label)} label="Servers running" />
+                    <Fig f={hostsFigure(s, label)} label={t('consolidation.lab.serversRunning')} />
                   </td>
                   <td className="num">
-                    <Fig f={lowerBoundFigure(s)} label="Lower bound" />
+                    <Fig f={lowerBoundFigure(s)} label={t('consolidation.lab.lowerBound')} />
                   </td>
                   {RESOURCES.map((r) => (
                     <td key={r} className="num">
-                      <Fig f={{ text: `${(s.meanUtil[r] * 100).toFixed(0)} %`, formula: `mean over the running servers of ${RESOURCE_NAMES[r]} demand / capacity`, source: 'VM sizes usage-models.md §A2; host capacities as the host type above' }} label={`Mean ${RESOURCE_NAMES[r]}`} />
+                      <Fig f={{ text: `${(s.meanUtil[r] * 100).toFixed(0)} %`, formula: t('consolidation.lab.meanOverTheRunning', { r: RESOURCE_NAMES[r] }), source: t('consolidation.lab.vmSizesUsageModels') }} label={t('consolidation.lab.mean', { r: RESOURCE_NAMES[r] })} />
                     </td>
                   ))}
                   <td className="num">
-                    <Fig f={powerFigure(s, ht)} label="Power" />
+                    <Fig f={powerFigure(s, ht)} label={t('consolidation.lab.power')} />
                   </td>
                   <td className="num">
-                    <Fig f={{ text: `${Math.round(t.totalUsd).toLocaleString('en-US')} USD`, formula: t.formula, source: 'every price, tariff and PUE is a model assumption (editable below); watts from the SPECpower curve' }} label="TCO" />
+                    <Fig f={{ text: `${Math.round(tco.totalUsd).toLocaleString('en-US')} USD`, formula: tco.formula, source: t('consolidation.lab.everyPriceTariffAnd') }} label={t('consolidation.lab.tco')} />
                   </td>
                 </tr>
               ))}
@@ -170,15 +185,15 @@ export function ConsolidationLab() {
         </div>
         <p className="cn-verdict" data-testid="cn-verdict">
           {afterSum.hostsUsed < beforeSum.hostsUsed
-            ? `${beforeSum.hostsUsed} servers become ${afterSum.hostsUsed} hosts (lower bound ${afterSum.lowerBound.value}); power ${beforeSum.totalWatts.toFixed(0)} W → ${afterSum.totalWatts.toFixed(0)} W.`
-            : `No saving: ${afterSum.hostsUsed} hosts for ${beforeSum.hostsUsed} servers.`}
-          {after.unplaced.length > 0 && ` ${after.unplaced.length} VM(s) fit on no host: ${after.unplaced.map(vmName).join(', ')}.`}
+            ? t('consolidation.lab.serversBecomeHostsLower', { hostsUsed: beforeSum.hostsUsed, hostsUsed2: afterSum.hostsUsed, value: afterSum.lowerBound.value, totalWatts: beforeSum.totalWatts.toFixed(0), totalWatts2: afterSum.totalWatts.toFixed(0) })
+            : t('consolidation.lab.noSavingHostsFor', { hostsUsed: afterSum.hostsUsed, hostsUsed2: beforeSum.hostsUsed })}
+          {after.unplaced.length > 0 && t('consolidation.lab.vmSFitOn', { length: after.unplaced.length, join: after.unplaced.map(vmName).join(', ') })}
         </p>
       </section>
 
       <div className="cn-racks-row">
         <section className="panel cn-before" aria-labelledby="cn-before-h">
-          <h2 id="cn-before-h">Before: {beforeSum.hostsUsed} servers, one application each</h2>
+          <h2 id="cn-before-h">{t('consolidation.lab.beforeServersOneApplication', { hostsUsed: beforeSum.hostsUsed })}</h2>
           <ul className="cn-mini-list" data-testid="cn-before-list">
             {beforeSum.loads.map((l) => {
               const vm = sc.roster.find((v) => `server-${v.id}` === l.hostId)!;
@@ -186,7 +201,7 @@ export function ConsolidationLab() {
                 <li key={l.hostId} className={`cn-mini role-${vm.workload}`}>
                   <span className="cn-role">{ROLE_LABELS[vm.workload]}</span>
                   <span className="cn-mini-bars">
-                    CPU <Fig f={utilFigure(l.util.cpuMips, l.load.cpuMips, sc.before.hosts[0]!.capacity.cpuMips, 'MIPS', 'CPU')} label={`${vm.name} CPU`} /> · {l.watts.toFixed(0)} W
+                    <T k="consolidation.lab.miniBars" params={{ watts: l.watts.toFixed(0) }} parts={{ cpu: <Fig f={utilFigure(l.util.cpuMips, l.load.cpuMips, sc.before.hosts[0]!.capacity.cpuMips, 'MIPS', 'CPU')} label={t('consolidation.lab.cpu', { name: vm.name })} /> }} />
                   </span>
                 </li>
               );
@@ -195,28 +210,26 @@ export function ConsolidationLab() {
         </section>
 
         <section className="panel cn-after" aria-labelledby="cn-after-h">
-          <h2 id="cn-after-h">After: hosts as racks (drag a VM onto a host, or select it and use "Move to host")</h2>
-          <div className="cn-move-bar" role="group" aria-label="Move a VM">
-            <span>{selected === null ? 'No VM selected: click or press Enter on a VM tile.' : `Selected: ${vmName(selected)} (on ${after.assignment[selected] ?? 'no host'})`}</span>
+          <h2 id="cn-after-h">{t('consolidation.lab.afterHostsAsRacks')}</h2>
+          <div className="cn-move-bar" role="group" aria-label={t('consolidation.lab.moveAVm')}>
+            <span>{selected === null ? t('consolidation.lab.noVmSelectedClick') : t('consolidation.lab.selectedOn', { vmName: vmName(selected), value: after.assignment[selected] ?? t('consolidation.lab.noHost') })}</span>
             <label className="field cn-move-target">
-              <span>Move to host</span>
+              <span>{t('consolidation.lab.moveToHost')}</span>
               <select value={target} onChange={(e) => setTarget(e.target.value)} disabled={selected === null}>
-                <option value="">Choose a host…</option>
+                <option value="">{t('consolidation.lab.chooseAHost')}</option>
                 {drawn.map((h) => (
                   <option key={h} value={h}>
                     {h}
-                    {afterSum.loads.find((l) => l.hostId === h)?.running ? '' : ' (spare, off)'}
+                    {afterSum.loads.find((l) => l.hostId === h)?.running ? '' : t('consolidation.lab.spareOff')}
                   </option>
                 ))}
               </select>
             </label>
             <button type="button" disabled={selected === null || target === ''} onClick={() => selected !== null && target !== '' && move(selected, target)}>
-              Move
+              {t('consolidation.lab.move')}
             </button>
             {c.moves.length > 0 && (
-              <button type="button" onClick={() => { setConsolidation({ moves: [] }); setRefusal(null); setStatus('Moves by hand undone.'); }}>
-                Undo moves by hand ({c.moves.length})
-              </button>
+              <button type="button" onClick={() => { setConsolidation({ moves: [] }); setRefusal(null); setStatus(t('consolidation.lab.movesByHandUndone')); }}>{t('consolidation.lab.undoMovesByHand', { length: c.moves.length })}</button>
             )}
           </div>
           <p className="visually-hidden" role="status" aria-live="polite">
@@ -283,14 +296,14 @@ function Rack(props: {
       }}
     >
       <div className="cn-rack-head">
-        <b>{hostId}</b> <span>{l.running ? `${l.watts.toFixed(0)} W` : 'off (spare)'}</span>
+        <b>{hostId}</b> <span>{l.running ? `${l.watts.toFixed(0)} W` : t('consolidation.lab.offSpare')}</span>
         {l.running && (
-          <button type="button" className="cn-evac-btn" aria-label={`Evacuate ${hostId}`} title="Maintenance: live-migrate every VM to other hosts, then shut this one down" onClick={props.onEvacuate}>
-            Evacuate
+          <button type="button" className="cn-evac-btn" aria-label={t('consolidation.lab.evacuate', { hostId })} title={t('consolidation.lab.maintenanceLiveMigrateEvery')} onClick={props.onEvacuate}>
+            {t('consolidation.lab.evacuate2')}
           </button>
         )}
       </div>
-      <ul className="cn-tiles" aria-label={`VMs on ${hostId}`}>
+      <ul className="cn-tiles" aria-label={t('consolidation.lab.vmsOn', { hostId })}>
         {l.vmIds.map((id) => {
           const vm = sc.roster.find((v) => v.id === id)!;
           const sel = props.selected === id;
@@ -302,7 +315,7 @@ function Rack(props: {
                 draggable
                 aria-pressed={sel}
                 data-vm={id}
-                title={`${vm.name} — ${vm.os === 'linux' ? 'Linux' : 'Windows'} guest, ${vm.size.name} (${vm.size.mips} MIPS, ${vm.size.memMiB} MiB)`}
+                title={t('consolidation.lab.guestMipsMiB', { name: vm.name, value: vm.os === 'linux' ? t('consolidation.lab.linux') : t('consolidation.lab.windows'), name2: vm.size.name, mips: vm.size.mips, memMiB: vm.size.memMiB })}
                 onClick={() => props.onSelect(id)}
                 onDragStart={(e) => {
                   e.dataTransfer.setData('text/plain', id);
@@ -315,12 +328,12 @@ function Rack(props: {
             </li>
           );
         })}
-        {l.vmIds.length === 0 && <li className="cn-empty">no VMs</li>}
+        {l.vmIds.length === 0 && <li className="cn-empty">{t('consolidation.lab.noVMs')}</li>}
       </ul>
       <dl className="cn-bars">
         {RESOURCES.map((r) => (
           <div key={r} className="cn-bar-row">
-            <dt>{RESOURCE_NAMES[r] === 'CPU' ? 'CPU' : RESOURCE_NAMES[r][0]!.toUpperCase() + RESOURCE_NAMES[r].slice(1)}</dt>
+            <dt>{RESOURCE_NAMES[r] === 'CPU' ? t('consolidation.lab.cpu2') : RESOURCE_NAMES[r][0]!.toUpperCase() + RESOURCE_NAMES[r].slice(1)}</dt>
             <dd>
               <span className="cn-bar" aria-hidden="true">
                 <span className={`cn-bar-fill${l.util[r] > 1 ? ' is-over' : ''}`} style={{ width: `${Math.min(100, l.util[r] * 100)}%` }} />
@@ -332,7 +345,7 @@ function Rack(props: {
       </dl>
       {props.refusal && (
         <div className="cn-refusal" role="alert" data-testid="cn-refusal">
-          <b>Refused: {props.vmName(props.refusal.vm)} stays where it is.</b>
+          <b>{t('consolidation.lab.refusedStaysWhereIt', { vmName: props.vmName(props.refusal.vm) })}</b>
           <ul>
             {props.refusal.messages.map((m) => (
               <li key={m}>{m}</li>
@@ -348,22 +361,22 @@ function Rack(props: {
 function EvacuationReport({ e, vmName, onClose }: { e: Evacuation; vmName(id: string): string; onClose(): void }) {
   return (
     <section className="cn-evac" aria-labelledby="cn-evac-h" data-testid="cn-evacuation">
-      <h3 id="cn-evac-h">Evacuate {e.hostId} (maintenance mode)</h3>
+      <h3 id="cn-evac-h">{t('consolidation.lab.evacuateMaintenanceMode', { hostId: e.hostId })}</h3>
       <p className={`cn-evac-verdict ${e.canShutDown ? 'tone-ok' : 'tone-bad'}`} data-testid="cn-evac-verdict">
         {e.canShutDown
-          ? `✓ ${e.hostId} is empty after ${e.moves.length} live migration${e.moves.length === 1 ? '' : 's'} (${e.totalSeconds.toFixed(1)} s one after another): it can be shut down for maintenance.`
-          : `✗ ${e.hostId} must stay on: ${e.stuck.length} VM${e.stuck.length === 1 ? '' : 's'} cannot leave.`}
+          ? t('consolidation.lab.isEmptyAfterLive', { hostId: e.hostId, count: e.moves.length, totalSeconds: e.totalSeconds.toFixed(1) })
+          : t('consolidation.lab.mustStayOnVM', { hostId: e.hostId, count: e.stuck.length })}
       </p>
       {e.moves.length > 0 && (
-        <ol className="cn-evac-moves" aria-label={`Migrations off ${e.hostId}`}>
+        <ol className="cn-evac-moves" aria-label={t('consolidation.lab.migrationsOff', { hostId: e.hostId })}>
           {e.moves.map((m) => (
             <li key={m.vmId}>
-              <b>{vmName(m.vmId)}</b> {m.from} → {m.to}: {m.why}; about{' '}
-              <Fig
-                f={{ text: `${m.seconds.toFixed(1)} s`, formula: 'RAM / (host bandwidth / 2): half the link reserved for migration', source: 'CloudSim 3.0.3 migration delay, usage-models.md §A4 (“around 16 seconds for 1024 MB using 1 Gbit/s”); page-by-page rounds in the Migration lab' }}
-                label={`Migration time of ${vmName(m.vmId)}`}
-              />
-              .
+              <T k="consolidation.lab.moveLine" params={{ from: m.from, to: m.to, why: m.why }} parts={{ vm: <b>{vmName(m.vmId)}</b>, time: (
+                <Fig
+                  f={{ text: `${m.seconds.toFixed(1)} s`, formula: t('consolidation.lab.ramHostBandwidth2'), source: t('consolidation.lab.cloudSim303') }}
+                  label={t('consolidation.lab.migrationTimeOf', { vmName: vmName(m.vmId) })}
+                />
+              ) }} />
             </li>
           ))}
         </ol>
@@ -376,11 +389,10 @@ function EvacuationReport({ e, vmName, onClose }: { e: Evacuation; vmName(id: st
         </ul>
       )}
       <p className="cn-src">
-        Targets as PABFD chooses them (usage-models.md §A2): the least power increase, running hosts before a host that is off; capacity and replica anti-affinity
-        are checked as for a move by hand. Each VM moves live, so its clients stay connected (see the Migration lab).
+        {t('consolidation.lab.targetsAsPabfdChooses')}
       </p>
       <button type="button" onClick={onClose}>
-        Close the evacuation report
+        {t('consolidation.lab.closeTheEvacuationReport')}
       </button>
     </section>
   );

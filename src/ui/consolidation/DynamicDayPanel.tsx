@@ -11,6 +11,7 @@ import type { DynamicDay } from '../../worker/protocol.ts';
 import { CLOUDSIM_SOURCE, DAY_POLICIES, METRIC_FORMULAS, cloudSimReference, hourView, planetLabDataUrl } from './view.ts';
 import { Fig } from './Fig.tsx';
 import { HostDayView } from './HostDayView.tsx';
+import { t } from '../../i18n/t.ts';
 
 const fmt = (x: number, d = 2): string => x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 
@@ -23,10 +24,13 @@ export function DynamicDayPanel() {
   const health = useApp((s) => s.health);
   const setConsolidation = useApp((s) => s.setConsolidation);
   const setConState = useApp((s) => s.setConState);
+  // What a sighted user sees when the replay ends (the metrics table), said through the polite live region below.
+  const [announce, setAnnounce] = useState('');
 
   const run = async (policy: string): Promise<void> => {
     setConsolidation({ policy, run: true });
     setConState({ conRunning: true, conError: null, conProgress: { phase: 'loading', done: 0, total: 1 } });
+    setAnnounce('');
     try {
       const r = await commands.runDynamicDay({ policy, dataUrl: planetLabDataUrl(import.meta.env.BASE_URL, document.baseURI) }, (p) => useApp.getState().setConState({ conProgress: p }));
       if (!r.ok) {
@@ -35,6 +39,8 @@ export function DynamicDayPanel() {
         return;
       }
       setConState({ conRunning: false, conDay: r.day, conProgress: null });
+      const m = r.day.metrics;
+      setAnnounce(t('consolidation.dynamic.replayedAnnounce', { policy: r.day.policy, energy: fmt(m.energyKWh), migrations: m.migrations.toLocaleString('en-US'), shutdowns: m.hostShutdowns.toLocaleString('en-US') }));
     } catch (e) {
       setConState({ conRunning: false, conError: e instanceof Error ? e.message : String(e), conProgress: null });
     }
@@ -54,11 +60,14 @@ export function DynamicDayPanel() {
 
   return (
     <section className="panel cn-day" aria-labelledby="cn-day-h">
-      <h2 id="cn-day-h">A day of dynamic consolidation: PlanetLab 20110303, 1,052 VMs on 800 hosts (Beloglazov &amp; Buyya)</h2>
+      <h2 id="cn-day-h">{t('consolidation.dynamic.aDayOfDynamic')}</h2>
+      <p className="visually-hidden" role="status" aria-live="polite">
+        {announce}
+      </p>
       <div className="cn-day-body">
         <div className="cn-day-controls">
           <label className="field">
-            <span>Policy</span>
+            <span>{t('consolidation.dynamic.policy')}</span>
             <select value={c.policy} onChange={(e) => setConsolidation({ policy: e.target.value, run: false })} disabled={running}>
               {DAY_POLICIES.map((p) => (
                 <option key={p} value={p}>
@@ -68,23 +77,22 @@ export function DynamicDayPanel() {
             </select>
           </label>
           <button type="button" className="primary" onClick={() => void run(c.policy)} disabled={running || health !== 'ready'}>
-            Run the day
+            {t('consolidation.dynamic.runTheDay')}
           </button>
           {progress !== null && (
             <div className="cn-progress">
-              <progress max={progress.total} value={progress.done} aria-label={progress.phase === 'loading' ? 'Loading the PlanetLab traces' : 'Replaying the day'} />
+              <progress max={progress.total} value={progress.done} aria-label={progress.phase === 'loading' ? t('consolidation.dynamic.loadingThePlanetLabTraces') : t('consolidation.dynamic.replayingTheDay')} />
               <span>
-                {progress.phase === 'loading' ? `Loading traces ${progress.done} of ${progress.total}` : `Interval ${progress.done} of ${progress.total} (5 min each)`}
+                {progress.phase === 'loading' ? t('consolidation.dynamic.loadingTracesOf', { done: progress.done, total: progress.total }) : t('consolidation.dynamic.intervalOf5Min', { done: progress.done, total: progress.total })}
               </span>
             </div>
           )}
           <p className="cn-src">
-            Policy names: overload detector (thr, iqr, mad, lr, lrr) – VM selection (mmt, mc, mu, rs) – parameter; dvfs and npa do not migrate (usage-models.md §A3).
+            {t('consolidation.dynamic.policyNamesOverloadDetector')}
           </p>
         </div>
         {error !== null && (
-          <p className="cn-error" role="alert">
-            The day could not be replayed: {error}
+          <p className="cn-error" role="alert">{t('consolidation.dynamic.theDayCouldNot', { error })}
           </p>
         )}
         {day !== null && <DayResult day={day} hour={c.hour} onHour={(h) => setConsolidation({ hour: h })} reference={ref} />}
@@ -96,13 +104,13 @@ export function DynamicDayPanel() {
 function DayResult({ day, hour, onHour, reference }: { day: DynamicDay; hour: number; onHour(h: number): void; reference: ReturnType<typeof cloudSimReference> }) {
   const m = day.metrics;
   const rows: { key: string; label: string; ours: string; ref: string | null; formula: string }[] = [
-    { key: 'energy', label: 'Energy', ours: `${fmt(m.energyKWh)} kWh`, ref: reference ? `${fmt(reference.energyKWh)} kWh` : null, formula: METRIC_FORMULAS.energy },
-    { key: 'migrations', label: 'VM migrations', ours: m.migrations.toLocaleString('en-US'), ref: reference ? reference.migrations.toLocaleString('en-US') : null, formula: METRIC_FORMULAS.migrations },
+    { key: 'energy', label: t('consolidation.dynamic.energy'), ours: `${fmt(m.energyKWh)} kWh`, ref: reference ? `${fmt(reference.energyKWh)} kWh` : null, formula: METRIC_FORMULAS.energy },
+    { key: 'migrations', label: t('consolidation.dynamic.vmMigrations'), ours: m.migrations.toLocaleString('en-US'), ref: reference ? reference.migrations.toLocaleString('en-US') : null, formula: METRIC_FORMULAS.migrations },
     { key: 'slatah', label: 'SLATAH', ours: `${fmt(m.slatah * 100)} %`, ref: reference?.slatahPct != null ? `${fmt(reference.slatahPct)} %` : null, formula: METRIC_FORMULAS.slatah },
     { key: 'pdm', label: 'PDM', ours: `${fmt(m.pdm * 100)} %`, ref: reference?.pdmPct != null ? `${fmt(reference.pdmPct)} %` : null, formula: METRIC_FORMULAS.pdm },
     { key: 'slav', label: 'SLAV', ours: `${fmt(m.slav * 1e5)} × 10⁻⁵`, ref: reference?.slavE5 != null ? `${fmt(reference.slavE5)} × 10⁻⁵` : null, formula: METRIC_FORMULAS.slav },
     { key: 'esv', label: 'ESV', ours: `${fmt(m.esv * 1e3, 3)} × 10⁻³`, ref: reference?.slavE5 != null ? `${fmt(reference.energyKWh * reference.slavE5 * 1e-2, 3)} × 10⁻³ (energy × SLAV)` : null, formula: METRIC_FORMULAS.esv },
-    { key: 'shutdowns', label: 'Host shutdowns', ours: m.hostShutdowns.toLocaleString('en-US'), ref: reference?.hostShutdowns != null ? reference.hostShutdowns.toLocaleString('en-US') : null, formula: METRIC_FORMULAS.shutdowns },
+    { key: 'shutdowns', label: t('consolidation.dynamic.hostShutdowns'), ours: m.hostShutdowns.toLocaleString('en-US'), ref: reference?.hostShutdowns != null ? reference.hostShutdowns.toLocaleString('en-US') : null, formula: METRIC_FORMULAS.shutdowns },
   ];
   const hv = hourView(day.activeHosts, day.migrations, day.powerW, hour, day.intervalSeconds);
   return (
@@ -110,13 +118,12 @@ function DayResult({ day, hour, onHour, reference }: { day: DynamicDay; hour: nu
       <div className="cn-table-wrap">
         <table className="cn-table" data-testid="cn-day-metrics">
           <caption>
-            {day.policy}: {m.vms.toLocaleString('en-US')} VMs on {m.hosts} hosts, replayed in {day.replaySeconds.toFixed(2)} s of worker time
-          </caption>
+            {t('consolidation.dynamic.vmsOnHostsReplayed', { policy: day.policy, vms: m.vms.toLocaleString('en-US'), hosts: m.hosts, replaySeconds: day.replaySeconds.toFixed(2) })}</caption>
           <thead>
             <tr>
-              <th scope="col">Metric</th>
-              <th scope="col">VT Lab</th>
-              <th scope="col">CloudSim 3.0.3</th>
+              <th scope="col">{t('consolidation.dynamic.metric')}</th>
+              <th scope="col">{t('consolidation.dynamic.vtLab')}</th>
+              <th scope="col">{t('consolidation.dynamic.cloudSim303')}</th>
             </tr>
           </thead>
           <tbody>
@@ -124,9 +131,9 @@ function DayResult({ day, hour, onHour, reference }: { day: DynamicDay; hour: nu
               <tr key={r.key} data-metric={r.key}>
                 <th scope="row">{r.label}</th>
                 <td className="num">
-                  <Fig f={{ text: r.ours, formula: r.formula, source: 'src/core/platform/dynamic/simulator.ts metrics (docs/planetlab.md)' }} label={r.label} />
+                  <Fig f={{ text: r.ours, formula: r.formula, source: t('consolidation.dynamic.srcCorePlatformDynamic') }} label={r.label} />
                 </td>
-                <td className="num">{r.ref === null ? <span className="cn-src">not in §A6</span> : <Fig f={{ text: r.ref, formula: r.formula, source: CLOUDSIM_SOURCE }} label={`${r.label}, CloudSim`} />}</td>
+                <td className="num">{r.ref === null ? <span className="cn-src">{t('consolidation.dynamic.notInA6')}</span> : <Fig f={{ text: r.ref, formula: r.formula, source: CLOUDSIM_SOURCE }} label={t('consolidation.dynamic.cloudSim', { label: r.label })} />}</td>
               </tr>
             ))}
           </tbody>
@@ -135,14 +142,11 @@ function DayResult({ day, hour, onHour, reference }: { day: DynamicDay; hour: nu
       <div className="cn-hours">
         <HourChart day={day} hour={hour} onHour={onHour} />
         <label className="field cn-scrub">
-          <span>
-            Hour: {String(hour).padStart(2, '0')}:00–{String(hour + 1).padStart(2, '0')}:00
-          </span>
+          <span>{t('consolidation.dynamic.hour0000', { padStart: String(hour).padStart(2, '0'), padStart2: String(hour + 1).padStart(2, '0') })}</span>
           <input type="range" min={0} max={23} step={1} value={hour} onChange={(e) => onHour(Number(e.target.value))} aria-valuetext={`${hour}:00`} />
         </label>
         <p className="cn-hour-read" data-testid="cn-hour-read">
-          {String(hour).padStart(2, '0')}:00: {hv.meanActive.toFixed(0)} of {m.hosts} hosts on (min {hv.minActive}, max {hv.maxActive}), {hv.migrations.toLocaleString('en-US')} migrations started, {fmt(hv.energyKWh)} kWh.
-        </p>
+          {t('consolidation.dynamic.n00OfHostsOn', { padStart: String(hour).padStart(2, '0'), meanActive: hv.meanActive.toFixed(0), hosts: m.hosts, minActive: hv.minActive, maxActive: hv.maxActive, migrations: hv.migrations.toLocaleString('en-US'), fmt: fmt(hv.energyKWh) })}</p>
         <div className="cn-hostbar" aria-hidden="true">
           <span style={{ width: `${(hv.meanActive / m.hosts) * 100}%` }} />
         </div>
@@ -198,11 +202,11 @@ function HourChart({ day, hour, onHour }: { day: DynamicDay; hour: number; onHou
     svg.append('g').attr('class', 'axis').attr('transform', `translate(0,${H - M.bottom})`).call(d3.axisBottom(x).ticks(12).tickFormat((v) => `${v}h`));
     svg.append('g').attr('class', 'axis axis-active').attr('transform', `translate(${M.left},0)`).call(d3.axisLeft(yA).ticks(5));
     svg.append('g').attr('class', 'axis axis-mig').attr('transform', `translate(${width - M.right},0)`).call(d3.axisRight(yM).ticks(5));
-    svg.append('text').attr('class', 'lbl lbl-active').attr('x', M.left).attr('y', 12).text('— active hosts (left axis)');
-    svg.append('text').attr('class', 'lbl lbl-mig').attr('x', width - M.right).attr('y', 12).attr('text-anchor', 'end').text('▮ migrations per 5 min (right axis)');
+    svg.append('text').attr('class', 'lbl lbl-active').attr('x', M.left).attr('y', 12).text(t('consolidation.dynamic.activeHostsLeftAxis'));
+    svg.append('text').attr('class', 'lbl lbl-mig').attr('x', width - M.right).attr('y', 12).attr('text-anchor', 'end').text(t('consolidation.dynamic.migrationsPer5Min'));
     void n;
   }, [day, hour, width]);
-  const label = `Active hosts and migrations per 5-minute interval over the day; hour ${hour} highlighted. Peak ${d3.max(day.activeHosts)} active hosts, ${d3.max(day.migrations)} migrations in one interval.`;
+  const label = t('consolidation.dynamic.activeHostsAndMigrations', { hour, max: String(d3.max(day.activeHosts)), max2: String(d3.max(day.migrations)) });
   return (
     <div ref={wrap} className="cn-chart-wrap">
       <svg

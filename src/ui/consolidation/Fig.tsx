@@ -1,18 +1,19 @@
 import type { Figure } from './view.ts';
+import { t } from '../../i18n/t.ts';
 
 /** A number that opens to its formula and source (a disclosure: keyboard and pointer alike). */
 export function Fig({ f, label, testId }: { f: Figure; label: string; testId?: string }) {
   return (
     <details className="cn-fig" data-testid={testId}>
-      <summary title={`${label}: ${f.formula}`} aria-label={`${label}: ${f.text} (show formula and source)`}>
+      <summary title={`${label}: ${f.formula}`} aria-label={t('consolidation.fig.showFormulaAndSource', { label, text: f.text })}>
         {f.text}
       </summary>
       <div className="cn-fig-pop" role="note">
         <p>
-          <b>Formula.</b> {f.formula}
+          <b>{t('consolidation.fig.formula')}</b> {f.formula}
         </p>
         <p>
-          <b>Source.</b> {f.source}
+          <b>{t('consolidation.fig.source')}</b> {f.source}
         </p>
       </div>
     </details>

@@ -9,6 +9,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { reducedMotion } from '../shell/prefs-effects.ts';
 import { dayFrame, rowClock, rowCount, type DaySnapshots } from './day-view.ts';
+import { t } from '../../i18n/t.ts';
 
 const COLS = 40;
 const CELL_H = 18;
@@ -90,7 +91,7 @@ export function HostDayView({ d, intervalSeconds, startRow = 0, powerW }: { d: D
     const maxV = Math.max(1, frame.maxVms);
     const off = new Set(frame.switchedOff);
     const on = new Set(frame.switchedOn);
-    g.font = '11px system-ui, sans-serif';
+    g.font = t('consolidation.hostDay.n11pxSystemUiSans');
     g.textAlign = 'center';
     g.textBaseline = 'middle';
     for (let h = 0; h < d.hostCount; h++) {
@@ -154,17 +155,17 @@ export function HostDayView({ d, intervalSeconds, startRow = 0, powerW }: { d: D
   const clock = rowClock(frame.row, intervalSeconds);
   const summary =
     frame.row === 0
-      ? `00:00, initial placement: ${frame.hostsOn} of ${d.hostCount} hosts run VMs.`
-      : `${rowClock(frame.row - 1, intervalSeconds)}–${clock}: ${frame.hostsOn} of ${d.hostCount} hosts run VMs; ${frame.moves.length} migrations; ${frame.switchedOff.length} hosts switched off, ${frame.switchedOn.length} switched on${powerW !== undefined && powerW[frame.row - 1] !== undefined ? `; mean power ${(powerW[frame.row - 1] / 1000).toFixed(1)} kW (SPECpower curves, §A2)` : ''}.`;
+      ? t('consolidation.hostDay.n0000InitialPlacement', { hostsOn: frame.hostsOn, hostCount: d.hostCount })
+      : t('consolidation.hostDay.ofHostsRunVMs', { rowClock: rowClock(frame.row - 1, intervalSeconds), clock, hostsOn: frame.hostsOn, hostCount: d.hostCount, length: frame.moves.length, length2: frame.switchedOff.length, length3: frame.switchedOn.length, power: powerW !== undefined && powerW[frame.row - 1] !== undefined ? t('consolidation.hostDay.meanPower', { kw: (powerW[frame.row - 1] / 1000).toFixed(1) }) : '' });
   return (
     <div className="cn-hostday" data-testid="cn-hostday">
-      <h3>Host by host over the day</h3>
+      <h3>{t('consolidation.hostDay.hostByHostOver')}</h3>
       <div ref={wrap} className="cn-hostday-canvas">
-        <canvas ref={canvas} style={{ width: COLS * cellW, height }} role="img" aria-label={`Each of the ${d.hostCount} hosts as a cell: ${summary}`} />
+        <canvas ref={canvas} style={{ width: COLS * cellW, height }} role="img" aria-label={t('consolidation.hostDay.eachOfTheHosts', { hostCount: d.hostCount, summary })} />
       </div>
       <div className="pl-transport cn-hostday-transport">
-        <button type="button" onClick={() => (playing ? setPlaying(false) : (setRow((r) => (r >= rows - 1 ? 0 : r)), setPlaying(true)))} disabled={reducedMotion() && !playing} title={reducedMotion() ? 'Reduced motion is on: scrub instead' : undefined}>
-          {playing ? 'Pause the day' : 'Play the day'}
+        <button type="button" onClick={() => (playing ? setPlaying(false) : (setRow((r) => (r >= rows - 1 ? 0 : r)), setPlaying(true)))} disabled={reducedMotion() && !playing} title={reducedMotion() ? t('consolidation.hostDay.reducedMotionIsOn') : undefined}>
+          {playing ? t('consolidation.hostDay.pauseTheDay') : t('consolidation.hostDay.playTheDay')}
         </button>
         <input
           type="range"
@@ -172,7 +173,7 @@ export function HostDayView({ d, intervalSeconds, startRow = 0, powerW }: { d: D
           max={rows - 1}
           step={1}
           value={frame.row}
-          aria-label="Interval of the day (5 minutes each)"
+          aria-label={t('consolidation.hostDay.intervalOfTheDay')}
           aria-valuetext={clock}
           onChange={(e) => {
             setPlaying(false);
@@ -186,8 +187,7 @@ export function HostDayView({ d, intervalSeconds, startRow = 0, powerW }: { d: D
         {summary}
       </p>
       <p className="cn-src">
-        Cell shade and number: VMs on the host. Dashed outline: host off (empty hosts are switched off, §A2). ✕: switched off in this interval; green frame: switched
-        on. Lines: this interval’s migrations, from source to destination host.
+        {t('consolidation.hostDay.cellShadeAndNumber')}
       </p>
     </div>
   );

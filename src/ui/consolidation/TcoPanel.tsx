@@ -5,6 +5,7 @@ import { DEFAULT_TCO_INPUTS, type TcoBreakdown } from '../../core/platform/place
 import { TCO_KEYS, type TcoKey } from '../../state/consolidation-link.ts';
 import { parseTcoField, provenanceText, tcoInputs, usd } from './view.ts';
 import { Fig } from './Fig.tsx';
+import { t } from '../../i18n/t.ts';
 
 export function TcoPanel({ before, after }: { before: TcoBreakdown; after: TcoBreakdown }) {
   const c = useApp((s) => s.consolidation);
@@ -26,13 +27,13 @@ export function TcoPanel({ before, after }: { before: TcoBreakdown; after: TcoBr
     setConsolidation({ tco: next });
   };
   const rows: [string, (t: TcoBreakdown) => string][] = [
-    ['Servers', (t) => `${t.servers} × ${usd(inputs.serverPriceUsd.value)} = ${usd(t.serversUsd)}`],
-    ['Energy (with PUE)', (t) => `${Math.round(t.energyKWh).toLocaleString('en-US')} kWh = ${usd(t.energyUsd)}`],
-    ['Rack space', (t) => `${t.rackUnits} U = ${usd(t.rackUsd)}`],
+    [t('consolidation.tco.servers'), (t) => `${t.servers} × ${usd(inputs.serverPriceUsd.value)} = ${usd(t.serversUsd)}`],
+    [t('consolidation.tco.energyWithPue'), (t) => `${Math.round(t.energyKWh).toLocaleString('en-US')} kWh = ${usd(t.energyUsd)}`],
+    [t('consolidation.tco.rackSpace'), (t) => `${t.rackUnits} U = ${usd(t.rackUsd)}`],
   ];
   return (
     <section className="panel cn-tco" aria-labelledby="cn-tco-h">
-      <h2 id="cn-tco-h">Cost of ownership over {inputs.years.value} years (every input is a model assumption: edit it)</h2>
+      <h2 id="cn-tco-h">{t('consolidation.tco.costOfOwnershipOver', { value: inputs.years.value })}</h2>
       <div className="cn-tco-body">
         <div className="cn-assume-grid">
           {TCO_KEYS.map((k) => {
@@ -42,7 +43,7 @@ export function TcoPanel({ before, after }: { before: TcoBreakdown; after: TcoBr
             return (
               <div key={k} className="cn-assume">
                 <label htmlFor={id}>
-                  {p.label} <span className="cn-kind">({p.unit}; assumption)</span>
+                  {p.label} <span className="cn-kind">{t('consolidation.tco.assumption', { unit: p.unit })}</span>
                 </label>
                 <div className="cn-input-row">
                   <input
@@ -70,8 +71,8 @@ export function TcoPanel({ before, after }: { before: TcoBreakdown; after: TcoBr
           <thead>
             <tr>
               <th scope="col" />
-              <th scope="col">Before</th>
-              <th scope="col">After</th>
+              <th scope="col">{t('consolidation.tco.before')}</th>
+              <th scope="col">{t('consolidation.tco.after')}</th>
             </tr>
           </thead>
           <tbody>
@@ -83,12 +84,12 @@ export function TcoPanel({ before, after }: { before: TcoBreakdown; after: TcoBr
               </tr>
             ))}
             <tr className="cn-total">
-              <th scope="row">Total</th>
+              <th scope="row">{t('consolidation.tco.total')}</th>
               <td className="num">
-                <Fig f={{ text: usd(before.totalUsd), formula: before.formula, source: 'src/core/platform/placement/tco.ts; inputs are model assumptions' }} label="TCO before" />
+                <Fig f={{ text: usd(before.totalUsd), formula: before.formula, source: t('consolidation.tco.srcCorePlatformPlacement') }} label={t('consolidation.tco.tcoBefore')} />
               </td>
               <td className="num" data-testid="cn-tco-after">
-                <Fig f={{ text: usd(after.totalUsd), formula: after.formula, source: 'src/core/platform/placement/tco.ts; inputs are model assumptions' }} label="TCO after" />
+                <Fig f={{ text: usd(after.totalUsd), formula: after.formula, source: t('consolidation.tco.srcCorePlatformPlacement') }} label={t('consolidation.tco.tcoAfter')} />
               </td>
             </tr>
           </tbody>

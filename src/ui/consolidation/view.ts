@@ -36,39 +36,40 @@ import {
   type Violation,
 } from '../../core/platform/placement/index.ts';
 import { TCO_KEYS, type ConsolidationLink, type DemandBasis, type PlacementAlgorithm, type TcoKey } from '../../state/consolidation-link.ts';
+import { t } from '../../i18n/t.ts';
 
 /** The seed of the workload profiles' noise (the peak-demand basis). */
 export const ROSTER_SEED = 1;
 
 export const ALGORITHM_LABELS: Readonly<Record<PlacementAlgorithm, string>> = {
-  ffd: 'First Fit Decreasing (FFD)',
-  bfd: 'Best Fit Decreasing (BFD)',
-  pabfd: 'Power-Aware Best Fit Decreasing (PABFD)',
-  'kube-least': 'Kubernetes LeastAllocated',
-  'kube-most': 'Kubernetes MostAllocated',
-  'kube-balanced': 'Kubernetes BalancedAllocation',
+  get ffd() { return t('consolidation.view.firstFitDecreasingFfd'); },
+  get bfd() { return t('consolidation.view.bestFitDecreasingBfd'); },
+  get pabfd() { return t('consolidation.view.powerAwareBestFit'); },
+  get 'kube-least'() { return t('consolidation.view.kubernetesLeastAllocated'); },
+  get 'kube-most'() { return t('consolidation.view.kubernetesMostAllocated'); },
+  get 'kube-balanced'() { return t('consolidation.view.kubernetesBalancedAllocation'); },
 };
 
 export const ALGORITHM_SOURCES: Readonly<Record<PlacementAlgorithm, string>> = {
-  ffd: 'VMs by decreasing dominant share, each on the first host it fits (usage-models.md §D1; src/core/platform/placement/algorithms.ts)',
-  bfd: 'VMs by decreasing dominant share, each on the host left with the least free capacity (§D1; algorithms.ts)',
-  pabfd: "VMs by decreasing CPU, each on the host whose power rises least (Beloglazov & Buyya, CloudSim's PABFD, usage-models.md §A2)",
-  'kube-least': 'kube-scheduler LeastAllocated score, CPU and memory weight 1 (usage-models.md §D2; kube.ts)',
-  'kube-most': 'kube-scheduler MostAllocated score, CPU and memory weight 1 (usage-models.md §D2; kube.ts)',
-  'kube-balanced': 'kube-scheduler BalancedAllocation score (usage-models.md §D2; kube.ts)',
+  get ffd() { return t('consolidation.view.vmsByDecreasingDominant'); },
+  get bfd() { return t('consolidation.view.vmsByDecreasingDominant2'); },
+  get pabfd() { return t('consolidation.view.vmsByDecreasingCpu'); },
+  get 'kube-least'() { return t('consolidation.view.kubeSchedulerLeastAllocatedScore'); },
+  get 'kube-most'() { return t('consolidation.view.kubeSchedulerMostAllocatedScore'); },
+  get 'kube-balanced'() { return t('consolidation.view.kubeSchedulerBalancedAllocationS'); },
 };
 
 export const ROLE_LABELS: Readonly<Record<WorkloadKind, string>> = {
-  'sip-pbx': 'SIP PBX',
-  firewall: 'Firewall',
-  antivirus: 'Antivirus',
-  hrm: 'HR mgmt',
-  email: 'Email',
+  get 'sip-pbx'() { return t('consolidation.view.sipPbx'); },
+  get firewall() { return t('consolidation.view.roleFirewall'); },
+  get antivirus() { return t('consolidation.view.roleAntivirus'); },
+  get hrm() { return t('consolidation.view.hrMgmt'); },
+  get email() { return t('consolidation.view.roleEmail'); },
   ftp: 'FTP',
-  streaming: 'Streaming',
-  web: 'Web',
+  get streaming() { return t('consolidation.view.roleStreaming'); },
+  get web() { return t('consolidation.view.roleWeb'); },
   vpn: 'VPN',
-  router: 'Routing',
+  get router() { return t('consolidation.view.roleRouting'); },
 };
 
 export interface Scenario {
@@ -140,7 +141,7 @@ export function afterPlacement(sc: Scenario, alg: PlacementAlgorithm, moves: rea
 export function tryMove(sc: Scenario, after: After, moves: readonly { vm: string; host: string }[], vm: string, host: string):
   | { ok: true; moves: { vm: string; host: string }[] }
   | { ok: false; messages: string[] } {
-  if (after.assignment[vm] === host) return { ok: false, messages: ['The VM already runs on this host.'] };
+  if (after.assignment[vm] === host) return { ok: false, messages: [t('consolidation.view.theVmAlreadyRuns')] };
   const c = checkMove(sc.items, sc.hosts, after.assignment, vm, host);
   if (!c.ok) return { ok: false, messages: c.violations.map((v) => v.message) };
   // Keep the list short: an earlier move of the same VM is replaced.
@@ -164,7 +165,7 @@ export interface Figure {
 }
 
 export const provenanceText = (p: Provenance): string =>
-  p.kind === 'assumption' ? `Model assumption: ${p.note ?? ''}` : `${p.kind === 'measured' ? 'Measured' : 'Derived'}: ${p.source}${p.note ? ` — ${p.note}` : ''}`;
+  p.kind === 'assumption' ? t('consolidation.view.modelAssumption', { note: p.note ?? '' }) : t(p.kind === 'measured' ? 'consolidation.view.measured' : 'consolidation.view.derived', { source: p.source, note: p.note ? ` — ${p.note}` : '' });
 
 const pct = (x: number): string => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)} %`;
 const w = (x: number): string => `${x.toFixed(1)} W`;
@@ -174,29 +175,29 @@ export function powerFigure(s: PlacementSummary, hostType: HostType): Figure {
   const on = s.loads.filter((l) => l.running);
   return {
     text: w(s.totalWatts),
-    formula: `Σ over the ${on.length} running hosts of P(CPU utilisation), linear between the 10 % points of the curve: ${on.map((l) => `P(${pct(l.util.cpuMips)}) = ${w(l.watts)}`).join(' + ')}; a host with no VM is off and draws 0 W`,
+    formula: t('consolidation.view.overTheRunningHosts', { length: on.length, join: on.map((l) => `P(${pct(l.util.cpuMips)}) = ${w(l.watts)}`).join(' + ') }),
     source: provenanceText(hostType.power.provenance),
   };
 }
 
 export function hostsFigure(s: PlacementSummary, label: string): Figure {
-  return { text: String(s.hostsUsed), formula: `${label}: hosts running at least one VM`, source: 'src/core/platform/placement/metrics.ts summarise' };
+  return { text: String(s.hostsUsed), formula: t('consolidation.view.hostsRunningAtLeast', { label }), source: t('consolidation.view.srcCorePlatformPlacement') };
 }
 
 export function lowerBoundFigure(s: PlacementSummary): Figure {
   return {
     text: String(s.lowerBound.value),
-    formula: `No placement can use fewer hosts: ${s.lowerBound.reason} (the largest of the volume bound per resource, the count of VMs needing more than half a host, and the replica groups)`,
-    source: 'usage-models.md §D1 (FFD ≤ 11/9 OPT + 6/9); src/core/platform/placement/metrics.ts lowerBound',
+    formula: t('consolidation.view.noPlacementCanUse', { reason: s.lowerBound.reason }),
+    source: t('consolidation.view.usageModelsMdD1'),
   };
 }
 
 export function utilFigure(util: number, load: number, cap: number, unit: string, what: string): Figure {
-  return { text: pct(util), formula: `${what}: ${load.toFixed(0)} ${unit} demanded / ${cap.toFixed(0)} ${unit} capacity`, source: 'VM sizes: usage-models.md §A2 (CloudSim VM types); host capacity: see the host type' };
+  return { text: pct(util), formula: `${what}: ${load.toFixed(0)} ${unit} demanded / ${cap.toFixed(0)} ${unit} capacity`, source: t('consolidation.view.vmSizesUsageModels') };
 }
 
-export function capacityText(t: HostType): string {
-  return `${t.cores} cores × ${t.mipsPerCore} MIPS = ${hostMips(t)} MIPS, ${t.memoryMiB} MiB, ${t.networkMbit} Mbit/s`;
+export function capacityText(h: HostType): string {
+  return t('consolidation.view.capacity', { cores: h.cores, mipsPerCore: h.mipsPerCore, mips: hostMips(h), memoryMiB: h.memoryMiB, networkMbit: h.networkMbit });
 }
 
 export function hostTypeSource(t: HostType): string {
@@ -223,6 +224,9 @@ export function tcoOf(s: PlacementSummary, hosts: readonly PlacementHost[], inp:
   );
 }
 
+/** User text inside a message, shortened: a pasted 100 kB text must give a message that fits beside the field (issue 9). */
+const clip = (s: string): string => (s.length > 40 ? `${s.slice(0, 37)}...` : s);
+
 const TCO_LIMITS: Readonly<Record<TcoKey, { min: number; max: number; integer?: boolean }>> = {
   serverPriceUsd: { min: 0, max: 1e7 },
   electricityUsdPerKWh: { min: 0, max: 100 },
@@ -235,13 +239,13 @@ const TCO_LIMITS: Readonly<Record<TcoKey, { min: number; max: number; integer?: 
 export function parseTcoField(key: TcoKey, text: string): { ok: true; value: number } | { ok: false; message: string } {
   const s = text.trim().replace(/[,_\s]/g, '');
   if (s === '') return { ok: false, message: 'Enter a number.' };
-  if (!/^-?\d+(\.\d+)?$/.test(s)) return { ok: false, message: `'${text.trim()}' is not a number.` };
+  if (!/^-?\d+(\.\d+)?$/.test(s)) return { ok: false, message: t('consolidation.view.isNotANumber', { trim: clip(text.trim()) }) };
   const v = Number(s);
   const lim = TCO_LIMITS[key];
-  if (lim.integer === true && !Number.isInteger(v)) return { ok: false, message: 'Use a whole number.' };
-  if (v < lim.min) return { ok: false, message: key === 'pue' ? 'A PUE is at least 1 (facility watts ≥ IT watts).' : `At least ${lim.min}.` };
-  if (v > lim.max) return { ok: false, message: `At most ${lim.max.toLocaleString('en-US')}.` };
-  if (s.split('.')[1] !== undefined && s.split('.')[1]!.length > 6) return { ok: false, message: 'At most 6 decimals.' };
+  if (lim.integer === true && !Number.isInteger(v)) return { ok: false, message: t('consolidation.view.useAWholeNumber') };
+  if (v < lim.min) return { ok: false, message: key === 'pue' ? t('consolidation.view.aPueIsAt') : t('consolidation.view.atLeast', { min: lim.min }) };
+  if (v > lim.max) return { ok: false, message: t('consolidation.view.atMost', { max: lim.max.toLocaleString('en-US') }) };
+  if (s.split('.')[1] !== undefined && s.split('.')[1]!.length > 6) return { ok: false, message: t('consolidation.view.atMost6Decimals') };
   return { ok: true, value: v };
 }
 
@@ -258,13 +262,13 @@ export type { CloudSimReference } from '../../core/platform/dynamic/reference.ts
 export { CLOUDSIM_SOURCE, cloudSimReference } from '../../core/platform/dynamic/reference.ts';
 
 export const METRIC_FORMULAS = {
-  energy: 'Σ over hosts and frames of the trapezoid of the SPECpower curve between consecutive processings; a frame starting at 0 % counts 0 (usage-models.md §A2, §A4)',
-  migrations: 'VM live migrations started by the policy over the day (§A4: each takes RAM / (BW / 2 / 8000) s)',
-  slatah: 'SLATAH = total time the active hosts spent at 100 % CPU / total time hosts were active (usage-models.md §A4, CloudSim Helper.printResults)',
-  pdm: 'PDM = MIPS requested but not allocated while VMs migrate / MIPS requested, over all VMs (§A4, Helper.printResults)',
+  get energy() { return t('consolidation.view.overHostsAndFrames'); },
+  get migrations() { return t('consolidation.view.vmLiveMigrationsStarted'); },
+  get slatah() { return t('consolidation.view.slatahTotalTimeThe'); },
+  get pdm() { return t('consolidation.view.pdmMipsRequestedBut'); },
   slav: 'SLAV = SLATAH × PDM (§A4)',
-  esv: 'ESV = energy (kWh) × SLAV (§A4)',
-  shutdowns: 'host shutdowns = active → inactive transitions (§A4)',
+  get esv() { return t('consolidation.view.esvEnergyKWhSlav'); },
+  get shutdowns() { return t('consolidation.view.hostShutdownsActiveInactive'); },
 } as const;
 
 /** Hour h (0 … 23) of a per-interval series: the 12 intervals of 300 s in it. */

@@ -9,6 +9,8 @@ import { useApp } from '../../state/store.ts';
 import { classifyImport, type TraceSummary } from './import-file.ts';
 import { openLink } from '../shell/link-sync.ts';
 import { commands } from '../engine/client.ts';
+import { t } from '../../i18n/t.ts';
+import { T } from '../../i18n/react.tsx';
 
 type Outcome = { kind: 'idle' } | { kind: 'busy' } | { kind: 'error'; message: string } | { kind: 'trace'; name: string; summary: TraceSummary };
 
@@ -25,7 +27,7 @@ export function ImportDialog({ open, onClose }: { open: boolean; onClose(): void
     if (r.kind === 'trace') return setOutcome({ kind: 'trace', name: file.name, summary: r.summary });
     if (r.kind === 'link') {
       await openLink(r.link);
-      useApp.getState().setNotice({ kind: 'info', text: `Opened the scene saved in ${file.name}.` });
+      useApp.getState().setNotice({ kind: 'info', text: t('export.importDialog.openedTheSceneSaved', { name: file.name }) });
       onClose();
       return;
     }
@@ -35,19 +37,19 @@ export function ImportDialog({ open, onClose }: { open: boolean; onClose(): void
     if (!ok) {
       const errs = useApp.getState().specErrors;
       useApp.getState().setEngine({ specErrors: [] });
-      return setOutcome({ kind: 'error', message: `${file.name} was not loaded: ${errs.slice(0, 3).map((e) => (e.line !== undefined ? `line ${e.line}${e.column !== undefined ? `, column ${e.column}` : ''}: ${e.message}` : e.message)).join('; ')}${errs.length > 3 ? ` (and ${errs.length - 3} more)` : ''}` });
+      return setOutcome({ kind: 'error', message: t('export.importDialog.wasNotLoaded', { name: file.name, errors: errs.slice(0, 3).map((e) => (e.line === undefined ? e.message : e.column !== undefined ? t('export.importDialog.errorAtLineColumn', { line: e.line, column: e.column, message: e.message }) : t('export.importDialog.errorAtLine', { line: e.line, message: e.message }))).join('; '), more: errs.length > 3 ? t('export.importDialog.andMore', { n: errs.length - 3 }) : '' }) });
     }
     useApp.getState().setRingsTab('program');
-    useApp.getState().setNotice({ kind: 'info', text: `Loaded ${file.name} as the program.` });
+    useApp.getState().setNotice({ kind: 'info', text: t('export.importDialog.loadedAsTheProgram', { name: file.name }) });
     onClose();
   };
 
   return (
     <dialog ref={ref} className="help" aria-labelledby={`${id}-t`} onClose={onClose} onCancel={onClose}>
       <header>
-        <h2 id={`${id}-t`}>Import</h2>
+        <h2 id={`${id}-t`}>{t('export.importDialog.import')}</h2>
         <button className="btn" type="button" onClick={onClose} autoFocus>
-          Close
+          {t('export.importDialog.close')}
         </button>
       </header>
       <div
@@ -59,8 +61,8 @@ export function ImportDialog({ open, onClose }: { open: boolean; onClose(): void
           if (f !== undefined) void take(f);
         }}
       >
-        <p>An image exported from VT Lab (PNG or SVG) re-opens its scene; a JSON trace (.jsonl) is summarised; a lab file (.s) becomes the program. Or drop the file here.</p>
-        <label htmlFor={`${id}-f`}>File to import</label>
+        <p>{t('export.importDialog.anImageExportedFrom')}</p>
+        <label htmlFor={`${id}-f`}>{t('export.importDialog.fileToImport')}</label>
         <input
           id={`${id}-f`}
           type="file"
@@ -72,10 +74,10 @@ export function ImportDialog({ open, onClose }: { open: boolean; onClose(): void
           }}
         />
         <div aria-live="polite">
-          {outcome.kind === 'busy' && <p>Reading…</p>}
+          {outcome.kind === 'busy' && <p>{t('export.importDialog.reading')}</p>}
           {outcome.kind === 'error' && (
             <p role="alert" className="import-error">
-              <strong>Not imported.</strong> {outcome.message}
+              <strong>{t('export.importDialog.notImported')}</strong> {outcome.message}
             </p>
           )}
           {outcome.kind === 'trace' && <TraceView name={outcome.name} s={outcome.summary} />}
@@ -87,18 +89,18 @@ export function ImportDialog({ open, onClose }: { open: boolean; onClose(): void
 
 function TraceView({ name, s }: { name: string; s: TraceSummary }) {
   return (
-    <section aria-label={`Trace ${name}`}>
+    <section aria-label={t('export.importDialog.trace', { name })}>
       <p>
-        <strong>{name}</strong>: {s.records} records, {s.exits.reduce((n, e) => n + e.count, 0)} VM exits{s.end !== null ? `, ended ${s.end}` : ''}.
+        <T k="export.importDialog.traceSummary" params={{ records: s.records, exits: s.exits.reduce((n, e) => n + e.count, 0), ended: s.end !== null ? t('export.importDialog.ended', { end: s.end }) : '' }} parts={{ name: <strong>{name}</strong> }} />
       </p>
       {s.exits.length > 0 && (
         <table>
-          <caption>VM exits by reason</caption>
+          <caption>{t('export.importDialog.vmExitsByReason')}</caption>
           <thead>
             <tr>
-              <th scope="col">Reason</th>
-              <th scope="col">Name</th>
-              <th scope="col">Count</th>
+              <th scope="col">{t('export.importDialog.reason')}</th>
+              <th scope="col">{t('export.importDialog.name')}</th>
+              <th scope="col">{t('export.importDialog.count')}</th>
             </tr>
           </thead>
           <tbody>
@@ -114,7 +116,7 @@ function TraceView({ name, s }: { name: string; s: TraceSummary }) {
       )}
       {s.console !== '' && (
         <>
-          <h3>Console</h3>
+          <h3>{t('export.importDialog.console')}</h3>
           <pre className="import-console">{s.console.slice(0, 4000)}</pre>
         </>
       )}

@@ -15,30 +15,32 @@ import '../migration/migration.css';
 import './failover.css';
 import { Sourced } from '../migration/Sourced.tsx';
 import { TextField, withoutKey } from '../shell/TextField.tsx';
+import { t } from '../../i18n/t.ts';
+import { T } from '../../i18n/react.tsx';
 
 /** Where each figure of the outcome comes from (usage-models.md §C, the RFCs it cites). */
 const FAILOVER_SOURCES = {
-  detection: 'VRRPv3: RFC 5798 §6.1 (Master_Down_Interval = 3 × Master_Adver_Interval + Skew_Time, Skew_Time = (256 − Priority) × Master_Adver_Interval / 256); keepalived.conf(5) advert_int; Corosync: corosync.conf(5) token (3000 ms since 3.1) — usage-models.md §C',
+  get detection() { return t('failover.lab.vrrpv3Rfc57986'); },
   switchover: {
-    formula: 'detection + the VIP move (gratuitous ARP after take-over, an assumption: 0 s by default); both copies lost: host declared dead (15 s, vSphere HA) + guest boot (assumption)',
-    source: 'usage-models.md §C (keepalived GARP at transition; vSphere HA FDM timings, Epping); assumptions editable in the form',
+    get formula() { return t('failover.lab.detectionTheVipMove'); },
+    get source() { return t('failover.lab.usageModelsMdC'); },
   },
   calls: {
-    formula: 'an established call survives when its state was replicated to VM2 (or its media flows peer to peer); without replication the new active copy does not know the dialog',
-    source: 'usage-models.md §C “established SIP calls: media keeps flowing peer-to-peer”; RFC 4028 session timers',
+    get formula() { return t('failover.lab.anEstablishedCallSurvives'); },
+    get source() { return t('failover.lab.usageModelsMdC2'); },
   },
   retry: {
-    formula: 'clients whose transaction was in flight at the failure: they retry after Timer B/F = 64 × T1 = 32 s (DNS SRV: the next target, RFC 3263); with a virtual IP the same address answers again after the take-over',
-    source: 'RFC 3261 §17.1.1.2 / App. A (T1 = 500 ms); RFC 3263; usage-models.md §C',
+    get formula() { return t('failover.lab.clientsWhoseTransactionWas'); },
+    get source() { return t('failover.lab.rfc3261171'); },
   },
 } as const;
 
 type Ok = Extract<FailoverResponse, { ok: true }>;
 
 const KILLS: { k: KillKind; label: string }[] = [
-  { k: 'vm', label: 'Kill VM1' },
-  { k: 'kernel', label: 'Kill its guest kernel' },
-  { k: 'host', label: 'Kill its host' },
+  { k: 'vm', get label() { return t('failover.lab.killVm1'); } },
+  { k: 'kernel', get label() { return t('failover.lab.killItsGuestKernel'); } },
+  { k: 'host', get label() { return t('failover.lab.killItsHost'); } },
 ];
 
 export function FailoverLab() {
@@ -119,54 +121,52 @@ export function FailoverLab() {
   return (
     <div className="platform-lab failover" data-testid="failover-lab">
       <header className="pl-head">
-        <h1>Fail-over</h1>
+        <h1>{t('failover.lab.failOver')}</h1>
         <p className="pl-lede">
-          A SIP PBX (such as Asterisk) runs on VM1; VM2 is its standby. Kill VM1, its guest kernel or its whole host and watch the standby detect the loss, take
-          the virtual IP and carry on — or not. (White paper §3.3.1, §3.3.3; timers: usage-models.md §C.)
+          {t('failover.lab.aSipPbxSuch')}
         </p>
       </header>
       <div className="visually-hidden" role="status" aria-live="polite">
         {announce}
       </div>
       <div className="pl-grid">
-        <form className="panel pl-form" aria-label="Fail-over set-up" noValidate onSubmit={(e) => e.preventDefault()}>
-          <h2>Set-up</h2>
+        <form className="panel pl-form" aria-label={t('failover.lab.failOverSetUp')} noValidate onSubmit={(e) => e.preventDefault()}>
+          <h2>{t('failover.lab.setUp')}</h2>
           <fieldset className="pl-radios">
-            <legend className="pl-label">Placement of VM1 and VM2</legend>
+            <legend className="pl-label">{t('failover.lab.placementOfVm1And')}</legend>
             <label>
-              <input type="radio" name="place" checked={!f.sameHost} onChange={() => setFailover({ sameHost: false, kill: null })} /> Separate hosts
+              <input type="radio" name="place" checked={!f.sameHost} onChange={() => setFailover({ sameHost: false, kill: null })} />{' '}{t('failover.lab.separateHosts')}
             </label>
             <label>
-              <input type="radio" name="place" checked={f.sameHost} onChange={() => setFailover({ sameHost: true, kill: null })} /> Same host
+              <input type="radio" name="place" checked={f.sameHost} onChange={() => setFailover({ sameHost: true, kill: null })} />{' '}{t('failover.lab.sameHost')}
             </label>
           </fieldset>
           <label className="pl-field">
-            <span className="pl-label">Detection</span>
+            <span className="pl-label">{t('failover.lab.detection')}</span>
             <select value={f.detection} onChange={(e) => setFailover({ detection: e.target.value as FailoverLink['detection'], kill: null })}>
-              <option value="vrrp">VRRP / keepalived heartbeats</option>
-              <option value="corosync">Corosync token (Pacemaker)</option>
+              <option value="vrrp">{t('failover.lab.vrrpKeepalivedHeartbeats')}</option>
+              <option value="corosync">{t('failover.lab.corosyncTokenPacemaker')}</option>
             </select>
           </label>
           {f.detection === 'vrrp' ? (
             <>
-              {field('advertS', 'Advertisement interval', 's', 'default 1 s (advert_int 1)')}
-              {field('priority', 'VM2’s priority', '1 … 254', 'keepalived example 128; 100 gives 3.61 s')}
+              {field('advertS', t('failover.lab.advertisementInterval'), 's', 'default 1 s (advert_int 1)')}
+              {field('priority', t('failover.lab.vm2SPriority'), '1 … 254', t('failover.lab.keepalivedExample128100'))}
             </>
           ) : (
-            field('tokenMs', 'Token timeout', 'ms', 'corosync 3.1 default 3000 ms')
+            field('tokenMs', t('failover.lab.tokenTimeout'), 'ms', 'corosync 3.1 default 3000 ms')
           )}
           <label className="pl-check">
-            <input type="checkbox" checked={f.replication} onChange={(e) => setFailover({ replication: e.target.checked, kill: null })} /> State replication (calls and
-            media-relay state copied to VM2)
+            <input type="checkbox" checked={f.replication} onChange={(e) => setFailover({ replication: e.target.checked, kill: null })} />{' '}{t('failover.lab.stateReplicationCallsAnd')}
           </label>
           <label className="pl-field">
-            <span className="pl-label">Phones reach the PBX by</span>
+            <span className="pl-label">{t('failover.lab.phonesReachThePbx')}</span>
             <select value={f.clientMode} onChange={(e) => setFailover({ clientMode: e.target.value as FailoverLink['clientMode'], kill: null })}>
-              <option value="vip">a virtual IP (moves with VRRP)</option>
-              <option value="srv">DNS SRV: VM1 first, then VM2</option>
+              <option value="vip">{t('failover.lab.aVirtualIpMoves')}</option>
+              <option value="srv">{t('failover.lab.dnsSrvVm1First')}</option>
             </select>
           </label>
-          <div className="fo-kills" role="group" aria-label="Failures">
+          <div className="fo-kills" role="group" aria-label={t('failover.lab.failures')}>
             {KILLS.map(({ k, label }) => (
               <button key={k} type="button" className={`btn${f.kill === k ? ' primary' : ''}`} disabled={health !== 'ready'} onClick={() => onKill(k)}>
                 {label}
@@ -177,15 +177,11 @@ export function FailoverLab() {
         </form>
         <div className="pl-main">
           {error !== null && (
-            <p className="pl-error" role="alert">
-              The fail-over could not run: {error}
+            <p className="pl-error" role="alert">{t('failover.lab.theFailOverCould', { error })}
             </p>
           )}
           {res === null || f.kill === null ? (
-            <p className="pl-empty">
-              VM1 is active and multicasts its heartbeats; VM2 listens. Choose the set-up and press <strong>Kill VM1</strong>, <strong>Kill its guest kernel</strong> or{' '}
-              <strong>Kill its host</strong>.
-            </p>
+            <p className="pl-empty"><T k="failover.lab.vm1IsActiveAnd" parts={{ strong: <strong>{t('failover.lab.killVm1')}</strong>, strong2: <strong>{t('failover.lab.killItsGuestKernel')}</strong>, strong3: <strong>{t('failover.lab.killItsHost')}</strong> }} /></p>
           ) : (
             <Results r={res} f={f} kill={f.kill} />
           )}
@@ -200,14 +196,14 @@ function Pair({ f, r }: { f: FailoverLink; r: Ok | null }) {
   const after = r !== null && f.kill !== null;
   const res = r?.result;
   const vm2Active = after && res?.survivor === 'vm2';
-  const vm1 = after ? (f.kill === 'kernel' ? 'VM1: kernel panic' : 'VM1: dead') : 'VM1: active';
-  const vm2 = !after ? 'VM2: standby' : vm2Active ? 'VM2: active' : 'VM2: lost';
+  const vm1 = after ? (f.kill === 'kernel' ? t('failover.lab.vm1KernelPanic') : t('failover.lab.vm1Dead')) : t('failover.lab.vm1Active');
+  const vm2 = !after ? t('failover.lab.vm2Standby') : vm2Active ? t('failover.lab.vm2Active') : t('failover.lab.vm2Lost');
   const standby = after && res?.newStandbyHost != null ? res.newStandbyHost : null;
-  const newStandby = <span className="fo-vm standby" data-testid="fo-new-standby">new standby</span>;
+  const newStandby = <span className="fo-vm standby" data-testid="fo-new-standby">{t('failover.lab.newStandby')}</span>;
   return (
     <div className="fo-pair" data-testid="fo-pair">
       <div className={`fo-host${after && f.kill === 'host' ? ' dead' : ''}`}>
-        <span className="fo-host-name">host-1</span>
+        <span className="fo-host-name">{t('failover.lab.host1')}</span>
         <span className={`fo-vm ${after ? 'dead' : 'active'}`} data-testid="fo-vm1">
           {vm1}
         </span>
@@ -219,7 +215,7 @@ function Pair({ f, r }: { f: FailoverLink; r: Ok | null }) {
         {standby === 'host-1' && newStandby}
       </div>
       <div className="fo-host">
-        <span className="fo-host-name">host-2</span>
+        <span className="fo-host-name">{t('failover.lab.host2')}</span>
         {!f.sameHost && (
           <span className={`fo-vm ${vm2Active ? 'active' : 'standby'}`} data-testid="fo-vm2">
             {vm2}
@@ -228,7 +224,7 @@ function Pair({ f, r }: { f: FailoverLink; r: Ok | null }) {
         {standby === 'host-2' && newStandby}
       </div>
       <div className="fo-host">
-        <span className="fo-host-name">host-3</span>
+        <span className="fo-host-name">{t('failover.lab.host3')}</span>
         {standby === 'host-3' && newStandby}
       </div>
     </div>
@@ -238,7 +234,7 @@ function Pair({ f, r }: { f: FailoverLink; r: Ok | null }) {
 function Results({ r, f, kill }: { r: Ok; f: FailoverLink; kill: KillKind }) {
   const res = r.result;
   const sc = r.scenario;
-  const t = tally(res);
+  const n = tally(res);
   const box = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(700);
   useLayoutEffect(() => {
@@ -249,75 +245,71 @@ function Results({ r, f, kill }: { r: Ok; f: FailoverLink; kill: KillKind }) {
     setWidth(Math.max(360, Math.floor(el.clientWidth)));
     return () => ro.disconnect();
   }, []);
-  const ok = res.survivor === 'vm2' && t.dropped === 0;
+  const ok = res.survivor === 'vm2' && n.dropped === 0;
   const rel = (x: number) => `${x - sc.failAtS >= 0 ? '+' : ''}${(x - sc.failAtS).toFixed(3)} s`;
   return (
     <>
       <section className="panel" aria-labelledby="fo-sum-h">
-        <h2 id="fo-sum-h">Outcome</h2>
+        <h2 id="fo-sum-h">{t('failover.lab.outcome')}</h2>
         <dl className="pl-figures" data-testid="failover-summary">
           <div>
-            <dt>Detection</dt>
+            <dt>{t('failover.lab.detection')}</dt>
             <dd>
-              <Sourced label="Detection" src={{ formula: detectionFormula(sc), source: FAILOVER_SOURCES.detection }} testId="fo-detection">
-                {res.detectionS === null ? 'none (no copy left)' : `${res.detectionS.toFixed(3)} s`}
+              <Sourced label={t('failover.lab.detection')} src={{ formula: detectionFormula(sc), source: FAILOVER_SOURCES.detection }} testId="fo-detection">
+                {res.detectionS === null ? t('failover.lab.noneNoCopyLeft') : `${res.detectionS.toFixed(3)} s`}
               </Sourced>
             </dd>
           </div>
           <div>
-            <dt>Service back after</dt>
+            <dt>{t('failover.lab.serviceBackAfter')}</dt>
             <dd>
-              <Sourced label="Service back after" src={FAILOVER_SOURCES.switchover} testId="fo-switchover">
+              <Sourced label={t('failover.lab.serviceBackAfter')} src={FAILOVER_SOURCES.switchover} testId="fo-switchover">
                 {res.switchoverS === null ? '—' : `${res.switchoverS.toFixed(3)} s`}
               </Sourced>
             </dd>
           </div>
           <div>
-            <dt>Active now</dt>
-            <dd data-testid="fo-active">{res.survivor === 'vm2' ? 'VM2' : res.survivor === 'restarted' ? 'PBX restarted' : 'none'}</dd>
+            <dt>{t('failover.lab.activeNow')}</dt>
+            <dd data-testid="fo-active">{res.survivor === 'vm2' ? t('failover.lab.vm2') : res.survivor === 'restarted' ? t('failover.lab.pbxRestarted') : t('failover.lab.none')}</dd>
           </div>
           <div>
-            <dt>Established calls</dt>
+            <dt>{t('failover.lab.establishedCalls')}</dt>
             <dd>
-              <Sourced label="Established calls" src={FAILOVER_SOURCES.calls}>
-                {t.survived + t.mediaOnly} survived, {t.dropped} dropped
-              </Sourced>
+              <Sourced label={t('failover.lab.establishedCalls')} src={FAILOVER_SOURCES.calls}>
+                {t('failover.lab.survivedDropped', { value: n.survived + n.mediaOnly, dropped: n.dropped })}</Sourced>
             </dd>
           </div>
           <div>
-            <dt>Clients that must retry</dt>
+            <dt>{t('failover.lab.clientsThatMustRetry')}</dt>
             <dd>
-              <Sourced label="Clients that must retry" src={FAILOVER_SOURCES.retry}>
+              <Sourced label={t('failover.lab.clientsThatMustRetry')} src={FAILOVER_SOURCES.retry}>
                 {res.clientsMustRetry.length}
               </Sourced>
             </dd>
           </div>
         </dl>
         <p className="pl-note fo-formula" data-testid="fo-formula">
-          <strong>Detection:</strong> {detectionFormula(sc)}
-          {res.detectionS === null && ' — but VM2 was on the failed host, so nobody was left to detect it.'}
+          <strong>{t('failover.lab.detection2')}</strong> {detectionFormula(sc)}
+          {res.detectionS === null && t('failover.lab.butVm2WasOn')}
         </p>
         <p className={`pl-verdict ${ok ? 'tone-ok' : 'tone-bad'}`} data-testid="fo-verdict">
           {verdict(f, kill, res, sc.failAtS)}
         </p>
       </section>
       <section className="panel" aria-labelledby="fo-tl-h">
-        <h2 id="fo-tl-h">Timeline (seconds after the failure; logarithmic beyond ±2 s)</h2>
+        <h2 id="fo-tl-h">{t('failover.lab.timelineSecondsAfterThe')}</h2>
         <div ref={box} className="pl-chart">
           <FailoverTimeline r={res} failAtS={sc.failAtS} width={width} />
         </div>
         <p className="pl-note fo-legend">
-          <span className="fo-key bad">✕ loss</span> <span className="fo-key good">● recovery</span> <span className="fo-key info">◆ signal</span> Shaded: the outage, from the
-          failure to the switch-over. Line on VM2’s lane: the detection interval. Calls ({t.established} established, {t.delayed + t.failedSetup} new during the outage) and
-          SIP Timer B = 64 × T1 = {64 * sc.sipT1S} s for clients that retry.
-        </p>
+          <T k="failover.lab.shadedTheOutageFrom" parts={{ span: <span className="fo-key bad">{t('failover.lab.loss')}</span>, span2: <span className="fo-key good">{t('failover.lab.recovery')}</span>, span3: <span className="fo-key info">{t('failover.lab.signal')}</span>, established: n.established, value: n.delayed + n.failedSetup, value2: 64 * sc.sipT1S }} /></p>
         <div className="fo-events-wrap">
           <table className="fo-events" data-testid="fo-events">
-            <caption className="visually-hidden">Events after the failure</caption>
+            <caption className="visually-hidden">{t('failover.lab.eventsAfterTheFailure')}</caption>
             <thead>
               <tr>
-                <th scope="col">Time</th>
-                <th scope="col">What happened</th>
+                <th scope="col">{t('failover.lab.time')}</th>
+                <th scope="col">{t('failover.lab.whatHappened')}</th>
               </tr>
             </thead>
             <tbody>

@@ -7,6 +7,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import * as d3 from 'd3';
 import type { FailoverResult } from '../../core/platform/failover/index.ts';
 import { LANES, markers, type Marker } from './view.ts';
+import { t } from '../../i18n/t.ts';
 
 const LEFT = 76;
 const TOP = 28;
@@ -56,7 +57,7 @@ export function FailoverTimeline({ r, failAtS, width }: { r: FailoverResult; fai
     nodes
       .append('path')
       .attr('d', (m) => d3.symbol(BAD.has(m.kind) ? d3.symbolCross : GOOD.has(m.kind) ? d3.symbolCircle : d3.symbolDiamond, m.kind === 'advert' ? 30 : 80)());
-    nodes.append('title').text((m) => `${rel(m.t) >= 0 ? '+' : ''}${rel(m.t).toFixed(3)} s: ${m.text}${m.count > 1 ? ` (and ${m.count - 1} more)` : ''}`);
+    nodes.append('title').text((m) => `${rel(m.t) >= 0 ? '+' : ''}${rel(m.t).toFixed(3)} s: ${m.text}${m.count > 1 ? t('failover.timeline.andMore', { value: m.count - 1 }) : ''}`);
     nodes
       .filter((m) => m.count > 1)
       .append('text')
@@ -66,7 +67,7 @@ export function FailoverTimeline({ r, failAtS, width }: { r: FailoverResult; fai
       .text((m) => `×${m.count}`);
   }, [marks, width, failAtS, r]);
   return (
-    <svg className="fo-chart" width={width} height={height} role="img" aria-label="Timeline of the fail-over, seconds after the failure (events listed in the table below)" data-testid="failover-timeline">
+    <svg className="fo-chart" width={width} height={height} role="img" aria-label={t('failover.timeline.timelineOfTheFail')} data-testid="failover-timeline">
       <g ref={ref} />
     </svg>
   );

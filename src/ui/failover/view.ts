@@ -4,23 +4,24 @@
  */
 import { COROSYNC_REFORM_MS, corosyncTokenTimeoutMs, vrrpMasterDownIntervalS, vrrpSkewTimeS, type EventKind, type FailoverResult, type FailoverScenario, type TimelineEvent } from '../../core/platform/failover/index.ts';
 import type { FailoverLink, KillKind } from '../../state/platform-links.ts';
+import { t } from '../../i18n/t.ts';
 
 export type FoField = 'advertS' | 'priority' | 'tokenMs';
 
 export function checkFoField(f: FoField, text: string): { ok: true; value: number } | { ok: false; message: string } {
-  const t = text.trim();
-  if (t === '') return { ok: false, message: 'Enter a number.' };
+  const trimmed = text.trim();
+  if (trimmed === '') return { ok: false, message: t('failover.view.enterANumber') };
   if (f === 'advertS') {
     // VRRPv3 carries the interval in centiseconds (RFC 5798): at most two decimals, 0.01 … 40.95 s.
-    if (!/^\d+(\.\d{1,2})?$/.test(t)) return { ok: false, message: 'Enter seconds with at most two decimals (centiseconds), e.g. 1 or 0.25.' };
-    const v = Number(t);
-    if (v < 0.01 || v > 40.95) return { ok: false, message: 'Must be 0.01 … 40.95 s (VRRPv3’s 12-bit centisecond field).' };
+    if (!/^\d+(\.\d{1,2})?$/.test(trimmed)) return { ok: false, message: t('failover.view.enterSecondsWithAt') };
+    const v = Number(trimmed);
+    if (v < 0.01 || v > 40.95) return { ok: false, message: t('failover.view.mustBe001') };
     return { ok: true, value: v };
   }
-  if (!/^\d+$/.test(t)) return { ok: false, message: 'Enter a whole number (digits only).' };
-  const v = Number(t);
-  if (f === 'priority') return v >= 1 && v <= 254 ? { ok: true, value: v } : { ok: false, message: 'A backup’s priority is 1 … 254 (255 is the address owner).' };
-  return v >= 1 && v <= 600000 ? { ok: true, value: v } : { ok: false, message: 'Must be 1 … 600000 ms.' };
+  if (!/^\d+$/.test(trimmed)) return { ok: false, message: t('failover.view.enterAWholeNumber') };
+  const v = Number(trimmed);
+  if (f === 'priority') return v >= 1 && v <= 254 ? { ok: true, value: v } : { ok: false, message: t('failover.view.aBackupSPriority') };
+  return v >= 1 && v <= 600000 ? { ok: true, value: v } : { ok: false, message: t('failover.view.mustBe1600000') };
 }
 
 /** The detection formula with this set-up's numbers. */
@@ -29,10 +30,10 @@ export function detectionFormula(sc: FailoverScenario): string {
   if (d.kind === 'vrrp') {
     const skew = vrrpSkewTimeS(d);
     const mdi = vrrpMasterDownIntervalS(d);
-    return `Master_Down_Interval = 3 × Advertisement_Interval + Skew_Time = 3 × ${d.advertIntervalS} s + (256 − ${d.backupPriority}) × ${d.advertIntervalS} s / 256 = ${(3 * d.advertIntervalS).toFixed(3)} s + ${skew.toFixed(3)} s = ${mdi.toFixed(3)} s (VRRPv3, RFC 5798)`;
+    return t('failover.view.masterDownInterval3', { advertIntervalS: d.advertIntervalS, backupPriority: d.backupPriority, advertIntervalS2: d.advertIntervalS, value: (3 * d.advertIntervalS).toFixed(3), skew: skew.toFixed(3), mdi: mdi.toFixed(3) });
   }
   const tok = corosyncTokenTimeoutMs(d);
-  return `Token timeout ${tok} ms (${d.nodes} nodes${d.nodes >= 3 ? `: ${d.tokenMs} + (${d.nodes} − 2) × ${d.tokenCoefficientMs} ms` : ''}) + about ${COROSYNC_REFORM_MS} ms to reform the membership = ${((tok + COROSYNC_REFORM_MS) / 1000).toFixed(3)} s (corosync.conf(5))`;
+  return t('failover.view.tokenTimeoutMsNodes', { tok, nodes: d.nodes, growth: d.nodes >= 3 ? `: ${d.tokenMs} + (${d.nodes} − 2) × ${d.tokenCoefficientMs} ms` : '', reformMs: COROSYNC_REFORM_MS, seconds: ((tok + COROSYNC_REFORM_MS) / 1000).toFixed(3) });
 }
 
 export type Lane = 'VM1' | 'VM2' | 'Network' | 'Calls' | 'Clients' | 'Standby';
@@ -113,23 +114,28 @@ export function tally(r: FailoverResult): Tally {
   return t;
 }
 
-const KILL_WORDS: Record<KillKind, string> = { vm: 'VM1 was killed', kernel: "VM1's guest kernel panicked", host: "VM1's host failed" };
+const KILL_WORDS: Record<KillKind, string> = { get vm() { return t('failover.view.vm1WasKilled'); }, get kernel() { return t('failover.view.vm1SGuestKernel'); }, get host() { return t('failover.view.vm1SHostFailed'); } };
 
 /** The verdict in one or two sentences. */
 export function verdict(link: FailoverLink, kill: KillKind, r: FailoverResult, failAtS: number): string {
-  const t = tally(r);
-  const s = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+  const n = tally(r);
   const head = KILL_WORDS[kill];
   let body: string;
   if (r.survivor === 'restarted') {
-    body = `VM2 was on the same host, so both copies were lost: the PBX came back only after HA restarted it elsewhere, ${r.switchoverS!.toFixed(1)} s later. ${s(t.dropped, 'established call')} dropped. Put the standby on a separate host.`;
+    body = t('failover.view.sameHostLost', { seconds: r.switchoverS!.toFixed(1), calls: t('failover.view.establishedCalls', { count: n.dropped }) });
   } else {
     const calls = link.replication
-      ? `with state replication ${s(t.survived + t.mediaOnly, 'established call')} survived${t.dropped > 0 ? ` and ${t.dropped} dropped` : ''}`
-      : `without state replication ${t.dropped > 0 ? `${s(t.dropped, 'established call')} dropped (their users must re-dial)` : 'no call depended on VM1'}${t.mediaOnly > 0 ? `, ${t.mediaOnly} kept only their media` : ''}`;
-    body = `VM2 detected it after ${r.detectionS!.toFixed(3)} s and took over ${r.switchoverS!.toFixed(3)} s after the failure; ${calls}.`;
+      ? t('failover.view.withReplication', { calls: t('failover.view.establishedCalls', { count: n.survived + n.mediaOnly }), dropped: n.dropped > 0 ? t('failover.view.andDropped', { count: n.dropped }) : '' })
+      : t('failover.view.withoutReplication', {
+          dropped: n.dropped > 0 ? t('failover.view.droppedReDial', { calls: t('failover.view.establishedCalls', { count: n.dropped }) }) : t('failover.view.noCallDependedOn'),
+          media: n.mediaOnly > 0 ? t('failover.view.keptOnlyMedia', { count: n.mediaOnly }) : '',
+        });
+    body = t('failover.view.detectedAfter', { detection: r.detectionS!.toFixed(3), switchover: r.switchoverS!.toFixed(3), calls });
   }
-  const setup = t.delayed + t.failedSetup > 0 ? ` ${s(t.delayed, 'new call')} set up late${t.failedSetup > 0 ? `, ${s(t.failedSetup, 'new call')} timed out (Timer B) and must be retried` : ''}.` : '';
-  const standby = r.newStandbyHost !== null ? ` A new standby is ready on ${r.newStandbyHost} at +${(r.standbyReadyAtS! - failAtS).toFixed(0)} s.` : ' No healthy host had room for a new standby.';
-  return `${head}: ${body}${setup}${standby}`;
+  const setup =
+    n.delayed + n.failedSetup > 0
+      ? t('failover.view.setUpLate', { calls: t('failover.view.newCalls', { count: n.delayed }), failed: n.failedSetup > 0 ? t('failover.view.timedOut', { calls: t('failover.view.newCalls', { count: n.failedSetup }) }) : '' })
+      : '';
+  const standby = r.newStandbyHost !== null ? t('failover.view.aNewStandbyIs', { host: r.newStandbyHost, seconds: (r.standbyReadyAtS! - failAtS).toFixed(0) }) : t('failover.view.noHealthyHostHad');
+  return t('failover.view.verdict', { head, body, setup, standby });
 }

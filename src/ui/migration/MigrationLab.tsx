@@ -19,18 +19,20 @@ import { MIGRATION_SOURCES as S, Sourced } from './Sourced.tsx';
 import { QEMU_ANNOUNCE_INITIAL_S } from '../../core/platform/migration/index.ts';
 import './migration.css';
 import { TextField, withoutKey } from '../shell/TextField.tsx';
+import { t } from '../../i18n/t.ts';
+import { T } from '../../i18n/react.tsx';
 
 type Ok = Extract<MigrateResponse, { ok: true }>;
 
 const FIELDS: { f: NumField; label: string; unit: string; hint: string }[] = [
-  { f: 'memoryMib', label: 'Memory size', unit: 'MiB', hint: 'the VM’s RAM, sent page by page (4 KiB)' },
-  { f: 'bandwidthMbit', label: 'Link bandwidth', unit: 'Mbit/s', hint: 'the migration link; for Clark’s rule, the administrator maximum' },
-  { f: 'dirtyMibPerS', label: 'Dirty rate', unit: 'MiB/s', hint: 'how fast the guest writes to memory' },
-  { f: 'wwsMib', label: 'Writable working set', unit: 'MiB', hint: '0 = writes spread over all memory (the analytical model)' },
-  { f: 'downtimeMs', label: 'Downtime limit (QEMU)', unit: 'ms', hint: 'QEMU default 300 ms' },
-  { f: 'roundCap', label: 'Round cap', unit: 'rounds', hint: '0 = the rule’s default (Xen 30)' },
-  { f: 'postCopyAfter', label: 'Post-copy after', unit: 'rounds', hint: '0 = off (pure pre-copy)' },
-  { f: 'streamTimeoutMs', label: 'Video client give-up timeout', unit: 'ms', hint: 'model assumption: not in the reference; change it' },
+  { f: 'memoryMib', get label() { return t('migration.lab.memorySize'); }, unit: 'MiB', get hint() { return t('migration.lab.theVmSRam'); } },
+  { f: 'bandwidthMbit', get label() { return t('migration.lab.linkBandwidth'); }, unit: 'Mbit/s', get hint() { return t('migration.lab.theMigrationLinkFor'); } },
+  { f: 'dirtyMibPerS', get label() { return t('migration.lab.dirtyRate'); }, unit: 'MiB/s', get hint() { return t('migration.lab.howFastTheGuest'); } },
+  { f: 'wwsMib', get label() { return t('migration.lab.writableWorkingSet'); }, unit: 'MiB', get hint() { return t('migration.lab.n0WritesSpreadOver'); } },
+  { f: 'downtimeMs', get label() { return t('migration.lab.downtimeLimitQemu'); }, unit: 'ms', get hint() { return t('migration.lab.qemuDefault300Ms'); } },
+  { f: 'roundCap', get label() { return t('migration.lab.roundCap'); }, get unit() { return t('migration.unit.rounds'); }, get hint() { return t('migration.lab.n0TheRuleS'); } },
+  { f: 'postCopyAfter', get label() { return t('migration.lab.postCopyAfter'); }, get unit() { return t('migration.unit.rounds'); }, get hint() { return t('migration.lab.n0OffPurePre'); } },
+  { f: 'streamTimeoutMs', get label() { return t('migration.lab.videoClientGiveUp'); }, unit: 'ms', get hint() { return t('migration.lab.modelAssumptionNotIn'); } },
 ];
 
 export function MigrationLab() {
@@ -58,7 +60,7 @@ export function MigrationLab() {
         }
         setResults({ migrationResult: r });
         const sip = r.clients.sessions.find((s) => s.kind === 'sip-call')!;
-        setAnnounce(`Migrated in ${secondsText(r.result.totalSeconds)}, downtime ${msText(r.result.downtimeMs)}; the SIP call ${sip.reconnect ? 'reconnects' : 'stays connected'}.`);
+        setAnnounce(t('migration.lab.migratedInDowntimeThe', { secondsText: secondsText(r.result.totalSeconds), msText: msText(r.result.downtimeMs), value: sip.reconnect ? t('migration.lab.reconnects') : t('migration.lab.staysConnected') }));
       } catch (e) {
         setError(e instanceof Error ? e.message : String(e));
       } finally {
@@ -77,24 +79,22 @@ export function MigrationLab() {
   return (
     <div className="platform-lab migration" data-testid="migration-lab">
       <header className="pl-head">
-        <h1>Migration</h1>
+        <h1>{t('migration.lab.migration')}</h1>
         <p className="pl-lede">
-          Live migration, page by page: round 1 copies all memory while the VM runs, each later round the pages it dirtied meanwhile; then the VM is paused
-          for the stop-and-copy, resumed on the destination, and a gratuitous ARP moves its traffic. Its clients see a short media gap and stay connected.
-          (White paper §3.3.2; models and figures: usage-models.md §B.)
+          {t('migration.lab.liveMigrationPageBy')}
         </p>
       </header>
       <div className="visually-hidden" role="status" aria-live="polite">
         {announce}
       </div>
       <Tabs
-        label="Migration mode"
+        label={t('migration.lab.migrationMode')}
         idPrefix="mg-"
         current={mode}
         onChange={(t) => setMode(t === 'vmx' ? 'vmx' : 'model')}
         tabs={[
-          { id: 'model', label: 'Modelled VM (any size)' },
-          { id: 'vmx', label: 'VM running on the VMX core' },
+          { id: 'model', label: t('migration.lab.modelledVmAnySize') },
+          { id: 'vmx', label: t('migration.lab.vmRunningOnThe') },
         ]}
       >
       {mode === 'vmx' ? (
@@ -104,12 +104,11 @@ export function MigrationLab() {
         <ParamsForm m={m} running={running || health !== 'ready'} onRun={(l) => void run(l)} />
         <div className="pl-main">
           {error !== null && (
-            <p className="pl-error" role="alert">
-              The migration could not run: {error}
+            <p className="pl-error" role="alert">{t('migration.lab.theMigrationCouldNot', { error })}
             </p>
           )}
           {res === null ? (
-            <p className="pl-empty">Set the parameters and press <strong>Migrate</strong>. The VM carries a SIP call and a video stream.</p>
+            <p className="pl-empty"><T k="migration.lab.setTheParametersAnd" parts={{ strong: <strong>{t('migration.lab.migrate')}</strong> }} /></p>
           ) : (
             <Results r={res} />
           )}
@@ -136,7 +135,7 @@ function ParamsForm({ m, running, onRun }: { m: MigrationLink; running: boolean;
   return (
     <form
       className="panel pl-form"
-      aria-label="Migration parameters"
+      aria-label={t('migration.lab.migrationParameters')}
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
@@ -149,13 +148,13 @@ function ParamsForm({ m, running, onRun }: { m: MigrationLink; running: boolean;
         onRun({ ...m, ...r.values, rule, autoConverge: ac, run: true });
       }}
     >
-      <h2>Parameters</h2>
+      <h2>{t('migration.lab.parameters')}</h2>
       <label className="pl-field">
-        <span className="pl-label">Stop rule</span>
+        <span className="pl-label">{t('migration.lab.stopRule')}</span>
         <select value={rule} onChange={(e) => setRule(e.target.value as MigrationLink['rule'])}>
-          <option value="qemu">QEMU: downtime limit</option>
-          <option value="xen">Xen: &lt; 50 pages, 30 rounds, 3 × memory</option>
-          <option value="clark">Clark: rate-adaptive, 256 KB</option>
+          <option value="qemu">{t('migration.lab.qemuDowntimeLimit')}</option>
+          <option value="xen">{t('migration.lab.xen50Pages30')}</option>
+          <option value="clark">{t('migration.lab.clarkRateAdaptive256')}</option>
         </select>
       </label>
       {FIELDS.map(({ f, label, unit, hint }) => {
@@ -180,10 +179,10 @@ function ParamsForm({ m, running, onRun }: { m: MigrationLink; running: boolean;
         );
       })}
       <label className="pl-check">
-        <input type="checkbox" checked={ac} onChange={(e) => setAc(e.target.checked)} /> Auto-converge (QEMU throttling: 20 %, +10 %, max 99 %)
+        <input type="checkbox" checked={ac} onChange={(e) => setAc(e.target.checked)} />{' '}{t('migration.lab.autoConvergeQemuThrottling')}
       </label>
       <button className="btn primary" type="submit" disabled={running}>
-        {running ? 'Migrating…' : 'Migrate'}
+        {running ? t('migration.lab.migrating') : t('migration.lab.migrate')}
       </button>
     </form>
   );
@@ -209,7 +208,7 @@ const REPLAY_MS = 6000;
 function Results({ r }: { r: Ok }) {
   const res = r.result;
   const end = endTime(res);
-  const [t, setT] = useState(() => (reducedMotion() ? end : 0));
+  const [simT, setT] = useState(() => (reducedMotion() ? end : 0));
   const [playing, setPlaying] = useState(() => !reducedMotion());
   const raf = useRef(0);
   // A new result: start the replay (or show the end at once with reduced motion).
@@ -218,8 +217,8 @@ function Results({ r }: { r: Ok }) {
     setT(reduce ? end : 0);
     setPlaying(!reduce);
   }, [res, end]);
-  const tRef = useRef(t);
-  tRef.current = t;
+  const tRef = useRef(simT);
+  tRef.current = simT;
   useEffect(() => {
     if (!playing) return;
     let last = performance.now();
@@ -234,80 +233,76 @@ function Results({ r }: { r: Ok }) {
     raf.current = requestAnimationFrame(tick);
     return () => cancelAnimationFrame(raf.current);
   }, [playing, end]);
-  const frame = useMemo(() => frameAt(res, t), [res, t]);
+  const frame = useMemo(() => frameAt(res, simT), [res, simT]);
   const [chartRef, width] = useWidth();
   return (
     <>
       <section className="panel" aria-labelledby="mg-sum-h">
-        <h2 id="mg-sum-h">Result</h2>
+        <h2 id="mg-sum-h">{t('migration.lab.result')}</h2>
         <dl className="pl-figures" data-testid="migration-summary">
           <div>
-            <dt>Pre-copy rounds</dt>
+            <dt>{t('migration.lab.preCopyRounds')}</dt>
             <dd>
-              <Sourced label="Pre-copy rounds" src={S.rounds} testId="mg-rounds">
+              <Sourced label={t('migration.lab.preCopyRounds')} src={S.rounds} testId="mg-rounds">
                 {res.rounds}
               </Sourced>
             </dd>
           </div>
           <div>
-            <dt>Total time</dt>
+            <dt>{t('migration.lab.totalTime')}</dt>
             <dd>
-              <Sourced label="Total time" src={S.total} testId="mg-total">
+              <Sourced label={t('migration.lab.totalTime')} src={S.total} testId="mg-total">
                 {secondsText(res.totalSeconds)}
               </Sourced>
             </dd>
           </div>
           <div>
-            <dt>Downtime</dt>
+            <dt>{t('migration.lab.downtime')}</dt>
             <dd>
-              <Sourced label="Downtime" src={S.downtime} testId="mg-downtime">
+              <Sourced label={t('migration.lab.downtime')} src={S.downtime} testId="mg-downtime">
                 {msText(res.downtimeMs)}
               </Sourced>
             </dd>
           </div>
           <div>
-            <dt>Bytes sent</dt>
+            <dt>{t('migration.lab.bytesSent')}</dt>
             <dd data-testid="mg-bytes">
-              <Sourced label="Bytes sent" src={S.bytes}>
+              <Sourced label={t('migration.lab.bytesSent')} src={S.bytes}>
                 {bytesText(res.bytesSent)}
               </Sourced>{' '}
-              <small>({(res.bytesSent / res.memoryBytes).toFixed(2)} × memory)</small>
+              <small>{t('migration.lab.memory', { value: (res.bytesSent / res.memoryBytes).toFixed(2) })}</small>
             </dd>
           </div>
         </dl>
         <p className={`pl-verdict ${res.converged ? 'tone-ok' : 'tone-bad'}`} data-testid="mg-stop">
-          <strong>{res.converged ? 'Converged.' : res.stopReason === 'post-copy' ? 'Post-copy.' : 'Did not converge.'}</strong> {stopReasonText(res.stopReason)}
-          {res.finalThrottle > 0 && <> Auto-converge throttled the vCPU to {Math.round((1 - res.finalThrottle) * 100)} % of its time.</>}
+          <strong>{res.converged ? t('migration.lab.converged') : res.stopReason === 'post-copy' ? t('migration.lab.postCopy') : t('migration.lab.didNotConverge')}</strong> {stopReasonText(res.stopReason)}
+          {res.finalThrottle > 0 && <>{' '}{t('migration.lab.autoConvergeThrottledThe', { round: Math.round((1 - res.finalThrottle) * 100) })}</>}
           {res.postCopy !== null && (
             <>
-              {' '}
-              {res.postCopy.pagesAtSwitch.toLocaleString('en-US')} pages were still at the source; {res.postCopy.faults.toLocaleString('en-US')} page faults fetched over
-              the network; degraded for {secondsText(res.postCopy.degradationSeconds)}.
-            </>
+              {' '}{t('migration.lab.pagesWereStillAt', { pagesAtSwitch: res.postCopy.pagesAtSwitch.toLocaleString('en-US'), faults: res.postCopy.faults.toLocaleString('en-US'), secondsText: secondsText(res.postCopy.degradationSeconds) })}</>
           )}
         </p>
       </section>
 
       <section className="panel" aria-labelledby="mg-anim-h">
-        <h2 id="mg-anim-h">Over time</h2>
+        <h2 id="mg-anim-h">{t('migration.lab.overTime')}</h2>
         <Hosts frame={frame} />
         <div className="pl-transport">
           <button className="btn" type="button" onClick={() => (playing ? setPlaying(false) : (setT((x) => (x >= end ? 0 : x)), setPlaying(true)))}>
-            {playing ? 'Pause' : t >= end ? 'Replay' : 'Play'}
+            {playing ? t('migration.lab.pause') : simT >= end ? t('migration.lab.replay') : t('migration.lab.play')}
           </button>
           <input
             type="range"
-            aria-label="Simulated time"
+            aria-label={t('migration.lab.simulatedTime')}
             min={0}
             max={1000}
-            value={end > 0 ? Math.round((t / end) * 1000) : 1000}
+            value={end > 0 ? Math.round((simT / end) * 1000) : 1000}
             onChange={(e) => {
               setPlaying(false);
               setT((Number(e.target.value) / 1000) * end);
             }}
           />
-          <span className="pl-time">
-            t = {secondsText(frame.t)} of {secondsText(end)}
+          <span className="pl-time">{t('migration.lab.tOf', { secondsText: secondsText(frame.t), secondsText2: secondsText(end) })}
           </span>
         </div>
         <p className="pl-phase" aria-live="off">
@@ -327,15 +322,14 @@ function Hosts({ frame }: { frame: Frame }) {
   const pct = Math.round(frame.progress * 100);
   const vm = (
     <div className={`mg-vm${frame.paused ? ' paused' : ''}`} data-testid="mg-vm">
-      <strong>VM</strong> SIP PBX + video
-      <span>{frame.paused ? 'paused' : 'running'}</span>
+      <T k="migration.lab.sipPbxVideo" parts={{ strong: <strong>{t('migration.lab.vm')}</strong>, span: <span>{frame.paused ? t('migration.lab.paused') : t('migration.lab.running')}</span> }} />
     </div>
   );
   return (
-    <div className="mg-hosts" aria-label={`Source host to destination host: ${pct} % of the bytes sent; the VM runs on the ${frame.runsAt}${frame.paused ? ' (paused)' : ''}.`} role="group">
+    <div className="mg-hosts" aria-label={t('migration.lab.sourceHostToDestination', { pct, runsAt: frame.runsAt, value: frame.paused ? t('migration.lab.paused2') : '' })} role="group">
       <div className="mg-host">
-        <h3>Source host</h3>
-        {frame.runsAt === 'source' ? vm : <div className="mg-vm gone">VM moved</div>}
+        <h3>{t('migration.lab.sourceHost')}</h3>
+        {frame.runsAt === 'source' ? vm : <div className="mg-vm gone">{t('migration.lab.vmMoved')}</div>}
       </div>
       <div className="mg-link">
         <div className="mg-arrow" aria-hidden="true">
@@ -343,13 +337,12 @@ function Hosts({ frame }: { frame: Frame }) {
           <span className="mg-arrow-head">▶</span>
         </div>
         <span className="mg-link-text">
-          {bytesText(frame.bytesSoFar)} sent ({pct} %)
-        </span>
+          {t('migration.lab.sent', { bytesText: bytesText(frame.bytesSoFar), pct })}</span>
       </div>
       <div className="mg-host">
-        <h3>Destination host</h3>
-        {frame.runsAt === 'destination' ? vm : <div className="mg-vm gone">pages arriving…</div>}
-        {frame.runsAt === 'destination' && <div className={`mg-arp${frame.arpDone ? ' done' : ''}`}>{frame.arpDone ? '✓ gratuitous ARP sent: traffic follows' : '… gratuitous ARP pending'}</div>}
+        <h3>{t('migration.lab.destinationHost')}</h3>
+        {frame.runsAt === 'destination' ? vm : <div className="mg-vm gone">{t('migration.lab.pagesArriving')}</div>}
+        {frame.runsAt === 'destination' && <div className={`mg-arp${frame.arpDone ? ' done' : ''}`}>{frame.arpDone ? t('migration.lab.gratuitousArpSentTraffic') : t('migration.lab.gratuitousArpPending')}</div>}
       </div>
     </div>
   );
@@ -358,35 +351,29 @@ function Hosts({ frame }: { frame: Frame }) {
 function Clients({ r, frame }: { r: Ok; frame: Frame }) {
   const res = r.result;
   const c = r.clients;
-  const arpNote = res.rule === 'qemu' ? `QEMU's first self-announce after announce-initial ${QEMU_ANNOUNCE_INITIAL_S * 1000} ms` : 'the unsolicited ARP at activation (switch learning time assumed 0)';
+  const arpNote = res.rule === 'qemu' ? t('migration.lab.qemuSFirstSelf', { value: QEMU_ANNOUNCE_INITIAL_S * 1000 }) : t('migration.lab.theUnsolicitedArpAt');
   const finished = frame.t >= endTime(res);
   return (
     <section className="panel" aria-labelledby="mg-cl-h">
-      <h2 id="mg-cl-h">The VM's clients</h2>
-      <p className="pl-note">
-        Media gap = downtime {msText(c.downtimeMs)} + time until the network learns the new location {msText(c.arpDelayMs)} ({arpNote}) ={' '}
-        <strong>
-          <Sourced label="Media gap" src={S.gap}>
+      <h2 id="mg-cl-h">{t('migration.lab.theVmSClients')}</h2>
+      <p className="pl-note"><T k="migration.lab.mediaGapDowntimeTime" parts={{ msText: msText(c.downtimeMs), msText2: msText(c.arpDelayMs), arpNote, strong: <strong>
+          <Sourced label={t('migration.lab.mediaGap')} src={S.gap}>
             {msText(c.gapMs)}
           </Sourced>
-        </strong>
-        . The
-        VM keeps its IP and MAC address, so its TCP connections and SIP dialogs carry on.
-      </p>
+        </strong> }} /></p>
       <ul className="mg-clients">
         {c.sessions.map((s) => (
           <li key={s.id} className={s.reconnect ? 'tone-bad' : 'tone-ok'} data-testid={`client-${s.kind}`}>
             <strong>{s.id}</strong>
-            <span>
-              media gap <span data-testid="gap">{msText(s.gapMs)}</span>
+            <span><T k="migration.lab.mediaGap2" parts={{ span: <span data-testid="gap">{msText(s.gapMs)}</span> }} />
             </span>
             <span className="mg-outcome" data-testid="outcome">
-              {!finished ? 'connected…' : s.reconnect ? `✗ reconnects (gap ≥ its ${msText(s.timeoutMs)} timeout)` : '✓ stays connected: no reconnect'}
+              {!finished ? t('migration.lab.connected') : s.reconnect ? t('migration.lab.reconnectsGapItsTimeout', { msText: msText(s.timeoutMs) }) : t('migration.lab.staysConnectedNoReconnect')}
             </span>
             <small>
               {s.kind === 'sip-call'
-                ? `SIP gives up only after Timer B = 64 × T1 = ${msText(s.timeoutMs)} (RFC 3261).${s.sipRetransmission ? ' A request in flight is retransmitted (gap > T1 = 500 ms), not lost.' : ''}`
-                : `Give-up timeout ${msText(s.timeoutMs)}: a model assumption (editable in the parameters).`}
+                ? t('migration.lab.sipGivesUpOnly', { msText: msText(s.timeoutMs), value: s.sipRetransmission ? t('migration.lab.aRequestInFlight') : '' })
+                : t('migration.lab.giveUpTimeoutA', { msText: msText(s.timeoutMs) })}
             </small>
           </li>
         ))}

@@ -6,6 +6,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import * as d3 from 'd3';
 import type { MigrationResult } from '../../core/platform/migration/index.ts';
 import { bytesText, type Frame } from './view.ts';
+import { t } from '../../i18n/t.ts';
 
 const LEFT = 84; // room for "953.7 MiB" in the axis font
 const TOP = 12;
@@ -19,6 +20,9 @@ interface Bar {
   end: number;
   kind: 'round' | 'final';
 }
+
+/** A bar's axis label: the round number, or the final phase named in the catalogue. */
+const tickName = (label: string): string => (label === 'stop' ? t('migration.rounds.stop') : label === 'post' ? t('migration.rounds.post') : label);
 
 export function barsOf(r: MigrationResult): Bar[] {
   const bars: Bar[] = r.roundList.map((x) => ({ label: String(x.index), bytes: x.bytesSent, start: x.startSeconds, end: x.startSeconds + x.durationSeconds, kind: 'round' }));
@@ -59,26 +63,26 @@ export function RoundsChart({ r, frame, width }: { r: MigrationResult; frame: Fr
         d3
           .axisBottom(x)
           .tickValues(bars.map((_b, k) => k).filter((k) => k % every === 0 || k === bars.length - 1))
-          .tickFormat((k) => bars[k as number].label),
+          .tickFormat((k) => tickName(bars[k as number].label)),
       );
-    g.append('text').attr('class', 'axis-title').attr('x', LEFT).attr('y', HEIGHT - 4).text('pre-copy round (stop = stop-and-copy, post = post-copy)');
-    const t = frame.t;
+    g.append('text').attr('class', 'axis-title').attr('x', LEFT).attr('y', HEIGHT - 4).text(t('migration.rounds.preCopyRoundStop'));
+    const at = frame.t;
     bars.forEach((b, k) => {
       const x0 = x(k)!;
       const w = Math.max(1, x.bandwidth());
       const y0 = y(b.bytes);
       const h = Math.max(b.bytes > 0 ? 1 : 0, HEIGHT - BOTTOM - y0);
       g.append('rect').attr('class', `bar ghost ${b.kind}`).attr('x', x0).attr('y', y0).attr('width', w).attr('height', h);
-      const f = b.end <= b.start ? (t >= b.end ? 1 : 0) : Math.min(1, Math.max(0, (t - b.start) / (b.end - b.start)));
+      const f = b.end <= b.start ? (at >= b.end ? 1 : 0) : Math.min(1, Math.max(0, (at - b.start) / (b.end - b.start)));
       if (f > 0) {
         const hf = h * f;
         g.append('rect').attr('class', `bar ${b.kind}`).attr('x', x0).attr('y', HEIGHT - BOTTOM - hf).attr('width', w).attr('height', hf);
       }
     });
   }, [bars, frame.t, width]);
-  const summary = bars.map((b) => `${b.label === 'stop' ? 'stop-and-copy' : b.label === 'post' ? 'post-copy' : `round ${b.label}`}: ${bytesText(b.bytes)}`).slice(0, 40).join('; ');
+  const summary = bars.map((b) => t('migration.rounds.summaryItem', { bar: b.label === 'stop' ? t('migration.rounds.stopAndCopy') : b.label === 'post' ? t('migration.rounds.postCopy') : t('migration.rounds.round', { n: b.label }), bytes: bytesText(b.bytes) })).slice(0, 40).join('; ');
   return (
-    <svg className="mg-chart" width={width} height={HEIGHT} role="img" aria-label={`Bytes sent per round. ${summary}${bars.length > 40 ? '; …' : ''}.`} data-testid="rounds-chart">
+    <svg className="mg-chart" width={width} height={HEIGHT} role="img" aria-label={t('migration.rounds.bytesSentPerRound', { summary, value: bars.length > 40 ? '; …' : '' })} data-testid="rounds-chart">
       <g ref={ref} />
     </svg>
   );

@@ -15,16 +15,18 @@ import { checkVmxForm, vmxTextsOf, VMX_DEFAULTS, type VmxField } from './vmx-vie
 import { RoundsChart } from './RoundsChart.tsx';
 import { MIGRATION_SOURCES as S, Sourced } from './Sourced.tsx';
 import { TextField, withoutKey } from '../shell/TextField.tsx';
+import { t } from '../../i18n/t.ts';
+import { T } from '../../i18n/react.tsx';
 
 type Ok = Extract<VmxMigrateResponse, { ok: true }>;
 
 const FIELDS: { f: VmxField; label: string; unit: string; hint: string }[] = [
-  { f: 'bandwidthMbit', label: 'Link bandwidth', unit: 'Mbit/s', hint: 'the migration link; the guest runs while each round is sent' },
-  { f: 'downtimeMs', label: 'Downtime limit (QEMU)', unit: 'ms', hint: 'QEMU default 300 ms (§B2)' },
-  { f: 'roundCap', label: 'Round cap', unit: 'rounds', hint: '0 = 30 (the guest really runs every round)' },
-  { f: 'hotPages', label: 'Hot pages', unit: 'pages', hint: 'the writable working set the service cycles through (4 KiB each)' },
-  { f: 'hotWritesPerTick', label: 'Hot writes per tick', unit: 'pages', hint: 'pages of the hot set written at each timer tick' },
-  { f: 'coldWritesPerTick', label: 'Cold writes per tick', unit: 'pages', hint: 'pages of a 3 MiB region swept at each tick (0 = none)' },
+  { f: 'bandwidthMbit', get label() { return t('migration.vmx.linkBandwidth'); }, unit: 'Mbit/s', get hint() { return t('migration.vmx.theMigrationLinkThe'); } },
+  { f: 'downtimeMs', get label() { return t('migration.vmx.downtimeLimitQemu'); }, unit: 'ms', get hint() { return t('migration.vmx.qemuDefault300Ms'); } },
+  { f: 'roundCap', get label() { return t('migration.vmx.roundCap'); }, get unit() { return t('migration.unit.rounds'); }, get hint() { return t('migration.vmx.n030TheGuest'); } },
+  { f: 'hotPages', get label() { return t('migration.vmx.hotPages'); }, get unit() { return t('migration.unit.pages'); }, get hint() { return t('migration.vmx.theWritableWorkingSet'); } },
+  { f: 'hotWritesPerTick', get label() { return t('migration.vmx.hotWritesPerTick'); }, get unit() { return t('migration.unit.pages'); }, get hint() { return t('migration.vmx.pagesOfTheHot'); } },
+  { f: 'coldWritesPerTick', get label() { return t('migration.vmx.coldWritesPerTick'); }, get unit() { return t('migration.unit.pages'); }, get hint() { return t('migration.vmx.pagesOfA3'); } },
 ];
 
 export function VmxMigrationPanel() {
@@ -49,7 +51,7 @@ export function VmxMigrationPanel() {
       }
       setRes(out);
       const x = out.result;
-      setAnnounce(`Migrated the running VM in ${x.migration.rounds} rounds, downtime ${msText(x.migration.downtimeMs)}; ${x.pagesDiffering} pages differ; its output ${x.outputContinues ? 'continues where it left off' : 'does not continue as it would have'}.`);
+      setAnnounce(t('migration.vmx.migratedTheRunningVm', { rounds: x.migration.rounds, msText: msText(x.migration.downtimeMs), pagesDiffering: x.pagesDiffering, value: x.outputContinues ? t('migration.vmx.continuesWhereItLeft') : t('migration.vmx.doesNotContinueAs') }));
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     } finally {
@@ -64,7 +66,7 @@ export function VmxMigrationPanel() {
       </div>
       <form
         className="panel pl-form"
-        aria-label="VMX-core migration parameters"
+        aria-label={t('migration.vmx.vmxCoreMigrationParameters')}
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
@@ -79,13 +81,13 @@ export function VmxMigrationPanel() {
           void run(next);
         }}
       >
-        <h2>The running VM</h2>
+        <h2>{t('migration.vmx.theRunningVm')}</h2>
         <label className="pl-field">
-          <span className="pl-label">Stop rule</span>
+          <span className="pl-label">{t('migration.vmx.stopRule')}</span>
           <select value={req.rule} onChange={(e) => setReq((r) => ({ ...r, rule: e.target.value as VmxMigrateRequest['rule'] }))}>
-            <option value="xen">Xen: &lt; 50 pages, 30 rounds, 3 × memory</option>
-            <option value="qemu">QEMU: downtime limit</option>
-            <option value="clark">Clark: rate-adaptive, 256 KB</option>
+            <option value="xen">{t('migration.vmx.xen50Pages30')}</option>
+            <option value="qemu">{t('migration.vmx.qemuDowntimeLimit')}</option>
+            <option value="clark">{t('migration.vmx.clarkRateAdaptive256')}</option>
           </select>
         </label>
         {FIELDS.map(({ f, label, unit, hint }) => {
@@ -108,25 +110,18 @@ export function VmxMigrationPanel() {
             />
           );
         })}
-        <p className="pl-hint">
-          Guest: 8 MiB, one vCPU, on the Nehalem model (EPT). Timer {GUEST_TICK_HZ} Hz — <strong>assumption</strong> (a Linux CONFIG_HZ choice).
-        </p>
+        <p className="pl-hint"><T k="migration.vmx.guest8MiBOne" parts={{ gUEST_TICK_HZ: GUEST_TICK_HZ, strong: <strong>{t('migration.vmx.assumption')}</strong> }} /></p>
         <button className="btn primary" type="submit" disabled={running || health !== 'ready'}>
-          {running ? 'Running the guest…' : 'Migrate the running VM'}
+          {running ? t('migration.vmx.runningTheGuest') : t('migration.vmx.migrateTheRunningVm')}
         </button>
       </form>
       <div className="pl-main">
         {error !== null && (
-          <p className="pl-error" role="alert">
-            The migration could not run: {error}
+          <p className="pl-error" role="alert">{t('migration.vmx.theMigrationCouldNot', { error })}
           </p>
         )}
         {res === null ? (
-          <p className="pl-empty">
-            A small service runs on the VMX core: every timer tick it writes some pages and every {REPORT_TICKS} ticks prints its tick count and a checksum of its hot
-            pages. Press <strong>Migrate the running VM</strong>: the VMM write-protects its memory in EPT, so each page it writes is one EPT violation the dirty log
-            records; the rounds send exactly those pages.
-          </p>
+          <p className="pl-empty"><T k="migration.vmx.aSmallServiceRuns" parts={{ rEPORT_TICKS: REPORT_TICKS, strong: <strong>{t('migration.vmx.migrateTheRunningVm')}</strong> }} /></p>
         ) : (
           <VmxResults r={res} />
         )}
@@ -144,93 +139,89 @@ function VmxResults({ r }: { r: Ok }) {
   return (
     <>
       <section className="panel" aria-labelledby="mgv-sum-h">
-        <h2 id="mgv-sum-h">Result: the running VM moved</h2>
+        <h2 id="mgv-sum-h">{t('migration.vmx.resultTheRunningVm')}</h2>
         <dl className="pl-figures" data-testid="vmx-summary">
           <div>
-            <dt>Pre-copy rounds</dt>
+            <dt>{t('migration.vmx.preCopyRounds')}</dt>
             <dd>
-              <Sourced label="Pre-copy rounds" src={S.rounds} testId="vmx-rounds">
+              <Sourced label={t('migration.vmx.preCopyRounds')} src={S.rounds} testId="vmx-rounds">
                 {m.rounds}
               </Sourced>
             </dd>
           </div>
           <div>
-            <dt>Downtime</dt>
+            <dt>{t('migration.vmx.downtime')}</dt>
             <dd>
-              <Sourced label="Downtime" src={S.downtime} testId="vmx-downtime">
+              <Sourced label={t('migration.vmx.downtime')} src={S.downtime} testId="vmx-downtime">
                 {msText(m.downtimeMs)}
               </Sourced>
             </dd>
           </div>
           <div>
-            <dt>Total time</dt>
+            <dt>{t('migration.vmx.totalTime')}</dt>
             <dd>
-              <Sourced label="Total time" src={S.total}>
+              <Sourced label={t('migration.vmx.totalTime')} src={S.total}>
                 {secondsText(m.totalSeconds)}
               </Sourced>
             </dd>
           </div>
           <div>
-            <dt>Bytes sent</dt>
+            <dt>{t('migration.vmx.bytesSent')}</dt>
             <dd>
-              <Sourced label="Bytes sent" src={S.bytes}>
+              <Sourced label={t('migration.vmx.bytesSent')} src={S.bytes}>
                 {bytesText(m.bytesSent)}
               </Sourced>{' '}
-              <small>({(m.bytesSent / m.memoryBytes).toFixed(2)} × memory)</small>
+              <small>{t('migration.vmx.memory', { value: (m.bytesSent / m.memoryBytes).toFixed(2) })}</small>
             </dd>
           </div>
           <div>
-            <dt>Logged writes (EPT violations)</dt>
+            <dt>{t('migration.vmx.loggedWritesEptViolations')}</dt>
             <dd>
-              <Sourced label="Logged writes" src={S.faults} testId="vmx-faults">
+              <Sourced label={t('migration.vmx.loggedWrites')} src={S.faults} testId="vmx-faults">
                 {x.faults.toLocaleString('en-US')}
               </Sourced>
             </dd>
           </div>
           <div>
-            <dt>Pages differing after the move</dt>
+            <dt>{t('migration.vmx.pagesDifferingAfterThe')}</dt>
             <dd>
-              <Sourced label="Pages differing" src={S.differing} testId="vmx-differing">
+              <Sourced label={t('migration.vmx.pagesDiffering')} src={S.differing} testId="vmx-differing">
                 {x.pagesDiffering}
               </Sourced>{' '}
-              <small>of {x.pageCount.toLocaleString('en-US')}</small>
+              <small>{t('migration.vmx.of', { pageCount: x.pageCount.toLocaleString('en-US') })}</small>
             </dd>
           </div>
         </dl>
         <p className={`pl-verdict ${m.converged ? 'tone-ok' : 'tone-bad'}`} data-testid="vmx-stop">
-          <strong>{m.converged ? 'Converged.' : 'Did not converge.'}</strong> {stopReasonText(m.stopReason)} The guest writes up to{' '}
-          {bytesText(x.nominalWriteBytesPerSecond)}/s (writes × 4 KiB × {x.tickHz} ticks/s); repeated writes to a page count once per round
-          {dirtyRate !== null && <>, so its last round dirtied {bytesText(dirtyRate)}/s of distinct pages</>}.
+          <strong>{m.converged ? t('migration.vmx.converged') : t('migration.vmx.didNotConverge')}</strong> {stopReasonText(m.stopReason)}{' '}
+          {t('migration.vmx.writeRate', { rate: bytesText(x.nominalWriteBytesPerSecond), tickHz: x.tickHz })}
+          {dirtyRate !== null && t('migration.vmx.soItsLastRound', { bytesText: bytesText(dirtyRate) })}.
         </p>
         <p className={`pl-verdict ${x.outputContinues && x.pagesDiffering === 0 ? 'tone-ok' : 'tone-bad'}`} data-testid="vmx-verdict">
           {x.outputContinues && x.pagesDiffering === 0 ? (
             <>
-              <strong>✓ Resumed on the destination with identical state.</strong> Its memory equals the source’s at suspension page for page, and it prints exactly what it
-              would have printed had it stayed (tick {x.ticksAtSuspend.toLocaleString('en-US')} → {x.ticksAfter.toLocaleString('en-US')}). The SIP call sees a{' '}
-              {msText(sip.gapMs)} media gap and {sip.reconnect ? 'reconnects' : 'stays connected'}.
-            </>
+              <T k="migration.vmx.itsMemoryEqualsThe" parts={{ strong: <strong>{t('migration.vmx.resumedOnTheDestination')}</strong>, ticksAtSuspend: x.ticksAtSuspend.toLocaleString('en-US'), ticksAfter: x.ticksAfter.toLocaleString('en-US'), msText: msText(sip.gapMs), value: sip.reconnect ? t('migration.vmx.reconnects') : t('migration.vmx.staysConnected') }} /></>
           ) : (
             <>
-              <strong>✗ The destination differs.</strong> {x.pagesDiffering} pages differ; the output {x.outputContinues ? 'continues' : 'does not continue'} as on the source.
-            </>
+              <T k="migration.vmx.pagesDifferTheOutput" parts={{ strong: <strong>{t('migration.vmx.theDestinationDiffers')}</strong>, pagesDiffering: x.pagesDiffering, value: x.outputContinues ? t('migration.vmx.continues') : t('migration.vmx.doesNotContinue') }} /></>
           )}
         </p>
       </section>
       <section className="panel" aria-labelledby="mgv-rounds-h">
-        <h2 id="mgv-rounds-h">Rounds: what the guest really wrote</h2>
+        <h2 id="mgv-rounds-h">{t('migration.vmx.roundsWhatTheGuest')}</h2>
         <div className="pl-chart">
           <RoundsChart r={m} frame={frame} width={640} />
         </div>
         <div className="mgv-table-wrap">
           <table className="mgv-table" data-testid="vmx-rounds-table">
-            <caption className="visually-hidden">Per round: pages sent, pages the guest wrote meanwhile (from the EPT dirty log), and its tick counter</caption>
+            <caption className="visually-hidden">{t('migration.vmx.perRoundPagesSent')}</caption>
             <thead>
               <tr>
-                <th scope="col">Round</th>
-                <th scope="col">Pages sent</th>
-                <th scope="col">Duration</th>
-                <th scope="col">Pages written meanwhile</th>
-                <th scope="col">Guest tick at end</th>
+                <th scope="col">{t('migration.vmx.round')}</th>
+                <th scope="col">{t('migration.vmx.pagesSent')}</th>
+                <th scope="col">{t('migration.vmx.duration')}</th>
+                <th scope="col">{t('migration.vmx.pagesWrittenMeanwhile')}</th>
+                <th scope="col">{t('migration.vmx.guestTickAtEnd')}</th>
               </tr>
             </thead>
             <tbody>
@@ -244,10 +235,10 @@ function VmxResults({ r }: { r: Ok }) {
                 </tr>
               ))}
               <tr>
-                <th scope="row">stop-and-copy</th>
+                <th scope="row">{t('migration.vmx.stopAndCopy')}</th>
                 <td>{m.stopAndCopyPages.toLocaleString('en-US')}</td>
                 <td>{msText(m.downtimeMs)}</td>
-                <td>— (suspended)</td>
+                <td>{t('migration.vmx.suspended')}</td>
                 <td>{x.ticksAtSuspend.toLocaleString('en-US')}</td>
               </tr>
             </tbody>
@@ -255,18 +246,18 @@ function VmxResults({ r }: { r: Ok }) {
         </div>
       </section>
       <section className="panel" aria-labelledby="mgv-console-h">
-        <h2 id="mgv-console-h">The guest’s console</h2>
+        <h2 id="mgv-console-h">{t('migration.vmx.theGuestSConsole')}</h2>
         <div className="mgv-consoles">
           <figure>
-            <figcaption>Source, up to the suspension (last lines)</figcaption>
+            <figcaption>{t('migration.vmx.sourceUpToThe')}</figcaption>
             <pre data-testid="vmx-console-before">{x.consoleAtSuspend}</pre>
           </figure>
           <figure>
-            <figcaption>Destination, after resuming</figcaption>
+            <figcaption>{t('migration.vmx.destinationAfterResuming')}</figcaption>
             <pre data-testid="vmx-console-after">{x.consoleAfterDestination}</pre>
           </figure>
           <figure>
-            <figcaption>Reference: had it stayed on the source</figcaption>
+            <figcaption>{t('migration.vmx.referenceHadItStayed')}</figcaption>
             <pre data-testid="vmx-console-reference">{x.consoleAfterReference}</pre>
           </figure>
         </div>

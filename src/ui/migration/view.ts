@@ -5,6 +5,7 @@
 import type { MigrationResult, StopReason } from '../../core/platform/migration/index.ts';
 import type { MigrationLink } from '../../state/platform-links.ts';
 import { MAX_LAB_MEMORY_MIB } from '../../worker/platform.ts';
+import { t } from '../../i18n/t.ts';
 
 export type NumField = 'memoryMib' | 'bandwidthMbit' | 'dirtyMibPerS' | 'wwsMib' | 'downtimeMs' | 'roundCap' | 'postCopyAfter' | 'streamTimeoutMs';
 export const NUM_FIELDS: readonly NumField[] = ['memoryMib', 'bandwidthMbit', 'dirtyMibPerS', 'wwsMib', 'downtimeMs', 'roundCap', 'postCopyAfter', 'streamTimeoutMs'];
@@ -29,14 +30,14 @@ const RULES: Record<NumField, Rule> = {
 
 /** One field's text → its value, or a message. */
 export function checkField(field: NumField, text: string): { ok: true; value: number } | { ok: false; message: string } {
-  const t = text.trim();
-  if (t === '') return { ok: false, message: 'Enter a number.' };
-  if (!/^\d+(\.\d{1,6})?$/.test(t)) return { ok: false, message: RULES[field].integer ? 'Enter a whole number (digits only).' : 'Enter a number such as 1000 or 0.5.' };
-  const v = Number(t);
+  const trimmed = text.trim();
+  if (trimmed === '') return { ok: false, message: t('migration.view.enterANumber') };
+  if (!/^\d+(\.\d{1,6})?$/.test(trimmed)) return { ok: false, message: RULES[field].integer ? t('migration.view.enterAWholeNumber') : t('migration.view.enterANumberSuch') };
+  const v = Number(trimmed);
   const r = RULES[field];
-  if (r.integer && !Number.isInteger(v)) return { ok: false, message: 'Enter a whole number.' };
-  if (r.above ? v <= r.min : v < r.min) return { ok: false, message: `Must be ${r.above ? 'above' : 'at least'} ${r.min}.` };
-  if (v > r.max) return { ok: false, message: `Must be at most ${r.max.toLocaleString('en-US')}.` };
+  if (r.integer && !Number.isInteger(v)) return { ok: false, message: t('migration.view.enterAWholeNumber2') };
+  if (r.above ? v <= r.min : v < r.min) return { ok: false, message: r.above ? t('migration.view.mustBeAbove', { min: r.min }) : t('migration.view.mustBeAtLeast', { min: r.min }) };
+  if (v > r.max) return { ok: false, message: t('migration.view.mustBeAtMost', { max: r.max.toLocaleString('en-US') }) };
   return { ok: true, value: v };
 }
 
@@ -49,7 +50,7 @@ export function checkForm(texts: Record<NumField, string>): { ok: true; values: 
     if (r.ok) values[f] = r.value;
     else errors[f] = r.message;
   }
-  if (errors.wwsMib === undefined && errors.memoryMib === undefined && values.wwsMib > values.memoryMib) errors.wwsMib = 'Must not exceed the memory size.';
+  if (errors.wwsMib === undefined && errors.memoryMib === undefined && values.wwsMib > values.memoryMib) errors.wwsMib = t('migration.view.mustNotExceedThe');
   return Object.keys(errors).length === 0 ? { ok: true, values } : { ok: false, errors };
 }
 
@@ -58,14 +59,14 @@ export function textsOf(m: MigrationLink): Record<NumField, string> {
 }
 
 const REASON: Record<StopReason, string> = {
-  'qemu-downtime': 'QEMU: the pages still dirty could be sent within the downtime limit (pending ≤ bandwidth × downtime limit), so the VM was paused for the stop-and-copy.',
-  'xen-few-pages': 'Xen: fewer than 50 pages were dirty, so the last iteration ran with the VM paused.',
-  'xen-max-iters': 'Xen: the 30-round limit was reached without converging; the rest was sent with the VM paused.',
-  'xen-max-factor': 'Xen: more than 3 × the memory size had been sent without converging; the rest was sent with the VM paused.',
-  'clark-threshold': "Clark's rule: fewer than 256 KB remained dirty, so the VM was paused for the final copy.",
-  'clark-rate-max': "Clark's rule: the rate needed to keep up with the dirtying (observed rate + 50 Mbit/s) exceeded the maximum bandwidth; the rest was sent with the VM paused.",
-  'round-cap': 'The round cap was reached without converging: the dirty pages left were sent with the VM paused (a long downtime).',
-  'post-copy': 'Switched to post-copy: the VM started at the destination at once and fetched the pages still at the source afterwards.',
+  get 'qemu-downtime'() { return t('migration.view.qemuThePagesStill'); },
+  get 'xen-few-pages'() { return t('migration.view.xenFewerThan50'); },
+  get 'xen-max-iters'() { return t('migration.view.xenThe30Round'); },
+  get 'xen-max-factor'() { return t('migration.view.xenMoreThan3'); },
+  get 'clark-threshold'() { return t('migration.view.clarkSRuleFewer'); },
+  get 'clark-rate-max'() { return t('migration.view.clarkSRuleThe'); },
+  get 'round-cap'() { return t('migration.view.theRoundCapWas'); },
+  get 'post-copy'() { return t('migration.view.switchedToPostCopy'); },
 };
 
 export function stopReasonText(r: StopReason): string {
@@ -114,18 +115,18 @@ export function endTime(r: MigrationResult): number {
 /** Where the migration is at simulated time t (clamped to 0 … endTime). */
 export function frameAt(r: MigrationResult, tIn: number): Frame {
   const end = endTime(r);
-  const t = Math.min(Math.max(0, tIn), end);
+  const at = Math.min(Math.max(0, tIn), end);
   const rounds = r.roundList;
   const last = rounds[rounds.length - 1];
   const preEnd = last.startSeconds + last.durationSeconds;
   let bytes = 0;
   let round = 1;
   for (const x of rounds) {
-    if (t >= x.startSeconds + x.durationSeconds) {
+    if (at >= x.startSeconds + x.durationSeconds) {
       bytes += x.bytesSent;
       round = x.index;
-    } else if (t > x.startSeconds) {
-      bytes += (x.bytesSent * (t - x.startSeconds)) / x.durationSeconds;
+    } else if (at > x.startSeconds) {
+      bytes += (x.bytesSent * (at - x.startSeconds)) / x.durationSeconds;
       round = x.index;
     }
   }
@@ -133,38 +134,38 @@ export function frameAt(r: MigrationResult, tIn: number): Frame {
   let paused = false;
   const activation = r.activationSeconds;
   const postCopy = r.postCopy !== null;
-  if (t < preEnd || (t === 0 && preEnd === 0)) phase = 'pre-copy';
-  else if (!postCopy && t < preEnd + (r.stopAndCopyBytes > 0 ? (activation - preEnd) : 0) && t < activation) {
+  if (at < preEnd || (at === 0 && preEnd === 0)) phase = 'pre-copy';
+  else if (!postCopy && at < preEnd + (r.stopAndCopyBytes > 0 ? (activation - preEnd) : 0) && at < activation) {
     const copyEnd = r.events.find((e) => e.kind === 'stop-and-copy-end')?.t ?? activation;
-    phase = t < copyEnd ? 'stop-and-copy' : 'resume';
+    phase = at < copyEnd ? 'stop-and-copy' : 'resume';
     paused = true;
     const copyDur = copyEnd - preEnd;
-    bytes += copyDur > 0 ? (r.stopAndCopyBytes * Math.min(t - preEnd, copyDur)) / copyDur : r.stopAndCopyBytes;
-  } else if (t < activation) {
+    bytes += copyDur > 0 ? (r.stopAndCopyBytes * Math.min(at - preEnd, copyDur)) / copyDur : r.stopAndCopyBytes;
+  } else if (at < activation) {
     phase = 'resume';
     paused = true;
     bytes += r.stopAndCopyBytes;
   } else {
     bytes += r.stopAndCopyBytes;
-    if (postCopy && t < r.totalSeconds) {
+    if (postCopy && at < r.totalSeconds) {
       phase = 'post-copy';
       const dur = r.totalSeconds - activation;
-      bytes += dur > 0 ? (r.postCopy!.pagesAtSwitch * 4096 * (t - activation)) / dur : 0;
+      bytes += dur > 0 ? (r.postCopy!.pagesAtSwitch * 4096 * (at - activation)) / dur : 0;
     } else if (postCopy) {
-      phase = t < r.arpSeconds ? 'announce' : 'done';
+      phase = at < r.arpSeconds ? 'announce' : 'done';
       bytes += r.postCopy!.pagesAtSwitch * 4096;
-    } else phase = t < r.arpSeconds ? 'announce' : 'done';
+    } else phase = at < r.arpSeconds ? 'announce' : 'done';
   }
   bytes = Math.min(bytes, r.bytesSent);
-  const runsAt = t >= activation ? 'destination' : 'source';
-  const arpDone = t >= r.arpSeconds;
+  const runsAt = at >= activation ? 'destination' : 'source';
+  const arpDone = at >= r.arpSeconds;
   const words: Record<Phase, string> = {
-    'pre-copy': `Pre-copy round ${round} of ${rounds.length}: the VM keeps running on the source while its pages are copied.`,
-    'stop-and-copy': 'Stop-and-copy: the VM is paused on the source while the last dirty pages are sent.',
-    resume: 'The VM is being resumed on the destination.',
-    announce: 'The VM runs on the destination; the network has not yet learned its new location (the gratuitous ARP / self-announce is pending).',
-    'post-copy': 'Post-copy: the VM runs on the destination; pages still at the source arrive in the background or on a page fault.',
-    done: 'Done: the VM runs on the destination and the gratuitous ARP has redirected its traffic.',
+    'pre-copy': t('migration.view.preCopyRoundOf', { round, length: rounds.length }),
+    'stop-and-copy': t('migration.view.stopAndCopyThe'),
+    resume: t('migration.view.theVmIsBeing'),
+    announce: t('migration.view.theVmRunsOn'),
+    'post-copy': t('migration.view.postCopyTheVm'),
+    done: t('migration.view.doneTheVmRuns'),
   };
-  return { t, phase, round, bytesSoFar: bytes, progress: r.bytesSent > 0 ? bytes / r.bytesSent : 1, runsAt, paused, arpDone, words: words[phase] };
+  return { t: at, phase, round, bytesSoFar: bytes, progress: r.bytesSent > 0 ? bytes / r.bytesSent : 1, runsAt, paused, arpDone, words: words[phase] };
 }

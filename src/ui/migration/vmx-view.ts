@@ -4,6 +4,7 @@
  */
 import { MAX_HOT_PAGES } from '../../core/platform/migration/vmx-guest.ts';
 import type { VmxMigrateRequest } from '../../worker/protocol.ts';
+import { t } from '../../i18n/t.ts';
 
 export type VmxField = 'bandwidthMbit' | 'downtimeMs' | 'roundCap' | 'hotPages' | 'hotWritesPerTick' | 'coldWritesPerTick';
 
@@ -26,22 +27,22 @@ interface Spec {
 }
 
 const SPECS: Record<VmxField, Spec> = {
-  bandwidthMbit: { min: 0.001, max: 100_000, integer: false, name: 'Bandwidth' },
-  downtimeMs: { min: 0, max: 100_000, integer: false, name: 'Downtime limit' },
-  roundCap: { min: 0, max: 200, integer: true, name: 'Round cap' },
-  hotPages: { min: 1, max: MAX_HOT_PAGES, integer: true, name: 'Hot pages' },
-  hotWritesPerTick: { min: 0, max: 1000, integer: true, name: 'Hot writes per tick' },
-  coldWritesPerTick: { min: 0, max: 1000, integer: true, name: 'Cold writes per tick' },
+  bandwidthMbit: { min: 0.001, max: 100_000, integer: false, get name() { return t('migration.vmxView.nameBandwidth'); } },
+  downtimeMs: { min: 0, max: 100_000, integer: false, get name() { return t('migration.vmxView.nameDowntimeLimit'); } },
+  roundCap: { min: 0, max: 200, integer: true, get name() { return t('migration.vmxView.nameRoundCap'); } },
+  hotPages: { min: 1, max: MAX_HOT_PAGES, integer: true, get name() { return t('migration.vmxView.nameHotPages'); } },
+  hotWritesPerTick: { min: 0, max: 1000, integer: true, get name() { return t('migration.vmxView.nameHotWritesPerTick'); } },
+  coldWritesPerTick: { min: 0, max: 1000, integer: true, get name() { return t('migration.vmxView.nameColdWritesPerTick'); } },
 };
 
 export function checkVmxField(f: VmxField, text: string): { ok: true; value: number } | { ok: false; message: string } {
   const s = SPECS[f];
-  const t = text.trim();
-  if (t === '') return { ok: false, message: `${s.name} is required` };
-  const v = Number(t);
-  if (!Number.isFinite(v)) return { ok: false, message: `${s.name} must be a number` };
-  if (s.integer && !Number.isInteger(v)) return { ok: false, message: `${s.name} must be a whole number` };
-  if (v < s.min || v > s.max) return { ok: false, message: `${s.name} must be ${s.min === 0.001 ? 'above 0' : `at least ${s.min}`} and at most ${s.max.toLocaleString('en-US')}` };
+  const trimmed = text.trim();
+  if (trimmed === '') return { ok: false, message: t('migration.vmxView.isRequired', { name: s.name }) };
+  const v = Number(trimmed);
+  if (!Number.isFinite(v)) return { ok: false, message: t('migration.vmxView.mustBeANumber', { name: s.name }) };
+  if (s.integer && !Number.isInteger(v)) return { ok: false, message: t('migration.vmxView.mustBeAWhole', { name: s.name }) };
+  if (v < s.min || v > s.max) return { ok: false, message: s.min === 0.001 ? t('migration.vmxView.mustBeAbove0AndAtMost', { name: s.name, max: s.max.toLocaleString('en-US') }) : t('migration.vmxView.mustBeAtLeastAndAtMost', { name: s.name, min: s.min, max: s.max.toLocaleString('en-US') }) };
   return { ok: true, value: v };
 }
 

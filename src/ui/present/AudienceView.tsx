@@ -3,14 +3,15 @@ import { useEffect } from 'react';
 import { useApp } from '../../state/store.ts';
 import { startAudience } from './channel.ts';
 import './present.css';
+import { t } from '../../i18n/t.ts';
 
 export function AudienceFollower() {
   useEffect(() => startAudience(), []);
   const blank = useApp((s) => s.blank);
   if (!blank) return null;
   return (
-    <div className="audience-blank" role="status" aria-label="The presenter has blanked this screen">
-      <span className="visually-hidden">The presenter has blanked this screen.</span>
+    <div className="audience-blank" role="status" aria-label={t('present.audience.thePresenterHasBlanked')}>
+      <span className="visually-hidden">{t('present.audience.thePresenterHasBlanked2')}</span>
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { labInfo } from '../../state/labs.ts';
 import { viewUrl } from '../../state/view-mode.ts';
 import { currentLink } from '../shell/link-sync.ts';
 import './present.css';
+import { t } from '../../i18n/t.ts';
 
 export function EmbedBar() {
   const lab = useApp((s) => s.lab);
@@ -15,11 +16,11 @@ export function EmbedBar() {
   return (
     <header className="embed-bar">
       <span>
-        <strong>VT Lab</strong> · {labInfo(lab).title}
-        {mode === 'embed-readonly' && ' · read-only'}
+        <strong>{t('present.embedBar.vtLab')}</strong> · {labInfo(lab).title}
+        {mode === 'embed-readonly' && t('present.embedBar.readOnly')}
       </span>
       <a href={viewUrl('app', currentLink(), location)} target="_blank" rel="noopener">
-        Open in VT Lab ↗
+        {t('present.embedBar.openInVtLab')}
       </a>
     </header>
   );

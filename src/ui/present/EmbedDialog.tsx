@@ -3,6 +3,7 @@ import { useId, useState } from 'react';
 import { useModal } from '../shell/use-modal.ts';
 import { viewUrl } from '../../state/view-mode.ts';
 import { currentLink } from '../shell/link-sync.ts';
+import { t } from '../../i18n/t.ts';
 
 export function embedSnippet(url: string, title: string): string {
   const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
@@ -15,7 +16,7 @@ export function EmbedDialog({ open, onClose }: { open: boolean; onClose(): void 
   const id = useId();
   const ref = useModal(open, () => setCopied(false));
   const url = open ? viewUrl(readOnly ? 'embed-readonly' : 'embed', currentLink(), location) : '';
-  const snippet = embedSnippet(url, 'VT Lab');
+  const snippet = embedSnippet(url, t('present.embed.vtLab'));
   const copy = async (): Promise<void> => {
     try {
       await navigator.clipboard.writeText(snippet);
@@ -27,23 +28,23 @@ export function EmbedDialog({ open, onClose }: { open: boolean; onClose(): void 
   return (
     <dialog ref={ref} className="help" aria-labelledby={`${id}-t`} onClose={onClose} onCancel={onClose}>
       <header>
-        <h2 id={`${id}-t`}>Embed this scene</h2>
+        <h2 id={`${id}-t`}>{t('present.embed.embedThisScene')}</h2>
         <button className="btn" type="button" onClick={onClose} autoFocus>
-          Close
+          {t('present.embed.close')}
         </button>
       </header>
       <div className="help-body embed-body">
-        <p>Paste this into a web page, a blog post or slides that accept HTML. It opens this lab at this moment, with minimal chrome.</p>
+        <p>{t('present.embed.pasteThisIntoA')}</p>
         <label>
-          <input type="checkbox" checked={readOnly} onChange={(e) => setReadOnly(e.target.checked)} /> Read-only (a figure: the scene cannot be changed)
+          <input type="checkbox" checked={readOnly} onChange={(e) => setReadOnly(e.target.checked)} />{' '}{t('present.embed.readOnlyAFigure')}
         </label>
-        <label htmlFor={`${id}-s`}>iframe code</label>
+        <label htmlFor={`${id}-s`}>{t('present.embed.iframeCode')}</label>
         <textarea id={`${id}-s`} readOnly rows={4} value={snippet} onFocus={(e) => e.currentTarget.select()} />
         <div>
           <button className="btn primary" type="button" onClick={() => void copy()}>
-            Copy embed code
+            {t('present.embed.copyEmbedCode')}
           </button>{' '}
-          <span role="status">{copied ? 'Copied.' : ''}</span>
+          <span role="status">{copied ? t('present.embed.copied') : ''}</span>
         </div>
       </div>
     </dialog>

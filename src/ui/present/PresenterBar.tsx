@@ -8,6 +8,7 @@ import { viewUrl } from '../../state/view-mode.ts';
 import { currentLink } from '../shell/link-sync.ts';
 import { startPresenter } from './channel.ts';
 import './present.css';
+import { t } from '../../i18n/t.ts';
 
 const mmss = (ms: number): string => {
   const s = Math.max(0, Math.floor(ms / 1000));
@@ -45,23 +46,23 @@ export function PresenterBar() {
   };
 
   return (
-    <section className="presenter-bar" aria-label="Presenter">
-      <p className="presenter-clock" aria-label={`Elapsed ${mmss(now - (started ?? now))}`}>
-        <span className="presenter-label" aria-hidden="true">Elapsed </span>
+    <section className="presenter-bar" aria-label={t('present.presenter.presenter')}>
+      <p className="presenter-clock" aria-label={t('present.presenter.elapsed', { mmss: mmss(now - (started ?? now)) })}>
+        <span className="presenter-label" aria-hidden="true">{t('present.presenter.elapsed2')}{' '}</span>
         {mmss(now - (started ?? now))}
       </p>
       <p className="presenter-audience" role="status">
-        {audienceSeen === null ? 'No audience window yet' : '✓ Audience window connected'}
+        {audienceSeen === null ? t('present.presenter.noAudienceWindowYet') : t('present.presenter.audienceWindowConnected')}
       </p>
       <div className="presenter-buttons">
         <button type="button" className="btn" onClick={openAudience}>
-          Open audience window
+          {t('present.presenter.openAudienceWindow')}
         </button>
-        <button type="button" className="btn" aria-pressed={blank} onClick={() => setBlank(!blank)} title="Blank the audience screen (b)">
-          {blank ? 'Unblank audience (b)' : 'Blank audience (b)'}
+        <button type="button" className="btn" aria-pressed={blank} onClick={() => setBlank(!blank)} title={t('present.presenter.blankTheAudienceScreen')}>
+          {blank ? t('present.presenter.unblankAudienceB') : t('present.presenter.blankAudienceB')}
         </button>
         <button type="button" className="btn" onClick={end}>
-          End presenting
+          {t('present.presenter.endPresenting')}
         </button>
       </div>
     </section>

@@ -1,4 +1,5 @@
 /** The app shell: header with the labs, banners, the open lab, the transport bar, the help dialog. */
+import { t } from '../../i18n/t.ts';
 import { Suspense, useEffect } from 'react';
 import { Header } from './Header.tsx';
 import { Banners } from './Banners.tsx';
@@ -37,7 +38,7 @@ export function App() {
       <main className={side ? 'main with-tour' : 'main'} id="main" aria-label={info.title}>
         {/* A read-only embed is a figure: the scene at its link's moment, nothing in it can be changed. */}
         <div className="lab-area" inert={viewMode === 'embed-readonly'}>
-          <Suspense fallback={<p className="lab-loading" role="status">Loading the {info.title} lab…</p>}>
+          <Suspense fallback={<p className="lab-loading" role="status">{t('shell.app.loadingLab', { title: info.title })}</p>}>
             <View />
           </Suspense>
         </div>

@@ -7,6 +7,7 @@ import { actionById, keyLabel } from './actions.ts';
 import { currentLink } from './link-sync.ts';
 import { ShareMenu } from './ShareMenu.tsx';
 import { useDismiss } from './use-dismiss.ts';
+import { t } from '../../i18n/t.ts';
 
 export function Header() {
   const lab = useApp((s) => s.lab);
@@ -34,11 +35,11 @@ export function Header() {
 
   return (
     <header className="header">
-      <a className="brand" href="#/rings" onClick={go('rings')} aria-label="VT Lab, home">
+      <a className="brand" href="#/rings" onClick={go('rings')} aria-label={t('shell.header.vtLabHome')}>
         <img src="./favicon.svg" alt="" />
-        VT Lab <small>Intel VT-x, explained</small>
+        {t('shell.header.vtLab')}{' '}<small>{t('shell.header.intelVtXExplained')}</small>
       </a>
-      <nav className="nav" aria-label="Labs">
+      <nav className="nav" aria-label={t('shell.header.labs')}>
         {LABS.filter((l) => l.group === 'VT-x').map((l) => (
           <a key={l.id} href={`#/${l.id}`} aria-current={lab === l.id ? 'page' : undefined} onClick={go(l.id)} title={l.summary}>
             {l.title}
@@ -47,23 +48,23 @@ export function Header() {
         <PlatformMenu current={lab} onPick={(id) => setLab(id)} />
       </nav>
       <div className="header-tools">
-        <button className="btn" type="button" onClick={() => void actionById('tours').perform()} title="Guided tours of the white paper (g)">
-          Tours
+        <button className="btn" type="button" onClick={() => void actionById('tours').perform()} title={t('shell.header.guidedToursOfThe')}>
+          {t('shell.header.tours')}
         </button>
-        <button className="btn" type="button" onClick={() => void copyLink()} title="Copy a link that opens this lab at this moment">
-          {copied === 'ok' ? 'Link copied' : copied === 'fail' ? 'Copy from the address bar' : 'Copy link'}
+        <button className="btn" type="button" onClick={() => void copyLink()} title={t('shell.header.copyALinkThat')}>
+          {copied === 'ok' ? t('shell.header.linkCopied') : copied === 'fail' ? t('shell.header.copyFromTheAddress') : t('shell.header.copyLink')}
         </button>
         <ShareMenu />
-        <button className="btn" type="button" onClick={() => void actionById('font-down').perform()} disabled={fontScale <= FONT_SCALES[0]} aria-label="Smaller text" title={`Smaller text (${keyLabel('-')})`}>
+        <button className="btn" type="button" onClick={() => void actionById('font-down').perform()} disabled={fontScale <= FONT_SCALES[0]} aria-label={t('shell.header.smallerText')} title={t('shell.header.smallerText2', { keyLabel: keyLabel('-') })}>
           A−
         </button>
-        <button className="btn" type="button" onClick={() => void actionById('font-up').perform()} disabled={fontScale >= FONT_SCALES[FONT_SCALES.length - 1]} aria-label="Larger text" title={`Larger text (${keyLabel('+')})`}>
+        <button className="btn" type="button" onClick={() => void actionById('font-up').perform()} disabled={fontScale >= FONT_SCALES[FONT_SCALES.length - 1]} aria-label={t('shell.header.largerText')} title={t('shell.header.largerText2', { keyLabel: keyLabel('+') })}>
           A+
         </button>
-        <button className="btn" type="button" onClick={() => void actionById('theme').perform()} aria-label={theme === 'light' ? 'Switch to the dark theme' : 'Switch to the light theme'} title="Theme (t)">
-          {theme === 'light' ? 'Dark' : 'Light'}
+        <button className="btn" type="button" onClick={() => void actionById('theme').perform()} aria-label={theme === 'light' ? t('shell.header.switchToTheDark') : t('shell.header.switchToTheLight')} title={t('shell.header.themeT')}>
+          {theme === 'light' ? t('shell.header.dark') : t('shell.header.light')}
         </button>
-        <button className="btn" type="button" onClick={() => void actionById('help').perform()} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">
+        <button className="btn" type="button" onClick={() => void actionById('help').perform()} aria-label={t('shell.header.keyboardShortcuts')} title={t('shell.header.keyboardShortcuts2')}>
           ?
         </button>
       </div>
@@ -83,11 +84,9 @@ function PlatformMenu({ current, onPick }: { current: LabId; onPick(id: LabId): 
       ref={ref}
       onKeyDown={onKeyDown}
     >
-      <button type="button" className={active ? 'current' : undefined} aria-expanded={open} aria-controls="platform-menu" onClick={() => setOpen(!open)}>
-        Platform{active ? `: ${active.title}` : ''} ▾
-      </button>
+      <button type="button" className={active ? 'current' : undefined} aria-expanded={open} aria-controls="platform-menu" onClick={() => setOpen(!open)}>{active ? t('shell.header.platformActive', { title: active.title }) : t('shell.header.platform')}</button>
       {open && (
-        <ul id="platform-menu" aria-label="Platform labs">
+        <ul id="platform-menu" aria-label={t('shell.header.platformLabs')}>
           {labs.map((l) => (
             <li key={l.id}>
               <a
@@ -101,7 +100,7 @@ function PlatformMenu({ current, onPick }: { current: LabId; onPick(id: LabId): 
               >
                 <span>
                   {l.title}
-                  {!l.ready && ' (coming)'}
+                  {!l.ready && t('shell.header.coming')}
                 </span>
                 <small>{l.summary}</small>
               </a>

@@ -2,6 +2,7 @@
 import { useModal } from './use-modal.ts';
 import { useApp } from '../../state/store.ts';
 import { ACTIONS, keyLabel, type ActionGroup } from './actions.ts';
+import { t } from '../../i18n/t.ts';
 
 const GROUPS: ActionGroup[] = ['Tour', 'Playback', 'Timeline', 'View', 'Help'];
 
@@ -12,15 +13,15 @@ export function HelpDialog() {
   return (
     <dialog ref={ref} className="help" aria-labelledby="help-title" onClose={() => setOpen(false)} onCancel={() => setOpen(false)}>
       <header>
-        <h2 id="help-title">Keyboard shortcuts</h2>
+        <h2 id="help-title">{t('shell.help.keyboardShortcuts')}</h2>
         <button className="btn" type="button" onClick={() => setOpen(false)} autoFocus>
-          Close
+          {t('shell.help.close')}
         </button>
       </header>
       <div className="help-body">
         {GROUPS.map((g) => (
           <section key={g} aria-labelledby={`help-${g}`}>
-            <h3 id={`help-${g}`}>{g}</h3>
+            <h3 id={`help-${g}`}>{t(`shell.help.group.${g}`)}</h3>
             <table>
               <tbody>
                 {ACTIONS.filter((a) => a.group === g).map((a) => (
@@ -28,7 +29,7 @@ export function HelpDialog() {
                     <td>
                       {a.keys.map((k, i) => (
                         <span key={k}>
-                          {i > 0 && ' or '}
+                          {i > 0 && t('shell.help.or')}
                           <kbd>{keyLabel(k)}</kbd>
                         </span>
                       ))}
@@ -43,8 +44,8 @@ export function HelpDialog() {
           </section>
         ))}
         <section aria-labelledby="help-mouse">
-          <h3 id="help-mouse">Timeline</h3>
-          <p>Click or drag on the timeline to go to that moment; with it focused, ← and → move one event, Page Up and Page Down a tenth of the run.</p>
+          <h3 id="help-mouse">{t('shell.help.timeline')}</h3>
+          <p>{t('shell.help.clickOrDragOn')}</p>
         </section>
       </div>
     </dialog>

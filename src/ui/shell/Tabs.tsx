@@ -4,13 +4,14 @@
  */
 import { useRef, type KeyboardEvent, type ReactNode } from 'react';
 import './tabs.css';
+import { t } from '../../i18n/t.ts';
 
 export interface TabSpec<T extends string> {
   id: T;
   label: string;
 }
 
-export function Tabs<T extends string>({ tabs, current, onChange, children, label = 'Views', idPrefix = '' }: { tabs: readonly TabSpec<T>[]; current: T; onChange(t: T): void; children: ReactNode; label?: string; idPrefix?: string }) {
+export function Tabs<T extends string>({ tabs, current, onChange, children, label = t('shell.tabs.views'), idPrefix = '' }: { tabs: readonly TabSpec<T>[]; current: T; onChange(t: T): void; children: ReactNode; label?: string; idPrefix?: string }) {
   const refs = useRef<(HTMLButtonElement | null)[]>([]);
   const onKey = (e: KeyboardEvent, k: number) => {
     let next = -1;

@@ -10,6 +10,7 @@ import { FONT_SCALES } from '../../state/prefs-slice.ts';
 import { EventKind } from '../../core/trace/events.ts';
 import { tourKeys } from '../tours/TourPanel.tsx';
 import { forwardKey } from '../present/channel.ts';
+import { t } from '../../i18n/t.ts';
 
 export type ActionGroup = 'Tour' | 'Playback' | 'Timeline' | 'View' | 'Help';
 
@@ -41,10 +42,10 @@ const touring = (): boolean => useApp.getState().tour !== null;
 export const ACTIONS: readonly Action[] = [
   // While a tour is open its keys come first: a presentation clicker sends Page Down / Page Up (some send "."
   // or Space), and the presenter should not have to aim at a button.
-  { id: 'tour-next', label: 'Next tour step', group: 'Tour', keys: ['PageDown', 'Space', '.'], help: 'While a tour is open: the next step (on a step that waits for an event, run to it first)', perform: () => tourKeys.next?.(), enabled: touring },
-  { id: 'tour-prev', label: 'Previous tour step', group: 'Tour', keys: ['PageUp'], help: 'While a tour is open: the previous step', perform: () => tourKeys.prev?.(), enabled: touring },
+  { id: 'tour-next', get label() { return t('shell.action.nextTourStep'); }, group: 'Tour', keys: ['PageDown', 'Space', '.'], get help() { return t('shell.action.whileATourIs'); }, perform: () => tourKeys.next?.(), enabled: touring },
+  { id: 'tour-prev', get label() { return t('shell.action.previousTourStep'); }, group: 'Tour', keys: ['PageUp'], get help() { return t('shell.action.whileATourIs2'); }, perform: () => tourKeys.prev?.(), enabled: touring },
   {
-    id: 'blank', label: 'Blank the audience screen', group: 'Tour', keys: ['b'], help: 'While presenting: blank the audience window, or show it again',
+    id: 'blank', get label() { return t('shell.action.blankTheAudienceScreen'); }, group: 'Tour', keys: ['b'], get help() { return t('shell.action.whilePresentingBlankThe'); },
     perform: () => {
       const s = useApp.getState();
       if (s.viewMode === 'audience') forwardKey('blank');
@@ -52,30 +53,30 @@ export const ACTIONS: readonly Action[] = [
     },
     enabled: () => useApp.getState().viewMode === 'presenter' || useApp.getState().viewMode === 'audience',
   },
-  { id: 'tours', label: 'Guided tours', group: 'Tour', keys: ['g'], help: 'Choose a guided tour of the white paper (resumes where you left it)', perform: () => useApp.getState().openTourPicker(true) },
-  { id: 'play-pause', label: 'Play / Pause', group: 'Playback', keys: ['Space'], help: 'Play at the chosen speed, or pause', perform: () => commands.togglePlay(), enabled: () => loaded() && (notAtEnd() || useApp.getState().status?.state !== 'paused') },
-  { id: 'step', label: 'Step', group: 'Playback', keys: ['ArrowRight'], help: 'Show the next event', perform: () => commands.step(1), enabled: notAtEnd },
-  { id: 'step-10', label: 'Step 10', group: 'Playback', keys: ['Shift+ArrowRight'], help: 'Show the next 10 events', perform: () => commands.step(10), enabled: notAtEnd },
-  { id: 'step-back', label: 'Step back', group: 'Playback', keys: ['ArrowLeft'], help: 'Go back one event (restores a snapshot and re-simulates)', perform: () => commands.stepBack(1), enabled: notAtStart },
-  { id: 'step-back-10', label: 'Step back 10', group: 'Playback', keys: ['Shift+ArrowLeft'], help: 'Go back 10 events', perform: () => commands.stepBack(10), enabled: notAtStart },
-  { id: 'run-exit', label: 'Run to next VM exit', group: 'Playback', keys: ['x'], help: 'Fast-forward to the next VM exit (on the Software VMM platform: the next trap to the VMM)', perform: () => commands.runTo({ to: 'kind', kinds: [EventKind.VMEXIT, EventKind.SW_TRAP, EventKind.BT_CALLOUT, EventKind.PV_HYPERCALL, EventKind.PV_DOMAIN_CRASH] }), enabled: notAtEnd },
-  { id: 'run-end', label: 'Run to end', group: 'Playback', keys: ['End'], help: 'Fast-forward to the end of the run, without animation (Esc cancels)', perform: () => commands.runTo({ to: 'end' }), enabled: notAtEnd },
-  { id: 'cancel', label: 'Cancel run', group: 'Playback', keys: ['Escape'], help: 'Stop a fast-forward or playback', perform: () => commands.pause(), enabled: () => useApp.getState().status?.state === 'running' || useApp.getState().status?.state === 'playing' },
-  { id: 'reset', label: 'Reset', group: 'Playback', keys: ['Home'], help: 'Back to the start of the run', perform: () => commands.reset(), enabled: loaded },
+  { id: 'tours', get label() { return t('shell.action.guidedTours'); }, group: 'Tour', keys: ['g'], get help() { return t('shell.action.chooseAGuidedTour'); }, perform: () => useApp.getState().openTourPicker(true) },
+  { id: 'play-pause', get label() { return t('shell.action.playPause'); }, group: 'Playback', keys: ['Space'], get help() { return t('shell.action.playAtTheChosen'); }, perform: () => commands.togglePlay(), enabled: () => loaded() && (notAtEnd() || useApp.getState().status?.state !== 'paused') },
+  { id: 'step', get label() { return t('shell.action.step'); }, group: 'Playback', keys: ['ArrowRight'], get help() { return t('shell.action.showTheNextEvent'); }, perform: () => commands.step(1), enabled: notAtEnd },
+  { id: 'step-10', get label() { return t('shell.action.step10'); }, group: 'Playback', keys: ['Shift+ArrowRight'], get help() { return t('shell.action.showTheNext10'); }, perform: () => commands.step(10), enabled: notAtEnd },
+  { id: 'step-back', get label() { return t('shell.action.stepBack'); }, group: 'Playback', keys: ['ArrowLeft'], get help() { return t('shell.action.goBackOneEvent'); }, perform: () => commands.stepBack(1), enabled: notAtStart },
+  { id: 'step-back-10', get label() { return t('shell.action.stepBack10'); }, group: 'Playback', keys: ['Shift+ArrowLeft'], get help() { return t('shell.action.goBack10Events'); }, perform: () => commands.stepBack(10), enabled: notAtStart },
+  { id: 'run-exit', get label() { return t('shell.action.runToNextVm'); }, group: 'Playback', keys: ['x'], get help() { return t('shell.action.fastForwardToThe'); }, perform: () => commands.runTo({ to: 'kind', kinds: [EventKind.VMEXIT, EventKind.SW_TRAP, EventKind.BT_CALLOUT, EventKind.PV_HYPERCALL, EventKind.PV_DOMAIN_CRASH] }), enabled: notAtEnd },
+  { id: 'run-end', get label() { return t('shell.action.runToEnd'); }, group: 'Playback', keys: ['End'], get help() { return t('shell.action.fastForwardToThe2'); }, perform: () => commands.runTo({ to: 'end' }), enabled: notAtEnd },
+  { id: 'cancel', get label() { return t('shell.action.cancelRun'); }, group: 'Playback', keys: ['Escape'], get help() { return t('shell.action.stopAFastForward'); }, perform: () => commands.pause(), enabled: () => useApp.getState().status?.state === 'running' || useApp.getState().status?.state === 'playing' },
+  { id: 'reset', get label() { return t('shell.action.reset'); }, group: 'Playback', keys: ['Home'], get help() { return t('shell.action.backToTheStart'); }, perform: () => commands.reset(), enabled: loaded },
   {
-    id: 'slower', label: 'Slower', group: 'Timeline', keys: ['['], help: 'Halve the simulation speed (about)',
+    id: 'slower', get label() { return t('shell.action.slower'); }, group: 'Timeline', keys: ['['], get help() { return t('shell.action.halveTheSimulationSpeed'); },
     perform: () => commands.setSpeed(stepSpeed(useApp.getState().speed, -1)),
     enabled: () => useApp.getState().speed > 1e-3,
   },
   {
-    id: 'faster', label: 'Faster', group: 'Timeline', keys: [']'], help: 'Double the simulation speed (about), up to max',
+    id: 'faster', get label() { return t('shell.action.faster'); }, group: 'Timeline', keys: [']'], get help() { return t('shell.action.doubleTheSimulationSpeed'); },
     perform: () => commands.setSpeed(stepSpeed(useApp.getState().speed, 1)),
     enabled: () => Number.isFinite(useApp.getState().speed),
   },
-  { id: 'theme', label: 'Light / dark theme', group: 'View', keys: ['t'], help: 'Switch between the light high-contrast theme (projectors) and the dark theme', perform: () => { const s = useApp.getState(); s.setTheme(s.theme === 'light' ? 'dark' : 'light'); } },
-  { id: 'font-up', label: 'Larger text', group: 'View', keys: ['+', '='], help: 'Scale all text up', perform: () => bumpFont(1) },
-  { id: 'font-down', label: 'Smaller text', group: 'View', keys: ['-'], help: 'Scale all text down', perform: () => bumpFont(-1) },
-  { id: 'help', label: 'Keyboard shortcuts', group: 'Help', keys: ['?'], help: 'Show this list', perform: () => useApp.getState().setHelpOpen(true) },
+  { id: 'theme', get label() { return t('shell.action.lightDarkTheme'); }, group: 'View', keys: ['t'], get help() { return t('shell.action.switchBetweenTheLight'); }, perform: () => { const s = useApp.getState(); s.setTheme(s.theme === 'light' ? 'dark' : 'light'); } },
+  { id: 'font-up', get label() { return t('shell.action.largerText'); }, group: 'View', keys: ['+', '='], get help() { return t('shell.action.scaleAllTextUp'); }, perform: () => bumpFont(1) },
+  { id: 'font-down', get label() { return t('shell.action.smallerText'); }, group: 'View', keys: ['-'], get help() { return t('shell.action.scaleAllTextDown'); }, perform: () => bumpFont(-1) },
+  { id: 'help', get label() { return t('shell.action.keyboardShortcuts'); }, group: 'Help', keys: ['?'], get help() { return t('shell.action.showThisList'); }, perform: () => useApp.getState().setHelpOpen(true) },
 ];
 
 export function actionById(id: string): Action {

@@ -10,6 +10,7 @@ import { isTabbedLab, type LabTab } from '../../state/labs.ts';
 import { DEFAULT_SPEC } from '../../state/lab-slice.ts';
 import type { Intervention } from '../../worker/protocol.ts';
 import { decodeProgram, encodeProgram } from '../../state/program-codec.ts';
+import { t } from '../../i18n/t.ts';
 
 let applying = false;
 let lastWritten = '';
@@ -24,7 +25,7 @@ async function applyHash(hash: string, initial: boolean): Promise<void> {
   applying = true;
   try {
     if (parsed.kind === 'error') {
-      s.setNotice({ kind: 'error', text: `${parsed.message} Showing the default lab instead.` });
+      s.setNotice({ kind: 'error', text: t('shell.link.showingTheDefaultLab', { message: parsed.message }) });
       s.setLab('rings');
       await commands.load(DEFAULT_SPEC);
       return;
@@ -39,7 +40,7 @@ async function applyHash(hash: string, initial: boolean): Promise<void> {
         st.spec = { ...st.spec, source: await decodeProgram(st.srcZ) };
         encoded = { text: st.spec.source!, z: st.srcZ };
       } catch (e) {
-        s.setNotice({ kind: 'error', text: `This link is broken: ${e instanceof Error ? e.message : String(e)}. Showing the default lab instead.` });
+        s.setNotice({ kind: 'error', text: t('shell.link.thisLinkIsBroken', { error: e instanceof Error ? e.message : String(e) }) });
         await commands.load(DEFAULT_SPEC);
         return;
       }
@@ -53,7 +54,7 @@ async function applyHash(hash: string, initial: boolean): Promise<void> {
     const ok = await commands.load(st.spec, { seq: st.seq, interventions: st.interventions });
     if (!ok) {
       const errs = useApp.getState().specErrors.map((e) => e.message).join('; ');
-      s.setNotice({ kind: 'error', text: `This link cannot be opened: ${errs}. Showing the default lab instead.` });
+      s.setNotice({ kind: 'error', text: t('shell.link.thisLinkCannotBe', { errs }) });
       useApp.getState().setEngine({ specErrors: [] });
       await commands.load(DEFAULT_SPEC);
       return;

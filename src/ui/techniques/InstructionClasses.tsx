@@ -8,12 +8,14 @@ import { useEffect, useMemo, useState } from 'react';
 import { useApp } from '../../state/store.ts';
 import { commands } from '../engine/client.ts';
 import type { InstructionFormClass } from '../../worker/protocol.ts';
+import { t } from '../../i18n/t.ts';
+import { T } from '../../i18n/react.tsx';
 
 type Cls = InstructionFormClass['cls'];
 const CLASS_LOOK: Record<Cls, { word: string; icon: string; tone: string }> = {
-  privileged: { word: 'Privileged', icon: '▲', tone: 'ok' },
-  'sensitive-unprivileged': { word: 'Sensitive, not privileged', icon: '✗', tone: 'bad' },
-  innocuous: { word: 'Innocuous', icon: '·', tone: 'none' },
+  privileged: { get word() { return t('techniques.classes.privilegedWord'); }, icon: '▲', tone: 'ok' },
+  'sensitive-unprivileged': { get word() { return t('techniques.classes.sensitiveNotPrivileged'); }, icon: '✗', tone: 'bad' },
+  innocuous: { get word() { return t('techniques.classes.innocuousWord'); }, icon: '·', tone: 'none' },
 };
 
 interface Group {
@@ -37,7 +39,7 @@ export function InstructionClasses({ cpu }: { cpu: string }) {
     setError(null);
     commands
       .instructionClasses(cpu)
-      .then((r) => live && (r === null ? setError(`unknown CPU model '${cpu}'`) : setRows(r)))
+      .then((r) => live && (r === null ? setError(t('techniques.classes.unknownCpuModel', { cpu })) : setRows(r)))
       .catch((e: unknown) => live && setError(e instanceof Error ? e.message : String(e)));
     return () => {
       live = false;
@@ -69,43 +71,44 @@ export function InstructionClasses({ cpu }: { cpu: string }) {
 
   return (
     <section className="panel tq-ic" aria-labelledby="tq-ic-h">
-      <h2 id="tq-ic-h">Every instruction the core implements</h2>
+      <h2 id="tq-ic-h">{t('techniques.classes.everyInstructionTheCore')}</h2>
       <div className="tq-pg-body">
-      <p className="tq-pg-cite">
-        Not a list written by hand: each of the assembler&apos;s encoding forms was run once as the guest kernel&apos;s next instruction under the trap-and-emulate VMM (real
-        ring 1, IOPL 0) on this CPU model, and the VMM&apos;s own trap event says whether the processor faulted into it (<strong>privileged</strong>). The binary translator&apos;s
-        rule says whether it is <strong>sensitive</strong> (it depends on privilege state the VMM virtualizes). A sensitive form that does not fault is what breaks Popek
-        &amp; Goldberg&apos;s condition on IA-32.
-      </p>
+      <p className="tq-pg-cite"><T k="techniques.classes.notAListWritten" parts={{ strong: <strong>{t('techniques.classes.privileged2')}</strong>, strong2: <strong>{t('techniques.classes.sensitive')}</strong> }} /></p>
       {!asked ? (
         <button type="button" className="btn" onClick={() => setAsked(true)}>
-          Classify every instruction
+          {t('techniques.classes.classifyEveryInstruction')}
         </button>
       ) : error !== null ? (
-        <p className="field-error" role="alert">
-          The classification failed: {error}
+        <p className="field-error" role="alert">{t('techniques.classes.theClassificationFailed', { error })}
         </p>
       ) : rows === null ? (
-        <p role="status">Running every instruction form at ring 1…</p>
+        <p role="status">{t('techniques.classes.runningEveryInstructionForm')}</p>
       ) : (
         <>
           <p data-testid="ic-summary">
-            {rows.length} forms of {new Set(rows.map((r) => r.mnemonic)).size} mnemonics: {counts.privileged.forms} privileged ({counts.privileged.mnemonics.size} mnemonics),{' '}
-            {counts['sensitive-unprivileged'].forms} sensitive but not privileged ({counts['sensitive-unprivileged'].mnemonics.size} mnemonics), {counts.innocuous.forms} innocuous.
+            {t('techniques.classes.summary', {
+              forms: rows.length,
+              mnemonics: new Set(rows.map((r) => r.mnemonic)).size,
+              privileged: counts.privileged.forms,
+              privilegedMnemonics: counts.privileged.mnemonics.size,
+              sensitive: counts['sensitive-unprivileged'].forms,
+              sensitiveMnemonics: counts['sensitive-unprivileged'].mnemonics.size,
+              innocuous: counts.innocuous.forms,
+            })}
           </p>
           <label className="check">
-            <input type="checkbox" checked={all} onChange={(e) => setAll(e.target.checked)} /> Show the innocuous instructions too
+            <input type="checkbox" checked={all} onChange={(e) => setAll(e.target.checked)} />{' '}{t('techniques.classes.showTheInnocuousInstructions')}
           </label>
           <div className="tq-table-wrap tq-ic-wrap">
-            <table className="tq-table tq-ic-table" aria-label="Every instruction form, classified, and what each technique does with it" data-testid="ic-table">
+            <table className="tq-table tq-ic-table" aria-label={t('techniques.classes.everyInstructionFormClassified')} data-testid="ic-table">
               <thead>
                 <tr>
-                  <th scope="col">Instruction (forms)</th>
-                  <th scope="col">Class</th>
-                  <th scope="col">Trap-and-emulate</th>
-                  <th scope="col">Binary translation</th>
-                  <th scope="col">Paravirtualization</th>
-                  <th scope="col">VT-x</th>
+                  <th scope="col">{t('techniques.classes.instructionForms')}</th>
+                  <th scope="col">{t('techniques.classes.class')}</th>
+                  <th scope="col">{t('techniques.classes.trapAndEmulate')}</th>
+                  <th scope="col">{t('techniques.classes.binaryTranslation')}</th>
+                  <th scope="col">{t('techniques.classes.paravirtualization')}</th>
+                  <th scope="col">{t('techniques.classes.vtX')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -120,8 +123,8 @@ export function InstructionClasses({ cpu }: { cpu: string }) {
                       <td className={`tone-${look.tone}`}>
                         <span aria-hidden="true">{look.icon} </span>
                         {look.word}
-                        {g.row.privileged === 'rpl0' ? ' (for an RPL-0 selector)' : ''}
-                        {g.row.robinIrvine ? <span className="tq-pg-why">Robin &amp; Irvine&apos;s list</span> : null}
+                        {g.row.privileged === 'rpl0' ? t('techniques.classes.forAnRpl0') : ''}
+                        {g.row.robinIrvine ? <span className="tq-pg-why">{t('techniques.classes.robinIrvineSList')}</span> : null}
                       </td>
                       <td>{g.row.trapAndEmulate}</td>
                       <td>{g.row.binaryTranslation}</td>

@@ -8,6 +8,7 @@ import * as d3 from 'd3';
 import type { TechniqueResult } from '../../worker/protocol.ts';
 import { overheadText, verdictLook } from './view.ts';
 import { reducedMotion } from '../shell/prefs-effects.ts';
+import { t } from '../../i18n/t.ts';
 
 const ROW = 30;
 const LEFT = 178;
@@ -63,8 +64,8 @@ export function OverheadChart({ results, width }: { results: TechniqueResult[]; 
   }, [results, width, height]);
   const summary = results.map((r) => `${r.title}: ${overheadText(r)}`).join('; ');
   return (
-    <svg className="overhead-chart" width={width} height={height} role="img" aria-label={`Overhead against native, busy cycles. ${summary}.`} data-testid="overhead-chart">
-      <title>{`Overhead against native. ${summary}`}</title>
+    <svg className="overhead-chart" width={width} height={height} role="img" aria-label={t('techniques.overhead.overheadAgainstNativeBusy', { summary })} data-testid="overhead-chart">
+      <title>{t('techniques.overhead.overheadAgainstNative', { summary })}</title>
       <g ref={ref} />
     </svg>
   );

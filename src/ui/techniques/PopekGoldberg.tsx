@@ -10,6 +10,8 @@ import { commands } from '../engine/client.ts';
 import { DEFINITIONS, POPEK_GOLDBERG_CITATION, REQUIREMENTS, THEOREM, demoSpec, popekGoldbergRows } from '../../core/techniques/popek-goldberg.ts';
 import type { DemoPosition } from '../../worker/protocol.ts';
 import { pgDemoHref } from './view.ts';
+import { t } from '../../i18n/t.ts';
+import { T } from '../../i18n/react.tsx';
 
 export function PopekGoldberg({ cpu }: { cpu: string }) {
   const health = useApp((s) => s.health);
@@ -38,11 +40,9 @@ export function PopekGoldberg({ cpu }: { cpu: string }) {
 
   return (
     <section className="panel tq-pg" aria-labelledby="tq-pg-h">
-      <h2 id="tq-pg-h">Popek &amp; Goldberg: when can a VMM be built?</h2>
+      <h2 id="tq-pg-h">{t('techniques.popek.popekGoldbergWhenCan')}</h2>
       <div className="tq-pg-body">
-        <p className="tq-pg-cite">
-          From <cite>{POPEK_GOLDBERG_CITATION}</cite>. A virtual machine monitor must have three properties:
-        </p>
+        <p className="tq-pg-cite"><T k="techniques.popek.fromAVirtualMachine" parts={{ cite: <cite>{POPEK_GOLDBERG_CITATION}</cite> }} /></p>
         <dl className="tq-pg-reqs">
           {REQUIREMENTS.map((r) => (
             <div key={r.name}>
@@ -52,29 +52,24 @@ export function PopekGoldberg({ cpu }: { cpu: string }) {
           ))}
         </dl>
         <p className="tq-pg-theorem" role="note">
-          <strong>Theorem (sensitive ⊆ privileged ⇒ virtualizable).</strong> {THEOREM} Then every sensitive instruction traps to the VMM, which emulates it
-          (resource control, equivalence), and everything else runs directly (efficiency).
-        </p>
+          <T k="techniques.popek.thenEverySensitiveInstruction" parts={{ strong: <strong>{t('techniques.popek.theoremSensitivePrivilegedVirtua')}</strong>, tHEOREM: THEOREM }} /></p>
         <ul className="tq-pg-defs">
           <li>{DEFINITIONS.privileged}</li>
           <li>{DEFINITIONS.controlSensitive}</li>
           <li>{DEFINITIONS.behaviourSensitive}</li>
         </ul>
         <p className="tq-pg-verdict">
-          <strong>IA-32 fails the condition:</strong> {breaking} sensitive instructions are not privileged: run by the guest kernel at ring 1 they take effect without the VMM emulating them, so the trap-and-emulate VMM of this lab gives wrong or revealing results (its verdict).
-          Robin &amp; Irvine (USENIX Security 2000) found 17 sensitive, unprivileged instructions on the Pentium; the list commonly reproduced under that heading
-          spells 18 mnemonics, and the paper&apos;s own table could not be retrieved to see how it counts to 17. We use the 18 mnemonics.
-        </p>
+          <T k="techniques.popek.sensitiveInstructionsAreNot" parts={{ strong: <strong>{t('techniques.popek.ia32FailsThe')}</strong>, breaking }} /></p>
       </div>
       <div className="tq-table-wrap">
-        <table className="tq-table tq-pg-table" aria-label="Popek & Goldberg classification of the instructions" data-testid="pg-table">
+        <table className="tq-table tq-pg-table" aria-label={t('techniques.popek.popekGoldbergClassificationOf')} data-testid="pg-table">
           <thead>
             <tr>
-              <th scope="col">Instruction</th>
-              <th scope="col">Privileged? (faults at CPL &gt; 0)</th>
-              <th scope="col">Sensitive?</th>
-              <th scope="col">Breaks the theorem on IA-32?</th>
-              <th scope="col">Demo</th>
+              <th scope="col">{t('techniques.popek.instruction')}</th>
+              <th scope="col">{t('techniques.popek.privilegedFaultsAtCpl')}</th>
+              <th scope="col">{t('techniques.popek.sensitive')}</th>
+              <th scope="col">{t('techniques.popek.breaksTheTheoremOn')}</th>
+              <th scope="col">{t('techniques.popek.demo')}</th>
             </tr>
           </thead>
           <tbody>
@@ -86,30 +81,27 @@ export function PopekGoldberg({ cpu }: { cpu: string }) {
                     <code>{r.instruction}</code>
                   </th>
                   <td>
-                    <span className="tq-pg-yes">{r.privileged ? 'Yes' : 'No'}</span>
-                    <span className="tq-pg-why">{r.privileged ? r.privilegeBasis : `not privileged (SDM ${r.privilegeBasis})`}</span>
+                    <span className="tq-pg-yes">{r.privileged ? t('techniques.popek.yes') : t('techniques.popek.no')}</span>
+                    <span className="tq-pg-why">{r.privileged ? r.privilegeBasis : t('techniques.popek.notPrivilegedSdm', { privilegeBasis: r.privilegeBasis })}</span>
                   </td>
-                  <td>Yes: {r.sensitivity}</td>
+                  <td>{t('techniques.popek.yes2', { sensitivity: r.sensitivity })}</td>
                   <td className={r.breaksTheorem ? 'tone-bad' : ''}>
                     {r.breaksTheorem ? (
                       <>
-                        <span aria-hidden="true">✗ </span>Yes: sensitive, not privileged
-                      </>
+                        <T k="techniques.popek.yesSensitiveNotPrivileged" parts={{ span: <span aria-hidden="true">✗ </span> }} /></>
                     ) : (
-                      'No: it traps'
+                      t('techniques.popek.noItTraps')
                     )}
                   </td>
                   <td>
                     {r.demo === null ? (
-                      <span className="tq-pg-why">traps; the VMM emulates it</span>
+                      <span className="tq-pg-why">{t('techniques.popek.trapsTheVmmEmulates')}</span>
                     ) : pos !== undefined ? (
-                      <a href={pgDemoHref(spec, pos.seq)} aria-label={`Demo: ${r.instruction} under the software VMM`}>
-                        Step to it ({r.instruction} at ring 1)
-                      </a>
+                      <a href={pgDemoHref(spec, pos.seq)} aria-label={t('techniques.popek.demoUnderTheSoftware', { instruction: r.instruction })}>{t('techniques.popek.stepToItAt', { instruction: r.instruction })}</a>
                     ) : error !== null ? (
-                      <span className="tq-pg-why">not found: {error}</span>
+                      <span className="tq-pg-why">{t('techniques.popek.notFound', { error })}</span>
                     ) : (
-                      <span className="tq-pg-why">finding its position…</span>
+                      <span className="tq-pg-why">{t('techniques.popek.findingItsPosition')}</span>
                     )}
                   </td>
                 </tr>

@@ -17,6 +17,8 @@ import { PopekGoldberg } from './PopekGoldberg.tsx';
 import { InstructionClasses } from './InstructionClasses.tsx';
 import { Challenges, WhitePaperSection31 } from './WhitePaper.tsx';
 import './techniques.css';
+import { t } from '../../i18n/t.ts';
+import { T } from '../../i18n/react.tsx';
 
 const requestKey = (t: Pick<TechniquesLink, 'workload' | 'cpu' | 'costs'>): string =>
   `${t.workload}|${t.cpu}|${TECHNIQUE_COST_KEYS.map((k) => t.costs[k] ?? '').join(',')}`;
@@ -31,7 +33,7 @@ function overridesOf(c: TechniqueComparison): Partial<Record<TechniqueCostKey, n
 export function TechniquesLab() {
   const health = useApp((s) => s.health);
   const catalog = useApp((s) => s.catalog);
-  const t = useApp((s) => s.techniques);
+  const link = useApp((s) => s.techniques);
   const defaults = useApp((s) => s.techDefaults);
   const result = useApp((s) => s.techResult);
   const progress = useApp((s) => s.techProgress);
@@ -46,7 +48,7 @@ export function TechniquesLab() {
     if (health !== 'ready') return;
     let live = true;
     void commands
-      .techniqueDefaults(t.cpu)
+      .techniqueDefaults(link.cpu)
       .then((d) => {
         if (live) setTechState({ techDefaults: d });
       })
@@ -54,7 +56,7 @@ export function TechniquesLab() {
     return () => {
       live = false;
     };
-  }, [health, t.cpu, setTechState]);
+  }, [health, link.cpu, setTechState]);
 
   // The native I/O assumption (compare.ts nativeIoFigure): not part of the link yet, so kept here.
   const nativeIo = useRef<number | undefined>(undefined);
@@ -62,19 +64,19 @@ export function TechniquesLab() {
     async (req: Pick<TechniquesLink, 'workload' | 'cpu' | 'costs'>) => {
       setTechniques({ ...req, run: true });
       setTechState({ techRunning: true, techError: null, techProgress: { done: 0, total: 6, running: 'native' } });
-      setAnnounce('Running the comparison…');
+      setAnnounce(t('techniques.lab.runningTheComparison'));
       try {
         const io = nativeIo.current;
         const r = await commands.compareTechniques({ workload: req.workload, cpu: req.cpu, costs: req.costs, ...(io !== undefined ? { nativeIo: io } : {}) }, (p) => useApp.getState().setTechState({ techProgress: p }));
         if (!r.ok) {
           if (r.errors[0]?.message.startsWith('superseded')) return;
           setTechState({ techRunning: false, techError: r.errors.map((e) => `${e.field}: ${e.message}`).join('; ') });
-          setAnnounce('The comparison could not run.');
+          setAnnounce(t('techniques.lab.theComparisonCouldNot'));
           return;
         }
         setTechState({ techRunning: false, techResult: r.comparison, techProgress: null });
         const wrong = r.comparison.results.filter((x) => x.verdict.status === 'wrong' || x.verdict.status === 'failed').map((x) => `${x.title} ${verdictLook(x.verdict).word.toLowerCase()}`);
-        setAnnounce(`Comparison done: ${wrong.length === 0 ? 'every technique matches native' : wrong.join(', ')}.`);
+        setAnnounce(t('techniques.lab.comparisonDone', { value: wrong.length === 0 ? t('techniques.lab.everyTechniqueMatchesNative') : wrong.join(', ') }));
       } catch (e) {
         setTechState({ techRunning: false, techError: e instanceof Error ? e.message : String(e) });
       }
@@ -83,12 +85,12 @@ export function TechniquesLab() {
   );
 
   // A link with r=1 (or coming back to the lab) runs the comparison it names when there is no matching result.
-  const current = requestKey(t);
+  const current = requestKey(link);
   const shown = result === null ? null : requestKey({ workload: result.workload, cpu: result.cpu, costs: overridesOf(result) });
   useEffect(() => {
-    if (health === 'ready' && t.run && !running && shown !== current && error === null) void run(t);
+    if (health === 'ready' && link.run && !running && shown !== current && error === null) void run(link);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [health, t.run, current]);
+  }, [health, link.run, current]);
 
   const workloads = defaults?.workloads ?? [];
   const cpus = catalog?.cpus ?? [];
@@ -98,24 +100,23 @@ export function TechniquesLab() {
     <div className="techniques" data-testid="techniques-lab">
       <header className="tq-head">
         <div>
-          <h1>Software vs hardware</h1>
+          <h1>{t('techniques.lab.softwareVsHardware')}</h1>
           <p className="tq-lede">
-            One guest program, run to its end six ways on the simulated processor. Which techniques give the guest the results it gets natively, and
-            what does each cost? (White paper §3.1, §3.1.1, §3.2.1.)
+            {t('techniques.lab.oneGuestProgramRun')}
           </p>
         </div>
         <form
           className="tq-controls"
-          aria-label="What to compare"
+          aria-label={t('techniques.lab.whatToCompare')}
           onSubmit={(e) => {
             e.preventDefault();
-            void run(t);
+            void run(link);
           }}
         >
           <label className="field">
-            <span>Workload</span>
-            <select value={t.workload} onChange={(e) => setTechniques({ workload: e.target.value, run: false })} disabled={workloads.length === 0}>
-              {workloads.length === 0 && <option value={t.workload}>{t.workload}</option>}
+            <span>{t('techniques.lab.workload')}</span>
+            <select value={link.workload} onChange={(e) => setTechniques({ workload: e.target.value, run: false })} disabled={workloads.length === 0}>
+              {workloads.length === 0 && <option value={link.workload}>{link.workload}</option>}
               {workloads.map((w) => (
                 <option key={w.id} value={w.id}>
                   {shortTitle(w.title)}
@@ -125,18 +126,18 @@ export function TechniquesLab() {
             </select>
           </label>
           <label className="field">
-            <span>CPU model</span>
-            <select value={t.cpu} onChange={(e) => setTechniques({ cpu: e.target.value, run: false })} disabled={cpus.length === 0}>
-              {cpus.length === 0 && <option value={t.cpu}>{t.cpu}</option>}
+            <span>{t('techniques.lab.cpuModel')}</span>
+            <select value={link.cpu} onChange={(e) => setTechniques({ cpu: e.target.value, run: false })} disabled={cpus.length === 0}>
+              {cpus.length === 0 && <option value={link.cpu}>{link.cpu}</option>}
               {cpus.map((c) => (
                 <option key={c.id} value={c.id}>
-                  {c.name} ({c.year}){c.ept ? ', EPT' : ', no EPT'}
+                  {c.name} ({c.year}){c.ept ? t('techniques.lab.ept') : t('techniques.lab.noEpt')}
                 </option>
               ))}
             </select>
           </label>
           <button className="btn primary" type="submit" disabled={health !== 'ready' || running}>
-            {running ? 'Running…' : 'Run all six'}
+            {running ? t('techniques.lab.running') : t('techniques.lab.runAllSix')}
           </button>
         </form>
       </header>
@@ -146,24 +147,20 @@ export function TechniquesLab() {
       </div>
       {running && progress !== null && (
         <div className="tq-progress">
-          <progress max={progress.total} value={progress.done} aria-label="Techniques run" />
+          <progress max={progress.total} value={progress.done} aria-label={t('techniques.lab.techniquesRun')} />
           <span>
-            {progress.done} of {progress.total} run{progress.running !== null ? ` — now: ${defaults?.techniques.find((x) => x.id === progress.running)?.title ?? progress.running}` : ''}
+            {t('techniques.lab.progressRun', { done: progress.done, total: progress.total })}{progress.running !== null ? t('techniques.lab.now', { value: defaults?.techniques.find((x) => x.id === progress.running)?.title ?? progress.running }) : ''}
           </span>
         </div>
       )}
       {error !== null && (
-        <p className="tq-error" role="alert">
-          The comparison could not run: {error}
+        <p className="tq-error" role="alert">{t('techniques.lab.theComparisonCouldNot2', { error })}
         </p>
       )}
       {result === null && !running && error === null && (
-        <p className="tq-empty">
-          Pick a workload and a CPU model and press <strong>Run all six</strong>. Each technique runs the whole program headless; the runs take a few seconds
-          together.
-        </p>
+        <p className="tq-empty"><T k="techniques.lab.pickAWorkloadAnd" parts={{ strong: <strong>{t('techniques.lab.runAllSix')}</strong> }} /></p>
       )}
-      {stale && !running && <p className="tq-note" role="note">The results below are for {shortTitle(result.workloadTitle)} on {result.cpuName} with the assumptions they list. Press Run all six for the new choice.</p>}
+      {stale && !running && <p className="tq-note" role="note">{t('techniques.lab.theResultsBelowAre', { shortTitle: shortTitle(result.workloadTitle), cpuName: result.cpuName })}</p>}
 
       {result !== null && (
         <Results
@@ -171,16 +168,16 @@ export function TechniquesLab() {
           running={running}
           onNativeIo={(v) => {
             nativeIo.current = v;
-            void run({ workload: t.workload, cpu: t.cpu, costs: t.costs });
+            void run({ workload: link.workload, cpu: link.cpu, costs: link.costs });
           }}
         />
       )}
-      <Assumptions assumptions={result?.assumptions ?? defaults?.assumptions ?? []} overrides={t.costs} running={running} onApply={(costs) => void run({ ...t, costs })} vtx={result?.vtxCosts ?? null} cpuName={result?.cpuName ?? t.cpu} />
+      <Assumptions assumptions={result?.assumptions ?? defaults?.assumptions ?? []} overrides={link.costs} running={running} onApply={(costs) => void run({ ...link, costs })} vtx={result?.vtxCosts ?? null} cpuName={result?.cpuName ?? link.cpu} />
       {result !== null && <PvDiff diff={result.paravirtDiff} pv={result.results.find((r) => r.technique === 'paravirt')!} />}
       <Challenges c={result} />
-      <WhitePaperSection31 cpu={t.cpu} />
-      <PopekGoldberg cpu={t.cpu} />
-      <InstructionClasses cpu={t.cpu} />
+      <WhitePaperSection31 cpu={link.cpu} />
+      <PopekGoldberg cpu={link.cpu} />
+      <InstructionClasses cpu={link.cpu} />
     </div>
   );
 }
@@ -201,9 +198,7 @@ function NativeIoField({ c, running, onApply }: { c: TechniqueComparison; runnin
   return (
     <div className="tq-native-io">
       <label className="field" htmlFor="tq-native-io">
-        <span>
-          Native port I/O, cycles per IN/OUT (assumption; default {cycles(c.nativeIo.defaultValue)})
-        </span>
+        <span>{t('techniques.lab.nativePortIO', { cycles: cycles(c.nativeIo.defaultValue) })}</span>
         <input
           id="tq-native-io"
           inputMode="numeric"
@@ -220,7 +215,7 @@ function NativeIoField({ c, running, onApply }: { c: TechniqueComparison; runnin
         )}
       </label>
       <button type="button" className="btn" disabled={running} onClick={apply}>
-        Re-run with this I/O cost
+        {t('techniques.lab.reRunWithThis')}
       </button>
     </div>
   );
@@ -240,9 +235,7 @@ function Results({ c, running, onNativeIo }: { c: TechniqueComparison; running: 
   return (
     <div className={`tq-results${running ? ' is-running' : ''}`} aria-busy={running}>
       <section className="panel tq-verdicts" aria-labelledby="tq-verdicts-h">
-        <h2 id="tq-verdicts-h">
-          Verdicts: {shortTitle(c.workloadTitle)} on {c.cpuName} ({c.cpuYear})
-        </h2>
+        <h2 id="tq-verdicts-h">{t('techniques.lab.verdictsOn', { shortTitle: shortTitle(c.workloadTitle), cpuName: c.cpuName, cpuYear: c.cpuYear })}</h2>
         <ol className="tq-verdict-list">
           {c.results.map((r) => (
             <VerdictRow key={r.technique} r={r} c={c} />
@@ -251,18 +244,18 @@ function Results({ c, running, onNativeIo }: { c: TechniqueComparison; running: 
       </section>
 
       <section className="panel tq-costs" aria-labelledby="tq-costs-h">
-        <h2 id="tq-costs-h">Cost side by side</h2>
+        <h2 id="tq-costs-h">{t('techniques.lab.costSideBySide')}</h2>
         <div className="tq-table-wrap">
           <table className="tq-table" data-testid="cost-table">
-            <caption className="visually-hidden">Simulated cycles, overhead against native and entries into the VMM by cause, per technique</caption>
+            <caption className="visually-hidden">{t('techniques.lab.simulatedCyclesOverheadAgainst')}</caption>
             <thead>
               <tr>
-                <th scope="col">Technique</th>
-                <th scope="col">Verdict</th>
-                <th scope="col" className="num">Busy cycles</th>
-                <th scope="col" className="num">Overhead vs native</th>
-                <th scope="col" className="num">VMM cycles</th>
-                <th scope="col">Traps / exits / callouts / hypercalls by cause</th>
+                <th scope="col">{t('techniques.lab.technique')}</th>
+                <th scope="col">{t('techniques.lab.verdict')}</th>
+                <th scope="col" className="num">{t('techniques.lab.busyCycles')}</th>
+                <th scope="col" className="num">{t('techniques.lab.overheadVsNative')}</th>
+                <th scope="col" className="num">{t('techniques.lab.vmmCycles')}</th>
+                <th scope="col">{t('techniques.lab.trapsExitsCalloutsHypercalls')}</th>
               </tr>
             </thead>
             <tbody>
@@ -280,12 +273,10 @@ function Results({ c, running, onNativeIo }: { c: TechniqueComparison; running: 
                     </td>
                     <td className="num">{r.unavailable !== null ? '—' : cycles(r.vmmCycles)}</td>
                     <td className="tq-causes">
-                      {r.technique === 'native' ? 'none: no VMM' : r.unavailable !== null ? 'not run' : r.events.filter((g) => g.total > 0).map((g) => <div key={g.kind}>{groupText(g)}</div>)}
-                      {r.unavailable === null && r.technique !== 'native' && r.events.every((g) => g.total === 0) && 'none'}
+                      {r.technique === 'native' ? t('techniques.lab.noneNoVmm') : r.unavailable !== null ? t('techniques.lab.notRun') : r.events.filter((g) => g.total > 0).map((g) => <div key={g.kind}>{groupText(g)}</div>)}
+                      {r.unavailable === null && r.technique !== 'native' && r.events.every((g) => g.total === 0) && t('techniques.lab.none')}
                       {r.translationCache !== null && (
-                        <div data-testid="tc-figures">
-                          Translation cache: {cycles(r.translationCache.misses)} misses, {cycles(r.translationCache.hits)} hits, {cycles(r.translationCache.chained)} chained
-                          {r.translationCache.hitRate !== null ? ` (lookup hit rate ${(100 * r.translationCache.hitRate).toFixed(1)} %)` : ''}
+                        <div data-testid="tc-figures">{t('techniques.lab.translationCacheMissesHits', { cycles: cycles(r.translationCache.misses), cycles2: cycles(r.translationCache.hits), cycles3: cycles(r.translationCache.chained), value: r.translationCache.hitRate !== null ? t('techniques.lab.lookupHitRate', { value: (100 * r.translationCache.hitRate).toFixed(1) }) : '' })}
                         </div>
                       )}
                     </td>
@@ -296,19 +287,12 @@ function Results({ c, running, onNativeIo }: { c: TechniqueComparison; running: 
           </table>
         </div>
         <p className="tq-footnote">
-          Busy cycles = simulated cycles minus idle time (HLT waiting for a device), so a program that sleeps for timer ticks is compared on the work done. Overhead
-          = busy cycles ÷ native busy cycles − 1.
+          {t('techniques.lab.busyCyclesSimulatedCycles')}
         </p>
         <p className="tq-footnote" data-testid="native-io-note">
-          <strong>Native port I/O: {cycles(c.nativeIo.value)} cycles per IN or OUT</strong> ({c.nativeIo.kind}). On real hardware the PIC, PIT and UART sit on the chipset, and the
-          trip over the bus dominates: Adams &amp; Agesen measured one IN from port 0x80 at 3,209 cycles natively, 216 under binary translation (the VMM&apos;s device is
-          software: no bus access) and 15,826 under first-generation VT-x, on a 3.8 GHz Pentium 4 (ASPLOS 2006, nano-benchmarks, raw data p. 12). That figure is used
-          for the native run on every CPU model; without it native I/O would cost the instruction&apos;s own latency only (one cycle in the model for most cores), and every
-          VMM would look hundreds of times slower on I/O-heavy work than it is. So on I/O-heavy work a software VMM can beat native, as Adams &amp; Agesen found — and every
-          guest here prints to the UART with OUT, so a program that mostly prints (the sensitive instructions) gets cheaper under a VMM too.
-        </p>
+          <T k="techniques.lab.onRealHardwareThe" parts={{ strong: <strong>{t('techniques.lab.nativePortIO2', { cycles: cycles(c.nativeIo.value) })}</strong>, kind: c.nativeIo.kind }} /></p>
         <NativeIoField c={c} running={running} onApply={onNativeIo} />
-        <h3 className="tq-sub">Overhead against native</h3>
+        <h3 className="tq-sub">{t('techniques.lab.overheadAgainstNative')}</h3>
         <div ref={chartBox} className="tq-chart">
           <OverheadChart results={c.results} width={width} />
         </div>
@@ -328,9 +312,7 @@ function VerdictRow({ r, c }: { r: TechniqueResult; c: TechniqueComparison }) {
           <span aria-hidden="true">{look.icon}</span> {look.word}
         </span>
         <strong>{r.title}</strong>
-        <span className="tq-program">
-          runs {r.program}
-          {r.ported ? ' (the paravirtual port)' : r.technique === 'paravirt' ? ' (unmodified: no port exists)' : ''}
+        <span className="tq-program">{t('techniques.lab.runs', { program: r.program, value: r.ported ? t('techniques.lab.theParavirtualPort') : r.technique === 'paravirt' ? t('techniques.lab.unmodifiedNoPortExists') : '' })}
         </span>
         {link !== null && (
           <a className="tq-link" href={link.href}>
@@ -341,31 +323,29 @@ function VerdictRow({ r, c }: { r: TechniqueResult; c: TechniqueComparison }) {
       <p className="tq-summary">{v.summary}</p>
       {v.instruction !== null && (v.status === 'wrong' || v.status === 'failed') && (
         <p className="tq-culprit">
-          <span className="tq-k">Broke it:</span> <code>{v.instruction.mnemonic}</code>
+          <span className="tq-k">{t('techniques.lab.brokeIt')}</span> <code>{v.instruction.mnemonic}</code>
           {v.status === 'wrong' && <> — {v.instruction.why}</>}
           {v.instruction.sdm !== null && <span className="tq-sdm"> ({v.instruction.sdm})</span>}
           {v.instructionsDiffering.length > 1 && (
             <>
               {' '}
-              <span className="tq-k">Also wrong:</span> {v.instructionsDiffering.filter((m) => m !== v.instruction!.mnemonic).join(', ')}.
+              <span className="tq-k">{t('techniques.lab.alsoWrong')}</span> {v.instructionsDiffering.filter((m) => m !== v.instruction!.mnemonic).join(', ')}.
             </>
           )}
         </p>
       )}
       {v.firstDifference !== null && v.status !== 'baseline' && v.status !== 'correct' && (
-        <div className="tq-diffline" role="group" aria-label={`First differing console line, line ${v.firstDifference.line}`}>
+        <div className="tq-diffline" role="group" aria-label={t('techniques.lab.firstDifferingConsoleLine', { line: v.firstDifference.line })}>
           <div>
-            <span className="tq-k">Native, line {v.firstDifference.line}:</span> <code>{v.firstDifference.native || '(no line)'}</code>
+            <span className="tq-k">{t('techniques.lab.nativeLine', { line: v.firstDifference.line })}</span> <code>{v.firstDifference.native || t('techniques.lab.noLine')}</code>
           </div>
           <div>
-            <span className="tq-k">This run:</span> <code>{v.firstDifference.got || '(no line)'}</code>
+            <span className="tq-k">{t('techniques.lab.thisRun')}</span> <code>{v.firstDifference.got || t('techniques.lab.noLine')}</code>
           </div>
         </div>
       )}
       {v.registersDiffering.length > 0 && r.technique !== 'native' && (
-        <p className="tq-regs">
-          Registers that end differently from native (shown, not judged; CR0/CR3/CR4 are not compared because the bare machine starts with paging on):{' '}
-          <code>{v.registersDiffering.join(', ')}</code>
+        <p className="tq-regs"><T k="techniques.lab.registersThatEndDifferently" parts={{ code: <code>{v.registersDiffering.join(', ')}</code> }} />
         </p>
       )}
     </li>
@@ -408,12 +388,9 @@ function Assumptions({
   if (assumptions.length === 0) return null;
   return (
     <section className="panel tq-assumptions" aria-labelledby="tq-assume-h">
-      <h2 id="tq-assume-h">Cost assumptions</h2>
+      <h2 id="tq-assume-h">{t('techniques.lab.costAssumptions')}</h2>
       <form onSubmit={submit} noValidate>
-        <p className="tq-footnote">
-          The software techniques were never measured on these CPU models: each figure is a model <strong>assumption</strong> (its source below), charged per
-          event. Change one and re-run.
-        </p>
+        <p className="tq-footnote"><T k="techniques.lab.theSoftwareTechniquesWere" parts={{ strong: <strong>{t('techniques.lab.assumption')}</strong> }} /></p>
         <div className="tq-assume-grid">
           {assumptions.map((a) => {
             const id = `${idBase}-${a.key}`;
@@ -421,7 +398,7 @@ function Assumptions({
             return (
               <div className="tq-assume" key={a.key}>
                 <label htmlFor={id}>
-                  {a.label} <span className="tq-kind">({a.kind}; default {cycles(a.defaultValue)})</span>
+                  {a.label} <span className="tq-kind">{t('techniques.lab.default', { kind: a.kind, cycles: cycles(a.defaultValue) })}</span>
                 </label>
                 <div className="tq-input-row">
                   <input
@@ -440,7 +417,7 @@ function Assumptions({
                       });
                     }}
                   />
-                  <span className="tq-unit">cycles</span>
+                  <span className="tq-unit">{t('techniques.lab.cycles')}</span>
                   {err !== undefined && (
                     <span className="field-error" id={`${id}-err`} role="alert">
                       {err}
@@ -448,7 +425,7 @@ function Assumptions({
                   )}
                 </div>
                 <details className="tq-src" id={`${id}-src`}>
-                  <summary>Source; used by {a.usedBy.join(', ')}</summary>
+                  <summary>{t('techniques.lab.sourceUsedBy', { join: a.usedBy.join(', ') })}</summary>
                   <p>{a.source}</p>
                   <p>{a.note}</p>
                 </details>
@@ -458,7 +435,7 @@ function Assumptions({
         </div>
         <div className="tq-assume-actions">
           <button className="btn primary" type="submit" disabled={running}>
-            Apply and re-run
+            {t('techniques.lab.applyAndReRun')}
           </button>
           <button
             className="btn"
@@ -470,17 +447,17 @@ function Assumptions({
               onApply({});
             }}
           >
-            Reset to the defaults and re-run
+            {t('techniques.lab.resetToTheDefaults')}
           </button>
         </div>
       </form>
       {vtx !== null && (
         <div className="tq-vtx">
-          <h3 className="tq-sub">VT-x transition costs of {cpuName} (from the CPU model; change the model to change them)</h3>
+          <h3 className="tq-sub">{t('techniques.lab.vtXTransitionCosts', { cpuName })}</h3>
           <ul>
             {vtx.map((x) => (
               <li key={x.label}>
-                {x.label}: <strong>{cycles(x.value)}</strong> cycles <span className="tq-kind">({x.kind}: {x.basis})</span>
+                <T k="techniques.lab.cycles2" parts={{ label: x.label, strong: <strong>{cycles(x.value)}</strong>, span: <span className="tq-kind">({x.kind}: {x.basis})</span> }} />
               </li>
             ))}
           </ul>

@@ -22,6 +22,8 @@ import {
 } from '../../core/techniques/white-paper.ts';
 import type { DemoPosition, TechniqueComparison } from '../../worker/protocol.ts';
 import { cycles, pgDemoHref, shortTitle, verdictLook } from './view.ts';
+import { t } from '../../i18n/t.ts';
+import { T } from '../../i18n/react.tsx';
 
 function figureText(f: EvidenceFigure): string {
   if (f.unit === 'percent') return `${f.value > 0 ? '+' : ''}${cycles(f.value)} %`;
@@ -52,11 +54,9 @@ export function WhitePaperSection31({ cpu }: { cpu: string }) {
   const spec = demoSpec(cpu);
   return (
     <section className="panel tq-wp" aria-labelledby="tq-wp31-h" data-testid="wp-3-1">
-      <h2 id="tq-wp31-h">White paper §3.1: the 17 instructions</h2>
+      <h2 id="tq-wp31-h">{t('techniques.paper.whitePaper31')}</h2>
       <div className="tq-wp-body">
-        <p className="tq-footnote tq-wp-cite">
-          From <cite>{WHITE_PAPER_CITATION}</cite>, §3.1:
-        </p>
+        <p className="tq-footnote tq-wp-cite"><T k="techniques.paper.from31" parts={{ cite: <cite>{WHITE_PAPER_CITATION}</cite> }} /></p>
         <blockquote className="tq-wp-quote">
           <p>{SECTION_3_1_OPTIONS.intro}</p>
           {SECTION_3_1_OPTIONS.items.map((t) => (
@@ -64,8 +64,7 @@ export function WhitePaperSection31({ cpu }: { cpu: string }) {
           ))}
         </blockquote>
         <p className="tq-wp-note" role="note">
-          <strong>No table of the instructions.</strong> {countNote()} The one table §3.1 prints is Table 1, reproduced here as printed.
-        </p>
+          <T k="techniques.paper.theOneTable3" parts={{ strong: <strong>{t('techniques.paper.noTableOfThe')}</strong>, countNote: countNote() }} /></p>
         <div className="tq-table-wrap">
           <table className="tq-table tq-wp-t1">
             <caption>{TABLE_1.caption}</caption>
@@ -95,12 +94,12 @@ export function WhitePaperSection31({ cpu }: { cpu: string }) {
         </div>
       </div>
       <div className="tq-table-wrap">
-        <table className="tq-table tq-wp-insns" aria-label="The sensitive unprivileged instructions and their demos" data-testid="wp-insn-table">
+        <table className="tq-table tq-wp-insns" aria-label={t('techniques.paper.theSensitiveUnprivilegedInstruct')} data-testid="wp-insn-table">
           <thead>
             <tr>
-              <th scope="col">Instruction</th>
-              <th scope="col">Run by the guest kernel at ring 1 under the software VMM</th>
-              <th scope="col">Demo</th>
+              <th scope="col">{t('techniques.paper.instruction')}</th>
+              <th scope="col">{t('techniques.paper.runByTheGuest')}</th>
+              <th scope="col">{t('techniques.paper.demo')}</th>
             </tr>
           </thead>
           <tbody>
@@ -114,13 +113,13 @@ export function WhitePaperSection31({ cpu }: { cpu: string }) {
                   <td>{s.atRing1}</td>
                   <td>
                     {pos !== undefined ? (
-                      <a href={pgDemoHref(spec, pos.seq)} aria-label={`Demo of ${s.mnemonic} at ring 1`}>
-                        Step to it
+                      <a href={pgDemoHref(spec, pos.seq)} aria-label={t('techniques.paper.demoOfAtRing', { mnemonic: s.mnemonic })}>
+                        {t('techniques.paper.stepToIt')}
                       </a>
                     ) : error !== null ? (
-                      <span className="tq-pg-why">not found: {error}</span>
+                      <span className="tq-pg-why">{t('techniques.paper.notFound', { error })}</span>
                     ) : (
-                      <span className="tq-pg-why">finding its position…</span>
+                      <span className="tq-pg-why">{t('techniques.paper.findingItsPosition')}</span>
                     )}
                   </td>
                 </tr>
@@ -137,23 +136,20 @@ export function Challenges({ c }: { c: TechniqueComparison | null }) {
   const cards = c === null ? null : challengeCards(c);
   return (
     <section className="panel tq-wp" aria-labelledby="tq-wp311-h" data-testid="wp-3-1-1">
-      <h2 id="tq-wp311-h">White paper §3.1.1: the challenges of software-only virtualization, each in one run</h2>
+      <h2 id="tq-wp311-h">{t('techniques.paper.whitePaper312')}</h2>
       {cards === null ? (
         <ol className="tq-wp-cards">
           {CHALLENGES.map((ch) => (
             <li key={ch.id} className="tq-wp-card">
               <h3>{ch.title}</h3>
               <blockquote className="tq-wp-quote">{ch.quote}</blockquote>
-              <p className="tq-footnote">Run the comparison to see it happen.</p>
+              <p className="tq-footnote">{t('techniques.paper.runTheComparisonTo')}</p>
             </li>
           ))}
         </ol>
       ) : (
         <>
-          <p className="tq-footnote">
-            Each card quotes §3.1.1 and shows what backs it in the runs above ({shortTitle(c!.workloadTitle)} on {c!.cpuName}); every number is taken from
-            those runs.
-          </p>
+          <p className="tq-footnote">{t('techniques.paper.eachCardQuotes3', { shortTitle: shortTitle(c!.workloadTitle), cpuName: c!.cpuName })}</p>
           <ol className="tq-wp-cards">
             {cards.map((card) => (
               <Card key={card.id} card={card} />
@@ -173,11 +169,11 @@ function Card({ card }: { card: ChallengeCard }) {
       <blockquote className="tq-wp-quote">“{card.quote}”</blockquote>
       {card.source !== null ? (
         <p className="tq-wp-run">
-          <span className="tq-k">The evidence:</span> {card.source}
+          <span className="tq-k">{t('techniques.paper.theEvidence')}</span> {card.source}
         </p>
       ) : (
         <p className="tq-wp-run">
-          <span className="tq-k">The run:</span> {card.techniqueTitle} —{' '}
+          <span className="tq-k">{t('techniques.paper.theRun')}</span> {card.techniqueTitle} —{' '}
           <span className={`tone-${look.tone} tq-wp-verdict`}>
             <span aria-hidden="true">{look.icon}</span> {look.word}
           </span>

@@ -4,6 +4,7 @@
  */
 import { formatLink, parseLink } from '../../state/url.ts';
 import type { EventGroup, SessionSpec, TechniqueResult, Verdict } from '../../worker/protocol.ts';
+import { t } from '../../i18n/t.ts';
 
 export interface VerdictLook {
   /** A word a reader can say aloud. */
@@ -17,17 +18,17 @@ export interface VerdictLook {
 export function verdictLook(v: Verdict): VerdictLook {
   switch (v.status) {
     case 'baseline':
-      return { word: 'Baseline', icon: '◆', tone: 'base' };
+      return { word: t('techniques.view.baseline'), icon: '◆', tone: 'base' };
     case 'correct':
-      return { word: 'Right', icon: '✓', tone: 'ok' };
+      return { word: t('techniques.view.right'), icon: '✓', tone: 'ok' };
     case 'equivalent':
-      return { word: 'Right (self-checks)', icon: '✓', tone: 'ok' };
+      return { word: t('techniques.view.rightSelfChecks'), icon: '✓', tone: 'ok' };
     case 'wrong':
-      return { word: 'Wrong', icon: '✗', tone: 'bad' };
+      return { word: t('techniques.view.wrong'), icon: '✗', tone: 'bad' };
     case 'failed':
-      return { word: 'Failed', icon: '⊘', tone: 'fail' };
+      return { word: t('techniques.view.failed'), icon: '⊘', tone: 'fail' };
     case 'unavailable':
-      return { word: 'Not run', icon: '–', tone: 'none' };
+      return { word: t('techniques.view.notRun'), icon: '–', tone: 'none' };
   }
 }
 
@@ -36,7 +37,7 @@ export const cycles = (n: number): string => nf.format(Math.round(n));
 
 export function overheadText(r: Pick<TechniqueResult, 'overheadPercent' | 'slowdown' | 'technique' | 'verdict'>): string {
   if (r.technique === 'native') return 'baseline';
-  if (r.overheadPercent === null || r.slowdown === null) return r.verdict.status === 'unavailable' ? 'not run' : 'did not finish';
+  if (r.overheadPercent === null || r.slowdown === null) return r.verdict.status === 'unavailable' ? t('techniques.view.notRun2') : t('techniques.view.didNotFinish');
   const sign = r.overheadPercent > 0 ? '+' : '';
   return `${sign}${nf.format(r.overheadPercent)} % (×${r.slowdown.toFixed(2)})`;
 }
@@ -49,7 +50,7 @@ export function groupText(g: EventGroup, max = 4): string {
   return `${g.label} ${cycles(g.total)}: ${causes.join(', ')}${more}`;
 }
 
-const PLATFORM_NAMES: Record<string, string> = { bare: 'native', swvmm: 'the software VMM', bt: 'binary translation', pv: 'paravirtualization', guest: 'VT-x' };
+const PLATFORM_NAMES: Record<string, string> = { get bare() { return t('techniques.view.platformNative'); }, get swvmm() { return t('techniques.view.theSoftwareVmm'); }, get bt() { return t('techniques.view.binaryTranslation'); }, get pv() { return t('techniques.view.platformPv'); }, guest: 'VT-x' };
 
 /** The Rings & VMX lab's link that runs this workload on the technique's platform, or null. */
 export function ringsLinkFor(r: Pick<TechniqueResult, 'technique' | 'platform' | 'unavailable'>, workload: string, cpu: string): { href: string; label: string } | null {
@@ -58,7 +59,7 @@ export function ringsLinkFor(r: Pick<TechniqueResult, 'technique' | 'platform' |
   const href = formatLink({ lab: 'rings', spec, seq: 0, interventions: [] });
   // Offer only a link the app can open (a platform the link format does not know yet would open on an error).
   if (parseLink(href).kind !== 'ok') return null;
-  return { href, label: `Step through it in Rings & VMX (${PLATFORM_NAMES[r.platform]}${r.technique === 'vtx-shadow' ? ', EPT off' : ''})` };
+  return { href, label: t('techniques.view.stepThroughItIn', { value: PLATFORM_NAMES[r.platform], value2: r.technique === 'vtx-shadow' ? t('techniques.view.eptOff') : '' }) };
 }
 
 /** The Popek & Goldberg table's demo link: the Rings & VMX lab on `spec` (sensitive on the software VMM) at position `seq`. */

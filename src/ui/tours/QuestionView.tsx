@@ -5,6 +5,7 @@
 import { useId, useState, type RefObject } from 'react';
 import type { TourQuestion } from '../../tours/index.ts';
 import { askSimulation } from './tour-run.ts';
+import { t } from '../../i18n/t.ts';
 
 export function QuestionView({ question: q, headingRef }: { question: TourQuestion; headingRef: RefObject<HTMLHeadingElement | null> }) {
   const [choice, setChoice] = useState<number | null>(null);
@@ -18,13 +19,13 @@ export function QuestionView({ question: q, headingRef }: { question: TourQuesti
     setAsking(true);
     const r = await askSimulation(q);
     setAsking(false);
-    setSim('error' in r ? `The simulation could not answer: ${r.error}.` : `The simulation says: exit reason ${r.reason}, ${r.name}.`);
+    setSim('error' in r ? t('tours.question.theSimulationCouldNot', { error: r.error }) : t('tours.question.theSimulationSaysExit', { reason: r.reason, name: r.name }));
   };
 
   return (
     <div className="tour-question">
       <h2 ref={headingRef} tabIndex={-1}>
-        Check your understanding
+        {t('tours.question.checkYourUnderstanding')}
       </h2>
       <fieldset>
         <legend>{q.prompt}</legend>
@@ -32,24 +33,24 @@ export function QuestionView({ question: q, headingRef }: { question: TourQuesti
           <label key={k} className={checked && k === q.answer ? 'is-answer' : undefined}>
             <input type="radio" name={name} checked={choice === k} onChange={() => { setChoice(k); setChecked(false); }} />
             {c}
-            {checked && k === q.answer && <span className="tour-mark"> ✓ correct answer</span>}
+            {checked && k === q.answer && <span className="tour-mark">{' '}{t('tours.question.correctAnswer')}</span>}
           </label>
         ))}
       </fieldset>
       <div className="tour-actions">
         <button type="button" className="btn" disabled={choice === null} onClick={() => setChecked(true)}>
-          Check answer
+          {t('tours.question.checkAnswer')}
         </button>
         {q.live !== undefined && (
           <button type="button" className="btn" disabled={asking} onClick={() => void ask()}>
-            {asking ? 'Running…' : 'Ask the simulation'}
+            {asking ? t('tours.question.running') : t('tours.question.askTheSimulation')}
           </button>
         )}
       </div>
       <div role="status" className="tour-feedback">
         {checked && (
           <p className={right ? 'is-right' : 'is-wrong'}>
-            <strong>{right ? '✓ Right.' : '✗ Not quite.'}</strong> {q.explanation}
+            <strong>{right ? t('tours.question.right') : t('tours.question.notQuite')}</strong> {q.explanation}
           </p>
         )}
         {sim !== null && <p>{sim}</p>}

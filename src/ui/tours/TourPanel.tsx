@@ -10,6 +10,8 @@ import { enterStep, runToAwaited, waitSatisfied } from './tour-run.ts';
 import { QuestionView } from './QuestionView.tsx';
 import { forwardKey } from '../present/channel.ts';
 import './tour.css';
+import { t } from '../../i18n/t.ts';
+import { T } from '../../i18n/react.tsx';
 
 export function TourPanel() {
   const pos = useApp((s) => s.tour);
@@ -81,20 +83,19 @@ function TourBody({ tour, index }: { tour: Tour; index: number }) {
   tourKeys.prev = prev;
 
   return (
-    <aside className="tour" aria-label={`Tour: ${tour.title}`}>
+    <aside className="tour" aria-label={t('tours.panel.tour', { title: tour.title })}>
       <header className="tour-head">
-        <p className="tour-title">
-          Tour: <strong>{tour.title}</strong> <span className="tour-paper">({tour.paper})</span>
+        <p className="tour-title"><T k="tours.panel.tour2" parts={{ strong: <strong>{tour.title}</strong>, span: <span className="tour-paper">({tour.paper})</span> }} />
         </p>
-        <button type="button" className="btn" onClick={close} aria-label="Close the tour" title="Close the tour (your place is kept)">
-          ✕ Close
+        <button type="button" className="btn" onClick={close} aria-label={t('tours.panel.closeTheTour')} title={t('tours.panel.closeTheTourYour')}>
+          {t('tours.panel.close')}
         </button>
       </header>
       <div className="tour-progress">
         <span>
-          {step !== undefined ? `Step ${index + 1} of ${tour.steps.length}` : `Question ${index - tour.steps.length + 1} of ${tour.questions.length}`}
+          {step !== undefined ? t('tours.panel.stepOf', { step: index + 1, total: tour.steps.length }) : t('tours.panel.questionOf', { question: index - tour.steps.length + 1, total: tour.questions.length })}
         </span>
-        <progress max={total} value={index + 1} aria-label={`Tour progress: ${index + 1} of ${total}`} />
+        <progress max={total} value={index + 1} aria-label={t('tours.panel.tourProgressOf', { position: index + 1, total })} />
       </div>
       <div className="tour-body">
         {step !== undefined ? (
@@ -108,11 +109,11 @@ function TourBody({ tour, index }: { tour: Tour; index: number }) {
             {viewMode === 'presenter' && (
               <>
                 <div className="tour-notes">
-                  <h3>Notes (only you see these)</h3>
-                  <p>{step.notes ?? 'No notes for this step.'}</p>
+                  <h3>{t('tours.panel.notesOnlyYouSee')}</h3>
+                  <p>{step.notes ?? t('tours.panel.noNotesForThis')}</p>
                 </div>
                 <p className="tour-next">
-                  <strong>Next:</strong> {nextStep !== undefined ? nextStep.title : index + 1 < total ? 'the questions' : 'the end of the tour'}
+                  <strong>{t('tours.panel.next2')}</strong> {nextStep !== undefined ? nextStep.title : index + 1 < total ? t('tours.panel.theQuestions') : t('tours.panel.theEndOfThe')}
                 </p>
               </>
             )}
@@ -121,12 +122,11 @@ function TourBody({ tour, index }: { tour: Tour; index: number }) {
                 {waiting ? (
                   <>
                     <span aria-hidden="true">⏳ </span>
-                    {step.waitFor.prompt} <em>(or press Next and the tour runs to it)</em>
+                    {step.waitFor.prompt} <em>{t('tours.panel.orPressNextAnd')}</em>
                   </>
                 ) : (
                   <>
-                    <span aria-hidden="true">✓ </span>Done: the event happened. Look at the lab, then continue.
-                  </>
+                    <T k="tours.panel.doneTheEventHappened" parts={{ span: <span aria-hidden="true">✓ </span> }} /></>
                 )}
               </p>
             )}
@@ -137,10 +137,10 @@ function TourBody({ tour, index }: { tour: Tour; index: number }) {
       </div>
       <footer className="tour-nav">
         <button type="button" className="btn" onClick={prev} disabled={index === 0}>
-          ← Previous
+          {t('tours.panel.previous')}
         </button>
         <button type="button" className="btn primary" onClick={next}>
-          {waiting ? 'Run to it →' : last ? 'Finish ✓' : 'Next →'}
+          {waiting ? t('tours.panel.runToIt') : last ? t('tours.panel.finish') : t('tours.panel.next')}
         </button>
       </footer>
     </aside>

@@ -4,6 +4,7 @@ import { useApp } from '../../state/store.ts';
 import { TOURS } from '../../tours/index.ts';
 import { tourLength } from './TourPanel.tsx';
 import './tour.css';
+import { t } from '../../i18n/t.ts';
 
 export function TourPicker() {
   const open = useApp((s) => s.tourPickerOpen);
@@ -14,36 +15,36 @@ export function TourPicker() {
   return (
     <dialog ref={ref} className="help tours-dialog" aria-labelledby="tours-title" onClose={() => setOpen(false)} onCancel={() => setOpen(false)}>
       <header>
-        <h2 id="tours-title">Guided tours</h2>
+        <h2 id="tours-title">{t('tours.picker.guidedTours')}</h2>
         <button className="btn" type="button" onClick={() => setOpen(false)} autoFocus>
-          Close
+          {t('tours.picker.close')}
         </button>
       </header>
       <div className="help-body">
-        <p>Each tour follows a part of the white paper on the live simulation. Next and Previous: the buttons, or Page Down / Page Up, Space and “.” (a presentation clicker).</p>
+        <p>{t('tours.picker.eachTourFollowsA')}</p>
         <ol className="tours-list">
-          {TOURS.map((t) => {
-            const p = progress[t.id];
-            const resumable = p !== undefined && p.step > 0 && p.step < tourLength(t);
+          {TOURS.map((tour) => {
+            const p = progress[tour.id];
+            const resumable = p !== undefined && p.step > 0 && p.step < tourLength(tour);
             return (
-              <li key={t.id}>
-                <h3>{t.title}</h3>
-                <p>{t.summary}</p>
-                <p>{t.paper}</p>
-                <p className="tour-state">{p?.done ? '✓ Completed' : resumable ? `Stopped at ${p.step + 1} of ${tourLength(t)}` : `${t.steps.length} steps, ${t.questions.length} question${t.questions.length > 1 ? 's' : ''}`}</p>
+              <li key={tour.id}>
+                <h3>{tour.title}</h3>
+                <p>{tour.summary}</p>
+                <p>{tour.paper}</p>
+                <p className="tour-state">{p?.done ? t('tours.picker.completed') : resumable ? t('tours.picker.stoppedAtOf', { step: p.step + 1, length: tourLength(tour) }) : t('tours.picker.stepsQuestions', { steps: tour.steps.length, count: tour.questions.length })}</p>
                 <div className="tour-buttons">
                   {resumable ? (
                     <>
-                      <button type="button" className="btn primary" onClick={() => start(t.id, p.step)} aria-label={`Resume the tour ${t.title}`}>
-                        Resume
+                      <button type="button" className="btn primary" onClick={() => start(tour.id, p.step)} aria-label={t('tours.picker.resumeTheTour', { title: tour.title })}>
+                        {t('tours.picker.resume')}
                       </button>
-                      <button type="button" className="btn" onClick={() => start(t.id, 0)} aria-label={`Restart the tour ${t.title}`}>
-                        Restart
+                      <button type="button" className="btn" onClick={() => start(tour.id, 0)} aria-label={t('tours.picker.restartTheTour', { title: tour.title })}>
+                        {t('tours.picker.restart')}
                       </button>
                     </>
                   ) : (
-                    <button type="button" className="btn primary" onClick={() => start(t.id, 0)} aria-label={`Start the tour ${t.title}`}>
-                      Start
+                    <button type="button" className="btn primary" onClick={() => start(tour.id, 0)} aria-label={t('tours.picker.startTheTour', { title: tour.title })}>
+                      {t('tours.picker.start')}
                     </button>
                   )}
                 </div>

@@ -11,6 +11,7 @@ import { EventKind } from '../../core/trace/events.ts';
 import { exitReasonInfo } from '../../core/vmx/spec/exit-reasons.ts';
 import type { TourQuestion, TourStep } from '../../tours/index.ts';
 import { EVENT_KIND_OF, type WaitableKind } from '../../tours/schema.ts';
+import { t } from '../../i18n/t.ts';
 
 export const kindNumbers = (kinds: readonly WaitableKind[]): number[] => kinds.map((k) => EVENT_KIND_OF[k]);
 
@@ -59,7 +60,7 @@ async function runStopped(from: number): Promise<number | null> {
 /** What the simulation does for a live question: the basic exit reason it reaches, named. */
 export async function askSimulation(q: TourQuestion): Promise<{ reason: number; name: string } | { error: string }> {
   const live = q.live;
-  if (live === undefined) return { error: 'this question has no live check' };
+  if (live === undefined) return { error: t('tours.run.thisQuestionHasNo') };
   await openLink(live.link);
   const skip = live.skipReasons ?? [];
   const kinds = kindNumbers(live.kinds);
@@ -67,14 +68,14 @@ export async function askSimulation(q: TourQuestion): Promise<{ reason: number; 
     const before = useApp.getState().status;
     const from = before?.position.seq ?? 0;
     const started = await commands.runTo({ to: 'kind', kinds });
-    if (started === null) return { error: 'the simulator did not answer' };
+    if (started === null) return { error: t('tours.run.theSimulatorDidNot') };
     // runTo starts a run in the worker and returns; the stop reaches the store with a later drain.
     const to = await runStopped(from);
-    if (to === null) return { error: 'the simulator did not stop in time' };
+    if (to === null) return { error: t('tours.run.theSimulatorDidNot2') };
     const e = await eventIn(from, to, kinds);
-    if (e === undefined || e.kind !== EventKind.VMEXIT) return { error: 'the run ended before that event' };
+    if (e === undefined || e.kind !== EventKind.VMEXIT) return { error: t('tours.run.theRunEndedBefore') };
     const reason = e.p[1] & 0xffff;
     if (!skip.includes(reason)) return { reason, name: exitReasonInfo(reason)?.sdmName ?? `reason ${reason}` };
   }
-  return { error: 'no such event in the first 500' };
+  return { error: t('tours.run.noSuchEventIn') };
 }
