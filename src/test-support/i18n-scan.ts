@@ -6,7 +6,8 @@
  * What counts as user-visible: JSX text; string attributes that become accessible names, tooltips or
  * placeholders; string literals rendered straight from a JSX expression (`{x ? 'On' : 'Off'}`); and, anywhere
  * in src/ui, literals that read as a phrase (two words or more) outside class names, styles, test ids, imports,
- * comparisons and developer errors. Parsed with @babel/parser (TypeScript 7's compiler has no JS API).
+ * comparisons and developer errors. A `// i18n-ignore: <why>` comment on the line or the line above exempts a
+ * string that is code or a name (a PNG keyword, SVG path data, an SDM name). Parsed with @babel/parser (TypeScript 7's compiler has no JS API).
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -77,10 +78,16 @@ const CODE_NAMES = new Set([
   'htmlFor',
   'width',
   'height',
+  'aria-describedby',
+  'aria-labelledby',
+  'aria-controls',
+  'aria-owns',
+  'aria-activedescendant',
+  'aria-errormessage',
 ]);
 
 const WORDS = /[A-Za-z]{2,}/;
-const PHRASE = /[A-Za-z]{2,}\S*\s+\S*[A-Za-z]{2,}/;
+const PHRASE = /[A-Za-z]{2,}[^\n]*\s[^\n]*[A-Za-z]{2,}/;
 
 type Path = readonly Node[];
 
@@ -113,8 +120,17 @@ function isCode(path: Path): boolean {
     const p = path[i];
     const child = path[i + 1];
     switch (p.type) {
-      case 'ImportDeclaration':
       case 'ExportNamedDeclaration':
+        if (p.source !== null && p.source !== undefined) return true;
+        return false;
+      case 'ArrowFunctionExpression':
+      case 'FunctionExpression':
+      case 'FunctionDeclaration':
+      case 'ReturnStatement':
+      case 'VariableDeclarator':
+        // A function's result or a constant's value is judged by itself, not by where the function is used.
+        return false;
+      case 'ImportDeclaration':
       case 'ExportAllDeclaration':
       case 'TSLiteralType':
       case 'TSEnumMember':
@@ -133,6 +149,8 @@ function isCode(path: Path): boolean {
       case 'CallExpression':
       case 'OptionalCallExpression':
       case 'NewExpression': {
+        // Only a literal passed to the call is judged by the callee (not one inside a callback of a .map().join()).
+        if (!(p.arguments as Node[]).includes(child)) return false;
         const c = calleeText(p.callee);
         if (CODE_CALL.test(c) || CODE_FUNCTION.test(c)) return true;
         if (p.type === 'NewExpression' && /Error$/.test(c)) return true;
@@ -188,8 +206,12 @@ function children(node: Node): Node[] {
 export function scanSource(file: string, source: string): Finding[] {
   const ast = parse(source, { sourceType: 'module', plugins: ['typescript', ...(file.endsWith('x') ? (['jsx'] as const) : [])] });
   const found: Finding[] = [];
+  const lines = source.split('\n');
   const add = (node: Node, text: string) => {
     const start = node.loc?.start;
+    // `// i18n-ignore: <why>` on the line or the line above marks a string that is code or a name, not prose.
+    const at = (start?.line ?? 1) - 1;
+    if ((lines[at] ?? '').includes('i18n-ignore') || (lines[at - 1] ?? '').includes('i18n-ignore')) return;
     found.push({ file, line: start?.line ?? 0, column: (start?.column ?? 0) + 1, text: text.trim().replace(/\s+/g, ' ').slice(0, 80) });
   };
   const path: Node[] = [];

@@ -8,6 +8,7 @@ import { startEngine } from './engine/client.ts';
 import { applyInitialLink, watchLinks } from './shell/link-sync.ts';
 import { applyPrefsToDocument } from './shell/prefs-effects.ts';
 import { useApp } from '../state/store.ts';
+import { t } from '../i18n/t.ts';
 
 applyPrefsToDocument();
 
@@ -21,5 +22,5 @@ startEngine()
   .then(() => applyInitialLink())
   .then(() => watchLinks())
   .catch((e: unknown) => {
-    useApp.getState().setEngine({ health: 'crashed', engineFailure: `the simulator could not start: ${e instanceof Error ? e.message : String(e)}` });
+    useApp.getState().setEngine({ health: 'crashed', engineFailure: t('engine.client.couldNotStart', { error: e instanceof Error ? e.message : String(e) }) });
   });

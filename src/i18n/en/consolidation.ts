@@ -161,4 +161,8 @@ export const consolidation = {
   'view.derived': 'Derived: {source}{note}',
   'view.capacity': '{cores} cores × {mipsPerCore} MIPS = {mips} MIPS, {memoryMiB} MiB, {networkMbit} Mbit/s',
   'tco.servers': 'Servers',
+  'view.utilFormula': '{what}: {load} {unit} demanded / {cap} {unit} capacity',
+  'view.enterANumber': 'Enter a number.',
+  'view.slavFormula': 'SLAV = SLATAH × PDM (§A4)',
+  'day.esvReference': '{value} × 10⁻³ (energy × SLAV)',
 } as const;

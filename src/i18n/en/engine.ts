@@ -6,4 +6,5 @@ export const engine = {
   'client.theEngineFailed': 'the engine failed',
   'client.notRunning': 'the simulator is not running',
   'client.abandoned': 'the simulator stopped while working on this and was restarted; run it again',
+  'client.couldNotStart': 'the simulator could not start: {error}',
 } as const;

@@ -32,4 +32,5 @@ export const exportStrings = {
   'importFile.lineIsNotA': '{name}, line {line}: \'{type}\' is not a record type of the VT Lab trace format.',
   'importFile.lineAVmexitRecord': '{name}, line {line}: a vmexit record needs a numeric reason and a name.',
   'importFile.holdsNoTraceRecords': '{name} holds no trace records.',
+  'import.atLineColumn': '{name}, line {line}, column {column}: {message}',
 } as const;

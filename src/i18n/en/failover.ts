@@ -89,4 +89,6 @@ export const failover = {
   'view.verdict': '{head}: {body}{setup}{standby}',
   'view.enterANumber': 'Enter a number.',
   'view.tokenTimeoutMsNodes': 'Token timeout {tok} ms ({nodes} nodes{growth}) + about {reformMs} ms to reform the membership = {seconds} s (corosync.conf(5))',
+  'lab.advertDefault': 'default 1 s (advert_int 1)',
+  'lab.tokenDefault': 'corosync 3.1 default 3000 ms',
 } as const;

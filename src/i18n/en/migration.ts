@@ -201,4 +201,5 @@ export const migration = {
   'rounds.stopAndCopy': 'stop-and-copy',
   'rounds.postCopy': 'post-copy',
   'rounds.round': 'round {n}',
+  'sourced.timerBFormula': 'Timer B = 64 × T1, T1 = 500 ms',
 } as const;

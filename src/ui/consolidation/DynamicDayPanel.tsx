@@ -109,7 +109,7 @@ function DayResult({ day, hour, onHour, reference }: { day: DynamicDay; hour: nu
     { key: 'slatah', label: 'SLATAH', ours: `${fmt(m.slatah * 100)} %`, ref: reference?.slatahPct != null ? `${fmt(reference.slatahPct)} %` : null, formula: METRIC_FORMULAS.slatah },
     { key: 'pdm', label: 'PDM', ours: `${fmt(m.pdm * 100)} %`, ref: reference?.pdmPct != null ? `${fmt(reference.pdmPct)} %` : null, formula: METRIC_FORMULAS.pdm },
     { key: 'slav', label: 'SLAV', ours: `${fmt(m.slav * 1e5)} × 10⁻⁵`, ref: reference?.slavE5 != null ? `${fmt(reference.slavE5)} × 10⁻⁵` : null, formula: METRIC_FORMULAS.slav },
-    { key: 'esv', label: 'ESV', ours: `${fmt(m.esv * 1e3, 3)} × 10⁻³`, ref: reference?.slavE5 != null ? `${fmt(reference.energyKWh * reference.slavE5 * 1e-2, 3)} × 10⁻³ (energy × SLAV)` : null, formula: METRIC_FORMULAS.esv },
+    { key: 'esv', label: 'ESV', ours: `${fmt(m.esv * 1e3, 3)} × 10⁻³`, ref: reference?.slavE5 != null ? t('consolidation.day.esvReference', { value: fmt(reference.energyKWh * reference.slavE5 * 1e-2, 3) }) : null, formula: METRIC_FORMULAS.esv },
     { key: 'shutdowns', label: t('consolidation.dynamic.hostShutdowns'), ours: m.hostShutdowns.toLocaleString('en-US'), ref: reference?.hostShutdowns != null ? reference.hostShutdowns.toLocaleString('en-US') : null, formula: METRIC_FORMULAS.shutdowns },
   ];
   const hv = hourView(day.activeHosts, day.migrations, day.powerW, hour, day.intervalSeconds);

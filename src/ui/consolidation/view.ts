@@ -193,7 +193,7 @@ export function lowerBoundFigure(s: PlacementSummary): Figure {
 }
 
 export function utilFigure(util: number, load: number, cap: number, unit: string, what: string): Figure {
-  return { text: pct(util), formula: `${what}: ${load.toFixed(0)} ${unit} demanded / ${cap.toFixed(0)} ${unit} capacity`, source: t('consolidation.view.vmSizesUsageModels') };
+  return { text: pct(util), formula: t('consolidation.view.utilFormula', { what, load: load.toFixed(0), cap: cap.toFixed(0), unit }), source: t('consolidation.view.vmSizesUsageModels') };
 }
 
 export function capacityText(h: HostType): string {
@@ -238,7 +238,7 @@ const TCO_LIMITS: Readonly<Record<TcoKey, { min: number; max: number; integer?: 
 /** A TCO field's text: a value, or a message to show beside the field (the text is kept). */
 export function parseTcoField(key: TcoKey, text: string): { ok: true; value: number } | { ok: false; message: string } {
   const s = text.trim().replace(/[,_\s]/g, '');
-  if (s === '') return { ok: false, message: 'Enter a number.' };
+  if (s === '') return { ok: false, message: t('consolidation.view.enterANumber') };
   if (!/^-?\d+(\.\d+)?$/.test(s)) return { ok: false, message: t('consolidation.view.isNotANumber', { trim: clip(text.trim()) }) };
   const v = Number(s);
   const lim = TCO_LIMITS[key];
@@ -266,7 +266,7 @@ export const METRIC_FORMULAS = {
   get migrations() { return t('consolidation.view.vmLiveMigrationsStarted'); },
   get slatah() { return t('consolidation.view.slatahTotalTimeThe'); },
   get pdm() { return t('consolidation.view.pdmMipsRequestedBut'); },
-  slav: 'SLAV = SLATAH × PDM (§A4)',
+  get slav() { return t('consolidation.view.slavFormula'); },
   get esv() { return t('consolidation.view.esvEnergyKWhSlav'); },
   get shutdowns() { return t('consolidation.view.hostShutdownsActiveInactive'); },
 } as const;

@@ -53,7 +53,7 @@ export function classifyImport(name: string, bytes: Uint8Array): Imported {
   const header = parseLabHeader(text);
   if (!header.ok) {
     const e = header.errors[0];
-    return { kind: 'error', message: `${name}, line ${e.line}, column ${e.column}: ${e.message}` };
+    return { kind: 'error', message: t('export.import.atLineColumn', { name, line: e.line, column: e.column, message: e.message }) };
   }
   return { kind: 'program', text };
 }

@@ -3,6 +3,7 @@
  * W3C 2nd ed. §11.3.4.3: keyword, a NUL, Latin-1 text; CRC-32 over type and data, §5.5), inserted right after
  * IHDR, and read back on import. Links are ASCII (base64url, ~, =), so tEXt is enough.
  */
+// i18n-ignore: the PNG tEXt keyword a re-import looks for
 export const PNG_LINK_KEYWORD = 'VT Lab link';
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 

@@ -10,6 +10,7 @@ const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;'
 export function withSvgLink(svg: string, link: string): string {
   const m = /<svg\b[^>]*>/.exec(svg);
   if (m === null) throw new Error('not an SVG image');
+  // i18n-ignore: SVG markup carrying the link
   const meta = `<metadata><vtlab:link xmlns:vtlab="${VTLAB_NS}">${esc(link)}</vtlab:link></metadata>`;
   return svg.slice(0, m.index + m[0].length) + meta + svg.slice(m.index + m[0].length);
 }

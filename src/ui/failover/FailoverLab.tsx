@@ -150,11 +150,11 @@ export function FailoverLab() {
           </label>
           {f.detection === 'vrrp' ? (
             <>
-              {field('advertS', t('failover.lab.advertisementInterval'), 's', 'default 1 s (advert_int 1)')}
+              {field('advertS', t('failover.lab.advertisementInterval'), 's', t('failover.lab.advertDefault'))}
               {field('priority', t('failover.lab.vm2SPriority'), '1 … 254', t('failover.lab.keepalivedExample128100'))}
             </>
           ) : (
-            field('tokenMs', t('failover.lab.tokenTimeout'), 'ms', 'corosync 3.1 default 3000 ms')
+            field('tokenMs', t('failover.lab.tokenTimeout'), 'ms', t('failover.lab.tokenDefault'))
           )}
           <label className="pl-check">
             <input type="checkbox" checked={f.replication} onChange={(e) => setFailover({ replication: e.target.checked, kill: null })} />{' '}{t('failover.lab.stateReplicationCallsAnd')}

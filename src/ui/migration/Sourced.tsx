@@ -37,7 +37,7 @@ export const MIGRATION_SOURCES = {
   downtime: { get formula() { return t('migration.sourced.tDownVN'); }, get source() { return t('migration.sourced.usageModelsMdB43'); } },
   bytes: { get formula() { return t('migration.sourced.vMigVI'); }, get source() { return t('migration.sourced.usageModelsMdB44'); } },
   gap: { get formula() { return t('migration.sourced.mediaGapDowntimeDelay'); }, get source() { return t('migration.sourced.usageModelsMdB2'); } },
-  timerB: { formula: 'Timer B = 64 × T1, T1 = 500 ms', get source() { return t('migration.sourced.rfc3261171'); } },
+  timerB: { get formula() { return t('migration.sourced.timerBFormula'); }, get source() { return t('migration.sourced.rfc3261171'); } },
   faults: { get formula() { return t('migration.sourced.oneEptViolationPer'); }, get source() { return t('migration.sourced.sdmVol3c28'); } },
   differing: { get formula() { return t('migration.sourced.pagesWhoseDestinationCopy'); }, get source() { return t('migration.sourced.thisSimulationSCheck'); } },
 } satisfies Record<string, Source>;

@@ -48,6 +48,7 @@ export async function userDataFileText(now: Date): Promise<string> {
 export async function exportAllUserData(): Promise<void> {
   const now = new Date();
   const text = await userDataFileText(now);
+  // i18n-ignore: a file name
   const name = `vt-lab-data-${now.toISOString().slice(0, 10)}.json`;
   const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
   const a = document.createElement('a');

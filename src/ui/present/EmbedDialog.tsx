@@ -7,6 +7,7 @@ import { t } from '../../i18n/t.ts';
 
 export function embedSnippet(url: string, title: string): string {
   const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  // i18n-ignore: the HTML snippet a user pastes (its title is filled from the catalogue)
   return `<iframe src="${esc(url)}" title="${esc(title)}" width="960" height="600" style="border:1px solid #8a94a3" loading="lazy"></iframe>`;
 }
 

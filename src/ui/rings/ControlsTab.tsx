@@ -217,6 +217,7 @@ export function ControlsTab() {
         <p className="ct-textform">
           <T
             k="rings.controls.asText"
+            /* i18n-ignore: a command-line flag and a link parameter */
             parts={{ cli: <code>--vmm</code>, link: <code>vmm=</code>, value: <code>{textForm === '' ? t('rings.controls.asTextEmpty') : textForm.split('~').join('  ')}</code> }}
           />
         </p>
@@ -518,6 +519,7 @@ function ListSetting({ kind, draft, update, d }: RowProps & { kind: 'ports' | 'm
           spellCheck={false}
           autoComplete="off"
           value={typed}
+          /* i18n-ignore: example port / MSR ranges in hex */
           placeholder={kind === 'ports' ? '0x3F8-0x3FF' : '0x174-0x176'}
           aria-invalid={error !== undefined}
           aria-describedby={error !== undefined ? `${id}-err` : undefined}

@@ -60,6 +60,7 @@ export function MachinePanel() {
                 {r === 'eflags' && (
                   // EFLAGS.IF is bit 9 (SDM Vol. 1 §3.4.3); on the software VMM this is the guest's virtual IF.
                   <span className="reg-note" data-testid="eflags-if">
+                    {/* i18n-ignore: IF is the EFLAGS flag name */}
                     {' '}IF = {(Number(view.registers[r]) >>> 9) & 1}
                   </span>
                 )}

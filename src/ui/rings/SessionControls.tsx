@@ -124,6 +124,7 @@ export function SessionControls() {
           <select value={shown.cpu ?? catalog.defaultCpu} onChange={(e) => void apply({ ...shown, cpu: e.target.value })}>
             {catalog.cpus.map((c) => (
               <option key={c.id} value={c.id}>
+                {/* i18n-ignore: EPT is the SDM feature name */}
                 {c.name}, {c.year} — {c.ept ? 'EPT' : t('rings.session.noEpt')}
               </option>
             ))}

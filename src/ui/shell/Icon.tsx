@@ -5,8 +5,10 @@ const PATHS: Record<string, string> = {
   play: 'M7 4v16l13-8z',
   pause: 'M6 4h4v16H6zM14 4h4v16h-4z',
   step: 'M6 4v16l12-8zM18 4h2v16h-2z',
+  // i18n-ignore: SVG path data
   step10: 'M3 4v16l9-8zM12 4v16l9-8zM21 4h1.5v16H21z',
   exit: 'M4 11h11V6l6 6-6 6v-5H4zM2 3h2v18H2z',
+  // i18n-ignore: SVG path data
   end: 'M3 4v16l9-8zM11 4v16l9-8zM20 4h2v16h-2z',
   stop: 'M6 6h12v12H6z',
 };

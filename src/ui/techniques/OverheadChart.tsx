@@ -45,6 +45,7 @@ export function OverheadChart({ results, width }: { results: TechniqueResult[]; 
     const finished = rows.filter((r) => r.overheadPercent !== null);
     const bars = finished
       .append('rect')
+      // i18n-ignore: a CSS class name
       .attr('class', (r) => `bar tone-${verdictLook(r.verdict).tone}`)
       .attr('y', (r) => y(results.indexOf(r)) + 5)
       .attr('height', ROW - 10)
