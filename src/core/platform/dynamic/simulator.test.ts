@@ -213,6 +213,35 @@ describe('PABFD placement (§A2)', () => {
   });
 });
 
+describe('PABFD over many empty hosts (§A2)', () => {
+  // findHostForVm evaluates only the first empty host of each type and state (the others tie and `<` keeps the
+  // first): whatever hosts are excluded, it must still pick what a scan of every host picks.
+  it('picks the brute-force host (first of least power increase) under any exclusion', () => {
+    const st = createSimulation(traces([[35], [60], [10], [80], [25]]), policy('thr-mmt-0.8'), { hosts: 16 });
+    while (st.interval < 2) stepInterval(st);
+    const G4 = [86, 89.4, 92.6, 96, 99.5, 102, 106, 108, 112, 114, 117];
+    const G5 = [93.7, 97, 101, 105, 110, 116, 121, 125, 129, 133, 135];
+    fc.assert(
+      fc.property(fc.array(fc.boolean(), { minLength: 16, maxLength: 16 }), fc.integer({ min: 0, max: 4 }), (mask, v) => {
+        const excluded = Uint8Array.from(mask, (b) => (b ? 1 : 0));
+        let best = -1;
+        let min = Number.MAX_VALUE;
+        for (let h = 0; h < st.nH; h++) {
+          if (excluded[h] || !(st.hostAvail[h] >= st.vmReq[v] && st.hostPe[h] >= st.vmReq[v])) continue;
+          if (st.hostPum[h] !== 0 && (st.hostReqSum[h] + st.vmReq[v]) / st.hostTotal[h] > 0.8) continue;
+          const d = powerAt(st.hostType[h] === 0 ? G4 : G5, (st.hostPum[h] + st.vmReq[v]) / st.hostTotal[h]) - st.hostPowerNow[h];
+          if (d < min) {
+            min = d;
+            best = h;
+          }
+        }
+        expect(internals.findHostForVm(st, v, excluded)).toBe(best);
+      }),
+      { numRuns: 300, seed: 5 },
+    );
+  });
+});
+
 describe('SLA metrics (§A4)', () => {
   it('a migration costs 10 % of the VM\'s MIPS for RAM/(BW/16000) s: PDM > 0 and SLAV = SLATAH × PDM', () => {
     // host 0 (G4 3720): VMs drive it over 80 % so THR-MMT moves one away

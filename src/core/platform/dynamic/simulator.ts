@@ -196,6 +196,18 @@ export interface DynState {
   sSort2: Float64Array;
   sEvT: Float64Array;
   sEvOrder: Int32Array;
+  /** `updateHost`'s per-time constants (see `setTimeContext`), valid for time `tAt`. */
+  tAt: number;
+  tExact: number;
+  tIdx1: number;
+  tIdx2: number;
+  tDen: number;
+  tOff: number;
+  tInterval: number;
+  /** `findHostForVm`: per host type, whether an empty host was evaluated in this call, and its free MIPS and power. */
+  sRepSeen: Uint8Array;
+  sRepAvail: Float64Array;
+  sRepPower: Float64Array;
 }
 
 const INTERVALS = Math.floor((SIMULATION_LIMIT - CLOUDLET_SUBMIT_TIME) / SCHEDULING_INTERVAL);
@@ -295,6 +307,16 @@ export function createSimulation(traces: TraceSet, policy: Policy, opts: SimOpti
     sSort2: new Float64Array(cap),
     sEvT: new Float64Array(cap * 2),
     sEvOrder: new Int32Array(cap * 2),
+    tAt: -1,
+    tExact: 0,
+    tIdx1: 0,
+    tIdx2: 0,
+    tDen: 1,
+    tOff: 0,
+    tInterval: 0,
+    sRepSeen: new Uint8Array(types.length),
+    sRepAvail: new Float64Array(types.length),
+    sRepPower: new Float64Array(types.length),
   };
   for (let h = 0; h < nH; h++) {
     const t = types[h % types.length]; // §A2: host i has type i mod 2
@@ -519,6 +541,24 @@ function vmEntry(st: DynState, v: number, t: number, alloc: number, req: number,
 // ---------------------------------------------------------------------------------------------------------
 // Processing (`HostDynamicWorkload.updateVmsProcessing`, `PowerDatacenter.updateCloudetProcessing…Force`)
 
+/** The t-only parts of `utilisationAt(·, ·, t)` (trace.ts, same arithmetic) and `isIntervalTime(t)`. */
+function setTimeContext(st: DynState, t: number): void {
+  st.tAt = t;
+  if (t % SCHEDULING_INTERVAL === 0) {
+    st.tExact = 1;
+    st.tIdx1 = Math.trunc(t / SCHEDULING_INTERVAL);
+  } else {
+    st.tExact = 0;
+    const t1 = Math.floor(t / SCHEDULING_INTERVAL);
+    const t2 = Math.ceil(t / SCHEDULING_INTERVAL);
+    st.tIdx1 = t1;
+    st.tIdx2 = t2;
+    st.tDen = (t2 - t1) * SCHEDULING_INTERVAL;
+    st.tOff = t - t1 * SCHEDULING_INTERVAL;
+  }
+  st.tInterval = isIntervalTime(t) ? 1 : 0;
+}
+
 function isIntervalTime(t: number): boolean {
   // `PowerVm.updateVmProcessing`: history is recorded when (t − 0.1) mod 300 == 0
   return (t - CLOUDLET_SUBMIT_TIME) % SCHEDULING_INTERVAL === 0;
@@ -527,11 +567,25 @@ function isIntervalTime(t: number): boolean {
 function updateHost(st: DynState, h: number, t: number): void {
   const base = h * st.cap;
   const n = st.hostCount[h];
+  // `utilisationAt` and `isIntervalTime` with their t-only parts (two floating-point remainders, floor, ceil)
+  // worked out once per time instead of once per VM: the same operations on the same values.
+  if (st.tAt !== t) setTimeContext(st, t);
+  const traces = st.traces;
+  const exact = st.tExact === 1;
+  const i1 = st.tIdx1, i2 = st.tIdx2, den = st.tDen, off = st.tOff;
+  const interval = st.tInterval === 1;
   for (let i = 0; i < n; i++) {
     const v = st.hostList[base + i];
-    const u = utilisationAt(st.traces, v, t);
+    const tb = v * TRACE_LENGTH;
+    let u: number;
+    if (exact) u = traces[tb + i1];
+    else {
+      const u1 = traces[tb + i1];
+      const delta = (traces[tb + i2] - u1) / den;
+      u = u1 + delta * off;
+    }
     st.vmReq[v] = u * st.vmMips[v];
-    if (t > st.vmHistPrev[v] && isIntervalTime(t)) {
+    if (t > st.vmHistPrev[v] && interval) {
       const hb = v * HISTORY_LENGTH;
       st.hist.copyWithin(hb + 1, hb, hb + HISTORY_LENGTH - 1);
       st.hist[hb] = u;
@@ -781,7 +835,9 @@ function selectMc(st: DynState, h: number): number {
   if (k === 0) return -1;
   let m = 2147483647;
   for (let i = 0; i < k; i++) if (st.histLen[st.sCand[i]] < m) m = st.histLen[st.sCand[i]];
-  // the k histories as columns; `mcMaxRSquaredIndex` runs the k `olsRSquared` fits with a shared QR prefix
+  // the k histories as columns; `mcMaxRSquaredIndex` screens the k `olsRSquared` fits with one QR of all of them
+  // and runs only those that can still be the maximum, the reference's way (CloudSim 3.0.3
+  // `PowerVmSelectionPolicyMaximumCorrelation`; Beloglazov & Buyya, CCPE 2012, §5.2)
   if (m > HISTORY_LENGTH || k > HISTORY_LENGTH) return selectMmt(st, h); // k > m: Apache throws (k ≤ 30 otherwise)
   const cols = st.sX;
   for (let j = 0; j < k; j++) {
@@ -815,16 +871,31 @@ function findHostForVm(st: DynState, v: number, excluded: Uint8Array): number {
   let best = -1;
   let minPower = Number.MAX_VALUE;
   const req = st.vmReq[v];
+  // Empty hosts of one type in one state (most of the 800 once consolidated) all give the same power difference,
+  // so after the first, none can be strictly better (`<`): skip them without re-evaluating (same decision).
+  const repSeen = st.sRepSeen;
+  repSeen.fill(0);
   for (let h = 0; h < st.nH; h++) {
     if (excluded[h] !== 0) continue;
     if (!(st.hostPe[h] >= req && st.hostAvail[h] >= req)) continue; // `Host.isSuitableForVm` (RAM/BW requests are 0 after creation)
     const um = st.hostPum[h];
+    const empty = um === 0 && st.hostCount[h] === 0;
+    if (empty) {
+      const ty = st.hostType[h];
+      if (repSeen[ty] === 1 && st.sRepAvail[ty] === st.hostAvail[h] && st.sRepPower[ty] === st.hostPowerNow[h]) continue;
+    }
     // CloudSim checks the overload first; the check is pure and only excludes hosts, so we run it only where its
     // answer matters — for a host that would become the best — which skips most of the IQR/MAD/LR statistics.
     const pa = powerAt(hostPowerCurve(st, h), (um + req) / st.hostTotal[h]);
     if (Number.isNaN(pa)) {
       if (um === 0 || !isOverAfter(st, h, v)) st.anomalies++; // CloudSim would exit here (utilisation > 1); we skip the host
       continue;
+    }
+    if (empty && repSeen[st.hostType[h]] === 0) {
+      const ty = st.hostType[h];
+      repSeen[ty] = 1;
+      st.sRepAvail[ty] = st.hostAvail[h];
+      st.sRepPower[ty] = st.hostPowerNow[h];
     }
     const diff = pa - st.hostPowerNow[h];
     if (diff < minPower) {

