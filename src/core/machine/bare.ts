@@ -10,6 +10,7 @@ import { resetMsrs } from '../x86/msr.ts';
 import { PhysicalMemory } from '../x86/physical-memory.ts';
 import type { ProcessorModel } from '../x86/platform.ts';
 import { LegacyPc, type LegacyPcState } from '../devices/legacy-pc.ts';
+import { CONSOLE_LINE_MAX } from '../devices/console-line.ts';
 import { restoreCpu, snapshotCpu, type CpuSnapshot } from '../x86/cpu-snapshot.ts';
 import type { TraceSink } from '../trace/sink.ts';
 import { EventKind } from '../trace/events.ts';
@@ -124,7 +125,14 @@ export class BareMachine {
       if (byte === 10) {
         emitLine(this.consoleLine + '\n');
         this.consoleLine = '';
-      } else if (byte !== 13) this.consoleLine += String.fromCharCode(byte);
+      } else if (byte !== 13) {
+        this.consoleLine += String.fromCharCode(byte);
+        // A line without end is reported in pieces (bounded buffer: devices/console-line.ts).
+        if (this.consoleLine.length >= CONSOLE_LINE_MAX) {
+          emitLine(this.consoleLine);
+          this.consoleLine = '';
+        }
+      }
     };
     this.flushConsole = () => {
       if (this.consoleLine !== '') emitLine(this.consoleLine);
@@ -176,7 +184,8 @@ export class BareMachine {
 
   /**
    * Runs until the processor halts with nothing that could wake it, shuts down, stops on an exception with
-   * no usable IDT, or `maxInstructions` retire. Devices advance with simulated time; idle (HLT) time is
+   * no usable IDT, or `maxInstructions` retire (or that many faults — at least 1024 — are delivered in a row with
+   * nothing retired: an exception loop ends at the limit too). Devices advance with simulated time; idle (HLT) time is
    * skipped to the next device event.
    */
   run(maxInstructions: number): RunOutcome {
@@ -186,7 +195,8 @@ export class BareMachine {
     const limit = start + maxInstructions;
     for (;;) {
       const remaining = limit - cpu.icount;
-      if (remaining <= 0) return this.finish('limit', start);
+      // An exception loop that retires nothing ends at the limit too (Cpu.abortedInsns).
+      if (remaining <= 0 || cpu.exceptionLoop(remaining)) return this.finish('limit', start);
       // The bus remembers its next event between port accesses (the last `advance` computed it).
       let until = pc.bus.nextEventCached(cpu.cycles);
       if (cpu.vmx.nonRoot && cpu.vmx.preemptionTimer) until = Math.min(until, cpu.vmx.preemptionDeadline);

@@ -14,6 +14,7 @@ import { PhysicalMemory } from '../x86/physical-memory.ts';
 import type { ProcessorModel } from '../x86/platform.ts';
 import { CR0_DEFINED } from '../x86/arch.ts';
 import { LegacyPc, type LegacyPcState } from '../devices/legacy-pc.ts';
+import { CONSOLE_LINE_MAX } from '../devices/console-line.ts';
 import { restoreCpu, snapshotCpu, type CpuSnapshot } from '../x86/cpu-snapshot.ts';
 import type { TraceSink } from '../trace/sink.ts';
 import { NullSink } from '../trace/sink.ts';
@@ -326,7 +327,14 @@ export class Hypervisor {
       if (b === 10) {
         this.consoleWrite(vm, vm.uartLine + '\n');
         vm.uartLine = '';
-      } else if (b !== 13) vm.uartLine += String.fromCharCode(b);
+      } else if (b !== 13) {
+        vm.uartLine += String.fromCharCode(b);
+        // A line without end is reported in pieces (bounded buffer: devices/console-line.ts).
+        if (vm.uartLine.length >= CONSOLE_LINE_MAX) {
+          this.consoleWrite(vm, vm.uartLine);
+          vm.uartLine = '';
+        }
+      }
     };
     vm.flushUart = () => {
       if (vm.uartLine !== '') this.consoleWrite(vm, vm.uartLine);
@@ -339,7 +347,14 @@ export class Hypervisor {
     if (b === 10) {
       this.hostConsoleWrite(this.hostUartLine + '\n');
       this.hostUartLine = '';
-    } else if (b !== 13) this.hostUartLine += String.fromCharCode(b);
+    } else if (b !== 13) {
+      this.hostUartLine += String.fromCharCode(b);
+      // A line without end is reported in pieces (bounded buffer: devices/console-line.ts).
+      if (this.hostUartLine.length >= CONSOLE_LINE_MAX) {
+        this.hostConsoleWrite(this.hostUartLine);
+        this.hostUartLine = '';
+      }
+    }
   }
 
   private hostConsoleWrite(text: string): void {
@@ -502,7 +517,8 @@ export class Hypervisor {
 
   // ------------------------------------------------------------------------------------ the run loop
 
-  /** Runs guests until `maxInstructions` guest instructions retire, or nothing can run any more. */
+  /** Runs guests until `maxInstructions` guest instructions retire (or a guest is caught in an exception loop), or
+   * nothing can run any more. */
   run(maxInstructions: number): HypervisorStopReason {
     const start = this.totalInstructions();
     // Steps in a row that retired no guest instruction: halted vCPUs whose device events keep coming but never
@@ -517,7 +533,9 @@ export class Hypervisor {
       }
       const now = this.totalInstructions();
       const budget = maxInstructions - (now - start);
-      if (budget <= 0) return 'limit';
+      // A guest in an exception loop that retires nothing (a handler that faults again, on a stack that never runs
+      // out) ends at the limit too, rather than spinning in delivery for ever (Cpu.abortedInsns).
+      if (budget <= 0 || this.inExceptionLoop(budget)) return 'limit';
       stalled = now === last ? stalled + 1 : 0;
       last = now;
       if (stalled > STALLED_STEPS) {
@@ -537,6 +555,12 @@ export class Hypervisor {
   /** A trace sink asked every processor to stop after an event (see Cpu.yieldRequested). */
   private yieldRequested(): boolean {
     for (const c of this.cpus) if (c.yieldRequested) return true;
+    return false;
+  }
+
+  /** Some processor delivered `limit` faults (at least 1024) in a row without retiring an instruction (see `run`). */
+  private inExceptionLoop(limit: number): boolean {
+    for (const c of this.cpus) if (c.exceptionLoop(limit)) return true;
     return false;
   }
 

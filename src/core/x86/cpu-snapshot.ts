@@ -121,6 +121,9 @@ export function restoreCpu(c: Cpu, s: CpuSnapshot): void {
   c.vmxAbortCode = s.vmxAbortCode;
   c.vmx = { ...s.vmx, cr3Targets: [...s.vmx.cr3Targets] };
   c.eventInFlight = 0;
+  // Exception-loop bookkeeping (Cpu.abortedInsns) starts afresh: a restored machine must not inherit a streak.
+  c.abortStreak = 0;
+  c.abortStreakAt = -1;
   c.unhandledException = false;
   c.exitedToHost = false;
   c.updateModes();

@@ -106,6 +106,12 @@ function finishBlock(b: Block): void {
 
 export const TLB_SIZE = 1024;
 
+/**
+ * Consecutive delivered faults (no instruction retired in between) below which a run never calls it an exception
+ * loop, whatever its budget: a `run(…, 1)` that meets a fault still goes on to retire one instruction, as before.
+ */
+export const EXCEPTION_LOOP_MIN = 1024;
+
 /** A processor's TLB, copied (see Cpu.saveTlb). */
 export interface TlbState {
   tag: Int32Array;
@@ -195,6 +201,23 @@ export class Cpu {
   cycles = 0;
   /** Instructions retired. */
   icount = 0;
+  /**
+   * Instructions aborted by an exception that was then delivered (a fault retires nothing), and how many of them came
+   * in a row with no instruction retired in between (`abortStreak`, counted since `icount` was `abortStreakAt`).
+   * A guest caught in an exception loop — a handler whose first instruction faults again, on a stack that never runs
+   * out — retires nothing and, as delivery takes no simulated cycles, would keep `run` busy for ever; it is an endless
+   * loop on hardware too (no #DF arises while each delivery succeeds, SDM Vol. 3A §6.15). `exceptionLoop` tells the
+   * run loops to stop it at their limit. Ordinary programs see at most a few aborts in a row (a fault, one in its
+   * handler, #DF), so where they stop is unchanged. Bookkeeping only: not part of a snapshot (a restore starts the
+   * streak afresh, so a machine restored in the middle of such a loop stops up to one streak later).
+   */
+  abortedInsns = 0;
+  abortStreak = 0;
+  abortStreakAt = -1;
+  /** True when the last `limit` steps (at least EXCEPTION_LOOP_MIN) were all aborted by delivered exceptions. */
+  exceptionLoop(limit: number): boolean {
+    return this.abortStreakAt === this.icount && this.abortStreak >= Math.max(limit, EXCEPTION_LOOP_MIN);
+  }
   /**
    * Set (with `stop = 1`) by a trace sink that wants `run` to return at the next instruction boundary: the
    * timeline stops right after every event, so a position on it is always "just after event n". Stopping
@@ -849,7 +872,8 @@ export class Cpu {
     this.exitedToHost = false;
     for (;;) {
       if (this.yieldRequested) return RunStop.YIELD;
-      if (this.cycles >= untilCycle || this.icount >= insnLimit) return RunStop.BUDGET;
+      // An exception loop that retires nothing ends at the budget too (see `abortedInsns`).
+      if (this.cycles >= untilCycle || this.icount >= insnLimit || this.exceptionLoop(maxInsns)) return RunStop.BUDGET;
       if (this.activity === Activity.SHUTDOWN) return RunStop.SHUTDOWN;
       if (this.eventsChecked) {
         // Resuming after a yield at this very boundary: events were recognised before it.
@@ -906,7 +930,15 @@ export class Cpu {
   private onAbort(): void {
     this.cache.running = null;
     this.stop = 1;
-    if (this.abortKind === AbortKind.EXCEPTION) deliverPendingException(this);
+    if (this.abortKind === AbortKind.EXCEPTION) {
+      this.abortedInsns++;
+      if (this.abortStreakAt !== this.icount) {
+        this.abortStreakAt = this.icount;
+        this.abortStreak = 0;
+      }
+      this.abortStreak++;
+      deliverPendingException(this);
+    }
   }
 
   /**

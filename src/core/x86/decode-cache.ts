@@ -41,10 +41,22 @@ export class Block {
 
 export const MAX_BLOCK = 32;
 
+/**
+ * Most decoded instructions the cache holds (in all its blocks). Without a cap it grows with every distinct start
+ * address ever executed: a guest that runs code all over its memory (a JIT writing new code, random code jumping
+ * into the middle of instructions, a NOP sled) keeps a block per start address — for a 3-MiB NOP sled 98,304 blocks
+ * of 32 decoded instructions of a few hundred bytes each, over 1 GiB of heap (measured by `npm run soak` before this
+ * cap). The cache is derived state (see above), so emptying it when full changes no result, only speed; 65,536
+ * instructions (some 25 MiB) is far above the few thousand any lab program decodes.
+ */
+export const MAX_CACHED_INSNS = 1 << 16;
+
 export class DecodeCache {
   private readonly blocks = new Map<number, Block>();
   /** Block keys per page, to drop them on a write. */
   private readonly pageKeys = new Map<number, number[]>();
+  /** Instructions in the cached blocks (bounded by MAX_CACHED_INSNS). */
+  private insns = 0;
   /** Incremented whenever anything is invalidated, so a running block can notice. */
   epoch = 0;
   /** The processor currently executing a block: a write into a cached page stops its block early. */
@@ -87,6 +99,7 @@ export class DecodeCache {
       if (b === undefined) continue;
       if (b.pa <= last && b.pa + Math.max(b.byteLen, 1) > first) {
         this.blocks.delete(k);
+        this.insns -= b.insns.length;
         dropped = true;
       } else {
         kept.push(k);
@@ -115,8 +128,12 @@ export class DecodeCache {
   }
 
   put(block: Block): void {
+    if (this.insns + block.insns.length > MAX_CACHED_INSNS) this.clear();
+    this.insns += block.insns.length;
     block.cached = true;
     const key = DecodeCache.key(block.pa, block.codeSize);
+    const old = this.blocks.get(key);
+    if (old !== undefined) this.insns -= old.insns.length;
     this.blocks.set(key, block);
     const page = Math.floor(block.pa / 4096);
     let keys = this.pageKeys.get(page);
@@ -138,7 +155,12 @@ export class DecodeCache {
   invalidatePage(page: number): void {
     const keys = this.pageKeys.get(page);
     if (keys !== undefined) {
-      for (const k of keys) this.blocks.delete(k);
+      for (const k of keys) {
+        const b = this.blocks.get(k);
+        if (b === undefined) continue;
+        this.insns -= b.insns.length;
+        this.blocks.delete(k);
+      }
       this.pageKeys.delete(page);
     }
     if (page < this.mem.codePages.length) {
@@ -151,6 +173,7 @@ export class DecodeCache {
 
   clear(): void {
     this.blocks.clear();
+    this.insns = 0;
     this.pageKeys.clear();
     this.mem.codePages.fill(0);
     this.codeLines.fill(0);
@@ -159,5 +182,10 @@ export class DecodeCache {
 
   get size(): number {
     return this.blocks.size;
+  }
+
+  /** Decoded instructions held (at most MAX_CACHED_INSNS). */
+  get instructions(): number {
+    return this.insns;
   }
 }

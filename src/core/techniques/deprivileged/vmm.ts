@@ -55,6 +55,7 @@ import { PhysicalMemory } from '../../x86/physical-memory.ts';
 import type { InterruptSource, IoSize, ProcessorModel } from '../../x86/platform.ts';
 import { restoreCpu, snapshotCpu, type CpuSnapshot } from '../../x86/cpu-snapshot.ts';
 import { LegacyPc, type LegacyPcState } from '../../devices/legacy-pc.ts';
+import { CONSOLE_LINE_MAX } from '../../devices/console-line.ts';
 import { EventKind } from '../../trace/events.ts';
 import type { TraceSink } from '../../trace/sink.ts';
 import { NullSink } from '../../trace/sink.ts';
@@ -261,7 +262,14 @@ export class TrapAndEmulateVmm implements VmmCore {
       if (byte === 10) {
         emitLine(this.consoleLine + '\n');
         this.consoleLine = '';
-      } else if (byte !== 13) this.consoleLine += String.fromCharCode(byte);
+      } else if (byte !== 13) {
+        this.consoleLine += String.fromCharCode(byte);
+        // A line without end is reported in pieces (bounded buffer: devices/console-line.ts).
+        if (this.consoleLine.length >= CONSOLE_LINE_MAX) {
+          emitLine(this.consoleLine);
+          this.consoleLine = '';
+        }
+      }
     };
     this.flushConsole = () => {
       if (this.consoleLine !== '') emitLine(this.consoleLine);
