@@ -44,6 +44,9 @@ export const DEFAULT_CONSOLIDATION_LINK: ConsolidationLink = {
   hour: 12,
 };
 
+/** User text quoted in a message, shortened (a `mv` of 2,000 characters must give a short message). */
+const short = (t: string): string => (t.length > 40 ? `${t.slice(0, 37)}...` : t);
+
 const name = z.string().regex(/^[a-z0-9][a-z0-9.-]{0,39}$/, 'must be a short lowercase name');
 
 const moveList = z
@@ -55,7 +58,7 @@ const moveList = z
     for (const part of s.split('~')) {
       const m = /^([a-z0-9][a-z0-9-]{0,39})\.([a-z0-9][a-z0-9-]{0,39})$/.exec(part);
       if (m === null) {
-        ctx.addIssue({ code: 'custom', message: `'${part}' is not VM.HOST` });
+        ctx.addIssue({ code: 'custom', message: `'${short(part)}' is not VM.HOST` });
         return z.NEVER;
       }
       out.push({ vm: m[1]!, host: m[2]! });
@@ -72,7 +75,7 @@ const tcoList = z
     for (const part of s.split('~')) {
       const m = /^([A-Za-z]{1,30})\.(\d{1,9}(?:\.\d{1,6})?)$/.exec(part);
       if (m === null || !(TCO_KEYS as readonly string[]).includes(m[1]!)) {
-        ctx.addIssue({ code: 'custom', message: `'${part}' is not KEY.value (keys: ${TCO_KEYS.join(', ')})` });
+        ctx.addIssue({ code: 'custom', message: `'${short(part)}' is not KEY.value (keys: ${TCO_KEYS.join(', ')})` });
         return z.NEVER;
       }
       out[m[1] as TcoKey] = Number(m[2]);
@@ -110,7 +113,7 @@ export function parseConsolidationQuery(query: string | undefined): Consolidatio
   }
   const raw: Record<string, string> = {};
   for (const [k, v] of params) {
-    if (!(k in FIELDS)) return { ok: false, message: `This link has a field VT Lab does not know: '${k}'.` };
+    if (!Object.hasOwn(FIELDS, k)) return { ok: false, message: `This link has a field VT Lab does not know: '${k.length > 40 ? `${k.slice(0, 37)}...` : k}'.` };
     raw[k] = v;
   }
   const r = consolidationQuery.safeParse(raw);

@@ -135,7 +135,7 @@ function readQuery<S extends z.ZodTypeAny>(query: string | undefined, schema: S,
   }
   const raw: Record<string, string> = {};
   for (const [k, v] of params) {
-    if (!(k in names)) return { ok: false, message: `This link has a field VT Lab does not know: '${k}'.` };
+    if (!Object.hasOwn(names, k)) return { ok: false, message: `This link has a field VT Lab does not know: '${k.length > 40 ? `${k.slice(0, 37)}...` : k}'.` };
     raw[k] = v;
   }
   const r = schema.safeParse(raw);

@@ -25,13 +25,53 @@ export async function encodeProgram(text: string): Promise<string> {
   return toBase64Url(await pipe(new TextEncoder().encode(text), new CompressionStream('deflate-raw')));
 }
 
-/** Decodes a program from a link; throws with a readable message when it is damaged. */
+/** The longest program a link may carry (session/check.ts MAX_PROGRAM_CHARS), and its most UTF-8 bytes. */
+const MAX_PROGRAM_CHARS = 200_000;
+const MAX_PROGRAM_BYTES = MAX_PROGRAM_CHARS * 3;
+
+/**
+ * Decompresses at most `limit` bytes, reading the stream chunk by chunk: deflate expands up to ~1000:1, so a
+ * 300 kB link could otherwise inflate to 300 MB before any length check (a decompression bomb, issue 9).
+ */
+async function inflateAtMost(data: Uint8Array, limit: number): Promise<Uint8Array | 'too-long'> {
+  const reader = new Blob([data as unknown as ArrayBuffer]).stream().pipeThrough(new DecompressionStream('deflate-raw')).getReader();
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > limit) {
+      await reader.cancel().catch(() => undefined);
+      return 'too-long';
+    }
+    parts.push(value);
+  }
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** Decodes a program from a link; throws with a readable message when it is damaged or too long. */
 export async function decodeProgram(z: string): Promise<string> {
+  let bytes: Uint8Array | 'too-long';
   try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(await pipe(fromBase64Url(z), new DecompressionStream('deflate-raw')));
-    if (text.length > 200_000) throw new Error('too long');
-    return text;
+    bytes = await inflateAtMost(fromBase64Url(z), MAX_PROGRAM_BYTES);
   } catch {
     throw new Error('the program in this link is damaged (it cannot be decompressed)');
   }
+  const tooLong = `the program in this link is too long (more than ${MAX_PROGRAM_CHARS.toLocaleString('en-US')} characters)`;
+  if (bytes === 'too-long') throw new Error(tooLong);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new Error('the program in this link is damaged (it is not UTF-8 text)');
+  }
+  if (text.length > MAX_PROGRAM_CHARS) throw new Error(tooLong);
+  return text;
 }

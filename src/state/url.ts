@@ -26,6 +26,11 @@ import { DEFAULT_FAILOVER_LINK, DEFAULT_MIGRATION_LINK, formatFailoverLink, form
 
 export const LINK_VERSION = 1;
 
+/** User text quoted in a message, cut to 40 characters: a 100 kB key must not become a 100 kB banner (issue 9). */
+function quoted(text: string): string {
+  return `'${text.length > 40 ? `${text.slice(0, 37)}...` : text}'`;
+}
+
 export interface LinkState {
   lab: LabId;
   spec: SessionSpec;
@@ -77,7 +82,7 @@ const paramList = z
     for (const part of s.split('~')) {
       const m = /^([A-Z][A-Z0-9_]{0,39})\.(-?\d{1,13})$/.exec(part);
       if (m === null) {
-        ctx.addIssue({ code: 'custom', message: `'${part}' is not NAME.value` });
+        ctx.addIssue({ code: 'custom', message: `${quoted(part)} is not NAME.value` });
         return z.NEVER;
       }
       out[m[1]] = Number(m[2]);
@@ -94,7 +99,7 @@ const interventionList = z
     for (const part of s.split('~')) {
       const m = /^(\d{1,13})\.(kill-vm|nmi)(?:\.(\d{1,3}))?$/.exec(part);
       if (m === null || (m[2] === 'kill-vm' && m[3] === undefined)) {
-        ctx.addIssue({ code: 'custom', message: `'${part}' is not an intervention (seq.kill-vm.VM or seq.nmi)` });
+        ctx.addIssue({ code: 'custom', message: `${quoted(part)} is not an intervention (seq.kill-vm.VM or seq.nmi)` });
         return z.NEVER;
       }
       const seq = Number(m[1]);
@@ -145,7 +150,7 @@ const costList = z
     for (const part of s.split('~')) {
       const m = /^([a-z]{1,20})\.(\d{1,7})$/.exec(part);
       if (m === null || !(TECHNIQUE_COST_KEYS as readonly string[]).includes(m[1]) || Number(m[2]) > 1_000_000) {
-        ctx.addIssue({ code: 'custom', message: `'${part}' is not KEY.cycles (keys: ${TECHNIQUE_COST_KEYS.join(', ')}; at most 1000000 cycles)` });
+        ctx.addIssue({ code: 'custom', message: `${quoted(part)} is not KEY.cycles (keys: ${TECHNIQUE_COST_KEYS.join(', ')}; at most 1000000 cycles)` });
         return z.NEVER;
       }
       out[m[1] as TechniqueCostKey] = Number(m[2]);
@@ -174,7 +179,7 @@ function parseTechniquesQuery(query: string | undefined): ParsedLink {
   }
   const raw: Record<string, string> = {};
   for (const [k, v] of params) {
-    if (!(k in TECHNIQUES_FIELD_NAMES)) return { kind: 'error', message: `This link has a field VT Lab does not know: '${k}'.` };
+    if (!Object.hasOwn(TECHNIQUES_FIELD_NAMES, k)) return { kind: 'error', message: `This link has a field VT Lab does not know: ${quoted(k)}.` };
     raw[k] = v;
   }
   const r = techniquesQuery.safeParse(raw);
@@ -213,7 +218,7 @@ export function parseLink(hash: string): ParsedLink {
   const m = /^\/([a-z-]+)(?:\?(.*))?$/.exec(h);
   if (m === null) return { kind: 'error', message: 'This link is not a VT Lab link (expected #/lab?…).' };
   const lab = m[1] as LabId;
-  if (!(LAB_IDS as readonly string[]).includes(lab)) return { kind: 'error', message: `This link names a lab that does not exist: '${m[1]}'.` };
+  if (!(LAB_IDS as readonly string[]).includes(lab)) return { kind: 'error', message: `This link names a lab that does not exist: ${quoted(m[1])}.` };
   if (lab === 'techniques') return parseTechniquesQuery(m[2]);
   if (lab === 'consolidation') {
     const r = parseConsolidationQuery(m[2]);
@@ -240,7 +245,7 @@ export function parseLink(hash: string): ParsedLink {
   }
   const raw: Record<string, string> = {};
   for (const [k, v] of params) {
-    if (!(k in FIELD_NAMES)) return { kind: 'error', message: `This link has a field VT Lab does not know: '${k}'.` };
+    if (!Object.hasOwn(FIELD_NAMES, k)) return { kind: 'error', message: `This link has a field VT Lab does not know: ${quoted(k)}.` };
     raw[k] = v;
   }
   const r = query.safeParse(raw);
@@ -267,7 +272,7 @@ function parseTabbedQuery(lab: TabbedLabId, query: string | undefined): ParsedLi
   const tabs: readonly string[] = LAB_TABS[lab].map((t) => t.id);
   if (query === undefined || query === '') return { kind: 'ok', state: { ...base, tab: tabs[0] } };
   const params = new URLSearchParams(query);
-  for (const k of params.keys()) if (k !== 'v' && k !== 'tab') return { kind: 'error', message: `This link has a field VT Lab does not know: '${k}'.` };
+  for (const k of params.keys()) if (k !== 'v' && k !== 'tab') return { kind: 'error', message: `This link has a field VT Lab does not know: ${quoted(k)}.` };
   const v = params.get('v');
   if (v !== String(LINK_VERSION)) return { kind: 'error', message: v === null ? 'This link is broken: version (v) is missing.' : `This link is broken: version (v) this link is from another version of VT Lab (expected v=${LINK_VERSION}).` };
   const tab = params.get('tab') ?? tabs[0];

@@ -26,6 +26,11 @@ export interface HeaderError {
 
 const KEYS = ['mode', 'cpu'] as const;
 
+/** User text quoted in a message, shortened: a 100 kB header line must give a message that fits beside it. */
+function quoted(text: string): string {
+  return `'${text.length > 40 ? `${text.slice(0, 37)}...` : text}'`;
+}
+
 export function parseLabHeader(source: string): { ok: true; header: LabHeader } | { ok: false; errors: HeaderError[] } {
   const header: LabHeader = { mode: 'guest', cpu: DEFAULT_CPU_MODEL_ID };
   const errors: HeaderError[] = [];
@@ -39,18 +44,18 @@ export function parseLabHeader(source: string): { ok: true; header: LabHeader } 
     const value = m[3];
     const valueCol = text.length - text.trimStart().length + text.trim().lastIndexOf(value) + 1;
     if (!(KEYS as readonly string[]).includes(key)) {
-      errors.push({ line, column: keyCol, endColumn: keyCol + 1 + m[2].length, message: `unknown header '@${m[2]}' (known: ${KEYS.map((x) => '@' + x).join(', ')})` });
+      errors.push({ line, column: keyCol, endColumn: keyCol + 1 + m[2].length, message: `unknown header ${quoted('@' + m[2])} (known: ${KEYS.map((x) => '@' + x).join(', ')})` });
       return;
     }
     if (key === 'mode') {
       const v = value.toLowerCase();
       if (v !== 'guest' && v !== 'bare') {
-        errors.push({ line, column: valueCol, endColumn: valueCol + Math.max(1, value.length), message: `@mode must be 'guest' or 'bare', not '${value}'` });
+        errors.push({ line, column: valueCol, endColumn: valueCol + Math.max(1, value.length), message: `@mode must be 'guest' or 'bare', not ${quoted(value)}` });
       } else header.mode = v;
     } else {
       const model = getCpuModel(value);
       if (model === undefined) {
-        errors.push({ line, column: valueCol, endColumn: valueCol + Math.max(1, value.length), message: `unknown CPU model '${value}' (known: ${cpuModelIds().join(', ')})` });
+        errors.push({ line, column: valueCol, endColumn: valueCol + Math.max(1, value.length), message: `unknown CPU model ${quoted(value)} (known: ${cpuModelIds().join(', ')})` });
       } else header.cpu = model.id;
     }
   });

@@ -16,11 +16,14 @@ export function costValueError(v: unknown): string | null {
   return null;
 }
 
+/** User text inside a message, shortened: a pasted 100 kB text must give a message that fits beside the field (issue 9). */
+const clip = (s: string): string => (s.length > 40 ? `${s.slice(0, 37)}...` : s);
+
 /** Parses what a user typed in a cost field (digits, optional thousands separators). */
 export function parseCostInput(text: string): { ok: true; value: number } | { ok: false; message: string } {
   const t = text.trim().replace(/[,_\s]/g, '');
   if (t === '') return { ok: false, message: 'Enter a number of cycles.' };
-  if (!/^-?\d+(\.\d+)?$/.test(t)) return { ok: false, message: `'${text.trim()}' is not a number of cycles.` };
+  if (!/^-?\d+(\.\d+)?$/.test(t)) return { ok: false, message: `'${clip(text.trim())}' is not a number of cycles.` };
   const v = Number(t);
   const e = costValueError(v);
   return e === null ? { ok: true, value: v } : { ok: false, message: `The cost ${e}.` };

@@ -100,6 +100,11 @@ export function msrInBitmapRange(index: number): boolean {
 /** 0x-prefixed upper-case hex of an unsigned 32-bit value. */
 export const hexU32 = (n: number): string => '0x' + (n >>> 0).toString(16).toUpperCase();
 
+/** User text inside a message or a field path, shortened: a 20,000-character link must give a short message. */
+function short(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
 function isU32(x: unknown): x is number {
   return typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 0xffffffff;
 }
@@ -124,7 +129,7 @@ export function validateVmmSettings(x: unknown): VmmSettingsResult {
     }
     const info = INFO_BY_KEY.get(key);
     if (info === undefined) {
-      errors.push({ field: key, message: `unknown VMM setting '${key}' (known: ${known.join(', ')})` });
+      errors.push({ field: short(key), message: `unknown VMM setting '${short(key)}' (known: ${known.join(', ')})` });
       continue;
     }
     const o = out as Record<string, unknown>;
@@ -163,8 +168,8 @@ function validateList(key: string, info: VmmSettingInfo, value: unknown, errors:
         errors.push({
           field: `${key}[${k}]`,
           message: ports
-            ? `I/O port ${JSON.stringify(v)} is not a port number from 0 to 65535 (0xFFFF)`
-            : `MSR ${typeof v === 'number' && Number.isInteger(v) ? hexU32(v) : JSON.stringify(v)} is outside the MSR bitmap ranges 0x0–0x1FFF and 0xC0000000–0xC0001FFF (others always exit)`,
+            ? `I/O port ${shown(v)} is not a port number from 0 to 65535 (0xFFFF)`
+            : `MSR ${typeof v === 'number' && Number.isInteger(v) ? hexU32(v) : shown(v)} is outside the MSR bitmap ranges 0x0–0x1FFF and 0xC0000000–0xC0001FFF (others always exit)`,
         });
       }
       return;
@@ -172,7 +177,24 @@ function validateList(key: string, info: VmmSettingInfo, value: unknown, errors:
     seen.add((v as number) >>> 0);
   });
   if (bad > 0) return undefined;
-  return [...seen].sort((a, b) => a - b);
+  // Lists from the text form arrive sorted: sort only when needed (a full 65,536-port list is common).
+  const out = [...seen];
+  for (let k = 1; k < out.length; k++) {
+    if (out[k] < out[k - 1]) return out.sort((a, b) => a - b);
+  }
+  return out;
+}
+
+/** An untrusted list entry in a message: JSON, shortened ('undefined' and functions have no JSON). */
+function shown(v: unknown): string {
+  if (v === undefined) return '(no value)';
+  let j: string | undefined;
+  try {
+    j = JSON.stringify(v);
+  } catch {
+    j = undefined; // a BigInt or a cycle
+  }
+  return short(j ?? `(a ${typeof v})`);
 }
 
 function validateRaw(value: unknown, errors: VmmSettingsError[]): VmmSettings['rawControls'] | undefined {
@@ -186,7 +208,7 @@ function validateRaw(value: unknown, errors: VmmSettingsError[]): VmmSettings['r
     if (bits === undefined) continue;
     const path = `rawControls.${word}`;
     if (!(CONTROL_WORDS as readonly string[]).includes(word)) {
-      errors.push({ field: path, message: `unknown control word '${word}' (known: ${CONTROL_WORDS.join(', ')})` });
+      errors.push({ field: short(path), message: `unknown control word '${short(word)}' (known: ${CONTROL_WORDS.join(', ')})` });
       failed = true;
       continue;
     }
@@ -199,7 +221,7 @@ function validateRaw(value: unknown, errors: VmmSettingsError[]): VmmSettings['r
     for (const [k, v] of Object.entries(bits as Record<string, unknown>)) {
       if (v === undefined) continue;
       if (k !== 'set' && k !== 'clear') {
-        errors.push({ field: `${path}.${k}`, message: `unknown field '${k}' (a control word has set and clear)` });
+        errors.push({ field: short(`${path}.${k}`), message: `unknown field '${short(k)}' (a control word has set and clear)` });
         failed = true;
       } else if (!isU32(v)) {
         errors.push({ field: `${path}.${k}`, message: `${path}.${k} must be a whole number from 0 to 0xFFFFFFFF (32 bits)` });
@@ -243,10 +265,13 @@ export function vmmSettingsFromAssignments(assignments: readonly string[]): VmmS
   const obj: Record<string, unknown> = {};
   const raw: Record<string, Record<string, unknown>> = {};
   const errors: VmmSettingsError[] = [];
+  // Port and MSR entries parsed over all assignments: repeating a full-range list hundreds of times in a link
+  // must not cost seconds (fuzzing found 300 × `ioPassthroughPorts=0-0xFFFF` took 0.4 s; issue 9).
+  const budget = { left: 2 * MAX_PORTS + 2 * MAX_MSRS };
   for (const a of assignments) {
     const eq = a.indexOf('=');
     if (eq <= 0) {
-      errors.push({ field: a, message: `'${a}' is not KEY=VALUE (for example hltExiting=false)` });
+      errors.push({ field: short(a), message: `'${short(a)}' is not KEY=VALUE (for example hltExiting=false)` });
       continue;
     }
     const key = a.slice(0, eq).trim();
@@ -259,19 +284,23 @@ export function vmmSettingsFromAssignments(assignments: readonly string[]): VmmS
     }
     const info = INFO_BY_KEY.get(key);
     if (info === undefined) {
-      errors.push({ field: key, message: `unknown VMM setting '${key}' (known: ${VMM_SETTINGS_INFO.map((i) => i.key).join(', ')}, raw.WORD.set, raw.WORD.clear)` });
+      errors.push({ field: short(key), message: `unknown VMM setting '${short(key)}' (known: ${VMM_SETTINGS_INFO.map((i) => i.key).join(', ')}, raw.WORD.set, raw.WORD.clear)` });
       continue;
     }
     if (info.type === 'boolean') {
       const b = parseBoolean(text);
-      if (b === undefined) errors.push({ field: key, message: `${info.label}: '${text}' is not true or false` });
+      if (b === undefined) errors.push({ field: key, message: `${info.label}: '${short(text)}' is not true or false` });
       else obj[key] = b;
     } else if (info.type === 'u32') {
       const n = parseNumber(text);
       obj[key] = n ?? text;
     } else {
-      const list = parseList(text);
-      if (list === undefined) errors.push({ field: key, message: `${info.label}: '${text}' is not a comma-separated list of numbers or ranges (for example 0x3f8-0x3ff,0x80)` });
+      const list = parseList(text, budget);
+      if (list === 'too-many') {
+        errors.push({ field: key, message: `${info.label}: the settings list more than ${2 * MAX_PORTS + 2 * MAX_MSRS} ports and MSRs in all` });
+        break;
+      }
+      if (list === undefined) errors.push({ field: key, message: `${info.label}: '${short(text)}' is not a comma-separated list of numbers or ranges (for example 0x3f8-0x3ff,0x80)` });
       else obj[key] = list;
     }
   }
@@ -308,14 +337,14 @@ function parseBoolean(t: string): boolean | undefined {
 
 function parseNumber(t: string): number | undefined {
   const s = t.replace(/_/g, '');
-  if (/^0x[0-9a-f]+$/i.test(s)) return parseInt(s.slice(2), 16);
-  if (/^0b[01]+$/i.test(s)) return parseInt(s.slice(2), 2);
-  if (/^[0-9]+$/.test(s)) return parseInt(s, 10);
-  return undefined;
+  const n = /^0x[0-9a-f]+$/i.test(s) ? parseInt(s.slice(2), 16) : /^0b[01]+$/i.test(s) ? parseInt(s.slice(2), 2) : /^[0-9]+$/.test(s) ? parseInt(s, 10) : undefined;
+  // Beyond 2^53 a number has no neighbour (k + 1 === k): a range 0xFFFF…F-0xFFFF…F would loop forever filling an
+  // array until the tab dies (found by fuzzing, issue 9). No setting takes more than 32 bits: such text is refused.
+  return n !== undefined && Number.isSafeInteger(n) ? n : undefined;
 }
 
 /** Ranges are capped so that a huge range in a link cannot allocate without bound (validation rejects the excess). */
-function parseList(t: string): number[] | undefined {
+function parseList(t: string, budget: { left: number }): number[] | undefined | 'too-many' {
   if (t === '' || t.toLowerCase() === 'none') return [];
   const out: number[] = [];
   for (const part of t.split(',')) {
@@ -326,10 +355,12 @@ function parseList(t: string): number[] | undefined {
       const b = parseNumber(p.slice(dash + 1).trim());
       if (a === undefined || b === undefined || b < a) return undefined;
       if (b - a >= MAX_PORTS) return undefined;
+      if ((budget.left -= b - a + 1) < 0) return 'too-many';
       for (let k = a; k <= b; k++) out.push(k);
     } else {
       const n = parseNumber(p);
       if (n === undefined) return undefined;
+      if (--budget.left < 0) return 'too-many';
       out.push(n);
     }
     if (out.length > MAX_PORTS) return undefined;

@@ -329,6 +329,7 @@ export const io = {
   'sriov.announceSingle': 'Set up 1 virtual function for 1 VM: its DMA reaches its own VM’s memory only; {gbit} Gbit/s aggregate, {cpu} % extra CPU.',
   'sriov.announce': 'Set up {count} virtual functions, one per VM: {own} of {count} DMAs into a VF’s own VM went through, {blocked} of {count} DMAs into a neighbour VM’s memory were blocked; {gbit} Gbit/s aggregate, {cpu} % extra CPU.',
   'path.sayStep': '{hop}: {title} (step {i} of {n}, exits so far: {soFar}).',
+  'path.sayStepTitled': '{title} (step {i} of {n}, exits so far: {soFar}).',
   'sriov.faultSuffix': '(fault {reason})',
   'dma.writes': 'Writes',
   'path.wireDisk': 'Wire / disk',

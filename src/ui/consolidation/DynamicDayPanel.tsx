@@ -32,7 +32,10 @@ export function DynamicDayPanel() {
     setConState({ conRunning: true, conError: null, conProgress: { phase: 'loading', done: 0, total: 1 } });
     setAnnounce('');
     try {
-      const r = await commands.runDynamicDay({ policy, dataUrl: planetLabDataUrl(import.meta.env.BASE_URL, document.baseURI) }, (p) => useApp.getState().setConState({ conProgress: p }));
+      const r = await commands.runDynamicDay({ policy, dataUrl: planetLabDataUrl(import.meta.env.BASE_URL, document.baseURI) }, (p) => {
+        // A progress message can arrive after the result (comlink delivers them separately): ignore it then.
+        if (useApp.getState().conRunning) useApp.getState().setConState({ conProgress: p });
+      });
       if (!r.ok) {
         if (r.error.startsWith('superseded')) return;
         setConState({ conRunning: false, conError: r.error, conProgress: null });

@@ -235,7 +235,12 @@ function PathTrace({ path, steps, exits, posted, onStep }: { path: IoPathKind; s
       return;
     }
     const cur = steps[Math.min(i, n - 1)];
-    if (cur !== undefined) onStep(t('io.path.sayStep', { i: i + 1, n, hop: hopLabel(cur.hop), title: cur.title, soFar: exitsSoFar(steps, i) }));
+    if (cur !== undefined) {
+      const hop = hopLabel(cur.hop);
+      // A step whose title already names its hop ("VM exit #1: …") is not announced as "VM exit: VM exit #1: …".
+      const key = cur.title.startsWith(hop) ? 'io.path.sayStepTitled' : 'io.path.sayStep';
+      onStep(t(key, { i: i + 1, n, hop, title: cur.title, soFar: exitsSoFar(steps, i) }));
+    }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [i]);
 

@@ -13,7 +13,7 @@ afterAll(() => probe.report());
 const FIELDS: PathField[] = ['packets', 'batch', 'bytes', 'lineRateMbit'];
 
 describe('I/O path fields fuzz', () => {
-  const runs = fuzzRuns(600);
+  const runs = fuzzRuns(300);
   it(`requests, batch, size, line rate: any text, then the core's check (${runs} inputs)`, () => {
     fc.assert(
       fc.property(fc.constantFrom(...FIELDS), numberText(), fc.constantFrom<'net' | 'disk'>('net', 'disk'), (f, text, workload) => {
@@ -25,7 +25,7 @@ describe('I/O path fields fuzz', () => {
       }),
       { numRuns: runs },
     );
-  }, fuzzTimeout(runs, 50));
+  }, fuzzTimeout(runs, 300));
 });
 
 describe('regressions found by fuzzing', () => {

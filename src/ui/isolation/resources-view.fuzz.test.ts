@@ -14,7 +14,7 @@ const BASE = textsOf(RESOURCES_DEFAULTS);
 const FIELDS = Object.keys(BASE) as ResField[];
 
 describe('Isolation resources form fuzz', () => {
-  const runs = fuzzRuns(600);
+  const runs = fuzzRuns(300);
   it(`one to four fields changed to any text (${runs} forms)`, () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.constantFrom(...FIELDS), numberText()), { minLength: 1, maxLength: 4 }), (edits) => {
@@ -29,7 +29,7 @@ describe('Isolation resources form fuzz', () => {
       }),
       { numRuns: runs },
     );
-  }, fuzzTimeout(runs, 50));
+  }, fuzzTimeout(runs, 300));
 
   it('the defaults parse back to the defaults', () => {
     expect(parseTexts(RESOURCES_DEFAULTS, BASE)).toEqual({ ok: true, params: RESOURCES_DEFAULTS });

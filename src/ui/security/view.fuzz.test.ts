@@ -13,8 +13,8 @@ afterAll(() => probe.report());
 const RULES: Record<LockField, FieldRule> = { threshold: { min: 1, max: NIST_MAX_CONSECUTIVE_FAILURES, integer: true }, lockoutSeconds: { min: 0, max: 86400, integer: true }, advance: { min: 1, max: 86400, integer: true } };
 
 describe('Security lockout fields fuzz', () => {
-  const runs = fuzzRuns(600);
+  const runs = fuzzRuns(300);
   it(`threshold, lockout, clock advance: any text (${runs} inputs)`, () => {
     fc.assert(fc.property(fc.constantFrom(...(Object.keys(RULES) as LockField[])), numberText(), (f, text) => void checkFieldText(probe, (t) => checkLockField(f, t), text, RULES[f])), { numRuns: runs });
-  }, fuzzTimeout(runs, 50));
+  }, fuzzTimeout(runs, 300));
 });

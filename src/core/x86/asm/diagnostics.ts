@@ -41,7 +41,7 @@ export class ErrorSink {
     const key = `${line}:${span.col}:${message}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
-    this.list.push({ line, column: span.col, endColumn: Math.max(span.end, span.col + 1), message });
+    this.list.push({ line, column: span.col, endColumn: Math.max(span.end, span.col + 1), message: readable(message) });
   }
 
   /** Errors in source order, capped. */
@@ -52,6 +52,19 @@ export class ErrorSink {
       .map((x) => x.e);
     return sorted.slice(0, MAX_REPORTED_ERRORS);
   }
+}
+
+/** Longest message kept; beyond it the text is cut (a message must fit beside the editor line it points at). */
+export const MAX_MESSAGE_CHARS = 400;
+
+/**
+ * A message with every quoted piece of user text longer than 40 characters shortened as `quote` does, then capped
+ * at MAX_MESSAGE_CHARS. Messages quote tokens and whole statements ('mov …'), and fuzzing found a 1 MB line
+ * quoted whole (issue 9); shortening here covers every message, present and future.
+ */
+export function readable(message: string): string {
+  const m = message.replace(/'([^'\n]{41,}?)'(?=[\s,.:;)?!]|$)/g, (_all, t: string) => quote(t));
+  return m.length > MAX_MESSAGE_CHARS ? `${m.slice(0, MAX_MESSAGE_CHARS - 1)}…` : m;
 }
 
 /** Quotes user text inside a message, shortened so a 1 MB identifier gives a readable message. */

@@ -47,7 +47,8 @@ export interface FarPtrOperand extends OperandBase {
 
 export type Operand = RegOperand | MemOperand | ImmOperand | FarPtrOperand;
 
-export const SIZE_KEYWORDS: Record<string, number> = {
+/** Size words (no prototype: 'constructor' is not a size; issue 9). */
+export const SIZE_KEYWORDS: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>, {
   byte: 8,
   word: 16,
   dword: 32,
@@ -57,7 +58,7 @@ export const SIZE_KEYWORDS: Record<string, number> = {
   tbyte: 80,
   oword: 128,
   xmmword: 128,
-};
+});
 
 export const SIZE_NAMES: Record<number, string> = { 8: 'byte', 16: 'word', 32: 'dword', 48: 'fword', 64: 'qword', 80: 'tword', 128: 'oword' };
 

@@ -34,18 +34,20 @@ export interface LineRec {
   stmt: Stmt | null;
 }
 
-const DATA_UNITS: Record<string, 1 | 2 | 4 | 8> = {
+// The word tables have no prototype: `w in TABLE` must not find 'constructor' or 'toString' (fuzzing found
+// `constructor newline` taken for a data directive and an internal error; issue 9).
+const DATA_UNITS: Record<string, 1 | 2 | 4 | 8> = Object.assign(Object.create(null) as Record<string, 1 | 2 | 4 | 8>, {
   db: 1, dw: 2, dd: 4, dq: 8,
   '.byte': 1, '.word': 2, '.short': 2, '.value': 2, '.long': 4, '.int': 4, '.quad': 8,
-};
-const RES_UNITS: Record<string, 1 | 2 | 4 | 8> = { resb: 1, resw: 2, resd: 4, resq: 8 };
+} as const);
+const RES_UNITS: Record<string, 1 | 2 | 4 | 8> = Object.assign(Object.create(null) as Record<string, 1 | 2 | 4 | 8>, { resb: 1, resw: 2, resd: 4, resq: 8 } as const);
 
 /** Prefix words (NASM §3.1: prefixes are written as words before the instruction). */
-const PREFIX_BYTES: Record<string, number> = {
+const PREFIX_BYTES: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>, {
   lock: 0xf0, rep: 0xf3, repe: 0xf3, repz: 0xf3, repne: 0xf2, repnz: 0xf2,
   cs: 0x2e, ds: 0x3e, es: 0x26, fs: 0x64, gs: 0x65, ss: 0x36,
-};
-const SIZE_PREFIXES: Record<string, ['o' | 'a', 16 | 32]> = { o16: ['o', 16], o32: ['o', 32], a16: ['a', 16], a32: ['a', 32] };
+});
+const SIZE_PREFIXES: Record<string, ['o' | 'a', 16 | 32]> = Object.assign(Object.create(null) as Record<string, ['o' | 'a', 16 | 32]>, { o16: ['o', 16], o32: ['o', 32], a16: ['a', 16], a32: ['a', 32] } as Record<string, ['o' | 'a', 16 | 32]>);
 
 /** Directives accepted and ignored: a flat binary has one section and no linkage. */
 const IGNORED = new Set([
