@@ -8,20 +8,11 @@ import { toPng, toSvg } from 'html-to-image';
 import { PNG_LINK_KEYWORD, withPngText } from './png-text.ts';
 import { withSvgLink } from './svg-link.ts';
 import { exitsCsv } from './exits-csv.ts';
+import { download } from './download.ts';
 import { currentLink } from '../shell/link-sync.ts';
 import { commands } from '../engine/client.ts';
 import { useApp } from '../../state/store.ts';
 
-function download(name: string, blob: Blob): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 const baseName = (): string => {
   const s = useApp.getState();

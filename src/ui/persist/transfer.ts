@@ -7,6 +7,7 @@
  * mergeUserData), written to IndexedDB, and the page reloads so every view (the editor, the tours, the theme)
  * shows the imported data; the summary is shown after the reload.
  */
+import { download } from '../export/download.ts';
 import { useApp } from '../../state/store.ts';
 import { FONT_SCALES } from '../../state/prefs-slice.ts';
 import { MAX_FILE_BYTES, mergeUserData, parseUserDataFile, serialiseUserData, type MergeReport, type PrefsRecord } from '../../state/persist/format.ts';
@@ -50,14 +51,7 @@ export async function exportAllUserData(): Promise<void> {
   const text = await userDataFileText(now);
   // i18n-ignore: a file name
   const name = `vt-lab-data-${now.toISOString().slice(0, 10)}.json`;
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  download(name, new Blob([text], { type: 'application/json' }));
   const d = userDataSnapshot();
   const drafts = t('recovery.data.drafts', { count: Object.keys(d.drafts).length });
   useApp.getState().setNotice({ kind: 'info', text: t('recovery.data.exported', { name, drafts, tours: t('recovery.data.tours', { count: Object.keys(d.tours).length }) }) });

@@ -353,42 +353,7 @@ export function mcMaxRSquaredIndexExhaustive(cols: Float64Array, k: number, m: n
     // right-hand side: y = c_i, already transformed by pivots 0..i
     const yo = i * m;
     for (let r = 0; r < m; r++) b[r] = Py[yo + r];
-    for (let s = 0; s < ns; s++) {
-      const minor = i + 1 + s;
-      const mo = s * m;
-      let dot = 0;
-      for (let row = minor; row < m; row++) dot += b[row] * S[mo + row];
-      dot /= rdS[minor] * S[mo + minor];
-      for (let row = minor; row < m; row++) b[row] += dot * S[mo + row];
-    }
-    for (let row = n - 1; row >= 0; row--) {
-      const diag = row <= i ? rd[row] : rdS[row];
-      b[row] /= diag;
-      const yRow = b[row];
-      if (row <= i) {
-        const ro = row * m;
-        for (let q = 0; q < row; q++) b[q] -= yRow * P[ro + q];
-      } else {
-        const ro = (row - i - 1) * m;
-        for (let q = 0; q < row; q++) b[q] -= yRow * S[ro + q];
-      }
-    }
-    let rss = 0;
-    let mean = 0;
-    for (let r = 0; r < m; r++) mean += cols[yo + r];
-    mean /= m;
-    let tss = 0;
-    for (let r = 0; r < m; r++) {
-      let fit = b[0];
-      // regressor c is column c for c < i and column c + 1 after (same terms, same order as one loop)
-      for (let c = 0; c < i; c++) fit += b[c + 1] * cols[c * m + r];
-      for (let c = i; c < k - 1; c++) fit += b[c + 1] * cols[(c + 1) * m + r];
-      const e = cols[yo + r] - fit;
-      rss += e * e;
-      const d = cols[yo + r] - mean;
-      tss += d * d;
-    }
-    const r2 = 1 - rss / tss;
+    const r2 = suffixSolveRSquared(cols, k, m, i, ns, rd, P, S, rdS, b);
     if (r2 > maxMetric) {
       maxMetric = r2;
       maxIndex = i;
@@ -397,6 +362,51 @@ export function mcMaxRSquaredIndexExhaustive(cols: Float64Array, k: number, m: n
   return maxIndex;
 }
 
+/**
+ * The end of fit i, shared by the exhaustive and the screened MC selection: with pivots 0 … i in P/rd, the suffix
+ * pivots in S/rdS and y = c_i transformed by pivots 0 … i in b, apply the suffix reflectors to y, back-substitute
+ * for the coefficients and return R² = 1 − RSS/TSS (Apache Commons Math OLSMultipleLinearRegression, which
+ * CloudSim 3.0.3's PowerVmSelectionPolicyMaximumCorrelation calls). One copy, so both compute the same bits.
+ */
+function suffixSolveRSquared(cols: Float64Array, k: number, m: number, i: number, ns: number, rd: Float64Array, P: Float64Array, S: Float64Array, rdS: Float64Array, b: Float64Array): number {
+  const n = k;
+  const yo = i * m;
+  for (let s = 0; s < ns; s++) {
+    const minor = i + 1 + s;
+    const mo = s * m;
+    let dot = 0;
+    for (let row = minor; row < m; row++) dot += b[row] * S[mo + row];
+    dot /= rdS[minor] * S[mo + minor];
+    for (let row = minor; row < m; row++) b[row] += dot * S[mo + row];
+  }
+  for (let row = n - 1; row >= 0; row--) {
+    const diag = row <= i ? rd[row] : rdS[row];
+    b[row] /= diag;
+    const yRow = b[row];
+    if (row <= i) {
+      const ro = row * m;
+      for (let q = 0; q < row; q++) b[q] -= yRow * P[ro + q];
+    } else {
+      const ro = (row - i - 1) * m;
+      for (let q = 0; q < row; q++) b[q] -= yRow * S[ro + q];
+    }
+  }
+  let rss = 0;
+  let mean = 0;
+  for (let r = 0; r < m; r++) mean += cols[yo + r];
+  mean /= m;
+  let tss = 0;
+  for (let r = 0; r < m; r++) {
+    let fit = b[0];
+    for (let c = 0; c < i; c++) fit += b[c + 1] * cols[c * m + r];
+    for (let c = i; c < k - 1; c++) fit += b[c + 1] * cols[(c + 1) * m + r];
+    const e = cols[yo + r] - fit;
+    rss += e * e;
+    const d = cols[yo + r] - mean;
+    tss += d * d;
+  }
+  return 1 - rss / tss;
+}
 // Scratch for the screened `mcMaxRSquaredIndex`.
 const scP = new Float64Array((MC_MAX + 1) * MC_MAX);
 const scRd = new Float64Array(MC_MAX + 1);
@@ -561,7 +571,6 @@ export function mcMaxRSquaredIndex(cols: Float64Array, k: number, m: number): nu
  */
 function referenceFit(cols: Float64Array, k: number, m: number, i: number): number {
   const P = scP, rd = scRd, den = scDen, S = scS, rdS = scRdS, b = scB;
-  const n = k;
   const yo = i * m;
   // y = c_i through pivots 0..i (the reference's right-hand-side update)
   for (let r = 0; r < m; r++) b[r] = cols[yo + r];
@@ -647,41 +656,7 @@ function referenceFit(cols: Float64Array, k: number, m: number, i: number): numb
       for (let row = minor; row < m; row++) S[co + row] -= alpha * S[mo + row];
     }
   }
-  for (let s = 0; s < ns; s++) {
-    const minor = i + 1 + s;
-    const mo = s * m;
-    let dot = 0;
-    for (let row = minor; row < m; row++) dot += b[row] * S[mo + row];
-    dot /= rdS[minor] * S[mo + minor];
-    for (let row = minor; row < m; row++) b[row] += dot * S[mo + row];
-  }
-  for (let row = n - 1; row >= 0; row--) {
-    const diag = row <= i ? rd[row] : rdS[row];
-    b[row] /= diag;
-    const yRow = b[row];
-    if (row <= i) {
-      const ro = row * m;
-      for (let q = 0; q < row; q++) b[q] -= yRow * P[ro + q];
-    } else {
-      const ro = (row - i - 1) * m;
-      for (let q = 0; q < row; q++) b[q] -= yRow * S[ro + q];
-    }
-  }
-  let rss = 0;
-  let mean = 0;
-  for (let r = 0; r < m; r++) mean += cols[yo + r];
-  mean /= m;
-  let tss = 0;
-  for (let r = 0; r < m; r++) {
-    let fit = b[0];
-    for (let c = 0; c < i; c++) fit += b[c + 1] * cols[c * m + r];
-    for (let c = i; c < k - 1; c++) fit += b[c + 1] * cols[(c + 1) * m + r];
-    const e = cols[yo + r] - fit;
-    rss += e * e;
-    const d = cols[yo + r] - mean;
-    tss += d * d;
-  }
-  return 1 - rss / tss;
+  return suffixSolveRSquared(cols, k, m, i, ns, rd, P, S, rdS, b);
 }
 
 /**
