@@ -14,7 +14,7 @@ import { FailoverTimeline } from './Timeline.tsx';
 import '../migration/migration.css';
 import './failover.css';
 import { Sourced } from '../migration/Sourced.tsx';
-import { TextField, withoutKey } from '../shell/TextField.tsx';
+import { TextField, bindField } from '../shell/TextField.tsx';
 import { t } from '../../i18n/t.ts';
 import { T } from '../../i18n/react.tsx';
 
@@ -101,19 +101,13 @@ export function FailoverLab() {
 
   const field = (fld: FoField, label: string, unit: string, hint: string) => {
     const id = `${idBase}-${fld}`;
-    const err = errors[fld];
     return (
       <TextField
         id={id}
         label={label}
         unit={unit}
         hint={hint}
-        value={texts[fld]}
-        error={err}
-        onChange={(v) => {
-          setTexts((t) => ({ ...t, [fld]: v }));
-          setErrors((x) => withoutKey(x, fld));
-        }}
+        {...bindField(fld, texts, errors, setTexts, setErrors)}
       />
     );
   };

@@ -17,7 +17,7 @@ import { reducedMotion } from '../shell/prefs-effects.ts';
 import { HOPS, exitsSoFar, fmt, hopLabel, hopMark, paramTexts, parseField, type PathField } from './path-view.ts';
 import '../migration/migration.css';
 import './io-path.css';
-import { TextField, withoutKey } from '../shell/TextField.tsx';
+import { TextField, bindField } from '../shell/TextField.tsx';
 import { t } from '../../i18n/t.ts';
 import { T } from '../../i18n/react.tsx';
 
@@ -102,7 +102,6 @@ export function PathPanel() {
 
   const field = (f: PathField, label: string, unit: string, hint: string, assumption = false) => {
     const id = `${idBase}-${f}`;
-    const err = errors[f];
     return (
       <TextField
         id={id}
@@ -113,12 +112,7 @@ export function PathPanel() {
         }
         unit={unit}
         hint={hint}
-        value={texts[f]}
-        error={err}
-        onChange={(v) => {
-          setTexts((t) => ({ ...t, [f]: v }));
-          setErrors((x) => withoutKey(x, f));
-        }}
+        {...bindField(f, texts, errors, setTexts, setErrors)}
       />
     );
   };

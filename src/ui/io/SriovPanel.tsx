@@ -13,7 +13,7 @@ import { figuresAt, fmt, parseIntField, parseRateField, runSentence, type SrFiel
 import { hexAddr, hexByte } from './dma-view.ts';
 import '../migration/migration.css';
 import './dma.css';
-import { TextField, withoutKey } from '../shell/TextField.tsx';
+import { TextField, bindField } from '../shell/TextField.tsx';
 import { t } from '../../i18n/t.ts';
 import { T } from '../../i18n/react.tsx';
 
@@ -76,7 +76,6 @@ export function SriovPanel() {
 
   const field = (f: SrField, label: string, hint: string, assumption: boolean) => {
     const fid = `${id}-${f}`;
-    const err = errors[f];
     return (
       <TextField
         id={fid}
@@ -87,14 +86,9 @@ export function SriovPanel() {
           </>
         }
         hint={hint}
-        value={texts[f]}
-        error={err}
         inputMode={f === 'perVmGbit' ? 'decimal' : 'text'}
         onEnter={apply}
-        onChange={(v) => {
-          setTexts((t) => ({ ...t, [f]: v }));
-          setErrors((x) => withoutKey(x, f));
-        }}
+        {...bindField(f, texts, errors, setTexts, setErrors)}
       />
     );
   };

@@ -16,7 +16,7 @@ import { checkNumField, detectionEvent, exitLabel, faultSentence, fmtMs, laneEnd
 import '../migration/migration.css';
 import '../failover/failover.css';
 import './isolation.css';
-import { TextField, withoutKey } from '../shell/TextField.tsx';
+import { TextField, bindField } from '../shell/TextField.tsx';
 import { t } from '../../i18n/t.ts';
 import { T } from '../../i18n/react.tsx';
 
@@ -108,7 +108,6 @@ export function FaultsPanel() {
 
   const field = (f: NumField, label: string, unit: string, hint: string) => {
     const id = `${idBase}-${f}`;
-    const err = errors[f];
     return (
       <TextField
         key={f}
@@ -116,12 +115,7 @@ export function FaultsPanel() {
         label={label}
         unit={unit}
         hint={hint}
-        value={texts[f]}
-        error={err}
-        onChange={(v) => {
-          setTexts((t) => ({ ...t, [f]: v }));
-          setErrors((x) => withoutKey(x, f));
-        }}
+        {...bindField(f, texts, errors, setTexts, setErrors)}
       />
     );
   };

@@ -18,7 +18,7 @@ import { Tabs } from '../shell/Tabs.tsx';
 import { MIGRATION_SOURCES as S, Sourced } from './Sourced.tsx';
 import { QEMU_ANNOUNCE_INITIAL_S } from '../../core/platform/migration/index.ts';
 import './migration.css';
-import { TextField, withoutKey } from '../shell/TextField.tsx';
+import { TextField, bindField } from '../shell/TextField.tsx';
 import { t } from '../../i18n/t.ts';
 import { T } from '../../i18n/react.tsx';
 
@@ -159,7 +159,6 @@ function ParamsForm({ m, running, onRun }: { m: MigrationLink; running: boolean;
       </label>
       {FIELDS.map(({ f, label, unit, hint }) => {
         const id = `${idBase}-${f}`;
-        const err = errors[f];
         return (
           <TextField
             key={f}
@@ -168,13 +167,8 @@ function ParamsForm({ m, running, onRun }: { m: MigrationLink; running: boolean;
             label={label}
             unit={unit}
             hint={hint}
-            value={texts[f]}
-            error={err}
             disabled={f === 'downtimeMs' && rule !== 'qemu'}
-            onChange={(v) => {
-              setTexts((t) => ({ ...t, [f]: v }));
-              setErrors((x) => withoutKey(x, f));
-            }}
+            {...bindField(f, texts, errors, setTexts, setErrors)}
           />
         );
       })}

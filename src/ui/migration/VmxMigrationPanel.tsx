@@ -14,7 +14,7 @@ import { bytesText, frameAt, endTime, msText, secondsText, stopReasonText } from
 import { checkVmxForm, vmxTextsOf, VMX_DEFAULTS, type VmxField } from './vmx-view.ts';
 import { RoundsChart } from './RoundsChart.tsx';
 import { MIGRATION_SOURCES as S, Sourced } from './Sourced.tsx';
-import { TextField, withoutKey } from '../shell/TextField.tsx';
+import { TextField, bindField } from '../shell/TextField.tsx';
 import { t } from '../../i18n/t.ts';
 import { T } from '../../i18n/react.tsx';
 
@@ -92,7 +92,6 @@ export function VmxMigrationPanel() {
         </label>
         {FIELDS.map(({ f, label, unit, hint }) => {
           const id = `${idBase}-${f}`;
-          const err = errors[f];
           return (
             <TextField
               key={f}
@@ -100,13 +99,8 @@ export function VmxMigrationPanel() {
               label={label}
               unit={unit}
               hint={hint}
-              value={texts[f]}
-              error={err}
               disabled={f === 'downtimeMs' && req.rule !== 'qemu'}
-              onChange={(v) => {
-                setTexts((t) => ({ ...t, [f]: v }));
-                setErrors((x) => withoutKey(x, f));
-              }}
+              {...bindField(f, texts, errors, setTexts, setErrors)}
             />
           );
         })}

@@ -60,3 +60,24 @@ export function withoutKey<K extends string, V>(errors: Partial<Record<K, V>>, k
   const { [key]: _drop, ...rest } = errors;
   return rest as Partial<Record<K, V>>;
 }
+
+/**
+ * The TextField props that tie one field to its form's typed texts and errors, by the rule every lab form follows:
+ * the field shows exactly what was typed (kept when it is refused) and typing clears that field's error.
+ */
+export function bindField<F extends E, E extends string>(
+  f: F,
+  texts: Readonly<Record<F, string>>,
+  errors: Readonly<Partial<Record<E, string>>>,
+  setTexts: (update: (t: Record<F, string>) => Record<F, string>) => void,
+  setErrors: (update: (e: Partial<Record<E, string>>) => Partial<Record<E, string>>) => void,
+): { value: string; error: string | undefined; onChange: (v: string) => void } {
+  return {
+    value: texts[f],
+    error: errors[f],
+    onChange: (v) => {
+      setTexts((t) => ({ ...t, [f]: v }));
+      setErrors((x) => withoutKey<E, string>(x, f));
+    },
+  };
+}
