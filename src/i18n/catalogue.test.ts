@@ -3,9 +3,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
-import { en, type Catalogue } from './catalogue.ts';
+import type { Catalogue } from './catalogue.ts';
+import { enAll } from './all.ts';
 import { fill, setCatalogue, t } from './t.ts';
-import { scanSource, scanUi } from '../test-support/i18n-scan.ts';
+import { MESSAGE_FOLDERS, scanFolders, scanSource, scanUi } from '../test-support/i18n-scan.ts';
 import pending from './pending.json' with { type: 'json' };
 
 const root = resolve(__dirname, '..', '..');
@@ -16,7 +17,7 @@ function placeholders(text: string): string[] {
 
 describe('the catalogue', () => {
   it('has no empty message and plural forms that agree on their placeholders', () => {
-    for (const [domain, table] of Object.entries(en)) {
+    for (const [domain, table] of Object.entries(enAll)) {
       for (const [key, message] of Object.entries(table as Record<string, unknown>)) {
         const where = `${domain}.${key}`;
         if (typeof message === 'string') {
@@ -37,7 +38,7 @@ describe('the catalogue', () => {
   });
 
   it('uses a translation when one is set and falls back to English for a missing key', () => {
-    const pseudo = structuredClone(en) as unknown as Record<string, Record<string, unknown>>;
+    const pseudo = structuredClone(enAll) as unknown as Record<string, Record<string, unknown>>;
     pseudo.common.close = 'Schließen';
     delete pseudo.common.cancel;
     setCatalogue(pseudo as unknown as Catalogue, 'de');
@@ -45,7 +46,7 @@ describe('the catalogue', () => {
       expect(t('common.close')).toBe('Schließen');
       expect(t('common.cancel')).toBe('Cancel');
     } finally {
-      setCatalogue(en, 'en');
+      setCatalogue(null, 'en');
     }
   });
 });
@@ -79,5 +80,10 @@ describe('components take their words from the catalogue', () => {
     const allowed = pending as Record<string, number>;
     const over = [...counts].filter(([file, n]) => n > (allowed[file] ?? 0)).map(([file, n]) => `${examples.get(file)} (${n} > ${allowed[file] ?? 0})`);
     expect(over, 'move these strings into src/i18n/en/<domain>.ts and use t()').toEqual([]);
+  });
+
+  it('leaves no English in src/state or src/worker (links, imports and worker replies use en/links.ts, state.ts, worker.ts)', () => {
+    const found = scanFolders(root, MESSAGE_FOLDERS).map((f) => `${f.file}:${f.line}:${f.column} "${f.text}"`);
+    expect(found, 'use t() with a key in src/i18n/en/<domain>.ts, or mark a code string `// i18n-ignore: <why>`').toEqual([]);
   });
 });

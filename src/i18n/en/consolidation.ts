@@ -1,4 +1,6 @@
 /** User-visible strings of src/ui/consolidation (English source; keys are stable, text is what a translator changes). */
+import { registerEnglish } from '../t.ts';
+
 export const consolidation = {
   'lab.refusedCannotMoveTo': 'Refused: {vmName} cannot move to {host}. {join}',
   'lab.movedTo': 'Moved {vmName} to {host}.',
@@ -166,3 +168,6 @@ export const consolidation = {
   'view.slavFormula': 'SLAV = SLATAH × PDM (§A4)',
   'day.esvReference': '{value} × 10⁻³ (energy × SLAV)',
 } as const;
+
+// Loaded with its lab, not with the first view (catalogue.ts, `English`).
+registerEnglish('consolidation', consolidation);

@@ -1,4 +1,6 @@
 /** User-visible strings of src/ui/failover (English source; keys are stable, text is what a translator changes). */
+import { registerEnglish } from '../t.ts';
+
 export const failover = {
   'lab.vrrpv3Rfc57986': 'VRRPv3: RFC 5798 §6.1 (Master_Down_Interval = 3 × Master_Adver_Interval + Skew_Time, Skew_Time = (256 − Priority) × Master_Adver_Interval / 256); keepalived.conf(5) advert_int; Corosync: corosync.conf(5) token (3000 ms since 3.1) — usage-models.md §C',
   'lab.detectionTheVipMove': 'detection + the VIP move (gratuitous ARP after take-over, an assumption: 0 s by default); both copies lost: host declared dead (15 s, vSphere HA) + guest boot (assumption)',
@@ -92,3 +94,6 @@ export const failover = {
   'lab.advertDefault': 'default 1 s (advert_int 1)',
   'lab.tokenDefault': 'corosync 3.1 default 3000 ms',
 } as const;
+
+// Loaded with its lab, not with the first view (catalogue.ts, `English`).
+registerEnglish('failover', failover);

@@ -1,4 +1,6 @@
 /** User-visible strings of src/ui/io (English source; keys are stable, text is what a translator changes). */
+import { registerEnglish } from '../t.ts';
+
 export const io = {
   'dma.faultRecordingRegisters': 'Fault recording registers',
   'dma.dmaRemapping': 'DMA remapping',
@@ -335,3 +337,6 @@ export const io = {
   'path.wireDisk': 'Wire / disk',
   'path.interrupt': 'Interrupt',
 } as const;
+
+// Loaded with its lab, not with the first view (catalogue.ts, `English`).
+registerEnglish('io', io);

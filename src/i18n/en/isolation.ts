@@ -1,4 +1,6 @@
 /** User-visible strings of src/ui/isolation (English source; keys are stable, text is what a translator changes). */
+import { registerEnglish } from '../t.ts';
+
 export const isolation = {
   'faults.sayNoFault': 'Run finished, no fault injected: the three VMs shared the processor in time slices for {ms} ms.',
   'faults.sayUndetected': '{fault} injected into {vm}: not detected before the end of the run ({ms} ms).',
@@ -241,3 +243,6 @@ export const isolation = {
   'resources.situationCredit': 'credit{boost}{settings}',
   'resources.neighbour': 'neighbour',
 } as const;
+
+// Loaded with its lab, not with the first view (catalogue.ts, `English`).
+registerEnglish('isolation', isolation);

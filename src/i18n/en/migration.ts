@@ -1,4 +1,6 @@
 /** User-visible strings of src/ui/migration (English source; keys are stable, text is what a translator changes). */
+import { registerEnglish } from '../t.ts';
+
 export const migration = {
   'rounds.preCopyRoundStop': 'pre-copy round (stop = stop-and-copy, post = post-copy)',
   'rounds.bytesSentPerRound': 'Bytes sent per round. {summary}{value}.',
@@ -203,3 +205,6 @@ export const migration = {
   'rounds.round': 'round {n}',
   'sourced.timerBFormula': 'Timer B = 64 × T1, T1 = 500 ms',
 } as const;
+
+// Loaded with its lab, not with the first view (catalogue.ts, `English`).
+registerEnglish('migration', migration);

@@ -1,4 +1,6 @@
 /** User-visible strings of src/ui/security (English source; keys are stable, text is what a translator changes). */
+import { registerEnglish } from '../t.ts';
+
 export const security = {
   'access.creatingTheDemoAccounts': 'Creating the demo accounts: hashing {users} passwords with PBKDF2 ({iterations} iterations each)…',
   'access.enterAUserName': 'Enter a user name.',
@@ -134,3 +136,6 @@ export const security = {
   'access.sayLoggedOut': 'Logged out.',
   'surface.saySurface': 'Attack surface on {cpu}: {vtx} VMM entry points a guest can reach under VT-x, {sw} in the software VMM.',
 } as const;
+
+// Loaded with its lab, not with the first view (catalogue.ts, `English`).
+registerEnglish('security', security);

@@ -1,4 +1,6 @@
 /** User-visible strings of src/ui/techniques (English source; keys are stable, text is what a translator changes). */
+import { registerEnglish } from '../t.ts';
+
 export const techniques = {
   'classes.sensitiveNotPrivileged': 'Sensitive, not privileged',
   'classes.unknownCpuModel': 'unknown CPU model \'{cpu}\'',
@@ -150,3 +152,6 @@ export const techniques = {
   'view.platformNative': 'native',
   'view.platformPv': 'paravirtualization',
 } as const;
+
+// Loaded with its lab, not with the first view (catalogue.ts, `English`).
+registerEnglish('techniques', techniques);

@@ -32,6 +32,7 @@ import { TcoPanel } from './TcoPanel.tsx';
 import { DynamicDayPanel } from './DynamicDayPanel.tsx';
 import { Fig } from './Fig.tsx';
 import './consolidation.css';
+import '../../i18n/en/consolidation.ts';
 import { t } from '../../i18n/t.ts';
 import { T } from '../../i18n/react.tsx';
 

@@ -11,6 +11,7 @@ import type { DynamicDay } from '../../worker/protocol.ts';
 import { CLOUDSIM_SOURCE, DAY_POLICIES, METRIC_FORMULAS, cloudSimReference, hourView, planetLabDataUrl } from './view.ts';
 import { Fig } from './Fig.tsx';
 import { HostDayView } from './HostDayView.tsx';
+import '../../i18n/en/consolidation.ts';
 import { t } from '../../i18n/t.ts';
 
 const fmt = (x: number, d = 2): string => x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });

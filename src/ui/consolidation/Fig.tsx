@@ -1,4 +1,5 @@
 import type { Figure } from './view.ts';
+import '../../i18n/en/consolidation.ts';
 import { t } from '../../i18n/t.ts';
 
 /** A number that opens to its formula and source (a disclosure: keyboard and pointer alike). */

@@ -9,6 +9,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { reducedMotion } from '../shell/prefs-effects.ts';
 import { dayFrame, rowClock, rowCount, type DaySnapshots } from './day-view.ts';
+import '../../i18n/en/consolidation.ts';
 import { t } from '../../i18n/t.ts';
 
 const COLS = 40;

@@ -5,6 +5,7 @@ import { DEFAULT_TCO_INPUTS, type TcoBreakdown } from '../../core/platform/place
 import { TCO_KEYS, type TcoKey } from '../../state/consolidation-link.ts';
 import { parseTcoField, provenanceText, tcoInputs, usd } from './view.ts';
 import { Fig } from './Fig.tsx';
+import '../../i18n/en/consolidation.ts';
 import { t } from '../../i18n/t.ts';
 
 export function TcoPanel({ before, after }: { before: TcoBreakdown; after: TcoBreakdown }) {

@@ -36,6 +36,7 @@ import {
   type Violation,
 } from '../../core/platform/placement/index.ts';
 import { TCO_KEYS, type ConsolidationLink, type DemandBasis, type PlacementAlgorithm, type TcoKey } from '../../state/consolidation-link.ts';
+import '../../i18n/en/consolidation.ts';
 import { t } from '../../i18n/t.ts';
 
 /** The seed of the workload profiles' noise (the peak-demand basis). */

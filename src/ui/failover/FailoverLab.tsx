@@ -15,6 +15,7 @@ import '../migration/migration.css';
 import './failover.css';
 import { Sourced } from '../migration/Sourced.tsx';
 import { TextField, bindField } from '../shell/TextField.tsx';
+import '../../i18n/en/failover.ts';
 import { t } from '../../i18n/t.ts';
 import { T } from '../../i18n/react.tsx';
 

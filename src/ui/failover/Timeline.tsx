@@ -7,6 +7,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import * as d3 from 'd3';
 import type { FailoverResult } from '../../core/platform/failover/index.ts';
 import { LANES, markers, type Marker } from './view.ts';
+import '../../i18n/en/failover.ts';
 import { t } from '../../i18n/t.ts';
 
 const LEFT = 76;

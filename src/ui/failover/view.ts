@@ -4,6 +4,7 @@
  */
 import { COROSYNC_REFORM_MS, corosyncTokenTimeoutMs, vrrpMasterDownIntervalS, vrrpSkewTimeS, type EventKind, type FailoverResult, type FailoverScenario, type TimelineEvent } from '../../core/platform/failover/index.ts';
 import type { FailoverLink, KillKind } from '../../state/platform-links.ts';
+import '../../i18n/en/failover.ts';
 import { t } from '../../i18n/t.ts';
 
 export type FoField = 'advertS' | 'priority' | 'tokenMs';

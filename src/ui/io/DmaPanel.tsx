@@ -12,6 +12,7 @@ import { checkAddress, checkBdf, checkCount, hexAddr, hexByte, outcomeSentence, 
 import '../migration/migration.css';
 import './dma.css';
 import { TextField, withoutKey } from '../shell/TextField.tsx';
+import '../../i18n/en/io.ts';
 import { t } from '../../i18n/t.ts';
 import { T } from '../../i18n/react.tsx';
 

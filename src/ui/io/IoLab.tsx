@@ -9,6 +9,7 @@ import { PathPanel } from './PathPanel.tsx';
 import { DmaPanel } from './DmaPanel.tsx';
 import { SriovPanel } from './SriovPanel.tsx';
 import { OverheadPanel } from './OverheadPanel.tsx';
+import '../../i18n/en/io.ts';
 import { t } from '../../i18n/t.ts';
 
 type IoLabTab = LabTab<'io'>;

@@ -12,6 +12,7 @@ import type { OverheadReport } from '../../worker/protocol.ts';
 import { CPU_SHORT, fmt } from './path-view.ts';
 import '../migration/migration.css';
 import './io-path.css';
+import '../../i18n/en/io.ts';
 import { t } from '../../i18n/t.ts';
 import { T } from '../../i18n/react.tsx';
 

@@ -18,6 +18,7 @@ import { HOPS, exitsSoFar, fmt, hopLabel, hopMark, paramTexts, parseField, type 
 import '../migration/migration.css';
 import './io-path.css';
 import { TextField, bindField } from '../shell/TextField.tsx';
+import '../../i18n/en/io.ts';
 import { t } from '../../i18n/t.ts';
 import { T } from '../../i18n/react.tsx';
 

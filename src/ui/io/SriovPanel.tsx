@@ -14,6 +14,7 @@ import { hexAddr, hexByte } from './dma-view.ts';
 import '../migration/migration.css';
 import './dma.css';
 import { TextField, bindField } from '../shell/TextField.tsx';
+import '../../i18n/en/io.ts';
 import { t } from '../../i18n/t.ts';
 import { T } from '../../i18n/react.tsx';
 

@@ -4,6 +4,7 @@
  */
 import type { LastAction, VtdView } from '../../worker/vtd.ts';
 import type { WalkStep } from '../../core/vtd/translate.ts';
+import '../../i18n/en/io.ts';
 import { t } from '../../i18n/t.ts';
 
 /** 0x1234_5678 style: groups of four hex digits, so long addresses can be read aloud. */

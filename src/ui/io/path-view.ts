@@ -3,6 +3,7 @@
  * goes beside the field), hop names and icons (text, so color is never the only signal), number formatting.
  */
 import type { IoHop, IoPathParams, IoStep } from '../../core/io-path/types.ts';
+import '../../i18n/en/io.ts';
 import { t } from '../../i18n/t.ts';
 
 export type PathField = 'packets' | 'batch' | 'bytes' | 'lineRateMbit';

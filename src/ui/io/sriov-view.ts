@@ -3,6 +3,7 @@
  * figures read off the scaling series at the chosen number of VMs.
  */
 import type { SriovResult } from '../../worker/vtd.ts';
+import '../../i18n/en/io.ts';
 import { t } from '../../i18n/t.ts';
 
 export type SrField = 'vfs' | 'firstVfOffset' | 'vfStride' | 'perVmGbit';

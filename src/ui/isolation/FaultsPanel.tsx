@@ -17,6 +17,7 @@ import '../migration/migration.css';
 import '../failover/failover.css';
 import './isolation.css';
 import { TextField, bindField } from '../shell/TextField.tsx';
+import '../../i18n/en/isolation.ts';
 import { t } from '../../i18n/t.ts';
 import { T } from '../../i18n/react.tsx';
 

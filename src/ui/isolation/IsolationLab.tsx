@@ -7,6 +7,7 @@ import { LAB_TABS, type LabTab } from '../../state/labs.ts';
 import { Tabs, type TabSpec } from '../shell/Tabs.tsx';
 import { FaultsPanel } from './FaultsPanel.tsx';
 import { ResourcesPanel } from './ResourcesPanel.tsx';
+import '../../i18n/en/isolation.ts';
 import { t } from '../../i18n/t.ts';
 
 type IsolationLabTab = LabTab<'isolation'>;

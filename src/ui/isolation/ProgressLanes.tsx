@@ -8,6 +8,7 @@ import { useId } from 'react';
 import * as d3 from 'd3';
 import type { LaneState, ProgressSample } from '../../core/isolation/index.ts';
 import type { LaneMark } from './faults-view.ts';
+import '../../i18n/en/isolation.ts';
 import { t } from '../../i18n/t.ts';
 import { T } from '../../i18n/react.tsx';
 

@@ -15,6 +15,7 @@ import { applyPreset, bins, explain, parseTexts, situation, textsOf, verdictLabe
 import '../migration/migration.css';
 import './resources.css';
 import { withoutKey } from '../shell/TextField.tsx';
+import '../../i18n/en/isolation.ts';
 import { t } from '../../i18n/t.ts';
 import { T } from '../../i18n/react.tsx';
 

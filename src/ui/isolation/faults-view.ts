@@ -2,6 +2,7 @@
  * The Faults tab's view model: the form's fields checked one by one (the message goes beside the field), the
  * cause-and-effect chain in words, and the marks on the progress lanes. Pure functions of the worker's result.
  */
+import '../../i18n/en/isolation.ts';
 import { t } from '../../i18n/t.ts';
 import { FAULTS, describePolicy, type IsolationEvent, type IsolationResult, type VirtualizedRun } from '../../core/isolation/index.ts';
 

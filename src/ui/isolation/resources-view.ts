@@ -4,6 +4,7 @@
  */
 import { RESOURCE_VM_IDS, type ResourceVmId, type ResourcesParams, type Verdict } from '../../core/scheduling/types.ts';
 import { checkResourcesParams, RESOURCES_DEFAULTS } from '../../core/scheduling/run.ts';
+import '../../i18n/en/isolation.ts';
 import { t } from '../../i18n/t.ts';
 
 export type GlobalField = 'tsliceMs' | 'pbxWorkMs' | 'networkDelayMs' | 'timeScale' | 'durationMs';

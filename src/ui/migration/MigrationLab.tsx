@@ -19,6 +19,7 @@ import { MIGRATION_SOURCES as S, Sourced } from './Sourced.tsx';
 import { QEMU_ANNOUNCE_INITIAL_S } from '../../core/platform/migration/index.ts';
 import './migration.css';
 import { TextField, bindField } from '../shell/TextField.tsx';
+import '../../i18n/en/migration.ts';
 import { t } from '../../i18n/t.ts';
 import { T } from '../../i18n/react.tsx';
 

@@ -6,6 +6,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import * as d3 from 'd3';
 import type { MigrationResult } from '../../core/platform/migration/index.ts';
 import { bytesText, type Frame } from './view.ts';
+import '../../i18n/en/migration.ts';
 import { t } from '../../i18n/t.ts';
 
 const LEFT = 84; // room for "953.7 MiB" in the axis font

@@ -5,6 +5,7 @@
  */
 import type { ReactNode } from 'react';
 import './sourced.css';
+import '../../i18n/en/migration.ts';
 import { t } from '../../i18n/t.ts';
 
 export interface Source {

@@ -15,6 +15,7 @@ import { checkVmxForm, vmxTextsOf, VMX_DEFAULTS, type VmxField } from './vmx-vie
 import { RoundsChart } from './RoundsChart.tsx';
 import { MIGRATION_SOURCES as S, Sourced } from './Sourced.tsx';
 import { TextField, bindField } from '../shell/TextField.tsx';
+import '../../i18n/en/migration.ts';
 import { t } from '../../i18n/t.ts';
 import { T } from '../../i18n/react.tsx';
 

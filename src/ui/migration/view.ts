@@ -5,6 +5,7 @@
 import type { MigrationResult, StopReason } from '../../core/platform/migration/index.ts';
 import type { MigrationLink } from '../../state/platform-links.ts';
 import { MAX_LAB_MEMORY_MIB } from '../../worker/platform.ts';
+import '../../i18n/en/migration.ts';
 import { t } from '../../i18n/t.ts';
 
 export type NumField = 'memoryMib' | 'bandwidthMbit' | 'dirtyMibPerS' | 'wwsMib' | 'downtimeMs' | 'roundCap' | 'postCopyAfter' | 'streamTimeoutMs';

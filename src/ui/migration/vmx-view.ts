@@ -4,6 +4,7 @@
  */
 import { MAX_HOT_PAGES } from '../../core/platform/migration/vmx-guest.ts';
 import type { VmxMigrateRequest } from '../../worker/protocol.ts';
+import '../../i18n/en/migration.ts';
 import { t } from '../../i18n/t.ts';
 
 export type VmxField = 'bandwidthMbit' | 'downtimeMs' | 'roundCap' | 'hotPages' | 'hotWritesPerTick' | 'coldWritesPerTick';

@@ -16,6 +16,7 @@ import { OWASP_PBKDF2_SHA256_ITERATIONS } from '../../core/security/password.ts'
 import { actionLabel, auditRows, checkLockField, policyRows, shortHex, type LockField } from './view.ts';
 import './security.css';
 import { TextField, withoutKey } from '../shell/TextField.tsx';
+import '../../i18n/en/security.ts';
 import { t } from '../../i18n/t.ts';
 import { T } from '../../i18n/react.tsx';
 

@@ -7,6 +7,7 @@ import { LAB_TABS, type LabTab } from '../../state/labs.ts';
 import { Tabs, type TabSpec } from '../shell/Tabs.tsx';
 import { AccessPanel } from './AccessPanel.tsx';
 import { SurfacePanel } from './SurfacePanel.tsx';
+import '../../i18n/en/security.ts';
 import { t } from '../../i18n/t.ts';
 
 type SecurityLabTab = LabTab<'security'>;

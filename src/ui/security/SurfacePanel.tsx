@@ -13,6 +13,7 @@ import type { EscapeOutcome } from '../../core/security/escape.ts';
 import { ESCAPE_IDS, ESCAPE_INFO } from '../../core/security/escape-info.ts';
 import { byLabel, observedLabel, tally } from './view.ts';
 import './security.css';
+import '../../i18n/en/security.ts';
 import { t } from '../../i18n/t.ts';
 import { T } from '../../i18n/react.tsx';
 

@@ -6,6 +6,7 @@ import type { AuditEntry } from '../../core/security/audit.ts';
 import { ACTION_LABELS, ACTIONS, GROUPS, VMS, type Action, type GroupId, type Grants } from '../../core/security/groups.ts';
 import { NIST_MAX_CONSECUTIVE_FAILURES } from '../../core/security/lockout.ts';
 import type { SoftwareSurface, VtxSurface } from '../../core/security/surface.ts';
+import '../../i18n/en/security.ts';
 import { t } from '../../i18n/t.ts';
 
 export type LockField = 'threshold' | 'lockoutSeconds' | 'advance';

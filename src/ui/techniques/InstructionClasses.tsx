@@ -8,6 +8,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useApp } from '../../state/store.ts';
 import { commands } from '../engine/client.ts';
 import type { InstructionFormClass } from '../../worker/protocol.ts';
+import '../../i18n/en/techniques.ts';
 import { t } from '../../i18n/t.ts';
 import { T } from '../../i18n/react.tsx';
 

@@ -8,6 +8,7 @@ import * as d3 from 'd3';
 import type { TechniqueResult } from '../../worker/protocol.ts';
 import { overheadText, verdictLook } from './view.ts';
 import { reducedMotion } from '../shell/prefs-effects.ts';
+import '../../i18n/en/techniques.ts';
 import { t } from '../../i18n/t.ts';
 
 const ROW = 30;

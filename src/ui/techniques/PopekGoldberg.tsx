@@ -10,6 +10,7 @@ import { commands } from '../engine/client.ts';
 import { DEFINITIONS, POPEK_GOLDBERG_CITATION, REQUIREMENTS, THEOREM, demoSpec, popekGoldbergRows } from '../../core/techniques/popek-goldberg.ts';
 import type { DemoPosition } from '../../worker/protocol.ts';
 import { pgDemoHref } from './view.ts';
+import '../../i18n/en/techniques.ts';
 import { t } from '../../i18n/t.ts';
 import { T } from '../../i18n/react.tsx';
 

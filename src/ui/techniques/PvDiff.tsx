@@ -4,6 +4,7 @@
  * virtualization requires changes to the guest operating system").
  */
 import type { TechniqueComparison, TechniqueResult } from '../../worker/protocol.ts';
+import '../../i18n/en/techniques.ts';
 import { t } from '../../i18n/t.ts';
 
 export function PvDiff({ diff, pv }: { diff: TechniqueComparison['paravirtDiff']; pv: TechniqueResult }) {

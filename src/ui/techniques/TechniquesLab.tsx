@@ -17,6 +17,7 @@ import { PopekGoldberg } from './PopekGoldberg.tsx';
 import { InstructionClasses } from './InstructionClasses.tsx';
 import { Challenges, WhitePaperSection31 } from './WhitePaper.tsx';
 import './techniques.css';
+import '../../i18n/en/techniques.ts';
 import { t } from '../../i18n/t.ts';
 import { T } from '../../i18n/react.tsx';
 

@@ -22,6 +22,7 @@ import {
 } from '../../core/techniques/white-paper.ts';
 import type { DemoPosition, TechniqueComparison } from '../../worker/protocol.ts';
 import { cycles, pgDemoHref, shortTitle, verdictLook } from './view.ts';
+import '../../i18n/en/techniques.ts';
 import { t } from '../../i18n/t.ts';
 import { T } from '../../i18n/react.tsx';
 

@@ -4,6 +4,7 @@
  */
 import { formatLink, parseLink } from '../../state/url.ts';
 import type { EventGroup, SessionSpec, TechniqueResult, Verdict } from '../../worker/protocol.ts';
+import '../../i18n/en/techniques.ts';
 import { t } from '../../i18n/t.ts';
 
 export interface VerdictLook {

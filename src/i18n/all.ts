@@ -1,0 +1,14 @@
+/**
+ * The whole English catalogue, the labs' lazily loaded domains included: for tests and tools that check every
+ * key (the app itself loads a lab's domain with the lab; catalogue.ts, `English`).
+ */
+import { en, type English } from './catalogue.ts';
+import { io } from './en/io.ts';
+import { isolation } from './en/isolation.ts';
+import { security } from './en/security.ts';
+import { migration } from './en/migration.ts';
+import { failover } from './en/failover.ts';
+import { consolidation } from './en/consolidation.ts';
+import { techniques } from './en/techniques.ts';
+
+export const enAll: English = { ...en, io, isolation, security, migration, failover, consolidation, techniques };
