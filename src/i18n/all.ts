@@ -11,4 +11,13 @@ import { failover } from './en/failover.ts';
 import { consolidation } from './en/consolidation.ts';
 import { techniques } from './en/techniques.ts';
 
-export const enAll: English = { ...en, io, isolation, security, migration, failover, consolidation, techniques };
+export const enAll: English = {
+  ...en,
+  io,
+  isolation,
+  security,
+  migration,
+  failover,
+  consolidation,
+  techniques,
+};

@@ -62,7 +62,15 @@ export type English = typeof en & {
 };
 
 /** The domains that load with their lab (see `English`). */
-export const LAZY_DOMAINS = ['io', 'isolation', 'security', 'migration', 'failover', 'consolidation', 'techniques'] as const;
+export const LAZY_DOMAINS = [
+  'io',
+  'isolation',
+  'security',
+  'migration',
+  'failover',
+  'consolidation',
+  'techniques',
+] as const;
 
 /** A message: text with `{name}` placeholders, or plural forms keyed by CLDR category. */
 export type Message = string | { readonly one: string; readonly other: string; readonly [category: string]: string };
