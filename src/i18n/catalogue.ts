@@ -23,7 +23,6 @@ import { present } from './en/present.ts';
 import { exportStrings } from './en/export.ts';
 import { recovery } from './en/recovery.ts';
 import { asm } from './en/asm.ts';
-import { vmm } from './en/vmm.ts';
 import { links } from './en/links.ts';
 import { state } from './en/state.ts';
 import { worker } from './en/worker.ts';
@@ -39,7 +38,6 @@ export const en = {
   export: exportStrings,
   recovery,
   asm,
-  vmm,
   links,
   state,
   worker,

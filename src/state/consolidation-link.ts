@@ -11,6 +11,8 @@
  *   h    the hour shown in the hour-by-hour view (0 … 23)
  */
 import { z } from 'zod';
+import { t } from '../i18n/t.ts';
+import type { MessageKey } from '../i18n/catalogue.ts';
 
 export const CONSOLIDATION_LINK_VERSION = 1;
 
@@ -45,9 +47,9 @@ export const DEFAULT_CONSOLIDATION_LINK: ConsolidationLink = {
 };
 
 /** User text quoted in a message, shortened (a `mv` of 2,000 characters must give a short message). */
-const short = (t: string): string => (t.length > 40 ? `${t.slice(0, 37)}...` : t);
+const short = (text: string): string => (text.length > 40 ? `${text.slice(0, 37)}...` : text);
 
-const name = z.string().regex(/^[a-z0-9][a-z0-9.-]{0,39}$/, 'must be a short lowercase name');
+const name = z.string().regex(/^[a-z0-9][a-z0-9.-]{0,39}$/, { error: () => t('links.mustBeShortName') });
 
 const moveList = z
   .string()
@@ -58,7 +60,7 @@ const moveList = z
     for (const part of s.split('~')) {
       const m = /^([a-z0-9][a-z0-9-]{0,39})\.([a-z0-9][a-z0-9-]{0,39})$/.exec(part);
       if (m === null) {
-        ctx.addIssue({ code: 'custom', message: `'${short(part)}' is not VM.HOST` });
+        ctx.addIssue({ code: 'custom', message: t('links.notMove', { part: t('links.quoted', { text: short(part) }) }) });
         return z.NEVER;
       }
       out.push({ vm: m[1]!, host: m[2]! });
@@ -75,7 +77,7 @@ const tcoList = z
     for (const part of s.split('~')) {
       const m = /^([A-Za-z]{1,30})\.(\d{1,9}(?:\.\d{1,6})?)$/.exec(part);
       if (m === null || !(TCO_KEYS as readonly string[]).includes(m[1]!)) {
-        ctx.addIssue({ code: 'custom', message: `'${short(part)}' is not KEY.value (keys: ${TCO_KEYS.join(', ')})` });
+        ctx.addIssue({ code: 'custom', message: t('links.notTcoPair', { part: t('links.quoted', { text: short(part) }), keys: TCO_KEYS.join(', ') }) });
         return z.NEVER;
       }
       out[m[1] as TcoKey] = Number(m[2]);
@@ -83,21 +85,23 @@ const tcoList = z
     return out;
   });
 
+const hourError = (): string => t('links.mustBeHour');
+
 const consolidationQuery = z.object({
-  v: z.literal(String(CONSOLIDATION_LINK_VERSION), { message: `this link is from another version of VT Lab (expected v=${CONSOLIDATION_LINK_VERSION})` }),
-  alg: z.enum(PLACEMENT_ALGORITHMS, { message: `must be one of ${PLACEMENT_ALGORITHMS.join(', ')}` }).optional(),
+  v: z.literal(String(CONSOLIDATION_LINK_VERSION), { error: () => t('links.otherVersion', { version: CONSOLIDATION_LINK_VERSION }) }),
+  alg: z.enum(PLACEMENT_ALGORITHMS, { error: () => t('links.mustBeOneOf', { values: PLACEMENT_ALGORITHMS.join(', ') }) }).optional(),
   ht: name.optional(),
-  d: z.enum(DEMAND_BASES, { message: "must be 'reserved' or 'peak'" }).optional(),
+  d: z.enum(DEMAND_BASES, { error: () => t('links.mustBeDemand') }).optional(),
   mv: moveList.optional(),
   tco: tcoList.optional(),
   pol: name.optional(),
-  r: z.enum(['0', '1'], { message: "must be '0' or '1'" }).optional(),
-  h: z.string().regex(/^\d{1,2}$/, 'must be an hour 0 … 23').transform(Number).pipe(z.number().int().min(0, 'must be an hour 0 … 23').max(23, 'must be an hour 0 … 23')).optional(),
+  r: z.enum(['0', '1'], { error: () => t('links.mustBeFlag') }).optional(),
+  h: z.string().regex(/^\d{1,2}$/, { error: hourError }).transform(Number).pipe(z.number().int().min(0, { error: hourError }).max(23, { error: hourError })).optional(),
 });
 
-const FIELDS: Record<string, string> = {
-  v: 'version (v)', alg: 'placement algorithm (alg)', ht: 'host type (ht)', d: 'demand (d)', mv: 'moves (mv)', tco: 'cost assumptions (tco)',
-  pol: 'policy (pol)', r: 'run (r)', h: 'hour (h)',
+const FIELDS: Record<string, MessageKey> = {
+  v: 'links.field.version', alg: 'links.consolidation.algorithm', ht: 'links.consolidation.hostType', d: 'links.consolidation.demand', mv: 'links.consolidation.moves', tco: 'links.consolidation.tco',
+  pol: 'links.consolidation.policy', r: 'links.field.run', h: 'links.consolidation.hour',
 };
 
 export type ConsolidationParse = { ok: true; value: ConsolidationLink } | { ok: false; message: string };
@@ -109,19 +113,20 @@ export function parseConsolidationQuery(query: string | undefined): Consolidatio
   try {
     params = new URLSearchParams(query);
   } catch {
-    return { ok: false, message: 'This link is damaged (its query cannot be read).' };
+    return { ok: false, message: t('links.damaged') };
   }
   const raw: Record<string, string> = {};
   for (const [k, v] of params) {
-    if (!Object.hasOwn(FIELDS, k)) return { ok: false, message: `This link has a field VT Lab does not know: '${k.length > 40 ? `${k.slice(0, 37)}...` : k}'.` };
+    if (!Object.hasOwn(FIELDS, k)) return { ok: false, message: t('links.unknownField', { field: t('links.quoted', { text: short(k) }) }) };
     raw[k] = v;
   }
   const r = consolidationQuery.safeParse(raw);
   if (!r.success) {
     const issue = r.error.issues[0]!;
-    const field = FIELDS[String(issue.path[0])] ?? String(issue.path[0] ?? 'link');
-    const msg = issue.code === 'invalid_type' && issue.input === undefined ? 'is missing' : issue.message;
-    return { ok: false, message: `This link is broken: ${field} ${msg}.` };
+    const key = Object.hasOwn(FIELDS, String(issue.path[0])) ? FIELDS[String(issue.path[0])] : undefined;
+    const field = key !== undefined ? t(key) : String(issue.path[0] ?? t('links.field.link'));
+    const msg = issue.code === 'invalid_type' && issue.input === undefined ? t('links.isMissing') : issue.message;
+    return { ok: false, message: t('links.broken', { field, problem: msg }) };
   }
   const q = r.data;
   return {

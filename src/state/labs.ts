@@ -2,6 +2,8 @@
  * The labs, in the order of the white paper (../shared/seed): what each shows and which section it
  * follows. The shell's navigation, the URL and the help read this list.
  */
+import { t } from '../i18n/t.ts';
+
 export const LAB_IDS = ['rings', 'techniques', 'isolation', 'failover', 'consolidation', 'migration', 'security', 'io'] as const;
 export type LabId = (typeof LAB_IDS)[number];
 export const DEFAULT_LAB: LabId = 'rings';
@@ -19,21 +21,21 @@ export interface LabInfo {
 }
 
 export const LABS: readonly LabInfo[] = [
-  { id: 'rings', title: 'Rings & VMX', group: 'VT-x', summary: 'Privilege rings without a VMM, with a software VMM and with VT-x: every VM exit and VM entry of a real guest kernel, as it happens.', paper: 'Sections 3.1–3.2, Table 1, Figures 2 and 3', ready: true },
-  { id: 'techniques', title: 'Software vs hardware', group: 'VT-x', summary: 'The same guest under trap-and-emulate, binary translation, paravirtualization, VT-x with shadow paging and VT-x with EPT: correctness and cost side by side.', paper: 'Sections 3.1, 3.1.1 and 3.2.1', ready: true },
-  { id: 'isolation', title: 'Isolation', group: 'Platform', summary: 'A crash stays inside its VM: faults injected into one VM on the VMX core, the others keep running; CPU shares, caps and a noisy neighbour against the PBX.', paper: 'Section 3.3.1, Workload Isolation', ready: true },
-  { id: 'failover', title: 'Fail-over', group: 'Platform', summary: 'A replicated SIP PBX: the standby VM takes over when the active one fails.', paper: 'Section 3.3.1, Workload Isolation (fail-over of a replicated PBX)', ready: true },
-  { id: 'consolidation', title: 'Consolidation', group: 'Platform', summary: 'Many servers onto few hosts: placement, dynamic CPU, memory and I/O allocation, power and cost.', paper: 'Section 3.3.2, Workload Consolidation', ready: true },
-  { id: 'migration', title: 'Migration', group: 'Platform', summary: 'Live migration of a running VM without clients reconnecting.', paper: 'Section 3.3.3, Workload Migration', ready: true },
-  { id: 'security', title: 'Security', group: 'Platform', summary: 'Per-VM access control for the functional groups sharing the server, and what a guest can make the VMM do.', paper: 'Section 3.3.4, Security', ready: true },
-  { id: 'io', title: 'I/O', group: 'Platform', summary: 'The limits: one packet through an emulated device, a paravirtual ring and a VT-d assigned device; DMA remapping and its fault records; a shared SR-IOV device; the VMM overhead.', paper: 'Section 3.3.5, Limitation of Current Intel VT Architecture', ready: true },
+  { id: 'rings', title: t('state.lab.rings.title'), group: 'VT-x', summary: t('state.lab.rings.summary'), paper: t('state.lab.rings.paper'), ready: true },
+  { id: 'techniques', title: t('state.lab.techniques.title'), group: 'VT-x', summary: t('state.lab.techniques.summary'), paper: t('state.lab.techniques.paper'), ready: true },
+  { id: 'isolation', title: t('state.lab.isolation.title'), group: 'Platform', summary: t('state.lab.isolation.summary'), paper: t('state.lab.isolation.paper'), ready: true },
+  { id: 'failover', title: t('state.lab.failover.title'), group: 'Platform', summary: t('state.lab.failover.summary'), paper: t('state.lab.failover.paper'), ready: true },
+  { id: 'consolidation', title: t('state.lab.consolidation.title'), group: 'Platform', summary: t('state.lab.consolidation.summary'), paper: t('state.lab.consolidation.paper'), ready: true },
+  { id: 'migration', title: t('state.lab.migration.title'), group: 'Platform', summary: t('state.lab.migration.summary'), paper: t('state.lab.migration.paper'), ready: true },
+  { id: 'security', title: t('state.lab.security.title'), group: 'Platform', summary: t('state.lab.security.summary'), paper: t('state.lab.security.paper'), ready: true },
+  { id: 'io', title: t('state.lab.io.title'), group: 'Platform', summary: t('state.lab.io.summary'), paper: t('state.lab.io.paper'), ready: true },
 ];
 
 /** The views of the labs whose link is just the open view (`#/io?v=1&tab=dma`): id and tab label, in tab order. */
 export const LAB_TABS = {
-  isolation: [{ id: 'faults', label: 'Faults' }, { id: 'resources', label: 'Resources' }],
-  security: [{ id: 'access', label: 'Access control' }, { id: 'surface', label: 'Attack surface' }],
-  io: [{ id: 'path', label: 'I/O path' }, { id: 'dma', label: 'DMA remapping' }, { id: 'sriov', label: 'Shared device' }, { id: 'overhead', label: 'Overhead' }],
+  isolation: [{ id: 'faults', label: t('state.tab.isolation.faults') }, { id: 'resources', label: t('state.tab.isolation.resources') }],
+  security: [{ id: 'access', label: t('state.tab.security.access') }, { id: 'surface', label: t('state.tab.security.surface') }],
+  io: [{ id: 'path', label: t('state.tab.io.path') }, { id: 'dma', label: t('state.tab.io.dma') }, { id: 'sriov', label: t('state.tab.io.sriov') }, { id: 'overhead', label: t('state.tab.io.overhead') }],
 } as const;
 export type TabbedLabId = keyof typeof LAB_TABS;
 export type LabTab<L extends TabbedLabId> = (typeof LAB_TABS)[L][number]['id'];

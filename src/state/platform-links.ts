@@ -14,6 +14,8 @@
  *     k    what was killed: vm | kernel | host (absent: nothing yet)
  */
 import { z } from 'zod';
+import { t } from '../i18n/t.ts';
+import type { MessageKey } from '../i18n/catalogue.ts';
 
 export const PLATFORM_LINK_VERSION = 1;
 
@@ -77,14 +79,14 @@ export const DEFAULT_FAILOVER_LINK: FailoverLink = {
   kill: null,
 };
 
-const version = z.literal(String(PLATFORM_LINK_VERSION), { message: `this link is from another version of VT Lab (expected v=${PLATFORM_LINK_VERSION})` });
+const version = z.literal(String(PLATFORM_LINK_VERSION), { error: () => t('links.otherVersion', { version: PLATFORM_LINK_VERSION }) });
 const num = (min: number, max: number, integer = true) =>
   z
     .string()
-    .regex(integer ? /^\d{1,9}$/ : /^\d{1,9}(\.\d{1,6})?$/, integer ? 'must be a whole number' : 'must be a number')
+    .regex(integer ? /^\d{1,9}$/ : /^\d{1,9}(\.\d{1,6})?$/, { error: () => t(integer ? 'links.mustBeWholeNumber' : 'links.mustBeNumber') })
     .transform(Number)
-    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
-const flag = z.enum(['0', '1'], { message: "must be '0' or '1'" });
+    .pipe(z.number().min(min, { error: () => t('links.mustBeAtLeast', { min }) }).max(max, { error: () => t('links.mustBeAtMost', { max }) }));
+const flag = z.enum(['0', '1'], { error: () => t('links.mustBeFlag') });
 
 const migrationQuery = z.object({
   v: version,
@@ -92,7 +94,7 @@ const migrationQuery = z.object({
   bw: num(0.001, 1e6, false).optional(),
   d: num(0, 1e6, false).optional(),
   wws: num(0, 1 << 20).optional(),
-  rule: z.enum(['qemu', 'xen', 'clark'], { message: "must be 'qemu', 'xen' or 'clark'" }).optional(),
+  rule: z.enum(['qemu', 'xen', 'clark'], { error: () => t('links.mustBeRule') }).optional(),
   dt: num(0, 1e6, false).optional(),
   rc: num(0, 100000).optional(),
   ac: flag.optional(),
@@ -101,49 +103,50 @@ const migrationQuery = z.object({
   r: flag.optional(),
 });
 
-const MIGRATION_FIELDS: Record<string, string> = {
-  v: 'version (v)', mem: 'memory (mem)', bw: 'bandwidth (bw)', d: 'dirty rate (d)', wws: 'writable working set (wws)', rule: 'stop rule (rule)',
-  dt: 'downtime limit (dt)', rc: 'round cap (rc)', ac: 'auto-converge (ac)', pc: 'post-copy (pc)', st: 'stream timeout (st)', r: 'run (r)',
+const MIGRATION_FIELDS: Record<string, MessageKey> = {
+  v: 'links.field.version', mem: 'links.migration.memory', bw: 'links.migration.bandwidth', d: 'links.migration.dirtyRate', wws: 'links.migration.wws', rule: 'links.migration.rule',
+  dt: 'links.migration.downtime', rc: 'links.migration.roundCap', ac: 'links.migration.autoConverge', pc: 'links.migration.postCopy', st: 'links.migration.streamTimeout', r: 'links.field.run',
 };
 
 const failoverQuery = z.object({
   v: version,
-  place: z.enum(['same', 'separate'], { message: "must be 'same' or 'separate'" }).optional(),
-  det: z.enum(['vrrp', 'corosync'], { message: "must be 'vrrp' or 'corosync'" }).optional(),
+  place: z.enum(['same', 'separate'], { error: () => t('links.mustBePlace') }).optional(),
+  det: z.enum(['vrrp', 'corosync'], { error: () => t('links.mustBeDetection') }).optional(),
   adv: num(0.01, 255, false).optional(),
   pri: num(1, 254).optional(),
   tok: num(1, 600000).optional(),
   rep: flag.optional(),
-  cm: z.enum(['vip', 'srv'], { message: "must be 'vip' or 'srv'" }).optional(),
-  k: z.enum(['vm', 'kernel', 'host'], { message: "must be 'vm', 'kernel' or 'host'" }).optional(),
+  cm: z.enum(['vip', 'srv'], { error: () => t('links.mustBeClientMode') }).optional(),
+  k: z.enum(['vm', 'kernel', 'host'], { error: () => t('links.mustBeKill') }).optional(),
 });
 
-const FAILOVER_FIELDS: Record<string, string> = {
-  v: 'version (v)', place: 'placement (place)', det: 'detection (det)', adv: 'advert interval (adv)', pri: 'priority (pri)', tok: 'token (tok)',
-  rep: 'state replication (rep)', cm: 'client mode (cm)', k: 'kill (k)',
+const FAILOVER_FIELDS: Record<string, MessageKey> = {
+  v: 'links.field.version', place: 'links.failover.placement', det: 'links.failover.detection', adv: 'links.failover.advert', pri: 'links.failover.priority', tok: 'links.failover.token',
+  rep: 'links.failover.replication', cm: 'links.failover.clientMode', k: 'links.failover.kill',
 };
 
 export type PlatformParse<T> = { ok: true; value: T } | { ok: false; message: string };
 
-function readQuery<S extends z.ZodTypeAny>(query: string | undefined, schema: S, names: Record<string, string>): PlatformParse<z.infer<S> | null> {
+function readQuery<S extends z.ZodTypeAny>(query: string | undefined, schema: S, names: Record<string, MessageKey>): PlatformParse<z.infer<S> | null> {
   if (query === undefined || query === '') return { ok: true, value: null };
   let params: URLSearchParams;
   try {
     params = new URLSearchParams(query);
   } catch {
-    return { ok: false, message: 'This link is damaged (its query cannot be read).' };
+    return { ok: false, message: t('links.damaged') };
   }
   const raw: Record<string, string> = {};
   for (const [k, v] of params) {
-    if (!Object.hasOwn(names, k)) return { ok: false, message: `This link has a field VT Lab does not know: '${k.length > 40 ? `${k.slice(0, 37)}...` : k}'.` };
+    if (!Object.hasOwn(names, k)) return { ok: false, message: t('links.unknownField', { field: t('links.quoted', { text: k.length > 40 ? `${k.slice(0, 37)}...` : k }) }) };
     raw[k] = v;
   }
   const r = schema.safeParse(raw);
   if (!r.success) {
     const issue = r.error.issues[0];
-    const field = names[String(issue.path[0])] ?? String(issue.path[0] ?? 'link');
-    const msg = issue.code === 'invalid_type' && issue.input === undefined ? 'is missing' : issue.message;
-    return { ok: false, message: `This link is broken: ${field} ${msg}.` };
+    const name = Object.hasOwn(names, String(issue.path[0])) ? names[String(issue.path[0])] : undefined;
+    const field = name !== undefined ? t(name) : String(issue.path[0] ?? t('links.field.link'));
+    const msg = issue.code === 'invalid_type' && issue.input === undefined ? t('links.isMissing') : issue.message;
+    return { ok: false, message: t('links.broken', { field, problem: msg }) };
   }
   return { ok: true, value: r.data };
 }

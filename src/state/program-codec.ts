@@ -2,6 +2,8 @@
  * A program in a link: UTF-8, deflate-raw (CompressionStream, built into browsers and Node 18+), base64url.
  * A 300-line lab file becomes a few kilobytes of URL; no server is involved.
  */
+import { t } from '../i18n/t.ts';
+
 function toBase64Url(bytes: Uint8Array): string {
   let bin = '';
   for (let k = 0; k < bytes.length; k += 0x8000) bin += String.fromCharCode(...bytes.subarray(k, k + 0x8000));
@@ -62,15 +64,15 @@ export async function decodeProgram(z: string): Promise<string> {
   try {
     bytes = await inflateAtMost(fromBase64Url(z), MAX_PROGRAM_BYTES);
   } catch {
-    throw new Error('the program in this link is damaged (it cannot be decompressed)');
+    throw new Error(t('links.program.notInflatable'));
   }
-  const tooLong = `the program in this link is too long (more than ${MAX_PROGRAM_CHARS.toLocaleString('en-US')} characters)`;
+  const tooLong = t('links.program.tooLong', { max: MAX_PROGRAM_CHARS.toLocaleString('en-US') });
   if (bytes === 'too-long') throw new Error(tooLong);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new Error('the program in this link is damaged (it is not UTF-8 text)');
+    throw new Error(t('links.program.notUtf8'));
   }
   if (text.length > MAX_PROGRAM_CHARS) throw new Error(tooLong);
   return text;

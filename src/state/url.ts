@@ -18,6 +18,8 @@
  * values exist is checked by the engine when it loads the spec.
  */
 import { z } from 'zod';
+import { t } from '../i18n/t.ts';
+import type { MessageKey } from '../i18n/catalogue.ts';
 import type { Intervention, SessionSpec } from '../worker/protocol.ts';
 import { LAB_IDS, DEFAULT_LAB, LAB_TABS, isTabbedLab, type LabId, type TabbedLabId } from './labs.ts';
 import { vmmSettingsFromAssignments, vmmSettingsToAssignments, type VmmSettings } from '../core/vmm/settings-data.ts';
@@ -28,7 +30,7 @@ export const LINK_VERSION = 1;
 
 /** User text quoted in a message, cut to 40 characters: a 100 kB key must not become a 100 kB banner (issue 9). */
 function quoted(text: string): string {
-  return `'${text.length > 40 ? `${text.slice(0, 37)}...` : text}'`;
+  return t('links.quoted', { text: text.length > 40 ? `${text.slice(0, 37)}...` : text });
 }
 
 export interface LinkState {
@@ -70,8 +72,8 @@ export const TECHNIQUE_COST_KEYS = ['trap', 'callout', 'translate', 'indirect', 
 export type TechniqueCostKey = (typeof TECHNIQUE_COST_KEYS)[number];
 export const DEFAULT_TECHNIQUES_LINK: TechniquesLink = { workload: 'sensitive', cpu: 'nehalem', costs: {}, run: false };
 
-const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be a short lowercase name');
-const uint = (max: number) => z.string().regex(/^\d{1,13}$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(0).max(max));
+const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, { error: () => t('links.mustBeShortName') });
+const uint = (max: number) => z.string().regex(/^\d{1,13}$/, { error: () => t('links.mustBeWholeNumber') }).transform(Number).pipe(z.number().int().min(0).max(max));
 
 const paramList = z
   .string()
@@ -82,7 +84,7 @@ const paramList = z
     for (const part of s.split('~')) {
       const m = /^([A-Z][A-Z0-9_]{0,39})\.(-?\d{1,13})$/.exec(part);
       if (m === null) {
-        ctx.addIssue({ code: 'custom', message: `${quoted(part)} is not NAME.value` });
+        ctx.addIssue({ code: 'custom', message: t('links.notNameValue', { part: quoted(part) }) });
         return z.NEVER;
       }
       out[m[1]] = Number(m[2]);
@@ -99,7 +101,7 @@ const interventionList = z
     for (const part of s.split('~')) {
       const m = /^(\d{1,13})\.(kill-vm|nmi)(?:\.(\d{1,3}))?$/.exec(part);
       if (m === null || (m[2] === 'kill-vm' && m[3] === undefined)) {
-        ctx.addIssue({ code: 'custom', message: `${quoted(part)} is not an intervention (seq.kill-vm.VM or seq.nmi)` });
+        ctx.addIssue({ code: 'custom', message: t('links.notIntervention', { part: quoted(part) }) });
         return z.NEVER;
       }
       const seq = Number(m[1]);
@@ -116,7 +118,7 @@ const vmmSettings = z
     if (s === '') return {};
     const r = vmmSettingsFromAssignments(s.split('~'));
     if (!r.ok) {
-      ctx.addIssue({ code: 'custom', message: `are wrong: ${r.errors[0].message}` });
+      ctx.addIssue({ code: 'custom', message: t('links.vmmWrong', { problem: r.errors[0].message }) });
       return z.NEVER;
     }
     return r.settings;
@@ -128,16 +130,16 @@ export function formatVmmSettings(settings: VmmSettings): string {
 }
 
 const query = z.object({
-  v: z.literal(String(LINK_VERSION), { message: `this link is from another version of VT Lab (expected v=${LINK_VERSION})` }),
+  v: z.literal(String(LINK_VERSION), { error: () => t('links.otherVersion', { version: LINK_VERSION }) }),
   s: id,
   cpu: id.optional(),
   seed: uint(0xffffffff).optional(),
   insn: z.enum(['0', '1']).optional(),
-  m: z.enum(['bare', 'guest', 'swvmm', 'bt', 'pv'], { message: "must be 'bare', 'guest', 'swvmm', 'bt' or 'pv'" }).optional(),
+  m: z.enum(['bare', 'guest', 'swvmm', 'bt', 'pv'], { error: () => t('links.mustBeMode') }).optional(),
   p: paramList.optional(),
   t: uint(1e12).optional(),
   iv: interventionList.optional(),
-  src: z.string().max(400_000).regex(/^[A-Za-z0-9_-]+$/, 'is not an encoded program').optional(),
+  src: z.string().max(400_000).regex(/^[A-Za-z0-9_-]+$/, { error: () => t('links.notProgram') }).optional(),
   vmm: vmmSettings.optional(),
 });
 
@@ -150,7 +152,7 @@ const costList = z
     for (const part of s.split('~')) {
       const m = /^([a-z]{1,20})\.(\d{1,7})$/.exec(part);
       if (m === null || !(TECHNIQUE_COST_KEYS as readonly string[]).includes(m[1]) || Number(m[2]) > 1_000_000) {
-        ctx.addIssue({ code: 'custom', message: `${quoted(part)} is not KEY.cycles (keys: ${TECHNIQUE_COST_KEYS.join(', ')}; at most 1000000 cycles)` });
+        ctx.addIssue({ code: 'custom', message: t('links.notCostPair', { part: quoted(part), keys: TECHNIQUE_COST_KEYS.join(', ') }) });
         return z.NEVER;
       }
       out[m[1] as TechniqueCostKey] = Number(m[2]);
@@ -159,14 +161,14 @@ const costList = z
   });
 
 const techniquesQuery = z.object({
-  v: z.literal(String(LINK_VERSION), { message: `this link is from another version of VT Lab (expected v=${LINK_VERSION})` }),
+  v: z.literal(String(LINK_VERSION), { error: () => t('links.otherVersion', { version: LINK_VERSION }) }),
   w: id,
   cpu: id.optional(),
   c: costList.optional(),
   r: z.enum(['0', '1']).optional(),
 });
 
-const TECHNIQUES_FIELD_NAMES: Record<string, string> = { v: 'version (v)', w: 'workload (w)', cpu: 'CPU model (cpu)', c: 'cost assumptions (c)', r: 'run (r)' };
+const TECHNIQUES_FIELD_NAMES: Record<string, MessageKey> = { v: 'links.field.version', w: 'links.techniques.workload', cpu: 'links.field.cpu', c: 'links.techniques.costs', r: 'links.field.run' };
 
 function parseTechniquesQuery(query: string | undefined): ParsedLink {
   const base = { lab: 'techniques' as const, spec: defaultSpec(), seq: 0, interventions: [] };
@@ -175,19 +177,19 @@ function parseTechniquesQuery(query: string | undefined): ParsedLink {
   try {
     params = new URLSearchParams(query);
   } catch {
-    return { kind: 'error', message: 'This link is damaged (its query cannot be read).' };
+    return { kind: 'error', message: t('links.damaged') };
   }
   const raw: Record<string, string> = {};
   for (const [k, v] of params) {
-    if (!Object.hasOwn(TECHNIQUES_FIELD_NAMES, k)) return { kind: 'error', message: `This link has a field VT Lab does not know: ${quoted(k)}.` };
+    if (!Object.hasOwn(TECHNIQUES_FIELD_NAMES, k)) return { kind: 'error', message: t('links.unknownField', { field: quoted(k) }) };
     raw[k] = v;
   }
   const r = techniquesQuery.safeParse(raw);
   if (!r.success) {
     const issue = r.error.issues[0];
-    const field = TECHNIQUES_FIELD_NAMES[String(issue.path[0])] ?? String(issue.path[0] ?? 'link');
-    const msg = issue.code === 'invalid_type' && issue.input === undefined ? 'is missing' : issue.message;
-    return { kind: 'error', message: `This link is broken: ${field} ${msg}.` };
+    const field = fieldName(TECHNIQUES_FIELD_NAMES, issue.path[0]);
+    const msg = issue.code === 'invalid_type' && issue.input === undefined ? t('links.isMissing') : issue.message;
+    return { kind: 'error', message: t('links.broken', { field, problem: msg }) };
   }
   const q = r.data;
   return { kind: 'ok', state: { ...base, techniques: { workload: q.w, cpu: q.cpu ?? DEFAULT_TECHNIQUES_LINK.cpu, costs: q.c ?? {}, run: q.r === '1' } } };
@@ -204,10 +206,16 @@ function formatTechniques(t: TechniquesLink): string {
   return `#/techniques?${q.toString().replace(/%7E/g, '~')}`;
 }
 
-const FIELD_NAMES: Record<string, string> = {
-  v: 'version (v)', s: 'scenario (s)', cpu: 'CPU model (cpu)', seed: 'seed', insn: 'instruction events (insn)', m: 'platform (m)',
-  p: 'parameters (p)', t: 'position (t)', iv: 'interventions (iv)', src: 'program (src)', vmm: 'VMM settings (vmm)',
+const FIELD_NAMES: Record<string, MessageKey> = {
+  v: 'links.field.version', s: 'links.scene.scenario', cpu: 'links.field.cpu', seed: 'links.scene.seed', insn: 'links.scene.insn', m: 'links.scene.platform',
+  p: 'links.scene.params', t: 'links.scene.position', iv: 'links.scene.interventions', src: 'links.scene.program', vmm: 'links.scene.vmm',
 };
+
+/** A field's name in a message ("CPU model (cpu)"), looked up when the message is made (so in the language then in use). */
+function fieldName(names: Record<string, MessageKey>, key: PropertyKey | undefined): string {
+  const name = Object.hasOwn(names, String(key)) ? names[String(key)] : undefined;
+  return name !== undefined ? t(name) : String(key ?? t('links.field.link'));
+}
 
 export type ParsedLink = { kind: 'empty' } | { kind: 'ok'; state: LinkState } | { kind: 'error'; message: string };
 
@@ -216,9 +224,9 @@ export function parseLink(hash: string): ParsedLink {
   const h = hash.startsWith('#') ? hash.slice(1) : hash;
   if (h === '' || h === '/') return { kind: 'empty' };
   const m = /^\/([a-z-]+)(?:\?(.*))?$/.exec(h);
-  if (m === null) return { kind: 'error', message: 'This link is not a VT Lab link (expected #/lab?…).' };
+  if (m === null) return { kind: 'error', message: t('links.notVtLab') };
   const lab = m[1] as LabId;
-  if (!(LAB_IDS as readonly string[]).includes(lab)) return { kind: 'error', message: `This link names a lab that does not exist: ${quoted(m[1])}.` };
+  if (!(LAB_IDS as readonly string[]).includes(lab)) return { kind: 'error', message: t('links.noSuchLab', { lab: quoted(m[1]) }) };
   if (lab === 'techniques') return parseTechniquesQuery(m[2]);
   if (lab === 'consolidation') {
     const r = parseConsolidationQuery(m[2]);
@@ -241,19 +249,19 @@ export function parseLink(hash: string): ParsedLink {
   try {
     params = new URLSearchParams(m[2]);
   } catch {
-    return { kind: 'error', message: 'This link is damaged (its query cannot be read).' };
+    return { kind: 'error', message: t('links.damaged') };
   }
   const raw: Record<string, string> = {};
   for (const [k, v] of params) {
-    if (!Object.hasOwn(FIELD_NAMES, k)) return { kind: 'error', message: `This link has a field VT Lab does not know: ${quoted(k)}.` };
+    if (!Object.hasOwn(FIELD_NAMES, k)) return { kind: 'error', message: t('links.unknownField', { field: quoted(k) }) };
     raw[k] = v;
   }
   const r = query.safeParse(raw);
   if (!r.success) {
     const issue = r.error.issues[0];
-    const field = FIELD_NAMES[String(issue.path[0])] ?? String(issue.path[0] ?? 'link');
-    const msg = issue.code === 'invalid_type' && issue.input === undefined ? 'is missing' : issue.message;
-    return { kind: 'error', message: `This link is broken: ${field} ${msg}.` };
+    const field = fieldName(FIELD_NAMES, issue.path[0]);
+    const msg = issue.code === 'invalid_type' && issue.input === undefined ? t('links.isMissing') : issue.message;
+    return { kind: 'error', message: t('links.broken', { field, problem: msg }) };
   }
   const q = r.data;
   const spec: SessionSpec = { scenario: q.s, seed: q.seed ?? 1, insnEvents: q.insn !== '0' };
@@ -272,11 +280,11 @@ function parseTabbedQuery(lab: TabbedLabId, query: string | undefined): ParsedLi
   const tabs: readonly string[] = LAB_TABS[lab].map((t) => t.id);
   if (query === undefined || query === '') return { kind: 'ok', state: { ...base, tab: tabs[0] } };
   const params = new URLSearchParams(query);
-  for (const k of params.keys()) if (k !== 'v' && k !== 'tab') return { kind: 'error', message: `This link has a field VT Lab does not know: ${quoted(k)}.` };
+  for (const k of params.keys()) if (k !== 'v' && k !== 'tab') return { kind: 'error', message: t('links.unknownField', { field: quoted(k) }) };
   const v = params.get('v');
-  if (v !== String(LINK_VERSION)) return { kind: 'error', message: v === null ? 'This link is broken: version (v) is missing.' : `This link is broken: version (v) this link is from another version of VT Lab (expected v=${LINK_VERSION}).` };
+  if (v !== String(LINK_VERSION)) return { kind: 'error', message: t('links.broken', { field: t('links.field.version'), problem: v === null ? t('links.isMissing') : t('links.otherVersion', { version: LINK_VERSION }) }) };
   const tab = params.get('tab') ?? tabs[0];
-  if (!tabs.includes(tab)) return { kind: 'error', message: `This link is broken: view (tab) must be one of ${tabs.join(', ')}.` };
+  if (!tabs.includes(tab)) return { kind: 'error', message: t('links.broken', { field: t('links.field.view'), problem: t('links.mustBeOneOf', { values: tabs.join(', ') }) }) };
   return { kind: 'ok', state: { ...base, tab } };
 }
 

@@ -8,6 +8,8 @@
  *
  * Anything else is the full app; an unknown value is reported, not guessed.
  */
+import { t } from '../i18n/t.ts';
+
 export const VIEW_MODES = ['app', 'presenter', 'audience', 'embed', 'embed-readonly'] as const;
 export type ViewMode = (typeof VIEW_MODES)[number];
 
@@ -15,7 +17,7 @@ export function parseViewMode(search: string): { mode: ViewMode; error?: string 
   const v = new URLSearchParams(search).get('view');
   if (v === null || v === '' || v === 'app') return { mode: 'app' };
   if ((VIEW_MODES as readonly string[]).includes(v)) return { mode: v as ViewMode };
-  return { mode: 'app', error: `This page's view '${v}' is not one VT Lab has (presenter, audience, embed, embed-readonly); showing the full app.` };
+  return { mode: 'app', error: t('links.viewMode.unknown', { view: v }) };
 }
 
 export const isEmbed = (m: ViewMode): boolean => m === 'embed' || m === 'embed-readonly';

@@ -1,11 +1,12 @@
 /**
- * Finds user-visible English left in components, so the catalogue stays complete (issue 8). Used by
- * src/i18n/catalogue.test.ts; `npx tsx src/test-support/i18n-scan.ts` prints every finding with file:line:column
- * (`--counts` prints a count per file).
+ * Finds user-visible English left in components, and in src/state and src/worker (MESSAGE_FOLDERS: link, import
+ * and worker messages), so the catalogue stays complete (issue 8). Used by src/i18n/catalogue.test.ts;
+ * `npx tsx src/test-support/i18n-scan.ts [src/state]` prints every finding with file:line:column (`--counts`
+ * prints a count per file).
  *
  * What counts as user-visible: JSX text; string attributes that become accessible names, tooltips or
  * placeholders; string literals rendered straight from a JSX expression (`{x ? 'On' : 'Off'}`); and, anywhere
- * in src/ui, literals that read as a phrase (two words or more) outside class names, styles, test ids, imports,
+ * in the scanned folders, literals that read as a phrase (two words or more) outside class names, styles, test ids, imports,
  * comparisons and developer errors. A `// i18n-ignore: <why>` comment on the line or the line above exempts a
  * string that is code or a name (a PNG keyword, SVG path data, an SDM name). Parsed with @babel/parser (TypeScript 7's compiler has no JS API).
  */
@@ -243,8 +244,8 @@ export function scanSource(file: string, source: string): Finding[] {
   return found;
 }
 
-/** Every component and view-model file under src/ui (tests excluded). */
-export function uiFiles(root: string): string[] {
+/** Every source file under src/<folder> (tests excluded). */
+export function sourceFiles(root: string, folder: string): string[] {
   const out: string[] = [];
   const walk = (dir: string) => {
     for (const name of readdirSync(dir)) {
@@ -253,16 +254,28 @@ export function uiFiles(root: string): string[] {
       else if (/\.tsx?$/.test(name) && !/\.(test|spec)\.tsx?$/.test(name)) out.push(path);
     }
   };
-  walk(join(root, 'src', 'ui'));
+  walk(join(root, 'src', folder));
   return out.sort();
 }
 
+/** Every component and view-model file under src/ui (tests excluded). */
+export function uiFiles(root: string): string[] {
+  return sourceFiles(root, 'ui');
+}
+
+/** Folders outside src/ui whose messages reach the user (a bad link, a refused import, the worker's replies). */
+export const MESSAGE_FOLDERS = ['state', 'worker'] as const;
+
+export function scanFolders(root: string, folders: readonly string[]): Finding[] {
+  return folders.flatMap((folder) => sourceFiles(root, folder)).flatMap((path) => scanSource(relative(root, path), readFileSync(path, 'utf8')));
+}
+
 export function scanUi(root: string): Finding[] {
-  return uiFiles(root).flatMap((path) => scanSource(relative(root, path), readFileSync(path, 'utf8')));
+  return scanFolders(root, ['ui']);
 }
 
 if (process.argv[1]?.endsWith('i18n-scan.ts')) {
-  const findings = scanUi(process.cwd());
+  const findings = scanFolders(process.cwd(), ['ui', ...MESSAGE_FOLDERS]);
   const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   const shown = findings.filter((f) => only.length === 0 || only.some((o) => f.file.includes(o)));
   if (process.argv.includes('--counts')) {

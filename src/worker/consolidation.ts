@@ -7,6 +7,7 @@
  */
 import { createSimulation, metrics, parsePolicy, policyName, stepInterval, traceSetFromFiles, type TraceSet } from '../core/platform/dynamic/index.ts';
 import type { DynamicDayProgress, DynamicDayRequest, DynamicDayResult } from './protocol.ts';
+import { t } from '../i18n/t.ts';
 
 export interface DynamicClock {
   now(): number;
@@ -38,11 +39,11 @@ function parseIndex(text: string): DayIndex | string {
   try {
     j = JSON.parse(text);
   } catch {
-    return 'the day index is not JSON';
+    return t('worker.consolidation.indexNotJson');
   }
   const o = j as { day?: unknown; files?: unknown };
   if (typeof o.day !== 'string' || !Array.isArray(o.files) || !o.files.every((f) => typeof f === 'string' && /^[^/\\]+$/.test(f) && f !== '..' && f !== '.')) {
-    return 'the day index has no day or no list of file names';
+    return t('worker.consolidation.indexShape');
   }
   return { day: o.day, files: o.files as string[] };
 }
@@ -78,7 +79,7 @@ export function createDynamicRunner(clock: DynamicClock, fetchText: TextFetcher 
       const p = parsePolicy(req.policy);
       if (!p.ok) return Promise.resolve({ ok: false, error: p.error });
       const day = req.day ?? '20110303';
-      if (!/^\d{8}$/.test(day)) return Promise.resolve({ ok: false, error: `day '${day}' is not YYYYMMDD` });
+      if (!/^\d{8}$/.test(day)) return Promise.resolve({ ok: false, error: t('worker.consolidation.badDay', { day }) });
       const report = (x: DynamicDayProgress): void => {
         try {
           void onProgress?.(x);
@@ -97,9 +98,9 @@ export function createDynamicRunner(clock: DynamicClock, fetchText: TextFetcher 
       return loading.then((loaded) => {
         if (typeof loaded === 'string') {
           cache.delete(key);
-          return { ok: false, error: `the PlanetLab day could not be read: ${loaded}` };
+          return { ok: false, error: t('worker.consolidation.dayUnreadable', { reason: loaded }) };
         }
-        if (mine !== generation) return { ok: false, error: 'superseded by a newer run' };
+        if (mine !== generation) return { ok: false, error: t('worker.consolidation.superseded') };
         const st = createSimulation(loaded.traces, p.policy, req.seed === undefined ? {} : { seed: req.seed });
         const total = st.seriesActiveHosts.length;
         // Where every VM is, at the start and after each interval (the host-by-host day view; read-only on the state).
@@ -115,7 +116,7 @@ export function createDynamicRunner(clock: DynamicClock, fetchText: TextFetcher 
         return new Promise<DynamicDayResult>((resolve) => {
           const slice = (): void => {
             if (mine !== generation) {
-              resolve({ ok: false, error: 'superseded by a newer run' });
+              resolve({ ok: false, error: t('worker.consolidation.superseded') });
               return;
             }
             const t0 = clock.now();

@@ -50,6 +50,8 @@ import type { EscapeId } from '../core/security/escape-info.ts';
 import { demoPositions } from '../core/techniques/popek-goldberg-demos.ts';
 import { classifyInstructions, type InstructionFormClass } from '../core/techniques/instruction-classes.ts';
 import type { TranslationRequest, TranslationView } from '../core/session/translation.ts';
+// `t` names the timeline in this file, so the catalogue's lookup is `msg`.
+import { t as msg } from '../i18n/t.ts';
 import type {
   Catalog,
   DrainResult,
@@ -493,7 +495,7 @@ export function createEngine(clock: EngineClock): EngineApi & { reportError(wher
       const pos = t.position().seq;
       const b = t.events(0, pos);
       const lines: string[] = [];
-      if (b.firstSeq > 0) lines.push(JSON.stringify({ type: 'log', text: `the first ${b.firstSeq} events are no longer held`, vm: null, cycle: 0 }));
+      if (b.firstSeq > 0) lines.push(JSON.stringify({ type: 'log', text: msg('worker.engine.eventsDropped', { n: b.firstSeq }), vm: null, cycle: 0 }));
       for (const e of batchEvents(b)) {
         lines.push(JSON.stringify(e.text !== undefined ? textRecord(e.kind, e.cycle, e.p[0], e.text) : eventRecord(e.kind, e.cycle, e.p)));
       }
@@ -556,7 +558,7 @@ export function createEngine(clock: EngineClock): EngineApi & { reportError(wher
 
     describeSettings: guarded('describeSettings', (settings: VmmSettings, cpu: string): SettingsReportResult => {
       const model = getCpuModel(cpu);
-      if (model === undefined) return { ok: false, errors: [{ field: 'cpu', message: `unknown CPU model '${cpu}'` }] };
+      if (model === undefined) return { ok: false, errors: [{ field: 'cpu', message: msg('worker.unknownCpu', { cpu }) }] };
       const v = validateVmmSettings(settings);
       if (!v.ok) return { ok: false, errors: v.errors.map((e) => ({ field: e.field === '' ? 'settings' : `settings.${e.field}`, message: e.message })) };
       const pm = toProcessorModel(model);

@@ -7,6 +7,7 @@ import { clientView, mbitToBytesPerSecond, MIB, simulateMigration, type ClientVi
 import { COROSYNC_DEFAULTS, defaultScenario, simulateFailover, type FailoverResult, type FailoverScenario, type FailureKind } from '../core/platform/failover/index.ts';
 import type { FailoverLink, KillKind, MigrationLink } from '../state/platform-links.ts';
 import { migrateVmxGuest, type VmxMigrationResult } from '../core/platform/migration/vmx-live.ts';
+import { t } from '../i18n/t.ts';
 
 export type MigrateRequest = Omit<MigrationLink, 'run'>;
 export type MigrateResponse = { ok: true; result: MigrationResult; clients: ClientView; params: MigrationParams } | { ok: false; message: string };
@@ -16,13 +17,13 @@ export const MAX_LAB_MEMORY_MIB = 65536;
 
 export function migrationParams(r: MigrateRequest): { ok: true; params: MigrationParams } | { ok: false; message: string } {
   const fin = (x: number) => Number.isFinite(x);
-  if (!fin(r.memoryMib) || !Number.isInteger(r.memoryMib) || r.memoryMib < 1 || r.memoryMib > MAX_LAB_MEMORY_MIB) return { ok: false, message: `memory must be 1 … ${MAX_LAB_MEMORY_MIB} MiB` };
-  if (!fin(r.bandwidthMbit) || r.bandwidthMbit <= 0) return { ok: false, message: 'bandwidth must be above 0' };
-  if (!fin(r.dirtyMibPerS) || r.dirtyMibPerS < 0) return { ok: false, message: 'dirty rate must be 0 or more' };
-  if (!fin(r.wwsMib) || r.wwsMib < 0 || r.wwsMib > r.memoryMib) return { ok: false, message: 'the writable working set must be 0 … memory' };
-  if (!fin(r.downtimeMs) || r.downtimeMs < 0) return { ok: false, message: 'downtime limit must be 0 or more' };
-  if (!Number.isInteger(r.roundCap) || r.roundCap < 0) return { ok: false, message: 'round cap must be a whole number' };
-  if (!Number.isInteger(r.postCopyAfter) || r.postCopyAfter < 0) return { ok: false, message: 'post-copy round must be a whole number' };
+  if (!fin(r.memoryMib) || !Number.isInteger(r.memoryMib) || r.memoryMib < 1 || r.memoryMib > MAX_LAB_MEMORY_MIB) return { ok: false, message: t('worker.migration.memory', { max: MAX_LAB_MEMORY_MIB }) };
+  if (!fin(r.bandwidthMbit) || r.bandwidthMbit <= 0) return { ok: false, message: t('worker.migration.bandwidth') };
+  if (!fin(r.dirtyMibPerS) || r.dirtyMibPerS < 0) return { ok: false, message: t('worker.migration.dirtyRate') };
+  if (!fin(r.wwsMib) || r.wwsMib < 0 || r.wwsMib > r.memoryMib) return { ok: false, message: t('worker.migration.wws') };
+  if (!fin(r.downtimeMs) || r.downtimeMs < 0) return { ok: false, message: t('worker.migration.downtime') };
+  if (!Number.isInteger(r.roundCap) || r.roundCap < 0) return { ok: false, message: t('worker.migration.roundCap') };
+  if (!Number.isInteger(r.postCopyAfter) || r.postCopyAfter < 0) return { ok: false, message: t('worker.migration.postCopy') };
   const D = r.dirtyMibPerS * MIB;
   const params: MigrationParams = {
     memoryBytes: r.memoryMib * MIB,
@@ -42,8 +43,8 @@ export function runMigration(r: MigrateRequest): MigrateResponse {
   if (!p.ok) return p;
   const result = simulateMigration(p.params);
   const clients = clientView(result, [
-    { kind: 'sip-call', id: 'SIP call' },
-    { kind: 'stream', id: 'Video stream', timeoutMs: r.streamTimeoutMs },
+    { kind: 'sip-call', id: t('worker.migration.sipCall') },
+    { kind: 'stream', id: t('worker.migration.videoStream'), timeoutMs: r.streamTimeoutMs },
   ]);
   return { ok: true, result, clients, params: p.params };
 }
@@ -54,9 +55,9 @@ export type FailoverResponse = { ok: true; result: FailoverResult; scenario: Fai
 const FAILURE: Record<KillKind, FailureKind> = { vm: 'vm', kernel: 'guest-kernel', host: 'host' };
 
 export function failoverScenario(r: FailoverRequest): { ok: true; scenario: FailoverScenario } | { ok: false; message: string } {
-  if (!Number.isFinite(r.advertS) || r.advertS <= 0 || r.advertS > 255) return { ok: false, message: 'advert interval must be above 0 and at most 255 s' };
-  if (!Number.isInteger(r.priority) || r.priority < 1 || r.priority > 254) return { ok: false, message: 'priority must be 1 … 254' };
-  if (!Number.isFinite(r.tokenMs) || r.tokenMs <= 0) return { ok: false, message: 'token must be above 0 ms' };
+  if (!Number.isFinite(r.advertS) || r.advertS <= 0 || r.advertS > 255) return { ok: false, message: t('worker.failover.advert') };
+  if (!Number.isInteger(r.priority) || r.priority < 1 || r.priority > 254) return { ok: false, message: t('worker.failover.priority') };
+  if (!Number.isFinite(r.tokenMs) || r.tokenMs <= 0) return { ok: false, message: t('worker.failover.token') };
   const scenario = defaultScenario({
     vm1Host: 'host-1',
     vm2Host: r.sameHost ? 'host-1' : 'host-2',
@@ -98,9 +99,9 @@ const CONSOLE_TAIL_LINES = 12;
 
 export function runVmxMigration(r: VmxMigrateRequest): VmxMigrateResponse {
   const fin = (x: number) => Number.isFinite(x);
-  if (!fin(r.bandwidthMbit) || r.bandwidthMbit <= 0 || r.bandwidthMbit > 100_000) return { ok: false, message: 'bandwidth must be above 0 and at most 100,000 Mbit/s' };
-  if (!fin(r.downtimeMs) || r.downtimeMs < 0) return { ok: false, message: 'downtime limit must be 0 or more' };
-  if (!Number.isInteger(r.roundCap) || r.roundCap < 0 || r.roundCap > 200) return { ok: false, message: 'round cap must be a whole number 0 … 200' };
+  if (!fin(r.bandwidthMbit) || r.bandwidthMbit <= 0 || r.bandwidthMbit > 100_000) return { ok: false, message: t('worker.vmxMigration.bandwidth') };
+  if (!fin(r.downtimeMs) || r.downtimeMs < 0) return { ok: false, message: t('worker.migration.downtime') };
+  if (!Number.isInteger(r.roundCap) || r.roundCap < 0 || r.roundCap > 200) return { ok: false, message: t('worker.vmxMigration.roundCap') };
   const out = migrateVmxGuest({
     rule: r.rule,
     bandwidthBytesPerSecond: mbitToBytesPerSecond(r.bandwidthMbit),
@@ -112,6 +113,6 @@ export function runVmxMigration(r: VmxMigrateRequest): VmxMigrateResponse {
   const res = out.result;
   const lines = res.consoleAtSuspend.split('\n');
   const tail = lines.slice(Math.max(0, lines.length - 1 - CONSOLE_TAIL_LINES)).join('\n');
-  const clients = clientView(res.migration, [{ kind: 'sip-call', id: 'SIP call' }]);
+  const clients = clientView(res.migration, [{ kind: 'sip-call', id: t('worker.migration.sipCall') }]);
   return { ok: true, result: { ...res, consoleAtSuspend: tail }, clients };
 }

@@ -16,6 +16,7 @@ import { OWASP_PBKDF2_SHA256_ITERATIONS } from '../core/security/password.ts';
 import { ESCAPE_IDS, runEscape, type EscapeId, type EscapeOutcome } from '../core/security/escape.ts';
 import { softwareSurface, vtxSurface, type SoftwareSurface, type VtxSurface } from '../core/security/surface.ts';
 import { getCpuModel } from '../core/cpu-models/index.ts';
+import { t } from '../i18n/t.ts';
 
 export interface AccountView {
   user: string;
@@ -97,8 +98,8 @@ export function createSecurityService(iterations = OWASP_PBKDF2_SHA256_ITERATION
       case 'reset':
         return { ok: true, view: view(a) };
       case 'login': {
-        if (typeof req.user !== 'string' || req.user.trim() === '') return { ok: false, field: 'user', message: 'enter a user name', view: view(a) };
-        if (typeof req.password !== 'string' || req.password === '') return { ok: false, field: 'password', message: 'enter the password', view: view(a) };
+        if (typeof req.user !== 'string' || req.user.trim() === '') return { ok: false, field: 'user', message: t('worker.security.enterUser'), view: view(a) };
+        if (typeof req.password !== 'string' || req.password === '') return { ok: false, field: 'password', message: t('worker.security.enterPassword'), view: view(a) };
         const login = await a.login(req.user.trim(), req.password);
         return { ok: true, view: view(a), login };
       }
@@ -106,12 +107,12 @@ export function createSecurityService(iterations = OWASP_PBKDF2_SHA256_ITERATION
         a.logout();
         return { ok: true, view: view(a) };
       case 'attempt': {
-        if (!isVmId(req.vm) || !isAction(req.action)) return { ok: false, message: 'unknown VM or action', view: view(a) };
+        if (!isVmId(req.vm) || !isAction(req.action)) return { ok: false, message: t('worker.security.unknownAction'), view: view(a) };
         const decision = a.attempt(req.vm, req.action);
         return { ok: true, view: view(a), decision };
       }
       case 'advance':
-        if (!Number.isFinite(req.seconds) || req.seconds < 0 || req.seconds > 86400) return { ok: false, field: 'seconds', message: 'seconds from 0 to 86400', view: view(a) };
+        if (!Number.isFinite(req.seconds) || req.seconds < 0 || req.seconds > 86400) return { ok: false, field: 'seconds', message: t('worker.security.seconds'), view: view(a) };
         a.advance(req.seconds);
         return { ok: true, view: view(a) };
       case 'lockout': {
@@ -123,7 +124,7 @@ export function createSecurityService(iterations = OWASP_PBKDF2_SHA256_ITERATION
   }
 
   function attackSurface(cpu: string): SurfaceResponse {
-    if (getCpuModel(cpu) === undefined) return { ok: false, message: `unknown CPU model '${cpu}'` };
+    if (getCpuModel(cpu) === undefined) return { ok: false, message: t('worker.unknownCpu', { cpu }) };
     const known = surfaces.get(cpu);
     if (known !== undefined) return known;
     const r: SurfaceResponse = { ok: true, cpu, vtx: vtxSurface(cpu), software: softwareSurface() };
@@ -132,8 +133,8 @@ export function createSecurityService(iterations = OWASP_PBKDF2_SHA256_ITERATION
   }
 
   function escapeAttempt(id: EscapeId, cpu: string): EscapeResponse {
-    if (!ESCAPE_IDS.includes(id)) return { ok: false, message: `unknown escape attempt '${String(id)}'` };
-    if (getCpuModel(cpu) === undefined) return { ok: false, message: `unknown CPU model '${cpu}'` };
+    if (!ESCAPE_IDS.includes(id)) return { ok: false, message: t('worker.security.unknownEscape', { id: String(id) }) };
+    if (getCpuModel(cpu) === undefined) return { ok: false, message: t('worker.unknownCpu', { cpu }) };
     return { ok: true, outcome: runEscape(id, cpu) };
   }
 

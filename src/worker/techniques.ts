@@ -18,6 +18,7 @@ import {
 import { getScenario } from '../core/scenarios/index.ts';
 import { getCpuModel } from '../core/cpu-models/index.ts';
 import type { CompareTechniquesRequest, CompareTechniquesResult, TechniqueDefaults, TechniquesProgress } from './protocol.ts';
+import { t } from '../i18n/t.ts';
 
 export interface TechniqueClock {
   schedule(fn: () => void, ms: number): void;
@@ -57,7 +58,7 @@ export function createTechniqueRunner(clock: TechniqueClock) {
       return new Promise((resolve) => {
         const step = (): void => {
           if (mine !== generation) {
-            resolve({ ok: false, errors: [{ field: 'run', message: 'superseded by a newer comparison' }] });
+            resolve({ ok: false, errors: [{ field: 'run', message: t('worker.techniques.superseded') }] });
             return;
           }
           try {

@@ -49,6 +49,7 @@ import {
   type VfDmaCheck,
   type VirtualFunction,
 } from '../core/vtd/index.ts';
+import { t } from '../i18n/t.ts';
 
 export type VtdCommand =
   | { kind: 'view' }
@@ -192,7 +193,7 @@ function runDemo(id: string): VtdResponse {
     };
     return { ok: true, view: view() };
   }
-  return { ok: false, message: `no demo '${id}'` };
+  return { ok: false, message: t('worker.vtd.noDemo', { id }) };
 }
 
 export function vtdCommand(cmd: VtdCommand): VtdResponse {
@@ -200,7 +201,7 @@ export function vtdCommand(cmd: VtdCommand): VtdResponse {
     case 'view':
       return { ok: true, view: view() };
     case 'reset': {
-      if (!Number.isInteger(cmd.nfr) || cmd.nfr < 1 || cmd.nfr > 256) return { ok: false, field: 'nfr', message: 'fault recording registers: a whole number 1 … 256' };
+      if (!Number.isInteger(cmd.nfr) || cmd.nfr < 1 || cmd.nfr > 256) return { ok: false, field: 'nfr', message: t('worker.vtd.nfr') };
       const keep = { format: session.format, osHandles: session.osHandles };
       session = newSession({ nfr: cmd.nfr, collapseSameSource: cmd.collapse }, keep.format);
       session.osHandles = keep.osHandles;
@@ -211,15 +212,15 @@ export function vtdCommand(cmd: VtdCommand): VtdResponse {
       return runDemo(cmd.id);
     case 'dma': {
       const sid = parseBdf(cmd.device);
-      if (sid === null) return { ok: false, field: 'device', message: 'write the requester as bus:device.function in hex, e.g. 03:00.0' };
+      if (sid === null) return { ok: false, field: 'device', message: t('worker.vtd.requester') };
       const address = parseAddress(cmd.address);
-      if (address === null) return { ok: false, field: 'address', message: 'an address in hex (0x12_3400) or decimal, at most 2^53 − 1' };
+      if (address === null) return { ok: false, field: 'address', message: t('worker.vtd.address') };
       const { result, recordSnapshot } = runDma(session, { sourceId: sid, address, write: cmd.write });
-      last = { label: `${cmd.write ? 'Write' : 'Read'} by ${cmd.device.trim()} at 0x${address.toString(16)}`, result, record: recordSnapshot === null || result.recordIndex === null ? null : decodeRecord(recordSnapshot, result.recordIndex, session.format), msiAddress: null };
+      last = { label: t(cmd.write ? 'worker.vtd.writeBy' : 'worker.vtd.readBy', { device: cmd.device.trim(), address: address.toString(16) }), result, record: recordSnapshot === null || result.recordIndex === null ? null : decodeRecord(recordSnapshot, result.recordIndex, session.format), msiAddress: null };
       return { ok: true, view: view() };
     }
     case 'flood': {
-      if (!Number.isInteger(cmd.count) || cmd.count < 1 || cmd.count > 64) return { ok: false, field: 'count', message: 'a whole number of writes, 1 … 64' };
+      if (!Number.isInteger(cmd.count) || cmd.count < 1 || cmd.count > 64) return { ok: false, field: 'count', message: t('worker.vtd.floodCount') };
       const nic = parseBdf('03:00.0') as number;
       let recorded = 0;
       let lost = 0;
@@ -230,7 +231,7 @@ export function vtdCommand(cmd: VtdCommand): VtdResponse {
         else lost++;
         printed.push(...result.printed);
       }
-      last = { label: `Buggy NIC: ${cmd.count} stray writes into VM2’s memory`, flood: { sent: cmd.count, recorded, lost, pfo: session.hw.regs.fsts.pfo, printed } };
+      last = { label: t('worker.vtd.flood', { n: cmd.count }), flood: { sent: cmd.count, recorded, lost, pfo: session.hw.regs.fsts.pfo, printed } };
       return { ok: true, view: view() };
     }
     case 'mask':

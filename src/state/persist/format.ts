@@ -11,6 +11,8 @@
  * with zod, never eval, and every rejection names the field at fault.
  */
 import { z } from 'zod';
+import { t } from '../../i18n/t.ts';
+import type { MessageKey } from '../../i18n/catalogue.ts';
 
 /** File identification: a file from another program, or a later format, is refused with a message. */
 export const FILE_APP = 'vt-lab';
@@ -23,10 +25,10 @@ export const MAX_DRAFT_CHARS = 200_000;
 export const MAX_ENTRIES = 500;
 
 /** Preset and tour ids are short slugs (src/core/scenarios, src/tours/data). */
-const Id = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be a short id (letters, digits, . _ -)');
+const Id = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, { error: () => t('state.persist.shortId') });
 
 export const DraftSchema = z.object({
-  text: z.string().max(MAX_DRAFT_CHARS, `is longer than ${MAX_DRAFT_CHARS} characters`),
+  text: z.string().max(MAX_DRAFT_CHARS, { error: () => t('state.persist.tooLong', { max: MAX_DRAFT_CHARS }) }),
   /** Milliseconds since 1970 (when it was typed); the newer of two drafts wins a merge. */
   savedAt: z.number().int().min(0),
 });
@@ -42,13 +44,13 @@ export const PrefsSchema = z.object({
   theme: z.enum(['light', 'dark']),
   // The app offers a few scales (prefs-slice.ts FONT_SCALES, 0.875 … 2); the import snaps to those. Kept free of
   // the store here so this module stays pure.
-  fontScale: z.number().min(0.5, 'must be at least 0.5').max(4, 'must be at most 4'),
+  fontScale: z.number().min(0.5, { error: () => t('state.persist.atLeast', { min: 0.5 }) }).max(4, { error: () => t('state.persist.atMost', { max: 4 }) }),
   motion: z.enum(['system', 'reduce', 'full']),
 });
 export type PrefsRecord = z.infer<typeof PrefsSchema>;
 
-const bounded = <T extends z.ZodType>(value: T, what: string) =>
-  z.record(Id, value).refine((r) => Object.keys(r).length <= MAX_ENTRIES, `has more than ${MAX_ENTRIES} ${what}`);
+const bounded = <T extends z.ZodType>(value: T, tooMany: MessageKey) =>
+  z.record(Id, value).refine((r) => Object.keys(r).length <= MAX_ENTRIES, { error: () => t(tooMany, { max: MAX_ENTRIES }) });
 
 /** What the browser keeps (IndexedDB) and what the file carries, without the file's envelope. */
 export interface UserData {
@@ -60,12 +62,12 @@ export interface UserData {
 export const emptyUserData = (): UserData => ({ drafts: {}, tours: {}, openTour: null });
 
 export const UserDataFileSchema = z.object({
-  app: z.literal(FILE_APP, { error: `is not '${FILE_APP}': this is not a VT Lab data file` }),
-  kind: z.literal(FILE_KIND, { error: `is not '${FILE_KIND}': this VT Lab file is not a data export (try Share ▸ Import… for traces and images)` }),
-  version: z.literal(FILE_VERSION, { error: `is not ${FILE_VERSION}: this file comes from another version of VT Lab` }),
+  app: z.literal(FILE_APP, { error: () => t('state.persist.notApp', { app: FILE_APP }) }),
+  kind: z.literal(FILE_KIND, { error: () => t('state.persist.notKind', { kind: FILE_KIND }) }),
+  version: z.literal(FILE_VERSION, { error: () => t('state.persist.notVersion', { version: FILE_VERSION }) }),
   exportedAt: z.string().max(64),
-  drafts: bounded(DraftSchema, 'drafts'),
-  tours: bounded(TourProgressSchema, 'tours'),
+  drafts: bounded(DraftSchema, 'state.persist.tooManyDrafts'),
+  tours: bounded(TourProgressSchema, 'state.persist.tooManyTours'),
   openTour: OpenTourSchema.nullable(),
   prefs: PrefsSchema.optional(),
 });
@@ -92,35 +94,35 @@ export type ParseResult = { ok: true; file: UserDataFile } | { ok: false; errors
 /** "drafts › cpuid › text" from a zod path; the top level is called "the file". */
 function where(path: readonly PropertyKey[]): string {
   // A key is user text: shortened, so a 100 kB draft name gives a readable message (found by fuzzing, issue 9).
-  return path.length === 0 ? 'the file' : path.map((p) => (String(p) === '' ? "''" : String(p).length > 40 ? `${String(p).slice(0, 37)}...` : String(p))).join(' › ');
+  return path.length === 0 ? t('state.persist.theFile') : path.map((p) => (String(p) === '' ? "''" : String(p).length > 40 ? `${String(p).slice(0, 37)}...` : String(p))).join(' › ');
 }
 
 /** zod's wording for a missing or mistyped value, in the words of the rest of the app. */
 function plain(message: string): string {
-  const noun = (t: string): string => {
-    const n = t === 'record' ? 'list of named entries' : t;
-    return /^[aeiou]/.test(n) ? `an ${n}` : `a ${n}`;
+  const noun = (type: string): string => {
+    const n = type === 'record' ? t('state.persist.recordNoun') : type;
+    return t(/^[aeiou]/.test(n) ? 'state.persist.anNoun' : 'state.persist.aNoun', { noun: n });
   };
   return message
-    .replace(/^Invalid key in record$/, 'is not a valid name (a short id: letters, digits, . _ -)')
-    .replace(/^Invalid input: expected (\w+), received undefined$/, (_m, t: string) => `is missing (it should be ${noun(t)})`)
-    .replace(/^Invalid input: expected (\w+), received (\w+)$/, (_m, t: string, got: string) => `is ${noun(got)}, where ${noun(t)} belongs`);
+    .replace(/^Invalid key in record$/, () => t('state.persist.invalidKey'))
+    .replace(/^Invalid input: expected (\w+), received undefined$/, (_m, type: string) => t('state.persist.missing', { expected: noun(type) }))
+    .replace(/^Invalid input: expected (\w+), received (\w+)$/, (_m, type: string, got: string) => t('state.persist.wrongType', { got: noun(got), expected: noun(type) }));
 }
 
 /** Reads an imported file: too big, not JSON, or not the format → messages naming what and where; else the file. */
 export function parseUserDataFile(text: string): ParseResult {
-  if (text.length > MAX_FILE_BYTES) return { ok: false, errors: [`the file is larger than ${MAX_FILE_BYTES / 1_000_000} MB; a VT Lab data file is far smaller`] };
+  if (text.length > MAX_FILE_BYTES) return { ok: false, errors: [t('state.persist.tooBig', { mb: MAX_FILE_BYTES / 1_000_000 })] };
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    return { ok: false, errors: [`the file is not JSON (${e instanceof Error ? e.message : String(e)})`] };
+    return { ok: false, errors: [t('state.persist.notJson', { error: e instanceof Error ? e.message : String(e) })] };
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, errors: ['the file is JSON but not an object: not a VT Lab data file'] };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, errors: [t('state.persist.notObject')] };
   const r = UserDataFileSchema.safeParse(raw);
   if (r.success) return { ok: true, file: r.data };
   const errors = r.error.issues.slice(0, 8).map((i) => `${where(i.path)}: ${plain(i.message)}`);
-  if (r.error.issues.length > 8) errors.push(`… and ${r.error.issues.length - 8} more problems`);
+  if (r.error.issues.length > 8) errors.push(t('state.persist.moreProblems', { n: r.error.issues.length - 8 }));
   return { ok: false, errors };
 }
 
