@@ -10,6 +10,9 @@ import { migration } from './en/migration.ts';
 import { failover } from './en/failover.ts';
 import { consolidation } from './en/consolidation.ts';
 import { techniques } from './en/techniques.ts';
+import { securitycore } from './en/securitycore.ts';
+import { vtd } from './en/vtd.ts';
+import { iopath } from './en/iopath.ts';
 
 export const enAll: English = {
   ...en,
@@ -20,4 +23,7 @@ export const enAll: English = {
   failover,
   consolidation,
   techniques,
+  iopath,
+  vtd,
+  securitycore,
 };

@@ -18,6 +18,9 @@ import type { migration } from './en/migration.ts';
 import type { failover } from './en/failover.ts';
 import type { consolidation } from './en/consolidation.ts';
 import type { techniques } from './en/techniques.ts';
+import type { iopath } from './en/iopath.ts';
+import type { vtd } from './en/vtd.ts';
+import type { securitycore } from './en/securitycore.ts';
 import { tours } from './en/tours.ts';
 import { present } from './en/present.ts';
 import { exportStrings } from './en/export.ts';
@@ -57,6 +60,9 @@ export type English = typeof en & {
   readonly failover: typeof failover;
   readonly consolidation: typeof consolidation;
   readonly techniques: typeof techniques;
+  readonly iopath: typeof iopath;
+  readonly vtd: typeof vtd;
+  readonly securitycore: typeof securitycore;
 };
 
 /** The domains that load with their lab (see `English`). */
@@ -68,6 +74,9 @@ export const LAZY_DOMAINS = [
   'failover',
   'consolidation',
   'techniques',
+  'iopath',
+  'vtd',
+  'securitycore',
 ] as const;
 
 /** A message: text with `{name}` placeholders, or plural forms keyed by CLDR category. */

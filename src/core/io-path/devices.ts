@@ -18,6 +18,8 @@
  *  - `processRing`: the device side of a split ring, shared by the paravirtual back end and the assigned device
  *    (the lab lets both use the same descriptor layout so that only the notification and the DMA path differ).
  */
+import { t } from '../../i18n/t.ts';
+import '../../i18n/en/iopath.ts';
 import type { IoSize, IrqLine, PortDevice } from '../devices/types.ts';
 import type { GuestMemory } from '../vmm/guest-memory.ts';
 import { hex, type IoLog } from './log.ts';
@@ -61,27 +63,27 @@ abstract class LabDevice implements PortDevice {
 
 export const NE_BASE = 0x300;
 const NE_REG: Record<number, string> = {
-  0x00: 'CR (command)',
-  0x04: 'TPSR (transmit page start)',
-  0x05: 'TBCR0 (transmit byte count, low)',
-  0x06: 'TBCR1 (transmit byte count, high)',
-  0x07: 'ISR (interrupt status)',
-  0x08: 'RSAR0 (remote start address, low)',
-  0x09: 'RSAR1 (remote start address, high)',
-  0x0a: 'RBCR0 (remote byte count, low)',
-  0x0b: 'RBCR1 (remote byte count, high)',
-  0x0f: 'IMR (interrupt mask)',
-  0x10: 'data port (remote DMA)',
+  0x00: t('iopath.devices.crCommand'),
+  0x04: t('iopath.devices.tpsrTransmitPageStart'),
+  0x05: t('iopath.devices.tbcr0TransmitByteCountLow'),
+  0x06: t('iopath.devices.tbcr1TransmitByteCountHigh'),
+  0x07: t('iopath.devices.isrInterruptStatus'),
+  0x08: t('iopath.devices.rsar0RemoteStartAddressLow'),
+  0x09: t('iopath.devices.rsar1RemoteStartAddressHigh'),
+  0x0a: t('iopath.devices.rbcr0RemoteByteCountLow'),
+  0x0b: t('iopath.devices.rbcr1RemoteByteCountHigh'),
+  0x0f: t('iopath.devices.imrInterruptMask'),
+  0x10: t('iopath.devices.dataPortRemoteDma'),
 };
 export const ENISR_TX = 0x02;
 export const ENISR_RDC = 0x40;
 
 export function ne2000RegisterName(port: number): string {
-  return NE_REG[port - NE_BASE] ?? `register ${hex(port - NE_BASE, 2)}`;
+  return NE_REG[port - NE_BASE] ?? t('iopath.devices.registerAt', { offset: hex(port - NE_BASE, 2) });
 }
 
 export class Ne2000Nic extends LabDevice {
-  readonly name = 'NE2000 NIC (emulated)';
+  readonly name = t('iopath.devices.ne2000NicEmulated');
   readonly ports = [[NE_BASE, NE_BASE + 0x1f]] as const;
   /** The card's 16 KiB buffer RAM (pages 0x40-0x7F), where remote DMA puts the frame before transmit. */
   private readonly ram = new Uint8Array(0x8000);
@@ -97,11 +99,11 @@ export class Ne2000Nic extends LabDevice {
   read(port: number, size: IoSize, now: number): number {
     const r = port - NE_BASE;
     if (r === 0x07) {
-      this.log.step('device-model', now, 'device model: read ISR', `returns ${hex(this.isr, 2)}${this.isr & ENISR_TX ? ' (packet transmitted)' : ''}${this.isr & ENISR_RDC ? ' (remote DMA complete)' : ''}`);
+      this.log.step('device-model', now, t('iopath.devices.deviceModelReadIsr'), `${t('iopath.devices.returns', { value: hex(this.isr, 2) })}${this.isr & ENISR_TX ? t('iopath.devices.packetTransmitted') : ''}${this.isr & ENISR_RDC ? t('iopath.devices.remoteDmaComplete') : ''}`);
       return this.isr;
     }
     if (r === 0x00) return this.cr;
-    this.log.step('device-model', now, `device model: read ${ne2000RegisterName(port)}`, 'returns 0');
+    this.log.step('device-model', now, t('iopath.devices.deviceModelRead', { register: ne2000RegisterName(port) }), t('iopath.devices.returns', { value: 0 }));
     return size === 1 ? 0 : 0;
   }
 
@@ -118,7 +120,7 @@ export class Ne2000Nic extends LabDevice {
       }
       if (this.rbcr === 0) {
         this.setIsr(this.isr | ENISR_RDC);
-        this.log.step('device-model', now, 'device model: remote DMA complete', `${this.dmaBytes} bytes copied one word at a time from the guest into the card's buffer RAM; ISR.RDC set`);
+        this.log.step('device-model', now, t('iopath.devices.deviceModelRemoteDmaComplete'), t('iopath.devices.bytesCopiedOneWordAt', { dmaBytes: this.dmaBytes }));
         this.dmaBytes = 0;
       }
       return;
@@ -128,8 +130,8 @@ export class Ne2000Nic extends LabDevice {
     switch (r) {
       case 0x00: {
         this.cr = v;
-        const what = (v & 0x04) !== 0 ? 'transmit' : (v & 0x38) === 0x10 ? 'start remote DMA write' : 'no DMA, page 0, start';
-        this.log.step('device-model', now, `device model: CR ← ${hex(v, 2)}`, what);
+        const what = (v & 0x04) !== 0 ? t('iopath.devices.transmit') : (v & 0x38) === 0x10 ? t('iopath.devices.startRemoteDmaWrite') : t('iopath.devices.noDmaPage0Start');
+        this.log.step('device-model', now, t('iopath.devices.deviceModelCr', { v: hex(v, 2) }), what);
         if ((v & 0x04) !== 0) this.transmit(now);
         return;
       }
@@ -144,7 +146,7 @@ export class Ne2000Nic extends LabDevice {
       case 0x0f: this.imr = v; this.setIsr(this.isr); break;
       default: break;
     }
-    this.log.step('device-model', now, `device model: ${name} ← ${hex(v, 2)}`, r === 0x07 ? `clears ISR bits ${hex(v, 2)}` : 'latched in the emulated register');
+    this.log.step('device-model', now, t('iopath.devices.deviceModelNeWrite', { name, v: hex(v, 2) }), r === 0x07 ? t('iopath.devices.clearsIsrBits', { v: hex(v, 2) }) : t('iopath.devices.latchedInTheEmulatedRegister'));
   }
 
   private transmit(now: number): void {
@@ -152,8 +154,8 @@ export class Ne2000Nic extends LabDevice {
     const n = this.tbcr;
     this.counters.completed++;
     this.counters.bytes += n;
-    this.log.step('host-driver', now, 'host: device model writes the frame to the tap device', `${n} bytes from card RAM ${hex(start, 4)} → write() on the tap file descriptor → host bridge → host NIC driver queues it`);
-    this.log.step('wire', now, 'wire: the host NIC sends the frame', `${n} bytes, ${wireMicros(n, this.wire).toFixed(2)} µs at ${this.wire.lineRateMbit} Mbit/s (line rate: assumption)`);
+    this.log.step('host-driver', now, t('iopath.devices.hostWritesFrame'), t('iopath.devices.bytesFromCardRamWrite', { n, start: hex(start, 4) }));
+    this.log.step('wire', now, t('iopath.devices.wireTheHostNicSends'), t('iopath.devices.hostNicWireTime', { n, wireMicros: wireMicros(n, this.wire).toFixed(2), lineRateMbit: this.wire.lineRateMbit }));
     this.setIsr(this.isr | ENISR_TX);
   }
 
@@ -175,21 +177,21 @@ export const ATA_BASE = 0x1f0;
 const ATA_REG: Record<number, string> = {
   0: 'Data',
   1: 'Features',
-  2: 'Sector Count',
-  3: 'LBA Low',
-  4: 'LBA Mid',
-  5: 'LBA High',
+  2: t('iopath.devices.sectorCount'),
+  3: t('iopath.devices.lbaLow'),
+  4: t('iopath.devices.lbaMid'),
+  5: t('iopath.devices.lbaHigh'),
   6: 'Device',
-  7: 'Command / Status',
+  7: t('iopath.devices.commandStatus'),
 };
 export function ataRegisterName(port: number): string {
-  return ATA_REG[port - ATA_BASE] ?? 'register';
+  return ATA_REG[port - ATA_BASE] ?? t('iopath.devices.register');
 }
 const ST_DRDY = 0x40;
 const ST_DRQ = 0x08;
 
 export class AtaDisk extends LabDevice {
-  readonly name = 'IDE disk (emulated)';
+  readonly name = t('iopath.devices.ideDiskEmulated');
   readonly ports = [[ATA_BASE, ATA_BASE + 7]] as const;
   private count = 0;
   private lba = 0;
@@ -207,7 +209,7 @@ export class AtaDisk extends LabDevice {
         this.intrq = false;
         this.irq.set(false);
       }
-      this.log.step('device-model', now, 'device model: read Status', `returns ${hex(s, 2)} (${s & ST_DRQ ? 'DRQ: ready for the next 512-byte block' : 'DRDY, no data requested'})${cleared ? '; INTRQ cleared' : ''}`);
+      this.log.step('device-model', now, t('iopath.devices.deviceModelReadStatus'), `${t('iopath.devices.returnsWhy', { value: hex(s, 2), why: s & ST_DRQ ? t('iopath.devices.drqReadyForTheNext') : t('iopath.devices.drdyNoDataRequested') })}${cleared ? t('iopath.devices.intrqCleared') : ''}`);
       return s;
     }
     return 0;
@@ -224,8 +226,8 @@ export class AtaDisk extends LabDevice {
       this.lba++;
       this.remaining--;
       this.counters.bytes += 512;
-      this.log.step('device-model', now, 'device model: 512-byte block received', `256 words through the data port (one REP OUTSW exit); sector ${lba}`);
-      this.log.step('host-driver', now, 'host: device model writes the sector to the disk image', `pwrite() 512 bytes at offset ${lba * 512} → host file system → host disk driver`);
+      this.log.step('device-model', now, t('iopath.devices.deviceModel512ByteBlock'), t('iopath.devices.n256WordsThroughTheData', { lba }));
+      this.log.step('host-driver', now, t('iopath.devices.hostWritesSector'), t('iopath.devices.pwrite512BytesAtOffset', { offset: lba * 512 }));
       this.status = this.remaining > 0 ? ST_DRDY | ST_DRQ : ST_DRDY;
       if (this.remaining === 0) this.counters.completed++;
       this.intrq = true;
@@ -245,13 +247,13 @@ export class AtaDisk extends LabDevice {
           this.remaining = this.count === 0 ? 256 : this.count;
           this.block = 0;
           this.status = ST_DRDY | ST_DRQ;
-          this.log.step('device-model', now, 'device model: Command ← 30h WRITE SECTORS', `${this.remaining} sectors from LBA ${this.lba}${(this.device & 0x40) !== 0 ? ' (LBA mode)' : ''}; Status.DRQ set`);
+          this.log.step('device-model', now, t('iopath.devices.deviceModelCommand30hWrite'), t('iopath.devices.sectorsFromLbaStatusDrq', { remaining: this.remaining, lba: this.lba, mode: (this.device & 0x40) !== 0 ? t('iopath.devices.lbaMode') : '' }));
           return;
         }
         break;
       default: break;
     }
-    this.log.step('device-model', now, `device model: ${ataRegisterName(port)} ← ${hex(v, 2)}`, 'latched in the task file');
+    this.log.step('device-model', now, t('iopath.devices.deviceModelAtaWrite', { register: ataRegisterName(port), v: hex(v, 2) }), t('iopath.devices.latchedInTheTaskFile'));
   }
 }
 
@@ -298,7 +300,7 @@ export function processRing(mem: GuestMemory, st: RingState, workload: IoWorkloa
       if ((flags & VRING_DESC_F_NEXT) === 0) break;
       d = fn >>> 16;
     }
-    log.before(now, `guest driver: queued request ${st.lastAvail + 1} in the ring`, `${chain.map((c) => `descriptor ${c.index}: ${hex(c.addr)} + ${c.len} bytes${c.flags & VRING_DESC_F_WRITE ? ' (device writes)' : ''}`).join('; ')}; avail.ring[${st.lastAvail % QUEUE_SIZE}] = ${head}. Ordinary stores to shared memory: no VM exit.`);
+    log.before(now, t('iopath.devices.guestDriverQueuedRequestIn', { request: st.lastAvail + 1 }), t('iopath.devices.availRingOrdinaryStoresTo', { descriptors: chain.map((c) => t('iopath.devices.descriptor', { index: c.index, addr: hex(c.addr), len: c.len, writes: c.flags & VRING_DESC_F_WRITE ? t('iopath.devices.deviceWrites') : '' })).join('; '), slot: st.lastAvail % QUEUE_SIZE, head }));
     access.translate(RING_GPA + 16 * (head % QUEUE_SIZE), 16 * chain.length, false, now);
     let bytes = 0;
     if (workload === 'net') {
@@ -306,8 +308,8 @@ export function processRing(mem: GuestMemory, st: RingState, workload: IoWorkloa
         access.translate(c.addr, c.len, false, now);
         bytes += c.len;
       }
-      log.step('host-driver', now, `${who}: frame handed to the host network stack`, `${bytes} bytes → tap/bridge → host NIC driver`);
-      log.step('wire', now, 'wire: the NIC sends the frame', `${bytes} bytes, ${wireMicros(bytes, wire).toFixed(2)} µs at ${wire.lineRateMbit} Mbit/s (line rate: assumption)`);
+      log.step('host-driver', now, t('iopath.devices.frameHandedToTheHost', { who }), t('iopath.devices.bytesTapBridgeHostNic', { bytes }));
+      log.step('wire', now, t('iopath.devices.wireTheNicSendsThe'), t('iopath.devices.nicWireTime', { bytes, wireMicros: wireMicros(bytes, wire).toFixed(2), lineRateMbit: wire.lineRateMbit }));
     } else {
       // virtio-blk request: header (type, reserved, sector), data, status byte (virtio 1.0 §5.2.6).
       const [hdr, ...rest] = chain;
@@ -319,7 +321,7 @@ export function processRing(mem: GuestMemory, st: RingState, workload: IoWorkloa
         access.translate(c.addr, c.len, false, now);
         bytes += c.len;
       }
-      log.step('host-driver', now, `${who}: ${type === 1 ? 'write' : 'read'} ${bytes} bytes at sector ${sector}`, type === 1 ? `pwrite() of ${bytes} bytes at offset ${sector * 512} to the disk image → host block layer → host disk driver` : 'read from the disk image');
+      log.step('host-driver', now, t(type === 1 ? 'iopath.devices.writeBytesAtSector' : 'iopath.devices.readBytesAtSector', { who, bytes, sector }), type === 1 ? t('iopath.devices.pwriteOfBytesAtOffset', { bytes, offset: sector * 512 }) : t('iopath.devices.readFromTheDiskImage'));
       if (status !== undefined) {
         access.translate(status.addr, 1, true, now);
         mem.write8(status.addr, 0); // VIRTIO_BLK_S_OK
@@ -345,15 +347,15 @@ export function processRing(mem: GuestMemory, st: RingState, workload: IoWorkloa
 
 export const VIRTIO_BASE = 0xc000;
 const VIRTIO_REG: Record<number, string> = {
-  8: 'Queue Address (PFN)',
-  12: 'Queue Size',
-  14: 'Queue Select',
-  16: 'Queue Notify',
-  18: 'Device Status',
-  19: 'ISR Status',
+  8: t('iopath.devices.queueAddressPfn'),
+  12: t('iopath.devices.queueSize'),
+  14: t('iopath.devices.queueSelect'),
+  16: t('iopath.devices.queueNotify'),
+  18: t('iopath.devices.deviceStatus'),
+  19: t('iopath.devices.isrStatus'),
 };
 export function virtioRegisterName(port: number): string {
-  return VIRTIO_REG[port - VIRTIO_BASE] ?? 'register';
+  return VIRTIO_REG[port - VIRTIO_BASE] ?? t('iopath.devices.register');
 }
 
 export class VirtioLegacy extends LabDevice {
@@ -363,7 +365,7 @@ export class VirtioLegacy extends LabDevice {
   private readonly ring: RingState = { lastAvail: 0, usedIdx: 0 };
   constructor(log: IoLog, irq: IrqLine, wire: WireContext, private readonly mem: GuestMemory, private readonly workload: IoWorkload) {
     super(log, irq, wire);
-    this.name = workload === 'net' ? 'virtio-net (paravirtual)' : 'virtio-blk (paravirtual)';
+    this.name = workload === 'net' ? t('iopath.devices.virtioNetParavirtual') : t('iopath.devices.virtioBlkParavirtual');
   }
 
   read(port: number, _size: IoSize, now: number): number {
@@ -372,7 +374,7 @@ export class VirtioLegacy extends LabDevice {
       const v = this.isr;
       this.isr = 0;
       this.irq.set(false);
-      this.log.step('device-model', now, 'back end: read ISR Status', `returns ${hex(v, 2)} (bit 0: used ring updated); reading clears it and lowers the interrupt`);
+      this.log.step('device-model', now, t('iopath.devices.backEndReadIsrStatus'), t('iopath.devices.returnsBit0UsedRing', { v: hex(v, 2) }));
       return v;
     }
     if (r === 12) return QUEUE_SIZE;
@@ -382,17 +384,17 @@ export class VirtioLegacy extends LabDevice {
   write(port: number, _size: IoSize, value: number, now: number): void {
     const r = port - VIRTIO_BASE;
     if (r === 16) {
-      this.log.step('device-model', now, `back end: Queue Notify (queue ${value & 0xffff})`, 'the one exit of this batch: the back end now walks the available ring');
-      const n = processRing(this.mem, this.ring, this.workload, this.log, this.wire, { translate: (gpa) => gpa }, now, this.counters, 'host back end');
+      this.log.step('device-model', now, t('iopath.devices.backEndQueueNotifyQueue', { queue: value & 0xffff }), t('iopath.devices.theOneExitOfThis'));
+      const n = processRing(this.mem, this.ring, this.workload, this.log, this.wire, { translate: (gpa) => gpa }, now, this.counters, t('iopath.devices.hostBackEnd'));
       if (n > 0) {
         this.isr |= 1;
         this.counters.interrupts++;
         this.irq.set(true);
-        this.log.step('interrupt', now, 'back end: used-buffer notification', `${n} request${n === 1 ? '' : 's'} completed in this batch → one virtual interrupt injected at the next VM entry`);
+        this.log.step('interrupt', now, t('iopath.devices.backEndUsedBufferNotification'), t('iopath.devices.requestCompletedInThisBatch', { count: n }));
       }
       return;
     }
-    this.log.step('device-model', now, `back end: ${virtioRegisterName(port)} ← ${hex(value)}`, r === 8 ? `ring at guest-physical ${hex((value >>> 0) * 4096)}` : r === 18 ? 'DRIVER_OK: the driver is ready' : 'set up');
+    this.log.step('device-model', now, t('iopath.devices.backEndWrite', { register: virtioRegisterName(port), value: hex(value) }), r === 8 ? t('iopath.devices.ringAtGuestPhysical', { gpa: hex((value >>> 0) * 4096) }) : r === 18 ? t('iopath.devices.driverOkTheDriverIs') : t('iopath.devices.setUp'));
   }
 }
 
@@ -436,11 +438,11 @@ export class AssignedDevice {
     if (tail === this.lastDoorbell) return false;
     this.lastDoorbell = tail;
     this.log.mark(); // the descriptors the guest queued go ahead of the doorbell in the trace
-    this.log.step('device-model', now, `device: doorbell (tail = ${tail}) seen in its own register`, `the guest's MOV to the BAR at ${hex(BAR_GPA + BAR_DOORBELL)} went through EPT straight to the device: no VM exit, no VMM code`);
-    const n = processRing(this.mem, this.ring, this.workload, this.log, this.wire, { translate: (gpa, bytes, write, t) => this.dma(gpa, bytes, write, t) }, now, this.counters, 'device');
+    this.log.step('device-model', now, t('iopath.devices.deviceDoorbellTailSeenIn', { tail }), t('iopath.devices.theGuestSMovTo', { address: hex(BAR_GPA + BAR_DOORBELL) }));
+    const n = processRing(this.mem, this.ring, this.workload, this.log, this.wire, { translate: (gpa, bytes, write, at) => this.dma(gpa, bytes, write, at) }, now, this.counters, t('iopath.devices.device'));
     if (n > 0) {
       this.counters.interrupts++;
-      this.log.step('interrupt', now, 'device: completion interrupt (MSI)', `${n} request${n === 1 ? '' : 's'} completed; descriptors written back by DMA`);
+      this.log.step('interrupt', now, t('iopath.devices.deviceCompletionInterruptMsi'), t('iopath.devices.requestCompletedDescriptorsWrittenBack', { count: n }));
       this.raise(now);
     }
     return true;
@@ -452,10 +454,10 @@ export class AssignedDevice {
     const src = bdfString(ASSIGNED_BDF);
     if (this.walksShown < 3) {
       this.walksShown++;
-      this.log.step('iommu', now, `IOMMU: DMA ${write ? 'write' : 'read'} of ${bytes} bytes at ${hex(gpa)}`, `source-id ${src} → root entry (bus ${ASSIGNED_BDF.bus}) → context entry (device ${ASSIGNED_BDF.device}, function ${ASSIGNED_BDF.fn}) → domain ${this.domain} → second-level walk: guest-physical ${hex(page)} → host-physical ${hpa < 0 ? 'none (fault)' : hex(hpa)}`);
+      this.log.step('iommu', now, t(write ? 'iopath.devices.iommuDmaWriteOfBytesAt' : 'iopath.devices.iommuDmaReadOfBytesAt', { bytes, gpa: hex(gpa) }), t('iopath.devices.sourceIdRootEntryBus', { src, bus: ASSIGNED_BDF.bus, device: ASSIGNED_BDF.device, fn: ASSIGNED_BDF.fn, domain: this.domain, page: hex(page), hpa: hpa < 0 ? t('iopath.devices.noneFault') : hex(hpa) }));
     } else if (this.walksShown === 3) {
       this.walksShown++;
-      this.log.step('iommu', now, 'IOMMU: further DMAs translated the same way', `every descriptor, buffer and write-back goes through the domain-${this.domain} tables (cached in the IOTLB)`);
+      this.log.step('iommu', now, t('iopath.devices.iommuFurtherDmasTranslatedThe'), t('iopath.devices.everyDescriptorBufferAndWrite', { domain: this.domain }));
     }
     return hpa;
   }

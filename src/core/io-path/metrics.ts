@@ -4,6 +4,8 @@
  * VM exit/entry transition and per VMM handler; the user-space device-model cost is a sourced KVM figure; the
  * line rate is a model assumption the user sets.
  */
+import { t } from '../../i18n/t.ts';
+import '../../i18n/en/iopath.ts';
 import { costModelFor } from '../cost/model.ts';
 import { figureById } from '../cost/figures.ts';
 import { getCpuModel } from '../cpu-models/index.ts';
@@ -54,22 +56,22 @@ export function pathMetrics(run: IoPathRun): PathMetrics {
   const cpuAtLine = Math.min(100, reqPerMicroAtLine * micros * 100);
   const rt = cm.roundTrip;
   const h30 = cm.handler[30] ?? cm.defaultHandler;
-  const costBasis = `cycles of this run on ${cpu.name}: guest instructions at the cost model's CPI (${cm.instruction[0].basis}), each exit = VM exit + VM entry ${rt.value} cycles (${rt.basis}) + VMM handler (I/O: ${h30.value} cycles, ${h30.basis}; others ${cm.defaultHandler.value}, ${cm.defaultHandler.basis})`;
+  const costBasis = t('iopath.metrics.cyclesOfThisRunOn', { name: cpu.name, cpiBasis: cm.instruction[0].basis, roundTrip: rt.value, roundTripBasis: rt.basis, ioHandler: h30.value, ioHandlerBasis: h30.basis, otherHandler: cm.defaultHandler.value, otherHandlerBasis: cm.defaultHandler.basis });
   const us = figureById('kvm.userspace-exit.2012-unnamed');
-  const usBasis = run.userSpaceCycles > 0 ? `; + ${us?.value} cycles per device-register exit for the user-space device model (${us?.id}: ${us?.source})` : '';
-  const postedBasis = posted ? `; minus the ${run.postedRemovable} interrupt exits posted interrupts / ELI avoid (derived: the core does not emulate posted-interrupt processing, SDM Vol. 3C §29.6)` : '';
-  const perRun = `${run.completed} request${run.completed === 1 ? '' : 's'} of ${p.bytes} bytes, batch ${p.batch}`;
+  const usBasis = run.userSpaceCycles > 0 ? t('iopath.metrics.cyclesPerDeviceRegisterExit', { value: String(us?.value), id: String(us?.id), source: String(us?.source) }) : '';
+  const postedBasis = posted ? t('iopath.metrics.minusTheInterruptExitsPosted', { postedRemovable: run.postedRemovable }) : '';
+  const perRun = t('iopath.metrics.requestOfBytesBatch', { count: run.completed, bytes: p.bytes, batch: p.batch });
   return {
     path: run.path,
-    exitsPerRequest: { value: round(exits / n), kind: posted ? 'derived' : 'run', basis: `VM exits counted in this run (${exits}) / requests (${run.completed})${postedBasis}` },
-    dataExitsPerRequest: { value: round(run.exits.data / n), kind: 'run', basis: `data-path exits counted in this run (${run.exits.data}) / requests (${run.completed})` },
-    interruptExitsPerRequest: { value: round(intExits / n), kind: posted ? 'derived' : 'run', basis: `completion-interrupt exits (delivery, status read, EOI) counted in this run (${run.exits.interrupt}) / requests${postedBasis}` },
+    exitsPerRequest: { value: round(exits / n), kind: posted ? 'derived' : 'run', basis: t('iopath.metrics.vmExitsCountedInThis', { exits, completed: run.completed, postedBasis }) },
+    dataExitsPerRequest: { value: round(run.exits.data / n), kind: 'run', basis: t('iopath.metrics.dataPathExitsCountedIn', { data: run.exits.data, completed: run.completed }) },
+    interruptExitsPerRequest: { value: round(intExits / n), kind: posted ? 'derived' : 'run', basis: t('iopath.metrics.completionInterruptExitsDeliveryStatus', { interrupt: run.exits.interrupt, postedBasis }) },
     cyclesPerRequest: { value: Math.round(perReq), kind: 'derived', basis: `${costBasis}${usBasis}${postedBasis}; ${perRun}` },
-    cpuMicrosPerRequest: { value: round(micros, 3), kind: 'derived', basis: `cycles per request / ${cpu.coreClockHz / 1e9} GHz (${cpu.marketingName})` },
-    latencyMicros: { value: round(micros + wire, 3), kind: 'derived', basis: p.workload === 'net' ? `CPU time per request (amortized over the batch) + wire time ${round(wire, 3)} µs = frame bits / line rate (${p.lineRateMbit} Mbit/s: assumption)` : 'CPU time per request (amortized over the batch); the disk\'s own media time is not modelled and not included' },
-    throughputMbit: { value: round(throughput, 1), kind: 'derived', basis: `min(line rate ${p.lineRateMbit} Mbit/s (assumption), one vCPU's CPU-bound rate = request bits / CPU time per request = ${round(cpuBound, 1)} Mbit/s)` },
-    cpuAtLineRatePercent: { value: round(cpuAt(cpuAtLine), 1), kind: 'derived', basis: `CPU time per request × requests per second needed for ${p.lineRateMbit} Mbit/s (assumption), capped at 100 % of one core` },
-    vmmSharePercent: { value: round((100 * (run.vmmCycles + run.userSpaceCycles - removedCycles)) / Math.max(1, cycles), 1), kind: 'derived', basis: 'VMM cycles (exit transitions, handlers, device model) / all cycles of the window' },
+    cpuMicrosPerRequest: { value: round(micros, 3), kind: 'derived', basis: t('iopath.metrics.cyclesPerRequestGhz', { ghz: cpu.coreClockHz / 1e9, marketingName: cpu.marketingName }) },
+    latencyMicros: { value: round(micros + wire, 3), kind: 'derived', basis: p.workload === 'net' ? t('iopath.metrics.latencyNet', { wire: round(wire, 3), lineRateMbit: p.lineRateMbit }) : t('iopath.metrics.latencyDisk') },
+    throughputMbit: { value: round(throughput, 1), kind: 'derived', basis: t('iopath.metrics.minLineRateMbitS', { lineRateMbit: p.lineRateMbit, cpuBound: round(cpuBound, 1) }) },
+    cpuAtLineRatePercent: { value: round(cpuAt(cpuAtLine), 1), kind: 'derived', basis: t('iopath.metrics.cpuTimePerRequestRequests', { lineRateMbit: p.lineRateMbit }) },
+    vmmSharePercent: { value: round((100 * (run.vmmCycles + run.userSpaceCycles - removedCycles)) / Math.max(1, cycles), 1), kind: 'derived', basis: t('iopath.metrics.vmmCyclesExitTransitionsHandlers') },
   };
 }
 

@@ -9,6 +9,8 @@
  * workload, and the VM exit + VM entry round trip (src/core/cost/figures.ts ROUND_TRIP_BY_MODEL) is the
  * transition cost, in cycles and in nanoseconds at the model's clock.
  */
+import { t } from '../../i18n/t.ts';
+import '../../i18n/en/iopath.ts';
 import { NullSink } from '../trace/sink.ts';
 import { runLab } from '../lab/run.ts';
 import { loadScenarioSource, getScenario } from '../scenarios/index.ts';
@@ -60,7 +62,7 @@ export interface OverheadReport {
 }
 
 export const SECTION_335 =
-  'VMMs consume valuable processing resources to manage operations. This is a permanent overhead that needs to be accepted by end users and system designers. In addition, system performance may take a hit from the context switching that occurs when the VMM switches between VMX root mode and VMX non-root mode.';
+  t('iopath.overhead.vmmsConsumeValuableProcessingResources');
 
 export function overheadCell(cpu: string, workload: OverheadWorkload): OverheadCell {
   const src = loadScenarioSource(workload);

@@ -2,6 +2,8 @@
  * Validation of the I/O-path lab's parameters. Bad input comes back as one message per field, never an
  * exception, so the form can show it beside the field and keep what the user typed.
  */
+import { t } from '../../i18n/t.ts';
+import '../../i18n/en/iopath.ts';
 import { getCpuModel } from '../cpu-models/index.ts';
 import type { IoPathParams } from './types.ts';
 
@@ -35,23 +37,23 @@ export function validateIoPathParams(raw: Partial<Record<IoParamField, unknown>>
   const int = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
   const cpuId = typeof raw.cpu === 'string' ? raw.cpu : '';
   const cpu = getCpuModel(cpuId);
-  if (cpu === undefined) errors.push({ field: 'cpu', message: `unknown CPU model '${cpuId}'` });
+  if (cpu === undefined) errors.push({ field: 'cpu', message: t('iopath.params.unknownCpuModel', { cpuId }) });
   const workload = raw.workload === 'net' || raw.workload === 'disk' ? raw.workload : null;
-  if (workload === null) errors.push({ field: 'workload', message: 'workload must be net or disk' });
-  if (!int(raw.packets) || raw.packets < 1 || raw.packets > MAX_PACKETS) errors.push({ field: 'packets', message: `requests must be a whole number from 1 to ${MAX_PACKETS}` });
-  if (!int(raw.batch) || raw.batch < 1) errors.push({ field: 'batch', message: 'batch must be a whole number of at least 1' });
-  else if (int(raw.packets) && raw.packets >= 1 && raw.packets <= MAX_PACKETS && raw.batch > raw.packets) errors.push({ field: 'batch', message: `batch cannot exceed the number of requests (${raw.packets})` });
-  if (!int(raw.bytes)) errors.push({ field: 'bytes', message: 'size must be a whole number of bytes' });
-  else if (workload === 'net' && (raw.bytes < NET_BYTES[0] || raw.bytes > NET_BYTES[1])) errors.push({ field: 'bytes', message: `an Ethernet frame is ${NET_BYTES[0]} to ${NET_BYTES[1]} bytes` });
-  else if (workload === 'disk' && (raw.bytes < DISK_BYTES[0] || raw.bytes > DISK_BYTES[1] || raw.bytes % 512 !== 0)) errors.push({ field: 'bytes', message: `a disk request is a multiple of 512 bytes from ${DISK_BYTES[0]} to ${DISK_BYTES[1]}` });
-  if (typeof raw.lineRateMbit !== 'number' || !Number.isFinite(raw.lineRateMbit) || raw.lineRateMbit <= 0 || raw.lineRateMbit > 400_000) errors.push({ field: 'lineRateMbit', message: 'line rate must be above 0 and at most 400000 Mbit/s' });
-  if (typeof raw.postedInterrupts !== 'boolean') errors.push({ field: 'postedInterrupts', message: 'posted interrupts must be on or off' });
+  if (workload === null) errors.push({ field: 'workload', message: t('iopath.params.workloadMustBeNetOr') });
+  if (!int(raw.packets) || raw.packets < 1 || raw.packets > MAX_PACKETS) errors.push({ field: 'packets', message: t('iopath.params.requestsMustBeAWhole', { max: MAX_PACKETS }) });
+  if (!int(raw.batch) || raw.batch < 1) errors.push({ field: 'batch', message: t('iopath.params.batchMustBeAWhole') });
+  else if (int(raw.packets) && raw.packets >= 1 && raw.packets <= MAX_PACKETS && raw.batch > raw.packets) errors.push({ field: 'batch', message: t('iopath.params.batchCannotExceedTheNumber', { packets: raw.packets }) });
+  if (!int(raw.bytes)) errors.push({ field: 'bytes', message: t('iopath.params.sizeMustBeAWhole') });
+  else if (workload === 'net' && (raw.bytes < NET_BYTES[0] || raw.bytes > NET_BYTES[1])) errors.push({ field: 'bytes', message: t('iopath.params.anEthernetFrameIsTo', { min: NET_BYTES[0], max: NET_BYTES[1] }) });
+  else if (workload === 'disk' && (raw.bytes < DISK_BYTES[0] || raw.bytes > DISK_BYTES[1] || raw.bytes % 512 !== 0)) errors.push({ field: 'bytes', message: t('iopath.params.aDiskRequestIsA', { min: DISK_BYTES[0], max: DISK_BYTES[1] }) });
+  if (typeof raw.lineRateMbit !== 'number' || !Number.isFinite(raw.lineRateMbit) || raw.lineRateMbit <= 0 || raw.lineRateMbit > 400_000) errors.push({ field: 'lineRateMbit', message: t('iopath.params.lineRateMustBeAbove') });
+  if (typeof raw.postedInterrupts !== 'boolean') errors.push({ field: 'postedInterrupts', message: t('iopath.params.postedInterruptsMustBeOn') });
   else if (raw.postedInterrupts && cpu !== undefined && !cpu.realFeatures.includes('posted-interrupts')) {
     // Posted-interrupt processing is pin-based control bit 7 (SDM Vol. 3C §25.6.1, §29.6); the real part must
     // have it (the model's source list). The core does not emulate it: its effect is derived (metrics.ts).
-    errors.push({ field: 'postedInterrupts', message: `${cpu.name} has no posted-interrupt processing (the part does not offer pin-based control bit 7)` });
+    errors.push({ field: 'postedInterrupts', message: t('iopath.params.hasNoPostedInterruptProcessing', { name: cpu.name }) });
   }
-  if (typeof raw.userSpaceDeviceModel !== 'boolean') errors.push({ field: 'userSpaceDeviceModel', message: 'device-model placement must be on or off' });
+  if (typeof raw.userSpaceDeviceModel !== 'boolean') errors.push({ field: 'userSpaceDeviceModel', message: t('iopath.params.deviceModelPlacementMustBe') });
   if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,

@@ -5,6 +5,8 @@
  * with its exit qualification decoded (SDM Vol. 3C §28.2.1, Table 28-5 "Exit Qualification for I/O
  * Instructions"); the device's own steps are interleaved in simulated-cycle order.
  */
+import { t } from '../../i18n/t.ts';
+import '../../i18n/en/iopath.ts';
 import { EventKind } from '../trace/events.ts';
 import type { TraceSink } from '../trace/sink.ts';
 import { Hypervisor } from '../vmm/hypervisor.ts';
@@ -44,10 +46,10 @@ export function portName(port: number): string {
   if (port >= NE_BASE && port <= NE_BASE + 0x1f) return `NE2000 ${ne2000RegisterName(port)}`;
   if (port >= ATA_BASE && port <= ATA_BASE + 7) return `IDE ${ataRegisterName(port)}`;
   if (port >= VIRTIO_BASE && port <= VIRTIO_BASE + 0x1f) return `virtio ${virtioRegisterName(port)}`;
-  if (port === 0x20) return '8259A master command (EOI)';
-  if (port === 0xa0) return '8259A slave command (EOI)';
-  if (port === 0x21 || port === 0xa1) return '8259A mask';
-  return `port ${hex(port, 4)}`;
+  if (port === 0x20) return t('iopath.run.n8259aMasterCommandEoi');
+  if (port === 0xa0) return t('iopath.run.n8259aSlaveCommandEoi');
+  if (port === 0x21 || port === 0xa1) return t('iopath.run.n8259aMask');
+  return t('iopath.run.portAt', { port: hex(port, 4) });
 }
 
 /** Exit qualification of an I/O-instruction exit (SDM Vol. 3C Table 28-5), decoded. */
@@ -75,12 +77,12 @@ function describeExit(reason: number, qual: number, intrInfo: number): string {
   if (reason === 30) {
     const d = decodeIoQualification(qual);
     const insn = `${d.rep ? 'REP ' : ''}${d.direction}${d.string ? 'S' : ''}`;
-    return `${insn} ${d.size} byte${d.size === 1 ? '' : 's'} ${d.direction === 'IN' ? 'from' : 'to'} port ${hex(d.port, 4)} (${portName(d.port)}), port in ${d.operand === 'DX' ? 'DX' : 'an immediate'} — exit qualification ${hex(qual, 8)}: bits 2:0 size−1 = ${d.size - 1}, bit 3 direction = ${d.direction === 'IN' ? 1 : 0}, bit 4 string = ${d.string ? 1 : 0}, bit 5 REP = ${d.rep ? 1 : 0}, bit 6 operand = ${d.operand === 'DX' ? 0 : 1}, bits 31:16 port. The VMM's I/O handler passes it to the device model.`;
+    return t(d.direction === 'IN' ? 'iopath.run.ioExitIn' : 'iopath.run.ioExitOut', { insn, count: d.size, port: hex(d.port, 4), portName: portName(d.port), operand: d.operand === 'DX' ? 'DX' : t('iopath.run.anImmediate'), qual: hex(qual, 8), sizeField: d.size - 1, directionBit: d.direction === 'IN' ? 1 : 0, stringBit: d.string ? 1 : 0, repBit: d.rep ? 1 : 0, operandBit: d.operand === 'DX' ? 0 : 1 });
   }
-  if (reason === 1) return `a host interrupt arrived while the guest ran (pin-based "external-interrupt exiting" = 1); VM-exit interruption information ${hex(intrInfo, 8)}, vector ${hex(intrInfo & 0xff, 2)}: the device's completion interrupt reaches the VMM, which acknowledges it and queues the guest's virtual interrupt`;
-  if (reason === 18) return 'VMCALL: a hypercall';
-  if (reason === 48) return `EPT violation at guest-physical ${hex(qual)} (first touch)`;
-  return `exit qualification ${hex(qual, 8)}`;
+  if (reason === 1) return t('iopath.run.aHostInterruptArrivedWhile', { intrInfo: hex(intrInfo, 8), vector: hex(intrInfo & 0xff, 2) });
+  if (reason === 18) return t('iopath.run.vmcallAHypercall');
+  if (reason === 48) return t('iopath.run.eptViolationAtGuestPhysical', { qual: hex(qual) });
+  return t('iopath.run.exitQualification', { qual: hex(qual, 8) });
 }
 
 /** Collects VM exits, their cost and event injections, in the measured window only. */
@@ -131,9 +133,9 @@ class PathSink implements TraceSink {
       }
       const io = reason === 30 ? decodeIoQualification(qual) : null;
       const insn = reason === 30 ? this.instructionAt(p5) : '';
-      const title = io !== null ? `VM exit #${this.exitNo}: ${insn} → ${portName(io.port)}` : `VM exit #${this.exitNo}: ${info?.sdmName ?? name}`;
-      const who = reason === 30 ? `The guest ${inIsr ? 'interrupt handler' : 'driver'} executed \`${insn}\` at EIP ${hex(p5, 8)}: the I/O bitmap says this port exits. ` : `Guest EIP ${hex(p5, 8)}. `;
-      this.pending = this.log.add({ hop: 'exit', cycle, exitNo: this.exitNo, reason, reasonName: info?.sdmName ?? name, role, title, detail: `${who}Exit reason ${reason} (${info?.sdmName ?? name}). ${describeExit(reason, qual, p7)}` });
+      const title = io !== null ? t('iopath.run.vmExitIo', { exitNo: this.exitNo, insn, portName: portName(io.port) }) : t('iopath.run.vmExitOther', { exitNo: this.exitNo, name: info?.sdmName ?? name });
+      const who = reason === 30 ? t(inIsr ? 'iopath.run.theGuestHandlerExecutedAtEip' : 'iopath.run.theGuestDriverExecutedAtEip', { insn, eip: hex(p5, 8) }) : t('iopath.run.guestEip', { eip: hex(p5, 8) });
+      this.pending = this.log.add({ hop: 'exit', cycle, exitNo: this.exitNo, reason, reasonName: info?.sdmName ?? name, role, title, detail: t('iopath.run.exitReason', { who, reason, name: info?.sdmName ?? name, explanation: describeExit(reason, qual, p7) }) });
       return;
     }
     if (kind === EventKind.VMM_HANDLER && this.pending !== null) {
@@ -146,7 +148,7 @@ class PathSink implements TraceSink {
     // VMENTRY payload: p0 cpu, p1 resume, p2 guest EIP, p3 VMCS, p4 VM-entry interruption information (valid bit set) or 0.
     if (kind === EventKind.VMENTRY && p4 !== 0 && this.phase() === 1) {
       const vector = p4 & 0xff;
-      this.log.add({ hop: 'entry', cycle, title: `VM entry injects vector ${hex(vector, 2)} (IRQ ${vector >= 0x28 ? vector - 0x28 + 8 : vector - 0x20})`, detail: `VM-entry interruption-information field ${hex(p4, 8)} (valid, external interrupt, vector ${hex(vector, 2)}): the guest's interrupt handler runs as if the device had interrupted it (SDM Vol. 3C §26.6)` });
+      this.log.add({ hop: 'entry', cycle, title: t('iopath.run.vmEntryInjectsVectorIrq', { vector: hex(vector, 2), irq: vector >= 0x28 ? vector - 0x28 + 8 : vector - 0x20 }), detail: t('iopath.run.vmEntryInterruptionInformationField', { info: hex(p4, 8), vector: hex(vector, 2) }) });
     }
   }
 
@@ -230,16 +232,16 @@ export function runIoPath(path: IoPathKind, params: IoPathParams): IoPathRun {
   if (end < 0) end = c.cycles;
   const span = Math.max(0, end - Math.max(0, start));
   const vmmCycles = sink.vmmCycles - vmmAtStart;
-  const unit = params.workload === 'net' ? `packet${params.packets === 1 ? '' : 's'} of ${params.bytes} bytes` : `write request${params.packets === 1 ? '' : 's'} of ${params.bytes} bytes`;
+  const unit = params.workload === 'net' ? t('iopath.run.packetOfBytes', { count: params.packets, bytes: params.bytes }) : t('iopath.run.writeRequestOfBytes', { count: params.packets, bytes: params.bytes });
   const how =
     path === 'emulated'
       ? params.workload === 'net'
-        ? 'programs the emulated NE2000 register by register (Linux ne.c / lib8390.c sequence)'
-        : 'programs the emulated IDE controller (task file, WRITE SECTORS, one 512-byte PIO block per DRQ)'
+        ? t('iopath.run.programsTheEmulatedNe2000Register')
+        : t('iopath.run.programsTheEmulatedIdeController')
       : path === 'paravirtual'
-        ? `fills ring descriptors in shared memory and notifies the back end once per batch of ${params.batch}`
-        : `fills the assigned device's descriptor ring and rings its doorbell once per batch of ${params.batch}`;
-  log.first({ hop: 'guest-driver', cycle: Math.max(0, start), title: `guest driver: send ${params.packets} ${unit}`, detail: `The driver in the guest kernel ${how}. Guest code runs in VMX non-root operation on the simulated ${cpu.name}.` });
+        ? t('iopath.run.fillsRingDescriptorsInShared', { batch: params.batch })
+        : t('iopath.run.fillsTheAssignedDeviceS', { batch: params.batch });
+  log.first({ hop: 'guest-driver', cycle: Math.max(0, start), title: t('iopath.run.guestDriverSend', { packets: params.packets, unit }), detail: t('iopath.run.theDriverInTheGuest', { how, name: cpu.name }) });
   const steps = log.finish();
   const interruptExits = sink.roles.interrupt;
   const userSpace = figureById('kvm.userspace-exit.2012-unnamed');
@@ -259,6 +261,6 @@ export function runIoPath(path: IoPathKind, params: IoPathParams): IoPathRun {
     completed: counters.completed,
     guestInstructions: endInsn - startInsn,
     console: vm.console,
-    ended: vm.state === VmState.STOPPED ? 'powered off' : vm.state === VmState.CRASHED ? `crashed: ${vm.stopReason}` : 'instruction cap reached',
+    ended: vm.state === VmState.STOPPED ? t('iopath.run.poweredOff') : vm.state === VmState.CRASHED ? t('iopath.run.crashed', { reason: vm.stopReason }) : t('iopath.run.instructionCapReached'),
   };
 }

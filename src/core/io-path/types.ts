@@ -2,6 +2,8 @@
  * Plain-data shapes of the I/O-path lab (issue 7 item 5): one network packet batch or one disk request traced
  * through an emulated device, a paravirtual ring and a VT-d assigned device, on the real VMX core.
  */
+import { t } from '../../i18n/t.ts';
+import '../../i18n/en/iopath.ts';
 
 export type IoPathKind = 'emulated' | 'paravirtual' | 'assigned';
 export type IoWorkload = 'net' | 'disk';
@@ -10,9 +12,9 @@ export const IO_PATHS: readonly IoPathKind[] = ['emulated', 'paravirtual', 'assi
 export const IO_WORKLOADS: readonly IoWorkload[] = ['net', 'disk'];
 
 export const IO_PATH_LABEL: Readonly<Record<IoPathKind, string>> = {
-  emulated: 'Emulated device',
-  paravirtual: 'Paravirtual ring',
-  assigned: 'Assigned device (VT-d)',
+  emulated: t('iopath.types.emulatedDevice'),
+  paravirtual: t('iopath.types.paravirtualRing'),
+  assigned: t('iopath.types.assignedDeviceVtD'),
 };
 
 /** What the user sets (validated by `validateIoPathParams`). */

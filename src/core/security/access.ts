@@ -6,6 +6,8 @@
  * The state is plain data (snapshot = structured copy); time is simulated seconds (`advance`), each request
  * taking REQUEST_SECONDS of it so audit entries are ordered and lockouts expire in simulated time.
  */
+import { t } from '../../i18n/t.ts';
+import '../../i18n/en/securitycore.ts';
 import { appendAudit, type AuditEntry } from './audit.ts';
 import { ACTION_LABELS, DEFAULT_POLICY, groupInfo, isAction, isVmId, vmInfo, type Action, type GroupId, type Grants, type VmId } from './groups.ts';
 import { afterFailure, afterSuccess, DEFAULT_LOCKOUT, isLocked, validateLockoutPolicy, type LockoutPolicy, type LockoutState } from './lockout.ts';
@@ -49,14 +51,14 @@ export type LoginResult = { ok: true; user: string; group: GroupId } | { ok: fal
  * Deny by default (anything not granted is refused).
  */
 export function authorize(state: Pick<SecurityState, 'session' | 'policy'>, vm: VmId, action: Action): Decision {
-  const what = `${ACTION_LABELS[action].toLowerCase()} on ${vmInfo(vm).name}`;
+  const what = t('securitycore.access.actionOnVm', { action: ACTION_LABELS[action].toLowerCase(), vm: vmInfo(vm).name });
   const s = state.session;
-  if (s === null) return { allowed: false, reason: `nobody is logged in: ${what} needs a logged-in user` };
+  if (s === null) return { allowed: false, reason: t('securitycore.access.nobodyIsLoggedInNeeds', { what }) };
   const group = groupInfo(s.group).name;
   const granted = state.policy[s.group][vm] ?? [];
-  if (granted.includes(action)) return { allowed: true, reason: `group ${group} has the right to ${what}` };
-  if (granted.length === 0) return { allowed: false, reason: `group ${group} has no rights on ${vmInfo(vm).name}` };
-  return { allowed: false, reason: `group ${group} may not ${what} (it may only ${granted.map((a) => ACTION_LABELS[a].toLowerCase()).join(', ')})` };
+  if (granted.includes(action)) return { allowed: true, reason: t('securitycore.access.groupHasTheRightTo', { group, what }) };
+  if (granted.length === 0) return { allowed: false, reason: t('securitycore.access.groupHasNoRightsOn', { group, name: vmInfo(vm).name }) };
+  return { allowed: false, reason: t('securitycore.access.groupMayNotItMay', { group, what, allowed: granted.map((a) => ACTION_LABELS[a].toLowerCase()).join(', ') }) };
 }
 
 export class AccessControl {
@@ -122,25 +124,25 @@ export class AccessControl {
       appendAudit(st.audit, { t: now, user, group, action: 'login', vm: null, outcome, reason });
     if (account === undefined) {
       await verifyPassword(password, this.dummy);
-      log('denied', 'unknown user name', null);
-      return { ok: false, locked: false, message: 'Wrong user name or password.' };
+      log('denied', t('securitycore.access.unknownUserName'), null);
+      return { ok: false, locked: false, message: t('securitycore.access.wrongUserNameOrPassword') };
     }
     if (isLocked(account.lockout, now)) {
       // Refused without looking at the password: guessing while locked teaches the attacker nothing.
       const left = account.lockout.lockedUntil - now;
-      log('denied', `account locked (${left} s left); password not checked`, account.group);
-      return { ok: false, locked: true, message: `Account locked: try again in ${left} s (simulated).` };
+      log('denied', t('securitycore.access.accountLockedSLeftPassword', { left }), account.group);
+      return { ok: false, locked: true, message: t('securitycore.access.accountLockedTryAgainIn', { left }) };
     }
     const good = await verifyPassword(password, account.credential);
     if (!good) {
       account.lockout = afterFailure(account.lockout, st.lockout, now);
       const locked = isLocked(account.lockout, now);
-      log('denied', locked ? `wrong password: ${st.lockout.threshold} consecutive failures, locked for ${st.lockout.lockoutSeconds} s` : `wrong password (consecutive failure ${account.lockout.failures} of ${st.lockout.threshold})`, account.group);
-      return locked ? { ok: false, locked: true, message: `Too many failures: account locked for ${st.lockout.lockoutSeconds} s (simulated).` } : { ok: false, locked: false, message: 'Wrong user name or password.' };
+      log('denied', locked ? t('securitycore.access.wrongPasswordConsecutiveFailuresLocked', { threshold: st.lockout.threshold, lockoutSeconds: st.lockout.lockoutSeconds }) : t('securitycore.access.wrongPasswordConsecutiveFailureOf', { failures: account.lockout.failures, threshold: st.lockout.threshold }), account.group);
+      return locked ? { ok: false, locked: true, message: t('securitycore.access.tooManyFailuresAccountLocked', { lockoutSeconds: st.lockout.lockoutSeconds }) } : { ok: false, locked: false, message: t('securitycore.access.wrongUserNameOrPassword') };
     }
     account.lockout = afterSuccess();
     st.session = { user: account.user, group: account.group, since: now };
-    log('allowed', `password verified (PBKDF2-HMAC-SHA-256, ${account.credential.iterations.toLocaleString('en-US')} iterations)`, account.group);
+    log('allowed', t('securitycore.access.passwordVerifiedPbkdf2HmacSha', { iterations: account.credential.iterations.toLocaleString('en-US') }), account.group);
     return { ok: true, user: account.user, group: account.group };
   }
 
@@ -148,13 +150,13 @@ export class AccessControl {
     const st = this.state;
     st.clock += REQUEST_SECONDS;
     if (st.session === null) return;
-    appendAudit(st.audit, { t: st.clock, user: st.session.user, group: st.session.group, action: 'logout', vm: null, outcome: 'allowed', reason: 'session ended' });
+    appendAudit(st.audit, { t: st.clock, user: st.session.user, group: st.session.group, action: 'logout', vm: null, outcome: 'allowed', reason: t('securitycore.access.sessionEnded') });
     st.session = null;
   }
 
   /** The one entry point for every VM action: checked, logged, and only then (if allowed) carried out by the caller. */
   attempt(vm: VmId, action: Action): Decision {
-    if (!isVmId(vm) || !isAction(action)) return { allowed: false, reason: 'unknown VM or action' };
+    if (!isVmId(vm) || !isAction(action)) return { allowed: false, reason: t('securitycore.access.unknownVmOrAction') };
     const st = this.state;
     st.clock += REQUEST_SECONDS;
     const d = authorize(st, vm, action);

@@ -7,6 +7,8 @@
  * (SDM Vol. 3C §25.3: with "external-interrupt exiting" = 1, RFLAGS.IF does not block external interrupts
  * in non-root operation — they cause VM exits).
  */
+import { t } from '../../i18n/t.ts';
+import '../../i18n/en/securitycore.ts';
 import { assemble } from '../x86/asm/index.ts';
 import { getCpuModel, toProcessorModel } from '../cpu-models/index.ts';
 import { guestCostsFor } from '../cost/model.ts';
@@ -60,6 +62,7 @@ function program(src: string): Uint8Array {
 }
 
 /** The victim: prints 'v' VICTIM_CHARS times over the paravirtual console, spinning between, then powers off. */
+// i18n-ignore: guest assembly source (assembled, never shown)
 const VICTIM = `
 start:
   mov esi, ${VICTIM_CHARS}
@@ -83,6 +86,7 @@ function attackerSource(id: EscapeId, victimHpa: number, vmmRoot: number): strin
   const target = victimHpa + VICTIM_SECRET_GPA;
   switch (id) {
     case 'memory':
+      // i18n-ignore: guest assembly source (assembled, never shown)
       return `
 start:
   mov dword [0x${target.toString(16)}], 0x${ATTACK_VALUE.toString(16)}
@@ -92,6 +96,7 @@ start:
   jmp $
 `;
     case 'page-tables':
+      // i18n-ignore: guest assembly source (assembled, never shown)
       return `
 start:
   mov edi, 0x300000      ; page directory
@@ -128,6 +133,7 @@ start:
   jmp $
 `;
     case 'interrupts':
+      // i18n-ignore: guest assembly source (assembled, never shown)
       return `
 start:
   cli
@@ -137,6 +143,7 @@ start:
   jmp $
 `;
     case 'console':
+      // i18n-ignore: guest assembly source (assembled, never shown)
       return `
 start:
   mov dx, 0x3f8
@@ -199,15 +206,15 @@ export function runEscape(id: EscapeId, cpu: string): EscapeOutcome {
   let held = victimOk;
   let stoppedBy = '';
   const count = (r: number): number => attacker.stats.count[r] ?? 0;
-  evidence.push(`victim secret at guest-physical ${hex(VICTIM_SECRET_GPA)} (host-physical ${hex(victim.mem.base + VICTIM_SECRET_GPA)}): ${hex(secretBefore)} before, ${hex(secretAfter)} after`);
-  evidence.push(`victim console: "${victim.console}" (${progress} of ${VICTIM_CHARS} progress marks), state ${VM_STATE_NAMES[victim.state]}`);
+  evidence.push(t('securitycore.escape.victimSecretAtGuestPhysical', { gpa: hex(VICTIM_SECRET_GPA), hpa: hex(victim.mem.base + VICTIM_SECRET_GPA), secretBefore: hex(secretBefore), secretAfter: hex(secretAfter) }));
+  evidence.push(t('securitycore.escape.victimConsoleOfProgressMarks', { console: victim.console, progress, total: VICTIM_CHARS, state: VM_STATE_NAMES[victim.state] }));
   switch (id) {
     case 'memory': {
       if (mmu === 'ept') {
-        stoppedBy = count(48) > 0 ? 'EPT violation (exit reason 48): the address is outside the attacker\'s guest-physical memory, so EPT has no mapping for it' : 'no EPT violation was seen';
+        stoppedBy = count(48) > 0 ? t('securitycore.escape.eptViolationExitReason48') : t('securitycore.escape.noEptViolationWasSeen');
         held &&= count(48) > 0 && attacker.state === VmState.CRASHED;
       } else {
-        stoppedBy = 'the VMM\'s shadow page tables (software, no EPT on this processor): the address translates outside the attacker\'s memory';
+        stoppedBy = t('securitycore.escape.theVmmSShadowPage');
         held &&= attacker.state === VmState.CRASHED;
       }
       break;
@@ -216,36 +223,36 @@ export function runEscape(id: EscapeId, cpu: string): EscapeOutcome {
       let planted = 0;
       for (let k = 0; k < 4096; k += 4) if ((hv.mem.read32(vmmRoot + k) >>> 0) === ATTACK_VALUE) planted++;
       const landed = attacker.mem.read32(vmmRoot) >>> 0;
-      evidence.push(`the VMM's ${mmu === 'ept' ? 'EPT PML4' : 'shadow page directory'} at host-physical ${hex(vmmRoot)}: ${planted} of 1024 entries hold the attacker's value`);
-      evidence.push(`the attacker's own guest-physical page ${hex(vmmRoot)} holds ${hex(landed)}: its "physical" address named its own RAM`);
-      evidence.push(`MOV to CR3 exits: ${count(28)} (control-register accesses, exit reason 28)`);
+      evidence.push(t(mmu === 'ept' ? 'securitycore.escape.theVmmSEptAtHost' : 'securitycore.escape.theVmmSShadowAtHost', { vmmRoot: hex(vmmRoot), planted }));
+      evidence.push(t('securitycore.escape.theAttackerSOwnGuest', { vmmRoot: hex(vmmRoot), landed: hex(landed) }));
+      evidence.push(t('securitycore.escape.movToCr3ExitsControl', { count: count(28) }));
       stoppedBy =
         mmu === 'ept'
-          ? `guest paging only translates to guest-physical addresses; EPT (not reachable from the guest) maps those — the "rewrite" landed in the attacker's own page, and the write through it to the victim was an EPT violation outside the VM's memory, so the VMM stopped the VM (exit 48 × ${count(48)} in all, the others first-touch mappings of its own pages)`
-          : 'the guest\'s page tables are only read by the VMM, which builds the real (shadow) ones itself; the rewrite landed in the attacker\'s own page and the write to the victim was refused by the shadow-paging handler';
+          ? t('securitycore.escape.guestPagingOnlyTranslatesTo', { count: count(48) })
+          : t('securitycore.escape.theGuestSPageTables');
       held &&= planted === 0 && landed === ATTACK_VALUE && attacker.state === VmState.CRASHED;
       break;
     }
     case 'interrupts': {
       const flags = attacker.mem.read32(0x3000) >>> 0;
       const back = count(1) + count(52);
-      evidence.push(`the attacker's RFLAGS after CLI: ${hex(flags)} (IF = ${(flags >>> 9) & 1})`);
-      evidence.push(`the host took the processor back ${back} times: external interrupt (exit 1) × ${count(1)}, VMX-preemption timer (exit 52) × ${count(52)}`);
-      evidence.push(`the attacker is still ${VM_STATE_NAMES[attacker.state]} (spinning with IF = 0) after the run stopped (${stop})`);
-      stoppedBy = 'external-interrupt exiting (and the VMX-preemption timer where present): IF = 0 in VMX non-root operation masks only the guest\'s own interrupts; the host\'s still cause VM exits (SDM Vol. 3C §25.3)';
+      evidence.push(t('securitycore.escape.theAttackerSRflagsAfter', { flags: hex(flags), ifBit: (flags >>> 9) & 1 }));
+      evidence.push(t('securitycore.escape.theHostTookTheProcessor', { back, external: count(1), timer: count(52) }));
+      evidence.push(t('securitycore.escape.theAttackerIsStillSpinning', { state: VM_STATE_NAMES[attacker.state], stop }));
+      stoppedBy = t('securitycore.escape.externalInterruptExitingAndThe');
       held &&= ((flags >>> 9) & 1) === 0 && back > 0;
       break;
     }
     case 'console': {
-      evidence.push(`the attacker's own console: ${JSON.stringify(attacker.console)}`);
-      evidence.push(`the host's COM1: ${JSON.stringify(hv.hostConsole)}`);
-      evidence.push(`I/O-instruction exits (30): ${count(30)}; VMCALL exits (18): ${count(18)}`);
-      stoppedBy = 'the I/O bitmaps make every port access exit (exit reason 30) into the attacker\'s own emulated UART; the paravirtual console writes to the calling VM\'s console only';
+      evidence.push(t('securitycore.escape.theAttackerSOwnConsole', { console: JSON.stringify(attacker.console) }));
+      evidence.push(t('securitycore.escape.theHostSCom1', { console: JSON.stringify(hv.hostConsole) }));
+      evidence.push(t('securitycore.escape.iOInstructionExits30', { ioExits: count(30), vmcallExits: count(18) }));
+      stoppedBy = t('securitycore.escape.theIOBitmapsMake');
       held &&= attacker.console.includes('pwned') && hv.hostConsole === '' && !victim.console.includes('pwned');
       break;
     }
   }
-  evidence.push(`the attacker: ${VM_STATE_NAMES[attacker.state]}${attacker.stopReason ? ` — ${attacker.stopReason}` : ''}`);
+  evidence.push(t('securitycore.escape.theAttacker', { state: VM_STATE_NAMES[attacker.state], reason: attacker.stopReason ? ` — ${attacker.stopReason}` : '' }));
   return {
     id,
     cpu,

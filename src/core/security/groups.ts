@@ -12,16 +12,18 @@
  * network administrator and IT staff", §2), the voice team runs the PBX and the media server, HR uses its HRM
  * server. The UI labels it an assumption.
  */
+import { t } from '../../i18n/t.ts';
+import '../../i18n/en/securitycore.ts';
 
 /** The per-VM actions the management interface offers (what a console user can ask the VMM for). */
 export const ACTIONS = ['console', 'power', 'migrate', 'configure'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 export const ACTION_LABELS: Readonly<Record<Action, string>> = {
-  console: 'Open console',
-  power: 'Start / stop',
-  migrate: 'Migrate',
-  configure: 'Configure',
+  console: t('securitycore.groups.openConsole'),
+  power: t('securitycore.groups.startStop'),
+  migrate: t('securitycore.groups.migrate'),
+  configure: t('securitycore.groups.configure'),
 };
 
 export type GroupId = 'it' | 'hr' | 'voice';
@@ -34,9 +36,9 @@ export interface GroupInfo {
 }
 
 export const GROUPS: readonly GroupInfo[] = [
-  { id: 'it', name: 'IT', role: 'runs the consolidated server and every VM on it (network administrator and IT staff, paper §2)' },
-  { id: 'hr', name: 'HR', role: 'uses the Human Resource Management server (paper §2: "Server for internal applications such as HRM")' },
-  { id: 'voice', name: 'Voice team', role: 'runs the SIP PBX and the voice/video media server (paper §3.3.2)' },
+  { id: 'it', name: t('securitycore.groups.itName'), role: t('securitycore.groups.itRole') },
+  { id: 'hr', name: t('securitycore.groups.hrName'), role: t('securitycore.groups.hrRole') },
+  { id: 'voice', name: t('securitycore.groups.voiceName'), role: t('securitycore.groups.voiceRole') },
 ];
 
 export type VmId = 'pbx' | 'firewall' | 'streaming' | 'hrm';
@@ -50,10 +52,10 @@ export interface VmInfo {
 }
 
 export const VMS: readonly VmInfo[] = [
-  { id: 'pbx', name: 'SIP PBX', guest: 'Linux guest (Asterisk)', paper: '§2, §3.3.1' },
-  { id: 'firewall', name: 'Firewall', guest: 'Linux guest', paper: '§2, §3.3.1' },
-  { id: 'streaming', name: 'Streaming server', guest: 'Windows guest', paper: '§3.3.1, §3.3.2' },
-  { id: 'hrm', name: 'HRM, email & FTP', guest: 'internal-applications server', paper: '§2' },
+  { id: 'pbx', name: t('securitycore.groups.pbxName'), guest: t('securitycore.groups.linuxGuestAsterisk'), paper: '§2, §3.3.1' },
+  { id: 'firewall', name: t('securitycore.groups.firewallName'), guest: t('securitycore.groups.linuxGuest'), paper: '§2, §3.3.1' },
+  { id: 'streaming', name: t('securitycore.groups.streamingName'), guest: t('securitycore.groups.windowsGuest'), paper: '§3.3.1, §3.3.2' },
+  { id: 'hrm', name: t('securitycore.groups.hrmName'), guest: t('securitycore.groups.internalApplicationsServer'), paper: '§2' },
 ];
 
 /** One group's rights: VM → the actions allowed on it (absent = none). */

@@ -7,6 +7,8 @@
  * assumption** the UI labels and lets the user change (threshold 1 … 100, the NIST ceiling). A successful
  * login resets the count (§5.2.2: the count is of *consecutive* failures).
  */
+import { t } from '../../i18n/t.ts';
+import '../../i18n/en/securitycore.ts';
 
 export interface LockoutPolicy {
   /** Consecutive failures that lock the account (1 … 100). */
@@ -31,10 +33,10 @@ export type PolicyCheck = { ok: true; policy: LockoutPolicy } | { ok: false; fie
 
 export function validateLockoutPolicy(p: LockoutPolicy): PolicyCheck {
   if (!Number.isInteger(p.threshold) || p.threshold < 1 || p.threshold > NIST_MAX_CONSECUTIVE_FAILURES) {
-    return { ok: false, field: 'threshold', message: `a whole number from 1 to ${NIST_MAX_CONSECUTIVE_FAILURES} (NIST SP 800-63B §5.2.2 allows at most 100 consecutive failures)` };
+    return { ok: false, field: 'threshold', message: t('securitycore.lockout.aWholeNumberFrom1', { max: NIST_MAX_CONSECUTIVE_FAILURES }) };
   }
   if (!Number.isFinite(p.lockoutSeconds) || p.lockoutSeconds < 0 || p.lockoutSeconds > 86400 * 365) {
-    return { ok: false, field: 'lockoutSeconds', message: 'seconds from 0 to one year' };
+    return { ok: false, field: 'lockoutSeconds', message: t('securitycore.lockout.secondsFrom0ToOne') };
   }
   return { ok: true, policy: { threshold: p.threshold, lockoutSeconds: p.lockoutSeconds } };
 }

@@ -13,6 +13,8 @@
  * every guest-kernel instruction, emulates each sensitive one in a callout, and takes every trap. The callouts
  * are found by sweeping the opcode map through the decoder and the translator's own classifier (calloutOf).
  */
+import { t } from '../../i18n/t.ts';
+import '../../i18n/en/securitycore.ts';
 import { assemble } from '../x86/asm/index.ts';
 import { decodeInsn } from '../x86/decoder.ts';
 import { Insn } from '../x86/insn.ts';
@@ -43,56 +45,56 @@ const sec = (mask: number) => (p: VmcsPlan) => (P(p).primary & ProcBased.ACTIVAT
 const ept = sec(ProcBased2.ENABLE_EPT);
 
 const TRIGGERS: Readonly<Record<number, Trigger>> = {
-  0: { kind: 'control', test: (p) => p.exceptionBitmap !== 0, why: 'an exception whose bit is set in the exception bitmap' },
-  1: { kind: 'host', test: (p) => (P(p).pin & PinBased.EXTERNAL_INTERRUPT_EXITING) !== 0, why: 'a host interrupt ("external-interrupt exiting")' },
-  2: { kind: 'always', why: 'a fault while delivering a double fault (§25.2)' },
-  7: { kind: 'host', test: () => true, why: 'the VMM asks for it when it has an interrupt to inject' },
-  9: { kind: 'always', why: 'a task switch always exits (§25.1.2)' },
-  10: { kind: 'always', why: 'CPUID always exits (§25.1.2)' },
+  0: { kind: 'control', test: (p) => p.exceptionBitmap !== 0, why: t('securitycore.surface.anExceptionWhoseBitIs') },
+  1: { kind: 'host', test: (p) => (P(p).pin & PinBased.EXTERNAL_INTERRUPT_EXITING) !== 0, why: t('securitycore.surface.aHostInterruptExternalInterrupt') },
+  2: { kind: 'always', why: t('securitycore.surface.aFaultWhileDeliveringA') },
+  7: { kind: 'host', test: () => true, why: t('securitycore.surface.theVmmAsksForIt') },
+  9: { kind: 'always', why: t('securitycore.surface.aTaskSwitchAlwaysExits') },
+  10: { kind: 'always', why: t('securitycore.surface.cpuidAlwaysExits251') },
   // GETSEC and XSETBV exit unconditionally, but their #UD (no SMX / CR4.OSXSAVE unsettable without XSAVE) has
   // priority over the VM exit (SDM Vol. 3C §25.1.1): only a processor with the feature (CPUID.1:ECX bit) exits.
-  11: { kind: 'always', why: 'GETSEC always exits (§25.1.2) where SMX exists', cpuidEcx1: 1 << 6 },
-  12: { kind: 'control', test: pri(ProcBased.HLT_EXITING), why: '"HLT exiting"' },
-  13: { kind: 'always', why: 'INVD always exits (§25.1.2)' },
-  14: { kind: 'control', test: pri(ProcBased.INVLPG_EXITING), why: '"INVLPG exiting"' },
-  15: { kind: 'control', test: pri(ProcBased.RDPMC_EXITING), why: '"RDPMC exiting"' },
-  16: { kind: 'control', test: pri(ProcBased.RDTSC_EXITING), why: '"RDTSC exiting"' },
-  18: { kind: 'always', why: 'VMCALL always exits (§25.1.2)' },
-  19: { kind: 'always', why: 'VMX instructions always exit in non-root operation (§25.1.2)' },
-  20: { kind: 'always', why: 'VMX instructions always exit' },
-  21: { kind: 'always', why: 'VMX instructions always exit' },
-  22: { kind: 'always', why: 'VMX instructions always exit' },
-  23: { kind: 'always', why: 'VMX instructions always exit (no VMCS shadowing)' },
-  24: { kind: 'always', why: 'VMX instructions always exit' },
-  25: { kind: 'always', why: 'VMX instructions always exit (no VMCS shadowing)' },
-  26: { kind: 'always', why: 'VMX instructions always exit' },
-  27: { kind: 'always', why: 'VMX instructions always exit' },
+  11: { kind: 'always', why: t('securitycore.surface.getsecAlwaysExits251'), cpuidEcx1: 1 << 6 },
+  12: { kind: 'control', test: pri(ProcBased.HLT_EXITING), why: '"HLT exiting"' }, // i18n-ignore: an SDM control name
+  13: { kind: 'always', why: t('securitycore.surface.invdAlwaysExits') },
+  14: { kind: 'control', test: pri(ProcBased.INVLPG_EXITING), why: '"INVLPG exiting"' }, // i18n-ignore: an SDM control name
+  15: { kind: 'control', test: pri(ProcBased.RDPMC_EXITING), why: '"RDPMC exiting"' }, // i18n-ignore: an SDM control name
+  16: { kind: 'control', test: pri(ProcBased.RDTSC_EXITING), why: '"RDTSC exiting"' }, // i18n-ignore: an SDM control name
+  18: { kind: 'always', why: t('securitycore.surface.vmcallAlwaysExits') },
+  19: { kind: 'always', why: t('securitycore.surface.vmxInstructionsAlwaysExitIn') },
+  20: { kind: 'always', why: t('securitycore.surface.vmxInstructionsAlwaysExit') },
+  21: { kind: 'always', why: t('securitycore.surface.vmxInstructionsAlwaysExit') },
+  22: { kind: 'always', why: t('securitycore.surface.vmxInstructionsAlwaysExit') },
+  23: { kind: 'always', why: t('securitycore.surface.vmxInstructionsAlwaysExitNo') },
+  24: { kind: 'always', why: t('securitycore.surface.vmxInstructionsAlwaysExit') },
+  25: { kind: 'always', why: t('securitycore.surface.vmxInstructionsAlwaysExitNo') },
+  26: { kind: 'always', why: t('securitycore.surface.vmxInstructionsAlwaysExit') },
+  27: { kind: 'always', why: t('securitycore.surface.vmxInstructionsAlwaysExit') },
   28: {
     kind: 'control',
     test: (p) => p.cr0Mask !== 0 || p.cr4Mask !== 0 || (P(p).primary & (ProcBased.CR3_LOAD_EXITING | ProcBased.CR3_STORE_EXITING | ProcBased.CR8_LOAD_EXITING | ProcBased.CR8_STORE_EXITING)) !== 0,
-    why: 'CR0/CR4 guest/host masks, CR3/CR8 load and store exiting',
+    why: t('securitycore.surface.cr0Cr4GuestHostMasks'),
   },
-  29: { kind: 'control', test: pri(ProcBased.MOV_DR_EXITING), why: '"MOV-DR exiting"' },
-  30: { kind: 'control', test: pri(ProcBased.UNCONDITIONAL_IO_EXITING | ProcBased.USE_IO_BITMAPS), why: 'I/O bitmaps / unconditional I/O exiting' },
-  31: { kind: 'control', test: () => true, why: 'MSR bitmaps (an MSR whose read bit is set) or no MSR bitmaps' },
-  32: { kind: 'control', test: () => true, why: 'MSR bitmaps (an MSR whose write bit is set) or no MSR bitmaps' },
-  36: { kind: 'control', test: pri(ProcBased.MWAIT_EXITING), why: '"MWAIT exiting"' },
-  37: { kind: 'host', test: pri(ProcBased.MONITOR_TRAP_FLAG), why: '"monitor trap flag" (a debugger in the VMM)' },
-  39: { kind: 'control', test: pri(ProcBased.MONITOR_EXITING), why: '"MONITOR exiting"' },
-  40: { kind: 'control', test: (p) => pri(ProcBased.PAUSE_EXITING)(p) || sec(ProcBased2.PAUSE_LOOP_EXITING)(p), why: '"PAUSE exiting" / PAUSE-loop exiting' },
-  46: { kind: 'control', test: sec(ProcBased2.DESCRIPTOR_TABLE_EXITING), why: '"descriptor-table exiting"' },
-  47: { kind: 'control', test: sec(ProcBased2.DESCRIPTOR_TABLE_EXITING), why: '"descriptor-table exiting"' },
-  48: { kind: 'control', test: ept, why: '"enable EPT": an access EPT does not permit' },
-  49: { kind: 'control', test: ept, why: '"enable EPT": a malformed EPT entry (a VMM bug)' },
-  50: { kind: 'always', why: 'INVEPT always exits (§25.1.2)' },
-  51: { kind: 'control', test: (p) => pri(ProcBased.RDTSC_EXITING)(p) && sec(ProcBased2.ENABLE_RDTSCP)(p), why: '"RDTSC exiting" with "enable RDTSCP"' },
-  52: { kind: 'host', test: (p) => (P(p).pin & PinBased.ACTIVATE_VMX_PREEMPTION_TIMER) !== 0, why: 'the VMX-preemption timer (the VMM\'s time slice)' },
-  53: { kind: 'always', why: 'INVVPID always exits (§25.1.2)' },
-  54: { kind: 'control', test: sec(ProcBased2.WBINVD_EXITING), why: '"WBINVD exiting"' },
-  55: { kind: 'always', why: 'XSETBV always exits (§25.1.2) where XSAVE exists', cpuidEcx1: 1 << 26 },
-  57: { kind: 'control', test: sec(ProcBased2.RDRAND_EXITING), why: '"RDRAND exiting"' },
-  58: { kind: 'control', test: (p) => pri(ProcBased.INVLPG_EXITING)(p) && sec(ProcBased2.ENABLE_INVPCID)(p), why: '"INVLPG exiting" with "enable INVPCID"' },
-  61: { kind: 'control', test: sec(ProcBased2.RDSEED_EXITING), why: '"RDSEED exiting"' },
+  29: { kind: 'control', test: pri(ProcBased.MOV_DR_EXITING), why: '"MOV-DR exiting"' }, // i18n-ignore: an SDM control name
+  30: { kind: 'control', test: pri(ProcBased.UNCONDITIONAL_IO_EXITING | ProcBased.USE_IO_BITMAPS), why: t('securitycore.surface.ioBitmapsOrUnconditional') },
+  31: { kind: 'control', test: () => true, why: t('securitycore.surface.msrBitmapsAnMsrWhose') },
+  32: { kind: 'control', test: () => true, why: t('securitycore.surface.msrBitmapsAnMsrWhose2') },
+  36: { kind: 'control', test: pri(ProcBased.MWAIT_EXITING), why: '"MWAIT exiting"' }, // i18n-ignore: an SDM control name
+  37: { kind: 'host', test: pri(ProcBased.MONITOR_TRAP_FLAG), why: t('securitycore.surface.monitorTrapFlagDebugger') },
+  39: { kind: 'control', test: pri(ProcBased.MONITOR_EXITING), why: '"MONITOR exiting"' }, // i18n-ignore: an SDM control name
+  40: { kind: 'control', test: (p) => pri(ProcBased.PAUSE_EXITING)(p) || sec(ProcBased2.PAUSE_LOOP_EXITING)(p), why: t('securitycore.surface.pauseOrPauseLoopExiting') },
+  46: { kind: 'control', test: sec(ProcBased2.DESCRIPTOR_TABLE_EXITING), why: '"descriptor-table exiting"' }, // i18n-ignore: an SDM control name
+  47: { kind: 'control', test: sec(ProcBased2.DESCRIPTOR_TABLE_EXITING), why: '"descriptor-table exiting"' }, // i18n-ignore: an SDM control name
+  48: { kind: 'control', test: ept, why: t('securitycore.surface.enableEptAnAccess') },
+  49: { kind: 'control', test: ept, why: t('securitycore.surface.enableEptAMalformedEpt') },
+  50: { kind: 'always', why: t('securitycore.surface.inveptAlwaysExits251') },
+  51: { kind: 'control', test: (p) => pri(ProcBased.RDTSC_EXITING)(p) && sec(ProcBased2.ENABLE_RDTSCP)(p), why: t('securitycore.surface.rdtscExitingWithEnableRdtscp') },
+  52: { kind: 'host', test: (p) => (P(p).pin & PinBased.ACTIVATE_VMX_PREEMPTION_TIMER) !== 0, why: t('securitycore.surface.theVmxPreemptionTimerThe') },
+  53: { kind: 'always', why: t('securitycore.surface.invvpidAlwaysExits251') },
+  54: { kind: 'control', test: sec(ProcBased2.WBINVD_EXITING), why: '"WBINVD exiting"' }, // i18n-ignore: an SDM control name
+  55: { kind: 'always', why: t('securitycore.surface.xsetbvAlwaysExits'), cpuidEcx1: 1 << 26 },
+  57: { kind: 'control', test: sec(ProcBased2.RDRAND_EXITING), why: '"RDRAND exiting"' }, // i18n-ignore: an SDM control name
+  58: { kind: 'control', test: (p) => pri(ProcBased.INVLPG_EXITING)(p) && sec(ProcBased2.ENABLE_INVPCID)(p), why: t('securitycore.surface.invlpgExitingWithInvpcid') },
+  61: { kind: 'control', test: sec(ProcBased2.RDSEED_EXITING), why: '"RDSEED exiting"' }, // i18n-ignore: an SDM control name
 };
 
 export interface ExitSurfaceRow {
@@ -160,6 +162,7 @@ function probe(cpu: string, body: string, limit = 4_000_000, neighbour = false) 
     const other = hv.createVm({ name: 'neighbour', memoryBytes: VM_BYTES, vcpus: 1 }, ENTRY);
     other.mem.load(ENTRY, Uint8Array.of(0xeb, 0xfe));
   }
+  // i18n-ignore: guest assembly source
   const a = assemble(`start:\n ${body}\n mov [0x3000], eax\n mov eax, 3\n xor ebx, ebx\n vmcall\n jmp $\n`, { origin: ENTRY });
   if (!a.ok) throw new Error(`probe does not assemble: ${body}: ${JSON.stringify(a.errors)}`);
   vm.mem.load(ENTRY, a.bytes);
@@ -199,17 +202,17 @@ export function vtxSurface(cpu: string): VtxSurface {
   }
   const exits: ExitSurfaceRow[] = [];
   for (const info of EXIT_REASONS) {
-    const t = TRIGGERS[info.reason];
-    if (t === undefined) continue;
-    const on = t.kind === 'always' ? t.cpuidEcx1 === undefined || (ecx1 & t.cpuidEcx1) !== 0 : t.test(plan);
+    const trig = TRIGGERS[info.reason];
+    if (trig === undefined) continue;
+    const on = trig.kind === 'always' ? trig.cpuidEcx1 === undefined || (ecx1 & trig.cpuidEcx1) !== 0 : trig.test(plan);
     if (!on) continue;
     const handled = EXIT_HANDLERS[info.reason] !== undefined;
     exits.push({
       reason: info.reason,
       name: info.sdmName,
-      by: t.kind === 'always' ? 'guest-always' : t.kind === 'control' ? 'guest-control' : 'host',
-      why: t.why,
-      handler: handled ? handlerInfo(info.reason).name : 'handle_unexpected (the VM is stopped)',
+      by: trig.kind === 'always' ? 'guest-always' : trig.kind === 'control' ? 'guest-control' : 'host',
+      why: trig.why,
+      handler: handled ? handlerInfo(info.reason).name : t('securitycore.surface.handleUnexpectedTheVmIs'),
       handled,
       observed: seen.has(info.reason) ? true : probed.has(info.reason) ? false : null,
     });
@@ -218,6 +221,7 @@ export function vtxSurface(cpu: string): VtxSurface {
   const hypercalls: HypercallRow[] = [];
   const N = 16;
   for (let fn = 0; fn < N; fn++) {
+    // i18n-ignore: guest assembly source
     const vm = probe(cpu, `mov eax, ${fn}\n mov ebx, 0x${ENTRY.toString(16)}\n mov ecx, 1\n vmcall`);
     const result = vm.mem.read32(0x3000) | 0;
     const stoppedInCall = vm.state === VmState.STOPPED && result === -1;

@@ -143,14 +143,14 @@ export function faultLogLine(r: FaultRecord, format: LogFormat = 'current'): str
   if (kind === 'ir') {
     const idx = (r.irIndex ?? 0).toString(16);
     return format === 'current'
-      ? `DMAR: [INTR-REMAP] Request device [${bdf}] fault index 0x${idx} [fault reason 0x${h2(r.reason)}] ${text}`
-      : `DMAR: [INTR-REMAP] Request device [${bdf}] fault index ${idx} [fault reason ${String(r.reason).padStart(2, '0')}] ${text}`;
+      ? `DMAR: [INTR-REMAP] Request device [${bdf}] fault index 0x${idx} [fault reason 0x${h2(r.reason)}] ${text}` // i18n-ignore: verbatim Linux dmesg format
+      : `DMAR: [INTR-REMAP] Request device [${bdf}] fault index ${idx} [fault reason ${String(r.reason).padStart(2, '0')}] ${text}`; // i18n-ignore: verbatim Linux dmesg format
   }
-  const type = r.type === 'read' ? 'DMA Read' : 'DMA Write';
+  const type = r.type === 'read' ? 'DMA Read' : 'DMA Write'; // i18n-ignore: Linux dmesg tokens
   const addr = r.faultInfo.toString(16);
   return format === 'current'
-    ? `DMAR: [${type} NO_PASID] Request device [${bdf}] fault addr 0x${addr} [fault reason 0x${h2(r.reason)}] ${text}`
-    : `DMAR: [${type}] Request device [${bdf}] fault addr ${addr} [fault reason ${String(r.reason).padStart(2, '0')}] ${text}`;
+    ? `DMAR: [${type} NO_PASID] Request device [${bdf}] fault addr 0x${addr} [fault reason 0x${h2(r.reason)}] ${text}` // i18n-ignore: verbatim Linux dmesg format
+    : `DMAR: [${type}] Request device [${bdf}] fault addr ${addr} [fault reason ${String(r.reason).padStart(2, '0')}] ${text}`; // i18n-ignore: verbatim Linux dmesg format
 }
 
 export interface ServiceResult {
@@ -170,7 +170,7 @@ export function serviceFaults(s: VtdState, format: LogFormat = 'current'): Servi
   const fsts = fstsValue(s);
   const lines: string[] = [];
   const records: FaultRecord[] = [];
-  if (fsts !== 0) lines.push(`DMAR: DRHD: handling fault status reg ${fsts.toString(16)}`);
+  if (fsts !== 0) lines.push(`DMAR: DRHD: handling fault status reg ${fsts.toString(16)}`); // i18n-ignore: verbatim Linux dmesg line
   if (s.regs.fsts.ppf) {
     let i = s.regs.fsts.fri;
     for (let n = 0; n < s.frcd.length && s.frcd[i].f; n++) {

@@ -7,6 +7,8 @@
  * `vtd_irte_get` (0x20 reserved request fields, 0x21 index beyond table, 0x23 table unreadable, 0x22 not present,
  * 0x24 reserved IRTE bits, 0x26 source-id check); 0x25 for compatibility-format requests while GSTS.CFIS = 0.
  */
+import { t } from '../../i18n/t.ts';
+import '../../i18n/en/vtd.ts';
 import { IR_FAULT } from './reasons.ts';
 import { irtEntries, splitSourceId, type Irte, type VtdState } from './hardware.ts';
 import { recordFault, type RecordOutcome } from './faults.ts';
@@ -38,21 +40,21 @@ const SQ_MASK = [0xffff, 0xfffb, 0xfff9, 0xfff8] as const;
 function sourceIdPasses(e: Irte, sid: number): { ok: boolean; why: string } {
   switch (e.svt) {
     case 0:
-      return { ok: true, why: 'SVT=00: no source-id check' };
+      return { ok: true, why: t('vtd.interrupts.svt00NoSourceId') };
     case 1: {
       const m = SQ_MASK[e.sq];
       const ok = (e.sid & m) === (sid & m);
-      return { ok, why: `SVT=01: requester ${sid.toString(16).padStart(4, '0')} ${ok ? '=' : '≠'} IRTE.SID ${e.sid.toString(16).padStart(4, '0')} (mask ${m.toString(16)})` };
+      return { ok, why: t('vtd.interrupts.svt01RequesterIrteSid', { sid: sid.toString(16).padStart(4, '0'), relation: ok ? '=' : '≠', irteSid: e.sid.toString(16).padStart(4, '0'), m: m.toString(16) }) };
     }
     case 2: {
       const lo = e.sid & 0xff;
       const hi = (e.sid >> 8) & 0xff;
       const bus = splitSourceId(sid).bus;
       const ok = bus >= lo && bus <= hi;
-      return { ok, why: `SVT=10: bus ${bus} ${ok ? 'within' : 'outside'} ${lo}…${hi}` };
+      return { ok, why: t(ok ? 'vtd.interrupts.svt10BusWithin' : 'vtd.interrupts.svt10BusOutside', { bus, lo, hi }) };
     }
     default:
-      return { ok: false, why: 'SVT=11 is reserved: treated as a failed check' };
+      return { ok: false, why: t('vtd.interrupts.svt11IsReservedTreated') };
   }
 }
 
@@ -65,24 +67,24 @@ export function remapInterrupt(s: VtdState, req: InterruptRequest): IrResult {
     return { ok: false, reason, index, checks, record };
   };
   if (req.format === 'compatibility') {
-    if (!s.regs.cfis) return fault(IR_FAULT.COMPATIBILITY_BLOCKED, 'compatibility-format interrupt while GSTS.CFIS = 0: blocked');
-    checks.push('compatibility format passed through (CFIS = 1)');
+    if (!s.regs.cfis) return fault(IR_FAULT.COMPATIBILITY_BLOCKED, t('vtd.interrupts.compatibilityFormatInterruptWhileGsts'));
+    checks.push(t('vtd.interrupts.compatibilityFormatPassedThroughCfis'));
     return { ok: true, index: -1, vector: req.data & 0xff, destination: 0, irte: { present: true, fpd: false, vector: req.data & 0xff, destination: 0, svt: 0, sq: 0, sid: 0, reserved: 0 }, checks };
   }
-  if (req.shv && (req.data & 0xffff0000) !== 0) return fault(IR_FAULT.REQUEST_RESERVED, 'SHV = 1 but MSI data bits 31:16 are not 0 (reserved)');
-  checks.push(`handle ${req.handle}${req.shv ? ` + subhandle ${req.data & 0xffff}` : ''} → index ${index}`);
+  if (req.shv && (req.data & 0xffff0000) !== 0) return fault(IR_FAULT.REQUEST_RESERVED, t('vtd.interrupts.shv1ButMsiData'));
+  checks.push(t('vtd.interrupts.handleIndex', { handle: req.handle, subhandle: req.shv ? t('vtd.interrupts.plusSubhandle', { subhandle: req.data & 0xffff }) : '', index }));
   const size = irtEntries(s);
-  if (index >= size) return fault(IR_FAULT.INDEX_BEYOND_TABLE, `index ${index} ≥ table size ${size} (IRTA.S = ${s.regs.irta.s})`);
-  checks.push(`index ${index} < table size ${size}`);
-  if (s.regs.irta.address + size * 16 > s.memoryTop) return fault(IR_FAULT.IRT_ACCESS_ERROR, 'the table IRTA_REG points to is outside host memory');
+  if (index >= size) return fault(IR_FAULT.INDEX_BEYOND_TABLE, t('vtd.interrupts.indexTableSizeIrtaS', { index, size, s: s.regs.irta.s }));
+  checks.push(t('vtd.interrupts.indexTableSize', { index, size }));
+  if (s.regs.irta.address + size * 16 > s.memoryTop) return fault(IR_FAULT.IRT_ACCESS_ERROR, t('vtd.interrupts.theTableIrtaRegPoints'));
   const e = s.irt[index];
-  if (e === undefined || !e.present) return fault(IR_FAULT.IRTE_NOT_PRESENT, `IRTE ${index}: Present = 0`);
-  checks.push(`IRTE ${index} present`);
-  if (e.reserved !== 0) return fault(IR_FAULT.IRTE_RESERVED, `IRTE ${index}: reserved bits set`, e.fpd);
+  if (e === undefined || !e.present) return fault(IR_FAULT.IRTE_NOT_PRESENT, t('vtd.interrupts.irtePresent0', { index }));
+  checks.push(t('vtd.interrupts.irtePresent', { index }));
+  if (e.reserved !== 0) return fault(IR_FAULT.IRTE_RESERVED, t('vtd.interrupts.irteReservedBitsSet', { index }), e.fpd);
   const sidCheck = sourceIdPasses(e, req.sourceId);
   if (!sidCheck.ok) return fault(IR_FAULT.SOURCE_ID_CHECK, sidCheck.why, e.fpd);
   checks.push(sidCheck.why);
-  checks.push(`deliver vector 0x${e.vector.toString(16)} to APIC ${e.destination}`);
+  checks.push(t('vtd.interrupts.deliverVector0xToApic', { vector: e.vector.toString(16), destination: e.destination }));
   return { ok: true, index, vector: e.vector, destination: e.destination, irte: e, checks };
 }
 

@@ -10,6 +10,8 @@
  * misprograms on purpose, one fault reason each, so that every reason code can be triggered.
  * Plain data; the same actions on the same state give the same result.
  */
+import { t } from '../../i18n/t.ts';
+import '../../i18n/en/vtd.ts';
 import { createHardware, mapPage, mapRange, newDomainTable, parseBdf, rootEntryOf, setContext, sourceId, formatBdf, PAGE, type VtdState } from './hardware.ts';
 import { dmaAccess } from './dma.ts';
 import type { AddressType, Translation } from './translate.ts';
@@ -39,8 +41,8 @@ export interface LabDevice {
 }
 
 export const LAB_VMS: readonly LabVm[] = [
-  { id: 1, name: 'VM1 · Linux guest (firewall + PBX)', domain: 1, bytes: 8 * MIB, hostBase: 0x1000_0000, readOnly: [0x40_0000] },
-  { id: 2, name: 'VM2 · Windows guest (streaming server)', domain: 2, bytes: 8 * MIB, hostBase: 0x2000_0000, readOnly: [] },
+  { id: 1, name: t('vtd.lab.vm1LinuxGuestFirewallPbxName'), domain: 1, bytes: 8 * MIB, hostBase: 0x1000_0000, readOnly: [0x40_0000] },
+  { id: 2, name: t('vtd.lab.vm2WindowsGuestStreamingServerName'), domain: 2, bytes: 8 * MIB, hostBase: 0x2000_0000, readOnly: [] },
 ];
 
 const NIC = sourceId(0x03, 0x00, 0);
@@ -48,19 +50,19 @@ const DISK = sourceId(0x04, 0x00, 0);
 const sid = (b: string) => parseBdf(b) as number;
 
 export const LAB_DEVICES: readonly LabDevice[] = [
-  { sid: NIC, bdf: '03:00.0', name: 'Network card (assigned)', vm: 1, note: 'context entry → domain 1' },
-  { sid: DISK, bdf: '04:00.0', name: 'Disk controller (assigned)', vm: 2, note: 'context entry → domain 2' },
-  { sid: sid('03:00.1'), bdf: '03:00.1', name: 'Unknown function on the NIC’s bus', vm: null, note: 'no context entry' },
-  { sid: sid('07:00.0'), bdf: '07:00.0', name: 'Device on bus 07', vm: null, note: 'no root entry for bus 07' },
-  { sid: sid('06:00.0'), bdf: '06:00.0', name: 'Test function: AW 57-bit', vm: null, note: 'AW not in SAGAW' },
-  { sid: sid('06:00.1'), bdf: '06:00.1', name: 'Test function: reserved bits in context entry', vm: null, note: 'reserved bits' },
-  { sid: sid('06:00.2'), bdf: '06:00.2', name: 'Test function: TT = 00 (no ATS)', vm: null, note: 'translation requests blocked' },
-  { sid: sid('06:00.3'), bdf: '06:00.3', name: 'Test function: SLPTPTR outside memory', vm: null, note: 'table unreadable' },
-  { sid: sid('06:00.4'), bdf: '06:00.4', name: 'Test function: next-table pointer outside memory', vm: null, note: 'level-2 table unreadable' },
-  { sid: sid('06:00.5'), bdf: '06:00.5', name: 'Test function: reserved bits in a PTE', vm: null, note: 'reserved bits' },
-  { sid: sid('06:00.6'), bdf: '06:00.6', name: 'Test function: FPD = 1', vm: null, note: 'faults blocked, not recorded' },
-  { sid: sid('08:00.0'), bdf: '08:00.0', name: 'Test function: reserved bits in root entry', vm: null, note: 'bus 08 root entry' },
-  { sid: sid('09:00.0'), bdf: '09:00.0', name: 'Test function: CTP outside memory', vm: null, note: 'bus 09 context table unreadable' },
+  { sid: NIC, bdf: '03:00.0', name: t('vtd.lab.networkCardAssignedName'), vm: 1, note: t('vtd.lab.contextEntryDomain1') },
+  { sid: DISK, bdf: '04:00.0', name: t('vtd.lab.diskControllerAssignedName'), vm: 2, note: t('vtd.lab.contextEntryDomain2') },
+  { sid: sid('03:00.1'), bdf: '03:00.1', name: t('vtd.lab.unknownFunctionOnTheNicName'), vm: null, note: t('vtd.lab.noContextEntry') },
+  { sid: sid('07:00.0'), bdf: '07:00.0', name: t('vtd.lab.deviceOnBus07Name'), vm: null, note: t('vtd.lab.noRootEntryForBus') },
+  { sid: sid('06:00.0'), bdf: '06:00.0', name: t('vtd.lab.testFunctionAw57BitName'), vm: null, note: t('vtd.lab.awNotInSagaw') },
+  { sid: sid('06:00.1'), bdf: '06:00.1', name: t('vtd.lab.testFunctionReservedBitsContextName'), vm: null, note: t('vtd.lab.reservedBits') },
+  { sid: sid('06:00.2'), bdf: '06:00.2', name: t('vtd.lab.testFunctionTt00NoName'), vm: null, note: t('vtd.lab.translationRequestsBlocked') },
+  { sid: sid('06:00.3'), bdf: '06:00.3', name: t('vtd.lab.testFunctionSlptptrOutsideMemoryName'), vm: null, note: t('vtd.lab.tableUnreadable') },
+  { sid: sid('06:00.4'), bdf: '06:00.4', name: t('vtd.lab.testFunctionNextTablePointerName'), vm: null, note: t('vtd.lab.level2TableUnreadable') },
+  { sid: sid('06:00.5'), bdf: '06:00.5', name: t('vtd.lab.testFunctionReservedBitsPteName'), vm: null, note: t('vtd.lab.reservedBits') },
+  { sid: sid('06:00.6'), bdf: '06:00.6', name: t('vtd.lab.testFunctionFpd1Name'), vm: null, note: t('vtd.lab.faultsBlockedNotRecorded') },
+  { sid: sid('08:00.0'), bdf: '08:00.0', name: t('vtd.lab.testFunctionReservedBitsRootName'), vm: null, note: t('vtd.lab.bus08RootEntry') },
+  { sid: sid('09:00.0'), bdf: '09:00.0', name: t('vtd.lab.testFunctionCtpOutsideMemoryName'), vm: null, note: t('vtd.lab.bus09ContextTableUnreadable') },
 ];
 
 /** IRTEs: 0 for the NIC, 1 for the disk controller; 6 deliberately has reserved bits; table size 2^(7+1) = 256. */
@@ -153,25 +155,25 @@ export interface DmaDemo {
 }
 
 export const DMA_DEMOS: readonly DmaDemo[] = [
-  { id: 'good', label: 'Good DMA: NIC writes a packet into VM1', story: 'The NIC writes a received packet to the buffer VM1’s driver gave it (a guest-physical address); the IOMMU translates it to VM1’s host memory.', device: '03:00.0', address: 0x12_3400, write: true, expect: null, group: 'main' },
-  { id: 'escape-write', label: 'Malicious NIC writes into VM2’s memory', story: 'A buggy or malicious NIC writes to host-physical 0x2000_1000, which is VM2’s memory. The IOMMU reads every DMA address as a VM1 guest-physical address: nothing is mapped there, so the write is blocked.', device: '03:00.0', address: 0x2000_1000, write: true, expect: 0x5, group: 'main' },
-  { id: 'escape-read', label: 'Malicious NIC reads VM2’s memory', story: 'The same NIC tries to read VM2’s memory to steal its data: blocked the same way, now with the read-permission reason.', device: '03:00.0', address: 0x2000_1000, write: false, expect: 0x6, group: 'main' },
-  { id: 'beyond', label: 'NIC writes past the end of VM1', story: 'A driver bug makes the NIC write just past VM1’s 8 MiB: no mapping, blocked.', device: '03:00.0', address: 0x90_0000, write: true, expect: 0x5, group: 'main' },
-  { id: 'readonly', label: 'Write to a read-only page', story: 'VM1’s page at 0x40_0000 is mapped for the device with R = 1, W = 0 (a transmit buffer the NIC only reads). A write is blocked.', device: '03:00.0', address: 0x40_0010, write: true, expect: 0x5, group: 'main' },
-  { id: 'unknown', label: 'Unknown device (no context entry)', story: 'Function 03:00.1 was never assigned: its context entry is not present, so all its DMA is blocked.', device: '03:00.1', address: 0x12_3400, write: true, expect: 0x2, group: 'main' },
-  { id: 'disk-good', label: 'Good DMA: disk controller reads from VM2', story: 'VM2’s disk controller reads a block to write to disk from VM2’s buffer; translated into VM2’s host memory.', device: '04:00.0', address: 0x30_0000, write: false, expect: null, group: 'main' },
-  { id: 'no-root', label: 'Device on a bus with no root entry', story: 'Bus 07 has no context table at all (root entry not present).', device: '07:00.0', address: 0x1000, write: true, expect: 0x1, group: 'more' },
-  { id: 'mgaw', label: 'Address beyond the address width', story: 'The NIC uses address 2^39: above the 39-bit width of domain 1’s tables.', device: '03:00.0', address: 2 ** 39, write: true, expect: 0x4, group: 'more' },
-  { id: 'aw', label: 'Context entry with an unsupported AW', story: 'Test function 06:00.0 has AW = 3 (57-bit, 5 levels), which this unit’s SAGAW does not list.', device: '06:00.0', address: 0x1000, write: true, expect: 0x3, group: 'more' },
-  { id: 'slptptr', label: 'SLPTPTR outside memory', story: 'Test function 06:00.3’s page-table pointer is beyond host memory: reading it fails.', device: '06:00.3', address: 0x1000, write: true, expect: 0x3, group: 'more' },
-  { id: 'next-table', label: 'Next-table pointer outside memory', story: 'Test function 06:00.4: the level-3 entry points to a level-2 table beyond host memory.', device: '06:00.4', address: 0x1000, write: true, expect: 0x7, group: 'more' },
-  { id: 'rtaddr', label: 'Root table address invalid', story: 'The VMM programs RTADDR_REG with an address beyond host memory (the lab restores it afterwards).', device: '03:00.0', address: 0x12_3400, write: true, expect: 0x8, group: 'more', badRtaddr: true },
-  { id: 'ctp', label: 'Context-table pointer outside memory', story: 'Bus 09’s root entry points to a context table beyond host memory.', device: '09:00.0', address: 0x1000, write: true, expect: 0x9, group: 'more' },
-  { id: 'root-rsvd', label: 'Reserved bits in a root entry', story: 'Bus 08’s root entry has a reserved bit set.', device: '08:00.0', address: 0x1000, write: true, expect: 0xa, group: 'more' },
-  { id: 'ctx-rsvd', label: 'Reserved bits in a context entry', story: 'Test function 06:00.1’s context entry has a reserved bit set.', device: '06:00.1', address: 0x1000, write: true, expect: 0xb, group: 'more' },
-  { id: 'pte-rsvd', label: 'Reserved bits in a page-table entry', story: 'Test function 06:00.5: the 4 KiB entry it uses has a reserved bit set.', device: '06:00.5', address: 0x1000, write: true, expect: 0xc, group: 'more' },
-  { id: 'ats', label: 'ATS translation request with TT = 00', story: 'Test function 06:00.2 sends an ATS translation request; its context entry allows untranslated requests only.', device: '06:00.2', address: 0x1000, write: false, at: 'translation-request', expect: 0xd, group: 'more' },
-  { id: 'fpd', label: 'Fault with FPD = 1 (not recorded)', story: 'Test function 06:00.6 writes an unmapped address; its context entry has Fault Processing Disable set: blocked, but no record and no event.', device: '06:00.6', address: 0x5000, write: true, expect: 0x5, group: 'more' },
+  { id: 'good', label: t('vtd.lab.goodDmaNicWritesA'), story: t('vtd.lab.theNicWritesAReceived'), device: '03:00.0', address: 0x12_3400, write: true, expect: null, group: 'main' },
+  { id: 'escape-write', label: t('vtd.lab.maliciousNicWritesIntoVm2'), story: t('vtd.lab.aBuggyOrMaliciousNic'), device: '03:00.0', address: 0x2000_1000, write: true, expect: 0x5, group: 'main' },
+  { id: 'escape-read', label: t('vtd.lab.maliciousNicReadsVm2S'), story: t('vtd.lab.theSameNicTriesTo'), device: '03:00.0', address: 0x2000_1000, write: false, expect: 0x6, group: 'main' },
+  { id: 'beyond', label: t('vtd.lab.nicWritesPastTheEnd'), story: t('vtd.lab.aDriverBugMakesThe'), device: '03:00.0', address: 0x90_0000, write: true, expect: 0x5, group: 'main' },
+  { id: 'readonly', label: t('vtd.lab.writeToAReadOnly'), story: t('vtd.lab.vm1SPageAt0x40'), device: '03:00.0', address: 0x40_0010, write: true, expect: 0x5, group: 'main' },
+  { id: 'unknown', label: t('vtd.lab.unknownDeviceNoContextEntry'), story: t('vtd.lab.function03001Was'), device: '03:00.1', address: 0x12_3400, write: true, expect: 0x2, group: 'main' },
+  { id: 'disk-good', label: t('vtd.lab.goodDmaDiskControllerReads'), story: t('vtd.lab.vm2SDiskControllerReads'), device: '04:00.0', address: 0x30_0000, write: false, expect: null, group: 'main' },
+  { id: 'no-root', label: t('vtd.lab.deviceOnABusWith'), story: t('vtd.lab.bus07HasNoContext'), device: '07:00.0', address: 0x1000, write: true, expect: 0x1, group: 'more' },
+  { id: 'mgaw', label: t('vtd.lab.addressBeyondTheAddressWidth'), story: t('vtd.lab.theNicUsesAddress2'), device: '03:00.0', address: 2 ** 39, write: true, expect: 0x4, group: 'more' },
+  { id: 'aw', label: t('vtd.lab.contextEntryWithAnUnsupported'), story: t('vtd.lab.testFunction06000'), device: '06:00.0', address: 0x1000, write: true, expect: 0x3, group: 'more' },
+  { id: 'slptptr', label: t('vtd.lab.slptptrOutsideMemory'), story: t('vtd.lab.testFunction06003'), device: '06:00.3', address: 0x1000, write: true, expect: 0x3, group: 'more' },
+  { id: 'next-table', label: t('vtd.lab.nextTablePointerOutsideMemory'), story: t('vtd.lab.testFunction06004'), device: '06:00.4', address: 0x1000, write: true, expect: 0x7, group: 'more' },
+  { id: 'rtaddr', label: t('vtd.lab.rootTableAddressInvalid'), story: t('vtd.lab.theVmmProgramsRtaddrReg'), device: '03:00.0', address: 0x12_3400, write: true, expect: 0x8, group: 'more', badRtaddr: true },
+  { id: 'ctp', label: t('vtd.lab.contextTablePointerOutsideMemory'), story: t('vtd.lab.bus09SRootEntry'), device: '09:00.0', address: 0x1000, write: true, expect: 0x9, group: 'more' },
+  { id: 'root-rsvd', label: t('vtd.lab.reservedBitsInARoot'), story: t('vtd.lab.bus08SRootEntry'), device: '08:00.0', address: 0x1000, write: true, expect: 0xa, group: 'more' },
+  { id: 'ctx-rsvd', label: t('vtd.lab.reservedBitsInAContext'), story: t('vtd.lab.testFunction06001'), device: '06:00.1', address: 0x1000, write: true, expect: 0xb, group: 'more' },
+  { id: 'pte-rsvd', label: t('vtd.lab.reservedBitsInAPage'), story: t('vtd.lab.testFunction06005'), device: '06:00.5', address: 0x1000, write: true, expect: 0xc, group: 'more' },
+  { id: 'ats', label: t('vtd.lab.atsTranslationRequestWithTt'), story: t('vtd.lab.testFunction06002'), device: '06:00.2', address: 0x1000, write: false, at: 'translation-request', expect: 0xd, group: 'more' },
+  { id: 'fpd', label: t('vtd.lab.faultWithFpd1Not'), story: t('vtd.lab.testFunction06006'), device: '06:00.6', address: 0x5000, write: true, expect: 0x5, group: 'more' },
 ];
 
 export interface IrqDemo {
@@ -183,13 +185,13 @@ export interface IrqDemo {
 }
 
 export const IRQ_DEMOS: readonly IrqDemo[] = [
-  { id: 'irq-good', label: 'NIC interrupt through its own IRTE', story: 'The NIC signals a received packet with handle 0; IRTE 0 checks its source-id and supplies vector 0x41 for CPU 1.', request: { sourceId: NIC, format: 'remappable', handle: 0, shv: false, data: 0 }, expect: null },
-  { id: 'irq-spoof', label: 'NIC uses the disk’s IRTE (spoofed)', story: 'The NIC sends handle 1, the disk controller’s entry, to inject an interrupt into VM2. IRTE 1 only accepts source-id 04:00.0.', request: { sourceId: NIC, format: 'remappable', handle: 1, shv: false, data: 0 }, expect: 0x26 },
-  { id: 'irq-index', label: 'Handle beyond the table', story: 'Handle 300 is beyond the 256-entry table.', request: { sourceId: NIC, format: 'remappable', handle: 300, shv: false, data: 0 }, expect: 0x21 },
-  { id: 'irq-absent', label: 'IRTE not present', story: 'Handle 5 selects an entry the VMM never filled in.', request: { sourceId: NIC, format: 'remappable', handle: 5, shv: false, data: 0 }, expect: 0x22 },
-  { id: 'irq-rsvd', label: 'IRTE with reserved bits', story: 'IRTE 6 has a reserved bit set.', request: { sourceId: NIC, format: 'remappable', handle: 6, shv: false, data: 0 }, expect: 0x24 },
-  { id: 'irq-compat', label: 'Old-format (compatibility) interrupt', story: 'The NIC writes a compatibility-format MSI (its own vector and CPU). With CFIS = 0 such interrupts are blocked.', request: { sourceId: NIC, format: 'compatibility', handle: 0, shv: false, data: 0x41 }, expect: 0x25 },
-  { id: 'irq-req-rsvd', label: 'Request with reserved fields', story: 'SHV = 1 but the MSI data’s upper 16 bits are not 0.', request: { sourceId: NIC, format: 'remappable', handle: 0, shv: true, data: 0x1_0000 }, expect: 0x20 },
+  { id: 'irq-good', label: t('vtd.lab.nicInterruptThroughItsOwn'), story: t('vtd.lab.theNicSignalsAReceived'), request: { sourceId: NIC, format: 'remappable', handle: 0, shv: false, data: 0 }, expect: null },
+  { id: 'irq-spoof', label: t('vtd.lab.nicUsesTheDiskS'), story: t('vtd.lab.theNicSendsHandle1'), request: { sourceId: NIC, format: 'remappable', handle: 1, shv: false, data: 0 }, expect: 0x26 },
+  { id: 'irq-index', label: t('vtd.lab.handleBeyondTheTable'), story: t('vtd.lab.handle300IsBeyondThe'), request: { sourceId: NIC, format: 'remappable', handle: 300, shv: false, data: 0 }, expect: 0x21 },
+  { id: 'irq-absent', label: t('vtd.lab.irteNotPresent'), story: t('vtd.lab.handle5SelectsAnEntry'), request: { sourceId: NIC, format: 'remappable', handle: 5, shv: false, data: 0 }, expect: 0x22 },
+  { id: 'irq-rsvd', label: t('vtd.lab.irteWithReservedBits'), story: t('vtd.lab.irte6HasAReserved'), request: { sourceId: NIC, format: 'remappable', handle: 6, shv: false, data: 0 }, expect: 0x24 },
+  { id: 'irq-compat', label: t('vtd.lab.oldFormatCompatibilityInterrupt'), story: t('vtd.lab.theNicWritesACompatibility'), request: { sourceId: NIC, format: 'compatibility', handle: 0, shv: false, data: 0x41 }, expect: 0x25 },
+  { id: 'irq-req-rsvd', label: t('vtd.lab.requestWithReservedFields'), story: t('vtd.lab.shv1ButTheMsi'), request: { sourceId: NIC, format: 'remappable', handle: 0, shv: true, data: 0x1_0000 }, expect: 0x20 },
 ];
 
 // ------------------------------------------------------------------ a lab session

@@ -7,6 +7,8 @@
  * /work/shared/reference/usage-models.md §E. QEMU hw/i386/intel_iommu_internal.h `enum VTDFaultReason` names
  * the same codes (VTD_FR_ROOT_ENTRY_P = 1 … VTD_FR_CONTEXT_ENTRY_TT, VTD_FR_IR_REQ_RSVD = 0x20 … VTD_FR_IR_SID_ERR = 0x26).
  */
+import { t } from '../../i18n/t.ts';
+import '../../i18n/en/vtd.ts';
 
 /** DMA-remapping fault reasons 0h–Dh (legacy-mode translation). */
 export const DMA_FAULT = {
@@ -45,54 +47,54 @@ export const IR_FAULT = {
 /** Linux drivers/iommu/intel/dmar.c `dma_remap_fault_reasons[]`, index = reason code. */
 export const DMA_FAULT_TEXT: readonly string[] = [
   'Software',
-  'Present bit in root entry is clear',
-  'Present bit in context entry is clear',
-  'Invalid context entry',
-  'Access beyond MGAW',
-  'PTE Write access is not set',
-  'PTE Read access is not set',
-  'Next page table ptr is invalid',
-  'Root table address invalid',
-  'Context table ptr is invalid',
-  'non-zero reserved fields in RTP',
-  'non-zero reserved fields in CTP',
-  'non-zero reserved fields in PTE',
-  'PCE for translation request specifies blocking',
+  'Present bit in root entry is clear', // i18n-ignore: verbatim Linux dmesg text
+  'Present bit in context entry is clear', // i18n-ignore: verbatim Linux dmesg text
+  'Invalid context entry', // i18n-ignore: verbatim Linux dmesg text
+  'Access beyond MGAW', // i18n-ignore: verbatim Linux dmesg text
+  'PTE Write access is not set', // i18n-ignore: verbatim Linux dmesg text
+  'PTE Read access is not set', // i18n-ignore: verbatim Linux dmesg text
+  'Next page table ptr is invalid', // i18n-ignore: verbatim Linux dmesg text
+  'Root table address invalid', // i18n-ignore: verbatim Linux dmesg text
+  'Context table ptr is invalid', // i18n-ignore: verbatim Linux dmesg text
+  'non-zero reserved fields in RTP', // i18n-ignore: verbatim Linux dmesg text
+  'non-zero reserved fields in CTP', // i18n-ignore: verbatim Linux dmesg text
+  'non-zero reserved fields in PTE', // i18n-ignore: verbatim Linux dmesg text
+  'PCE for translation request specifies blocking', // i18n-ignore: verbatim Linux dmesg text
 ];
 
 /** Linux drivers/iommu/intel/dmar.c `irq_remap_fault_reasons[]`, index = reason code − 0x20. */
 export const IR_FAULT_TEXT: readonly string[] = [
-  'Detected reserved fields in the decoded interrupt-remapped request',
-  'Interrupt index exceeded the interrupt-remapping table size',
-  'Present field in the IRTE entry is clear',
-  'Error accessing interrupt-remapping table pointed by IRTA_REG',
-  'Detected reserved fields in the IRTE entry',
-  'Blocked a compatibility format interrupt request',
-  'Blocked an interrupt request due to source-id verification failure',
+  'Detected reserved fields in the decoded interrupt-remapped request', // i18n-ignore: verbatim Linux dmesg text
+  'Interrupt index exceeded the interrupt-remapping table size', // i18n-ignore: verbatim Linux dmesg text
+  'Present field in the IRTE entry is clear', // i18n-ignore: verbatim Linux dmesg text
+  'Error accessing interrupt-remapping table pointed by IRTA_REG', // i18n-ignore: verbatim Linux dmesg text
+  'Detected reserved fields in the IRTE entry', // i18n-ignore: verbatim Linux dmesg text
+  'Blocked a compatibility format interrupt request', // i18n-ignore: verbatim Linux dmesg text
+  'Blocked an interrupt request due to source-id verification failure', // i18n-ignore: verbatim Linux dmesg text
 ];
 
 /** What each code means in the spec's words (shortened), for the decoded fault record. */
 export const FAULT_MEANING: Readonly<Record<number, string>> = {
-  0x1: 'The Present field of the root entry for the requester’s bus is 0.',
-  0x2: 'The Present field of the context entry for the requester’s device/function is 0.',
-  0x3: 'The context entry asks for an address width or translation type the hardware does not support, or its SLPTPTR cannot be read.',
-  0x4: 'The input address is above 2^X − 1, X = min(MGAW, the context entry’s address width).',
-  0x5: 'A write to an address whose W bit is 0 in one of the second-level paging entries used to translate it.',
-  0x6: 'A read from an address whose R bit is 0 in one of the second-level paging entries used to translate it.',
-  0x7: 'Reading a next-level second-level paging entry through the ADDR field of the entry before it failed.',
-  0x8: 'Reading the root table through RTADDR_REG failed.',
-  0x9: 'Reading the context table through the root entry’s CTP failed.',
-  0xa: 'A present root entry has non-zero reserved bits.',
-  0xb: 'A present context entry has non-zero reserved bits.',
-  0xc: 'A second-level paging entry with R or W set has non-zero reserved bits.',
-  0xd: 'A translation request or translated request is blocked by the context entry’s Translation Type.',
-  0x20: 'The remappable-format request has reserved fields set.',
-  0x21: 'The interrupt index is not below the table size in IRTA_REG.',
-  0x22: 'The IRTE the index selects has Present = 0.',
-  0x23: 'Reading the interrupt-remapping table through IRTA_REG failed.',
-  0x24: 'The present IRTE has non-zero reserved bits.',
-  0x25: 'A compatibility-format interrupt arrived while they are blocked (GSTS.CFIS = 0).',
-  0x26: 'The requester’s source-id fails the IRTE’s SVT/SQ/SID check.',
+  0x1: t('vtd.reasons.thePresentFieldOfThe'),
+  0x2: t('vtd.reasons.thePresentFieldOfThe2'),
+  0x3: t('vtd.reasons.theContextEntryAsksFor'),
+  0x4: t('vtd.reasons.theInputAddressIsAbove'),
+  0x5: t('vtd.reasons.aWriteToAnAddress'),
+  0x6: t('vtd.reasons.aReadFromAnAddress'),
+  0x7: t('vtd.reasons.readingANextLevelSecond'),
+  0x8: t('vtd.reasons.readingTheRootTableThrough'),
+  0x9: t('vtd.reasons.readingTheContextTableThrough'),
+  0xa: t('vtd.reasons.aPresentRootEntryHas'),
+  0xb: t('vtd.reasons.aPresentContextEntryHas'),
+  0xc: t('vtd.reasons.aSecondLevelPagingEntry'),
+  0xd: t('vtd.reasons.aTranslationRequestOrTranslated'),
+  0x20: t('vtd.reasons.theRemappableFormatRequestHas'),
+  0x21: t('vtd.reasons.theInterruptIndexIsNot'),
+  0x22: t('vtd.reasons.theIrteTheIndexSelects'),
+  0x23: t('vtd.reasons.readingTheInterruptRemappingTable'),
+  0x24: t('vtd.reasons.thePresentIrteHasNon'),
+  0x25: t('vtd.reasons.aCompatibilityFormatInterruptArrived'),
+  0x26: t('vtd.reasons.theRequesterSSourceId'),
 };
 
 export type FaultKind = 'dma' | 'ir' | 'unknown';

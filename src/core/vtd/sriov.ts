@@ -12,6 +12,8 @@
  * HPCA 2010 (usage-models.md §E): 10 GbE VFs reach line rate 9.48 Gbit/s, scaling to 60 VMs at 1.76 % additional CPU
  * per VM. The per-VM offered load is a model assumption (the paper's abstract gives no per-VM figure).
  */
+import { t } from '../../i18n/t.ts';
+import '../../i18n/en/vtd.ts';
 import { createHardware, formatBdf, mapRange, newDomainTable, setContext as setCtx, sourceId, type VtdState } from './hardware.ts';
 import { translate as walk } from './translate.ts';
 
@@ -84,12 +86,12 @@ export type SriovCheck = { ok: true } | { ok: false; field: keyof SriovAssumptio
 
 /** Routing ids must stay on the PF's bus range (16-bit routing id) and be distinct (stride ≥ 1). */
 export function checkSriov(a: SriovAssumptions, vfs: number): SriovCheck {
-  if (!Number.isInteger(vfs) || vfs < 1 || vfs > 64) return { ok: false, field: 'vfs', message: 'virtual functions: a whole number 1 … 64' };
-  if (!Number.isInteger(a.firstVfOffset) || a.firstVfOffset < 1 || a.firstVfOffset > 0xffff) return { ok: false, field: 'firstVfOffset', message: 'First VF Offset: a whole number 1 … 65535' };
-  if (!Number.isInteger(a.vfStride) || a.vfStride < 1 || a.vfStride > 0xffff) return { ok: false, field: 'vfStride', message: 'VF Stride: a whole number 1 … 65535' };
-  if (!Number.isFinite(a.perVmGbit) || a.perVmGbit <= 0 || a.perVmGbit > 100) return { ok: false, field: 'perVmGbit', message: 'offered load: above 0 and at most 100 Gbit/s' };
+  if (!Number.isInteger(vfs) || vfs < 1 || vfs > 64) return { ok: false, field: 'vfs', message: t('vtd.sriov.virtualFunctionsAWholeNumber') };
+  if (!Number.isInteger(a.firstVfOffset) || a.firstVfOffset < 1 || a.firstVfOffset > 0xffff) return { ok: false, field: 'firstVfOffset', message: t('vtd.sriov.firstVfOffsetAWhole') };
+  if (!Number.isInteger(a.vfStride) || a.vfStride < 1 || a.vfStride > 0xffff) return { ok: false, field: 'vfStride', message: t('vtd.sriov.vfStrideAWholeNumber') };
+  if (!Number.isFinite(a.perVmGbit) || a.perVmGbit <= 0 || a.perVmGbit > 100) return { ok: false, field: 'perVmGbit', message: t('vtd.sriov.offeredLoadAbove0And') };
   const last = ((a.pfBus << 8) | a.pfDevfn) + a.firstVfOffset + a.vfStride * (vfs - 1);
-  if (last > 0xffff) return { ok: false, field: 'vfs', message: 'the last VF’s routing id would pass bus ff' };
+  if (last > 0xffff) return { ok: false, field: 'vfs', message: t('vtd.sriov.theLastVfSRouting') };
   return { ok: true };
 }
 

@@ -6,6 +6,8 @@
  * QEMU hw/i386/intel_iommu.c `vtd_iova_to_slpte`: read the entry (error → 7h), permission (5h/6h), reserved (Ch).
  * Pure: no state changes (recording the fault is faults.ts).
  */
+import { t } from '../../i18n/t.ts';
+import '../../i18n/en/vtd.ts';
 import { DMA_FAULT } from './reasons.ts';
 import { CONTEXT_ENTRIES, PAGE, SL_ENTRIES, levelsForAw, splitSourceId, widthForAw, type ContextEntry, type RootEntry, type SlPte, type VtdState } from './hardware.ts';
 
@@ -52,11 +54,12 @@ function rootLine(e: RootEntry | undefined): string {
 
 function contextLine(e: ContextEntry | undefined): string {
   if (e === undefined || !e.present) return 'P=0';
+  // i18n-ignore: context-entry field notation (VT-d spec §9.3 field names)
   return `P=1 DID=${e.did} AW=${e.aw} (${widthForAw(e.aw)}-bit) TT=${e.tt.toString(2).padStart(2, '0')} SLPTPTR=${hex(e.slptptr)}${e.fpd ? ' FPD=1' : ''}${e.reserved !== 0 ? ` reserved=${hex(e.reserved)}` : ''}`;
 }
 
 function pteLine(e: SlPte | undefined, leaf: boolean): string {
-  if (e === undefined || (!e.r && !e.w)) return 'R=0 W=0 (not present)';
+  if (e === undefined || (!e.r && !e.w)) return t('vtd.translate.r0W0Not');
   return `R=${e.r ? 1 : 0} W=${e.w ? 1 : 0}${e.ps ? ' PS=1' : ''} ${leaf ? 'page' : 'next'}=${hex(e.addr)}${e.reserved !== 0 ? ` reserved=${hex(e.reserved)}` : ''}`;
 }
 
@@ -72,67 +75,67 @@ export function translate(s: VtdState, req: DmaRequest): Translation {
 
   // Root table through RTADDR_REG (fault 8h when it cannot be read).
   if (!inMemory(s, s.regs.rtaddr)) {
-    steps.push({ kind: 'rtaddr', level: 0, table: s.regs.rtaddr, index: 0, entry: `RTADDR=${hex(s.regs.rtaddr)}`, ok: false, note: 'the root table address is outside host memory' });
+    steps.push({ kind: 'rtaddr', level: 0, table: s.regs.rtaddr, index: 0, entry: `RTADDR=${hex(s.regs.rtaddr)}`, ok: false, note: t('vtd.translate.theRootTableAddressIs') });
     return fail(DMA_FAULT.ROOT_TABLE_INVALID);
   }
   const rootPage = s.pages[s.regs.rtaddr];
   const re = rootPage?.kind === 'root' ? rootPage.entries[bus] : undefined;
-  const rootStep: WalkStep = { kind: 'root', level: 0, table: s.regs.rtaddr, index: bus, entry: rootLine(re), ok: true, note: `root entry ${bus} of 256 (bus ${bus.toString(16).padStart(2, '0')})` };
+  const rootStep: WalkStep = { kind: 'root', level: 0, table: s.regs.rtaddr, index: bus, entry: rootLine(re), ok: true, note: t('vtd.translate.rootEntryOf256Bus', { bus, bus1: bus.toString(16).padStart(2, '0') }) };
   steps.push(rootStep);
   if (re === undefined || !re.present) {
     rootStep.ok = false;
-    rootStep.note = 'no context table for this bus: the root entry is not present';
+    rootStep.note = t('vtd.translate.noContextTableForThis');
     return fail(DMA_FAULT.ROOT_ENTRY_NOT_PRESENT);
   }
   if (re.reserved !== 0) {
     rootStep.ok = false;
-    rootStep.note = 'reserved bits set in a present root entry';
+    rootStep.note = t('vtd.translate.reservedBitsSetInA');
     return fail(DMA_FAULT.ROOT_ENTRY_RESERVED);
   }
 
   // Context table through the root entry's CTP (fault 9h when it cannot be read).
   if (!inMemory(s, re.ctp)) {
-    steps.push({ kind: 'context', level: 0, table: re.ctp, index: devfn, entry: '(unreadable)', ok: false, note: 'the context-table pointer is outside host memory' });
+    steps.push({ kind: 'context', level: 0, table: re.ctp, index: devfn, entry: '(unreadable)', ok: false, note: t('vtd.translate.theContextTablePointerIs') });
     return fail(DMA_FAULT.CONTEXT_TABLE_INVALID);
   }
   const ctPage = s.pages[re.ctp];
   const ce = ctPage?.kind === 'context' && devfn < CONTEXT_ENTRIES ? ctPage.entries[devfn] : undefined;
-  const ctxStep: WalkStep = { kind: 'context', level: 0, table: re.ctp, index: devfn, entry: contextLine(ce), ok: true, note: `context entry ${devfn} (device ${(devfn >> 3).toString(16).padStart(2, '0')}, function ${devfn & 7})` };
+  const ctxStep: WalkStep = { kind: 'context', level: 0, table: re.ctp, index: devfn, entry: contextLine(ce), ok: true, note: t('vtd.translate.contextEntryDeviceFunction', { devfn, device: (devfn >> 3).toString(16).padStart(2, '0'), fn: devfn & 7 }) };
   steps.push(ctxStep);
   if (ce === undefined || !ce.present) {
     ctxStep.ok = false;
-    ctxStep.note = 'this device/function has no context entry: it is assigned to no domain';
+    ctxStep.note = t('vtd.translate.thisDeviceFunctionHasNo');
     return fail(DMA_FAULT.CONTEXT_ENTRY_NOT_PRESENT);
   }
   // From here on the context entry's FPD decides whether faults are recorded (spec 9.3 FPD).
   if (ce.reserved !== 0) {
     ctxStep.ok = false;
-    ctxStep.note = 'reserved bits set in a present context entry';
+    ctxStep.note = t('vtd.translate.reservedBitsSetInA2');
     return fail(DMA_FAULT.CONTEXT_ENTRY_RESERVED, ce.fpd, ce.did);
   }
   if (ce.tt === 3 || !awSupported(s, ce.aw)) {
     ctxStep.ok = false;
-    ctxStep.note = ce.tt === 3 ? 'translation type 11b is reserved' : `address width AW=${ce.aw} is not in CAP.SAGAW`;
+    ctxStep.note = ce.tt === 3 ? t('vtd.translate.translationType11bIsReserved') : t('vtd.translate.addressWidthAwIsNot', { aw: ce.aw });
     return fail(DMA_FAULT.INVALID_CONTEXT_ENTRY, ce.fpd, ce.did);
   }
   const at = req.at ?? 'untranslated';
   if (at !== 'untranslated' && ce.tt !== 1) {
     ctxStep.ok = false;
-    ctxStep.note = `TT=${ce.tt.toString(2).padStart(2, '0')} does not allow ATS ${at === 'translated' ? 'translated requests' : 'translation requests'}`;
+    ctxStep.note = t(at === 'translated' ? 'vtd.translate.ttDoesNotAllowAtsTranslated' : 'vtd.translate.ttDoesNotAllowAtsTranslation', { tt: ce.tt.toString(2).padStart(2, '0') });
     return fail(DMA_FAULT.TT_BLOCKED, ce.fpd, ce.did);
   }
   if (ce.tt === 2) {
     // Pass-through: the address is the host-physical address (spec 3.9, TT = 10b).
-    ctxStep.note = 'pass-through: no translation';
+    ctxStep.note = t('vtd.translate.passThroughNoTranslation');
     return { ok: true, hpa: req.address, did: ce.did, pageSize: PAGE, write: req.write, steps };
   }
   const width = Math.min(s.cap.mgaw, widthForAw(ce.aw));
   if (!Number.isSafeInteger(req.address) || req.address < 0 || req.address >= 2 ** width) {
     ctxStep.ok = false;
-    ctxStep.note = `address ${hex(req.address)} is above 2^${width} − 1 (min of MGAW ${s.cap.mgaw} and AW ${widthForAw(ce.aw)})`;
+    ctxStep.note = t('vtd.translate.addressIsAbove21', { address: hex(req.address), width, mgaw: s.cap.mgaw, widthForAw: widthForAw(ce.aw) });
     return fail(DMA_FAULT.BEYOND_MGAW, ce.fpd, ce.did);
   }
-  ctxStep.note += ` → domain ${ce.did}`;
+  ctxStep.note = t('vtd.translate.noteToDomain', { note: ctxStep.note, did: ce.did });
 
   // Second-level walk.
   const levels = levelsForAw(ce.aw);
@@ -140,32 +143,32 @@ export function translate(s: VtdState, req: DmaRequest): Translation {
   for (let level = levels; level >= 1; level--) {
     const index = Math.floor(req.address / 2 ** (12 + 9 * (level - 1))) % SL_ENTRIES;
     if (!inMemory(s, table)) {
-      steps.push({ kind: 'sl', level, table, index, entry: '(unreadable)', ok: false, note: level === levels ? 'SLPTPTR points outside host memory' : 'the previous entry’s ADDR points outside host memory' });
+      steps.push({ kind: 'sl', level, table, index, entry: '(unreadable)', ok: false, note: level === levels ? t('vtd.translate.slptptrPointsOutsideHostMemory') : t('vtd.translate.thePreviousEntrySAddr') });
       // spec 7.1.3: failing to read the table SLPTPTR references is an invalid context entry (3h); deeper levels 7h.
       return fail(level === levels ? DMA_FAULT.INVALID_CONTEXT_ENTRY : DMA_FAULT.NEXT_TABLE_INVALID, ce.fpd, ce.did);
     }
     const page = s.pages[table];
     const e = page?.kind === 'sl' ? page.entries[index] : undefined;
     const leaf = level === 1 || (e?.ps ?? false);
-    const step: WalkStep = { kind: 'sl', level, table, index, entry: pteLine(e, leaf), ok: true, note: `level ${level}, entry ${index}` };
+    const step: WalkStep = { kind: 'sl', level, table, index, entry: pteLine(e, leaf), ok: true, note: t('vtd.translate.levelEntry', { level, index }) };
     steps.push(step);
     const r = e?.r ?? false;
     const w = e?.w ?? false;
     if (req.write ? !w : !r) {
       step.ok = false;
-      step.note = !r && !w ? `nothing mapped here (level ${level}): the address is outside the domain’s memory` : `${req.write ? 'W' : 'R'}=0: the domain maps this page ${req.write ? 'read-only' : 'write-only'}`;
+      step.note = !r && !w ? t('vtd.translate.nothingMappedHereLevelThe', { level }) : t(req.write ? 'vtd.translate.w0ReadOnly' : 'vtd.translate.r0WriteOnly');
       return fail(req.write ? DMA_FAULT.WRITE_NOT_ALLOWED : DMA_FAULT.READ_NOT_ALLOWED, ce.fpd, ce.did);
     }
     if (e === undefined) return fail(DMA_FAULT.READ_NOT_ALLOWED, ce.fpd, ce.did);
     if (e.reserved !== 0) {
       step.ok = false;
-      step.note = 'reserved bits set in a paging entry with R or W set';
+      step.note = t('vtd.translate.reservedBitsSetInA3');
       return fail(DMA_FAULT.PTE_RESERVED, ce.fpd, ce.did);
     }
     if (leaf) {
       const pageSize = 2 ** (12 + 9 * (level - 1));
       const hpa = e.addr + (req.address % pageSize);
-      step.note = `level ${level}: ${pageSize === PAGE ? '4 KiB' : pageSize === 2 ** 21 ? '2 MiB' : '1 GiB'} page → host-physical ${hex(hpa)}`;
+      step.note = t('vtd.translate.levelPageHostPhysical', { level, size: pageSize === PAGE ? '4 KiB' : pageSize === 2 ** 21 ? '2 MiB' : '1 GiB', hpa: hex(hpa) });
       return { ok: true, hpa, did: ce.did, pageSize, write: req.write, steps };
     }
     table = e.addr;
