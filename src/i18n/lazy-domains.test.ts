@@ -25,7 +25,7 @@ function sources(dir: string, out: string[] = []): string[] {
 /** The lazy domains whose keys a file names: a quoted `domain.key`, or the head of a template (`domain.prefix${`). */
 export function lazyDomainsUsed(text: string): string[] {
   const used = new Set<string>();
-  for (const m of text.matchAll(/['"`]([a-z]+)\.([A-Za-z][\w.]*)(['"`]|\$\{)/g)) {
+  for (const m of text.matchAll(/['"`]([a-zA-Z]+)\.([A-Za-z][\w.]*)(['"`]|\$\{)/g)) {
     const domain = m[1] as (typeof LAZY_DOMAINS)[number];
     if (!(LAZY_DOMAINS as readonly string[]).includes(domain)) continue;
     const keys = Object.keys(enAll[domain]);

@@ -8,7 +8,8 @@
  * placeholders; string literals rendered straight from a JSX expression (`{x ? 'On' : 'Off'}`); and, anywhere
  * in the scanned folders, literals that read as a phrase (two words or more) outside class names, styles, test ids, imports,
  * comparisons and developer errors. A `// i18n-ignore: <why>` comment on the line or the line above exempts a
- * string that is code or a name (a PNG keyword, SVG path data, an SDM name). Parsed with @babel/parser (TypeScript 7's compiler has no JS API).
+ * string that is code or a name (a PNG keyword, SVG path data, an SDM name); `// i18n-ignore-file: <why>` in a
+ * file's first 40 lines exempts a file that is all code (an encoding table in its own notation). Parsed with @babel/parser (TypeScript 7's compiler has no JS API).
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -205,6 +206,9 @@ function children(node: Node): Node[] {
 }
 
 export function scanSource(file: string, source: string): Finding[] {
+  // `// i18n-ignore-file: <why>` near the top marks a whole file of code that reads like words (an encoding table
+  // in a notation of its own, a developer-only command-line tool's console output).
+  if (/^\s*\/\/ i18n-ignore-file: \S/m.test(source.split('\n').slice(0, 40).join('\n'))) return [];
   const ast = parse(source, { sourceType: 'module', plugins: ['typescript', ...(file.endsWith('x') ? (['jsx'] as const) : [])] });
   const found: Finding[] = [];
   const lines = source.split('\n');
@@ -212,7 +216,8 @@ export function scanSource(file: string, source: string): Finding[] {
     const start = node.loc?.start;
     // `// i18n-ignore: <why>` on the line or the line above marks a string that is code or a name, not prose.
     const at = (start?.line ?? 1) - 1;
-    if ((lines[at] ?? '').includes('i18n-ignore') || (lines[at - 1] ?? '').includes('i18n-ignore')) return;
+    // (the line above counts only when it holds nothing but the comment, so an end-of-line comment exempts its own line only)
+    if ((lines[at] ?? '').includes('i18n-ignore') || /^\s*(\/\/|\/\*|\{\/\*).*i18n-ignore/.test(lines[at - 1] ?? '')) return;
     found.push({ file, line: start?.line ?? 0, column: (start?.column ?? 0) + 1, text: text.trim().replace(/\s+/g, ' ').slice(0, 80) });
   };
   const path: Node[] = [];

@@ -22,6 +22,8 @@
 //           P66 PF2 PF3 mandatory prefixes (placed right before the opcode)
 //           hex bytes  opcode; XX+r adds the register number; /r or /0–/7 is the ModRM byte
 //           ib iw id   immediates; rel8 relv branch displacements; ptr far pointer; ao moffs address
+//
+// i18n-ignore-file: every string below is an encoding form in the notation above (code, not prose)
 
 export type Pat =
   | 'r8' | 'r16' | 'r32' | 'rm8' | 'rm16' | 'rm32'
