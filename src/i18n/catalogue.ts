@@ -26,6 +26,10 @@ import { present } from './en/present.ts';
 import { exportStrings } from './en/export.ts';
 import { recovery } from './en/recovery.ts';
 import { asm } from './en/asm.ts';
+import { vmx } from './en/vmx.ts';
+import { sdm } from './en/sdm.ts';
+import { session } from './en/session.ts';
+import { vmm } from './en/vmm.ts';
 import { links } from './en/links.ts';
 import { state } from './en/state.ts';
 import { worker } from './en/worker.ts';
@@ -44,6 +48,10 @@ export const en = {
   links,
   state,
   worker,
+  vmm,
+  session,
+  sdm,
+  vmx,
 } as const;
 
 /**

@@ -9,6 +9,8 @@
  * Anything else after `; @` is an error with its line and column, so a typo is never silently ignored.
  */
 import { DEFAULT_CPU_MODEL_ID, cpuModelIds, getCpuModel } from '../cpu-models/index.ts';
+// Messages come from the catalogue (issue 8: every user-visible string in one catalogue).
+import { t } from '../../i18n/t.ts';
 
 export type LabMode = 'guest' | 'bare';
 
@@ -44,18 +46,18 @@ export function parseLabHeader(source: string): { ok: true; header: LabHeader } 
     const value = m[3];
     const valueCol = text.length - text.trimStart().length + text.trim().lastIndexOf(value) + 1;
     if (!(KEYS as readonly string[]).includes(key)) {
-      errors.push({ line, column: keyCol, endColumn: keyCol + 1 + m[2].length, message: `unknown header ${quoted('@' + m[2])} (known: ${KEYS.map((x) => '@' + x).join(', ')})` });
+      errors.push({ line, column: keyCol, endColumn: keyCol + 1 + m[2].length, message: t('session.header.unknownKey', { key: quoted('@' + m[2]), known: KEYS.map((x) => '@' + x).join(', ') }) });
       return;
     }
     if (key === 'mode') {
       const v = value.toLowerCase();
       if (v !== 'guest' && v !== 'bare') {
-        errors.push({ line, column: valueCol, endColumn: valueCol + Math.max(1, value.length), message: `@mode must be 'guest' or 'bare', not ${quoted(value)}` });
+        errors.push({ line, column: valueCol, endColumn: valueCol + Math.max(1, value.length), message: t('session.header.badMode', { value: quoted(value) }) });
       } else header.mode = v;
     } else {
       const model = getCpuModel(value);
       if (model === undefined) {
-        errors.push({ line, column: valueCol, endColumn: valueCol + Math.max(1, value.length), message: `unknown CPU model ${quoted(value)} (known: ${cpuModelIds().join(', ')})` });
+        errors.push({ line, column: valueCol, endColumn: valueCol + Math.max(1, value.length), message: t('session.header.unknownCpu', { value: quoted(value), known: cpuModelIds().join(', ') }) });
       } else header.cpu = model.id;
     }
   });

@@ -13,6 +13,8 @@ import { hex32, type TraceRecord } from '../trace/json.ts';
 import { REG32_NAMES, SEG_NAMES } from '../x86/arch.ts';
 import { parseLabHeader, type LabHeader } from './header.ts';
 import { GuestLab, type RegisterSource } from '../vmm/guest-lab.ts';
+// Messages come from the catalogue (issue 8: every user-visible string in one catalogue).
+import { t } from '../../i18n/t.ts';
 import { applyCostsToCpu } from '../cost/model.ts';
 import type { VmmSettings } from '../vmm/settings.ts';
 
@@ -51,7 +53,7 @@ export function runLab(source: string, options: LabRunOptions): LabRunResult {
   const header = { ...parsed.header };
   if (options.cpu !== undefined) {
     const m = getCpuModel(options.cpu);
-    if (m === undefined) return { ok: false, errors: [{ line: 1, column: 1, endColumn: 2, message: `unknown CPU model '${options.cpu}'` }] };
+    if (m === undefined) return { ok: false, errors: [{ line: 1, column: 1, endColumn: 2, message: t('session.spec.unknownCpu', { cpu: options.cpu }) }] };
     header.cpu = m.id;
   }
   const asm = assemble(source, { origin: PROGRAM_BASE });

@@ -5,6 +5,9 @@
  */
 import { SCENARIO_SOURCES } from './sources.generated.ts';
 import { getScenario } from './index.ts';
+// Descriptions come from the catalogue (issue 8: every user-visible string in one catalogue).
+import { t } from '../../i18n/t.ts';
+import type { MessageKey } from '../../i18n/catalogue.ts';
 
 export interface ParameterSpec {
   name: string;
@@ -18,39 +21,51 @@ export interface ScenarioParameter extends ParameterSpec {
   value: number;
 }
 
+/** A parameter whose description is read from the catalogue when shown (so it follows the active language). */
+function param(name: string, min: number, max: number, key: MessageKey): ParameterSpec {
+  return {
+    name,
+    min,
+    max,
+    get description() {
+      return t(key);
+    },
+  };
+}
+
 /** By program file (a file backs every scenario that runs it). */
 const PARAMETERS: Readonly<Record<string, readonly ParameterSpec[]>> = {
   'kernel.s': [
-    { name: 'TICKS_TO_RUN', min: 1, max: 1000, description: 'timer ticks before the kernel prints its summary and stops' },
+    param('TICKS_TO_RUN', 1, 1000, 'session.param.ticksToRun'),
     // The 8254's 16-bit divisor limits the rate from below: 1193182 / 65535 = 18.2 Hz.
-    { name: 'TIMER_HZ', min: 19, max: 10000, description: 'PIT interrupt rate (Hz)' },
-    { name: 'USER_SLEEPS', min: 0, max: 50, description: 'how many times the ring-3 task sleeps for one tick' },
-    { name: 'USER_FAULT_DEMO', min: 0, max: 1, description: '1: the ring-3 task tries HLT (privileged) and takes #GP' },
+    param('TIMER_HZ', 19, 10000, 'session.param.timerHz'),
+    param('USER_SLEEPS', 0, 50, 'session.param.userSleeps'),
+    param('USER_FAULT_DEMO', 0, 1, 'session.param.userFaultDemo'),
   ],
   'cpu-bound.s': [
-    { name: 'ITERATIONS', min: 1, max: 10_000_000, description: 'xorshift32 rounds' },
-    { name: 'SEED', min: 1, max: 0xffffffff, description: 'the generator\'s seed (xorshift32 needs a non-zero one)' },
+    param('ITERATIONS', 1, 10_000_000, 'session.param.iterations'),
+    param('SEED', 1, 0xffffffff, 'session.param.seed'),
   ],
-  'cr3-write.s': [{ name: 'SWITCHES', min: 1, max: 10_000, description: 'CR3 switches in the main loop' }],
+  'cr3-write.s': [param('SWITCHES', 1, 10_000, 'session.param.switches')],
   'ept-violation.s': [
     // FIRST_PAGE + PAGES × PAGE_STRIDE must stay inside the 8-MiB guest RAM: at most 90 pages.
-    { name: 'PAGES', min: 1, max: 90, description: 'pages to touch, 68 KiB apart' },
-    { name: 'TOUCH_BEYOND_RAM', min: 0, max: 1, description: '1: touch guest-physical 0x900000, outside guest RAM' },
+    param('PAGES', 1, 90, 'session.param.pagesApart'),
+    param('TOUCH_BEYOND_RAM', 0, 1, 'session.param.touchBeyondRam'),
   ],
   'hlt-idle.s': [
-    { name: 'TICKS', min: 1, max: 1000, description: 'timer interrupts to sleep through' },
-    { name: 'TIMER_HZ', min: 19, max: 10000, description: 'PIT interrupt rate (Hz)' },
+    param('TICKS', 1, 1000, 'session.param.ticksToSleep'),
+    param('TIMER_HZ', 19, 10000, 'session.param.timerHz'),
   ],
-  'io-heavy.s': [{ name: 'ROUNDS', min: 1, max: 10_000, description: 'rounds of port I/O' }],
+  'io-heavy.s': [param('ROUNDS', 1, 10_000, 'session.param.ioRounds')],
   'pagefault-heavy.s': [
-    { name: 'PAGES', min: 1, max: 1024, description: 'pages in the demand-paged region (4 MiB at most)' },
-    { name: 'ROUNDS', min: 1, max: 100, description: 'evict / re-touch / CR3-reload rounds' },
+    param('PAGES', 1, 1024, 'session.param.demandPages'),
+    param('ROUNDS', 1, 100, 'session.param.evictRounds'),
   ],
-  'syscall-heavy.s': [{ name: 'SYSCALLS', min: 1, max: 1_000_000, description: 'system calls the ring-3 loop makes' }],
-  'syscall-ring3.s': [{ name: 'GATE_DPL', min: 0, max: 3, description: 'DPL of the INT 0x80 gate (below 3, ring 3 takes #GP)' }],
+  'syscall-heavy.s': [param('SYSCALLS', 1, 1_000_000, 'session.param.syscalls')],
+  'syscall-ring3.s': [param('GATE_DPL', 0, 3, 'session.param.gateDpl')],
   'timer-interrupt.s': [
-    { name: 'TICKS', min: 1, max: 1000, description: 'interrupts to wait for' },
-    { name: 'TIMER_HZ', min: 19, max: 100_000, description: 'PIT interrupt rate (Hz)' },
+    param('TICKS', 1, 1000, 'session.param.interruptsToWait'),
+    param('TIMER_HZ', 19, 100_000, 'session.param.timerHz'),
   ],
 };
 

@@ -40,6 +40,8 @@ import { launchState, slotOffset, VO, vr, vrHi } from '../vmx/vmcs.ts';
 export type { ListingRow };
 import type { PhysicalMemory } from '../x86/physical-memory.ts';
 import { translationView, type TranslationRequest, type TranslationView } from './translation.ts';
+// Messages come from the catalogue (issue 8: every user-visible string in one catalogue).
+import { t } from '../../i18n/t.ts';
 import type { PhysReader } from '../vmx/ept-walk.ts';
 
 /** What to run: plain data, so it can live in a URL and cross the worker boundary. */
@@ -175,10 +177,10 @@ type Machine = { kind: 'bare'; m: BareMachine } | { kind: 'guest'; lab: GuestLab
 export function resolveSpec(spec: SessionSpec): { ok: true; source: string; mode: SessionMode; cpu: string; settings?: VmmSettings; portFile?: string } | { ok: false; errors: SpecError[] } {
   const errors: SpecError[] = [];
   const sc = getScenario(spec.scenario);
-  if (sc === undefined) return { ok: false, errors: [{ field: 'scenario', message: `unknown scenario '${spec.scenario}'` }] };
+  if (sc === undefined) return { ok: false, errors: [{ field: 'scenario', message: t('session.spec.unknownScenario', { scenario: String(spec.scenario) }) }] };
   if (spec.source !== undefined) {
     if (typeof spec.source !== 'string' || spec.source.length > MAX_SOURCE_CHARS) {
-      return { ok: false, errors: [{ field: 'source', message: `the program must be text of at most ${MAX_SOURCE_CHARS.toLocaleString('en-US')} characters` }] };
+      return { ok: false, errors: [{ field: 'source', message: t('session.spec.sourceTooLong', { max: MAX_SOURCE_CHARS.toLocaleString('en-US') }) }] };
     }
   }
   // The paravirtual platform runs a preset's port when it has one (paravirt/ports.ts); the port keeps the
@@ -186,31 +188,34 @@ export function resolveSpec(spec: SessionSpec): { ok: true; source: string; mode
   const port = spec.mode === 'pv' && spec.source === undefined ? paravirtPortOf(sc.id) : null;
   let source = spec.source ?? port?.source ?? loadScenarioSource(sc.id)!;
   if (spec.source !== undefined && spec.params !== undefined && Object.keys(spec.params).length > 0) {
-    errors.push({ field: 'params', message: 'parameters apply to the preset programs only; edit the equ lines of your program instead' });
+    errors.push({ field: 'params', message: t('session.spec.paramsPresetOnly') });
   }
   const known = scenarioParameters(sc.id);
   for (const [name, value] of Object.entries(spec.source === undefined ? (spec.params ?? {}) : {})) {
     const p = known.find((k) => k.name === name);
     if (p === undefined) {
-      const list = known.length > 0 ? ` (it has ${known.map((k) => k.name).join(', ')})` : ' (it has none)';
-      errors.push({ field: `params.${name}`, message: `scenario '${sc.id}' has no parameter ${name}${list}` });
+      const message =
+        known.length > 0
+          ? t('session.spec.noSuchParameter', { scenario: sc.id, name, list: known.map((k) => k.name).join(', ') })
+          : t('session.spec.noSuchParameterNone', { scenario: sc.id, name });
+      errors.push({ field: `params.${name}`, message });
       continue;
     }
     if (typeof value !== 'number' || !Number.isInteger(value)) {
-      errors.push({ field: `params.${name}`, message: `${name} must be a whole number, not ${String(value)}` });
+      errors.push({ field: `params.${name}`, message: t('session.spec.parameterNotWhole', { name, value: String(value) }) });
       continue;
     }
     if (value < p.min || value > p.max) {
-      errors.push({ field: `params.${name}`, message: `${name} must be from ${p.min} to ${p.max} (${p.description}), not ${value}` });
+      errors.push({ field: `params.${name}`, message: t('session.spec.parameterOutOfRange', { name, min: p.min, max: p.max, description: p.description, value }) });
       continue;
     }
     source = withParameter(source, name, value) ?? source;
   }
   if (!Number.isInteger(spec.seed) || spec.seed < 0 || spec.seed > 0xffffffff) {
-    errors.push({ field: 'seed', message: `the seed must be a whole number from 0 to 4294967295, not ${String(spec.seed)}` });
+    errors.push({ field: 'seed', message: t('session.spec.seedInvalid', { value: String(spec.seed) }) });
   }
   if (spec.mode !== undefined) {
-    if (spec.mode !== 'bare' && spec.mode !== 'guest' && spec.mode !== 'swvmm' && spec.mode !== 'bt' && spec.mode !== 'pv') errors.push({ field: 'mode', message: `unknown platform '${String(spec.mode)}'` });
+    if (spec.mode !== 'bare' && spec.mode !== 'guest' && spec.mode !== 'swvmm' && spec.mode !== 'bt' && spec.mode !== 'pv') errors.push({ field: 'mode', message: t('session.spec.unknownPlatform', { mode: String(spec.mode) }) });
     // The software VMMs ignore the header's mode (the program is their guest), so the text stays as written.
     else if (spec.mode === 'bare' || spec.mode === 'guest') source = withMode(source, spec.mode);
   }
@@ -224,11 +229,11 @@ export function resolveSpec(spec: SessionSpec): { ok: true; source: string; mode
   if (spec.settings !== undefined) {
     const v = validateVmmSettings(spec.settings);
     if (v.ok) settings = v.settings;
-    else for (const e of v.errors) errors.push({ field: 'settings', message: e.field === '' ? e.message : `VMM setting ${e.field}: ${e.message}` });
+    else for (const e of v.errors) errors.push({ field: 'settings', message: e.field === '' ? e.message : t('session.spec.vmmSetting', { field: e.field, message: e.message }) });
   }
   let cpu = header.header.cpu ?? DEFAULT_CPU_MODEL_ID;
   if (spec.cpu !== undefined) {
-    if (getCpuModel(spec.cpu) === undefined) errors.push({ field: 'cpu', message: `unknown CPU model '${spec.cpu}'` });
+    if (getCpuModel(spec.cpu) === undefined) errors.push({ field: 'cpu', message: t('session.spec.unknownCpu', { cpu: String(spec.cpu) }) });
     else cpu = getCpuModel(spec.cpu)!.id;
   }
   if (errors.length > 0) return { ok: false, errors };
@@ -384,30 +389,30 @@ export class Session {
 
   /** Applies a user action now. Returns an error message when the action does not apply to this machine. */
   intervene(action: Intervention): string | null {
-    if (this.ended !== null) return 'the run is over';
+    if (this.ended !== null) return t('session.action.runOver');
     if (action.kind === 'kill-vm') {
       if (this.machine.kind === 'swvmm') {
         // The software VMM runs one guest, VM 0: killing it is the VMM stopping it, as it does a guest it cannot run.
-        if (action.vm !== 0) return `there is no VM ${action.vm}`;
-        if (this.machine.vmm.status !== 'running') return 'VM 0 is not running';
-        this.machine.vmm.crash('killed by the user');
+        if (action.vm !== 0) return t('session.action.noSuchVm', { vm: String(action.vm) });
+        if (this.machine.vmm.status !== 'running') return t('session.action.vmNotRunning', { vm: 0 });
+        this.machine.vmm.crash(t('session.action.killedByUser'));
         return null;
       }
-      if (this.machine.kind !== 'guest') return 'there is no VM to kill on the bare machine';
+      if (this.machine.kind !== 'guest') return t('session.action.noVmOnBare');
       const vm = this.machine.lab.hv.vms.find((v) => v.id === action.vm);
-      if (vm === undefined) return `there is no VM ${action.vm}`;
-      if (vm.state === VmState.CRASHED || vm.state === VmState.STOPPED) return `VM ${action.vm} is not running`;
-      this.machine.lab.hv.crashVm(vm, 'killed by the user');
+      if (vm === undefined) return t('session.action.noSuchVm', { vm: String(action.vm) });
+      if (vm.state === VmState.CRASHED || vm.state === VmState.STOPPED) return t('session.action.vmNotRunning', { vm: String(action.vm) });
+      this.machine.lab.hv.crashVm(vm, t('session.action.killedByUser'));
       return null;
     }
     if (action.kind === 'nmi') {
-      if (this.machine.kind === 'swvmm') return 'an NMI can be raised on the bare machine only (the software VMM does not model physical NMIs)';
-      if (this.machine.kind !== 'bare') return 'an NMI can be raised on the bare machine only';
+      if (this.machine.kind === 'swvmm') return t('session.action.nmiBareOnlySoftwareVmm');
+      if (this.machine.kind !== 'bare') return t('session.action.nmiBareOnly');
       this.machine.m.cpu.nmiPending = true;
       this.machine.m.cpu.stop = 1;
       return null;
     }
-    return 'unknown action';
+    return t('session.action.unknown');
   }
 
   /** The machine state without memory (the caller keeps memory images). */

@@ -13,6 +13,8 @@ import { decodeEptViolationQualification } from '../vmx/spec/formats/qualificati
 import type { Decoded } from '../vmx/spec/formats/parts.ts';
 import type { U64 } from '../vmx/spec/u64.ts';
 import { getCpuModel } from '../cpu-models/index.ts';
+// Messages come from the catalogue (issue 8: every user-visible string in one catalogue).
+import { t } from '../../i18n/t.ts';
 import {
   accessOfQualification,
   eptCapsOf,
@@ -114,12 +116,12 @@ export function translationView(m: TranslationMachine, req: TranslationRequest, 
   const caps = eptCapsOf(c.model);
   const ptr = m.vmcsPtr;
   if (ptr < 0 || !c.vmx.on) {
-    if (m.mode === 'bare') return unavailable('native', 'Native: no EPT. The program runs on the bare processor, and its linear addresses go through its own page tables only (SDM Vol. 3A §4.3).');
-    if (m.mode === 'guest') return unavailable('no-vmcs', 'No VMCS yet: the VMM has not set up the guest, so there is nothing to walk.');
-    return unavailable('native', 'No VT-x here: this platform runs without a VMCS, so there is no EPT (a software VMM keeps shadow page tables).');
+    if (m.mode === 'bare') return unavailable('native', t('session.translation.native'));
+    if (m.mode === 'guest') return unavailable('no-vmcs', t('session.translation.noVmcs'));
+    return unavailable('native', t('session.translation.noVtx'));
   }
   if (caps === null) {
-    return unavailable('no-ept', `No EPT: the ${modelName} has no EPT, so this CPU model uses shadow paging — the VMM keeps page tables of its own that map guest-linear addresses straight to host-physical ones.`);
+    return unavailable('no-ept', t('session.translation.noEpt', { model: modelName }));
   }
   // Live state while this VMCS's guest runs (VMX non-root operation); otherwise the guest-state area.
   const live = c.vmx.nonRoot && c.vmx.vmcsPtr === ptr;
@@ -127,7 +129,7 @@ export function translationView(m: TranslationMachine, req: TranslationRequest, 
     ? c.vmx.eptEnabled
     : (vr(c, ptr, VO.CPU_BASED_VM_EXEC_CONTROL) & ProcBased.ACTIVATE_SECONDARY_CONTROLS) !== 0 && (vr(c, ptr, VO.SECONDARY_VM_EXEC_CONTROL) & ProcBased2.ENABLE_EPT) !== 0;
   if (!eptOn) {
-    return unavailable('ept-off', 'EPT is off: the VMCS does not enable EPT (secondary processor-based control bit 1, SDM Vol. 3C §24.6.2), so the VMM translates guest memory with shadow paging.');
+    return unavailable('ept-off', t('session.translation.eptOff'));
   }
   const eptp: U64 = live ? { lo: c.vmx.eptpLo >>> 0, hi: c.vmx.eptpHi >>> 0 } : { lo: vr(c, ptr, VO.EPT_POINTER) >>> 0, hi: vrHi(c, ptr, VO.EPT_POINTER) >>> 0 };
   const guest: GuestPaging & { source: 'processor' | 'vmcs' } = live
@@ -155,9 +157,9 @@ export function translationView(m: TranslationMachine, req: TranslationRequest, 
     const a = req.address;
     const max = req.space === 'linear' ? 0xffffffff : MAX_GPA;
     if (!Number.isInteger(a) || a < 0 || a > max) {
-      return unavailable('bad-request', `${req.space === 'linear' ? 'a guest-linear address is 32 bits' : 'a guest-physical address is at most 48 bits'}: 0 to 0x${max.toString(16).toUpperCase()}`);
+      return unavailable('bad-request', t(req.space === 'linear' ? 'session.translation.badLinear' : 'session.translation.badPhysical', { max: max.toString(16).toUpperCase() }));
     }
-    if (req.access !== 'read' && req.access !== 'write' && req.access !== 'fetch') return unavailable('bad-request', `unknown access '${String(req.access)}'`);
+    if (req.access !== 'read' && req.access !== 'write' && req.access !== 'fetch') return unavailable('bad-request', t('session.translation.unknownAccess', { access: String(req.access) }));
     const walk = req.space === 'linear' ? walkLinear(now, eptp, caps, guest, a, req.access) : walkGuestPhysical(now, eptp, caps, a, req.access);
     return { ...base, exit: null, walk, asOf: 'now', afterHandler: null, matchesExit: null };
   }
@@ -166,7 +168,7 @@ export function translationView(m: TranslationMachine, req: TranslationRequest, 
   const reason = vr(c, ptr, VO.VM_EXIT_REASON) & 0xffff;
   if (reason !== VmExitReason.EPT_VIOLATION && reason !== VmExitReason.EPT_MISCONFIGURATION) {
     const info = exitReasonInfo(reason);
-    return unavailable('no-exit', `The last VM exit was not an EPT violation (48) or misconfiguration (49): the VMCS holds exit reason ${reason}${info !== undefined ? ` (${info.shortName})` : ''}.`);
+    return unavailable('no-exit', info !== undefined ? t('session.translation.notEptExitNamed', { reason, name: info.shortName }) : t('session.translation.notEptExit', { reason }));
   }
   const exit = exitInfo(c, ptr, reason);
   const walkWith = (mem: { ept: PhysReader; guest: PhysReader }): TwoDimensionalWalk =>

@@ -19,6 +19,8 @@
 import type { ProcessorModel } from '../x86/platform.ts';
 import { CAPABILITY_MSR_INDEX, type CapabilityMsrName } from '../cpu-models/types.ts';
 import { controlBit, EntryControls, ExitControls, PinBased, ProcBased, ProcBased2 } from '../vmx/spec/controls.ts';
+// Messages come from the catalogue (issue 8: every user-visible string in one catalogue).
+import { t } from '../../i18n/t.ts';
 
 /** The five 32-bit control fields the built-in VMM writes. */
 export type ControlWord = 'pin' | 'primary' | 'secondary' | 'exit' | 'entry';
@@ -26,13 +28,25 @@ export const CONTROL_WORDS: readonly ControlWord[] = Object.freeze(['pin', 'prim
 
 export type ControlWords = Record<ControlWord, number>;
 
+/** A control word's entry; `title` is read from the catalogue when shown (so it follows the active language). */
+function wordInfo(word: ControlWord, field: string, plainMsr: number, trueMsr: number): { readonly title: string; field: string; plainMsr: number; trueMsr: number } {
+  return {
+    get title() {
+      return t(`vmm.controls.${word}`);
+    },
+    field,
+    plainMsr,
+    trueMsr,
+  };
+}
+
 /** How each control word is called in messages, and where it lives. */
-export const CONTROL_WORD_INFO: Readonly<Record<ControlWord, { title: string; field: string; plainMsr: number; trueMsr: number }>> = Object.freeze({
-  pin: { title: 'pin-based VM-execution control', field: 'PIN_BASED_VM_EXEC_CONTROL', plainMsr: 0x481, trueMsr: 0x48d },
-  primary: { title: 'primary processor-based VM-execution control', field: 'CPU_BASED_VM_EXEC_CONTROL', plainMsr: 0x482, trueMsr: 0x48e },
-  secondary: { title: 'secondary processor-based VM-execution control', field: 'SECONDARY_VM_EXEC_CONTROL', plainMsr: 0x48b, trueMsr: 0 },
-  exit: { title: 'VM-exit control', field: 'VM_EXIT_CONTROLS', plainMsr: 0x483, trueMsr: 0x48f },
-  entry: { title: 'VM-entry control', field: 'VM_ENTRY_CONTROLS', plainMsr: 0x484, trueMsr: 0x490 },
+export const CONTROL_WORD_INFO: Readonly<Record<ControlWord, { readonly title: string; field: string; plainMsr: number; trueMsr: number }>> = Object.freeze({
+  pin: wordInfo('pin', 'PIN_BASED_VM_EXEC_CONTROL', 0x481, 0x48d),
+  primary: wordInfo('primary', 'CPU_BASED_VM_EXEC_CONTROL', 0x482, 0x48e),
+  secondary: wordInfo('secondary', 'SECONDARY_VM_EXEC_CONTROL', 0x48b, 0),
+  exit: wordInfo('exit', 'VM_EXIT_CONTROLS', 0x483, 0x48f),
+  entry: wordInfo('entry', 'VM_ENTRY_CONTROLS', 0x484, 0x490),
 });
 
 const MSR_NAME = new Map<number, CapabilityMsrName>((Object.entries(CAPABILITY_MSR_INDEX) as [CapabilityMsrName, number][]).map(([n, i]) => [i, n]));
@@ -68,7 +82,7 @@ export function controlCapability(model: ProcessorModel, word: ControlWord): Con
 
 /** The SDM name of a control bit, or "bit N (reserved)". */
 export function controlBitName(word: ControlWord, bit: number): string {
-  return controlBit(word, bit)?.name ?? `bit ${bit} (reserved)`;
+  return controlBit(word, bit)?.name ?? t('vmm.controls.reservedBit', { bit });
 }
 
 /** One reason VM entry would fail with error 7. */
@@ -90,13 +104,13 @@ export interface ControlViolation {
   message: string;
 }
 
-/** Extra words for a few bits whose absence students ask about. */
-function allowed1Hint(word: ControlWord, bit: number, present: boolean): string {
-  if (!present) return '';
-  if (word === 'primary' && bit === 31) return ': the processor has no secondary controls, so no EPT, VPID or unrestricted guest';
-  if (word === 'pin' && bit === 6) return ': the processor has no VMX-preemption timer';
-  if (word === 'secondary' && bit === 1) return ': the processor has no EPT';
-  return '';
+/** `detail` with extra words for a few bits whose absence students ask about. */
+function allowed1Hint(word: ControlWord, bit: number, present: boolean, detail: string): string {
+  if (!present) return detail;
+  if (word === 'primary' && bit === 31) return t('vmm.controls.hintNoSecondary', { detail });
+  if (word === 'pin' && bit === 6) return t('vmm.controls.hintNoPreemptionTimer', { detail });
+  if (word === 'secondary' && bit === 1) return t('vmm.controls.hintNoEpt', { detail });
+  return detail;
 }
 
 const bitsOf = (v: number): number[] => {
@@ -117,18 +131,18 @@ export function diagnoseControls(model: ProcessorModel, words: ControlWords): Co
     const title = CONTROL_WORD_INFO[word].title;
     for (const bit of bitsOf((cap.allowed0 & ~v) >>> 0)) {
       const name = controlBitName(word, bit);
-      const detail = `${cap.msr} allowed-0 bit ${bit} = 1`;
+      const detail = t('vmm.controls.allowed0Detail', { msr: cap.msr, bit });
       out.push({
         word, bit, name, rule: 'allowed-0', msr: cap.msr, detail, involves: [{ word, bit }],
-        message: `${title} bit ${bit} '${name}' must be 1 on ${model.id} (${detail})`,
+        message: t('vmm.controls.mustBe1', { title, bit, name, model: model.id, detail }),
       });
     }
     for (const bit of bitsOf((v & ~cap.allowed1) >>> 0)) {
       const name = controlBitName(word, bit);
-      const detail = (cap.present ? `${cap.msr} allowed-1 bit ${bit} = 0` : `${model.id} has no ${cap.msr}`) + allowed1Hint(word, bit, cap.present);
+      const detail = allowed1Hint(word, bit, cap.present, cap.present ? t('vmm.controls.allowed1Detail', { msr: cap.msr, bit }) : t('vmm.controls.noMsrDetail', { model: model.id, msr: cap.msr }));
       out.push({
         word, bit, name, rule: 'allowed-1', msr: cap.msr, detail, involves: [{ word, bit }],
-        message: `${title} bit ${bit} '${name}' must be 0 on ${model.id} (${detail})`,
+        message: t('vmm.controls.mustBe0', { title, bit, name, model: model.id, detail }),
       });
     }
   };
@@ -137,7 +151,7 @@ export function diagnoseControls(model: ProcessorModel, words: ControlWords): Co
     const otherName = controlBitName(other, otherBit);
     out.push({
       word, bit, name, rule: 'requires', involves: [{ word, bit }, { word: other, bit: otherBit }],
-      message: `${CONTROL_WORD_INFO[word].title} bit ${bit} '${name}' requires ${CONTROL_WORD_INFO[other].title} bit ${otherBit} '${otherName}' = 1 (SDM Vol. 3C ${section})`,
+      message: t('vmm.controls.requires', { title: CONTROL_WORD_INFO[word].title, bit, name, otherTitle: CONTROL_WORD_INFO[other].title, otherBit, otherName, section }),
     });
   };
   const pin = words.pin >>> 0;
@@ -168,7 +182,7 @@ export function diagnoseControls(model: ProcessorModel, words: ControlWords): Co
       const bit = Math.log2(b);
       out.push({
         word: 'entry', bit, name: controlBitName('entry', bit), rule: 'requires', involves: [{ word: 'entry', bit }],
-        message: `VM-entry control bit ${bit} '${controlBitName('entry', bit)}' must be 0 outside SMM (SDM Vol. 3C §26.2.1.3)`,
+        message: t('vmm.controls.outsideSmm', { bit, name: controlBitName('entry', bit) }),
       });
     }
   }

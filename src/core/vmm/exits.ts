@@ -16,6 +16,9 @@ import { Hypercall, HYPERCALL_ABI_VERSION, HC_ENOSYS, HC_EPERM } from './hyperca
 import type { Hypervisor } from './hypervisor.ts';
 import { writeProcControls, type VCpu } from './vm.ts';
 import { vmr, vmw } from './vmcs-access.ts';
+// `tr` is the catalogue's `t` (issue 8: every user-visible string in one catalogue); `t` names a TSC value here.
+import { t as tr } from '../../i18n/t.ts';
+import type { MessageKey } from '../../i18n/catalogue.ts';
 
 export type ExitHandler = (h: Hypervisor, c: Cpu, v: VCpu) => void;
 
@@ -25,38 +28,48 @@ export interface HandlerInfo {
   does: string;
 }
 
+/** A handler's name and what it does, read from the catalogue when shown (so it follows the active language). */
+function handler(name: string, key: MessageKey): HandlerInfo {
+  return {
+    name,
+    get does() {
+      return tr(key);
+    },
+  };
+}
+
 export const HANDLER_INFO: Readonly<Record<number, HandlerInfo>> = {
-  0: { name: 'handle_exception_nmi', does: 'shadow paging: walks the guest page tables for the faulting address, fills the shadow entry or reflects #PF into the guest; any other intercepted exception is reflected into the guest (same vector, type, error code and instruction length)' },
-  1: { name: 'handle_external_interrupt', does: 'acknowledges the host timer interrupt (EOI to the host PIC); virtual device interrupts are injected before the next VM entry' },
-  2: { name: 'handle_triple_fault', does: 'the guest shut down: the VM is marked crashed, other VMs keep running' },
-  7: { name: 'handle_interrupt_window', does: 'the guest can take an interrupt now: clears interrupt-window exiting and injects the pending virtual interrupt' },
-  9: { name: 'handle_task_switch', does: 'hardware task switches are not virtualized by this VMM: the VM is stopped' },
-  10: { name: 'handle_cpuid', does: 'returns the CPU model\'s CPUID leaves with VMX hidden and the hypervisor bit set; advances GUEST_RIP by the exit instruction length' },
-  12: { name: 'handle_halt', does: 'the vCPU sleeps until its next virtual interrupt; advances GUEST_RIP' },
-  13: { name: 'handle_invd', does: 'caches are not modelled: skips the instruction' },
-  14: { name: 'handle_invlpg', does: 'drops the shadow page-table entry for the address; advances GUEST_RIP' },
-  16: { name: 'handle_rdtsc', does: 'returns the TSC plus the guest\'s TSC offset in EDX:EAX; advances GUEST_RIP' },
-  18: { name: 'handle_vmcall', does: 'runs the hypercall in EAX (docs/hypercalls.md); advances GUEST_RIP by 3' },
-  28: { name: 'handle_cr', does: 'emulates the control-register access against the read shadows (and shadow paging); advances GUEST_RIP' },
-  29: { name: 'handle_dr', does: 'emulates MOV to/from a debug register; advances GUEST_RIP' },
-  30: { name: 'handle_io', does: 'forwards the port access to the VM\'s emulated PIC, PIT or UART; advances GUEST_RIP' },
-  31: { name: 'handle_rdmsr', does: 'returns the virtual MSR value (or injects #GP for an unknown MSR); advances GUEST_RIP' },
-  32: { name: 'handle_wrmsr', does: 'updates the virtual MSR (or injects #GP); advances GUEST_RIP' },
-  33: { name: 'handle_invalid_guest_state', does: 'VM entry failed on the guest-state checks: the VM is stopped' },
-  34: { name: 'handle_msr_load_fail', does: 'VM entry failed while loading MSRs: the VM is stopped' },
-  48: { name: 'handle_ept_violation', does: 'maps the faulting guest-physical page in EPT (first touch) or stops the VM if it lies outside its memory' },
-  49: { name: 'handle_ept_misconfig', does: 'an EPT entry is malformed (a VMM bug): the VM is stopped' },
-  51: { name: 'handle_rdtscp', does: 'returns the TSC plus the guest\'s TSC offset in EDX:EAX and IA32_TSC_AUX in ECX; advances GUEST_RIP' },
-  52: { name: 'handle_preemption_timer', does: 'the time slice ended: the scheduler picks the next vCPU' },
-  54: { name: 'handle_wbinvd', does: 'caches are not modelled: skips the instruction' },
-  55: { name: 'handle_xsetbv', does: 'validates and records the guest XCR0; advances GUEST_RIP' },
-  [VmExitReason.VMCLEAR]: { name: 'handle_vmx_instruction', does: 'nested VMX is not offered: injects #UD' },
+  0: handler('handle_exception_nmi', 'vmm.handler.exceptionNmi'),
+  1: handler('handle_external_interrupt', 'vmm.handler.externalInterrupt'),
+  2: handler('handle_triple_fault', 'vmm.handler.tripleFault'),
+  7: handler('handle_interrupt_window', 'vmm.handler.interruptWindow'),
+  9: handler('handle_task_switch', 'vmm.handler.taskSwitch'),
+  10: handler('handle_cpuid', 'vmm.handler.cpuid'),
+  12: handler('handle_halt', 'vmm.handler.halt'),
+  13: handler('handle_invd', 'vmm.handler.invd'),
+  14: handler('handle_invlpg', 'vmm.handler.invlpg'),
+  16: handler('handle_rdtsc', 'vmm.handler.rdtsc'),
+  18: handler('handle_vmcall', 'vmm.handler.vmcall'),
+  28: handler('handle_cr', 'vmm.handler.cr'),
+  29: handler('handle_dr', 'vmm.handler.dr'),
+  30: handler('handle_io', 'vmm.handler.io'),
+  31: handler('handle_rdmsr', 'vmm.handler.rdmsr'),
+  32: handler('handle_wrmsr', 'vmm.handler.wrmsr'),
+  33: handler('handle_invalid_guest_state', 'vmm.handler.invalidGuestState'),
+  34: handler('handle_msr_load_fail', 'vmm.handler.msrLoadFail'),
+  48: handler('handle_ept_violation', 'vmm.handler.eptViolation'),
+  49: handler('handle_ept_misconfig', 'vmm.handler.eptMisconfig'),
+  51: handler('handle_rdtscp', 'vmm.handler.rdtscp'),
+  52: handler('handle_preemption_timer', 'vmm.handler.preemptionTimer'),
+  54: handler('handle_wbinvd', 'vmm.handler.wbinvd'),
+  55: handler('handle_xsetbv', 'vmm.handler.xsetbv'),
+  [VmExitReason.VMCLEAR]: handler('handle_vmx_instruction', 'vmm.handler.vmxInstruction'),
 };
 
 export function handlerInfo(reason: number): HandlerInfo {
   if (reason >= 19 && reason <= 27) return HANDLER_INFO[VmExitReason.VMCLEAR];
   if (reason === 50 || reason === 53) return HANDLER_INFO[VmExitReason.VMCLEAR];
-  return HANDLER_INFO[reason] ?? { name: 'handle_unexpected', does: 'no handler: the VM is stopped' };
+  return HANDLER_INFO[reason] ?? handler('handle_unexpected', 'vmm.handler.unexpected');
 }
 
 // ------------------------------------------------------------------------------------ helpers
@@ -143,7 +156,7 @@ const onVmxInstruction: ExitHandler = (_h, _c, v) => {
   injectException(v, Vec.UD);
 };
 
-const onTripleFault: ExitHandler = (h, _c, v) => h.crashVm(v.vm, 'triple fault (exit reason 2): the guest could not deliver a double fault');
+const onTripleFault: ExitHandler = (h, _c, v) => h.crashVm(v.vm, tr('vmm.stop.tripleFault'));
 
 const onExternalInterrupt: ExitHandler = (h, c, v) => {
   // Without "acknowledge interrupt on exit" (settings) the interrupt is still pending at the host PIC: the VMM
@@ -406,8 +419,8 @@ const onException: ExitHandler = (h, c, v) => {
     h.crashVm(
       v.vm,
       r === ShadowFault.UNSUPPORTED
-        ? 'the guest enabled PAE paging, which this VMM does not shadow'
-        : `the guest accessed linear 0x${(lin >>> 0).toString(16)}, which translates to guest-physical memory outside its ${v.vm.mem.size / 1048576} MiB`,
+        ? tr('vmm.stop.paeNotShadowed')
+        : tr('vmm.stop.outsideMemory', { linear: (lin >>> 0).toString(16), mib: v.vm.mem.size / 1048576 }),
     );
     return;
   }
@@ -442,7 +455,7 @@ function reflectException(h: Hypervisor, c: Cpu, v: VCpu, vector: number, type: 
   if (idt < 0 && ((idt >>> 8) & 7) === EventType.HARDWARE_EXCEPTION && type === EventType.HARDWARE_EXCEPTION) {
     const first = idt & 0xff;
     if (first === Vec.DF) {
-      h.crashVm(v.vm, `triple fault: exception ${vector} while delivering a double fault (reflected by the VMM)`);
+      h.crashVm(v.vm, tr('vmm.stop.tripleFaultReflected', { vector }));
       return;
     }
     if ((contributory(first) && contributory(vector)) || (first === Vec.PF && (contributory(vector) || vector === Vec.PF))) {
@@ -460,7 +473,7 @@ const onEptViolation: ExitHandler = (h, c, v) => {
   const page = gpa - (gpa % 4096);
   const hpa = v.vm.mem.hpa(page);
   if (hpa < 0 || v.vm.ept === null) {
-    h.crashVm(v.vm, `EPT violation at guest-physical 0x${gpa.toString(16)}: outside the VM's ${v.vm.mem.size / 1048576} MiB`);
+    h.crashVm(v.vm, tr('vmm.stop.eptViolationOutside', { address: gpa.toString(16), mib: v.vm.mem.size / 1048576 }));
     return;
   }
   v.vm.ept.map4k(page, hpa);
@@ -468,16 +481,16 @@ const onEptViolation: ExitHandler = (h, c, v) => {
   h.reinjectVectoredEvent(c, v);
 };
 
-const onEptMisconfig: ExitHandler = (h, c, v) => h.crashVm(v.vm, `EPT misconfiguration at guest-physical 0x${(vmr(c, F.GUEST_PHYSICAL_ADDRESS) >>> 0).toString(16)} (VMM bug)`);
+const onEptMisconfig: ExitHandler = (h, c, v) => h.crashVm(v.vm, tr('vmm.stop.eptMisconfig', { address: (vmr(c, F.GUEST_PHYSICAL_ADDRESS) >>> 0).toString(16) }));
 
-const ENTRY_FAILURE_QUAL: Record<number, string> = { 0: 'a guest-state field is invalid', 2: 'a PDPTE is invalid', 3: 'an NMI was injected during blocking by STI', 4: 'the VMCS link pointer is invalid' };
+const ENTRY_FAILURE_QUAL: Record<number, MessageKey> = { 0: 'vmm.entry.qualification0', 2: 'vmm.entry.qualification2', 3: 'vmm.entry.qualification3', 4: 'vmm.entry.qualification4' };
 
 const onEntryFailure: ExitHandler = (h, c, v) => {
   const reason = vmr(c, F.VM_EXIT_REASON) & 0xffff;
   const qual = vmr(c, F.EXIT_QUALIFICATION);
   // SDM Vol. 3C §26.3.1 / §27.2.1: reason 33 with qualification 0/2/3/4, reason 34 with the failing MSR-list entry.
-  const what = reason === 33 ? `the guest-state checks failed: ${ENTRY_FAILURE_QUAL[qual] ?? 'unknown'}` : `loading MSR-list entry ${qual} failed`;
-  h.crashVm(v.vm, `VM entry failed (exit reason ${reason}, qualification ${qual}): ${what} (SDM Vol. 3C ${reason === 33 ? '§26.3.1' : '§26.4'})`);
+  const what = reason === 33 ? tr('vmm.entry.guestStateChecks', { why: tr(ENTRY_FAILURE_QUAL[qual] ?? 'vmm.entry.qualificationUnknown') }) : tr('vmm.entry.msrLoadFailed', { entry: qual });
+  h.crashVm(v.vm, tr('vmm.entry.failedExit', { reason, qualification: qual, what, section: reason === 33 ? '§26.3.1' : '§26.4' }));
 };
 
 const onXsetbv: ExitHandler = (_h, c, v) => {
@@ -490,7 +503,7 @@ const onXsetbv: ExitHandler = (_h, c, v) => {
   skipInstruction(c);
 };
 
-const onTaskSwitch: ExitHandler = (h, _c, v) => h.crashVm(v.vm, 'the guest attempted a hardware task switch, which this VMM does not virtualize');
+const onTaskSwitch: ExitHandler = (h, _c, v) => h.crashVm(v.vm, tr('vmm.stop.taskSwitch'));
 
 const onPreemptionTimer: ExitHandler = () => {};
 

@@ -35,6 +35,8 @@ import { VCpu, Vm, initVmcs, planVmcs, writeGuestTables, writeProcControls, type
 import { diagnoseControls } from './controls-check.ts';
 import { cloneVmmSettings } from './settings.ts';
 import { vmr, vmw, vmwIfSupported, vmcsAccessCost } from './vmcs-access.ts';
+// Stop reasons and log lines come from the catalogue (issue 8: every user-visible string in one catalogue).
+import { t } from '../../i18n/t.ts';
 
 export interface HypervisorCosts {
   /** Cycles of the VM-exit transition and of the VM-entry transition. */
@@ -382,7 +384,7 @@ export class Hypervisor {
   }
 
   powerOff(vm: Vm, code: number): void {
-    this.stopVm(vm, VmState.STOPPED, `powered off by the guest (code ${code})`);
+    this.stopVm(vm, VmState.STOPPED, t('vmm.stop.poweredOff', { code }));
     vm.exitCode = code;
   }
 
@@ -393,7 +395,7 @@ export class Hypervisor {
     vm.stopReason = why;
     const cpu0 = this.cpus[vm.vcpus[0]?.pcpu ?? 0];
     this.trace.emit(EventKind.VM_STATE, cpu0.cycles, vm.id, state, 0, 0, 0, 0, 0, 0);
-    this.trace.text(EventKind.VMM_LOG, cpu0.cycles, vm.id, `VM ${vm.config.name}: ${why}`);
+    this.trace.text(EventKind.VMM_LOG, cpu0.cycles, vm.id, t('vmm.stop.logLine', { name: vm.config.name, why }));
   }
 
   // ------------------------------------------------------------------------------------ snapshots
@@ -624,7 +626,7 @@ export class Hypervisor {
       c.exitedToHost = false;
       this.handleExit(p, v);
     } else if (stop === RunStop.SHUTDOWN) {
-      this.crashVm(v.vm, c.vmxAbortCode !== 0 ? `VMX abort ${c.vmxAbortCode}` : 'processor shutdown');
+      this.crashVm(v.vm, c.vmxAbortCode !== 0 ? t('vmm.stop.vmxAbort', { code: c.vmxAbortCode }) : t('vmm.stop.shutdown'));
       c.activity = 0;
     } else if (stop === RunStop.HALTED && c.vmx.nonRoot) {
       this.haltedInGuest(p, v);
@@ -655,7 +657,7 @@ export class Hypervisor {
     this.haltSkips[p] = 0;
     v.halted = true;
     v.haltedIfClear = true;
-    this.trace.text(EventKind.VMM_LOG, c.cycles, v.vm.id, `VM ${v.vm.config.name}: vCPU ${v.id} halted in VMX non-root operation (HLT exiting is off) and nothing can cause a VM exit any more: the physical CPU ${p} stays with it`);
+    this.trace.text(EventKind.VMM_LOG, c.cycles, v.vm.id, t('vmm.stop.haltedForever', { name: v.vm.config.name, vcpu: v.id, cpu: p }));
     this.idleForever[p] = true;
     const vm = v.vm;
     if (vm.state === VmState.RUNNING && vm.vcpus.every((o) => o.halted)) {
@@ -781,7 +783,7 @@ export class Hypervisor {
     const c = this.cpus[p];
     if (c.vmx.vmcsPtr !== v.vmcs) {
       if (vmptrld(c, v.vmcs, 0) !== VMX_SUCCEED) {
-        this.crashVm(v.vm, 'VMPTRLD failed');
+        this.crashVm(v.vm, t('vmm.stop.vmptrldFailed'));
         return false;
       }
       c.cycles += this.costs.vmread; // a VMCS switch (no separate figure: charged like one VMCS access)
@@ -794,7 +796,7 @@ export class Hypervisor {
       this.prepareInjection(c, v);
       this.armDeadline(p, v);
     } catch (e) {
-      this.crashVm(v.vm, `VMM error: ${(e as Error).message}`);
+      this.crashVm(v.vm, t('vmm.stop.vmmError', { error: (e as Error).message }));
       return false;
     }
     const resume = launchState(c, v.vmcs) !== 0;
@@ -816,9 +818,9 @@ export class Hypervisor {
    * VMM does) and, for error 7, every control bit the model's capability MSRs forbid (controls-check.ts).
    */
   private entryFailureMessage(c: Cpu, v: VCpu, name: string, r: number): string {
-    if (r < 0) return `VM entry failed: ${name} → VMfailInvalid (no current VMCS)`;
+    if (r < 0) return t('vmm.entry.failInvalid', { instruction: name });
     const error = vmr(c, F.VM_INSTRUCTION_ERROR);
-    const head = `VM entry failed: ${name} → VMfailValid, error ${error} (${vmInstructionErrorInfo(error)?.description ?? 'unknown error'})`;
+    const head = t('vmm.entry.failValid', { instruction: name, error, description: vmInstructionErrorInfo(error)?.description ?? t('vmm.entry.unknownError') });
     if (error !== 7) return head;
     const plan = v.vm.plan;
     const words = {
@@ -830,8 +832,8 @@ export class Hypervisor {
       entry: vmr(c, F.VM_ENTRY_CONTROLS),
     };
     const why = diagnoseControls(c.model, words);
-    if (why.length === 0) return `${head}: a control-field check other than the allowed settings failed (SDM Vol. 3C §26.2.1)`;
-    return `${head}: ${why.map((w) => w.message).join('; ')}`;
+    if (why.length === 0) return t('vmm.entry.otherControlCheck', { head });
+    return t('vmm.entry.controlViolations', { head, violations: why.map((w) => w.message).join('; ') });
   }
 
   /** Event injection before VM entry (SDM Vol. 3C §26.6): a queued exception, or the virtual PIC's interrupt. */
@@ -931,14 +933,14 @@ export class Hypervisor {
     const t0 = c.cycles;
     this.haltSkips[p] = 0;
     try {
-      if (handler === undefined) this.crashVm(v.vm, `unhandled VM exit reason ${basic} (${exitReasonInfo(basic)?.shortName ?? 'unknown'}): this VMM has no handler for it`);
+      if (handler === undefined) this.crashVm(v.vm, t('vmm.stop.unhandledExit', { reason: basic, name: exitReasonInfo(basic)?.shortName ?? t('vmm.stop.unknownName') }));
       else if (!this.livelocked(c, v, basic) && this.cr3Intact(c, v)) {
         if (this.beforeExitHandler !== null) this.beforeExitHandler(c, v, basic);
         handler(this, c, v);
         if ((v.vm.plan.controls.primary & ProcBased.HLT_EXITING) === 0 && v.vm.state === VmState.RUNNING) this.noticeGuestHalt(c, v);
       }
     } catch (e) {
-      this.crashVm(v.vm, `VMM error while handling exit ${basic}: ${(e as Error).message}`);
+      this.crashVm(v.vm, t('vmm.stop.vmmErrorInExit', { reason: basic, error: (e as Error).message }));
     }
     const handlerCycles = cost + (c.cycles - t0);
     this.stats.exits++;
@@ -976,8 +978,8 @@ export class Hypervisor {
     v.lastExitRip = rip;
     v.lastExitIcount = c.icount;
     if (v.sameExits < LIVELOCK_EXITS) return false;
-    const name = exitReasonInfo(basic)?.shortName ?? `reason ${basic}`;
-    this.crashVm(v.vm, `livelock: ${LIVELOCK_EXITS} VM exits in a row for ${name} (reason ${basic}) at guest EIP 0x${(rip >>> 0).toString(16)} without the guest making progress — the VM is stopped`);
+    const name = exitReasonInfo(basic)?.shortName ?? t('vmm.stop.reasonNumber', { reason: basic });
+    this.crashVm(v.vm, t('vmm.stop.livelock', { count: LIVELOCK_EXITS, name, reason: basic, eip: (rip >>> 0).toString(16) }));
     return true;
   }
 
@@ -992,7 +994,7 @@ export class Hypervisor {
     if (real === v.shadowPd) return true;
     this.crashVm(
       v.vm,
-      `the guest loaded CR3 = 0x${(real >>> 0).toString(16)} itself (CR3-load exiting is off): under shadow paging the processor then walked the guest's page tables as host-physical memory, outside the VM. A VMM without EPT must intercept MOV to CR3; the VM is stopped`,
+      t('vmm.stop.cr3Loaded', { cr3: (real >>> 0).toString(16) }),
     );
     return false;
   }
@@ -1026,7 +1028,7 @@ export class Hypervisor {
     const old = guestCr0(c);
     const cr4 = guestCr4(c);
     if ((val & Cr0.PG) !== 0 && (old & Cr0.PG) === 0 && (cr4 & Cr4.PAE) !== 0 && v.vm.mmu === 'shadow') {
-      this.crashVm(v.vm, 'the guest enabled PAE paging, which this VMM does not shadow');
+      this.crashVm(v.vm, t('vmm.stop.paeNotShadowed'));
       return false;
     }
     // Enabling PAE paging loads the PDPTEs: reserved bits in a present one are #GP (SDM Vol. 3A §4.4.1).
@@ -1136,7 +1138,7 @@ export class Hypervisor {
     const cr0 = guestCr0(c);
     const paging = (cr0 & Cr0.PG) !== 0;
     if (v.vm.mmu === 'shadow' && paging && (value & Cr4.PAE) !== 0) {
-      this.crashVm(v.vm, 'the guest enabled PAE paging, which this VMM does not shadow');
+      this.crashVm(v.vm, t('vmm.stop.paeNotShadowed'));
       return false;
     }
     if (paging && (value & Cr4.PAE) !== 0 && (old & Cr4.PAE) === 0 && !v.cr3Virtualized && !this.pdptesValid(v, vmr(c, F.GUEST_CR3))) {

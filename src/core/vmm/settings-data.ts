@@ -5,6 +5,8 @@
  * functions without loading the simulator.
  */
 import { CONTROL_WORDS, type ControlWord } from './controls-check.ts';
+// Labels and messages come from the catalogue (issue 8: every user-visible string in one catalogue).
+import { t as tr } from '../../i18n/t.ts';
 
 /** Bits to OR into (`set`) and then clear from (`clear`) one control word. */
 export interface RawControlBits {
@@ -61,22 +63,35 @@ export interface VmmSettingInfo {
   control?: { word: ControlWord; bit: number };
 }
 
+/** A setting whose label is read from the catalogue when shown (so it follows the active language). */
+function setting(key: VmmSettingKey, type: VmmSettingType, vmcs: string, control?: { word: ControlWord; bit: number }): VmmSettingInfo {
+  return {
+    key,
+    type,
+    get label() {
+      return tr(`vmm.setting.${key}`);
+    },
+    vmcs,
+    ...(control === undefined ? {} : { control }),
+  };
+}
+
 export const VMM_SETTINGS_INFO: readonly VmmSettingInfo[] = Object.freeze([
-  { key: 'hltExiting', type: 'boolean', label: 'HLT exiting', vmcs: 'CPU_BASED_VM_EXEC_CONTROL bit 7', control: { word: 'primary', bit: 7 } },
-  { key: 'rdtscExiting', type: 'boolean', label: 'RDTSC exiting', vmcs: 'CPU_BASED_VM_EXEC_CONTROL bit 12', control: { word: 'primary', bit: 12 } },
-  { key: 'invlpgExiting', type: 'boolean', label: 'INVLPG exiting', vmcs: 'CPU_BASED_VM_EXEC_CONTROL bit 9', control: { word: 'primary', bit: 9 } },
-  { key: 'cr3LoadExiting', type: 'boolean', label: 'CR3-load exiting', vmcs: 'CPU_BASED_VM_EXEC_CONTROL bit 15', control: { word: 'primary', bit: 15 } },
-  { key: 'cr3StoreExiting', type: 'boolean', label: 'CR3-store exiting', vmcs: 'CPU_BASED_VM_EXEC_CONTROL bit 16', control: { word: 'primary', bit: 16 } },
-  { key: 'cr0GuestHostMask', type: 'u32', label: 'CR0 guest/host mask', vmcs: 'CR0_GUEST_HOST_MASK' },
-  { key: 'cr0ReadShadow', type: 'u32', label: 'CR0 read shadow', vmcs: 'CR0_READ_SHADOW' },
-  { key: 'cr4GuestHostMask', type: 'u32', label: 'CR4 guest/host mask', vmcs: 'CR4_GUEST_HOST_MASK' },
-  { key: 'cr4ReadShadow', type: 'u32', label: 'CR4 read shadow', vmcs: 'CR4_READ_SHADOW' },
-  { key: 'ioPassthroughPorts', type: 'ports', label: 'I/O ports passed through', vmcs: 'I/O bitmaps A and B' },
-  { key: 'msrPassthrough', type: 'msrs', label: 'MSRs passed through', vmcs: 'MSR bitmap' },
-  { key: 'exceptionBitmap', type: 'u32', label: 'Exception bitmap', vmcs: 'EXCEPTION_BITMAP' },
-  { key: 'ept', type: 'boolean', label: 'EPT', vmcs: 'SECONDARY_VM_EXEC_CONTROL bit 1 (with CPU_BASED_VM_EXEC_CONTROL bit 31)', control: { word: 'secondary', bit: 1 } },
-  { key: 'preemptionTimer', type: 'boolean', label: 'VMX-preemption timer', vmcs: 'PIN_BASED_VM_EXEC_CONTROL bit 6', control: { word: 'pin', bit: 6 } },
-] as VmmSettingInfo[]);
+  setting('hltExiting', 'boolean', 'CPU_BASED_VM_EXEC_CONTROL bit 7', { word: 'primary', bit: 7 }), // i18n-ignore: SDM VMCS field name (reference data)
+  setting('rdtscExiting', 'boolean', 'CPU_BASED_VM_EXEC_CONTROL bit 12', { word: 'primary', bit: 12 }), // i18n-ignore: SDM VMCS field name (reference data)
+  setting('invlpgExiting', 'boolean', 'CPU_BASED_VM_EXEC_CONTROL bit 9', { word: 'primary', bit: 9 }), // i18n-ignore: SDM VMCS field name (reference data)
+  setting('cr3LoadExiting', 'boolean', 'CPU_BASED_VM_EXEC_CONTROL bit 15', { word: 'primary', bit: 15 }), // i18n-ignore: SDM VMCS field name (reference data)
+  setting('cr3StoreExiting', 'boolean', 'CPU_BASED_VM_EXEC_CONTROL bit 16', { word: 'primary', bit: 16 }), // i18n-ignore: SDM VMCS field name (reference data)
+  setting('cr0GuestHostMask', 'u32', 'CR0_GUEST_HOST_MASK'),
+  setting('cr0ReadShadow', 'u32', 'CR0_READ_SHADOW'),
+  setting('cr4GuestHostMask', 'u32', 'CR4_GUEST_HOST_MASK'),
+  setting('cr4ReadShadow', 'u32', 'CR4_READ_SHADOW'),
+  setting('ioPassthroughPorts', 'ports', 'I/O bitmaps A and B'), // i18n-ignore: SDM VMCS field name (reference data)
+  setting('msrPassthrough', 'msrs', 'MSR bitmap'), // i18n-ignore: SDM VMCS field name (reference data)
+  setting('exceptionBitmap', 'u32', 'EXCEPTION_BITMAP'),
+  setting('ept', 'boolean', 'SECONDARY_VM_EXEC_CONTROL bit 1 (with CPU_BASED_VM_EXEC_CONTROL bit 31)', { word: 'secondary', bit: 1 }), // i18n-ignore: SDM VMCS field name (reference data)
+  setting('preemptionTimer', 'boolean', 'PIN_BASED_VM_EXEC_CONTROL bit 6', { word: 'pin', bit: 6 }), // i18n-ignore: SDM VMCS field name (reference data)
+]);
 
 const INFO_BY_KEY = new Map<string, VmmSettingInfo>(VMM_SETTINGS_INFO.map((i) => [i.key, i]));
 
@@ -116,7 +131,7 @@ function isU32(x: unknown): x is number {
 export function validateVmmSettings(x: unknown): VmmSettingsResult {
   const errors: VmmSettingsError[] = [];
   if (typeof x !== 'object' || x === null || Array.isArray(x)) {
-    return { ok: false, errors: [{ field: '', message: 'VMM settings must be an object of setting: value pairs' }] };
+    return { ok: false, errors: [{ field: '', message: tr('vmm.settingsError.notObject') }] };
   }
   const out: VmmSettings = {};
   const known = [...VMM_SETTINGS_INFO.map((i) => i.key), 'rawControls'];
@@ -129,15 +144,15 @@ export function validateVmmSettings(x: unknown): VmmSettingsResult {
     }
     const info = INFO_BY_KEY.get(key);
     if (info === undefined) {
-      errors.push({ field: short(key), message: `unknown VMM setting '${short(key)}' (known: ${known.join(', ')})` });
+      errors.push({ field: short(key), message: tr('vmm.settingsError.unknownSetting', { key: short(key), known: known.join(', ') }) });
       continue;
     }
     const o = out as Record<string, unknown>;
     if (info.type === 'boolean') {
-      if (typeof value !== 'boolean') errors.push({ field: key, message: `${info.label} must be true or false` });
+      if (typeof value !== 'boolean') errors.push({ field: key, message: tr('vmm.settingsError.notBoolean', { label: info.label }) });
       else o[key] = value;
     } else if (info.type === 'u32') {
-      if (!isU32(value)) errors.push({ field: key, message: `${info.label} must be a whole number from 0 to 0xFFFFFFFF (32 bits)` });
+      if (!isU32(value)) errors.push({ field: key, message: tr('vmm.settingsError.notU32', { what: info.label }) });
       else o[key] = value >>> 0;
     } else {
       const list = validateList(key, info, value, errors);
@@ -151,11 +166,11 @@ function validateList(key: string, info: VmmSettingInfo, value: unknown, errors:
   const ports = info.type === 'ports';
   const max = ports ? MAX_PORTS : MAX_MSRS;
   if (!Array.isArray(value)) {
-    errors.push({ field: key, message: `${info.label} must be a list of ${ports ? 'port numbers' : 'MSR indices'}` });
+    errors.push({ field: key, message: tr(ports ? 'vmm.settingsError.notPortList' : 'vmm.settingsError.notMsrList', { label: info.label }) });
     return undefined;
   }
   if (value.length > max) {
-    errors.push({ field: key, message: `${info.label}: at most ${max} entries` });
+    errors.push({ field: key, message: tr('vmm.settingsError.tooManyEntries', { label: info.label, max }) });
     return undefined;
   }
   const seen = new Set<number>();
@@ -168,8 +183,8 @@ function validateList(key: string, info: VmmSettingInfo, value: unknown, errors:
         errors.push({
           field: `${key}[${k}]`,
           message: ports
-            ? `I/O port ${shown(v)} is not a port number from 0 to 65535 (0xFFFF)`
-            : `MSR ${typeof v === 'number' && Number.isInteger(v) ? hexU32(v) : shown(v)} is outside the MSR bitmap ranges 0x0–0x1FFF and 0xC0000000–0xC0001FFF (others always exit)`,
+            ? tr('vmm.settingsError.badPort', { value: shown(v) })
+            : tr('vmm.settingsError.badMsr', { value: typeof v === 'number' && Number.isInteger(v) ? hexU32(v) : shown(v) }),
         });
       }
       return;
@@ -187,19 +202,19 @@ function validateList(key: string, info: VmmSettingInfo, value: unknown, errors:
 
 /** An untrusted list entry in a message: JSON, shortened ('undefined' and functions have no JSON). */
 function shown(v: unknown): string {
-  if (v === undefined) return '(no value)';
+  if (v === undefined) return tr('vmm.settingsError.noValue');
   let j: string | undefined;
   try {
     j = JSON.stringify(v);
   } catch {
     j = undefined; // a BigInt or a cycle
   }
-  return short(j ?? `(a ${typeof v})`);
+  return short(j ?? tr('vmm.settingsError.aValueOfType', { type: typeof v }));
 }
 
 function validateRaw(value: unknown, errors: VmmSettingsError[]): VmmSettings['rawControls'] | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    errors.push({ field: 'rawControls', message: `rawControls must be an object with some of ${CONTROL_WORDS.join(', ')}, each { set, clear }` });
+    errors.push({ field: 'rawControls', message: tr('vmm.settingsError.rawNotObject', { words: CONTROL_WORDS.join(', ') }) });
     return undefined;
   }
   const out: Partial<Record<ControlWord, RawControlBits>> = {};
@@ -208,12 +223,12 @@ function validateRaw(value: unknown, errors: VmmSettingsError[]): VmmSettings['r
     if (bits === undefined) continue;
     const path = `rawControls.${word}`;
     if (!(CONTROL_WORDS as readonly string[]).includes(word)) {
-      errors.push({ field: short(path), message: `unknown control word '${short(word)}' (known: ${CONTROL_WORDS.join(', ')})` });
+      errors.push({ field: short(path), message: tr('vmm.settingsError.unknownWord', { word: short(word), words: CONTROL_WORDS.join(', ') }) });
       failed = true;
       continue;
     }
     if (typeof bits !== 'object' || bits === null || Array.isArray(bits)) {
-      errors.push({ field: path, message: `${path} must be an object { set, clear } of 32-bit masks` });
+      errors.push({ field: path, message: tr('vmm.settingsError.wordNotObject', { path }) });
       failed = true;
       continue;
     }
@@ -221,15 +236,15 @@ function validateRaw(value: unknown, errors: VmmSettingsError[]): VmmSettings['r
     for (const [k, v] of Object.entries(bits as Record<string, unknown>)) {
       if (v === undefined) continue;
       if (k !== 'set' && k !== 'clear') {
-        errors.push({ field: short(`${path}.${k}`), message: `unknown field '${short(k)}' (a control word has set and clear)` });
+        errors.push({ field: short(`${path}.${k}`), message: tr('vmm.settingsError.unknownRawField', { field: short(k) }) });
         failed = true;
       } else if (!isU32(v)) {
-        errors.push({ field: `${path}.${k}`, message: `${path}.${k} must be a whole number from 0 to 0xFFFFFFFF (32 bits)` });
+        errors.push({ field: `${path}.${k}`, message: tr('vmm.settingsError.notU32', { what: `${path}.${k}` }) });
         failed = true;
       } else r[k] = v >>> 0;
     }
     if (r.set !== undefined && r.clear !== undefined && (r.set & r.clear) !== 0) {
-      errors.push({ field: path, message: `${path}: bits ${hexU32(r.set & r.clear)} are both set and cleared` });
+      errors.push({ field: path, message: tr('vmm.settingsError.setAndCleared', { path, bits: hexU32(r.set & r.clear) }) });
       failed = true;
     }
     if (r.set !== undefined || r.clear !== undefined) out[word as ControlWord] = r;
@@ -271,7 +286,7 @@ export function vmmSettingsFromAssignments(assignments: readonly string[]): VmmS
   for (const a of assignments) {
     const eq = a.indexOf('=');
     if (eq <= 0) {
-      errors.push({ field: short(a), message: `'${short(a)}' is not KEY=VALUE (for example hltExiting=false)` });
+      errors.push({ field: short(a), message: tr('vmm.settingsError.notAssignment', { text: short(a) }) });
       continue;
     }
     const key = a.slice(0, eq).trim();
@@ -284,12 +299,12 @@ export function vmmSettingsFromAssignments(assignments: readonly string[]): VmmS
     }
     const info = INFO_BY_KEY.get(key);
     if (info === undefined) {
-      errors.push({ field: short(key), message: `unknown VMM setting '${short(key)}' (known: ${VMM_SETTINGS_INFO.map((i) => i.key).join(', ')}, raw.WORD.set, raw.WORD.clear)` });
+      errors.push({ field: short(key), message: tr('vmm.settingsError.unknownSettingText', { key: short(key), known: VMM_SETTINGS_INFO.map((i) => i.key).join(', ') }) });
       continue;
     }
     if (info.type === 'boolean') {
       const b = parseBoolean(text);
-      if (b === undefined) errors.push({ field: key, message: `${info.label}: '${short(text)}' is not true or false` });
+      if (b === undefined) errors.push({ field: key, message: tr('vmm.settingsError.notTrueOrFalse', { label: info.label, text: short(text) }) });
       else obj[key] = b;
     } else if (info.type === 'u32') {
       const n = parseNumber(text);
@@ -297,10 +312,10 @@ export function vmmSettingsFromAssignments(assignments: readonly string[]): VmmS
     } else {
       const list = parseList(text, budget);
       if (list === 'too-many') {
-        errors.push({ field: key, message: `${info.label}: the settings list more than ${2 * MAX_PORTS + 2 * MAX_MSRS} ports and MSRs in all` });
+        errors.push({ field: key, message: tr('vmm.settingsError.listTooLong', { label: info.label, max: 2 * MAX_PORTS + 2 * MAX_MSRS }) });
         break;
       }
-      if (list === undefined) errors.push({ field: key, message: `${info.label}: '${short(text)}' is not a comma-separated list of numbers or ranges (for example 0x3f8-0x3ff,0x80)` });
+      if (list === undefined) errors.push({ field: key, message: tr('vmm.settingsError.notList', { label: info.label, text: short(text) }) });
       else obj[key] = list;
     }
   }
@@ -322,8 +337,8 @@ export function vmmSettingsToAssignments(s: VmmSettings): string[] {
   }
   for (const w of CONTROL_WORDS) {
     const r = s.rawControls?.[w];
-    if (r?.set !== undefined) out.push(`raw.${w}.set=${hexU32(r.set)}`);
-    if (r?.clear !== undefined) out.push(`raw.${w}.clear=${hexU32(r.clear)}`);
+    if (r?.set !== undefined) out.push(`raw.${w}.set=${hexU32(r.set)}`); // i18n-ignore: KEY=VALUE syntax (code)
+    if (r?.clear !== undefined) out.push(`raw.${w}.clear=${hexU32(r.clear)}`); // i18n-ignore: KEY=VALUE syntax (code)
   }
   return out;
 }

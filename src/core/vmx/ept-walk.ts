@@ -20,6 +20,8 @@
 import { type Decoded, type DecodedPart, field, hex, part, yesNo } from './spec/formats/parts.ts';
 import { MEMORY_TYPE_NAMES, decodeEptEntry, decodeEptp, eptpRootAddress } from './spec/formats/ept.ts';
 import type { U64 } from './spec/u64.ts';
+// Explanations come from the string catalogue (issue 8); entry and bit names (PDE, R/W, bits 2:0) stay in the sentences.
+import { t } from '../../i18n/t.ts';
 
 export type WalkAccess = 'read' | 'write' | 'fetch';
 
@@ -136,8 +138,8 @@ export interface EptWalk {
 const MEMTYPE_VALID = [true, true, false, false, true, true, true, false]; // SDM Vol. 3C §28.2.6.1: UC, WC, WT, WP, WB
 
 const ACCESS_BIT: Record<WalkAccess, number> = { read: 1, write: 2, fetch: 4 };
-const ACCESS_WORD: Record<WalkAccess, string> = { read: 'read', write: 'write', fetch: 'instruction fetch' };
-const PERM_NAME = ['readable', 'writable', 'executable'];
+const ACCESS_WORD: Record<WalkAccess, string> = { read: t('vmx.eptWalk.accessRead'), write: t('vmx.eptWalk.accessWrite'), fetch: t('vmx.eptWalk.accessFetch') };
+const PERM_NAME = [t('vmx.eptWalk.permReadable'), t('vmx.eptWalk.permWritable'), t('vmx.eptWalk.permExecutable')];
 
 export function rwxText(bits: number): string {
   return `${bits & 1 ? 'R' : '-'}${bits & 2 ? 'W' : '-'}${bits & 4 ? 'X' : '-'}`;
@@ -184,7 +186,7 @@ export function walkEpt(mem: PhysReader, eptp: U64, caps: EptCaps, gpa: number, 
     const name = EPT_LEVEL_NAMES[level];
     if (rwx === 0) {
       // Not present: an EPT violation. Reserved bits of a not-present entry are ignored (KUT ept_reserved_bit).
-      stop = { kind: 'not-present', reason: `the ${name} is not present (bits 2:0 — read, write, execute — are all 0): EPT violation` };
+      stop = { kind: 'not-present', reason: t('vmx.eptWalk.notPresent', { entry: name }) };
     } else {
       stop = misconfiguration(level, lo, hi, rwx, large, leaf, caps, hiRsvd);
     }
@@ -193,7 +195,7 @@ export function walkEpt(mem: PhysReader, eptp: U64, caps: EptCaps, gpa: number, 
       if (leaf && (permAnd & ACCESS_BIT[access]) === 0) {
         stop = {
           kind: 'permission',
-          reason: `a ${ACCESS_WORD[access]} needs the page ${PERM_NAME[Math.log2(ACCESS_BIT[access])]}, and the entries walked allow only ${rwxText(permAnd)} (the AND of their bits 2:0): EPT violation`,
+          reason: t('vmx.eptWalk.permission', { access: ACCESS_WORD[access], permission: PERM_NAME[Math.log2(ACCESS_BIT[access])]!, allowed: rwxText(permAnd) }),
         };
       }
     }
@@ -233,26 +235,26 @@ export function walkEpt(mem: PhysReader, eptp: U64, caps: EptCaps, gpa: number, 
     table = next;
   }
   // Unreachable: level 1 is always a leaf.
-  return done({ kind: 'misconfig', reason: 'the walk did not end at a PTE', level: 1 });
+  return done({ kind: 'misconfig', reason: t('vmx.eptWalk.noPte'), level: 1 });
 }
 
 /** EPT misconfiguration rules for a present entry (SDM Vol. 3C §28.2.3.1), in the order vmx/ept.ts checks them. */
 function misconfiguration(level: EptLevel, lo: number, hi: number, rwx: number, large: boolean, leaf: boolean, caps: EptCaps, hiRsvd: number): EptStop | null {
   const name = EPT_LEVEL_NAMES[level];
-  const mis = (why: string): EptStop => ({ kind: 'misconfig', reason: `${name}: ${why}: EPT misconfiguration` });
-  if ((rwx & 3) === 2) return mis('write allowed (bit 1 = 1) but read not (bit 0 = 0)');
-  if (rwx === 4 && !caps.executeOnly) return mis('execute-only (bits 2:0 = 100b), and this processor does not support execute-only translations (IA32_VMX_EPT_VPID_CAP bit 0 = 0)');
-  if ((hi & hiRsvd) !== 0) return mis(`an address bit at or above the physical-address width (bits 51:${caps.maxPhysAddr}) is set`);
-  if ((lo & 0x80) !== 0 && level === 4) return mis('bit 7 is reserved in a PML4E and is set');
+  const mis = (why: string): EptStop => ({ kind: 'misconfig', reason: t('vmx.eptWalk.misconfig', { entry: name, why }) });
+  if ((rwx & 3) === 2) return mis(t('vmx.eptWalk.writeNoRead'));
+  if (rwx === 4 && !caps.executeOnly) return mis(t('vmx.eptWalk.executeOnly'));
+  if ((hi & hiRsvd) !== 0) return mis(t('vmx.eptWalk.addressBits', { width: caps.maxPhysAddr }));
+  if ((lo & 0x80) !== 0 && level === 4) return mis(t('vmx.eptWalk.pml4eBit7'));
   if (large && !leaf) {
-    return mis(level === 3 ? 'bit 7 asks for a 1-GByte page, which this processor does not support (IA32_VMX_EPT_VPID_CAP bit 17 = 0)' : 'bit 7 asks for a 2-MByte page, which this processor does not support (IA32_VMX_EPT_VPID_CAP bit 16 = 0)');
+    return mis(level === 3 ? t('vmx.eptWalk.no1g') : t('vmx.eptWalk.no2m'));
   }
-  if (!leaf && (lo & 0x78) !== 0) return mis('bits 6:3 are reserved in an entry that references a table, and one is set');
+  if (!leaf && (lo & 0x78) !== 0) return mis(t('vmx.eptWalk.tableReserved'));
   if (leaf) {
     const mt = (lo >>> 3) & 7;
-    if (!MEMTYPE_VALID[mt]) return mis(`memory type ${mt} (bits 5:3) is reserved (valid: 0 UC, 1 WC, 4 WT, 5 WP, 6 WB)`);
-    if (level === 2 && (lo & 0x1ff000) !== 0) return mis('bits 20:12 are reserved in a PDE that maps a 2-MByte page, and one is set');
-    if (level === 3 && (lo & 0x3ffff000) !== 0) return mis('bits 29:12 are reserved in a PDPTE that maps a 1-GByte page, and one is set');
+    if (!MEMTYPE_VALID[mt]) return mis(t('vmx.eptWalk.memoryType', { type: mt }));
+    if (level === 2 && (lo & 0x1ff000) !== 0) return mis(t('vmx.eptWalk.pdeReserved'));
+    if (level === 3 && (lo & 0x3ffff000) !== 0) return mis(t('vmx.eptWalk.pdpteReserved'));
   }
   return null;
 }
@@ -370,19 +372,29 @@ export function walkGuestPhysical(mem: WalkMemory, eptp: U64, caps: EptCaps, gpa
 
 function decodeGuestEntry(name: 'PDE' | 'PTE', v: number, large: boolean, next: number): Decoded {
   const parts: DecodedPart[] = [
-    field(v, 'Present (P)', 0, 0, yesNo),
-    field(v, 'Read/write (R/W)', 1, 1, (b) => (b ? 'writable' : 'read-only')),
-    field(v, 'User/supervisor (U/S)', 2, 2, (b) => (b ? 'user' : 'supervisor only')),
-    field(v, 'Accessed (A)', 5, 5, yesNo),
+    field(v, t('vmx.guestEntry.present'), 0, 0, yesNo),
+    field(v, t('vmx.guestEntry.readWrite'), 1, 1, (b) => (b ? t('vmx.guestEntry.writable') : t('vmx.guestEntry.readOnly'))),
+    field(v, t('vmx.guestEntry.userSupervisor'), 2, 2, (b) => (b ? t('vmx.guestEntry.user') : t('vmx.guestEntry.supervisorOnly'))),
+    field(v, t('vmx.guestEntry.accessed'), 5, 5, yesNo),
   ];
-  if (name === 'PTE' || large) parts.push(field(v, 'Dirty (D)', 6, 6, yesNo));
-  if (name === 'PDE') parts.push(field(v, 'Page size (PS)', 7, 7, (b) => (b ? (large ? 'maps a 4-MByte page' : 'set, but CR4.PSE = 0: ignored') : 'references a page table')));
-  if (name === 'PTE' || large) parts.push(field(v, 'Global (G)', 8, 8, yesNo));
-  parts.push(part(large ? 'Physical address of the 4-MByte page' : name === 'PDE' ? 'Physical address of the page table' : 'Physical address of the 4-KByte page', 31, large ? 22 : 12, next, hex(next, 8)));
+  if (name === 'PTE' || large) parts.push(field(v, t('vmx.guestEntry.dirty'), 6, 6, yesNo));
+  if (name === 'PDE') {
+    parts.push(field(v, t('vmx.guestEntry.pageSize'), 7, 7, (b) => (b ? (large ? t('vmx.guestEntry.maps4M') : t('vmx.guestEntry.psIgnored')) : t('vmx.guestEntry.pageTable'))));
+  }
+  if (name === 'PTE' || large) parts.push(field(v, t('vmx.guestEntry.global'), 8, 8, yesNo));
+  const addressName = large ? t('vmx.guestEntry.address4M') : name === 'PDE' ? t('vmx.guestEntry.addressTable') : t('vmx.guestEntry.address4K');
+  parts.push(part(addressName, 31, large ? 22 : 12, next, hex(next, 8)));
   const present = (v & 1) !== 0;
   return {
     parts,
-    summary: present ? `${name} ${v & 2 ? 'writable' : 'read-only'}, ${v & 4 ? 'user' : 'supervisor'} → ${hex(next, 8)}${large ? ' (4-MByte page)' : ''}` : `${name} not present`,
+    summary: present
+      ? t(large ? 'vmx.guestEntry.summaryLarge' : 'vmx.guestEntry.summary', {
+          entry: name,
+          rw: v & 2 ? t('vmx.guestEntry.writable') : t('vmx.guestEntry.readOnly'),
+          us: v & 4 ? t('vmx.guestEntry.user') : t('vmx.guestEntry.supervisor'),
+          address: hex(next, 8),
+        })
+      : t('vmx.guestEntry.notPresent', { entry: name }),
   };
 }
 
@@ -415,15 +427,15 @@ export function walkLinear(mem: WalkMemory, eptp: U64, caps: EptCaps, g: GuestPa
     return result(lin, final, o.kind === 'ok' ? { kind: 'ok', gpa: lin, hpa: o.hpa } : eptStopOutcome(final, 'final'));
   }
   if (mode === 'pae') {
-    return result(null, null, { kind: 'unsupported', reason: 'the guest uses PAE paging (CR4.PAE = 1); this view walks 32-bit paging only' });
+    return result(null, null, { kind: 'unsupported', reason: t('vmx.linearWalk.pae') });
   }
   const write = access === 'write';
   const wp = (g.cr0 & 0x10000) !== 0;
   // SDM Vol. 3A §4.6.1: user-mode accesses need U/S = 1 at every level; writes need R/W = 1 at every level
   // for user-mode accesses, and for supervisor-mode accesses when CR0.WP = 1.
   const protection = (allowW: boolean, allowU: boolean): GuestEntryStop | null => {
-    if (user && !allowU) return { kind: 'protection', reason: 'a user-mode access (CPL 3) to a supervisor-only page: page fault (#PF) in the guest' };
-    if (write && !allowW && (user || wp)) return { kind: 'protection', reason: `a write to a read-only page${user ? '' : ' with CR0.WP = 1'}: page fault (#PF) in the guest` };
+    if (user && !allowU) return { kind: 'protection', reason: t('vmx.linearWalk.userToSupervisor') };
+    if (write && !allowW && (user || wp)) return { kind: 'protection', reason: user ? t('vmx.linearWalk.writeReadOnly') : t('vmx.linearWalk.writeReadOnlyWp') };
     return null;
   };
   const readEntry = (name: 'PDE' | 'PTE', tableGpa: number, index: number, bits: readonly [number, number]) => {
@@ -444,7 +456,7 @@ export function walkLinear(mem: WalkMemory, eptp: U64, caps: EptCaps, g: GuestPa
   const pde = pdeRead.value;
   const large = (pde & 0x80) !== 0 && (g.cr4 & 0x10) !== 0;
   if ((pde & 1) === 0) {
-    const stop: GuestEntryStop = { kind: 'not-present', reason: 'the guest\'s PDE is not present (P = 0): page fault (#PF) in the guest' };
+    const stop: GuestEntryStop = { kind: 'not-present', reason: t('vmx.linearWalk.pdeNotPresent') };
     steps.push({ ...pdeRead, large, next: null, decoded: decodeGuestEntry('PDE', pde, false, (pde & 0xfffff000) >>> 0), stop });
     return result(null, null, { kind: 'page-fault', reason: stop.reason });
   }
@@ -453,7 +465,7 @@ export function walkLinear(mem: WalkMemory, eptp: U64, caps: EptCaps, g: GuestPa
     const hiBits = g.pse36Width - 32;
     const frame = ((pde & 0xffc00000) >>> 0) + ((pde >>> 13) & ((1 << hiBits) - 1)) * 0x100000000;
     let stop: GuestEntryStop | null = null;
-    if ((pde & 0x003fe000 & ~(((1 << hiBits) - 1) << 13)) !== 0) stop = { kind: 'reserved', reason: 'a reserved bit (21:13 beyond the physical-address width) is set in a 4-MByte PDE: page fault (#PF) in the guest' };
+    if ((pde & 0x003fe000 & ~(((1 << hiBits) - 1) << 13)) !== 0) stop = { kind: 'reserved', reason: t('vmx.linearWalk.pdeReserved') };
     else stop = protection((pde & 2) !== 0, (pde & 4) !== 0);
     steps.push({ ...pdeRead, large, next: frame, decoded: decodeGuestEntry('PDE', pde, true, frame), stop });
     if (stop !== null) return result(null, null, { kind: 'page-fault', reason: stop.reason });
@@ -471,7 +483,7 @@ export function walkLinear(mem: WalkMemory, eptp: U64, caps: EptCaps, g: GuestPa
   const pte = pteRead.value;
   const frame = (pte & 0xfffff000) >>> 0;
   let stop: GuestEntryStop | null = null;
-  if ((pte & 1) === 0) stop = { kind: 'not-present', reason: 'the guest\'s PTE is not present (P = 0): page fault (#PF) in the guest' };
+  if ((pte & 1) === 0) stop = { kind: 'not-present', reason: t('vmx.linearWalk.pteNotPresent') };
   else stop = protection((pde & 2) !== 0 && (pte & 2) !== 0, (pde & 4) !== 0 && (pte & 4) !== 0);
   steps.push({ ...pteRead, large: false, next: frame, decoded: decodeGuestEntry('PTE', pte, false, frame), stop });
   if (stop !== null) return result(null, null, { kind: 'page-fault', reason: stop.reason });

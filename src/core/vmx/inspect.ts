@@ -23,6 +23,8 @@ import { decodeExitQualification } from './spec/formats/qualification.ts';
 import { decodeAccessRights } from './spec/formats/segment.ts';
 import { vmInstructionErrorInfo } from './spec/instruction-errors.ts';
 import type { U64 } from './spec/u64.ts';
+// Explanations come from the string catalogue (issue 8); SDM names (fields, controls, bits) stay here as data.
+import { t } from '../../i18n/t.ts';
 
 // ================================================================ input and output types
 
@@ -137,12 +139,12 @@ export interface InspectedVmcs {
 
 /** SDM Vol. 3C §24.3 "Organization of VMCS Data": the six areas, in the SDM's order. */
 export const VMCS_GROUPS: readonly { readonly id: FieldGroup; readonly title: string; readonly sdm: string }[] = Object.freeze([
-  { id: 'guest-state', title: 'Guest-state area', sdm: 'SDM Vol. 3C §24.4' },
-  { id: 'host-state', title: 'Host-state area', sdm: 'SDM Vol. 3C §24.5' },
-  { id: 'execution-controls', title: 'VM-execution control fields', sdm: 'SDM Vol. 3C §24.6' },
-  { id: 'exit-controls', title: 'VM-exit control fields', sdm: 'SDM Vol. 3C §24.7' },
-  { id: 'entry-controls', title: 'VM-entry control fields', sdm: 'SDM Vol. 3C §24.8' },
-  { id: 'exit-information', title: 'VM-exit information fields', sdm: 'SDM Vol. 3C §24.9' },
+  { id: 'guest-state', title: 'Guest-state area', sdm: 'SDM Vol. 3C §24.4' }, // i18n-ignore: SDM area name and section
+  { id: 'host-state', title: 'Host-state area', sdm: 'SDM Vol. 3C §24.5' }, // i18n-ignore: SDM area name and section
+  { id: 'execution-controls', title: 'VM-execution control fields', sdm: 'SDM Vol. 3C §24.6' }, // i18n-ignore: SDM area name and section
+  { id: 'exit-controls', title: 'VM-exit control fields', sdm: 'SDM Vol. 3C §24.7' }, // i18n-ignore: SDM area name and section
+  { id: 'entry-controls', title: 'VM-entry control fields', sdm: 'SDM Vol. 3C §24.8' }, // i18n-ignore: SDM area name and section
+  { id: 'exit-information', title: 'VM-exit information fields', sdm: 'SDM Vol. 3C §24.9' }, // i18n-ignore: SDM area name and section
 ]);
 
 const SEGS = ['CS', 'SS', 'DS', 'ES', 'FS', 'GS', 'LDTR', 'TR'] as const;
@@ -157,6 +159,7 @@ const SEGS = ['CS', 'SS', 'DS', 'ES', 'FS', 'GS', 'LDTR', 'TR'] as const;
 const ORDER: { readonly [G in FieldGroup]: readonly VmcsFieldName[] } = {
   'guest-state': [
     'GUEST_CR0', 'GUEST_CR3', 'GUEST_CR4', 'GUEST_DR7', 'GUEST_RSP', 'GUEST_RIP', 'GUEST_RFLAGS',
+    // i18n-ignore: VMCS field names
     ...SEGS.flatMap((s) => [`GUEST_${s}_SELECTOR`, `GUEST_${s}_BASE`, `GUEST_${s}_LIMIT`, `GUEST_${s}_AR_BYTES`] as VmcsFieldName[]),
     'GUEST_GDTR_BASE', 'GUEST_GDTR_LIMIT', 'GUEST_IDTR_BASE', 'GUEST_IDTR_LIMIT',
     'GUEST_IA32_DEBUGCTL', 'GUEST_SYSENTER_CS', 'GUEST_SYSENTER_ESP', 'GUEST_SYSENTER_EIP', 'GUEST_IA32_PERF_GLOBAL_CTRL',
@@ -267,85 +270,85 @@ const nb = (bit: number, name: string, meaning: string): NamedBit => ({ bit, nam
 
 /** CR0 bits, SDM Vol. 3A §2.5 (Figure 2-7). */
 const CR0_BITS: readonly NamedBit[] = [
-  nb(0, 'PE', 'Protection Enable: protected mode'),
-  nb(1, 'MP', 'Monitor Coprocessor'),
-  nb(2, 'EM', 'Emulation: no x87 FPU'),
-  nb(3, 'TS', 'Task Switched: next x87/SSE use raises #NM'),
-  nb(4, 'ET', 'Extension Type (hardwired to 1)'),
-  nb(5, 'NE', 'Numeric Error: native x87 error reporting'),
-  nb(16, 'WP', 'Write Protect: supervisor writes honour read-only pages'),
-  nb(18, 'AM', 'Alignment Mask: allows #AC at CPL 3'),
-  nb(29, 'NW', 'Not Write-through'),
-  nb(30, 'CD', 'Cache Disable'),
-  nb(31, 'PG', 'Paging'),
+  nb(0, 'PE', t('vmx.cr0.pe')),
+  nb(1, 'MP', t('vmx.cr0.mp')),
+  nb(2, 'EM', t('vmx.cr0.em')),
+  nb(3, 'TS', t('vmx.cr0.ts')),
+  nb(4, 'ET', t('vmx.cr0.et')),
+  nb(5, 'NE', t('vmx.cr0.ne')),
+  nb(16, 'WP', t('vmx.cr0.wp')),
+  nb(18, 'AM', t('vmx.cr0.am')),
+  nb(29, 'NW', t('vmx.cr0.nw')),
+  nb(30, 'CD', t('vmx.cr0.cd')),
+  nb(31, 'PG', t('vmx.cr0.pg')),
 ];
 
 /** CR4 bits, SDM Vol. 3A §2.5 (Figure 2-7; bits 12 and 19 and above from the current SDM). */
 const CR4_BITS: readonly NamedBit[] = [
-  nb(0, 'VME', 'Virtual-8086 Mode Extensions'),
-  nb(1, 'PVI', 'Protected-Mode Virtual Interrupts'),
-  nb(2, 'TSD', 'Time Stamp Disable: RDTSC only at CPL 0'),
-  nb(3, 'DE', 'Debugging Extensions'),
-  nb(4, 'PSE', 'Page Size Extensions: 4-MByte pages'),
-  nb(5, 'PAE', 'Physical Address Extension'),
-  nb(6, 'MCE', 'Machine-Check Enable'),
-  nb(7, 'PGE', 'Page Global Enable'),
-  nb(8, 'PCE', 'Performance-Monitoring Counter Enable: RDPMC at any CPL'),
-  nb(9, 'OSFXSR', 'OS support for FXSAVE/FXRSTOR'),
-  nb(10, 'OSXMMEXCPT', 'OS support for unmasked SIMD floating-point exceptions'),
-  nb(11, 'UMIP', 'User-Mode Instruction Prevention'),
-  nb(12, 'LA57', '57-bit linear addresses (5-level paging)'),
-  nb(13, 'VMXE', 'VMX Enable: required to be 1 in VMX operation'),
-  nb(14, 'SMXE', 'SMX Enable'),
-  nb(16, 'FSGSBASE', 'FSGSBASE-Enable'),
-  nb(17, 'PCIDE', 'PCID-Enable'),
-  nb(18, 'OSXSAVE', 'XSAVE and processor extended states enable'),
-  nb(19, 'KL', 'Key-Locker-Enable'),
-  nb(20, 'SMEP', 'Supervisor-Mode Execution Prevention'),
-  nb(21, 'SMAP', 'Supervisor-Mode Access Prevention'),
-  nb(22, 'PKE', 'Protection-Key Enable (user pages)'),
-  nb(23, 'CET', 'Control-flow Enforcement Technology'),
-  nb(24, 'PKS', 'Protection-Key Enable (supervisor pages)'),
+  nb(0, 'VME', t('vmx.cr4.vme')),
+  nb(1, 'PVI', t('vmx.cr4.pvi')),
+  nb(2, 'TSD', t('vmx.cr4.tsd')),
+  nb(3, 'DE', t('vmx.cr4.de')),
+  nb(4, 'PSE', t('vmx.cr4.pse')),
+  nb(5, 'PAE', t('vmx.cr4.pae')),
+  nb(6, 'MCE', t('vmx.cr4.mce')),
+  nb(7, 'PGE', t('vmx.cr4.pge')),
+  nb(8, 'PCE', t('vmx.cr4.pce')),
+  nb(9, 'OSFXSR', t('vmx.cr4.osfxsr')),
+  nb(10, 'OSXMMEXCPT', t('vmx.cr4.osxmmexcpt')),
+  nb(11, 'UMIP', t('vmx.cr4.umip')),
+  nb(12, 'LA57', t('vmx.cr4.la57')),
+  nb(13, 'VMXE', t('vmx.cr4.vmxe')),
+  nb(14, 'SMXE', t('vmx.cr4.smxe')),
+  nb(16, 'FSGSBASE', t('vmx.cr4.fsgsbase')),
+  nb(17, 'PCIDE', t('vmx.cr4.pcide')),
+  nb(18, 'OSXSAVE', t('vmx.cr4.osxsave')),
+  nb(19, 'KL', t('vmx.cr4.kl')),
+  nb(20, 'SMEP', t('vmx.cr4.smep')),
+  nb(21, 'SMAP', t('vmx.cr4.smap')),
+  nb(22, 'PKE', t('vmx.cr4.pke')),
+  nb(23, 'CET', t('vmx.cr4.cet')),
+  nb(24, 'PKS', t('vmx.cr4.pks')),
 ];
 
 /** EFLAGS bits, SDM Vol. 1 §3.4.3 (Figure 3-8); IOPL is bits 13:12 and handled separately. */
 const RFLAGS_BITS: readonly NamedBit[] = [
-  nb(0, 'CF', 'Carry'),
-  nb(2, 'PF', 'Parity'),
-  nb(4, 'AF', 'Auxiliary carry'),
-  nb(6, 'ZF', 'Zero'),
-  nb(7, 'SF', 'Sign'),
-  nb(8, 'TF', 'Trap: single-step'),
-  nb(9, 'IF', 'Interrupt enable'),
-  nb(10, 'DF', 'Direction'),
-  nb(11, 'OF', 'Overflow'),
-  nb(14, 'NT', 'Nested task'),
-  nb(16, 'RF', 'Resume'),
-  nb(17, 'VM', 'Virtual-8086 mode'),
-  nb(18, 'AC', 'Alignment check / access control'),
-  nb(19, 'VIF', 'Virtual interrupt flag'),
-  nb(20, 'VIP', 'Virtual interrupt pending'),
-  nb(21, 'ID', 'CPUID available'),
+  nb(0, 'CF', t('vmx.rflags.cf')),
+  nb(2, 'PF', t('vmx.rflags.pf')),
+  nb(4, 'AF', t('vmx.rflags.af')),
+  nb(6, 'ZF', t('vmx.rflags.zf')),
+  nb(7, 'SF', t('vmx.rflags.sf')),
+  nb(8, 'TF', t('vmx.rflags.tf')),
+  nb(9, 'IF', t('vmx.rflags.if')),
+  nb(10, 'DF', t('vmx.rflags.df')),
+  nb(11, 'OF', t('vmx.rflags.of')),
+  nb(14, 'NT', t('vmx.rflags.nt')),
+  nb(16, 'RF', t('vmx.rflags.rf')),
+  nb(17, 'VM', t('vmx.rflags.vm')),
+  nb(18, 'AC', t('vmx.rflags.ac')),
+  nb(19, 'VIF', t('vmx.rflags.vif')),
+  nb(20, 'VIP', t('vmx.rflags.vip')),
+  nb(21, 'ID', t('vmx.rflags.id')),
 ];
 
 /** IA32_EFER bits, SDM Vol. 3A §2.2.1 (Table 2-1). */
 const EFER_BITS: readonly NamedBit[] = [
-  nb(0, 'SCE', 'SYSCALL enable'),
-  nb(8, 'LME', 'IA-32e mode enable'),
-  nb(10, 'LMA', 'IA-32e mode active'),
-  nb(11, 'NXE', 'Execute-disable bit enable'),
+  nb(0, 'SCE', t('vmx.efer.sce')),
+  nb(8, 'LME', t('vmx.efer.lme')),
+  nb(10, 'LMA', t('vmx.efer.lma')),
+  nb(11, 'NXE', t('vmx.efer.nxe')),
 ];
 
 /** #PF error code, SDM Vol. 3A §4.7 (Figure 4-12). */
 const PF_ERROR_BITS: readonly { bit: number; name: string; set: string; clear: string }[] = [
-  { bit: 0, name: 'P', set: 'page-level protection violation', clear: 'page not present' },
-  { bit: 1, name: 'W/R', set: 'write', clear: 'read' },
-  { bit: 2, name: 'U/S', set: 'user-mode access', clear: 'supervisor-mode access' },
-  { bit: 3, name: 'RSVD', set: 'reserved bit set in a paging entry', clear: 'no reserved-bit violation' },
-  { bit: 4, name: 'I/D', set: 'instruction fetch', clear: 'not an instruction fetch' },
-  { bit: 5, name: 'PK', set: 'protection-key violation', clear: 'no protection-key violation' },
-  { bit: 6, name: 'SS', set: 'shadow-stack access', clear: 'not a shadow-stack access' },
-  { bit: 15, name: 'SGX', set: 'SGX-specific access-control violation', clear: 'not an SGX violation' },
+  { bit: 0, name: 'P', set: t('vmx.pfError.pSet'), clear: t('vmx.pfError.pClear') },
+  { bit: 1, name: 'W/R', set: t('vmx.pfError.wrSet'), clear: t('vmx.pfError.wrClear') },
+  { bit: 2, name: 'U/S', set: t('vmx.pfError.usSet'), clear: t('vmx.pfError.usClear') },
+  { bit: 3, name: 'RSVD', set: t('vmx.pfError.rsvdSet'), clear: t('vmx.pfError.rsvdClear') },
+  { bit: 4, name: 'I/D', set: t('vmx.pfError.idSet'), clear: t('vmx.pfError.idClear') },
+  { bit: 5, name: 'PK', set: t('vmx.pfError.pkSet'), clear: t('vmx.pfError.pkClear') },
+  { bit: 6, name: 'SS', set: t('vmx.pfError.ssSet'), clear: t('vmx.pfError.ssClear') },
+  { bit: 15, name: 'SGX', set: t('vmx.pfError.sgxSet'), clear: t('vmx.pfError.sgxClear') },
 ];
 
 function flagParts(v: number, bits: readonly NamedBit[]): { parts: DecodedPart[]; names: string[] } {
@@ -354,8 +357,8 @@ function flagParts(v: number, bits: readonly NamedBit[]): { parts: DecodedPart[]
   for (let b = 0; b < 32; b++) {
     if (((v >>> b) & 1) === 0) continue;
     const named = bits.find((x) => x.bit === b);
-    const name = named?.name ?? `bit ${b}`;
-    parts.push(part(name, b, b, 1, named?.meaning ?? 'reserved'));
+    const name = named?.name ?? t('vmx.bitN', { bit: b });
+    parts.push(part(name, b, b, 1, named?.meaning ?? t('sdm.part.reservedLower')));
     names.push(name);
   }
   return { parts, names };
@@ -395,13 +398,13 @@ function decodeControlWord(kind: ControlKind, lo: number, hi: number, detail: Vm
       // SDM Vol. 3C App. A.2: reserved "default1" bits are 1 in every valid value; others must be 0.
       const default1 = b < 32 && ((info.default1 >>> b) & 1) === 1;
       if (default1 && detail === 'classroom') default1Bits.push(b);
-      else parts.push(part('Reserved', b, b, 1, default1 ? 'reserved, default1 (must be 1)' : 'reserved (must be 0)'));
+      else parts.push(part(t('sdm.part.reserved'), b, b, 1, default1 ? t('vmx.control.reservedDefault1') : t('vmx.control.reservedMustBe0')));
     }
   }
   // Classroom: the default1 bits in one line (they are 1 in every valid value and mean nothing to a student).
   if (default1Bits.length) {
     const mask = default1Bits.reduce((m, b) => m | (1 << b), 0) >>> 0;
-    parts.push({ name: 'Reserved (default1)', bits: default1Bits.join(', '), value: mask, meaning: 'reserved bits that must be 1' });
+    parts.push({ name: t('vmx.control.default1Name'), bits: default1Bits.join(', '), value: mask, meaning: t('vmx.control.default1Meaning') });
   }
   return { parts, named, reserved };
 }
@@ -411,17 +414,17 @@ function controlDecoder(kind: ControlKind): Decoder {
     const { parts, named, reserved } = decodeControlWord(kind, c.v.lo, kind === 'tertiary' ? c.v.hi : 0, c.detail);
     const remarks: string[] = [];
     // Classroom leaves the default1 bits out of the count (they are listed as one part).
-    const counted = c.detail === 'engineer' ? reserved : parts.filter((p) => p.name === 'Reserved').length;
+    const counted = c.detail === 'engineer' ? reserved : parts.filter((p) => p.name === t('sdm.part.reserved')).length;
     const notes: string[] = [];
     // SDM Vol. 3C §24.6.2: the secondary (tertiary) controls are used only when primary bit 31 (17) is 1.
     const primary = c.lo('CPU_BASED_VM_EXEC_CONTROL');
-    if (kind === 'secondary' && (primary & 0x80000000) === 0) notes.push('not in use: primary control bit 31 "Activate secondary controls" is 0');
-    if (kind === 'tertiary' && (primary & 0x00020000) === 0) notes.push('not in use: primary control bit 17 "Activate tertiary controls" is 0');
-    const bad = parts.filter((p) => p.name === 'Reserved' && p.meaning === 'reserved (must be 0)').map((p) => p.bits);
-    if (bad.length) remarks.push(`reserved bit${bad.length > 1 ? 's' : ''} ${bad.join(', ')} set (must be 0)`);
+    if (kind === 'secondary' && (primary & 0x80000000) === 0) notes.push(t('vmx.control.secondaryUnused'));
+    if (kind === 'tertiary' && (primary & 0x00020000) === 0) notes.push(t('vmx.control.tertiaryUnused'));
+    const bad = parts.filter((p) => p.name === t('sdm.part.reserved') && p.meaning === t('vmx.control.reservedMustBe0')).map((p) => p.bits);
+    if (bad.length) remarks.push(t('vmx.control.reservedSet', { count: bad.length, bits: bad.join(', ') }));
     remarks.push(...notes);
-    let summary = named.length ? named.join(', ') : 'no named control set';
-    if (counted) summary += ` (+${counted} reserved bit${counted > 1 ? 's' : ''})`;
+    let summary = named.length ? named.join(', ') : t('vmx.control.noneNamed');
+    if (counted) summary += t('vmx.control.reservedCount', { count: counted });
     if (notes.length) summary += `; ${notes.join('; ')}`;
     return flags(summary, parts, remarks.length ? remarks.join('; ') : undefined);
   };
@@ -430,9 +433,9 @@ function controlDecoder(kind: ControlKind): Decoder {
 function crDecoder(bits: readonly NamedBit[], role: 'mask' | 'shadow' | 'value'): Decoder {
   return (c) => {
     const { parts, names } = flagParts(c.v.lo, bits);
-    const list = names.length ? names.join(', ') : 'none';
+    const list = names.length ? names.join(', ') : t('vmx.none');
     // SDM Vol. 3C §24.6.6: a 1 in the mask makes the bit host-owned; guest reads of host-owned bits return the shadow.
-    const label = role === 'mask' ? 'host-owned bits:' : role === 'shadow' ? 'guest reads as 1 (where host-owned):' : undefined;
+    const label = role === 'mask' ? t('vmx.cr.maskLabel') : role === 'shadow' ? t('vmx.cr.shadowLabel') : undefined;
     return flags(label === undefined ? list : `${label} ${list}`, parts, label);
   };
 }
@@ -440,7 +443,7 @@ function crDecoder(bits: readonly NamedBit[], role: 'mask' | 'shadow' | 'value')
 function bitListDecoder(bits: readonly NamedBit[]): Decoder {
   return (c) => {
     const { parts, names } = flagParts(c.v.lo, bits);
-    return flags(names.length ? names.join(', ') : 'none set', parts);
+    return flags(names.length ? names.join(', ') : t('vmx.noneSet'), parts);
   };
 }
 
@@ -449,11 +452,11 @@ const decodeRflags: Decoder = (c) => {
   const { parts, names } = flagParts(v & ~0x3002, RFLAGS_BITS);
   const iopl = bitsOf(v, 13, 12);
   const all: DecodedPart[] = [...parts];
-  if (iopl) all.push(part('IOPL', 13, 12, iopl, `I/O privilege level ${iopl}`));
+  if (iopl) all.push(part('IOPL', 13, 12, iopl, t('vmx.rflags.iopl', { level: iopl })));
   // SDM Vol. 3C §26.3.1.4: bit 1 must be 1 in the guest RFLAGS field.
-  if (!(v & 2)) all.push(part('Bit 1 (must be 1)', 1, 1, 0, 'is 0: VM entry fails'));
+  if (!(v & 2)) all.push(part(t('vmx.rflags.bit1'), 1, 1, 0, t('vmx.rflags.bit1Clear')));
   const text = [...names, ...(iopl ? [`IOPL=${iopl}`] : [])];
-  return flags(text.length ? text.join(' ') : 'no flag set', all);
+  return flags(text.length ? text.join(' ') : t('vmx.rflags.none'), all);
 };
 
 /** Selector: index 15:3, TI 2, RPL 1:0 (SDM Vol. 3A §3.4.2). */
@@ -463,15 +466,15 @@ const decodeSelector: Decoder = (c) => {
   const ti = bitsOf(s, 2, 2);
   const rpl = bitsOf(s, 1, 0);
   return fields({
-    parts: [part('Index', 15, 3, index, `${index}`), part('TI (table)', 2, 2, ti, ti ? 'LDT' : 'GDT'), part('RPL', 1, 0, rpl, `${rpl}`)],
-    summary: s === 0 ? 'null selector' : `${ti ? 'LDT' : 'GDT'} entry ${index}, RPL ${rpl}`,
+    parts: [part(t('vmx.selector.index'), 15, 3, index, `${index}`), part(t('vmx.selector.ti'), 2, 2, ti, ti ? 'LDT' : 'GDT'), part('RPL', 1, 0, rpl, `${rpl}`)],
+    summary: s === 0 ? t('vmx.selector.null') : t('vmx.selector.summary', { table: ti ? 'LDT' : 'GDT', index, rpl }),
   });
 };
 
 /** "#PF", "NMI", "vector 15". */
 function exceptionLabel(vector: number): string {
   const name = EXCEPTION_NAMES[vector];
-  if (name === undefined) return `vector ${vector}`;
+  if (name === undefined) return t('vmx.exception.vector', { vector });
   return name.startsWith('#') ? name.split(' ')[0]! : name;
 }
 
@@ -483,19 +486,23 @@ const decodeExceptionBitmap: Decoder = (c) => {
   for (let b = 0; b < 32; b++) {
     if (((v >>> b) & 1) === 0) continue;
     const label = `${exceptionLabel(b)} (${b})`;
-    parts.push(part(exceptionLabel(b), b, b, 1, `${EXCEPTION_NAMES[b] ?? `vector ${b} (reserved)`} causes a VM exit`));
+    parts.push(part(exceptionLabel(b), b, b, 1, t('vmx.exceptionBitmap.causesExit', { name: EXCEPTION_NAMES[b] ?? t('vmx.exception.reservedVector', { vector: b }) })));
     names.push(label);
   }
-  return flags(names.length ? `exit on ${names.join(', ')}` : 'no exception exits', parts, 'exit on:');
+  return flags(names.length ? t('vmx.exceptionBitmap.summary', { list: names.join(', ') }) : t('vmx.exceptionBitmap.none'), parts, t('vmx.exceptionBitmap.label'));
 };
 
 /** #PF error code (SDM Vol. 3A §4.7). */
 function pageFaultErrorCode(code: number): Decoded {
   const parts = PF_ERROR_BITS.map((b) => part(b.name, b.bit, b.bit, (code >>> b.bit) & 1, (code >>> b.bit) & 1 ? b.set : b.clear));
-  const kinds = [code & 1 ? 'protection violation' : 'not present', code & 2 ? 'write' : 'read', code & 4 ? 'user' : 'supervisor'];
-  if (code & 8) kinds.push('reserved bit');
-  if (code & 16) kinds.push('instruction fetch');
-  return { parts, summary: `#PF error code: ${kinds.join(', ')}` };
+  const kinds = [
+    code & 1 ? t('vmx.pf.protection') : t('vmx.pf.notPresent'),
+    code & 2 ? t('vmx.pf.write') : t('vmx.pf.read'),
+    code & 4 ? t('vmx.pf.user') : t('vmx.pf.supervisor'),
+  ];
+  if (code & 8) kinds.push(t('vmx.pf.reservedBit'));
+  if (code & 16) kinds.push(t('vmx.pf.fetch'));
+  return { parts, summary: t('vmx.pf.summary', { kinds: kinds.join(', ') }) };
 }
 
 /** Error code of #TS, #NP, #SS, #GP (and #DF, always 0): EXT 0, IDT 1, TI 2, index 15:3 (SDM Vol. 3A §6.13). */
@@ -507,12 +514,12 @@ function selectorErrorCode(code: number): Decoded {
   const table = idt ? 'IDT' : ti ? 'LDT' : 'GDT';
   return {
     parts: [
-      part('EXT', 0, 0, ext, ext ? 'event external to the program' : 'caused by the program'),
-      part('IDT', 1, 1, idt, idt ? 'index refers to an IDT gate' : 'index refers to the GDT or LDT'),
-      part('TI', 2, 2, ti, idt ? 'ignored (IDT)' : ti ? 'LDT' : 'GDT'),
-      part('Segment selector index', 15, 3, index, `${index}`),
+      part('EXT', 0, 0, ext, ext ? t('vmx.selectorError.external') : t('vmx.selectorError.internal')),
+      part('IDT', 1, 1, idt, idt ? t('vmx.selectorError.idt') : t('vmx.selectorError.gdtLdt')),
+      part('TI', 2, 2, ti, idt ? t('vmx.selectorError.tiIgnored') : ti ? 'LDT' : 'GDT'),
+      part(t('vmx.selectorError.index'), 15, 3, index, `${index}`),
     ],
-    summary: (code & 0xffff) === 0 ? 'error code 0' : `${table} entry ${index}${ext ? ', external' : ''}`,
+    summary: (code & 0xffff) === 0 ? t('vmx.selectorError.zero') : t(ext ? 'vmx.selectorError.summaryExternal' : 'vmx.selectorError.summary', { table, index }),
   };
 }
 
@@ -522,14 +529,14 @@ function errorCodeDecoder(infoField: VmcsFieldName, infoTitle: string): Decoder 
     const info = c.lo(infoField);
     const valid = (info & 0x80000000) !== 0 && (info & 0x800) !== 0;
     if (!valid) {
-      return fields({ parts: [], summary: `not in use: the ${infoTitle} does not report an error code (bit 11 or bit 31 is 0)` });
+      return fields({ parts: [], summary: t('vmx.errorCode.unused', { info: infoTitle }) });
     }
     const vector = info & 0xff;
     const type = (info >>> 8) & 7;
     const code = c.v.lo;
     if (type === 3 && vector === 14) return fields(pageFaultErrorCode(code));
     if (type === 3 && (vector === 8 || (vector >= 10 && vector <= 13))) return fields(selectorErrorCode(code));
-    return fields({ parts: [part('Error code', 31, 0, code >>> 0, hex(code, 8))], summary: `error code of ${exceptionLabel(vector)}: ${hex(code, 8)}` });
+    return fields({ parts: [part(t('vmx.errorCode.name'), 31, 0, code >>> 0, hex(code, 8))], summary: t('vmx.errorCode.summary', { name: exceptionLabel(vector), code: hex(code, 8) }) });
   };
 }
 
@@ -546,19 +553,19 @@ const decodeExitReason: Decoder = (c) => {
   const v = c.v.lo;
   const basic = v & 0xffff;
   const info = exitReasonInfo(basic);
-  const name = info?.sdmName ?? 'not a defined exit reason';
+  const name = info?.sdmName ?? t('vmx.exitReason.undefined');
   const failure = (v & EXIT_REASON_ENTRY_FAILURE) !== 0;
-  const parts: DecodedPart[] = [part('Basic exit reason', 15, 0, basic, `${basic}: ${name}`)];
+  const parts: DecodedPart[] = [part(t('vmx.exitReason.basic'), 15, 0, basic, `${basic}: ${name}`)];
   const extra: [number, string][] = [
-    [25, 'Shadow stack prematurely busy'],
-    [26, 'Bus lock asserted'],
-    [27, 'VM exit from enclave mode'],
-    [28, 'Pending MTF VM exit'],
-    [29, 'VM exit from VMX root operation'],
+    [25, t('vmx.exitReason.shadowStackBusy')],
+    [26, t('vmx.exitReason.busLock')],
+    [27, t('vmx.exitReason.enclaveMode')],
+    [28, t('vmx.exitReason.pendingMtf')],
+    [29, t('vmx.exitReason.fromVmxRoot')],
   ];
-  for (const [b, label] of extra) if (c.detail === 'engineer' || (v >>> b) & 1) parts.push(part(label, b, b, (v >>> b) & 1, (v >>> b) & 1 ? 'yes' : 'no'));
-  parts.push(part('VM-entry failure', 31, 31, failure ? 1 : 0, failure ? 'yes: the VM entry failed (the guest never ran)' : 'no'));
-  return fields({ parts, summary: failure ? `VM-entry failure: ${basic} ${name}` : `${basic} ${name}` });
+  for (const [b, label] of extra) if (c.detail === 'engineer' || (v >>> b) & 1) parts.push(part(label, b, b, (v >>> b) & 1, (v >>> b) & 1 ? t('sdm.yes') : t('sdm.no')));
+  parts.push(part(t('vmx.exitReason.entryFailure'), 31, 31, failure ? 1 : 0, failure ? t('vmx.exitReason.entryFailed') : t('sdm.no')));
+  return fields({ parts, summary: failure ? t('vmx.exitReason.failureSummary', { basic, name }) : `${basic} ${name}` });
 };
 
 /** Basic exit reason of the snapshot (bits 15:0 of 0x4402). */
@@ -574,28 +581,28 @@ const decodeInstructionInformation: Decoder = (c) => {
   const reason = basicReason(c);
   const format = INSTRUCTION_INFO_FORMAT_BY_REASON[reason];
   if (format === undefined) {
-    return fields({ parts: [], summary: `not defined for exit reason ${reason} (${exitReasonInfo(reason)?.shortName ?? 'undefined'})` });
+    return fields({ parts: [], summary: t('vmx.instructionInfo.undefined', { reason, name: exitReasonInfo(reason)?.shortName ?? t('vmx.instructionInfo.noReason') }) });
   }
   return fields(decodeInstructionInfo(format, c.v.lo));
 };
 
 const decodeVmInstructionError: Decoder = (c) => {
   const n = c.v.lo >>> 0;
-  if (n === 0) return fields({ parts: [part('Error number', 31, 0, 0, 'none')], summary: 'no error recorded (only VMfailValid writes this field)' });
+  if (n === 0) return fields({ parts: [part(t('vmx.instructionError.number'), 31, 0, 0, t('vmx.none'))], summary: t('vmx.instructionError.none') });
   const info = vmInstructionErrorInfo(n);
-  const text = info?.description ?? 'not a defined error number';
-  return fields({ parts: [part('Error number', 31, 0, n, text)], summary: `${n}: ${text}` });
+  const text = info?.description ?? t('vmx.instructionError.undefined');
+  return fields({ parts: [part(t('vmx.instructionError.number'), 31, 0, n, text)], summary: `${n}: ${text}` });
 };
 
-const decodeLength: Decoder = (c) => ({ summary: `${c.v.lo >>> 0} byte${c.v.lo === 1 ? '' : 's'}`, parts: [], style: 'fields' });
+const decodeLength: Decoder = (c) => ({ summary: t('vmx.length', { count: c.v.lo >>> 0 }), parts: [], style: 'fields' });
 
 /** SDM Vol. 3C §27.2.1: the guest-physical address is written only by EPT violations and misconfigurations. */
 const decodeGuestPhysical: Decoder = (c) => {
   const reason = basicReason(c);
   if (reason === VmExitReason.EPT_VIOLATION || reason === VmExitReason.EPT_MISCONFIGURATION) {
-    return fields({ parts: [], summary: `the guest-physical address of the ${reason === VmExitReason.EPT_VIOLATION ? 'EPT violation' : 'EPT misconfiguration'}` });
+    return fields({ parts: [], summary: reason === VmExitReason.EPT_VIOLATION ? t('vmx.guestPhysical.violation') : t('vmx.guestPhysical.misconfig') });
   }
-  return fields({ parts: [], summary: `undefined for exit reason ${reason}: only EPT violations and misconfigurations write it` });
+  return fields({ parts: [], summary: t('vmx.guestPhysical.undefined', { reason }) });
 };
 
 /**
@@ -607,17 +614,17 @@ const decodeGuestLinear: Decoder = (c) => {
   const q = c.lo('EXIT_QUALIFICATION');
   let why: string | null = null;
   // Qualification bits: CR access 5:4 = 3 (LMSW) and 6 (memory operand); I/O 4 (string); EPT violation 7.
-  if (reason === VmExitReason.CR_ACCESS && bitsOf(q, 5, 4) === 3 && (q & 0x40) !== 0) why = 'the linear address of the LMSW memory operand';
-  else if (reason === VmExitReason.IO_INSTRUCTION && (q & 0x10) !== 0) why = 'the linear address of the INS/OUTS memory operand';
-  else if (reason === VmExitReason.EPT_VIOLATION && (q & 0x80) !== 0) why = 'the linear address whose translation caused the EPT violation';
-  return fields({ parts: [], summary: why ?? `undefined for this exit (reason ${reason})` });
+  if (reason === VmExitReason.CR_ACCESS && bitsOf(q, 5, 4) === 3 && (q & 0x40) !== 0) why = t('vmx.guestLinear.lmsw');
+  else if (reason === VmExitReason.IO_INSTRUCTION && (q & 0x10) !== 0) why = t('vmx.guestLinear.insOuts');
+  else if (reason === VmExitReason.EPT_VIOLATION && (q & 0x80) !== 0) why = t('vmx.guestLinear.eptViolation');
+  return fields({ parts: [], summary: why ?? t('vmx.guestLinear.undefined', { reason }) });
 };
 
 /** VMCS link pointer, SDM Vol. 3C §24.4.2 and §26.3.1.5: all ones unless VMCS shadowing uses it. */
 const decodeLinkPointer: Decoder = (c) =>
   fields({
     parts: [],
-    summary: c.v.lo >>> 0 === 0xffffffff && c.v.hi >>> 0 === 0xffffffff ? 'not used (FFFFFFFF_FFFFFFFFH)' : `points to ${formatFieldValue(64, c.v)} (shadow VMCS)`,
+    summary: c.v.lo >>> 0 === 0xffffffff && c.v.hi >>> 0 === 0xffffffff ? t('vmx.linkPointer.unused') : t('vmx.linkPointer.shadow', { address: formatFieldValue(64, c.v) }),
   });
 
 /** Guest interrupt status, SDM Vol. 3C §24.4.2: RVI in bits 7:0, SVI in bits 15:8. */
@@ -625,8 +632,8 @@ const decodeGuestInterruptStatus: Decoder = (c) => {
   const rvi = bitsOf(c.v.lo, 7, 0);
   const svi = bitsOf(c.v.lo, 15, 8);
   return fields({
-    parts: [part('RVI (requesting virtual interrupt)', 7, 0, rvi, hex(rvi, 2)), part('SVI (servicing virtual interrupt)', 15, 8, svi, hex(svi, 2))],
-    summary: `RVI ${hex(rvi, 2)}, SVI ${hex(svi, 2)}`,
+    parts: [part(t('vmx.intrStatus.rvi'), 7, 0, rvi, hex(rvi, 2)), part(t('vmx.intrStatus.svi'), 15, 8, svi, hex(svi, 2))],
+    summary: t('vmx.intrStatus.summary', { rvi: hex(rvi, 2), svi: hex(svi, 2) }),
   });
 };
 
@@ -658,11 +665,11 @@ const DECODERS: Partial<Record<VmcsFieldName, Decoder>> = {
   VM_EXIT_REASON: decodeExitReason,
   EXIT_QUALIFICATION: decodeQualification,
   VM_EXIT_INTR_INFO: interruptionDecoder('exit'),
-  VM_EXIT_INTR_ERROR_CODE: errorCodeDecoder('VM_EXIT_INTR_INFO', 'VM-exit interruption information'),
+  VM_EXIT_INTR_ERROR_CODE: errorCodeDecoder('VM_EXIT_INTR_INFO', 'VM-exit interruption information'), // i18n-ignore: SDM field name
   IDT_VECTORING_INFO_FIELD: interruptionDecoder('idt-vectoring'),
-  IDT_VECTORING_ERROR_CODE: errorCodeDecoder('IDT_VECTORING_INFO_FIELD', 'IDT-vectoring information'),
+  IDT_VECTORING_ERROR_CODE: errorCodeDecoder('IDT_VECTORING_INFO_FIELD', 'IDT-vectoring information'), // i18n-ignore: SDM field name
   VM_ENTRY_INTR_INFO_FIELD: interruptionDecoder('entry'),
-  VM_ENTRY_EXCEPTION_ERROR_CODE: errorCodeDecoder('VM_ENTRY_INTR_INFO_FIELD', 'VM-entry interruption information'),
+  VM_ENTRY_EXCEPTION_ERROR_CODE: errorCodeDecoder('VM_ENTRY_INTR_INFO_FIELD', 'VM-entry interruption information'), // i18n-ignore: SDM field name
   VM_EXIT_INSTRUCTION_LEN: decodeLength,
   VM_ENTRY_INSTRUCTION_LEN: decodeLength,
   VMX_INSTRUCTION_INFO: decodeInstructionInformation,
@@ -683,7 +690,9 @@ for (const s of ['CS', 'SS', 'DS', 'ES', 'FS', 'GS', 'TR'] as const) DECODERS[`H
 function forDetail(d: InspectedDecoded, detail: VmcsDetail): InspectedDecoded {
   if (detail === 'engineer') return d;
   if (d.parts.length === 1 && d.parts[0]!.bits === '31:0') return { ...d, parts: [] };
-  const parts = d.parts.filter((p) => !((p.name.startsWith('Reserved') || p.name === 'Undefined') && p.value === 0));
+  // By name through the catalogue, so a translation that words "Reserved (…)" differently still hides them.
+  const hidden = new Set([t('sdm.part.reserved'), t('sdm.part.undefined'), t('sdm.ept.reservedAbovePhysicalAddressWidth'), t('vmx.control.default1Name')]);
+  const parts = d.parts.filter((p) => !(hidden.has(p.name) && p.value === 0));
   return parts.length === d.parts.length ? d : { ...d, parts };
 }
 
@@ -699,7 +708,7 @@ function valuesOf(s: VmcsSnapshotLike): Values {
 
 function transitionLabel(kind: number): string {
   // EventKind in src/core/trace/events.ts: VMEXIT = 4, VMENTRY = 5, VMFAIL = 6.
-  return kind === 4 ? 'VM exit' : kind === 5 ? 'VM entry' : kind === 6 ? 'VMfail' : 'event';
+  return kind === 4 ? t('vmx.transition.exit') : kind === 5 ? t('vmx.transition.entry') : kind === 6 ? 'VMfail' : t('vmx.transition.event');
 }
 
 /**

@@ -6,6 +6,9 @@
  * Bochs `vmx_ctrls.h`; Linux `asm/vmx.h` / `vmxfeatures.h`; KUT `x86/vmx.h` (as collected in vmx.md §4.1–4.5).
  */
 
+// Descriptions come from the string catalogue (issue 8); SDM names stay here as data.
+import { t } from '../../../i18n/t.ts';
+
 export type ControlKind = 'pin' | 'primary' | 'secondary' | 'tertiary' | 'exit' | 'entry';
 
 export interface ControlBit {
@@ -26,139 +29,130 @@ function c(bit: number, name: string, constant: string, description: string, def
 // ---------------------------------------------------------------- pin-based (field 0x4000)
 /** SDM Vol. 3C Table 24-5. Bits 1, 2, 4 are reserved default1 (App. A.3.1). */
 export const PIN_BASED_CONTROLS: readonly ControlBit[] = Object.freeze([
-  c(0, 'External-interrupt exiting', 'EXTERNAL_INTERRUPT_EXITING',
-    'External interrupts cause VM exits (reason 1) instead of being delivered through the guest IDT.'),
-  c(3, 'NMI exiting', 'NMI_EXITING', 'Non-maskable interrupts cause VM exits (reason 0, vector 2).'),
-  c(5, 'Virtual NMIs', 'VIRTUAL_NMIS',
-    'NMI blocking is tracked as "virtual-NMI blocking" so the VMM can inject NMIs; requires NMI exiting.'),
-  c(6, 'Activate VMX-preemption timer', 'ACTIVATE_VMX_PREEMPTION_TIMER',
-    'The VMX-preemption timer counts down in non-root operation and causes a VM exit (reason 52) at zero.'),
-  c(7, 'Process posted interrupts', 'PROCESS_POSTED_INTERRUPTS',
-    'Interrupts with the notification vector are merged from the posted-interrupt descriptor into the virtual APIC.'),
+  c(0, 'External-interrupt exiting', 'EXTERNAL_INTERRUPT_EXITING', t('sdm.control.pin.externalInterruptExiting')), // i18n-ignore: SDM control name
+  c(3, 'NMI exiting', 'NMI_EXITING', t('sdm.control.pin.nmiExiting')), // i18n-ignore: SDM control name
+  c(5, 'Virtual NMIs', 'VIRTUAL_NMIS', t('sdm.control.pin.virtualNmis')), // i18n-ignore: SDM control name
+  c(6, 'Activate VMX-preemption timer', 'ACTIVATE_VMX_PREEMPTION_TIMER', t('sdm.control.pin.activateVmxPreemptionTimer')), // i18n-ignore: SDM control name
+  c(7, 'Process posted interrupts', 'PROCESS_POSTED_INTERRUPTS', t('sdm.control.pin.processPostedInterrupts')), // i18n-ignore: SDM control name
 ]);
 
 // ---------------------------------------------------------------- primary processor-based (field 0x4002)
 /** SDM Vol. 3C Table 24-6. Default1: bits 1, 4–6, 8, 13–16, 26 (App. A.3.2). */
 export const PRIMARY_PROC_BASED_CONTROLS: readonly ControlBit[] = Object.freeze([
-  c(2, 'Interrupt-window exiting', 'INTERRUPT_WINDOW_EXITING',
-    'A VM exit (reason 7) occurs at the start of any instruction where the guest could take an interrupt (IF=1, no STI/MOV-SS blocking).'),
-  c(3, 'Use TSC offsetting', 'USE_TSC_OFFSETTING', 'RDTSC, RDTSCP and RDMSR of the TSC return the TSC plus the TSC-offset field.'),
-  c(7, 'HLT exiting', 'HLT_EXITING', 'HLT causes a VM exit (reason 12).'),
-  c(9, 'INVLPG exiting', 'INVLPG_EXITING', 'INVLPG causes a VM exit (reason 14); with "enable INVPCID", so does INVPCID.'),
-  c(10, 'MWAIT exiting', 'MWAIT_EXITING', 'MWAIT causes a VM exit (reason 36).'),
-  c(11, 'RDPMC exiting', 'RDPMC_EXITING', 'RDPMC causes a VM exit (reason 15).'),
-  c(12, 'RDTSC exiting', 'RDTSC_EXITING', 'RDTSC (and RDTSCP when enabled) causes a VM exit (reason 16 / 51).'),
-  c(15, 'CR3-load exiting', 'CR3_LOAD_EXITING',
-    'MOV to CR3 causes a VM exit unless the value is one of the CR3-target values. Default1: fixed to 1 on CPUs without the TRUE MSRs.', true),
-  c(16, 'CR3-store exiting', 'CR3_STORE_EXITING',
-    'MOV from CR3 causes a VM exit. Default1: fixed to 1 on CPUs without the TRUE MSRs.', true),
-  c(17, 'Activate tertiary controls', 'ACTIVATE_TERTIARY_CONTROLS', 'The tertiary processor-based controls (field 0x2034) are used.'),
-  c(19, 'CR8-load exiting', 'CR8_LOAD_EXITING', 'MOV to CR8 causes a VM exit (64-bit mode only; must be 0 on CPUs without Intel 64).'),
-  c(20, 'CR8-store exiting', 'CR8_STORE_EXITING', 'MOV from CR8 causes a VM exit (64-bit mode only; must be 0 on CPUs without Intel 64).'),
-  c(21, 'Use TPR shadow', 'USE_TPR_SHADOW', 'CR8 accesses (and, with APIC virtualization, TPR accesses) use the virtual-APIC page.'),
-  c(22, 'NMI-window exiting', 'NMI_WINDOW_EXITING',
-    'A VM exit (reason 8) occurs at the start of any instruction where there is no virtual-NMI blocking; requires virtual NMIs.'),
-  c(23, 'MOV-DR exiting', 'MOV_DR_EXITING', 'MOV to or from a debug register causes a VM exit (reason 29).'),
-  c(24, 'Unconditional I/O exiting', 'UNCONDITIONAL_IO_EXITING', 'Every IN/INS/OUT/OUTS causes a VM exit (ignored when I/O bitmaps are used).'),
-  c(25, 'Use I/O bitmaps', 'USE_IO_BITMAPS', 'The I/O bitmaps decide, port by port, which I/O instructions exit.'),
-  c(27, 'Monitor trap flag', 'MONITOR_TRAP_FLAG', 'A VM exit (reason 37) occurs after the next guest instruction: single-stepping for the VMM.'),
-  c(28, 'Use MSR bitmaps', 'USE_MSR_BITMAPS', 'The MSR bitmaps decide which RDMSR/WRMSR exit; otherwise all do.'),
-  c(29, 'MONITOR exiting', 'MONITOR_EXITING', 'MONITOR causes a VM exit (reason 39).'),
-  c(30, 'PAUSE exiting', 'PAUSE_EXITING', 'PAUSE causes a VM exit (reason 40).'),
-  c(31, 'Activate secondary controls', 'ACTIVATE_SECONDARY_CONTROLS', 'The secondary processor-based controls (field 0x401E) are used.'),
+  c(2, 'Interrupt-window exiting', 'INTERRUPT_WINDOW_EXITING', t('sdm.control.primary.interruptWindowExiting')), // i18n-ignore: SDM control name
+  c(3, 'Use TSC offsetting', 'USE_TSC_OFFSETTING', t('sdm.control.primary.useTscOffsetting')), // i18n-ignore: SDM control name
+  c(7, 'HLT exiting', 'HLT_EXITING', t('sdm.control.primary.hltExiting')), // i18n-ignore: SDM control name
+  c(9, 'INVLPG exiting', 'INVLPG_EXITING', t('sdm.control.primary.invlpgExiting')), // i18n-ignore: SDM control name
+  c(10, 'MWAIT exiting', 'MWAIT_EXITING', t('sdm.control.primary.mwaitExiting')), // i18n-ignore: SDM control name
+  c(11, 'RDPMC exiting', 'RDPMC_EXITING', t('sdm.control.primary.rdpmcExiting')), // i18n-ignore: SDM control name
+  c(12, 'RDTSC exiting', 'RDTSC_EXITING', t('sdm.control.primary.rdtscExiting')), // i18n-ignore: SDM control name
+  c(15, 'CR3-load exiting', 'CR3_LOAD_EXITING', t('sdm.control.primary.cr3LoadExiting'), true), // i18n-ignore: SDM control name
+  c(16, 'CR3-store exiting', 'CR3_STORE_EXITING', t('sdm.control.primary.cr3StoreExiting'), true), // i18n-ignore: SDM control name
+  c(17, 'Activate tertiary controls', 'ACTIVATE_TERTIARY_CONTROLS', t('sdm.control.primary.activateTertiaryControls')), // i18n-ignore: SDM control name
+  c(19, 'CR8-load exiting', 'CR8_LOAD_EXITING', t('sdm.control.primary.cr8LoadExiting')), // i18n-ignore: SDM control name
+  c(20, 'CR8-store exiting', 'CR8_STORE_EXITING', t('sdm.control.primary.cr8StoreExiting')), // i18n-ignore: SDM control name
+  c(21, 'Use TPR shadow', 'USE_TPR_SHADOW', t('sdm.control.primary.useTprShadow')), // i18n-ignore: SDM control name
+  c(22, 'NMI-window exiting', 'NMI_WINDOW_EXITING', t('sdm.control.primary.nmiWindowExiting')), // i18n-ignore: SDM control name
+  c(23, 'MOV-DR exiting', 'MOV_DR_EXITING', t('sdm.control.primary.movDrExiting')), // i18n-ignore: SDM control name
+  c(24, 'Unconditional I/O exiting', 'UNCONDITIONAL_IO_EXITING', t('sdm.control.primary.unconditionalIoExiting')), // i18n-ignore: SDM control name
+  c(25, 'Use I/O bitmaps', 'USE_IO_BITMAPS', t('sdm.control.primary.useIoBitmaps')), // i18n-ignore: SDM control name
+  c(27, 'Monitor trap flag', 'MONITOR_TRAP_FLAG', t('sdm.control.primary.monitorTrapFlag')), // i18n-ignore: SDM control name
+  c(28, 'Use MSR bitmaps', 'USE_MSR_BITMAPS', t('sdm.control.primary.useMsrBitmaps')), // i18n-ignore: SDM control name
+  c(29, 'MONITOR exiting', 'MONITOR_EXITING', t('sdm.control.primary.monitorExiting')), // i18n-ignore: SDM control name
+  c(30, 'PAUSE exiting', 'PAUSE_EXITING', t('sdm.control.primary.pauseExiting')), // i18n-ignore: SDM control name
+  c(31, 'Activate secondary controls', 'ACTIVATE_SECONDARY_CONTROLS', t('sdm.control.primary.activateSecondaryControls')), // i18n-ignore: SDM control name
 ]);
 
 // ---------------------------------------------------------------- secondary processor-based (field 0x401E)
 /** SDM Vol. 3C Table 24-7 (bits ≥ 19 from later SDMs via Bochs/Linux). No default1 bits. */
 export const SECONDARY_PROC_BASED_CONTROLS: readonly ControlBit[] = Object.freeze([
-  c(0, 'Virtualize APIC accesses', 'VIRTUALIZE_APIC_ACCESSES', 'Guest accesses to the APIC-access page are virtualized or cause VM exits (reason 44).'),
-  c(1, 'Enable EPT', 'ENABLE_EPT', 'Guest-physical addresses are translated through the extended page tables.'),
-  c(2, 'Descriptor-table exiting', 'DESCRIPTOR_TABLE_EXITING', 'LGDT, LIDT, LLDT, LTR, SGDT, SIDT, SLDT and STR cause VM exits (reasons 46, 47).'),
-  c(3, 'Enable RDTSCP', 'ENABLE_RDTSCP', 'RDTSCP works in the guest; if 0 it raises #UD.'),
-  c(4, 'Virtualize x2APIC mode', 'VIRTUALIZE_X2APIC_MODE', 'RDMSR/WRMSR of the x2APIC MSRs 800H–8FFH are virtualized.'),
-  c(5, 'Enable VPID', 'ENABLE_VPID', 'Cached translations are tagged with the VPID so VM transitions need not flush them.'),
-  c(6, 'WBINVD exiting', 'WBINVD_EXITING', 'WBINVD causes a VM exit (reason 54).'),
-  c(7, 'Unrestricted guest', 'UNRESTRICTED_GUEST', 'The guest may run with CR0.PE = 0 or CR0.PG = 0 (real mode, unpaged protected mode); requires EPT.'),
-  c(8, 'APIC-register virtualization', 'APIC_REGISTER_VIRTUALIZATION', 'Most APIC register reads are satisfied from the virtual-APIC page.'),
-  c(9, 'Virtual-interrupt delivery', 'VIRTUAL_INTERRUPT_DELIVERY', 'Pending virtual interrupts are evaluated and delivered without VM exits.'),
-  c(10, 'PAUSE-loop exiting', 'PAUSE_LOOP_EXITING', 'A spin loop of PAUSEs at CPL 0 longer than PLE_Window causes a VM exit (reason 40).'),
-  c(11, 'RDRAND exiting', 'RDRAND_EXITING', 'RDRAND causes a VM exit (reason 57).'),
-  c(12, 'Enable INVPCID', 'ENABLE_INVPCID', 'INVPCID works in the guest (exiting if INVLPG exiting is 1); if 0 it raises #UD.'),
-  c(13, 'Enable VM functions', 'ENABLE_VM_FUNCTIONS', 'VMFUNC is enabled for the functions allowed by the VM-function controls.'),
-  c(14, 'VMCS shadowing', 'VMCS_SHADOWING', 'Guest VMREAD/VMWRITE may access a shadow VMCS without exiting.'),
-  c(15, 'Enable ENCLS exiting', 'ENABLE_ENCLS_EXITING', 'ENCLS leaves selected by the ENCLS-exiting bitmap cause VM exits.'),
-  c(16, 'RDSEED exiting', 'RDSEED_EXITING', 'RDSEED causes a VM exit (reason 61).'),
-  c(17, 'Enable PML', 'ENABLE_PML', 'Guest-physical pages written are logged in the page-modification log.'),
-  c(18, 'EPT-violation #VE', 'EPT_VIOLATION_VE', 'Some EPT violations become #VE exceptions in the guest instead of VM exits.'),
-  c(19, 'Conceal VMX from PT', 'CONCEAL_VMX_FROM_PT', 'Intel PT packets do not reveal that the guest runs in VMX non-root operation.'),
-  c(20, 'Enable XSAVES/XRSTORS', 'ENABLE_XSAVES_XRSTORS', 'XSAVES/XRSTORS work in the guest, exiting per the XSS-exiting bitmap.'),
-  c(22, 'Mode-based execute control for EPT', 'MODE_BASED_EXECUTE_CONTROL_FOR_EPT', 'EPT has separate execute permissions for user-mode and supervisor-mode linear addresses.'),
-  c(23, 'Sub-page write permissions for EPT', 'SUB_PAGE_WRITE_PERMISSIONS_FOR_EPT', 'EPT write permission can be given per 128-byte sub-page.'),
-  c(24, 'Intel PT uses guest-physical addresses', 'PT_USES_GUEST_PHYSICAL_ADDRESSES', 'Intel PT output addresses are guest-physical and translated by EPT.'),
-  c(25, 'Use TSC scaling', 'USE_TSC_SCALING', 'The TSC the guest reads is multiplied by the TSC multiplier.'),
-  c(26, 'Enable user wait and pause', 'ENABLE_USER_WAIT_AND_PAUSE', 'UMWAIT, UMONITOR and TPAUSE work in the guest; if 0 they raise #UD.'),
-  c(27, 'Enable PCONFIG', 'ENABLE_PCONFIG', 'PCONFIG works in the guest, exiting per the PCONFIG-exiting bitmap.'),
-  c(28, 'Enable ENCLV exiting', 'ENABLE_ENCLV_EXITING', 'ENCLV leaves selected by the ENCLV-exiting bitmap cause VM exits.'),
-  c(30, 'VMM bus-lock detection', 'VMM_BUS_LOCK_DETECTION', 'A guest bus lock causes a trap-like VM exit (reason 74).'),
-  c(31, 'Instruction timeout', 'INSTRUCTION_TIMEOUT', 'A VM exit (reason 75) occurs if the processor stays too long without an interrupt window.'),
+  c(0, 'Virtualize APIC accesses', 'VIRTUALIZE_APIC_ACCESSES', t('sdm.control.secondary.virtualizeApicAccesses')), // i18n-ignore: SDM control name
+  c(1, 'Enable EPT', 'ENABLE_EPT', t('sdm.control.secondary.enableEpt')), // i18n-ignore: SDM control name
+  c(2, 'Descriptor-table exiting', 'DESCRIPTOR_TABLE_EXITING', t('sdm.control.secondary.descriptorTableExiting')), // i18n-ignore: SDM control name
+  c(3, 'Enable RDTSCP', 'ENABLE_RDTSCP', t('sdm.control.secondary.enableRdtscp')), // i18n-ignore: SDM control name
+  c(4, 'Virtualize x2APIC mode', 'VIRTUALIZE_X2APIC_MODE', t('sdm.control.secondary.virtualizeX2apicMode')), // i18n-ignore: SDM control name
+  c(5, 'Enable VPID', 'ENABLE_VPID', t('sdm.control.secondary.enableVpid')), // i18n-ignore: SDM control name
+  c(6, 'WBINVD exiting', 'WBINVD_EXITING', t('sdm.control.secondary.wbinvdExiting')), // i18n-ignore: SDM control name
+  c(7, 'Unrestricted guest', 'UNRESTRICTED_GUEST', t('sdm.control.secondary.unrestrictedGuest')), // i18n-ignore: SDM control name
+  c(8, 'APIC-register virtualization', 'APIC_REGISTER_VIRTUALIZATION', t('sdm.control.secondary.apicRegisterVirtualization')), // i18n-ignore: SDM control name
+  c(9, 'Virtual-interrupt delivery', 'VIRTUAL_INTERRUPT_DELIVERY', t('sdm.control.secondary.virtualInterruptDelivery')), // i18n-ignore: SDM control name
+  c(10, 'PAUSE-loop exiting', 'PAUSE_LOOP_EXITING', t('sdm.control.secondary.pauseLoopExiting')), // i18n-ignore: SDM control name
+  c(11, 'RDRAND exiting', 'RDRAND_EXITING', t('sdm.control.secondary.rdrandExiting')), // i18n-ignore: SDM control name
+  c(12, 'Enable INVPCID', 'ENABLE_INVPCID', t('sdm.control.secondary.enableInvpcid')), // i18n-ignore: SDM control name
+  c(13, 'Enable VM functions', 'ENABLE_VM_FUNCTIONS', t('sdm.control.secondary.enableVmFunctions')), // i18n-ignore: SDM control name
+  c(14, 'VMCS shadowing', 'VMCS_SHADOWING', t('sdm.control.secondary.vmcsShadowing')), // i18n-ignore: SDM control name
+  c(15, 'Enable ENCLS exiting', 'ENABLE_ENCLS_EXITING', t('sdm.control.secondary.enableEnclsExiting')), // i18n-ignore: SDM control name
+  c(16, 'RDSEED exiting', 'RDSEED_EXITING', t('sdm.control.secondary.rdseedExiting')), // i18n-ignore: SDM control name
+  c(17, 'Enable PML', 'ENABLE_PML', t('sdm.control.secondary.enablePml')), // i18n-ignore: SDM control name
+  c(18, 'EPT-violation #VE', 'EPT_VIOLATION_VE', t('sdm.control.secondary.eptViolationVe')), // i18n-ignore: SDM control name
+  c(19, 'Conceal VMX from PT', 'CONCEAL_VMX_FROM_PT', t('sdm.control.secondary.concealVmxFromPt')), // i18n-ignore: SDM control name
+  c(20, 'Enable XSAVES/XRSTORS', 'ENABLE_XSAVES_XRSTORS', t('sdm.control.secondary.enableXsavesXrstors')), // i18n-ignore: SDM control name
+  c(22, 'Mode-based execute control for EPT', 'MODE_BASED_EXECUTE_CONTROL_FOR_EPT', t('sdm.control.secondary.modeBasedExecuteControlForEpt')), // i18n-ignore: SDM control name
+  c(23, 'Sub-page write permissions for EPT', 'SUB_PAGE_WRITE_PERMISSIONS_FOR_EPT', t('sdm.control.secondary.subPageWritePermissionsForEpt')), // i18n-ignore: SDM control name
+  c(24, 'Intel PT uses guest-physical addresses', 'PT_USES_GUEST_PHYSICAL_ADDRESSES', t('sdm.control.secondary.ptUsesGuestPhysicalAddresses')), // i18n-ignore: SDM control name
+  c(25, 'Use TSC scaling', 'USE_TSC_SCALING', t('sdm.control.secondary.useTscScaling')), // i18n-ignore: SDM control name
+  c(26, 'Enable user wait and pause', 'ENABLE_USER_WAIT_AND_PAUSE', t('sdm.control.secondary.enableUserWaitAndPause')), // i18n-ignore: SDM control name
+  c(27, 'Enable PCONFIG', 'ENABLE_PCONFIG', t('sdm.control.secondary.enablePconfig')), // i18n-ignore: SDM control name
+  c(28, 'Enable ENCLV exiting', 'ENABLE_ENCLV_EXITING', t('sdm.control.secondary.enableEnclvExiting')), // i18n-ignore: SDM control name
+  c(30, 'VMM bus-lock detection', 'VMM_BUS_LOCK_DETECTION', t('sdm.control.secondary.vmmBusLockDetection')), // i18n-ignore: SDM control name
+  c(31, 'Instruction timeout', 'INSTRUCTION_TIMEOUT', t('sdm.control.secondary.instructionTimeout')), // i18n-ignore: SDM control name
 ]);
 
 // ---------------------------------------------------------------- tertiary processor-based (field 0x2034)
 /** Bochs `VmxVmexec3Controls` (vmx.md §4.3). No default1 bits. */
 export const TERTIARY_PROC_BASED_CONTROLS: readonly ControlBit[] = Object.freeze([
-  c(0, 'LOADIWKEY exiting', 'LOADIWKEY_EXITING', 'LOADIWKEY causes a VM exit (reason 69).'),
-  c(1, 'Enable HLAT', 'ENABLE_HLAT', 'Hypervisor-managed linear-address translation is enabled.'),
-  c(2, 'EPT paging-write control', 'EPT_PAGING_WRITE_CONTROL', 'EPT entries can grant writes only for guest paging-structure updates.'),
-  c(3, 'Guest-paging verification', 'GUEST_PAGING_VERIFICATION', 'EPT checks that guest paging structures are in verified pages.'),
-  c(4, 'IPI virtualization', 'IPI_VIRTUALIZATION', 'Guest IPIs are sent through posted-interrupt descriptors without VM exits.'),
-  c(6, 'Enable MSR-list instructions', 'ENABLE_MSR_LIST_INSTRUCTIONS', 'RDMSRLIST/WRMSRLIST work in the guest.'),
-  c(7, 'Virtualize IA32_SPEC_CTRL', 'VIRTUALIZE_IA32_SPEC_CTRL', 'Guest accesses to IA32_SPEC_CTRL are virtualized with a mask and shadow.'),
-  c(8, 'APIC-timer virtualization', 'APIC_TIMER_VIRTUALIZATION', 'The guest\'s TSC-deadline APIC timer is virtualized.'),
+  c(0, 'LOADIWKEY exiting', 'LOADIWKEY_EXITING', t('sdm.control.tertiary.loadiwkeyExiting')), // i18n-ignore: SDM control name
+  c(1, 'Enable HLAT', 'ENABLE_HLAT', t('sdm.control.tertiary.enableHlat')), // i18n-ignore: SDM control name
+  c(2, 'EPT paging-write control', 'EPT_PAGING_WRITE_CONTROL', t('sdm.control.tertiary.eptPagingWriteControl')), // i18n-ignore: SDM control name
+  c(3, 'Guest-paging verification', 'GUEST_PAGING_VERIFICATION', t('sdm.control.tertiary.guestPagingVerification')), // i18n-ignore: SDM control name
+  c(4, 'IPI virtualization', 'IPI_VIRTUALIZATION', t('sdm.control.tertiary.ipiVirtualization')), // i18n-ignore: SDM control name
+  c(6, 'Enable MSR-list instructions', 'ENABLE_MSR_LIST_INSTRUCTIONS', t('sdm.control.tertiary.enableMsrListInstructions')), // i18n-ignore: SDM control name
+  c(7, 'Virtualize IA32_SPEC_CTRL', 'VIRTUALIZE_IA32_SPEC_CTRL', t('sdm.control.tertiary.virtualizeIa32SpecCtrl')), // i18n-ignore: SDM control name
+  c(8, 'APIC-timer virtualization', 'APIC_TIMER_VIRTUALIZATION', t('sdm.control.tertiary.apicTimerVirtualization')), // i18n-ignore: SDM control name
 ]);
 
 // ---------------------------------------------------------------- VM-exit controls (field 0x400C)
 /** SDM Vol. 3C Table 24-10. Default1: bits 0–8, 10, 11, 13, 14, 16, 17 (App. A.4). */
 export const VM_EXIT_CONTROLS: readonly ControlBit[] = Object.freeze([
-  c(2, 'Save debug controls', 'SAVE_DEBUG_CONTROLS', 'DR7 and IA32_DEBUGCTL are saved into the guest-state area on VM exit. Default1.', true),
-  c(9, 'Host address-space size', 'HOST_ADDRESS_SPACE_SIZE', 'The host runs in 64-bit mode after the VM exit (must be 0 on CPUs without Intel 64).'),
-  c(12, 'Load IA32_PERF_GLOBAL_CTRL', 'LOAD_IA32_PERF_GLOBAL_CTRL', 'IA32_PERF_GLOBAL_CTRL is loaded from the host-state area on VM exit.'),
-  c(15, 'Acknowledge interrupt on exit', 'ACKNOWLEDGE_INTERRUPT_ON_EXIT',
-    'On an external-interrupt exit the processor acknowledges the interrupt controller and stores the vector in the exit interruption information.'),
-  c(18, 'Save IA32_PAT', 'SAVE_IA32_PAT', 'IA32_PAT is saved into the guest-state area on VM exit.'),
-  c(19, 'Load IA32_PAT', 'LOAD_IA32_PAT', 'IA32_PAT is loaded from the host-state area on VM exit.'),
-  c(20, 'Save IA32_EFER', 'SAVE_IA32_EFER', 'IA32_EFER is saved into the guest-state area on VM exit.'),
-  c(21, 'Load IA32_EFER', 'LOAD_IA32_EFER', 'IA32_EFER is loaded from the host-state area on VM exit.'),
-  c(22, 'Save VMX-preemption timer value', 'SAVE_VMX_PREEMPTION_TIMER_VALUE', 'The remaining timer value is saved on VM exit (otherwise it restarts from the field).'),
-  c(23, 'Clear IA32_BNDCFGS', 'CLEAR_IA32_BNDCFGS', 'IA32_BNDCFGS is cleared on VM exit.'),
-  c(24, 'Conceal VMX from PT', 'CONCEAL_VMX_FROM_PT', 'Intel PT does not record the VM exit.'),
-  c(25, 'Clear IA32_RTIT_CTL', 'CLEAR_IA32_RTIT_CTL', 'IA32_RTIT_CTL is cleared on VM exit.'),
-  c(26, 'Clear IA32_LBR_CTL', 'CLEAR_IA32_LBR_CTL', 'IA32_LBR_CTL is cleared on VM exit.'),
-  c(27, 'Clear UINV', 'CLEAR_UINV', 'The user-interrupt notification vector is cleared on VM exit.'),
-  c(28, 'Load CET state', 'LOAD_CET_STATE', 'CET MSRs and SSP are loaded from the host-state area on VM exit.'),
-  c(29, 'Load PKRS', 'LOAD_PKRS', 'IA32_PKRS is loaded from the host-state area on VM exit.'),
-  c(30, 'Save IA32_PERF_GLOBAL_CTL', 'SAVE_IA32_PERF_GLOBAL_CTL', 'IA32_PERF_GLOBAL_CTRL is saved into the guest-state area on VM exit.'),
-  c(31, 'Activate secondary VM-exit controls', 'ACTIVATE_SECONDARY_CONTROLS', 'The secondary VM-exit controls (field 0x2044) are used.'),
+  c(2, 'Save debug controls', 'SAVE_DEBUG_CONTROLS', t('sdm.control.exit.saveDebugControls'), true), // i18n-ignore: SDM control name
+  c(9, 'Host address-space size', 'HOST_ADDRESS_SPACE_SIZE', t('sdm.control.exit.hostAddressSpaceSize')), // i18n-ignore: SDM control name
+  c(12, 'Load IA32_PERF_GLOBAL_CTRL', 'LOAD_IA32_PERF_GLOBAL_CTRL', t('sdm.control.exit.loadIa32PerfGlobalCtrl')), // i18n-ignore: SDM control name
+  c(15, 'Acknowledge interrupt on exit', 'ACKNOWLEDGE_INTERRUPT_ON_EXIT', t('sdm.control.exit.acknowledgeInterruptOnExit')), // i18n-ignore: SDM control name
+  c(18, 'Save IA32_PAT', 'SAVE_IA32_PAT', t('sdm.control.exit.saveIa32Pat')), // i18n-ignore: SDM control name
+  c(19, 'Load IA32_PAT', 'LOAD_IA32_PAT', t('sdm.control.exit.loadIa32Pat')), // i18n-ignore: SDM control name
+  c(20, 'Save IA32_EFER', 'SAVE_IA32_EFER', t('sdm.control.exit.saveIa32Efer')), // i18n-ignore: SDM control name
+  c(21, 'Load IA32_EFER', 'LOAD_IA32_EFER', t('sdm.control.exit.loadIa32Efer')), // i18n-ignore: SDM control name
+  c(22, 'Save VMX-preemption timer value', 'SAVE_VMX_PREEMPTION_TIMER_VALUE', t('sdm.control.exit.saveVmxPreemptionTimerValue')), // i18n-ignore: SDM control name
+  c(23, 'Clear IA32_BNDCFGS', 'CLEAR_IA32_BNDCFGS', t('sdm.control.exit.clearIa32Bndcfgs')), // i18n-ignore: SDM control name
+  c(24, 'Conceal VMX from PT', 'CONCEAL_VMX_FROM_PT', t('sdm.control.exit.concealVmxFromPt')), // i18n-ignore: SDM control name
+  c(25, 'Clear IA32_RTIT_CTL', 'CLEAR_IA32_RTIT_CTL', t('sdm.control.exit.clearIa32RtitCtl')), // i18n-ignore: SDM control name
+  c(26, 'Clear IA32_LBR_CTL', 'CLEAR_IA32_LBR_CTL', t('sdm.control.exit.clearIa32LbrCtl')), // i18n-ignore: SDM control name
+  c(27, 'Clear UINV', 'CLEAR_UINV', t('sdm.control.exit.clearUinv')), // i18n-ignore: SDM control name
+  c(28, 'Load CET state', 'LOAD_CET_STATE', t('sdm.control.exit.loadCetState')), // i18n-ignore: SDM control name
+  c(29, 'Load PKRS', 'LOAD_PKRS', t('sdm.control.exit.loadPkrs')), // i18n-ignore: SDM control name
+  c(30, 'Save IA32_PERF_GLOBAL_CTL', 'SAVE_IA32_PERF_GLOBAL_CTL', t('sdm.control.exit.saveIa32PerfGlobalCtl')), // i18n-ignore: SDM control name
+  c(31, 'Activate secondary VM-exit controls', 'ACTIVATE_SECONDARY_CONTROLS', t('sdm.control.exit.activateSecondaryControls')), // i18n-ignore: SDM control name
 ]);
 
 // ---------------------------------------------------------------- VM-entry controls (field 0x4012)
 /** SDM Vol. 3C Table 24-12. Default1: bits 0–8, 12 (App. A.5). */
 export const VM_ENTRY_CONTROLS: readonly ControlBit[] = Object.freeze([
-  c(2, 'Load debug controls', 'LOAD_DEBUG_CONTROLS', 'DR7 and IA32_DEBUGCTL are loaded from the guest-state area on VM entry. Default1.', true),
-  c(9, 'IA-32e mode guest', 'IA32E_MODE_GUEST', 'The guest runs in IA-32e mode after VM entry (must be 0 on CPUs without Intel 64).'),
-  c(10, 'Entry to SMM', 'ENTRY_TO_SMM', 'The VM entry returns to SMM (dual-monitor treatment only).'),
-  c(11, 'Deactivate dual-monitor treatment', 'DEACTIVATE_DUAL_MONITOR_TREATMENT', 'The VM entry ends the dual-monitor treatment of SMIs and SMM.'),
-  c(13, 'Load IA32_PERF_GLOBAL_CTRL', 'LOAD_IA32_PERF_GLOBAL_CTRL', 'IA32_PERF_GLOBAL_CTRL is loaded from the guest-state area on VM entry.'),
-  c(14, 'Load IA32_PAT', 'LOAD_IA32_PAT', 'IA32_PAT is loaded from the guest-state area on VM entry.'),
-  c(15, 'Load IA32_EFER', 'LOAD_IA32_EFER', 'IA32_EFER is loaded from the guest-state area on VM entry.'),
-  c(16, 'Load IA32_BNDCFGS', 'LOAD_IA32_BNDCFGS', 'IA32_BNDCFGS is loaded on VM entry.'),
-  c(17, 'Conceal VMX from PT', 'CONCEAL_VMX_FROM_PT', 'Intel PT does not record the VM entry.'),
-  c(18, 'Load IA32_RTIT_CTL', 'LOAD_IA32_RTIT_CTL', 'IA32_RTIT_CTL is loaded on VM entry.'),
-  c(19, 'Load UINV', 'LOAD_UINV', 'The user-interrupt notification vector is loaded on VM entry.'),
-  c(20, 'Load CET state', 'LOAD_CET_STATE', 'CET MSRs and SSP are loaded on VM entry.'),
-  c(21, 'Load guest IA32_LBR_CTL', 'LOAD_GUEST_IA32_LBR_CTL', 'IA32_LBR_CTL is loaded on VM entry.'),
-  c(22, 'Load PKRS', 'LOAD_PKRS', 'IA32_PKRS is loaded on VM entry.'),
-  c(23, 'Load FRED', 'LOAD_FRED', 'FRED MSRs are loaded on VM entry (Bochs).'),
-  c(24, 'Load IA32_SPEC_CTRL', 'LOAD_IA32_SPEC_CTRL', 'IA32_SPEC_CTRL is loaded on VM entry (Bochs).'),
+  c(2, 'Load debug controls', 'LOAD_DEBUG_CONTROLS', t('sdm.control.entry.loadDebugControls'), true), // i18n-ignore: SDM control name
+  c(9, 'IA-32e mode guest', 'IA32E_MODE_GUEST', t('sdm.control.entry.ia32eModeGuest')), // i18n-ignore: SDM control name
+  c(10, 'Entry to SMM', 'ENTRY_TO_SMM', t('sdm.control.entry.entryToSmm')), // i18n-ignore: SDM control name
+  c(11, 'Deactivate dual-monitor treatment', 'DEACTIVATE_DUAL_MONITOR_TREATMENT', t('sdm.control.entry.deactivateDualMonitorTreatment')), // i18n-ignore: SDM control name
+  c(13, 'Load IA32_PERF_GLOBAL_CTRL', 'LOAD_IA32_PERF_GLOBAL_CTRL', t('sdm.control.entry.loadIa32PerfGlobalCtrl')), // i18n-ignore: SDM control name
+  c(14, 'Load IA32_PAT', 'LOAD_IA32_PAT', t('sdm.control.entry.loadIa32Pat')), // i18n-ignore: SDM control name
+  c(15, 'Load IA32_EFER', 'LOAD_IA32_EFER', t('sdm.control.entry.loadIa32Efer')), // i18n-ignore: SDM control name
+  c(16, 'Load IA32_BNDCFGS', 'LOAD_IA32_BNDCFGS', t('sdm.control.entry.loadIa32Bndcfgs')), // i18n-ignore: SDM control name
+  c(17, 'Conceal VMX from PT', 'CONCEAL_VMX_FROM_PT', t('sdm.control.entry.concealVmxFromPt')), // i18n-ignore: SDM control name
+  c(18, 'Load IA32_RTIT_CTL', 'LOAD_IA32_RTIT_CTL', t('sdm.control.entry.loadIa32RtitCtl')), // i18n-ignore: SDM control name
+  c(19, 'Load UINV', 'LOAD_UINV', t('sdm.control.entry.loadUinv')), // i18n-ignore: SDM control name
+  c(20, 'Load CET state', 'LOAD_CET_STATE', t('sdm.control.entry.loadCetState')), // i18n-ignore: SDM control name
+  c(21, 'Load guest IA32_LBR_CTL', 'LOAD_GUEST_IA32_LBR_CTL', t('sdm.control.entry.loadGuestIa32LbrCtl')), // i18n-ignore: SDM control name
+  c(22, 'Load PKRS', 'LOAD_PKRS', t('sdm.control.entry.loadPkrs')), // i18n-ignore: SDM control name
+  c(23, 'Load FRED', 'LOAD_FRED', t('sdm.control.entry.loadFred')), // i18n-ignore: SDM control name
+  c(24, 'Load IA32_SPEC_CTRL', 'LOAD_IA32_SPEC_CTRL', t('sdm.control.entry.loadIa32SpecCtrl')), // i18n-ignore: SDM control name
 ]);
 
 // ---------------------------------------------------------------- named masks
@@ -311,13 +305,14 @@ export interface ControlKindInfo {
   readonly bits: readonly ControlBit[];
 }
 
+// The titles are the SDM's names of the control fields (Tables 24-5 … 24-12): names, kept as data.
 export const CONTROL_KINDS: { readonly [K in ControlKind]: ControlKindInfo } = Object.freeze({
-  pin: { kind: 'pin', title: 'Pin-based VM-execution controls', field: 0x4000, capabilityMsr: 0x481, trueCapabilityMsr: 0x48d, default1: PIN_BASED_DEFAULT1, bits: PIN_BASED_CONTROLS },
-  primary: { kind: 'primary', title: 'Primary processor-based VM-execution controls', field: 0x4002, capabilityMsr: 0x482, trueCapabilityMsr: 0x48e, default1: PROC_BASED_DEFAULT1, bits: PRIMARY_PROC_BASED_CONTROLS },
-  secondary: { kind: 'secondary', title: 'Secondary processor-based VM-execution controls', field: 0x401e, capabilityMsr: 0x48b, trueCapabilityMsr: null, default1: 0, bits: SECONDARY_PROC_BASED_CONTROLS },
-  tertiary: { kind: 'tertiary', title: 'Tertiary processor-based VM-execution controls', field: 0x2034, capabilityMsr: 0x492, trueCapabilityMsr: null, default1: 0, bits: TERTIARY_PROC_BASED_CONTROLS },
-  exit: { kind: 'exit', title: 'VM-exit controls', field: 0x400c, capabilityMsr: 0x483, trueCapabilityMsr: 0x48f, default1: EXIT_DEFAULT1, bits: VM_EXIT_CONTROLS },
-  entry: { kind: 'entry', title: 'VM-entry controls', field: 0x4012, capabilityMsr: 0x484, trueCapabilityMsr: 0x490, default1: ENTRY_DEFAULT1, bits: VM_ENTRY_CONTROLS },
+  pin: { kind: 'pin', title: 'Pin-based VM-execution controls', field: 0x4000, capabilityMsr: 0x481, trueCapabilityMsr: 0x48d, default1: PIN_BASED_DEFAULT1, bits: PIN_BASED_CONTROLS }, // i18n-ignore: SDM name
+  primary: { kind: 'primary', title: 'Primary processor-based VM-execution controls', field: 0x4002, capabilityMsr: 0x482, trueCapabilityMsr: 0x48e, default1: PROC_BASED_DEFAULT1, bits: PRIMARY_PROC_BASED_CONTROLS }, // i18n-ignore: SDM name
+  secondary: { kind: 'secondary', title: 'Secondary processor-based VM-execution controls', field: 0x401e, capabilityMsr: 0x48b, trueCapabilityMsr: null, default1: 0, bits: SECONDARY_PROC_BASED_CONTROLS }, // i18n-ignore: SDM name
+  tertiary: { kind: 'tertiary', title: 'Tertiary processor-based VM-execution controls', field: 0x2034, capabilityMsr: 0x492, trueCapabilityMsr: null, default1: 0, bits: TERTIARY_PROC_BASED_CONTROLS }, // i18n-ignore: SDM name
+  exit: { kind: 'exit', title: 'VM-exit controls', field: 0x400c, capabilityMsr: 0x483, trueCapabilityMsr: 0x48f, default1: EXIT_DEFAULT1, bits: VM_EXIT_CONTROLS }, // i18n-ignore: SDM name
+  entry: { kind: 'entry', title: 'VM-entry controls', field: 0x4012, capabilityMsr: 0x484, trueCapabilityMsr: 0x490, default1: ENTRY_DEFAULT1, bits: VM_ENTRY_CONTROLS }, // i18n-ignore: SDM name
 });
 
 /** The named bit, or undefined for a reserved position. */
@@ -336,7 +331,7 @@ export function decodeControls(kind: ControlKind, value: number): string[] {
   for (let bit = 0; bit < 32; bit++) {
     if (((v >>> bit) & 1) === 0) continue;
     const named = controlBit(kind, bit);
-    out.push(named ? named.name : `bit ${bit} (reserved)`);
+    out.push(named ? named.name : t('sdm.control.reservedBit', { bit }));
   }
   return out;
 }

@@ -6,6 +6,9 @@
  * (collected in shared/reference/vmx.md §1). Numbers 35, 38, 42, 71, 82, 83 are not defined.
  */
 
+// Descriptions come from the string catalogue (issue 8); SDM names stay here as data.
+import { t } from '../../../i18n/t.ts';
+
 export enum VmExitReason {
   EXCEPTION_OR_NMI = 0,
   EXTERNAL_INTERRUPT = 1,
@@ -124,95 +127,86 @@ type Row = readonly [
 
 // prettier-ignore
 const ROWS: readonly Row[] = [
-  [0, 'Exception or non-maskable interrupt (NMI)', 'Exception/NMI', 'EXCEPTION_NMI',
-    'An exception whose bit is set in the exception bitmap (including INT3, INTO, BOUND, UD2), or an NMI with "NMI exiting" = 1.', true, 'event'],
-  [1, 'External interrupt', 'External interrupt', 'EXTERNAL_INTERRUPT', 'An external interrupt arrived while "external-interrupt exiting" = 1.', false, 'event'],
-  [2, 'Triple fault', 'Triple fault', 'TRIPLE_FAULT', 'The guest faulted while delivering a double fault (and the #DF was not intercepted).', false, 'event'],
-  [3, 'INIT signal', 'INIT', 'INIT_SIGNAL', 'An INIT signal arrived; in VMX non-root operation INIT always causes a VM exit.', false, 'event'],
-  [4, 'Start-up IPI (SIPI)', 'SIPI', null, 'A SIPI arrived while the guest was in the wait-for-SIPI activity state.', true, 'event'],
-  [5, 'I/O SMI', 'I/O SMI', null, 'An SMI arrived right after an I/O instruction (dual-monitor SMM treatment).', true, 'smm'],
-  [6, 'Other SMI', 'Other SMI', null, 'An SMI arrived that was not right after an I/O instruction (dual-monitor SMM treatment).', false, 'smm'],
-  [7, 'Interrupt window', 'Interrupt window', 'INTERRUPT_WINDOW',
-    'The guest became able to take an interrupt (IF = 1, no STI/MOV-SS blocking) with "interrupt-window exiting" = 1.', false, 'event'],
-  [8, 'NMI window', 'NMI window', 'NMI_WINDOW', 'There is no virtual-NMI blocking and "NMI-window exiting" = 1.', false, 'event'],
-  [9, 'Task switch', 'Task switch', 'TASK_SWITCH', 'The guest attempted a task switch (CALL/JMP to a TSS or task gate, IRET with NT, or a task gate in the IDT); always exits.', true, 'instruction'],
-  [10, 'CPUID', 'CPUID', 'CPUID', 'The guest executed CPUID; always exits so the VMM decides what the guest sees.', false, 'instruction'],
-  [11, 'GETSEC', 'GETSEC', null, 'The guest executed GETSEC; always exits.', false, 'instruction'],
-  [12, 'HLT', 'HLT', 'HLT', 'The guest executed HLT with "HLT exiting" = 1.', false, 'instruction'],
-  [13, 'INVD', 'INVD', 'INVD', 'The guest executed INVD; always exits.', false, 'instruction'],
-  [14, 'INVLPG', 'INVLPG', 'INVLPG', 'The guest executed INVLPG with "INVLPG exiting" = 1; the qualification is the linear address.', true, 'instruction'],
-  [15, 'RDPMC', 'RDPMC', 'RDPMC', 'The guest executed RDPMC with "RDPMC exiting" = 1.', false, 'instruction'],
-  [16, 'RDTSC', 'RDTSC', 'RDTSC', 'The guest executed RDTSC with "RDTSC exiting" = 1.', false, 'instruction'],
-  [17, 'RSM', 'RSM', null, 'RSM was executed in SMM (dual-monitor treatment).', false, 'instruction'],
-  [18, 'VMCALL', 'VMCALL', 'VMCALL', 'The guest executed VMCALL: the hypercall instruction, always exits.', false, 'instruction'],
-  [19, 'VMCLEAR', 'VMCLEAR', 'VMCLEAR', 'The guest executed VMCLEAR; VMX instructions in non-root operation always exit.', true, 'instruction'],
-  [20, 'VMLAUNCH', 'VMLAUNCH', 'VMLAUNCH', 'The guest executed VMLAUNCH.', false, 'instruction'],
-  [21, 'VMPTRLD', 'VMPTRLD', 'VMPTRLD', 'The guest executed VMPTRLD.', true, 'instruction'],
-  [22, 'VMPTRST', 'VMPTRST', 'VMPTRST', 'The guest executed VMPTRST.', true, 'instruction'],
-  [23, 'VMREAD', 'VMREAD', 'VMREAD', 'The guest executed VMREAD (and VMCS shadowing did not satisfy it).', true, 'instruction'],
-  [24, 'VMRESUME', 'VMRESUME', 'VMRESUME', 'The guest executed VMRESUME.', false, 'instruction'],
-  [25, 'VMWRITE', 'VMWRITE', 'VMWRITE', 'The guest executed VMWRITE (and VMCS shadowing did not satisfy it).', true, 'instruction'],
-  [26, 'VMXOFF', 'VMXOFF', 'VMOFF', 'The guest executed VMXOFF.', false, 'instruction'],
-  [27, 'VMXON', 'VMXON', 'VMON', 'The guest executed VMXON.', true, 'instruction'],
-  [28, 'Control-register accesses', 'CR access', 'CR_ACCESS',
-    'MOV to/from CR0, CR3, CR4 or CR8, CLTS or LMSW that the CR masks, shadows or CR3/CR8 controls intercept.', true, 'instruction'],
-  [29, 'MOV DR', 'MOV DR', 'DR_ACCESS', 'MOV to or from a debug register with "MOV-DR exiting" = 1.', true, 'instruction'],
-  [30, 'I/O instruction', 'I/O instruction', 'IO_INSTRUCTION', 'IN, INS, OUT or OUTS intercepted by unconditional I/O exiting or the I/O bitmaps.', true, 'instruction'],
-  [31, 'RDMSR', 'RDMSR', 'MSR_READ', 'RDMSR intercepted (MSR bitmaps off, ECX outside the bitmap ranges, or the read bit set).', false, 'instruction'],
-  [32, 'WRMSR', 'WRMSR', 'MSR_WRITE', 'WRMSR intercepted (MSR bitmaps off, ECX outside the bitmap ranges, or the write bit set).', false, 'instruction'],
-  [33, 'VM-entry failure due to invalid guest state', 'Entry failure: guest state', 'INVALID_STATE',
-    'A guest-state check failed during VM entry; reported with bit 31 set, after the host state was loaded.', true, 'entry-failure'],
-  [34, 'VM-entry failure due to MSR loading', 'Entry failure: MSR loading', 'MSR_LOAD_FAIL',
-    'An entry of the VM-entry MSR-load list could not be loaded; the qualification is its 1-based index.', true, 'entry-failure'],
-  [36, 'MWAIT', 'MWAIT', 'MWAIT_INSTRUCTION', 'The guest executed MWAIT with "MWAIT exiting" = 1.', true, 'instruction'],
-  [37, 'Monitor trap flag', 'MTF', 'MONITOR_TRAP_FLAG', 'The instruction after a VM entry with "monitor trap flag" = 1 completed.', false, 'event'],
-  [39, 'MONITOR', 'MONITOR', 'MONITOR_INSTRUCTION', 'The guest executed MONITOR with "MONITOR exiting" = 1.', false, 'instruction'],
-  [40, 'PAUSE', 'PAUSE', 'PAUSE_INSTRUCTION', 'The guest executed PAUSE with "PAUSE exiting" = 1, or PAUSE-loop exiting detected a spin loop.', false, 'instruction'],
-  [41, 'VM-entry failure due to machine-check event', 'Entry failure: machine check', 'MCE_DURING_VMENTRY',
-    'A machine-check event occurred during VM entry.', false, 'entry-failure'],
-  [43, 'TPR below threshold', 'TPR below threshold', 'TPR_BELOW_THRESHOLD',
-    'The guest lowered its virtual TPR below the TPR threshold (trap-like; use TPR shadow).', false, 'instruction'],
-  [44, 'APIC access', 'APIC access', 'APIC_ACCESS', 'The guest accessed the APIC-access page with "virtualize APIC accesses" = 1.', true, 'instruction'],
-  [45, 'Virtualized EOI', 'Virtualized EOI', 'EOI_INDUCED', 'EOI virtualization for a vector set in the EOI-exit bitmap (trap-like).', true, 'instruction'],
-  [46, 'Access to GDTR or IDTR', 'GDTR/IDTR access', 'GDTR_IDTR', 'LGDT, LIDT, SGDT or SIDT with "descriptor-table exiting" = 1.', true, 'instruction'],
-  [47, 'Access to LDTR or TR', 'LDTR/TR access', 'LDTR_TR', 'LLDT, LTR, SLDT or STR with "descriptor-table exiting" = 1.', true, 'instruction'],
-  [48, 'EPT violation', 'EPT violation', 'EPT_VIOLATION',
-    'A guest-physical access was not permitted by the EPT paging structures (or hit a non-present entry).', true, 'instruction'],
-  [49, 'EPT misconfiguration', 'EPT misconfiguration', 'EPT_MISCONFIG',
-    'An EPT paging-structure entry had an illegal combination of bits (e.g. write without read, reserved bits).', false, 'instruction'],
-  [50, 'INVEPT', 'INVEPT', 'INVEPT', 'The guest executed INVEPT; always exits.', true, 'instruction'],
-  [51, 'RDTSCP', 'RDTSCP', 'RDTSCP', 'The guest executed RDTSCP with "enable RDTSCP" and "RDTSC exiting" both 1.', false, 'instruction'],
-  [52, 'VMX-preemption timer expired', 'Preemption timer', 'PREEMPTION_TIMER', 'The VMX-preemption timer counted down to zero.', false, 'event'],
-  [53, 'INVVPID', 'INVVPID', 'INVVPID', 'The guest executed INVVPID; always exits.', true, 'instruction'],
-  [54, 'WBINVD', 'WBINVD', 'WBINVD', 'The guest executed WBINVD with "WBINVD exiting" = 1.', false, 'instruction'],
-  [55, 'XSETBV', 'XSETBV', 'XSETBV', 'The guest executed XSETBV; always exits.', false, 'instruction'],
-  [56, 'APIC write', 'APIC write', 'APIC_WRITE', 'A guest write to the virtual-APIC page needs the VMM to finish virtualizing it (trap-like).', true, 'instruction'],
-  [57, 'RDRAND', 'RDRAND', 'RDRAND', 'The guest executed RDRAND with "RDRAND exiting" = 1.', false, 'instruction'],
-  [58, 'INVPCID', 'INVPCID', 'INVPCID', 'The guest executed INVPCID with "enable INVPCID" and "INVLPG exiting" both 1.', true, 'instruction'],
-  [59, 'VMFUNC', 'VMFUNC', 'VMFUNC', 'The guest invoked a VM function that is not enabled, or one that failed.', false, 'instruction'],
-  [60, 'ENCLS', 'ENCLS', 'ENCLS', 'The guest executed an ENCLS leaf selected by the ENCLS-exiting bitmap.', false, 'instruction'],
-  [61, 'RDSEED', 'RDSEED', 'RDSEED', 'The guest executed RDSEED with "RDSEED exiting" = 1.', false, 'instruction'],
-  [62, 'Page-modification log full', 'PML full', 'PML_FULL', 'The PML index underflowed while logging a guest-physical write.', true, 'instruction'],
-  [63, 'XSAVES', 'XSAVES', 'XSAVES', 'XSAVES touched a state component selected by the XSS-exiting bitmap.', true, 'instruction'],
-  [64, 'XRSTORS', 'XRSTORS', 'XRSTORS', 'XRSTORS touched a state component selected by the XSS-exiting bitmap.', true, 'instruction'],
-  [65, 'PCONFIG', 'PCONFIG', null, 'The guest executed a PCONFIG leaf selected by the PCONFIG-exiting bitmap.', false, 'instruction'],
-  [66, 'SPP-related event', 'SPP event', null, 'A sub-page write-permission event (SPP miss or misconfiguration).', true, 'instruction'],
-  [67, 'UMWAIT', 'UMWAIT', 'UMWAIT', 'The guest executed UMWAIT and it was intercepted.', false, 'instruction'],
-  [68, 'TPAUSE', 'TPAUSE', 'TPAUSE', 'The guest executed TPAUSE and it was intercepted.', false, 'instruction'],
-  [69, 'LOADIWKEY', 'LOADIWKEY', null, 'The guest executed LOADIWKEY with "LOADIWKEY exiting" = 1.', false, 'instruction'],
-  [70, 'ENCLV', 'ENCLV', null, 'The guest executed an ENCLV leaf selected by the ENCLV-exiting bitmap.', false, 'instruction'],
-  [72, 'ENQCMD PASID translation failure', 'ENQCMD PASID failure', null, 'ENQCMD could not translate the guest PASID.', false, 'instruction'],
-  [73, 'ENQCMDS PASID translation failure', 'ENQCMDS PASID failure', null, 'ENQCMDS could not translate the guest PASID.', false, 'instruction'],
-  [74, 'Bus lock', 'Bus lock', 'BUS_LOCK', 'The guest acquired a bus lock with VMM bus-lock detection enabled (trap-like).', false, 'instruction'],
-  [75, 'Instruction timeout (notify)', 'Notify', 'NOTIFY', 'The processor went too long without an interrupt window ("instruction timeout").', true, 'event'],
-  [76, 'SEAMCALL', 'SEAMCALL', null, 'SEAMCALL executed (TDX).', false, 'instruction'],
-  [77, 'TDCALL', 'TDCALL', 'TDCALL', 'TDCALL executed by a trust-domain guest (TDX).', false, 'instruction'],
-  [78, 'RDMSRLIST', 'RDMSRLIST', null, 'RDMSRLIST intercepted.', false, 'instruction'],
-  [79, 'WRMSRLIST', 'WRMSRLIST', null, 'WRMSRLIST intercepted.', false, 'instruction'],
-  [80, 'URDMSR', 'URDMSR', null, 'URDMSR intercepted.', false, 'instruction'],
-  [81, 'UWRMSR', 'UWRMSR', null, 'UWRMSR intercepted.', false, 'instruction'],
-  [84, 'RDMSR (immediate form)', 'RDMSR imm', 'MSR_READ_IMM', 'The immediate form of RDMSR intercepted.', false, 'instruction'],
-  [85, 'WRMSRNS (immediate form)', 'WRMSRNS imm', 'MSR_WRITE_IMM', 'The immediate form of WRMSRNS intercepted.', false, 'instruction'],
+  [0, 'Exception or non-maskable interrupt (NMI)', 'Exception/NMI', 'EXCEPTION_NMI', t('sdm.exit.exceptionOrNmi'), true, 'event'], // i18n-ignore: SDM exit-reason names
+  [1, 'External interrupt', 'External interrupt', 'EXTERNAL_INTERRUPT', t('sdm.exit.externalInterrupt'), false, 'event'], // i18n-ignore: SDM exit-reason names
+  [2, 'Triple fault', 'Triple fault', 'TRIPLE_FAULT', t('sdm.exit.tripleFault'), false, 'event'], // i18n-ignore: SDM exit-reason names
+  [3, 'INIT signal', 'INIT', 'INIT_SIGNAL', t('sdm.exit.initSignal'), false, 'event'], // i18n-ignore: SDM exit-reason names
+  [4, 'Start-up IPI (SIPI)', 'SIPI', null, t('sdm.exit.sipi'), true, 'event'], // i18n-ignore: SDM exit-reason names
+  [5, 'I/O SMI', 'I/O SMI', null, t('sdm.exit.ioSmi'), true, 'smm'], // i18n-ignore: SDM exit-reason names
+  [6, 'Other SMI', 'Other SMI', null, t('sdm.exit.otherSmi'), false, 'smm'], // i18n-ignore: SDM exit-reason names
+  [7, 'Interrupt window', 'Interrupt window', 'INTERRUPT_WINDOW', t('sdm.exit.interruptWindow'), false, 'event'], // i18n-ignore: SDM exit-reason names
+  [8, 'NMI window', 'NMI window', 'NMI_WINDOW', t('sdm.exit.nmiWindow'), false, 'event'], // i18n-ignore: SDM exit-reason names
+  [9, 'Task switch', 'Task switch', 'TASK_SWITCH', t('sdm.exit.taskSwitch'), true, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [10, 'CPUID', 'CPUID', 'CPUID', t('sdm.exit.cpuid'), false, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [11, 'GETSEC', 'GETSEC', null, t('sdm.exit.getsec'), false, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [12, 'HLT', 'HLT', 'HLT', t('sdm.exit.hlt'), false, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [13, 'INVD', 'INVD', 'INVD', t('sdm.exit.invd'), false, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [14, 'INVLPG', 'INVLPG', 'INVLPG', t('sdm.exit.invlpg'), true, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [15, 'RDPMC', 'RDPMC', 'RDPMC', t('sdm.exit.rdpmc'), false, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [16, 'RDTSC', 'RDTSC', 'RDTSC', t('sdm.exit.rdtsc'), false, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [17, 'RSM', 'RSM', null, t('sdm.exit.rsm'), false, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [18, 'VMCALL', 'VMCALL', 'VMCALL', t('sdm.exit.vmcall'), false, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [19, 'VMCLEAR', 'VMCLEAR', 'VMCLEAR', t('sdm.exit.vmclear'), true, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [20, 'VMLAUNCH', 'VMLAUNCH', 'VMLAUNCH', t('sdm.exit.vmlaunch'), false, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [21, 'VMPTRLD', 'VMPTRLD', 'VMPTRLD', t('sdm.exit.vmptrld'), true, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [22, 'VMPTRST', 'VMPTRST', 'VMPTRST', t('sdm.exit.vmptrst'), true, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [23, 'VMREAD', 'VMREAD', 'VMREAD', t('sdm.exit.vmread'), true, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [24, 'VMRESUME', 'VMRESUME', 'VMRESUME', t('sdm.exit.vmresume'), false, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [25, 'VMWRITE', 'VMWRITE', 'VMWRITE', t('sdm.exit.vmwrite'), true, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [26, 'VMXOFF', 'VMXOFF', 'VMOFF', t('sdm.exit.vmxoff'), false, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [27, 'VMXON', 'VMXON', 'VMON', t('sdm.exit.vmxon'), true, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [28, 'Control-register accesses', 'CR access', 'CR_ACCESS', t('sdm.exit.crAccess'), true, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [29, 'MOV DR', 'MOV DR', 'DR_ACCESS', t('sdm.exit.movDr'), true, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [30, 'I/O instruction', 'I/O instruction', 'IO_INSTRUCTION', t('sdm.exit.ioInstruction'), true, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [31, 'RDMSR', 'RDMSR', 'MSR_READ', t('sdm.exit.rdmsr'), false, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [32, 'WRMSR', 'WRMSR', 'MSR_WRITE', t('sdm.exit.wrmsr'), false, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [33, 'VM-entry failure due to invalid guest state', 'Entry failure: guest state', 'INVALID_STATE', t('sdm.exit.entryFailureGuestState'), true, 'entry-failure'], // i18n-ignore: SDM exit-reason names
+  [34, 'VM-entry failure due to MSR loading', 'Entry failure: MSR loading', 'MSR_LOAD_FAIL', t('sdm.exit.entryFailureMsrLoading'), true, 'entry-failure'], // i18n-ignore: SDM exit-reason names
+  [36, 'MWAIT', 'MWAIT', 'MWAIT_INSTRUCTION', t('sdm.exit.mwait'), true, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [37, 'Monitor trap flag', 'MTF', 'MONITOR_TRAP_FLAG', t('sdm.exit.monitorTrapFlag'), false, 'event'], // i18n-ignore: SDM exit-reason names
+  [39, 'MONITOR', 'MONITOR', 'MONITOR_INSTRUCTION', t('sdm.exit.monitor'), false, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [40, 'PAUSE', 'PAUSE', 'PAUSE_INSTRUCTION', t('sdm.exit.pause'), false, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [41, 'VM-entry failure due to machine-check event', 'Entry failure: machine check', 'MCE_DURING_VMENTRY', t('sdm.exit.entryFailureMachineCheck'), false, 'entry-failure'], // i18n-ignore: SDM exit-reason names
+  [43, 'TPR below threshold', 'TPR below threshold', 'TPR_BELOW_THRESHOLD', t('sdm.exit.tprBelowThreshold'), false, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [44, 'APIC access', 'APIC access', 'APIC_ACCESS', t('sdm.exit.apicAccess'), true, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [45, 'Virtualized EOI', 'Virtualized EOI', 'EOI_INDUCED', t('sdm.exit.virtualizedEoi'), true, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [46, 'Access to GDTR or IDTR', 'GDTR/IDTR access', 'GDTR_IDTR', t('sdm.exit.gdtrIdtrAccess'), true, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [47, 'Access to LDTR or TR', 'LDTR/TR access', 'LDTR_TR', t('sdm.exit.ldtrTrAccess'), true, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [48, 'EPT violation', 'EPT violation', 'EPT_VIOLATION', t('sdm.exit.eptViolation'), true, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [49, 'EPT misconfiguration', 'EPT misconfiguration', 'EPT_MISCONFIG', t('sdm.exit.eptMisconfiguration'), false, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [50, 'INVEPT', 'INVEPT', 'INVEPT', t('sdm.exit.invept'), true, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [51, 'RDTSCP', 'RDTSCP', 'RDTSCP', t('sdm.exit.rdtscp'), false, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [52, 'VMX-preemption timer expired', 'Preemption timer', 'PREEMPTION_TIMER', t('sdm.exit.preemptionTimer'), false, 'event'], // i18n-ignore: SDM exit-reason names
+  [53, 'INVVPID', 'INVVPID', 'INVVPID', t('sdm.exit.invvpid'), true, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [54, 'WBINVD', 'WBINVD', 'WBINVD', t('sdm.exit.wbinvd'), false, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [55, 'XSETBV', 'XSETBV', 'XSETBV', t('sdm.exit.xsetbv'), false, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [56, 'APIC write', 'APIC write', 'APIC_WRITE', t('sdm.exit.apicWrite'), true, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [57, 'RDRAND', 'RDRAND', 'RDRAND', t('sdm.exit.rdrand'), false, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [58, 'INVPCID', 'INVPCID', 'INVPCID', t('sdm.exit.invpcid'), true, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [59, 'VMFUNC', 'VMFUNC', 'VMFUNC', t('sdm.exit.vmfunc'), false, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [60, 'ENCLS', 'ENCLS', 'ENCLS', t('sdm.exit.encls'), false, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [61, 'RDSEED', 'RDSEED', 'RDSEED', t('sdm.exit.rdseed'), false, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [62, 'Page-modification log full', 'PML full', 'PML_FULL', t('sdm.exit.pmlFull'), true, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [63, 'XSAVES', 'XSAVES', 'XSAVES', t('sdm.exit.xsaves'), true, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [64, 'XRSTORS', 'XRSTORS', 'XRSTORS', t('sdm.exit.xrstors'), true, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [65, 'PCONFIG', 'PCONFIG', null, t('sdm.exit.pconfig'), false, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [66, 'SPP-related event', 'SPP event', null, t('sdm.exit.sppEvent'), true, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [67, 'UMWAIT', 'UMWAIT', 'UMWAIT', t('sdm.exit.umwait'), false, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [68, 'TPAUSE', 'TPAUSE', 'TPAUSE', t('sdm.exit.tpause'), false, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [69, 'LOADIWKEY', 'LOADIWKEY', null, t('sdm.exit.loadiwkey'), false, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [70, 'ENCLV', 'ENCLV', null, t('sdm.exit.enclv'), false, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [72, 'ENQCMD PASID translation failure', 'ENQCMD PASID failure', null, t('sdm.exit.enqcmdPasidFailure'), false, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [73, 'ENQCMDS PASID translation failure', 'ENQCMDS PASID failure', null, t('sdm.exit.enqcmdsPasidFailure'), false, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [74, 'Bus lock', 'Bus lock', 'BUS_LOCK', t('sdm.exit.busLock'), false, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [75, 'Instruction timeout (notify)', 'Notify', 'NOTIFY', t('sdm.exit.instructionTimeout'), true, 'event'], // i18n-ignore: SDM exit-reason names
+  [76, 'SEAMCALL', 'SEAMCALL', null, t('sdm.exit.seamcall'), false, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [77, 'TDCALL', 'TDCALL', 'TDCALL', t('sdm.exit.tdcall'), false, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [78, 'RDMSRLIST', 'RDMSRLIST', null, t('sdm.exit.rdmsrlist'), false, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [79, 'WRMSRLIST', 'WRMSRLIST', null, t('sdm.exit.wrmsrlist'), false, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [80, 'URDMSR', 'URDMSR', null, t('sdm.exit.urdmsr'), false, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [81, 'UWRMSR', 'UWRMSR', null, t('sdm.exit.uwrmsr'), false, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [84, 'RDMSR (immediate form)', 'RDMSR imm', 'MSR_READ_IMM', t('sdm.exit.rdmsrImm'), false, 'instruction'], // i18n-ignore: SDM exit-reason names
+  [85, 'WRMSRNS (immediate form)', 'WRMSRNS imm', 'MSR_WRITE_IMM', t('sdm.exit.wrmsrnsImm'), false, 'instruction'], // i18n-ignore: SDM exit-reason names
 ];
 
 const TRAP_LIKE = new Set<number>([37, 43, 45, 56, 74]);

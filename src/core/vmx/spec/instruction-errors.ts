@@ -6,6 +6,9 @@
  * `vm_instruction_error_number`; KUT `x86/vmx.h` (vmx.md §2). Numbers 14, 21 and 27 are reserved.
  */
 
+// Descriptions come from the string catalogue (issue 8); SDM names stay here as data.
+import { t } from '../../../i18n/t.ts';
+
 export enum VmInstructionError {
   VMCALL_IN_VMX_ROOT_OPERATION = 1,
   VMCLEAR_INVALID_ADDRESS = 2,
@@ -49,42 +52,42 @@ type Row = readonly [number, string, readonly string[], string | null];
 
 // prettier-ignore
 const ROWS: readonly Row[] = [
-  [1, 'VMCALL executed in VMX root operation', ['VMCALL'], 'VMXERR_VMCALL_IN_VMX_ROOT_OPERATION'],
-  [2, 'VMCLEAR with invalid physical address', ['VMCLEAR'], 'VMXERR_VMCLEAR_INVALID_ADDRESS'],
-  [3, 'VMCLEAR with VMXON pointer', ['VMCLEAR'], 'VMXERR_VMCLEAR_VMXON_POINTER'],
-  [4, 'VMLAUNCH with non-clear VMCS', ['VMLAUNCH'], 'VMXERR_VMLAUNCH_NONCLEAR_VMCS'],
-  [5, 'VMRESUME with non-launched VMCS', ['VMRESUME'], 'VMXERR_VMRESUME_NONLAUNCHED_VMCS'],
+  [1, t('sdm.error.vmcallInVmxRootOperation'), ['VMCALL'], 'VMXERR_VMCALL_IN_VMX_ROOT_OPERATION'],
+  [2, t('sdm.error.vmclearInvalidAddress'), ['VMCLEAR'], 'VMXERR_VMCLEAR_INVALID_ADDRESS'],
+  [3, t('sdm.error.vmclearVmxonPointer'), ['VMCLEAR'], 'VMXERR_VMCLEAR_VMXON_POINTER'],
+  [4, t('sdm.error.vmlaunchNonclearVmcs'), ['VMLAUNCH'], 'VMXERR_VMLAUNCH_NONCLEAR_VMCS'],
+  [5, t('sdm.error.vmresumeNonlaunchedVmcs'), ['VMRESUME'], 'VMXERR_VMRESUME_NONLAUNCHED_VMCS'],
   // Older SDMs: "VMRESUME with a corrupted VMCS (indicates corruption of the current VMCS)" (Bochs
   // VMXERR_VMRESUME_VMCS_CORRUPTED); current SDMs: "VMRESUME after VMXOFF".
-  [6, 'VMRESUME after VMXOFF (VMXOFF and VMXON between VMLAUNCH and VMRESUME)', ['VMRESUME'], 'VMXERR_VMRESUME_AFTER_VMXOFF'],
-  [7, 'VM entry with invalid control field(s)', ['VMLAUNCH', 'VMRESUME'], 'VMXERR_ENTRY_INVALID_CONTROL_FIELD'],
-  [8, 'VM entry with invalid host-state field(s)', ['VMLAUNCH', 'VMRESUME'], 'VMXERR_ENTRY_INVALID_HOST_STATE_FIELD'],
-  [9, 'VMPTRLD with invalid physical address', ['VMPTRLD'], 'VMXERR_VMPTRLD_INVALID_ADDRESS'],
-  [10, 'VMPTRLD with VMXON pointer', ['VMPTRLD'], 'VMXERR_VMPTRLD_VMXON_POINTER'],
-  [11, 'VMPTRLD with incorrect VMCS revision identifier', ['VMPTRLD'], 'VMXERR_VMPTRLD_INCORRECT_VMCS_REVISION_ID'],
-  [12, 'VMREAD/VMWRITE from/to unsupported VMCS component', ['VMREAD', 'VMWRITE'], 'VMXERR_UNSUPPORTED_VMCS_COMPONENT'],
-  [13, 'VMWRITE to read-only VMCS component', ['VMWRITE'], 'VMXERR_VMWRITE_READ_ONLY_VMCS_COMPONENT'],
-  [14, 'Reserved', [], null],
-  [15, 'VMXON executed in VMX root operation', ['VMXON'], 'VMXERR_VMXON_IN_VMX_ROOT_OPERATION'],
-  [16, 'VM entry with invalid executive-VMCS pointer', ['VMLAUNCH', 'VMRESUME'], 'VMXERR_ENTRY_INVALID_EXECUTIVE_VMCS_POINTER'],
-  [17, 'VM entry with non-launched executive VMCS', ['VMLAUNCH', 'VMRESUME'], 'VMXERR_ENTRY_NONLAUNCHED_EXECUTIVE_VMCS'],
-  [18, 'VM entry with executive-VMCS pointer not VMXON pointer (when attempting to deactivate the dual-monitor treatment of SMIs and SMM)', ['VMLAUNCH', 'VMRESUME'], 'VMXERR_ENTRY_EXECUTIVE_VMCS_POINTER_NOT_VMXON_POINTER'],
-  [19, 'VMCALL with non-clear VMCS (when attempting to activate the dual-monitor treatment of SMIs and SMM)', ['VMCALL'], 'VMXERR_VMCALL_NONCLEAR_VMCS'],
-  [20, 'VMCALL with invalid VM-exit control fields', ['VMCALL'], 'VMXERR_VMCALL_INVALID_VM_EXIT_CONTROL_FIELDS'],
-  [21, 'Reserved', [], null],
-  [22, 'VMCALL with incorrect MSEG revision identifier (when attempting to activate the dual-monitor treatment of SMIs and SMM)', ['VMCALL'], 'VMXERR_VMCALL_INCORRECT_MSEG_REVISION_ID'],
-  [23, 'VMXOFF under dual-monitor treatment of SMIs and SMM', ['VMXOFF'], 'VMXERR_VMXOFF_UNDER_DUAL_MONITOR_TREATMENT_OF_SMIS_AND_SMM'],
-  [24, 'VMCALL with invalid SMM-monitor features (when attempting to activate the dual-monitor treatment of SMIs and SMM)', ['VMCALL'], 'VMXERR_VMCALL_INVALID_SMM_MONITOR_FEATURES'],
-  [25, 'VM entry with invalid VM-execution control fields in executive VMCS (when attempting to return from SMM)', ['VMLAUNCH', 'VMRESUME'], 'VMXERR_ENTRY_INVALID_VM_EXECUTION_CONTROL_FIELDS_IN_EXECUTIVE_VMCS'],
-  [26, 'VM entry with events blocked by MOV SS', ['VMLAUNCH', 'VMRESUME'], 'VMXERR_ENTRY_EVENTS_BLOCKED_BY_MOV_SS'],
-  [27, 'Reserved', [], null],
-  [28, 'Invalid operand to INVEPT/INVVPID', ['INVEPT', 'INVVPID'], 'VMXERR_INVALID_OPERAND_TO_INVEPT_INVVPID'],
+  [6, t('sdm.error.vmresumeAfterVmxoff'), ['VMRESUME'], 'VMXERR_VMRESUME_AFTER_VMXOFF'],
+  [7, t('sdm.error.entryInvalidControlField'), ['VMLAUNCH', 'VMRESUME'], 'VMXERR_ENTRY_INVALID_CONTROL_FIELD'],
+  [8, t('sdm.error.entryInvalidHostStateField'), ['VMLAUNCH', 'VMRESUME'], 'VMXERR_ENTRY_INVALID_HOST_STATE_FIELD'],
+  [9, t('sdm.error.vmptrldInvalidAddress'), ['VMPTRLD'], 'VMXERR_VMPTRLD_INVALID_ADDRESS'],
+  [10, t('sdm.error.vmptrldVmxonPointer'), ['VMPTRLD'], 'VMXERR_VMPTRLD_VMXON_POINTER'],
+  [11, t('sdm.error.vmptrldIncorrectVmcsRevisionId'), ['VMPTRLD'], 'VMXERR_VMPTRLD_INCORRECT_VMCS_REVISION_ID'],
+  [12, t('sdm.error.unsupportedVmcsComponent'), ['VMREAD', 'VMWRITE'], 'VMXERR_UNSUPPORTED_VMCS_COMPONENT'],
+  [13, t('sdm.error.vmwriteReadOnlyVmcsComponent'), ['VMWRITE'], 'VMXERR_VMWRITE_READ_ONLY_VMCS_COMPONENT'],
+  [14, t('sdm.error.reserved'), [], null],
+  [15, t('sdm.error.vmxonInVmxRootOperation'), ['VMXON'], 'VMXERR_VMXON_IN_VMX_ROOT_OPERATION'],
+  [16, t('sdm.error.entryInvalidExecutiveVmcsPointer'), ['VMLAUNCH', 'VMRESUME'], 'VMXERR_ENTRY_INVALID_EXECUTIVE_VMCS_POINTER'],
+  [17, t('sdm.error.entryNonlaunchedExecutiveVmcs'), ['VMLAUNCH', 'VMRESUME'], 'VMXERR_ENTRY_NONLAUNCHED_EXECUTIVE_VMCS'],
+  [18, t('sdm.error.entryExecutiveVmcsPointerNotVmxonPointer'), ['VMLAUNCH', 'VMRESUME'], 'VMXERR_ENTRY_EXECUTIVE_VMCS_POINTER_NOT_VMXON_POINTER'],
+  [19, t('sdm.error.vmcallNonclearVmcs'), ['VMCALL'], 'VMXERR_VMCALL_NONCLEAR_VMCS'],
+  [20, t('sdm.error.vmcallInvalidVmExitControlFields'), ['VMCALL'], 'VMXERR_VMCALL_INVALID_VM_EXIT_CONTROL_FIELDS'],
+  [21, t('sdm.error.reserved'), [], null],
+  [22, t('sdm.error.vmcallIncorrectMsegRevisionId'), ['VMCALL'], 'VMXERR_VMCALL_INCORRECT_MSEG_REVISION_ID'],
+  [23, t('sdm.error.vmxoffUnderDualMonitorTreatment'), ['VMXOFF'], 'VMXERR_VMXOFF_UNDER_DUAL_MONITOR_TREATMENT_OF_SMIS_AND_SMM'],
+  [24, t('sdm.error.vmcallInvalidSmmMonitorFeatures'), ['VMCALL'], 'VMXERR_VMCALL_INVALID_SMM_MONITOR_FEATURES'],
+  [25, t('sdm.error.entryInvalidVmExecutionControlFieldsInExecutiveVmcs'), ['VMLAUNCH', 'VMRESUME'], 'VMXERR_ENTRY_INVALID_VM_EXECUTION_CONTROL_FIELDS_IN_EXECUTIVE_VMCS'],
+  [26, t('sdm.error.entryEventsBlockedByMovSs'), ['VMLAUNCH', 'VMRESUME'], 'VMXERR_ENTRY_EVENTS_BLOCKED_BY_MOV_SS'],
+  [27, t('sdm.error.reserved'), [], null],
+  [28, t('sdm.error.invalidOperandToInveptInvvpid'), ['INVEPT', 'INVVPID'], 'VMXERR_INVALID_OPERAND_TO_INVEPT_INVVPID'],
 ];
 
-/** Numbers 1–28, in order. */
+/** Numbers 1–28, in order. Reserved numbers (14, 21, 27) are the rows no instruction reports. */
 export const VM_INSTRUCTION_ERRORS: readonly VmInstructionErrorInfo[] = Object.freeze(
   ROWS.map(([number, description, raisedBy, linuxName]) =>
-    Object.freeze({ number, description, reserved: description === 'Reserved', raisedBy: Object.freeze([...raisedBy]), linuxName }),
+    Object.freeze({ number, description, reserved: raisedBy.length === 0, raisedBy: Object.freeze([...raisedBy]), linuxName }),
   ),
 );
 

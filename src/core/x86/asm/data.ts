@@ -1,10 +1,10 @@
 // DB/DW/DD/DQ: strings and values laid out little-endian (NASM §3.2.1 "DB and Friends").
 
+// Messages come from the catalogue (issue 8: every user-visible string in one catalogue).
+import { t } from '../../../i18n/t.ts';
 import { littleEndian } from './ea.ts';
 import { evaluate, usesHere, utf8, type EvalEnv } from './expr.ts';
 import type { DataItem } from './parser.ts';
-
-const UNIT_NAMES: Record<number, string> = { 1: 'a byte (db)', 2: 'a word (dw)' };
 
 /** Size in bytes of a data directive; it never depends on symbol values. */
 export function dataSize(unit: number, items: DataItem[]): number {
@@ -34,7 +34,7 @@ export function encodeData(unit: 1 | 2 | 4 | 8, items: DataItem[], env: EvalEnv,
       const lo = -(1n << (bits - 1n));
       const hi = (1n << bits) - 1n;
       if (v < lo || v > hi) {
-        env.error(it.span, `value ${v} does not fit in ${UNIT_NAMES[unit]}`);
+        env.error(it.span, t(unit === 1 ? 'asm.data.valueNotByte' : 'asm.data.valueNotWord', { value: String(v) }));
         v = 0n;
       }
     }

@@ -2,6 +2,8 @@
 // encoding it as ModRM (+SIB) (+displacement). SDM Vol. 2A §2.1.5, Tables 2-1 (16-bit) and 2-2/2-3
 // (32-bit addressing forms with and without SIB).
 
+// `tr` is the catalogue's `t` (issue 8: every user-visible string in one catalogue); `t` names a token here.
+import { t as tr } from '../../../i18n/t.ts';
 import type { Span } from './diagnostics.ts';
 import type { Linear } from './expr.ts';
 import type { Reg } from './registers.ts';
@@ -34,13 +36,13 @@ export function resolveEa(lin: Linear, defaultAsize: 16 | 32, whole: Span): Effe
   const regs = terms.filter((t) => t.coef !== 0n);
   for (const t of regs) {
     if (t.reg.cls !== 'gpr' || t.reg.size === 8) {
-      return { span: t.span, message: `'${t.reg.name}' cannot be used in an address (use a 16- or 32-bit general register)` };
+      return { span: t.span, message: tr('asm.address.notAddressRegister', { name: t.reg.name }) };
     }
   }
   if (regs.length === 0) return { base: null, index: null, scale: 1, disp: lin.k, asize: defaultAsize };
   const size = regs[0].reg.size;
   const mixed = regs.find((t) => t.reg.size !== size);
-  if (mixed) return { span: mixed.span, message: 'an address cannot mix 16-bit and 32-bit registers' };
+  if (mixed) return { span: mixed.span, message: tr('asm.address.mixedSizes') };
   if (size === 16) return resolve16(regs, lin.k, whole);
   return resolve32(regs, lin.k, whole);
 }
@@ -50,7 +52,7 @@ function isScale(c: bigint): c is 1n | 2n | 4n | 8n {
 }
 
 function resolve32(regs: { reg: Reg; coef: bigint; span: Span }[], disp: bigint | undefined, whole: Span): EffectiveAddress | EaError {
-  if (regs.length > 2) return { span: regs[2].span, message: 'an address has at most two registers (a base and an index)' };
+  if (regs.length > 2) return { span: regs[2].span, message: tr('asm.address.tooManyRegisters') };
   let base: Reg | null = null;
   let index: Reg | null = null;
   let scale = 1n;
@@ -75,7 +77,7 @@ function resolve32(regs: { reg: Reg; coef: bigint; span: Span }[], disp: bigint 
       scale = t.coef - 1n;
       indexSpan = t.span;
     } else {
-      return { span: t.span, message: `scale ${t.coef} is not encodable: use 1, 2, 4 or 8` };
+      return { span: t.span, message: tr('asm.address.badScale', { scale: String(t.coef) }) };
     }
   } else {
     const [a, b] = regs;
@@ -87,18 +89,18 @@ function resolve32(regs: { reg: Reg; coef: bigint; span: Span }[], disp: bigint 
     } else if (b.coef === 1n) {
       [base, index, scale, indexSpan] = [b.reg, a.reg, a.coef, a.span];
     } else {
-      return { span: b.span, message: 'only one register in an address can be scaled' };
+      return { span: b.span, message: tr('asm.address.twoScaled') };
     }
-    if (!isScale(scale)) return { span: indexSpan, message: `scale ${scale} is not encodable: use 1, 2, 4 or 8` };
+    if (!isScale(scale)) return { span: indexSpan, message: tr('asm.address.badScale', { scale: String(scale) }) };
   }
   // SDM Table 2-3: SIB.index = 100b means "none", so ESP cannot be an index.
-  if (index && index.num === 4) return { span: indexSpan, message: "'esp' cannot be an index register (it can only be the base)" };
+  if (index && index.num === 4) return { span: indexSpan, message: tr('asm.address.espIndex') };
   return { base, index, scale: Number(scale) as 1 | 2 | 4 | 8, disp, asize: 32 };
 }
 
 function resolve16(regs: { reg: Reg; coef: bigint; span: Span }[], disp: bigint | undefined, whole: Span): EffectiveAddress | EaError {
   for (const t of regs) {
-    if (t.coef !== 1n) return { span: t.span, message: '16-bit addresses cannot scale a register (use 32-bit registers for [reg*scale])' };
+    if (t.coef !== 1n) return { span: t.span, message: tr('asm.address.scale16') };
   }
   let base: Reg | null = null;
   let index: Reg | null = null;
@@ -109,7 +111,7 @@ function resolve16(regs: { reg: Reg; coef: bigint; span: Span }[], disp: bigint 
     else {
       return {
         span: regs.length === 1 ? whole : t.span,
-        message: `'${n}' cannot be used here: a 16-bit address is [bx or bp] + [si or di] + displacement`,
+        message: tr('asm.address.bad16Register', { name: n }),
       };
     }
   }

@@ -2,6 +2,8 @@
 // (SDM Vol. 2A Chapter 2 "Instruction Format": prefixes, opcode, ModRM, SIB, displacement, immediate)
 // and keeps the shortest that is not shorter than the layout allows.
 
+// Messages come from the catalogue (issue 8: every user-visible string in one catalogue).
+import { t } from '../../../i18n/t.ts';
 import type { Span } from './diagnostics.ts';
 import { dispFits, encodeEa, hasDispChoice, littleEndian, resolveEa, type EffectiveAddress } from './ea.ts';
 import { evaluate, linearize, type EvalEnv } from './expr.ts';
@@ -77,7 +79,7 @@ export function resolveOperands(stmt: InsnStmt, env: EvalEnv): Resolved[] | null
           break;
         }
         if (stmt.asOverride && ea.asize !== stmt.asOverride && (ea.base || ea.index)) {
-          env.error(o, `'a${stmt.asOverride}' contradicts the ${ea.asize}-bit registers in this address`);
+          env.error(o, t('asm.encoder.addressSizeConflict', { size: stmt.asOverride, bits: ea.asize }));
           ok = false;
           break;
         }
@@ -277,13 +279,14 @@ function ambiguous(stmt: InsnStmt, ops: Resolved[], cands: Candidate[]): Failure
   const pref = sizes.includes(stmt.bits) ? stmt.bits : sizes[0];
   const rest = sizes.filter((s) => s !== pref);
   const options = [pref, rest[rest.length - 1]].filter((s) => s !== undefined);
+  const either = (alts: string[]): string => (alts.length === 2 ? t('asm.encoder.either', { first: alts[0], second: alts[1] }) : alts.join(''));
   if (mem) {
-    const alts = options.map((s) => `'${sizeName(s)} ${mem.src.text}'`).join(' or ');
-    return { span: mem.src, message: `operand size is ambiguous: write ${alts}`, rank: 9 };
+    const alts = either(options.map((s) => `'${sizeName(s)} ${mem.src.text}'`));
+    return { span: mem.src, message: t('asm.encoder.ambiguousMemory', { choices: alts }), rank: 9 };
   }
   const imm = ops.find((o) => o.k === 'imm') ?? ops[0];
-  const alts = options.map((s) => `'${sizeName(s)}'`).join(' or ');
-  return { span: imm.src, message: `operand size is ambiguous: write ${alts} before the operand`, rank: 9 };
+  const alts = either(options.map((s) => `'${sizeName(s)}'`));
+  return { span: imm.src, message: t('asm.encoder.ambiguousImmediate', { choices: alts }), rank: 9 };
 }
 
 function fail(span: Span, message: string, rank: number): { failure: Failure } {
@@ -343,16 +346,16 @@ function tryEncode(c: Candidate, ops: Resolved[], stmt: InsnStmt, ctx: EncodeCtx
   // The D0–D3 shift forms shift by exactly 1.
   for (let i = 0; i < ops.length; i++) {
     const o = ops[i];
-    if (f.pats[i] === 'one' && o.k === 'imm' && o.value !== undefined && o.value !== 1n) return fail(o.src, 'not 1', 0);
+    if (f.pats[i] === 'one' && o.k === 'imm' && o.value !== undefined && o.value !== 1n) return fail(o.src, t('asm.encoder.shiftNotOne'), 0);
   }
   // Validity rules the table cannot express.
   if (f.op[0] === 0x90 && f.plusR && regOp?.k === 'reg' && regOp.reg.num === 0) {
     // 90 is NOP; xchg eax,eax must use 87 C0 to mean an exchange (SDM "XCHG", "NOP").
-    return fail(stmt.opsSpan, 'xchg with itself uses 87 /r', 0);
+    return fail(stmt.opsSpan, t('asm.encoder.xchgSelf'), 0);
   }
   if (f.op[0] === 0x8e && regOp?.k === 'reg' && regOp.reg.name === 'cs') {
     // SDM "MOV—Move": "If an attempt is made to load the CS register, an invalid-opcode exception (#UD)".
-    return fail(regOp.src, "'mov' cannot load cs (that is #UD); change cs with a far jmp, call or ret", 8);
+    return fail(regOp.src, t('asm.encoder.movCs'), 8);
   }
 
   if (memOp?.seg) out.push(SREG_PREFIX[memOp.seg.name]);
@@ -363,7 +366,7 @@ function tryEncode(c: Candidate, ops: Resolved[], stmt: InsnStmt, ctx: EncodeCtx
   out.push(...f.mand);
   out.push(...f.op);
   if (f.plusR) {
-    if (regOp?.k !== 'reg') return fail(stmt.opsSpan, 'internal: +r form without register', 0);
+    if (regOp?.k !== 'reg') return fail(stmt.opsSpan, t('asm.encoder.internalPlusR'), 0);
     out[out.length - 1] += regOp.reg.num;
   }
   if (f.ext !== -2) {
@@ -373,12 +376,12 @@ function tryEncode(c: Candidate, ops: Resolved[], stmt: InsnStmt, ctx: EncodeCtx
     } else if (rmOp?.k === 'mem') {
       const d = rmOp.ea.disp;
       if (d !== undefined && !dispFits(d, rmOp.ea.asize)) {
-        const hint = rmOp.ea.asize === 16 && !rmOp.ea.base && !rmOp.ea.index ? " (write 'a32' before the instruction for a 32-bit address)" : '';
-        return fail(rmOp.src, `address offset ${hex(d)} does not fit in ${rmOp.ea.asize} bits${hint}`, 6);
+        const a32 = rmOp.ea.asize === 16 && !rmOp.ea.base && !rmOp.ea.index;
+        return fail(rmOp.src, t(a32 ? 'asm.encoder.offsetTooWideA32' : 'asm.encoder.offsetTooWide', { value: hex(d), bits: rmOp.ea.asize }), 6);
       }
       encodeEa(rmOp.ea, regField, dispMode, out);
     } else {
-      return fail(stmt.opsSpan, 'internal: ModRM form without r/m operand', 0);
+      return fail(stmt.opsSpan, t('asm.encoder.internalModRm'), 0);
     }
   }
 
@@ -393,8 +396,7 @@ function tryEncode(c: Candidate, ops: Resolved[], stmt: InsnStmt, ctx: EncodeCtx
       const o = offOp!;
       const d = o.ea.disp;
       if (d !== undefined && !dispFits(d, asize)) {
-        const hint = asize === 16 ? " (write 'a32' before the instruction for a 32-bit address)" : '';
-        return fail(o.src, `address ${hex(d)} does not fit in ${asize} bits${hint}`, 6);
+        return fail(o.src, t(asize === 16 ? 'asm.encoder.moffsTooWideA32' : 'asm.encoder.moffsTooWide', { value: hex(d), bits: asize }), 6);
       }
       littleEndian(d ?? 0n, asize / 8, out);
       continue;
@@ -404,10 +406,10 @@ function tryEncode(c: Candidate, ops: Resolved[], stmt: InsnStmt, ctx: EncodeCtx
       const fp = o as Extract<Resolved, { k: 'farptr' }>;
       const [lo, hi] = rangeOf(c.osz);
       if (fp.off !== undefined && (fp.off < lo || fp.off > hi)) {
-        return fail(fp.src, `offset ${hex(fp.off)} does not fit in ${c.osz} bits`, 6);
+        return fail(fp.src, t('asm.encoder.farOffsetTooWide', { value: hex(fp.off), bits: c.osz }), 6);
       }
       if (fp.seg !== undefined && (fp.seg < 0n || fp.seg > 0xffffn)) {
-        return fail(fp.src, `segment selector ${hex(fp.seg)} does not fit in 16 bits`, 6);
+        return fail(fp.src, t('asm.encoder.selectorTooWide', { value: hex(fp.seg) }), 6);
       }
       littleEndian(fp.off ?? 0n, c.osz / 8, out);
       littleEndian(fp.seg ?? 0n, 2, out);
@@ -417,17 +419,17 @@ function tryEncode(c: Candidate, ops: Resolved[], stmt: InsnStmt, ctx: EncodeCtx
     if (k === 'rel8' || k === 'relv') {
       const dist = v === undefined ? 0n : v - end;
       if (v !== undefined && (v < 0n || v > 0xffffffffn)) {
-        return fail(o.src, `jump target ${hex(v)} is outside the 4 GiB address space`, 5);
+        return fail(o.src, t('asm.encoder.jumpOutside4G', { value: hex(v) }), 5);
       }
       if (k === 'rel8') {
         if (dist < -128n || dist > 127n) {
-          const what = f.mnem.startsWith('loop') || f.mnem.endsWith('cxz') ? `'${f.mnem}'` : 'a short jump';
-          return fail(o.src, `jump target out of range: it is ${dist} bytes away and ${what} reaches -128..+127`, 5);
+          const loop = f.mnem.startsWith('loop') || f.mnem.endsWith('cxz');
+          return fail(o.src, t(loop ? 'asm.encoder.loopOutOfRange' : 'asm.encoder.shortJumpOutOfRange', { distance: String(dist), mnemonic: f.mnem }), 5);
         }
         out.push(Number(BigInt.asUintN(8, dist)));
       } else {
         if (c.osz === 16 && v !== undefined && (v < 0n || v > 0xffffn)) {
-          return fail(o.src, `target ${hex(v)} is beyond 64 KiB, out of reach of a 16-bit jump`, 5);
+          return fail(o.src, t('asm.encoder.jumpBeyond64K', { value: hex(v) }), 5);
         }
         littleEndian(dist, c.osz / 8, out);
       }
@@ -436,24 +438,24 @@ function tryEncode(c: Candidate, ops: Resolved[], stmt: InsnStmt, ctx: EncodeCtx
     const val = v ?? 0n;
     switch (pat) {
       case 'simm8':
-        if (v !== undefined && !fitsSigned8(v, c.osz)) return fail(o.src, `immediate ${v} does not fit in 8 bits`, 1);
+        if (v !== undefined && !fitsSigned8(v, c.osz)) return fail(o.src, t('asm.encoder.imm8Signed', { value: String(v) }), 1);
         out.push(Number(BigInt.asUintN(8, val)));
         break;
       case 'uimm8':
-        if (v !== undefined && (v < 0n || v > 255n)) return fail(o.src, `immediate ${v} does not fit in 8 bits (0 to 255)`, 4);
+        if (v !== undefined && (v < 0n || v > 255n)) return fail(o.src, t('asm.encoder.imm8Unsigned', { value: String(v) }), 4);
         out.push(Number(val));
         break;
       default: {
         const width = k === 'ib' ? 8 : k === 'iw' ? 16 : 32;
         const [lo, hi] = rangeOf(width);
-        if (v !== undefined && (v < lo || v > hi)) return fail(o.src, `immediate ${v} does not fit in ${width} bits`, 4);
+        if (v !== undefined && (v < lo || v > hi)) return fail(o.src, t('asm.encoder.immTooWide', { value: String(v), bits: width }), 4);
         littleEndian(val, width / 8, out);
       }
     }
   }
   if (out.length > 15) {
     // SDM Vol. 2A §2.3.11: the maximum instruction length is 15 bytes; longer raises #GP.
-    return fail(stmt.opsSpan, `instruction would be ${out.length} bytes; the limit is 15 (too many prefixes)`, 7);
+    return fail(stmt.opsSpan, t('asm.encoder.tooLong', { length: out.length }), 7);
   }
   return { bytes: out };
 }
@@ -463,32 +465,31 @@ function diagnose(stmt: InsnStmt, ops: Resolved[], forms: readonly Form[]): Fail
   const m = stmt.mnem;
   const n = ops.length;
   const counts = [...new Set(forms.map((f) => f.pats.length))].sort((a, b) => a - b);
-  const plural = (k: number): string => (k === 1 ? 'operand' : 'operands');
   if (!counts.includes(n)) {
     const span = n > counts[counts.length - 1] ? ops[counts[counts.length - 1]].src : n === 0 ? stmt.mnemSpan : stmt.opsSpan;
-    if (counts.length === 1 && counts[0] === 0) return { span, message: `'${m}' takes no operands`, rank: 9 };
-    const want =
+    if (counts.length === 1 && counts[0] === 0) return { span, message: t('asm.encoder.noOperands', { mnemonic: m }), rank: 9 };
+    const message =
       counts.length === 1
-        ? `needs ${counts[0]} ${plural(counts[0])}`
-        : `takes ${counts.slice(0, -1).join(', ')} or ${counts[counts.length - 1]} operands`;
-    return { span, message: `'${m}' ${want}, got ${n}`, rank: 9 };
+        ? t('asm.encoder.needsOperands', { mnemonic: m, count: counts[0], got: n })
+        : t('asm.encoder.takesOperands', { mnemonic: m, counts: counts.slice(0, -1).join(', '), last: counts[counts.length - 1], got: n });
+    return { span, message, rank: 9 };
   }
   const same = forms.filter((f) => f.pats.length === n);
   const mems = ops.filter((o) => o.k === 'mem');
   if (mems.length >= 2 && !same.some((f) => f.pats.filter((p) => MEM_PATS.has(p) || RM_PATS.has(p)).length >= 2)) {
-    return { span: mems[1].src, message: `'${m}' has no form '${stmt.text}': memory-to-memory is not encodable`, rank: 9 };
+    return { span: mems[1].src, message: t('asm.encoder.memoryToMemory', { mnemonic: m, instruction: stmt.text }), rank: 9 };
   }
   const farImm = ops.find((o) => o.k === 'imm' && o.jump === 'far');
   if (farImm) {
     return {
       span: farImm.src,
-      message: "a far jump or call needs 'selector:offset' (as in 'jmp 0x08:target') or a pointer in memory ('jmp far [ptr]')",
+      message: t('asm.encoder.farNeedsPointer'),
       rank: 9,
     };
   }
   const hinted = ops.find((o) => (o.k === 'imm' || o.k === 'mem') && o.jump !== null);
   if (hinted && !isBranchMnemonic(m)) {
-    return { span: hinted.src, message: `'${(hinted as { jump: string }).jump}' only applies to jmp, call and conditional jumps`, rank: 9 };
+    return { span: hinted.src, message: t('asm.encoder.distanceOnlyBranches', { distance: (hinted as { jump: string }).jump }), rank: 9 };
   }
   // Size mismatch, when every form of this mnemonic wants same-sized operands.
   const sizeOf = (o: Resolved): number =>
@@ -499,19 +500,19 @@ function diagnose(stmt: InsnStmt, ops: Resolved[], forms: readonly Form[]): Fail
     for (let i = 1; i < n; i++) {
       const si = sizeOf(ops[i]);
       if (s0 && si && si !== s0) {
-        return { span: ops[i].src, message: `operand size mismatch: '${stmt.text}' needs both operands the same size`, rank: 9 };
+        return { span: ops[i].src, message: t('asm.encoder.sizeMismatch', { instruction: stmt.text }), rank: 9 };
       }
     }
   }
   // Friendly explanations for common mistakes.
   if (m === 'pop' && ops[0]?.k === 'reg' && ops[0].reg.name === 'cs') {
-    return { span: ops[0].src, message: "there is no 'pop cs': cs changes only through a far jmp, call, ret or iret", rank: 9 };
+    return { span: ops[0].src, message: t('asm.encoder.popCs'), rank: 9 };
   }
   const sreg = ops.findIndex((o) => o.k === 'reg' && o.reg.cls === 'sreg');
   if (m === 'mov' && sreg >= 0 && ops.some((o) => o.k === 'imm')) {
     return {
       span: ops[1].src,
-      message: `a segment register cannot be loaded with an immediate: load a register first ('mov ax, ${ops[1].src.text}' then 'mov ${ops[0].src.text}, ax')`,
+      message: t('asm.encoder.segmentImmediate', { value: ops[1].src.text, segment: ops[0].src.text }),
       rank: 9,
     };
   }
@@ -520,14 +521,14 @@ function diagnose(stmt: InsnStmt, ops: Resolved[], forms: readonly Form[]): Fail
     const other = ops.find((o) => o !== special)!;
     return {
       span: other.src,
-      message: `'${special.reg.name}' can only be moved to or from a 32-bit general register (e.g. 'mov eax, ${special.reg.name}')`,
+      message: t('asm.encoder.specialRegisterMove', { name: special.reg.name }),
       rank: 9,
     };
   }
   if (stmt.osOverride) {
     const plain = { ...stmt, osOverride: 0 as const };
     if (same.some((f) => matchForm(f, ops, plain))) {
-      return { span: stmt.mnemSpan, message: `'o${stmt.osOverride}' contradicts the operand size of '${stmt.text}'`, rank: 9 };
+      return { span: stmt.mnemSpan, message: t('asm.encoder.operandSizeConflict', { size: stmt.osOverride, instruction: stmt.text }), rank: 9 };
     }
   }
   // Point at the first operand that no form accepts in its position.
@@ -541,5 +542,5 @@ function diagnose(stmt: InsnStmt, ops: Resolved[], forms: readonly Form[]): Fail
   }
   const list = [...new Set((same.length ? same : forms).map(describeForm))];
   const shown = list.slice(0, 8).join('; ') + (list.length > 8 ? '; ...' : '');
-  return { span, message: `'${m}' has no form '${stmt.text}'; valid forms: ${shown}`, rank: 9 };
+  return { span, message: t('asm.encoder.noSuchForm', { mnemonic: m, instruction: stmt.text, forms: shown }), rank: 9 };
 }

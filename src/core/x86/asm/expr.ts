@@ -1,6 +1,8 @@
 // Expressions: parsing (C precedence, as the brief and NASM §3.5 agree on for these operators) and
 // evaluation in 64-bit two's complement (NASM evaluates in 64 bits; range checks happen at use).
 
+// `tr` is the catalogue's `t` (issue 8: every user-visible string in one catalogue); `t` names a token here.
+import { t as tr } from '../../../i18n/t.ts';
 import type { ErrorSink, Span } from './diagnostics.ts';
 import type { Token } from './lexer.ts';
 import { lookupRegister, type Reg } from './registers.ts';
@@ -136,16 +138,16 @@ function parseBinary(cur: Cursor, ctx: ParseCtx, minPrec: number, nest: number):
     cur.next();
     const right = parseBinary(cur, ctx, p + 1, nest + 1);
     const d = 1 + Math.max(left.d, right.d);
-    if (d > MAX_TREE_DEPTH) fail(ctx, { col: t.col, end: t.end }, `expression is too long (limit ${MAX_TREE_DEPTH} operators deep)`);
+    if (d > MAX_TREE_DEPTH) fail(ctx, { col: t.col, end: t.end }, tr('asm.expr.tooLong', { limit: MAX_TREE_DEPTH }));
     left = { k: 'bin', op: t.text, a: left, b: right, opCol: t.col, col: left.col, end: right.end, d };
   }
   return left;
 }
 
 function parseUnary(cur: Cursor, ctx: ParseCtx, nest: number): Expr {
-  if (nest > MAX_NESTING) fail(ctx, cur.span(), `expression is nested too deeply (limit ${MAX_NESTING})`);
+  if (nest > MAX_NESTING) fail(ctx, cur.span(), tr('asm.expr.tooDeep', { limit: MAX_NESTING }));
   const t = cur.peek();
-  if (!t) fail(ctx, cur.span(), 'expected an expression');
+  if (!t) fail(ctx, cur.span(), tr('asm.expr.expected'));
   if (t.kind === 'op' && (t.text === '-' || t.text === '+' || t.text === '~' || t.text === '!')) {
     cur.next();
     const a = parseUnary(cur, ctx, nest + 1);
@@ -156,7 +158,7 @@ function parseUnary(cur: Cursor, ctx: ParseCtx, nest: number): Expr {
 
 function parsePrimary(cur: Cursor, ctx: ParseCtx, nest: number): Expr {
   const t = cur.next();
-  if (!t) fail(ctx, cur.span(), 'expected an expression');
+  if (!t) fail(ctx, cur.span(), tr('asm.expr.expected'));
   const at = { col: t.col, end: t.end };
   switch (t.kind) {
     case 'num':
@@ -167,28 +169,28 @@ function parsePrimary(cur: Cursor, ctx: ParseCtx, nest: number): Expr {
       return { k: 'base', ...at, d: 1 };
     case 'str': {
       const v = charConstant(t.str);
-      if (v === null) fail(ctx, at, `character constant ${t.text.length > 40 ? t.text.slice(0, 37) + '...' : t.text} is longer than 8 bytes`);
+      if (v === null) fail(ctx, at, tr('asm.expr.charConstantTooLong', { text: t.text.length > 40 ? t.text.slice(0, 37) + '...' : t.text }));
       return { k: 'num', v, ...at, d: 1 };
     }
     case 'id': {
       const reg = lookupRegister(t.text);
       if (reg) {
         if (!ctx.allowRegs) {
-          fail(ctx, at, `register '${reg.name}' cannot be used in an expression here (only inside [ ] as an address)`);
+          fail(ctx, at, tr('asm.expr.registerOutsideBrackets', { name: reg.name }));
         }
         return { k: 'reg', reg, ...at, d: 1 };
       }
-      if (KEYWORDS.has(t.text.toLowerCase())) fail(ctx, at, `unexpected '${t.text}' in an expression`);
+      if (KEYWORDS.has(t.text.toLowerCase())) fail(ctx, at, tr('asm.expr.unexpectedKeyword', { token: t.text }));
       return { k: 'sym', name: qualify(t.text, ctx.scope), ...at, d: 1 };
     }
     case 'op':
       if (t.text === '(') {
         const e = parseBinary(cur, ctx, 1, nest + 1);
-        if (!cur.isOp(')')) fail(ctx, cur.span(), "expected ')'");
+        if (!cur.isOp(')')) fail(ctx, cur.span(), tr('asm.expr.expectedCloseParen'));
         const close = cur.next()!;
         return { ...e, col: t.col, end: close.end };
       }
-      fail(ctx, at, `expected an expression, found '${t.text}'`);
+      fail(ctx, at, tr('asm.expr.expectedFound', { token: t.text }));
   }
 }
 
@@ -224,7 +226,7 @@ export function evaluate(e: Expr, env: EvalEnv): bigint | undefined {
       return v;
     }
     case 'reg':
-      env.error(e, `register '${e.reg.name}' cannot be used in an expression here`);
+      env.error(e, tr('asm.expr.registerInExpression', { name: e.reg.name }));
       return undefined;
     case 'un': {
       const a = evaluate(e.a, env);
@@ -265,7 +267,7 @@ function binop(op: string, a: bigint, b: bigint, env: EvalEnv, at: Span): bigint
     case '%':
     case '%%':
       if (b === 0n) {
-        env.error(at, 'division by zero');
+        env.error(at, tr('asm.expr.divisionByZero'));
         return undefined;
       }
       // Signed, truncating toward zero as in C (NASM's '/' is unsigned; '//' and '%%' are signed).
@@ -331,7 +333,7 @@ export function linearize(e: Expr, env: EvalEnv): Linear | null {
       if (a.regs.length === 0) return { regs: [], k: a.k === undefined ? undefined : unop(e.op, a.k) };
       if (e.op === '+') return a;
       if (e.op === '-') return scaleLinear(a, -1n);
-      env.error(e, `'${e.op}' cannot be applied to a register in an address`);
+      env.error(e, tr('asm.expr.operatorOnRegister', { operator: e.op }));
       return null;
     }
     case 'bin': {
@@ -348,13 +350,13 @@ export function linearize(e: Expr, env: EvalEnv): Linear | null {
           return { regs: [...a.regs, ...b.regs], k: a.k === undefined || b.k === undefined ? undefined : wrap(a.k + b.k) };
         case '-':
           if (b.regs.length > 0) {
-            env.error(b.regs[0].span, `register '${b.regs[0].reg.name}' cannot be subtracted in an address`);
+            env.error(b.regs[0].span, tr('asm.expr.registerSubtracted', { name: b.regs[0].reg.name }));
             return null;
           }
           return { regs: a.regs, k: a.k === undefined || b.k === undefined ? undefined : wrap(a.k - b.k) };
         case '*': {
           if (a.regs.length > 0 && b.regs.length > 0) {
-            env.error(opAt, 'a register can only be multiplied by a constant');
+            env.error(opAt, tr('asm.expr.registerTimesRegister'));
             return null;
           }
           const [lin, c] = a.regs.length > 0 ? [a, b.k] : [b, a.k];
@@ -363,7 +365,7 @@ export function linearize(e: Expr, env: EvalEnv): Linear | null {
           return scaleLinear(lin, c ?? 1n);
         }
         default:
-          env.error(opAt, `'${e.op}' cannot be applied to a register in an address`);
+          env.error(opAt, tr('asm.expr.operatorOnRegister', { operator: e.op }));
           return null;
       }
     }

@@ -1,6 +1,8 @@
 // Public API of the VT Lab assembler: Intel-syntax (NASM-flavoured) IA-32 source → machine code.
 // Pure TypeScript (docs/CONVENTIONS.md): runs in the browser worker and in the Node CLI.
 
+// Messages come from the catalogue (issue 8: every user-visible string in one catalogue).
+import { t } from '../../../i18n/t.ts';
 import { ErrorSink, formatAsmError, type AsmError } from './diagnostics.ts';
 import { Layout } from './layout.ts';
 import { parseSource } from './parser.ts';
@@ -61,7 +63,7 @@ export function assemble(source: string, options?: AssembleOptions): AssembleRes
     return { ok: true, bytes: out.bytes, origin: out.origin, symbols, listing, entry: start !== undefined ? Number(start) : out.origin };
   } catch (e) {
     // A bug must not take the editor down; report it like any other error.
-    const message = e instanceof RangeError ? 'the program is too large or too deeply nested to assemble' : `internal assembler error: ${String(e)}`;
+    const message = e instanceof RangeError ? t('asm.assembler.tooLarge') : t('asm.assembler.internalError', { detail: String(e) });
     return { ok: false, errors: [...sink.result(), { line: 1, column: 1, endColumn: 2, message }].slice(0, 100) };
   }
 }

@@ -1,6 +1,8 @@
 // Multi-pass layout: assigns addresses, relaxes jumps and immediates (growing only, so it always
 // terminates), then emits the bytes. NASM does the same with its optimiser passes (NASM §2.1.23 -O).
 
+// Messages come from the catalogue (issue 8: every user-visible string in one catalogue).
+import { t } from '../../../i18n/t.ts';
 import { dataSize, dataUsesHere, encodeData } from './data.ts';
 import { quote, type ErrorSink, type Span } from './diagnostics.ts';
 import { encodeInstruction, resolveOperands, type InsnStmt } from './encoder.ts';
@@ -99,8 +101,8 @@ export class Layout {
         if (!this.final) return;
         const reg = unsupportedRegisterKind(n);
         const defLine = this.constants.get(n);
-        const circular = defLine !== undefined ? `symbol ${quote(n)} has no value: its definition on line ${defLine} cannot be evaluated` : null;
-        this.sink.add(line, span, reg ?? circular ?? `undefined symbol ${quote(n)}`);
+        const circular = defLine !== undefined ? t('asm.layout.circularSymbol', { name: quote(n), line: defLine }) : null;
+        this.sink.add(line, span, reg ?? circular ?? t('asm.layout.undefinedSymbol', { name: quote(n) }));
       },
       error: (span, msg) => this.sink.add(line, span, msg),
     };
@@ -129,7 +131,7 @@ export class Layout {
     if (!settled) {
       const li = this.sizes.findIndex((s, i) => s !== before[i]);
       const rec = this.lines[li >= 0 ? li : 0];
-      if (rec) this.sink.add(rec.line, { col: 1, end: rec.source.length + 1 }, `the layout did not settle after ${MAX_PASSES} passes (a size or address depends on itself)`);
+      if (rec) this.sink.add(rec.line, { col: 1, end: rec.source.length + 1 }, t('asm.layout.unsettled', { passes: MAX_PASSES }));
     }
     const total = this.chunks.reduce((n, c) => n + c.size, 0);
     if (this.sink.count > 0 || total > MAX_OUTPUT) return null;
@@ -166,9 +168,9 @@ export class Layout {
         if (s.k === 'org') {
           const v = evaluate(s.expr, this.env(rec.line, addr));
           if (v === undefined) {
-            if (final) this.sink.add(rec.line, s.expr, "'org' must be a value known before the code is laid out");
+            if (final) this.sink.add(rec.line, s.expr, t('asm.layout.orgUnknown'));
           } else if (v < 0n || v > 0xffffffffn) {
-            if (final) this.sink.add(rec.line, s.expr, `origin ${v} is outside the 32-bit address space`);
+            if (final) this.sink.add(rec.line, s.expr, t('asm.layout.originOutside', { value: String(v) }));
           } else nextOrigin = Number(v);
         } else if (s.k === 'equ') {
           this.setSymbol(s.name, evaluate(s.expr, this.env(rec.line, addr)));
@@ -181,10 +183,10 @@ export class Layout {
       if (final && !overflowed) {
         if (addr - this.origin + size > MAX_OUTPUT) {
           overflowed = true;
-          this.sink.add(rec.line, s ? stmtSpan(s) : { col: 1, end: 2 }, 'output would exceed 16 MiB');
+          this.sink.add(rec.line, s ? stmtSpan(s) : { col: 1, end: 2 }, t('asm.layout.outputTooLarge'));
         } else if (addr + size > 0x1_0000_0000) {
           overflowed = true;
-          this.sink.add(rec.line, s ? stmtSpan(s) : { col: 1, end: 2 }, 'code would extend past the 4 GiB end of the address space');
+          this.sink.add(rec.line, s ? stmtSpan(s) : { col: 1, end: 2 }, t('asm.layout.past4G'));
         }
       }
       if (final) this.chunks.push({ li, addr, size, emit: overflowed ? null : emit });
@@ -227,11 +229,11 @@ export class Layout {
         let n = 1;
         if (nv !== undefined) {
           if (nv <= 0n || nv > 0x1000_0000n || (nv & (nv - 1n)) !== 0n) {
-            if (this.final) this.sink.add(line, s.n, `alignment ${nv} must be a power of two`);
+            if (this.final) this.sink.add(line, s.n, t('asm.layout.alignNotPowerOfTwo', { value: String(nv) }));
           } else n = Number(nv);
         }
         const fv = s.fill ? evaluate(s.fill, env) : BigInt(s.defaultFill);
-        if (s.fill && fv !== undefined && (fv < -128n || fv > 255n) && this.final) this.sink.add(line, s.fill, `fill value ${fv} does not fit in a byte`);
+        if (s.fill && fv !== undefined && (fv < -128n || fv > 255n) && this.final) this.sink.add(line, s.fill, t('asm.layout.fillNotByte', { value: String(fv) }));
         const fill = Number(BigInt.asUintN(8, fv ?? 0n));
         const pad = (n - ((addr - this.origin) % n)) % n;
         return [pad, fill ? (buf, off) => buf.fill(fill, off, off + pad) : null];
@@ -247,11 +249,11 @@ export class Layout {
     }
   }
 
-  private count(e: Expr, line: number, addr: number, what: string): number {
+  private count(e: Expr, line: number, addr: number, what: 'count' | 'times'): number {
     const v = evaluate(e, this.env(line, addr));
     if (v === undefined) return 0;
     if (v < 0n) {
-      if (this.final) this.sink.add(line, e, `${what} ${v} is negative`);
+      if (this.final) this.sink.add(line, e, t(what === 'times' ? 'asm.layout.timesCountNegative' : 'asm.layout.countNegative', { value: String(v) }));
       return 0;
     }
     return v > BigInt(MAX_COUNT) ? MAX_COUNT : Number(v);
@@ -273,7 +275,7 @@ export class Layout {
   }
 
   private placeTimes(s: Extract<Stmt, { k: 'times' }>, li: number, line: number, addr: number): [number, Emit | null] {
-    const count = this.count(s.count, line, addr, 'times count');
+    const count = this.count(s.count, line, addr, 'times');
     const inner = s.inner;
     if (count === 0) return [0, null];
     switch (inner.k) {
@@ -301,7 +303,7 @@ export class Layout {
               const b = this.encodeInsn(inner, li, line, addr + i * len, len);
               if (!b) return;
               if (b.length !== len) {
-                this.sink.add(line, inner.mnemSpan, `this instruction changes length between repetitions (${len} vs ${b.length} bytes); split the times`);
+                this.sink.add(line, inner.mnemSpan, t('asm.layout.timesLengthChanges', { first: len, now: b.length }));
                 return;
               }
               for (let j = 0; j < len; j++) buf[off + i * len + j] = b[j];
@@ -339,7 +341,7 @@ export class Layout {
         return [count * b.length, repeat(b, count)];
       }
       default:
-        if (this.final) this.sink.add(line, s.span, `'times' cannot repeat '${inner.k}'`);
+        if (this.final) this.sink.add(line, s.span, t('asm.parser.timesCannotRepeat', { what: inner.k }));
         return [0, null];
     }
   }

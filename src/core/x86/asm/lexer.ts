@@ -1,6 +1,8 @@
 // Splits one source line into tokens. NASM lexical rules (NASM manual §3.1 "Layout of a NASM Source
 // Line", §3.4.1 "Numeric Constants", §3.4.2 "Character Strings").
 
+// `tr` is the catalogue's `t` (issue 8: every user-visible string in one catalogue); `t` names a token here.
+import { t as tr } from '../../../i18n/t.ts';
 import { quote, type ErrorSink } from './diagnostics.ts';
 
 export type TokKind =
@@ -48,7 +50,7 @@ const MAX_LITERAL = (1n << 64n) - 1n;
  *  99d, with `_` separators. Returns the value, or an error message. */
 export function parseNumber(raw: string): bigint | string {
   let s = raw.replace(/_/g, '').toLowerCase();
-  if (s.includes('.') || /^[0-9]+e[0-9]+$/.test(s)) return `floating-point constant ${quote(raw)} is not supported`;
+  if (s.includes('.') || /^[0-9]+e[0-9]+$/.test(s)) return tr('asm.lexer.floatUnsupported', { text: quote(raw) });
   let radix = 10;
   let digits = s;
   const prefix = s.slice(0, 2);
@@ -79,18 +81,18 @@ export function parseNumber(raw: string): bigint | string {
     digits = s.slice(0, -1);
   }
   s = digits;
-  if (s.length === 0) return `malformed number ${quote(raw)}`;
+  if (s.length === 0) return tr('asm.lexer.malformedNumber', { text: quote(raw) });
   const valid = radix === 16 ? /^[0-9a-f]+$/ : radix === 10 ? /^[0-9]+$/ : radix === 8 ? /^[0-7]+$/ : /^[01]+$/;
-  if (!valid.test(s)) return `malformed number ${quote(raw)}`;
+  if (!valid.test(s)) return tr('asm.lexer.malformedNumber', { text: quote(raw) });
   const significant = s.replace(/^0+/, '');
   // Bound the work before handing a possibly enormous digit string to BigInt.
   const maxDigits = radix === 16 ? 16 : radix === 10 ? 20 : radix === 8 ? 22 : 64;
-  if (significant.length > maxDigits) return `number ${quote(raw)} is too large (limit 64 bits)`;
+  if (significant.length > maxDigits) return tr('asm.lexer.numberTooLarge', { text: quote(raw) });
   if (significant.length === 0) return 0n;
   let v: bigint;
   if (radix === 10) v = BigInt(significant);
   else v = BigInt((radix === 16 ? '0x' : radix === 8 ? '0o' : '0b') + significant);
-  if (v > MAX_LITERAL) return `number ${quote(raw)} is too large (limit 64 bits)`;
+  if (v > MAX_LITERAL) return tr('asm.lexer.numberTooLarge', { text: quote(raw) });
   return v;
 }
 
@@ -203,7 +205,7 @@ export function lexLine(text: string, line: number, sink: ErrorSink): Token[] | 
         i++;
       }
       if (!closed) {
-        sink.add(line, { col: start + 1, end: n + 1 }, `unterminated string: add the closing ${q}`);
+        sink.add(line, { col: start + 1, end: n + 1 }, tr('asm.lexer.unterminatedString', { quote: q }));
         return null;
       }
       const t = tok('str', text.slice(start, i), start, i);
@@ -226,8 +228,8 @@ export function lexLine(text: string, line: number, sink: ErrorSink): Token[] | 
     const cp = text.codePointAt(i) ?? c;
     const ch = String.fromCodePoint(cp);
     const shown = cp < 32 || cp === 127 ? `\\x${cp.toString(16).padStart(2, '0')}` : ch;
-    const hint = c === 35 /* # */ ? ' (comments start with ;)' : '';
-    sink.add(line, { col: start + 1, end: start + 1 + ch.length }, `unexpected character '${shown}'${hint}`);
+    const message = tr(c === 35 /* # */ ? 'asm.lexer.unexpectedHash' : 'asm.lexer.unexpectedCharacter', { char: shown });
+    sink.add(line, { col: start + 1, end: start + 1 + ch.length }, message);
     return null;
   }
   return out;

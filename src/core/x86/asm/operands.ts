@@ -1,6 +1,8 @@
 // Operand syntax: registers, memory references, immediates and far pointers, with NASM and MASM
 // spellings of size and distance keywords (NASM manual §3.3 "Effective Addresses", §2.2.3).
 
+// `tr` is the catalogue's `t` (issue 8: every user-visible string in one catalogue); `t` names a token here.
+import { t as tr } from '../../../i18n/t.ts';
 import type { Span } from './diagnostics.ts';
 import { Cursor, KEYWORDS, parseExpr, type Expr, type ParseCtx } from './expr.ts';
 import { lookupRegister, type Reg } from './registers.ts';
@@ -70,7 +72,7 @@ function fail(ctx: ParseCtx, span: Span, msg: string): null {
 /** Parses one operand, up to a ',' or the end of the line. Returns null after reporting an error. */
 export function parseOperand(cur: Cursor, ctx: ParseCtx, src: string): Operand | null {
   const first = cur.peek();
-  if (!first) return fail(ctx, cur.span(), 'expected an operand');
+  if (!first) return fail(ctx, cur.span(), tr('asm.operand.expected'));
   let size = 0;
   let jump: JumpHint = null;
   // Modifiers: size keywords (with MASM's optional PTR), distance keywords, STRICT, OFFSET.
@@ -81,20 +83,20 @@ export function parseOperand(cur: Cursor, ctx: ParseCtx, src: string): Operand |
     if (!KEYWORDS.has(w)) break;
     cur.next();
     if (w in SIZE_KEYWORDS) {
-      if (size !== 0) return fail(ctx, t, `operand has two sizes ('${SIZE_NAMES[size] ?? size}' and '${w}')`);
+      if (size !== 0) return fail(ctx, t, tr('asm.operand.twoSizes', { first: SIZE_NAMES[size] ?? size, second: w }));
       size = SIZE_KEYWORDS[w];
       const p = cur.peek();
       if (p && p.kind === 'id' && p.text.toLowerCase() === 'ptr') cur.next();
     } else if (w === 'short' || w === 'near' || w === 'far') {
-      if (jump !== null && jump !== w) return fail(ctx, t, `'${jump}' and '${w}' contradict each other`);
+      if (jump !== null && jump !== w) return fail(ctx, t, tr('asm.operand.distanceConflict', { first: jump, second: w }));
       jump = w;
     } else if (w === 'ptr') {
-      return fail(ctx, t, "'ptr' must follow a size, as in 'dword ptr [eax]'");
+      return fail(ctx, t, tr('asm.operand.ptrWithoutSize'));
     }
     // 'strict' and 'offset' need no action: sizes are always honoured and addresses are values.
   }
   const t = cur.peek();
-  if (!t) return fail(ctx, cur.span(), 'expected an operand after the size or distance keyword');
+  if (!t) return fail(ctx, cur.span(), tr('asm.operand.expectedAfterKeyword'));
   const start = first.col;
   const textOf = (endCol: number): string => src.slice(start - 1, endCol - 1);
 
@@ -109,21 +111,21 @@ export function parseOperand(cur: Cursor, ctx: ParseCtx, src: string): Operand |
       cur.next();
       cur.next();
     } else if (r) {
-      return fail(ctx, t, `'${r.name}' is not a segment register, so it cannot be followed by ':'`);
+      return fail(ctx, t, tr('asm.operand.notSegmentRegister', { name: r.name }));
     }
   }
   const t2 = cur.peek();
-  if (!t2) return fail(ctx, cur.span(), `expected an address after '${segTok?.text}:'`);
+  if (!t2) return fail(ctx, cur.span(), tr('asm.operand.expectedAddressAfterSegment', { segment: String(segTok?.text) }));
   if (t2.kind === 'op' && t2.text === '[') {
     const m = parseBrackets(cur, ctx);
     if (!m) return null;
-    if (m.seg && seg) return fail(ctx, m.segSpan!, 'two segment overrides in one operand');
+    if (m.seg && seg) return fail(ctx, m.segSpan!, tr('asm.operand.twoSegmentOverrides'));
     let addr = m.addr;
     // MASM allows [ebx][esi]: the sum of both.
     while (cur.isOp('[')) {
       const m2 = parseBrackets(cur, ctx);
       if (!m2) return null;
-      if (m2.seg) return fail(ctx, m2.segSpan!, 'a segment override must come first');
+      if (m2.seg) return fail(ctx, m2.segSpan!, tr('asm.operand.segmentOverrideFirst'));
       addr = sum(addr, m2.addr);
     }
     const end = lastEnd(cur);
@@ -150,17 +152,17 @@ export function parseOperand(cur: Cursor, ctx: ParseCtx, src: string): Operand |
       if (!arithmetic) {
         cur.next();
         if (size !== 0 && size !== r.size && r.cls === 'gpr') {
-          return fail(ctx, { col: start, end: t2.end }, `'${SIZE_NAMES[size]}' does not match the ${r.size}-bit register '${r.name}'`);
+          return fail(ctx, { col: start, end: t2.end }, tr('asm.operand.sizeRegisterMismatch', { size: String(SIZE_NAMES[size]), bits: r.size, name: r.name }));
         }
-        if (jump === 'short' || jump === 'far') return fail(ctx, { col: start, end: t2.end }, `'${jump}' cannot be used with a register`);
+        if (jump === 'short' || jump === 'far') return fail(ctx, { col: start, end: t2.end }, tr('asm.operand.distanceWithRegister', { distance: jump }));
         if (size !== 0 && r.cls === 'sreg' && size !== 16 && size !== 32) {
-          return fail(ctx, { col: start, end: t2.end }, `a segment register is pushed or popped as a 'word' or a 'dword', not a '${SIZE_NAMES[size]}'`);
+          return fail(ctx, { col: start, end: t2.end }, tr('asm.operand.segmentRegisterSize', { size: String(SIZE_NAMES[size]) }));
         }
         return { k: 'reg', reg: r, size: r.cls === 'sreg' ? size : 0, col: start, end: t2.end, text: textOf(t2.end) };
       }
       // A register inside arithmetic outside brackets: the user almost certainly meant memory.
       const rest = src.slice(t2.col - 1, lastTokenEnd(cur) - 1);
-      return fail(ctx, { col: t2.col, end: lastTokenEnd(cur) }, `a register in an expression must be inside brackets: write '[${rest}]'`);
+      return fail(ctx, { col: t2.col, end: lastTokenEnd(cur) }, tr('asm.operand.registerNeedsBrackets', { expression: rest }));
     }
   }
   const e = parseExpr(cur, { ...ctx, allowRegs: false });
@@ -178,7 +180,7 @@ export function parseOperand(cur: Cursor, ctx: ParseCtx, src: string): Operand |
     while (cur.isOp('[')) {
       const m2 = parseBrackets(cur, ctx);
       if (!m2) return null;
-      if (m2.seg) return fail(ctx, m2.segSpan!, "write the segment override first, as in 'es:table[edi]'");
+      if (m2.seg) return fail(ctx, m2.segSpan!, tr('asm.operand.segmentOverrideFirstExample'));
       addr = sum(addr, m2.addr);
     }
     const end = lastEnd(cur);
@@ -230,7 +232,7 @@ function parseBrackets(cur: Cursor, ctx: ParseCtx): Bracketed | null {
   // NASM also lets a size or 'dword' displacement hint sit inside the brackets; sizes belong outside.
   const t = cur.peek();
   if (t && t.kind === 'id' && t.text.toLowerCase() in SIZE_KEYWORDS) {
-    return fail(ctx, t, `write the size before the brackets, as in '${t.text.toLowerCase()} [...]'`);
+    return fail(ctx, t, tr('asm.operand.sizeBeforeBrackets', { size: t.text.toLowerCase() }));
   }
   if (t && t.kind === 'id' && cur.isOp(':', 1)) {
     const r = lookupRegister(t.text);
@@ -240,16 +242,16 @@ function parseBrackets(cur: Cursor, ctx: ParseCtx): Bracketed | null {
       cur.next();
       cur.next();
     } else if (r) {
-      return fail(ctx, t, `'${r.name}' is not a segment register, so it cannot be followed by ':'`);
+      return fail(ctx, t, tr('asm.operand.notSegmentRegister', { name: r.name }));
     }
   }
-  if (cur.isOp(']')) return fail(ctx, { col: open.col, end: cur.peek()!.end }, 'empty memory reference []');
+  if (cur.isOp(']')) return fail(ctx, { col: open.col, end: cur.peek()!.end }, tr('asm.operand.emptyMemory'));
   const addr = parseExpr(cur, { ...ctx, allowRegs: true });
   if (!addr) return null;
   if (!cur.isOp(']')) {
     const p = cur.peek();
-    if (!p) return fail(ctx, cur.span(), `expected ']' to close the '[' at column ${open.col}`);
-    return fail(ctx, p, `expected ']' or an operator, found '${p.text}'`);
+    if (!p) return fail(ctx, cur.span(), tr('asm.operand.unclosedBracket', { column: open.col }));
+    return fail(ctx, p, tr('asm.operand.expectedBracketOrOperator', { token: p.text }));
   }
   cur.next();
   return { addr, seg, segSpan };

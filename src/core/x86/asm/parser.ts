@@ -1,6 +1,8 @@
 // Source lines → statements: labels, constants, directives, prefixes and instructions. Values are
 // not computed here (that needs the layout); only the shape of each line is.
 
+// `tr` is the catalogue's `t` (issue 8: every user-visible string in one catalogue); `t` names a token here.
+import { t as tr } from '../../../i18n/t.ts';
 import { ErrorSink, quote, suggest, type Span } from './diagnostics.ts';
 import type { InsnStmt, Prefix } from './encoder.ts';
 import { Cursor, KEYWORDS, parseExpr, qualify, type Expr, type ParseCtx } from './expr.ts';
@@ -123,7 +125,7 @@ function expandDefines(toks: Token[], st: State, line: number): Token[] | null {
       const pos = at ?? t;
       if (body && !active.has(t.text)) {
         if (depth >= MAX_DEFINE_DEPTH) {
-          err(st, line, pos, `%define expansion of ${quote(t.text)} nests too deeply`);
+          err(st, line, pos, tr('asm.parser.defineNestsTooDeeply', { name: quote(t.text) }));
           return false;
         }
         active.add(t.text);
@@ -132,7 +134,7 @@ function expandDefines(toks: Token[], st: State, line: number): Token[] | null {
         if (!ok) return false;
       } else {
         if (out.length >= MAX_EXPANDED_TOKENS) {
-          err(st, line, pos, '%define expansion is too large');
+          err(st, line, pos, tr('asm.parser.defineTooLarge'));
           return false;
         }
         out.push(at ? { ...t, col: at.col, end: at.end } : t);
@@ -152,9 +154,9 @@ function parseLine(source: string, line: number, st: State): LineRec | null {
     const w = lower(d);
     if (d && d.col === raw[0].end && (w === 'define' || w === 'xdefine' || w === 'idefine')) {
       const name = raw[2];
-      if (!name || name.kind !== 'id') return err(st, line, name ?? d, '%define needs a name');
+      if (!name || name.kind !== 'id') return err(st, line, name ?? d, tr('asm.parser.defineNeedsName'));
       if (raw[3]?.kind === 'op' && raw[3].text === '(' && raw[3].col === name.end) {
-        return err(st, line, raw[3], 'macros with parameters are not supported (only %define NAME value)');
+        return err(st, line, raw[3], tr('asm.parser.defineNoParameters'));
       }
       const body = raw.slice(3);
       st.defines.set(name.text, w === 'xdefine' ? (expandDefines(body, st, line) ?? []) : body);
@@ -164,7 +166,7 @@ function parseLine(source: string, line: number, st: State): LineRec | null {
       if (raw[2]) st.defines.delete(raw[2].text);
       return null;
     }
-    return err(st, line, { col: raw[0].col, end: (d ?? raw[0]).end }, `preprocessor directive '%${d?.text ?? ''}' is not supported (only %define and %undef)`);
+    return err(st, line, { col: raw[0].col, end: (d ?? raw[0]).end }, tr('asm.parser.preprocessorUnsupported', { directive: d?.text ?? '' }));
   }
   const toks = expandDefines(raw, st, line);
   if (!toks || toks.length === 0) return null;
@@ -174,8 +176,8 @@ function parseLine(source: string, line: number, st: State): LineRec | null {
   // [bits 32], [org 0x7c00], [section .text]
   if (cur.isOp('[') && cur.peek(1)?.kind === 'id' && DIRECTIVES.has(lower(cur.peek(1)))) {
     const close = toks.findIndex((t) => t.kind === 'op' && t.text === ']');
-    if (close < 0) return err(st, line, toks[0], "expected ']' to close the directive");
-    if (close !== toks.length - 1) return err(st, line, toks[close + 1], `unexpected '${toks[close + 1].text}' after the directive`);
+    if (close < 0) return err(st, line, toks[0], tr('asm.parser.directiveUnclosed'));
+    if (close !== toks.length - 1) return err(st, line, toks[close + 1], tr('asm.parser.unexpectedAfterDirective', { token: toks[close + 1].text }));
     const inner = new Cursor(toks.slice(1, close), source.length);
     rec.stmt = parseStatement(inner, line, st, source, false);
     return rec;
@@ -187,7 +189,7 @@ function parseLine(source: string, line: number, st: State): LineRec | null {
     const w = t.text.toLowerCase();
     if (lookupRegister(t.text)) {
       // "es:" at the start of a line is a segment prefix in some syntaxes; not a label.
-      return err(st, line, t, `'${w}' is a register and cannot be a label`);
+      return err(st, line, t, tr('asm.parser.registerAsLabel', { name: w }));
     }
     cur.next();
     cur.next();
@@ -204,7 +206,7 @@ function parseLine(source: string, line: number, st: State): LineRec | null {
   const w1 = lower(t1);
   // Constants: NAME equ expr, NAME = expr (NASM §3.2.4 "EQU").
   if (t0.kind === 'id' && ((t1?.kind === 'id' && w1 === 'equ') || (t1?.kind === 'op' && t1.text === '=') || (t1?.kind === 'op' && t1.text === ':' && lower(cur.peek(2)) === 'equ'))) {
-    if (rec.labels.length > 0) return err(st, line, t0, 'a constant definition cannot follow a label on the same line');
+    if (rec.labels.length > 0) return err(st, line, t0, tr('asm.parser.constantAfterLabel'));
     cur.next();
     if (cur.isOp(':')) cur.next();
     cur.next();
@@ -227,11 +229,11 @@ function isStatementWord(text: string): boolean {
 function checkSymbolName(st: State, line: number, t: Token): boolean {
   const w = t.text.toLowerCase();
   if (lookupRegister(t.text)) {
-    err(st, line, t, `'${w}' is a register and cannot be used as a name`);
+    err(st, line, t, tr('asm.parser.registerAsName', { name: w }));
     return false;
   }
   if (KEYWORDS.has(w) || w in SIZE_KEYWORDS) {
-    err(st, line, t, `'${w}' is a reserved word and cannot be used as a name`);
+    err(st, line, t, tr('asm.parser.reservedAsName', { name: w }));
     return false;
   }
   return true;
@@ -243,7 +245,7 @@ function defineLabel(st: State, line: number, t: Token, rec: LineRec): boolean {
   const name = qualify(t.text, st.scope);
   const prev = st.symbolLines.get(name);
   if (prev) {
-    err(st, line, t, `${prev.kind === 'label' ? 'label' : 'symbol'} ${quote(name)} defined twice (first on line ${prev.line})`);
+    err(st, line, t, tr(prev.kind === 'label' ? 'asm.parser.labelDefinedTwice' : 'asm.parser.symbolDefinedTwice', { name: quote(name), line: prev.line }));
     return true;
   }
   st.symbolLines.set(name, { line, kind: 'label' });
@@ -256,18 +258,18 @@ function defineConstant(st: State, line: number, t: Token, cur: Cursor, rec: Lin
   if (!checkSymbolName(st, line, t)) return rec;
   const name = qualify(t.text, st.scope);
   if (cur.atEnd()) {
-    err(st, line, cur.span(), `'${t.text}' needs a value after 'equ'`);
+    err(st, line, cur.span(), tr('asm.parser.equNeedsValue', { name: t.text }));
     return rec;
   }
   const e = parseExpr(cur, pctx(st, line, false));
   if (!e) return rec;
   if (!cur.atEnd()) {
-    err(st, line, cur.span(), `unexpected '${cur.peek()!.text}' after the value of '${t.text}'`);
+    err(st, line, cur.span(), tr('asm.parser.unexpectedAfterValue', { token: cur.peek()!.text, name: t.text }));
     return rec;
   }
   const prev = st.symbolLines.get(name);
   if (prev) {
-    err(st, line, t, `${prev.kind === 'label' ? 'label' : 'symbol'} ${quote(name)} defined twice (first on line ${prev.line})`);
+    err(st, line, t, tr(prev.kind === 'label' ? 'asm.parser.labelDefinedTwice' : 'asm.parser.symbolDefinedTwice', { name: quote(name), line: prev.line }));
     return rec;
   }
   st.symbolLines.set(name, { line, kind: 'constant' });
@@ -288,15 +290,15 @@ function spanFrom(t: Token, cur: Cursor): Span {
 function parseStatement(cur: Cursor, line: number, st: State, source: string, allowTimes: boolean): Stmt | null {
   const t = cur.peek()!;
   if (t.kind !== 'id') {
-    if (t.kind === 'op' && t.text === '%') return err(st, line, t, "preprocessor directives must start the line ('%define NAME value')");
-    return err(st, line, t, `expected an instruction or directive, found '${t.text}'`);
+    if (t.kind === 'op' && t.text === '%') return err(st, line, t, tr('asm.parser.preprocessorMidLine'));
+    return err(st, line, t, tr('asm.parser.expectedStatement', { token: t.text }));
   }
   const w = t.text.toLowerCase();
   const span = spanFrom(t, cur);
   const expr = (): Expr | null => parseExpr(cur, pctx(st, line, false));
   const endOfLine = (what: string): boolean => {
     if (cur.atEnd()) return true;
-    err(st, line, cur.span(), `unexpected '${cur.peek()!.text}' after ${what}`);
+    err(st, line, cur.span(), tr('asm.parser.unexpectedAfter', { token: cur.peek()!.text, what }));
     return false;
   };
 
@@ -314,34 +316,34 @@ function parseStatement(cur: Cursor, line: number, st: State, source: string, al
   }
   if (w in RES_UNITS || w === '.skip' || w === '.space' || w === '.zero') {
     cur.next();
-    if (cur.atEnd()) return err(st, line, cur.span(), `'${w}' needs a count`);
+    if (cur.atEnd()) return err(st, line, cur.span(), tr('asm.parser.needsCount', { directive: w }));
     const count = expr();
     if (!count) return null;
     let fill = 0;
     if (w.startsWith('.') && cur.isOp(',')) {
       cur.next();
       const f = cur.next();
-      if (!f || f.kind !== 'num' || f.value > 255n) return err(st, line, f ?? cur.span(), `'${w}' fill must be a byte value`);
+      if (!f || f.kind !== 'num' || f.value > 255n) return err(st, line, f ?? cur.span(), tr('asm.parser.fillMustBeByte', { directive: w }));
       fill = Number(f.value);
     }
-    if (!endOfLine('the count')) return null;
+    if (!endOfLine(tr('asm.parser.afterCount'))) return null;
     return { k: 'res', unit: RES_UNITS[w] ?? 1, count, fill, span };
   }
   if (w === 'times') {
     cur.next();
-    if (!allowTimes) return err(st, line, t, "'times' cannot be nested or used here");
-    if (cur.atEnd()) return err(st, line, cur.span(), "'times' needs a count and an instruction, as in 'times 4 nop'");
+    if (!allowTimes) return err(st, line, t, tr('asm.parser.timesNested'));
+    if (cur.atEnd()) return err(st, line, cur.span(), tr('asm.parser.timesNeedsCount'));
     const count = expr();
     if (!count) return null;
-    if (cur.atEnd()) return err(st, line, cur.span(), "'times' needs something to repeat after the count");
+    if (cur.atEnd()) return err(st, line, cur.span(), tr('asm.parser.timesNeedsBody'));
     const inner = parseStatement(cur, line, st, source, false);
     if (!inner) return null;
-    if (inner.k === 'equ' || inner.k === 'org' || inner.k === 'times') return err(st, line, t, `'times' cannot repeat '${cur.toks[0].text}'`);
+    if (inner.k === 'equ' || inner.k === 'org' || inner.k === 'times') return err(st, line, t, tr('asm.parser.timesCannotRepeat', { what: cur.toks[0].text }));
     return { k: 'times', count, inner, span };
   }
   if (w === 'align' || w === 'alignb' || w === '.align' || w === '.balign' || w === '.p2align') {
     cur.next();
-    if (cur.atEnd()) return err(st, line, cur.span(), `'${w}' needs a boundary, as in 'align 16'`);
+    if (cur.atEnd()) return err(st, line, cur.span(), tr('asm.parser.alignNeedsBoundary', { directive: w }));
     let n = expr();
     if (!n) return null;
     if (w === '.p2align') n = { k: 'bin', op: '<<', a: { k: 'num', v: 1n, col: n.col, end: n.end, d: 1 }, b: n, opCol: n.col, col: n.col, end: n.end, d: n.d + 1 };
@@ -353,7 +355,7 @@ function parseStatement(cur: Cursor, line: number, st: State, source: string, al
       fill = expr();
       if (!fill) return null;
     }
-    if (!endOfLine('the alignment')) return null;
+    if (!endOfLine(tr('asm.parser.afterAlignment'))) return null;
     // NASM pads code with NOPs (0x90) for ALIGN and with zeros for ALIGNB (NASM §5.10.1).
     return { k: 'align', n, fill, defaultFill: w === 'alignb' ? 0 : 0x90, span };
   }
@@ -363,8 +365,8 @@ function parseStatement(cur: Cursor, line: number, st: State, source: string, al
     if (w === 'bits') {
       const n = cur.next();
       if (!n || n.kind !== 'num' || (n.value !== 16n && n.value !== 32n)) {
-        const hint = n && n.kind === 'num' && n.value === 64n ? ' (64-bit code is not supported: VT Lab runs IA-32 guests)' : '';
-        return err(st, line, n ?? cur.span(), `'bits' must be 16 or 32${hint}`);
+        const is64 = n && n.kind === 'num' && n.value === 64n;
+        return err(st, line, n ?? cur.span(), tr(is64 ? 'asm.parser.bits64' : 'asm.parser.bitsInvalid'));
       }
       b = Number(n.value);
     }
@@ -374,18 +376,18 @@ function parseStatement(cur: Cursor, line: number, st: State, source: string, al
   }
   if (w === 'org') {
     cur.next();
-    if (cur.atEnd()) return err(st, line, cur.span(), "'org' needs an address, as in 'org 0x7c00'");
+    if (cur.atEnd()) return err(st, line, cur.span(), tr('asm.parser.orgNeedsAddress'));
     const e = expr();
     if (!e) return null;
-    if (!endOfLine('the origin')) return null;
-    if (st.orgLine) return err(st, line, t, `only one 'org' is allowed in a flat binary (first on line ${st.orgLine})`);
+    if (!endOfLine(tr('asm.parser.afterOrigin'))) return null;
+    if (st.orgLine) return err(st, line, t, tr('asm.parser.orgTwice', { line: st.orgLine }));
     st.orgLine = line;
     return { k: 'org', expr: e, span };
   }
   if (w === '.equ' || w === '.set') {
     cur.next();
     const name = cur.next();
-    if (!name || name.kind !== 'id' || !cur.isOp(',')) return err(st, line, name ?? cur.span(), `'${w}' needs 'NAME, value'`);
+    if (!name || name.kind !== 'id' || !cur.isOp(',')) return err(st, line, name ?? cur.span(), tr('asm.parser.equNeedsNameValue', { directive: w }));
     cur.next();
     const rec: LineRec = { line, source, labels: [], stmt: null };
     defineConstant(st, line, name, cur, rec, source);
@@ -395,9 +397,9 @@ function parseStatement(cur: Cursor, line: number, st: State, source: string, al
     cur.i = cur.toks.length;
     return null;
   }
-  if (w === 'extern') return err(st, line, t, "'extern' is not supported: a flat binary has no linker to resolve it");
-  if (w === 'incbin') return err(st, line, t, "'incbin' is not supported: lab files cannot read other files");
-  if (w === 'equ') return err(st, line, t, "'equ' needs a name before it, as in 'SIZE equ 16'");
+  if (w === 'extern') return err(st, line, t, tr('asm.parser.externUnsupported'));
+  if (w === 'incbin') return err(st, line, t, tr('asm.parser.incbinUnsupported'));
+  if (w === 'equ') return err(st, line, t, tr('asm.parser.equNeedsName'));
 
   // Prefixes, then the mnemonic.
   const prefixes: Prefix[] = [];
@@ -421,20 +423,20 @@ function parseStatement(cur: Cursor, line: number, st: State, source: string, al
   }
   const m = cur.peek();
   if (!m) {
-    if (osOverride || asOverride) return err(st, line, span, `'${t.text}' must be followed by an instruction`);
+    if (osOverride || asOverride) return err(st, line, span, tr('asm.parser.prefixNeedsInstruction', { prefix: t.text }));
     return { k: 'prefixes', prefixes, span };
   }
-  if (m.kind !== 'id') return err(st, line, m, `expected an instruction after '${cur.toks[cur.i - 1]?.text ?? ''}', found '${m.text}'`);
+  if (m.kind !== 'id') return err(st, line, m, tr('asm.parser.expectedInstructionAfter', { previous: cur.toks[cur.i - 1]?.text ?? '', token: m.text }));
   const mw = m.text.toLowerCase();
   if (!FORMS.has(mw) && !STRING_OPERAND_MNEMONICS.has(mw)) {
-    if (lookupRegister(mw)) return err(st, line, m, `expected an instruction, found the register '${mw}'`);
-    if (DIRECTIVES.has(mw) && prefixes.length > 0) return err(st, line, m, `'${mw}' cannot take a prefix`);
-    if (DIRECTIVES.has(mw)) return err(st, line, m, `'${mw}' cannot be used here`);
+    if (lookupRegister(mw)) return err(st, line, m, tr('asm.parser.registerNotInstruction', { name: mw }));
+    if (DIRECTIVES.has(mw) && prefixes.length > 0) return err(st, line, m, tr('asm.parser.directiveNoPrefix', { name: mw }));
+    if (DIRECTIVES.has(mw)) return err(st, line, m, tr('asm.parser.directiveNotHere', { name: mw }));
     const guess = suggestWord(mw);
-    let hint = '';
-    if (guess) hint = ` (did you mean '${guess}'?)`;
-    else if (cur.toks.length === cur.i + 1 && prefixes.length === 0) hint = ` (if it is a label, add a colon: '${m.text}:')`;
-    return err(st, line, m, `unknown instruction ${quote(m.text)}${hint}`);
+    const name = quote(m.text);
+    if (guess) return err(st, line, m, tr('asm.parser.unknownInstructionDidYouMean', { name, guess }));
+    if (cur.toks.length === cur.i + 1 && prefixes.length === 0) return err(st, line, m, tr('asm.parser.unknownInstructionLabel', { name, label: m.text }));
+    return err(st, line, m, tr('asm.parser.unknownInstruction', { name }));
   }
   cur.next();
   const ops: Operand[] = [];
@@ -446,10 +448,10 @@ function parseStatement(cur: Cursor, line: number, st: State, source: string, al
     if (cur.atEnd()) break;
     if (!cur.isOp(',')) {
       const p = cur.peek()!;
-      return err(st, line, p, `unexpected '${p.text}' after operand ${ops.length} (operands are separated by commas)`);
+      return err(st, line, p, tr('asm.parser.unexpectedAfterOperand', { token: p.text, n: ops.length }));
     }
     cur.next();
-    if (cur.atEnd()) return err(st, line, cur.span(), 'expected an operand after the comma');
+    if (cur.atEnd()) return err(st, line, cur.span(), tr('asm.parser.expectedOperandAfterComma'));
   }
   const mnemSpan = { col: m.col, end: m.end };
   const opsSpan = ops.length ? { col: ops[0].col, end: ops[ops.length - 1].end } : mnemSpan;
@@ -463,7 +465,7 @@ function zeroExpr(span: Span): Expr {
 
 function parseData(cur: Cursor, line: number, st: State, unit: 1 | 2 | 4 | 8, span: Span, w: string): Stmt | null {
   const items: DataItem[] = [];
-  if (cur.atEnd()) return err(st, line, cur.span(), `'${w}' needs at least one value`);
+  if (cur.atEnd()) return err(st, line, cur.span(), tr('asm.parser.dataNeedsValue', { directive: w }));
   for (;;) {
     const t = cur.peek()!;
     const after = cur.peek(1);
@@ -482,10 +484,10 @@ function parseData(cur: Cursor, line: number, st: State, unit: 1 | 2 | 4 | 8, sp
     if (cur.atEnd()) break;
     if (!cur.isOp(',')) {
       const p = cur.peek()!;
-      return err(st, line, p, `unexpected '${p.text}' in data (values are separated by commas)`);
+      return err(st, line, p, tr('asm.parser.unexpectedInData', { token: p.text }));
     }
     cur.next();
-    if (cur.atEnd()) return err(st, line, cur.span(), 'expected a value after the comma');
+    if (cur.atEnd()) return err(st, line, cur.span(), tr('asm.parser.expectedValueAfterComma'));
   }
   return { k: 'data', unit, items, span };
 }

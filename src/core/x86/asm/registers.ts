@@ -1,6 +1,9 @@
 // IA-32 register names and their encodings (SDM Vol. 2A §2.1.5, Table 2-1 "16-Bit Addressing Forms"
 // and Table 2-2 "32-Bit Addressing Forms", Figure 2-x register numbering; §3.4.3 for Sreg numbers).
 
+// Messages come from the catalogue (issue 8: every user-visible string in one catalogue).
+import { t } from '../../../i18n/t.ts';
+
 export type RegClass = 'gpr' | 'sreg' | 'cr' | 'dr';
 
 export interface Reg {
@@ -37,8 +40,8 @@ export function lookupRegister(name: string): Reg | undefined {
 /** Why a register that parses cannot be encoded in IA-32, or null when it can. */
 export function unusableRegister(r: Reg): string | null {
   if (r.cls === 'cr') {
-    if (r.num === 8) return "'cr8' exists only in 64-bit mode (IA-32 has no encoding for it; use the TPR in the local APIC)";
-    if (r.num === 1 || r.num >= 5) return `'${r.name}' is reserved: the control registers are cr0, cr2, cr3 and cr4`;
+    if (r.num === 8) return t('asm.register.cr8');
+    if (r.num === 1 || r.num >= 5) return t('asm.register.crReserved', { name: r.name });
   }
   return null;
 }
@@ -46,11 +49,11 @@ export function unusableRegister(r: Reg): string | null {
 /** Register names that look like registers of a kind this assembler does not model. */
 export function unsupportedRegisterKind(name: string): string | null {
   const n = name.toLowerCase();
-  if (/^(r[0-9]+[dwb]?|r[a-d]x|r[sb]p|r[sd]i|rip|spl|bpl|sil|dil)$/.test(n)) return `'${n}' is a 64-bit register; VT Lab runs IA-32 code`;
-  if (/^(xmm|ymm|zmm|mm)[0-9]+$/.test(n)) return `'${n}' is a SIMD register; SSE/AVX/MMX instructions are not supported`;
-  if (/^st[0-7]?$/.test(n)) return `'${n}' is an x87 register; floating-point instructions are not supported`;
-  if (/^(cr(9|1[0-5])|dr([89]|1[0-5]))$/.test(n)) return `'${n}' exists only in 64-bit mode`;
-  if (/^tr[0-7]$/.test(n)) return `'${n}' (test registers) does not exist on processors with VMX`;
+  if (/^(r[0-9]+[dwb]?|r[a-d]x|r[sb]p|r[sd]i|rip|spl|bpl|sil|dil)$/.test(n)) return t('asm.register.is64Bit', { name: n });
+  if (/^(xmm|ymm|zmm|mm)[0-9]+$/.test(n)) return t('asm.register.isSimd', { name: n });
+  if (/^st[0-7]?$/.test(n)) return t('asm.register.isX87', { name: n });
+  if (/^(cr(9|1[0-5])|dr([89]|1[0-5]))$/.test(n)) return t('asm.register.only64Bit', { name: n });
+  if (/^tr[0-7]$/.test(n)) return t('asm.register.testRegister', { name: n });
   return null;
 }
 

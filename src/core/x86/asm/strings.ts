@@ -3,6 +3,8 @@
 // registers and carry the size, the address size and a source segment override (SDM Vol. 2B "MOVS/
 // MOVSB/MOVSW/MOVSD": "the destination operand is ES:(E)DI ... the source segment can be overridden").
 
+// Messages come from the catalogue (issue 8: every user-visible string in one catalogue).
+import { t } from '../../../i18n/t.ts';
 import type { Span } from './diagnostics.ts';
 import type { EncodeResult, InsnStmt, Resolved } from './encoder.ts';
 import { SIZE_NAMES } from './operands.ts';
@@ -33,7 +35,7 @@ export function encodeStringOp(stmt: InsnStmt, ops: Resolved[]): EncodeResult {
   const spec = STRING_OPS[stmt.mnem];
   if (ops.length !== spec.roles.length) {
     const want = spec.roles.map((r) => (r === 'dx' ? 'dx' : r === 'dst' ? '[edi]' : r === 'src' ? '[esi]' : '[ebx]')).join(', ');
-    return fail(ops.length ? stmt.opsSpan : stmt.mnemSpan, `'${stmt.mnem}' needs the operands '${stmt.mnem} ${want}' (or use the sized form, e.g. '${stmt.mnem === 'xlat' ? 'xlatb' : stmt.mnem + 'b'}')`);
+    return fail(ops.length ? stmt.opsSpan : stmt.mnemSpan, t('asm.string.needsOperands', { mnemonic: stmt.mnem, operands: want, sized: stmt.mnem === 'xlat' ? 'xlatb' : stmt.mnem + 'b' }));
   }
   let size = 0;
   let asize = 0;
@@ -42,28 +44,28 @@ export function encodeStringOp(stmt: InsnStmt, ops: Resolved[]): EncodeResult {
     const o = ops[i];
     const role = spec.roles[i];
     if (role === 'dx') {
-      if (o.k !== 'reg' || o.reg.name !== 'dx') return fail(o.src, `the port of '${stmt.mnem}' is always dx`);
+      if (o.k !== 'reg' || o.reg.name !== 'dx') return fail(o.src, t('asm.string.portIsDx', { mnemonic: stmt.mnem }));
       continue;
     }
-    if (o.k !== 'mem') return fail(o.src, `'${stmt.mnem}' takes memory operands here, as in '${stmt.mnem} byte [${role === 'dst' ? 'edi' : role === 'src' ? 'esi' : 'ebx'}]'`);
+    if (o.k !== 'mem') return fail(o.src, t('asm.string.needsMemory', { mnemonic: stmt.mnem, register: role === 'dst' ? 'edi' : role === 'src' ? 'esi' : 'ebx' }));
     const ea = o.ea;
     // One register and nothing else ([si]/[di] are "index" registers in 16-bit addressing).
     const r = ea.base && ea.index ? null : (ea.base ?? ea.index);
     const want = role === 'dst' ? ['edi', 'di'] : role === 'src' ? ['esi', 'si'] : ['ebx', 'bx'];
     if (!r || ea.scale !== 1 || (ea.disp !== undefined && ea.disp !== 0n) || !want.includes(r.name)) {
-      return fail(o.src, `this operand of '${stmt.mnem}' must be [${want[0]}] (or [${want[1]}] for 16-bit addressing)`);
+      return fail(o.src, t('asm.string.fixedRegister', { mnemonic: stmt.mnem, register: want[0], register16: want[1] }));
     }
-    if (asize && asize !== ea.asize) return fail(o.src, `the operands of '${stmt.mnem}' mix 16-bit and 32-bit addresses`);
+    if (asize && asize !== ea.asize) return fail(o.src, t('asm.string.mixedAddressSizes', { mnemonic: stmt.mnem }));
     asize = ea.asize;
     if (o.size) {
-      if (role === 'xlat' && o.size !== 8) return fail(o.src, "'xlat' reads a byte");
-      if (o.size !== 8 && o.size !== 16 && o.size !== 32) return fail(o.src, `'${SIZE_NAMES[o.size] ?? o.size}' is not a size for '${stmt.mnem}'`);
-      if (size && size !== o.size) return fail(o.src, `operand size mismatch: '${stmt.text}' needs both operands the same size`);
+      if (role === 'xlat' && o.size !== 8) return fail(o.src, t('asm.string.xlatByte'));
+      if (o.size !== 8 && o.size !== 16 && o.size !== 32) return fail(o.src, t('asm.string.notASize', { size: SIZE_NAMES[o.size] ?? o.size, mnemonic: stmt.mnem }));
+      if (size && size !== o.size) return fail(o.src, t('asm.encoder.sizeMismatch', { instruction: stmt.text }));
       size = o.size;
     }
     if (o.seg) {
       if (role === 'dst' && o.seg.name !== 'es') {
-        return fail(o.src, `the destination of '${stmt.mnem}' is always es:[${want[0]}]; its segment cannot be overridden`);
+        return fail(o.src, t('asm.string.fixedDestination', { mnemonic: stmt.mnem, register: want[0] }));
       }
       if (role !== 'dst' && o.seg.name !== 'ds') seg = SREG_PREFIX[o.seg.name];
     }
@@ -71,7 +73,7 @@ export function encodeStringOp(stmt: InsnStmt, ops: Resolved[]): EncodeResult {
   if (spec.roles[0] === 'xlat') size = 8;
   if (!size) {
     const mem = ops.find((o) => o.k === 'mem')!;
-    return fail(mem.src, `operand size is ambiguous: write 'dword ${mem.src.text}' or 'byte ${mem.src.text}'`);
+    return fail(mem.src, t('asm.string.ambiguous', { operand: mem.src.text }));
   }
   const out: number[] = stmt.prefixes.map((p) => p.byte);
   if (seg !== null) out.push(seg);

@@ -10,11 +10,13 @@
  * 64-bit values are {lo, hi} halves (see u64.ts).
  */
 import { type U64 } from '../u64.ts';
+// Words come from the string catalogue (issue 8); SDM names and mnemonics stay here as data.
+import { t } from '../../../../i18n/t.ts';
 import { type Decoded, type DecodedPart, bitsOf, field, hex, part, yesNo } from './parts.ts';
 
 export const EptMemoryType = Object.freeze({ UC: 0, WC: 1, WT: 4, WP: 5, WB: 6 } as const);
 export const MEMORY_TYPE_NAMES: readonly string[] = Object.freeze([
-  'UC (uncacheable)', 'WC (write combining)', 'reserved (2)', 'reserved (3)', 'WT (write through)', 'WP (write protected)', 'WB (write back)', 'reserved (7)',
+  t('sdm.ept.ucUncacheable'), t('sdm.ept.wcWriteCombining'), t('sdm.part.reservedN', { n: 2 }), t('sdm.part.reservedN', { n: 3 }), t('sdm.ept.wtWriteThrough'), t('sdm.ept.wpWriteProtected'), t('sdm.ept.wbWriteBack'), t('sdm.part.reservedN', { n: 7 }),
 ]);
 
 export const Eptp = Object.freeze({
@@ -51,14 +53,14 @@ export function decodeEptp(eptp: U64, maxPhysAddr = 52): Decoded {
   const root = eptpRootAddress(eptp);
   const rsvdHigh = (eptp.hi & physAddrReservedHigh(maxPhysAddr)) >>> 0;
   const parts: DecodedPart[] = [
-    part('Memory type', 2, 0, mt, MEMORY_TYPE_NAMES[mt]!),
-    part('Page-walk length − 1', 5, 3, wl, `${wl + 1}-level walk`),
-    field(eptp.lo, 'Accessed/dirty flags enabled', 6, 6, yesNo),
-    field(eptp.lo, 'Reserved', 11, 7, (v) => (v ? 'set (must be 0)' : '0')),
-    part(`PML4 address`, maxPhysAddr - 1, 12, root, hex(root)),
-    part('Reserved (above physical-address width)', 63, maxPhysAddr, rsvdHigh, rsvdHigh ? 'set (must be 0)' : '0'),
+    part(t('sdm.ept.memoryType'), 2, 0, mt, MEMORY_TYPE_NAMES[mt]!),
+    part(t('sdm.ept.pageWalkLength1'), 5, 3, wl, t('sdm.ept.walkLevels', { levels: wl + 1 })),
+    field(eptp.lo, t('sdm.ept.accessedDirtyFlagsEnabled'), 6, 6, yesNo),
+    field(eptp.lo, t('sdm.part.reserved'), 11, 7, (v) => (v ? t('sdm.part.setMustBe0') : '0')),
+    part(t('sdm.ept.pml4Address'), maxPhysAddr - 1, 12, root, hex(root)),
+    part(t('sdm.ept.reservedAbovePhysicalAddressWidth'), 63, maxPhysAddr, rsvdHigh, rsvdHigh ? t('sdm.part.setMustBe0') : '0'),
   ];
-  return { parts, summary: `PML4 at ${hex(root)}, ${MEMORY_TYPE_NAMES[mt]!.split(' ')[0]}, ${wl + 1}-level${eptp.lo & 0x40 ? ', A/D' : ''}` };
+  return { parts, summary: t('sdm.ept.eptpSummary', { address: hex(root), type: MEMORY_TYPE_NAMES[mt]!.split(' ')[0]!, levels: wl + 1, ad: eptp.lo & 0x40 ? ', A/D' : '' }) };
 }
 
 export const EptEntry = Object.freeze({
@@ -90,25 +92,27 @@ export function decodeEptEntry(entry: U64, level: 1 | 2 | 3 | 4): Decoded {
   const pageSize = level === 1 ? '4 KByte' : level === 2 ? '2 MByte' : '1 GByte';
   const addr = ((lo & 0xfffff000) >>> 0) + (entry.hi & 0xfffff) * 0x100000000;
   const parts: DecodedPart[] = [
-    field(lo, 'Read', 0, 0, yesNo),
-    field(lo, 'Write', 1, 1, yesNo),
-    field(lo, 'Execute', 2, 2, yesNo),
+    field(lo, t('sdm.ept.read'), 0, 0, yesNo),
+    field(lo, t('sdm.ept.write'), 1, 1, yesNo),
+    field(lo, t('sdm.ept.execute'), 2, 2, yesNo),
   ];
   if (leaf) {
-    parts.push(field(lo, 'Memory type', 5, 3, (v) => MEMORY_TYPE_NAMES[v]!));
-    parts.push(field(lo, 'Ignore PAT', 6, 6, yesNo));
+    parts.push(field(lo, t('sdm.ept.memoryType'), 5, 3, (v) => MEMORY_TYPE_NAMES[v]!));
+    parts.push(field(lo, t('sdm.ept.ignorePat'), 6, 6, yesNo));
   } else {
-    parts.push(field(lo, 'Reserved', 6, 3, (v) => (v ? 'set (misconfiguration)' : '0')));
+    parts.push(field(lo, t('sdm.part.reserved'), 6, 3, (v) => (v ? t('sdm.ept.setMisconfiguration') : '0')));
   }
-  if (level === 2 || level === 3) parts.push(field(lo, 'Large page', 7, 7, (v) => (v ? `maps a ${pageSize} page` : 'references a table')));
-  parts.push(field(lo, 'Accessed', 8, 8, yesNo));
-  if (leaf) parts.push(field(lo, 'Dirty', 9, 9, yesNo));
-  parts.push(field(lo, 'User-mode execute (MBEC)', 10, 10, yesNo));
-  parts.push(part(leaf ? `Physical address of the ${level === 1 ? '4-KByte' : pageSize} page` : 'Physical address of the next table', 51, 12, addr, hex(addr)));
-  parts.push(part('Suppress #VE', 63, 63, bitsOf(entry.hi, 31, 31), yesNo(bitsOf(entry.hi, 31, 31))));
+  if (level === 2 || level === 3) parts.push(field(lo, t('sdm.ept.largePage'), 7, 7, (v) => (v ? t('sdm.ept.mapsPage', { size: pageSize }) : t('sdm.ept.referencesATable'))));
+  parts.push(field(lo, t('sdm.ept.accessed'), 8, 8, yesNo));
+  if (leaf) parts.push(field(lo, t('sdm.ept.dirty'), 9, 9, yesNo));
+  parts.push(field(lo, t('sdm.ept.userModeExecuteMbec'), 10, 10, yesNo));
+  parts.push(part(leaf ? t('sdm.ept.pageAddress', { size: level === 1 ? '4-KByte' : pageSize }) : t('sdm.ept.physicalAddressOfTheNextTable'), 51, 12, addr, hex(addr)));
+  parts.push(part(t('sdm.ept.suppressVe'), 63, 63, bitsOf(entry.hi, 31, 31), yesNo(bitsOf(entry.hi, 31, 31))));
   const rwx = `${lo & 1 ? 'R' : '-'}${lo & 2 ? 'W' : '-'}${lo & 4 ? 'X' : '-'}`;
   return {
     parts,
-    summary: eptEntryPresent(lo) ? `${names[level]} ${rwx} → ${hex(addr)}${large ? ` (${pageSize} page)` : ''}` : `${names[level]} not present`,
+    summary: eptEntryPresent(lo)
+      ? `${names[level]} ${rwx} → ${hex(addr)}${large ? t('sdm.ept.largePageSuffix', { size: pageSize }) : ''}`
+      : t('sdm.ept.entryNotPresent', { entry: names[level]! }),
   };
 }

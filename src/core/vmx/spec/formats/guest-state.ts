@@ -3,6 +3,8 @@
  * interruptibility state (0x4824, Table 24-3) and pending debug exceptions (0x6822, Table 24-4).
  * Linux GUEST_ACTIVITY_*, GUEST_INTR_STATE_*.
  */
+// Words come from the string catalogue (issue 8); SDM names and mnemonics stay here as data.
+import { t } from '../../../../i18n/t.ts';
 import { type Decoded, bitsOf, field, part, yesNo } from './parts.ts';
 
 export enum ActivityState {
@@ -15,8 +17,8 @@ export enum ActivityState {
 export const ACTIVITY_STATE_NAMES: readonly string[] = Object.freeze(['Active', 'HLT', 'Shutdown', 'Wait-for-SIPI']);
 
 export function decodeActivityState(v: number): Decoded {
-  const name = ACTIVITY_STATE_NAMES[v >>> 0] ?? `invalid (${v >>> 0}): VM entry fails`;
-  return { parts: [part('Activity state', 31, 0, v >>> 0, name)], summary: name };
+  const name = ACTIVITY_STATE_NAMES[v >>> 0] ?? t('sdm.guest.invalidActivity', { value: v >>> 0 });
+  return { parts: [part(t('sdm.guest.activityState'), 31, 0, v >>> 0, name)], summary: name };
 }
 
 export const Interruptibility = Object.freeze({
@@ -36,19 +38,19 @@ export function encodeInterruptibility(sti: boolean, movSs: boolean, smi: boolea
 export function decodeInterruptibility(v: number): Decoded {
   const on: string[] = [];
   if (v & 1) on.push('STI');
-  if (v & 2) on.push('MOV SS');
+  if (v & 2) on.push(t('sdm.guest.movSs'));
   if (v & 4) on.push('SMI');
   if (v & 8) on.push('NMI');
   return {
     parts: [
-      field(v, 'Blocking by STI', 0, 0, yesNo),
-      field(v, 'Blocking by MOV SS', 1, 1, yesNo),
-      field(v, 'Blocking by SMI', 2, 2, yesNo),
-      field(v, 'Blocking by NMI', 3, 3, yesNo),
-      field(v, 'Enclave interruption', 4, 4, yesNo),
-      field(v, 'Reserved', 31, 5, (r) => (r ? 'set: VM entry fails (must be 0)' : '0')),
+      field(v, t('sdm.guest.blockingBySti'), 0, 0, yesNo),
+      field(v, t('sdm.guest.blockingByMovSs'), 1, 1, yesNo),
+      field(v, t('sdm.guest.blockingBySmi'), 2, 2, yesNo),
+      field(v, t('sdm.guest.blockingByNmi'), 3, 3, yesNo),
+      field(v, t('sdm.guest.enclaveInterruption'), 4, 4, yesNo),
+      field(v, t('sdm.part.reserved'), 31, 5, (r) => (r ? t('sdm.part.setVmEntryFailsMustBe') : '0')),
     ],
-    summary: on.length ? `blocked by ${on.join(', ')}` : 'no blocking',
+    summary: on.length ? t('sdm.guest.blockedBy', { list: on.join(', ') }) : t('sdm.guest.noBlocking'),
   };
 }
 
@@ -60,12 +62,12 @@ export const PENDING_DEBUG_RESERVED_MASK = 0xfffeaff0;
 export function decodePendingDebugExceptions(v: number): Decoded {
   return {
     parts: [
-      field(v, 'B3:B0', 3, 0, (b) => (b ? [0, 1, 2, 3].filter((i) => (b >>> i) & 1).map((i) => `DR${i}`).join(', ') : 'none')),
-      field(v, 'Enabled breakpoint', 12, 12, yesNo),
-      field(v, 'BS (single step)', 14, 14, yesNo),
+      field(v, 'B3:B0', 3, 0, (b) => (b ? [0, 1, 2, 3].filter((i) => (b >>> i) & 1).map((i) => `DR${i}`).join(', ') : t('sdm.none'))),
+      field(v, t('sdm.guest.enabledBreakpoint'), 12, 12, yesNo),
+      field(v, t('sdm.part.bsSingleStep'), 14, 14, yesNo),
       field(v, 'RTM', 16, 16, yesNo),
-      part('Reserved', 31, 4, (v & PENDING_DEBUG_RESERVED_MASK) >>> 0, v & PENDING_DEBUG_RESERVED_MASK ? 'set: VM entry fails' : '0'),
+      part(t('sdm.part.reserved'), 31, 4, (v & PENDING_DEBUG_RESERVED_MASK) >>> 0, v & PENDING_DEBUG_RESERVED_MASK ? t('sdm.guest.setVmEntryFails') : '0'),
     ],
-    summary: bitsOf(v, 31, 0) ? 'debug exceptions pending' : 'none pending',
+    summary: bitsOf(v, 31, 0) ? t('sdm.guest.debugExceptionsPending') : t('sdm.guest.nonePending'),
   };
 }

@@ -13,6 +13,8 @@
  * 1 32-bit, 2 64-bit), 17:15 segment (0 ES … 5 GS), 21:18 index register, 22 index invalid,
  * 26:23 base register, 27 base invalid. Bits the SDM calls "undefined" are produced as 0 by the encoders.
  */
+// Words come from the string catalogue (issue 8); SDM names and mnemonics stay here as data.
+import { t } from '../../../../i18n/t.ts';
 import { ADDRESS_SIZE_NAMES, type Decoded, type DecodedPart, SEGMENT_NAMES, bitsOf, field, gprName, part } from './parts.ts';
 
 export type InstructionInfoFormat =
@@ -112,23 +114,23 @@ export function encodeVmreadVmwriteInfo(memoryOperandInfo: number, reg1: number,
 // ---------------------------------------------------------------- decoding
 
 function scalingPart(v: number): DecodedPart {
-  return field(v, 'Scaling', 1, 0, (s) => (s === 0 ? 'no scaling' : `×${1 << s}`));
+  return field(v, t('sdm.insnInfo.scaling'), 1, 0, (s) => (s === 0 ? t('sdm.insnInfo.noScaling') : `×${1 << s}`));
 }
 function addressSizePart(v: number): DecodedPart {
-  return field(v, 'Address size', 9, 7, (s) => ADDRESS_SIZE_NAMES[s]!);
+  return field(v, t('sdm.insnInfo.addressSize'), 9, 7, (s) => ADDRESS_SIZE_NAMES[s]!);
 }
 function segmentPart(v: number): DecodedPart {
-  return field(v, 'Segment register', 17, 15, (s) => SEGMENT_NAMES[s]!);
+  return field(v, t('sdm.insnInfo.segmentRegister'), 17, 15, (s) => SEGMENT_NAMES[s]!);
 }
 function memoryParts(v: number): DecodedPart[] {
   return [
     scalingPart(v),
     addressSizePart(v),
     segmentPart(v),
-    field(v, 'Index register', 21, 18, (r) => (bitsOf(v, 22, 22) ? 'none (invalid)' : gprName(r))),
-    field(v, 'Index invalid', 22, 22, (b) => (b ? 'yes (no index)' : 'no')),
-    field(v, 'Base register', 26, 23, (r) => (bitsOf(v, 27, 27) ? 'none (invalid)' : gprName(r))),
-    field(v, 'Base invalid', 27, 27, (b) => (b ? 'yes (no base)' : 'no')),
+    field(v, t('sdm.insnInfo.indexRegister'), 21, 18, (r) => (bitsOf(v, 22, 22) ? t('sdm.insnInfo.noneInvalid') : gprName(r))),
+    field(v, t('sdm.insnInfo.indexInvalid'), 22, 22, (b) => (b ? t('sdm.insnInfo.yesNoIndex') : t('sdm.no'))),
+    field(v, t('sdm.insnInfo.baseRegister'), 26, 23, (r) => (bitsOf(v, 27, 27) ? t('sdm.insnInfo.noneInvalid') : gprName(r))),
+    field(v, t('sdm.insnInfo.baseInvalid'), 27, 27, (b) => (b ? t('sdm.insnInfo.yesNoBase') : t('sdm.no'))),
   ];
 }
 
@@ -151,20 +153,20 @@ export function decodeInstructionInfo(format: InstructionInfoFormat, v: number):
     case 'ins-outs':
       return {
         parts: [addressSizePart(v), segmentPart(v)],
-        summary: `${ADDRESS_SIZE_NAMES[bitsOf(v, 9, 7)]} address, segment ${SEGMENT_NAMES[bitsOf(v, 17, 15)]} (OUTS source; undefined for INS)`,
+        summary: t('sdm.insnInfo.insOutsSummary', { size: ADDRESS_SIZE_NAMES[bitsOf(v, 9, 7)]!, segment: SEGMENT_NAMES[bitsOf(v, 17, 15)]! }),
       };
     case 'invalidation':
       return {
-        parts: [...memoryParts(v), field(v, 'Register operand (type)', 31, 28, gprName)],
-        summary: `type in ${gprName(bitsOf(v, 31, 28))}, descriptor at ${memoryText(v)}`,
+        parts: [...memoryParts(v), field(v, t('sdm.insnInfo.registerOperandType'), 31, 28, gprName)],
+        summary: t('sdm.insnInfo.invalidationSummary', { reg: gprName(bitsOf(v, 31, 28)), operand: memoryText(v) }),
       };
     case 'descriptor-table': {
       const id = bitsOf(v, 29, 28);
       return {
         parts: [
           ...memoryParts(v),
-          field(v, 'Operand size', 11, 11, (b) => (b ? '32-bit' : '16-bit')),
-          part('Instruction identity', 29, 28, id, DT_NAMES[id]!),
+          field(v, t('sdm.insnInfo.operandSize'), 11, 11, (b) => (b ? '32-bit' : '16-bit')),
+          part(t('sdm.insnInfo.instructionIdentity'), 29, 28, id, DT_NAMES[id]!),
         ],
         summary: `${DT_NAMES[id]} ${memoryText(v)}`,
       };
@@ -173,31 +175,31 @@ export function decodeInstructionInfo(format: InstructionInfoFormat, v: number):
       const id = bitsOf(v, 29, 28);
       const isReg = bitsOf(v, 10, 10);
       const parts: DecodedPart[] = [
-        field(v, 'Mem/reg', 10, 10, (b) => (b ? 'register' : 'memory')),
+        field(v, t('sdm.insnInfo.memReg'), 10, 10, (b) => (b ? t('sdm.part.register') : t('sdm.part.memory'))),
         ...(isReg ? [field(v, 'Reg1', 6, 3, gprName)] : memoryParts(v)),
-        part('Instruction identity', 29, 28, id, LT_NAMES[id]!),
+        part(t('sdm.insnInfo.instructionIdentity'), 29, 28, id, LT_NAMES[id]!),
       ];
       return { parts, summary: `${LT_NAMES[id]} ${isReg ? gprName(bitsOf(v, 6, 3)) : memoryText(v)}` };
     }
     case 'rdrand-rdseed': {
       const size = bitsOf(v, 12, 11);
       return {
-        parts: [field(v, 'Destination register', 6, 3, gprName), part('Operand size', 12, 11, size, ['16-bit', '32-bit', '64-bit', 'reserved'][size]!)],
-        summary: `destination ${gprName(bitsOf(v, 6, 3))}, ${['16', '32', '64', '?'][size]}-bit`,
+        parts: [field(v, t('sdm.insnInfo.destinationRegister'), 6, 3, gprName), part(t('sdm.insnInfo.operandSize'), 12, 11, size, ['16-bit', '32-bit', '64-bit', t('sdm.part.reservedLower')][size]!)],
+        summary: t('sdm.insnInfo.rdrandSummary', { reg: gprName(bitsOf(v, 6, 3)), size: ['16', '32', '64', '?'][size]! }),
       };
     }
     case 'vmx-pointer':
-      return { parts: memoryParts(v), summary: `operand at ${memoryText(v)}` };
+      return { parts: memoryParts(v), summary: t('sdm.insnInfo.pointerSummary', { operand: memoryText(v) }) };
     case 'vmread-vmwrite': {
       const isReg = bitsOf(v, 10, 10);
       const parts: DecodedPart[] = [
-        field(v, 'Mem/reg', 10, 10, (b) => (b ? 'register' : 'memory')),
+        field(v, t('sdm.insnInfo.memReg'), 10, 10, (b) => (b ? t('sdm.part.register') : t('sdm.part.memory'))),
         ...(isReg ? [field(v, 'Reg1', 6, 3, gprName)] : memoryParts(v)),
-        field(v, 'Reg2 (field encoding)', 31, 28, gprName),
+        field(v, t('sdm.insnInfo.reg2FieldEncoding'), 31, 28, gprName),
       ];
       return {
         parts,
-        summary: `encoding in ${gprName(bitsOf(v, 31, 28))}, other operand ${isReg ? gprName(bitsOf(v, 6, 3)) : memoryText(v)}`,
+        summary: t('sdm.insnInfo.vmreadSummary', { reg: gprName(bitsOf(v, 31, 28)), operand: isReg ? gprName(bitsOf(v, 6, 3)) : memoryText(v) }),
       };
     }
   }

@@ -10,6 +10,8 @@
  *   30:13 reserved (entry: 30:12 must be 0)
  *   31    valid
  */
+// Words come from the string catalogue (issue 8); SDM names and mnemonics stay here as data.
+import { t } from '../../../../i18n/t.ts';
 import { type Decoded, type DecodedPart, bitsOf, field, hex, part, yesNo } from './parts.ts';
 
 export const InterruptionType = Object.freeze({
@@ -24,14 +26,14 @@ export const InterruptionType = Object.freeze({
 } as const);
 
 export const INTERRUPTION_TYPE_NAMES: readonly string[] = Object.freeze([
-  'External interrupt',
-  'Reserved',
-  'Non-maskable interrupt (NMI)',
-  'Hardware exception',
-  'Software interrupt (INT n)',
-  'Privileged software exception (INT1)',
-  'Software exception (INT3, INTO)',
-  'Other event',
+  t('sdm.intr.externalInterrupt'),
+  t('sdm.part.reserved'),
+  t('sdm.intr.nonMaskableInterruptNmi'),
+  t('sdm.intr.hardwareException'),
+  t('sdm.intr.softwareInterruptIntN'),
+  t('sdm.intr.privilegedSoftwareExceptionInt1'),
+  t('sdm.intr.softwareExceptionInt3Into'),
+  t('sdm.intr.otherEvent'),
 ]);
 
 export const INTR_INFO_VECTOR_MASK = 0x000000ff;
@@ -47,27 +49,27 @@ export const ENTRY_INTR_INFO_RESERVED_MASK = 0x7ffff000;
  * Exception mnemonics by vector (SDM Vol. 3A Table 6-1).
  */
 export const EXCEPTION_NAMES: Readonly<Record<number, string>> = Object.freeze({
-  0: '#DE divide error',
-  1: '#DB debug',
+  0: t('sdm.intr.deDivideError'),
+  1: t('sdm.intr.dbDebug'),
   2: 'NMI',
-  3: '#BP breakpoint',
-  4: '#OF overflow',
-  5: '#BR BOUND range exceeded',
-  6: '#UD invalid opcode',
-  7: '#NM device not available',
-  8: '#DF double fault',
-  9: 'coprocessor segment overrun',
-  10: '#TS invalid TSS',
-  11: '#NP segment not present',
-  12: '#SS stack-segment fault',
-  13: '#GP general protection',
-  14: '#PF page fault',
-  16: '#MF x87 FPU error',
-  17: '#AC alignment check',
-  18: '#MC machine check',
-  19: '#XM SIMD floating-point',
-  20: '#VE virtualization exception',
-  21: '#CP control protection',
+  3: t('sdm.intr.bpBreakpoint'),
+  4: t('sdm.intr.ofOverflow'),
+  5: t('sdm.intr.brBoundRangeExceeded'),
+  6: t('sdm.intr.udInvalidOpcode'),
+  7: t('sdm.intr.nmDeviceNotAvailable'),
+  8: t('sdm.intr.dfDoubleFault'),
+  9: t('sdm.intr.coprocessorSegmentOverrun'),
+  10: t('sdm.intr.tsInvalidTss'),
+  11: t('sdm.intr.npSegmentNotPresent'),
+  12: t('sdm.intr.ssStackSegmentFault'),
+  13: t('sdm.intr.gpGeneralProtection'),
+  14: t('sdm.intr.pfPageFault'),
+  16: t('sdm.intr.mfX87FpuError'),
+  17: t('sdm.intr.acAlignmentCheck'),
+  18: t('sdm.intr.mcMachineCheck'),
+  19: t('sdm.intr.xmSimdFloatingPoint'),
+  20: t('sdm.intr.veVirtualizationException'),
+  21: t('sdm.intr.cpControlProtection'),
 });
 
 /**
@@ -106,21 +108,21 @@ export type InterruptionInfoKind = 'exit' | 'idt-vectoring' | 'entry';
 function eventName(vector: number, type: number): string {
   switch (type) {
     case InterruptionType.EXTERNAL_INTERRUPT:
-      return `external interrupt ${hex(vector, 2)}`;
+      return t('sdm.intr.externalInterruptEvent', { vector: hex(vector, 2) });
     case InterruptionType.NMI:
       return 'NMI';
     case InterruptionType.HARDWARE_EXCEPTION:
-      return EXCEPTION_NAMES[vector] ?? `exception ${vector}`;
+      return EXCEPTION_NAMES[vector] ?? t('sdm.intr.exceptionEvent', { vector });
     case InterruptionType.SOFTWARE_INTERRUPT:
       return `INT ${hex(vector, 2)}`;
     case InterruptionType.PRIVILEGED_SOFTWARE_EXCEPTION:
-      return `INT1 (vector ${vector})`;
+      return t('sdm.intr.int1Event', { vector });
     case InterruptionType.SOFTWARE_EXCEPTION:
-      return vector === 3 ? 'INT3' : vector === 4 ? 'INTO' : `software exception ${vector}`;
+      return vector === 3 ? 'INT3' : vector === 4 ? 'INTO' : t('sdm.intr.softwareExceptionEvent', { vector });
     case InterruptionType.OTHER_EVENT:
-      return vector === 0 ? 'pending MTF VM exit' : `other event ${vector}`;
+      return vector === 0 ? t('sdm.intr.pendingMtfVmExit') : t('sdm.intr.otherEventEvent', { vector });
     default:
-      return `reserved type, vector ${vector}`;
+      return t('sdm.intr.reservedTypeEvent', { vector });
   }
 }
 
@@ -128,25 +130,29 @@ export function decodeInterruptionInfo(info: number, kind: InterruptionInfoKind 
   const vector = bitsOf(info, 7, 0);
   const type = bitsOf(info, 10, 8);
   const valid = bitsOf(info, 31, 31);
-  const errLabel = kind === 'entry' ? 'Deliver error code' : 'Error code valid';
+  const errLabel = kind === 'entry' ? t('sdm.intr.deliverErrorCode') : t('sdm.intr.errorCodeValid');
   const parts: DecodedPart[] = [
-    part('Vector', 7, 0, vector, type === 3 || type === 6 || type === 5 ? (EXCEPTION_NAMES[vector] ?? `${vector}`) : hex(vector, 2)),
-    part('Interruption type', 10, 8, type, INTERRUPTION_TYPE_NAMES[type]!),
+    part(t('sdm.part.vector'), 7, 0, vector, type === 3 || type === 6 || type === 5 ? (EXCEPTION_NAMES[vector] ?? `${vector}`) : hex(vector, 2)),
+    part(t('sdm.intr.interruptionType'), 10, 8, type, INTERRUPTION_TYPE_NAMES[type]!),
     field(info, errLabel, 11, 11, yesNo),
   ];
   if (kind === 'exit') {
-    parts.push(field(info, 'NMI unblocking due to IRET', 12, 12, yesNo));
-    parts.push(field(info, 'Reserved', 30, 13, (v) => (v ? 'set (should be 0)' : '0')));
+    parts.push(field(info, t('sdm.part.nmiUnblockingDueToIret'), 12, 12, yesNo));
+    parts.push(field(info, t('sdm.part.reserved'), 30, 13, (v) => (v ? t('sdm.part.setShouldBe0') : '0')));
   } else if (kind === 'idt-vectoring') {
-    parts.push(field(info, 'Undefined', 12, 12, (v) => `${v}`));
-    parts.push(field(info, 'Reserved', 30, 13, (v) => (v ? 'set (should be 0)' : '0')));
+    parts.push(field(info, t('sdm.part.undefined'), 12, 12, (v) => `${v}`));
+    parts.push(field(info, t('sdm.part.reserved'), 30, 13, (v) => (v ? t('sdm.part.setShouldBe0') : '0')));
   } else {
-    parts.push(field(info, 'Reserved', 30, 12, (v) => (v ? 'set: VM entry fails (must be 0)' : '0')));
+    parts.push(field(info, t('sdm.part.reserved'), 30, 12, (v) => (v ? t('sdm.part.setVmEntryFailsMustBe') : '0')));
   }
-  parts.push(part('Valid', 31, 31, valid, yesNo(valid)));
+  parts.push(part(t('sdm.intr.valid'), 31, 31, valid, yesNo(valid)));
   const what = eventName(vector, type);
   const summary = valid
-    ? `${kind === 'entry' ? 'inject ' : ''}${what}${info & INTR_INFO_ERROR_CODE_VALID ? ' with error code' : ''}`
-    : 'not valid';
+    ? info & INTR_INFO_ERROR_CODE_VALID
+      ? t(kind === 'entry' ? 'sdm.intr.injectWithErrorCode' : 'sdm.intr.withErrorCode', { event: what })
+      : kind === 'entry'
+        ? t('sdm.intr.inject', { event: what })
+        : what
+    : t('sdm.intr.notValid');
   return { parts, summary };
 }

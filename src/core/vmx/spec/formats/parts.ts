@@ -2,6 +2,9 @@
  * Shared shape of every decoder's result: the fields of a formatted value as the UI lists them.
  */
 
+// Words come from the string catalogue (issue 8); SDM names and mnemonics stay here as data.
+import { t } from '../../../../i18n/t.ts';
+
 export interface DecodedPart {
   /** Field name, e.g. "Access type". */
   readonly name: string;
@@ -36,7 +39,7 @@ export function field(word: number, name: string, hi: number, lo: number, meanin
   return part(name, hi, lo, v, meaning(v));
 }
 
-export const yesNo = (v: number): string => (v ? 'yes' : 'no');
+export const yesNo = (v: number): string => (v ? t('sdm.yes') : t('sdm.no'));
 
 export function hex(v: number, digits = 0): string {
   const s = (v >>> 0).toString(16).toUpperCase();
@@ -58,10 +61,10 @@ export function gprName(n: number): string {
 }
 
 /** Segment-register numbers (SDM Vol. 3C Tables 27-8..27-14: 0 ES, 1 CS, 2 SS, 3 DS, 4 FS, 5 GS). */
-export const SEGMENT_NAMES: readonly string[] = ['ES', 'CS', 'SS', 'DS', 'FS', 'GS', 'reserved (6)', 'reserved (7)'];
+export const SEGMENT_NAMES: readonly string[] = ['ES', 'CS', 'SS', 'DS', 'FS', 'GS', t('sdm.part.reservedN', { n: 6 }), t('sdm.part.reservedN', { n: 7 })];
 
 /** Address-size encoding of the instruction-information field (0 16-bit, 1 32-bit, 2 64-bit). */
-export const ADDRESS_SIZE_NAMES: readonly string[] = ['16-bit', '32-bit', '64-bit', 'reserved (3)', 'reserved (4)', 'reserved (5)', 'reserved (6)', 'reserved (7)'];
+export const ADDRESS_SIZE_NAMES: readonly string[] = ['16-bit', '32-bit', '64-bit', ...[3, 4, 5, 6, 7].map((n) => t('sdm.part.reservedN', { n }))];
 
 export function summaryOf(parts: readonly DecodedPart[], summary: string): Decoded {
   return { parts, summary };

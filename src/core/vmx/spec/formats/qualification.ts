@@ -6,6 +6,8 @@
  * the UI and the CLI trace.
  */
 import { VmExitReason } from '../exit-reasons.ts';
+// Words come from the string catalogue (issue 8); SDM names and mnemonics stay here as data.
+import { t } from '../../../../i18n/t.ts';
 import { type Decoded, type DecodedPart, bitsOf, field, gprName, hex, part, yesNo } from './parts.ts';
 
 // ================================================================ control-register accesses (reason 28)
@@ -13,7 +15,7 @@ import { type Decoded, type DecodedPart, bitsOf, field, gprName, hex, part, yesN
 
 /** Access type, bits 5:4. */
 export const CrAccessType = Object.freeze({ MOV_TO_CR: 0, MOV_FROM_CR: 1, CLTS: 2, LMSW: 3 } as const);
-const CR_ACCESS_TYPE_NAMES = ['MOV to CR', 'MOV from CR', 'CLTS', 'LMSW'] as const;
+const CR_ACCESS_TYPE_NAMES = [t('sdm.qual.movToCr'), t('sdm.qual.movFromCr'), 'CLTS', 'LMSW'] as const;
 
 /**
  * Qualification for a control-register access. The SDM defines bits 11:8 only for MOV CR (0 otherwise),
@@ -57,27 +59,27 @@ export function decodeCrAccessQualification(q: number): Decoded {
   const gpr = bitsOf(q, 11, 8);
   const src = bitsOf(q, 31, 16);
   const parts: DecodedPart[] = [
-    part('Control register', 3, 0, cr, `CR${cr}`),
-    part('Access type', 5, 4, type, CR_ACCESS_TYPE_NAMES[type]!),
-    field(q, 'LMSW operand type', 6, 6, (v) => (type !== CrAccessType.LMSW ? 'not LMSW (0)' : v ? 'memory' : 'register')),
-    field(q, 'Reserved', 7, 7, (v) => (v ? 'set (should be 0)' : '0')),
-    part('General-purpose register', 11, 8, gpr, type <= 1 ? gprName(gpr) : 'not MOV CR (0)'),
-    field(q, 'Reserved', 15, 12, (v) => (v ? 'set (should be 0)' : '0')),
-    part('LMSW source data', 31, 16, src, type === CrAccessType.LMSW ? hex(src, 4) : 'not LMSW (0)'),
+    part(t('sdm.qual.controlRegister'), 3, 0, cr, `CR${cr}`),
+    part(t('sdm.qual.accessType'), 5, 4, type, CR_ACCESS_TYPE_NAMES[type]!),
+    field(q, t('sdm.qual.lmswOperandType'), 6, 6, (v) => (type !== CrAccessType.LMSW ? t('sdm.qual.notLmsw0') : v ? t('sdm.part.memory') : t('sdm.part.register'))),
+    field(q, t('sdm.part.reserved'), 7, 7, (v) => (v ? t('sdm.part.setShouldBe0') : '0')),
+    part(t('sdm.qual.generalPurposeRegister'), 11, 8, gpr, type <= 1 ? gprName(gpr) : t('sdm.qual.notMovCr0')),
+    field(q, t('sdm.part.reserved'), 15, 12, (v) => (v ? t('sdm.part.setShouldBe0') : '0')),
+    part(t('sdm.qual.lmswSourceData'), 31, 16, src, type === CrAccessType.LMSW ? hex(src, 4) : t('sdm.qual.notLmsw0')),
   ];
   let summary: string;
   switch (type) {
     case CrAccessType.MOV_TO_CR:
-      summary = `MOV to CR${cr} from ${gprName(gpr)}`;
+      summary = t('sdm.qual.movToCrSummary', { cr, gpr: gprName(gpr) });
       break;
     case CrAccessType.MOV_FROM_CR:
-      summary = `MOV from CR${cr} to ${gprName(gpr)}`;
+      summary = t('sdm.qual.movFromCrSummary', { cr, gpr: gprName(gpr) });
       break;
     case CrAccessType.CLTS:
       summary = 'CLTS';
       break;
     default:
-      summary = `LMSW ${hex(src, 4)} (${bitsOf(q, 6, 6) ? 'memory' : 'register'} operand)`;
+      summary = t('sdm.qual.lmswSummary', { data: hex(src, 4), operand: bitsOf(q, 6, 6) ? t('sdm.part.memory') : t('sdm.part.register') });
   }
   return { parts, summary };
 }
@@ -99,10 +101,11 @@ export function decodeMovDrQualification(q: number): Decoded {
   const gpr = bitsOf(q, 11, 8);
   return {
     parts: [
-      part('Debug register', 2, 0, dr, `DR${dr}`),
-      part('Direction', 4, 4, dir, dir ? 'MOV from DR' : 'MOV to DR'),
-      part('General-purpose register', 11, 8, gpr, gprName(gpr)),
+      part(t('sdm.qual.debugRegister'), 2, 0, dr, `DR${dr}`),
+      part(t('sdm.qual.direction'), 4, 4, dir, dir ? t('sdm.qual.movFromDr') : t('sdm.qual.movToDr')),
+      part(t('sdm.qual.generalPurposeRegister'), 11, 8, gpr, gprName(gpr)),
     ],
+    // i18n-ignore: assembly syntax
     summary: dir ? `MOV ${gprName(gpr)} ← DR${dr}` : `MOV DR${dr} ← ${gprName(gpr)}`,
   };
 }
@@ -134,7 +137,7 @@ export function encodeIoQualification(
   );
 }
 
-const IO_SIZE_MEANING = ['1 byte', '2 bytes', 'reserved (2)', '4 bytes', 'reserved (4)', 'reserved (5)', 'reserved (6)', 'reserved (7)'];
+const IO_SIZE_MEANING = [0, 1, 2, 3, 4, 5, 6, 7].map((n) => (n === 0 || n === 1 || n === 3 ? t('sdm.qual.ioSize', { count: n + 1 }) : t('sdm.part.reservedN', { n })));
 
 export function decodeIoQualification(q: number): Decoded {
   const sizeM1 = bitsOf(q, 2, 0);
@@ -148,16 +151,16 @@ export function decodeIoQualification(q: number): Decoded {
   const acc = bytes === 1 ? 'AL' : bytes === 2 ? 'AX' : 'EAX';
   const portText = imm ? hex(port, 2) : `DX (${hex(port, 4)})`;
   let summary: string;
-  if (str) summary = `${rep ? 'rep ' : ''}${isIn ? 'ins' : 'outs'}${suffix} port ${hex(port, 4)}`;
+  if (str) summary = t('sdm.qual.ioStringSummary', { insn: `${rep ? 'rep ' : ''}${isIn ? 'ins' : 'outs'}${suffix}`, port: hex(port, 4) });
   else summary = isIn ? `in ${acc}, ${portText}` : `out ${portText}, ${acc}`;
   return {
     parts: [
-      part('Size of access', 2, 0, sizeM1, IO_SIZE_MEANING[sizeM1]!),
-      part('Direction', 3, 3, isIn, isIn ? 'IN' : 'OUT'),
-      part('String instruction', 4, 4, str, yesNo(str)),
-      part('REP prefixed', 5, 5, rep, yesNo(rep)),
-      part('Operand encoding', 6, 6, imm, imm ? 'immediate' : 'DX'),
-      part('Port number', 31, 16, port, hex(port, 4)),
+      part(t('sdm.qual.sizeOfAccess'), 2, 0, sizeM1, IO_SIZE_MEANING[sizeM1]!),
+      part(t('sdm.qual.direction'), 3, 3, isIn, isIn ? 'IN' : 'OUT'),
+      part(t('sdm.qual.stringInstruction'), 4, 4, str, yesNo(str)),
+      part(t('sdm.qual.repPrefixed'), 5, 5, rep, yesNo(rep)),
+      part(t('sdm.qual.operandEncoding'), 6, 6, imm, imm ? t('sdm.qual.immediate') : 'DX'),
+      part(t('sdm.qual.portNumber'), 31, 16, port, hex(port, 4)),
     ],
     summary,
   };
@@ -212,31 +215,31 @@ export function encodeEptViolationQualification(
 export function decodeEptViolationQualification(q: number): Decoded {
   const linValid = bitsOf(q, 7, 7);
   const kinds: string[] = [];
-  if (q & 1) kinds.push('read');
-  if (q & 2) kinds.push('write');
-  if (q & 4) kinds.push('instruction fetch');
+  if (q & 1) kinds.push(t('sdm.qual.read'));
+  if (q & 2) kinds.push(t('sdm.qual.write'));
+  if (q & 4) kinds.push(t('sdm.qual.instructionFetch'));
   const perms = bitsOf(q, 5, 3);
-  const permText = perms === 0 ? 'not present' : `${perms & 1 ? 'R' : '-'}${perms & 2 ? 'W' : '-'}${perms & 4 ? 'X' : '-'}`;
+  const permText = perms === 0 ? t('sdm.qual.notPresent') : `${perms & 1 ? 'R' : '-'}${perms & 2 ? 'W' : '-'}${perms & 4 ? 'X' : '-'}`;
   const parts: DecodedPart[] = [
-    field(q, 'Data read', 0, 0, yesNo),
-    field(q, 'Data write', 1, 1, yesNo),
-    field(q, 'Instruction fetch', 2, 2, yesNo),
-    field(q, 'Readable', 3, 3, yesNo),
-    field(q, 'Writable', 4, 4, yesNo),
-    field(q, 'Executable', 5, 5, yesNo),
-    field(q, 'User-mode executable', 6, 6, yesNo),
-    field(q, 'Guest-linear address valid', 7, 7, yesNo),
-    field(q, 'Access to final translation', 8, 8, (v) =>
-      !linValid ? 'undefined (bit 7 = 0)' : v ? 'yes (the translated address)' : 'no (a guest paging-structure entry)',
+    field(q, t('sdm.qual.dataRead'), 0, 0, yesNo),
+    field(q, t('sdm.qual.dataWrite'), 1, 1, yesNo),
+    field(q, t('sdm.qual.instructionFetch2'), 2, 2, yesNo),
+    field(q, t('sdm.qual.readable'), 3, 3, yesNo),
+    field(q, t('sdm.qual.writable'), 4, 4, yesNo),
+    field(q, t('sdm.qual.executable'), 5, 5, yesNo),
+    field(q, t('sdm.qual.userModeExecutable'), 6, 6, yesNo),
+    field(q, t('sdm.qual.guestLinearAddressValid'), 7, 7, yesNo),
+    field(q, t('sdm.qual.accessToFinalTranslation'), 8, 8, (v) =>
+      !linValid ? t('sdm.qual.undefinedBit70') : v ? t('sdm.qual.yesTheTranslatedAddress') : t('sdm.qual.noAGuestPagingStructureEntry'),
     ),
-    field(q, 'Linear address user-mode', 9, 9, yesNo),
-    field(q, 'Linear address writable', 10, 10, yesNo),
-    field(q, 'Linear address execute-disable', 11, 11, yesNo),
-    field(q, 'NMI unblocking due to IRET', 12, 12, yesNo),
+    field(q, t('sdm.qual.linearAddressUserMode'), 9, 9, yesNo),
+    field(q, t('sdm.qual.linearAddressWritable'), 10, 10, yesNo),
+    field(q, t('sdm.qual.linearAddressExecuteDisable'), 11, 11, yesNo),
+    field(q, t('sdm.part.nmiUnblockingDueToIret'), 12, 12, yesNo),
   ];
   return {
     parts,
-    summary: `EPT violation on ${kinds.join('+') || 'no access'} (${permText})${linValid ? (q & 0x100 ? '' : ' during guest page walk') : ''}`,
+    summary: t(linValid && !(q & 0x100) ? 'sdm.qual.eptViolationWalkSummary' : 'sdm.qual.eptViolationSummary', { access: kinds.join('+') || t('sdm.qual.noAccess'), permissions: permText }),
   };
 }
 
@@ -244,7 +247,7 @@ export function decodeEptViolationQualification(q: number): Decoded {
 // SDM Vol. 3C Table 27-2; Bochs VMexit_TaskSwitch, cpu.h BX_TASK_FROM_*.
 
 export const TaskSwitchSource = Object.freeze({ CALL: 0, IRET: 1, JMP: 2, TASK_GATE_IN_IDT: 3 } as const);
-const TASK_SWITCH_SOURCE_NAMES = ['CALL instruction', 'IRET instruction', 'JMP instruction', 'task gate in IDT'] as const;
+const TASK_SWITCH_SOURCE_NAMES = [t('sdm.qual.callInstruction'), t('sdm.qual.iretInstruction'), t('sdm.qual.jmpInstruction'), t('sdm.qual.taskGateInIdt')] as const;
 
 export function encodeTaskSwitchQualification(selector: number, source: number): number {
   return ((selector & 0xffff) | ((source & 3) << 30)) >>> 0;
@@ -255,11 +258,11 @@ export function decodeTaskSwitchQualification(q: number): Decoded {
   const src = bitsOf(q, 31, 30);
   return {
     parts: [
-      part('Selector of the new TSS', 15, 0, sel, hex(sel, 4)),
-      field(q, 'Reserved', 29, 16, (v) => (v ? 'set (should be 0)' : '0')),
-      part('Source of the task switch', 31, 30, src, TASK_SWITCH_SOURCE_NAMES[src]!),
+      part(t('sdm.qual.selectorOfTheNewTss'), 15, 0, sel, hex(sel, 4)),
+      field(q, t('sdm.part.reserved'), 29, 16, (v) => (v ? t('sdm.part.setShouldBe0') : '0')),
+      part(t('sdm.qual.sourceOfTheTaskSwitch'), 31, 30, src, TASK_SWITCH_SOURCE_NAMES[src]!),
     ],
-    summary: `Task switch to TSS ${hex(sel, 4)} by ${TASK_SWITCH_SOURCE_NAMES[src]!}`,
+    summary: t('sdm.qual.taskSwitchSummary', { selector: hex(sel, 4), source: TASK_SWITCH_SOURCE_NAMES[src]! }),
   };
 }
 
@@ -279,15 +282,15 @@ export function encodeDisplacementQualification(displacement: number): number {
 }
 
 export function decodeLinearAddressQualification(q: number): Decoded {
-  return { parts: [part('Linear address', 31, 0, q >>> 0, hex(q, 8))], summary: `linear address ${hex(q, 8)}` };
+  return { parts: [part(t('sdm.qual.linearAddress'), 31, 0, q >>> 0, hex(q, 8))], summary: t('sdm.qual.linearAddressSummary', { address: hex(q, 8) }) };
 }
 
 export function decodeDisplacementQualification(q: number): Decoded {
   const signed = q | 0;
   const text = signed < 0 ? `-${hex(-signed)}` : hex(signed);
   return {
-    parts: [part('Displacement', 31, 0, q >>> 0, `${text} (memory-operand displacement; 0 for a register operand)`)],
-    summary: `displacement ${text}`,
+    parts: [part(t('sdm.qual.displacement'), 31, 0, q >>> 0, t('sdm.qual.displacementMeaning', { displacement: text }))],
+    summary: t('sdm.qual.displacementSummary', { displacement: text }),
   };
 }
 
@@ -309,11 +312,11 @@ export function decodeDebugExceptionQualification(q: number): Decoded {
   if (q & 0x4000) hits.push('BS');
   return {
     parts: [
-      field(q, 'B3:B0 (breakpoint conditions met)', 3, 0, (v) => (v ? [0, 1, 2, 3].filter((i) => (v >>> i) & 1).map((i) => `DR${i}`).join(', ') : 'none')),
-      field(q, 'BD (debug-register access detected)', 13, 13, yesNo),
-      field(q, 'BS (single step)', 14, 14, yesNo),
+      field(q, t('sdm.qual.b3B0BreakpointConditionsMet'), 3, 0, (v) => (v ? [0, 1, 2, 3].filter((i) => (v >>> i) & 1).map((i) => `DR${i}`).join(', ') : t('sdm.none'))),
+      field(q, t('sdm.qual.bdDebugRegisterAccessDetected'), 13, 13, yesNo),
+      field(q, t('sdm.part.bsSingleStep'), 14, 14, yesNo),
     ],
-    summary: hits.length ? `#DB: ${hits.join(' ')}` : '#DB (no condition bits)',
+    summary: hits.length ? `#DB: ${hits.join(' ')}` : t('sdm.qual.dbNoConditionBits'),
   };
 }
 
@@ -332,15 +335,15 @@ export const EntryFailureQualification = Object.freeze({
 } as const);
 
 const ENTRY_FAILURE_MEANINGS: Readonly<Record<number, string>> = {
-  0: 'no further details (a guest-state check failed)',
-  2: 'failure loading the PDPTEs',
-  3: 'attempt to inject an NMI into a guest that is blocking events',
-  4: 'invalid VMCS link pointer',
+  0: t('sdm.qual.noFurtherDetailsAGuestState'),
+  2: t('sdm.qual.failureLoadingThePdptes'),
+  3: t('sdm.qual.attemptToInjectAnNmiInto'),
+  4: t('sdm.qual.invalidVmcsLinkPointer'),
 };
 
 export function decodeEntryFailureQualification(q: number): Decoded {
-  const meaning = ENTRY_FAILURE_MEANINGS[q >>> 0] ?? `undefined value ${q >>> 0}`;
-  return { parts: [part('Failure detail', 31, 0, q >>> 0, meaning)], summary: `VM-entry failure: ${meaning}` };
+  const meaning = ENTRY_FAILURE_MEANINGS[q >>> 0] ?? t('sdm.qual.undefinedValue', { value: q >>> 0 });
+  return { parts: [part(t('sdm.qual.failureDetail'), 31, 0, q >>> 0, meaning)], summary: t('sdm.qual.entryFailureSummary', { meaning }) };
 }
 
 /** Reason 34: the 1-based index of the MSR-load entry that failed (KUT msr_switch_entry_failure). */
@@ -350,8 +353,8 @@ export function encodeMsrLoadFailureQualification(oneBasedIndex: number): number
 
 export function decodeMsrLoadFailureQualification(q: number): Decoded {
   return {
-    parts: [part('Failing MSR-load entry', 31, 0, q >>> 0, `entry ${q >>> 0} (1-based) of the VM-entry MSR-load list`)],
-    summary: `MSR-load entry ${q >>> 0} failed`,
+    parts: [part(t('sdm.qual.failingMsrLoadEntry'), 31, 0, q >>> 0, t('sdm.qual.msrLoadEntryMeaning', { index: q >>> 0 }))],
+    summary: t('sdm.qual.msrLoadEntrySummary', { index: q >>> 0 }),
   };
 }
 
@@ -364,32 +367,32 @@ export function encodeMwaitQualification(monitorArmed: boolean): number {
 
 export function decodeMwaitQualification(q: number): Decoded {
   return {
-    parts: [field(q, 'Address-range monitoring armed', 0, 0, yesNo)],
-    summary: q & 1 ? 'MWAIT with monitoring armed' : 'MWAIT without monitoring armed',
+    parts: [field(q, t('sdm.qual.addressRangeMonitoringArmed'), 0, 0, yesNo)],
+    summary: q & 1 ? t('sdm.qual.mwaitWithMonitoringArmed') : t('sdm.qual.mwaitWithoutMonitoringArmed'),
   };
 }
 
 export function decodeSipiQualification(q: number): Decoded {
   const v = bitsOf(q, 7, 0);
-  return { parts: [part('SIPI vector', 7, 0, v, hex(v, 2))], summary: `SIPI vector ${hex(v, 2)} (start at ${hex(v << 12, 5)})` };
+  return { parts: [part(t('sdm.qual.sipiVector'), 7, 0, v, hex(v, 2))], summary: t('sdm.qual.sipiSummary', { vector: hex(v, 2), address: hex(v << 12, 5) }) };
 }
 
 const APIC_ACCESS_TYPES: Readonly<Record<number, string>> = {
-  0: 'linear access for a data read during instruction execution',
-  1: 'linear access for a data write during instruction execution',
-  2: 'linear access for an instruction fetch',
-  3: 'linear access (read or write) during event delivery',
-  10: 'guest-physical access during event delivery',
-  15: 'guest-physical access for an instruction fetch or during instruction execution',
+  0: t('sdm.qual.linearAccessForADataRead'),
+  1: t('sdm.qual.linearAccessForADataWrite'),
+  2: t('sdm.qual.linearAccessForAnInstructionFetch'),
+  3: t('sdm.qual.linearAccessReadOrWriteDuring'),
+  10: t('sdm.qual.guestPhysicalAccessDuringEventDelivery'),
+  15: t('sdm.qual.guestPhysicalAccessForAnInstruction'),
 };
 
 export function decodeApicAccessQualification(q: number): Decoded {
   const offset = bitsOf(q, 11, 0);
   const type = bitsOf(q, 15, 12);
-  const t = APIC_ACCESS_TYPES[type] ?? `reserved type ${type}`;
+  const meaning = APIC_ACCESS_TYPES[type] ?? t('sdm.qual.reservedType', { type });
   return {
-    parts: [part('Page offset', 11, 0, offset, hex(offset, 3)), part('Access type', 15, 12, type, t), field(q, 'NMI unblocking due to IRET', 16, 16, yesNo)],
-    summary: `APIC access at offset ${hex(offset, 3)}: ${t}`,
+    parts: [part(t('sdm.qual.pageOffset'), 11, 0, offset, hex(offset, 3)), part(t('sdm.qual.accessType'), 15, 12, type, meaning), field(q, t('sdm.part.nmiUnblockingDueToIret'), 16, 16, yesNo)],
+    summary: t('sdm.qual.apicAccessSummary', { offset: hex(offset, 3), meaning }),
   };
 }
 
@@ -406,7 +409,7 @@ export function decodeExitQualification(reason: number, q: number, interruptionI
       const type = (interruptionInfo >>> 8) & 7;
       if (type === 3 && vector === 1) return decodeDebugExceptionQualification(q);
       if (type === 3 && vector === 14)
-        return { parts: [part('Faulting linear address', 31, 0, q >>> 0, hex(q, 8))], summary: `#PF at ${hex(q, 8)} (CR2 not yet loaded)` };
+        return { parts: [part(t('sdm.qual.faultingLinearAddress'), 31, 0, q >>> 0, hex(q, 8))], summary: t('sdm.qual.pageFaultSummary', { address: hex(q, 8) }) };
       return noQualification(q);
     }
     case VmExitReason.SIPI:
@@ -431,11 +434,11 @@ export function decodeExitQualification(reason: number, q: number, interruptionI
       return decodeApicAccessQualification(q);
     case VmExitReason.VIRTUALIZED_EOI: {
       const v = bitsOf(q, 7, 0);
-      return { parts: [part('Vector', 7, 0, v, hex(v, 2))], summary: `virtualized EOI of vector ${hex(v, 2)}` };
+      return { parts: [part(t('sdm.part.vector'), 7, 0, v, hex(v, 2))], summary: t('sdm.qual.eoiSummary', { vector: hex(v, 2) }) };
     }
     case VmExitReason.APIC_WRITE: {
       const off = bitsOf(q, 11, 0);
-      return { parts: [part('Page offset', 11, 0, off, hex(off, 3))], summary: `APIC write at offset ${hex(off, 3)}` };
+      return { parts: [part(t('sdm.qual.pageOffset'), 11, 0, off, hex(off, 3))], summary: t('sdm.qual.apicWriteSummary', { offset: hex(off, 3) }) };
     }
     case VmExitReason.EPT_VIOLATION:
       return decodeEptViolationQualification(q);
@@ -460,7 +463,7 @@ export function decodeExitQualification(reason: number, q: number, interruptionI
 
 function noQualification(q: number): Decoded {
   return {
-    parts: [part('Exit qualification', 31, 0, q >>> 0, q ? 'not defined for this exit (expected 0)' : 'not used for this exit')],
-    summary: 'no qualification',
+    parts: [part(t('sdm.qual.exitQualification'), 31, 0, q >>> 0, q ? t('sdm.qual.notDefinedForThisExitExpected') : t('sdm.qual.notUsedForThisExit'))],
+    summary: t('sdm.qual.noQualification'),
   };
 }

@@ -7,6 +7,8 @@
  * It is the descriptor's access byte (descriptor bits 47:40) followed by its flags nibble (bits 55:52),
  * with the limit bits 51:48 squeezed out as the reserved bits 11:8.
  */
+// Words come from the string catalogue (issue 8); SDM names and mnemonics stay here as data.
+import { t } from '../../../../i18n/t.ts';
 import { type Decoded, bitsOf, field, part, yesNo } from './parts.ts';
 
 export const AccessRights = Object.freeze({
@@ -41,41 +43,41 @@ export function accessRightsFromDescriptorHigh(descriptorHigh: number): number {
 }
 
 const DATA_TYPES = [
-  'data, read-only',
-  'data, read-only, accessed',
-  'data, read/write',
-  'data, read/write, accessed',
-  'data, read-only, expand-down',
-  'data, read-only, expand-down, accessed',
-  'data, read/write, expand-down',
-  'data, read/write, expand-down, accessed',
-  'code, execute-only',
-  'code, execute-only, accessed',
-  'code, execute/read',
-  'code, execute/read, accessed',
-  'code, execute-only, conforming',
-  'code, execute-only, conforming, accessed',
-  'code, execute/read, conforming',
-  'code, execute/read, conforming, accessed',
+  t('sdm.seg.dataReadOnly'),
+  t('sdm.seg.dataReadOnlyAccessed'),
+  t('sdm.seg.dataReadWrite'),
+  t('sdm.seg.dataReadWriteAccessed'),
+  t('sdm.seg.dataReadOnlyExpandDown'),
+  t('sdm.seg.dataReadOnlyExpandDownAccessed'),
+  t('sdm.seg.dataReadWriteExpandDown'),
+  t('sdm.seg.dataReadWriteExpandDownAccessed'),
+  t('sdm.seg.codeExecuteOnly'),
+  t('sdm.seg.codeExecuteOnlyAccessed'),
+  t('sdm.seg.codeExecuteRead'),
+  t('sdm.seg.codeExecuteReadAccessed'),
+  t('sdm.seg.codeExecuteOnlyConforming'),
+  t('sdm.seg.codeExecuteOnlyConformingAccessed'),
+  t('sdm.seg.codeExecuteReadConforming'),
+  t('sdm.seg.codeExecuteReadConformingAccessed'),
 ];
 /** System-segment and gate types in IA-32 (SDM Vol. 3A Table 3-2). */
 const SYSTEM_TYPES = [
-  'reserved',
-  '16-bit TSS (available)',
+  t('sdm.part.reservedLower'),
+  t('sdm.seg.16BitTssAvailable'),
   'LDT',
-  '16-bit TSS (busy)',
-  '16-bit call gate',
-  'task gate',
-  '16-bit interrupt gate',
-  '16-bit trap gate',
-  'reserved',
-  '32-bit TSS (available)',
-  'reserved',
-  '32-bit TSS (busy)',
-  '32-bit call gate',
-  'reserved',
-  '32-bit interrupt gate',
-  '32-bit trap gate',
+  t('sdm.seg.16BitTssBusy'),
+  t('sdm.seg.16BitCallGate'),
+  t('sdm.seg.taskGate'),
+  t('sdm.seg.16BitInterruptGate'),
+  t('sdm.seg.16BitTrapGate'),
+  t('sdm.part.reservedLower'),
+  t('sdm.seg.32BitTssAvailable'),
+  t('sdm.part.reservedLower'),
+  t('sdm.seg.32BitTssBusy'),
+  t('sdm.seg.32BitCallGate'),
+  t('sdm.part.reservedLower'),
+  t('sdm.seg.32BitInterruptGate'),
+  t('sdm.seg.32BitTrapGate'),
 ];
 
 export function segmentTypeName(type: number, s: boolean): string {
@@ -87,20 +89,20 @@ export function decodeAccessRights(ar: number): Decoded {
   const s = bitsOf(ar, 4, 4);
   const unusable = bitsOf(ar, 16, 16);
   const parts = [
-    part('Segment type', 3, 0, type, segmentTypeName(type, s === 1)),
-    part('S (descriptor type)', 4, 4, s, s ? 'code or data' : 'system'),
+    part(t('sdm.seg.segmentType'), 3, 0, type, segmentTypeName(type, s === 1)),
+    part(t('sdm.seg.sDescriptorType'), 4, 4, s, s ? t('sdm.seg.codeOrData') : t('sdm.seg.system')),
     field(ar, 'DPL', 6, 5, (v) => `${v}`),
-    field(ar, 'P (present)', 7, 7, yesNo),
-    field(ar, 'Reserved', 11, 8, (v) => (v ? 'set (must be 0)' : '0')),
+    field(ar, t('sdm.seg.pPresent'), 7, 7, yesNo),
+    field(ar, t('sdm.part.reserved'), 11, 8, (v) => (v ? t('sdm.part.setMustBe0') : '0')),
     field(ar, 'AVL', 12, 12, (v) => `${v}`),
-    field(ar, 'L (64-bit code)', 13, 13, yesNo),
-    field(ar, 'D/B (default size)', 14, 14, (v) => (v ? '32-bit' : '16-bit')),
-    field(ar, 'G (granularity)', 15, 15, (v) => (v ? '4 KByte' : 'byte')),
-    part('Segment unusable', 16, 16, unusable, unusable ? 'yes (segment register is unusable)' : 'no'),
-    field(ar, 'Reserved', 31, 17, (v) => (v ? 'set (must be 0)' : '0')),
+    field(ar, t('sdm.seg.l64BitCode'), 13, 13, yesNo),
+    field(ar, t('sdm.seg.dBDefaultSize'), 14, 14, (v) => (v ? '32-bit' : '16-bit')),
+    field(ar, t('sdm.seg.gGranularity'), 15, 15, (v) => (v ? '4 KByte' : t('sdm.seg.byte'))),
+    part(t('sdm.seg.segmentUnusable'), 16, 16, unusable, unusable ? t('sdm.seg.yesSegmentRegisterIsUnusable') : t('sdm.no')),
+    field(ar, t('sdm.part.reserved'), 31, 17, (v) => (v ? t('sdm.part.setMustBe0') : '0')),
   ];
   const summary = unusable
-    ? 'unusable'
-    : `${segmentTypeName(type, s === 1)}, DPL ${bitsOf(ar, 6, 5)}${bitsOf(ar, 7, 7) ? '' : ', not present'}${s ? (bitsOf(ar, 14, 14) ? ', 32-bit' : ', 16-bit') : ''}${bitsOf(ar, 15, 15) ? ', 4K granular' : ''}`;
+    ? t('sdm.seg.unusable')
+    : `${segmentTypeName(type, s === 1)}, DPL ${bitsOf(ar, 6, 5)}${bitsOf(ar, 7, 7) ? '' : t('sdm.seg.notPresent')}${s ? (bitsOf(ar, 14, 14) ? ', 32-bit' : ', 16-bit') : ''}${bitsOf(ar, 15, 15) ? t('sdm.seg.granular4k') : ''}`;
   return { parts, summary };
 }
