@@ -3,6 +3,7 @@
  * key (the app itself loads a lab's domain with the lab; catalogue.ts, `English`).
  */
 import { en, type English } from './catalogue.ts';
+import { asm } from './en/asm.ts';
 import { io } from './en/io.ts';
 import { isolation } from './en/isolation.ts';
 import { security } from './en/security.ts';
@@ -16,6 +17,7 @@ import { iopath } from './en/iopath.ts';
 
 export const enAll: English = {
   ...en,
+  asm,
   io,
   isolation,
   security,

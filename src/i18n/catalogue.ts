@@ -25,7 +25,7 @@ import { tours } from './en/tours.ts';
 import { present } from './en/present.ts';
 import { exportStrings } from './en/export.ts';
 import { recovery } from './en/recovery.ts';
-import { asm } from './en/asm.ts';
+import type { asm } from './en/asm.ts';
 import { vmx } from './en/vmx.ts';
 import { sdm } from './en/sdm.ts';
 import { session } from './en/session.ts';
@@ -44,7 +44,6 @@ export const en = {
   present,
   export: exportStrings,
   recovery,
-  asm,
   links,
   state,
   worker,
@@ -61,6 +60,7 @@ export const en = {
  * domain file (`import '../../i18n/en/io.ts'`); lazy-domains.test.ts checks that every such file does.
  */
 export type English = typeof en & {
+  readonly asm: typeof asm;
   readonly io: typeof io;
   readonly isolation: typeof isolation;
   readonly security: typeof security;
@@ -75,6 +75,7 @@ export type English = typeof en & {
 
 /** The domains that load with their lab (see `English`). */
 export const LAZY_DOMAINS = [
+  'asm',
   'io',
   'isolation',
   'security',

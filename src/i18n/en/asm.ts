@@ -6,6 +6,8 @@
  * the assembler prints them (hex addresses, signed decimals), so only the words around them are translated.
  * Quotes around `{name}` mark user text: keep them, the editor shortens long quoted text (diagnostics.ts).
  */
+import { registerEnglish } from '../t.ts';
+
 export const asm = {
   // lexer.ts: numbers, strings, characters
   'lexer.floatUnsupported': 'floating-point constant {text} is not supported',
@@ -194,3 +196,6 @@ export const asm = {
   'assembler.tooLarge': 'the program is too large or too deeply nested to assemble',
   'assembler.internalError': 'internal assembler error: {detail}',
 } as const;
+
+// Loaded with the assembler (the worker, the CLI), not with the first view (catalogue.ts, `English`).
+registerEnglish('asm', asm);

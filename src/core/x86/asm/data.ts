@@ -1,6 +1,7 @@
 // DB/DW/DD/DQ: strings and values laid out little-endian (NASM §3.2.1 "DB and Friends").
 
 // Messages come from the catalogue (issue 8: every user-visible string in one catalogue).
+import '../../../i18n/en/asm.ts';
 import { t } from '../../../i18n/t.ts';
 import { littleEndian } from './ea.ts';
 import { evaluate, usesHere, utf8, type EvalEnv } from './expr.ts';

@@ -3,6 +3,7 @@
 // (32-bit addressing forms with and without SIB).
 
 // `tr` is the catalogue's `t` (issue 8: every user-visible string in one catalogue); `t` names a token here.
+import '../../../i18n/en/asm.ts';
 import { t as tr } from '../../../i18n/t.ts';
 import type { Span } from './diagnostics.ts';
 import type { Linear } from './expr.ts';

@@ -3,6 +3,7 @@
 // and keeps the shortest that is not shorter than the layout allows.
 
 // Messages come from the catalogue (issue 8: every user-visible string in one catalogue).
+import '../../../i18n/en/asm.ts';
 import { t } from '../../../i18n/t.ts';
 import type { Span } from './diagnostics.ts';
 import { dispFits, encodeEa, hasDispChoice, littleEndian, resolveEa, type EffectiveAddress } from './ea.ts';

@@ -2,6 +2,7 @@
 // evaluation in 64-bit two's complement (NASM evaluates in 64 bits; range checks happen at use).
 
 // `tr` is the catalogue's `t` (issue 8: every user-visible string in one catalogue); `t` names a token here.
+import '../../../i18n/en/asm.ts';
 import { t as tr } from '../../../i18n/t.ts';
 import type { ErrorSink, Span } from './diagnostics.ts';
 import type { Token } from './lexer.ts';

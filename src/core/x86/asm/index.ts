@@ -2,6 +2,7 @@
 // Pure TypeScript (docs/CONVENTIONS.md): runs in the browser worker and in the Node CLI.
 
 // Messages come from the catalogue (issue 8: every user-visible string in one catalogue).
+import '../../../i18n/en/asm.ts';
 import { t } from '../../../i18n/t.ts';
 import { ErrorSink, formatAsmError, type AsmError } from './diagnostics.ts';
 import { Layout } from './layout.ts';

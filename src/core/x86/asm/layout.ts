@@ -2,6 +2,7 @@
 // terminates), then emits the bytes. NASM does the same with its optimiser passes (NASM §2.1.23 -O).
 
 // Messages come from the catalogue (issue 8: every user-visible string in one catalogue).
+import '../../../i18n/en/asm.ts';
 import { t } from '../../../i18n/t.ts';
 import { dataSize, dataUsesHere, encodeData } from './data.ts';
 import { quote, type ErrorSink, type Span } from './diagnostics.ts';

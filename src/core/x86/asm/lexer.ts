@@ -2,6 +2,7 @@
 // Line", §3.4.1 "Numeric Constants", §3.4.2 "Character Strings").
 
 // `tr` is the catalogue's `t` (issue 8: every user-visible string in one catalogue); `t` names a token here.
+import '../../../i18n/en/asm.ts';
 import { t as tr } from '../../../i18n/t.ts';
 import { quote, type ErrorSink } from './diagnostics.ts';
 

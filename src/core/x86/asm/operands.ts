@@ -2,6 +2,7 @@
 // spellings of size and distance keywords (NASM manual §3.3 "Effective Addresses", §2.2.3).
 
 // `tr` is the catalogue's `t` (issue 8: every user-visible string in one catalogue); `t` names a token here.
+import '../../../i18n/en/asm.ts';
 import { t as tr } from '../../../i18n/t.ts';
 import type { Span } from './diagnostics.ts';
 import { Cursor, KEYWORDS, parseExpr, type Expr, type ParseCtx } from './expr.ts';

@@ -2,6 +2,7 @@
 // not computed here (that needs the layout); only the shape of each line is.
 
 // `tr` is the catalogue's `t` (issue 8: every user-visible string in one catalogue); `t` names a token here.
+import '../../../i18n/en/asm.ts';
 import { t as tr } from '../../../i18n/t.ts';
 import { ErrorSink, quote, suggest, type Span } from './diagnostics.ts';
 import type { InsnStmt, Prefix } from './encoder.ts';

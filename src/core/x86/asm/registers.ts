@@ -2,6 +2,7 @@
 // and Table 2-2 "32-Bit Addressing Forms", Figure 2-x register numbering; §3.4.3 for Sreg numbers).
 
 // Messages come from the catalogue (issue 8: every user-visible string in one catalogue).
+import '../../../i18n/en/asm.ts';
 import { t } from '../../../i18n/t.ts';
 
 export type RegClass = 'gpr' | 'sreg' | 'cr' | 'dr';

@@ -4,6 +4,7 @@
 // MOVSB/MOVSW/MOVSD": "the destination operand is ES:(E)DI ... the source segment can be overridden").
 
 // Messages come from the catalogue (issue 8: every user-visible string in one catalogue).
+import '../../../i18n/en/asm.ts';
 import { t } from '../../../i18n/t.ts';
 import type { Span } from './diagnostics.ts';
 import type { EncodeResult, InsnStmt, Resolved } from './encoder.ts';
