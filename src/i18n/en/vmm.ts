@@ -80,6 +80,12 @@ export const vmm = {
   'controls.secondary': 'secondary processor-based VM-execution control',
   'controls.exit': 'VM-exit control',
   'controls.entry': 'VM-entry control',
+  // The same, as the heading over a whole control field (capitalised, plural).
+  'controls.heading.pin': 'Pin-based VM-execution controls',
+  'controls.heading.primary': 'Primary processor-based VM-execution controls',
+  'controls.heading.secondary': 'Secondary processor-based VM-execution controls',
+  'controls.heading.exit': 'VM-exit controls',
+  'controls.heading.entry': 'VM-entry controls',
   'controls.reservedBit': 'bit {bit} (reserved)',
   'controls.allowed0Detail': '{msr} allowed-0 bit {bit} = 1',
   'controls.allowed1Detail': '{msr} allowed-1 bit {bit} = 0',

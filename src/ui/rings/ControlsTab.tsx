@@ -594,7 +594,7 @@ function RawControls({ draft, update, report, described }: { draft: ControlsDraf
         return (
           <div key={w} className="ct-raw">
             <h4 className="ct-subhead">
-              {CONTROL_WORD_INFO[w].title.replace(/^./, (c) => c.toUpperCase())}s <code>{CONTROL_WORD_INFO[w].field}</code>
+              {t(`vmm.controls.heading.${w}`)} <code>{CONTROL_WORD_INFO[w].field}</code>
               {now !== undefined && <span className="ct-source mono">{t('rings.controls.vmmWritesValue', { value: hex(now) })}</span>}
             </h4>
             <div className="ct-raw-fields">
