@@ -4,6 +4,7 @@
  */
 import { en, type English } from './catalogue.ts';
 import { asm } from './en/asm.ts';
+import { x86 } from './en/x86.ts';
 import { io } from './en/io.ts';
 import { isolation } from './en/isolation.ts';
 import { security } from './en/security.ts';
@@ -18,6 +19,7 @@ import { iopath } from './en/iopath.ts';
 export const enAll: English = {
   ...en,
   asm,
+  x86,
   io,
   isolation,
   security,

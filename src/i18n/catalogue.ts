@@ -26,6 +26,7 @@ import { present } from './en/present.ts';
 import { exportStrings } from './en/export.ts';
 import { recovery } from './en/recovery.ts';
 import type { asm } from './en/asm.ts';
+import type { x86 } from './en/x86.ts';
 import { vmx } from './en/vmx.ts';
 import { sdm } from './en/sdm.ts';
 import { session } from './en/session.ts';
@@ -61,6 +62,7 @@ export const en = {
  */
 export type English = typeof en & {
   readonly asm: typeof asm;
+  readonly x86: typeof x86;
   readonly io: typeof io;
   readonly isolation: typeof isolation;
   readonly security: typeof security;
@@ -76,6 +78,7 @@ export type English = typeof en & {
 /** The domains that load with their lab (see `English`). */
 export const LAZY_DOMAINS = [
   'asm',
+  'x86',
   'io',
   'isolation',
   'security',

@@ -29,8 +29,3 @@ export const enum CostClass {
   CLI_STI = 23,
 }
 export const COST_CLASS_COUNT = 24;
-export const COST_CLASS_NAMES = [
-  'simple', 'mul', 'div', 'branch', 'call/ret', 'string', 'I/O', 'CPUID', 'RDTSC', 'MSR', 'CR access', 'INVLPG',
-  'software interrupt', 'IRET', 'HLT', 'segment load', 'far transfer', 'descriptor table', 'flags', 'VMX', 'x87',
-  'cache', 'PUSHF/POPF', 'CLI/STI',
-] as const;

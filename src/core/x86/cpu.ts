@@ -6,6 +6,8 @@
  * Everything architectural is a field of this class holding numbers or typed arrays, so `snapshot()`
  * copies it as plain data and `restore()` copies it back (time travel, crash recovery, migration).
  */
+import '../../i18n/en/x86.ts';
+import { t } from '../../i18n/t.ts';
 import { ABORT, AbortKind } from './abort.ts';
 import { Ar, Cr0, Cr4, Efer, Flag, Seg, Vec, ARITH_FLAGS } from './arch.ts';
 import { Block, DecodeCache, MAX_BLOCK } from './decode-cache.ts';
@@ -1172,7 +1174,7 @@ export class Cpu {
       const bad = new Insn();
       bad.fn = (c: Cpu) => c.ud();
       bad.len = 1;
-      bad.invalid = 'undecodable';
+      bad.invalid = t('x86.decode.undecodable');
       block.insns.push(bad);
       off = 1;
     }

@@ -11,6 +11,8 @@
  * `decodeInsn` runs once per instruction of a cached block, so it allocates nothing but the instruction's
  * copy of its bytes: the operand specifications are compiled when the tables are built.
  */
+import '../../i18n/en/x86.ts';
+import { t } from '../../i18n/t.ts';
 import { CostClass } from './cost-class.ts';
 import { Insn, InsnFlow, MemForm, Prefix, type Exec } from './insn.ts';
 import * as A from './exec/alu.ts';
@@ -207,7 +209,11 @@ ONE[0xc4] = d('les', 'Gv,Mp', D.loadFarPointer, { cc: 0, k: CostClass.SEGMENT_LO
 ONE[0xc5] = d('lds', 'Gv,Mp', D.loadFarPointer, { cc: 3, k: CostClass.SEGMENT_LOAD });
 // C6/C7 /0 MOV; C6 F8 XABORT and C7 F8 XBEGIN are #UD without RTM (CPUID.7:EBX.RTM = 0 on every modelled CPU,
 // SDM Vol. 2D "XABORT", "XBEGIN").
-const NO_RTM = 'TSX/RTM is not supported by this processor (CPUID.7:EBX.RTM = 0)';
+// Reasons read once (the decoder is hot: no catalogue lookup per instruction).
+const TOO_LONG_REASON = t('x86.decode.tooLong');
+const INVALID_OPCODE_REASON = t('x86.decode.invalidOpcode');
+const LOCK_REASON = t('x86.decode.lockNotAllowed');
+const NO_RTM = t('x86.decode.noRtm');
 const movGroup = (mov: OpDef, rtm: OpDef): Entry => ({ group: [mov], reg: [new Array(8).fill(mov), [], [], [], [], [], [], [rtm]] });
 ONE[0xc6] = movGroup(d('mov', 'Eb,Ib', D.movEbIb), udNamed('xabort', 'Ib', NO_RTM));
 ONE[0xc7] = movGroup(d('mov', 'Ev,Iz', D.movEvIz), udNamed('xbegin', 'Jz', NO_RTM));
@@ -284,8 +290,10 @@ ONE[0xff] = {
     d('inc', 'Ev', A.incDecEv, { lock: true }),
     d('dec', 'Ev', A.incDecEv, { lock: true }),
     d('call', 'Ev', C.callJmpIndirect, { end: true, k: CostClass.CALL_RET }),
+    // i18n-ignore: mnemonics (code)
     d('call far', 'Mp', C.farIndirect, { end: true, k: CostClass.FAR_TRANSFER }),
     d('jmp', 'Ev', C.callJmpIndirect, { end: true, k: CostClass.BRANCH }),
+    // i18n-ignore: mnemonic (code)
     d('jmp far', 'Mp', C.farIndirect, { end: true, k: CostClass.FAR_TRANSFER }),
     d('push', 'Ev', D.pushEv),
     undefined,
@@ -316,9 +324,9 @@ const grp7mem: (OpDef | undefined)[] = [
 ];
 const vmxEnd = { end: true, k: CostClass.VMX };
 // CLAC/STAC: #UD when CPUID.(EAX=7,ECX=0):EBX.SMAP[20] = 0 (SDM Vol. 2A "CLAC"), as on every modelled CPU.
-const NO_SMAP = 'SMAP is not supported by this processor (CPUID.7:EBX.SMAP = 0)';
+const NO_SMAP = t('x86.decode.noSmap');
 // AMD SVM instructions (AMD APM Vol. 3): #UD on Intel processors; named so a lesson can show them fault.
-const SVM = 'AMD SVM instruction: #UD on Intel processors';
+const SVM = t('x86.decode.svm');
 const grp7reg: (OpDef | undefined)[][] = [
   [undefined, d('vmcall', '', V.execVmcall, vmxEnd), d('vmlaunch', '', V.execVmlaunch, vmxEnd), d('vmresume', '', V.execVmlaunch, vmxEnd), d('vmxoff', '', V.execVmxoff, vmxEnd)],
   [d('monitor', '', Y.monitor), d('mwait', '', Y.mwait), udNamed('clac', '', NO_SMAP), udNamed('stac', '', NO_SMAP)],
@@ -370,7 +378,7 @@ TWO[0x79] = d('vmwrite', 'Gd,Ed', V.execVmwrite, vmxEnd);
 TWO[0xa0] = segPush(4, 'FS');
 TWO[0xa1] = segPop(4, 'FS');
 // RSM: #UD outside system-management mode (SDM Vol. 2B "RSM"); SMM is not modelled.
-TWO[0xaa] = udNamed('rsm', '', 'not in system-management mode');
+TWO[0xaa] = udNamed('rsm', '', t('x86.decode.rsmOutsideSmm'));
 TWO[0xa2] = d('cpuid', '', Y.cpuid, { end: true, k: CostClass.CPUID });
 TWO[0xa3] = d('bt', 'Ev,Gv', A.bitTest);
 TWO[0xa4] = d('shld', 'Ev,Gv,Ib', A.shiftDouble);
@@ -712,7 +720,7 @@ export function decodeInsn(buf: Uint8Array, start: number, end: number, codeSize
     out.len = 15;
     out.mnem = '(bad)';
     out.fn = gpLength;
-    out.invalid = 'instruction longer than 15 bytes';
+    out.invalid = TOO_LONG_REASON;
     out.flow = InsnFlow.END_BLOCK;
     out.bytes = BUF.slice(start, start + 15);
     return true;
@@ -722,11 +730,11 @@ export function decodeInsn(buf: Uint8Array, start: number, end: number, codeSize
   out.bytes = BUF.slice(start, start + len);
   if (def === UD) {
     out.fn = Y.invalidOpcode;
-    out.invalid = 'invalid or unimplemented opcode';
+    out.invalid = INVALID_OPCODE_REASON;
   } else if (lock && (def.lock !== true || mod === 3 || modrm < 0)) {
     // LOCK only with the listed instructions and a memory destination (SDM Vol. 2A "LOCK").
     out.fn = Y.invalidOpcode;
-    out.invalid = 'LOCK prefix not allowed here';
+    out.invalid = LOCK_REASON;
     out.flow = InsnFlow.END_BLOCK;
   } else {
     out.fn = osz === 4 ? def.x32 : def.x16;

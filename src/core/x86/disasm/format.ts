@@ -167,6 +167,7 @@ export function formatParts(i: Insn, address: number, options: FormatOptions = {
         case 'rel': return num(o.target);
         case 'far': return `${num(o.selector)}:${num(o.offset)}`;
         default:
+// i18n-ignore: Intel-syntax size keywords (code)
           if (farMem) return memText(i, o, false, i.osz === codeOsz ? 'far' : i.osz === 2 ? 'word far' : 'dword far');
           return memText(i, o, needSize, null);
       }

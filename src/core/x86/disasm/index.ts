@@ -3,6 +3,8 @@
  * browser worker cannot load iced-x86). Text follows iced-x86's NASM formatter (see format.ts); the
  * tests compare it with iced for every form the assembler emits and for random code.
  */
+import '../../../i18n/en/x86.ts';
+import { t } from '../../../i18n/t.ts';
 import { decodeInsn } from '../decoder.ts';
 import { Insn } from '../insn.ts';
 import { formatParts, type FormatOptions } from './format.ts';
@@ -47,7 +49,7 @@ export function disassemble(bytes: Uint8Array, address: number, codeSize: 16 | 3
     const ip = size === 16 ? at & 0xffff : at;
     if (!decodeInsn(bytes, off, bytes.length, size, insn)) {
       const rest = bytes.slice(off);
-      out.push({ address: ip, bytes: rest, length: rest.length, text: '(bad)', mnemonic: '(bad)', operands: '', prefixes: '', invalid: true, reason: 'the bytes end inside the instruction' });
+      out.push({ address: ip, bytes: rest, length: rest.length, text: '(bad)', mnemonic: '(bad)', operands: '', prefixes: '', invalid: true, reason: t('x86.disasm.truncated') });
       break;
     }
     const f = formatParts(insn, ip, options);

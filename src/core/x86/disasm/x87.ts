@@ -10,10 +10,12 @@
 /** Memory forms by [opcode - D8][ModRM.reg]: "name size" (size in bytes; 'env'/'state' for the FPU environment and state images). */
 const MEM: readonly (readonly (string | null)[])[] = [
   ['fadd 4', 'fmul 4', 'fcom 4', 'fcomp 4', 'fsub 4', 'fsubr 4', 'fdiv 4', 'fdivr 4'],
+  // i18n-ignore: x87 mnemonic and operand-kind specs (code)
   ['fld 4', null, 'fst 4', 'fstp 4', 'fldenv env', 'fldcw 2', 'fnstenv env', 'fnstcw 2'],
   ['fiadd 4', 'fimul 4', 'ficom 4', 'ficomp 4', 'fisub 4', 'fisubr 4', 'fidiv 4', 'fidivr 4'],
   ['fild 4', 'fisttp 4', 'fist 4', 'fistp 4', null, 'fld 10', null, 'fstp 10'],
   ['fadd 8', 'fmul 8', 'fcom 8', 'fcomp 8', 'fsub 8', 'fsubr 8', 'fdiv 8', 'fdivr 8'],
+  // i18n-ignore: x87 mnemonic and operand-kind specs (code)
   ['fld 8', 'fisttp 8', 'fst 8', 'fstp 8', 'frstor state', null, 'fnsave state', 'fnstsw 2'],
   ['fiadd 2', 'fimul 2', 'ficom 2', 'ficomp 2', 'fisub 2', 'fisubr 2', 'fidiv 2', 'fidivr 2'],
   ['fild 2', 'fisttp 2', 'fist 2', 'fistp 2', 'fbld 10', 'fild 8', 'fbstp 10', 'fistp 8'],
@@ -68,6 +70,7 @@ export function x87Form(opcode: number, modrm: number, osz: number): X87Form | n
     return { mnemonic: name, memSize: -1, regText: name === 'fnstsw' ? 'ax' : '' };
   }
   const [mnemonic, kind] = spec.split(' ');
+// i18n-ignore: the operand in Intel syntax (code)
   const regText = kind === 't' ? `to st${rm}` : kind === 'o' && rm === 1 ? '' : `st${rm}`;
   return { mnemonic, memSize: -1, regText };
 }
