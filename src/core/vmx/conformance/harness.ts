@@ -12,6 +12,7 @@
  * After a VM exit the default handler VMREADs the exit-information fields (the `vmx` trace records carry
  * each value) and halts with RFLAGS.IF = 0, which ends the run.
  */
+// i18n-ignore-file: a test harness (imported only by tests and src/test-support), never shown to a user
 import { runLab } from '../../lab/run.ts';
 import { JsonSink, type TraceRecord } from '../../trace/json.ts';
 import { getCpuModel, toProcessorModel } from '../../cpu-models/index.ts';
