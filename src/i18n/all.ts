@@ -12,9 +12,14 @@ import { migration } from './en/migration.ts';
 import { failover } from './en/failover.ts';
 import { consolidation } from './en/consolidation.ts';
 import { techniques } from './en/techniques.ts';
-import { securitycore } from './en/securitycore.ts';
-import { vtd } from './en/vtd.ts';
+import { cost } from './en/cost.ts';
+import { scenarios } from './en/scenarios.ts';
+import { methods } from './en/methods.ts';
+import { platform } from './en/platform.ts';
+import { partition } from './en/partition.ts';
 import { iopath } from './en/iopath.ts';
+import { vtd } from './en/vtd.ts';
+import { securitycore } from './en/securitycore.ts';
 
 export const enAll: English = {
   ...en,
@@ -27,6 +32,11 @@ export const enAll: English = {
   failover,
   consolidation,
   techniques,
+  cost,
+  scenarios,
+  methods,
+  platform,
+  partition,
   iopath,
   vtd,
   securitycore,

@@ -18,6 +18,13 @@ import type { migration } from './en/migration.ts';
 import type { failover } from './en/failover.ts';
 import type { consolidation } from './en/consolidation.ts';
 import type { techniques } from './en/techniques.ts';
+import type { cost } from './en/cost.ts';
+import { cpus } from './en/cpus.ts';
+import type { scenarios } from './en/scenarios.ts';
+import type { methods } from './en/methods.ts';
+import type { platform } from './en/platform.ts';
+import type { partition } from './en/partition.ts';
+import { machine } from './en/machine.ts';
 import type { iopath } from './en/iopath.ts';
 import type { vtd } from './en/vtd.ts';
 import type { securitycore } from './en/securitycore.ts';
@@ -27,13 +34,13 @@ import { exportStrings } from './en/export.ts';
 import { recovery } from './en/recovery.ts';
 import type { asm } from './en/asm.ts';
 import type { x86 } from './en/x86.ts';
-import { vmx } from './en/vmx.ts';
-import { sdm } from './en/sdm.ts';
-import { session } from './en/session.ts';
 import { vmm } from './en/vmm.ts';
+import { session } from './en/session.ts';
 import { links } from './en/links.ts';
 import { state } from './en/state.ts';
 import { worker } from './en/worker.ts';
+import { sdm } from './en/sdm.ts';
+import { vmx } from './en/vmx.ts';
 
 export const en = {
   common,
@@ -45,11 +52,13 @@ export const en = {
   present,
   export: exportStrings,
   recovery,
+  vmm,
+  machine,
+  cpus,
+  session,
   links,
   state,
   worker,
-  vmm,
-  session,
   sdm,
   vmx,
 } as const;
@@ -70,6 +79,11 @@ export type English = typeof en & {
   readonly failover: typeof failover;
   readonly consolidation: typeof consolidation;
   readonly techniques: typeof techniques;
+  readonly cost: typeof cost;
+  readonly scenarios: typeof scenarios;
+  readonly methods: typeof methods;
+  readonly platform: typeof platform;
+  readonly partition: typeof partition;
   readonly iopath: typeof iopath;
   readonly vtd: typeof vtd;
   readonly securitycore: typeof securitycore;
@@ -86,6 +100,11 @@ export const LAZY_DOMAINS = [
   'failover',
   'consolidation',
   'techniques',
+  'cost',
+  'scenarios',
+  'methods',
+  'platform',
+  'partition',
   'iopath',
   'vtd',
   'securitycore',

@@ -13,6 +13,8 @@ import {
   type CostCpuModelId,
   type FigureKind,
 } from './figures.ts';
+import { t } from '../../i18n/t.ts';
+import '../../i18n/en/cost.ts';
 
 /** One number of the cost model with its provenance. */
 export interface CostItem {
@@ -68,13 +70,13 @@ export function costModelFor(modelId: string): CostModel {
   native('in-out', CostClass.IO);
   const pushf = nativeCostFor(m, 'pushf');
   const popf = nativeCostFor(m, 'popf');
-  if (pushf && popf) instruction[CostClass.PUSHF_POPF] = item((pushf.value + popf.value) / 2, 'derived', `mean of ${pushf.id} and ${popf.id}`);
+  if (pushf && popf) instruction[CostClass.PUSHF_POPF] = item((pushf.value + popf.value) / 2, 'derived', t('cost.model.costModelFor', { id: pushf.id, id2: popf.id }));
   // INT n + IRET: only the Pentium 4 system-call round trip is sourced (242 cycles, Adams & Agesen 2006);
   // used as a stand-in for every model, split evenly: an assumption the UI labels.
   const sys = figureById('aa2006.syscall.native');
   if (sys) {
-    instruction[CostClass.SOFTWARE_INTERRUPT] = item(sys.value / 2, 'assumption', `${sys.id} / 2 (P4 figure as a stand-in)`);
-    instruction[CostClass.IRET] = item(sys.value / 2, 'assumption', `${sys.id} / 2 (P4 figure as a stand-in)`);
+    instruction[CostClass.SOFTWARE_INTERRUPT] = item(sys.value / 2, 'assumption', t('cost.model.costModelFor2', { id: sys.id }));
+    instruction[CostClass.IRET] = item(sys.value / 2, 'assumption', t('cost.model.costModelFor2', { id: sys.id }));
   }
   const core2 = m === 'xeon-lv' || m === 'xeon-5100';
   const vmreadFig = figureById(core2 ? 'vmx.vmread.core2-preproduction' : 'vmx.vmread.core2-preproduction');
@@ -89,7 +91,7 @@ export function costModelFor(modelId: string): CostModel {
     instruction,
     roundTrip: item(rt.value, rt.kind, rt.id),
     vmExit: item(exit, 'derived', `${rt.id} × ${exitFig?.id ?? '?'} / (${exitFig?.id ?? '?'} + ${entryFig?.id ?? '?'})`),
-    vmEntry: item(rt.value - exit, 'derived', `${rt.id} − VM exit`),
+    vmEntry: item(rt.value - exit, 'derived', t('cost.model.vmEntry', { id: rt.id })),
     vmread: item(vmreadFig?.value ?? 0, rwKind, vmreadFig?.id ?? 'none'),
     vmwrite: item(vmwriteFig?.value ?? 0, rwKind, vmwriteFig?.id ?? 'none'),
     handler,

@@ -7,6 +7,7 @@ import { deriveCapabilityMsrs, normalizeFeatures } from './capabilities.ts';
 import { cpuFeaturesOf, cr4BitsOf, modelCpuidLeaves, realCpuidLeaves, type RealCpuid } from './cpuid.ts';
 import { EMULATED_VMX_FEATURES, notEmulatedReason } from './emulated.ts';
 import type { CapabilityMsrs, CpuModel, HiddenFeature, SourceNote } from './types.ts';
+import { t } from '../../i18n/t.ts';
 
 export interface RealPart {
   readonly id: string;
@@ -47,7 +48,7 @@ export function defineCpuModel(part: RealPart): CpuModel & { readonly referenceM
     Object.freeze({ feature: w.feature, title: VMX_FEATURE_TITLES[w.feature], reason: w.reason }),
   );
   const features = featureFlags(offered);
-  const brand = `VT Lab ${part.id}: ${part.name}`;
+  const brand = `VT Lab ${part.id}: ${part.name}`; // i18n-ignore: the CPUID brand string (bytes in CPUID leaves 80000002H-4H), not prose
   const cpuid = modelCpuidLeaves(part.cpuid, brand);
   const cpuFeatures = cpuFeaturesOf(cpuid);
   const leaf1 = cpuid.find((l) => l.leaf === 1)!;
@@ -81,8 +82,8 @@ export function defineCpuModel(part: RealPart): CpuModel & { readonly referenceM
     sources: Object.freeze([...part.sources]),
     assumptions: Object.freeze([
       ...part.assumptions,
-      'CPUID feature flags are the real part\'s masked to what the VT Lab core emulates (EMULATED_CPUID_MASK: no x87/SSE, no long mode); IA32_VMX_CR4_FIXED1 follows the masked flags, so it is smaller than the real part\'s.',
-      'IA32_FEATURE_CONTROL starts locked with VMX enabled outside SMX (0x5), as firmware leaves a VT-enabled machine.',
+      t('cpus.define.cpuidFeatureFlagsAre'),
+      t('cpus.define.ia32FeatureControlStartsLockedWith'),
     ]),
     ...(part.referenceMsrs ? { referenceMsrs: Object.freeze({ ...part.referenceMsrs }) } : {}),
   };

@@ -13,6 +13,8 @@
  * Tick 0 is at cycle 0; a device event "at tick k" is delivered at cycle `cycleOfTick(k)`.
  */
 
+import { t } from '../../i18n/t.ts';
+
 /** 2^53: integers below it are exact in a float64 (ECMA-262 §6.1.6.1 Number type). */
 export const EXACT_LIMIT = 2 ** 53;
 
@@ -42,15 +44,15 @@ export type ClockCheck = { readonly ok: true } | { readonly ok: false; readonly 
 /** Whether `cpuHz` and `tickHz` can be converted exactly by `TickClock`. */
 export function checkClockPair(cpuHz: number, tickHz: number): ClockCheck {
   if (!Number.isSafeInteger(cpuHz) || cpuHz < 1) {
-    return { ok: false, reason: `CPU clock must be a positive integer number of Hz, got ${cpuHz}` };
+    return { ok: false, reason: t('machine.clock.cpuClockMustBe', { cpuHz }) };
   }
   if (!Number.isSafeInteger(tickHz) || tickHz < 1) {
-    return { ok: false, reason: `device clock must be a positive integer number of Hz, got ${tickHz}` };
+    return { ok: false, reason: t('machine.clock.deviceClockMustBe', { tickHz }) };
   }
   if (cpuHz * tickHz > EXACT_LIMIT) {
     return {
       ok: false,
-      reason: `CPU clock ${cpuHz} Hz times device clock ${tickHz} Hz exceeds 2^53: exact conversion impossible`,
+      reason: t('machine.clock.cpuClockHzTimes', { cpuHz, tickHz }),
     };
   }
   return { ok: true };

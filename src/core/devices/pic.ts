@@ -194,7 +194,7 @@ function vectorOf(c: PicChipState, level: number): number {
 }
 
 export class Pic8259Pair implements PortDevice {
-  readonly name = '8259A PIC pair';
+  readonly name = '8259A PIC pair'; // i18n-ignore: the device's name (Intel 8259A), a name
   readonly ports: ReadonlyArray<readonly [number, number]>;
   private m: PicChipState = powerOnChip(true);
   private s: PicChipState = powerOnChip(false);

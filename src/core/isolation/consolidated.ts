@@ -20,6 +20,8 @@ import { FAULTS } from './faults.ts';
 import { CONSOLIDATED_MEMORY_BYTES, CONSOLIDATED_STATE, FAULT_CODE, PROGRAM_ORIGIN, SERVICE_IDS, SERVICES, STATE_MAILBOX, STATE_PROGRESS, consolidatedProgram } from './programs.ts';
 import type { ConsolidatedRun, IsolationEvent, IsolationParams, LaneState, ProgressSample } from './types.ts';
 import { SAMPLES_PER_RUN } from './virtualized.ts';
+import { t as msg } from '../../i18n/t.ts';
+import '../../i18n/en/partition.ts';
 
 let IMAGE: { bytes: Uint8Array; entry: number } | null = null;
 export function consolidatedImage(): { bytes: Uint8Array; entry: number } {
@@ -69,7 +71,7 @@ export function runConsolidated(p: IsolationParams): ConsolidatedRun {
     if (!injected && cpu.cycles >= faultAt) {
       m.mem.write32(CONSOLIDATED_STATE[p.target] + STATE_MAILBOX, FAULT_CODE[p.fault as keyof typeof FAULT_CODE]);
       injected = true;
-      events.push({ tMs: ms(cpu.cycles), lane: k, kind: 'fault-injected', text: `${SERVICES[p.target].label} (kernel-mode code in the one shared kernel) ${FAULTS[p.fault as keyof typeof FAULTS].does}` });
+      events.push({ tMs: ms(cpu.cycles), lane: k, kind: 'fault-injected', text: msg('partition.consolidated.kernelModeCodeInThe', { label: SERVICES[p.target].label, does: FAULTS[p.fault as keyof typeof FAULTS].does }) });
     }
     const r = m.run(CHUNK);
     const now = Math.min(cpu.cycles, end);
@@ -82,7 +84,7 @@ export function runConsolidated(p: IsolationParams): ConsolidatedRun {
       stalledReported = true;
       state = 'failed';
       endKind = 'stalled';
-      events.push({ tMs: ms(lastChange), lane: -1, kind: 'stalled', text: 'No service has made progress since this moment: the one CPU is held by the faulty code and no timer or VMM can take it back' });
+      events.push({ tMs: ms(lastChange), lane: -1, kind: 'stalled', text: msg('partition.consolidated.noServiceHasMade') });
       // The faulty code keeps the CPU for good (interrupts off, or a handler that never lets the loop run): the lab
       // stops simulating here and the lanes stay flat — what further execution would show, at no cost.
       sample(now);
@@ -98,11 +100,11 @@ export function runConsolidated(p: IsolationParams): ConsolidatedRun {
       endKind = r.reason === 'halted' ? 'halted' : 'shutdown';
       const why =
         r.reason === 'halted'
-          ? 'the kernel halted with interrupts off (a panic): the one processor never runs again'
+          ? msg('partition.consolidated.theKernelHaltedWith')
           : r.reason === 'triple-fault'
-            ? 'triple fault: the processor shut down (SDM Vol. 3A §6.15); a PC resets — every service is gone, with its state'
-            : `the processor stopped (${r.reason})`;
-      events.push({ tMs: ms(cpu.cycles), lane: -1, kind: 'server-down', text: `Server down: ${why}. Every service stops with it.` });
+            ? msg('partition.consolidated.tripleFaultTheProcessor')
+            : msg('partition.consolidated.theProcessorStopped', { reason: r.reason });
+      events.push({ tMs: ms(cpu.cycles), lane: -1, kind: 'server-down', text: msg('partition.consolidated.serverDownEveryService', { why }) });
       sample(cpu.cycles);
       // The machine is dead: its lanes stay flat to the end.
       for (let t = nextSample; t < end; t += sampleEvery) sample(t);

@@ -3,6 +3,9 @@
  * are not written down here as facts the run assumes: the run reads them from the VM exits the core records
  * (trace VMEXIT events); `EXPECTED_DETECTION` is what the tests check the runs against.
  */
+
+import { t } from '../../i18n/t.ts';
+import '../../i18n/en/partition.ts';
 export type FaultKind = 'kernel-panic' | 'triple-fault' | 'runaway-loop' | 'memory-hog' | 'wild-write' | 'interrupt-storm';
 export const FAULT_KINDS: readonly FaultKind[] = ['kernel-panic', 'triple-fault', 'runaway-loop', 'memory-hog', 'wild-write', 'interrupt-storm'];
 
@@ -14,12 +17,12 @@ export interface FaultInfo {
 }
 
 export const FAULTS: Readonly<Record<FaultKind, FaultInfo>> = {
-  'kernel-panic': { kind: 'kernel-panic', label: 'Kernel panic', does: 'prints “Kernel panic - not syncing”, then CLI; HLT — the kernel stops itself for good' },
-  'triple-fault': { kind: 'triple-fault', label: 'Triple fault', does: 'loads an empty IDT and executes UD2: #UD cannot be delivered (#GP), nor can #GP (#DF), nor #DF — a triple fault, which shuts a bare processor down (SDM Vol. 3A §6.15, interrupt 8)' },
-  'runaway-loop': { kind: 'runaway-loop', label: 'Runaway loop', does: 'executes CLI; JMP $ — interrupts off and a loop with no instruction that exits: it never gives the CPU back by itself' },
-  'memory-hog': { kind: 'memory-hog', label: 'Memory hog', does: 'keeps working but touches four more pages every step and never frees them, until it runs past the memory it was given' },
-  'wild-write': { kind: 'wild-write', label: 'Wild write', does: 'writes 0xDEADBEEF through a stray pointer: the address where the next service keeps its state on the consolidated server' },
-  'interrupt-storm': { kind: 'interrupt-storm', label: 'Interrupt storm', does: 'programs its timer to interrupt every ≈1.7 µs with a handler that takes longer than that: the service loop starves (interrupt livelock)' },
+  'kernel-panic': { kind: 'kernel-panic', label: t('partition.faults.kernelPanic'), does: t('partition.faults.printsKernelPanicNot') },
+  'triple-fault': { kind: 'triple-fault', label: t('partition.faults.tripleFault'), does: t('partition.faults.loadsAnEmptyIdt') },
+  'runaway-loop': { kind: 'runaway-loop', label: t('partition.faults.runawayLoop'), does: t('partition.faults.executesCliJmpInterrupts') },
+  'memory-hog': { kind: 'memory-hog', label: t('partition.faults.memoryHog'), does: t('partition.faults.keepsWorkingButTouches') },
+  'wild-write': { kind: 'wild-write', label: t('partition.faults.wildWrite'), does: t('partition.faults.writes0xdeadbeefThroughA') },
+  'interrupt-storm': { kind: 'interrupt-storm', label: t('partition.faults.interruptStorm'), does: t('partition.faults.programsItsTimerTo') },
 };
 
 /**

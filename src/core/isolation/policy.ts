@@ -6,6 +6,9 @@
  * Here "always" also restarts a VM that powered itself off; every fault in this lab is a failure, so
  * on-failure and always differ only in the limit.
  */
+
+import { t } from '../../i18n/t.ts';
+import '../../i18n/en/partition.ts';
 export type RestartPolicy = { kind: 'never' } | { kind: 'on-failure'; maxRestarts: number } | { kind: 'always' };
 
 export type RestartDecision = { restart: true; attempt: number } | { restart: false; why: string };
@@ -14,15 +17,15 @@ export type RestartDecision = { restart: true; attempt: number } | { restart: fa
 export function decideRestart(policy: RestartPolicy, restartsSoFar: number): RestartDecision {
   switch (policy.kind) {
     case 'never':
-      return { restart: false, why: 'restart policy “never”: the VM stays off' };
+      return { restart: false, why: t('partition.policy.restartPolicyNeverThe') };
     case 'on-failure':
       if (restartsSoFar < policy.maxRestarts) return { restart: true, attempt: restartsSoFar + 1 };
-      return { restart: false, why: `restart policy “on-failure” with a limit of ${policy.maxRestarts}: ${restartsSoFar === 0 ? 'no restart allowed' : `the limit is reached after ${restartsSoFar} restart${restartsSoFar === 1 ? '' : 's'}`}; the VM stays off` };
+      return { restart: false, why: t('partition.policy.restartPolicyOnFailureWith', { maxRestarts: policy.maxRestarts, why: restartsSoFar === 0 ? t('partition.policy.noRestartAllowed') : t('partition.policy.theLimitIsReached', { count: restartsSoFar }) }) };
     case 'always':
       return { restart: true, attempt: restartsSoFar + 1 };
   }
 }
 
 export function describePolicy(p: RestartPolicy): string {
-  return p.kind === 'never' ? 'never' : p.kind === 'always' ? 'always' : `on-failure (limit ${p.maxRestarts})`;
+  return p.kind === 'never' ? 'never' : p.kind === 'always' ? 'always' : t('partition.policy.onFailureLimit', { maxRestarts: p.maxRestarts });
 }

@@ -22,6 +22,8 @@
  *   +16 work accumulator   +20 name string   +24 wild-write target   +28 step routine   +32.. work buffer
  */
 import type { FaultKind } from './faults.ts';
+import { t } from '../../i18n/t.ts';
+import '../../i18n/en/partition.ts';
 
 export type ServiceId = 'firewall' | 'pbx' | 'streaming';
 export const SERVICE_IDS: readonly ServiceId[] = ['firewall', 'pbx', 'streaming'];
@@ -38,9 +40,9 @@ export interface ServiceInfo {
 }
 
 export const SERVICES: Readonly<Record<ServiceId, ServiceInfo>> = {
-  firewall: { id: 'firewall', tag: 'fw', label: 'Firewall', guestOs: 'Linux-like', unit: 'packets filtered', magic: 0x31305746 },
-  pbx: { id: 'pbx', tag: 'pbx', label: 'SIP PBX', guestOs: 'Linux-like', unit: 'voice frames mixed', magic: 0x31584250 },
-  streaming: { id: 'streaming', tag: 'tv', label: 'Streaming server', guestOs: 'Windows-like', unit: 'video chunks sent', magic: 0x31305654 },
+  firewall: { id: 'firewall', tag: 'fw', label: t('partition.services.firewall.label'), guestOs: 'Linux-like', unit: 'packets filtered', magic: 0x31305746 }, // i18n-ignore: unit is assembled into the guest program (db string its console prints), so it stays ASCII English
+  pbx: { id: 'pbx', tag: 'pbx', label: t('partition.services.pbx.label'), guestOs: 'Linux-like', unit: 'voice frames mixed', magic: 0x31584250 }, // i18n-ignore: unit is assembled into the guest program (db string its console prints), so it stays ASCII English
+  streaming: { id: 'streaming', tag: 'tv', label: t('partition.services.streaming.label'), guestOs: 'Windows-like', unit: 'video chunks sent', magic: 0x31305654 }, // i18n-ignore: unit is assembled into the guest program (db string its console prints), so it stays ASCII English
 };
 
 /** Mailbox values (state +8). */
@@ -98,10 +100,12 @@ export const REPORT_EVERY = 256;
  * paravirtual console, one VM exit per line, as virtio-console or Xen's console ring batch output; an emulated
  * UART would cost one I/O exit per character. On the bare machine: the bytes go to COM1's transmit register.
  */
+// i18n-ignore: assembly source of the guest programs, not prose
 const CONSOLE_VMCALL = `  mov eax, 5                  ; PUTS: EBX = address, ECX = length
   mov ebx, line_buf
   mov ecx, [line_len]
   vmcall`;
+// i18n-ignore: assembly source of the guest programs, not prose
 const CONSOLE_COM1 = `  mov esi, line_buf
   mov ecx, [line_len]
   mov dx, 0x3f8
@@ -110,6 +114,7 @@ const CONSOLE_COM1 = `  mov esi, line_buf
 
 /** The routines both layouts share: the three services, printing, panic and the fault code. */
 function sharedRoutines(consoleWrite: string): string {
+  // i18n-ignore: assembly source of the guest programs, not prose
   return `
 ; ---------------------------------------------------------------- services (one unit of work each)
 fw_step:                      ; firewall: match one packet header against a 64-entry rule hash
@@ -432,11 +437,13 @@ ${SERVICE_IDS.map((s) => `name_${s}: db '${SERVICES[s].tag}', 0\nunit_${s}: db '
 const STEP: Record<ServiceId, string> = { firewall: 'fw_step', pbx: 'pbx_step', streaming: 'tv_step' };
 
 function infoBlock(s: ServiceId): string {
+  // i18n-ignore: assembly source of the guest programs, not prose
   return `info_${s}: dd 0x${SERVICES[s].magic.toString(16)}, name_${s}, unit_${s}, 0x${wildTarget(s).toString(16)}, ${STEP[s]}`;
 }
 
 /** One service as a guest kernel: its state at GUEST_STATE, a loop of steps. */
 export function guestProgram(s: ServiceId): string {
+  // i18n-ignore: assembly source of the guest programs, not prose
   return `org 0x${PROGRAM_ORIGIN.toString(16)}
 start:
   call setup_idt
@@ -452,6 +459,7 @@ ${sharedRoutines(CONSOLE_VMCALL)}`;
 
 /** All three services in one kernel on the bare machine: one step of each per round, then the heap canary check. */
 export function consolidatedProgram(): string {
+  // i18n-ignore: assembly source of the guest programs, not prose
   return `org 0x${PROGRAM_ORIGIN.toString(16)}
 start:
   call setup_idt

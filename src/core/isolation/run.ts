@@ -9,6 +9,8 @@ import { SERVICE_IDS, SERVICES, type ServiceId } from './programs.ts';
 import type { RestartPolicy } from './policy.ts';
 import type { IsolationParams, IsolationResult, VirtualizedRun } from './types.ts';
 import { MAX_RESTARTS_PER_RUN, runVirtualized } from './virtualized.ts';
+import { t } from '../../i18n/t.ts';
+import '../../i18n/en/partition.ts';
 
 /**
  * Defaults. Simulated time is short (milliseconds of the core's clock: the emulator runs a few million guest
@@ -45,34 +47,34 @@ const num = (x: unknown): x is number => typeof x === 'number' && Number.isFinit
 
 /** Validates a request (from the worker boundary: anything may arrive). */
 export function checkIsolationParams(input: unknown): ParamsCheck {
-  if (typeof input !== 'object' || input === null) return { ok: false, field: 'cpu', message: 'parameters must be an object' };
+  if (typeof input !== 'object' || input === null) return { ok: false, field: 'cpu', message: t('partition.isoRun.parametersMustBeAn') };
   const r = input as Record<string, unknown>;
-  if (typeof r.cpu !== 'string' || getCpuModel(r.cpu) === undefined) return { ok: false, field: 'cpu', message: `unknown CPU model '${String(r.cpu)}'` };
-  if (r.fault !== 'none' && !FAULT_KINDS.includes(r.fault as FaultKind)) return { ok: false, field: 'fault', message: `unknown fault '${String(r.fault)}'` };
-  if (!SERVICE_IDS.includes(r.target as ServiceId)) return { ok: false, field: 'target', message: `unknown target VM '${String(r.target)}'` };
+  if (typeof r.cpu !== 'string' || getCpuModel(r.cpu) === undefined) return { ok: false, field: 'cpu', message: t('partition.isoRun.unknownCpuModel', { string: String(r.cpu) }) };
+  if (r.fault !== 'none' && !FAULT_KINDS.includes(r.fault as FaultKind)) return { ok: false, field: 'fault', message: t('partition.isoRun.unknownFault', { string: String(r.fault) }) };
+  if (!SERVICE_IDS.includes(r.target as ServiceId)) return { ok: false, field: 'target', message: t('partition.isoRun.unknownTargetVm', { string: String(r.target) }) };
   const [dLo, dHi] = LIMITS.durationMs;
-  if (!num(r.durationMs) || r.durationMs < dLo || r.durationMs > dHi) return { ok: false, field: 'durationMs', message: `run length must be ${dLo} … ${dHi} ms` };
-  if (!num(r.faultAtMs) || r.faultAtMs <= 0 || r.faultAtMs >= r.durationMs) return { ok: false, field: 'faultAtMs', message: `the fault must come after 0 and before the end (${r.durationMs} ms)` };
+  if (!num(r.durationMs) || r.durationMs < dLo || r.durationMs > dHi) return { ok: false, field: 'durationMs', message: t('partition.isoRun.runLengthMustBe', { dLo, dHi }) };
+  if (!num(r.faultAtMs) || r.faultAtMs <= 0 || r.faultAtMs >= r.durationMs) return { ok: false, field: 'faultAtMs', message: t('partition.isoRun.theFaultMustCome', { durationMs: r.durationMs }) };
   const [sLo, sHi] = LIMITS.sliceMs;
-  if (!num(r.sliceMs) || r.sliceMs < sLo || r.sliceMs > sHi) return { ok: false, field: 'sliceMs', message: `time slice must be ${sLo} … ${sHi} ms` };
+  if (!num(r.sliceMs) || r.sliceMs < sLo || r.sliceMs > sHi) return { ok: false, field: 'sliceMs', message: t('partition.isoRun.timeSliceMustBe', { sLo, sHi }) };
   // A healthy VM waits (VMs − 1) slices for its turn; a timeout shorter than three slices would fire on it.
   if (!num(r.watchdogMs) || r.watchdogMs < 3 * r.sliceMs || r.watchdogMs > r.durationMs) {
-    return { ok: false, field: 'watchdogMs', message: `watchdog timeout must be at least 3 time slices (${+(3 * r.sliceMs).toFixed(4)} ms: a healthy VM waits 2 slices for its turn) and at most the run length` };
+    return { ok: false, field: 'watchdogMs', message: t('partition.isoRun.watchdogTimeoutMustBe', { threeSlices: +(3 * r.sliceMs).toFixed(4) }) };
   }
   const [rLo, rHi] = LIMITS.restartDelayMs;
-  if (!num(r.restartDelayMs) || r.restartDelayMs < rLo || r.restartDelayMs > rHi) return { ok: false, field: 'restartDelayMs', message: `restart delay must be ${rLo} … ${rHi} ms` };
-  if (!num(r.stormPerSecond) || r.stormPerSecond < 100 || r.stormPerSecond > 10_000_000) return { ok: false, field: 'stormPerSecond', message: 'storm threshold must be 100 … 10 000 000 interrupts/s' };
+  if (!num(r.restartDelayMs) || r.restartDelayMs < rLo || r.restartDelayMs > rHi) return { ok: false, field: 'restartDelayMs', message: t('partition.isoRun.restartDelayMustBe', { rLo, rHi }) };
+  if (!num(r.stormPerSecond) || r.stormPerSecond < 100 || r.stormPerSecond > 10_000_000) return { ok: false, field: 'stormPerSecond', message: t('partition.isoRun.stormThresholdMustBe') };
   const p = r.policy as Record<string, unknown> | null;
   let policy: RestartPolicy;
-  if (typeof p !== 'object' || p === null) return { ok: false, field: 'policy', message: 'restart policy missing' };
+  if (typeof p !== 'object' || p === null) return { ok: false, field: 'policy', message: t('partition.isoRun.restartPolicyMissing') };
   if (p.kind === 'never' || p.kind === 'always') policy = { kind: p.kind };
   else if (p.kind === 'on-failure') {
     if (!Number.isInteger(p.maxRestarts) || (p.maxRestarts as number) < 0 || (p.maxRestarts as number) > MAX_RESTARTS_PER_RUN) {
-      return { ok: false, field: 'policy.maxRestarts', message: `restart limit must be a whole number 0 … ${MAX_RESTARTS_PER_RUN}` };
+      return { ok: false, field: 'policy.maxRestarts', message: t('partition.isoRun.restartLimitMustBe', { maxRestartsPerRun: MAX_RESTARTS_PER_RUN }) };
     }
     policy = { kind: 'on-failure', maxRestarts: p.maxRestarts as number };
-  } else return { ok: false, field: 'policy', message: `unknown restart policy '${String(p.kind)}'` };
-  if (typeof r.recurring !== 'boolean') return { ok: false, field: 'recurring', message: 'recurring must be true or false' };
+  } else return { ok: false, field: 'policy', message: t('partition.isoRun.unknownRestartPolicy', { string: String(p.kind) }) };
+  if (typeof r.recurring !== 'boolean') return { ok: false, field: 'recurring', message: t('partition.isoRun.recurringMustBeTrue') };
   return {
     ok: true,
     params: {

@@ -32,6 +32,8 @@ import { FAULTS } from './faults.ts';
 import { decideRestart, describePolicy } from './policy.ts';
 import { FAULT_CODE, GUEST_STATE, PROGRAM_ORIGIN, SERVICE_IDS, SERVICES, STATE_MAILBOX, STATE_PROGRESS, VM_MEMORY_BYTES, guestProgram, type ServiceId } from './programs.ts';
 import type { ExitReport, IsolationEvent, IsolationParams, LaneState, ProgressSample, VirtualizedRun } from './types.ts';
+import { t } from '../../i18n/t.ts';
+import '../../i18n/en/partition.ts';
 
 /** Room on the lab host for this many VMs created by restarts (each restart is a fresh VM with fresh memory). */
 export const MAX_RESTARTS_PER_RUN = 6;
@@ -201,9 +203,9 @@ export function runVirtualized(p: IsolationParams): VirtualizedRun {
       exitsDuringFault = during;
     }
     if (how === 'exit' && exit !== undefined) {
-      events.push({ tMs: exit.tMs, lane: k, kind: 'vm-exit', text: `${name}: VM exit ${exit.reason} (${exit.name}) — ${why}`, exit });
+      events.push({ tMs: exit.tMs, lane: k, kind: 'vm-exit', text: t('partition.virtualized.vmExit', { name, reason: exit.reason, name2: exit.name, why }), exit });
     } else {
-      events.push({ tMs: ms(now), lane: k, kind: how === 'storm' ? 'storm' : 'watchdog', text: `${name}: ${how === 'storm' ? 'storm monitor' : 'watchdog'} — ${why}`, ...(exit !== undefined ? { exit } : {}) });
+      events.push({ tMs: ms(now), lane: k, kind: how === 'storm' ? 'storm' : 'watchdog', text: `${name}: ${how === 'storm' ? t('partition.virtualized.stormMonitor') : 'watchdog'} — ${why}`, ...(exit !== undefined ? { exit } : {}) });
     }
     if (vm.state !== VmState.CRASHED) hv.crashVm(vm, why);
     s.base += vm.mem.read32(GUEST_STATE + STATE_PROGRESS) >>> 0;
@@ -215,16 +217,16 @@ export function runVirtualized(p: IsolationParams): VirtualizedRun {
       tMs: ms(now),
       lane: k,
       kind: 'contained',
-      text: `VMM marked ${name} failed and stopped it: its vCPU is no longer scheduled; the other VMs keep their time slices and their memory`,
+      text: t('partition.virtualized.vmmMarkedFailedAnd', { name }),
     });
     const d = decideRestart(p.policy, s.restarts);
     if (d.restart && vmsCreated - SERVICE_IDS.length < MAX_RESTARTS_PER_RUN) {
       s.restartAt = now + cyc(p.restartDelayMs);
       s.state = 'restarting';
-      events.push({ tMs: ms(now), lane: k, kind: 'restart-scheduled', text: `restart policy ${describePolicy(p.policy)}: restart ${d.attempt} of ${name} in ${p.restartDelayMs} ms (restart delay, assumption)` });
+      events.push({ tMs: ms(now), lane: k, kind: 'restart-scheduled', text: t('partition.virtualized.restartPolicyRestartOf', { describePolicy: describePolicy(p.policy), attempt: d.attempt, name, restartDelayMs: p.restartDelayMs }) });
     } else {
       s.state = 'off';
-      const whyOff = d.restart ? `no room on the lab host for another VM (at most ${MAX_RESTARTS_PER_RUN} restarts per run)` : d.why;
+      const whyOff = d.restart ? t('partition.virtualized.noRoomOnThe', { maxRestartsPerRun: MAX_RESTARTS_PER_RUN }) : d.why;
       events.push({ tMs: ms(now), lane: k, kind: 'stays-off', text: `${name}: ${whyOff}` });
     }
   };
@@ -235,10 +237,10 @@ export function runVirtualized(p: IsolationParams): VirtualizedRun {
       if (vm === null) {
         if (s.state === 'restarting' && now >= s.restartAt) {
           s.restarts++;
-          s.console += `--- VM restarted (restart ${s.restarts}) ---\n`;
+          s.console += t('partition.virtualized.vmRestartedRestart', { restarts: s.restarts });
           boot(s);
           if (p.recurring && p.fault !== 'none' && s.service === p.target) s.faultAt = now + cyc(p.faultAtMs);
-          events.push({ tMs: ms(now), lane: k, kind: 'restarted', text: `VM${k + 1} (${SERVICES[s.service].label}) restarted: a fresh VM, its guest boots again and its work counter starts from 0${p.recurring ? `; the bug will hit again ${p.faultAtMs} ms later` : ''}` });
+          events.push({ tMs: ms(now), lane: k, kind: 'restarted', text: t('partition.virtualized.vmRestartedAFresh', { vm: k + 1, label: SERVICES[s.service].label, recurring: p.recurring ? t('partition.virtualized.theBugWillHit', { faultAtMs: p.faultAtMs }) : '' }) });
         }
         return;
       }
@@ -255,7 +257,7 @@ export function runVirtualized(p: IsolationParams): VirtualizedRun {
         return;
       }
       if (v.halted && v.haltedIfClear) {
-        fail(s, k, now, 'exit', 'the guest executed HLT with interrupts disabled (RFLAGS.IF = 0): nothing can wake its vCPU — its kernel has stopped (a panic)');
+        fail(s, k, now, 'exit', t('partition.virtualized.theGuestExecutedHlt'));
         return;
       }
       // Interrupt-storm monitor: virtual interrupts injected into this VM per second over the last watchdog window.
@@ -270,7 +272,7 @@ export function runVirtualized(p: IsolationParams): VirtualizedRun {
       if (irqs - n0 >= STORM_MIN_IRQS && used > u0) {
         const rate = ((irqs - n0) * hz) / (used - u0);
         if (rate > p.stormPerSecond) {
-          fail(s, k, now, 'storm', `interrupt storm: ${irqs - n0} virtual interrupts injected in ${ms(used - u0).toFixed(3)} ms of its CPU time over the last ${ms(now - t0).toFixed(2)} ms (${Math.round(rate).toLocaleString('en-US')}/s, above the ${p.stormPerSecond.toLocaleString('en-US')}/s threshold, assumption)`);
+          fail(s, k, now, 'storm', t('partition.virtualized.interruptStormVirtualInterrupts', { irqs: irqs - n0, cpuMs: ms(used - u0).toFixed(3), windowMs: ms(now - t0).toFixed(2), rate: Math.round(rate).toLocaleString('en-US'), threshold: p.stormPerSecond.toLocaleString('en-US') }));
           return;
         }
       }
@@ -279,7 +281,7 @@ export function runVirtualized(p: IsolationParams): VirtualizedRun {
         s.lastBeat = beat;
         s.lastBeatAt = now;
       } else if (now - s.lastBeatAt >= watchdog) {
-        fail(s, k, now, 'watchdog', `no heartbeat for ${ms(now - s.lastBeatAt).toFixed(2)} ms (timeout ${p.watchdogMs} ms, assumption): the guest is alive to the CPU but its service makes no progress`);
+        fail(s, k, now, 'watchdog', t('partition.virtualized.noHeartbeatForMs', { sinceMs: ms(now - s.lastBeatAt).toFixed(2), watchdogMs: p.watchdogMs }));
       }
     });
     if (now >= nextSample) {

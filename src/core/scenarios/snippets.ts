@@ -10,24 +10,23 @@
  */
 export function picInitAsm(masterMask: number | string = 0xfe, slaveMask: number | string = 0xff): string {
   const v = (m: number | string): string => (typeof m === 'number' ? `0x${m.toString(16).toUpperCase().padStart(2, '0')}` : m);
-  return [
-    '        mov     al, 0x11',
-    '        out     0x20, al',
-    '        out     0xA0, al',
-    '        mov     al, 0x20',
-    '        out     0x21, al',
-    '        mov     al, 0x28',
-    '        out     0xA1, al',
-    '        mov     al, 0x04',
-    '        out     0x21, al',
-    '        mov     al, 0x02',
-    '        out     0xA1, al',
-    '        mov     al, 0x01',
-    '        out     0x21, al',
-    '        out     0xA1, al',
-    `        mov     al, ${v(masterMask)}`,
-    '        out     0x21, al',
-    `        mov     al, ${v(slaveMask)}`,
-    '        out     0xA1, al',
-  ].join('\n');
+  // i18n-ignore: assembly source (mnemonics and operands), not prose
+  return `        mov     al, 0x11
+        out     0x20, al
+        out     0xA0, al
+        mov     al, 0x20
+        out     0x21, al
+        mov     al, 0x28
+        out     0xA1, al
+        mov     al, 0x04
+        out     0x21, al
+        mov     al, 0x02
+        out     0xA1, al
+        mov     al, 0x01
+        out     0x21, al
+        out     0xA1, al
+        mov     al, ${v(masterMask)}
+        out     0x21, al
+        mov     al, ${v(slaveMask)}
+        out     0xA1, al`;
 }

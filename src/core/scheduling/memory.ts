@@ -6,6 +6,9 @@
  * fits in the host memory the other VMs' limits leave, after the VMM's own reservation.
  * The VMM creates guest RAM in 4-MiB units (src/core/vmm/hypervisor.ts createVm).
  */
+
+import { t } from '../../i18n/t.ts';
+import '../../i18n/en/partition.ts';
 export const MIB = 1 << 20;
 export const GUEST_RAM_UNIT_MIB = 4;
 
@@ -26,11 +29,11 @@ export function admitMemory(requests: readonly MemoryRequest[], hostMiB: number,
   let free = hostMiB - vmmReservedMiB;
   return requests.map((r) => {
     if (!(r.limitMiB >= GUEST_RAM_UNIT_MIB) || r.limitMiB % GUEST_RAM_UNIT_MIB !== 0) {
-      return { ...r, admitted: false, why: `the limit must be a multiple of ${GUEST_RAM_UNIT_MIB} MiB (the VMM's guest RAM unit)` };
+      return { ...r, admitted: false, why: t('partition.memory.theLimitMustBe', { guestRamUnitMib: GUEST_RAM_UNIT_MIB }) };
     }
-    if (r.limitMiB > free) return { ...r, admitted: false, why: `only ${free} MiB of host memory left: not started (no overcommit)` };
+    if (r.limitMiB > free) return { ...r, admitted: false, why: t('partition.memory.onlyMibOfHost', { free }) };
     free -= r.limitMiB;
-    return { ...r, admitted: true, why: `${r.limitMiB} MiB reserved; ${free} MiB left` };
+    return { ...r, admitted: true, why: t('partition.memory.mibReservedMibLeft', { limitMiB: r.limitMiB, free }) };
   });
 }
 

@@ -30,6 +30,7 @@ const PIC_INIT = picInitAsm();
 
 /** A periodic service: one unit of `work` countdown iterations per timer tick of PIT divisor `divisor`. */
 export function periodicProgram(divisor: number, work: number): string {
+  // i18n-ignore: assembly source of the guest programs, not prose
   return `org 0x${PROGRAM_ORIGIN.toString(16)}
 start:
         mov     eax, timer_isr
@@ -70,6 +71,7 @@ idt_descriptor:
 
 /** The noisy neighbour: a batch job that never blocks (counts loop rounds of `chunk` iterations). */
 export function noisyProgram(chunk = 10_000): string {
+  // i18n-ignore: assembly source of the guest programs, not prose
   return `org 0x${PROGRAM_ORIGIN.toString(16)}
 start:
         cli

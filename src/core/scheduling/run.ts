@@ -35,6 +35,8 @@ import { entitledShares } from './entitlement.ts';
 import { admitMemory, MIB } from './memory.ts';
 import { COUNTERS, PIT_HZ, PROGRAM_ORIGIN, TIMER_VECTOR, noisyProgram, periodicProgram, pitDivisor } from './programs.ts';
 import { RESOURCE_VM_IDS, RESOURCE_VM_LABELS, type PbxLatency, type ResourceVmId, type ResourcesParams, type ResourcesResult, type Slice, type Verdict, type VmCpu } from './types.ts';
+import { t } from '../../i18n/t.ts';
+import '../../i18n/en/partition.ts';
 
 /** ITU-T G.114 (05/2003): one-way mouth-to-ear delay up to 150 ms is acceptable for most user applications; above 400 ms unacceptable. */
 export const G114_ACCEPTABLE_MS = 150;
@@ -78,24 +80,24 @@ export type Check = { ok: true } | { ok: false; field: string; message: string }
 /** Validates parameters; the field names match the UI's inputs. */
 export function checkResourcesParams(p: ResourcesParams): Check {
   const num = (field: string, v: number, lo: number, hi: number, what: string): Check =>
-    Number.isFinite(v) && v >= lo && v <= hi ? { ok: true } : { ok: false, field, message: `${what} must be between ${lo} and ${hi}` };
-  if (getCpuModel(p.cpu) === undefined) return { ok: false, field: 'cpu', message: `unknown CPU model '${p.cpu}'` };
+    Number.isFinite(v) && v >= lo && v <= hi ? { ok: true } : { ok: false, field, message: t('partition.schedRun.mustBeBetweenAnd', { what, lo, hi }) };
+  if (getCpuModel(p.cpu) === undefined) return { ok: false, field: 'cpu', message: t('partition.schedRun.unknownCpuModel', { cpu: p.cpu }) };
   const checks: Check[] = [
-    num('tsliceMs', p.tsliceMs, 1, 100, 'The timeslice (ms)'),
-    num('durationMs', p.durationMs, 100, 2000, 'The run length (ms)'),
-    num('timeScale', p.timeScale, 20, 1000, 'The time compression'),
-    num('packetMs', p.packetMs, 5, 60, 'The packetization interval (ms)'),
-    num('pbxWorkMs', p.pbxWorkMs, 0.1, p.packetMs, 'The PBX work per packet (ms)'),
-    num('networkDelayMs', p.networkDelayMs, 0, 400, 'The network delay (ms)'),
-    num('terminalDelayMs', p.terminalDelayMs, 0, 400, 'The terminal delay (ms)'),
-    num('hostMemoryMiB', p.hostMemoryMiB, 8, 256, 'Host memory (MiB)'),
+    num('tsliceMs', p.tsliceMs, 1, 100, t('partition.schedRun.theTimesliceMs')),
+    num('durationMs', p.durationMs, 100, 2000, t('partition.schedRun.theRunLengthMs')),
+    num('timeScale', p.timeScale, 20, 1000, t('partition.schedRun.theTimeCompression')),
+    num('packetMs', p.packetMs, 5, 60, t('partition.schedRun.thePacketizationIntervalMs')),
+    num('pbxWorkMs', p.pbxWorkMs, 0.1, p.packetMs, t('partition.schedRun.thePbxWorkPer')),
+    num('networkDelayMs', p.networkDelayMs, 0, 400, t('partition.schedRun.theNetworkDelayMs')),
+    num('terminalDelayMs', p.terminalDelayMs, 0, 400, t('partition.schedRun.theTerminalDelayMs')),
+    num('hostMemoryMiB', p.hostMemoryMiB, 8, 256, t('partition.schedRun.hostMemoryMib')),
   ];
   for (const c of checks) if (!c.ok) return c;
   for (const id of RESOURCE_VM_IDS) {
     const v = p.vms[id];
-    if (!Number.isInteger(v.weight) || v.weight < XEN_MIN_WEIGHT || v.weight > XEN_MAX_WEIGHT) return { ok: false, field: `${id}.weight`, message: `Weight must be a whole number from ${XEN_MIN_WEIGHT} to ${XEN_MAX_WEIGHT} (Xen's range)` };
-    if (!Number.isFinite(v.capPercent) || v.capPercent < 0 || v.capPercent > 100) return { ok: false, field: `${id}.capPercent`, message: 'Cap must be 0 (none) to 100 % of one CPU' };
-    if (!Number.isInteger(v.memoryMiB) || v.memoryMiB < 4 || v.memoryMiB % 4 !== 0 || v.memoryMiB > 64) return { ok: false, field: `${id}.memoryMiB`, message: 'Memory limit must be 4 to 64 MiB in steps of 4 (the VMM’s guest RAM unit)' };
+    if (!Number.isInteger(v.weight) || v.weight < XEN_MIN_WEIGHT || v.weight > XEN_MAX_WEIGHT) return { ok: false, field: `${id}.weight`, message: t('partition.schedRun.weightMustBeA', { xenMinWeight: XEN_MIN_WEIGHT, xenMaxWeight: XEN_MAX_WEIGHT }) };
+    if (!Number.isFinite(v.capPercent) || v.capPercent < 0 || v.capPercent > 100) return { ok: false, field: `${id}.capPercent`, message: t('partition.schedRun.capMustBeNone') };
+    if (!Number.isInteger(v.memoryMiB) || v.memoryMiB < 4 || v.memoryMiB % 4 !== 0 || v.memoryMiB > 64) return { ok: false, field: `${id}.memoryMiB`, message: t('partition.schedRun.memoryLimitMustBe') };
   }
   return { ok: true };
 }
@@ -322,18 +324,18 @@ export function runResources(p: ResourcesParams): ResourcesResult {
  * interval or more (it leaves together with the next one: the far end's jitter buffer must absorb it). Good otherwise.
  */
 export function judge(l: PbxLatency, p: ResourcesParams, pbxRunning: boolean): { verdict: Verdict; text: string } {
-  if (!pbxRunning) return { verdict: 'bad', text: 'The PBX VM was not started (its memory limit did not fit): no calls at all.' };
+  if (!pbxRunning) return { verdict: 'bad', text: t('partition.schedRun.thePbxVmWas') };
   const f = (x: number): string => x.toFixed(1);
   if (l.mouthToEarMs > G114_ACCEPTABLE_MS || l.missed > 0.01 * l.packetsDue) {
     return {
       verdict: 'bad',
-      text: `Calls suffer: packets wait up to ${f(l.max)} ms for the CPU (99 % within ${f(l.p99)} ms)${l.missed > 0 ? ` and ${l.missed} of ${l.packetsDue} packets were missed` : ''}; mouth-to-ear ≈ ${f(l.mouthToEarMs)} ms against G.114's ${G114_ACCEPTABLE_MS} ms.`,
+      text: t('partition.schedRun.callsSufferPacketsWait', { f: f(l.max), f2: f(l.p99), missed: l.missed > 0 ? t('partition.schedRun.andOfPacketsWere', { missed: l.missed, packetsDue: l.packetsDue }) : '', f22: f(l.mouthToEarMs), g114AcceptableMs: G114_ACCEPTABLE_MS }),
     };
   }
   if (l.max >= p.packetMs) {
-    return { verdict: 'at-risk', text: `Calls work, but some packets waited ${f(l.max)} ms — a whole ${p.packetMs}-ms packet interval — so the far end hears jitter unless its buffer absorbs it. Mouth-to-ear ≈ ${f(l.mouthToEarMs)} ms.` };
+    return { verdict: 'at-risk', text: t('partition.schedRun.callsWorkButSome', { f: f(l.max), packetMs: p.packetMs, f2: f(l.mouthToEarMs) }) };
   }
-  return { verdict: 'good', text: `Calls are fine: every packet got the CPU within ${f(l.max)} ms of its due time (less than the ${p.packetMs}-ms interval); mouth-to-ear ≈ ${f(l.mouthToEarMs)} ms, under G.114's ${G114_ACCEPTABLE_MS} ms.` };
+  return { verdict: 'good', text: t('partition.schedRun.callsAreFineEvery', { f: f(l.max), packetMs: p.packetMs, f2: f(l.mouthToEarMs), g114AcceptableMs: G114_ACCEPTABLE_MS }) };
 }
 
 export { RESOURCE_VM_LABELS };

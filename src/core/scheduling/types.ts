@@ -1,11 +1,14 @@
 /** Parameters and results of the Resources tab (plain data: they cross the worker boundary). */
+
+import { t } from '../../i18n/t.ts';
+import '../../i18n/en/partition.ts';
 export type ResourceVmId = 'pbx' | 'firewall' | 'streaming' | 'noisy';
 export const RESOURCE_VM_IDS: readonly ResourceVmId[] = ['pbx', 'firewall', 'streaming', 'noisy'];
 export const RESOURCE_VM_LABELS: Readonly<Record<ResourceVmId, string>> = {
-  pbx: 'SIP PBX',
+  pbx: t('partition.services.pbx.label'),
   firewall: 'Firewall',
-  streaming: 'Streaming server',
-  noisy: 'Noisy neighbour (batch job)',
+  streaming: t('partition.services.streaming.label'),
+  noisy: t('partition.types.noisy'),
 };
 
 export type SchedulerKind = 'round-robin' | 'credit';

@@ -40,6 +40,8 @@ import { runOnSoftwareVmm, trapRoundTripFor, SENSITIVE_UNPRIVILEGED } from './de
 import { calloutCostFor, indirectCostFor, runOnBinaryTranslator, translateCostFor } from './binary-translation/index.ts';
 import { hypercallCostFor, pvSourceDiff, PV_PORTS, runOnParavirtVmm, type DiffHunk } from './paravirt/index.ts';
 import { costValueError } from './cost-input.ts';
+import { t } from '../../i18n/t.ts';
+import '../../i18n/en/methods.ts';
 
 // ------------------------------------------------------------------------------------ techniques
 
@@ -58,12 +60,12 @@ export interface TechniqueInfo {
 }
 
 export const TECHNIQUES: readonly TechniqueInfo[] = [
-  { id: 'native', title: 'Native', description: 'The program on the bare processor at ring 0: no VMM, the baseline.', platform: 'bare', entries: 'none' },
-  { id: 'trap-and-emulate', title: 'Trap-and-emulate', description: 'The unmodified guest kernel deprivileged to ring 1; privileged instructions fault and the VMM emulates them (white paper §3.1, Figure 2).', platform: 'swvmm', entries: 'traps' },
-  { id: 'binary-translation', title: 'Binary translation', description: 'The unmodified guest kernel translated block by block; sensitive instructions become callouts into the VMM (VMware, Adams & Agesen 2006).', platform: 'bt', entries: 'callouts and traps' },
-  { id: 'paravirt', title: 'Paravirtualization', description: 'A guest kernel ported to hypercalls (Xen-style); an unmodified kernel is crashed at its first privileged instruction.', platform: 'pv', entries: 'hypercalls' },
-  { id: 'vtx-shadow', title: 'VT-x, shadow paging', description: 'The unmodified guest in VMX non-root operation without EPT: the VMM keeps shadow page tables (CR3 loads, #PF and INVLPG exit) — VT-x as first shipped (2006–2007).', platform: 'guest', entries: 'VM exits' },
-  { id: 'vtx-ept', title: 'VT-x with EPT', description: 'The unmodified guest in VMX non-root operation with EPT (2008 on): the guest owns its page tables; only the first touch of a page exits.', platform: 'guest', entries: 'VM exits' },
+  { id: 'native', title: 'Native', description: t('methods.compare.native.description'), platform: 'bare', entries: 'none' },
+  { id: 'trap-and-emulate', title: 'Trap-and-emulate', description: t('methods.compare.trapAndEmulate.description'), platform: 'swvmm', entries: 'traps' },
+  { id: 'binary-translation', title: t('methods.compare.binaryTranslation.title'), description: t('methods.compare.binaryTranslation.description'), platform: 'bt', entries: t('methods.compare.binaryTranslation.entries') },
+  { id: 'paravirt', title: 'Paravirtualization', description: t('methods.compare.paravirt.description'), platform: 'pv', entries: 'hypercalls' },
+  { id: 'vtx-shadow', title: t('methods.compare.vtxShadow.title'), description: t('methods.compare.vtxShadow.description'), platform: 'guest', entries: t('methods.compare.vtxShadow.entries') },
+  { id: 'vtx-ept', title: t('methods.compare.vtxEpt.title'), description: t('methods.compare.vtxEpt.description'), platform: 'guest', entries: t('methods.compare.vtxShadow.entries') },
 ];
 
 export function techniqueInfo(id: TechniqueId): TechniqueInfo {
@@ -86,12 +88,12 @@ export interface CompareWorkload {
 const SENSITIVE_PREFIXES = SENSITIVE_UNPRIVILEGED.map((s) => s.line.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
 
 export const COMPARE_WORKLOADS: readonly CompareWorkload[] = [
-  { id: 'sensitive', category: 'the sensitive unprivileged instructions', selfCheck: new RegExp(`^(${SENSITIVE_PREFIXES.join('|')}).*$`), pvPort: null },
+  { id: 'sensitive', category: t('methods.compare.sensitive.category'), selfCheck: new RegExp(`^(${SENSITIVE_PREFIXES.join('|')}).*$`), pvPort: null },
   { id: 'cpu-bound', category: 'CPU-bound', selfCheck: /^checksum .*$/, pvPort: null },
-  { id: 'syscall-heavy', category: 'system-call heavy', selfCheck: /^\d+ system calls.*$/, pvPort: null },
-  { id: 'pagefault-heavy', category: 'page-table heavy (page faults, INVLPG, CR3 reloads)', selfCheck: /^guest page faults handled.*$/, pvPort: null },
+  { id: 'syscall-heavy', category: t('methods.compare.syscallHeavy.category'), selfCheck: /^\d+ system calls.*$/, pvPort: null },
+  { id: 'pagefault-heavy', category: t('methods.compare.pagefaultHeavy.category'), selfCheck: /^guest page faults handled.*$/, pvPort: null },
   { id: 'io-heavy', category: 'I/O heavy', selfCheck: /^I\/O rounds done.*$/, pvPort: null },
-  { id: 'kernel', category: 'a whole kernel (boot, paging, timer, ring-3 task, system calls, context switches)', selfCheck: /aliases physical 0: (OK|FAIL)|^\[ring 3\].*$|^user task exited.*$|^summary:.*$/, pvPort: PV_PORTS.kernel ?? null },
+  { id: 'kernel', category: t('methods.compare.kernel.category'), selfCheck: /aliases physical 0: (OK|FAIL)|^\[ring 3\].*$|^user task exited.*$|^summary:.*$/, pvPort: PV_PORTS.kernel ?? null },
 ];
 
 export function compareWorkload(id: string): CompareWorkload | undefined {
@@ -136,11 +138,11 @@ export interface CostAssumption {
 }
 
 const COST_INFO: Record<CostKey, { label: string; usedBy: TechniqueId[] }> = {
-  trap: { label: 'Trap round trip (guest → VMM → guest)', usedBy: ['trap-and-emulate', 'binary-translation'] },
-  callout: { label: 'Callout from translated code into the VMM', usedBy: ['binary-translation'] },
-  translate: { label: 'Translation, per guest instruction', usedBy: ['binary-translation'] },
-  indirect: { label: 'Indirect branch lookup in translated code', usedBy: ['binary-translation'] },
-  hypercall: { label: 'Hypercall (and each event the VMM bounces)', usedBy: ['paravirt'] },
+  trap: { label: t('methods.compare.trapRoundTripGuest'), usedBy: ['trap-and-emulate', 'binary-translation'] },
+  callout: { label: t('methods.compare.calloutFromTranslatedCode'), usedBy: ['binary-translation'] },
+  translate: { label: t('methods.compare.translationPerGuestInstruction'), usedBy: ['binary-translation'] },
+  indirect: { label: t('methods.compare.indirectBranchLookupIn'), usedBy: ['binary-translation'] },
+  hypercall: { label: t('methods.compare.hypercallAndEachEvent'), usedBy: ['paravirt'] },
 };
 
 /**
@@ -162,8 +164,8 @@ export function nativeIoFigure(): CostFigure {
     unit: 'cycles',
     cpu: aa?.cpu ?? 'Pentium 4 672',
     kind: 'assumption',
-    source: aa?.source ?? 'Adams & Agesen 2006',
-    note: 'Measured on a 3.8 GHz Pentium 4 (IN from port 0x80, a chipset register): 3,209 cycles natively, 216 under binary translation, 15,826 under first-generation VT-x. Used here for every CPU model (assumption): the device sits on the chipset, so the bus trip dominates the instruction.',
+    source: aa?.source ?? t('methods.compare.techniquesNativeIo.source'),
+    note: t('methods.compare.techniquesNativeIo.note'),
   };
 }
 
@@ -215,12 +217,12 @@ export interface FieldError {
 /** Checks cost overrides from outside (a link, a form): whole numbers of cycles, 0 … MAX_COST_CYCLES. */
 export function validateTechniqueCosts(input: unknown): { ok: true; costs: Partial<TechniqueCosts> } | { ok: false; errors: FieldError[] } {
   if (input === undefined || input === null) return { ok: true, costs: {} };
-  if (typeof input !== 'object' || Array.isArray(input)) return { ok: false, errors: [{ field: 'costs', message: 'must be an object of cycle figures' }] };
+  if (typeof input !== 'object' || Array.isArray(input)) return { ok: false, errors: [{ field: 'costs', message: t('methods.compare.mustBeAnObject') }] };
   const errors: FieldError[] = [];
   const costs: Partial<TechniqueCosts> = {};
   for (const [k, v] of Object.entries(input as Record<string, unknown>)) {
     if (!(COST_KEYS as readonly string[]).includes(k)) {
-      errors.push({ field: k, message: `is not a cost this lab knows (${COST_KEYS.join(', ')})` });
+      errors.push({ field: k, message: t('methods.compare.isNotACost', { costKeys: COST_KEYS.join(', ') }) });
       continue;
     }
     if (v === undefined) continue;
@@ -242,11 +244,11 @@ export interface VtxCost {
 function vtxCosts(cpu: string): VtxCost[] {
   const cm = costModelFor(cpu);
   return [
-    { label: 'VM exit', ...cm.vmExit },
-    { label: 'VM entry', ...cm.vmEntry },
-    { label: 'Exit + entry round trip', ...cm.roundTrip },
-    { label: 'VMM handler (most exits)', ...cm.defaultHandler },
-    { label: 'VMM handler, I/O exit (reason 30)', ...(cm.handler[30] ?? cm.defaultHandler) },
+    { label: t('methods.compare.vmExit'), ...cm.vmExit },
+    { label: t('methods.compare.vmEntry'), ...cm.vmEntry },
+    { label: t('methods.compare.exitEntryRoundTrip'), ...cm.roundTrip },
+    { label: t('methods.compare.vmmHandlerMostExits'), ...cm.defaultHandler },
+    { label: t('methods.compare.vmmHandlerIOExit'), ...(cm.handler[30] ?? cm.defaultHandler) },
   ];
 }
 
@@ -337,13 +339,13 @@ export const COMPARE_MAX_STEPS = 20_000_000;
 export function resolveCompareRequest(req: CompareRequest): { ok: true; resolved: ResolvedRequest } | { ok: false; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const workload = compareWorkload(req.workload);
-  if (workload === undefined) errors.push({ field: 'workload', message: `'${req.workload}' is not a workload of this lab (${COMPARE_WORKLOADS.map((w) => w.id).join(', ')})` });
+  if (workload === undefined) errors.push({ field: 'workload', message: t('methods.compare.isNotAWorkload', { workload: req.workload, known: COMPARE_WORKLOADS.map((w) => w.id).join(', ') }) });
   const model = getCpuModel(req.cpu);
-  if (model === undefined) errors.push({ field: 'cpu', message: `unknown CPU model '${req.cpu}' (${CPU_MODELS.map((m) => m.id).join(', ')})` });
+  if (model === undefined) errors.push({ field: 'cpu', message: t('methods.compare.unknownCpuModel', { cpu: req.cpu, known: CPU_MODELS.map((m) => m.id).join(', ') }) });
   const c = validateTechniqueCosts(req.costs);
   if (!c.ok) errors.push(...c.errors.map((e) => ({ field: e.field === 'costs' ? 'costs' : `costs.${e.field}`, message: e.message })));
   const maxSteps = req.maxSteps ?? COMPARE_MAX_STEPS;
-  if (!Number.isInteger(maxSteps) || maxSteps < 1 || maxSteps > 200_000_000) errors.push({ field: 'maxSteps', message: 'must be a whole number from 1 to 200,000,000' });
+  if (!Number.isInteger(maxSteps) || maxSteps < 1 || maxSteps > 200_000_000) errors.push({ field: 'maxSteps', message: t('methods.compare.mustBeAWhole') });
   const io = req.nativeIo ?? nativeIoFigure().value;
   const ioError = costValueError(io);
   if (ioError !== null) errors.push({ field: 'nativeIo', message: ioError });
@@ -372,12 +374,12 @@ function group(kind: string, label: string, byCause: CauseCount[], cycles: numbe
 }
 
 function unavailableRun(technique: TechniqueId, program: string, why: string): TechniqueRun {
-  return { technique, unavailable: why, program, ported: false, ended: 'not run', message: null, console: '', registers: {}, instructions: 0, cycles: 0, idleCycles: 0, busyCycles: 0, vmmCycles: 0, events: [], translationCache: null };
+  return { technique, unavailable: why, program, ported: false, ended: t('methods.compare.notRun'), message: null, console: '', registers: {}, instructions: 0, cycles: 0, idleCycles: 0, busyCycles: 0, vmmCycles: 0, events: [], translationCache: null };
 }
 
 function assemblyFailure(technique: TechniqueId, program: string, errors: { line: number; message: string }[]): TechniqueRun {
   const e = errors[0];
-  return { ...unavailableRun(technique, program, ''), unavailable: null, ended: 'assembly-error', message: e === undefined ? 'the program does not assemble' : `line ${e.line}: ${e.message}` };
+  return { ...unavailableRun(technique, program, ''), unavailable: null, ended: 'assembly-error', message: e === undefined ? t('methods.compare.theProgramDoesNot') : `line ${e.line}: ${e.message}` };
 }
 
 /** Runs the workload under one technique, to its end (or the instruction limit). Deterministic. */
@@ -432,8 +434,8 @@ export function runTechnique(r: ResolvedRequest, technique: TechniqueId): Techni
         cycles: Number(res.end.cycle), idleCycles: s.idleCycles, busyCycles: s.guestCycles + s.vmmCycles, vmmCycles: s.vmmCycles,
         events: [
           group('callout', 'Callouts', sorted(s.bt.calloutsByMnemonic, (_n, k) => k * c.callout), s.bt.calloutCycles),
-          group('translation', 'Translations (cache misses)', [{ cause: 'units translated', count: s.bt.misses, cycles: s.bt.translateCycles }], s.bt.translateCycles),
-          group('indirect', 'Indirect-branch lookups', [{ cause: 'RET, JMP/CALL r/m', count: s.bt.executedByKind.INDIRECT ?? 0, cycles: s.bt.indirectCycles }], s.bt.indirectCycles),
+          group('translation', t('methods.compare.translationsCacheMisses'), [{ cause: t('methods.compare.unitsTranslated'), count: s.bt.misses, cycles: s.bt.translateCycles }], s.bt.translateCycles),
+          group('indirect', t('methods.compare.indirectBranchLookups'), [{ cause: t('methods.compare.retJmpCallRM'), count: s.bt.executedByKind.INDIRECT ?? 0, cycles: s.bt.indirectCycles }], s.bt.indirectCycles),
           group('trap', 'Traps', traps, trapCycles),
         ],
         translationCache: {
@@ -455,7 +457,7 @@ export function runTechnique(r: ResolvedRequest, technique: TechniqueId): Techni
         cycles: Number(res.end.cycle), idleCycles: s.idleCycles, busyCycles: s.guestCycles + s.vmmCycles, vmmCycles: s.vmmCycles,
         events: [
           group('hypercall', 'Hypercalls', sorted(s.hypercallsByName, (_n, k) => k * c.hypercall), s.hypercallCycles),
-          group('trap', 'Events bounced by the VMM', traps, traps.reduce((a, b) => a + (b.cycles ?? 0), 0)),
+          group('trap', t('methods.compare.eventsBouncedByThe'), traps, traps.reduce((a, b) => a + (b.cycles ?? 0), 0)),
         ],
         translationCache: null,
       };
@@ -465,7 +467,7 @@ export function runTechnique(r: ResolvedRequest, technique: TechniqueId): Techni
       const model = getCpuModel(cpu)!;
       const ept = technique === 'vtx-ept';
       if (ept && model.features.ept !== true) {
-        return unavailableRun(technique, scenario.file, `${model.name} (${model.year}) has no EPT: EPT came with Nehalem (2008). Pick nehalem or modern to run it.`);
+        return unavailableRun(technique, scenario.file, t('methods.compare.hasNoEptEpt', { name: model.name, year: model.year }));
       }
       const sink = new ConsoleSink();
       // Without EPT on a model that has it: the VMM's `ept: false` setting (src/core/vmm/settings.ts) — shadow paging.
@@ -479,7 +481,7 @@ export function runTechnique(r: ResolvedRequest, technique: TechniqueId): Techni
         technique, unavailable: null, program: scenario.file, ported: false, ended: String(e.reason), message: (e.vmMessage as string | null) ?? null, console: sink.text_,
         registers: e.registers as Record<string, string>, instructions: Number(e.instructions),
         cycles: Number(e.cycle), idleCycles: Number(e.cycle) - guest - vmm, busyCycles: guest + vmm, vmmCycles: vmm,
-        events: [group('exit', 'VM exits', exits, vmm)],
+        events: [group('exit', t('methods.compare.vtxShadow.entries'), exits, vmm)],
         translationCache: null,
       };
     }
@@ -523,8 +525,6 @@ export interface Verdict {
  */
 const NORMAL_ENDS = new Set(['halted', 'poweroff']);
 
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
-
 const JUDGED_REGISTERS = ['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi', 'eip', 'eflags', 'es', 'cs', 'ss', 'ds', 'fs', 'gs'];
 
 function lines(text: string): string[] {
@@ -562,8 +562,8 @@ export function judge(native: TechniqueRun, run: TechniqueRun, workload: Compare
     status: 'baseline', summary: '', consoleEqual: native.console === run.console, linesDiffering: 0, nativeLines: nl.length,
     selfChecks: { total: 0, differing: 0 }, selfChecksEqual: true, firstDifference: null, instruction: null, instructionsDiffering: [], registersDiffering: [],
   };
-  if (run.technique === 'native') return { ...base, summary: 'The baseline: every other run is compared with this one.' };
-  if (run.unavailable !== null) return { ...base, status: 'unavailable', consoleEqual: false, summary: `Not run: ${run.unavailable}` };
+  if (run.technique === 'native') return { ...base, summary: t('methods.compare.theBaselineEveryOther') };
+  if (run.unavailable !== null) return { ...base, status: 'unavailable', consoleEqual: false, summary: t('methods.compare.notRun2', { unavailable: run.unavailable }) };
 
   let first: Verdict['firstDifference'] = null;
   let differing = 0;
@@ -594,16 +594,16 @@ export function judge(native: TechniqueRun, run: TechniqueRun, workload: Compare
   const finished = run.ended === native.ended || (NORMAL_ENDS.has(run.ended) && NORMAL_ENDS.has(native.ended));
   if (!finished) {
     const insn = crashInstruction(run.message);
-    const how = run.ended === 'limit' ? 'did not finish within the instruction limit' : `stopped (${run.ended})`;
+    const how = run.ended === 'limit' ? t('methods.compare.didNotFinishWithin') : `stopped (${run.ended})`;
     return {
       ...v,
       status: 'failed',
       instruction: insn ?? (first !== null ? sensitiveFor(first.native) : null),
-      summary: `Failed: the guest ${how} where native ${native.ended === 'halted' ? 'ran to its end' : `ended ${native.ended}`}${run.message !== null ? ` — ${run.message}` : insn !== null ? `, at \`${insn.mnemonic}\`` : ''}.`,
+      summary: t('methods.compare.failedTheGuestWhere', { how, nativeEnd: native.ended === 'halted' ? t('methods.compare.ranToItsEnd') : t('methods.compare.endedAs', { ended: native.ended }), detail: run.message !== null ? ` — ${run.message}` : insn !== null ? t('methods.compare.atInstruction', { mnemonic: insn.mnemonic }) : '' }),
     };
   }
   if (v.consoleEqual) {
-    return { ...v, status: 'correct', summary: `Right: the same console output as native (${plural(nl.length, 'line')}${nChecks.length > 0 ? `, ${plural(nChecks.length, 'self-check')} as native` : ''}).` };
+    return { ...v, status: 'correct', summary: t('methods.compare.rightTheSameConsole', { lines: t('methods.compare.lines', { count: nl.length }), checks: nChecks.length > 0 ? t('methods.compare.asNative', { checks: t('methods.compare.selfChecks', { count: nChecks.length }) }) : '' }) };
   }
   const insn = first !== null ? sensitiveFor(first.native) : null;
   if (v.selfChecksEqual && nChecks.length > 0) {
@@ -611,7 +611,7 @@ export function judge(native: TechniqueRun, run: TechniqueRun, workload: Compare
       ...v,
       status: 'equivalent',
       instruction: null,
-      summary: `Right: every self-check as native (${nChecks.length}); ${plural(differing, 'descriptive line')} ${differing === 1 ? 'is' : 'are'} worded differently (first: line ${first!.line})${run.ended !== native.ended ? `; it ends with ${run.ended} where native ends ${native.ended}` : ''}.`,
+      summary: t('methods.compare.rightEverySelfCheckAs', { length: nChecks.length, count: differing, line: first!.line, ending: run.ended !== native.ended ? t('methods.compare.itEndsWithWhere', { ended: run.ended, ended2: native.ended }) : '' }),
     };
   }
   return {
@@ -619,10 +619,10 @@ export function judge(native: TechniqueRun, run: TechniqueRun, workload: Compare
     status: 'wrong',
     instruction: insn,
     summary:
-      `Wrong: ${differing} of ${nl.length} lines differ from native` +
-      (nChecks.length > 0 ? ` (${checksDiffering} of ${nChecks.length} self-checks)` : '') +
-      `; the first is line ${first!.line}` +
-      (insn !== null ? `, made by ${insn.mnemonic}, which does not trap` : '') +
+      t('methods.compare.wrongOfLinesDiffer', { differing, length: nl.length }) +
+      (nChecks.length > 0 ? t('methods.compare.ofSelfChecks', { checksDiffering, length: nChecks.length }) : '') +
+      t('methods.compare.theFirstIsLine', { line: first!.line }) +
+      (insn !== null ? t('methods.compare.madeByWhichDoes', { mnemonic: insn.mnemonic }) : '') +
       '.',
   };
 }

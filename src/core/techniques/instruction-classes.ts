@@ -32,6 +32,8 @@ import { EMULATED_INSN_NAMES } from './deprivileged/emulated.ts';
 import { SENSITIVE_UNPRIVILEGED } from './deprivileged/instructions.ts';
 import { calloutOf, opKindOf } from './binary-translation/classify.ts';
 import { BT_CALLOUT_NAMES, BtCallout, OP_KIND_NAMES } from './binary-translation/kinds.ts';
+import { t } from '../../i18n/t.ts';
+import '../../i18n/en/methods.ts';
 
 export type InstructionClass = 'privileged' | 'sensitive-unprivileged' | 'innocuous';
 
@@ -194,33 +196,33 @@ function vectorName(v: number): string {
 
 function describeTe(priv: InstructionFormClass['privileged'], run: RingOneRun, sensitive: boolean): string {
   if (priv === 'never') {
-    if (run.trapped && run.vector === 6) return 'invalid: raises #UD at ring 1 as at ring 0; the VMM reflects it to the guest';
-    if (run.trapped) return `raises ${vectorName(run.vector)} at ring 1 as it does natively; the VMM reflects it to the guest`;
-    return sensitive ? 'runs at ring 1 without trapping: the VMM never sees it, and it behaves as ring 1, not ring 0 (wrong or revealing)' : 'runs directly at ring 1, as natively';
+    if (run.trapped && run.vector === 6) return t('methods.classes.invalidRaisesUdAt');
+    if (run.trapped) return t('methods.classes.raisesAtRingAs', { vectorName: vectorName(run.vector) });
+    return sensitive ? t('methods.classes.runsAtRingWithout') : t('methods.classes.runsDirectlyAtRing');
   }
   const name = run.emulated >= 0 ? EMULATED_INSN_NAMES[run.emulated] ?? '?' : null;
-  const what = name !== null ? `faults (${vectorName(run.vector)}) into the VMM, which emulates it (${name})` : `faults (${vectorName(run.vector)}) into the VMM, which reflects it`;
-  return priv === 'always' ? what : `${what} when the selector it loads has RPL 0; with RPL 1–3 it runs at ring 1 unseen`;
+  const what = name !== null ? t('methods.classes.faultsIntoTheVmm', { vectorName: vectorName(run.vector), name }) : t('methods.classes.faultsIntoTheVmm2', { vectorName: vectorName(run.vector) });
+  return priv === 'always' ? what : t('methods.classes.whenTheSelectorIt', { what });
 }
 
 function describeBt(i: Insn): string {
   const c = calloutOf(i);
-  if (c !== BtCallout.NONE) return `callout: the VMM emulates ${BT_CALLOUT_NAMES[c]} with native semantics at the guest's virtual ring`;
+  if (c !== BtCallout.NONE) return t('methods.classes.calloutTheVmmEmulates', { c: BT_CALLOUT_NAMES[c] });
   const k = OP_KIND_NAMES[opKindOf(i)];
-  if (k === 'BRANCH') return 'ends the unit; chained to the translation of its target';
-  if (k === 'INDIRECT') return 'ends the unit; its target is looked up in the translation cache';
-  return 'copied unchanged into the translation';
+  if (k === 'BRANCH') return t('methods.classes.endsTheUnitChained');
+  if (k === 'INDIRECT') return t('methods.classes.endsTheUnitIts');
+  return t('methods.classes.copiedUnchangedIntoThe');
 }
 
 function describePv(cls: InstructionClass): string {
-  if (cls === 'privileged') return 'faults at ring 1 and the paravirtual VMM emulates nothing: an unmodified kernel is crashed; a ported kernel asks with a hypercall instead';
-  if (cls === 'sensitive-unprivileged') return 'runs at ring 1 with ring-1 results; a ported kernel is written knowing it runs at ring 1 (e.g. it masks events in shared memory, not with POPF)';
-  return 'runs directly';
+  if (cls === 'privileged') return t('methods.classes.faultsAtRingAnd');
+  if (cls === 'sensitive-unprivileged') return t('methods.classes.runsAtRingWith');
+  return t('methods.classes.runsDirectly');
 }
 
 function describeVtx(cls: InstructionClass): string {
-  if (cls === 'innocuous') return 'runs directly in VMX non-root operation';
-  return "runs at the guest's own ring 0 in VMX non-root operation with its native result; exits to the VMM only where the SDM or a VM-execution control says (the Controls tab)";
+  if (cls === 'innocuous') return t('methods.classes.runsDirectlyInVmx');
+  return t('methods.classes.runsAtTheGuests');
 }
 
 /** The assembler's mnemonic as Robin & Irvine's list spells it (PUSHFD → PUSHF, RETF → RET). */
@@ -263,7 +265,7 @@ export function classifyInstructions(cpu = 'nehalem', options: { fullReset?: boo
           sensitive: sensitive && !invalid,
           faultAtRing1: run.trapped ? vectorName(run.vector) : null,
           trapAndEmulate: describeTe(privileged, run, sensitive && !invalid),
-          binaryTranslation: invalid ? 'invalid: the translator\'s callout raises #UD, as the processor would' : describeBt(insn),
+          binaryTranslation: invalid ? t('methods.classes.binaryTranslation') : describeBt(insn),
           paravirt: describePv(cls),
           vtx: describeVtx(cls),
           robinIrvine: riMnemonics.has(riKey(mnemonic)) && cls !== 'innocuous',

@@ -10,6 +10,8 @@ import { assemble } from '../x86/asm/index.ts';
 import { PROGRAM_BASE } from '../machine/layout.ts';
 import { loadScenarioSource } from '../scenarios/index.ts';
 import { DEMO_SCENARIO, demoSpec } from './popek-goldberg.ts';
+import { t as msg } from '../../i18n/t.ts';
+import '../../i18n/en/methods.ts';
 
 /**
  * Where each sensitive unprivileged instruction's demo sits in `sensitive.s`: the first line that runs it
@@ -45,14 +47,14 @@ export interface DemoSite {
 /** The address of each demo instruction in the assembled `sensitive.s` (typed outcome: the program may fail to assemble). */
 export function demoSites(): { ok: true; sites: DemoSite[] } | { ok: false; message: string } {
   const src = loadScenarioSource(DEMO_SCENARIO);
-  if (src === undefined) return { ok: false, message: `no scenario '${DEMO_SCENARIO}'` };
+  if (src === undefined) return { ok: false, message: msg('methods.demos.noScenario', { demoScenario: DEMO_SCENARIO }) };
   const asm = assemble(src, { origin: PROGRAM_BASE });
-  if (!asm.ok) return { ok: false, message: `${DEMO_SCENARIO}.s does not assemble` };
+  if (!asm.ok) return { ok: false, message: msg('methods.demos.sDoesNotAssemble', { demoScenario: DEMO_SCENARIO }) };
   const sites: DemoSite[] = [];
   for (const s of SENSITIVE_UNPRIVILEGED) {
     const re = DEMO_SITES[s.mnemonic];
     const line = re === undefined ? undefined : asm.listing.find((l) => re.test(l.source));
-    if (line === undefined) return { ok: false, message: `no line for ${s.mnemonic} in ${DEMO_SCENARIO}.s` };
+    if (line === undefined) return { ok: false, message: msg('methods.demos.noLineForIn', { mnemonic: s.mnemonic, demoScenario: DEMO_SCENARIO }) };
     sites.push({ mnemonic: s.mnemonic, address: line.address, source: line.source.trim() });
   }
   return { ok: true, sites };
@@ -86,7 +88,7 @@ export function demoPositions(cpu: string, budget = 20_000_000): { ok: true; pos
     const stop = t.advance({ breakAt: new Set(pending.keys()), budget: 1_000_000 });
     simulated += Math.max(1, t.position().instret - before);
     if (stop === 'end') break;
-    if (simulated > budget) return { ok: false, message: `${DEMO_SCENARIO} did not reach every demo in ${budget} instructions` };
+    if (simulated > budget) return { ok: false, message: msg('methods.demos.didNotReachEvery', { demoScenario: DEMO_SCENARIO, budget }) };
     if (stop !== 'breakpoint') continue;
     const pc = t.session.currentPc();
     const sites = pending.get(pc);
@@ -95,7 +97,7 @@ export function demoPositions(cpu: string, budget = 20_000_000): { ok: true; pos
     t.advance({ budget: 1 });
     for (const site of sites) found.push({ ...site, seq: t.position().seq });
   }
-  if (pending.size > 0) return { ok: false, message: `${DEMO_SCENARIO} ended before ${[...pending.values()].flat().map((x) => x.mnemonic).join(', ')}` };
+  if (pending.size > 0) return { ok: false, message: msg('methods.demos.endedBefore', { demoScenario: DEMO_SCENARIO, mnemonics: [...pending.values()].flat().map((x) => x.mnemonic).join(', ') }) };
   const order = new Map(s.sites.map((x, k) => [x.mnemonic, k]));
   found.sort((a, b) => order.get(a.mnemonic)! - order.get(b.mnemonic)!);
   return { ok: true, positions: found };

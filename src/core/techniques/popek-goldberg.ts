@@ -13,9 +13,10 @@
  */
 import { SENSITIVE_UNPRIVILEGED, TRAPPED } from './deprivileged/instructions.ts';
 import type { SessionSpec } from '../session/session.ts';
+import { t as msg } from '../../i18n/t.ts';
+import '../../i18n/en/methods.ts';
 
-export const POPEK_GOLDBERG_CITATION =
-  'G. J. Popek and R. P. Goldberg, "Formal Requirements for Virtualizable Third Generation Architectures", Communications of the ACM 17(7), 412–421, July 1974';
+export const POPEK_GOLDBERG_CITATION = msg('methods.popek.popekGoldbergCitation');
 
 export interface Requirement {
   name: string;
@@ -27,26 +28,25 @@ export interface Requirement {
 export const REQUIREMENTS: readonly Requirement[] = [
   {
     name: 'Equivalence',
-    text: 'A program running under the VMM behaves exactly as it would on the real machine, except for timing and the amount of resources available.',
+    text: msg('methods.popek.equivalence.text'),
   },
   {
     name: 'Resource control',
-    text: 'The VMM is in complete control of the virtualized resources: a guest cannot reach a resource the VMM did not allocate to it, and the VMM can take any resource back.',
+    text: msg('methods.popek.resourceControl.text'),
   },
   {
     name: 'Efficiency',
-    text: 'A statistically dominant subset of the guest\'s instructions executes directly on the processor, without the VMM intervening.',
+    text: msg('methods.popek.efficiency.text'),
   },
 ];
 
 /** Popek & Goldberg's Theorem 1 (for "third generation" machines, which IA-32 with paging and rings is). */
-export const THEOREM =
-  'A virtual machine monitor satisfying all three requirements can be built for a computer if the set of sensitive instructions is a subset of the set of privileged instructions.';
+export const THEOREM = msg('methods.popek.theorem');
 
 export const DEFINITIONS = {
-  privileged: 'Privileged: traps when executed in user mode (here: faults at CPL > 0, so the VMM, in ring 0, gets control) and does not trap in supervisor mode.',
-  controlSensitive: 'Control-sensitive: attempts to change the configuration of resources (interrupt flag, descriptor tables, control registers, I/O).',
-  behaviourSensitive: 'Behaviour-sensitive: its result depends on the configuration — the privilege level (mode-sensitive) or where resources really are (location-sensitive).',
+  privileged: msg('methods.popek.privileged'),
+  controlSensitive: msg('methods.popek.controlSensitive'),
+  behaviourSensitive: msg('methods.popek.behaviourSensitive'),
 } as const;
 
 export type Sensitivity = 'control' | 'behaviour' | 'control and behaviour';
@@ -80,13 +80,13 @@ export const TRAPPED_SENSITIVITY: Readonly<Record<string, Sensitivity>> = {
   'IN, OUT, INS, OUTS': 'control',
   HLT: 'control',
   'LGDT, LIDT, LLDT, LTR': 'control',
-  'MOV to/from CR0, CR2, CR3, CR4; CLTS; LMSW': 'control and behaviour',
-  'MOV DR': 'control and behaviour',
+  'MOV to/from CR0, CR2, CR3, CR4; CLTS; LMSW': 'control and behaviour', // i18n-ignore: a Sensitivity value (a type literal the UI maps to its label)
+  'MOV DR': 'control and behaviour', // i18n-ignore: a Sensitivity value (a type literal the UI maps to its label)
   INVLPG: 'control',
-  'RDMSR, WRMSR': 'control and behaviour',
+  'RDMSR, WRMSR': 'control and behaviour', // i18n-ignore: a Sensitivity value (a type literal the UI maps to its label)
   'WBINVD, INVD': 'control',
   'RDPMC, RDTSC': 'behaviour',
-  "IRET, RETF to the guest's ring 0": 'control and behaviour',
+  "IRET, RETF to the guest's ring 0": 'control and behaviour', // i18n-ignore: a Sensitivity value (a type literal the UI maps to its label)
   'MOV SS, POP SS, LSS with RPL 0': 'behaviour',
   'INT n, INT3, INTO': 'control',
   'SYSENTER, SYSEXIT': 'control',
@@ -94,7 +94,7 @@ export const TRAPPED_SENSITIVITY: Readonly<Record<string, Sensitivity>> = {
 
 /** The register group reveals where the VMM put things (location); POPF also tries to change IF (control); the protection group depends on CPL (mode). */
 function sensitivityOf(s: (typeof SENSITIVE_UNPRIVILEGED)[number]): Sensitivity {
-  if (s.mnemonic === 'POPF') return 'control and behaviour';
+  if (s.mnemonic === 'POPF') return 'control and behaviour'; // i18n-ignore: a Sensitivity value (a type literal the UI maps to its label)
   return 'behaviour';
 }
 
@@ -110,7 +110,7 @@ export function popekGoldbergRows(): PgRow[] {
       privilegeBasis: t.fault,
       sensitivity: TRAPPED_SENSITIVITY[t.mnemonics] ?? 'control',
       breaksTheorem: false,
-      atRing1: `faults; the VMM emulates it: ${t.emulation}`,
+      atRing1: msg('methods.popek.atRing1', { emulation: t.emulation }),
       demo: null,
     });
   }

@@ -16,30 +16,31 @@
  */
 import type { TechniqueComparison, TechniqueResult } from './compare.ts';
 import { SENSITIVE_UNPRIVILEGED } from './deprivileged/instructions.ts';
+import { t } from '../../i18n/t.ts';
+import '../../i18n/en/methods.ts';
 
-export const WHITE_PAPER_CITATION =
-  'Intel, "Intel® Virtualization Technology (VT) in Converged Application Platforms", White Paper, January 2007, Revision 1.0';
+export const WHITE_PAPER_CITATION = t('methods.whitePaper.whitePaperCitation');
 
 /** §3.1 prints no table of the instructions it counts. */
 export const PAPER_HAS_INSTRUCTION_TABLE = false;
 
 /** §3.1's Table 1, as printed (caption, column heads, bullets). */
 export const TABLE_1 = {
-  caption: 'Table 1. Virtualized vs Non Virtualized Platforms',
+  caption: t('methods.whitePaper.tableVirtualizedVsNon'),
   columns: [
     {
-      head: 'Non Virtualized Platform',
+      head: t('methods.whitePaper.nonVirtualizedPlatform'),
       bullets: [
-        'IA-32 architecture requires all software to run in one of the four privilege levels called “rings”',
-        'OS typically runs on Ring0 – privileged access to the widest range of processor and platform resources',
-        'Individual applications run in Ring3 – Limited privilege access to hardware resources',
+        t('methods.whitePaper.ia32ArchitectureRequiresAll'),
+        t('methods.whitePaper.osTypicallyRunsOn'),
+        t('methods.whitePaper.individualApplicationsRunIn'),
       ],
     },
     {
-      head: 'Virtualized Platform',
+      head: t('methods.whitePaper.virtualizedPlatform'),
       bullets: [
-        'The four privilege levels (rings) are still employed on Virtualization Technology based platforms, but now, instead of an OS, the VMM runs on Ring 0. Note that, typically, the OS is programmed to run on Ring0 in a non virtualized environment.',
-        'VMM runs on Ring0 and guest OS runs on Ring1 or Ring3.',
+        t('methods.whitePaper.theFourPrivilegeLevels'),
+        t('methods.whitePaper.vmmRunsOnRing0'),
       ],
     },
   ],
@@ -47,10 +48,10 @@ export const TABLE_1 = {
 
 /** §3.1's two software-only options, as printed. */
 export const SECTION_3_1_OPTIONS = {
-  intro: 'There are two options for software-only virtualization solution:',
+  intro: t('methods.whitePaper.thereAreTwoOptions'),
   items: [
-    '1. Runtime Modification of the guest OS: In this case the VMM monitors operation during runtime and takes control of the processor. When any of the 17 instructions controlling critical platform resources arises in the guest OS, the VMM manages the conflict and returns control to the guest OS.',
-    '2. Static modification on guest OS (Para-virtualization): In this case the guest OS is modified prior to runtime.',
+    t('methods.whitePaper.runtimeModificationOfThe'),
+    t('methods.whitePaper.staticModificationOnGuest'),
   ],
 } as const;
 
@@ -60,10 +61,7 @@ export const LAB_MNEMONICS: readonly string[] = SENSITIVE_UNPRIVILEGED.map((s) =
 
 export function countNote(): string {
   return (
-    `The paper names none of the ${PAPER_COUNT} instructions and prints no list or table of them; the count matches the ${PAPER_COUNT} sensitive, ` +
-    `unprivileged instructions Robin & Irvine (USENIX Security 2000) found on the Pentium, which the paper does not cite (that reading is ours). ` +
-    `The list commonly reproduced under Robin & Irvine's heading spells ${LAB_MNEMONICS.length} mnemonics, and this lab runs all ${LAB_MNEMONICS.length}, ` +
-    `each linked below to the moment it runs at ring 1 under the software VMM.`
+    t('methods.whitePaper.thePaperNamesNone', { paperCount: PAPER_COUNT, paperCount2: PAPER_COUNT, length: LAB_MNEMONICS.length, length2: LAB_MNEMONICS.length })
   );
 }
 
@@ -73,23 +71,23 @@ export type ChallengeId = 'conflict' | 'workarounds' | 'unmodified' | 'modificat
 export const CHALLENGES: readonly { id: ChallengeId; quote: string; title: string }[] = [
   {
     id: 'conflict',
-    title: 'Conflict: a fault or a wrong response',
-    quote: 'When any of the 17 instructions controlling critical platform resource arises, but the OS is not running in Ring0, this could cause conflict resulting in system fault of wrong response.',
+    title: t('methods.whitePaper.conflict.title'),
+    quote: t('methods.whitePaper.conflict.quote'),
   },
   {
     id: 'workarounds',
-    title: 'Runtime modification: complex workarounds',
-    quote: 'Runtime modification forces the VMM to provide complex workarounds during operations, which can impact performance and system reliability.',
+    title: t('methods.whitePaper.workarounds.title'),
+    quote: t('methods.whitePaper.workarounds.quote'),
   },
   {
     id: 'unmodified',
-    title: 'Paravirtualization cannot host an unmodified guest',
-    quote: 'Para-virtualization prevents VMM from hosting unmodified guest operating system',
+    title: t('methods.whitePaper.unmodified.title'),
+    quote: t('methods.whitePaper.unmodified.quote'),
   },
   {
     id: 'modification',
-    title: 'The cost of modifying the software',
-    quote: 'Both runtime modification and para-virtualization require extensive software modification efforts from the VMM and the OS vendors. This increases the cost and complexity of IT support.',
+    title: t('methods.whitePaper.modification.title'),
+    quote: t('methods.whitePaper.modification.quote'),
   },
 ];
 
@@ -138,24 +136,24 @@ function base(id: ChallengeId, r: TechniqueResult | undefined, technique: Techni
 function conflictCard(c: TechniqueComparison): ChallengeCard {
   const r = find(c, 'trap-and-emulate');
   const card = base('conflict', r, 'trap-and-emulate');
-  if (r === undefined || r.unavailable !== null) return { ...card, shows: ['Trap-and-emulate was not run.'] };
+  if (r === undefined || r.unavailable !== null) return { ...card, shows: [t('methods.whitePaper.trapAndEmulateWasNotRun')] };
   const traps = groupOf(r, 'trap');
   const v = r.verdict;
-  card.figure = { label: 'privileged instructions and events that faulted into the VMM (traps)', value: traps?.total ?? 0, unit: 'count' };
+  card.figure = { label: t('methods.whitePaper.privilegedInstructionsAndEvents'), value: traps?.total ?? 0, unit: 'count' };
   if (traps !== undefined) for (const b of traps.byCause.slice(0, 3)) card.more.push({ label: `traps: ${b.cause}`, value: b.count, unit: 'count' });
-  card.shows.push('Fault: the guest kernel runs in ring 1, so each privileged instruction it ran faulted into the VMM, which emulated it (the traps counted here).');
+  card.shows.push(t('methods.whitePaper.faultTheGuestKernel'));
   if (v.status === 'wrong' || (v.status === 'failed' && v.firstDifference !== null)) {
-    card.more.unshift({ label: `console lines that differ from native (of ${v.nativeLines})`, value: v.linesDiffering, unit: 'count' });
+    card.more.unshift({ label: t('methods.whitePaper.consoleLinesThatDiffer', { nativeLines: v.nativeLines }), value: v.linesDiffering, unit: 'count' });
     card.shows.push(
-      `Wrong response: ${v.instruction !== null ? `${v.instruction.mnemonic} did not trap, so the VMM never saw it — ${v.instruction.why}.` : 'an instruction that does not trap gave the guest a different result.'}` +
-        (v.instructionsDiffering.length > 1 ? ` Every sensitive instruction that answered differently: ${v.instructionsDiffering.join(', ')}.` : ''),
+      t('methods.whitePaper.wrongResponse', { what: v.instruction !== null ? t('methods.whitePaper.didNotTrapSo', { mnemonic: v.instruction.mnemonic, why: v.instruction.why }) : t('methods.whitePaper.anInstructionThatDoes') }) +
+        (v.instructionsDiffering.length > 1 ? t('methods.whitePaper.everySensitiveInstructionThat', { mnemonics: v.instructionsDiffering.join(', ') }) : ''),
     );
   } else {
-    card.shows.push(`No wrong response on this workload (verdict: ${v.status}); the sensitive workload shows one.`);
+    card.shows.push(t('methods.whitePaper.noWrongResponseOn', { status: v.status }));
   }
   if (v.firstDifference !== null) {
-    card.code.push({ label: `Native, line ${v.firstDifference.line}`, text: v.firstDifference.native || '(no line)' });
-    card.code.push({ label: 'Trap-and-emulate', text: v.firstDifference.got || '(no line)' });
+    card.code.push({ label: t('methods.whitePaper.nativeLine', { line: v.firstDifference.line }), text: v.firstDifference.native || t('methods.whitePaper.noLine') });
+    card.code.push({ label: 'Trap-and-emulate', text: v.firstDifference.got || t('methods.whitePaper.noLine') });
   }
   return card;
 }
@@ -163,27 +161,27 @@ function conflictCard(c: TechniqueComparison): ChallengeCard {
 function workaroundsCard(c: TechniqueComparison): ChallengeCard {
   const r = find(c, 'binary-translation');
   const card = base('workarounds', r, 'binary-translation');
-  if (r === undefined || r.unavailable !== null) return { ...card, shows: ['Binary translation was not run.'] };
+  if (r === undefined || r.unavailable !== null) return { ...card, shows: [t('methods.whitePaper.binaryTranslationWasNot')] };
   const tr = groupOf(r, 'translation');
   const co = groupOf(r, 'callout');
   const ind = groupOf(r, 'indirect');
   // The translation cache's counters are data of the run (compare.ts TranslationCacheFigures), not parsed text.
   const tc = r.translationCache;
-  card.figure = { label: 'translations made (translation-cache misses)', value: tc?.misses ?? tr?.total ?? 0, unit: 'count' };
+  card.figure = { label: t('methods.whitePaper.translationsMadeTranslationCacheMiss'), value: tc?.misses ?? tr?.total ?? 0, unit: 'count' };
   if (tc !== null) {
-    card.more.push({ label: 'guest instructions translated', value: tc.translatedInstructions, unit: 'count' });
-    card.more.push({ label: 'translation-cache hits', value: tc.hits, unit: 'count' });
-    card.more.push({ label: 'chained transfers (no lookup)', value: tc.chained, unit: 'count' });
+    card.more.push({ label: t('methods.whitePaper.guestInstructionsTranslated'), value: tc.translatedInstructions, unit: 'count' });
+    card.more.push({ label: t('methods.whitePaper.translationCacheHits'), value: tc.hits, unit: 'count' });
+    card.more.push({ label: t('methods.whitePaper.chainedTransfersNoLookup'), value: tc.chained, unit: 'count' });
   }
-  if (tr?.cycles != null) card.more.push({ label: 'cycles spent translating', value: tr.cycles, unit: 'cycles' });
-  if (co !== undefined) card.more.push({ label: 'callouts into the VMM (rewritten sensitive instructions run)', value: co.total, unit: 'count' });
-  if (co?.cycles != null) card.more.push({ label: 'cycles spent in callouts', value: co.cycles, unit: 'cycles' });
-  if (ind !== undefined && ind.total > 0) card.more.push({ label: 'indirect-branch lookups', value: ind.total, unit: 'count' });
-  if (r.overheadPercent !== null) card.more.push({ label: 'busy-cycle overhead against native', value: r.overheadPercent, unit: 'percent' });
+  if (tr?.cycles != null) card.more.push({ label: t('methods.whitePaper.cyclesSpentTranslating'), value: tr.cycles, unit: 'cycles' });
+  if (co !== undefined) card.more.push({ label: t('methods.whitePaper.calloutsIntoTheVmm'), value: co.total, unit: 'count' });
+  if (co?.cycles != null) card.more.push({ label: t('methods.whitePaper.cyclesSpentInCallouts'), value: co.cycles, unit: 'cycles' });
+  if (ind !== undefined && ind.total > 0) card.more.push({ label: t('methods.whitePaper.indirectBranchLookups'), value: ind.total, unit: 'count' });
+  if (r.overheadPercent !== null) card.more.push({ label: t('methods.whitePaper.busyCycleOverheadAgainstNative'), value: r.overheadPercent, unit: 'percent' });
   card.shows.push(
-    'The workaround at run time: the VMM translates the unmodified kernel block by block before running it and rewrites each sensitive instruction into a callout — a translation cache to keep, and a cost on every run.',
+    t('methods.whitePaper.theWorkaroundAtRun'),
     r.verdict.status === 'correct' || r.verdict.status === 'equivalent'
-      ? 'It works: the guest gets the same results as native (its verdict); the price is the cycles above.'
+      ? t('methods.whitePaper.itWorksTheGuest')
       : `Verdict: ${r.verdict.summary}`,
   );
   return card;
@@ -192,21 +190,21 @@ function workaroundsCard(c: TechniqueComparison): ChallengeCard {
 function unmodifiedCard(c: TechniqueComparison): ChallengeCard {
   const r = find(c, 'paravirt');
   const card = base('unmodified', r, 'paravirt');
-  if (r === undefined || r.unavailable !== null) return { ...card, shows: ['Paravirtualization was not run.'] };
+  if (r === undefined || r.unavailable !== null) return { ...card, shows: [t('methods.whitePaper.paravirtualizationWasNotRun')] };
   if (r.ported) {
-    card.figure = { label: 'hypercalls the ported kernel made instead', value: groupOf(r, 'hypercall')?.total ?? 0, unit: 'count' };
-    card.shows.push(`This workload has a paravirtual port (${r.program}), so the port ran, not the unmodified kernel. Pick a workload without a port (the sensitive instructions) to see the unmodified guest crash.`);
+    card.figure = { label: t('methods.whitePaper.hypercallsThePortedKernel'), value: groupOf(r, 'hypercall')?.total ?? 0, unit: 'count' };
+    card.shows.push(t('methods.whitePaper.thisWorkloadHasA', { program: r.program }));
     return card;
   }
-  card.figure = { label: 'guest instructions completed before the VMM crashed it', value: r.instructions, unit: 'count' };
+  card.figure = { label: t('methods.whitePaper.guestInstructionsCompletedBefore'), value: r.instructions, unit: 'count' };
   const native = find(c, 'native');
-  if (native !== undefined) card.more.push({ label: 'instructions the same program completes natively', value: native.instructions, unit: 'count' });
+  if (native !== undefined) card.more.push({ label: t('methods.whitePaper.instructionsTheSameProgram'), value: native.instructions, unit: 'count' });
   card.shows.push(
     r.verdict.status === 'failed'
-      ? `The unmodified ${r.program} ran on the paravirtual VMM and did not survive: it ended “${r.ended}”${r.verdict.instruction !== null ? ` at \`${r.verdict.instruction.mnemonic}\`` : ''}.`
-      : `The unmodified ${r.program} ran on the paravirtual VMM; verdict: ${r.verdict.summary}`,
+      ? t('methods.whitePaper.theUnmodifiedRanOn', { program: r.program, ended: r.ended, at: r.verdict.instruction !== null ? t('methods.whitePaper.atInstruction', { mnemonic: r.verdict.instruction.mnemonic }) : '' })
+      : t('methods.whitePaper.theUnmodifiedRanOn2', { program: r.program, summary: r.verdict.summary }),
   );
-  if (r.message !== null) card.code.push({ label: 'The paravirtual VMM', text: r.message });
+  if (r.message !== null) card.code.push({ label: t('methods.whitePaper.theParavirtualVmm'), text: r.message });
   return card;
 }
 
@@ -216,16 +214,16 @@ function modificationCard(c: TechniqueComparison): ChallengeCard {
   const d = c.paravirtDiff;
   const removed = d.hunks.reduce((a, h) => a + h.removed.length, 0);
   const added = d.hunks.reduce((a, h) => a + h.added.length, 0);
-  card.source = `the source difference ${d.original} → ${d.port} (comments and blank lines ignored)`;
-  card.figure = { label: `lines of ${d.original} removed or replaced to port it`, value: removed, unit: 'count' };
-  card.more.push({ label: 'lines the port added', value: added, unit: 'count' });
-  card.more.push({ label: 'places changed (hunks)', value: d.hunks.length, unit: 'count' });
+  card.source = t('methods.whitePaper.theSourceDifferenceComments', { original: d.original, port: d.port });
+  card.figure = { label: t('methods.whitePaper.linesOfRemovedOr', { original: d.original }), value: removed, unit: 'count' };
+  card.more.push({ label: t('methods.whitePaper.linesThePortAdded'), value: added, unit: 'count' });
+  card.more.push({ label: t('methods.whitePaper.placesChangedHunks'), value: d.hunks.length, unit: 'count' });
   const bt = find(c, 'binary-translation');
   const co = groupOf(bt, 'callout');
-  if (co !== undefined && co.byCause.length > 0) card.more.push({ label: 'kinds of instruction the translating VMM had to rewrite in this run', value: co.byCause.length, unit: 'count' });
+  if (co !== undefined && co.byCause.length > 0) card.more.push({ label: t('methods.whitePaper.kindsOfInstructionThe'), value: co.byCause.length, unit: 'count' });
   card.shows.push(
-    `The OS vendor's side: porting ${d.original} to the paravirtual interface (${d.port}) changed the kernel in ${d.hunks.length} places${d.forThisWorkload ? '' : ' — the kernel\'s port, as this workload has none'}.`,
-    "The VMM vendor's side: the translator and the trap-and-emulate VMM are the software the runs above needed.",
+    t('methods.whitePaper.theOsVendorsSide', { original: d.original, port: d.port, length: d.hunks.length, note: d.forThisWorkload ? '' : t('methods.whitePaper.theKernelsPortAs') }),
+    t('methods.whitePaper.theVmmVendorsSide'),
   );
   return card;
 }

@@ -10,6 +10,7 @@ import { EventKind } from '../trace/events.ts';
 import { captureEptTables } from '../vmx/ept-walk.ts';
 import type { TranslationRequest, TranslationView } from '../session/translation.ts';
 import type { Timeline } from './timeline.ts';
+import { t as msg } from '../../i18n/t.ts';
 
 export function translationAt(t: Timeline, req: TranslationRequest): TranslationView {
   const s = t.session;
@@ -21,7 +22,7 @@ export function translationAt(t: Timeline, req: TranslationRequest): Translation
   while (e >= ring.oldestSeq && ring.kindAt(e) !== EventKind.VMEXIT) e--;
   if (e < ring.oldestSeq) {
     if (ring.oldestSeq === 0 && now.kind === 'unavailable' && now.reason === 'no-exit') {
-      return { ...now, message: 'No VM exit yet: run to one (x runs to the next VM exit), or walk the guest\'s EIP or an address.' };
+      return { ...now, message: msg('machine.timeline.noVmExitYet') };
     }
     return now;
   }

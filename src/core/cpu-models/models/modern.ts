@@ -8,13 +8,14 @@
  * A/D bits and SGX exiting are listed as not emulated.
  */
 import type { RealPart } from '../define.ts';
+import { t } from '../../../i18n/t.ts';
 
 export const MODERN: RealPart = {
   id: 'modern',
   name: 'Current Xeon (Ice Lake-SP)',
-  marketingName: 'Intel Xeon Gold 6326 (3rd Gen Xeon Scalable, Ice Lake-SP) 2.9 GHz',
+  marketingName: t('cpus.modern.marketingName'),
   year: 2021,
-  microarchitecture: 'Sunny Cove (Ice Lake-SP), 10 nm; Intel 64',
+  microarchitecture: t('cpus.modern.microarchitecture'),
   coreClockHz: 2_900_000_000,
   maxPhysAddr: 46,
   intel64: true,
@@ -40,14 +41,14 @@ export const MODERN: RealPart = {
   },
   maxBasicLeaf: 0x1b,
   sources: [
-    { claim: 'Xeon Gold 6326 @ 2.90GHz: family 6, model 106, stepping 6; 46 bits physical, 57 bits virtual; cpuid level 27', source: 'nviennot/core-to-core-latency issue #128 (lscpu); data61/MP-SPDZ issue #1466 (/proc/cpuinfo)' },
-    { claim: 'vmx flags: vnmi preemption_timer posted_intr invvpid ept_x_only ept_ad ept_1gb flexpriority apicv tsc_offset vtpr mtf vapic ept vpid unrestricted_guest vapic_reg vid ple shadow_vmcs pml ept_mode_based_exec tsc_scaling', source: 'data61/MP-SPDZ issue #1466 (/proc/cpuinfo of a Xeon Gold 6326)' },
-    { claim: 'CPUID 0x606A6 leaf 1 ECX 0x7FFEFBFF EDX 0xBFEBFBFF, leaf 7 EBX 0xF3BFB7EF (INVPCID, RDSEED), SGX available', source: 'ayeks/SGX-hardware pull request #87 (Xeon Gold 5315Y, same Ice Lake-SP signature)' },
-    { claim: 'Linux vmx flag names ↔ controls (flexpriority = TPR shadow + virtualize APIC accesses, vapic_reg, vid, ple, …)', source: 'Linux arch/x86/include/asm/vmxfeatures.h' },
+    { claim: t('cpus.modern.xeonGold290ghzFamily'), source: t('cpus.modern.nviennotCoreToCoreLatencyIssueLscpuD') },
+    { claim: t('cpus.modern.vmxFlagsVnmiPreemptionTimer'), source: t('cpus.modern.data61MpSpdzIssueProcCpuinfoOf') },
+    { claim: t('cpus.modern.cpuid0x606a6LeafEcx'), source: t('cpus.modern.ayeksSgxHardwarePullRequestXeon') },
+    { claim: t('cpus.modern.linuxVmxFlagNames'), source: t('cpus.modern.linuxArchX86IncludeAsmVmxfeaturesH') },
   ],
   assumptions: [
-    'Preemption-timer rate IA32_VMX_MISC[4:0] = 5 is a model assumption (the value KVM uses for its emulated timer, VMX_MISC_EMULATED_PREEMPTION_TIMER_RATE); the Ice Lake value was not found.',
-    'EPT 2-MByte pages are assumed (Linux prints no flag for them; it prints ept_1gb).',
-    'VMCS revision identifier 0x56540004 and region size 4096 are VT Lab values.',
+    t('cpus.modern.preemptionTimerRateIa32VmxMisc40Is'),
+    t('cpus.modern.ept2MbytePagesAre'),
+    t('cpus.modern.vmcsRevisionIdentifier0x56540004'),
   ],
 };

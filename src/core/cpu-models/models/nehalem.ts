@@ -9,13 +9,14 @@
  * whose timer is broken.
  */
 import type { RealPart } from '../define.ts';
+import { t } from '../../../i18n/t.ts';
 
 export const NEHALEM: RealPart = {
   id: 'nehalem',
   name: 'Nehalem (Xeon 5500)',
-  marketingName: 'Intel Xeon E5520 (Xeon 5500 series, Nehalem-EP) 2.27 GHz',
+  marketingName: t('cpus.nehalem.marketingName'),
   year: 2009,
-  microarchitecture: 'Nehalem (introduced 2008 with the Core i7-900), 45 nm; Intel 64',
+  microarchitecture: t('cpus.nehalem.microarchitecture'),
   coreClockHz: 2_270_000_000,
   maxPhysAddr: 40,
   intel64: true,
@@ -29,8 +30,7 @@ export const NEHALEM: RealPart = {
   withheld: [
     {
       feature: 'preemption-timer',
-      reason:
-        'The Xeon 5500 D0 (CPUID 0x106A5) has a broken VMX-preemption timer (erratum AAK139); Linux cpu_has_broken_vmx_preemption_timer() refuses to use it.',
+      reason: t('cpus.nehalem.theXeonD0Cpuid'),
     },
   ],
   cpuid: {
@@ -44,15 +44,15 @@ export const NEHALEM: RealPart = {
   },
   maxBasicLeaf: 0xb,
   sources: [
-    { claim: 'Xeon E5520 @ 2.27GHz: family 6, model 26, stepping 5; flags incl. vmx, rdtscp, nx, lm and "tpr_shadow vnmi flexpriority ept vpid"; cpuid level 11; 40 bits physical, 48 bits virtual', source: 'OCSInventory-NG/UnixAgent pull request #4 (/proc/cpuinfo of a Xeon E5520)' },
-    { claim: 'Preemption timer broken on 0x106A5 (AAK139, D0, Xeon 5500) and other Nehalem/Westmere steppings', source: 'Linux arch/x86/kvm/vmx/vmx.c vmx_preemption_cpu_tfms[] and cpu_has_broken_vmx_preemption_timer() (taken from VirtualBox HMR0.cpp)' },
-    { claim: 'Penryn already had WBINVD exiting, virtual NMIs, load IA32_PERF_GLOBAL_CTRL and INS/OUTS information, so Nehalem does too', source: 'VirtualBox CPU database Intel_Xeon_X5482_3_20GHz.h (pin allowed-1 0x3F, CTLS2 0x41, exit allowed-1 0x3FFFF, BASIC 0x5A0800_0000000D)' },
-    { claim: 'EPT, VPID, TRUE MSRs, descriptor-table exiting, RDTSCP, WBINVD exiting; no unrestricted guest (Westmere)', source: 'project brief; SDM Vol. 3C §23.8 ("later processors support … unrestricted guest")' },
+    { claim: t('cpus.nehalem.xeonE5520227ghzFamily'), source: t('cpus.nehalem.ocsinventoryNgUnixagentPullRequestPr') },
+    { claim: t('cpus.nehalem.preemptionTimerBrokenOn'), source: t('cpus.nehalem.linuxArchX86KvmVmxVmxCVmxPreemptionC') },
+    { claim: t('cpus.nehalem.penrynAlreadyHadWbinvd'), source: t('cpus.nehalem.virtualboxCpuDatabaseIntelXeonX54823') },
+    { claim: t('cpus.nehalem.eptVpidTrueMsrs'), source: t('cpus.nehalem.projectBriefSdmVol') },
   ],
   assumptions: [
-    'Monitor trap flag and save/load PAT/EFER on Nehalem are taken from the brief and general knowledge; no Nehalem VMX MSR dump was found.',
-    'EPT capabilities beyond the baseline (execute-only, 2-MByte pages, UC) are not claimed for Nehalem: unverified.',
-    'VMCS revision identifier 0x56540003 and region size 4096 are VT Lab values.',
-    'Year 2009 is the Xeon 5500 launch; the Nehalem microarchitecture first shipped in November 2008 (Core i7-900).',
+    t('cpus.nehalem.monitorTrapFlagAnd'),
+    t('cpus.nehalem.eptCapabilitiesBeyondThe'),
+    t('cpus.nehalem.vmcsRevisionIdentifier0x56540003'),
+    t('cpus.nehalem.yearIsTheXeon'),
   ],
 };

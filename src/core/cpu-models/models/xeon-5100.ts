@@ -14,13 +14,14 @@
  * IA32_VMX_PROCBASED_CTLS2 = 0x41_00000000, i.e. virtualize APIC accesses and WBINVD exiting).
  */
 import type { RealPart } from '../define.ts';
+import { t } from '../../../i18n/t.ts';
 
 export const XEON_5100: RealPart = {
   id: 'xeon-5100',
   name: 'Xeon 5100 (Woodcrest)',
-  marketingName: 'Dual-Core Intel Xeon Processor 5160 (5100 series) 3.0 GHz',
+  marketingName: t('cpus.xeon5100.marketingName'),
   year: 2006,
-  microarchitecture: 'Core (Woodcrest), 65 nm; Intel 64',
+  microarchitecture: t('cpus.xeon5100.microarchitecture'),
   coreClockHz: 3_000_000_000,
   maxPhysAddr: 36,
   intel64: true,
@@ -54,13 +55,13 @@ export const XEON_5100: RealPart = {
     IA32_FEATURE_CONTROL: { lo: 0x5, hi: 0 },
   },
   sources: [
-    { claim: 'Part: "Intel(R) Xeon(R) CPU 5160 @ 3.00GHz", CPUID signature 06F6 (lshw "version: 6.15.6, serial 0000-06F6-…")', source: 'public lshw / cpuinfo dumps of ProLiant DL380 G5 and IBM x3650 servers (GitHub code search)' },
-    { claim: 'VMX capability MSRs, CPUID leaf 1/80000001H/80000008H of the Conroe/Woodcrest core (signature 0x6F6)', source: 'VirtualBox CPU database src/VBox/VMM/VMMR3/cpus/Intel_Core2_X6800_2_93GHz.h (cyberus-technology/virtualbox-kvm)' },
-    { claim: 'Penryn is the first Core part with secondary controls (CTLS2 allowed-1 0x41) and INS/OUTS info (BASIC[54])', source: 'VirtualBox CPU database Intel_Xeon_X5482_3_20GHz.h' },
-    { claim: 'Secondary controls exist only if primary bit 31 may be 1', source: 'SDM Vol. 3C §24.6.2 ("Processors that support only the 0-setting of bit 31 … do not support the secondary … controls")' },
+    { claim: t('cpus.xeon5100.partIntelRXeonRCpu'), source: t('cpus.xeon5100.publicLshwCpuinfoDumps') },
+    { claim: t('cpus.xeon5100.vmxCapabilityMsrsCpuid'), source: t('cpus.xeon5100.virtualboxCpuDatabaseSrcVboxVmmVmmr3') },
+    { claim: t('cpus.xeon5100.penrynIsTheFirst'), source: t('cpus.xeon5100.virtualboxCpuDatabaseIntelXeonX54823') },
+    { claim: t('cpus.xeon5100.secondaryControlsExistOnly'), source: t('cpus.xeon5100.sdmVol3cProcessors') },
   ],
   assumptions: [
-    'VMX MSRs and CPUID flags are the Core 2 X6800\'s (same core and stepping); no Xeon 5100 MSR dump was found.',
-    'VMCS revision identifier 0x56540002 and region size 4096 are VT Lab values (the real core reports revision 7, size 1024).',
+    t('cpus.xeon5100.vmxMsrsAndCpuid'),
+    t('cpus.xeon5100.vmcsRevisionIdentifier0x56540002'),
   ],
 };

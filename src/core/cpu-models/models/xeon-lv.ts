@@ -8,13 +8,14 @@
  * monitor trap flag, no EPT/VPID/unrestricted guest/preemption timer, IA32_VMX_BASIC[48] = 1.
  */
 import type { RealPart } from '../define.ts';
+import { t } from '../../../i18n/t.ts';
 
 export const XEON_LV: RealPart = {
   id: 'xeon-lv',
   name: 'Xeon LV (Sossaman)',
-  marketingName: 'Dual-Core Intel Xeon Processor LV 2.0 GHz',
+  marketingName: t('cpus.xeonLv.marketingName'),
   year: 2006,
-  microarchitecture: 'Yonah (Sossaman), 65 nm, P6-family "Intel Core" core; IA-32 only',
+  microarchitecture: t('cpus.xeonLv.microarchitecture'),
   coreClockHz: 2_000_000_000,
   maxPhysAddr: 36,
   intel64: false,
@@ -45,16 +46,16 @@ export const XEON_LV: RealPart = {
     IA32_FEATURE_CONTROL: { lo: 0x5, hi: 0 },
   },
   sources: [
-    { claim: 'Platform and clock: Dual-Core Intel Xeon Processor LV 2.0 GHz with the E7520 chipset', source: 'the VT-x white paper (project brief); Tom\'s Hardware "Intel\'s Yonah to move into servers as Xeon LV" (2 GHz, E7520, 32-bit only)' },
-    { claim: 'Sossaman is a Yonah core, 2 MB shared L2, 667 MT/s FSB, no EM64T, launched 14 March 2006', source: 'gecko54000.free.fr "Intel Xeon UP/DP (Sossaman)"; tecchannel.de "Xeon Sossaman mit 2,0 GHz"' },
-    { claim: 'maxPhysAddr 36: Sossaman adds 36-bit physical addressing over Yonah', source: 'tecchannel.de "Intel: Dual-Core-Premiere bei Xeons" (Sossaman page: "36 Bit breite physikalische Speicher-Adressierung")' },
-    { claim: 'VMX capability MSRs, IA32_FEATURE_CONTROL = 5, CPUID leaf 1 (signature 0x6E8, ECX 0xC1A9, EDX 0xBFE9FBFF) and 80000001H of the Yonah core', source: 'VirtualBox CPU database src/VBox/VMM/VMMR3/cpus/Intel_Core_Duo_T2600_2_16GHz.h (read from cyberus-technology/virtualbox-kvm)' },
-    { claim: 'First VMX processors support only the 1-settings of primary bits 1, 4–6, 8, 13–16, 26', source: 'SDM Vol. 3C §24.6.2' },
-    { claim: 'CR8-load/-store exiting, use TPR shadow, host address-space size and IA-32e mode guest must be 0 on processors without Intel 64', source: 'SDM Vol. 3B (2008) §20.6.2 Table 20-6 (manualshelf mirror), §24.7.1, §24.8.1' },
+    { claim: t('cpus.xeonLv.platformAndClockDualCore'), source: t('cpus.xeonLv.theVtXWhitePaper') },
+    { claim: t('cpus.xeonLv.sossamanIsAYonah'), source: t('cpus.xeonLv.gecko54000FreeFrIntelXeonUpDp') },
+    { claim: t('cpus.xeonLv.maxphysaddrSossamanAdds36Bit'), source: t('cpus.xeonLv.tecchannelDeIntelDualCorePremiereBei') },
+    { claim: t('cpus.xeonLv.vmxCapabilityMsrsIa32FeatureControl'), source: t('cpus.xeonLv.virtualboxCpuDatabaseSrcVboxVmmVmmr3') },
+    { claim: t('cpus.xeonLv.firstVmxProcessorsSupport'), source: t('cpus.xeonLv.sdmVol3c') },
+    { claim: t('cpus.xeonLv.cr8LoadStoreExitingUseTpr'), source: t('cpus.xeonLv.sdmVol3bTable') },
   ],
   assumptions: [
-    'CPUID leaf-1 signature and flags are the Core Duo T2600\'s (same Yonah core); no Sossaman CPUID dump was found.',
-    'CPUID.80000008H reports 36 physical address bits per the tecchannel article; the Core Duo itself reports 32.',
-    'VMCS revision identifier 0x56540001 and region size 4096 are VT Lab values (the real Yonah reports revision 5, size 1024).',
+    t('cpus.xeonLv.cpuidLeaf1SignatureAnd'),
+    t('cpus.xeonLv.cpuid80000008hReportsPhysicalAddress'),
+    t('cpus.xeonLv.vmcsRevisionIdentifier0x56540001'),
   ],
 };

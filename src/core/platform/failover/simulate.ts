@@ -33,6 +33,8 @@ import {
   type CorosyncConfig,
   type VrrpConfig,
 } from './timing.ts';
+import { t as msg } from '../../../i18n/t.ts';
+import '../../../i18n/en/platform.ts';
 
 export type FailureKind = 'vm' | 'guest-kernel' | 'host';
 export type Detection = ({ readonly kind: 'vrrp' } & VrrpConfig) | ({ readonly kind: 'corosync' } & CorosyncConfig);
@@ -72,11 +74,11 @@ const A = (id: string, label: string, value: number, unit: string, note: string)
 
 /** The scenario numbers no source gives: labelled assumptions, editable in the UI. */
 export const FAILOVER_ASSUMPTIONS = {
-  callsPerS: A('failover.calls-per-s', 'New calls per second', 0.1, '1/s', 'illustrative call arrival rate'),
-  meanHoldS: A('failover.mean-hold', 'Mean call holding time', 180, 's', 'illustrative holding time (exponential)'),
-  vmBootS: A('failover.vm-boot', 'Guest boot + PBX start', 45, 's', 'guest boot time was not found in the reference (§C: "+ guest boot")'),
-  stateSyncS: A('failover.state-sync', 'Initial state sync of a new standby', 5, 's', 'illustrative'),
-  garpDelayS: A('failover.garp', 'VIP move (gratuitous ARP) after take-over', 0, 's', 'keepalived sends GARPs at transition (§C); switch learning time assumed 0'),
+  callsPerS: A('failover.calls-per-s', msg('platform.failover.callsPerS'), 0.1, '1/s', msg('platform.failover.callsPerS2')),
+  meanHoldS: A('failover.mean-hold', msg('platform.failover.meanHoldS'), 180, 's', msg('platform.failover.meanHoldS2')),
+  vmBootS: A('failover.vm-boot', msg('platform.failover.vmBootS'), 45, 's', msg('platform.failover.vmBootS2')),
+  stateSyncS: A('failover.state-sync', msg('platform.failover.stateSyncS'), 5, 's', 'illustrative'),
+  garpDelayS: A('failover.garp', msg('platform.failover.garpDelayS'), 0, 's', msg('platform.failover.garpDelayS2')),
 } as const;
 
 export function defaultScenario(over: Partial<FailoverScenario> = {}): FailoverScenario {
@@ -203,11 +205,11 @@ export function simulateFailover(sc: FailoverScenario): FailoverResult {
       const lastAdvert = Math.floor(fail / adv + 1e-9) * adv;
       const mdi = vrrpMasterDownIntervalS(sc.detection);
       detectionS = lastAdvert + mdi - fail;
-      detectText = `VM2 heard no advert for Master_Down_Interval = 3 x ${adv} s + skew ${(mdi - 3 * adv).toFixed(4)} s = ${mdi.toFixed(4)} s (VRRPv${sc.detection.version}, priority ${sc.detection.backupPriority})`;
+      detectText = msg('platform.failover.vm2HeardNoAdvert', { adv, skew: (mdi - 3 * adv).toFixed(4), mdi: mdi.toFixed(4), version: sc.detection.version, backupPriority: sc.detection.backupPriority });
     } else {
       const tok = corosyncTokenTimeoutMs(sc.detection) / 1000;
       detectionS = tok + COROSYNC_REFORM_MS / 1000;
-      detectText = `Corosync token lost after ${tok.toFixed(3)} s (${sc.detection.nodes} nodes) + ${COROSYNC_REFORM_MS} ms to reform the membership`;
+      detectText = msg('platform.failover.corosyncTokenLostAfter', { tok: tok.toFixed(3), nodes: sc.detection.nodes, corosyncReformMs: COROSYNC_REFORM_MS });
     }
   }
   const takeoverAt = detectionS === null ? null : fail + detectionS;
@@ -219,30 +221,30 @@ export function simulateFailover(sc: FailoverScenario): FailoverResult {
   if (sc.detection.kind === 'vrrp') {
     const adv = sc.detection.advertIntervalS;
     for (let t = Math.max(0, Math.ceil((fail - 5 * adv) / adv) * adv); t <= fail + 1e-9; t += adv)
-      at(t, () => log(t, 'advert', 'vm1', 'VM1 (master) multicasts a VRRP advertisement'));
+      at(t, () => log(t, 'advert', 'vm1', msg('platform.failover.vm1MasterMulticastsA')));
   }
 
   // --- failure -------------------------------------------------------------------------------------------
   const failText: Record<FailureKind, string> = {
-    vm: 'VM1 is killed (its VM is destroyed): adverts and SIP stop at once',
-    'guest-kernel': "VM1's guest kernel panics: the VM is still there but runs nothing",
-    host: `Host ${sc.vm1Host} fails: every VM on it stops`,
+    vm: msg('platform.failover.vm'),
+    'guest-kernel': msg('platform.failover.guestKernel'),
+    host: msg('platform.failover.host', { vm1Host: sc.vm1Host }),
   };
   at(fail, () => {
     log(fail, 'failure', sc.failure === 'host' ? sc.vm1Host : 'vm1', failText[sc.failure]);
-    if (vm2Dies) log(fail, 'vm-lost', 'vm2', `VM2 was on the same host ${sc.vm2Host}: the standby is lost too`);
+    if (vm2Dies) log(fail, 'vm-lost', 'vm2', msg('platform.failover.vm2WasOnThe', { vm2Host: sc.vm2Host }));
   });
 
   if (takeoverAt !== null) {
     at(takeoverAt, () => {
       log(takeoverAt, 'detected', 'vm2', detectText);
-      log(takeoverAt, 'takeover', 'vm2', sc.stateReplication ? 'VM2 becomes master with the replicated call state' : 'VM2 becomes master with no call state');
+      log(takeoverAt, 'takeover', 'vm2', sc.stateReplication ? msg('platform.failover.vm2BecomesMasterWith') : msg('platform.failover.vm2BecomesMasterWith2'));
     });
-    at(vipAt!, () => log(vipAt!, 'vip-moved', 'vm2', 'Gratuitous ARPs move the virtual IP to VM2'));
+    at(vipAt!, () => log(vipAt!, 'vip-moved', 'vm2', msg('platform.failover.gratuitousArpsMoveThe')));
   } else {
     const dead = fail + VSPHERE_HA_HOST_DEAD_S;
-    at(dead, () => log(dead, 'host-declared-dead', sc.vm1Host, `HA declares ${sc.vm1Host} dead after ${VSPHERE_HA_HOST_DEAD_S} s (vSphere HA, §C) and restarts the PBX elsewhere`));
-    at(restartAt!, () => log(restartAt!, 'pbx-restarted', 'vm1', `PBX restarted on a healthy host after boot (${sc.vmBootS} s, assumption)`));
+    at(dead, () => log(dead, 'host-declared-dead', sc.vm1Host, msg('platform.failover.haDeclaresDeadAfter', { vm1Host: sc.vm1Host, vsphereHaHostDeadS: VSPHERE_HA_HOST_DEAD_S })));
+    at(restartAt!, () => log(restartAt!, 'pbx-restarted', 'vm1', msg('platform.failover.pbxRestartedOnA', { vmBootS: sc.vmBootS })));
   }
 
   // --- new standby -----------------------------------------------------------------------------------------
@@ -254,8 +256,8 @@ export function simulateFailover(sc: FailoverScenario): FailoverResult {
     const reset = fail + VSPHERE_VM_MONITOR_S;
     newStandbyHost = sc.vm1Host;
     standbyReadyAtS = reset + sc.vmBootS + sc.stateSyncS;
-    at(reset, () => log(reset, 'vm-reset', 'vm1', `VM monitoring resets VM1 after ${VSPHERE_VM_MONITOR_S} s without a heartbeat (§C)`));
-    at(standbyReadyAtS, () => log(standbyReadyAtS!, 'standby-ready', 'vm1', `VM1 rebooted and synchronised: it is the new standby on ${sc.vm1Host}`));
+    at(reset, () => log(reset, 'vm-reset', 'vm1', msg('platform.failover.vmMonitoringResetsVm1', { vsphereVmMonitorS: VSPHERE_VM_MONITOR_S })));
+    at(standbyReadyAtS, () => log(standbyReadyAtS!, 'standby-ready', 'vm1', msg('platform.failover.vm1RebootedAndSynchronised', { vm1Host: sc.vm1Host })));
   } else {
     const startAt = sc.failure === 'vm' ? (takeoverAt ?? fail) : fail + VSPHERE_HA_HOST_DEAD_S;
     const restartHost = vm2Dies ? sc.hosts.find((h) => h.id !== failedHost && h.hasRoomForPbx)?.id ?? null : null;
@@ -264,10 +266,10 @@ export function simulateFailover(sc: FailoverScenario): FailoverResult {
     if (cand) {
       newStandbyHost = cand.id;
       standbyReadyAtS = ready + sc.stateSyncS;
-      at(startAt, () => log(startAt, 'provision-start', cand.id, `Provisioning a new PBX standby on ${cand.id} (anti-affinity: not on ${masterHost ?? restartHost ?? 'the failed host'})`));
-      at(standbyReadyAtS, () => log(standbyReadyAtS!, 'standby-ready', cand.id, `New standby on ${cand.id} booted and synchronised`));
+      at(startAt, () => log(startAt, 'provision-start', cand.id, msg('platform.failover.provisioningANewPbx', { id: cand.id, avoid: masterHost ?? restartHost ?? msg('platform.failover.theFailedHost') })));
+      at(standbyReadyAtS, () => log(standbyReadyAtS!, 'standby-ready', cand.id, msg('platform.failover.newStandbyOnBooted', { id: cand.id })));
     } else {
-      at(startAt, () => log(startAt, 'no-standby-host', '-', 'No healthy host has room for a new standby: the PBX runs unprotected'));
+      at(startAt, () => log(startAt, 'no-standby-host', '-', msg('platform.failover.noHealthyHostHas')));
     }
   }
 
@@ -297,25 +299,25 @@ export function simulateFailover(sc: FailoverScenario): FailoverResult {
         if (vm2Dies) {
           c.outcome = 'dropped';
           retry.add(c.client);
-          log(fail, 'call-dropped', c.id, `${c.id} (${c.client}) dropped: no copy of the PBX survived; the user must re-dial`);
+          log(fail, 'call-dropped', c.id, msg('platform.failover.dropped', { id: c.id, client: c.client }));
         } else if (sc.mediaPath === 'direct') {
           c.outcome = sc.stateReplication ? 'survived' : 'survived-media-only';
-          log(fail, 'call-survived', c.id, sc.stateReplication ? `${c.id}: media is peer-to-peer and VM2 has the dialog: the call continues` : `${c.id}: media is peer-to-peer so the call continues, but VM2 does not know the dialog (in-dialog requests will fail)`);
+          log(fail, 'call-survived', c.id, sc.stateReplication ? msg('platform.failover.mediaIs', { id: c.id }) : msg('platform.failover.mediaIs2', { id: c.id }));
         } else if (sc.stateReplication) {
           c.outcome = 'survived';
           c.delayS = serviceAt - fail;
-          log(fail, 'call-survived', c.id, `${c.id} (${c.client}) survives: VM2 holds its state; media gap ${(serviceAt - fail).toFixed(3)} s`);
+          log(fail, 'call-survived', c.id, msg('platform.failover.survives', { id: c.id, client: c.client, gap: (serviceAt - fail).toFixed(3) }));
         } else {
           c.outcome = 'dropped';
           retry.add(c.client);
-          log(fail, 'call-dropped', c.id, `${c.id} (${c.client}) drops: its media went through VM1 and VM2 has no state for it; the user must re-dial`);
+          log(fail, 'call-dropped', c.id, msg('platform.failover.drops', { id: c.id, client: c.client }));
         }
       });
     } else if (start >= fail && start < serviceAt) {
       // new call during the outage
       at(start, () => newCallDuringOutage(c));
     } else if (start < sc.endS) {
-      at(start, () => log(start, 'call-started', c.id, `${c.id} (${c.client}) set up`));
+      at(start, () => log(start, 'call-started', c.id, msg('platform.failover.set', { id: c.id, client: c.client })));
     }
   }
 
@@ -324,12 +326,12 @@ export function simulateFailover(sc: FailoverScenario): FailoverResult {
     if (sc.clientMode === 'dns-srv' && !vm2Dies) {
       // VM1 is the first SRV target: every retransmission goes unanswered, then Timer B fires.
       const to = s + timerB;
-      log(to, 'invite-timeout', c.id, `${c.client}: INVITE to VM1 timed out after Timer B = 64 x T1 = ${timerB} s`);
+      log(to, 'invite-timeout', c.id, msg('platform.failover.inviteTo', { client: c.client, timerB }));
       const up = Math.max(to, takeoverAt!);
-      log(to, 'srv-next-target', c.id, `${c.client} tries the next DNS SRV target, VM2`);
+      log(to, 'srv-next-target', c.id, msg('platform.failover.triesTheNext', { client: c.client }));
       c.outcome = 'delayed-setup';
       c.delayS = up - s;
-      log(up, 'call-started', c.id, `${c.id} set up on VM2 after ${(up - s).toFixed(1)} s`);
+      log(up, 'call-started', c.id, msg('platform.failover.setUpOn', { id: c.id, after: (up - s).toFixed(1) }));
       return;
     }
     // virtual IP (or no surviving copy): retransmissions to the same address until the service is back.
@@ -338,15 +340,15 @@ export function simulateFailover(sc: FailoverScenario): FailoverResult {
       if (tr >= serviceAt) {
         c.outcome = 'delayed-setup';
         c.delayS = r;
-        log(tr, 'invite-retransmit', c.id, `${c.client}: INVITE retransmission (Timer A) at +${r} s reaches the new master`);
-        log(tr, 'call-started', c.id, `${c.id} set up after ${r} s`);
+        log(tr, 'invite-retransmit', c.id, msg('platform.failover.inviteRetransmission', { client: c.client, r }));
+        log(tr, 'call-started', c.id, msg('platform.failover.setUpAfter', { id: c.id, r }));
         return;
       }
     }
     c.outcome = 'failed-setup';
     c.delayS = timerB;
     retry.add(c.client);
-    log(s + timerB, 'invite-timeout', c.id, `${c.client}: INVITE timed out after Timer B = ${timerB} s; the client must retry`);
+    log(s + timerB, 'invite-timeout', c.id, msg('platform.failover.inviteTimed', { client: c.client, timerB }));
     log(s + timerB, 'call-setup-failed', c.id, `${c.id} failed`);
   }
 

@@ -38,7 +38,7 @@ export interface ClarkPoint {
 
 /** §B1 Clark et al., NSDI 2005 (Xen 2.0, gigabit LAN, rate limit 100 -> 500 Mbit/s). */
 export const B1_CLARK_POINTS: readonly ClarkPoint[] = [
-  { name: 'SPECweb99, 350 clients', memoryMb: 800, totalDataMb: 960, finalRoundMb: 18.2, downtimeMs: 210, restartMs: 9, conf: '210 ms V; rest R' },
-  { name: 'Quake 3 server, 6 players', memoryMb: 64, totalDataMb: 88, finalRoundMb: 0.148, downtimeMs: 60, restartMs: 40, conf: '60 ms V; rest R' },
+  { name: 'SPECweb99, 350 clients', memoryMb: 800, totalDataMb: 960, finalRoundMb: 18.2, downtimeMs: 210, restartMs: 9, conf: '210 ms V; rest R' }, // i18n-ignore: Clark et al.'s own notation (V = ..., R = ...), quoted
+  { name: 'Quake 3 server, 6 players', memoryMb: 64, totalDataMb: 88, finalRoundMb: 0.148, downtimeMs: 60, restartMs: 40, conf: '60 ms V; rest R' }, // i18n-ignore: Clark et al.'s own notation (V = ..., R = ...), quoted
   { name: 'MMuncher (diabolical), 256 MB written', memoryMb: 512, totalDataMb: 638, finalRoundMb: 222.5, downtimeMs: 3500, restartMs: null, conf: 'R' },
 ];

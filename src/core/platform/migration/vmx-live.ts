@@ -34,6 +34,8 @@ import { simulateMigrationFromSource, type MigrationResult } from './engine.ts';
 import type { MigrationParams } from './params.ts';
 import { PAGE_SIZE } from './units.ts';
 import { GUEST_TICK_HZ, nominalWriteBytesPerSecond, validateGuestParams, vmxGuestSource, VMX_GUEST_MEMORY_BYTES, type VmxGuestParams } from './vmx-guest.ts';
+import { t } from '../../../i18n/t.ts';
+import '../../../i18n/en/platform.ts';
 
 export interface VmxMigrationParams extends Omit<MigrationParams, 'dirty' | 'memoryBytes' | 'postCopy'> {
   guest: VmxGuestParams;
@@ -86,11 +88,11 @@ const STEP_INSTRUCTIONS = 400;
 
 function build(cpu: string, source: string): { hv: Hypervisor; vm: Vm; clockHz: number; symbols: Record<string, number> } | string {
   const cm = getCpuModel(cpu);
-  if (cm === undefined) return `unknown CPU model '${cpu}'`;
-  if (!cm.features.ept) return `${cm.name} has no EPT: dirty logging here uses EPT write protection`;
+  if (cm === undefined) return t('platform.vmxLive.unknownCpuModel', { cpu });
+  if (!cm.features.ept) return t('platform.vmxLive.hasNoEpt', { name: cm.name });
   const model = toProcessorModel(cm);
   const asm = assemble(source, { origin: PROGRAM_BASE });
-  if (!asm.ok) return `guest program: ${asm.errors[0]?.message ?? 'assembly failed'}`;
+  if (!asm.ok) return t('platform.vmxLive.guestProgram', { error: asm.errors[0]?.message ?? t('platform.vmxLive.assemblyFailed') });
   const hv = new Hypervisor(model, { hostMemoryBytes: GUEST_AREA_START + VMX_GUEST_MEMORY_BYTES, costs: guestCostsFor(cm.id) });
   const vm = hv.createVm({ name: 'service', memoryBytes: VMX_GUEST_MEMORY_BYTES, vcpus: 1 }, asm.entry);
   vm.mem.load(asm.origin, asm.bytes);
@@ -134,7 +136,7 @@ export function migrateVmxGuest(p: VmxMigrationParams): VmxMigrationOutcome {
   const ticks = (): number => vm.mem.read32(ticksAddr) >>> 0;
 
   runFor(hv, p.warmupSeconds ?? 0.3, clockHz);
-  if (vm.state !== VmState.RUNNING && vm.state !== VmState.HALTED) return { ok: false, error: `the guest stopped before the migration: ${vm.stopReason}` };
+  if (vm.state !== VmState.RUNNING && vm.state !== VmState.HALTED) return { ok: false, error: t('platform.vmxLive.error', { stopReason: vm.stopReason }) };
 
   const log = new EptDirtyLog(hv, vm);
   const pages = log.pageCount;

@@ -16,6 +16,8 @@ import {
   type PowerCurve,
 } from './power.ts';
 import { SRC_A2, SRC_SEED, assumption, derived, measured, type Provenance } from './provenance.ts';
+import { t } from '../../../i18n/t.ts';
+import '../../../i18n/en/platform.ts';
 
 export interface HostType {
   readonly id: string;
@@ -39,17 +41,16 @@ export interface HostType {
 /** Total CPU capacity in MIPS. */
 export const hostMips = (h: HostType): number => h.cores * h.mipsPerCore;
 
-const MIPS_IS_MHZ = 'MIPS = core MHz, the CloudSim convention of usage-models.md §A2';
-const RACK_ASSUMED = assumption('1U per server (editable); no rack height is given in the sources used');
-const NET_1G_ASSUMED = assumption('one 1 Gbit/s port available to VMs (editable); the CloudSim hosts of §A2 use 1 Gbit/s');
+const MIPS_IS_MHZ = t('platform.hosts.mipsIsMhz');
+const RACK_ASSUMED = assumption(t('platform.hosts.1uPerServerEditable'));
+const NET_1G_ASSUMED = assumption(t('platform.hosts.one1GbitSPort'));
 
 /** The seed platforms' absolute idle/peak watts were not found (usage-models.md §F, §D5): the curve is a
  * labelled placeholder, the ML110 G4 SPECpower curve (a 65 nm dual-core Core-microarchitecture server, §A2,
  * §D5) scaled by an editable factor. */
 const seedCurveNote = (factor: number): Provenance =>
   assumption(
-    `placeholder curve = HP ML110 G4 SPECpower curve (§A2) x ${factor}; absolute watts of this 2007 platform ` +
-      'were not found (usage-models.md §F, §D5) - edit the factor or the curve',
+    t('platform.hosts.placeholderCurveHp', { factor }),
   );
 
 export const XEON_LV_E7520: HostType = {
@@ -60,11 +61,11 @@ export const XEON_LV_E7520: HostType = {
   memoryMiB: 4096,
   networkMbit: 1000,
   rackUnits: 1,
-  power: scaledCurve(CURVE_ML110_G4, 'xeon-lv-e7520', 'Xeon LV + E7520 (placeholder)', 1, seedCurveNote(1)),
+  power: scaledCurve(CURVE_ML110_G4, 'xeon-lv-e7520', t('platform.hosts.xeonLvE7520.power'), 1, seedCurveNote(1)),
   provenance: {
-    cores: derived(`${SRC_SEED} §2 note and §5 ("Dual-Core Xeon LV 2.0 GHz for Dual-Processor")`, '2 sockets x 2 cores'),
-    mips: derived('src/core/cpu-models/models/xeon-lv.ts (2.0 GHz)', MIPS_IS_MHZ),
-    memory: assumption('4 GiB configured (editable); the SE7520JR2 board has 6 DIMM slots (Intel TPS rev 1.0 §3.3.2)'),
+    cores: derived(t('platform.hosts.xeonLvE7520.cores', { srcSeed: SRC_SEED }), t('platform.hosts.xeonLvE7520.cores2')),
+    mips: derived(t('platform.hosts.xeonLvE7520.mips'), MIPS_IS_MHZ),
+    memory: assumption(t('platform.hosts.xeonLvE7520.memory')),
     network: NET_1G_ASSUMED,
     rackUnits: RACK_ASSUMED,
   },
@@ -78,13 +79,12 @@ export const XEON_5100_5000P: HostType = {
   memoryMiB: 8192,
   networkMbit: 1000,
   rackUnits: 1,
-  power: scaledCurve(CURVE_ML110_G4, 'xeon-5100-5000p', 'Xeon 5100 + 5000P (placeholder)', 2, seedCurveNote(2)),
+  power: scaledCurve(CURVE_ML110_G4, 'xeon-5100-5000p', t('platform.hosts.xeon51005000p.power'), 2, seedCurveNote(2)),
   provenance: {
-    cores: derived(`${SRC_SEED} §2 note and §5 ("Xeon 5100 Series for Dual-Processor")`, '2 sockets x 2 cores'),
-    mips: derived('src/core/cpu-models/models/xeon-5100.ts (Xeon 5160, 3.0 GHz)', MIPS_IS_MHZ),
+    cores: derived(t('platform.hosts.xeon51005000p.cores', { srcSeed: SRC_SEED }), t('platform.hosts.xeonLvE7520.cores2')),
+    mips: derived(t('platform.hosts.xeon51005000p.mips'), MIPS_IS_MHZ),
     memory: assumption(
-      '8 GiB configured (editable); the Intel 5000 MCH supports up to 8 FB-DIMMs, max 32 GB non-mirrored ' +
-        '(Intel S5000 Server Board Family Datasheet rev 1.3 §2.3)',
+      t('platform.hosts.xeon51005000p.memory'),
     ),
     network: NET_1G_ASSUMED,
     rackUnits: RACK_ASSUMED,
@@ -103,14 +103,14 @@ const a2Host = (id: string, name: string, mips: number, power: PowerCurve): Host
   provenance: {
     cores: measured(SRC_A2),
     mips: measured(SRC_A2),
-    memory: measured(SRC_A2, 'RAM 4096 MB as in the CloudSim code'),
-    network: measured(SRC_A2, 'BW 1,000,000 kbit/s'),
+    memory: measured(SRC_A2, t('platform.hosts.memory')),
+    network: measured(SRC_A2, t('platform.hosts.network')),
     rackUnits: RACK_ASSUMED,
   },
 });
 
-export const HP_ML110_G4 = a2Host('hp-ml110-g4', 'HP ProLiant ML110 G4 (Xeon 3040)', 1860, CURVE_ML110_G4);
-export const HP_ML110_G5 = a2Host('hp-ml110-g5', 'HP ProLiant ML110 G5 (Xeon 3075)', 2660, CURVE_ML110_G5);
+export const HP_ML110_G4 = a2Host('hp-ml110-g4', 'HP ProLiant ML110 G4 (Xeon 3040)', 1860, CURVE_ML110_G4); // i18n-ignore: a server model name (a product name)
+export const HP_ML110_G5 = a2Host('hp-ml110-g5', 'HP ProLiant ML110 G5 (Xeon 3075)', 2660, CURVE_ML110_G5); // i18n-ignore: a server model name (a product name)
 
 /** SPECpower servers whose curve is in §A2 but whose cores/clock/memory the reference does not give. */
 const specOnly = (id: string, name: string, cores: number, mhz: number, memoryMiB: number, power: PowerCurve): HostType => ({
@@ -123,19 +123,19 @@ const specOnly = (id: string, name: string, cores: number, mhz: number, memoryMi
   rackUnits: 1,
   power,
   provenance: {
-    cores: assumption(`${cores} cores (socket count and cores per processor assumed from the processor model name; not verified in usage-models.md)`),
-    mips: assumption(`${mhz} MHz from the processor model name (${MIPS_IS_MHZ}); not verified`),
-    memory: assumption(`${memoryMiB} MiB configured (editable)`),
+    cores: assumption(t('platform.hosts.cores', { cores })),
+    mips: assumption(t('platform.hosts.mips', { mhz, mipsIsMhz: MIPS_IS_MHZ })),
+    memory: assumption(t('platform.hosts.memory2', { memoryMiB })),
     network: NET_1G_ASSUMED,
     rackUnits: RACK_ASSUMED,
   },
 });
 
-export const HP_ML110_G3 = specOnly('hp-ml110-g3', 'HP ProLiant ML110 G3 (Pentium D 930)', 2, 3000, 4096, CURVE_ML110_G3);
-export const IBM_X3250_X3470 = specOnly('ibm-x3250-x3470', 'IBM x3250 (Xeon X3470)', 4, 2930, 8192, CURVE_X3250_X3470);
-export const IBM_X3250_X3480 = specOnly('ibm-x3250-x3480', 'IBM x3250 (Xeon X3480)', 4, 3060, 8192, CURVE_X3250_X3480);
-export const IBM_X3550_X5670 = specOnly('ibm-x3550-x5670', 'IBM x3550 (Xeon X5670)', 12, 2930, 16384, CURVE_X3550_X5670);
-export const IBM_X3550_X5675 = specOnly('ibm-x3550-x5675', 'IBM x3550 (Xeon X5675)', 12, 3060, 16384, CURVE_X3550_X5675);
+export const HP_ML110_G3 = specOnly('hp-ml110-g3', 'HP ProLiant ML110 G3 (Pentium D 930)', 2, 3000, 4096, CURVE_ML110_G3); // i18n-ignore: a server model name (a product name)
+export const IBM_X3250_X3470 = specOnly('ibm-x3250-x3470', 'IBM x3250 (Xeon X3470)', 4, 2930, 8192, CURVE_X3250_X3470); // i18n-ignore: a server model name (a product name)
+export const IBM_X3250_X3480 = specOnly('ibm-x3250-x3480', 'IBM x3250 (Xeon X3480)', 4, 3060, 8192, CURVE_X3250_X3480); // i18n-ignore: a server model name (a product name)
+export const IBM_X3550_X5670 = specOnly('ibm-x3550-x5670', 'IBM x3550 (Xeon X5670)', 12, 2930, 16384, CURVE_X3550_X5670); // i18n-ignore: a server model name (a product name)
+export const IBM_X3550_X5675 = specOnly('ibm-x3550-x5675', 'IBM x3550 (Xeon X5675)', 12, 3060, 16384, CURVE_X3550_X5675); // i18n-ignore: a server model name (a product name)
 
 export const HOST_TYPES: readonly HostType[] = [
   XEON_LV_E7520,

@@ -6,6 +6,9 @@
  *   - `assumption`: a model choice with no measurement behind it; the UI labels it and lets the user edit it.
  * `usage-models.md` below means ../shared/reference/usage-models.md (section numbers as there).
  */
+
+import { t } from '../../../i18n/t.ts';
+import '../../../i18n/en/platform.ts';
 export type FigureKind = 'measured' | 'derived' | 'assumption';
 
 export interface Provenance {
@@ -17,7 +20,7 @@ export interface Provenance {
 export const measured = (source: string, note?: string): Provenance =>
   note === undefined ? { kind: 'measured', source } : { kind: 'measured', source, note };
 export const derived = (source: string, note: string): Provenance => ({ kind: 'derived', source, note });
-export const assumption = (note: string): Provenance => ({ kind: 'assumption', source: 'model assumption', note });
+export const assumption = (note: string): Provenance => ({ kind: 'assumption', source: t('platform.provenance.modelAssumption'), note });
 
 /** A labelled, editable number (used for TCO, profile and fail-over parameters). */
 export interface Param {
@@ -28,5 +31,5 @@ export interface Param {
   readonly provenance: Provenance;
 }
 
-export const SRC_A2 = 'usage-models.md §A2 (CloudSim 3.0.3 examples/power, Constants.java + SPECpower power models)';
-export const SRC_SEED = 'seed white paper "Intel VT in Converged Application Platforms" (Jan 2007)';
+export const SRC_A2 = t('platform.provenance.srcA2');
+export const SRC_SEED = t('platform.provenance.srcSeed');

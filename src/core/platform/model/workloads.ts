@@ -18,6 +18,8 @@
 import { hashSeed } from './hash.ts';
 import { nextFloat, nextPoisson, prng } from './prng.ts';
 import { SRC_A2, SRC_SEED, assumption, measured, type Provenance } from './provenance.ts';
+import { t as msg } from '../../../i18n/t.ts';
+import '../../../i18n/en/platform.ts';
 
 /** A resource vector: CPU (MIPS), memory (MiB), network (Mbit/s). */
 export interface Demand {
@@ -47,10 +49,10 @@ const a2 = (id: string, name: string, mips: number, memMiB: number): VmSize => (
   vcpus: 1,
   memMiB,
   bwMbit: 100,
-  provenance: measured(SRC_A2, 'CloudSim VM type (EC2 type with RAM halved)'),
+  provenance: measured(SRC_A2, msg('platform.workloads.provenance')),
 });
-export const VM_HIGH_CPU_MEDIUM = a2('high-cpu-medium', 'High-CPU Medium', 2500, 870);
-export const VM_EXTRA_LARGE = a2('extra-large', 'Extra Large', 2000, 1740);
+export const VM_HIGH_CPU_MEDIUM = a2('high-cpu-medium', 'High-CPU Medium', 2500, 870); // i18n-ignore: an EC2/CloudSim VM type name
+export const VM_EXTRA_LARGE = a2('extra-large', 'Extra Large', 2000, 1740); // i18n-ignore: an EC2/CloudSim VM type name
 export const VM_SMALL = a2('small', 'Small', 1000, 1740);
 export const VM_MICRO = a2('micro', 'Micro', 500, 613);
 export const VM_SIZES: readonly VmSize[] = [VM_HIGH_CPU_MEDIUM, VM_EXTRA_LARGE, VM_SMALL, VM_MICRO];
@@ -118,7 +120,7 @@ export interface VmSpec {
 
 /** G.711, 20 ms packets, one direction incl. Ethernet: 87.2 kbit/s (Avaya Aura "Media bandwidth" table). */
 export const G711_20MS_KBIT = 87.2;
-export const G711_20MS_SOURCE = 'Avaya Aura Core Solution Description R10.2, Traffic engineering, "Media bandwidth" (Table 42 in 555-245-600)';
+export const G711_20MS_SOURCE = msg('platform.workloads.g71120msSource');
 
 /** Erlang B blocking probability B(A, m) by the standard recursion B(A,0)=1, B(A,k)=A·B/(k + A·B). */
 export function erlangB(erlangs: number, trunks: number): number {
@@ -201,7 +203,7 @@ function clamp01(x: number): number {
 // Default profiles. Every number below that is not cited on its line is a model assumption (editable).
 // ---------------------------------------------------------------------------------------------------------
 
-const BARROSO = 'Barroso & Hölzle 2007 (usage-models.md §D5): servers mostly at 10-50 % utilisation';
+const BARROSO = msg('platform.workloads.barroso');
 
 /** Diurnal web-like load, 10-50 % (§D5), peak 14:00 and ±5 % noise (assumptions). */
 export const diurnal = (netAtPeakMbit: number, peakHour = 14): DiurnalProfile => ({
@@ -228,8 +230,8 @@ export const PBX_PROFILE: ErlangProfile = {
 };
 
 const A_ROLE = (section: string): Provenance => measured(`${SRC_SEED} ${section}`);
-const SIZE_ASSUMED = assumption('which CloudSim VM type (§A2) this workload gets is a model choice (editable)');
-const OS_ASSUMED = assumption('guest OS not stated by the seed for this workload (editable)');
+const SIZE_ASSUMED = assumption(msg('platform.workloads.whichCloudsimVmType'));
+const OS_ASSUMED = assumption(msg('platform.workloads.guestOsNotStated'));
 
 function vm(
   id: string,
@@ -247,29 +249,29 @@ function vm(
   return replicaGroup === undefined ? base : { ...base, replicaGroup };
 }
 
-const LINUX_SEED = measured(`${SRC_SEED} §3.3.1 (firewall and PBX SIP servers on Linux guests)`);
-const WINDOWS_SEED = measured(`${SRC_SEED} §3.3.1 (Windows streaming servers)`);
+const LINUX_SEED = measured(msg('platform.workloads.331FirewallAnd', { srcSeed: SRC_SEED }));
+const WINDOWS_SEED = measured(msg('platform.workloads.331WindowsStreaming', { srcSeed: SRC_SEED }));
 const PBX_PROV = measured(
-  `Erlang B 1 % point (erlang.com calculator manual); G.711 ${G711_20MS_KBIT} kbit/s (${G711_20MS_SOURCE})`,
-  'busy hour, trough, MIPS per call: assumptions',
+  msg('platform.workloads.erlangB1', { g71120msKbit: G711_20MS_KBIT, g71120msSource: G711_20MS_SOURCE }),
+  msg('platform.workloads.busyHourTroughMips'),
 );
-const DIURNAL_PROV = assumption(`shape, peak hour, noise and network peak are assumptions; range from ${BARROSO}`);
-const CONST_PROV = assumption('constant utilisation and bit rate are assumptions (editable)');
+const DIURNAL_PROV = assumption(msg('platform.workloads.shapePeakHourNoise', { barroso: BARROSO }));
+const CONST_PROV = assumption(msg('platform.workloads.constantUtilisationAndBit'));
 
 /**
  * The seed roster: the consolidation example of the white paper (§3.3.2 Figure 6: SIP PBX on VM#1 replicated
  * on VM#2, web hosting, FTP, email, firewall, antivirus, video streaming; §2: routing, VPN; §2 also names HRM).
  */
 export const SEED_ROSTER: readonly VmSpec[] = [
-  vm('pbx-1', 'SIP PBX (Asterisk) VM#1 - active', 'sip-pbx', 'linux', VM_SMALL, PBX_PROFILE, A_ROLE('§3.3.2 Fig. 6, §3.3.1'), LINUX_SEED, PBX_PROV, 'sip-pbx'),
-  vm('pbx-2', 'SIP PBX (Asterisk) VM#2 - standby', 'sip-pbx', 'linux', VM_SMALL, { kind: 'constant', util: 0.1, netMbit: 1 }, A_ROLE('§3.3.2 Fig. 6, §3.3.1'), LINUX_SEED, CONST_PROV, 'sip-pbx'),
+  vm('pbx-1', 'SIP PBX (Asterisk) VM#1 - active', 'sip-pbx', 'linux', VM_SMALL, PBX_PROFILE, A_ROLE('§3.3.2 Fig. 6, §3.3.1'), LINUX_SEED, PBX_PROV, 'sip-pbx'), // i18n-ignore: VM names of the seed roster (white paper §3.3.2 Fig. 6): user-editable names that links and saved files carry
+  vm('pbx-2', 'SIP PBX (Asterisk) VM#2 - standby', 'sip-pbx', 'linux', VM_SMALL, { kind: 'constant', util: 0.1, netMbit: 1 }, A_ROLE('§3.3.2 Fig. 6, §3.3.1'), LINUX_SEED, CONST_PROV, 'sip-pbx'), // i18n-ignore: VM names of the seed roster (white paper §3.3.2 Fig. 6): user-editable names that links and saved files carry
   vm('firewall', 'Firewall', 'firewall', 'linux', VM_MICRO, diurnal(80), A_ROLE('§2, §3.3.2'), LINUX_SEED, DIURNAL_PROV),
-  vm('antivirus', 'Antivirus gateway', 'antivirus', 'linux', VM_HIGH_CPU_MEDIUM, diurnal(40), A_ROLE('§2, §3.3.2'), OS_ASSUMED, DIURNAL_PROV),
-  vm('hrm', 'HR management', 'hrm', 'windows', VM_SMALL, diurnal(5, 11), A_ROLE('§2'), OS_ASSUMED, DIURNAL_PROV),
-  vm('email', 'Email server', 'email', 'linux', VM_EXTRA_LARGE, diurnal(20, 10), A_ROLE('§2, §3.3.2'), OS_ASSUMED, DIURNAL_PROV),
-  vm('ftp', 'FTP server', 'ftp', 'linux', VM_MICRO, diurnal(60), A_ROLE('§2, §3.3.2'), OS_ASSUMED, DIURNAL_PROV),
-  vm('streaming', 'Video/voice streaming (media server)', 'streaming', 'windows', VM_EXTRA_LARGE, { kind: 'constant', util: 0.4, netMbit: 40 }, A_ROLE('§2, §3.3.2'), WINDOWS_SEED, CONST_PROV),
-  vm('web', 'Web hosting', 'web', 'linux', VM_EXTRA_LARGE, diurnal(50, 20), A_ROLE('§2, §3.3.2'), OS_ASSUMED, DIURNAL_PROV),
-  vm('vpn', 'VPN gateway', 'vpn', 'linux', VM_MICRO, diurnal(30), A_ROLE('§2'), OS_ASSUMED, DIURNAL_PROV),
-  vm('router', 'Network routing', 'router', 'linux', VM_MICRO, diurnal(80), A_ROLE('§2'), OS_ASSUMED, DIURNAL_PROV),
+  vm('antivirus', 'Antivirus gateway', 'antivirus', 'linux', VM_HIGH_CPU_MEDIUM, diurnal(40), A_ROLE('§2, §3.3.2'), OS_ASSUMED, DIURNAL_PROV), // i18n-ignore: VM names of the seed roster (white paper §3.3.2 Fig. 6): user-editable names that links and saved files carry
+  vm('hrm', 'HR management', 'hrm', 'windows', VM_SMALL, diurnal(5, 11), A_ROLE('§2'), OS_ASSUMED, DIURNAL_PROV), // i18n-ignore: VM names of the seed roster (white paper §3.3.2 Fig. 6): user-editable names that links and saved files carry
+  vm('email', 'Email server', 'email', 'linux', VM_EXTRA_LARGE, diurnal(20, 10), A_ROLE('§2, §3.3.2'), OS_ASSUMED, DIURNAL_PROV), // i18n-ignore: VM names of the seed roster (white paper §3.3.2 Fig. 6): user-editable names that links and saved files carry
+  vm('ftp', 'FTP server', 'ftp', 'linux', VM_MICRO, diurnal(60), A_ROLE('§2, §3.3.2'), OS_ASSUMED, DIURNAL_PROV), // i18n-ignore: VM names of the seed roster (white paper §3.3.2 Fig. 6): user-editable names that links and saved files carry
+  vm('streaming', 'Video/voice streaming (media server)', 'streaming', 'windows', VM_EXTRA_LARGE, { kind: 'constant', util: 0.4, netMbit: 40 }, A_ROLE('§2, §3.3.2'), WINDOWS_SEED, CONST_PROV), // i18n-ignore: VM names of the seed roster (white paper §3.3.2 Fig. 6): user-editable names that links and saved files carry
+  vm('web', 'Web hosting', 'web', 'linux', VM_EXTRA_LARGE, diurnal(50, 20), A_ROLE('§2, §3.3.2'), OS_ASSUMED, DIURNAL_PROV), // i18n-ignore: VM names of the seed roster (white paper §3.3.2 Fig. 6): user-editable names that links and saved files carry
+  vm('vpn', 'VPN gateway', 'vpn', 'linux', VM_MICRO, diurnal(30), A_ROLE('§2'), OS_ASSUMED, DIURNAL_PROV), // i18n-ignore: VM names of the seed roster (white paper §3.3.2 Fig. 6): user-editable names that links and saved files carry
+  vm('router', 'Network routing', 'router', 'linux', VM_MICRO, diurnal(80), A_ROLE('§2'), OS_ASSUMED, DIURNAL_PROV), // i18n-ignore: VM names of the seed roster (white paper §3.3.2 Fig. 6): user-editable names that links and saved files carry
 ];

@@ -14,6 +14,8 @@ import { powerAt } from '../model/power.ts';
 import { ZERO_DEMAND, type Demand } from '../model/workloads.ts';
 import { addDemand, fitsIn, type Assignment, type PlacementHost, type PlacementItem } from './types.ts';
 import { sortDecreasing } from './algorithms.ts';
+import { t } from '../../../i18n/t.ts';
+import '../../../i18n/en/platform.ts';
 
 export interface EvacuationMove {
   readonly vmId: string;
@@ -93,11 +95,11 @@ export function evacuateHost(items: readonly PlacementItem[], hosts: readonly Pl
       stuck.push({
         vmId: vm.id,
         reason:
-          `${vm.name} fits on no other host` +
-          (blockedByReplica > 0 ? ` (${blockedByReplica} host${blockedByReplica === 1 ? '' : 's'} already run${blockedByReplica === 1 ? 's' : ''} a replica of "${vm.replicaGroup}"` : ' (') +
+          t('platform.evacuate.fitsOnNoOther', { name: vm.name }) +
+          (blockedByReplica > 0 ? t('platform.evacuate.hostsAlreadyRunA', { count: blockedByReplica, replicaGroup: String(vm.replicaGroup) }) : ' (') +
           (blockedByReplica > 0 && blockedByCapacity > 0 ? ', ' : '') +
-          (blockedByCapacity > 0 ? `${blockedByCapacity} lack${blockedByCapacity === 1 ? 's' : ''} CPU, memory or network` : '') +
-          '): the host cannot be shut down.',
+          (blockedByCapacity > 0 ? t('platform.evacuate.lackCpuMemoryOr', { count: blockedByCapacity }) : '') +
+          t('platform.evacuate.theHostCannotBe'),
       });
       continue;
     }
@@ -114,7 +116,7 @@ export function evacuateHost(items: readonly PlacementItem[], hosts: readonly Pl
       powersOn,
       powerDeltaW: bestDp,
       seconds,
-      why: powersOn ? `no running host can take it: ${best.id} is switched on (+${bestDp.toFixed(1)} W)` : `the smallest power increase of the hosts it fits on (+${bestDp.toFixed(1)} W)`,
+      why: powersOn ? t('platform.evacuate.noRunningHostCan', { id: best.id, bestDp: bestDp.toFixed(1) }) : t('platform.evacuate.theSmallestPowerIncrease', { bestDp: bestDp.toFixed(1) }),
     });
   }
   return {

@@ -4,6 +4,8 @@
 import { hostPower } from '../model/power.ts';
 import { ZERO_DEMAND, type Demand } from '../model/workloads.ts';
 import { RESOURCES, addDemand, type Assignment, type PlacementHost, type PlacementItem, type Resource } from './types.ts';
+import { t } from '../../../i18n/t.ts';
+import '../../../i18n/en/platform.ts';
 
 export interface HostLoad {
   readonly hostId: string;
@@ -70,7 +72,7 @@ export interface LowerBound {
  * guarantee FFD <= 11/9 OPT + 6/9 (usage-models.md §D1).
  */
 export function lowerBound(items: readonly PlacementItem[], hosts: readonly PlacementHost[]): LowerBound {
-  let best = { value: items.length > 0 ? 1 : 0, reason: items.length > 0 ? 'at least one VM to place' : 'nothing to place' };
+  let best = { value: items.length > 0 ? 1 : 0, reason: items.length > 0 ? t('platform.metrics.atLeastOneVm') : t('platform.metrics.nothingToPlace') };
   for (const r of RESOURCES) {
     const total = items.reduce((s, i) => s + i.demand[r], 0);
     if (total <= 0) continue;
@@ -79,13 +81,13 @@ export function lowerBound(items: readonly PlacementItem[], hosts: readonly Plac
     let acc = 0;
     while (k < caps.length && acc * (1 + 1e-12) < total) acc += caps[k++]!;
     if (acc * (1 + 1e-12) < total) k = caps.length + 1; // even all hosts cannot hold it
-    if (k > best.value) best = { value: k, reason: `total ${r} demand needs ${k} hosts' capacity` };
+    if (k > best.value) best = { value: k, reason: t('platform.metrics.totalDemandNeedsHosts', { r, k }) };
     const maxCap = caps[0] ?? 0;
     const big = items.filter((i) => i.demand[r] > maxCap / 2).length;
-    if (big > best.value) best = { value: big, reason: `${big} VMs each need more than half a host's ${r}` };
+    if (big > best.value) best = { value: big, reason: t('platform.metrics.vmsEachNeedMore', { big, r }) };
   }
   const groups = new Map<string, number>();
   for (const i of items) if (i.replicaGroup !== undefined) groups.set(i.replicaGroup, (groups.get(i.replicaGroup) ?? 0) + 1);
-  for (const [g, n] of groups) if (n > best.value) best = { value: n, reason: `replica group "${g}" has ${n} VMs (anti-affinity)` };
+  for (const [g, n] of groups) if (n > best.value) best = { value: n, reason: t('platform.metrics.replicaGroupHasVms', { g, n }) };
   return best;
 }

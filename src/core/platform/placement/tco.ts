@@ -5,6 +5,8 @@
  * `summarise`.
  */
 import { assumption, type Param } from '../model/provenance.ts';
+import { t } from '../../../i18n/t.ts';
+import '../../../i18n/en/platform.ts';
 
 export interface TcoInputs {
   readonly serverPriceUsd: Param;
@@ -18,11 +20,11 @@ const p = (id: string, label: string, value: number, unit: string, note: string)
 
 /** Defaults: assumptions, shown as such and editable. */
 export const DEFAULT_TCO_INPUTS: TcoInputs = {
-  serverPriceUsd: p('tco.server-price', 'Price per server', 3000, 'USD', 'illustrative purchase price; no source in the reference'),
-  electricityUsdPerKWh: p('tco.tariff', 'Electricity tariff', 0.1, 'USD/kWh', 'illustrative tariff; no source in the reference'),
-  pue: p('tco.pue', 'PUE (facility watts / IT watts)', 2.0, 'ratio', 'illustrative PUE for cooling and power distribution; no source in the reference'),
-  rackUnitUsdPerYear: p('tco.rack-unit', 'Rack space per U per year', 100, 'USD/U/year', 'illustrative colocation price; no source in the reference'),
-  years: p('tco.years', 'Period', 3, 'years', 'illustrative depreciation period'),
+  serverPriceUsd: p('tco.server-price', t('platform.tco.serverPriceUsd'), 3000, 'USD', t('platform.tco.serverPriceUsd2')),
+  electricityUsdPerKWh: p('tco.tariff', t('platform.tco.electricityUsdPerKWh'), 0.1, 'USD/kWh', t('platform.tco.electricityUsdPerKWh2')),
+  pue: p('tco.pue', t('platform.tco.pue'), 2.0, 'ratio', t('platform.tco.pue2')),
+  rackUnitUsdPerYear: p('tco.rack-unit', t('platform.tco.rackUnitUsdPerYear'), 100, 'USD/U/year', t('platform.tco.rackUnitUsdPerYear2')),
+  years: p('tco.years', 'Period', 3, 'years', t('platform.tco.years')),
 };
 
 export interface TcoServer {
@@ -62,8 +64,6 @@ export function tco(servers: readonly TcoServer[], inp: TcoInputs = DEFAULT_TCO_
     rackUnits,
     rackUsd,
     totalUsd: serversUsd + energyUsd + rackUsd,
-    formula:
-      `servers ${n} x ${inp.serverPriceUsd.value} USD + energy ${itWatts.toFixed(1)} W x PUE ${inp.pue.value} x 8760 h x ${years} y ` +
-      `x ${inp.electricityUsdPerKWh.value} USD/kWh + rack ${rackUnits} U x ${inp.rackUnitUsdPerYear.value} USD x ${years} y`,
+    formula: t('platform.tco.formula', { n, value: inp.serverPriceUsd.value, itWatts: itWatts.toFixed(1), value2: inp.pue.value, years, value22: inp.electricityUsdPerKWh.value, rackUnits, value222: inp.rackUnitUsdPerYear.value, years2: years }),
   };
 }

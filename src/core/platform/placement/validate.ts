@@ -6,6 +6,8 @@
 import { RESOURCES, RESOURCE_NAMES, RESOURCE_UNITS, addDemand, type Assignment, type PlacementHost, type PlacementItem, type Resource } from './types.ts';
 import { ZERO_DEMAND, type Demand } from '../model/workloads.ts';
 import { EPS } from './types.ts';
+import { t } from '../../../i18n/t.ts';
+import '../../../i18n/en/platform.ts';
 
 export type Violation =
   | { readonly kind: 'capacity'; readonly hostId: string; readonly resource: Resource; readonly vmIds: string[]; readonly load: number; readonly capacity: number; readonly message: string }
@@ -30,7 +32,7 @@ export function validatePlacement(items: readonly PlacementItem[], hosts: readon
     if (h !== undefined && !hostIds.has(h)) unknown.set(h, [...(unknown.get(h) ?? []), i.id]);
   }
   for (const [hostId, vmIds] of unknown)
-    violations.push({ kind: 'unknown-host', hostId, vmIds, message: `There is no host "${hostId}" for ${vmIds.join(', ')}.` });
+    violations.push({ kind: 'unknown-host', hostId, vmIds, message: t('platform.validate.thereIsNoHost', { hostId, vmIds: vmIds.join(', ') }) });
 
   for (const h of hosts) {
     const on = items.filter((i) => assignment[i.id] === h.id);
@@ -46,9 +48,7 @@ export function validatePlacement(items: readonly PlacementItem[], hosts: readon
           vmIds: on.map((i) => i.id),
           load: load[r],
           capacity: h.capacity[r],
-          message:
-            `${h.name} (${h.id}) has ${fmt(h.capacity[r])} ${RESOURCE_UNITS[r]} of ${RESOURCE_NAMES[r]}, but its VMs ` +
-            `(${on.map((i) => i.name).join(', ')}) need ${fmt(load[r])} ${RESOURCE_UNITS[r]}: ${fmt(over)} ${RESOURCE_UNITS[r]} too much.`,
+          message: t('platform.validate.hasOfButIts', { name: h.name, id: h.id, capacity: fmt(h.capacity[r]), unit: RESOURCE_UNITS[r], resource: RESOURCE_NAMES[r], vms: on.map((i) => i.name).join(', '), load: fmt(load[r]), over: fmt(over) }),
         });
       }
     }
@@ -61,9 +61,7 @@ export function validatePlacement(items: readonly PlacementItem[], hosts: readon
         hostId: h.id,
         group: g,
         vmIds: members.map((i) => i.id),
-        message:
-          `${members.map((i) => i.name).join(' and ')} are replicas of "${g}" and must run on different hosts: ` +
-          `if ${h.id} fails, every copy fails with it.`,
+        message: t('platform.validate.areReplicasOfAnd', { vms: members.map((i) => i.name).join(' and '), g, id: h.id }),
       });
     }
   }

@@ -22,6 +22,8 @@ import { VmmStop, guestFault } from '../deprivileged/guest-access.ts';
 import { realRing, reflect } from '../deprivileged/reflect.ts';
 import type { VmmCore } from '../deprivileged/core.ts';
 import { BtCallout as B } from './kinds.ts';
+import { t } from '../../../i18n/t.ts';
+import '../../../i18n/en/methods.ts';
 
 /** What the callouts need from the binary-translating VMM. */
 export interface BtCore extends VmmCore {
@@ -175,7 +177,7 @@ export function performCallout(vmm: BtCore, i: Insn, id: B): number {
       emulate(vmm, i, E.SYSEXIT);
       return -1;
     default:
-      throw new VmmStop(`no callout for ${i.mnem}`);
+      throw new VmmStop(t('methods.btCallouts.noCalloutFor', { mnem: i.mnem }));
   }
   next(vmm, i);
   return -1;
@@ -312,7 +314,7 @@ function checkCodeSameLevel(vmm: BtCore, sel: number, offset: number, vcpl: numb
   if ((d.hi & 0x1000) === 0) {
     const type = (d.hi >>> 8) & 0xf;
     if (type === 4 || type === 12 || type === 5 || type === 1 || type === 9) {
-      throw new VmmStop('a far CALL/JMP through a call gate, task gate or TSS in the guest kernel is not emulated by this translator');
+      throw new VmmStop(t('methods.btCallouts.checkCodeSameLevel'));
     }
     guestFault(Vec.GP, err);
   }
@@ -360,14 +362,14 @@ function farReturn(vmm: BtCore, i: Insn, iret: boolean, vcpl: number): void {
   const c = vmm.cpu;
   const v = vmm.v;
   const osz = i.osz;
-  if (iret && (c.getEflags() & Flag.NT) !== 0) throw new VmmStop('IRET with EFLAGS.NT = 1 (a task return) is not emulated');
+  if (iret && (c.getEflags() & Flag.NT) !== 0) throw new VmmStop(t('methods.teEmulate.iretWithEflagsNtA'));
   const extra = !iret && i.opcode === 0xca ? i.imm & 0xffff : 0;
   const mask16 = osz === 4 ? -1 : 0xffff;
   const newEip = peek(vmm, 0, osz) & mask16;
   const newCs = peek(vmm, osz, osz) & 0xffff;
   const newFlags = iret ? peek(vmm, 2 * osz, osz) : 0;
   const frame = (iret ? 3 : 2) * osz;
-  if (iret && osz === 4 && (newFlags & Flag.VM) !== 0) throw new VmmStop('IRET to virtual-8086 mode is not emulated');
+  if (iret && osz === 4 && (newFlags & Flag.VM) !== 0) throw new VmmStop(t('methods.teEmulate.iretToVirtual8086Mode'));
   const rpl = newCs & 3;
   const err = newCs & 0xfffc;
   if (err === 0) guestFault(Vec.GP, 0);

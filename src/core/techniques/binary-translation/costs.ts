@@ -16,6 +16,8 @@
  * Nothing here is added to figures.ts; these live with the technique, as ../deprivileged/costs.ts does.
  */
 import { figureById, type CostCpuModelId, type CostFigure } from '../../cost/figures.ts';
+import { t } from '../../../i18n/t.ts';
+import '../../../i18n/en/methods.ts';
 
 const TRANSLATE = figureById('aa2006.bt.translate-cost')!;
 const CALLOUT = figureById('aa2006.rdtsc.callout-and-emulate')!;
@@ -34,12 +36,10 @@ export function translateCostFor(model: string): CostFigure {
     model: m,
     value: TRANSLATE.value,
     unit: 'cycles/instruction',
-    cpu: `${m} (the Pentium 4 measurement used as a stand-in)`,
+    cpu: t('methods.teCosts.thePentiumMeasurementUsed', { m }),
     kind: 'assumption',
     source: `${TRANSLATE.source} (figure ${TRANSLATE.id})`,
-    note:
-      `ASSUMPTION: no translation cost was found for this CPU. Default = ${TRANSLATE.id} = ${TRANSLATE.value} cycles per x86 instruction ` +
-      '(VMware\'s translator on a 3.8 GHz Pentium 4), charged for every instruction of every translation unit built. The UI must show it as an assumption and let the user change it.',
+    note: t('methods.btCosts.assumptionNoTranslationCost', { id: TRANSLATE.id, value: TRANSLATE.value }),
   };
 }
 
@@ -51,12 +51,10 @@ export function calloutCostFor(model: string): CostFigure {
     model: m,
     value: CALLOUT.value,
     unit: 'cycles',
-    cpu: `${m} (the Pentium 4 measurement used as a stand-in)`,
+    cpu: t('methods.teCosts.thePentiumMeasurementUsed', { m }),
     kind: 'assumption',
     source: `${CALLOUT.source} (figure ${CALLOUT.id})`,
-    note:
-      `ASSUMPTION: Default = ${CALLOUT.id} = ${CALLOUT.value} cycles (RDTSC emulated through a callout, Pentium 4), charged for every callout whatever the instruction ` +
-      '(VMware emulated some, such as CLI, inline in the translation cache for a handful of cycles; this model does not). The UI must show it as an assumption and let the user change it.',
+    note: t('methods.btCosts.assumptionDefaultCyclesRdtsc', { id: CALLOUT.id, value: CALLOUT.value }),
   };
 }
 
@@ -69,12 +67,10 @@ export function indirectCostFor(model: string): CostFigure {
     model: m,
     value: v,
     unit: 'cycles',
-    cpu: `${m} (the Pentium 4 measurement used as a stand-in)`,
+    cpu: t('methods.teCosts.thePentiumMeasurementUsed', { m }),
     kind: 'assumption',
     source: `${CALLRET_BT.source} (figures ${CALLRET_BT.id}, ${CALLRET_NATIVE.id})`,
-    note:
-      `ASSUMPTION: ${CALLRET_BT.id} − ${CALLRET_NATIVE.id} = ${CALLRET_BT.value} − ${CALLRET_NATIVE.value} = ${v} cycles per call/ret pair on a Pentium 4, ` +
-      'charged per indirect transfer (the RET of the pair; the direct CALL chains for free). The UI must show it as an assumption and let the user change it.',
+    note: t('methods.btCosts.assumptionCyclesPerCallRet', { id: CALLRET_BT.id, id2: CALLRET_NATIVE.id, value: CALLRET_BT.value, value2: CALLRET_NATIVE.value, v }),
   };
 }
 
@@ -89,8 +85,8 @@ export const MAX_UNIT_INSNS: CostFigure = {
   unit: 'count',
   cpu: 'any',
   kind: 'assumption',
-  source: 'Adams & Agesen 2006 §3.1 (the cap itself not verified here)',
-  note: 'ASSUMPTION: a translation unit ends at a control transfer, a callout, the end of the page, or after this many instructions.',
+  source: t('methods.btCosts.btMaxUnitInstructions.source'),
+  note: t('methods.btCosts.btMaxUnitInstructions.note'),
 };
 
 /** Every figure this module defines (for the UI's provenance lists). */

@@ -71,8 +71,8 @@ export const enum BtCallout {
 /** Mnemonics by BtCallout (index = id). */
 export const BT_CALLOUT_NAMES: readonly string[] = [
   'CLI', 'STI', 'PUSHF', 'POPF', 'HLT', 'IN', 'OUT', 'INS', 'OUTS', 'LGDT', 'LIDT', 'LLDT', 'LTR', 'SGDT', 'SIDT',
-  'SLDT', 'STR', 'SMSW', 'LMSW', 'CLTS', 'MOV from CR', 'MOV to CR', 'MOV DR', 'INVLPG', 'RDMSR', 'WRMSR', 'WBINVD',
-  'INVD', 'CPUID', 'LAR', 'LSL', 'VERR', 'VERW', 'PUSH CS/SS', 'MOV from CS/SS', 'segment load', 'CALL FAR', 'JMP FAR',
+  'SLDT', 'STR', 'SMSW', 'LMSW', 'CLTS', 'MOV from CR', 'MOV to CR', 'MOV DR', 'INVLPG', 'RDMSR', 'WRMSR', 'WBINVD', // i18n-ignore: callout names by id (mnemonics), shown as names
+  'INVD', 'CPUID', 'LAR', 'LSL', 'VERR', 'VERW', 'PUSH CS/SS', 'MOV from CS/SS', 'segment load', 'CALL FAR', 'JMP FAR', // i18n-ignore: callout names by id (mnemonics), shown as names
   'RETF', 'IRET', 'INT n', 'INT3', 'INTO', 'SYSENTER', 'SYSEXIT',
 ];
 export const BT_CALLOUT_COUNT = 45;

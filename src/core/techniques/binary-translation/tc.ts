@@ -16,6 +16,8 @@ import { decodeInsn } from '../../x86/decoder.ts';
 import { Insn } from '../../x86/insn.ts';
 import { formatInsn } from '../../x86/disasm/index.ts';
 import { BT_CALLOUT_COUNT, BT_CALLOUT_NAMES, BtCallout, OP_KIND_NAMES, OpKind } from './kinds.ts';
+import { t as msg } from '../../../i18n/t.ts';
+import '../../../i18n/en/methods.ts';
 
 /** One guest instruction in a translation. */
 export interface TranslatedOp {
@@ -222,9 +224,9 @@ export function listTranslations(tc: TranslationCache, guestBase: number): TcLis
       const address = (t.lin + o.offset) >>> 0;
       const original = formatInsn(insns[k], address);
       let translated: string;
-      if (o.kind === OpKind.CALLOUT) translated = `call VMM: emulate ${BT_CALLOUT_NAMES[o.callout] ?? '?'} against the virtual CPU`;
-      else if (o.kind === OpKind.BRANCH) translated = `${original}  (chained to the target's translation)`;
-      else if (o.kind === OpKind.INDIRECT) translated = `${original}  (target looked up in the TC)`;
+      if (o.kind === OpKind.CALLOUT) translated = msg('methods.btTc.callVmmEmulateAgainst', { mnemonic: BT_CALLOUT_NAMES[o.callout] ?? '?' });
+      else if (o.kind === OpKind.BRANCH) translated = msg('methods.btTc.chainedToTheTargets', { original });
+      else if (o.kind === OpKind.INDIRECT) translated = msg('methods.btTc.targetLookedUpIn', { original });
       else translated = original;
       return {
         address,

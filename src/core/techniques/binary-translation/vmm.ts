@@ -63,6 +63,8 @@ import { performCallout, type BtCore } from './callouts.ts';
 import { BT_CALLOUT_NAMES, BtCallout, OP_KIND_NAMES, OpKind } from './kinds.ts';
 import { calloutCostFor, indirectCostFor, MAX_UNIT_INSNS, translateCostFor } from './costs.ts';
 import { copyTcState, listTranslations, TranslationCache, type TcListingEntry, type TcState, type TranslatedOp, type Translation } from './tc.ts';
+import { t as msg } from '../../../i18n/t.ts';
+import '../../../i18n/en/methods.ts';
 
 export interface BinaryTranslationOptions extends TrapAndEmulateOptions {
   /** Cycles per guest instruction translated (default: costs.ts `translateCostFor`, an assumption). */
@@ -256,7 +258,7 @@ export class BinaryTranslationVmm extends TrapAndEmulateVmm implements BtCore {
           continue;
         }
         if (stop === RunStop.SHUTDOWN) {
-          this.crash('the processor shut down');
+          this.crash(msg('methods.teVmm.theProcessorShutDown'));
           return this.end('vm-crash', start);
         }
         if (stop === RunStop.HALTED) {
@@ -540,7 +542,7 @@ export class BinaryTranslationVmm extends TrapAndEmulateVmm implements BtCore {
       }
     } catch (e) {
       if (e instanceof VmmStop) this.crash(e.message);
-      else if (e instanceof Error) this.crash(`VMM error: ${e.message}`);
+      else if (e instanceof Error) this.crash(msg('methods.teVmm.vmmError', { message: e.message }));
       else throw e;
       completed = false;
     }

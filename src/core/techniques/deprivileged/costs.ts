@@ -16,6 +16,8 @@
  * which has no documented way to take new figures: these live with the technique.
  */
 import { figureById, type CostCpuModelId, type CostFigure } from '../../cost/figures.ts';
+import { t } from '../../../i18n/t.ts';
+import '../../../i18n/en/methods.ts';
 
 const RDTSC_TRAP = figureById('aa2006.rdtsc.trap-and-emulate')!;
 const DIVZERO_NATIVE = figureById('aa2006.divzero.native')!;
@@ -32,12 +34,10 @@ export function trapRoundTripFor(model: string): CostFigure {
     model: m,
     value: RDTSC_TRAP.value,
     unit: 'cycles',
-    cpu: `${m} (the Pentium 4 measurement used as a stand-in)`,
+    cpu: t('methods.teCosts.thePentiumMeasurementUsed', { m }),
     kind: 'assumption',
     source: `${RDTSC_TRAP.source} (figure ${RDTSC_TRAP.id})`,
-    note:
-      `ASSUMPTION: no trap-and-emulate round trip was found for this CPU. Default = ${RDTSC_TRAP.id} = ${RDTSC_TRAP.value} cycles ` +
-      '(RDTSC virtualized by trap-and-emulate, VMware, Pentium 4), charged for every trap whatever its cause. The UI must show it as an assumption and let the user change it.',
+    note: t('methods.teCosts.assumptionNoTrapAndEmulateRound', { id: RDTSC_TRAP.id, value: RDTSC_TRAP.value }),
   };
 }
 
@@ -49,7 +49,7 @@ export const TRAP_TRANSITION_P4: CostFigure = {
   cpu: DIVZERO_NATIVE.cpu,
   kind: 'derived',
   source: `${DIVZERO_NATIVE.source} (figure ${DIVZERO_NATIVE.id})`,
-  note: `value = ${DIVZERO_NATIVE.id} = ${DIVZERO_NATIVE.value}: a fault delivered to a kernel and returned from, natively — the processor's share of a trap round trip.`,
+  note: t('methods.teCosts.swvmmTrapTransitionP4.note', { id: DIVZERO_NATIVE.id, value: DIVZERO_NATIVE.value }),
 };
 
 /** The VMM software part of a trap round trip, P4: 2030 − 889. */
@@ -60,7 +60,7 @@ export const TRAP_SOFTWARE_P4: CostFigure = {
   cpu: RDTSC_TRAP.cpu,
   kind: 'derived',
   source: `${RDTSC_TRAP.source}; ${DIVZERO_NATIVE.source}`,
-  note: `${RDTSC_TRAP.id} − ${DIVZERO_NATIVE.id} = ${RDTSC_TRAP.value} − ${DIVZERO_NATIVE.value} = ${RDTSC_TRAP.value - DIVZERO_NATIVE.value}: decode, emulate and bookkeeping in the VMM.`,
+  note: t('methods.teCosts.swvmmTrapSoftwareP4.note', { id: RDTSC_TRAP.id, id2: DIVZERO_NATIVE.id, value: RDTSC_TRAP.value, value2: DIVZERO_NATIVE.value, difference: RDTSC_TRAP.value - DIVZERO_NATIVE.value }),
 };
 
 /** Every figure this module defines (for the UI's provenance lists). */

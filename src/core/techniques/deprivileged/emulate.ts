@@ -35,6 +35,8 @@ import { guestDescriptor, loadFlatSegment, loadRealSegment, type Desc } from './
 import { VmmStop, guestFault } from './guest-access.ts';
 import { realRing, reflect } from './reflect.ts';
 import type { VmmCore } from './core.ts';
+import { t } from '../../../i18n/t.ts';
+import '../../../i18n/en/methods.ts';
 
 const d: Desc = { lo: 0, hi: 0 };
 const MSR_OUT = { lo: 0, hi: 0 };
@@ -178,7 +180,7 @@ export function emulate(vmm: VmmCore, i: Insn, id: E): number {
       if ((sel & 0xfffc) === 0) guestFault(Vec.GP, 0);
       if ((sel & 4) !== 0 || !guestDescriptor(g, sel, d)) guestFault(Vec.GP, sel & 0xfffc);
       const type = (d.hi >>> 8) & 0x1f;
-      if (type === 1) throw new VmmStop('a 16-bit TSS is not emulated');
+      if (type === 1) throw new VmmStop(t('methods.teEmulate.a16BitTssIs'));
       if (type !== 9) guestFault(Vec.GP, sel & 0xfffc); // an available 32-bit TSS
       if (!isPresent(d.hi)) guestFault(Vec.NP, sel & 0xfffc);
       // LTR marks the descriptor busy in the guest's GDT (SDM Vol. 2 LTR).
@@ -286,7 +288,7 @@ export function emulate(vmm: VmmCore, i: Insn, id: E): number {
       sysexit(vmm);
       return -1;
     default:
-      throw new VmmStop(`no emulation for ${i.mnem}`);
+      throw new VmmStop(t('methods.teEmulate.noEmulationFor', { mnem: i.mnem }));
   }
   next(vmm, i);
   return -1;
@@ -353,11 +355,11 @@ function iretToRing0(vmm: VmmCore, i: Insn): void {
   const c = vmm.cpu;
   const v = vmm.v;
   const osz = i.osz;
-  if ((c.getEflags() & Flag.NT) !== 0) throw new VmmStop('IRET with EFLAGS.NT = 1 (a task return) is not emulated');
+  if ((c.getEflags() & Flag.NT) !== 0) throw new VmmStop(t('methods.teEmulate.iretWithEflagsNtA'));
   const newEip = peek(vmm, 0, osz);
   const newCs = peek(vmm, osz, osz) & 0xffff;
   const newFlags = peek(vmm, 2 * osz, osz);
-  if (osz === 4 && (newFlags & Flag.VM) !== 0) throw new VmmStop('IRET to virtual-8086 mode is not emulated');
+  if (osz === 4 && (newFlags & Flag.VM) !== 0) throw new VmmStop(t('methods.teEmulate.iretToVirtual8086Mode'));
   checkReturnCs(vmm, newCs, osz === 4 ? newEip : newEip & 0xffff);
   c.regs[4] = (c.regs[4] + 3 * osz) | 0;
   loadRealSegment(c, vmm.mem, Seg.CS, ((newCs & ~3) | realRing(0)) & 0xffff);

@@ -1,7 +1,9 @@
 /**
  * What the trap-and-emulate VMM did at a trap: the emulated instruction (SW_TRAP p5) and the cause of the
- * trap (statistics). Kept free of imports so the trace formatter can name them.
+ * trap (statistics). Kept free of core imports (only the string catalogue) so the trace formatter can name them.
  */
+
+import { t } from '../../../i18n/t.ts';
 
 /** Instructions the VMM emulates after they fault at the guest's real CPL (SW_TRAP p5; −1 = none). */
 export const enum EmulatedInsn {
@@ -41,9 +43,9 @@ export const enum EmulatedInsn {
 
 /** Mnemonics by EmulatedInsn (index = id). */
 export const EMULATED_INSN_NAMES: readonly string[] = [
-  'CLI', 'STI', 'HLT', 'IN', 'OUT', 'INS', 'OUTS', 'LGDT', 'LIDT', 'LLDT', 'LTR', 'MOV from CR', 'MOV to CR',
-  'MOV DR', 'CLTS', 'LMSW', 'INVLPG', 'RDMSR', 'WRMSR', 'WBINVD', 'INVD', 'RDPMC', 'RDTSC', 'IRET', 'RETF',
-  'load SS', 'INT n', 'INT3', 'INTO', 'SYSENTER', 'SYSEXIT',
+  'CLI', 'STI', 'HLT', 'IN', 'OUT', 'INS', 'OUTS', 'LGDT', 'LIDT', 'LLDT', 'LTR', 'MOV from CR', 'MOV to CR', // i18n-ignore: instruction-form names by id (mnemonics), shown as names
+  'MOV DR', 'CLTS', 'LMSW', 'INVLPG', 'RDMSR', 'WRMSR', 'WBINVD', 'INVD', 'RDPMC', 'RDTSC', 'IRET', 'RETF', // i18n-ignore: instruction-form names by id (mnemonics), shown as names
+  'load SS', 'INT n', 'INT3', 'INTO', 'SYSENTER', 'SYSEXIT', // i18n-ignore: instruction-form names by id (mnemonics), shown as names
 ];
 
 /** Why the VMM got control (statistics). */
@@ -63,6 +65,6 @@ export const enum TrapCause {
 }
 
 export const TRAP_CAUSE_NAMES: readonly string[] = [
-  'instruction emulation', 'software interrupt', 'exception reflected', 'shadow page fill', 'guest page fault', 'external interrupt',
+  t('machine.trapCause.emulation'), t('machine.trapCause.softwareInterrupt'), t('machine.trapCause.exceptionReflected'), t('machine.trapCause.shadowPageFill'), t('machine.trapCause.guestPageFault'), t('machine.trapCause.externalInterrupt'),
 ];
 export const TRAP_CAUSE_COUNT = 6;

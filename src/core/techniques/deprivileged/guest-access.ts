@@ -11,6 +11,8 @@
 import { Cr0, Vec } from '../../x86/arch.ts';
 import { walkGuest, type GuestMemory } from '../../vmm/guest-memory.ts';
 import type { VirtualCpu } from './state.ts';
+import { t } from '../../../i18n/t.ts';
+import '../../../i18n/en/methods.ts';
 
 /** An exception the guest must see (the VMM reflects it). */
 export class GuestFault {
@@ -47,13 +49,13 @@ export class GuestAccess {
     else {
       const w = walkGuest(this.gm, v.cr3, v.cr0, v.cr4, l, write, user);
       if (!w.ok) {
-        if (w.errorCode < 0) throw new VmmStop('the guest uses PAE paging, which this VMM does not shadow');
+        if (w.errorCode < 0) throw new VmmStop(t('methods.teGuestAccess.theGuestUsesPae'));
         guestFault(Vec.PF, w.errorCode, l);
       }
       gpa = w.gpa;
     }
     const hpa = this.gm.hpa(gpa);
-    if (hpa < 0) throw new VmmStop(`the guest accessed guest-physical 0x${(gpa >>> 0).toString(16)}, outside its ${this.gm.size / 1048576} MiB`);
+    if (hpa < 0) throw new VmmStop(t('methods.teGuestAccess.theGuestAccessedGuestPhysical', { address: (gpa >>> 0).toString(16), mib: this.gm.size / 1048576 }));
     return hpa;
   }
 

@@ -21,6 +21,8 @@ import { descBase, descDpl, descLimit, isCode, isData, isPresent } from '../../x
 import { GUEST_FAULT, VmmStop, guestFault } from './guest-access.ts';
 import { guestDescriptor, loadRealSegment, type Desc } from './descriptors.ts';
 import type { VmmCore } from './core.ts';
+import { t } from '../../../i18n/t.ts';
+import '../../../i18n/en/methods.ts';
 
 const d1: Desc = { lo: 0, hi: 0 };
 const d2: Desc = { lo: 0, hi: 0 };
@@ -90,8 +92,8 @@ function deliverOnce(vmm: VmmCore, vector: number, type: number, errorCode: numb
   if (gType !== 5 && gType !== 6 && gType !== 7 && gType !== 14 && gType !== 15) guestFault(Vec.GP, idtErr);
   if ((type === EventType.SOFTWARE_INTERRUPT || type === EventType.SOFTWARE_EXCEPTION) && descDpl(gHi) < vcpl) guestFault(Vec.GP, idtErr);
   if (!isPresent(gHi)) guestFault(Vec.NP, idtErr);
-  if (gType === 5) throw new VmmStop(`the guest's IDT has a task gate for vector ${vector}: task switches are not emulated`);
-  if (gType !== 14 && gType !== 15) throw new VmmStop(`the guest's IDT has a 16-bit gate for vector ${vector}: not emulated`);
+  if (gType === 5) throw new VmmStop(t('methods.teReflect.theGuestsIdtHas', { vector }));
+  if (gType !== 14 && gType !== 15) throw new VmmStop(t('methods.teReflect.theGuestsIdtHas2', { vector }));
   const trapGate = gType === 15;
   const sel = gLo >>> 16;
   const offset = ((gLo & 0xffff) | (gHi & 0xffff0000)) | 0;
@@ -112,7 +114,7 @@ function deliverOnce(vmm: VmmCore, vector: number, type: number, errorCode: numb
   let ssBase: number;
   if (!conforming && dpl < vcpl) {
     // Inter-privilege: the guest's TSS names the handler's stack (SDM Vol. 3A §6.12.1, Figure 6-4).
-    if (dpl !== 0) throw new VmmStop('an interrupt into guest ring 1 or 2 is not emulated');
+    if (dpl !== 0) throw new VmmStop(t('methods.teReflect.anInterruptIntoGuest'));
     const tr = v.tr;
     if ((tr.sel & 0xfffc) === 0) guestFault(Vec.TS, ext);
     if (4 + 5 > tr.limit >>> 0) guestFault(Vec.TS, (tr.sel & 0xfffc) | ext);
@@ -122,7 +124,7 @@ function deliverOnce(vmm: VmmCore, vector: number, type: number, errorCode: numb
     if (!guestDescriptor(g, newSs, d2)) guestFault(Vec.TS, (newSs & 0xfffc) | ext);
     if ((newSs & 3) !== 0 || descDpl(d2.hi) !== 0 || !isData(d2.hi) || (d2.hi & 0x200) === 0) guestFault(Vec.TS, (newSs & 0xfffc) | ext);
     if (!isPresent(d2.hi)) guestFault(Vec.SS, (newSs & 0xfffc) | ext);
-    if ((d2.hi & 0x400000) === 0) throw new VmmStop('a 16-bit ring-0 stack is not emulated');
+    if ((d2.hi & 0x400000) === 0) throw new VmmStop(t('methods.teReflect.a16BitRing0Stack'));
     ssBase = descBase(d2.lo, d2.hi);
     sp = newEsp;
     values[n++] = c.segSel[Seg.SS];
@@ -131,7 +133,7 @@ function deliverOnce(vmm: VmmCore, vector: number, type: number, errorCode: numb
     targetVcpl = 0;
     vmm.syncRing1Stack(newSs, newEsp);
   } else if (conforming || dpl === vcpl) {
-    if ((c.segAr[Seg.SS] & Ar.DB) === 0) throw new VmmStop('a 16-bit stack is not emulated');
+    if ((c.segAr[Seg.SS] & Ar.DB) === 0) throw new VmmStop(t('methods.teReflect.a16BitStackIs'));
     ssBase = c.segBase[Seg.SS];
     sp = c.regs[4];
     targetVcpl = vcpl;

@@ -88,6 +88,8 @@ import {
   VMM_TSS_SEL,
   vmmLinear,
 } from './layout.ts';
+import { t } from '../../../i18n/t.ts';
+import '../../../i18n/en/methods.ts';
 
 /** Console characters kept (as the bare machine does). */
 const CONSOLE_KEEP = 65536;
@@ -343,7 +345,7 @@ export class TrapAndEmulateVmm implements VmmCore {
       if (this.status !== 'running') return this.finish(this.status, start);
       if (stop === RunStop.YIELD) return this.finish('yield', start);
       if (stop === RunStop.SHUTDOWN) {
-        this.crash('the processor shut down');
+        this.crash(t('methods.teVmm.theProcessorShutDown'));
         return this.finish('vm-crash', start);
       }
       if (stop === RunStop.HALTED) {
@@ -441,7 +443,7 @@ export class TrapAndEmulateVmm implements VmmCore {
       }
     } catch (e) {
       if (e instanceof VmmStop) this.crash(e.message);
-      else if (e instanceof Error) this.crash(`VMM error: ${e.message}`);
+      else if (e instanceof Error) this.crash(t('methods.teVmm.vmmError', { message: e.message }));
       else throw e;
     }
     const k = this.counters;
@@ -479,7 +481,7 @@ export class TrapAndEmulateVmm implements VmmCore {
   private pageFault(lin: number, errorCode: number, faultEip: number): number {
     const v = this.v;
     if ((v.cr0 & Cr0.PG) === 0 || (lin >>> 0) >= VMM_HOLE) {
-      throw new VmmStop(`the guest accessed linear 0x${(lin >>> 0).toString(16)}, outside its ${this.gm.size / 1048576} MiB`);
+      throw new VmmStop(t('methods.teVmm.theGuestAccessedLinear', { address: (lin >>> 0).toString(16), mib: this.gm.size / 1048576 }));
     }
     const r = this.shadow.fault(lin, errorCode, v.cr3, v.cr0, v.cr4);
     if (r === ShadowFault.FILLED) {
@@ -487,8 +489,8 @@ export class TrapAndEmulateVmm implements VmmCore {
       return -1;
     }
     if (r === ShadowFault.GUEST_FAULT) return reflect(this, Vec.PF, EventType.HARDWARE_EXCEPTION, this.shadow.guestErrorCode, faultEip, faultEip, lin);
-    if (r === ShadowFault.UNSUPPORTED) throw new VmmStop('the guest uses PAE paging, which this VMM does not shadow');
-    throw new VmmStop(`the guest maps linear 0x${(lin >>> 0).toString(16)} outside its memory`);
+    if (r === ShadowFault.UNSUPPORTED) throw new VmmStop(t('methods.teGuestAccess.theGuestUsesPae'));
+    throw new VmmStop(t('methods.teVmm.theGuestMapsLinear', { address: (lin >>> 0).toString(16) }));
   }
 
   // ------------------------------------------------------------------------------------------ VmmCore
@@ -514,11 +516,11 @@ export class TrapAndEmulateVmm implements VmmCore {
   guestTripleFault(): void {
     const c = this.cpu;
     this.status = 'triple-fault';
-    this.message = 'triple fault';
+    this.message = t('methods.teVmm.tripleFault');
     c.activity = Activity.SHUTDOWN;
     c.stop = 1;
     c.trace.emit(EventKind.SHUTDOWN, c.cycles, c.id, c.eip >>> 0, 0, 0, 0, 0, 0, 0);
-    this.trace.text(EventKind.VMM_LOG, c.cycles, 0, 'the guest triple-faulted: the VMM stopped it');
+    this.trace.text(EventKind.VMM_LOG, c.cycles, 0, t('methods.teVmm.theGuestTripleFaultedThe'));
   }
 
   /** Stops the VM: something it did is not emulated, or it left its memory. */
@@ -529,7 +531,7 @@ export class TrapAndEmulateVmm implements VmmCore {
     c.activity = Activity.SHUTDOWN;
     c.stop = 1;
     this.flushConsole();
-    this.trace.text(EventKind.VMM_LOG, c.cycles, 0, `VMM stopped the guest: ${why}`);
+    this.trace.text(EventKind.VMM_LOG, c.cycles, 0, t('methods.teVmm.vmmStoppedTheGuest', { why }));
   }
 
   setGuestCr0(value: number): void {
@@ -541,8 +543,8 @@ export class TrapAndEmulateVmm implements VmmCore {
       GUEST_FAULT.errorCode = 0;
       throw GUEST_FAULT;
     }
-    if ((val & Cr0.PE) === 0) throw new VmmStop('the guest left protected mode: real mode is not emulated by this VMM');
-    if ((val & Cr0.PG) !== 0 && (v.cr4 & Cr4.PAE) !== 0) throw new VmmStop('the guest enabled PAE paging, which this VMM does not shadow');
+    if ((val & Cr0.PE) === 0) throw new VmmStop(t('methods.teVmm.theGuestLeftProtected'));
+    if ((val & Cr0.PG) !== 0 && (v.cr4 & Cr4.PAE) !== 0) throw new VmmStop(t('methods.teVmm.theGuestEnabledPae'));
     const old = v.cr0;
     v.cr0 = val;
     const pgOld = (old & Cr0.PG) !== 0;
@@ -570,7 +572,7 @@ export class TrapAndEmulateVmm implements VmmCore {
       throw GUEST_FAULT;
     }
     const paging = (v.cr0 & Cr0.PG) !== 0;
-    if (paging && (value & Cr4.PAE) !== 0) throw new VmmStop('the guest enabled PAE paging, which this VMM does not shadow');
+    if (paging && (value & Cr4.PAE) !== 0) throw new VmmStop(t('methods.teVmm.theGuestEnabledPae'));
     const old = v.cr4;
     v.cr4 = value;
     if (paging && ((old ^ value) & (Cr4.PSE | Cr4.PGE | Cr4.PAE)) !== 0) this.shadowFlush();

@@ -14,6 +14,8 @@
  */
 import type { CostFigure } from '../../cost/figures.ts';
 import { TRAP_TRANSITION_P4, trapRoundTripFor } from '../deprivileged/costs.ts';
+import { t as msg } from '../../../i18n/t.ts';
+import '../../../i18n/en/methods.ts';
 
 /** The cycles charged per hypercall (and per bounced event) for a project CPU model. */
 export function hypercallCostFor(model: string): CostFigure {
@@ -21,10 +23,7 @@ export function hypercallCostFor(model: string): CostFigure {
   return {
     ...t,
     id: `pv.hypercall.model.${t.model ?? model}`,
-    note:
-      `ASSUMPTION: no measured hypercall cost was found (Barham et al. 2003 give none). Default = the trap-and-emulate round trip ` +
-      `${t.value} cycles (${t.source}), charged per hypercall and per event the VMM bounces into the guest. The hardware-only part ` +
-      `would be ${TRAP_TRANSITION_P4.value} cycles (${TRAP_TRANSITION_P4.id}). The UI must show it as an assumption and let the user change it.`,
+    note: msg('methods.pvCosts.assumptionNoMeasuredHypercall', { value: t.value, source: t.source, value2: TRAP_TRANSITION_P4.value, id: TRAP_TRANSITION_P4.id }),
   };
 }
 

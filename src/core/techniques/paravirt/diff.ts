@@ -9,6 +9,9 @@
  * rule for the first privileged instruction it removes, or else the longest `PV:` comment on its added lines.
  */
 
+import { t } from '../../../i18n/t.ts';
+import '../../../i18n/en/methods.ts';
+
 export interface SourceLine {
   /** 1-based line number in its file. */
   line: number;
@@ -27,18 +30,18 @@ export interface DiffHunk {
 
 /** Why each privileged instruction (or sensitive resource) had to go, when the port gives no PV: comment. */
 const RULES: readonly [RegExp, string][] = [
-  [/^cli\b/, 'CLI faults at ring 1: events are masked by writing evtchn_upcall_mask in the shared-info page (no trap)'],
-  [/^sti\b/, 'STI faults at ring 1: events are unmasked in the shared-info page (no trap)'],
-  [/^popfd?\b/, 'POPF at ring 1 silently keeps IF: the port writes the event mask instead'],
-  [/^hlt\b/, 'HLT faults at ring 1: sched_op(SCHEDOP_block) (or SCHEDOP_shutdown) instead'],
-  [/^lidt\b/, 'LIDT faults at ring 1: the handlers are registered with set_trap_table'],
-  [/^lgdt\b/, 'LGDT faults at ring 1: the domain keeps the GDT the VMM gives it'],
-  [/^ltr\b/, 'LTR faults at ring 1: the kernel stack is registered with stack_switch'],
-  [/^mov\s+cr\d\s*,/, 'MOV to a control register faults at ring 1: page directories are switched with mmuext_op(NEW_BASEPTR); paging and CR0.WP are always on'],
-  [/^mov\s+\w+\s*,\s*cr\d/, 'MOV from a control register faults at ring 1: the VMM leaves CR2 in the shared-info page'],
-  [/^(out|in|outs[bwd]?|ins[bwd]?)\b/, 'port I/O faults at ring 1 (IOPL 0): the console is console_io, the PIC and PIT are reached with vtlab_port_io'],
-  [/^iretd?\b/, 'an interrupt return must restore the event mask with it: the iret hypercall'],
-  [/^mov\s+dword\s+\[PAGE_DIR/i, 'page tables in use are read-only to the guest: entries change through mmu_update, validated by the VMM'],
+  [/^cli\b/, t('methods.pvDiff.cliFaultsAtRing')],
+  [/^sti\b/, t('methods.pvDiff.stiFaultsAtRing')],
+  [/^popfd?\b/, t('methods.pvDiff.popfAtRingSilently')],
+  [/^hlt\b/, t('methods.pvDiff.hltFaultsAtRing')],
+  [/^lidt\b/, t('methods.pvDiff.lidtFaultsAtRing')],
+  [/^lgdt\b/, t('methods.pvDiff.lgdtFaultsAtRing')],
+  [/^ltr\b/, t('methods.pvDiff.ltrFaultsAtRing')],
+  [/^mov\s+cr\d\s*,/, t('methods.pvDiff.movToAControl')],
+  [/^mov\s+\w+\s*,\s*cr\d/, t('methods.pvDiff.movFromAControl')],
+  [/^(out|in|outs[bwd]?|ins[bwd]?)\b/, t('methods.pvDiff.portIOFaultsAt')],
+  [/^iretd?\b/, t('methods.pvDiff.anInterruptReturnMust')],
+  [/^mov\s+dword\s+\[PAGE_DIR/i, t('methods.pvDiff.pageTablesInUse')],
 ];
 
 function code(text: string): string {
@@ -86,7 +89,7 @@ function reasonFor(h: { removed: SourceLine[]; added: SourceLine[] }): string {
     if (c !== null && c.length > best.length) best = c;
   }
   if (best !== '') return best;
-  return h.added.length === 0 ? 'not needed in the paravirtual port' : 'supporting code for the paravirtual interface';
+  return h.added.length === 0 ? t('methods.pvDiff.notNeededInThe') : t('methods.pvDiff.supportingCodeForThe');
 }
 
 /** The changed lines between `original` and `ported`, grouped into hunks, each with why it changed. */

@@ -13,6 +13,8 @@ import { registerDump, DEFAULT_MAX_STEPS } from '../../lab/run.ts';
 import type { TraceRecord } from '../../trace/json.ts';
 import type { TraceSink } from '../../trace/sink.ts';
 import { ParavirtVmm } from './vmm.ts';
+import { t } from '../../../i18n/t.ts';
+import '../../../i18n/en/methods.ts';
 
 export interface ParavirtRunOptions {
   /** CPU model id (default: the header's). */
@@ -30,7 +32,7 @@ export function paravirtVmmFor(source: string, options: ParavirtRunOptions = {})
   const parsed = parseLabHeader(source);
   if (!parsed.ok) return { ok: false, errors: parsed.errors };
   const cpu = getCpuModel(options.cpu ?? parsed.header.cpu);
-  if (cpu === undefined) return { ok: false, errors: [{ line: 1, column: 1, endColumn: 2, message: `unknown CPU model '${options.cpu ?? ''}'` }] };
+  if (cpu === undefined) return { ok: false, errors: [{ line: 1, column: 1, endColumn: 2, message: t('methods.teLab.unknownCpuModel', { cpu: options.cpu ?? '' }) }] };
   const asm = assemble(source, { origin: PROGRAM_BASE });
   if (!asm.ok) return { ok: false, errors: asm.errors };
   const vmm = new ParavirtVmm({ model: toProcessorModel(cpu), trace: options.trace, hypercallCycles: options.hypercallCycles });

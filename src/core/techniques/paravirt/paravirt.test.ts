@@ -428,7 +428,10 @@ stub:   mov eax, 1
         const frame = (val & 0xfffff000) >>> 0;
         const ok = (val & 1) === 0 || (frame < 0x800000 && !((val & 2) !== 0 && (frame === 0x30000 || frame === 0x31000)));
         expect(vmm.cpu.regs[0]).toBe(ok ? 0 : EINVAL);
-        expect(vmm.gm.read32(0x31000 + index * 4)).toBe(ok ? val : before);
+        // The processor sets the accessed and dirty flags of the entries it walks (SDM Vol. 3A §4.8): entry 16
+        // maps linear page 0x10000, which the run touches, so compare the entry with those two flags left out.
+        const AD = 0x60;
+        expect(vmm.gm.read32(0x31000 + index * 4) & ~AD).toBe((ok ? val : before) & ~AD);
       }),
       { numRuns: 200 },
     );

@@ -93,12 +93,14 @@ import {
   VCPU_UPCALL_MASK,
 } from './abi.ts';
 import { hypercallCostFor } from './costs.ts';
+import { t } from '../../../i18n/t.ts';
+import '../../../i18n/en/methods.ts';
 
 /** Xen's names of the exception vectors (xen/arch/x86/traps.c `trapstr`), for its "Unhandled …" message. */
 const TRAPSTR = [
-  'divide error', 'debug', 'nmi', 'bkpt', 'overflow', 'bounds', 'invalid opcode', 'device not available', 'double fault',
-  'coprocessor segment', 'invalid tss', 'segment not found', 'stack error', 'general protection fault', 'page fault',
-  'spurious interrupt', 'coprocessor error', 'alignment check', 'machine check', 'simd error',
+  'divide error', 'debug', 'nmi', 'bkpt', 'overflow', 'bounds', 'invalid opcode', 'device not available', 'double fault', // i18n-ignore: Xen's own names (xen/arch/x86/traps.c trapstr) and Xen's log line, quoted as Xen prints them
+  'coprocessor segment', 'invalid tss', 'segment not found', 'stack error', 'general protection fault', 'page fault', // i18n-ignore: Xen's own names (xen/arch/x86/traps.c trapstr) and Xen's log line, quoted as Xen prints them
+  'spurious interrupt', 'coprocessor error', 'alignment check', 'machine check', 'simd error', // i18n-ignore: Xen's own names (xen/arch/x86/traps.c trapstr) and Xen's log line, quoted as Xen prints them
 ];
 const trapstr = (n: number): string => TRAPSTR[n] ?? '???';
 const hex = (v: number, digits: number): string => (v >>> 0).toString(16).toUpperCase().padStart(digits, '0');
@@ -263,7 +265,7 @@ export class ParavirtVmm extends TrapAndEmulateVmm {
       const c = this.cpu;
       c.trace.emit(EventKind.PV_DOMAIN_CRASH, c.cycles, c.id, vector, -1, c.eip >>> 0, c.cpl, -1, 0, 0);
       this.pv.domainCrashed = true;
-      throw new VmmStop(`(XEN) Unhandled ${trapstr(vector)} fault/trap [#${vector}] in domain ${DOMAIN_ID} on VCPU 0: the guest registered no handler (set_trap_table)`);
+      throw new VmmStop(t('methods.pvVmm.xenUnhandledFaultTrap', { trapstr: trapstr(vector), vector, domainId: DOMAIN_ID }));
     }
     out.lo = (((e.cs & 0xfffc) << 16) | (e.address & 0xffff)) | 0;
     out.hi = ((e.address & 0xffff0000) | 0x8000 | ((e.flags & TI_DPL_MASK) << 13) | ((e.flags & TI_CLEAR_EVENTS) !== 0 ? 0x0e00 : 0x0f00)) | 0;
@@ -305,7 +307,7 @@ export class ParavirtVmm extends TrapAndEmulateVmm {
     }
     const insn = this.decodeAt(c);
     let id: number = E.NONE;
-    let text = 'an undecodable instruction';
+    let text = t('methods.pvVmm.anUndecodableInstruction');
     if (insn !== null) {
       text = formatInsn(insn, faultEip);
       try {
@@ -315,9 +317,10 @@ export class ParavirtVmm extends TrapAndEmulateVmm {
       }
     }
     c.trace.emit(EventKind.PV_DOMAIN_CRASH, c.cycles, c.id, Vec.GP, errorCode, faultEip >>> 0, c.cpl, id, this.hypercallCycles, 0);
-    const what = id !== E.NONE ? 'a privileged instruction, which a paravirtual VMM does not emulate: the kernel must be ported to the hypercall interface' : 'a general-protection fault in the guest kernel';
+    const what = id !== E.NONE ? t('methods.pvVmm.aPrivilegedInstructionWhich') : t('methods.pvVmm.aGeneralProtectionFaultIn');
+    // i18n-ignore (the next line): Xen's own names (xen/arch/x86/traps.c trapstr) and Xen's log line, quoted as Xen prints them
     c.trace.text(EventKind.VMM_LOG, c.cycles, 0, `(XEN) Unhandled ${trapstr(Vec.GP)} fault/trap [#13] in domain ${DOMAIN_ID} on VCPU 0 [ec=${hex(errorCode, 4).toLowerCase()}]`);
-    this.crashDomain(`domain ${DOMAIN_ID} crashed: \`${text}\` at EIP 0x${hex(faultEip, 8)} (ring ${c.cpl}) raised #GP(0x${hex(errorCode, 4)}) — ${what}`);
+    this.crashDomain(t('methods.pvVmm.domainCrashed', { domainId: DOMAIN_ID, text, hex: hex(faultEip, 8), cpl: c.cpl, hex2: hex(errorCode, 4), what }));
     return true;
   }
 
@@ -462,7 +465,7 @@ export class ParavirtVmm extends TrapAndEmulateVmm {
       this.pv.shutdownReason = reason;
       this.status = 'vm-crash'; // stops the base run loop; runDomain() reports the shutdown reason
       c.activity = Activity.SHUTDOWN; // nothing more executes (as Xen deschedules the domain)
-      this.message = `domain ${DOMAIN_ID} shut down: ${SHUTDOWN_REASON_NAMES[reason]}`;
+      this.message = t('methods.pvVmm.domainShutDown', { domainId: DOMAIN_ID, reason: SHUTDOWN_REASON_NAMES[reason] });
       this.flushConsole();
       c.trace.text(EventKind.VMM_LOG, c.cycles, 0, `(XEN) ${this.message}`);
       return 0;
@@ -502,7 +505,7 @@ export class ParavirtVmm extends TrapAndEmulateVmm {
     const cs = pop() & 0xffff;
     const flags = pop();
     const rpl = cs & 3;
-    if (rpl === 0 || rpl === 2) throw new VmmStop(`iret to ring ${rpl} (CS 0x${hex(cs, 4)}): refused`);
+    if (rpl === 0 || rpl === 2) throw new VmmStop(t('methods.pvVmm.iretToRingCs', { rpl, hex: hex(cs, 4) }));
     let ss = -1;
     let esp = 0;
     if (rpl === 3) {
@@ -543,7 +546,7 @@ export class ParavirtVmm extends TrapAndEmulateVmm {
    * the domain, and no writable mapping of a page-table page. Returns the page tables, or null (lastReject says why).
    */
   private validateDirectory(pd: number): number[] | null {
-    if ((pd & 0xfff) !== 0 || !this.inMemory(pd)) return this.reject(`page directory 0x${hex(pd, 8)} is not a page of the domain`);
+    if ((pd & 0xfff) !== 0 || !this.inMemory(pd)) return this.reject(t('methods.pvVmm.pageDirectory0xIs', { hex: hex(pd, 8) }));
     const l1s: number[] = [];
     for (let i = 0; i < 1024; i++) {
       const pde = this.gm.read32(pd + i * 4);
@@ -570,16 +573,16 @@ export class ParavirtVmm extends TrapAndEmulateVmm {
 
   private checkPde(index: number, pde: number): string | null {
     if ((pde & PTE_P) === 0) return null;
-    if (index === HOLE_PDE) return this.rejectWhy(`PDE ${index} would map the VMM's own 4 MiB at 0x${hex(VMM_HOLE, 8)}`);
-    if ((pde & PDE_PS) !== 0) return this.rejectWhy(`PDE ${index} is a 4-MiB page: superpages are refused in a paravirtual guest's tables`);
-    if (!this.inMemory(pde & 0xfffff000)) return this.rejectWhy(`PDE ${index} names frame 0x${hex(pde & 0xfffff000, 8)}, outside the domain`);
+    if (index === HOLE_PDE) return this.rejectWhy(t('methods.pvVmm.pdeWouldMapThe', { index, hex: hex(VMM_HOLE, 8) }));
+    if ((pde & PDE_PS) !== 0) return this.rejectWhy(t('methods.pvVmm.pdeIsA4Mib', { index }));
+    if (!this.inMemory(pde & 0xfffff000)) return this.rejectWhy(t('methods.pvVmm.pdeNamesFrame0x', { index, hex: hex(pde & 0xfffff000, 8) }));
     return null;
   }
 
   private checkPte(pte: number, tables: ReadonlySet<number>): string | null {
     const frame = pte & 0xfffff000;
-    if (!this.inMemory(frame)) return this.rejectWhy(`a PTE names frame 0x${hex(frame, 8)}, outside the domain`);
-    if ((pte & PTE_RW) !== 0 && tables.has(frame)) return this.rejectWhy(`a PTE maps page-table page 0x${hex(frame, 8)} writable`);
+    if (!this.inMemory(frame)) return this.rejectWhy(t('methods.pvVmm.aPteNamesFrame', { hex: hex(frame, 8) }));
+    if ((pte & PTE_RW) !== 0 && tables.has(frame)) return this.rejectWhy(t('methods.pvVmm.aPteMapsPageTable', { hex: hex(frame, 8) }));
     return null;
   }
 
@@ -606,7 +609,7 @@ export class ParavirtVmm extends TrapAndEmulateVmm {
       const gpa = ptr & ~3;
       const page = gpa & ~0xfff;
       let why: string | null = null;
-      if (ptrHi !== 0 || valHi !== 0 || !this.inMemory(gpa)) why = this.rejectWhy(`entry address 0x${hex(gpa, 8)} is outside the domain`);
+      if (ptrHi !== 0 || valHi !== 0 || !this.inMemory(gpa)) why = this.rejectWhy(t('methods.pvVmm.entryAddress0xIs', { hex: hex(gpa, 8) }));
       else if (page === this.pv.baseptr) {
         why = this.checkPde((gpa & 0xfff) >>> 2, val);
         if (why === null && (val & PTE_P) !== 0) {
@@ -620,10 +623,10 @@ export class ParavirtVmm extends TrapAndEmulateVmm {
         }
       } else if (this.pv.l1Tables.includes(page)) {
         if ((val & PTE_P) !== 0) why = this.checkPte(val, new Set([this.pv.baseptr, ...this.pv.l1Tables]));
-      } else why = this.rejectWhy(`0x${hex(gpa, 8)} is not in a page table in use`);
+      } else why = this.rejectWhy(t('methods.pvVmm.0xIsNotIn', { hex: hex(gpa, 8) }));
       if (why !== null) {
         this.pv.ptRejected++;
-        this.cpu.trace.text(EventKind.VMM_LOG, this.cpu.cycles, 0, `(XEN) mmu_update refused: ${why}`);
+        this.cpu.trace.text(EventKind.VMM_LOG, this.cpu.cycles, 0, t('methods.pvVmm.xenMmuUpdateRefused', { why }));
         rc = EINVAL;
         break;
       }
@@ -660,7 +663,7 @@ export class ParavirtVmm extends TrapAndEmulateVmm {
         const l1s = this.validateDirectory(pd);
         if (l1s === null) {
           this.pv.ptRejected++;
-          this.cpu.trace.text(EventKind.VMM_LOG, this.cpu.cycles, 0, `(XEN) mmuext_op refused: ${this.lastReject}`);
+          this.cpu.trace.text(EventKind.VMM_LOG, this.cpu.cycles, 0, t('methods.pvVmm.xenMmuextOpRefused', { lastReject: this.lastReject }));
           rc = EINVAL;
           break;
         }
