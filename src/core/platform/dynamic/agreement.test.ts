@@ -56,3 +56,23 @@ describe('PlanetLab 20110303 against CloudSim 3.0.3 (§A6)', () => {
     expect(Math.abs(m.hostShutdowns - shutdowns)).toBeLessThanOrEqual(Math.ceil(shutdowns * 0.02));
   });
 });
+
+describe('PlanetLab 20110303: the replay\'s exact outputs (regression guard for the fast paths)', () => {
+  // The shortcuts in simulator.ts / stats.ts (overload tests in power order, one idle host per type, settled
+  // switched-off hosts not re-processed, sorted MAD, MC without re-running a lone screened candidate) must not change
+  // a single bit of what the lab reports. Recorded with the code of commit 634e6fa, before those shortcuts.
+  const traces = load();
+  const EXPECTED: Record<string, { energyKWh: number; migrations: number; slatah: number; pdm: number; slav: number; esv: number; hostShutdowns: number }> = {
+    'mad-mc-2.5': { energyKWh: 175.2929796030203, migrations: 23861, slatah: 0.07007916656013742, pdm: 0.0010531614325231273, slav: 0.00007380467544450117, esv: 0.012937441467300477, hostShutdowns: 5460 },
+    'iqr-mc-1.5': { energyKWh: 179.24811961968615, migrations: 23596, slatah: 0.06902060026301036, pdm: 0.0010311395162643851, slav: 0.000071169868367478, esv: 0.012757065078451015, hostShutdowns: 5511 },
+    'lr-mmt-1.2': { energyKWh: 163.47721709836688, migrations: 27859, slatah: 0.05857947786182211, pdm: 0.0007927465737772588, slav: 0.00004643868036862026, esv: 0.007591666232382602, hostShutdowns: 5053 },
+    'thr-mu-0.8': { energyKWh: 207.79429855142962, migrations: 30653, slatah: 0.07382354346301394, pdm: 0.000669649437980011, slav: 0.0000494358943897002, esv: 0.010272496997970308, hostShutdowns: 6523 },
+  };
+  it.each(Object.keys(EXPECTED))('%s gives the recorded energy, migrations, SLATAH, PDM, SLAV, ESV and shutdowns bit for bit', (name) => {
+    const p = parsePolicy(name);
+    if (!p.ok) throw new Error(p.error);
+    const m = runDay(traces, p.policy);
+    const { energyKWh, migrations, slatah, pdm, slav, esv, hostShutdowns } = m;
+    expect({ energyKWh, migrations, slatah, pdm, slav, esv, hostShutdowns }).toEqual(EXPECTED[name]);
+  });
+});

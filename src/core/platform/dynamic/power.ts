@@ -19,7 +19,12 @@ export const HP_ML110_G5: PowerCurve = [93.7, 97, 101, 105, 110, 116, 121, 125, 
 export function powerAt(curve: PowerCurve, u: number): number {
   if (u < 0 || u > 1) return NaN;
   if (u === 0) return curve[0]; // what the next line returns for 0, without the floating-point remainder (hot: idle hosts)
-  if (u % 0.1 === 0) return curve[Math.trunc(u * 10)];
+  // CloudSim's test is `utilization % 0.1 == 0`: exact (fmod) in Java as in JS, so true only for an exact multiple
+  // q·d of d = double(0.1) = M·2⁻⁵⁵ (M odd, 52 bits). In (0, 1], q ≤ 9, and q·M fits a 53-bit significand only
+  // when q's odd part is 1 (3·M needs 54 bits): q ∈ {1, 2, 4, 8}, i.e. u is exactly 0.1, 0.2, 0.4 or 0.8. Comparing
+  // with those four doubles gives the same answer without a floating-point remainder (a library call; this
+  // function runs for every candidate host of every placement).
+  if (u === 0.1 || u === 0.2 || u === 0.4 || u === 0.8) return curve[Math.trunc(u * 10)];
   const u1 = Math.floor(u * 10);
   const u2 = Math.ceil(u * 10);
   const p1 = curve[u1];

@@ -289,3 +289,66 @@ describe('properties', () => {
     expect(runDay(t, policy('lr-rs-1.2'), { hosts: 4, seed: 7 })).toEqual(runDay(t, policy('lr-rs-1.2'), { hosts: 4, seed: 7 }));
   });
 });
+
+describe('PABFD with the adaptive detectors (§A3), against CloudSim\'s scan', () => {
+  // CloudSim's `findHostForVm`: hosts in index order, a host kept when its power increase is strictly below the best
+  // so far and it is not over-utilised after the allocation (test skipped at 0 MIPS in use). The simulator asks the
+  // overload tests in (increase, index) order and looks at one idle host per type; it must pick the same host.
+  function cloudSimScan(st: DynState, v: number, excluded: Uint8Array): number {
+    const G4 = [86, 89.4, 92.6, 96, 99.5, 102, 106, 108, 112, 114, 117];
+    const G5 = [93.7, 97, 101, 105, 110, 116, 121, 125, 129, 133, 135];
+    let best = -1;
+    let min = Number.MAX_VALUE;
+    for (let h = 0; h < st.nH; h++) {
+      if (excluded[h] || !(st.hostPe[h] >= st.vmReq[v] && st.hostAvail[h] >= st.vmReq[v])) continue;
+      const pa = powerAt(st.hostType[h] === 0 ? G4 : G5, (st.hostPum[h] + st.vmReq[v]) / st.hostTotal[h]);
+      if (Number.isNaN(pa)) continue;
+      const d = pa - st.hostPowerNow[h];
+      if (d < min) {
+        if (st.hostPum[h] !== 0 && internals.overloaded(st, h, v)) continue;
+        min = d;
+        best = h;
+      }
+    }
+    return best;
+  }
+  const day = fc.array(fc.array(fc.integer({ min: 0, max: 99 }), { minLength: 1, maxLength: 8 }), { minLength: 4, maxLength: 14 });
+
+  it('picks CloudSim\'s host for every VM, under any exclusion, as the day goes on (MAD, IQR, LR, THR)', () => {
+    fc.assert(
+      fc.property(
+        day,
+        fc.constantFrom('mad-mmt-2.5', 'iqr-mc-1.5', 'lr-mmt-1.2', 'mad-mc-0.5', 'thr-mmt-0.8'),
+        fc.integer({ min: 1, max: 40 }),
+        fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }),
+        (p, name, steps, mask) => {
+          const st = createSimulation(traces(p), policy(name), { hosts: 12 });
+          for (let k = 0; k < steps && stepInterval(st); k++);
+          const excluded = Uint8Array.from(mask, (b) => (b ? 1 : 0));
+          for (let v = 0; v < st.nV; v++) expect(internals.findHostForVm(st, v, excluded)).toBe(cloudSimScan(st, v, excluded));
+        },
+      ),
+      { numRuns: 200, seed: 11 },
+    );
+  });
+
+  it('keeps the idle-host index exact: a host is listed idle iff it has no VM, uses and frees nothing and draws idle power', () => {
+    fc.assert(
+      fc.property(day, fc.constantFrom('mad-mc-2.5', 'lr-mmt-1.2', 'thr-rs-0.8'), (p, name) => {
+        const st = createSimulation(traces(p), policy(name), { hosts: 10 });
+        do {
+          const idle: number[] = [];
+          const busy: number[] = [];
+          for (let h = 0; h < st.nH; h++) {
+            const idleWatts = st.hostType[h] === 0 ? 86 : 93.7; // §A2: ML110 G4 and G5 at 0 %
+            const isIdle = st.hostCount[h] === 0 && st.hostPum[h] === 0 && st.hostAvail[h] === st.hostTotal[h] && st.hostPowerNow[h] === idleWatts;
+            (isIdle ? idle : busy).push(h);
+          }
+          expect(Array.from(st.idleList.subarray(0, st.idleCount))).toEqual(idle);
+          expect(Array.from(st.busyList.subarray(0, st.busyCount))).toEqual(busy);
+        } while (stepInterval(st));
+      }),
+      { numRuns: 20, seed: 3 },
+    );
+  });
+});

@@ -456,7 +456,8 @@ const SCREEN_MAX_ERROR = 0.05;
 export function mcMaxRSquaredIndex(cols: Float64Array, k: number, m: number): number {
   if (m === 0 || k - 1 === 0 || k > m || m > MC_MAX) return -1;
   const nc = k + 1; // columns of the full design
-  if (nc > m) return mcMaxRSquaredIndexExhaustive(cols, k, m); // every fit is exact: R² is rounding noise
+  // k = m (nc > m): every fit is exact and its R² rounding noise, so all k fits run; they need pivots 0 … k − 1 only
+  const pivots = nc > m ? k : nc;
   const P = scP, rd = scRd, den = scDen;
   for (let r = 0; r < m; r++) P[r] = 1;
   for (let j = 0; j < k; j++) {
@@ -464,7 +465,7 @@ export function mcMaxRSquaredIndex(cols: Float64Array, k: number, m: number): nu
     for (let r = 0; r < m; r++) P[o + m + r] = cols[o + r];
   }
   // Householder QR of A; pivot p's reflection is the reference's pivot p (olsRSquared's column update)
-  for (let minor = 0; minor < nc; minor++) {
+  for (let minor = 0; minor < pivots; minor++) {
     const mo = minor * m;
     let xNormSqr = 0;
     for (let row = minor; row < m; row++) xNormSqr += P[mo + row] * P[mo + row];
@@ -501,6 +502,7 @@ export function mcMaxRSquaredIndex(cols: Float64Array, k: number, m: number): nu
       for (let row = minor; row < m; row++) P[co + row] -= alpha * P[mo + row];
     }
   }
+  if (pivots < nc) return allFits(cols, k, m);
   // R⁻¹ (upper triangular, row-major nc × nc); R[p][q] = P[q·m + p] above the diagonal, rd[p] on it
   const Ri = scRinv;
   for (let l = 0; l < nc; l++) {
@@ -540,14 +542,23 @@ export function mcMaxRSquaredIndex(cols: Float64Array, k: number, m: number): nu
   let lower = -Infinity; // a lower bound on the largest reference R²
   for (let i = 0; i < k; i++) {
     const e = scErr[i] * scale;
-    if (!(e <= SCREEN_MAX_ERROR) || !Number.isFinite(scApprox[i])) return mcMaxRSquaredIndexExhaustive(cols, k, m);
+    if (!(e <= SCREEN_MAX_ERROR) || !Number.isFinite(scApprox[i])) return allFits(cols, k, m);
     scErr[i] = e;
     if (scApprox[i] - e > lower) lower = scApprox[i] - e;
   }
   let candidates = 0;
   for (let i = 0; i < k; i++) if (scApprox[i] + scErr[i] >= lower) candidates++;
   // each candidate costs about a third of the exhaustive loop's shared work: beyond that, run the loop
-  if (candidates * 3 > k) return mcMaxRSquaredIndexExhaustive(cols, k, m);
+  if (candidates * 3 > k) return allFits(cols, k, m);
+  if (candidates === 1) {
+    // The usual case. The candidate i is the one whose interval reaches `lower` (the interval that sets `lower`
+    // always does), so every other reference R² is below lower ≤ R²_i: i is the strict maximum, the reference's
+    // answer as soon as R²_i > Number.MIN_VALUE (its running maximum starts there) — certain when the interval's
+    // low end is above it — and no fit is singular (the argument above, which covers fit i as it covers the others).
+    let i = 0;
+    while (scApprox[i] + scErr[i] < lower) i++;
+    if (scApprox[i] - scErr[i] > 1e-300) return i;
+  }
   // the candidates, in index order: the reference's strict ">" keeps the first index of the maximum
   let maxMetric = Number.MIN_VALUE;
   let maxIndex = 0;
@@ -564,12 +575,37 @@ export function mcMaxRSquaredIndex(cols: Float64Array, k: number, m: number): nu
 }
 
 /**
+ * All k fits the reference's way, from the pivots 0 … k − 1 `mcMaxRSquaredIndex` left in scP (none exactly 0):
+ * −1 when a fit is singular, else the first index of the largest R² above Number.MIN_VALUE — the answer of
+ * `mcMaxRSquaredIndexExhaustive`, bit for bit (the same fits through `referenceFit`). Used where the screen cannot
+ * decide (k = m, a loose bound, many candidates) instead of the exhaustive loop: that loop is rarely run, so at
+ * the start of a replay it still runs unoptimised (~10× slower), while `referenceFit` is kept hot by the screen.
+ */
+function allFits(cols: Float64Array, k: number, m: number): number {
+  let maxMetric = Number.MIN_VALUE;
+  let maxIndex = 0;
+  for (let i = 0; i < k; i++) {
+    const r2 = referenceFit(cols, k, m, i);
+    if (fitSingular) return -1;
+    if (r2 > maxMetric) {
+      maxMetric = r2;
+      maxIndex = i;
+    }
+  }
+  return maxIndex;
+}
+
+/** Set by `referenceFit`: its last fit had a suffix pivot exactly 0 (the reference's SingularMatrixException). */
+let fitSingular = false;
+
+/**
  * R² of fit i (y = c_i on 1 and the other columns in order) exactly as `mcMaxRSquaredIndexExhaustive` computes
  * it, from the Householder vectors of pivots 0 … i left in scP by `mcMaxRSquaredIndex` (a pivot's vector is
  * final once taken, and each column and right-hand side is transformed on its own). NaN where a suffix pivot is
  * exactly 0 (the reference would return −1).
  */
 function referenceFit(cols: Float64Array, k: number, m: number, i: number): number {
+  fitSingular = false;
   const P = scP, rd = scRd, den = scDen, S = scS, rdS = scRdS, b = scB;
   const yo = i * m;
   // y = c_i through pivots 0..i (the reference's right-hand-side update)
@@ -626,7 +662,10 @@ function referenceFit(cols: Float64Array, k: number, m: number, i: number): numb
     for (let row = minor; row < m; row++) xNormSqr += S[mo + row] * S[mo + row];
     const a = S[mo + minor] > 0 ? -Math.sqrt(xNormSqr) : Math.sqrt(xNormSqr);
     rdS[minor] = a;
-    if (a === 0) return NaN;
+    if (a === 0) {
+      fitSingular = true;
+      return NaN;
+    }
     S[mo + minor] -= a;
     const d = a * S[mo + minor];
     let t = s + 1;
@@ -661,8 +700,8 @@ function referenceFit(cols: Float64Array, k: number, m: number, i: number): numb
 
 /**
  * Rearranges a[from..to) so that a[k] holds the value a sorted copy would hold there, with a[from..k) ≤ a[k] ≤
- * a[k+1..to) (quickselect). Order statistics are exact copies, so `iqrSelect` / `madSelect` return the very
- * numbers `iqr` / `mad` compute with a full sort, in O(n) instead of O(n²).
+ * a[k+1..to) (quickselect). Order statistics are exact copies, so `iqrSelect` returns the very number `iqr`
+ * computes with a full sort, in O(n) instead of O(n²).
  */
 function selectKth(a: Float64Array, from: number, to: number, k: number): void {
   let lo = from;
@@ -693,33 +732,6 @@ function selectKth(a: Float64Array, from: number, to: number, k: number): void {
   }
 }
 
-function minOf(a: Float64Array, from: number, to: number): number {
-  let m = a[from];
-  for (let i = from + 1; i < to; i++) if (a[i] < m) m = a[i];
-  return m;
-}
-
-/** `medianOfSorted` of data[0..n) without sorting; `scratch` holds a copy of the data and is rearranged. */
-function medianSelect(scratch: Float64Array, n: number): number {
-  if (n === 0) return NaN;
-  if (n === 1) return scratch[0];
-  const pos = (50 * (n + 1)) / 100;
-  const fpos = Math.floor(pos);
-  const dif = pos - fpos;
-  if (pos < 1) {
-    selectKth(scratch, 0, n, 0);
-    return scratch[0];
-  }
-  if (pos >= n) {
-    selectKth(scratch, 0, n, n - 1);
-    return scratch[n - 1];
-  }
-  selectKth(scratch, 0, n, fpos - 1);
-  const lower = scratch[fpos - 1];
-  const upper = minOf(scratch, fpos, n);
-  return lower + dif * (upper - lower);
-}
-
 /** Same value as `iqr(data, n, scratch)` for n ≥ 2 (for n = 1 `iqr` reads a stale scratch entry). */
 export function iqrSelect(data: ArrayLike<number>, n: number, scratch: Float64Array): number {
   for (let i = 0; i < n; i++) scratch[i] = data[i];
@@ -730,11 +742,44 @@ export function iqrSelect(data: ArrayLike<number>, n: number, scratch: Float64Ar
   return scratch[q3] - scratch[q1];
 }
 
-/** Same value as `mad(data, n, scratch)`. */
+/**
+ * Same value as `mad(data, n, scratch)` (`MathUtil.mad`: the median of |x − median(x)|). The copy is sorted
+ * (insertion sort: n ≤ 30, and cheaper here than two quickselects); the deviations of the sorted samples then form
+ * two runs that grow outward from the median — m − x falls as x grows, x − m rises, and rounding keeps both
+ * monotone — so their order statistics come from merging the runs outward, the same values a sort would give.
+ */
 export function madSelect(data: ArrayLike<number>, n: number, scratch: Float64Array): number {
   if (n === 0) return 0;
   for (let i = 0; i < n; i++) scratch[i] = data[i];
-  const m = medianSelect(scratch, n);
-  for (let i = 0; i < n; i++) scratch[i] = Math.abs(m - data[i]);
-  return medianSelect(scratch, n);
+  sortPrefix(scratch, n);
+  const m = medianOfSorted(scratch, n);
+  if (n === 1) return Math.abs(m - scratch[0]);
+  // `medianOfSorted` of the deviations reads sorted[fpos − 1] and sorted[fpos] (pos = (n + 1) / 2 < n for n ≥ 2)
+  const pos = (50 * (n + 1)) / 100;
+  const fpos = Math.floor(pos);
+  const dif = pos - fpos;
+  let r = 0;
+  while (r < n && scratch[r] < m) r++;
+  let l = r - 1;
+  let lower = 0;
+  let upper = 0;
+  for (let c = 0; c <= fpos; c++) {
+    let d: number;
+    if (l < 0) d = Math.abs(m - scratch[r++]);
+    else if (r >= n) d = Math.abs(m - scratch[l--]);
+    else {
+      const dl = Math.abs(m - scratch[l]);
+      const dr = Math.abs(m - scratch[r]);
+      if (dl <= dr) {
+        d = dl;
+        l--;
+      } else {
+        d = dr;
+        r++;
+      }
+    }
+    if (c === fpos - 1) lower = d;
+    upper = d;
+  }
+  return lower + dif * (upper - lower);
 }
