@@ -82,7 +82,7 @@ describe('components take their words from the catalogue', () => {
     expect(over, 'move these strings into src/i18n/en/<domain>.ts and use t()').toEqual([]);
   });
 
-  it('leaves no English in src/state or src/worker (links, imports and worker replies use en/links.ts, state.ts, worker.ts)', () => {
+  it('leaves no English in src/state, src/worker or src/core (links, imports, worker replies and everything the core says)', () => {
     const found = scanFolders(root, MESSAGE_FOLDERS).map((f) => `${f.file}:${f.line}:${f.column} "${f.text}"`);
     expect(found, 'use t() with a key in src/i18n/en/<domain>.ts, or mark a code string `// i18n-ignore: <why>`').toEqual([]);
   });

@@ -1,6 +1,6 @@
 /**
- * Finds user-visible English left in components, and in src/state and src/worker (MESSAGE_FOLDERS: link, import
- * and worker messages), so the catalogue stays complete (issue 8). Used by src/i18n/catalogue.test.ts;
+ * Finds user-visible English left in components, and in src/state, src/worker and src/core (MESSAGE_FOLDERS: link,
+ * import and worker messages, everything the core says), so the catalogue stays complete (issue 8). Used by src/i18n/catalogue.test.ts;
  * `npx tsx src/test-support/i18n-scan.ts [src/state]` prints every finding with file:line:column (`--counts`
  * prints a count per file).
  *
@@ -268,8 +268,12 @@ export function uiFiles(root: string): string[] {
   return sourceFiles(root, 'ui');
 }
 
-/** Folders outside src/ui whose messages reach the user (a bad link, a refused import, the worker's replies). */
-export const MESSAGE_FOLDERS = ['state', 'worker'] as const;
+/**
+ * Folders outside src/ui whose words reach the user: a bad link, a refused import, the worker's replies (state,
+ * worker), and everything the simulation core says (assembler diagnostics, exit explanations, SDM descriptions,
+ * stories, figures' sources).
+ */
+export const MESSAGE_FOLDERS = ['state', 'worker', 'core'] as const;
 
 export function scanFolders(root: string, folders: readonly string[]): Finding[] {
   return folders.flatMap((folder) => sourceFiles(root, folder)).flatMap((path) => scanSource(relative(root, path), readFileSync(path, 'utf8')));

@@ -8,6 +8,15 @@
 import { registerEnglish } from '../t.ts';
 
 export const platform = {
+  // src/core/platform/dynamic: policy names typed or linked, trace files read
+  'dynamic.policyShape': "policy '{name}': expected dvfs, npa or DETECTOR-SELECTION-PARAMETER (e.g. lr-mmt-1.2)",
+  'dynamic.policyDetector': "policy '{name}': detector must be one of {detectors}",
+  'dynamic.policySelection': "policy '{name}': selection must be one of {selections}",
+  'dynamic.policyParameter': "policy '{name}': parameter must be a non-negative number",
+  'dynamic.traceTooShort': 'has {lines} lines, needs {needed}',
+  'dynamic.traceNotInteger': "line {line} is not an integer: '{text}'",
+  'dynamic.noTraceFiles': 'no trace files',
+  'dynamic.cloudsimSource': 'CloudSim 3.0.3 re-run on PlanetLab 20110303, trace files in byte order (../shared/reference/usage-models.md §A6; docs/planetlab.md)',
   // src/core/platform/failover/simulate.ts
   'failover.callsPerS': 'New calls per second',
   'failover.callsPerS2': 'illustrative call arrival rate',

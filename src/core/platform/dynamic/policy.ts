@@ -3,6 +3,8 @@
  * `dvfs`, `npa`, or `<detector>-<selection>-<parameter>` such as `thr-mmt-0.8`, `iqr-mc-1.5`, `mad-mmt-2.5`,
  * `lr-rs-1.2`, `lrr-mmt-1.2`.
  */
+import '../../../i18n/en/platform.ts';
+import { t } from '../../../i18n/t.ts';
 export type Detector = 'thr' | 'iqr' | 'mad' | 'lr' | 'lrr';
 export type Selection = 'mmt' | 'mc' | 'mu' | 'rs';
 
@@ -27,12 +29,12 @@ export function parsePolicy(name: string): PolicyResult {
   if (n === 'dvfs') return { ok: true, policy: { kind: 'dvfs' } };
   if (n === 'npa') return { ok: true, policy: { kind: 'npa' } };
   const parts = n.split('-');
-  if (parts.length !== 3) return { ok: false, error: `policy '${name}': expected dvfs, npa or DETECTOR-SELECTION-PARAMETER (e.g. lr-mmt-1.2)` };
+  if (parts.length !== 3) return { ok: false, error: t('platform.dynamic.policyShape', { name }) };
   const [d, s, p] = parts;
-  if (!(DETECTORS as readonly string[]).includes(d)) return { ok: false, error: `policy '${name}': detector must be one of ${DETECTORS.join(', ')}` };
-  if (!(SELECTIONS as readonly string[]).includes(s)) return { ok: false, error: `policy '${name}': selection must be one of ${SELECTIONS.join(', ')}` };
+  if (!(DETECTORS as readonly string[]).includes(d)) return { ok: false, error: t('platform.dynamic.policyDetector', { name, detectors: DETECTORS.join(', ') }) };
+  if (!(SELECTIONS as readonly string[]).includes(s)) return { ok: false, error: t('platform.dynamic.policySelection', { name, selections: SELECTIONS.join(', ') }) };
   const parameter = Number(p);
-  if (p === '' || !Number.isFinite(parameter) || parameter < 0) return { ok: false, error: `policy '${name}': parameter must be a non-negative number` };
+  if (p === '' || !Number.isFinite(parameter) || parameter < 0) return { ok: false, error: t('platform.dynamic.policyParameter', { name }) };
   return { ok: true, policy: { kind: 'migrate', detector: d as Detector, selection: s as Selection, parameter } };
 }
 

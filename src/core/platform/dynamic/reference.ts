@@ -3,6 +3,8 @@
  * byte order (../shared/reference/usage-models.md §A6). One table, read by the agreement test and shown
  * beside our figures in the Consolidation lab.
  */
+import '../../../i18n/en/platform.ts';
+import { t } from '../../../i18n/t.ts';
 export interface CloudSimReference {
   energyKWh: number;
   migrations: number;
@@ -14,7 +16,7 @@ export interface CloudSimReference {
   hostShutdowns: number | null;
 }
 
-export const CLOUDSIM_SOURCE = 'CloudSim 3.0.3 re-run on PlanetLab 20110303, trace files in byte order (../shared/reference/usage-models.md §A6; docs/planetlab.md)';
+export const CLOUDSIM_SOURCE = t('platform.dynamic.cloudsimSource');
 
 const row = (energyKWh: number, migrations: number, slatahPct: number, pdmPct: number, slavE5: number, hostShutdowns: number): CloudSimReference => ({ energyKWh, migrations, slatahPct, pdmPct, slavE5, hostShutdowns });
 

@@ -4,6 +4,8 @@
  * 289 doubles (value / 100, element 288 = element 287) and interpolates linearly between the samples
  * (`UtilizationModelPlanetLabInMemory`, §A1). VMs are taken in byte order of the file names (§A6).
  */
+import '../../../i18n/en/platform.ts';
+import { t } from '../../../i18n/t.ts';
 import { SCHEDULING_INTERVAL } from './config.ts';
 
 /** §A1: samples per file. */
@@ -46,12 +48,12 @@ export function compareBytes(a: string, b: string): number {
 export function parseTrace(text: string, out: Float64Array, offset: number): string | null {
   let pos = 0;
   for (let k = 0; k < SAMPLES_PER_DAY; k++) {
-    if (pos >= text.length) return `has ${k} lines, needs ${SAMPLES_PER_DAY}`;
+    if (pos >= text.length) return t('platform.dynamic.traceTooShort', { lines: k, needed: SAMPLES_PER_DAY });
     let end = text.indexOf('\n', pos);
     if (end < 0) end = text.length;
     const line = text.slice(pos, end).trim();
     pos = end + 1;
-    if (!/^-?\d+$/.test(line)) return `line ${k + 1} is not an integer: '${line}'`;
+    if (!/^-?\d+$/.test(line)) return t('platform.dynamic.traceNotInteger', { line: k + 1, text: line });
     out[offset + k] = Number(line) / 100;
   }
   out[offset + SAMPLES_PER_DAY] = out[offset + SAMPLES_PER_DAY - 1];
@@ -60,7 +62,7 @@ export function parseTrace(text: string, out: Float64Array, offset: number): str
 
 /** Builds the trace set from the files of one day folder, VMs in byte order of the file names. */
 export function traceSetFromFiles(files: readonly TraceFile[]): TraceResult {
-  if (files.length === 0) return { ok: false, error: 'no trace files' };
+  if (files.length === 0) return { ok: false, error: t('platform.dynamic.noTraceFiles') };
   const sorted = [...files].sort((a, b) => compareBytes(a.name, b.name));
   const data = new Float64Array(sorted.length * TRACE_LENGTH);
   for (let i = 0; i < sorted.length; i++) {
