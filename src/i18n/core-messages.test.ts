@@ -5,8 +5,6 @@
  * filled, and English must come back when the language is switched back.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Catalogue } from './catalogue.ts';
-import { enAll } from './all.ts';
 import { setCatalogue } from './t.ts';
 import { assemble } from '../core/x86/asm/index.ts';
 import { handlerInfo } from '../core/vmm/exits.ts';
@@ -16,19 +14,7 @@ import { getCpuModel, toProcessorModel } from '../core/cpu-models/index.ts';
 import { resolveSpec } from '../core/session/session.ts';
 import { scenarioParameters } from '../core/scenarios/parameters.ts';
 import { parseLabHeader } from '../core/lab/header.ts';
-
-/** Every message of `domains` wrapped in ‹ › (plural forms too), the rest English. */
-function pseudo(domains: readonly (keyof typeof enAll)[]): Catalogue {
-  const out = structuredClone(enAll) as unknown as Record<string, Record<string, unknown>>;
-  for (const d of domains) {
-    for (const [k, v] of Object.entries(out[d])) {
-      out[d][k] = typeof v === 'string' ? `‹${v}›` : Object.fromEntries(Object.entries(v as Record<string, string>).map(([c, s]) => [c, `‹${s}›`]));
-    }
-  }
-  return out as unknown as Catalogue;
-}
-
-const marked = (s: string | undefined): boolean => s !== undefined && s.startsWith('‹') && s.endsWith('›');
+import { marked, pseudo } from '../test-support/pseudo-catalogue.ts';
 
 afterEach(() => setCatalogue(null, 'en'));
 
@@ -37,7 +23,7 @@ describe('core messages follow the active catalogue', () => {
     const src = 'mvo eax, 1\nmov al, 300\nadd [ebx], 1\n';
     const english = assemble(src);
     expect(english.ok).toBe(false);
-    setCatalogue(pseudo(['asm']), 'xx');
+    setCatalogue(pseudo('asm'), 'xx');
     const translated = assemble(src);
     if (english.ok || translated.ok) throw new Error('expected errors');
     expect(translated.errors.map((e) => [e.line, e.column])).toEqual(english.errors.map((e) => [e.line, e.column]));
@@ -52,7 +38,7 @@ describe('core messages follow the active catalogue', () => {
     const model = toProcessorModel(getCpuModel('xeon-lv')!);
     const englishDoes = handlerInfo(10).does;
     const englishTitle = CONTROL_WORD_INFO.primary.title;
-    setCatalogue(pseudo(['vmm']), 'xx');
+    setCatalogue(pseudo('vmm'), 'xx');
     expect(handlerInfo(10)).toEqual({ name: 'handle_cpuid', does: `‹${englishDoes}›` });
     expect(handlerInfo(999).name).toBe('handle_unexpected');
     expect(marked(handlerInfo(999).does)).toBe(true);
@@ -71,7 +57,7 @@ describe('core messages follow the active catalogue', () => {
   });
 
   it('run-spec errors and scenario parameter descriptions', () => {
-    setCatalogue(pseudo(['session']), 'xx');
+    setCatalogue(pseudo('session'), 'xx');
     const r = resolveSpec({ scenario: 'no-such-scenario', seed: 1, insnEvents: false });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.errors[0].message).toBe("‹unknown scenario 'no-such-scenario'›");

@@ -6,7 +6,6 @@
  * English word for word.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Catalogue } from './catalogue.ts';
 import { enAll } from './all.ts';
 import { setCatalogue, t } from './t.ts';
 import { parseCostInput } from '../core/techniques/cost-input.ts';
@@ -18,21 +17,9 @@ import { SCENARIOS } from '../core/scenarios/index.ts';
 import { CPU_MODELS } from '../core/cpu-models/index.ts';
 import { ROUND_TRIP_MEASURED } from '../core/cost/figures.ts';
 import { SENSITIVE_UNPRIVILEGED } from '../core/techniques/deprivileged/instructions.ts';
+import { marked, pseudo } from '../test-support/pseudo-catalogue.ts';
 
 const DOMAINS = ['cost', 'cpus', 'scenarios', 'methods', 'platform', 'partition', 'machine'] as const;
-
-/** Every message of `domains` wrapped in ‹ › (plural forms too), the rest English. */
-function pseudo(domains: readonly (keyof typeof enAll)[]): Catalogue {
-  const out = structuredClone(enAll) as unknown as Record<string, Record<string, unknown>>;
-  for (const d of domains) {
-    for (const [k, v] of Object.entries(out[d])) {
-      out[d][k] = typeof v === 'string' ? `‹${v}›` : Object.fromEntries(Object.entries(v as Record<string, string>).map(([c, s]) => [c, `‹${s}›`]));
-    }
-  }
-  return out as unknown as Catalogue;
-}
-
-const marked = (s: string | undefined): boolean => s !== undefined && s.startsWith('‹') && s.endsWith('›');
 
 afterEach(() => setCatalogue(null, 'en'));
 
@@ -40,7 +27,7 @@ describe('lab core messages follow the active catalogue', () => {
   it('a bad cycle figure in the techniques lab', () => {
     const english = parseCostInput('12abc');
     expect(english).toEqual({ ok: false, message: "'12abc' is not a number of cycles." });
-    setCatalogue(pseudo([...DOMAINS]), 'xx');
+    setCatalogue(pseudo(...DOMAINS), 'xx');
     const translated = parseCostInput('12abc');
     expect(translated.ok).toBe(false);
     if (!translated.ok) expect(translated.message).toBe("‹'12abc' is not a number of cycles.›");
@@ -53,7 +40,7 @@ describe('lab core messages follow the active catalogue', () => {
     const en2 = checkIsolationParams(isolation);
     if (en1.ok || en2.ok) throw new Error('expected errors');
     expect(en1.message).toBe('The timeslice (ms) must be between 1 and 100');
-    setCatalogue(pseudo([...DOMAINS]), 'xx');
+    setCatalogue(pseudo(...DOMAINS), 'xx');
     const tr1 = checkResourcesParams(resources);
     const tr2 = checkIsolationParams(isolation);
     if (tr1.ok || tr2.ok) throw new Error('expected errors');
@@ -67,7 +54,7 @@ describe('lab core messages follow the active catalogue', () => {
   it('the failover narration', () => {
     const sc = defaultScenario();
     const english = simulateFailover(sc);
-    setCatalogue(pseudo([...DOMAINS]), 'xx');
+    setCatalogue(pseudo(...DOMAINS), 'xx');
     const translated = simulateFailover(sc);
     // Same events at the same times; every narration line comes from the catalogue.
     expect(translated.events.map((e) => [e.t, e.kind, e.subject])).toEqual(english.events.map((e) => [e.t, e.kind, e.subject]));
@@ -79,7 +66,7 @@ describe('lab core messages follow the active catalogue', () => {
 
   it('a clock pair that cannot be converted exactly', () => {
     expect(checkClockPair(0, 1)).toEqual({ ok: false, reason: 'CPU clock must be a positive integer number of Hz, got 0' });
-    setCatalogue(pseudo(['machine']), 'xx');
+    setCatalogue(pseudo('machine'), 'xx');
     expect(checkClockPair(0, 1)).toEqual({ ok: false, reason: '‹CPU clock must be a positive integer number of Hz, got 0›' });
   });
 });

@@ -4,22 +4,12 @@
  * filled; switching back gives the English run again, byte for byte.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Catalogue } from '../../i18n/catalogue.ts';
-import { enAll } from '../../i18n/all.ts';
 import { setCatalogue } from '../../i18n/t.ts';
 import { DEFAULT_IO_PARAMS, validateIoPathParams } from './params.ts';
 import { runIoPath } from './run.ts';
 import type { IoPathKind } from './types.ts';
+import { marked, pseudo } from '../../test-support/pseudo-catalogue.ts';
 
-function pseudo(domain: 'iopath'): Catalogue {
-  const out = structuredClone(enAll) as unknown as Record<string, Record<string, unknown>>;
-  for (const [k, v] of Object.entries(out[domain])) {
-    out[domain][k] = typeof v === 'string' ? `‹${v}›` : Object.fromEntries(Object.entries(v as Record<string, string>).map(([c, s]) => [c, `‹${s}›`]));
-  }
-  return out as unknown as Catalogue;
-}
-
-const marked = (s: string): boolean => s.startsWith('‹') && s.endsWith('›');
 const params = { ...DEFAULT_IO_PARAMS, packets: 2, batch: 2 };
 
 afterEach(() => setCatalogue(null, 'en'));

@@ -4,8 +4,6 @@
  * of an escape attempt's evidence are the translated text; English comes back when the language is switched back.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Catalogue } from '../../i18n/catalogue.ts';
-import { enAll } from '../../i18n/all.ts';
 import { setCatalogue } from '../../i18n/t.ts';
 import { AccessControl, authorize } from './access.ts';
 import { DEMO_USERS } from './demo-users.ts';
@@ -13,16 +11,7 @@ import { ESCAPE_IDS, runEscape } from './escape.ts';
 import { DEFAULT_POLICY } from './groups.ts';
 import { validateLockoutPolicy } from './lockout.ts';
 import { seededBytes } from './test-support.ts';
-
-function pseudo(domain: 'securitycore'): Catalogue {
-  const out = structuredClone(enAll) as unknown as Record<string, Record<string, unknown>>;
-  for (const [k, v] of Object.entries(out[domain])) {
-    out[domain][k] = typeof v === 'string' ? `‹${v}›` : Object.fromEntries(Object.entries(v as Record<string, string>).map(([c, s]) => [c, `‹${s}›`]));
-  }
-  return out as unknown as Catalogue;
-}
-
-const marked = (s: string): boolean => s.startsWith('‹') && s.endsWith('›');
+import { marked, pseudo } from '../../test-support/pseudo-catalogue.ts';
 
 afterEach(() => setCatalogue(null, 'en'));
 

@@ -6,8 +6,6 @@
  * so a language switch reloads the app (core-i18n brief); they are not re-read here.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Catalogue } from '../../i18n/catalogue.ts';
-import { enAll } from '../../i18n/all.ts';
 import { setCatalogue } from '../../i18n/t.ts';
 import { walkEpt } from './ept-walk.ts';
 import { inspectVmcs, type VmcsSnapshotLike } from './inspect.ts';
@@ -16,18 +14,7 @@ import { VMCS_FIELDS, type VmcsFieldName } from './spec/fields.ts';
 import { encodeEptp } from './spec/formats/ept.ts';
 import { decodeInterruptionInfo, encodeInterruptionInfo } from './spec/formats/interruption.ts';
 import { decodeExitQualification, encodeEptViolationQualification, encodeIoQualification, encodeMovCrQualification } from './spec/formats/qualification.ts';
-
-function pseudo(...domains: ('sdm' | 'vmx')[]): Catalogue {
-  const out = structuredClone(enAll) as unknown as Record<string, Record<string, unknown>>;
-  for (const domain of domains) {
-    for (const [k, v] of Object.entries(out[domain]!)) {
-      out[domain]![k] = typeof v === 'string' ? `‹${v}›` : Object.fromEntries(Object.entries(v as Record<string, string>).map(([c, s]) => [c, `‹${s}›`]));
-    }
-  }
-  return out as unknown as Catalogue;
-}
-
-const marked = (s: string): boolean => s.startsWith('‹') && s.endsWith('›');
+import { marked, pseudo } from '../../test-support/pseudo-catalogue.ts';
 
 afterEach(() => setCatalogue(null, 'en'));
 

@@ -4,22 +4,11 @@
  * the OS log lines stay Linux's own English (dmar.c prints them so; a user compares them with a real dmesg).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Catalogue } from '../../i18n/catalogue.ts';
-import { enAll } from '../../i18n/all.ts';
 import { setCatalogue } from '../../i18n/t.ts';
 import { DMA_DEMOS, IRQ_DEMOS, newSession, runDma, runInterrupt } from './lab.ts';
 import { checkSriov, SRIOV_DEFAULTS } from './sriov.ts';
 import { parseBdf } from './hardware.ts';
-
-function pseudo(domain: 'vtd'): Catalogue {
-  const out = structuredClone(enAll) as unknown as Record<string, Record<string, unknown>>;
-  for (const [k, v] of Object.entries(out[domain])) {
-    out[domain][k] = typeof v === 'string' ? `‹${v}›` : Object.fromEntries(Object.entries(v as Record<string, string>).map(([c, s]) => [c, `‹${s}›`]));
-  }
-  return out as unknown as Catalogue;
-}
-
-const marked = (s: string): boolean => s.startsWith('‹') && s.endsWith('›');
+import { marked, pseudo } from '../../test-support/pseudo-catalogue.ts';
 
 afterEach(() => setCatalogue(null, 'en'));
 
