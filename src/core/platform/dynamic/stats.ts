@@ -179,6 +179,42 @@ const mcRdS = new Float64Array(MC_MAX + 1);
 const mcB = new Float64Array(MC_MAX);
 
 /**
+ * Applies the Householder reflection whose vector is H[ho + from … ho + m) (denominator d = a·v_from) to `count`
+ * columns of Y, the first at word yo, each m long, on rows from … m − 1: alpha = −Σ y·v / d, then y −= alpha·v —
+ * the column update of Apache Commons Math's QR (OLSMultipleLinearRegression, which CloudSim 3.0.3's
+ * PowerVmSelectionPolicyMaximumCorrelation calls). Two columns per pass, so the reflector is loaded half as often;
+ * each column's arithmetic is exactly that of one at a time, so every caller computes the same bits.
+ */
+function reflectColumns(H: Float64Array, ho: number, from: number, m: number, d: number, Y: Float64Array, yo: number, count: number): void {
+  let c = 0;
+  for (; c + 1 < count; c += 2) {
+    const co = yo + c * m;
+    const co2 = co + m;
+    let alpha = 0;
+    let alpha2 = 0;
+    for (let row = from; row < m; row++) {
+      const h = H[ho + row];
+      alpha -= Y[co + row] * h;
+      alpha2 -= Y[co2 + row] * h;
+    }
+    alpha /= d;
+    alpha2 /= d;
+    for (let row = from; row < m; row++) {
+      const h = H[ho + row];
+      Y[co + row] -= alpha * h;
+      Y[co2 + row] -= alpha2 * h;
+    }
+  }
+  if (c < count) {
+    const co = yo + c * m;
+    let alpha = 0;
+    for (let row = from; row < m; row++) alpha -= Y[co + row] * H[ho + row];
+    alpha /= d;
+    for (let row = from; row < m; row++) Y[co + row] -= alpha * H[ho + row];
+  }
+}
+
+/**
  * The MC selection's loop over `olsRSquared(y = col i, x = the other columns in order)` for i = 0 … k − 1,
  * running all k fits (`mcMaxRSquaredIndex` runs only the few a screen cannot rule out, and falls back to this
  * where the screen cannot decide), bit-for-bit: returns the first i of maximal R² (strictly greater than Number.MIN_VALUE, else 0), or −1 where
@@ -221,32 +257,7 @@ export function mcMaxRSquaredIndexExhaustive(cols: Float64Array, k: number, m: n
       const den = a * P[mo + minor];
       // later columns c_j (P column j + 1, j ≥ minor), two per pass, and the right-hand sides c_j, j ≥ minor
       // (y of fit j is transformed by pivots 0..j)
-      let col = minor + 1;
-      for (; col + 1 <= k; col += 2) {
-        const co = col * m;
-        const co2 = co + m;
-        let alpha = 0;
-        let alpha2 = 0;
-        for (let row = minor; row < m; row++) {
-          const h = P[mo + row];
-          alpha -= P[co + row] * h;
-          alpha2 -= P[co2 + row] * h;
-        }
-        alpha /= den;
-        alpha2 /= den;
-        for (let row = minor; row < m; row++) {
-          const h = P[mo + row];
-          P[co + row] -= alpha * h;
-          P[co2 + row] -= alpha2 * h;
-        }
-      }
-      if (col <= k) {
-        const co = col * m;
-        let alpha = 0;
-        for (let row = minor; row < m; row++) alpha -= P[co + row] * P[mo + row];
-        alpha /= den;
-        for (let row = minor; row < m; row++) P[co + row] -= alpha * P[mo + row];
-      }
+      reflectColumns(P, mo, minor, m, den, P, (minor + 1) * m, k - minor);
       let j = minor;
       for (; j + 1 < k; j += 2) {
         const yo = j * m;
@@ -292,61 +303,7 @@ export function mcMaxRSquaredIndexExhaustive(cols: Float64Array, k: number, m: n
       if (a !== 0) {
         S[mo + minor] -= a;
         const den = a * S[mo + minor];
-        // four, then two columns per pass (each column's arithmetic unchanged; fewer loads of the reflector)
-        let t = s + 1;
-        for (; t + 3 < ns; t += 4) {
-          const co = t * m;
-          const co2 = co + m;
-          const co3 = co2 + m;
-          const co4 = co3 + m;
-          let alpha = 0;
-          let alpha2 = 0;
-          let alpha3 = 0;
-          let alpha4 = 0;
-          for (let row = minor; row < m; row++) {
-            const h = S[mo + row];
-            alpha -= S[co + row] * h;
-            alpha2 -= S[co2 + row] * h;
-            alpha3 -= S[co3 + row] * h;
-            alpha4 -= S[co4 + row] * h;
-          }
-          alpha /= den;
-          alpha2 /= den;
-          alpha3 /= den;
-          alpha4 /= den;
-          for (let row = minor; row < m; row++) {
-            const h = S[mo + row];
-            S[co + row] -= alpha * h;
-            S[co2 + row] -= alpha2 * h;
-            S[co3 + row] -= alpha3 * h;
-            S[co4 + row] -= alpha4 * h;
-          }
-        }
-        for (; t + 1 < ns; t += 2) {
-          const co = t * m;
-          const co2 = co + m;
-          let alpha = 0;
-          let alpha2 = 0;
-          for (let row = minor; row < m; row++) {
-            const h = S[mo + row];
-            alpha -= S[co + row] * h;
-            alpha2 -= S[co2 + row] * h;
-          }
-          alpha /= den;
-          alpha2 /= den;
-          for (let row = minor; row < m; row++) {
-            const h = S[mo + row];
-            S[co + row] -= alpha * h;
-            S[co2 + row] -= alpha2 * h;
-          }
-        }
-        if (t < ns) {
-          const co = t * m;
-          let alpha = 0;
-          for (let row = minor; row < m; row++) alpha -= S[co + row] * S[mo + row];
-          alpha /= den;
-          for (let row = minor; row < m; row++) S[co + row] -= alpha * S[mo + row];
-        }
+        reflectColumns(S, mo, minor, m, den, S, (s + 1) * m, ns - s - 1);
       }
     }
     for (let s = 0; s < ns; s++) if (Math.abs(rdS[i + 1 + s]) <= 0) return -1;
@@ -475,32 +432,7 @@ export function mcMaxRSquaredIndex(cols: Float64Array, k: number, m: number): nu
     P[mo + minor] -= a;
     const d = a * P[mo + minor];
     den[minor] = d;
-    let col = minor + 1;
-    for (; col + 1 < nc; col += 2) {
-      const co = col * m;
-      const co2 = co + m;
-      let alpha = 0;
-      let alpha2 = 0;
-      for (let row = minor; row < m; row++) {
-        const h = P[mo + row];
-        alpha -= P[co + row] * h;
-        alpha2 -= P[co2 + row] * h;
-      }
-      alpha /= d;
-      alpha2 /= d;
-      for (let row = minor; row < m; row++) {
-        const h = P[mo + row];
-        P[co + row] -= alpha * h;
-        P[co2 + row] -= alpha2 * h;
-      }
-    }
-    if (col < nc) {
-      const co = col * m;
-      let alpha = 0;
-      for (let row = minor; row < m; row++) alpha -= P[co + row] * P[mo + row];
-      alpha /= d;
-      for (let row = minor; row < m; row++) P[co + row] -= alpha * P[mo + row];
-    }
+    reflectColumns(P, mo, minor, m, d, P, (minor + 1) * m, nc - minor - 1);
   }
   if (pivots < nc) return allFits(cols, k, m);
   // R⁻¹ (upper triangular, row-major nc × nc); R[p][q] = P[q·m + p] above the diagonal, rd[p] on it
@@ -624,36 +556,7 @@ function referenceFit(cols: Float64Array, k: number, m: number, i: number): numb
     const co = (i + 1 + s) * m;
     for (let r = 0; r < m; r++) S[so + r] = cols[co + r];
   }
-  for (let p = 0; p <= i; p++) {
-    const mo = p * m;
-    const d = den[p];
-    let s = 0;
-    for (; s + 1 < ns; s += 2) {
-      const so = s * m;
-      const so2 = so + m;
-      let alpha = 0;
-      let alpha2 = 0;
-      for (let row = p; row < m; row++) {
-        const h = P[mo + row];
-        alpha -= S[so + row] * h;
-        alpha2 -= S[so2 + row] * h;
-      }
-      alpha /= d;
-      alpha2 /= d;
-      for (let row = p; row < m; row++) {
-        const h = P[mo + row];
-        S[so + row] -= alpha * h;
-        S[so2 + row] -= alpha2 * h;
-      }
-    }
-    if (s < ns) {
-      const so = s * m;
-      let alpha = 0;
-      for (let row = p; row < m; row++) alpha -= S[so + row] * P[mo + row];
-      alpha /= d;
-      for (let row = p; row < m; row++) S[so + row] -= alpha * P[mo + row];
-    }
-  }
+  for (let p = 0; p <= i; p++) reflectColumns(P, p * m, p, m, den[p], S, 0, ns);
   // the suffix's own QR (pivots i + 1 … n − 1)
   for (let s = 0; s < ns; s++) {
     const minor = i + 1 + s;
@@ -667,33 +570,7 @@ function referenceFit(cols: Float64Array, k: number, m: number, i: number): numb
       return NaN;
     }
     S[mo + minor] -= a;
-    const d = a * S[mo + minor];
-    let t = s + 1;
-    for (; t + 1 < ns; t += 2) {
-      const co = t * m;
-      const co2 = co + m;
-      let alpha = 0;
-      let alpha2 = 0;
-      for (let row = minor; row < m; row++) {
-        const h = S[mo + row];
-        alpha -= S[co + row] * h;
-        alpha2 -= S[co2 + row] * h;
-      }
-      alpha /= d;
-      alpha2 /= d;
-      for (let row = minor; row < m; row++) {
-        const h = S[mo + row];
-        S[co + row] -= alpha * h;
-        S[co2 + row] -= alpha2 * h;
-      }
-    }
-    if (t < ns) {
-      const co = t * m;
-      let alpha = 0;
-      for (let row = minor; row < m; row++) alpha -= S[co + row] * S[mo + row];
-      alpha /= d;
-      for (let row = minor; row < m; row++) S[co + row] -= alpha * S[mo + row];
-    }
+    reflectColumns(S, mo, minor, m, a * S[mo + minor], S, (s + 1) * m, ns - s - 1);
   }
   return suffixSolveRSquared(cols, k, m, i, ns, rd, P, S, rdS, b);
 }
