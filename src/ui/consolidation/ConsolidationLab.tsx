@@ -226,11 +226,11 @@ export function ConsolidationLab() {
                 ))}
               </select>
             </label>
-            <button type="button" disabled={selected === null || target === ''} onClick={() => selected !== null && target !== '' && move(selected, target)}>
+            <button type="button" className="btn" disabled={selected === null || target === ''} onClick={() => selected !== null && target !== '' && move(selected, target)}>
               {t('consolidation.lab.move')}
             </button>
             {c.moves.length > 0 && (
-              <button type="button" onClick={() => { setConsolidation({ moves: [] }); setRefusal(null); setStatus(t('consolidation.lab.movesByHandUndone')); }}>{t('consolidation.lab.undoMovesByHand', { length: c.moves.length })}</button>
+              <button type="button" className="btn" onClick={() => { setConsolidation({ moves: [] }); setRefusal(null); setStatus(t('consolidation.lab.movesByHandUndone')); }}>{t('consolidation.lab.undoMovesByHand', { length: c.moves.length })}</button>
             )}
           </div>
           <p className="visually-hidden" role="status" aria-live="polite">
@@ -392,7 +392,7 @@ function EvacuationReport({ e, vmName, onClose }: { e: Evacuation; vmName(id: st
       <p className="cn-src">
         {t('consolidation.lab.targetsAsPabfdChooses')}
       </p>
-      <button type="button" onClick={onClose}>
+      <button type="button" className="btn" onClick={onClose}>
         {t('consolidation.lab.closeTheEvacuationReport')}
       </button>
     </section>

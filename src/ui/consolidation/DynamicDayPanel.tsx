@@ -80,7 +80,7 @@ export function DynamicDayPanel() {
               ))}
             </select>
           </label>
-          <button type="button" className="primary" onClick={() => void run(c.policy)} disabled={running || health !== 'ready'}>
+          <button type="button" className="btn primary" onClick={() => void run(c.policy)} disabled={running || health !== 'ready'}>
             {t('consolidation.dynamic.runTheDay')}
           </button>
           {progress !== null && (

@@ -165,7 +165,7 @@ export function HostDayView({ d, intervalSeconds, startRow = 0, powerW }: { d: D
         <canvas ref={canvas} style={{ width: COLS * cellW, height }} role="img" aria-label={t('consolidation.hostDay.eachOfTheHosts', { hostCount: d.hostCount, summary })} />
       </div>
       <div className="pl-transport cn-hostday-transport">
-        <button type="button" onClick={() => (playing ? setPlaying(false) : (setRow((r) => (r >= rows - 1 ? 0 : r)), setPlaying(true)))} disabled={reducedMotion() && !playing} title={reducedMotion() ? t('consolidation.hostDay.reducedMotionIsOn') : undefined}>
+        <button type="button" className="btn" onClick={() => (playing ? setPlaying(false) : (setRow((r) => (r >= rows - 1 ? 0 : r)), setPlaying(true)))} disabled={reducedMotion() && !playing} title={reducedMotion() ? t('consolidation.hostDay.reducedMotionIsOn') : undefined}>
           {playing ? t('consolidation.hostDay.pauseTheDay') : t('consolidation.hostDay.playTheDay')}
         </button>
         <input

@@ -134,7 +134,7 @@ export function EptWalk() {
               <option value="fetch">{t('rings.eptWalk.optFetch')}</option>
             </select>
           </div>
-          <button type="submit">{t('rings.eptWalk.walk')}</button>
+          <button type="submit" className="btn">{t('rings.eptWalk.walk')}</button>
           {inputError !== null && (
             <p id={ids.err} className="eptw-input-error" role="alert">
               {inputError}
