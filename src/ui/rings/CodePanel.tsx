@@ -11,6 +11,7 @@ import { eventLog } from '../../state/event-log.ts';
 import { commands } from '../engine/client.ts';
 import { EventKind } from '../../core/trace/events.ts';
 import { exitReasonInfo } from '../../core/vmx/spec/exit-reasons.ts';
+import { exitCause } from './exit-cause.ts';
 import type { ListingRow } from '../../worker/protocol.ts';
 import { hex } from '../viz/format-event.ts';
 import { trapText } from '../viz/swvmm-text.ts';
@@ -91,7 +92,8 @@ export function CodePanel() {
   const lastExit = useMemo(() => {
     const e = eventLog.findBack(seq - 1, [EventKind.VMEXIT, EventKind.VMENTRY]);
     if (e === undefined || e.kind !== EventKind.VMEXIT) return null;
-    return { reason: e.p[1] & 0xffff, eip: e.p[5] >>> 0, len: e.p[4], seq: e.seq };
+    const reason = e.p[1] & 0xffff;
+    return { reason, eip: e.p[5] >>> 0, len: e.p[4], seq: e.seq, cause: exitCause(reason, e.p[2], e.p[7]) };
     // The log may arrive after the position (a link opened at an event): look again when it does.
   }, [seq, logVersion]);
 
@@ -109,11 +111,23 @@ export function CodePanel() {
     box.querySelectorAll('.code-row.current, .code-row.exited').forEach((el) => el.classList.remove('current', 'exited', 'trapped'));
     // In VMX root, the guest instruction that caused the exit is marked too (the VMM may already have
     // advanced GUEST_RIP past it).
-    if (vmx === 'root' && mode === 'guest' && lastExit !== null) {
-      box.querySelector<HTMLElement>(`#code-${lastExit.eip.toString(16)}`)?.classList.add('exited');
+    if (vmx === 'root' && mode === 'guest' && lastExit !== null && lastExit.cause !== 'between') {
+      const row = box.querySelector<HTMLElement>(`#code-${lastExit.eip.toString(16)}`);
+      if (row !== null) {
+        row.classList.add('exited');
+        const note = row.querySelector<HTMLElement>('.mnemonic');
+        if (note !== null) note.dataset.exitNote = lastExit.cause === 'fetch' ? t('rings.code.exitedFetchNote') : t('rings.code.exitedNote');
+      }
     }
     // Software VMM: the guest instruction that trapped (the VMM emulated it and may have moved EIP past it).
-    if (trap !== null && trap.emulated) box.querySelector<HTMLElement>(`#code-${trap.eip.toString(16)}`)?.classList.add('exited', 'trapped');
+    if (trap !== null && trap.emulated) {
+      const row = box.querySelector<HTMLElement>(`#code-${trap.eip.toString(16)}`);
+      if (row !== null) {
+        row.classList.add('exited', 'trapped');
+        const note = row.querySelector<HTMLElement>('.mnemonic');
+        if (note !== null) note.dataset.exitNote = t('rings.code.trappedNote');
+      }
+    }
     const row = box.querySelector<HTMLElement>(`#code-${(pc >>> 0).toString(16)}`);
     if (row !== null) {
       if (!row.classList.contains('exited')) row.classList.add('current');
@@ -181,7 +195,7 @@ export function CodePanel() {
           <strong>{t('rings.code.rootRuns', { name: handler?.name ?? t('rings.code.itsHandler') })}</strong>
           <span>
             {' '}
-            {t('rings.code.exitDetail', {
+            {t(lastExit.cause === 'fetch' ? 'rings.code.exitDetailFetch' : lastExit.cause === 'between' ? 'rings.code.exitDetailBetween' : 'rings.code.exitDetail', {
               reason: lastExit.reason,
               name: exitReasonInfo(lastExit.reason)?.shortName ?? '?',
               address: hex(lastExit.eip),
@@ -216,3 +230,4 @@ export function CodePanel() {
     </section>
   );
 }
+

@@ -73,10 +73,15 @@ export function Scrubber() {
     ctx.fillStyle = cssVar('--fg-2');
     ctx.font = `${fontPx}px ${cssVar('--font')}`;
     ctx.textBaseline = 'middle';
-    for (const t of x.ticks(Math.max(2, Math.floor(w / 140)))) {
+    // Simulated time is whole cycles: a tick between two cycles (a run that has not started spans one cycle, which
+    // d3 would label in hundredths of a nanosecond) marks no instant of the run.
+    for (const t of x.ticks(Math.max(2, Math.floor(w / 140))).filter(Number.isInteger)) {
       const px = x(t);
       ctx.fillRect(Math.round(px), band, 1, 4);
-      ctx.fillText(formatSimTime(t, hz), px + 3, band + (h - band) / 2 + 1);
+      const label = formatSimTime(t, hz);
+      // A label that would run off the right edge is drawn to the left of its tick instead of being cut.
+      const lw = ctx.measureText(label).width;
+      ctx.fillText(label, px + 3 + lw > w ? px - 3 - lw : px + 3, band + (h - band) / 2 + 1);
     }
     // Playhead.
     ctx.fillStyle = cssVar('--focus');
