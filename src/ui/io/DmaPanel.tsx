@@ -135,7 +135,7 @@ export function DmaPanel() {
           </div>
           <label className="pl-field">
             <span className="pl-label">{t('io.dma.everyOtherFaultReason')}</span>
-            <select value={more} onChange={(e) => setMore(e.target.value)}>
+            <select value={more} onChange={(e) => setMore(e.target.value)} aria-describedby={moreDemo !== undefined ? `${id}-more-full` : undefined}>
               {moreDemos.map((d) => (
                 <option key={d.id} value={d.id}>
                   {d.expect === null ? '' : `${hexByte(d.expect)} · `}
@@ -144,6 +144,14 @@ export function DmaPanel() {
               ))}
             </select>
           </label>
+          {/* The column is narrower than most of these labels: the chosen one is shown whole under the select (outside
+              the label, which would otherwise add it to the select's name a second time). */}
+          {moreDemo !== undefined && (
+            <p className="pl-hint pl-under" id={`${id}-more-full`}>
+              {moreDemo.expect === null ? '' : `${hexByte(moreDemo.expect)} · `}
+              {moreDemo.label}
+            </p>
+          )}
           <button type="button" className="btn" disabled={!ready || moreDemo === undefined} onClick={() => void send({ kind: 'demo', id: more })}>{t('io.dma.sendThisRequest')}</button>
 
           <h2>{t('io.dma.interrupts')}</h2>

@@ -21,6 +21,7 @@ import './migration.css';
 import { TextField, bindField } from '../shell/TextField.tsx';
 import '../../i18n/en/migration.ts';
 import { t } from '../../i18n/t.ts';
+import { StopRuleHint } from './StopRuleHint.tsx';
 import { T } from '../../i18n/react.tsx';
 
 type Ok = Extract<MigrateResponse, { ok: true }>;
@@ -152,12 +153,13 @@ function ParamsForm({ m, running, onRun }: { m: MigrationLink; running: boolean;
       <h2>{t('migration.lab.parameters')}</h2>
       <label className="pl-field">
         <span className="pl-label">{t('migration.lab.stopRule')}</span>
-        <select value={rule} onChange={(e) => setRule(e.target.value as MigrationLink['rule'])}>
+        <select value={rule} aria-describedby={`${idBase}-rule`} onChange={(e) => setRule(e.target.value as MigrationLink['rule'])}>
           <option value="qemu">{t('migration.lab.qemuDowntimeLimit')}</option>
           <option value="xen">{t('migration.lab.xen50Pages30')}</option>
           <option value="clark">{t('migration.lab.clarkRateAdaptive256')}</option>
         </select>
       </label>
+      <StopRuleHint id={`${idBase}-rule`} rule={rule} />
       {FIELDS.map(({ f, label, unit, hint }) => {
         const id = `${idBase}-${f}`;
         return (

@@ -17,6 +17,7 @@ import { MIGRATION_SOURCES as S, Sourced } from './Sourced.tsx';
 import { TextField, bindField } from '../shell/TextField.tsx';
 import '../../i18n/en/migration.ts';
 import { t } from '../../i18n/t.ts';
+import { StopRuleHint } from './StopRuleHint.tsx';
 import { T } from '../../i18n/react.tsx';
 
 type Ok = Extract<VmxMigrateResponse, { ok: true }>;
@@ -85,12 +86,13 @@ export function VmxMigrationPanel() {
         <h2>{t('migration.vmx.theRunningVm')}</h2>
         <label className="pl-field">
           <span className="pl-label">{t('migration.vmx.stopRule')}</span>
-          <select value={req.rule} onChange={(e) => setReq((r) => ({ ...r, rule: e.target.value as VmxMigrateRequest['rule'] }))}>
+          <select value={req.rule} aria-describedby={`${idBase}-rule`} onChange={(e) => setReq((r) => ({ ...r, rule: e.target.value as VmxMigrateRequest['rule'] }))}>
             <option value="xen">{t('migration.vmx.xen50Pages30')}</option>
             <option value="qemu">{t('migration.vmx.qemuDowntimeLimit')}</option>
             <option value="clark">{t('migration.vmx.clarkRateAdaptive256')}</option>
           </select>
         </label>
+        <StopRuleHint id={`${idBase}-rule`} rule={req.rule} />
         {FIELDS.map(({ f, label, unit, hint }) => {
           const id = `${idBase}-${f}`;
           return (
