@@ -103,6 +103,12 @@ export function ProgramEditor() {
   };
 
   const allErrors = [...errors, ...specErrors.filter((x) => x.field === 'program' && !errors.some((y) => y.line === x.line && y.message === x.message))];
+  // A refused run's messages are brought into view: on a 720-px projector the tab scrolls, and they sit under the
+  // editor, out of sight of the button that was pressed.
+  const errorsRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (errors.length > 0) errorsRef.current?.scrollIntoView({ block: 'nearest' });
+  }, [errors]);
 
   return (
     <section className="program-editor" aria-labelledby="editor-title">
@@ -154,7 +160,7 @@ export function ProgramEditor() {
           }}
         />
       </div>
-      <div id="editor-errors" className="editor-errors" role="status" aria-live="polite" aria-label={t('rings.editor.errors')} tabIndex={allErrors.length > 0 ? 0 : undefined}>
+      <div ref={errorsRef} id="editor-errors" className="editor-errors" role="status" aria-live="polite" aria-label={t('rings.editor.errors')} tabIndex={allErrors.length > 0 ? 0 : undefined}>
         {allErrors.length === 0 ? (
           <span className="ok">{status || t('rings.editor.noErrors')}</span>
         ) : (
