@@ -100,6 +100,15 @@ test('the guest editor: an error is shown at its line, the running program is ke
   await expect(page.locator('#editor-errors')).toContainText(/Line \d+/);
   await page.getByRole('button', { name: 'Assemble and run' }).click();
   await expect(page.locator('#editor-errors')).toContainText('Not run');
+  // On the 1280×720 projector the message is on screen and on top: not scrolled away, not under the scenario card.
+  const message = page.locator('#editor-errors li').first();
+  await expect(message).toBeInViewport();
+  expect(
+    await message.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      return el.contains(document.elementFromPoint(r.left + Math.min(40, r.width / 2), r.top + r.height / 2));
+    }),
+  ).toBe(true);
   await page.reload();
   await ready(page);
   await page.getByRole('tab', { name: 'Program' }).click();
