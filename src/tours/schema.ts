@@ -6,7 +6,8 @@
  *
  *   step.link     a VT Lab link (#/lab?…) the step opens; omitted: the step keeps the current state
  *   step.waitFor  the step is complete only after the simulation shows an event of one of these kinds
- *                 (after the step was entered), e.g. "continue when the first VM exit happens"
+ *                 (after the step was entered), e.g. "continue when the first VM exit happens"; VM exits whose
+ *                 basic reason is in `skipReasons` do not count (the step is about a later exit)
  *   step.notes    presenter notes (shown only in the presenter window)
  *   question.live the answer can be checked on the live simulation: open `link`, then run to the next event
  *                 of `kinds` (passing over exits whose basic reason is in `skipReasons`) and read what happened
@@ -43,6 +44,11 @@ const step = z.strictObject({
       kinds: z.array(z.enum(WAITABLE_KINDS)).min(1),
       /** What to tell the user while waiting (which button or key makes it happen). */
       prompt: text,
+      /**
+       * Basic exit reasons that do not end the wait (e.g. 48: the EPT violations a guest takes as its pages are first
+       * touched, before the exit the step is about): a VM exit with one of them is passed over.
+       */
+      skipReasons: z.array(z.number().int().min(0).max(77)).max(8).optional(),
     })
     .optional(),
 });

@@ -73,6 +73,53 @@ describe('tours', () => {
     expect(reason).toBe(Number(keyed![1]));
   });
 
+  /**
+   * Following a tour on the core: each step's scene (its link, or the state the previous step left), then its awaited
+   * event, passing over the VM exits it skips. Returns the basic exit reason each waiting step reaches (−1: not an exit).
+   */
+  function followTour(tour: (typeof TOURS)[number]): Map<string, number> {
+    const reached = new Map<string, number>();
+    let t: Timeline | null = null;
+    for (const s of tour.steps) {
+      if (s.link !== undefined) {
+        const parsed = parseLink(s.link);
+        t = null;
+        if (parsed.kind === 'ok' && s.link.startsWith('#/rings')) {
+          const r = Timeline.create(parsed.state.spec);
+          if (!r.ok) throw new Error(JSON.stringify(r.errors));
+          t = r.timeline;
+        }
+      }
+      if (s.waitFor === undefined || t === null) continue;
+      const kinds = s.waitFor.kinds.map((k) => EVENT_KIND_OF[k]);
+      const skip = s.waitFor.skipReasons ?? [];
+      let reason = -1;
+      for (let n = 0; n < 10_000; n++) {
+        expect(t.advance({ untilKinds: kinds, budget: 50_000_000 }), `${tour.id}/${s.id} reaches its event`).toBe('kind');
+        const seq = t.position().seq - 1;
+        const [e] = batchEvents(t.events(seq, seq + 1));
+        reason = e.kind === EventKind.VMEXIT ? e.p[1] & 0xffff : -1;
+        if (!skip.includes(reason)) break;
+      }
+      reached.set(s.id, reason);
+    }
+    return reached;
+  }
+
+  it('every waiting step of a Rings & VMX scene is reached, past the exits it skips', () => {
+    for (const tour of TOURS) {
+      const reached = followTour(tour);
+      for (const s of tour.steps) if (s.waitFor?.skipReasons !== undefined && reached.has(s.id)) expect(s.waitFor.skipReasons).not.toContain(reached.get(s.id));
+    }
+  });
+
+  it('the VT-x tour’s "A VM exit" step, which narrates CPUID (10), stops at the CPUID exit, not at the EPT violations before it', () => {
+    const vmx = TOURS.find((t) => t.id === 'vmx')!;
+    const reached = followTour(vmx);
+    expect(reached.get('exit')).toBe(10);
+    expect(vmx.steps.find((s) => s.id === 'exit')!.body.join(' ')).toMatch(/exit reason \(10\)/);
+  });
+
   it('there are live questions to check', () => {
     expect(live.length).toBeGreaterThanOrEqual(2);
   });

@@ -11,6 +11,8 @@ const PATHS: Record<string, string> = {
   // i18n-ignore: SVG path data
   end: 'M3 4v16l9-8zM11 4v16l9-8zM20 4h2v16h-2z',
   stop: 'M6 6h12v12H6z',
+  // i18n-ignore: SVG path data
+  wait: 'M6 2h12v2h-1.5v3.2L13 12l3.5 4.8V20H18v2H6v-2h1.5v-3.2L11 12 7.5 7.2V4H6zM9.5 4v2.6L12 10l2.5-3.4V4z',
 };
 
 export function Icon({ name }: { name: keyof typeof PATHS | string }) {

@@ -11,6 +11,7 @@ import { QuestionView } from './QuestionView.tsx';
 import { forwardKey } from '../present/channel.ts';
 import './tour.css';
 import { t } from '../../i18n/t.ts';
+import { Icon } from '../shell/Icon.tsx';
 import { T } from '../../i18n/react.tsx';
 
 export function TourPanel() {
@@ -121,7 +122,7 @@ function TourBody({ tour, index }: { tour: Tour; index: number }) {
               <p className={`tour-wait ${waiting ? 'is-waiting' : 'is-done'}`} role="status">
                 {waiting ? (
                   <>
-                    <span aria-hidden="true">⏳ </span>
+                    <Icon name="wait" />{' '}
                     {step.waitFor.prompt} <em>{t('tours.panel.orPressNextAnd')}</em>
                   </>
                 ) : (

@@ -20,19 +20,48 @@ export async function enterStep(step: TourStep): Promise<void> {
   if (step.link !== undefined) await openLink(step.link);
 }
 
-/** Has an event of the step's kinds been shown since `fromSeq` (the position when the step was entered)? */
+/** A VM exit whose basic reason the wait passes over (`skipReasons`). */
+const skipped = (e: { kind: number; p: ArrayLike<number> }, skip: readonly number[]): boolean =>
+  e.kind === EventKind.VMEXIT && skip.includes(e.p[1] & 0xffff);
+
+/**
+ * Has an event of the step's kinds been shown since `fromSeq` (the position when the step was entered)? VM exits
+ * with a reason in `skipReasons` do not count.
+ */
 export function waitSatisfied(step: TourStep, fromSeq: number): boolean {
   if (step.waitFor === undefined) return true;
   const pos = useApp.getState().status?.position.seq ?? 0;
   if (pos <= fromSeq) return false;
-  const e = eventLog.findBack(pos - 1, kindNumbers(step.waitFor.kinds));
-  return e !== undefined && e.seq >= fromSeq;
+  const kinds = kindNumbers(step.waitFor.kinds);
+  const skip = step.waitFor.skipReasons ?? [];
+  for (let at = pos - 1; ; ) {
+    const e = eventLog.findBack(at, kinds);
+    if (e === undefined || e.seq < fromSeq) return false;
+    if (!skipped(e, skip)) return true;
+    at = e.seq - 1;
+  }
 }
 
-/** Runs the simulation to the step's awaited event (the "do it for me" of a waiting step). */
+/**
+ * Runs the simulation to the step's awaited event (the "do it for me" of a waiting step), through the VM exits it
+ * passes over (each is handled and the guest resumed, as when the user presses x again).
+ */
 export async function runToAwaited(step: TourStep): Promise<void> {
   if (step.waitFor === undefined) return;
-  await commands.runTo({ to: 'kind', kinds: kindNumbers(step.waitFor.kinds) });
+  const kinds = kindNumbers(step.waitFor.kinds);
+  const skip = step.waitFor.skipReasons ?? [];
+  if (skip.length === 0) {
+    await commands.runTo({ to: 'kind', kinds });
+    return;
+  }
+  for (let n = 0; n < 500; n++) {
+    const from = useApp.getState().status?.position.seq ?? 0;
+    if ((await commands.runTo({ to: 'kind', kinds })) === null) return;
+    const to = await runStopped(from);
+    if (to === null) return;
+    const e = await eventIn(from, to, kinds);
+    if (e === undefined || !skipped(e, skip)) return;
+  }
 }
 
 /** The newest event of `kinds` in [from, to) once the UI has received up to `to` (the drain runs once per frame). */
