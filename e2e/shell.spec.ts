@@ -279,3 +279,16 @@ for (const theme of ['light', 'dark'] as const) {
     expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`)).toEqual([]);
   });
 }
+
+test('no lab makes the page itself scroll: each scrolls inside, and the header stays on screen', async ({ page }) => {
+  // A live region positioned against the page (no positioned ancestor) at the foot of a long lab once made the whole
+  // document scrollable past the app, header and all.
+  for (const lab of ['rings', 'techniques', 'isolation', 'failover', 'consolidation', 'migration', 'security', 'io']) {
+    await page.goto(`./#/${lab}`);
+    await expect(page.getByRole('banner')).toBeVisible();
+    await page.waitForTimeout(500); // the lab's chunk and its first layout
+    const size = await page.evaluate(() => ({ h: document.documentElement.scrollHeight, w: document.documentElement.scrollWidth, vh: innerHeight, vw: innerWidth }));
+    expect(size.h, `${lab}: page height`).toBeLessThanOrEqual(size.vh);
+    expect(size.w, `${lab}: page width`).toBeLessThanOrEqual(size.vw);
+  }
+});
