@@ -299,7 +299,7 @@ function Rack(props: {
       <div className="cn-rack-head">
         <b>{hostId}</b> <span>{l.running ? `${l.watts.toFixed(0)} W` : t('consolidation.lab.offSpare')}</span>
         {l.running && (
-          <button type="button" className="cn-evac-btn" aria-label={t('consolidation.lab.evacuate', { hostId })} title={t('consolidation.lab.maintenanceLiveMigrateEvery')} onClick={props.onEvacuate}>
+          <button type="button" className="btn cn-evac-btn" aria-label={t('consolidation.lab.evacuate', { hostId })} title={t('consolidation.lab.maintenanceLiveMigrateEvery')} onClick={props.onEvacuate}>
             {t('consolidation.lab.evacuate2')}
           </button>
         )}
