@@ -205,7 +205,7 @@ export function runVirtualized(p: IsolationParams): VirtualizedRun {
     if (how === 'exit' && exit !== undefined) {
       events.push({ tMs: exit.tMs, lane: k, kind: 'vm-exit', text: t('partition.virtualized.vmExit', { name, reason: exit.reason, name2: exit.name, why }), exit });
     } else {
-      events.push({ tMs: ms(now), lane: k, kind: how === 'storm' ? 'storm' : 'watchdog', text: `${name}: ${how === 'storm' ? t('partition.virtualized.stormMonitor') : 'watchdog'} — ${why}`, ...(exit !== undefined ? { exit } : {}) });
+      events.push({ tMs: ms(now), lane: k, kind: how === 'storm' ? 'storm' : 'watchdog', text: `${name}: ${how === 'storm' ? t('partition.virtualized.stormMonitor') : t('partition.virtualized.watchdog')} — ${why}`, ...(exit !== undefined ? { exit } : {}) });
     }
     if (vm.state !== VmState.CRASHED) hv.crashVm(vm, why);
     s.base += vm.mem.read32(GUEST_STATE + STATE_PROGRESS) >>> 0;

@@ -136,6 +136,7 @@ export const isolation = {
   'resources.cap': 'Cap %',
   'resources.memoryMib': 'Memory MiB',
   'resources.capPercentOfOne': '{id} cap (percent of one CPU, 0 = none)',
+  'resources.weightOf': '{id} weight',
   'resources.memoryLimitMib': '{id} memory limit (MiB)',
   'resources.weight165535Default': 'Weight 1 … 65535, default 256; cap in % of one CPU, 0 = none (Xen credit scheduler). Memory: the VM’s guest RAM; beyond it is an EPT violation.',
   'resources.xenCreditDefault30': 'Xen credit default 30 ms',

@@ -54,6 +54,7 @@ export const partition = {
   // src/core/isolation/virtualized.ts
   'virtualized.vmExit': '{name}: VM exit {reason} ({name2}) — {why}',
   'virtualized.stormMonitor': 'storm monitor',
+  'virtualized.watchdog': 'watchdog',
   'virtualized.vmmMarkedFailedAnd': 'VMM marked {name} failed and stopped it: its vCPU is no longer scheduled; the other VMs keep their time slices and their memory',
   'virtualized.restartPolicyRestartOf': 'restart policy {describePolicy}: restart {attempt} of {name} in {restartDelayMs} ms (restart delay, assumption)',
   'virtualized.noRoomOnThe': 'no room on the lab host for another VM (at most {maxRestartsPerRun} restarts per run)',

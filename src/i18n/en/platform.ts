@@ -56,6 +56,7 @@ export const platform = {
   'failover.inviteRetransmission': '{client}: INVITE retransmission (Timer A) at +{r} s reaches the new master',
   'failover.setUpAfter': '{id} set up after {r} s',
   'failover.inviteTimed': '{client}: INVITE timed out after Timer B = {timerB} s; the client must retry',
+  'failover.setupFailed': '{id} failed',
   // src/core/platform/model/hosts.ts
   'hosts.mipsIsMhz': 'MIPS = core MHz, the CloudSim convention of usage-models.md §A2',
   'hosts.1uPerServerEditable': '1U per server (editable); no rack height is given in the sources used',

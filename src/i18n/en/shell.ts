@@ -37,6 +37,7 @@ export const shell = {
   'transportBar.running2': 'Running {what}…',
   'transportBar.events': '{count} events',
   'header.vtLabHome': 'VT Lab, home',
+  'announcer.event': 'Event {seq}: {text}',
   'header.labs': 'Labs',
   'header.guidedToursOfThe': 'Guided tours of the white paper (g)',
   'header.copyALinkThat': 'Copy a link that opens this lab at this moment',

@@ -166,7 +166,7 @@ export function ResourcesPanel() {
                   <th scope="row">
                     <span className={`rs-swatch ${VM_CLASS[id]}`} aria-hidden="true" /> {SHORT[id]}
                   </th>
-                  <td>{input(`${id}.weight`, `${RESOURCE_VM_LABELS[id]} weight`, '', undefined, true)}</td>
+                  <td>{input(`${id}.weight`, t('isolation.resources.weightOf', { id: RESOURCE_VM_LABELS[id] }), '', undefined, true)}</td>
                   <td>{input(`${id}.capPercent`, t('isolation.resources.capPercentOfOne', { id: RESOURCE_VM_LABELS[id] }), '', undefined, true)}</td>
                   <td>{input(`${id}.memoryMiB`, t('isolation.resources.memoryLimitMib', { id: RESOURCE_VM_LABELS[id] }), '', undefined, true)}</td>
                 </tr>

@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import { useApp } from '../../state/store.ts';
 import { eventLog } from '../../state/event-log.ts';
 import { narrate } from '../rings/narrate.ts';
+import { t } from '../../i18n/t.ts';
 
 export function Announcer() {
   const seq = useApp((s) => s.status?.position.seq ?? 0);
@@ -16,7 +17,7 @@ export function Announcer() {
   useEffect(() => {
     if (state !== 'paused' || seq === 0) return;
     const e = eventLog.get(seq - 1);
-    if (e !== undefined) setText(`Event ${seq}: ${narrate(e, eventLog.get(seq), handlers)}`);
+    if (e !== undefined) setText(t('shell.announcer.event', { seq, text: narrate(e, eventLog.get(seq), handlers) }));
   }, [seq, state, version, handlers]);
   return (
     <div className="visually-hidden" role="status" aria-live="polite" aria-atomic="true" data-testid="narration">

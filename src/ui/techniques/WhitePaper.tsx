@@ -28,7 +28,7 @@ import { T } from '../../i18n/react.tsx';
 
 function figureText(f: EvidenceFigure): string {
   if (f.unit === 'percent') return `${f.value > 0 ? '+' : ''}${cycles(f.value)} %`;
-  return f.unit === 'cycles' ? `${cycles(f.value)} cycles` : cycles(f.value);
+  return f.unit === 'cycles' ? t('techniques.paper.cycles', { n: cycles(f.value) }) : cycles(f.value);
 }
 
 export function WhitePaperSection31({ cpu }: { cpu: string }) {

@@ -37,7 +37,7 @@ const nf = new Intl.NumberFormat('en-US');
 export const cycles = (n: number): string => nf.format(Math.round(n));
 
 export function overheadText(r: Pick<TechniqueResult, 'overheadPercent' | 'slowdown' | 'technique' | 'verdict'>): string {
-  if (r.technique === 'native') return 'baseline';
+  if (r.technique === 'native') return t('techniques.view.baselineLower');
   if (r.overheadPercent === null || r.slowdown === null) return r.verdict.status === 'unavailable' ? t('techniques.view.notRun2') : t('techniques.view.didNotFinish');
   const sign = r.overheadPercent > 0 ? '+' : '';
   return `${sign}${nf.format(r.overheadPercent)} % (×${r.slowdown.toFixed(2)})`;
@@ -45,9 +45,9 @@ export function overheadText(r: Pick<TechniqueResult, 'overheadPercent' | 'slowd
 
 /** "Traps 1,496: instruction emulation 1,494, software interrupt 2" (the top `max` causes). */
 export function groupText(g: EventGroup, max = 4): string {
-  if (g.total === 0) return `${g.label}: none`;
+  if (g.total === 0) return t('techniques.view.groupNone', { label: g.label });
   const causes = g.byCause.slice(0, max).map((c) => `${c.cause} ${cycles(c.count)}`);
-  const more = g.byCause.length > max ? `, ${g.byCause.length - max} more` : '';
+  const more = g.byCause.length > max ? t('techniques.view.groupMore', { n: g.byCause.length - max }) : '';
   return `${g.label} ${cycles(g.total)}: ${causes.join(', ')}${more}`;
 }
 

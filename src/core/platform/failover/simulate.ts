@@ -349,7 +349,7 @@ export function simulateFailover(sc: FailoverScenario): FailoverResult {
     c.delayS = timerB;
     retry.add(c.client);
     log(s + timerB, 'invite-timeout', c.id, msg('platform.failover.inviteTimed', { client: c.client, timerB }));
-    log(s + timerB, 'call-setup-failed', c.id, `${c.id} failed`);
+    log(s + timerB, 'call-setup-failed', c.id, msg('platform.failover.setupFailed', { id: c.id }));
   }
 
   while (queue.length > 0) queue.shift()!.run();
