@@ -264,7 +264,7 @@ export const io = {
   'sriov.unitGbit': 'Gbit/s',
   'sriov.extraCpuVsOne': 'Extra CPU vs one VM',
   'sriov.beyond60VmsIs': 'Beyond 60 VMs is outside what the paper measured: an extrapolation.',
-  'sriov.oneCardVirtualFunctions': 'One card, {count} virtual functions, each in its own domain',
+  'sriov.oneCardVirtualFunctions': { one: 'One card, {count} virtual function, in its own domain', other: 'One card, {count} virtual functions, each in its own domain' },
   'sriov.physicalFunction': 'Physical function {pf}',
   'sriov.ownedByTheHost': '{strong}{br}owned by the host (VMM): configures the card and creates the VFs',
   'sriov.vfTitle': 'VF {k} · {bdf}',

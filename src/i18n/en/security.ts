@@ -49,7 +49,7 @@ export const security = {
   'access.allowedVerdict': '✓ Allowed',
   'access.deniedVerdict': '✕ Denied',
   'access.decisionLine': '{outcome} {action} on {vm} — {reason}.',
-  'access.auditLogEntriesNewest': 'Audit log ({count} entries, newest first)',
+  'access.auditLogEntriesNewest': { one: 'Audit log ({count} entry, newest first)', other: 'Audit log ({count} entries, newest first)' },
   'access.auditLog': 'Audit log',
   'access.time': 'Time',
   'access.action': 'Action',

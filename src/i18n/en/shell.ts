@@ -35,7 +35,7 @@ export const shell = {
   'transportBar.cycle': 'Cycle',
   'transportBar.simulated': 'Simulated',
   'transportBar.running2': 'Running {what}…',
-  'transportBar.events': '{count} events',
+  'transportBar.events': { one: '{n} event', other: '{n} events' },
   'header.vtLabHome': 'VT Lab, home',
   'announcer.event': 'Event {seq}: {text}',
   'header.labs': 'Labs',

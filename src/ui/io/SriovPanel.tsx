@@ -160,7 +160,7 @@ function SrResults({ r, s }: { r: SriovResult; s: Settings }) {
         <ScalingChart r={r} at={s.vfs} />
       </section>
       <section className="panel" aria-labelledby="sr-dev-h">
-        <h2 id="sr-dev-h"><T k='io.sriov.oneCardVirtualFunctions' parts={{ count: r.vfs.length }} /></h2>
+        <h2 id="sr-dev-h">{t('io.sriov.oneCardVirtualFunctions', { count: r.vfs.length })}</h2>
         <div className="sr-device">
           <div className="sr-pf">
             <T k='io.sriov.ownedByTheHost' parts={{ strong: <strong><T k='io.sriov.physicalFunction' parts={{ pf: r.pf }} /></strong>, br: <br /> }} /></div>

@@ -409,7 +409,7 @@ function ExitLanes({ exits, groups, colors, look, hz, domainEnd, positionCycle, 
     }
     if (edge !== '') live += `; ${edge}`;
   } else if (laneGroup !== null) {
-    live = t('rings.exitStats.laneLive', { label: reasonLabel(laneGroup.reason), n: formatCount(laneGroup.count) });
+    live = t('rings.exitStats.laneLive', { label: reasonLabel(laneGroup.reason), count: laneGroup.count, n: formatCount(laneGroup.count) });
   }
 
   if (exits === null || groups === null) {
@@ -436,7 +436,7 @@ function ExitLanes({ exits, groups, colors, look, hz, domainEnd, positionCycle, 
           {t('rings.exitStats.overTime')}
         </h3>
         <span className="xs-meta">
-          {t('rings.exitStats.meta', { n: formatCount(exits.count), reasons: t('rings.exitStats.reasons', { count: lanes }) })}
+          {t('rings.exitStats.meta', { count: exits.count, n: formatCount(exits.count), reasons: t('rings.exitStats.reasons', { count: lanes }) })}
           {detail === 'engineer' && exits.dropped > 0 && t('rings.exitStats.notHeld', { n: formatCount(exits.dropped) })}
         </span>
         <div className="xs-order" role="group" aria-label={t('rings.exitStats.order')}>

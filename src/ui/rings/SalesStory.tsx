@@ -46,7 +46,7 @@ function SoftwareVmmStory({ view }: { view: NonNullable<ReturnType<typeof useApp
           <span className="vmm" style={{ width: `${share}%` }} />
         </div>
         <p>
-          <Share share={share} rest={t('rings.sales.swRest', { n: formatCount(st?.traps ?? 0), each: perTrap > 0 ? t('rings.sales.swEach', { n: formatCount(perTrap) }) : '' })} />
+          <Share share={share} rest={t('rings.sales.swRest', { count: st?.traps ?? 0, n: formatCount(st?.traps ?? 0), each: perTrap > 0 ? t('rings.sales.swEach', { n: formatCount(perTrap) }) : '' })} />
         </p>
       </div>
       <p className="story-why">
@@ -105,7 +105,7 @@ function TechniqueStory({ view }: { view: NonNullable<ReturnType<typeof useApp.g
               bt !== undefined
                 ? t('rings.sales.btRest', { misses: formatCount(bt.misses), reuses: formatCount(bt.hits + bt.chained), callouts: formatCount(bt.callouts) })
                 : pv !== undefined
-                  ? t('rings.sales.pvRest', { n: formatCount(pv.hypercalls), ported: pv.ported ? '' : t('rings.sales.notPorted') })
+                  ? t('rings.sales.pvRest', { count: pv.hypercalls, n: formatCount(pv.hypercalls), ported: pv.ported ? '' : t('rings.sales.notPorted') })
                   : '.'
             }
           />
@@ -144,7 +144,7 @@ export function SalesStory() {
               <span className="vmm" style={{ width: `${share}%` }} />
             </div>
             <p>
-              <Share share={share} rest={t('rings.sales.vtxRest', { n: formatCount(vm?.exits ?? 0) })} />
+              <Share share={share} rest={t('rings.sales.vtxRest', { count: vm?.exits ?? 0, n: formatCount(vm?.exits ?? 0) })} />
             </p>
           </div>
           {top.length > 0 && STORY[top[0].reason] !== undefined && <p className="story-why">{t(STORY[top[0].reason])}</p>}

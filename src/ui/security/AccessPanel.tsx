@@ -329,7 +329,7 @@ export function AccessPanel() {
           </section>
 
           <section className="panel" aria-labelledby={`${id}-audit-h`}>
-            <h2 id={`${id}-audit-h`}><T k='security.access.auditLogEntriesNewest' parts={{ count: view?.audit.length ?? 0 }} /></h2>
+            <h2 id={`${id}-audit-h`}>{t('security.access.auditLogEntriesNewest', { count: view?.audit.length ?? 0 })}</h2>
             <div className="sec-table-wrap sec-audit-wrap">
               <table className="sec-table sec-audit" data-testid="sec-audit">
                 <caption className="visually-hidden">{t('security.access.auditLog')}</caption>

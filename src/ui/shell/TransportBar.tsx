@@ -137,7 +137,7 @@ function RunProgress() {
     <div className="progress" role="status">
       <span>{t('shell.transportBar.running2', { what })}</span>
       <progress max={1} value={value} aria-label={t('shell.transportBar.running', { what })} />
-      <span className="mono">{t('shell.transportBar.events', { count: formatCount(seq - run.fromSeq) })}</span>
+      <span className="mono">{t('shell.transportBar.events', { count: seq - run.fromSeq, n: formatCount(seq - run.fromSeq) })}</span>
       <ActionButton id="cancel" icon="stop" text={t('shell.transportBar.cancel')} />
     </div>
   );

@@ -144,9 +144,9 @@ export function describeEvent(e: LoggedEvent): string {
     case EventKind.CR_WRITE:
       return `CR${p[1]} ← ${hex(p[2])}${p[3] ? ` (${vmxMode(p[3])})` : ''}`;
     case EventKind.INSN_RETIRED:
-      return t('viz.event.retired', { address: hex(p[1]), n: p[4], ring: p[2], to: p[2] !== p[6] ? t('viz.event.toRing', { ring: p[6] }) : '', mode: p[3] ? `, ${vmxMode(p[3])}` : '' });
+      return t('viz.event.retired', { address: hex(p[1]), count: p[4], n: p[4], ring: p[2], to: p[2] !== p[6] ? t('viz.event.toRing', { ring: p[6] }) : '', mode: p[3] ? `, ${vmxMode(p[3])}` : '' });
     case EventKind.PROGRESS:
-      return t('viz.event.progress', { n: (p[0] + p[1] * 2 ** 32).toLocaleString('en-US') });
+      return t('viz.event.progress', { count: p[0] + p[1] * 2 ** 32, n: (p[0] + p[1] * 2 ** 32).toLocaleString('en-US') });
     case EventKind.END:
       return t('viz.event.ended', { reason: END_REASONS[p[0]] ?? t('viz.event.unknown') });
     case EventKind.SW_TRAP:
