@@ -16,6 +16,7 @@ import type { FieldGroup, FieldWidth } from '../../core/vmx/spec/fields.ts';
 import type { VmcsView } from '../../worker/protocol.ts';
 import './vmcs-inspector.css';
 import { t } from '../../i18n/t.ts';
+import { EventKind } from '../../core/trace/events.ts';
 import { T } from '../../i18n/react.tsx';
 
 export interface VmcsInspectorProps {
@@ -128,10 +129,12 @@ const FieldRow = memo(function FieldRow({ field: f, detail, idBase, tabbable, ti
   );
 });
 
-function transitionText(changed: number, tr: { label: string; eventNumber: number } | null, compared: boolean): string {
+function transitionText(changed: number, tr: { label: string; eventNumber: number; kind: number } | null, compared: boolean): string {
   if (tr === null || !compared) return t('rings.vmcs.nothingToCompare');
   const params = { label: tr.label, n: tr.eventNumber.toLocaleString('en-US') };
-  return changed === 0 ? t('rings.vmcs.changedNone', params) : t('rings.vmcs.highlighted', { ...params, fields: fieldCount(changed) });
+  if (changed === 0) return t('rings.vmcs.changedNone', params);
+  // A VM exit stores every guest-state field (SDM Vol. 3C §27.3); only the ones whose value differs are marked.
+  return t(tr.kind === EventKind.VMEXIT ? 'rings.vmcs.highlightedExit' : 'rings.vmcs.highlighted', { ...params, fields: fieldCount(changed) });
 }
 
 export function VmcsInspector({ view, detail, loading = false, note }: VmcsInspectorProps) {
