@@ -757,6 +757,7 @@ export const rings = {
   'btpv.error': 'error {rc}',
   'btpv.returns': 'returns {rc}',
   'btpv.entries': { one: ', {n} entry', other: ', {n} entries' },
+  'btpv.bytes': { one: ', {n} byte', other: ', {n} bytes' },
   'btpv.hypercall': 'Hypercall {name}{shutdown} from the guest kernel at {address}{entries}: {rc}, {cycles} cycles',
   'btpv.vectorN': 'vector {n}',
   'btpv.crash': 'The paravirtual VMM crashed the domain: {what} raised {vec} at ring {ring} and the VMM does not emulate it{unmodified}',

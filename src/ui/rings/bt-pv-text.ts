@@ -64,7 +64,8 @@ export function hypercallName(nr: number, arg1: number): string {
 /** PV_HYPERCALL: p1 number, p2 EBX, p3 ECX, p4 guest EIP, p5 result, p6 cycles, p7 entries. */
 export function describeHypercall(p: ArrayLike<number>): string {
   const rc = p[5] < 0 ? t('rings.btpv.error', { rc: p[5] }) : t('rings.btpv.returns', { rc: p[5] });
-  const entries = p[7] > 0 ? t('rings.btpv.entries', { count: p[7], n: num(p[7]) }) : '';
+  // p7 counts what the hypercall processed: console_io(write) characters, the others' list entries.
+  const entries = p[7] > 0 ? t(HYPERCALL_NAMES[p[1]] === 'console_io' ? 'rings.btpv.bytes' : 'rings.btpv.entries', { count: p[7], n: num(p[7]) }) : '';
   const shutdown = HYPERCALL_NAMES[p[1]] === 'sched_op' && p[2] === SCHEDOP_SHUTDOWN ? ` (${SHUTDOWN_REASON_NAMES[p[3]] ?? p[3]})` : '';
   return t('rings.btpv.hypercall', { name: hypercallName(p[1], p[2]), shutdown, address: hex(p[4]), entries, rc, cycles: num(p[6]) });
 }
