@@ -103,3 +103,33 @@ test('evacuate a host for maintenance: every VM migrates elsewhere (capacity and
   await report.locator('summary').first().click();
   await expect(report.getByRole('note').first()).toContainText('§A4');
 });
+
+test('a number opens to its formula and source on top of everything, whole (the table no longer clips it)', async ({ page }) => {
+  await page.goto('./#/consolidation');
+  // The Before/After table's power figure of the "after" row: its pop-up used to show two lines, cut by the table's scroller.
+  const summary = page.locator('details.cn-fig > summary').nth(5);
+  await summary.click();
+  const pop = page.locator('details.cn-fig[open] .cn-fig-pop');
+  await expect(pop).toBeVisible();
+  await expect(pop).toContainText('Source');
+  const whole = await pop.evaluate((el) => {
+    const b = el.getBoundingClientRect();
+    const inView = b.top >= 0 && b.left >= 0 && b.bottom <= innerHeight && b.right <= innerWidth;
+    const corners = [[b.left + 4, b.top + 4], [b.right - 4, b.bottom - 4]].every(([x, y]) => el.contains(document.elementFromPoint(x, y)));
+    return inView && corners;
+  });
+  expect(whole, 'the whole pop-up is inside the window and on top').toBe(true);
+  // Scrolling the lab takes it along with its number (it does not float away from it).
+  await page.mouse.move(200, 600);
+  await page.mouse.wheel(0, 120);
+  await expect(async () => {
+    const gap = await page.evaluate(() => {
+      const d = document.querySelector('details.cn-fig[open]');
+      if (d === null) return 0; // closed: its number left the window
+      const s = d.querySelector('summary')!.getBoundingClientRect();
+      const p = d.querySelector('.cn-fig-pop')!.getBoundingClientRect();
+      return Math.min(Math.abs(p.top - s.bottom), Math.abs(s.top - p.bottom));
+    });
+    expect(gap).toBeLessThan(12);
+  }).toPass();
+});

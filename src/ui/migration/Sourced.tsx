@@ -7,6 +7,7 @@ import type { ReactNode } from 'react';
 import './sourced.css';
 import '../../i18n/en/migration.ts';
 import { t } from '../../i18n/t.ts';
+import { useAnchoredPopover } from '../viz/use-anchored-popover.ts';
 
 export interface Source {
   formula: string;
@@ -14,12 +15,13 @@ export interface Source {
 }
 
 export function Sourced({ children, label, src, testId }: { children: ReactNode; label: string; src: Source; testId?: string }) {
+  const { detailsRef, popRef, onToggle } = useAnchoredPopover();
   return (
-    <details className="src-fig">
+    <details className="src-fig" ref={detailsRef} onToggle={onToggle}>
       <summary data-testid={testId} title={`${label}: ${src.formula}`}>
         {children}
       </summary>
-      <div className="src-fig-pop" role="note" aria-label={t('migration.sourced.formulaAndSource', { label })}>
+      <div className="src-fig-pop" role="note" ref={popRef} aria-label={t('migration.sourced.formulaAndSource', { label })}>
         <p>
           <b>{t('migration.sourced.formula')}</b> {src.formula}
         </p>
