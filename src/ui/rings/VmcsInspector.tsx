@@ -56,6 +56,23 @@ interface RowProps {
   onLeave: (encoding: number) => void;
 }
 
+/**
+ * The SDM meaning opens under its row, or above it when the rest of the scroller that holds the list (the tab
+ * panel) is too short to show it: the scroller clips what sticks out, and near its bottom only the tip's first line
+ * showed.
+ */
+function placeTip(row: HTMLElement): void {
+  const tip = row.querySelector<HTMLElement>('.vmcsi-tip');
+  let list = row.parentElement;
+  while (list !== null && getComputedStyle(list).overflowY === 'visible') list = list.parentElement;
+  if (tip === null || list === null) return;
+  const r = row.getBoundingClientRect();
+  const box = list.getBoundingClientRect();
+  const below = box.bottom - r.bottom;
+  const above = r.top - box.top;
+  row.classList.toggle('tip-above', tip.offsetHeight > below && above > below);
+}
+
 const FieldRow = memo(function FieldRow({ field: f, detail, idBase, tabbable, tipOff, onLeave }: RowProps) {
   const id = `${idBase}-${f.encoding}`;
   const tipId = `${id}-tip`;
@@ -71,6 +88,8 @@ const FieldRow = memo(function FieldRow({ field: f, detail, idBase, tabbable, ti
       data-tip-off={tipOff ? '' : undefined}
       aria-labelledby={labelledBy}
       aria-describedby={tipId}
+      onMouseEnter={(e) => placeTip(e.currentTarget)}
+      onFocus={(e) => placeTip(e.currentTarget)}
       onMouseLeave={() => onLeave(f.encoding)}
     >
       <span className="vmcsi-enc">
