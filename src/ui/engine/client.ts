@@ -193,7 +193,15 @@ export function stopEngine(): void {
 }
 
 /** Runs a command; its status goes to the store and a drain is scheduled. */
+/**
+ * The scene load under way (a link, a restart restoring its moment), which every command waits for: the worker
+ * answers messages while a restore is still running, so a Step clicked just after Restart ran on the half-restored
+ * session and the restore then put the position back, and the click was lost.
+ */
+let loading: Promise<unknown> = Promise.resolve();
+
 async function command(where: string, fn: (a: Remote<EngineApi>) => Promise<EngineStatus>): Promise<EngineStatus | null> {
+  await loading;
   try {
     const st = await fn(api());
     // The status reaches the store with the next drain, together with its events and machine view.
@@ -206,29 +214,36 @@ async function command(where: string, fn: (a: Remote<EngineApi>) => Promise<Engi
   }
 }
 
-export const commands = {
-  /** Loads a spec (optionally replaying interventions and going to a position, for links). */
-  async load(spec: SessionSpec, at?: { seq: number; interventions: { seq: number; action: Intervention }[] }): Promise<boolean> {
-    const s = useApp.getState();
-    try {
-      const r = at !== undefined ? await api().restoreLink(spec, at.interventions, at.seq) : await api().load(spec);
-      if (!r.ok) {
-        s.setEngine({ specErrors: r.errors });
-        return false;
-      }
-      s.setEngine({ specErrors: [], view: r.view, engineFailure: null });
-      s.setSpec(spec);
-      s.select(null);
-      s.setBreakpoints([]);
-      applyStatus(r.status);
-      inspectedKey = '';
-      await api().setSpeed(s.speed);
-      wantDrain = true;
-      return true;
-    } catch (e) {
-      fail('load', e);
+/** Loads a spec (optionally replaying interventions and going to a position, for links). */
+async function loadScene(spec: SessionSpec, at?: { seq: number; interventions: { seq: number; action: Intervention }[] }): Promise<boolean> {
+  const s = useApp.getState();
+  try {
+    const r = at !== undefined ? await api().restoreLink(spec, at.interventions, at.seq) : await api().load(spec);
+    if (!r.ok) {
+      s.setEngine({ specErrors: r.errors });
       return false;
     }
+    s.setEngine({ specErrors: [], view: r.view, engineFailure: null });
+    s.setSpec(spec);
+    s.select(null);
+    s.setBreakpoints([]);
+    applyStatus(r.status);
+    inspectedKey = '';
+    await api().setSpeed(s.speed);
+    wantDrain = true;
+    return true;
+  } catch (e) {
+    fail('load', e);
+    return false;
+  }
+}
+
+export const commands = {
+  /** Loads a spec (optionally replaying interventions and going to a position, for links). */
+  load(spec: SessionSpec, at?: { seq: number; interventions: { seq: number; action: Intervention }[] }): Promise<boolean> {
+    const done = loadScene(spec, at);
+    loading = done;
+    return done;
   },
   play: () => command('play', (a) => a.play()),
   pause: () => command('pause', (a) => a.pause()),
