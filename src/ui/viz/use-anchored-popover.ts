@@ -35,12 +35,9 @@ export function useAnchoredPopover(): {
     pop.style.left = `${left}px`;
   }, []);
 
-  const onToggle = useCallback(() => {
-    if (detailsRef.current?.open) place();
-  }, [place]);
-
-  useEffect(() => {
-    const follow = (e: Event): void => {
+  // Listening only while open: a lab has dozens of these figures, and a closed one has nothing to follow.
+  const follow = useCallback(
+    (e: Event): void => {
       const d = detailsRef.current;
       if (d === null || !d.open) return;
       // Scrolling inside the pop-up itself (a long source) moves nothing.
@@ -48,14 +45,23 @@ export function useAnchoredPopover(): {
       const anchor = d.querySelector('summary')?.getBoundingClientRect();
       if (anchor === undefined || anchor.bottom < 0 || anchor.top > window.innerHeight) d.open = false;
       else place();
-    };
-    window.addEventListener('scroll', follow, true);
-    window.addEventListener('resize', follow);
-    return () => {
-      window.removeEventListener('scroll', follow, true);
-      window.removeEventListener('resize', follow);
-    };
-  }, [place]);
+    },
+    [place],
+  );
+  const stop = useCallback(() => {
+    window.removeEventListener('scroll', follow, true);
+    window.removeEventListener('resize', follow);
+  }, [follow]);
+
+  const onToggle = useCallback(() => {
+    if (detailsRef.current?.open) {
+      place();
+      window.addEventListener('scroll', follow, true);
+      window.addEventListener('resize', follow);
+    } else stop();
+  }, [place, follow, stop]);
+
+  useEffect(() => stop, [stop]);
 
   return { detailsRef, popRef, onToggle };
 }
