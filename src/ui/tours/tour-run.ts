@@ -48,20 +48,27 @@ export function waitSatisfied(step: TourStep, fromSeq: number): boolean {
  */
 export async function runToAwaited(step: TourStep): Promise<void> {
   if (step.waitFor === undefined) return;
-  const kinds = kindNumbers(step.waitFor.kinds);
-  const skip = step.waitFor.skipReasons ?? [];
-  if (skip.length === 0) {
-    await commands.runTo({ to: 'kind', kinds });
-    return;
-  }
+  await runPastSkipped(kindNumbers(step.waitFor.kinds), step.waitFor.skipReasons ?? []);
+}
+
+type Reached = { event: NonNullable<ReturnType<typeof eventLog.get>> } | { failure: 'not-started' | 'not-stopped' | 'ended' | 'too-many' };
+
+/**
+ * Runs to the next event of `kinds`, again and again while it is a VM exit whose basic reason is in `skip`: the
+ * loop a waiting step and a live question share. runTo starts a run in the worker and returns; the stop reaches the
+ * store with a later drain, so each pass waits for it.
+ */
+async function runPastSkipped(kinds: number[], skip: readonly number[]): Promise<Reached> {
   for (let n = 0; n < 500; n++) {
     const from = useApp.getState().status?.position.seq ?? 0;
-    if ((await commands.runTo({ to: 'kind', kinds })) === null) return;
+    if ((await commands.runTo({ to: 'kind', kinds })) === null) return { failure: 'not-started' };
     const to = await runStopped(from);
-    if (to === null) return;
+    if (to === null) return { failure: 'not-stopped' };
     const e = await eventIn(from, to, kinds);
-    if (e === undefined || !skipped(e, skip)) return;
+    if (e === undefined) return { failure: 'ended' };
+    if (!skipped(e, skip)) return { event: e };
   }
+  return { failure: 'too-many' };
 }
 
 /** The newest event of `kinds` in [from, to) once the UI has received up to `to` (the drain runs once per frame). */
@@ -91,20 +98,15 @@ export async function askSimulation(q: TourQuestion): Promise<{ reason: number; 
   const live = q.live;
   if (live === undefined) return { error: t('tours.run.thisQuestionHasNo') };
   await openLink(live.link);
-  const skip = live.skipReasons ?? [];
-  const kinds = kindNumbers(live.kinds);
-  for (let n = 0; n < 500; n++) {
-    const before = useApp.getState().status;
-    const from = before?.position.seq ?? 0;
-    const started = await commands.runTo({ to: 'kind', kinds });
-    if (started === null) return { error: t('tours.run.theSimulatorDidNot') };
-    // runTo starts a run in the worker and returns; the stop reaches the store with a later drain.
-    const to = await runStopped(from);
-    if (to === null) return { error: t('tours.run.theSimulatorDidNot2') };
-    const e = await eventIn(from, to, kinds);
-    if (e === undefined || e.kind !== EventKind.VMEXIT) return { error: t('tours.run.theRunEndedBefore') };
-    const reason = e.p[1] & 0xffff;
-    if (!skip.includes(reason)) return { reason, name: exitReasonInfo(reason)?.sdmName ?? `reason ${reason}` };
+  const r = await runPastSkipped(kindNumbers(live.kinds), live.skipReasons ?? []);
+  if ('failure' in r) {
+    if (r.failure === 'not-started') return { error: t('tours.run.theSimulatorDidNot') };
+    if (r.failure === 'not-stopped') return { error: t('tours.run.theSimulatorDidNot2') };
+    if (r.failure === 'ended') return { error: t('tours.run.theRunEndedBefore') };
+    return { error: t('tours.run.noSuchEventIn') };
   }
-  return { error: t('tours.run.noSuchEventIn') };
+  const e = r.event;
+  if (e.kind !== EventKind.VMEXIT) return { error: t('tours.run.theRunEndedBefore') };
+  const reason = e.p[1] & 0xffff;
+  return { reason, name: exitReasonInfo(reason)?.sdmName ?? `reason ${reason}` };
 }
