@@ -19,42 +19,11 @@ import { Hypervisor, type HypervisorSnapshot } from './hypervisor.ts';
 import { GUEST_AREA_START } from './host.ts';
 import { fuzzRuns, fuzzTimeout } from '../../test-support/fuzz-budget.ts';
 import { hexBytes } from '../../test-support/core-fuzz.ts';
+import { guestBytes as bytes, guestRegValue as regValue, guestPrologue as prologue } from '../../test-support/guest-fuzz.ts';
 
 const MODELS = ['xeon-lv', 'nehalem', 'modern'];
 const GUEST_BYTES = 4 * 1048576;
 const LOAD = 0x10000;
-
-/** Bytes that steer the decoder into exits and faults (compare x86/robustness.test.ts). */
-const SPECIAL: number[][] = [
-  [0x66], [0x67], [0xf3], [0xf0], [0x26], [0x64], [0x0f, 0x00], [0x0f, 0x01], [0x0f, 0x20], [0x0f, 0x22], [0x0f, 0x21],
-  [0x0f, 0x23], [0x0f, 0xc7], [0x0f, 0x78], [0x0f, 0x79], [0x0f, 0x30], [0x0f, 0x32], [0x0f, 0xa2], [0x0f, 0x31],
-  [0x0f, 0x01, 0xc1], [0x0f, 0x01, 0xc2], [0x0f, 0x01, 0xc3], [0x0f, 0x01, 0xc4], [0x0f, 0x06], [0x0f, 0x08], [0x0f, 0x09],
-  [0x0f, 0x01, 0xd0], [0x0f, 0x01, 0xd1], [0x0f, 0x01, 0x3f], [0xcd], [0xcf], [0xcc], [0xf4], [0x9a], [0xea], [0x8e], [0x9d],
-  [0xe4], [0xe6], [0xec], [0xee], [0x6c], [0x6e], [0xfa], [0xfb], [0x0f, 0x0b], [0x0f, 0x38, 0x80], [0x0f, 0x38, 0x81],
-  [0xf3, 0x90], [0x0f, 0x01, 0xc8], [0x0f, 0x01, 0xc9],
-];
-const bytes = fc
-  .array(
-    fc.oneof(
-      { weight: 4, arbitrary: fc.integer({ min: 0, max: 255 }).map((b) => [b]) },
-      { weight: 3, arbitrary: fc.constantFrom(...SPECIAL) },
-      { weight: 1, arbitrary: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 4, maxLength: 4 }) },
-    ),
-    { minLength: 1, maxLength: 40 },
-  )
-  .map((c) => c.flat());
-const regValue = fc.oneof(
-  fc.integer({ min: 0, max: 0xffffffff }),
-  fc.integer({ min: 0, max: 0x400 }),
-  fc.constantFrom(0x3f8, 0x20, 0x40, 0x21, 0x1b, 0x174, 0xc0000080, 0x10, 0x80000011, 0x3ffff0, 0x400000, 0xfee00000, 0x10000),
-);
-
-/** MOV r32, imm32 for EAX, ECX, EDX, EBX, EBP, ESI, EDI. */
-function prologue(regs: number[]): number[] {
-  const out: number[] = [];
-  [0, 1, 2, 3, 5, 6, 7].forEach((r, k) => out.push(0xb8 + r, regs[k] & 0xff, (regs[k] >>> 8) & 0xff, (regs[k] >>> 16) & 0xff, (regs[k] >>> 24) & 0xff));
-  return out;
-}
 
 function view(h: Hypervisor): string {
   const c = snapshotCpu(h.cpus[0]);

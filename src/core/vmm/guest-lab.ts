@@ -39,13 +39,15 @@ export class GuestLab {
   /** The VMM settings the VM is created with (validated by the caller: settings.ts `validateVmmSettings`). */
   readonly settings: VmmSettings | undefined;
 
-  constructor(opts: { model: ProcessorModel; trace?: TraceSink; memoryBytes?: number; settings?: VmmSettings }) {
+  /** `deferHostState`: see HypervisorOptions (false = eager VM exits, for the tests that compare both). */
+  constructor(opts: { model: ProcessorModel; trace?: TraceSink; memoryBytes?: number; settings?: VmmSettings; deferHostState?: boolean }) {
     const guestBytes = opts.memoryBytes ?? GUEST_MEMORY_BYTES;
     this.settings = opts.settings;
     this.hv = new Hypervisor(opts.model, {
       hostMemoryBytes: GUEST_AREA_START + guestBytes,
       trace: opts.trace,
       costs: guestCostsFor(opts.model.id),
+      ...(opts.deferHostState !== undefined ? { deferHostState: opts.deferHostState } : {}),
     });
     this.guestBytes = guestBytes;
   }

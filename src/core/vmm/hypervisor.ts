@@ -25,7 +25,7 @@ import { exitReasonInfo } from '../vmx/spec/exit-reasons.ts';
 import { vmInstructionErrorInfo } from '../vmx/spec/instruction-errors.ts';
 import { launchState, VO, vr } from '../vmx/vmcs.ts';
 import { applyVmxResult, invvpid, vmclear, vmlaunch, vmptrld, VMX_SUCCEED } from '../vmx/instructions.ts';
-import { preemptionRate } from '../vmx/exit.ts';
+import { preemptionRate, settleHostState } from '../vmx/exit.ts';
 import { PAGE_DIRECTORY } from '../machine/layout.ts';
 import { EXIT_HANDLERS, guestCr0, guestCr4, injectException } from './exits.ts';
 import { GuestMemory } from './guest-memory.ts';
@@ -61,6 +61,11 @@ export interface HypervisorOptions {
   costs?: HypervisorCosts;
   /** Time slice per vCPU in cycles (default: 10 ms of the CPU clock). */
   sliceCycles?: number;
+  /**
+   * Leave each VM exit's host-state load pending until something needs it (vmx/exit.ts `deferHostState`; default
+   * true). The outcome is the same either way; false is the eager exit, for the tests that show it.
+   */
+  deferHostState?: boolean;
 }
 
 export interface HypervisorSnapshot {
@@ -197,7 +202,10 @@ export class Hypervisor {
   private readonly policySlice: number[] = [];
   private readonly policyRan: (VCpu | null)[] = [];
 
+  private readonly deferHostState: boolean;
+
   constructor(readonly model: ProcessorModel, opts: HypervisorOptions) {
+    this.deferHostState = opts.deferHostState ?? true;
     this.mem = new PhysicalMemory(opts.hostMemoryBytes);
     this.cache = new DecodeCache(this.mem);
     this.trace = opts.trace ?? new NullSink();
@@ -226,6 +234,7 @@ export class Hypervisor {
       const cpu: Cpu = new Cpu(this.mem, model, { id: k, io, intr: pc.pic, trace: this.trace, cache: this.cache });
       pc.com1.onTransmit = (b: number) => this.hostTransmit(b);
       cpu.vmmTakesExits = true;
+      cpu.hostStateDeferral = this.deferHostState;
       enterVmxRoot(cpu, this.pool);
       initHostTimer(pc);
       this.cpus.push(cpu);
@@ -402,6 +411,7 @@ export class Hypervisor {
 
   /** The whole host as plain data: memory, processors, host timers, VMs and the VMM's own state. */
   snapshot(includeMemory = true): HypervisorSnapshot {
+    this.settleHostStates();
     return {
       kind: 'hypervisor',
       memory: includeMemory ? this.mem.bytes.slice() : null,
@@ -522,6 +532,20 @@ export class Hypervisor {
   /** Runs guests until `maxInstructions` guest instructions retire (or a guest is caught in an exception loop), or
    * nothing can run any more. */
   run(maxInstructions: number): HypervisorStopReason {
+    try {
+      return this.runLoop(maxInstructions);
+    } finally {
+      // Whoever looks at the machine next (the UI, a snapshot, a test) sees every VM exit's host state loaded.
+      this.settleHostStates();
+    }
+  }
+
+  /** Completes the host-state loads VM exits left pending (vmx/exit.ts `deferHostState`). */
+  private settleHostStates(): void {
+    for (const c of this.cpus) settleHostState(c);
+  }
+
+  private runLoop(maxInstructions: number): HypervisorStopReason {
     const start = this.totalInstructions();
     // Steps in a row that retired no guest instruction: halted vCPUs whose device events keep coming but never
     // wake them (e.g. a timer whose IRQ the guest masked). Time would advance for ever with the instruction budget

@@ -570,30 +570,35 @@ export function enterGuest(c: Cpu, p: number, launch: boolean, guestChecked = fa
   vmx.pleFirst = -1;
   vmx.mtfPending = false;
 
-  // ---- §26.3.2 load guest state. CR0: ET, NW, CD and reserved bits are never modified by VM entry (§26.3.2.1).
-  c.cr0 = ((cr0 & ~CR0_KEEP) | (c.cr0 & CR0_KEEP)) | 0;
-  c.cr3 = cr3;
-  c.cr4 = cr4;
-  if ((entry & EntryControls.LOAD_DEBUG_CONTROLS) !== 0) {
-    // DR7 bits 12, 15:14 always load as 0 and bit 10 as 1 (SDM Vol. 3C §26.3.2.1).
-    c.dr[7] = ((m[b + W_GUEST_DR7] & ~0xd000) | 0x400) | 0;
-    c.msrLo.set(0x1d9, m[b + W_GUEST_IA32_DEBUGCTL]);
+  // ---- §26.3.2 load guest state. With a VM exit's host-state load still pending (exit.ts `deferHostState`), the
+  // registers already hold what this load would put there (vmlaunch checked `residentGuestEntry`).
+  if (c.hostStatePending) c.hostStatePending = false;
+  else {
+    // CR0: ET, NW, CD and reserved bits are never modified by VM entry (§26.3.2.1).
+    c.cr0 = ((cr0 & ~CR0_KEEP) | (c.cr0 & CR0_KEEP)) | 0;
+    c.cr3 = cr3;
+    c.cr4 = cr4;
+    if ((entry & EntryControls.LOAD_DEBUG_CONTROLS) !== 0) {
+      // DR7 bits 12, 15:14 always load as 0 and bit 10 as 1 (SDM Vol. 3C §26.3.2.1).
+      c.dr[7] = ((m[b + W_GUEST_DR7] & ~0xd000) | 0x400) | 0;
+      c.msrLo.set(0x1d9, m[b + W_GUEST_IA32_DEBUGCTL]);
+    }
+    c.msrLo.set(0x174, m[b + W_GUEST_SYSENTER_CS]);
+    c.msrLo.set(0x175, m[b + W_GUEST_SYSENTER_ESP]);
+    c.msrLo.set(0x176, m[b + W_GUEST_SYSENTER_EIP]);
+    if ((entry & EntryControls.LOAD_IA32_PAT) !== 0) {
+      c.msrLo.set(0x277, m[b + W_GUEST_IA32_PAT]);
+      c.msrHi.set(0x277, m[b + W_GUEST_IA32_PAT + 1]);
+    }
+    if ((entry & EntryControls.LOAD_IA32_EFER) !== 0) c.efer = m[b + W_GUEST_IA32_EFER] & 0xd01;
+    for (let s = 0; s < 8; s++) {
+      c.setSegCache(s, m[b + SEL_W[s]], m[b + BASE_W[s]], m[b + LIMIT_W[s]], m[b + AR_W[s]] & 0x1f0ff);
+    }
+    c.gdtrBase = m[b + W_GUEST_GDTR_BASE];
+    c.gdtrLimit = m[b + W_GUEST_GDTR_LIMIT] & 0xffff;
+    c.idtrBase = m[b + W_GUEST_IDTR_BASE];
+    c.idtrLimit = m[b + W_GUEST_IDTR_LIMIT] & 0xffff;
   }
-  c.msrLo.set(0x174, m[b + W_GUEST_SYSENTER_CS]);
-  c.msrLo.set(0x175, m[b + W_GUEST_SYSENTER_ESP]);
-  c.msrLo.set(0x176, m[b + W_GUEST_SYSENTER_EIP]);
-  if ((entry & EntryControls.LOAD_IA32_PAT) !== 0) {
-    c.msrLo.set(0x277, m[b + W_GUEST_IA32_PAT]);
-    c.msrHi.set(0x277, m[b + W_GUEST_IA32_PAT + 1]);
-  }
-  if ((entry & EntryControls.LOAD_IA32_EFER) !== 0) c.efer = m[b + W_GUEST_IA32_EFER] & 0xd01;
-  for (let s = 0; s < 8; s++) {
-    c.setSegCache(s, m[b + SEL_W[s]], m[b + BASE_W[s]], m[b + LIMIT_W[s]], m[b + AR_W[s]] & 0x1f0ff);
-  }
-  c.gdtrBase = m[b + W_GUEST_GDTR_BASE];
-  c.gdtrLimit = m[b + W_GUEST_GDTR_LIMIT] & 0xffff;
-  c.idtrBase = m[b + W_GUEST_IDTR_BASE];
-  c.idtrLimit = m[b + W_GUEST_IDTR_LIMIT] & 0xffff;
   c.regs[4] = m[b + W_GUEST_RSP];
   c.eip = m[b + W_GUEST_RIP];
   c.setEflags(m[b + W_GUEST_RFLAGS], -1);

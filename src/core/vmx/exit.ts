@@ -77,6 +77,7 @@ const {
   VM_EXIT_MSR_STORE_ADDR: W_VM_EXIT_MSR_STORE_ADDR,
   VM_EXIT_MSR_STORE_COUNT: W_VM_EXIT_MSR_STORE_COUNT,
   VM_EXIT_REASON: W_VM_EXIT_REASON,
+  VM_ENTRY_CONTROLS: W_VM_ENTRY_CONTROLS,
 } = VW;
 
 /** Guest segment fields in SDM order (ES CS SS DS FS GS LDTR TR) — the order of Seg. */
@@ -194,12 +195,16 @@ export function vmExit(
   vmx.nonRoot = false;
   vmx.mtfPending = false;
   const nmiExit = reason === VmExitReason.EXCEPTION_OR_NMI && ((intrInfo >>> 8) & 7) === EventType.NMI;
-  if (!loadHostState(c, p)) return;
-  // An NMI that caused the VM exit leaves NMIs blocked (SDM Vol. 3C §27.5.5, when "virtual NMIs" is 0).
-  if (nmiExit && (vmx.pin & PinBased.VIRTUAL_NMIS) === 0) c.nmiBlocked = true;
-  if (!loadMsrList(c, m[b + W_VM_EXIT_MSR_LOAD_ADDR], m[b + W_VM_EXIT_MSR_LOAD_COUNT])) {
-    vmxAbort(c, VmxAbort.LOADING_HOST_MSRS);
-    return;
+  if (c.hostStateDeferral && !nmiExit && m[b + W_VM_EXIT_MSR_LOAD_COUNT] === 0 && !hostUsesPae(m, b)) {
+    deferHostState(c, p);
+  } else {
+    if (!loadHostState(c, p)) return;
+    // An NMI that caused the VM exit leaves NMIs blocked (SDM Vol. 3C §27.5.5, when "virtual NMIs" is 0).
+    if (nmiExit && (vmx.pin & PinBased.VIRTUAL_NMIS) === 0) c.nmiBlocked = true;
+    if (!loadMsrList(c, m[b + W_VM_EXIT_MSR_LOAD_ADDR], m[b + W_VM_EXIT_MSR_LOAD_COUNT])) {
+      vmxAbort(c, VmxAbort.LOADING_HOST_MSRS);
+      return;
+    }
   }
   c.cycles += c.vmExitCycles;
   c.exitedToHost = true;
@@ -313,6 +318,101 @@ export function preemptionRate(c: Cpu): number {
   return rateValue;
 }
 
+// ------------------------------------------------------------------------------------ deferred host state
+
+/**
+ * The host state of a VM exit taken for the TypeScript VMM (Cpu.hostStateDeferral), loaded only when something
+ * needs it. That VMM runs no instruction in VMX root operation: between a VM exit and the VMRESUME that follows,
+ * nothing reads the registers the host-state load (§27.5) would write, and the VM entry (§26.3.2) writes them all
+ * back from the guest-state area the exit just saved. So the exit loads only what the VMM's own VMX instructions
+ * consult (RIP, RSP, RFLAGS, CPL, blocking by MOV SS, the activity state and the non-root mode bits); the
+ * rest — control and debug registers, MSRs, segments, descriptor tables — waits:
+ *  - `settleHostState` loads it exactly as the exit would have, before anything else happens: another VMCS is
+ *    made current or cleared, VMX operation ends, a host-state or control field is written, a VM entry cannot
+ *    take the short way, the VMM's run loop returns or a snapshot is taken;
+ *  - `residentGuestEntry` says when the next VM entry of the same VMCS would load exactly the registers the CPU
+ *    still holds; enterGuest then loads only RIP, RSP, RFLAGS and the non-register state.
+ * The architectural outcome is that of the eager exit and entry (vmm/resident.test.ts runs both and compares
+ * traces and whole-machine snapshots). The processor's own copy of the current VMCS that the SDM allows (Vol. 3C
+ * §24.11.1) is the same idea on silicon; KVM skips reloading host state on its fast-path re-entries likewise.
+ * Not deferred: an NMI exit (blocking by NMI), a non-empty VM-exit MSR-load list, or a PAE host (PDPTE loads can
+ * abort, §27.5.4).
+ */
+function deferHostState(c: Cpu, p: number): void {
+  const vmx = c.vmx;
+  const m = c.mem.i32;
+  const b = p >>> 2;
+  c.hostStatePending = true;
+  c.pendingHostVmcs = p;
+  c.regs[4] = m[b + W_HOST_RSP];
+  c.eip = m[b + W_HOST_RIP];
+  c.setEflags(2, -1);
+  c.setCpl(0);
+  c.intShadow = 0;
+  c.activity = Activity.ACTIVE;
+  vmx.preemptionTimer = false;
+  vmx.mtf = false;
+  vmx.eptEnabled = false;
+}
+
+/** HOST_CR0.PG and HOST_CR4.PAE: the host-state load would load PDPTEs (§27.5.4). */
+function hostUsesPae(m: Int32Array, b: number): boolean {
+  return (m[b + W_HOST_CR0] & Cr0.PG) !== 0 && (m[b + W_HOST_CR4] & Cr4.PAE) !== 0;
+}
+
+/** Completes a deferred host-state load (see `deferHostState`); nothing to do when none is pending. */
+export function settleHostState(c: Cpu): void {
+  if (!c.hostStatePending) return;
+  // Cannot fail: a PAE host (the only VMX-abort case of the load) is never deferred.
+  loadHostState(c, c.pendingHostVmcs);
+}
+
+const HOT_SYSENTER = 0b111; // MsrMap.hotPresent: IA32_SYSENTER_CS/ESP/EIP
+const HOT_DEBUGCTL = 0b1000;
+const HOT_PAT = 0b10000;
+
+/**
+ * With a host-state load pending for VMCS `p`, would the VM entry's guest-state load (§26.3.2.1, §26.3.2.2)
+ * leave every register it loads as the CPU holds it now (apart from RIP, RSP, RFLAGS and the non-register
+ * state, which the entry loads anyway)? The exit saved those registers into this VMCS, the VMCS passed the
+ * guest-state checks and no VMWRITE changed a guest field the checks read since (CHECKED_GUEST), so it is
+ * a matter of what the save and the load leave out or transform:
+ *  - DR7 and IA32_DEBUGCTL are loaded only with "load debug controls" (from the VMCS, which holds the current
+ *    values only with "save debug controls"; a VMM such as KVM saves them itself); without it they stay at the
+ *    host's 400H and 0 (§27.5.1);
+ *  - IA32_PAT and IA32_EFER likewise with the entry's "load" and the exit's "save" controls, and the exit's "load"
+ *    control replaces them with the host's;
+ *  - EFER and DR7 are masked on load, segment access rights keep bits 7:0 and 16:12;
+ *  - an MSR the CPU never held is saved as 0 and then loaded, so it must be present.
+ */
+export function residentGuestEntry(c: Cpu, p: number): boolean {
+  if (!c.hostStatePending || c.pendingHostVmcs !== p) return false;
+  const m = c.mem.i32;
+  const b = p >>> 2;
+  const entry = m[b + W_VM_ENTRY_CONTROLS];
+  const exitCtls = c.vmx.exitControls;
+  const present = c.msrLo.hotPresent();
+  if ((present & HOT_SYSENTER) !== HOT_SYSENTER || (present & HOT_DEBUGCTL) === 0) return false;
+  const dr7 = c.dr[7];
+  const debugctl = c.msrLo.get(0x1d9);
+  if ((entry & EntryControls.LOAD_DEBUG_CONTROLS) !== 0) {
+    if ((exitCtls & ExitControls.SAVE_DEBUG_CONTROLS) === 0) {
+      if ((((m[b + W_GUEST_DR7] & ~0xd000) | 0x400) | 0) !== dr7 || m[b + W_GUEST_IA32_DEBUGCTL] !== debugctl) return false;
+    } else if ((((dr7 & ~0xd000) | 0x400) | 0) !== dr7) return false;
+  } else if (dr7 !== 0x400 || debugctl !== 0) return false;
+  if ((entry & EntryControls.LOAD_IA32_PAT) !== 0) {
+    if ((present & HOT_PAT) === 0 || (c.msrHi.hotPresent() & HOT_PAT) === 0) return false;
+    if ((exitCtls & ExitControls.SAVE_IA32_PAT) === 0 && (m[b + W_GUEST_IA32_PAT] !== c.msrLo.get(0x277) || m[b + W_GUEST_IA32_PAT + 1] !== c.msrHi.get(0x277))) return false;
+  } else if ((exitCtls & ExitControls.LOAD_IA32_PAT) !== 0) return false;
+  if ((entry & EntryControls.LOAD_IA32_EFER) !== 0) {
+    const loaded = (exitCtls & ExitControls.SAVE_IA32_EFER) !== 0 ? c.efer : m[b + W_GUEST_IA32_EFER];
+    if ((loaded & 0xd01) !== c.efer) return false;
+  } else if ((exitCtls & ExitControls.LOAD_IA32_EFER) !== 0) return false;
+  const ar = c.segAr;
+  for (let s = 0; s < 8; s++) if ((ar[s] & ~0x1f0ff) !== 0) return false;
+  return (c.gdtrLimit & ~0xffff) === 0 && (c.idtrLimit & ~0xffff) === 0;
+}
+
 /**
  * SDM Vol. 3C §27.5: control registers, debug registers and MSRs, segment registers and descriptor-table
  * registers, RIP/RSP/RFLAGS from the host-state area. Returns false after a VMX abort.
@@ -321,6 +421,7 @@ export function loadHostState(c: Cpu, p: number): boolean {
   const vmx = c.vmx;
   const m = c.mem.i32;
   const b = p >>> 2;
+  c.hostStatePending = false;
   c.cr0 = ((m[b + W_HOST_CR0] & ~CR0_KEEP) | (c.cr0 & CR0_KEEP)) | 0;
   c.cr3 = m[b + W_HOST_CR3];
   c.cr4 = m[b + W_HOST_CR4];

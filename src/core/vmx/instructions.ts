@@ -18,6 +18,7 @@ import { encodeInvalidationInfo, encodeVmreadVmwriteInfo, encodeVmxPointerInfo }
 import { VMCS_FIELDS, fieldSlot } from './spec/fields.ts';
 import { checkControls, checkHostState, crFixedOk, eptpValid, enterGuest, physAddrWidth } from './entry.ts';
 import { dispQualHi, exitInsn, memoryOperandInfo } from './nonroot.ts';
+import { residentGuestEntry, settleHostState } from './exit.ts';
 import { CHECK_INVALIDATION, CHECKED_CONTROLS, CHECKED_HOST, CHECKED_GUEST, VMCS_CHECKED_OFFSET, VO, launchState, setLaunchState, slotOffset } from './vmcs.ts';
 
 /** 0 = VMsucceed, -1 = VMfailInvalid, n > 0 = VMfailValid(n). */
@@ -66,6 +67,7 @@ function featureControlAllowsVmxon(c: Cpu): boolean {
 
 /** VMXON with the 64-bit operand already read; the caller has done the #UD checks (SDM VMXON). */
 export function vmxon(c: Cpu, lo: number, hi: number): VmxResult | 'gp' {
+  settleHostState(c);
   if (!c.vmx.on) {
     if (c.cpl > 0 || !crFixedOk(c, c.cr0, 0x486) || !crFixedOk(c, c.cr4, 0x488) || !featureControlAllowsVmxon(c)) return 'gp';
     if ((lo & 0xfff) !== 0 || !physOk(c, lo, hi)) return VMX_FAIL_INVALID;
@@ -84,6 +86,7 @@ export function vmxon(c: Cpu, lo: number, hi: number): VmxResult | 'gp' {
 
 /** VMXOFF after the prefix checks: leave VMX operation (no dual-monitor treatment here). */
 export function vmxoff(c: Cpu): VmxResult {
+  settleHostState(c);
   const result = VMX_SUCCEED;
   c.vmx.on = false;
   c.vmx.vmxonPtr = -1;
@@ -92,6 +95,7 @@ export function vmxoff(c: Cpu): VmxResult {
 }
 
 export function vmclear(c: Cpu, lo: number, hi: number): VmxResult {
+  settleHostState(c);
   if ((lo & 0xfff) !== 0 || !physOk(c, lo, hi)) return vmFail(c, VmInstructionError.VMCLEAR_INVALID_ADDRESS);
   const addr = ptr(lo, hi);
   if (addr === c.vmx.vmxonPtr) return vmFail(c, VmInstructionError.VMCLEAR_VMXON_POINTER);
@@ -103,6 +107,7 @@ export function vmclear(c: Cpu, lo: number, hi: number): VmxResult {
 }
 
 export function vmptrld(c: Cpu, lo: number, hi: number): VmxResult {
+  settleHostState(c);
   if ((lo & 0xfff) !== 0 || !physOk(c, lo, hi)) return vmFail(c, VmInstructionError.VMPTRLD_INVALID_ADDRESS);
   const addr = ptr(lo, hi);
   if (addr === c.vmx.vmxonPtr) return vmFail(c, VmInstructionError.VMPTRLD_VMXON_POINTER);
@@ -172,6 +177,9 @@ export function vmwrite(c: Cpu, encoding: number, value: number, valueHi = 0): V
   }
   const base = c.vmx.vmcsPtr + slotOffset(slot);
   const inval = CHECK_INVALIDATION[slot];
+  // A host-state field (or a control the host-state load reads) written while a VM exit's host-state load is
+  // pending: load the host state the exit would have loaded first (exit.ts `deferHostState`).
+  if ((inval & CHECKED_HOST) !== 0 && c.hostStatePending) settleHostState(c);
   if (inval !== 0) {
     const k = (c.vmx.vmcsPtr + VMCS_CHECKED_OFFSET) >>> 2;
     c.mem.i32[k] &= ~inval;
@@ -204,6 +212,9 @@ export function vmwrite(c: Cpu, encoding: number, value: number, valueHi = 0): V
  */
 export function vmlaunch(c: Cpu, resume: boolean): VmxResult {
   const p = c.vmx.vmcsPtr;
+  // A VMRESUME of the VMCS whose exit left the host-state load pending takes the short way when the guest
+  // state it would load is the one the registers hold (exit.ts); anything else happens on the loaded host state.
+  if (c.hostStatePending && !(resume && residentResume(c, p))) settleHostState(c);
   if (p === -1) return VMX_FAIL_INVALID;
   if (c.intShadow === 2) return VmInstructionError.ENTRY_EVENTS_BLOCKED_BY_MOV_SS;
   const ls = launchState(c, p);
@@ -220,6 +231,20 @@ export function vmlaunch(c: Cpu, resume: boolean): VmxResult {
   return VMX_SUCCEED;
 }
 
+/** VMRESUME will pass its checks without repeating any (launched in this VMXON epoch, every check class passed,
+ * the default VMCS link pointer) and load the guest state the registers hold (exit.ts `residentGuestEntry`). */
+function residentResume(c: Cpu, p: number): boolean {
+  if (p === -1) return false;
+  const m = c.mem.i32;
+  const ls = launchState(c, p);
+  if (ls === 0 || (ls >>> 1) !== c.vmx.vmxonEpoch) return false;
+  if ((m[(p + VMCS_CHECKED_OFFSET) >>> 2] & ALL_CHECKED) !== ALL_CHECKED) return false;
+  const link = (p + VO.VMCS_LINK_POINTER) >>> 2;
+  if (m[link] !== -1 || m[link + 1] !== -1) return false;
+  return residentGuestEntry(c, p);
+}
+const ALL_CHECKED = CHECKED_CONTROLS | CHECKED_HOST | CHECKED_GUEST;
+
 function eptVpidCap(c: Cpu, bit: number): boolean {
   const m = c.model.capabilityMsr(0x48c);
   if (m === undefined) return false;
@@ -228,6 +253,7 @@ function eptVpidCap(c: Cpu, bit: number): boolean {
 
 /** INVEPT with the type and descriptor read (SDM INVEPT). */
 export function invept(c: Cpu, type: number, eptpLo: number, eptpHi: number): VmxResult {
+  settleHostState(c); // (the TLB flush is the same either way; the VMM's INVEPT is off the short path)
   const supported = (type === 1 && eptVpidCap(c, 25)) || (type === 2 && eptVpidCap(c, 26));
   if (!supported) return vmFail(c, VmInstructionError.INVALID_OPERAND_TO_INVEPT_INVVPID);
   if (type === 1 && !eptpValid(c, eptpLo, eptpHi)) return vmFail(c, VmInstructionError.INVALID_OPERAND_TO_INVEPT_INVVPID);
@@ -246,6 +272,7 @@ function canonical(_lo: number, hi: number): boolean {
 
 /** INVVPID with the type and descriptor read (SDM INVVPID; KUT invvpid_test). */
 export function invvpid(c: Cpu, type: number, d0: number, d1: number, linLo: number, linHi = 0): VmxResult {
+  settleHostState(c);
   // IA32_VMX_EPT_VPID_CAP bits 40–43: INVVPID types 0–3 supported (SDM App. A.10).
   if (type < 0 || type > 3 || !eptVpidCap(c, 40 + type)) return vmFail(c, VmInstructionError.INVALID_OPERAND_TO_INVEPT_INVVPID);
   if ((d0 & 0xffff0000) !== 0 || d1 !== 0) return vmFail(c, VmInstructionError.INVALID_OPERAND_TO_INVEPT_INVVPID);

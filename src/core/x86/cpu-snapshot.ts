@@ -126,6 +126,7 @@ export function restoreCpu(c: Cpu, s: CpuSnapshot): void {
   c.abortStreakAt = -1;
   c.unhandledException = false;
   c.exitedToHost = false;
+  c.hostStatePending = false; // a snapshot is taken with the host state loaded (Hypervisor.snapshot)
   c.updateModes();
   for (let k = 0; k < 8; k++) c.recomputeSegChk(k);
   if (s.tlb !== undefined) c.loadTlb(s.tlb);

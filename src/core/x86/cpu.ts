@@ -26,6 +26,7 @@ import type { TraceSink } from '../trace/sink.ts';
 import { NullSink } from '../trace/sink.ts';
 import type { VmxCpuState } from '../vmx/vmx-state.ts';
 import { createVmxCpuState } from '../vmx/vmx-state.ts';
+import { VO } from '../vmx/vmcs.ts';
 
 export const enum RunStop {
   /** The cycle or instruction budget was reached. */
@@ -325,6 +326,18 @@ export class Cpu {
   /** When set, a VM exit returns from `run` with RunStop.VMEXIT instead of continuing at HOST_RIP. */
   vmmTakesExits = false;
   /**
+   * Set by the TypeScript VMM (with `vmmTakesExits`): a VM exit may leave the host-state load pending, because no
+   * host instruction runs before the VMM resumes the guest (vmx/exit.ts `deferHostState`).
+   */
+  hostStateDeferral = false;
+  /**
+   * A VM exit's host-state load is pending (vmx/exit.ts): the registers still hold the guest state the exit saved,
+   * and the VMCS region named by `pendingHostVmcs` holds the host state to load. Never true outside the VMM's
+   * run loop (Hypervisor.run settles it), hence not part of a snapshot.
+   */
+  hostStatePending = false;
+  pendingHostVmcs = -1;
+  /**
    * The earliest cycle at which a device the processor can hear (its interrupt controller's sources) will
    * change state by itself. The machine keeps it current after every port write, so that `run` returns in
    * time to let the devices raise their interrupts (Infinity = no pending device event).
@@ -574,6 +587,22 @@ export class Cpu {
     this.pendingCr2 = lin | 0;
     return this.raise(Vec.PF, errorCode);
   }
+  /**
+   * Puts ESP back after an access part-way through an instruction (or an event delivery) failed, when the
+   * instruction had already moved it: a fault leaves the state as it was before the instruction (SDM Vol. 3A §6.6).
+   * When the failure was a VM exit (an EPT violation or misconfiguration on a later stack slot), the exit is
+   * fault-like — the state it saves is the state before the instruction (SDM Vol. 3C §27.1) — and it has already
+   * saved the guest state and loaded the host's: the old ESP goes into the saved guest RSP, not into the host's.
+   */
+  restoreEspAfterAbort(oldEsp: number): void {
+    if (this.abortKind === AbortKind.VMEXIT && !this.vmx.nonRoot && this.vmx.vmcsPtr !== -1) {
+      const k = (this.vmx.vmcsPtr + VO.GUEST_RSP) >>> 2;
+      this.mem.i32[k] = oldEsp;
+      this.mem.i32[k + 1] = 0;
+      this.mem.dirtyPages[this.vmx.vmcsPtr >>> 12] = 1;
+    } else this.regs[4] = oldEsp;
+  }
+
   /** Marks that a VM exit happened inside the current instruction and aborts it. */
   abortForVmExit(): never {
     this.abortKind = AbortKind.VMEXIT;

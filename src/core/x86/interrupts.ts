@@ -355,7 +355,7 @@ function deliverProtected(c: Cpu, vector: number, type: number, errorCode: numbe
         if (hasEc) c.push16(errorCode);
       }
     } catch (e) {
-      c.regs[4] = oldEsp;
+      c.restoreEspAfterAbort(oldEsp);
       throw e;
     }
     c.descLo = cLo;

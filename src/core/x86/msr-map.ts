@@ -36,6 +36,11 @@ export class MsrMap implements Iterable<[number, number]> {
     return this;
   }
 
+  /** Which of the fixed-slot MSRs hold a value: bit k for HOT[k] (IA32_SYSENTER_CS/ESP/EIP, IA32_DEBUGCTL, IA32_PAT). */
+  hotPresent(): number {
+    return this.present;
+  }
+
   has(index: number): boolean {
     return this.get(index) !== undefined;
   }

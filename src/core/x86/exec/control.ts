@@ -276,7 +276,7 @@ function pushReturnAddress(c: Cpu, size: number, retEip: number): void {
     c.pushV(c.segSel[Seg.CS], size);
     c.pushV(retEip, size);
   } catch (e) {
-    c.regs[4] = sp;
+    c.restoreEspAfterAbort(sp);
     throw e;
   }
 }

@@ -207,7 +207,7 @@ export function popEv(c: Cpu, i: Insn): void {
     try {
       c.writeEv(i, v);
     } catch (e) {
-      c.regs[4] = oldSp;
+      c.restoreEspAfterAbort(oldSp);
       throw e;
     }
   }
@@ -246,7 +246,7 @@ export function pusha(c: Cpu, i: Insn): void {
   try {
     for (let r = 0; r < 8; r++) c.pushV(r === 4 ? sp : c.regs[r], i.osz);
   } catch (e) {
-    c.regs[4] = sp;
+    c.restoreEspAfterAbort(sp);
     throw e;
   }
   next(c, i);
@@ -286,7 +286,7 @@ export function enter(c: Cpu, i: Insn): void {
     if (big) c.regs[4] = newSp;
     else c.setReg16(4, newSp);
   } catch (e) {
-    c.regs[4] = oldEsp;
+    c.restoreEspAfterAbort(oldEsp);
     throw e;
   }
   next(c, i);
