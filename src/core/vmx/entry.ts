@@ -574,6 +574,7 @@ export function enterGuest(c: Cpu, p: number, launch: boolean, guestChecked = fa
   // registers already hold what this load would put there (vmlaunch checked `residentGuestEntry`).
   if (c.hostStatePending) c.hostStatePending = false;
   else {
+    c.sysGen++; // the registers now hold what this VMCS says, which the next exit must save (cpu.ts `sysGen`)
     // CR0: ET, NW, CD and reserved bits are never modified by VM entry (§26.3.2.1).
     c.cr0 = ((cr0 & ~CR0_KEEP) | (c.cr0 & CR0_KEEP)) | 0;
     c.cr3 = cr3;

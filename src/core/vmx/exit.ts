@@ -218,25 +218,56 @@ function saveGuestState(c: Cpu, p: number, reason: number): void {
   const m = c.mem.i32;
   const b = p >>> 2;
   c.mem.dirtyPages[p >>> 12] = 1;
-  m[b + W_GUEST_CR0] = c.cr0;
-  m[b + W_GUEST_CR0 + 1] = 0;
-  m[b + W_GUEST_CR3] = c.cr3;
-  m[b + W_GUEST_CR3 + 1] = 0;
-  m[b + W_GUEST_CR4] = c.cr4;
-  m[b + W_GUEST_CR4 + 1] = 0;
-  const exitCtls = vmx.exitControls;
-  if ((exitCtls & ExitControls.SAVE_DEBUG_CONTROLS) !== 0) {
-    m[b + W_GUEST_DR7] = c.dr[7];
-    m[b + W_GUEST_DR7 + 1] = 0;
-    m[b + W_GUEST_IA32_DEBUGCTL] = c.msrLo.get(0x1d9) ?? 0;
-    m[b + W_GUEST_IA32_DEBUGCTL + 1] = 0;
-  }
   m[b + W_GUEST_RSP] = c.regs[4];
   m[b + W_GUEST_RSP + 1] = 0;
   m[b + W_GUEST_RIP] = c.eip;
   m[b + W_GUEST_RIP + 1] = 0;
   m[b + W_GUEST_RFLAGS] = c.getEflags();
   m[b + W_GUEST_RFLAGS + 1] = 0;
+  // The system registers only when they may differ from what this VMCS already holds: since the last exit saved
+  // them here, no instruction of a system class ran, no event was delivered and no VM entry loaded them (which
+  // covers any VMWRITE to these fields and any change of the exit controls in between; cpu.ts `sysGen`). The
+  // fields then hold exactly what saving them again would write.
+  const exitCtls = vmx.exitControls;
+  if (c.sysGen !== c.savedSysGen || c.savedSysVmcs !== p) {
+    saveGuestSystemRegisters(c, m, b, exitCtls);
+    c.savedSysGen = c.sysGen;
+    c.savedSysVmcs = p;
+  }
+  // Non-register state (§27.3.4): activity, interruptibility, pending debug exceptions, preemption timer.
+  m[b + W_GUEST_ACTIVITY_STATE] = c.activity === Activity.HLT ? 1 : c.activity === Activity.SHUTDOWN ? 2 : 0;
+  m[b + W_GUEST_ACTIVITY_STATE + 1] = 0;
+  const nmiBlocking = (vmx.pin & PinBased.VIRTUAL_NMIS) !== 0 ? vmx.virtualNmiBlocked : c.nmiBlocked;
+  m[b + W_GUEST_INTERRUPTIBILITY_INFO] = (c.intShadow === 1 ? 1 : 0) | (c.intShadow === 2 ? 2 : 0) | (nmiBlocking ? 8 : 0);
+  m[b + W_GUEST_INTERRUPTIBILITY_INFO + 1] = 0;
+  // Pending debug exceptions are saved as clear except for the exits §27.3.4 lists; of those this processor
+  // produces MTF VM exits, which save a coinciding single-step trap (vmx.pendingDebug).
+  m[b + W_GUEST_PENDING_DBG_EXCEPTIONS] = reason === VmExitReason.MONITOR_TRAP_FLAG ? vmx.pendingDebug : 0;
+  m[b + W_GUEST_PENDING_DBG_EXCEPTIONS + 1] = 0;
+  vmx.pendingDebug = 0;
+  if ((exitCtls & ExitControls.SAVE_VMX_PREEMPTION_TIMER_VALUE) !== 0 && vmx.preemptionTimer) {
+    const rate = preemptionRate(c);
+    const left = Math.max(0, Math.ceil((vmx.preemptionDeadline - c.cycles) / 2 ** rate));
+    m[b + W_VMX_PREEMPTION_TIMER_VALUE] = Math.min(left, 0xffffffff) | 0;
+    m[b + W_VMX_PREEMPTION_TIMER_VALUE + 1] = 0;
+  }
+  if ((vmx.proc2 & ProcBased2.ENABLE_VPID) === 0) c.flushTlbAsid(0);
+}
+
+/** SDM Vol. 3C §27.3.1–27.3.3: control and debug registers, MSRs, segment and descriptor-table registers, PDPTEs. */
+function saveGuestSystemRegisters(c: Cpu, m: Int32Array, b: number, exitCtls: number): void {
+  m[b + W_GUEST_CR0] = c.cr0;
+  m[b + W_GUEST_CR0 + 1] = 0;
+  m[b + W_GUEST_CR3] = c.cr3;
+  m[b + W_GUEST_CR3 + 1] = 0;
+  m[b + W_GUEST_CR4] = c.cr4;
+  m[b + W_GUEST_CR4 + 1] = 0;
+  if ((exitCtls & ExitControls.SAVE_DEBUG_CONTROLS) !== 0) {
+    m[b + W_GUEST_DR7] = c.dr[7];
+    m[b + W_GUEST_DR7 + 1] = 0;
+    m[b + W_GUEST_IA32_DEBUGCTL] = c.msrLo.get(0x1d9) ?? 0;
+    m[b + W_GUEST_IA32_DEBUGCTL + 1] = 0;
+  }
   for (let s = 0; s < 8; s++) {
     let k = b + SEL_W[s];
     m[k] = c.segSel[s];
@@ -274,7 +305,7 @@ function saveGuestState(c: Cpu, p: number, reason: number): void {
     m[b + W_GUEST_IA32_EFER + 1] = 0;
   }
   // PDPTEs are saved when EPT is in use and the guest uses PAE paging (§27.3.4).
-  if (vmx.eptEnabled && (c.cr0 & Cr0.PG) !== 0 && (c.cr4 & Cr4.PAE) !== 0) {
+  if (c.vmx.eptEnabled && (c.cr0 & Cr0.PG) !== 0 && (c.cr4 & Cr4.PAE) !== 0) {
     m[b + W_GUEST_PDPTR0] = c.pdpte[0];
     m[b + W_GUEST_PDPTR0 + 1] = c.pdpte[1];
     m[b + W_GUEST_PDPTR1] = c.pdpte[2];
@@ -284,24 +315,6 @@ function saveGuestState(c: Cpu, p: number, reason: number): void {
     m[b + W_GUEST_PDPTR3] = c.pdpte[6];
     m[b + W_GUEST_PDPTR3 + 1] = c.pdpte[7];
   }
-  // Non-register state (§27.3.4): activity, interruptibility, pending debug exceptions, preemption timer.
-  m[b + W_GUEST_ACTIVITY_STATE] = c.activity === Activity.HLT ? 1 : c.activity === Activity.SHUTDOWN ? 2 : 0;
-  m[b + W_GUEST_ACTIVITY_STATE + 1] = 0;
-  const nmiBlocking = (vmx.pin & PinBased.VIRTUAL_NMIS) !== 0 ? vmx.virtualNmiBlocked : c.nmiBlocked;
-  m[b + W_GUEST_INTERRUPTIBILITY_INFO] = (c.intShadow === 1 ? 1 : 0) | (c.intShadow === 2 ? 2 : 0) | (nmiBlocking ? 8 : 0);
-  m[b + W_GUEST_INTERRUPTIBILITY_INFO + 1] = 0;
-  // Pending debug exceptions are saved as clear except for the exits §27.3.4 lists; of those this processor
-  // produces MTF VM exits, which save a coinciding single-step trap (vmx.pendingDebug).
-  m[b + W_GUEST_PENDING_DBG_EXCEPTIONS] = reason === VmExitReason.MONITOR_TRAP_FLAG ? vmx.pendingDebug : 0;
-  m[b + W_GUEST_PENDING_DBG_EXCEPTIONS + 1] = 0;
-  vmx.pendingDebug = 0;
-  if ((exitCtls & ExitControls.SAVE_VMX_PREEMPTION_TIMER_VALUE) !== 0 && vmx.preemptionTimer) {
-    const rate = preemptionRate(c);
-    const left = Math.max(0, Math.ceil((vmx.preemptionDeadline - c.cycles) / 2 ** rate));
-    m[b + W_VMX_PREEMPTION_TIMER_VALUE] = Math.min(left, 0xffffffff) | 0;
-    m[b + W_VMX_PREEMPTION_TIMER_VALUE + 1] = 0;
-  }
-  if ((vmx.proc2 & ProcBased2.ENABLE_VPID) === 0) c.flushTlbAsid(0);
 }
 
 /** The last model `preemptionRate` looked up, and its rate (capability MSRs are fixed per model). */
@@ -422,6 +435,7 @@ export function loadHostState(c: Cpu, p: number): boolean {
   const m = c.mem.i32;
   const b = p >>> 2;
   c.hostStatePending = false;
+  c.sysGen++;
   c.cr0 = ((m[b + W_HOST_CR0] & ~CR0_KEEP) | (c.cr0 & CR0_KEEP)) | 0;
   c.cr3 = m[b + W_HOST_CR3];
   c.cr4 = m[b + W_HOST_CR4];

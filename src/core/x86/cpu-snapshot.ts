@@ -127,6 +127,8 @@ export function restoreCpu(c: Cpu, s: CpuSnapshot): void {
   c.unhandledException = false;
   c.exitedToHost = false;
   c.hostStatePending = false; // a snapshot is taken with the host state loaded (Hypervisor.snapshot)
+  c.sysGen++; // every register may have changed (cpu.ts `sysGen`)
+  c.savedSysVmcs = -1;
   c.updateModes();
   for (let k = 0; k < 8; k++) c.recomputeSegChk(k);
   if (s.tlb !== undefined) c.loadTlb(s.tlb);

@@ -90,6 +90,22 @@ const TIME_OBSERVERS = new Set<number>([
   CostClass.SOFTWARE_INTERRUPT, CostClass.IRET, CostClass.HLT, CostClass.SEGMENT_LOAD, CostClass.FAR_TRANSFER,
   CostClass.DESCRIPTOR_TABLE, CostClass.VMX, CostClass.X87, CostClass.CACHE, CostClass.PUSHF_POPF, CostClass.CLI_STI,
 ]);
+/**
+ * Cost classes whose instructions may change the system registers a VM exit saves into the guest-state area (SDM
+ * Vol. 3C §27.3.1–27.3.3: CR0/CR3/CR4, DR7 and IA32_DEBUGCTL, the SYSENTER MSRs, IA32_PAT, IA32_EFER, the segment
+ * registers, GDTR/IDTR/LDTR/TR, PDPTEs): MOV to CRn/DRn, CLTS, LMSW; WRMSR; LGDT/LIDT/LLDT/LTR; segment loads; far
+ * transfers, SYSENTER/SYSEXIT, INT n and IRET (which can also switch tasks); the VMX instructions. Every other
+ * class leaves them alone (an exception it raises changes them only through event delivery, which counts itself).
+ * INVLPG and the cache instructions are in too: nothing the exit saves, but cheap to be safe.
+ */
+const SYSTEM_CLASSES = new Set<number>([
+  CostClass.MSR, CostClass.CR_ACCESS, CostClass.INVLPG, CostClass.SOFTWARE_INTERRUPT, CostClass.IRET, CostClass.SEGMENT_LOAD,
+  CostClass.FAR_TRANSFER, CostClass.DESCRIPTOR_TABLE, CostClass.VMX, CostClass.CACHE,
+]);
+const IS_SYSTEM = Uint8Array.from({ length: 32 }, (_, k) => (SYSTEM_CLASSES.has(k) ? 1 : 0));
+function changesSystemState(i: Insn): boolean {
+  return IS_SYSTEM[i.costClass] === 1 || i.invalid !== '';
+}
 function observesTime(i: Insn): boolean {
   return TIME_OBSERVERS.has(i.costClass) || i.invalid !== '';
 }
@@ -338,6 +354,15 @@ export class Cpu {
   hostStatePending = false;
   pendingHostVmcs = -1;
   /**
+   * Changes whenever the system registers a VM exit saves (see `SYSTEM_CLASSES`) may have changed: an instruction
+   * of a system class, an event delivery, a VM entry or exit that loads them, a reset or restore. With
+   * `savedSysGen`/`savedSysVmcs` it lets a VM exit skip re-saving registers the VMCS already holds (vmx/exit.ts
+   * saveGuestState). Bookkeeping, not architectural state: a restore starts it afresh.
+   */
+  sysGen = 0;
+  savedSysGen = -1;
+  savedSysVmcs = -1;
+  /**
    * The earliest cycle at which a device the processor can hear (its interrupt controller's sources) will
    * change state by itself. The machine keeps it current after every port write, so that `run` returns in
    * time to let the devices raise their interrupts (Infinity = no pending device event).
@@ -387,6 +412,7 @@ export class Cpu {
   // ================================================================ reset
   /** Power-on state (SDM Vol. 3A §9.1.1, Table 9-1), except that execution starts wherever the loader says. */
   resetToRealMode(): void {
+    this.sysGen++;
     this.regs.fill(0);
     this.eip = 0xfff0;
     this.eflags = 2;
@@ -1022,6 +1048,7 @@ export class Cpu {
         }
         // Time is accounted per block: instructions that observe time (I/O, RDTSC, MSRs, VMX, events...) always
         // start a block (see buildBlock), and anything that needs the exact time mid-block calls syncTime().
+        if (block.sys) this.sysGen++;
         this.curBlock = block;
         this.curBlockEip = this.eip;
         this.syncedK = 0;
@@ -1121,6 +1148,7 @@ export class Cpu {
     const tf = (this.eflags & Flag.TF) !== 0;
     const wasNonRoot = this.vmx.nonRoot;
     const cplBefore = this.cpl;
+    if (changesSystemState(i)) this.sysGen++;
     i.fn(this, i);
     this.cycles += i.cost;
     this.icount++;
@@ -1213,6 +1241,9 @@ export class Cpu {
     let pure = true;
     for (let k = 0; k < block.insns.length; k++) if (observesTime(block.insns[k])) pure = false;
     block.pure = pure;
+    let sys = false;
+    for (let k = 0; k < block.insns.length; k++) if (changesSystemState(block.insns[k])) sys = true;
+    block.sys = sys;
     if (block.insns.length > 0 && pa < mem.size) this.cache.put(block);
     return block;
   }

@@ -28,6 +28,11 @@ export class Block {
    * block again straight away when it jumps back to its own start (cpu.ts executeBlock).
    */
   pure = false;
+  /**
+   * An instruction of the block may change the system registers a VM exit saves (control registers, segment and
+   * descriptor-table registers, DR7, the SYSENTER/DEBUGCTL/PAT/EFER MSRs): cpu.ts `SYSTEM_CLASSES`, `sysGen`.
+   */
+  sys = false;
   /** Chaining: the most recent successor block, its physical address and the cache epoch it was seen in. */
   succ: Block | null = null;
   succPa = -1;

@@ -125,6 +125,7 @@ export function deliverPendingException(c: Cpu): void {
  * Faults during delivery are combined per SDM Vol. 3A Table 6-5 (double fault, triple fault).
  */
 export function deliverEvent(c: Cpu, vector: number, type: number, errorCode: number, returnEip: number, instrLen = 0): void {
+  c.sysGen++; // delivery may load CS and SS, switch stacks or tasks (cpu.ts `sysGen`)
   // VMX non-root: the exception bitmap decides whether an exception becomes a VM exit (SDM Vol. 3C §25.2),
   // except for an event that VM entry injects (§26.6.1) — faults during its delivery are checked again.
   const injected = c.injecting;
