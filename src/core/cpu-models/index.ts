@@ -6,7 +6,7 @@
  *   nehalem    Intel Xeon E5520 (Nehalem-EP, 2009): EPT, VPID, TRUE MSRs; default model
  *   modern     Intel Xeon Gold 6326 (Ice Lake-SP, 2021): adds unrestricted guest, preemption timer, PLE, …
  */
-import { VMCS_FIELDS } from '../vmx/spec/fields.ts';
+import { VMCS_FIELDS, fieldSlot } from '../vmx/spec/fields.ts';
 import { isFieldSupported } from '../vmx/spec/fields.ts';
 import { lookupCpuid } from './cpuid.ts';
 import { defineCpuModel } from './define.ts';
@@ -105,6 +105,10 @@ export function toProcessorModel(model: CpuModel) {
     cpuid,
     vmcsSlotSupported: slotSupported,
     vmcsRevisionId: model.vmcsRevisionId,
-    isVmcsFieldSupported: (encoding: number) => isFieldSupported(encoding, model.features),
+    // By slot, as VMREAD/VMWRITE see it (`slotSupported` was built from isFieldSupported): the VMM asks on every VM entry.
+    isVmcsFieldSupported: (encoding: number) => {
+      const slot = fieldSlot(encoding);
+      return slot >= 0 && slotSupported[slot] === 1;
+    },
   };
 }
