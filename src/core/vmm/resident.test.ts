@@ -91,6 +91,24 @@ class Recorder implements TraceSink {
   }
 }
 
+/**
+ * Builds the machine twice (eager exits, deferred ones), runs both to each stop — odd instruction counts land between
+ * an exit and its entry as well as inside a guest — and compares run results, every trace record and the machine.
+ */
+function expectSameRuns<T extends { run(n: number): unknown }>(make: (defer: boolean, trace: Recorder) => T, hv: (x: T) => Hypervisor, stops: number[], where: string): [T, T] {
+  const ta = new Recorder();
+  const tb = new Recorder();
+  const eager = make(false, ta);
+  const deferred = make(true, tb);
+  for (const n of stops) {
+    expect(deferred.run(n), `${where}: run(${n})`).toEqual(eager.run(n));
+    expect(tb.lines.length, `${where}: trace length after run(${n})`).toBe(ta.lines.length);
+    for (let k = 0; k < ta.lines.length; k++) if (tb.lines[k] !== ta.lines[k]) expect(tb.lines[k], `${where}: trace record ${k}`).toBe(ta.lines[k]);
+    expectSameMachine(hv(eager), hv(deferred), `${where} after run(${n})`);
+  }
+  return [eager, deferred];
+}
+
 const guestPrograms = SCENARIOS.filter((s) => s.mode === 'guest');
 
 describe('deferred host state: the same run as eager VM exits', () => {
@@ -115,22 +133,72 @@ describe('deferred host state: the same run as eager VM exits', () => {
         lab.loadProgram(asm.bytes, asm.origin, asm.entry);
         return lab;
       };
-      const ta = new Recorder();
-      const tb = new Recorder();
-      const eager = make(false, ta);
-      const deferred = make(true, tb);
-      // Stops at odd instruction counts land between an exit and its entry as well as inside the guest.
-      for (const n of [1, 2, 57, 3001, 300_000]) {
-        const ra = eager.run(n);
-        const rb = deferred.run(n);
-        expect(rb, `run(${n})`).toEqual(ra);
-        expect(tb.lines.length, `trace length after run(${n})`).toBe(ta.lines.length);
-        for (let k = 0; k < ta.lines.length; k++) if (tb.lines[k] !== ta.lines[k]) expect(tb.lines[k], `trace record ${k}`).toBe(ta.lines[k]);
-        expectSameMachine(eager.hv, deferred.hv, `${id} ${cpu} after run(${n})`);
-      }
+      const [eager, deferred] = expectSameRuns(make, (lab) => lab.hv, [1, 2, 57, 3001, 300_000], `${id} ${cpu}`);
       expect(deferred.guestRegisters()).toEqual(eager.guestRegisters());
     },
     60_000,
+  );
+
+  // The short-way entry must refuse whenever the eager exit + entry would change a register the guest changed
+  // without an exit: DR7 written with MOV-DR exiting off (with and without "load/save debug controls"), IA32_PAT
+  // and IA32_EFER written through a pass-through MSR bitmap (with and without the load/save controls).
+  const DEBUG_AND_MSRS = `; @mode guest
+start:
+  mov esi, 40
+.loop:
+  mov eax, esi
+  and eax, 3
+  shl eax, 16          ; DR7 R/W0 bits: a different value every pass
+  or eax, 0x401
+  mov dr7, eax
+  xor eax, eax
+  cpuid                ; a VM exit with the new DR7 in the registers
+  mov ecx, 0x277       ; IA32_PAT: PA0 alternates between WB (6) and UC- (7)
+  mov eax, esi
+  and eax, 1
+  or eax, 6
+  xor edx, edx
+  wrmsr
+  cpuid
+  mov ecx, 0xc0000080  ; IA32_EFER: NXE on and off
+  rdmsr
+  xor eax, 0x800
+  wrmsr
+  cpuid
+  dec esi
+  jnz .loop
+  cli
+  hlt
+`;
+  const DR = 1 << 23; // primary: MOV-DR exiting
+  const controlVariants: Array<[string, Record<string, unknown>]> = [
+    ['MOV DR and the MSRs not exiting', { msrPassthrough: [0x277, 0xc0000080], rawControls: { primary: { clear: DR } } }],
+    ['... without "load debug controls" / "save debug controls"', { msrPassthrough: [0x277, 0xc0000080], rawControls: { primary: { clear: DR }, entry: { clear: 1 << 2 }, exit: { clear: 1 << 2 } } }],
+    ['... with "save debug controls"', { msrPassthrough: [0x277, 0xc0000080], rawControls: { primary: { clear: DR }, exit: { set: 1 << 2 } } }],
+    ['... with PAT and EFER loaded and saved', { msrPassthrough: [0x277, 0xc0000080], rawControls: { primary: { clear: DR }, entry: { set: (1 << 14) | (1 << 15) }, exit: { set: (1 << 18) | (1 << 19) | (1 << 20) | (1 << 21) } } }],
+    ['... with PAT loaded, not saved', { msrPassthrough: [0x277, 0xc0000080], rawControls: { primary: { clear: DR }, entry: { set: 1 << 14 }, exit: { clear: 1 << 18 } } }],
+    ['... with EFER loaded, not saved', { msrPassthrough: [0x277, 0xc0000080], rawControls: { primary: { clear: DR }, entry: { set: 1 << 15 }, exit: { clear: 1 << 20 } } }],
+    ['... with the host PAT and EFER loaded on exit only', { msrPassthrough: [0x277, 0xc0000080], rawControls: { primary: { clear: DR }, entry: { clear: (1 << 14) | (1 << 15) }, exit: { set: (1 << 19) | (1 << 21) } } }],
+  ];
+  test.each(['nehalem', 'modern'].flatMap((cpu) => controlVariants.map(([name, settings]) => [cpu, name, settings] as const)))(
+    'guest-written DR7, PAT and EFER on %s, %s: same trace and machine',
+    (cpu, _name, settings) => {
+      const asm = assemble(DEBUG_AND_MSRS, { origin: PROGRAM_BASE });
+      if (!asm.ok) throw new Error(asm.errors.map((e) => e.message).join('; '));
+      const model = toProcessorModel(getCpuModel(cpu)!);
+      const [eager] = expectSameRuns(
+        (defer, trace) => {
+          const lab = new GuestLab({ model, trace, deferHostState: defer, settings });
+          lab.loadProgram(asm.bytes, asm.origin, asm.entry);
+          return lab;
+        },
+        (lab) => lab.hv,
+        [7, 100, 1000, 100_000],
+        cpu,
+      );
+      // The program ran (it is not a VM-entry failure on these controls): 40 passes of three CPUID exits.
+      expect(eager.vm.stats.count[10], 'CPUID exits').toBe(120);
+    },
   );
 
   test('several VMs on two processors (scheduling, injection, idle): same trace and machine', () => {
@@ -147,15 +215,7 @@ describe('deferred host state: the same run as eager VM exits', () => {
         h.cache.clear();
         return h;
       };
-      const ta = new Recorder();
-      const tb = new Recorder();
-      const eager = make(false, ta);
-      const deferred = make(true, tb);
-      for (const n of [5, 333, 10_000, 100_000, 1_000_000]) {
-        expect(deferred.run(n), `${cpu} run(${n})`).toBe(eager.run(n));
-        expect(tb.lines, `${cpu} trace after run(${n})`).toEqual(ta.lines);
-        expectSameMachine(eager, deferred, `${cpu} after run(${n})`);
-      }
+      expectSameRuns(make, (h) => h, [5, 333, 10_000, 100_000, 1_000_000], cpu);
     }
   }, 120_000);
 });

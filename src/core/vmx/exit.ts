@@ -352,11 +352,18 @@ export function preemptionRate(c: Cpu): number {
  * abort, §27.5.4).
  */
 function deferHostState(c: Cpu, p: number): void {
-  const vmx = c.vmx;
-  const m = c.mem.i32;
-  const b = p >>> 2;
   c.hostStatePending = true;
   c.pendingHostVmcs = p;
+  loadHostExecutionState(c, c.mem.i32, p >>> 2);
+}
+
+/**
+ * The part of the host-state load (§27.5.1, §27.5.3) the processor's own state machine consults: RIP, RSP, RFLAGS
+ * (only bit 1 set), CPL 0, no blocking, the active state, and none of the non-root features (preemption timer,
+ * monitor trap flag, EPT) in force.
+ */
+function loadHostExecutionState(c: Cpu, m: Int32Array, b: number): void {
+  const vmx = c.vmx;
   c.regs[4] = m[b + W_HOST_RSP];
   c.eip = m[b + W_HOST_RIP];
   c.setEflags(2, -1);
@@ -464,15 +471,7 @@ export function loadHostState(c: Cpu, p: number): boolean {
   c.gdtrLimit = 0xffff;
   c.idtrBase = m[b + W_HOST_IDTR_BASE];
   c.idtrLimit = 0xffff;
-  c.regs[4] = m[b + W_HOST_RSP];
-  c.eip = m[b + W_HOST_RIP];
-  c.setEflags(2, -1);
-  c.setCpl(0);
-  c.intShadow = 0;
-  c.activity = Activity.ACTIVE;
-  vmx.preemptionTimer = false;
-  vmx.mtf = false;
-  vmx.eptEnabled = false;
+  loadHostExecutionState(c, m, b);
   c.tlbSwitchAsid(0);
   c.updateModes();
   // PDPTEs for a PAE host (§27.5.4); a bad one is a VMX abort.
