@@ -200,6 +200,18 @@ export function stopEngine(): void {
  */
 let loading: Promise<unknown> = Promise.resolve();
 
+/**
+ * A restart (a new worker, then its scene): commands wait for it from the start, not only from the scene load.
+ * The banner goes as soon as the new worker starts, and a Step clicked while it was still starting ran on a
+ * worker with no scene yet; the load then put the position back and the click was lost (a rare CI failure of
+ * the shell e2e: 20 events, not 21). `work` must not issue commands before its own `commands.load`.
+ */
+export function holdCommandsDuring<T>(work: () => Promise<T>): Promise<T> {
+  const done = work();
+  loading = done.catch(() => undefined);
+  return done;
+}
+
 async function command(where: string, fn: (a: Remote<EngineApi>) => Promise<EngineStatus>): Promise<EngineStatus | null> {
   await loading;
   try {
@@ -325,17 +337,19 @@ export const commands = {
   exportTrace: () => api().exportTrace(),
   events: (from: number, to: number) => api().events(from, to),
   /** After a crash: a new worker, the same scenario, the same position. */
-  async restart(): Promise<void> {
-    const s = useApp.getState();
-    const seq = s.status?.position.seq ?? 0;
-    let ivs: { seq: number; action: Intervention }[] = [];
-    try {
-      if (remote !== null) ivs = await Promise.race([api().interventions(), new Promise<never>((_r, rej) => setTimeout(() => rej(new Error('timeout')), 300))]);
-    } catch {
-      ivs = [];
-    }
-    await startEngine();
-    await commands.load(s.spec, { seq, interventions: ivs });
+  restart(): Promise<void> {
+    return holdCommandsDuring(async () => {
+      const s = useApp.getState();
+      const seq = s.status?.position.seq ?? 0;
+      let ivs: { seq: number; action: Intervention }[] = [];
+      try {
+        if (remote !== null) ivs = await Promise.race([api().interventions(), new Promise<never>((_r, rej) => setTimeout(() => rej(new Error('timeout')), 300))]);
+      } catch {
+        ivs = [];
+      }
+      await startEngine();
+      await commands.load(s.spec, { seq, interventions: ivs });
+    });
   },
 };
 

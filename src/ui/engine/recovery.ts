@@ -22,7 +22,7 @@ import { create } from 'zustand';
 import type { Remote } from 'comlink';
 import type { EngineApi } from '../../worker/protocol.ts';
 import { useApp } from '../../state/store.ts';
-import { commands, engineHooks, lastHoldPolicy, startEngine } from './client.ts';
+import { commands, engineHooks, holdCommandsDuring, lastHoldPolicy, startEngine } from './client.ts';
 import { applyInitialLink, watchLinks } from '../shell/link-sync.ts';
 import { DEFAULT_WATCHDOG, CRASH_WINDOW_MS, emptyTracker, observeInterventions, observeStatus, restartDecision, watchdogTick, type Tracker } from './recovery-model.ts';
 import { t } from '../../i18n/t.ts';
@@ -134,7 +134,12 @@ function lost(why: string): void {
   void recover(why, false);
 }
 
-async function recover(why: string, manual: boolean): Promise<void> {
+// Commands clicked meanwhile wait for the new worker and its scene (client.ts `holdCommandsDuring`).
+function recover(why: string, manual: boolean): Promise<void> {
+  return holdCommandsDuring(() => recoverNow(why, manual));
+}
+
+async function recoverNow(why: string, manual: boolean): Promise<void> {
   recovering = true;
   const now = performance.now();
   const decision = manual ? 'resume' : restartDecision(crashes, now);
