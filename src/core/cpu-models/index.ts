@@ -6,8 +6,7 @@
  *   nehalem    Intel Xeon E5520 (Nehalem-EP, 2009): EPT, VPID, TRUE MSRs; default model
  *   modern     Intel Xeon Gold 6326 (Ice Lake-SP, 2021): adds unrestricted guest, preemption timer, PLE, …
  */
-import { VMCS_FIELDS, fieldSlot } from '../vmx/spec/fields.ts';
-import { isFieldSupported } from '../vmx/spec/fields.ts';
+import { VMCS_FIELDS, fieldSlot, isFieldSupported } from '../vmx/spec/fields.ts';
 import { lookupCpuid } from './cpuid.ts';
 import { defineCpuModel } from './define.ts';
 import { MODERN } from './models/modern.ts';

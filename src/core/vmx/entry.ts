@@ -572,7 +572,7 @@ export function enterGuest(c: Cpu, p: number, launch: boolean, guestChecked = fa
 
   // ---- §26.3.2 load guest state. With a VM exit's host-state load still pending (exit.ts `deferHostState`), the
   // registers already hold what this load would put there (vmlaunch checked `residentGuestEntry`).
-  if (c.hostStatePending) c.hostStatePending = false;
+  if (c.pendingHostVmcs !== -1) c.pendingHostVmcs = -1;
   else {
     c.sysGen++; // the registers now hold what this VMCS says, which the next exit must save (cpu.ts `sysGen`)
     // CR0: ET, NW, CD and reserved bits are never modified by VM entry (§26.3.2.1).

@@ -352,7 +352,6 @@ export function preemptionRate(c: Cpu): number {
  * abort, §27.5.4).
  */
 function deferHostState(c: Cpu, p: number): void {
-  c.hostStatePending = true;
   c.pendingHostVmcs = p;
   loadHostExecutionState(c, c.mem.i32, p >>> 2);
 }
@@ -382,9 +381,10 @@ function hostUsesPae(m: Int32Array, b: number): boolean {
 
 /** Completes a deferred host-state load (see `deferHostState`); nothing to do when none is pending. */
 export function settleHostState(c: Cpu): void {
-  if (!c.hostStatePending) return;
+  const p = c.pendingHostVmcs;
+  if (p === -1) return;
   // Cannot fail: a PAE host (the only VMX-abort case of the load) is never deferred.
-  loadHostState(c, c.pendingHostVmcs);
+  loadHostState(c, p);
 }
 
 const HOT_SYSENTER = 0b111; // MsrMap.hotPresent: IA32_SYSENTER_CS/ESP/EIP
@@ -406,7 +406,7 @@ const HOT_PAT = 0b10000;
  *  - an MSR the CPU never held is saved as 0 and then loaded, so it must be present.
  */
 export function residentGuestEntry(c: Cpu, p: number): boolean {
-  if (!c.hostStatePending || c.pendingHostVmcs !== p) return false;
+  if (p === -1 || c.pendingHostVmcs !== p) return false;
   const m = c.mem.i32;
   const b = p >>> 2;
   const entry = m[b + W_VM_ENTRY_CONTROLS];
@@ -441,7 +441,7 @@ export function loadHostState(c: Cpu, p: number): boolean {
   const vmx = c.vmx;
   const m = c.mem.i32;
   const b = p >>> 2;
-  c.hostStatePending = false;
+  c.pendingHostVmcs = -1;
   c.sysGen++;
   c.cr0 = ((m[b + W_HOST_CR0] & ~CR0_KEEP) | (c.cr0 & CR0_KEEP)) | 0;
   c.cr3 = m[b + W_HOST_CR3];

@@ -179,7 +179,7 @@ export function vmwrite(c: Cpu, encoding: number, value: number, valueHi = 0): V
   const inval = CHECK_INVALIDATION[slot];
   // A host-state field (or a control the host-state load reads) written while a VM exit's host-state load is
   // pending: load the host state the exit would have loaded first (exit.ts `deferHostState`).
-  if ((inval & CHECKED_HOST) !== 0 && c.hostStatePending) settleHostState(c);
+  if ((inval & CHECKED_HOST) !== 0 && c.pendingHostVmcs !== -1) settleHostState(c);
   if (inval !== 0) {
     const k = (c.vmx.vmcsPtr + VMCS_CHECKED_OFFSET) >>> 2;
     c.mem.i32[k] &= ~inval;
@@ -214,7 +214,7 @@ export function vmlaunch(c: Cpu, resume: boolean): VmxResult {
   const p = c.vmx.vmcsPtr;
   // A VMRESUME of the VMCS whose exit left the host-state load pending takes the short way when the guest
   // state it would load is the one the registers hold (exit.ts); anything else happens on the loaded host state.
-  if (c.hostStatePending && !(resume && residentResume(c, p))) settleHostState(c);
+  if (c.pendingHostVmcs !== -1 && !(resume && residentResume(c, p))) settleHostState(c);
   if (p === -1) return VMX_FAIL_INVALID;
   if (c.intShadow === 2) return VmInstructionError.ENTRY_EVENTS_BLOCKED_BY_MOV_SS;
   const ls = launchState(c, p);

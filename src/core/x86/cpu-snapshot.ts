@@ -126,7 +126,7 @@ export function restoreCpu(c: Cpu, s: CpuSnapshot): void {
   c.abortStreakAt = -1;
   c.unhandledException = false;
   c.exitedToHost = false;
-  c.hostStatePending = false; // a snapshot is taken with the host state loaded (Hypervisor.snapshot)
+  c.pendingHostVmcs = -1; // a snapshot is taken with the host state loaded (Hypervisor.snapshot)
   c.sysGen++; // every register may have changed (cpu.ts `sysGen`)
   c.savedSysVmcs = -1;
   c.updateModes();

@@ -15,7 +15,7 @@ import { decodeInsn } from './decoder.ts';
 import { fuse, specialize } from './exec/fast.ts';
 import { FlagOp, lazyArith, lazyCF, testCondition } from './flags.ts';
 import { Insn, InsnFlow } from './insn.ts';
-import { CostClass } from './cost-class.ts';
+import { COST_CLASS_COUNT, CostClass } from './cost-class.ts';
 import { MsrMap } from './msr-map.ts';
 import { walk } from './mmu.ts';
 import type { PhysicalMemory } from './physical-memory.ts';
@@ -98,11 +98,11 @@ const TIME_OBSERVERS = new Set<number>([
  * class leaves them alone (an exception it raises changes them only through event delivery, which counts itself).
  * INVLPG and the cache instructions are in too: nothing the exit saves, but cheap to be safe.
  */
-const SYSTEM_CLASSES = new Set<number>([
+const IS_SYSTEM = new Uint8Array(COST_CLASS_COUNT);
+for (const k of [
   CostClass.MSR, CostClass.CR_ACCESS, CostClass.INVLPG, CostClass.SOFTWARE_INTERRUPT, CostClass.IRET, CostClass.SEGMENT_LOAD,
   CostClass.FAR_TRANSFER, CostClass.DESCRIPTOR_TABLE, CostClass.VMX, CostClass.CACHE,
-]);
-const IS_SYSTEM = Uint8Array.from({ length: 32 }, (_, k) => (SYSTEM_CLASSES.has(k) ? 1 : 0));
+]) IS_SYSTEM[k] = 1;
 function changesSystemState(i: Insn): boolean {
   return IS_SYSTEM[i.costClass] === 1 || i.invalid !== '';
 }
@@ -347,14 +347,13 @@ export class Cpu {
    */
   hostStateDeferral = false;
   /**
-   * A VM exit's host-state load is pending (vmx/exit.ts): the registers still hold the guest state the exit saved,
-   * and the VMCS region named by `pendingHostVmcs` holds the host state to load. Never true outside the VMM's
-   * run loop (Hypervisor.run settles it), hence not part of a snapshot.
+   * Not -1: a VM exit's host-state load is pending (vmx/exit.ts): the registers still hold the guest state the exit
+   * saved, and the VMCS region at this address holds the host state to load. Never set outside the VMM's run loop
+   * (Hypervisor.run settles it), hence not part of a snapshot.
    */
-  hostStatePending = false;
   pendingHostVmcs = -1;
   /**
-   * Changes whenever the system registers a VM exit saves (see `SYSTEM_CLASSES`) may have changed: an instruction
+   * Changes whenever the system registers a VM exit saves (see `IS_SYSTEM`) may have changed: an instruction
    * of a system class, an event delivery, a VM entry or exit that loads them, a reset or restore. With
    * `savedSysGen`/`savedSysVmcs` it lets a VM exit skip re-saving registers the VMCS already holds (vmx/exit.ts
    * saveGuestState). Bookkeeping, not architectural state: a restore starts it afresh.
@@ -1239,10 +1238,12 @@ export class Cpu {
     block.cost = cost;
     block.byteLen = off;
     let pure = true;
-    for (let k = 0; k < block.insns.length; k++) if (observesTime(block.insns[k])) pure = false;
-    block.pure = pure;
     let sys = false;
-    for (let k = 0; k < block.insns.length; k++) if (changesSystemState(block.insns[k])) sys = true;
+    for (const i of block.insns) {
+      if (observesTime(i)) pure = false;
+      if (changesSystemState(i)) sys = true;
+    }
+    block.pure = pure;
     block.sys = sys;
     if (block.insns.length > 0 && pa < mem.size) this.cache.put(block);
     return block;

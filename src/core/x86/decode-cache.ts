@@ -30,7 +30,7 @@ export class Block {
   pure = false;
   /**
    * An instruction of the block may change the system registers a VM exit saves (control registers, segment and
-   * descriptor-table registers, DR7, the SYSENTER/DEBUGCTL/PAT/EFER MSRs): cpu.ts `SYSTEM_CLASSES`, `sysGen`.
+   * descriptor-table registers, DR7, the SYSENTER/DEBUGCTL/PAT/EFER MSRs): cpu.ts `IS_SYSTEM`, `sysGen`.
    */
   sys = false;
   /** Chaining: the most recent successor block, its physical address and the cache epoch it was seen in. */

@@ -192,7 +192,6 @@ export function stopEngine(): void {
   draining = false;
 }
 
-/** Runs a command; its status goes to the store and a drain is scheduled. */
 /**
  * The scene load under way (a link, a restart restoring its moment), which every command waits for: the worker
  * answers messages while a restore is still running, so a Step clicked just after Restart ran on the half-restored
@@ -201,10 +200,10 @@ export function stopEngine(): void {
 let loading: Promise<unknown> = Promise.resolve();
 
 /**
- * A restart (a new worker, then its scene): commands wait for it from the start, not only from the scene load.
- * The banner goes as soon as the new worker starts, and a Step clicked while it was still starting ran on a
- * worker with no scene yet; the load then put the position back and the click was lost (a rare CI failure of
- * the shell e2e: 20 events, not 21). `work` must not issue commands before its own `commands.load`.
+ * Makes every command wait for `work`: a scene load, or a whole restart (a new worker, then its scene), held from
+ * its start — the banner goes as soon as the new worker starts, and a Step clicked while it was still starting ran
+ * on a worker with no scene yet; the load then put the position back and the click was lost (a rare CI failure of
+ * the shell e2e: 20 events, not 21). `work` must not await a command before its own `commands.load`.
  */
 export function holdCommandsDuring<T>(work: () => Promise<T>): Promise<T> {
   const done = work();
@@ -212,6 +211,7 @@ export function holdCommandsDuring<T>(work: () => Promise<T>): Promise<T> {
   return done;
 }
 
+/** Runs a command; its status goes to the store and a drain is scheduled. */
 async function command(where: string, fn: (a: Remote<EngineApi>) => Promise<EngineStatus>): Promise<EngineStatus | null> {
   await loading;
   try {
@@ -252,11 +252,8 @@ async function loadScene(spec: SessionSpec, at?: { seq: number; interventions: {
 
 export const commands = {
   /** Loads a spec (optionally replaying interventions and going to a position, for links). */
-  load(spec: SessionSpec, at?: { seq: number; interventions: { seq: number; action: Intervention }[] }): Promise<boolean> {
-    const done = loadScene(spec, at);
-    loading = done;
-    return done;
-  },
+  load: (spec: SessionSpec, at?: { seq: number; interventions: { seq: number; action: Intervention }[] }): Promise<boolean> =>
+    holdCommandsDuring(() => loadScene(spec, at)),
   play: () => command('play', (a) => a.play()),
   pause: () => command('pause', (a) => a.pause()),
   async togglePlay(): Promise<void> {
