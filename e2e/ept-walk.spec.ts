@@ -1,6 +1,7 @@
 /**
  * The EPT walk (Engineer detail level): the EPT-violation lesson run to its first VM exit shows the walk failing
- * at the not-present EPT entry, with the exit's guest-physical address and its qualification decoded; a typed
+ * at the not-present EPT entry, with the exit's guest-physical address and its qualification decoded; one Step
+ * runs the VMM's handler and the same walk then translates; a typed
  * address is walked; a bad one gets a message beside the field and keeps its text.
  */
 import { expect, test, type Page } from './fixtures.ts';
@@ -52,7 +53,11 @@ test('EPT violation lesson: the walk stops at the not-present entry of the exit\
   await expect(stop).toContainText('Stops here');
   await expect(walk.getByTestId('ept-walk-outcome')).toContainText('EPT violation (VM exit 48) at guest-physical 0x00010000');
   await expect(walk.getByTestId('ept-walk-refs')).toContainText('memory references');
+  // The timeline rests at the exit, before the VMM's handler: one Step runs it, and the same walk then translates.
+  await expect(walk).toContainText('The VMM has not handled this exit yet');
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
   await expect(walk).toContainText('after the VMM handled the exit');
+  await expect(walk.getByTestId('ept-walk-outcome')).toContainText('EPT violation (VM exit 48) at guest-physical 0x00010000');
 
   // A bad address: a message beside the field, the text kept.
   const field = walk.getByRole('textbox', { name: 'Address (hex)' });

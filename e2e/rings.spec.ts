@@ -1,6 +1,7 @@
 /**
  * The Rings & VMX lab, walked with the keyboard only (as the issue's acceptance test asks): step to the
- * first CPUID exit, check where the CPU token is, what the VMCS inspector shows and what the narration says.
+ * first CPUID exit, check where the CPU token is, what the VMCS inspector shows and what the narration says;
+ * one Step more runs the VMM's handler, and the inspector shows what it changed.
  */
 import { expect, test, type Page } from './fixtures.ts';
 
@@ -61,6 +62,29 @@ test('@motion keyboard only: step to the first CPUID exit; token in VMX root, VM
   await page.keyboard.type('instruction length');
   await expect(inspector).toContainText('0x440C');
   await expect(inspector.getByText('0x00000002').first()).toBeVisible();
+  // GUEST_RIP holds the CPUID itself: the exit saved it and the VMM's handler has not run yet (SDM Vol. 3C §27.3.1).
+  const at = /VM exit: CPUID at 0x([0-9A-F]{8})/.exec((await page.getByTestId('ring-now').textContent()) ?? '');
+  expect(at).not.toBeNull();
+  const rip = Number.parseInt(at![1], 16);
+  const hex8 = (n: number): string => `0x${n.toString(16).toUpperCase().padStart(8, '0')}`;
+  await page.keyboard.press('Control+a');
+  await page.keyboard.type('guest rip');
+  const ripRow = inspector.getByRole('listitem').filter({ hasText: 'GUEST_RIP' });
+  await expect(ripRow).toContainText(hex8(rip));
+  // Step on (the CPUID's own retirement event comes first): the VMM's handler emulates CPUID and moves GUEST_RIP
+  // past the 2-byte instruction; the inspector says who changed it.
+  let handled = false;
+  for (let k = 0; k < 4 && !handled; k++) {
+    const before = await page.getByTestId('event-counter').textContent();
+    await page.getByRole('button', { name: 'Step', exact: true }).click();
+    await expect(page.getByTestId('event-counter')).not.toHaveText(before ?? '');
+    await expect(ripRow).toContainText(/0x[0-9A-F]{8}/);
+    handled = /exit handler/.test((await inspector.textContent()) ?? '');
+    if (!handled) await expect(ripRow).toContainText(hex8(rip)); // not yet: still the exit's value
+  }
+  expect(handled).toBe(true);
+  await expect(ripRow).toContainText(hex8(rip + 2));
+  await expect(ripRow).toContainText(`was ${hex8(rip)}`);
 });
 
 test('the three platforms: native has no VMX column, VT-x has two; switching runs the same program', async ({ page }) => {

@@ -17,11 +17,12 @@ import { z } from 'zod';
 import { EventKind } from '../core/trace/events.ts';
 
 /** Event kinds a step may wait for (names of core/trace/events.ts EventKind). */
-export const WAITABLE_KINDS = ['VMEXIT', 'VMENTRY', 'VMFAIL', 'SW_TRAP', 'EVENT_DELIVERY', 'CR_WRITE', 'SHUTDOWN', 'HALT'] as const;
+export const WAITABLE_KINDS = ['VMEXIT', 'VMM_HANDLER', 'VMENTRY', 'VMFAIL', 'SW_TRAP', 'EVENT_DELIVERY', 'CR_WRITE', 'SHUTDOWN', 'HALT'] as const;
 export type WaitableKind = (typeof WAITABLE_KINDS)[number];
 /** The core's number for each waitable kind (EventKind is a const enum: no lookup by name at run time). */
 export const EVENT_KIND_OF: Record<WaitableKind, number> = {
   VMEXIT: EventKind.VMEXIT,
+  VMM_HANDLER: EventKind.VMM_HANDLER,
   VMENTRY: EventKind.VMENTRY,
   VMFAIL: EventKind.VMFAIL,
   SW_TRAP: EventKind.SW_TRAP,

@@ -35,7 +35,7 @@ describe('tours', () => {
   it('a step that waits names event kinds the core emits', () => {
     for (const t of TOURS) for (const s of t.steps) for (const k of s.waitFor?.kinds ?? []) expect(WAITABLE_KINDS).toContain(k);
     // The names map to the core's numbers (a renumbered EventKind would break waiting steps silently).
-    expect(EVENT_KIND_OF).toEqual({ VMEXIT: 4, VMENTRY: 5, VMFAIL: 6, SW_TRAP: 20, EVENT_DELIVERY: 1, CR_WRITE: 16, SHUTDOWN: 11, HALT: 9 });
+    expect(EVENT_KIND_OF).toEqual({ VMEXIT: 4, VMM_HANDLER: 12, VMENTRY: 5, VMFAIL: 6, SW_TRAP: 20, EVENT_DELIVERY: 1, CR_WRITE: 16, SHUTDOWN: 11, HALT: 9 });
   });
 
   it('a broken tour file is refused with the field named', () => {

@@ -519,13 +519,14 @@ export function createEngine(clock: EngineClock): EngineApi & { reportError(wher
       const t = needTimeline();
       const now = t.session.vmcs();
       if (now === null) return null;
-      // The last VM exit, entry or failed entry at or before the position, and the state before its group.
+      // The last VM exit, VMM handler, entry or failed entry at or before the position, and the state before its
+      // group (the timeline stops after a VM exit before the handler runs: the handler's changes are its own step).
       const pos = t.position().seq;
       const ring = t.ring;
       let e = pos - 1;
       while (e >= ring.oldestSeq) {
         const k = ring.kindAt(e);
-        if (k === EventKind.VMEXIT || k === EventKind.VMENTRY || k === EventKind.VMFAIL) break;
+        if (k === EventKind.VMEXIT || k === EventKind.VMM_HANDLER || k === EventKind.VMENTRY || k === EventKind.VMFAIL) break;
         e--;
       }
       if (e < ring.oldestSeq) return { now, before: null, transition: null };

@@ -6,9 +6,11 @@
  * Positions. The simulation stops right after every event (the sink asks the processor to yield), so
  * the only places the machine ever rests are "just after event n" (or at a PROGRESS heartbeat, itself an
  * event). A position is therefore a count of events: `released` events have been shown. One stop can
- * produce several events at once (a VM exit, the VMM handler and the VM entry happen inside one step
- * of the built-in VMM), so the machine may be a few events ahead of `released` (`simSeq`); the state
- * shown for any position in such a group is the state at the group's end, on every path to it.
+ * produce several events at once (an exiting instruction's VMEXIT and its retirement, a handler's log line
+ * and its VMM_HANDLER), so the machine may be a few events ahead of `released` (`simSeq`); the state
+ * shown for any position in such a group is the state at the group's end, on every path to it. The built-in
+ * VMM stops after a VM exit before its handler runs (vmm/hypervisor.ts `exitPending`): the exit, the
+ * handler and the VM entry are separate stops, so each shows the VMCS as that step left it.
  *
  * Time travel. Snapshots (memory as page-shared images) are taken every so many events, instructions or
  * cycles; `seek(n)` restores the nearest snapshot at or before n and simulates forward. Because every

@@ -43,8 +43,45 @@ describe('the EPT walk at a position (the EPT-violation lesson)', () => {
     expect(v.matchesExit).toBe(true);
     const failing = v.walk.final!.steps.at(-1)!;
     expect(failing.stop?.kind).toBe('not-present');
-    // After the VMM's handler the same address translates.
-    expect(v.afterHandler?.outcome.kind).toBe('ok');
+    // The timeline rests right after the exit: the VMM's handler has not run yet.
+    expect(v.afterHandler).toBeNull();
+    // One step later it has: the walk is still the one at the exit, and after the handler the address translates.
+    expect(t.advance({ events: 1 })).toBe('events');
+    expect(t.ring.kindAt(t.position().seq - 1)).toBe(EventKind.VMM_HANDLER);
+    const h = translationAt(t, { of: 'exit' });
+    if (h.kind !== 'walk') throw new Error(h.message);
+    expect(h.asOf).toBe('exit');
+    expect(h.walk.outcome).toMatchObject({ kind: 'ept-violation', gpa: 0x10000 });
+    expect(h.matchesExit).toBe(true);
+    expect(h.afterHandler?.outcome.kind).toBe('ok');
+  });
+
+  it('stops after a VM exit before the VMM handles it: GUEST_RIP is the exiting instruction, the handler is the next step', () => {
+    const t = make(KERNEL);
+    // The first I/O-instruction exit (reason 30): the handler emulates the port access and advances GUEST_RIP.
+    let reason = 0;
+    for (let n = 0; n < 40 && reason !== 30; n++) reason = toExit(t, 1) & 0xffff;
+    expect(reason).toBe(30);
+    const at = t.position().seq;
+    const exitEip = t.ring.param(at - 1, 5) >>> 0; // the VMEXIT event's guest EIP
+    const len = t.ring.param(at - 1, 4); // and its VM-exit instruction length
+    expect(len).toBeGreaterThan(0);
+    const field = (enc: number): number => t.session.vmcs()!.fields.find((f) => f[0] === enc)![1];
+    const GUEST_RIP = 0x681e;
+    const EXIT_REASON = 0x4402;
+    expect(field(EXIT_REASON) & 0xffff).toBe(30);
+    expect(field(GUEST_RIP)).toBe(exitEip);
+    // The next event is the VMM's handler; it has moved GUEST_RIP past the instruction.
+    expect(t.advance({ events: 1 })).toBe('events');
+    expect(t.ring.kindAt(t.position().seq - 1)).toBe(EventKind.VMM_HANDLER);
+    expect(t.ring.param(t.position().seq - 1, 2)).toBe(30);
+    expect(field(GUEST_RIP)).toBe((exitEip + len) >>> 0);
+    // Seeking back to the exit shows the VMCS as the exit left it again (the pending handler is part of the state).
+    t.seek(0);
+    t.seek(at);
+    expect(field(GUEST_RIP)).toBe(exitEip);
+    expect(t.advance({ events: 1 })).toBe('events');
+    expect(field(GUEST_RIP)).toBe((exitEip + len) >>> 0);
   });
 
   it('a later first touch (a write) stops at the EPT PTE: the upper tables exist by then', () => {

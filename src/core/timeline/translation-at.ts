@@ -1,10 +1,12 @@
 /**
  * The EPT walk at a position of the timeline. For the last VM exit, the walk is shown against the EPT as it
- * was when the exit happened: the built-in VMM handles an EPT violation in the same stop as the exit (one event
- * group: exit, handler, entry), so at the position the page is already mapped. The EPT paging structures are
- * copied at the position just before the exit's group — only guest instructions ran between there and the
- * exit, and they cannot reach the VMM's EPT — and the walk is made with them, the guest's registers, its page
- * tables and the exit's addresses taken at the end of the exit's group (before the guest runs again).
+ * was when the exit happened. The timeline stops right after every VMEXIT event, before the VMM's handler runs
+ * (vmm/hypervisor.ts `exitPending`), so the position just after the exit holds the machine exactly as the exit
+ * left it. At a later position the handler may already have changed the EPT (an EPT violation is usually
+ * handled by mapping the page): the EPT paging structures are then copied at the exit's position and the walk
+ * is made with them, with the guest's registers, its page tables and the exit's addresses taken where the
+ * handling ends (at the VM entry that follows, before the guest runs again); the same walk against the EPT the
+ * handler left is `afterHandler`.
  */
 import { EventKind } from '../trace/events.ts';
 import { captureEptTables } from '../vmx/ept-walk.ts';
@@ -27,13 +29,19 @@ export function translationAt(t: Timeline, req: TranslationRequest): Translation
     return now;
   }
   if (now.kind !== 'walk' || now.exit === null || (ring.param(e, 1) & 0xffff) !== now.exit.reason) return now;
-  const before = t.positionBeforeGroupOf(e);
-  if (before >= pos) return now;
-  t.seek(before);
-  const tables = captureEptTables(s.memory, now.eptp.value, now.caps);
-  // The guest's registers and page tables as the exit left them: position e + 1 shows the end of the exit's group
-  // (the VMM's handler has run, the guest has not run again); later positions may show a guest that has moved on.
+  // Right at the exit: the machine is as the exit left it, and the handler has not run.
+  if (pos === e + 1) return { ...now, asOf: 'exit', afterHandler: null };
+  // Where the handling ends: just after the VM entry that follows the exit, or the position if that comes first.
+  let end = pos;
+  for (let k = e + 1; k < pos; k++) {
+    if (ring.kindAt(k) === EventKind.VMENTRY) {
+      end = k + 1;
+      break;
+    }
+  }
   t.seek(e + 1);
+  const tables = captureEptTables(s.memory, now.eptp.value, now.caps);
+  t.seek(end);
   const v = s.translation(req, tables);
   t.seek(pos);
   return v;

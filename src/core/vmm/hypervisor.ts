@@ -83,6 +83,8 @@ export interface HypervisorSnapshot {
   idleForever: boolean[];
   haltSkips: number[];
   haltIcount: number[];
+  /** Physical CPUs whose last VM exit waits for the VMM's handler (absent in snapshots taken before it existed: none). */
+  exitPending?: boolean[];
   /** The host's COM1 (written by a guest through passed-through ports): console text and the unfinished line. */
   hostConsole: string;
   hostUartLine: string;
@@ -172,6 +174,13 @@ export class Hypervisor {
   /** Consecutive time skips of a vCPU halted in non-root operation that produced no VM exit, per physical CPU. */
   private readonly haltSkips: number[] = [];
   private readonly haltIcount: number[] = [];
+  /**
+   * A VM exit whose handler has not run yet, per physical CPU. A trace sink that stops after every event (the
+   * timeline) asked to stop right after the VMEXIT event: the machine then rests where the exit left it — the
+   * VMCS holds what the exit recorded and saved (SDM Vol. 3C §27.2–27.3), GUEST_RIP still at the exiting
+   * instruction — and the VMM's handler runs first thing in the next `run`, as its own step.
+   */
+  private readonly exitPending: boolean[] = [];
   /** What the guests printed on the host's own COM1 through passed-through ports (CONSOLE events with source −1). */
   hostConsole = '';
   private hostUartLine = '';
@@ -245,6 +254,7 @@ export class Hypervisor {
       this.idleForever.push(false);
       this.haltSkips.push(0);
       this.haltIcount.push(-1);
+      this.exitPending.push(false);
     }
     this.applyCosts();
   }
@@ -426,6 +436,7 @@ export class Hypervisor {
       idleForever: [...this.idleForever],
       haltSkips: [...this.haltSkips],
       haltIcount: [...this.haltIcount],
+      exitPending: [...this.exitPending],
       hostConsole: this.hostConsole,
       hostUartLine: this.hostUartLine,
       stats: { ...this.stats },
@@ -522,6 +533,7 @@ export class Hypervisor {
     for (let k = 0; k < this.cpus.length; k++) {
       this.haltSkips[k] = s.haltSkips?.[k] ?? 0;
       this.haltIcount[k] = s.haltIcount?.[k] ?? -1;
+      this.exitPending[k] = s.exitPending?.[k] ?? false;
     }
     this.hostConsole = s.hostConsole ?? '';
     this.hostUartLine = s.hostUartLine ?? '';
@@ -546,6 +558,7 @@ export class Hypervisor {
   }
 
   private runLoop(maxInstructions: number): HypervisorStopReason {
+    if (this.handlePendingExits()) return 'yield';
     const start = this.totalInstructions();
     // Steps in a row that retired no guest instruction: halted vCPUs whose device events keep coming but never
     // wake them (e.g. a timer whose IRQ the guest masked). Time would advance for ever with the instruction budget
@@ -576,6 +589,28 @@ export class Hypervisor {
       this.step(p, budget);
       if (this.yieldRequested()) return 'yield';
     }
+  }
+
+  /**
+   * The handlers of VM exits the last run stopped after (`exitPending`), one step each; true when a trace sink
+   * asked to stop again (after the handler's event). A VM stopped in between (killed by the user at the exit)
+   * gets no handler: its VMCS is cleared as after any exit that ends a VM.
+   */
+  private handlePendingExits(): boolean {
+    for (let p = 0; p < this.cpus.length; p++) {
+      if (!this.exitPending[p]) continue;
+      this.exitPending[p] = false;
+      const v = this.active[p];
+      if (v === null) continue;
+      if (v.vm.state === VmState.CRASHED || v.vm.state === VmState.STOPPED) {
+        vmclear(this.cpus[p], v.vmcs, 0);
+        this.active[p] = null;
+        continue;
+      }
+      this.handleExit(p, v);
+      if (this.yieldRequested()) return true;
+    }
+    return false;
   }
 
   /** A trace sink asked every processor to stop after an event (see Cpu.yieldRequested). */
@@ -648,7 +683,9 @@ export class Hypervisor {
     this.hostPcs[p].bus.advance(c.cycles);
     if (stop === RunStop.VMEXIT || (c.exitedToHost && !c.vmx.nonRoot)) {
       c.exitedToHost = false;
-      this.handleExit(p, v);
+      // Stopping after the VMEXIT event: the handler is the next step (`exitPending`).
+      if (c.yieldRequested) this.exitPending[p] = true;
+      else this.handleExit(p, v);
     } else if (stop === RunStop.SHUTDOWN) {
       this.crashVm(v.vm, c.vmxAbortCode !== 0 ? t('vmm.stop.vmxAbort', { code: c.vmxAbortCode }) : t('vmm.stop.shutdown'));
       c.activity = 0;

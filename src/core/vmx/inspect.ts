@@ -707,8 +707,8 @@ function valuesOf(s: VmcsSnapshotLike): Values {
 }
 
 function transitionLabel(kind: number): string {
-  // EventKind in src/core/trace/events.ts: VMEXIT = 4, VMENTRY = 5, VMFAIL = 6.
-  return kind === 4 ? t('vmx.transition.exit') : kind === 5 ? t('vmx.transition.entry') : kind === 6 ? 'VMfail' : t('vmx.transition.event');
+  // EventKind in src/core/trace/events.ts: VMEXIT = 4, VMENTRY = 5, VMFAIL = 6, VMM_HANDLER = 12.
+  return kind === 4 ? t('vmx.transition.exit') : kind === 5 ? t('vmx.transition.entry') : kind === 6 ? 'VMfail' : kind === 12 ? t('vmx.transition.handler') : t('vmx.transition.event');
 }
 
 /**

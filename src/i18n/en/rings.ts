@@ -84,6 +84,7 @@ export const rings = {
   'eptWalk.pageFault': '✗ A page fault in the guest: {reason}',
   'eptWalk.notWalked': 'Not walked: {reason}',
   'eptWalk.afterTitle': 'Now, after the VMM handled the exit:',
+  'eptWalk.handlerNext': 'The VMM has not handled this exit yet: step once to see its handler run, then this view shows the same walk against the EPT the handler left.',
   'eptWalk.afterOk': 'the same walk translates guest-physical {gpa} to host-physical {hpa} ({refs} memory references), so the guest\'s instruction runs again and succeeds.',
   'eptWalk.afterStill': 'the same walk still stops ({kind}).',
   'eptWalk.registers': 'Registers the walk used',

@@ -162,6 +162,7 @@ export const vmx = {
   'intrStatus.summary': 'RVI {rvi}, SVI {svi}',
   'transition.exit': 'VM exit',
   'transition.entry': 'VM entry',
+  'transition.handler': 'VMM’s exit handler',
   'transition.event': 'event',
   // ept-walk.ts: the EPT walk (SDM Vol. 3C §28.2.2, §28.2.3.1) and the guest's 32-bit paging through EPT (Vol. 3A §4.3, §4.6.1)
   'eptWalk.accessRead': 'read',

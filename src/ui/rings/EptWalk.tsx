@@ -198,6 +198,7 @@ function WalkView({ view }: { view: TranslationView }) {
         </li>
       </ol>
       {view.afterHandler !== null && <AfterHandler walk={view.afterHandler} />}
+      {view.afterHandler === null && view.asOf === 'exit' && <p className="eptw-dim eptw-small">{t('rings.eptWalk.handlerNext')}</p>}
       <Registers view={view} />
     </>
   );
