@@ -255,6 +255,22 @@ describe('timeline: interventions fork the timeline', () => {
     expect(t.streamHash()).toBe(hash);
   });
 
+  it('killing the VM at a VM exit, before its handler ran: no handler runs for it, and a replay agrees', () => {
+    const t = make();
+    expect(t.advance({ untilKinds: [EventKind.VMEXIT], budget: 50_000_000 })).toBe('kind');
+    const exitAt = t.position().seq;
+    expect(t.intervene({ kind: 'kill-vm', vm: 0 })).toBeNull();
+    runToEnd(t);
+    const after = batchEvents(t.events(exitAt, t.position().seq));
+    expect(after.some((e) => e.kind === EventKind.VMM_HANDLER)).toBe(false);
+    expect(after.some((e) => e.kind === EventKind.VMENTRY)).toBe(false);
+    expect(t.inspect().vms[0].state).toBe('crashed');
+    const end = t.stateDigest();
+    t.seek(0);
+    runToEnd(t);
+    expect(t.stateDigest()).toBe(end);
+  });
+
   it('rejects actions that do not apply, with a message', () => {
     const t = make({ scenario: 'kernel-bare', cpu: 'nehalem', seed: 1, insnEvents: false });
     expect(t.intervene({ kind: 'kill-vm', vm: 0 })).toMatch(/no VM/);
