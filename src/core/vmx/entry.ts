@@ -452,7 +452,9 @@ export function checkGuestState(c: Cpu, p: number): number {
     const rev = c.mem.read32(link);
     const shadowing = (proc2 & ProcBased2.VMCS_SHADOWING) !== 0;
     if ((rev & 0x7fffffff) !== c.model.vmcsRevisionId || (rev < 0) !== shadowing) return EntryFailureQual.VMCS_LINK_POINTER;
-    if (link === c.vmx.vmcsPtr || link === c.vmx.vmxonPtr) return EntryFailureQual.VMCS_LINK_POINTER;
+    // Outside SMM (this processor has none) it must not be the current-VMCS pointer; the "≠ VMXON pointer" rule
+    // applies only in SMM with "entry to SMM" = 0 (§26.3.1.5; Bochs VMenterLoadCheckGuestState does the same).
+    if (link === c.vmx.vmcsPtr) return EntryFailureQual.VMCS_LINK_POINTER;
   }
   return -1;
 }
