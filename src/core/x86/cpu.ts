@@ -942,6 +942,9 @@ export class Cpu {
           if (e !== ABORT) throw e;
           this.onAbort();
         }
+        // An event just delivered with the monitor trap flag set: its MTF VM exit comes before the handler's first
+        // instruction (interrupts.ts deliverEvent), so events are looked at again (after a yield, too).
+        if (this.vmx.mtfPending && this.vmx.nonRoot && !this.exitedToHost) continue;
         if (this.yieldRequested && !this.exitedToHost && this.activity === Activity.ACTIVE && !this.unhandledException) {
           this.eventsChecked = true;
           return RunStop.YIELD;

@@ -62,7 +62,10 @@ export function checkPendingEvents(c: Cpu): void {
   }
   if (c.nmiPending && shadow !== 2) {
     if (vmx.nonRoot && (vmx.pin & PinBased.NMI_EXITING) !== 0) {
-      if (!vmx.virtualNmiBlocked && !((vmx.pin & PinBased.VIRTUAL_NMIS) === 0 && c.nmiBlocked)) {
+      // With "virtual NMIs" = 0, blocking by NMI holds the exit for as long as the guest runs; with "virtual NMIs"
+      // = 1, NMIs are not blocked in VMX non-root operation (MOV SS aside): virtual-NMI blocking concerns only
+      // virtual NMIs (SDM Vol. 3C §26.6.1; Bochs masks only its virtual-NMI event).
+      if ((vmx.pin & PinBased.VIRTUAL_NMIS) !== 0 || !c.nmiBlocked) {
         c.nmiPending = false;
         // The activity state (HLT) is saved by the VM exit; the return to the active state happens only after
         // the exit completes (SDM Vol. 3C §27.1), when the host state is loaded.
@@ -221,6 +224,13 @@ export function deliverEvent(c: Cpu, vector: number, type: number, errorCode: nu
     return;
   }
   if (!reported) c.trace.emit(EventKind.EVENT_DELIVERY, c.cycles, c.id, vector, type, errorCode, returnEip >>> 0, fromCpl, c.cpl, vmxMode(c));
+  // Monitor trap flag: an event delivered in VMX non-root operation — a fault of an instruction, an injected event,
+  // an interrupt, a pending #DB — leaves an MTF VM exit pending on the boundary after its delivery, before the
+  // handler's first instruction (SDM Vol. 3C §25.5.2; Bochs interrupt()).
+  if (c.vmx.nonRoot && c.vmx.mtf) {
+    c.vmx.mtfPending = true;
+    c.stop = 1;
+  }
 }
 
 /** Triple fault: a VM exit in non-root operation (reason 2), otherwise shutdown (SDM Vol. 3A §6.15, Vol. 3C §25.2). */

@@ -356,14 +356,40 @@ describe.each(MODELS.filter((m) => supports(m, 0x482, 27)))('Monitor trap flag (
     expect(r.exits.map((e) => Number(e.guestEip) - e0)).toEqual([1, 6, 7]);
     expect(r.exits.every((e) => Number(e.qualification) === 0)).toBe(true);
   });
+  it('a REP-prefixed string instruction: an MTF exit after each iteration, RIP on the instruction until the last (§25.5.2)', () => {
+    const r = hv(cpu, {
+      proc: (v) => v | 0x8000000,
+      guest: '  mov ecx, 3\n  mov esi, srcb\n  mov edi, dstb\n  cld\n  rep movsb\n  nop',
+      handler: `  inc dword [count]\n  cmp dword [count], 7\n  je fin\n  vmresume\nfin:\n  hlt`,
+      data: 'count: dd 0\nsrcb: db 1, 2, 3\ndstb: db 0, 0, 0',
+    });
+    const e0 = Number(r.entries[0].guestEip);
+    // mov ecx (5 bytes), mov esi (5), mov edi (5), cld (1): REP MOVSB at +16 (2 bytes), NOP at +18.
+    expect(r.exits.map((e) => Number(e.guestEip) - e0)).toEqual([5, 10, 15, 16, 16, 16, 18]);
+    expect(reasons(r).every((x) => x === 37)).toBe(true);
+  });
   it('an instruction that exits itself takes priority over MTF (no MTF exit for it)', () => {
     const r = hv(cpu, { proc: (v) => v | 0x8000000, guest: '  cpuid' });
     expect(reasons(r)).toEqual([10]);
   });
+  // The MTF exit comes on the boundary after the event's delivery, before the handler's first instruction
+  // (§25.5.2; KUT vmx_mtf_test expects RIP = the #GP handler). The ISR stubs are 8 bytes each from isr_table.
+  const stubOf = (r: RunResult, vector: number): number => (r.reg('ecx') + 8 * vector) >>> 0;
+  const atHandler = { handler: vmr('GUEST_RIP') + '  mov ecx, isr_table\n  hlt' };
   it('MTF after an instruction that faults into the guest IDT: exit at the handler entry', () => {
-    const r = hv(cpu, withIdt({ proc: (v) => v | 0x8000000, guest: '  ud2', handler: vmr('GUEST_RIP') + '  hlt' }));
+    const r = hv(cpu, withIdt({ proc: (v) => v | 0x8000000, guest: '  ud2', ...atHandler }));
     expect(reasons(r)).toEqual([37]);
-    expect(r.read('GUEST_RIP')).not.toBe(Number(r.entries[0].guestEip));
+    expect(r.read('GUEST_RIP')! >>> 0).toBe(stubOf(r, 6));
+  });
+  it('MTF after a #GP (a selector beyond the GDT loaded into DS): exit at the #GP handler entry, not after its first instruction', () => {
+    const r = hv(cpu, withIdt({ proc: (v) => v | 0x8000000, guest: '  mov ds, [bad_selector]\n  nop', data: 'bad_selector: dw 0xfff8', ...atHandler }));
+    expect(reasons(r)).toEqual([37]);
+    expect(r.read('GUEST_RIP')! >>> 0).toBe(stubOf(r, 13));
+  });
+  it('MTF with an injected event: the exit is pending before the first instruction, RIP = the handler entry', () => {
+    const r = hv(cpu, withIdt({ proc: (v) => v | 0x8000000, fields: [['VM_ENTRY_INTR_INFO_FIELD', 0x80000306]], guest: '  nop\n  nop', ...atHandler }));
+    expect(reasons(r)).toEqual([37]);
+    expect(r.read('GUEST_RIP')! >>> 0).toBe(stubOf(r, 6));
   });
   it('MTF with HLT: the HLT completes and the MTF exit saves activity state HLT', () => {
     if (((model(cpu).capabilityMsr(0x485)!.lo >>> 6) & 1) === 0) return;
@@ -476,7 +502,17 @@ describe.each(MODELS)('NMIs in VMX non-root operation (machine-level: the bare l
       expect(reads(events, 0x4824)).toEqual([0]);
       expect(m.cpu.nmiBlocked).toBe(false);
     });
+    it('virtual NMIs: virtual-NMI blocking (interruptibility bit 3) does not hold a physical NMI\'s exit (SDM §26.6.1)', () => {
+      const { events } = nmi({ pin: (v) => v | 0x28, fields: [['GUEST_INTERRUPTIBILITY_INFO', 8]], guest: 'spin:\n  jmp spin', handler: vmr('GUEST_INTERRUPTIBILITY_INFO') + '  hlt' });
+      expect(exits(events)).toEqual([0]);
+      expect(reads(events, 0x4824)).toEqual([8]); // still virtual-NMI blocking, saved by the exit
+    });
   }
+  it('without virtual NMIs, blocking by NMI holds the NMI exit while the guest runs (SDM §26.6.1)', () => {
+    const { m, events } = nmi({ pin: (v) => v | 8, fields: [['GUEST_INTERRUPTIBILITY_INFO', 8]], guest: 'spin:\n  jmp spin' });
+    expect(exits(events)).toEqual([]);
+    expect(m.cpu.nmiPending).toBe(true);
+  });
 });
 
 describe.each(MODELS)('IA32_FEATURE_CONTROL and VMXON (SDM VMXON; KUT test_vmx_feature_control) on %s', (cpu) => {

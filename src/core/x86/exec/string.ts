@@ -59,7 +59,10 @@ export function stringOp(c: Cpu, i: Insn): void {
   }
   let iterations = 0;
   const repZ = i.rep === 0xf3;
-  while (n > 0 && iterations < REP_CHUNK) {
+  // With the monitor trap flag set, an MTF VM exit is pending after each iteration of a REP-prefixed string
+  // instruction (SDM Vol. 3C §25.5.2): one iteration per execution, EIP stays on the instruction until it ends.
+  const chunk = c.vmx.nonRoot && c.vmx.mtf ? 1 : REP_CHUNK;
+  while (n > 0 && iterations < chunk) {
     switch (op) {
       case 0xa4: // MOVS
         wr(c, Seg.ES, idx(c, i, 7), size, rd(c, i.seg, idx(c, i, 6), size));
@@ -113,7 +116,7 @@ export function stringOp(c: Cpu, i: Insn): void {
     if ((op === 0xa6 || op === 0xae) && c.cond(4) !== repZ) break; // REPE stops on ZF=0, REPNE on ZF=1
   }
   c.cycles += iterations > 1 ? iterations - 1 : 0;
-  if (rep && n > 0 && iterations >= REP_CHUNK && !((op === 0xa6 || op === 0xae) && c.cond(4) !== repZ)) {
+  if (rep && n > 0 && iterations >= chunk && !((op === 0xa6 || op === 0xae) && c.cond(4) !== repZ)) {
     c.stop = 1; // not finished: re-execute (interrupts may be taken in between)
     return;
   }
