@@ -267,7 +267,9 @@ function deliverReal(c: Cpu, vector: number, returnEip: number): void {
  * Returns true when the EVENT_DELIVERY event was already reported (an event interceptor took the event).
  */
 function deliverProtected(c: Cpu, vector: number, type: number, errorCode: number, returnEip: number): boolean {
-  const ext = type === EventType.EXTERNAL_INTERRUPT || type === EventType.NMI || type === EventType.HARDWARE_EXCEPTION ? 1 : 0;
+  // EXT is clear only for a software interrupt (INT n), INT3 and INTO; INT1 (ICEBP) sets it like an external event
+  // (SDM Vol. 3A §6.13; Bochs sets EXT before delivering INT1).
+  const ext = type === EventType.SOFTWARE_INTERRUPT || type === EventType.SOFTWARE_EXCEPTION ? 0 : 1;
   const idtErr = (vector << 3) | 2 | ext;
   if ((vector << 3) + 7 > (c.idtrLimit >>> 0)) c.gp(idtErr);
   const gLo = c.readLin32((c.idtrBase + (vector << 3)) | 0, Acc.READ_SUP);

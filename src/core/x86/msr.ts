@@ -147,10 +147,28 @@ export function writeMsr(c: Cpu, index: number, lo: number, hi: number): boolean
   }
 }
 
+/**
+ * The CR4 bits MOV to CR4 may set: a bit for a feature the processor does not report is reserved, and setting it
+ * is #GP(0) (SDM Vol. 3A §2.5, §2.6.2.1 "CPUID feature flags for CR4 bits"; Bochs get_cr4_allow_mask). The
+ * features are those CPUID.01H reports for the model: VME (EDX[1]) for VME and PVI, DE (EDX[2]), PSE (EDX[3]),
+ * TSC (EDX[4]) for TSD, PAE (EDX[6]), MCE (EDX[7]), PGE (EDX[13]), FXSR (EDX[24]) for OSFXSR, SSE (EDX[25]) for
+ * OSXMMEXCPT, VMX (ECX[5]) and XSAVE (ECX[26]) for OSXSAVE; PCE has no flag of its own (P6 and later).
+ */
 export function cr4Supported(c: Cpu): number {
-  let m = Cr4.VME | Cr4.PVI | Cr4.TSD | Cr4.DE | Cr4.PSE | Cr4.MCE | Cr4.PGE | Cr4.PCE | Cr4.OSFXSR | Cr4.OSXMMEXCPT;
-  if (c.model.features.pae) m |= Cr4.PAE;
-  if (c.model.features.vmx) m |= Cr4.VMXE;
-  if (c.model.features.xsave) m |= Cr4.OSXSAVE;
+  const r = c.model.cpuid(1, 0);
+  const edx = r[3];
+  const ecx = r[2];
+  let m = Cr4.PCE;
+  if ((edx & (1 << 1)) !== 0) m |= Cr4.VME | Cr4.PVI;
+  if ((edx & (1 << 2)) !== 0) m |= Cr4.DE;
+  if ((edx & (1 << 3)) !== 0) m |= Cr4.PSE;
+  if ((edx & (1 << 4)) !== 0) m |= Cr4.TSD;
+  if ((edx & (1 << 6)) !== 0 && c.model.features.pae) m |= Cr4.PAE;
+  if ((edx & (1 << 7)) !== 0) m |= Cr4.MCE;
+  if ((edx & (1 << 13)) !== 0) m |= Cr4.PGE;
+  if ((edx & (1 << 24)) !== 0) m |= Cr4.OSFXSR;
+  if ((edx & (1 << 25)) !== 0) m |= Cr4.OSXMMEXCPT;
+  if ((ecx & (1 << 5)) !== 0 && c.model.features.vmx) m |= Cr4.VMXE;
+  if ((ecx & (1 << 26)) !== 0 && c.model.features.xsave) m |= Cr4.OSXSAVE;
   return m;
 }

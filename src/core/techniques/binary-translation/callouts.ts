@@ -203,7 +203,7 @@ function larLsl(vmm: BtCore, i: Insn, lsl: boolean, vcpl: number): void {
     const conformingCode = isCode(d.hi) && (d.hi & 0x400) !== 0;
     const dpl = descDpl(d.hi);
     if (ok && !conformingCode && (dpl < vcpl || dpl < (sel & 3))) ok = false;
-    value = lsl ? descLimit(d.lo, d.hi) : d.hi & 0x00f0ff00;
+    value = lsl ? descLimit(d.lo, d.hi) : d.hi & 0x00ffff00; // as the processor (x86/exec/system.ts LAR)
   }
   c.materializeFlags();
   c.eflags &= ~Flag.ZF;

@@ -39,8 +39,8 @@ const EXPECTED: Record<string, { bare: string; ring1: string }> = {
   PUSHF: { bare: 'PUSHF after CLI: IF = 0', ring1: 'PUSHF after CLI: IF = 1' },
   POPF: { bare: 'POPF setting IF: a timer interrupt came in: yes', ring1: 'POPF setting IF: a timer interrupt came in: no' },
   LAR: {
-    bare: 'LAR 0x10: ZF = 1, access rights 0x00C09300; LAR 0x28 (the TSS): ZF = 1',
-    ring1: 'LAR 0x10: ZF = 1, access rights 0x00C0B300; LAR 0x28 (the TSS): ZF = 0',
+    bare: 'LAR 0x10: ZF = 1, access rights 0x00CF9300; LAR 0x28 (the TSS): ZF = 1',
+    ring1: 'LAR 0x10: ZF = 1, access rights 0x00CFB300; LAR 0x28 (the TSS): ZF = 0',
   },
   LSL: { bare: 'LSL 0x10: limit 0xFFFFFFFF', ring1: 'LSL 0x10: limit 0xFFBFFFFF' },
   VERR: { bare: 'VERR 0x11 (RPL 1, DPL 0): ZF = 0', ring1: 'VERR 0x11 (RPL 1, DPL 0): ZF = 1' },

@@ -179,8 +179,9 @@ function emitCr(c: Cpu, cr: number, v: number): void {
 export function setCr0(c: Cpu, v: number): void {
   let nv = v | 0;
   if (c.vmx.nonRoot) nv = (nv & ~c.vmx.cr0Mask) | (c.cr0 & c.vmx.cr0Mask);
-  nv = (nv | Cr0.ET) | 0; // ET is hardwired to 1
-  if ((nv & ~CR0_DEFINED) !== 0) c.gp(0);
+  // ET is hardwired to 1; "attempting to set any reserved bits in CR0[31:0] is ignored" (SDM Vol. 3A §2.5; Bochs
+  // SetCR0 masks the value the same way): only the invalid combinations below fault.
+  nv = ((nv | Cr0.ET) & CR0_DEFINED) | 0;
   if ((nv & Cr0.PG) !== 0 && (nv & Cr0.PE) === 0) c.gp(0);
   if ((nv & Cr0.NW) !== 0 && (nv & Cr0.CD) === 0) c.gp(0);
   if (c.vmx.on) {
@@ -188,8 +189,9 @@ export function setCr0(c: Cpu, v: number): void {
     if (!crFixedOk(c, nv, 0x486, exempt)) c.gp(0);
   }
   const old = c.cr0;
-  // Enabling paging with PAE loads the PDPTEs (#GP if one is invalid).
-  if ((nv & Cr0.PG) !== 0 && (old & Cr0.PG) === 0 && (c.cr4 & Cr4.PAE) !== 0 && !loadPdptes(c, c.cr3)) c.gp(0);
+  // With PAE paging in use afterwards, a MOV to CR0 that changes CD, NW or PG loads the PDPTEs (#GP if one is
+  // invalid; SDM Vol. 3A §4.4.1).
+  if ((nv & Cr0.PG) !== 0 && (c.cr4 & Cr4.PAE) !== 0 && ((old ^ nv) & (Cr0.PG | Cr0.CD | Cr0.NW)) !== 0 && !loadPdptes(c, c.cr3)) c.gp(0);
   c.cr0 = nv;
   if ((old ^ nv) & (Cr0.PG | Cr0.PE | Cr0.WP)) {
     c.flushTlbAll();
@@ -212,7 +214,9 @@ export function setCr4(c: Cpu, v: number): void {
   if ((nv & ~cr4Supported(c)) !== 0) c.gp(0);
   if (c.vmx.on && !crFixedOk(c, nv, 0x488)) c.gp(0); // e.g. clearing CR4.VMXE in VMX operation (SDM §23.8)
   const old = c.cr4;
-  if ((c.cr0 & Cr0.PG) !== 0 && (nv & Cr4.PAE) !== 0 && (old & Cr4.PAE) === 0 && !loadPdptes(c, c.cr3)) c.gp(0);
+  // With PAE paging in use afterwards, a MOV to CR4 that changes PAE, PGE, PSE or SMEP loads the PDPTEs (#GP if
+  // one is invalid; SDM Vol. 3A §4.4.1; Bochs SetCR4 on any change of its TLB-flush mask).
+  if ((c.cr0 & Cr0.PG) !== 0 && (nv & Cr4.PAE) !== 0 && ((old ^ nv) & (Cr4.PAE | Cr4.PGE | Cr4.PSE | Cr4.SMEP)) !== 0 && !loadPdptes(c, c.cr3)) c.gp(0);
   c.cr4 = nv;
   if ((old ^ nv) & (Cr4.PSE | Cr4.PAE | Cr4.PGE)) c.flushTlbAll();
   c.updateModes();
@@ -493,7 +497,9 @@ export function larLsl(c: Cpu, i: Insn): void {
     if (ok && !conformingCode && (dpl < c.cpl || dpl < (sel & 3))) ok = false;
     if (ok) {
       c.eflags |= Flag.ZF;
-      const v = lsl ? descLimit(lo, hi) : hi & 0x00f0ff00;
+      // LAR: the access rights of the descriptor's second dword, "00FxFF00H" with x (the limit's bits 19:16) left
+      // as the descriptor has them, as processors and Bochs LAR_GvEw return them.
+      const v = lsl ? descLimit(lo, hi) : hi & 0x00ffff00;
       c.setRegV(i.reg, i.osz, i.osz === 4 ? v : v & 0xffff);
     }
   }
