@@ -442,12 +442,34 @@ export function readTssStack(c: Cpu, dpl: number, ext: number): void {
  * non-root operation is not emulated by this core: it raises #GP with the selector (documented limitation).
  */
 export function taskSwitchThroughGate(c: Cpu, tssSel: number, source: number, ext: number, instrLen = 0): void {
+  checkNewTss(c, tssSel, source, ext);
   if (c.vmx.nonRoot) {
     // The VM-exit instruction length is that of the CALL, JMP or IRET (SDM Vol. 3C §27.2.5).
     taskSwitchExit(c, tssSel, source, instrLen);
     c.abortForVmExit();
   }
   c.gp((tssSel & 0xfffc) | ext);
+}
+
+/**
+ * The checks on the new task's TSS that come before a task switch — and so before a task-switch VM exit, which
+ * happens only "if checks 1–4 all pass" (SDM Vol. 3C §25.4.2; Vol. 3A §7.3 steps 1–2; Bochs protected_mode_int,
+ * jump/call through a task gate, iret_protected and task_switch). The selector must be global and inside the
+ * GDT, its descriptor a TSS — available (type 1 or 9) for CALL, JMP and an interrupt, busy (3 or 11) for IRET —
+ * present (#NP otherwise), with a limit of at least 67H (2BH for a 16-bit TSS; #TS otherwise). A bad selector
+ * or type is #GP for CALL, JMP and interrupts and #TS for IRET. `source` is the task-switch qualification's:
+ * 0 CALL, 1 IRET, 2 JMP, 3 task gate in the IDT; `ext` the EXT bit of the event being delivered.
+ */
+function checkNewTss(c: Cpu, sel: number, source: number, ext: number): void {
+  const err = (sel & 0xfffc) | ext;
+  const fromIret = source === 1;
+  const bad = (): never => (fromIret ? c.ts(err) : c.gp(err));
+  if ((sel & 4) !== 0 || !fetchDescriptor(c, sel)) bad();
+  const hi = c.descHi;
+  const type = (hi >>> 8) & 0x1f; // the S bit included: a TSS is a system descriptor
+  if (fromIret ? type !== 3 && type !== 11 : type !== 1 && type !== 9) bad();
+  if (!isPresent(hi)) c.np(err);
+  if ((descLimit(c.descLo, hi) >>> 0) < ((type & 8) !== 0 ? 0x67 : 0x2b)) c.ts(err);
 }
 
 // ====================================================================== IRET

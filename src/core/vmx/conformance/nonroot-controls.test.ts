@@ -379,6 +379,8 @@ describe.each(MODELS.filter((m) => supports(m, 0x48b, 2)))('Descriptor-table exi
 describe.each(MODELS)('Task switches always exit (reason 9; SDM §25.4.2, Table 27-2) on %s', (cpu) => {
   // GDT entry 8 (selector 0x40): an available 32-bit TSS at 0x1100; the guest GDT limit covers it.
   const tss = `  mov dword [0x1040], 0x11000067\n  mov dword [0x1044], 0x00008900\n`;
+  // IRET returns to a busy TSS (type 11): the back link names the task that called this one (SDM §7.3).
+  const busyTss = `  mov dword [0x1040], 0x11000067\n  mov dword [0x1044], 0x00008b00\n`;
   const fields: HvOptions['fields'] = [['GUEST_GDTR_LIMIT', 0x4f]];
   it('JMP to a TSS selector: qualification = selector | 2 << 30', () => {
     const r = hv(cpu, { setup: tss, fields, guest: '  jmp 0x40:0' });
@@ -389,7 +391,7 @@ describe.each(MODELS)('Task switches always exit (reason 9; SDM §25.4.2, Table 
   it('task-switch exits by JMP/CALL/IRET report the instruction length (JMP/CALL ptr16:32 = 7, IRETD = 1)', () => {
     expect(hv(cpu, { setup: tss, fields, guest: '  jmp 0x40:0' }).exits[0].instructionLength).toBe(7);
     expect(hv(cpu, { setup: tss, fields, guest: '  call 0x40:0' }).exits[0].instructionLength).toBe(7);
-    const iret = hv(cpu, { setup: tss + '  mov word [0x1100], 0x40\n', fields, guest: '  pushfd\n  or dword [esp], 0x4000\n  popfd\n  iretd' });
+    const iret = hv(cpu, { setup: busyTss + '  mov word [0x1100], 0x40\n', fields, guest: '  pushfd\n  or dword [esp], 0x4000\n  popfd\n  iretd' });
     expect(iret.exits[0].instructionLength).toBe(1);
   });
   it('a task gate reached by INT n reports the INT instruction length (2)', () => {
@@ -407,7 +409,7 @@ describe.each(MODELS)('Task switches always exit (reason 9; SDM §25.4.2, Table 
     expect(qual(r)).toBe(0x00000040);
   });
   it('IRET with NT = 1: source 1, selector = the back link of the current TSS', () => {
-    const r = hv(cpu, { setup: tss + '  mov word [0x1100], 0x40\n', fields, guest: '  pushfd\n  or dword [esp], 0x4000\n  popfd\n  iretd' });
+    const r = hv(cpu, { setup: busyTss + '  mov word [0x1100], 0x40\n', fields, guest: '  pushfd\n  or dword [esp], 0x4000\n  popfd\n  iretd' });
     expect(reasons(r)).toEqual([9]);
     expect(qual(r)).toBe(0x40000040);
   });
@@ -440,5 +442,46 @@ describe.each(MODELS)('MOV to CR0/CR4 that does not exit keeps the VMX fixed bit
   it('LMSW cannot clear CR0.PE (no exit with mask 0; PE stays 1)', () => {
     const r = hv(cpu, { guest: '  mov ax, 0\n  lmsw ax\n  cpuid', handler: vmr('GUEST_CR0') + '  hlt' });
     expect(r.read('GUEST_CR0')! & 1).toBe(1);
+  });
+});
+
+describe.each(MODELS)('A task switch exits only after the checks on the new TSS pass (SDM §25.4.2; Bochs task_switch) on %s', (cpu) => {
+  // #GP, #NP and #TS exit (exception bitmap), so the check that failed is visible as exit reason 0.
+  const bitmap: [keyof typeof F, number] = ['EXCEPTION_BITMAP', (1 << 13) | (1 << 11) | (1 << 10)];
+  const withGuestIdt = [['GUEST_IDTR_BASE', MEM.GUEST_IDT], ['GUEST_IDTR_LIMIT', 0x7ff], bitmap] as HvOptions['fields'];
+  const fault = (r: RunResult): [number | undefined, number | undefined, number | undefined] => [
+    reasons(r)[0],
+    r.read('VM_EXIT_INTR_INFO')! & 0xff,
+    r.read('VM_EXIT_INTR_ERROR_CODE'),
+  ];
+  const idtTaskGate = (tssSel: number): string =>
+    `  mov dword [${MEM.GUEST_IDT + 0x31 * 8}], ${tssSel << 16}\n  mov dword [${MEM.GUEST_IDT + 0x31 * 8 + 4}], 0x0000e500\n`;
+  const handler = vmr('VM_EXIT_INTR_INFO') + vmr('VM_EXIT_INTR_ERROR_CODE') + vmr('IDT_VECTORING_INFO_FIELD') + '  hlt';
+  it('an IDT task gate naming a code segment: #GP(selector), with INT n as the IDT-vectoring information', () => {
+    const r = hv(cpu, { setup: idtTaskGate(0x08), fields: withGuestIdt, guest: '  int 0x31', handler });
+    expect(fault(r)).toEqual([0, 13, 0x08]);
+    expect(r.read('IDT_VECTORING_INFO_FIELD')).toBe(0x80000431);
+  });
+  it('an IDT task gate naming a selector beyond the GDT limit: #GP(selector)', () => {
+    const r = hv(cpu, { setup: idtTaskGate(0x78), fields: withGuestIdt, guest: '  int 0x31', handler });
+    expect(fault(r)).toEqual([0, 13, 0x78]);
+  });
+  it('JMP to an available TSS whose limit is below 67H: #TS(selector)', () => {
+    const r = hv(cpu, { setup: '  mov dword [0x1040], 0x11000020\n  mov dword [0x1044], 0x00008900\n', fields: [['GUEST_GDTR_LIMIT', 0x4f], bitmap], guest: '  jmp 0x40:0', handler });
+    expect(fault(r)).toEqual([0, 10, 0x40]);
+  });
+  it('JMP through a GDT task gate naming a code segment: #GP(the TSS selector)', () => {
+    const r = hv(cpu, { setup: '  mov dword [0x1040], 0x00080000\n  mov dword [0x1044], 0x00008500\n', fields: [['GUEST_GDTR_LIMIT', 0x4f], bitmap], guest: '  jmp 0x40:0', handler });
+    expect(fault(r)).toEqual([0, 13, 0x08]);
+  });
+  it('a TSS that is not present: #NP(selector)', () => {
+    const r = hv(cpu, { setup: '  mov dword [0x1040], 0x11000067\n  mov dword [0x1044], 0x00000900\n', fields: [['GUEST_GDTR_LIMIT', 0x4f], bitmap], guest: '  jmp 0x40:0', handler });
+    expect(fault(r)).toEqual([0, 11, 0x40]);
+  });
+  it('IRET with NT = 1 to a null back link, or to a TSS that is not busy: #TS(selector)', () => {
+    const iret = '  pushfd\n  or dword [esp], 0x4000\n  popfd\n  iretd';
+    expect(fault(hv(cpu, { setup: '  mov word [0x1100], 0\n', fields: [bitmap], guest: iret, handler }))).toEqual([0, 10, 0]);
+    const avail = hv(cpu, { setup: '  mov dword [0x1040], 0x11000067\n  mov dword [0x1044], 0x00008900\n  mov word [0x1100], 0x40\n', fields: [['GUEST_GDTR_LIMIT', 0x4f], bitmap], guest: iret, handler });
+    expect(fault(avail)).toEqual([0, 10, 0x40]);
   });
 });
