@@ -166,8 +166,9 @@ export function lazyOF(f: LazyFlags): number {
       // core uses the same formula, as Bochs does.
       return (((f.fres & s) !== 0 ? 1 : 0) ^ lazyCF(f));
     case FlagOp.SHR:
-      // Count 1: OF = MSB of the original operand; this core uses that formula for every count.
-      return (f.fa & s) !== 0 ? 1 : 0;
+      // Count 1: OF = MSB of the original operand (SDM SHR). Larger counts leave OF undefined; this core gives
+      // MSB(result) XOR the bit below it, as Bochs does (SHR_EdR), which is 0 for every count above 1.
+      return f.fb === 1 && (f.fa & s) !== 0 ? 1 : 0;
     case FlagOp.SAR:
       return 0;
     case FlagOp.MUL:

@@ -4,7 +4,7 @@
  */
 import type { Cpu } from '../cpu.ts';
 import { Flag, Vec } from '../arch.ts';
-import { FlagOp, SIZE_MASK, SIGN_BIT, SIZE_BITS, lazyOF, signExtend } from '../flags.ts';
+import { FlagOp, PARITY_EVEN, SIZE_MASK, SIGN_BIT, SIZE_BITS, lazyOF, signExtend } from '../flags.ts';
 import type { Insn } from '../insn.ts';
 
 // ---------------------------------------------------------------------------------------- the ALU core
@@ -522,6 +522,7 @@ export function group2(c: Cpu, i: Insn): void {
       break;
     }
     case 2: { // RCL: rotate through CF, size + 1 bits
+      // The masked count modulo size + 1 (SDM RCL: tempCOUNT); 0 rotates nothing and changes no flag (Bochs RCL_EbR).
       const n = count % (bits + 1);
       let cf = c.getCF();
       r = u;
@@ -530,20 +531,21 @@ export function group2(c: Cpu, i: Insn): void {
         r = ((r << 1) | cf) & m;
         cf = out;
       }
-      if (n !== 0 || count !== 0) rotateFlags(c, cf, ((r >>> (bits - 1)) & 1) ^ cf);
+      if (n !== 0) rotateFlags(c, cf, ((r >>> (bits - 1)) & 1) ^ cf);
       break;
     }
     case 3: { // RCR
       const n = count % (bits + 1);
       let cf = c.getCF();
       r = u;
-      const of = ((r >>> (bits - 1)) & 1) ^ cf; // OF from the operand before the rotate (count 1)
       for (let k = 0; k < n; k++) {
         const out = r & 1;
         r = ((r >>> 1) | (cf << (bits - 1))) & m;
         cf = out;
       }
-      rotateFlags(c, cf, of);
+      // OF = the two top bits of the result XORed: for count 1 that is MSB(operand) XOR the old CF, as the SDM
+      // defines it; larger counts leave OF undefined and this core follows Bochs (RCR_EdR).
+      if (n !== 0) rotateFlags(c, cf, ((r >>> (bits - 1)) ^ (r >>> (bits - 2))) & 1);
       break;
     }
     case 4:
@@ -580,37 +582,63 @@ function rotateFlags(c: Cpu, cf: number, of: number): void {
   c.eflags = (c.eflags & ~(Flag.CF | Flag.OF)) | cf | (of << 11);
 }
 
-/** SHLD / SHRD (0F A4, A5, AC, AD). */
+/**
+ * SHLD / SHRD (0F A4, A5, AC, AD). CF is the last bit shifted out and OF (defined for count 1) a sign change; for
+ * larger counts OF is undefined and this core gives what Bochs gives: CF XOR MSB(result) for SHLD, the two top bits
+ * of the result XORed for SHRD. A 16-bit count above 16 leaves the result undefined; this core shifts the way P6
+ * and later processors do (SHLD: dest:src:dest, SHRD: dest:src:dest the other way; Bochs SHLD_EwGwR, SHRD_EwGwR).
+ */
 export function shiftDouble(c: Cpu, i: Insn): void {
   const sz = i.osz === 4 ? 2 : 1;
-  const bits = SIZE_BITS[sz];
   const count = (i.opcode === 0x0fa5 || i.opcode === 0x0fad ? c.regs[1] : i.imm) & 0x1f;
   const dst = readRmw(c, i, sz);
-  if (count === 0 || count > bits) {
-    writeRmw(c, i, sz, dst); // count > operand size: result and flags undefined; this core leaves them
+  if (count === 0) {
+    writeRmw(c, i, sz, dst); // a write cycle still happens; result and flags unchanged
     c.eip = (c.eip + i.len) | 0;
     return;
   }
-  const m = SIZE_MASK[sz];
-  const d = (dst & m) >>> 0;
-  const s = (c.regs[i.reg] & m) >>> 0;
+  const left = i.opcode === 0x0fa4 || i.opcode === 0x0fa5;
   let r: number;
   let cf: number;
-  if (i.opcode === 0x0fa4 || i.opcode === 0x0fa5) {
-    r = count === bits ? s : ((d << count) | (s >>> (bits - count))) & m;
-    cf = (d >>> (bits - count)) & 1;
+  let of: number;
+  if (sz === 2) {
+    const d = dst >>> 0;
+    const s = c.regs[i.reg] >>> 0;
+    if (left) {
+      r = ((d << count) | (s >>> (32 - count))) >>> 0;
+      cf = (d >>> (32 - count)) & 1;
+      of = cf ^ (r >>> 31);
+    } else {
+      r = ((d >>> count) | (s << (32 - count))) >>> 0;
+      cf = (d >>> (count - 1)) & 1;
+      of = ((r >>> 31) ^ (r >>> 30)) & 1;
+    }
   } else {
-    r = count === bits ? s : ((d >>> count) | (s << (bits - count))) & m;
-    cf = (d >>> (count - 1)) & 1;
+    const d = dst & 0xffff;
+    const s = c.regs[i.reg] & 0xffff;
+    if (left) {
+      const t = ((d << 16) | s) >>> 0; // dest:src
+      let wide = (t << count) >>> 0;
+      if (count > 16) wide = (wide | (d << (count - 16))) >>> 0;
+      r = wide >>> 16;
+      cf = (t >>> (32 - count)) & 1;
+      of = cf ^ (r >>> 15);
+    } else {
+      const t = ((s << 16) | d) >>> 0; // src:dest
+      let wide = t >>> count;
+      if (count > 16) wide = (wide | (d << (32 - count))) >>> 0;
+      r = wide & 0xffff;
+      cf = count > 16 ? (s >>> (count - 17)) & 1 : (d >>> (count - 1)) & 1;
+      of = ((r >>> 15) ^ (r >>> 14)) & 1;
+    }
   }
   c.fop = (FlagOp.LOGIC << 2) | sz;
-  c.fres = r;
-  c.fa = r;
+  c.fres = r | 0;
+  c.fa = r | 0;
   c.fb = 0;
   c.materializeFlags();
-  const of = ((r ^ d) & SIGN_BIT[sz]) !== 0 ? 1 : 0;
   c.eflags = (c.eflags & ~(Flag.CF | Flag.OF)) | cf | (of << 11);
-  writeRmw(c, i, sz, r);
+  writeRmw(c, i, sz, r | 0);
   c.eip = (c.eip + i.len) | 0;
 }
 
@@ -661,8 +689,10 @@ export function bitScan(c: Cpu, i: Insn): void {
   if (v === 0) {
     c.eflags |= Flag.ZF;
   } else {
-    c.eflags &= ~Flag.ZF;
     const r = i.opcode === 0x0fbc ? 31 - Math.clz32(v & -v) : 31 - Math.clz32(v);
+    // ZF = 0; CF, OF, SF, AF and PF are undefined: this core sets them as a logical operation on the index
+    // would (CF = OF = AF = SF = 0, PF from the index), as Bochs does (BSF_GdEdR, BSR_GdEdR).
+    c.eflags = (c.eflags & ~(Flag.CF | Flag.PF | Flag.AF | Flag.ZF | Flag.SF | Flag.OF)) | (PARITY_EVEN[r] << 2);
     c.setRegV(i.reg, i.osz, r);
   }
   c.eip = (c.eip + i.len) | 0;
