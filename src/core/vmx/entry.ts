@@ -492,6 +492,25 @@ function granularityOk(limit: number, a: number): boolean {
  * `launch` = VMLAUNCH. On a guest-state or MSR-loading failure the processor ends in root operation at
  * HOST_RIP with a VM-entry-failure exit reason (SDM Vol. 3C §26.7).
  */
+/**
+ * What the translations cached for a VPID depend on besides the VPID: the EP4TA and whether EPT is in use
+ * (SDM Vol. 3C §28.3.1–28.3.2: combined mappings are used only with the current EP4TA, guest-physical and
+ * combined mappings only while EPT is in use, linear mappings only while it is not), and the paging controls
+ * this TLB folds into its entries — CR0.WP (applied at each access, SDM Vol. 3A §4.10.2.2, but stored here in
+ * the permission bits), PG, PE, and CR4.PSE, PAE, PGE. A VM entry into another context drops the VPID's
+ * entries (Cpu.tlbEnsureContext); a VM entry in the same context keeps them, as with VPIDs on hardware.
+ */
+function tlbContextKey(c: Cpu): number {
+  const vmx = c.vmx;
+  const ep4ta = vmx.eptEnabled ? (vmx.eptpHi & 0xfff) * 0x100000 + (vmx.eptpLo >>> 12) + 1 : 0;
+  const cr0 = c.cr0;
+  const cr4 = c.cr4;
+  const paging =
+    ((cr0 & Cr0.WP) !== 0 ? 1 : 0) | ((cr0 & Cr0.PG) !== 0 ? 2 : 0) | ((cr0 & Cr0.PE) !== 0 ? 4 : 0) |
+    ((cr4 & Cr4.PSE) !== 0 ? 8 : 0) | ((cr4 & Cr4.PAE) !== 0 ? 16 : 0) | ((cr4 & Cr4.PGE) !== 0 ? 32 : 0);
+  return ep4ta * 64 + paging;
+}
+
 export function enterGuest(c: Cpu, p: number, launch: boolean, guestChecked = false): void {
   // Guest state is read from the VMCS region by word (vmcs.ts `VW`).
   const m = c.mem.i32;
@@ -616,8 +635,10 @@ export function enterGuest(c: Cpu, p: number, launch: boolean, guestChecked = fa
 
   // Enter non-root operation: TLB context (§28.3.3.1: without VPID, entries are flushed for VPID 0).
   vmx.nonRoot = true;
-  if (vmx.vpid !== 0) c.tlbSwitchAsid(vmx.vpid);
-  else {
+  if (vmx.vpid !== 0) {
+    c.tlbSwitchAsid(vmx.vpid);
+    c.tlbEnsureContext(vmx.vpid, tlbContextKey(c));
+  } else {
     c.tlbSwitchAsid(0);
     c.flushTlbAsid(0);
   }

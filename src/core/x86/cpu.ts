@@ -142,6 +142,8 @@ export interface TlbState {
   stampOf: [number, number][];
   asid: number;
   globals: number;
+  /** The context each address space's entries were made in (Cpu.tlbEnsureContext); absent in older snapshots. */
+  contextOf?: [number, number][];
 }
 export const TLB_MASK = TLB_SIZE - 1;
 
@@ -274,6 +276,8 @@ export class Cpu {
   private tlbNextStamp = 2;
   /** Stamp per address-space id (0 = VMX root / no VMX, else the VPID). */
   private readonly tlbStampOf = new Map<number, number>();
+  /** Per address space, the context its entries were made in (see tlbEnsureContext). */
+  private readonly tlbContextOf = new Map<number, number>();
   tlbAsid = 0;
   tlbGlobals = 0;
 
@@ -286,6 +290,7 @@ export class Cpu {
     return {
       tag: this.tlbTag.slice(), stamp: this.tlbStamp.slice(), pfn: this.tlbPfn.slice(), perm: this.tlbPerm.slice(),
       cur: this.tlbCur, nextStamp: this.tlbNextStamp, stampOf: [...this.tlbStampOf], asid: this.tlbAsid, globals: this.tlbGlobals,
+      contextOf: [...this.tlbContextOf],
     };
   }
 
@@ -300,6 +305,8 @@ export class Cpu {
     for (const [k, v] of t.stampOf) this.tlbStampOf.set(k, v);
     this.tlbAsid = t.asid;
     this.tlbGlobals = t.globals;
+    this.tlbContextOf.clear();
+    for (const [k, v] of t.contextOf ?? []) this.tlbContextOf.set(k, v);
   }
 
   // ---------------------------------------------------------------- interpreter bookkeeping
@@ -716,6 +723,17 @@ export class Cpu {
     const st = this.tlbNextStamp++;
     this.tlbStampOf.set(this.tlbAsid, st);
     this.tlbCur = st;
+  }
+
+  /**
+   * Makes sure the translations cached for `asid` were made in context `key` (what they depend on besides the
+   * VPID: see vmx/entry.ts `tlbContextKey`), dropping them otherwise — as a TLB that tags entries with it would
+   * never use them (SDM Vol. 3C §28.3.1: mappings are used only with the current VPID and EP4TA).
+   */
+  tlbEnsureContext(asid: number, key: number): void {
+    if (this.tlbContextOf.get(asid) === key) return;
+    this.flushTlbAsid(asid);
+    this.tlbContextOf.set(asid, key);
   }
 
   /** Invalidates all translations tagged with `asid` (INVVPID single-context). */

@@ -300,6 +300,17 @@ describe.each(MODELS)('I/O instructions (reason 30; SDM Table 27-5, §25.1.3) on
   });
 });
 
+describe.each(MODELS)('RDPMC exiting comes before the invalid-counter #GP (SDM §25.1.1: only privilege faults come first) on %s', (cpu) => {
+  it('ECX = 2 (no such counter) with RDPMC exiting: exit 15, not #GP', () => {
+    const r = hv(cpu, { proc: (v) => v | (1 << 11), fields: [['EXCEPTION_BITMAP', 1 << 13]], guest: '  mov ecx, 2\n  rdpmc' });
+    expect(reasons(r)).toEqual([15]);
+  });
+  it('without RDPMC exiting the same RDPMC is #GP(0)', () => {
+    const r = hv(cpu, { fields: [['EXCEPTION_BITMAP', 1 << 13]], guest: '  mov ecx, 2\n  rdpmc' });
+    expect(r.read('VM_EXIT_INTR_INFO')).toBe(0x80000b0d);
+  });
+});
+
 describe.each(MODELS)('RDMSR / WRMSR (reasons 31/32; MSR bitmaps, SDM §25.1.3) on %s', (cpu) => {
   it('without MSR bitmaps every RDMSR/WRMSR exits; qualification 0, length 2', () => {
     const r = hv(cpu, { guest: '  mov ecx, 0x174\n  rdmsr' });
@@ -321,6 +332,10 @@ describe.each(MODELS)('RDMSR / WRMSR (reasons 31/32; MSR bitmaps, SDM §25.1.3) 
     expect(reasons(bm(`  mov byte [${B + 1024 + 0x10}], 1`, '  mov ecx, 0xc0000080\n  rdmsr'))).toEqual([31]);
     expect(reasons(bm(`  mov byte [${B + 3072 + 0x10}], 1`, '  mov ecx, 0xc0000080\n  rdmsr\n  wrmsr'))).toEqual([32]);
     expect(reasons(bm(`  mov byte [${B + 1023}], 0x80`, '  mov ecx, 0x1fff\n  rdmsr'))).toEqual([31]);
+  });
+  it('WRMSR to IA32_BIOS_UPDT_TRIG (79H) that does not exit loads nothing and goes on: no #GP (SDM §25.3 WRMSR)', () => {
+    const r = hv(cpu, { proc: (v) => v | 0x10000000, fields: [['MSR_BITMAP', MEM.MSR_BITMAP], ['EXCEPTION_BITMAP', 1 << 13]], guest: '  mov ecx, 0x79\n  wrmsr\n  cpuid' });
+    expect(reasons(r)).toEqual([10]);
   });
   it('MSRs outside 0–1FFFH and C0000000H–C0001FFFH always exit', () => {
     expect(reasons(bm('', '  mov ecx, 0x2000\n  rdmsr'))).toEqual([31]);

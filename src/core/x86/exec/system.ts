@@ -405,6 +405,12 @@ export function wrmsr(c: Cpu, i: Insn): void {
     exitInsn(c, i, VmExitReason.WRMSR);
     return;
   }
+  // WRMSR to IA32_BIOS_UPDT_TRIG (79H) in VMX non-root operation that does not exit loads no microcode and
+  // does nothing else (SDM Vol. 3C §25.3, WRMSR).
+  if (c.vmx.nonRoot && index === 0x79) {
+    next(c, i);
+    return;
+  }
   if (!writeMsr(c, index, c.regs[0], c.regs[2])) c.gp(0);
   c.stop = 1;
   next(c, i);
@@ -446,11 +452,13 @@ export function rdtscp(c: Cpu, i: Insn): void {
 /** RDPMC: the model exposes two general-purpose counters that read 0 (performance monitoring is not modelled). */
 export function rdpmc(c: Cpu, i: Insn): void {
   if ((c.cr4 & Cr4.PCE) === 0 && c.cpl > 0 && pm(c)) c.gp(0);
-  if ((c.regs[1] >>> 0) > 1) c.gp(0);
+  // The privilege #GP above comes before the VM exit; the #GP of an invalid counter in ECX does not (only
+  // privilege-based faults take priority over VM exits, SDM Vol. 3C §25.1.1; Bochs RDPMC exits first too).
   if (c.vmx.nonRoot && (c.vmx.proc & ProcBased.RDPMC_EXITING) !== 0) {
     exitInsn(c, i, VmExitReason.RDPMC);
     return;
   }
+  if ((c.regs[1] >>> 0) > 1) c.gp(0);
   c.regs[0] = 0;
   c.regs[2] = 0;
   next(c, i);
