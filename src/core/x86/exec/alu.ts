@@ -662,6 +662,8 @@ export function bitTest(c: Cpu, i: Insn): void {
     if (!imm) {
       const words = Math.floor(offset / bits);
       ea = (ea + words * (bits >>> 3)) | 0;
+      // The effective address is formed in the address size: with 16-bit addressing it wraps at 64 KiB (Bochs BT_EdGdM).
+      if (i.asz === 2) ea &= 0xffff;
       offset -= words * bits;
     }
     lin = c.linear(i.seg, ea, bits >>> 3, op !== 0);
