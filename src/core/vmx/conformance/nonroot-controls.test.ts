@@ -4,7 +4,7 @@
  * lengths and information, and the fault-versus-exit priority of §25.1.1.
  */
 import { describe, expect, it } from 'vitest';
-import { MEM, MODELS, hasTrue, model, runHv, supports, vmr, type HvOptions, type ModelId, type RunResult } from './harness.ts';
+import { MEM, MODELS, hasTrue, model, runHv, supports, vmr, type Field, type HvOptions, type ModelId, type RunResult } from './harness.ts';
 
 const hv = (cpu: ModelId, o: Omit<HvOptions, 'cpu'>): RunResult => runHv({ cpu, ...o });
 const reasons = (r: RunResult): number[] => r.exits.map((e) => e.reason as number);
@@ -462,7 +462,7 @@ describe.each(MODELS)('MOV to CR0/CR4 that does not exit keeps the VMX fixed bit
 
 describe.each(MODELS)('A task switch exits only after the checks on the new TSS pass (SDM §25.4.2; Bochs task_switch) on %s', (cpu) => {
   // #GP, #NP and #TS exit (exception bitmap), so the check that failed is visible as exit reason 0.
-  const bitmap: [keyof typeof F, number] = ['EXCEPTION_BITMAP', (1 << 13) | (1 << 11) | (1 << 10)];
+  const bitmap: readonly [Field, number] = ['EXCEPTION_BITMAP', (1 << 13) | (1 << 11) | (1 << 10)];
   const withGuestIdt = [['GUEST_IDTR_BASE', MEM.GUEST_IDT], ['GUEST_IDTR_LIMIT', 0x7ff], bitmap] as HvOptions['fields'];
   const fault = (r: RunResult): [number | undefined, number | undefined, number | undefined] => [
     reasons(r)[0],

@@ -5,7 +5,7 @@
  * anyway; the cases run both ways. (vmx/entry.ts tlbContextKey, Cpu.tlbEnsureContext.)
  */
 import { describe, expect, it } from 'vitest';
-import { MEM, runHv, vmr, vmw, type HvOptions } from './harness.ts';
+import { MEM, runHv, vmr, vmw, type Field } from './harness.ts';
 
 const CPUS = ['nehalem', 'modern'] as const; // the models with EPT and VPID
 const PT1 = MEM.EPT_PT + 0x1000;
@@ -58,7 +58,7 @@ fin:
 ${vmr('VM_EXIT_REASON', 'ebp')}${vmr('VM_EXIT_INTR_INFO', 'edx')}  hlt
 `;
 const DATA = 'align 4\ncount: dd 0\nfirst: dd 0';
-const vpid = (on: boolean): HvOptions['fields'] => (on ? [['VIRTUAL_PROCESSOR_ID', 1]] : []);
+const vpid = (on: boolean): ReadonlyArray<readonly [Field, number]> => (on ? [['VIRTUAL_PROCESSOR_ID', 1]] : []);
 
 describe.each(CPUS)('cached translations and the EPT context (SDM Vol. 3C §28.3.1) on %s', (cpu) => {
   for (const withVpid of [true, false]) {

@@ -4,7 +4,7 @@
  */
 import type { Cpu } from '../cpu.ts';
 import { Flag, Vec } from '../arch.ts';
-import { FlagOp, PARITY_EVEN, SIZE_MASK, SIGN_BIT, SIZE_BITS, lazyOF, signExtend } from '../flags.ts';
+import { FlagOp, PARITY_EVEN, SIZE_MASK, SIZE_BITS, lazyOF, signExtend } from '../flags.ts';
 import type { Insn } from '../insn.ts';
 
 // ---------------------------------------------------------------------------------------- the ALU core
