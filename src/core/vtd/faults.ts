@@ -183,6 +183,9 @@ export function serviceFaults(s: VtdState, format: LogFormat = 'current'): Servi
   }
   s.regs.fsts.pfo = false;
   updatePpf(s);
+  // FECTL.IP is cleared by hardware once software has serviced every pending status field in FSTS (spec 11.4.7.2;
+  // QEMU vtd_handle_fsts_write): a later unmask then delivers nothing.
+  if (!s.regs.fsts.ppf && !s.regs.fsts.pfo) s.regs.fectl.ip = false;
   return { lines, records, fsts };
 }
 

@@ -105,7 +105,9 @@ export function translate(s: VtdState, req: DmaRequest): Translation {
   if (ce === undefined || !ce.present) {
     ctxStep.ok = false;
     ctxStep.note = t('vtd.translate.thisDeviceFunctionHasNo');
-    return fail(DMA_FAULT.CONTEXT_ENTRY_NOT_PRESENT);
+    // FPD "is evaluated by hardware irrespective of the setting of the present (P) field" (spec 9.3; QEMU
+    // treats 2h as a qualified fault): a not-present entry with FPD = 1 blocks the request without a record.
+    return fail(DMA_FAULT.CONTEXT_ENTRY_NOT_PRESENT, ce?.fpd ?? false);
   }
   // From here on the context entry's FPD decides whether faults are recorded (spec 9.3 FPD).
   if (ce.reserved !== 0) {
@@ -149,7 +151,8 @@ export function translate(s: VtdState, req: DmaRequest): Translation {
     }
     const page = s.pages[table];
     const e = page?.kind === 'sl' ? page.entries[index] : undefined;
-    const leaf = level === 1 || (e?.ps ?? false);
+    // PS makes a leaf only at levels 2 (2 MiB) and 3 (1 GiB); in a level-4 or level-5 entry bit 7 is reserved (spec 9.8).
+    const leaf = level === 1 || (level <= 3 && (e?.ps ?? false));
     const step: WalkStep = { kind: 'sl', level, table, index, entry: pteLine(e, leaf), ok: true, note: t('vtd.translate.levelEntry', { level, index }) };
     steps.push(step);
     const r = e?.r ?? false;
@@ -160,13 +163,15 @@ export function translate(s: VtdState, req: DmaRequest): Translation {
       return fail(req.write ? DMA_FAULT.WRITE_NOT_ALLOWED : DMA_FAULT.READ_NOT_ALLOWED, ce.fpd, ce.did);
     }
     if (e === undefined) return fail(DMA_FAULT.READ_NOT_ALLOWED, ce.fpd, ce.did);
-    if (e.reserved !== 0) {
+    // Reserved: the entry's own reserved bits, PS in a level-4/5 entry, and in a superpage the address bits below
+    // the page size (bits 20:12 of a 2-MiB, 29:12 of a 1-GiB leaf; spec 9.8, QEMU VTD_SPTE_LPAGE_L2/L3_RSVD_MASK).
+    const pageSize = 2 ** (12 + 9 * (level - 1));
+    if (e.reserved !== 0 || (e.ps && level > 3) || (leaf && e.addr % pageSize !== 0)) {
       step.ok = false;
       step.note = t('vtd.translate.reservedBitsSetInA3');
       return fail(DMA_FAULT.PTE_RESERVED, ce.fpd, ce.did);
     }
     if (leaf) {
-      const pageSize = 2 ** (12 + 9 * (level - 1));
       const hpa = e.addr + (req.address % pageSize);
       step.note = t('vtd.translate.levelPageHostPhysical', { level, size: pageSize === PAGE ? '4 KiB' : pageSize === 2 ** 21 ? '2 MiB' : '1 GiB', hpa: hex(hpa) });
       return { ok: true, hpa, did: ce.did, pageSize, write: req.write, steps };
