@@ -244,14 +244,26 @@ describe('properties', () => {
     );
   });
 
-  it('uniform model: more bandwidth never increases the total time', () => {
+  // QEMU stops when what is left fits in the downtime limit at the measured bandwidth: more bandwidth meets that
+  // no later. Xen's and Clark's rules stop on page counts, so a little more bandwidth can buy one more round
+  // (and a shorter downtime) at a slightly longer total: the next test pins one such case.
+  it('uniform model, QEMU rule: more bandwidth never increases the total time', () => {
     fc.assert(
-      fc.property(arb, fc.integer({ min: 1, max: 5000 }), fc.constantFrom('qemu' as const, 'xen' as const), (x, extra, rule) => {
+      fc.property(arb, fc.integer({ min: 1, max: 5000 }), fc.constant('qemu' as const), (x, extra, rule) => {
         const a = simulateMigration(params({ ...x, rule }));
         const b = simulateMigration(params({ ...x, rule, bwMbit: x.bwMbit + extra }));
         return b.totalSeconds <= a.totalSeconds * (1 + 1e-9);
       }),
       { numRuns: 150 },
     );
+  });
+
+  it('Xen rule: 555 Mbit/s instead of 550 takes one more round, a longer total and a shorter downtime (1 MiB, 51.4 MiB/s dirtied)', () => {
+    const run = (bwMbit: number) => simulateMigration(params({ memMib: 1, bwMbit, dMib: 51.442558746736296, rule: 'xen', seed: 0 }));
+    const a = run(550);
+    const b = run(555);
+    expect(b.rounds).toBe(a.rounds + 1);
+    expect(b.totalSeconds).toBeGreaterThan(a.totalSeconds);
+    expect(b.downtimeMs).toBeLessThan(a.downtimeMs);
   });
 });
