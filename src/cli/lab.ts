@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { runLab, DEFAULT_MAX_STEPS } from '../core/lab/run.ts';
 import { JsonSink, type TraceRecord } from '../core/trace/json.ts';
 import { formatAsmError } from '../core/x86/asm/index.ts';
-import { CPU_MODELS } from '../core/cpu-models/index.ts';
+import { CPU_MODELS, cpuModelIds, getCpuModel } from '../core/cpu-models/index.ts';
 import { formatListing, labListing } from '../core/lab/listing.ts';
 import { vmmSettingsFromAssignments } from '../core/vmm/settings.ts';
 import { runMigrateCommand } from '../core/platform/migration/cli.ts';
@@ -97,7 +97,15 @@ function main(argv: string[]): number {
         return 2;
       }
       maxSteps = n;
-    } else if (a === '--cpu') cpu = rest[++k];
+    } else if (a === '--cpu') {
+      // A bad --cpu is a bad argument (exit 2, with the known names), not an error in the lab file.
+      const name = rest[++k];
+      if (name === undefined || name.startsWith('--') || getCpuModel(name) === undefined) {
+        process.stderr.write(`--cpu needs a CPU model name (known: ${cpuModelIds().join(', ')}), got '${name ?? ''}'\n`);
+        return 2;
+      }
+      cpu = name;
+    }
     else if (a === '--vmm') {
       if (rest[k + 1] === undefined) {
         process.stderr.write('--vmm needs KEY=VALUE (for example --vmm hltExiting=false)\n');

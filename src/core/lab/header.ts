@@ -38,13 +38,16 @@ export function parseLabHeader(source: string): { ok: true; header: LabHeader } 
   const errors: HeaderError[] = [];
   const lines = source.split(/\r\n|\n|\r/);
   lines.forEach((text, k) => {
-    const m = /^(\s*;\s*)@(\S*)\s*(.*?)\s*$/.exec(text);
+    // `; @key value`, optionally followed by a comment of its own (`; @mode guest   ; or: bare`, as in the README).
+    const m = /^(\s*;\s*)@(\S*)\s*([^;]*?)\s*(;.*)?$/.exec(text);
     if (m === null) return;
     const line = k + 1;
     const keyCol = m[1].length + 1;
     const key = m[2].toLowerCase();
     const value = m[3];
-    const valueCol = text.length - text.trimStart().length + text.trim().lastIndexOf(value) + 1;
+    const afterKey = m[1].length + 1 + m[2].length;
+    const rest = text.slice(afterKey);
+    const valueCol = afterKey + (rest.length - rest.trimStart().length) + 1;
     if (!(KEYS as readonly string[]).includes(key)) {
       errors.push({ line, column: keyCol, endColumn: keyCol + 1 + m[2].length, message: t('session.header.unknownKey', { key: quoted('@' + m[2]), known: KEYS.map((x) => '@' + x).join(', ') }) });
       return;

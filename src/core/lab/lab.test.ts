@@ -105,3 +105,24 @@ describe('disassembly listing', () => {
     ]);
   });
 });
+
+describe('the README example lab file runs as documented', () => {
+  it('its header lines carry trailing comments; it ends halted after a CPUID exit (reason 10)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const block = /## Lab files[\s\S]*?```asm\n([\s\S]*?)```/.exec(readme);
+    expect(block).not.toBeNull();
+    const header = parseLabHeader(block![1]);
+    expect(header.ok).toBe(true);
+    const events: TraceRecord[] = [];
+    const r = runLab(block![1], { trace: new JsonSink((e) => events.push(e)) });
+    if (!r.ok) throw new Error('the README example does not assemble');
+    expect(r.end.reason).toBe('halted');
+    expect(events.some((e) => e.type === 'exit' && e.reason === 10)).toBe(true);
+  });
+  it('a header value with a comment after it: the value is what precedes the comment, columns point at it', () => {
+    const h = parseLabHeader('; @cpu pentium   ; nehalem would do\n');
+    expect(h.ok).toBe(false);
+    if (!h.ok) expect(h.errors[0]).toMatchObject({ line: 1, column: 8 });
+  });
+});
