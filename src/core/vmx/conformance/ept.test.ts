@@ -6,30 +6,13 @@
  * large pages, execute-only translations, INVEPT after fixing an entry, PDPTE fields, unrestricted guests.
  */
 import { describe, expect, it } from 'vitest';
-import { MEM, MODELS, model, runHv, supports, vmr, type Field, type HvOptions, type ModelId, type RunResult } from './harness.ts';
+import { EPT_PT1, IDENTITY_EPT_SETUP, MEM, MODELS, model, runHv, supports, vmr, type Field, type HvOptions, type ModelId, type RunResult } from './harness.ts';
 
 const EPT_MODELS = MODELS.filter((m) => model(m).features.ept);
 const cap = (cpu: ModelId, bit: number) => ((model(cpu).capabilityMsr(0x48c)!.lo >>> bit) & 1) === 1;
 const EPTP = MEM.EPT_PML4 | 0x1e; // WB, 4-level walk
-const PT1 = MEM.EPT_PT + 0x1000; // second page table: GPAs 2–4 MiB
-/** Identity EPT for GPAs 0–4 MiB with 4-KByte pages, RWX, WB (leaf 0x37). */
-const EPT_SETUP = `
-  mov dword [${MEM.EPT_PML4}], ${MEM.EPT_PDPT | 7}
-  mov dword [${MEM.EPT_PDPT}], ${MEM.EPT_PD | 7}
-  mov dword [${MEM.EPT_PD}], ${MEM.EPT_PT | 7}
-  mov dword [${MEM.EPT_PD + 8}], ${PT1 | 7}
-  mov edi, ${MEM.EPT_PT}
-  xor eax, eax
-ept_fill:
-  mov edx, eax
-  shl edx, 12
-  or edx, 0x37
-  mov [edi + eax*8], edx
-  mov dword [edi + eax*8 + 4], 0
-  inc eax
-  cmp eax, 1024
-  jne ept_fill
-`;
+const PT1 = EPT_PT1; // second page table: GPAs 2–4 MiB
+const EPT_SETUP = IDENTITY_EPT_SETUP;
 /** Address of the leaf EPT entry for a GPA in 0–4 MiB. */
 const pte = (gpa: number) => MEM.EPT_PT + (gpa >>> 12) * 8;
 const READ_EPT_INFO = vmr('EXIT_QUALIFICATION') + vmr('GUEST_PHYSICAL_ADDRESS') + vmr(0x2401) + vmr('GUEST_LINEAR_ADDRESS') + vmr('GUEST_RIP') + '  hlt';

@@ -306,6 +306,26 @@ export const ZF = 0x40;
  * The stack at the exit is [vector, (error code), EIP, CS, EFLAGS, ...]; STACK_HANDLER reads it into
  * ECX (vector), EDX, ESI, EDI.
  */
+/** The second EPT page table: GPAs 2–4 MiB (IDENTITY_EPT_SETUP). */
+export const EPT_PT1 = MEM.EPT_PT + 0x1000;
+/** Identity EPT for GPAs 0–4 MiB with 4-KByte pages, RWX, WB (leaf 0x37), at MEM.EPT_PML4 (EPTP MEM.EPT_PML4 | 0x1E). */
+export const IDENTITY_EPT_SETUP = `
+  mov dword [${MEM.EPT_PML4}], ${MEM.EPT_PDPT | 7}
+  mov dword [${MEM.EPT_PDPT}], ${MEM.EPT_PD | 7}
+  mov dword [${MEM.EPT_PD}], ${MEM.EPT_PT | 7}
+  mov dword [${MEM.EPT_PD + 8}], ${EPT_PT1 | 7}
+  mov edi, ${MEM.EPT_PT}
+  xor eax, eax
+ept_fill:
+  mov edx, eax
+  shl edx, 12
+  or edx, 0x37
+  mov [edi + eax*8], edx
+  mov dword [edi + eax*8 + 4], 0
+  inc eax
+  cmp eax, 1024
+  jne ept_fill
+`;
 export const GUEST_IDT_SETUP = `
   mov edi, ${hex(MEM.GUEST_IDT)}
   mov eax, isr_table

@@ -5,33 +5,17 @@
  * anyway; the cases run both ways. (vmx/entry.ts tlbContextKey, Cpu.tlbEnsureContext.)
  */
 import { describe, expect, it } from 'vitest';
-import { MEM, runHv, vmr, vmw, type Field } from './harness.ts';
+import { EPT_PT1, IDENTITY_EPT_SETUP, MEM, runHv, vmr, vmw, type Field } from './harness.ts';
 
 const CPUS = ['nehalem', 'modern'] as const; // the models with EPT and VPID
-const PT1 = MEM.EPT_PT + 0x1000;
 const B_PML4 = 0x11a000, B_PDPT = 0x11b000, B_PD = 0x11c000, B_PT1 = 0x11d000;
 // EPT A identity-maps the first 4 MiB of guest-physical memory; EPT B is the same except GPA 0x300000 → 0x301000.
-const TWO_EPTS = `
-  mov dword [${MEM.EPT_PML4}], ${MEM.EPT_PDPT | 7}
-  mov dword [${MEM.EPT_PDPT}], ${MEM.EPT_PD | 7}
-  mov dword [${MEM.EPT_PD}], ${MEM.EPT_PT | 7}
-  mov dword [${MEM.EPT_PD + 8}], ${PT1 | 7}
-  mov edi, ${MEM.EPT_PT}
-  xor eax, eax
-ept_fill:
-  mov edx, eax
-  shl edx, 12
-  or edx, 0x37
-  mov [edi + eax*8], edx
-  mov dword [edi + eax*8 + 4], 0
-  inc eax
-  cmp eax, 1024
-  jne ept_fill
+const TWO_EPTS = `${IDENTITY_EPT_SETUP}
   mov dword [${B_PML4}], ${B_PDPT | 7}
   mov dword [${B_PDPT}], ${B_PD | 7}
   mov dword [${B_PD}], ${MEM.EPT_PT | 7}
   mov dword [${B_PD + 8}], ${B_PT1 | 7}
-  mov esi, ${PT1}
+  mov esi, ${EPT_PT1}
   mov edi, ${B_PT1}
   mov ecx, 1024
   cld
