@@ -105,6 +105,28 @@ describe('INT n from ring 3 (SDM Vol. 3A §6.12.1, Figure 6-4: stack switch thro
       int 0x81`, (m, sym) => setGate(m, 0x81, gateDesc(0x08, sym.stop, { type: GATE.INT32, dpl: 3 })));
     expect([r.eax, r.ebx]).toEqual([0, 0x23]);
   });
+  test('IRET to an outer level also clears the RPL of a null selector: a null DS/FS with RPL 3 comes back as 0 (SDM IRET "IF (SegmentSelector = NULL) OR …"; Bochs validate_seg_reg)', () => {
+    // Ring 3 loads the null selectors 3 (DS) and 2 (FS), traps to ring 0 (INT 0x80 leaves DS/FS alone) and IRETs back.
+    const r = run(`${toRing3()}
+      mov ax, 3
+      mov ds, ax
+      mov ax, 2
+      mov fs, ax
+      mov ax, 0x23
+      mov es, ax
+      int 0x80
+      mov eax, ds
+      mov ebx, fs
+      mov ecx, es
+      int 0x81
+    handler: mov esi, ds
+      iretd`, (m, sym) => {
+      setGate(m, 0x80, gateDesc(0x08, sym.handler, { type: GATE.INT32, dpl: 3 }));
+      setGate(m, 0x81, gateDesc(0x08, sym.stop, { type: GATE.INT32, dpl: 3 }));
+    });
+    expect(r.reason).toBe('halted');
+    expect([r.esi, r.eax, r.ebx, r.ecx]).toEqual([3, 0, 0, 0x23]); // at ring 0 still 3; after IRET 0; ES (DPL 3) kept
+  });
   test('an exception in ring 3 with an error code: #GP(0) from HLT, frame with the error code on the ring-0 stack', () => {
     const r = run(`${toRing3()}\nbad: hlt`);
     expect(deliveries(r.events)).toEqual([[13, 0, 3, 0]]);

@@ -113,13 +113,19 @@ export function loadSegment(c: Cpu, seg: number, selector: number): void {
 /**
  * After a return to an outer privilege level (RET far, IRET), data segment registers the new CPL may not
  * use are nulled (SDM Vol. 2 RET/IRET pseudocode: "FOR each of segment register ES, FS, GS, and DS").
+ * The test reads the hidden part: a register holding a null selector (unusable, DPL 0 in its cache) is below
+ * any outer CPL, so its selector becomes 0 too: a null DS with RPL 3 returns to ring 3 as 0000H (IRET pseudocode
+ * "IF (SegmentSelector = NULL) OR …"; Bochs validate_seg_reg tests the cached DPL whatever the cache's validity).
  */
 const DATA_SEGS = [Seg.ES, Seg.DS, Seg.FS, Seg.GS] as const;
 export function nullifyInaccessibleSegments(c: Cpu): void {
   for (const seg of DATA_SEGS) {
     const ar = c.segAr[seg];
-    if ((ar & Ar.UNUSABLE) !== 0) continue;
     const dpl = (ar >>> 5) & 3;
+    if ((ar & Ar.UNUSABLE) !== 0) {
+      if (dpl < c.cpl && c.segSel[seg] !== 0) c.setSegCache(seg, 0, c.segBase[seg], c.segLimit[seg], ar);
+      continue;
+    }
     const type = ar & 0xf;
     const dataOrNonConforming = (type & 8) === 0 || (type & 4) === 0;
     if (dataOrNonConforming && dpl < c.cpl) loadNullSegment(c, seg, 0);

@@ -175,6 +175,31 @@ describe('privileged instructions at CPL > 0 are #GP(0) (SDM Vol. 3A §5.9)', ()
   });
 });
 
+describe('MOV DR: the order of its faults (Bochs MOV_DdRd/MOV_RdDd; SDM Vol. 3A §6.9 Table 6-2: invalid opcode before #GP)', () => {
+  const withDe = (m: BareMachine): void => {
+    m.cpu.cr4 |= 8; // CR4.DE
+  };
+  test('DR4/DR5 with CR4.DE: #UD at ring 0 and also at rings 3 and 1 (the invalid opcode comes before the CPL check)', () => {
+    for (const insn of ['mov eax, dr4', 'mov dr5, eax']) {
+      expect(fault(runKernel(`at: ${insn}\nint 0x81`, withDe)), `${insn} ring 0`).toEqual([6, null, 0, 0]);
+      for (const n of [3, 1] as const) {
+        const r = runKernel(`${ring(n)}at: ${insn}\nint 0x81`, withDe);
+        expect(fault(r), `${insn} ring ${n}`).toEqual([6, null, n, 0]);
+        expect(r.read32(r.esp + 0), insn).toBe(r.sym.at);
+      }
+    }
+  });
+  test('without CR4.DE, DR4/DR5 alias DR6/DR7 at ring 0 and are #GP(0) at ring 3', () => {
+    const r = runKernel('mov eax, dr4\nmov ebx, dr6\nmov ecx, dr5\nmov edx, dr7\nint 0x81');
+    expect([fault(r), r.eax, r.ecx]).toEqual([undefined, r.ebx, r.edx]);
+    expect(fault(runKernel(`${toRing3()}mov eax, dr4\nint 0x81`))).toEqual([13, 0, 3, 0]);
+  });
+  test('DR7.GD: the general-detect #DB comes before the CPL check (ring 3 gets #DB, not #GP)', () => {
+    const r = runKernel(`mov eax, 0x2400\nmov dr7, eax\n${toRing3()}at: mov eax, dr0\nint 0x81`);
+    expect(fault(r)?.[0]).toBe(1);
+  });
+});
+
 describe('I/O permission (SDM Vol. 1 §19.5: CPL ≤ IOPL, else the TSS I/O permission bitmap)', () => {
   /** A TSS at KERNEL.TSS2 with a full I/O bitmap (ports in `allow` permitted), loaded with LTR 0x70 in the program. */
   const bitmapTss = (allow: number[]) => (m: BareMachine): void => {

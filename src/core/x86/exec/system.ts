@@ -312,7 +312,9 @@ export function movDr(c: Cpu, i: Insn): void {
     exitInsn(c, i, VmExitReason.MOV_DR, dr | (toDr ? 0 : 0x10) | (i.rm << 8));
     return;
   }
-  if (c.cpl > 0) c.gp(0);
+  // Order of the faults (Bochs MOV_DdRd/MOV_RdDd): #UD for DR4/DR5 under CR4.DE, then general detect, then the CPL
+  // check. The #UD is an invalid-opcode fault, a decode-class fault that the SDM's priority table (Vol. 3A §6.9,
+  // Table 6-2) ranks above faults on executing the instruction such as #GP.
   let n = dr;
   if (dr === 4 || dr === 5) {
     if ((c.cr4 & Cr4.DE) !== 0) c.ud();
@@ -324,6 +326,7 @@ export function movDr(c: Cpu, i: Insn): void {
     c.dr[7] &= ~0x2000;
     c.raise(Vec.DB);
   }
+  if (c.cpl > 0) c.gp(0);
   if (toDr) {
     const v = c.regs[i.rm];
     if (n === 6) c.dr[6] = (v | 0xffff0ff0) & ~0x1000;
