@@ -109,7 +109,7 @@ test('an exported PNG re-opens as the same scene; a malformed import is explaine
   // A broken trace: the message names the line; the scene is untouched.
   await page.getByRole('button', { name: 'Share ▾' }).click();
   await page.getByRole('button', { name: 'Import…' }).click();
-  await dialog.getByLabel('File to import').setInputFiles({ name: 'broken.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from('{"type":"exit","reason":10,"name":"CPUID","cycle":1}\n{"type":"exit",\n') });
+  await dialog.getByLabel('File to import').setInputFiles({ name: 'broken.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from('{"type":"vmexit","reason":10,"name":"CPUID","cycle":1}\n{"type":"vmexit",\n') });
   await expect(dialog.getByRole('alert')).toContainText('broken.jsonl, line 2: not JSON');
   await dialog.getByRole('button', { name: 'Close' }).click();
   await expect(page.getByTestId('event-counter')).toHaveText('7');
@@ -127,7 +127,7 @@ test('the trace exports as JSON lines and the exit log as CSV, and the trace imp
   const trace = readFileSync(await (await dlT).path()).toString();
   const first = JSON.parse(trace.split('\n')[0]) as { type: string };
   expect(typeof first.type).toBe('string');
-  expect(trace).toContain('"type":"exit","reason":10,"name":"CPUID"');
+  expect(trace).toContain('"type":"vmexit","reason":10,"name":"CPUID"');
 
   await page.getByRole('button', { name: 'Share ▾' }).click();
   const dlC = page.waitForEvent('download');

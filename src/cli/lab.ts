@@ -32,14 +32,14 @@ function human(rec: TraceRecord): string {
   switch (rec.type) {
     case 'console':
       return `console  ${JSON.stringify(r.text)}`;
-    case 'exit':
+    case 'vmexit':
       return `vmexit   reason ${r.reason} (${r.name}) at ${r.guestEip}, qualification ${r.qualification}, length ${r.instructionLength}  [cycle ${r.cycle}]`;
-    case 'entry':
+    case 'vmentry':
       return `vmentry  ${r.instruction} → ${r.guestEip}${r.injected ? ` injecting ${r.injected}` : ''}  [cycle ${r.cycle}]`;
     case 'vmfail':
       return `vmfail   ${r.instruction}: VMfail${r.kind === 'valid' ? `Valid(${r.error})` : 'Invalid'} at ${r.eip}`;
-    case 'event':
-      return `${r.category === 'exception' ? 'exception' : 'interrupt'} ${r.name} (vector ${r.vector}${r.errorCode === null ? '' : `, error code ${r.errorCode}`}) at ${r.eip}, CPL ${r.cplBefore}→${r.cplAfter}`;
+    case 'exception':
+      return `exception ${r.name} (vector ${r.vector}${r.errorCode === null ? '' : `, error code ${r.errorCode}`}) at ${r.eip}, CPL ${r.cplBefore}→${r.cplAfter}`;
     case 'end':
       return `end      ${r.reason} after ${r.instructions} instructions, ${r.cycle} cycles\n         ${JSON.stringify(r.registers)}`;
     default:

@@ -274,7 +274,7 @@ export function toRing1(label = 'ring1'): string {
 /** Records of the trace that are exception/interrupt deliveries, as [vector, errorCode, cplBefore, cplAfter]. */
 export function deliveries(events: TraceRecord[]): [number, number | null, number, number][] {
   return events
-    .filter((e) => e.type === 'event' && e.category === 'exception' || e.type === 'event' && e.category === 'interrupt')
+    .filter((e) => e.type === 'exception' || e.type === 'interrupt')
     .map((e) => [e.vector as number, e.errorCode as number | null, e.cplBefore as number, e.cplAfter as number]);
 }
 

@@ -60,7 +60,7 @@ describe('runLab', () => {
     if (!r.ok) return;
     expect(r.end.vector).toBe(13);
     expect(r.end.errorCode).toBe(0x10); // #GP(selector): index 2 with RPL 3 > DPL 0
-    const ex = events.find((e) => e.type === 'event' && e.category === 'exception')!;
+    const ex = events.find((e) => e.type === 'exception')!;
     expect(ex.vector).toBe(13);
     expect(ex.errorCode).toBe(0x10);
     expect(ex.eip).toBe('0x00010004');
@@ -74,20 +74,20 @@ describe('runLab', () => {
     for (const cpu of ['xeon-lv', 'xeon-5100', 'nehalem', 'modern']) {
       const { r, events } = run('start:\n  xor eax, eax\n  cpuid\n  cli\n  hlt\n', { cpu });
       expect(r.ok && r.end.reason, cpu).toBe('halted');
-      const exits = events.filter((e) => e.type === 'exit');
+      const exits = events.filter((e) => e.type === 'vmexit');
       const cpuidExit = exits.find((e) => e.reason === 10)!;
       expect(cpuidExit.name).toBe('CPUID');
       expect(cpuidExit.instructionLength).toBe(2);
       expect(cpuidExit.guestEip).toBe('0x00010002');
       expect(exits.at(-1)!.reason).toBe(12);
-      expect(events.some((e) => e.type === 'entry' && e.instruction === 'VMLAUNCH')).toBe(true);
+      expect(events.some((e) => e.type === 'vmentry' && e.instruction === 'VMLAUNCH')).toBe(true);
     }
   });
   it('guest mode: is deterministic — the same program gives the same trace', () => {
     const src = 'start:\n  mov esi, 50\n.l:\n  xor eax, eax\n  cpuid\n  dec esi\n  jnz .l\n  mov dx, 0x3f8\n  mov al, 65\n  out dx, al\n  cli\n  hlt\n';
     const a = run(src, { cpu: 'modern', maxSteps: 10_000 }).events;
     const b = run(src, { cpu: 'modern', maxSteps: 10_000 }).events;
-    expect(a.filter((e) => e.type === 'exit' && e.reason === 10)).toHaveLength(50);
+    expect(a.filter((e) => e.type === 'vmexit' && e.reason === 10)).toHaveLength(50);
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));
   });
 });
@@ -118,7 +118,7 @@ describe('the README example lab file runs as documented', () => {
     const r = runLab(block![1], { trace: new JsonSink((e) => events.push(e)) });
     if (!r.ok) throw new Error('the README example does not assemble');
     expect(r.end.reason).toBe('halted');
-    expect(events.some((e) => e.type === 'exit' && e.reason === 10)).toBe(true);
+    expect(events.some((e) => e.type === 'vmexit' && e.reason === 10)).toBe(true);
   });
   it('a header value with a comment after it: the value is what precedes the comment, columns point at it', () => {
     const h = parseLabHeader('; @cpu pentium   ; nehalem would do\n');

@@ -44,7 +44,7 @@ function run(source: string, cpu: CpuId, maxSteps = 20_000_000): Run {
     end: r.end,
     records,
     console: records.filter((x) => x.type === 'console').map((x) => x.text as string).join(''),
-    exits: records.filter((x) => x.type === 'exit'),
+    exits: records.filter((x) => x.type === 'vmexit'),
     symbols: asm.symbols,
   };
   cache.set(key, out);
@@ -66,7 +66,7 @@ function constant(r: Run, name: string): number {
 const eip = (rec: TraceRecord): number => Number(rec.guestEip);
 const exitsWith = (r: Run, reason: number): TraceRecord[] => r.exits.filter((x) => x.reason === reason);
 const inRange = (r: Run, from: string, to: string) => (rec: TraceRecord): boolean => eip(rec) >= constant(r, from) && eip(rec) < constant(r, to);
-const deliveries = (r: Run, vector: number): TraceRecord[] => r.records.filter((x) => (x.type === 'event' && x.category === 'interrupt' || x.type === 'event' && x.category === 'exception') && x.vector === vector);
+const deliveries = (r: Run, vector: number): TraceRecord[] => r.records.filter((x) => (x.type === 'interrupt' || x.type === 'exception') && x.vector === vector);
 
 // ------------------------------------------------------------------------------------ the catalogue
 
@@ -199,7 +199,7 @@ describe('kernel.s', () => {
     const r = runScenario('kernel', cpu);
     expect(exitsWith(r, 30).length).toBeGreaterThan(500);
     expect(exitsWith(r, 12).length).toBeGreaterThanOrEqual(constant(r, 'TICKS_TO_RUN'));
-    expect(r.records.filter((x) => x.type === 'entry' && x.injected === '0x80000020').length).toBeGreaterThanOrEqual(constant(r, 'TICKS_TO_RUN'));
+    expect(r.records.filter((x) => x.type === 'vmentry' && x.injected === '0x80000020').length).toBeGreaterThanOrEqual(constant(r, 'TICKS_TO_RUN'));
     if (SHADOW_CPUS.includes(cpu)) {
       expect(exitsWith(r, 28).length).toBeGreaterThanOrEqual(3); // CR4.PSE, CR3, CR0.PG
       expect(exitsWith(r, 0).length).toBeGreaterThan(0); // shadow fills
@@ -274,7 +274,7 @@ describe('pagefault-heavy.s', () => {
     expect(exitsWith(r, 0).length).toBeGreaterThanOrEqual(2 * pages * (rounds + 1)); // reflected + refilled
     expect(exitsWith(r, 14).length).toBe(pages * rounds);
     expect(exitsWith(r, 28).filter(inRange(r, 'workload_begin', 'workload_end')).length).toBe(2 * rounds); // MOV from + to CR3
-    expect(r.records.filter((x) => x.type === 'entry' && x.injected === '0x80000B0E').length).toBe(pages * (rounds + 1));
+    expect(r.records.filter((x) => x.type === 'vmentry' && x.injected === '0x80000B0E').length).toBe(pages * (rounds + 1));
     expect(exitsWith(r, 48)).toEqual([]);
   });
 
@@ -357,9 +357,7 @@ describe('syscall-ring3.s', () => {
     expect(r.console).toBe('ring 0: dropping to ring 3 with IRET\nring 3: hello, via INT 0x80\nring 0: the task called exit\n');
     const sys = deliveries(r, 0x80);
     expect(sys.map((x) => [x.cplBefore, x.cplAfter])).toEqual([[3, 0], [3, 0]]);
-    const kinds = r.records
-      .filter((x) => x.type === 'iret' || x.type === 'exit' || (x.type === 'event' && x.category === 'interrupt'))
-      .map((x) => (x.type === 'event' ? 'interrupt' : x.type));
+    const kinds = r.records.filter((x) => ['iret', 'interrupt', 'vmexit'].includes(x.type)).map((x) => x.type);
     const firstInt = kinds.indexOf('interrupt');
     expect(kinds[firstInt - 1]).toBe('iret'); // IRET to ring 3 then INT 0x80, nothing between
   });
@@ -435,7 +433,7 @@ describe('bare-hypervisor.s', () => {
     expect(r.exits[0].instructionLength).toBe(2);
     expect(r.exits[1].instructionLength).toBe(1);
     expect(eip(r.exits[1])).toBe(eip(r.exits[0]) + 2 + 18); // CPUID, then three 6-byte stores
-    const entries = r.records.filter((x) => x.type === 'entry').map((x) => x.instruction);
+    const entries = r.records.filter((x) => x.type === 'vmentry').map((x) => x.instruction);
     expect(entries).toEqual(['VMLAUNCH', 'VMRESUME']);
     expect(r.records.some((x) => x.type === 'vmfail')).toBe(false);
     const vmx = r.records.filter((x) => x.type === 'vmx').map((x) => x.instruction);

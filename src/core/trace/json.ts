@@ -34,8 +34,7 @@ export function eventRecord(kind: EventKind, cycle: number, p: ArrayLike<number>
       const type = p[2];
       const exception = type === EventType.HARDWARE_EXCEPTION || type === EventType.SOFTWARE_EXCEPTION || type === EventType.PRIVILEGED_SOFTWARE_EXCEPTION;
       return {
-        type: 'event',
-        category: exception ? 'exception' : 'interrupt',
+        type: exception ? 'exception' : 'interrupt',
         vector: p[1],
         name: exception ? (EXCEPTION_MNEMONICS[p[1]] ?? `vector ${p[1]}`) : type === EventType.NMI ? 'NMI' : `INT 0x${p[1].toString(16)}`,
         eventType: EVENT_TYPE_NAMES[type] ?? String(type),
@@ -57,7 +56,7 @@ export function eventRecord(kind: EventKind, cycle: number, p: ArrayLike<number>
       const basic = full & 0xffff;
       const info = exitReasonInfo(basic);
       const rec: TraceRecord = {
-        type: 'exit',
+        type: 'vmexit',
         reason: basic,
         name: info?.shortName ?? `reason ${basic}`,
         qualification: hex64(p[2], p[3]),
@@ -76,7 +75,7 @@ export function eventRecord(kind: EventKind, cycle: number, p: ArrayLike<number>
     }
     case EventKind.VMENTRY:
       return {
-        type: 'entry',
+        type: 'vmentry',
         instruction: p[1] === 0 ? 'VMLAUNCH' : 'VMRESUME',
         guestEip: hex32(p[2]),
         vmcs: hex32(p[3]),
@@ -168,7 +167,7 @@ export function eventRecord(kind: EventKind, cycle: number, p: ArrayLike<number>
     case EventKind.BT_INVALIDATE:
       return { type: 'bt-invalidate', guestPhysical: hex32(p[1]), dropped: p[2], translation: p[3], guestEip: hex32(p[4]), cpu: p[0], cycle };
     default:
-      return { type: 'unknown', kind, cycle };
+      return { type: 'event', kind, cycle };
   }
 }
 

@@ -36,7 +36,7 @@ describe.each(['nehalem', 'modern'])('EPT violation part-way through a stack pus
         hostMemoryBytes: GUEST_AREA_START + 4 * 1048576,
         costs: guestCostsFor(cpu),
         deferHostState: defer,
-        trace: new JsonSink((r) => r.type === 'exit' && exits.push(r)),
+        trace: new JsonSink((r) => r.type === 'vmexit' && exits.push(r)),
       });
       const vm = h.createVm({ name: 'g', memoryBytes: 4 * 1048576, vcpus: 1 }, LOAD);
       vm.mem.load(LOAD, asm.bytes);

@@ -35,7 +35,7 @@ function run(src: string, cpu: string, vmm?: VmmSettings, maxSteps = 2_000_000):
   const events: TraceRecord[] = [];
   const r = runLab(src, { cpu, maxSteps, trace: new JsonSink((e) => events.push(e)), ...(vmm ? { vmm } : {}) });
   if (!r.ok) throw new Error(JSON.stringify(r.errors));
-  const exits = events.filter((e) => e.type === 'exit');
+  const exits = events.filter((e) => e.type === 'vmexit');
   const reasons: Record<number, number> = {};
   for (const e of exits) reasons[e.reason as number] = (reasons[e.reason as number] ?? 0) + 1;
   const text = (type: string, vm: number | null) => events.filter((e) => e.type === type && (e.vm as number | null) === vm).map((e) => e.text).join('');
@@ -98,7 +98,7 @@ describe('HLT exiting off', () => {
     // The guest halted in VMX non-root operation: the HALT events are the guest's own.
     expect(r.events.filter((e) => e.type === 'halt' && e.vmx === 'non-root').length).toBe(21);
     // Every timer interrupt is injected at a VM entry that wakes the halted vCPU.
-    expect(r.events.filter((e) => e.type === 'entry' && e.injected === '0x80000020').length).toBe(20);
+    expect(r.events.filter((e) => e.type === 'vmentry' && e.injected === '0x80000020').length).toBe(20);
   });
   it('on modern without the preemption timer, the host timer\'s external interrupt wakes the VMM', () => {
     const r = run(KERNEL, 'modern', { hltExiting: false, preemptionTimer: false });
@@ -310,7 +310,7 @@ describe('exception bitmap', () => {
     const bp = r.exits.filter((e) => e.reason === 0 && e.interruptionInfo === '0x80000603');
     expect(bp.length).toBe(1);
     expect(bp[0].instructionLength).toBe(1);
-    expect(r.events.some((e) => e.type === 'entry' && e.injected === '0x80000603')).toBe(true);
+    expect(r.events.some((e) => e.type === 'vmentry' && e.injected === '0x80000603')).toBe(true);
     expect(r.end.reason).toBe('poweroff');
     expect(r.end.exitCode).toBe(3);
     expect(Number(r.regs.esi)).toBe(a.symbols.after); // the return EIP the guest's handler sees
@@ -373,7 +373,7 @@ describe('settings the model forbids: VMLAUNCH → VMfailValid(7), explained, VM
     expect(r.end.reason).toBe('vm-crash');
     expect(r.end.vmState).toBe('crashed');
     expect(r.end.instructions).toBe(0);
-    expect(r.events.some((e) => e.type === 'entry')).toBe(false);
+    expect(r.events.some((e) => e.type === 'vmentry')).toBe(false);
   });
 });
 
@@ -455,7 +455,7 @@ describe('stopping after every event and resuming behaves like not stopping', ()
     const straight = labRun(cpu, vmm, false);
     const yielding = labRun(cpu, vmm, true);
     expect(yielding).toEqual(straight);
-    expect(straight.filter((e) => e.type === 'exit').length).toBeGreaterThan(50);
+    expect(straight.filter((e) => e.type === 'vmexit').length).toBeGreaterThan(50);
     // ...and so does restoring a snapshot into a fresh machine half-way.
     const restored = labRun(cpu, vmm, true, Math.floor(straight.length / 2));
     expect(restored).toEqual(straight);

@@ -14,7 +14,7 @@ function lab(src: string, cpu: string, maxSteps = 1_000_000) {
   const events: TraceRecord[] = [];
   const r = runLab(src, { cpu, maxSteps, trace: new JsonSink((e) => events.push(e)) });
   if (!r.ok) throw new Error(JSON.stringify(r.errors));
-  return { end: r.end, events, exits: events.filter((e) => e.type === 'exit') };
+  return { end: r.end, events, exits: events.filter((e) => e.type === 'vmexit') };
 }
 
 /** A guest that installs an IDT (at 0x3000) whose handlers print the vector over the paravirtual console and power off. */

@@ -137,7 +137,7 @@ describe.each(MODELS)('VMCS fields with every bit pattern, then VMLAUNCH, on %s'
           }
           a.collect = false;
           expect(['halted', 'triple-fault', 'unhandled-exception', 'limit', 'vmx-abort'], where).toContain(end);
-          const first = a.events.find((e) => e.type === 'vmfail' || e.type === 'entry' || e.type === 'exit' || e.type === 'shutdown');
+          const first = a.events.find((e) => e.type === 'vmfail' || e.type === 'vmentry' || e.type === 'vmexit' || e.type === 'shutdown');
           expect(first, `VMLAUNCH left no trace: ${where}`).toBeDefined();
           let hostIsGood = false;
           if (first!.type === 'vmfail') {
@@ -156,7 +156,7 @@ describe.each(MODELS)('VMCS fields with every bit pattern, then VMLAUNCH, on %s'
             expect([1, 2, 4], where).toContain(c.vmxAbortCode);
             expect(m.mem.read32(VMX_MEM.GOOD_VMCS + 4), `VMX-abort indicator in the VMCS: ${where}`).toBe(c.vmxAbortCode);
             expect(scope, where).not.toBe('guest');
-          } else if (first!.type === 'exit') {
+          } else if (first!.type === 'vmexit') {
             // No VM entry happened: a VM-entry failure (bit 31 set, SDM §26.8).
             const reason = first!.reason as number;
             const full = m.mem.read32(VMX_MEM.GOOD_VMCS + VO.VM_EXIT_REASON) >>> 0;
@@ -204,8 +204,8 @@ describe.each(MODELS)('VMCS fields with every bit pattern, then VMLAUNCH, on %s'
           const r = execOne(a, enc.vmlaunch());
           if (r.reason !== 'halted') a.run(10);
           a.collect = false;
-          const seen = a.events.filter((e) => e.type === 'entry' || e.type === 'exit' || e.type === 'vmfail').map((e) => (e.type === 'exit' ? `vmexit ${e.reason}` : `${e.type}${e.error ? ' ' + e.error : ''}`));
-          expect(seen, `known-good VMLAUNCH after ${where}`).toEqual(['entry', 'vmexit 10']);
+          const seen = a.events.filter((e) => e.type === 'vmentry' || e.type === 'vmexit' || e.type === 'vmfail').map((e) => (e.type === 'vmexit' ? `vmexit ${e.reason}` : `${e.type}${e.error ? ' ' + e.error : ''}`));
+          expect(seen, `known-good VMLAUNCH after ${where}`).toEqual(['vmentry', 'vmexit 10']);
           expect(c.eip >>> 0, where).toBe(VMX_MEM.HOST_RIP + 1);
         },
       ),

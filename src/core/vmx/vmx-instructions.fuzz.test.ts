@@ -206,8 +206,8 @@ describe.each(MODELS)('VMX instructions with garbage operands on %s', (cpuId) =>
     expect(r.fault, where).toBeNull();
     if (r.reason !== 'halted') expect(f.m.run(10).reason, where).toBe('halted');
     f.collect = false;
-    const seen = f.events.filter((e) => e.type === 'entry' || e.type === 'exit' || e.type === 'vmfail').map((e) => (e.type === 'exit' ? `vmexit ${e.reason}` : e.type));
-    expect(seen, `${resume ? 'VMRESUME' : 'VMLAUNCH'} of the known-good VMCS: ${where}`).toEqual(['entry', 'vmexit 10']);
+    const seen = f.events.filter((e) => e.type === 'vmentry' || e.type === 'vmexit' || e.type === 'vmfail').map((e) => (e.type === 'vmexit' ? `vmexit ${e.reason}` : e.type));
+    expect(seen, `${resume ? 'VMRESUME' : 'VMLAUNCH'} of the known-good VMCS: ${where}`).toEqual(['vmentry', 'vmexit 10']);
     expect(fc2.vmx.nonRoot, where).toBe(false);
     expect(fc2.eip >>> 0, where).toBe(VMX_MEM.HOST_RIP + 1);
     expect(fc2.getEflags() >>> 0, 'RFLAGS after a VM exit (SDM §27.5.3)').toBe(2);

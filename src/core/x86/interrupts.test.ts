@@ -185,7 +185,7 @@ describe('gate checks (SDM Vol. 2 INT n, PROTECTED-MODE)', () => {
   test('INT3 through a DPL-3 gate: #BP delivered with EIP after the INT3', () => {
     const r = run(`${toRing3()}\nat: int3`, (m, sym) => setGate(m, 3, gateDesc(0x08, sym.stop, { type: GATE.INT32, dpl: 3 })));
     expect(deliveries(r.events)).toEqual([[3, null, 3, 0]]);
-    expect(r.events.find((e) => e.type === 'event' && e.category === 'exception')?.eventType).toBe('software-exception');
+    expect(r.events.find((e) => e.type === 'exception')?.eventType).toBe('software-exception');
     expect(r.read32(r.esp)).toBe(r.sym.at + 1);
   });
   test('INTO delivers #OF only when OF = 1', () => {
@@ -346,20 +346,20 @@ describe('external interrupts (SDM Vol. 3A §6.8: recognised at instruction boun
   `;
   test('a timer interrupt wakes HLT and is delivered through its gate with EIP after the HLT', () => {
     const r = run(`${devices}\nsti\nat: hlt\nafter: jmp after`);
-    const irq = r.events.find((e) => e.type === 'event' && e.category === 'interrupt');
+    const irq = r.events.find((e) => e.type === 'interrupt');
     expect(irq).toMatchObject({ vector: 0x20, eventType: 'external-interrupt', errorCode: null, cplBefore: 0, cplAfter: 0 });
     expect(r.read32(r.esp)).toBe(r.sym.after);
     expect(r.events.some((e) => e.type === 'wake')).toBe(true);
   });
   test('with IF = 0 the interrupt stays pending and HLT ends the run', () => {
     const r = run(`${devices}\nhlt`);
-    expect(r.events.filter((e) => e.type === 'event' && e.category === 'interrupt')).toEqual([]);
+    expect(r.events.filter((e) => e.type === 'interrupt')).toEqual([]);
   });
   test('STI shadow: the instruction after STI completes before the interrupt (SDM §6.8.3)', () => {
     // The timer is already pending when STI executes: MOV EBX, 1 still runs first.
     const fast = devices.replace('mov al, 0x00\n      out 0x40, al\n      mov al, 0x10', 'mov al, 0x10\n      out 0x40, al\n      mov al, 0x00'); // count 16
     const r = run(`${fast}\nmov ecx, 50000\nspin: loop spin\nsti\nmov ebx, 1\nafter: jmp after`, undefined, { maxSteps: 300_000 });
-    expect(r.events.find((e) => e.type === 'event' && e.category === 'interrupt')).toMatchObject({ vector: 0x20 });
+    expect(r.events.find((e) => e.type === 'interrupt')).toMatchObject({ vector: 0x20 });
     expect(r.ebx).toBe(1);
     expect(r.read32(r.esp)).toBe(r.sym.after);
   });

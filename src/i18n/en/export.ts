@@ -30,7 +30,7 @@ export const exportStrings = {
   'importFile.lineNotJson': '{name}, line {line}: not JSON ({error}).',
   'importFile.lineATraceRecord': '{name}, line {line}: a trace record must be a JSON object.',
   'importFile.lineIsNotA': '{name}, line {line}: \'{type}\' is not a record type of the VT Lab trace format.',
-  'importFile.lineAVmexitRecord': '{name}, line {line}: an exit record needs a numeric reason and a name.',
+  'importFile.lineAVmexitRecord': '{name}, line {line}: a vmexit record needs a numeric reason and a name.',
   'importFile.holdsNoTraceRecords': '{name} holds no trace records.',
   'import.atLineColumn': '{name}, line {line}, column {column}: {message}',
 } as const;

@@ -15,7 +15,7 @@ export function exitsCsv(traceJsonLines: string): string {
   for (const line of traceJsonLines.split('\n')) {
     if (line.trim() === '') continue;
     const r = JSON.parse(line) as Record<string, unknown>;
-    if (r.type !== 'exit' && r.type !== 'vmexit') continue; // (vmexit: traces exported before the rename)
+    if (r.type !== 'vmexit') continue;
     rows.push([k++, r.cycle, r.cpu, r.reason, r.name, r.qualification, r.instructionLength, r.guestEip, r.vmcs, r.entryFailure === true ? 'yes' : ''].map(field).join(','));
   }
   return rows.join('\r\n') + '\r\n';

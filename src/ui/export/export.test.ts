@@ -73,11 +73,11 @@ describe('SVG with its scene link (metadata)', () => {
 });
 
 describe('exit log CSV', () => {
-  it('one row per exit record, RFC 4180 quoting', () => {
+  it('one row per vmexit record, RFC 4180 quoting', () => {
     const trace = [
-      '{"type":"entry","instruction":"VMLAUNCH","cycle":1}',
-      '{"type":"exit","reason":48,"name":"EPT violation","qualification":"0x00000184","instructionLength":0,"guestEip":"0x00010000","cycle":5337,"vmcs":"0x00109000","cpu":0}',
-      '{"type":"exit","reason":30,"name":"I/O, \\"port\\"","qualification":"0x03F80000","instructionLength":1,"guestEip":"0x00010010","cycle":6000,"vmcs":"0x00109000","cpu":0}',
+      '{"type":"vmentry","instruction":"VMLAUNCH","cycle":1}',
+      '{"type":"vmexit","reason":48,"name":"EPT violation","qualification":"0x00000184","instructionLength":0,"guestEip":"0x00010000","cycle":5337,"vmcs":"0x00109000","cpu":0}',
+      '{"type":"vmexit","reason":30,"name":"I/O, \\"port\\"","qualification":"0x03F80000","instructionLength":1,"guestEip":"0x00010010","cycle":6000,"vmcs":"0x00109000","cpu":0}',
     ].join('\n');
     expect(exitsCsv(trace).split('\r\n')).toEqual([
       'index,cycle,cpu,reason,name,qualification,instruction_length,guest_eip,vmcs,entry_failure',
@@ -95,9 +95,9 @@ describe('import', () => {
   });
 
   it('a JSON trace is summarised; a malformed one names the line', () => {
-    const trace = enc('{"type":"exit","reason":10,"name":"CPUID","cycle":1}\n{"type":"exit","reason":10,"name":"CPUID","cycle":2}\n{"type":"console","text":"hi\\n","vm":0,"cycle":3}\n{"type":"end","reason":"halted","cycle":4}\n');
+    const trace = enc('{"type":"vmexit","reason":10,"name":"CPUID","cycle":1}\n{"type":"vmexit","reason":10,"name":"CPUID","cycle":2}\n{"type":"console","text":"hi\\n","vm":0,"cycle":3}\n{"type":"end","reason":"halted","cycle":4}\n');
     expect(classifyImport('t.jsonl', trace)).toEqual({ kind: 'trace', summary: { records: 4, exits: [{ name: 'CPUID', reason: 10, count: 2 }], console: 'hi\n', end: 'halted' } });
-    expect(classifyImport('t.jsonl', enc('{"type":"exit","reason":10,"name":"CPUID"}\n{"type":"exit",\n'))).toMatchObject({ kind: 'error', message: expect.stringMatching(/^t\.jsonl, line 2: not JSON/) });
+    expect(classifyImport('t.jsonl', enc('{"type":"vmexit","reason":10,"name":"CPUID"}\n{"type":"vmexit",\n'))).toMatchObject({ kind: 'error', message: expect.stringMatching(/^t\.jsonl, line 2: not JSON/) });
     expect(classifyImport('t.jsonl', enc('{"type":"teleport"}'))).toMatchObject({ kind: 'error', message: "t.jsonl, line 1: 'teleport' is not a record type of the VT Lab trace format." });
   });
 

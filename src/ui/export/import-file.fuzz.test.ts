@@ -41,7 +41,7 @@ function tinyPng(): Uint8Array {
 const LINK = '#/rings?v=1&s=kernel&cpu=nehalem&seed=1&insn=1&t=120';
 const PNG = withPngText(tinyPng(), PNG_LINK_KEYWORD, LINK);
 const SVG = withSvgLink('<svg xmlns="http://www.w3.org/2000/svg" width="10"><rect width="5" height="5"/></svg>', LINK);
-const TRACE = '{"type":"exit","reason":10,"name":"CPUID","cycle":1}\n{"type":"console","text":"hi\\n","vm":0,"cycle":3}\n{"type":"end","reason":"halted","cycle":4}\n';
+const TRACE = '{"type":"vmexit","reason":10,"name":"CPUID","cycle":1}\n{"type":"console","text":"hi\\n","vm":0,"cycle":3}\n{"type":"end","reason":"halted","cycle":4}\n';
 const LAB = '; @mode bare\n; @cpu nehalem\nstart:\n  mov eax, 1\n  hlt\n';
 
 function classify(bytes: Uint8Array): Imported {
@@ -84,7 +84,7 @@ describe('import fuzz', () => {
   it(`trace records of any JSON shape (${recRuns} traces)`, () => {
     const rec = fc.oneof(
       fc.jsonValue({ maxDepth: 2 }),
-      fc.record({ type: fc.constantFrom('exit', 'console', 'end', 'teleport', ''), reason: fc.jsonValue({ maxDepth: 1 }), name: fc.jsonValue({ maxDepth: 1 }), text: fc.jsonValue({ maxDepth: 1 }) }, { requiredKeys: [] }),
+      fc.record({ type: fc.constantFrom('vmexit', 'console', 'end', 'teleport', ''), reason: fc.jsonValue({ maxDepth: 1 }), name: fc.jsonValue({ maxDepth: 1 }), text: fc.jsonValue({ maxDepth: 1 }) }, { requiredKeys: [] }),
     );
     fc.assert(
       fc.property(fc.array(rec, { minLength: 1, maxLength: 6 }), (rs) => {
@@ -146,7 +146,7 @@ describe('valid exports round-trip', () => {
 
 describe('regressions found by fuzzing', () => {
   it('a trace record with a 1 MB type name gives a short message naming the line (was: the name quoted whole)', () => {
-    const r = parseTrace('t.jsonl', `{"type":"exit","reason":1,"name":"X"}\n{"type":"${'x'.repeat(1_000_000)}"}`);
+    const r = parseTrace('t.jsonl', `{"type":"vmexit","reason":1,"name":"X"}\n{"type":"${'x'.repeat(1_000_000)}"}`);
     expect(r.kind === 'error' && r.message).toMatch(/^t\.jsonl, line 2: 'xxx+\.\.\.' is not a record type/);
     expect(r.kind === 'error' && r.message.length).toBeLessThan(200);
   });
@@ -156,8 +156,8 @@ describe('regressions found by fuzzing', () => {
     expect(r.kind === 'error' && r.message).toBe("t.jsonl, line 1: 'nothing' is not a record type of the VT Lab trace format.");
   });
 
-  it('an exit record is checked by the schema: a reason that is not a basic exit reason is refused', () => {
-    const r = parseTrace('t.jsonl', '{"type":"exit","reason":-1,"name":"X"}');
-    expect(r.kind === 'error' && r.message).toBe('t.jsonl, line 1: an exit record needs a numeric reason and a name.');
+  it('a vmexit record is checked by the schema: a reason that is not a basic exit reason is refused', () => {
+    const r = parseTrace('t.jsonl', '{"type":"vmexit","reason":-1,"name":"X"}');
+    expect(r.kind === 'error' && r.message).toBe('t.jsonl, line 1: a vmexit record needs a numeric reason and a name.');
   });
 });

@@ -13,14 +13,11 @@ import { t } from '../../i18n/t.ts';
 export const MAX_IMPORT_BYTES = 8 * 1024 * 1024;
 
 /** The record types of the JSON trace (src/core/trace/json.ts). */
-// 'vmexit', 'vmentry', 'exception' and 'interrupt' are the names traces exported before the format took the issue's
-// 'exit', 'entry' and 'event': such files still import.
-const EXIT_TYPES = new Set(['exit', 'vmexit']);
-export const TRACE_TYPES = new Set(['exit', 'entry', 'event', 'vmexit', 'vmentry', 'vmfail', 'vmx', 'exception', 'interrupt', 'iret', 'far-transfer', 'io', 'halt', 'wake', 'shutdown', 'handler', 'console', 'log', 'vm-state', 'cr-write', 'insn', 'progress', 'end', 'sw-trap', 'sw-resume', 'pv-hypercall', 'pv-domain-crash', 'bt-translate', 'bt-callout', 'bt-invalidate', 'unknown']);
+export const TRACE_TYPES = new Set(['vmexit', 'vmentry', 'vmfail', 'vmx', 'exception', 'interrupt', 'iret', 'far-transfer', 'io', 'halt', 'wake', 'shutdown', 'handler', 'console', 'log', 'vm-state', 'cr-write', 'insn', 'progress', 'end', 'sw-trap', 'sw-resume', 'pv-hypercall', 'pv-domain-crash', 'bt-translate', 'bt-callout', 'bt-invalidate', 'event']);
 
 export interface TraceSummary {
   records: number;
-  /** exit records by name, most frequent first. */
+  /** vmexit records by name, most frequent first. */
   exits: { name: string; reason: number; count: number }[];
   console: string;
   end: string | null;
@@ -68,10 +65,10 @@ function checkedLink(name: string, link: string, from: 'png' | 'svg'): Imported 
   return { kind: 'link', link, from };
 }
 
-/** A trace record (docs/trace-format.md): a known type; an exit carries its basic reason and name. Other fields pass. */
+/** A trace record (docs/trace-format.md): a known type; a vmexit carries its basic reason and name. Other fields pass. */
 const TRACE_RECORD = z.union([
-  z.looseObject({ type: z.enum(['exit', 'vmexit']), reason: z.number().int().min(0).max(0xffff), name: z.string().max(200) }),
-  z.looseObject({ type: z.enum([...TRACE_TYPES].filter((x) => !EXIT_TYPES.has(x)) as [string, ...string[]]) }),
+  z.looseObject({ type: z.literal('vmexit'), reason: z.number().int().min(0).max(0xffff), name: z.string().max(200) }),
+  z.looseObject({ type: z.enum([...TRACE_TYPES].filter((x) => x !== 'vmexit') as [string, ...string[]]) }),
 ]);
 
 /** User text inside a message, shortened (a 1 MB type name must give a short message). */
@@ -102,7 +99,7 @@ export function parseTrace(name: string, text: string): Imported {
     }
     const rec = checked.data as Record<string, unknown>;
     records++;
-    if (EXIT_TYPES.has(rec.type as string)) {
+    if (rec.type === 'vmexit') {
       if (typeof rec.reason !== 'number' || typeof rec.name !== 'string') return { kind: 'error', message: t('export.importFile.lineAVmexitRecord', { name, line: k + 1 }) };
       const x = exits.get(rec.name) ?? { name: rec.name, reason: rec.reason, count: 0 };
       x.count++;

@@ -137,7 +137,7 @@ ${IDT_SETUP}${TIMER_SETUP}`;
     const r = sw(program);
     expect(r.end).toBe('halted');
     expect(r.vmm.gm.read32(0x4000)).toBe(1);
-    const kinds = r.records.map((x) => (x.type === 'event' ? String(x.category) : x.type));
+    const kinds = r.records.map((x) => x.type);
     const halt = kinds.indexOf('halt');
     expect(halt).toBeGreaterThan(0);
     expect(kinds[halt + 1]).toBe('sw-resume');

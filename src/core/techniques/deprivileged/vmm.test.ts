@@ -114,7 +114,7 @@ describe('kernel.s under the trap-and-emulate VMM', () => {
         expect(open).toBe(false);
         open = true;
         const d = rs[k - 1];
-        expect(d.type === 'event' && d.category === 'exception' || d.type === 'event' && d.category === 'interrupt').toBe(true);
+        expect(d.type === 'exception' || d.type === 'interrupt').toBe(true);
         expect(d.cplAfter).toBe(0);
         expect([1, 3]).toContain(d.cplBefore);
         expect(d.vmx).toBe('none');

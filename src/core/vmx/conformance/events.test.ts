@@ -469,7 +469,7 @@ describe.each(MODELS)('Windows, pending events, debug controls and single-step a
 describe.each(MODELS)('NMIs in VMX non-root operation (machine-level: the bare lab has no NMI source) on %s', (cpu) => {
   const nmi = (o: Omit<HvOptions, 'cpu'>) =>
     runMachine(hvSource({ cpu, ...o }), 200_000, { afterFirstEntry: (m) => (m.cpu.nmiPending = true) });
-  const exits = (events: { type: string; reason?: unknown }[]) => events.filter((e) => e.type === 'exit').map((e) => e.reason);
+  const exits = (events: { type: string; reason?: unknown }[]) => events.filter((e) => e.type === 'vmexit').map((e) => e.reason);
   const reads = (events: { type: string; instruction?: unknown; operand?: unknown; value?: unknown }[], enc: number) =>
     events.filter((e) => e.type === 'vmx' && e.instruction === 'VMREAD' && Number(e.operand) === enc).map((e) => Number(e.value));
   it('"NMI exiting": exit 0 with interruption information 0x80000202; NMIs stay blocked after the exit', () => {

@@ -19,7 +19,7 @@ function run(source: string, cpu: string) {
   const r = runLab(source, { cpu, trace: new JsonSink((e) => events.push(e)), maxSteps: 1_000_000 });
   if (!r.ok) throw new Error(JSON.stringify(r.errors));
   const regs = r.end.registers as Record<string, string>;
-  return { end: r.end, events, reg: (n: string) => Number(regs[n]) >>> 0, exits: events.filter((e) => e.type === 'exit') };
+  return { end: r.end, events, reg: (n: string) => Number(regs[n]) >>> 0, exits: events.filter((e) => e.type === 'vmexit') };
 }
 
 describe.each(MODELS)('tiny-hypervisor.s on %s', (cpu) => {
@@ -38,7 +38,7 @@ describe.each(MODELS)('tiny-hypervisor.s on %s', (cpu) => {
     const r = run(src.replace('dd 0x6820, 2 ', 'dd 0x6820, 0 '), cpu);
     expect(r.exits.map((e) => [e.reason, e.exitReason])).toEqual([[33, '0x80000021']]);
     expect(r.reg('esi')).toBe(0x80000021);
-    expect(r.events.filter((e) => e.type === 'entry')).toEqual([]);
+    expect(r.events.filter((e) => e.type === 'vmentry')).toEqual([]);
   });
   it('variant: HOST_CS_SELECTOR = 0 → VMfailValid(8), control at the next instruction', () => {
     const r = run(src.replace('mov eax, 0x0c02                 ; HOST_CS_SELECTOR\n        mov ebx, 0x08', 'mov eax, 0x0c02                 ; HOST_CS_SELECTOR\n        mov ebx, 0x00'), cpu);

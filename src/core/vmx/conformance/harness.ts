@@ -274,10 +274,10 @@ export function runSource(source: string, maxSteps = 200_000): RunResult {
     source,
     events,
     end,
-    exits: events.filter((e) => e.type === 'exit'),
+    exits: events.filter((e) => e.type === 'vmexit'),
     fails: events.filter((e) => e.type === 'vmfail'),
-    entries: events.filter((e) => e.type === 'entry'),
-    exceptions: events.filter((e) => e.type === 'event' && e.category === 'exception'),
+    entries: events.filter((e) => e.type === 'vmentry'),
+    exceptions: events.filter((e) => e.type === 'exception'),
     reads,
     readList,
     reg: (name) => Number(end.registers[name]) >>> 0,
@@ -381,7 +381,7 @@ export function runMachine(
   }
   // Step until the first VM entry, then let the hook act at that instruction boundary.
   let steps = 0;
-  while (!events.some((e) => e.type === 'entry') && steps < maxSteps) {
+  while (!events.some((e) => e.type === 'vmentry') && steps < maxSteps) {
     m.run(1);
     steps++;
   }

@@ -721,7 +721,7 @@ describe.each(MODELS)('Guest-state loading details (SDM §26.3.2.1) and VM-entry
       handler: '  hlt',
     });
     const { m, events } = runMachine(src);
-    expect(events.filter((e) => e.type === 'exit').map((e) => e.reason)).toEqual([34]);
+    expect(events.filter((e) => e.type === 'vmexit').map((e) => e.reason)).toEqual([34]);
     expect(m.cpu.nmiBlocked).toBe(false);
   });
 });
