@@ -143,7 +143,9 @@ export function deliverEvent(c: Cpu, vector: number, type: number, errorCode: nu
         qual = c.pendingDr6 & 0x600f;
         c.pendingDr6 = 0;
       }
-      const hasEc = errorCode >= 0;
+      // No error code is delivered in real-address mode, and bit 11 is "always 0 if the VM exit occurred while the
+      // logical processor was in real-address mode (CR0.PE=0)" (SDM Vol. 3C §27.2.2; Bochs exception.cc push_error).
+      const hasEc = errorCode >= 0 && (c.cr0 & Cr0.PE) !== 0;
       vmExit(c, VmExitReason.EXCEPTION_OR_NMI, qual, instrLen, 0, 0, -1, interruptionInfo(vector, type, hasEc), hasEc ? errorCode : 0);
       return;
     }
@@ -172,8 +174,11 @@ export function deliverEvent(c: Cpu, vector: number, type: number, errorCode: nu
   const first = c.eventInFlight;
   const firstErr = c.eventInFlightErr;
   const firstLen = c.eventInFlightLen;
-  c.eventInFlight = (0x80000000 | (errorCode >= 0 ? 0x800 : 0) | (type << 8) | vector) | 0;
-  c.eventInFlightErr = errorCode >= 0 ? errorCode : 0;
+  // The event as IDT-vectoring information would record it: in real-address mode no error code is pushed, so
+  // none is reported (SDM Vol. 3C §27.2.3; Bochs exception.cc clears push_error before VMexit_Event).
+  const inFlightEc = errorCode >= 0 && (c.cr0 & Cr0.PE) !== 0;
+  c.eventInFlight = (0x80000000 | (inFlightEc ? 0x800 : 0) | (type << 8) | vector) | 0;
+  c.eventInFlightErr = inFlightEc ? errorCode : 0;
   // The instruction length of INT n / INT3 / INTO / INT1 (prefixes included), for VM exits during delivery.
   c.eventInFlightLen = instrLen;
   if (vector === Vec.PF && type === EventType.HARDWARE_EXCEPTION) c.cr2 = c.pendingCr2;

@@ -6,7 +6,7 @@
  * large pages, execute-only translations, INVEPT after fixing an entry, PDPTE fields, unrestricted guests.
  */
 import { describe, expect, it } from 'vitest';
-import { EPT_PT1, IDENTITY_EPT_SETUP, MEM, MODELS, model, runHv, supports, vmr, type Field, type HvOptions, type ModelId, type RunResult } from './harness.ts';
+import { EPT_PT1, IDENTITY_EPT_SETUP, MEM, MODELS, READ_EXIT_INFO, model, runHv, supports, vmr, type Field, type HvOptions, type ModelId, type RunResult } from './harness.ts';
 
 const EPT_MODELS = MODELS.filter((m) => model(m).features.ept);
 const cap = (cpu: ModelId, bit: number) => ((model(cpu).capabilityMsr(0x48c)!.lo >>> bit) & 1) === 1;
@@ -225,6 +225,30 @@ describe.each(EPT_MODELS.filter((m) => model(m).features.unrestrictedGuest))('Un
     expect(reasons(rm)).toEqual([10]);
     const bad = ept(cpu, { proc2: 0x80, fields: [['GUEST_CR0', 0x80000030]] });
     expect(reasons(bad)).toEqual([33]);
+  });
+  it('real-address mode: an intercepted #GP and an event interrupted by an EPT violation report no error code (bit 11 = 0; SDM §27.2.2, §27.2.3; Bochs push_error)', () => {
+    const realMode: Array<[Field, number | string]> = [
+      ['GUEST_CR0', 0x30],
+      ['GUEST_CS_SELECTOR', 0x1000],
+      ['GUEST_CS_BASE', 0x10000],
+      ['GUEST_CS_LIMIT', 0xffff],
+      ['GUEST_CS_AR_BYTES', 0x9b],
+      ...(['SS', 'DS', 'ES', 'FS', 'GS'] as const).flatMap((s): Array<[Field, number]> => [
+        [`GUEST_${s}_SELECTOR`, 0],
+        [`GUEST_${s}_LIMIT`, 0xffff],
+        [`GUEST_${s}_AR_BYTES`, 0x93],
+      ]),
+      ['GUEST_RIP', 'rm_code - 0x10000'],
+      ['GUEST_RSP', 0x7000],
+    ];
+    // A word read at DS:FFFF crosses the 64-KiB limit: #GP(0), intercepted by the exception bitmap.
+    const gp = ept(cpu, { proc2: 0x80, fields: [...realMode, ['EXCEPTION_BITMAP', 1 << 13]], data: 'rm_code:\n  db 0xa1, 0xff, 0xff\n  hlt', handler: READ_EXIT_INFO + '  hlt' });
+    expect(reasons(gp)).toEqual([0]);
+    expect(gp.read('VM_EXIT_INTR_INFO') >>> 0).toBe(0x8000030d);
+    // The same #GP delivered through an IVT whose page EPT does not map: IDT-vectoring information without bit 11.
+    const viaIvt = ept(cpu, { proc2: 0x80, fields: [...realMode, ['GUEST_IDTR_BASE', 0x600000], ['GUEST_IDTR_LIMIT', 0x3ff]], data: 'rm_code:\n  db 0xa1, 0xff, 0xff\n  hlt', handler: READ_EXIT_INFO + '  hlt' });
+    expect(reasons(viaIvt)).toEqual([48]);
+    expect(viaIvt.read('IDT_VECTORING_INFO_FIELD') >>> 0).toBe(0x8000030d);
   });
   it('without unrestricted guest, CR0.PG = 0 fails the guest-state checks', () => {
     expect(reasons(ept(cpu, { fields: [['GUEST_CR0', 0x31]] }))).toEqual([33]);

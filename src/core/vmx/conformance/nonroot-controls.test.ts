@@ -122,9 +122,13 @@ describe.each(MODELS)('HLT, INVLPG, RDTSC, RDPMC, MWAIT, MONITOR, PAUSE exiting 
     it('INVPCID: #UD without "enable INVPCID"; exit 58 with INVLPG exiting', () => {
       const ud = hv(cpu, { proc2: 0, guest: '  mov eax, 2\n  invpcid eax, [scratch]', fields: [['EXCEPTION_BITMAP', 1 << 6]] });
       expect(ud.read('VM_EXIT_INTR_INFO')).toBe(0x80000306);
-      const ex = hv(cpu, { proc: (v) => v | 0x200, proc2: 1 << 12, guest: '  mov eax, 2\n  invpcid eax, [ebx+0x10]' });
+      const ex = hv(cpu, { proc: (v) => v | 0x200, proc2: 1 << 12, guest: '  mov ecx, 2\n  invpcid ecx, [ebx+0x10]' });
       expect(reasons(ex)).toEqual([58]);
       expect(qual(ex)).toBe(0x10);
+      // Instruction information, INVEPT/INVPCID/INVVPID format: 32-bit addressing (bits 9:7 = 1), DS (17:15 = 3), no
+      // index (bit 22), base EBX (26:23 = 3), reg2 = ECX (31:28 = 1) (SDM Vol. 3C §27.2.5).
+      expect(ex.read('VMX_INSTRUCTION_INFO') >>> 0).toBe(0x11c18080);
+      expect(ex.read('VM_EXIT_INSTRUCTION_LEN')).toBe(6);
       const ok = hv(cpu, { proc2: 1 << 12, guest: '  mov eax, 2\n  invpcid eax, [scratch]\n  cpuid' });
       expect(reasons(ok)).toEqual([10]);
     });

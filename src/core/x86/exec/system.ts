@@ -17,12 +17,14 @@ import { vmxMode } from '../interrupts.ts';
 import { EventKind } from '../../trace/events.ts';
 import { ProcBased, ProcBased2 } from '../../vmx/spec/controls.ts';
 import { VmExitReason } from '../../vmx/spec/exit-reasons.ts';
-import { encodeRdrandRdseedInfo } from '../../vmx/spec/formats.ts';
+import { encodeInvalidationInfo, encodeRdrandRdseedInfo } from '../../vmx/spec/formats.ts';
 import {
   cltsExits,
+  dispQualHi,
   exitIfDescriptorTableAccess,
   exitInsn,
   lmswExits,
+  memoryOperandInfo,
   movToCr0Exits,
   movToCr3Exits,
   movToCr4Exits,
@@ -374,7 +376,9 @@ export function invpcid(c: Cpu, i: Insn): void {
   if (c.vmx.nonRoot && (c.vmx.proc2 & ProcBased2.ENABLE_INVPCID) === 0) c.ud();
   if (c.cpl > 0) c.gp(0);
   if (c.vmx.nonRoot && (c.vmx.proc & ProcBased.INVLPG_EXITING) !== 0) {
-    exitInsn(c, i, VmExitReason.INVPCID, i.disp, 0);
+    // Qualification: the displacement; instruction information in the INVEPT/INVPCID/INVVPID format, reg2 = the
+    // type register (SDM Vol. 3C §27.2.5, Table 27-9 of older editions; Bochs VMexit_Instruction for INVPCID).
+    exitInsn(c, i, VmExitReason.INVPCID, i.disp, encodeInvalidationInfo(memoryOperandInfo(i), i.reg), 0, dispQualHi(c, i));
     return;
   }
   const type = c.regs[i.reg] >>> 0;
