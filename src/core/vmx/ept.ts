@@ -77,14 +77,22 @@ export function eptTranslate(c: Cpu, gpa: number, acc: number, lin: number, linV
 
 function violation(c: Cpu, gpa: number, acc: number, lin: number, linValid: boolean, final: boolean, permAnd: number): never {
   let q = 0;
-  if (acc === Acc.WRITE || acc === Acc.WRITE_SUP) q |= 2;
+  const write = acc === Acc.WRITE || acc === Acc.WRITE_SUP;
+  if (write) q |= 2;
   else if (acc === Acc.FETCH) q |= 4;
   else q |= 1;
+  // The only writes to a guest paging-structure entry (bit 8 = 0) are the walker's accessed/dirty updates, a locked
+  // read-modify-write: with EPT A/D flags off (no model here enables them) they are reported as read and write
+  // (kvm-unit-tests ept_access_test_paddr_read_only_ad_disabled: "a read+write if the A/D bits have to be set").
+  if (write && linValid && !final) q |= 1;
   q |= (permAnd & 7) << 3;
   if (linValid) {
     q |= 0x80;
     if (final) q |= 0x100;
   }
+  // Bit 12: the access was IRET's, and the IRET had unblocked NMIs (or virtual NMIs) when it faulted (SDM Vol. 3C
+  // §27.2.1, Table 27-7; Bochs paging.cc). Not for an access made while delivering an event.
+  if (c.nmiUnblockedByIret && c.eventInFlight === 0) q |= 0x1000;
   vmExit(c, VmExitReason.EPT_VIOLATION, q, 0, 0, linValid ? lin : 0, gpa);
   return c.abortForVmExit();
 }

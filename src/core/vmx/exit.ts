@@ -3,7 +3,7 @@
  * guest MSRs (§27.4), load host state (§27.5) and host MSRs (§27.6). Also VM-entry failures after the
  * guest-state checks (§26.7) and VMX aborts (§27.7), which share the host-state loading.
  */
-import { Ar, Cr0, Cr4, EventType, Seg } from '../x86/arch.ts';
+import { Ar, Cr0, Cr4, EventType, Flag, Seg, pushesRf } from '../x86/arch.ts';
 import { Activity, type Cpu } from '../x86/cpu.ts';
 import { loadPdptes } from '../x86/mmu.ts';
 import { readMsr, writeMsr } from '../x86/msr.ts';
@@ -163,6 +163,7 @@ export function vmExit(
     m[b + W_IDT_VECTORING_ERROR_CODE + 1] = 0;
   }
   c.eventInFlight = 0;
+  c.nmiUnblockedByIret = false; // (reported above, in the qualification or interruption information)
   // VM exits during delivery of a software interrupt, privileged software exception or software exception
   // report that instruction's length (SDM Vol. 3C §27.2.4): the VM-entry instruction length for an injected
   // event; otherwise the length of INT n (CD ib, 2 bytes), INT1 (F1) or INT3/INTO (CC/CE, 1 byte) per the
@@ -181,8 +182,14 @@ export function vmExit(
   m[b + W_VM_ENTRY_INTR_INFO_FIELD] = m[b + W_VM_ENTRY_INTR_INFO_FIELD] & 0x7fffffff;
   m[b + W_VM_ENTRY_INTR_INFO_FIELD + 1] = 0;
 
-  // ---- §27.3 save guest state
-  saveGuestState(c, p, reason);
+  // ---- §27.3 save guest state. RF (§27.3.3): an exit caused by an exception saves the RF its frame would have held
+  // (1 for a fault other than #DB); an EPT violation or misconfiguration saves 1 unless it happened while an event
+  // was being delivered, then the RF of that event's frame; other exits save RF as it is — 0 for an instruction
+  // that exits, since RF is cleared as each instruction starts (cpu.ts stepInsn; Bochs VMexitReadEFLAGS).
+  let rf = 0;
+  if (reason === VmExitReason.EXCEPTION_OR_NMI) rf = pushesRf(intrInfo & 0xff, (intrInfo >>> 8) & 7) ? Flag.RF : 0;
+  else if (reason === VmExitReason.EPT_VIOLATION || reason === VmExitReason.EPT_MISCONFIGURATION) rf = vec === 0 || pushesRf(vec & 0xff, (vec >>> 8) & 7) ? Flag.RF : 0;
+  saveGuestState(c, p, reason, rf);
   const guestEip = c.eip;
 
   // ---- §27.4 save guest MSRs
@@ -213,7 +220,7 @@ export function vmExit(
 }
 
 /** SDM Vol. 3C §27.3: guest registers, segments, descriptor tables, MSRs and non-register state. */
-function saveGuestState(c: Cpu, p: number, reason: number): void {
+function saveGuestState(c: Cpu, p: number, reason: number, rf: number): void {
   const vmx = c.vmx;
   const m = c.mem.i32;
   const b = p >>> 2;
@@ -222,7 +229,7 @@ function saveGuestState(c: Cpu, p: number, reason: number): void {
   m[b + W_GUEST_RSP + 1] = 0;
   m[b + W_GUEST_RIP] = c.eip;
   m[b + W_GUEST_RIP + 1] = 0;
-  m[b + W_GUEST_RFLAGS] = c.getEflags();
+  m[b + W_GUEST_RFLAGS] = c.getEflags() | rf;
   m[b + W_GUEST_RFLAGS + 1] = 0;
   // The system registers only when they may differ from what this VMCS already holds: since the last exit saved
   // them here, no instruction of a system class ran, no event was delivered and no VM entry loaded them (which

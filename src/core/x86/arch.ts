@@ -145,6 +145,17 @@ export const enum EventType {
   OTHER = 7,
 }
 
+/**
+ * Fault-class exceptions other than #DB (SDM Vol. 3A Table 6-1: #DE, #BR, #UD, #NM, #TS, #NP, #SS, #GP, #PF, #MF, #AC,
+ * #XM, #VE): their saved RFLAGS image has RF = 1, so that the faulting instruction, restarted by IRET, is not stopped
+ * by its own instruction breakpoint again. Traps (#BP, #OF), aborts (#DF, #MC), interrupts and INT n push RF as is.
+ */
+const FAULT_CLASS = new Uint8Array(32);
+for (const v of [0, 5, 6, 7, 10, 11, 12, 13, 14, 16, 17, 19, 20]) FAULT_CLASS[v] = 1;
+export function pushesRf(vector: number, type: number): boolean {
+  return type === EventType.HARDWARE_EXCEPTION && vector < 32 && FAULT_CLASS[vector] === 1;
+}
+
 /** Model-specific registers the core implements (SDM Vol. 4). */
 export const enum Msr {
   IA32_TIME_STAMP_COUNTER = 0x10,

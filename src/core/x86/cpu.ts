@@ -255,6 +255,14 @@ export class Cpu {
   nmiPending = false;
   /** Blocking by NMI (SDM Vol. 3A §6.7.1): set on NMI delivery, cleared by IRET. */
   nmiBlocked = false;
+  /**
+   * While an IRET executes in VMX non-root operation: it found NMIs (with "virtual NMIs", virtual NMIs) blocked and
+   * unblocked them, so a VM exit for a fault of that IRET reports "NMI unblocking due to IRET" (bit 12 of the
+   * VM-exit interruption information or EPT-violation qualification; SDM Vol. 3C §27.2.2) and the VMM can block
+   * them again before it resumes the IRET. False at every instruction boundary (interrupts.ts iret, deliverEvent;
+   * vmx/exit.ts vmExit), so not part of a snapshot.
+   */
+  nmiUnblockedByIret = false;
   /** VMX operation state (VMXON pointer, current VMCS, non-root controls cache...). */
   vmx: VmxCpuState;
 
@@ -471,7 +479,7 @@ export class Cpu {
     this.eflags = ((cur & ~mask) | (v & mask) | 2) & 0x3f7fd7;
     this.fop = FlagOp.NONE;
     if ((old ^ this.eflags) & Flag.AC) this.updateAcCheck();
-    if ((old ^ this.eflags) & (Flag.IF | Flag.TF | Flag.VM)) this.stop = 1;
+    if ((old ^ this.eflags) & (Flag.IF | Flag.TF | Flag.VM | Flag.RF)) this.stop = 1;
   }
   /** Forces the arithmetic flags to be stored in `eflags`. */
   materializeFlags(): void {
@@ -1058,7 +1066,7 @@ export class Cpu {
           this.traceRetire ||
           this.cycles + block.cost > untilCycle ||
           this.icount + n > insnLimit ||
-          (this.eflags & Flag.TF) !== 0 ||
+          (this.eflags & (Flag.TF | Flag.RF)) !== 0 ||
           this.breakpoints.size > 0 ||
           ((this.segChk[Seg.CS] & SegChk.FLAT) === 0 && !this.codeFitsLimit(block)) ||
           (this.vmx.nonRoot && (this.vmx.mtf || (this.vmx.preemptionTimer && this.cycles + block.cost > this.vmx.preemptionDeadline)))
@@ -1169,6 +1177,10 @@ export class Cpu {
     const wasNonRoot = this.vmx.nonRoot;
     const cplBefore = this.cpl;
     if (changesSystemState(i)) this.sysGen++;
+    // RF (set by IRET or VM entry from a fault handler's frame) lets exactly this instruction start without its
+    // instruction breakpoint; the processor clears it as the instruction executes (SDM Vol. 3A §17.3.1.1; Bochs
+    // clears it at prefetch). A fault of this instruction pushes RF = 1 again (interrupts.ts deliverProtected).
+    if ((this.eflags & Flag.RF) !== 0) this.eflags &= ~Flag.RF;
     i.fn(this, i);
     this.cycles += i.cost;
     this.icount++;

@@ -368,3 +368,50 @@ describe('external interrupts (SDM Vol. 3A §6.8: recognised at instruction boun
     expect(deliveries(r.events)).toEqual([[13, 0x20 * 8 + 3, 0, 0]]);
   });
 });
+
+describe('RF, the resume flag (SDM Vol. 3A §17.3.1.1; Bochs exception.cc assert_RF / clear_RF)', () => {
+  const RF = 0x10000;
+  /** Gates 0x80 (a handler that copies the pushed EFLAGS to EBX) and 0x81 (stop), both reachable from ring 3. */
+  const gates = (m: BareMachine, sym: Record<string, number>): void => {
+    setGate(m, 0x80, gateDesc(0x08, sym.note, { type: GATE.INT32, dpl: 3 }));
+    setGate(m, 0x81, gateDesc(0x08, sym.stop, { type: GATE.INT32, dpl: 3 }));
+  };
+  test('a fault (#GP, #UD, #DE) pushes RF = 1; a trap (INT3, INTO) and INT n push it as it is, 0', () => {
+    for (const insn of ['mov ax, 0x28\nmov ds, ax', 'ud2', 'xor ecx, ecx\ndiv ecx']) {
+      const r = run(insn);
+      const d = deliveries(r.events)[0];
+      // The frame on the ring-0 stack: [error code,] EIP, CS, EFLAGS.
+      const eflags = r.read32(r.esp + (d[1] === null ? 8 : 12));
+      expect(eflags & RF, insn).toBe(RF);
+    }
+    for (const insn of ['int3', 'mov al, 0x7f\nadd al, 1\ninto', 'int 0x40']) {
+      const r = run(insn);
+      expect(r.read32(r.esp + 8) & RF, insn).toBe(0);
+    }
+  });
+  test('IRET with RF = 1 in its image: RF is cleared once the instruction returned to has executed', () => {
+    // The handler of INT 0x80 notes the EFLAGS image it received; IRET returns with RF = 1 set in the image.
+    const r = run(`
+      pushfd
+      or dword [esp], ${RF}
+      push cs
+      push back
+      iretd
+    back: nop
+      int 0x80
+    note: mov ebx, [esp+8]
+      int 0x81`, gates);
+    expect(r.ebx & RF).toBe(0);
+  });
+  test('a fault on the instruction returned to with RF = 1 pushes RF = 1 again (the restarted instruction faults twice)', () => {
+    const r = run(`
+      pushfd
+      or dword [esp], ${RF}
+      push cs
+      push back
+      iretd
+    back: ud2`);
+    expect(deliveries(r.events)[0][0]).toBe(6);
+    expect(r.read32(r.esp + 8) & RF).toBe(RF);
+  });
+});

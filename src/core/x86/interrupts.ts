@@ -8,7 +8,7 @@
  * controls turn events into VM exits (SDM Vol. 3C §25.2, §26.7 — the VM-exit code is in ../vmx/exit.ts).
  */
 import { ABORT, AbortKind } from './abort.ts';
-import { Ar, Cr0, EventType, Flag, Seg, Vec, exceptionClass } from './arch.ts';
+import { Ar, Cr0, EventType, Flag, Seg, Vec, exceptionClass, pushesRf } from './arch.ts';
 import { Acc, Activity, SegChk, type Cpu } from './cpu.ts';
 import {
   descBase,
@@ -146,10 +146,14 @@ export function deliverEvent(c: Cpu, vector: number, type: number, errorCode: nu
       // No error code is delivered in real-address mode, and bit 11 is "always 0 if the VM exit occurred while the
       // logical processor was in real-address mode (CR0.PE=0)" (SDM Vol. 3C §27.2.2; Bochs exception.cc push_error).
       const hasEc = errorCode >= 0 && (c.cr0 & Cr0.PE) !== 0;
-      vmExit(c, VmExitReason.EXCEPTION_OR_NMI, qual, instrLen, 0, 0, -1, interruptionInfo(vector, type, hasEc), hasEc ? errorCode : 0);
+      // Bit 12, "NMI unblocking due to IRET": a fault of an IRET that unblocked NMIs, not an exception met while
+      // delivering another event, and never for #DF (SDM Vol. 3C §27.2.2; Bochs VMexit_Event).
+      const nmiUnblock = c.nmiUnblockedByIret && c.eventInFlight === 0 && vector !== Vec.DF ? 0x1000 : 0;
+      vmExit(c, VmExitReason.EXCEPTION_OR_NMI, qual, instrLen, 0, 0, -1, interruptionInfo(vector, type, hasEc) | nmiUnblock, hasEc ? errorCode : 0);
       return;
     }
   }
+  c.nmiUnblockedByIret = false; // the IRET's fault is delivered through the IDT: NMIs stay unblocked (SDM Vol. 3A §6.7.1)
   // Bare labs without an IDT: an exception that the IDT cannot deliver ends the run with its vector and
   // error code reported (rather than the #DF / triple fault the hardware would produce).
   if (
@@ -308,7 +312,9 @@ function deliverProtected(c: Cpu, vector: number, type: number, errorCode: numbe
     c.trace.emit(EventKind.EVENT_DELIVERY, c.cycles, c.id, vector, type, errorCode, returnEip >>> 0, c.cpl, conforming ? c.cpl : dpl, vmxMode(c));
     if (c.eventInterceptor(c, vector, type, errorCode, returnEip)) return true;
   }
-  const flags = c.getEflags();
+  // "For any fault-class exception except a debug exception generated in response to an instruction breakpoint,
+  // the value pushed for RF is 1" (SDM Vol. 3A §17.3.1.1; Bochs exception.cc assert_RF for faults other than #DB).
+  const flags = c.getEflags() | (pushesRf(vector, type) ? Flag.RF : 0);
   if ((flags & Flag.VM) !== 0) c.gp(0); // virtual-8086 mode is not emulated (documented limitation)
   const size = gate32 ? 4 : 2;
   const hasEc = errorCode >= 0;
@@ -482,9 +488,16 @@ function checkNewTss(c: Cpu, sel: number, source: number, ext: number): void {
 /** IRET / IRETD (SDM Vol. 2 IRET pseudocode): real mode, same privilege, or return to an outer level. */
 export function iret(c: Cpu, osz: number, instrLen = 1): void {
   const fromCpl = c.cpl;
-  // IRET unblocks NMIs (SDM Vol. 3A §6.7.1); with virtual NMIs, virtual-NMI blocking (Vol. 3C §25.3).
-  if (c.vmx.nonRoot && (c.vmx.pin & PinBased.VIRTUAL_NMIS) !== 0) c.vmx.virtualNmiBlocked = false;
-  else c.nmiBlocked = false;
+  // IRET unblocks NMIs (SDM Vol. 3A §6.7.1); with virtual NMIs, virtual-NMI blocking (Vol. 3C §25.3). A VM exit for
+  // a fault of this IRET reports whether it did (bit 12; undefined with "NMI exiting" = 1 and "virtual NMIs" = 0,
+  // where this processor leaves it 0 — SDM Vol. 3C §27.2.2).
+  if (c.vmx.nonRoot && (c.vmx.pin & PinBased.VIRTUAL_NMIS) !== 0) {
+    c.nmiUnblockedByIret = c.vmx.virtualNmiBlocked;
+    c.vmx.virtualNmiBlocked = false;
+  } else {
+    c.nmiUnblockedByIret = c.vmx.nonRoot && c.nmiBlocked && (c.vmx.pin & PinBased.NMI_EXITING) === 0;
+    c.nmiBlocked = false;
+  }
   if ((c.cr0 & Cr0.PE) === 0) {
     const ip = osz === 4 ? c.peek32(0) : c.peek16(0);
     const cs = osz === 4 ? c.peek32(4) & 0xffff : c.peek16(2);
@@ -495,6 +508,7 @@ export function iret(c: Cpu, osz: number, instrLen = 1): void {
     const mask = osz === 4 ? 0x257fd5 : 0x7fd5; // real mode: all but VM, RF, VIF, VIP (SDM IRET)
     c.setEflags(fl, mask);
     c.stop = 1;
+    c.nmiUnblockedByIret = false;
     c.trace.emit(EventKind.IRET, c.cycles, c.id, fromCpl, c.cpl, c.eip >>> 0, vmxMode(c), 0, 0, 0);
     return;
   }
@@ -503,6 +517,7 @@ export function iret(c: Cpu, osz: number, instrLen = 1): void {
     // Return from a nested task: a task switch to the TSS linked from the current one.
     const link = c.readLin16(c.segBase[Seg.TR], Acc.READ_SUP);
     taskSwitchThroughGate(c, link, 1, 0, instrLen);
+    c.nmiUnblockedByIret = false;
     return;
   }
   const newEip = osz === 4 ? c.peek32(0) : c.peek16(0);
@@ -564,5 +579,6 @@ export function iret(c: Cpu, osz: number, instrLen = 1): void {
     c.setEflags(newFlags, mask);
   }
   c.stop = 1;
+  c.nmiUnblockedByIret = false;
   c.trace.emit(EventKind.IRET, c.cycles, c.id, fromCpl, c.cpl, c.eip >>> 0, vmxMode(c), 0, 0, 0);
 }

@@ -258,6 +258,38 @@ describe('far JMP / CALL / RET to code segments (SDM Vol. 2 JMP, CALL, RET)', ()
   });
 });
 
+describe('far CALL: the stack checks come before the target offset check (SDM Vol. 2 CALL pseudocode; Bochs call_far.cc)', () => {
+  // A ring-3 stack segment 0x68 (base 0x20000, limit 0xFFF) with ESP = 4: no room for a return address.
+  const smallStack = (m: BareMachine): void => {
+    setGdt(m, 10, segDesc(0, 0xffff, { type: 0xb, dpl: 3 })); // 0x50: ring-3 code, limit 64 KiB
+    setGdt(m, 13, segDesc(0x20000, 0xfff, { type: 0x3, dpl: 3 })); // 0x68: ring-3 stack, limit 4 KiB
+  };
+  test('to a code segment: a full stack is #SS(0) even when the offset is beyond the limit', () => {
+    const r = runKernel(`${toRing3()}mov ax, 0x6B\nmov ss, ax\nmov esp, 4\ncall 0x53:0x20000\nint 0x81`, smallStack);
+    expect(fault(r)).toEqual([12, 0, 3, 0]);
+  });
+  test('to a code segment: with room on the stack, the offset beyond the limit is #GP(0) and ESP is unchanged', () => {
+    const r = runKernel(`${toRing3()}mov ax, 0x6B\nmov ss, ax\nmov esp, 0x800\nat: call 0x53:0x20000\nint 0x81`, smallStack);
+    expect(fault(r)).toEqual([13, 0, 3, 0]);
+    // The ring-0 frame: error code, EIP, CS, EFLAGS, ESP, SS; the saved ring-3 ESP is the one before the CALL.
+    expect([r.read32(r.esp + 4), r.read32(r.esp + 16)]).toEqual([r.sym.at, 0x800]);
+  });
+  test('through a call gate to more privilege: the TSS stack checks (#TS, #SS) come before the gate offset check', () => {
+    // Ring 3 calls ring-1 code (0x50, limit 64 KiB) through a DPL-3 gate whose offset is beyond that limit; the inner
+    // stack comes from TSS SS1:ESP1, while faults are delivered to ring 0 on SS0:ESP0.
+    const gate = (ss1: number, esp1: number) => (m: BareMachine): void => {
+      setGdt(m, 10, segDesc(0, 0xffff, { type: 0xb, dpl: 1 }));
+      setGdt(m, 8, gateDesc(0x51, 0x20000, { type: GATE.CALL32, dpl: 3 }));
+      m.mem.write32(0x1100 + 0x0c, esp1);
+      m.mem.write32(0x1100 + 0x10, ss1);
+    };
+    const call = `${toRing3()}call 0x43:0\nint 0x81`;
+    expect(fault(runKernel(call, gate(0x1b, KERNEL.RING1_STACK)))).toEqual([10, 0x18, 3, 0]); // SS1 a code segment: #TS(SS1)
+    expect(fault(runKernel(call, gate(0x39, 8)))).toEqual([12, 0x38, 3, 0]); // 16 bytes do not fit: #SS(SS1)
+    expect(fault(runKernel(call, gate(0x39, KERNEL.RING1_STACK)))).toEqual([13, 0, 3, 0]); // then the offset: #GP(0)
+  });
+});
+
 describe('call gates (SDM Vol. 3A §5.8.3–5.8.5; Vol. 2 CALL "CALL-GATE")', () => {
   const gates = (m: BareMachine, sym: Record<string, number>): void => {
     setGdt(m, 8, gateDesc(0x08, sym.kfunc, { type: GATE.CALL32, dpl: 3, params: 2 })); // 0x40: ring 0, 2 parameters

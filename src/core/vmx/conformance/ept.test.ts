@@ -197,6 +197,30 @@ pae_fill:
   });
 });
 
+describe.each(EPT_MODELS)('Accessed/dirty updates of guest paging structures under EPT without EPT A/D (KUT ept_access_test_paddr_*_ad_disabled) on %s', (cpu) => {
+  // The guest's page directory (GPA 0x2000) is read-only in EPT (identity EPT, its EPT PTE = R, WB); PDE 0x100 maps
+  // linear 0x40000000 as a 4-MiB page with A = 0 (or A = 1).
+  const run = (pde: number) =>
+    runHv({
+      cpu,
+      proc2: 2,
+      setup: IDENTITY_EPT_SETUP + `  mov dword [0x2000 + 0x100*4], ${pde}\n  mov dword [${MEM.EPT_PT + (0x2000 >>> 12) * 8}], 0x2031\n`,
+      fields: [['EPT_POINTER', MEM.EPT_PML4 | 0x1e]],
+      guest: '  mov eax, [0x40003000]\n  cpuid',
+      handler: READ_EPT_INFO,
+    });
+  it('setting A in the PDE is a read and a write of the entry: qualification 0x8B (read, write, readable, linear valid)', () => {
+    const r = run(0x83);
+    expect(reasons(r)).toEqual([48]);
+    expect(r.read('EXIT_QUALIFICATION')).toBe(0x8b);
+    expect(r.read('GUEST_PHYSICAL_ADDRESS')).toBe(0x2400);
+    expect(r.read('GUEST_LINEAR_ADDRESS')).toBe(0x40003000);
+  });
+  it('with A already set a read needs no update: no EPT violation', () => {
+    expect(reasons(run(0xa3))).toEqual([10]);
+  });
+});
+
 describe.each(EPT_MODELS.filter((m) => model(m).features.unrestrictedGuest))('Unrestricted guest (secondary bit 7) on %s', (cpu) => {
   it('CR0.PG = 0 is allowed: guest-linear = guest-physical, translated by EPT', () => {
     const r = ept(cpu, { proc2: 0x80, fields: [['GUEST_CR0', 0x31]], guest: '  mov eax, [0x500000]', handler: READ_EPT_INFO });

@@ -11,6 +11,7 @@ import {
   F,
   GUEST_IDT_FIELDS,
   GUEST_IDT_SETUP,
+  IDENTITY_EPT_SETUP,
   ISR_TABLE,
   MEM,
   MODELS,
@@ -513,6 +514,37 @@ describe.each(MODELS)('NMIs in VMX non-root operation (machine-level: the bare l
     expect(exits(events)).toEqual([]);
     expect(m.cpu.nmiPending).toBe(true);
   });
+});
+
+describe.each(MODELS)('NMI unblocking due to IRET (bit 12; SDM §27.2.2, Table 27-7; Bochs VMexit_Event, paging.cc) on %s', (cpu) => {
+  // IRET with a bad CS (0x33: beyond the GDT) on its stack: #GP(0x30), intercepted by the exception bitmap.
+  const badIret = '  pushfd\n  push 0x33\n  push 0x1000\n  iretd';
+  const read = vmr('VM_EXIT_INTR_INFO') + vmr('GUEST_INTERRUPTIBILITY_INFO') + vmr('EXIT_QUALIFICATION') + '  hlt';
+  const withVnmi = supports(cpu, 0x481, 5);
+  it('a fault of an IRET that unblocked NMIs sets bit 12 of the VM-exit interruption information', () => {
+    const blocked = hv(cpu, { fields: [['GUEST_INTERRUPTIBILITY_INFO', 8], ['EXCEPTION_BITMAP', 1 << 13]], guest: badIret, handler: read });
+    expect(blocked.exits[0].reason).toBe(0);
+    expect(blocked.read('VM_EXIT_INTR_INFO')! >>> 0).toBe(0x80001b0d);
+    expect(blocked.read('GUEST_INTERRUPTIBILITY_INFO')! & 8).toBe(0); // the IRET did unblock them
+    const notBlocked = hv(cpu, { fields: [['EXCEPTION_BITMAP', 1 << 13]], guest: badIret, handler: read });
+    expect(notBlocked.read('VM_EXIT_INTR_INFO')! >>> 0).toBe(0x80000b0d);
+  });
+  if (withVnmi) {
+    it('with virtual NMIs, virtual-NMI blocking before the IRET sets bit 12', () => {
+      const r = hv(cpu, { pin: (v) => v | 8 | 32, fields: [['GUEST_INTERRUPTIBILITY_INFO', 8], ['EXCEPTION_BITMAP', 1 << 13]], guest: badIret, handler: read });
+      expect(r.read('VM_EXIT_INTR_INFO')! >>> 0).toBe(0x80001b0d);
+    });
+  }
+  if (model(cpu).features.ept) {
+    it('an EPT violation on the stack read of the IRET sets bit 12 of the qualification', () => {
+      const o = { proc2: 2, setup: IDENTITY_EPT_SETUP, guest: '  mov esp, 0x500000\n  iretd', handler: read };
+      const blocked = hv(cpu, { ...o, fields: [['EPT_POINTER', MEM.EPT_PML4 | 0x1e], ['GUEST_INTERRUPTIBILITY_INFO', 8]] });
+      expect(blocked.exits[0].reason).toBe(48);
+      expect(blocked.read('EXIT_QUALIFICATION')).toBe(0x1181);
+      const plain = hv(cpu, { ...o, fields: [['EPT_POINTER', MEM.EPT_PML4 | 0x1e]] });
+      expect(plain.read('EXIT_QUALIFICATION')).toBe(0x181);
+    });
+  }
 });
 
 describe.each(MODELS)('IA32_FEATURE_CONTROL and VMXON (SDM VMXON; KUT test_vmx_feature_control) on %s', (cpu) => {

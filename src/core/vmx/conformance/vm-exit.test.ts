@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { Seg } from '../../x86/arch.ts';
 import {
   F,
+  IDENTITY_EPT_SETUP,
   MEM,
   MODELS,
   hvSource,
@@ -242,6 +243,38 @@ describe.each(MODELS)('Guest state saved on VM exit (SDM §27.3) on %s', (cpu) =
     expect([r.reg('eax'), r.reg('ecx'), r.reg('edx'), r.reg('ebx'), r.reg('ebp'), r.reg('esi'), r.reg('edi')]).toEqual([0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77]);
     expect(r.reg('esp')).toBe(MEM.HOST_STACK);
   });
+});
+
+describe.each(MODELS)('RF in the saved RFLAGS (SDM §27.3.3; Bochs VMexitReadEFLAGS) on %s', (cpu) => {
+  const RF = 0x10000;
+  it('an exception exit for a fault (#UD, #GP) saves RF = 1; an INT3 exit (a trap) saves it as it was, 0', () => {
+    const ud = hv(cpu, { fields: [['EXCEPTION_BITMAP', 1 << 6]], guest: '  ud2', handler: vmr('GUEST_RFLAGS') + '  hlt' });
+    expect(exitOf(ud).reason).toBe(0);
+    expect(ud.read('GUEST_RFLAGS')! & RF).toBe(RF);
+    const gp = hv(cpu, { fields: [['EXCEPTION_BITMAP', 1 << 13]], guest: '  mov ax, 0x13\n  mov ds, ax', handler: vmr('GUEST_RFLAGS') + '  hlt' });
+    expect(gp.read('GUEST_RFLAGS')! & RF).toBe(RF);
+    const bp = hv(cpu, { fields: [['EXCEPTION_BITMAP', 1 << 3]], guest: '  int3', handler: vmr('GUEST_RFLAGS') + '  hlt' });
+    expect(exitOf(bp).reason).toBe(0);
+    expect(bp.read('GUEST_RFLAGS')! & RF).toBe(0);
+  });
+  it('an instruction that exits saves RF = 0, even when VM entry loaded RF = 1 for it', () => {
+    const r = hv(cpu, { fields: [['GUEST_RFLAGS', 0x10002]], guest: '  cpuid', handler: vmr('GUEST_RFLAGS') + '  hlt' });
+    expect(exitOf(r).reason).toBe(10);
+    expect(r.read('GUEST_RFLAGS')).toBe(2);
+  });
+  if (model(cpu).features.ept) {
+    it('an EPT violation outside event delivery saves RF = 1', () => {
+      const r = hv(cpu, {
+        proc2: 2,
+        setup: IDENTITY_EPT_SETUP,
+        fields: [['EPT_POINTER', MEM.EPT_PML4 | 0x1e]],
+        guest: '  mov eax, [0x500000]',
+        handler: vmr('GUEST_RFLAGS') + '  hlt',
+      });
+      expect(exitOf(r).reason).toBe(48);
+      expect(r.read('GUEST_RFLAGS')! & RF).toBe(RF);
+    });
+  }
 });
 
 describe.each(MODELS)('Host state loaded on VM exit (SDM §27.5) on %s', (cpu) => {

@@ -173,8 +173,10 @@ function farTransfer(c: Cpu, i: Insn, sel: number, off: number, isCall: boolean)
     if (!isPresent(hi)) c.np(err);
     const limit = descLimit(lo, hi) >>> 0;
     const eip = osz === 4 ? off : off & 0xffff;
-    if ((eip >>> 0) > limit) c.gp(0);
-    if (isCall) pushReturnAddress(c, osz, retEip);
+    // CALL: "IF stack not large enough for return address THEN #SS(0)" comes before "IF tempEIP not within code
+    // segment limit THEN #GP(0)" (SDM Vol. 2 CALL, CONFORMING/NONCONFORMING-CODE-SEGMENT; Bochs call_far.cc pushes
+    // before branch_far). A #GP after the pushes leaves ESP as it was.
+    checkedFarTarget(c, isCall, osz, retEip, eip, limit);
     markAccessed(c, sel);
     setCodeSegment(c, sel, lo, hi, c.cpl);
     c.eip = eip;
@@ -200,8 +202,12 @@ function farTransfer(c: Cpu, i: Insn, sel: number, off: number, isCall: boolean)
     const conforming = (cHi & 0x400) !== 0;
     if (!isCall && (conforming ? dpl > c.cpl : dpl !== c.cpl)) c.gp(csSel & 0xfffc);
     if (!isPresent(cHi)) c.np(csSel & 0xfffc);
-    if ((gOff >>> 0) > descLimit(cLo, cHi) >>> 0) c.gp(0);
+    const gateLimit = descLimit(cLo, cHi) >>> 0;
     const size = gate32 ? 4 : 2;
+    // The gate's offset is checked against the code segment's limit only after the stack checks of a CALL (SDM
+    // Vol. 2 CALL, MORE-PRIVILEGE and SAME-PRIVILEGE: TSS and new-SS checks, then stack room, then "IF
+    // CallGate(InstructionPointer) not within code segment limit THEN #GP(0)"; Bochs call_far.cc likewise).
+    if (!isCall && (gOff >>> 0) > gateLimit) c.gp(0);
     if (isCall && !conforming && dpl < c.cpl) {
       // More privilege: switch to the inner stack from the TSS and copy `params` parameters.
       readTssStack(c, dpl, 0);
@@ -216,6 +222,7 @@ function farTransfer(c: Cpu, i: Insn, sel: number, off: number, isCall: boolean)
       const big = (sHi & 0x400000) !== 0;
       const frame = size * (4 + params);
       if (!stackFits(newEsp, frame, descLimit(sLo, sHi), (sHi & 0x400) !== 0, big)) c.ss(newSs & 0xfffc);
+      if ((gOff >>> 0) > gateLimit) c.gp(0);
       const ssBase = descBase(sLo, sHi);
       // Read the parameters from the old stack first.
       const values: number[] = [];
@@ -241,7 +248,7 @@ function farTransfer(c: Cpu, i: Insn, sel: number, off: number, isCall: boolean)
       markAccessed(c, csSel);
       setCodeSegment(c, csSel, cLo, cHi, dpl);
     } else {
-      if (isCall) pushReturnAddress(c, size, retEip);
+      if (isCall) checkedFarTarget(c, true, size, retEip, gOff, gateLimit);
       c.descLo = cLo;
       c.descHi = cHi;
       markAccessed(c, csSel);
@@ -278,6 +285,23 @@ function pushReturnAddress(c: Cpu, size: number, retEip: number): void {
   } catch (e) {
     c.restoreEspAfterAbort(sp);
     throw e;
+  }
+}
+
+/**
+ * A far CALL's return-address pushes, then the target offset against the new code segment's limit (#GP(0), with ESP
+ * put back); a far JMP only checks the offset.
+ */
+function checkedFarTarget(c: Cpu, isCall: boolean, size: number, retEip: number, target: number, limit: number): void {
+  if (!isCall) {
+    if ((target >>> 0) > limit) c.gp(0);
+    return;
+  }
+  const sp = c.regs[4];
+  pushReturnAddress(c, size, retEip);
+  if ((target >>> 0) > limit) {
+    c.regs[4] = sp;
+    c.gp(0);
   }
 }
 
