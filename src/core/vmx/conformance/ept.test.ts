@@ -268,11 +268,11 @@ describe.each(EPT_MODELS.filter((m) => model(m).features.unrestrictedGuest))('Un
     // A word read at DS:FFFF crosses the 64-KiB limit: #GP(0), intercepted by the exception bitmap.
     const gp = ept(cpu, { proc2: 0x80, fields: [...realMode, ['EXCEPTION_BITMAP', 1 << 13]], data: 'rm_code:\n  db 0xa1, 0xff, 0xff\n  hlt', handler: READ_EXIT_INFO + '  hlt' });
     expect(reasons(gp)).toEqual([0]);
-    expect(gp.read('VM_EXIT_INTR_INFO') >>> 0).toBe(0x8000030d);
+    expect(gp.read('VM_EXIT_INTR_INFO')! >>> 0).toBe(0x8000030d);
     // The same #GP delivered through an IVT whose page EPT does not map: IDT-vectoring information without bit 11.
     const viaIvt = ept(cpu, { proc2: 0x80, fields: [...realMode, ['GUEST_IDTR_BASE', 0x600000], ['GUEST_IDTR_LIMIT', 0x3ff]], data: 'rm_code:\n  db 0xa1, 0xff, 0xff\n  hlt', handler: READ_EXIT_INFO + '  hlt' });
     expect(reasons(viaIvt)).toEqual([48]);
-    expect(viaIvt.read('IDT_VECTORING_INFO_FIELD') >>> 0).toBe(0x8000030d);
+    expect(viaIvt.read('IDT_VECTORING_INFO_FIELD')! >>> 0).toBe(0x8000030d);
   });
   it('without unrestricted guest, CR0.PG = 0 fails the guest-state checks', () => {
     expect(reasons(ept(cpu, { fields: [['GUEST_CR0', 0x31]] }))).toEqual([33]);

@@ -127,7 +127,7 @@ describe.each(MODELS)('HLT, INVLPG, RDTSC, RDPMC, MWAIT, MONITOR, PAUSE exiting 
       expect(qual(ex)).toBe(0x10);
       // Instruction information, INVEPT/INVPCID/INVVPID format: 32-bit addressing (bits 9:7 = 1), DS (17:15 = 3), no
       // index (bit 22), base EBX (26:23 = 3), reg2 = ECX (31:28 = 1) (SDM Vol. 3C §27.2.5).
-      expect(ex.read('VMX_INSTRUCTION_INFO') >>> 0).toBe(0x11c18080);
+      expect(ex.read('VMX_INSTRUCTION_INFO')! >>> 0).toBe(0x11c18080);
       expect(ex.read('VM_EXIT_INSTRUCTION_LEN')).toBe(6);
       const ok = hv(cpu, { proc2: 1 << 12, guest: '  mov eax, 2\n  invpcid eax, [scratch]\n  cpuid' });
       expect(reasons(ok)).toEqual([10]);
