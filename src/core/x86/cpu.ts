@@ -1204,11 +1204,15 @@ export class Cpu {
     // records the trap as a pending debug exception (BS) in the guest state (SDM Vol. 3C §25.5.2).
     // MOV SS / POP SS also delay the single-step trap to the end of the next instruction (SDM Vol. 3A §6.8.3).
     const ssBlocked = this.intShadow === 2 && shadow !== 2;
-    if (tf && !ssBlocked && !this.exitedToHost && this.vmx.nonRoot === wasNonRoot) {
+    // Debug exceptions VM entry held over a MOV-SS shadow (vmx/entry.ts) come due after this instruction too.
+    const held = shadow === 2 && wasNonRoot && !ssBlocked ? this.vmx.pendingDebug & 0x500f : 0;
+    const step = tf && !ssBlocked;
+    if ((step || (held & 0x5000) !== 0) && !this.exitedToHost && this.vmx.nonRoot === wasNonRoot) {
       if (this.vmx.nonRoot && this.vmx.mtfPending) {
-        this.vmx.pendingDebug |= 0x4000;
+        if (step) this.vmx.pendingDebug |= 0x4000;
       } else {
-        this.pendingDr6 |= 0x4000;
+        this.pendingDr6 |= (held & 0x400f) | (step ? 0x4000 : 0);
+        if (held !== 0) this.vmx.pendingDebug = 0;
         this.raise(Vec.DB, -1);
       }
     }

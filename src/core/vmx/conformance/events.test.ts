@@ -516,6 +516,32 @@ describe.each(MODELS)('NMIs in VMX non-root operation (machine-level: the bare l
   });
 });
 
+describe.each(MODELS)('Pending debug exceptions held over a MOV-SS shadow at VM entry (KUT vmx_db_test; SDM §26.6.3) on %s', (cpu) => {
+  const read = vmr('VM_EXIT_INTR_INFO') + vmr('EXIT_QUALIFICATION') + vmr('GUEST_RIP') + vmr('GUEST_PENDING_DBG_EXCEPTIONS') + '  hlt';
+  it('TF = 1 and pending BS | enabled breakpoint | B0 under MOV-SS blocking: one #DB after the first instruction, qualification BS | B0', () => {
+    const r = hv(cpu, {
+      fields: [['GUEST_RFLAGS', 0x102], ['GUEST_PENDING_DBG_EXCEPTIONS', 0x5001], ['GUEST_INTERRUPTIBILITY_INFO', 2], ['EXCEPTION_BITMAP', 1 << 1]],
+      guest: '  nop\nafter_nop:\n  nop',
+      handler: read,
+    });
+    expect(r.exits.map((e) => e.reason)).toEqual([0]);
+    expect(r.read('VM_EXIT_INTR_INFO')! >>> 0).toBe(0x80000301);
+    expect(r.read('EXIT_QUALIFICATION')).toBe(0x4001);
+    expect(r.read('GUEST_RIP')).toBe(Number(r.entries[0].guestEip) + 1); // after the NOP
+    expect(r.read('GUEST_PENDING_DBG_EXCEPTIONS')).toBe(0);
+  });
+  it('TF = 0 and a pending enabled breakpoint B1 under MOV-SS blocking: #DB with B1 after the first instruction', () => {
+    const r = hv(cpu, {
+      fields: [['GUEST_PENDING_DBG_EXCEPTIONS', 0x1002], ['GUEST_INTERRUPTIBILITY_INFO', 2], ['EXCEPTION_BITMAP', 1 << 1]],
+      guest: '  nop\nafter_nop:\n  cpuid',
+      handler: read,
+    });
+    expect(r.exits.map((e) => e.reason)).toEqual([0]);
+    expect(r.read('EXIT_QUALIFICATION')).toBe(0x2);
+    expect(r.read('GUEST_RIP')).toBe(Number(r.entries[0].guestEip) + 1); // after the NOP
+  });
+});
+
 describe.each(MODELS)('NMI unblocking due to IRET (bit 12; SDM §27.2.2, Table 27-7; Bochs VMexit_Event, paging.cc) on %s', (cpu) => {
   // IRET with a bad CS (0x33: beyond the GDT) on its stack: #GP(0x30), intercepted by the exception bitmap.
   const badIret = '  pushfd\n  push 0x33\n  push 0x1000\n  iretd';
