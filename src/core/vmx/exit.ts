@@ -248,8 +248,10 @@ function saveGuestState(c: Cpu, p: number, reason: number, rf: number): void {
   m[b + W_GUEST_INTERRUPTIBILITY_INFO] = (c.intShadow === 1 ? 1 : 0) | (c.intShadow === 2 ? 2 : 0) | (nmiBlocking ? 8 : 0);
   m[b + W_GUEST_INTERRUPTIBILITY_INFO + 1] = 0;
   // Pending debug exceptions are saved as clear except for the exits §27.3.4 lists; of those this processor
-  // produces MTF VM exits, which save a coinciding single-step trap (vmx.pendingDebug).
-  m[b + W_GUEST_PENDING_DBG_EXCEPTIONS] = reason === VmExitReason.MONITOR_TRAP_FLAG ? vmx.pendingDebug : 0;
+  // produces MTF VM exits, which save a coinciding single-step trap, and exits (not for #DB) "while there is MOV-SS
+  // blocking of debug exceptions", which save the ones still held — those VM entry loaded under MOV-SS blocking
+  // (vmx.pendingDebug; entry.ts), bit 12 included "if it had been set on VM entry".
+  m[b + W_GUEST_PENDING_DBG_EXCEPTIONS] = reason === VmExitReason.MONITOR_TRAP_FLAG ? vmx.pendingDebug : c.intShadow === 2 ? vmx.pendingDebug & 0x500f : 0;
   m[b + W_GUEST_PENDING_DBG_EXCEPTIONS + 1] = 0;
   vmx.pendingDebug = 0;
   if ((exitCtls & ExitControls.SAVE_VMX_PREEMPTION_TIMER_VALUE) !== 0 && vmx.preemptionTimer) {

@@ -530,6 +530,16 @@ describe.each(MODELS)('Pending debug exceptions held over a MOV-SS shadow at VM 
     expect(r.read('GUEST_RIP')).toBe(Number(r.entries[0].guestEip) + 1); // after the NOP
     expect(r.read('GUEST_PENDING_DBG_EXCEPTIONS')).toBe(0);
   });
+  it('an instruction that exits inside the MOV-SS shadow saves the held pending debug exceptions and the blocking (SDM §27.3.4)', () => {
+    const r = hv(cpu, {
+      fields: [['GUEST_PENDING_DBG_EXCEPTIONS', 0x1002], ['GUEST_INTERRUPTIBILITY_INFO', 2], ['EXCEPTION_BITMAP', 1 << 1]],
+      guest: '  cpuid',
+      handler: vmr('GUEST_PENDING_DBG_EXCEPTIONS') + vmr('GUEST_INTERRUPTIBILITY_INFO') + '  hlt',
+    });
+    expect(r.exits.map((e) => e.reason)).toEqual([10]);
+    expect(r.read('GUEST_PENDING_DBG_EXCEPTIONS')).toBe(0x1002);
+    expect(r.read('GUEST_INTERRUPTIBILITY_INFO')).toBe(2);
+  });
   it('TF = 0 and a pending enabled breakpoint B1 under MOV-SS blocking: #DB with B1 after the first instruction', () => {
     const r = hv(cpu, {
       fields: [['GUEST_PENDING_DBG_EXCEPTIONS', 0x1002], ['GUEST_INTERRUPTIBILITY_INFO', 2], ['EXCEPTION_BITMAP', 1 << 1]],
