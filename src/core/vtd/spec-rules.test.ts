@@ -75,3 +75,20 @@ describe('FECTL.IP is cleared once software has serviced the faults (spec 11.4.7
     expect(s.faultEvents).toBe(0);
   });
 });
+
+describe('ATS-translated requests (VT-d spec 4.2.3, Handling of Translated Requests)', () => {
+  it('TT = 01b: a translated request is host-physical already; no table is walked, even an empty domain passes it', () => {
+    const s = hw();
+    const top = newDomainTable(s); // an empty domain: an untranslated request to the same address faults
+    setContext(s, NIC, { did: 1, slptptr: top, aw: 2, tt: 1 });
+    expect(translate(s, { sourceId: NIC, address: 0x1234_5000, write: true, at: 'translated' })).toMatchObject({ ok: true, hpa: 0x1234_5000 });
+    expect(translate(s, { sourceId: NIC, address: 0x1234_5000, write: true })).toMatchObject({ ok: false });
+    const r = translate(s, { sourceId: NIC, address: 0x1234_5000, write: true, at: 'translated' });
+    expect(r.steps.some((x) => x.kind === 'sl')).toBe(false);
+  });
+  it('TT = 00b: a translated request is blocked', () => {
+    const s = hw();
+    setContext(s, NIC, { did: 1, slptptr: newDomainTable(s), aw: 2, tt: 0 });
+    expect(translate(s, { sourceId: NIC, address: 0x1000, write: false, at: 'translated' })).toMatchObject({ ok: false, reason: DMA_FAULT.TT_BLOCKED });
+  });
+});

@@ -126,6 +126,13 @@ export function translate(s: VtdState, req: DmaRequest): Translation {
     ctxStep.note = t(at === 'translated' ? 'vtd.translate.ttDoesNotAllowAtsTranslated' : 'vtd.translate.ttDoesNotAllowAtsTranslation', { tt: ce.tt.toString(2).padStart(2, '0') });
     return fail(DMA_FAULT.TT_BLOCKED, ce.fpd, ce.did);
   }
+  if (at === 'translated') {
+    // An ATS-translated request on a context that allows them (TT = 01b): the device already translated the address
+    // through its Device-TLB, so it is the host-physical address and no table is walked (VT-d spec 4.2.3,
+    // "Handling of Translated Requests").
+    ctxStep.note = t('vtd.translate.atsTranslatedNoWalk');
+    return { ok: true, hpa: req.address, did: ce.did, pageSize: PAGE, write: req.write, steps };
+  }
   if (ce.tt === 2) {
     // Pass-through: the address is the host-physical address (spec 3.9, TT = 10b).
     ctxStep.note = t('vtd.translate.passThroughNoTranslation');

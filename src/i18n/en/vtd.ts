@@ -34,6 +34,7 @@ export const vtd = {
   'translate.translationType11bIsReserved': 'translation type 11b is reserved',
   'translate.addressWidthAwIsNot': 'address width AW={aw} is not in CAP.SAGAW',
   'translate.passThroughNoTranslation': 'pass-through: no translation',
+  'translate.atsTranslatedNoWalk': 'ATS-translated request: the address is already host-physical; no table walk',
   'translate.addressIsAbove21': 'address {address} is above 2^{width} − 1 (min of MGAW {mgaw} and AW {widthForAw})',
   'translate.slptptrPointsOutsideHostMemory': 'SLPTPTR points outside host memory',
   'translate.thePreviousEntrySAddr': 'the previous entry’s ADDR points outside host memory',
