@@ -83,3 +83,32 @@ describe('legacy PC wiring', () => {
     expect(pc.bus.read(0x20, 2, 0)).toBe(0xee00);
   });
 });
+
+describe('the UART THR-empty interrupt through the edge-triggered 8259A (16550D Table IV; QEMU serial_ioport_write)', () => {
+  const CPU = 1_193_182 * 10;
+  const initPic = (pc: LegacyPc): void => {
+    for (const [p, v] of [[0x20, 0x11], [0x21, 0x20], [0x21, 4], [0x21, 1], [0xa0, 0x11], [0xa1, 0x28], [0xa1, 2], [0xa1, 1], [0x21, 0xef], [0xa1, 0xff]]) pc.bus.write(p, 1, v, 0);
+  };
+  it('a driver that answers THRE by writing THR (IIR not read) gets the next THRE interrupt: IRQ 4 again after EOI', () => {
+    const pc = new LegacyPc(CPU);
+    initPic(pc);
+    pc.bus.write(0x3fb, 1, 0x03, 0); // 8N1
+    pc.bus.write(0x3fc, 1, 0x08, 0); // OUT2: the IRQ line reaches the PIC
+    pc.bus.write(0x3f9, 1, 0x02, 0); // IER: THR empty
+    expect(pc.pic.hasInterrupt()).toBe(true);
+    expect(pc.pic.acknowledge()).toBe(0x24);
+    pc.bus.write(0x3f8, 1, 0x41, 0); // the handler sends the next byte
+    pc.bus.write(0x20, 1, 0x20, 0); // EOI
+    expect(pc.pic.hasInterrupt()).toBe(true);
+    expect(pc.pic.acknowledge()).toBe(0x24);
+  });
+  it('FCR with the transmit-FIFO reset bit makes THR-empty pending again (IIR C2h)', () => {
+    const pc = new LegacyPc(CPU);
+    pc.bus.write(0x3fa, 1, 0x01, 0); // FIFOs on
+    pc.bus.write(0x3f9, 1, 0x02, 0);
+    expect(pc.bus.read(0x3fa, 1, 0)).toBe(0xc2);
+    expect(pc.bus.read(0x3fa, 1, 0)).toBe(0xc1); // reading IIR cleared it
+    pc.bus.write(0x3fa, 1, 0x07, 0);
+    expect(pc.bus.read(0x3fa, 1, 0)).toBe(0xc2);
+  });
+});

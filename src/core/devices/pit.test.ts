@@ -153,7 +153,7 @@ describe('8254 reading the count', () => {
     expect(pit.read(0x40, 1, c)).toBe(0x40 | 0x30);
   });
 
-  it('mode 3 counts down by two (odd counts: -1, then -2; low half: -3, then -2)', () => {
+  it('mode 3 counts down by two; an odd count loads N - 1 in each half (Intel 8254 datasheet Mode 3; Bochs)', () => {
     const { pit, clock } = rig(2_000_000_000);
     program(pit, 0, 3, 5, 0);
     const values = [];
@@ -162,7 +162,8 @@ describe('8254 reading the count', () => {
       pit.write(0x43, 1, 0x00, c);
       values.push(readCount(pit, 0, c));
     }
-    expect(values).toEqual([5, 4, 2, 5, 2, 5]);
+    // Ticks 1..6 after the count was written: loaded at tick 1 (phase 0).
+    expect(values).toEqual([4, 2, 0, 4, 2, 4]);
   });
 
   it('BCD counting: count 0x0100 is 100 CLKs and reads back in BCD', () => {

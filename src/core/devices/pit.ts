@@ -24,7 +24,7 @@
  * - mode 1 hardware-retriggerable one-shot, mode 5 hardware-triggered strobe (GATE rising edge
  *   triggers; on counters 0 and 1 GATE is tied high, so they never trigger, as on a PC),
  * - mode 2 rate generator (OUT low for one CLK every N), mode 3 square wave (high ceil(N/2),
- *   low floor(N/2), counting by two, the odd-count sequence of the 82C54 datasheet), both
+ *   low floor(N/2), counting by two; an odd count loads N−1, as the Intel 8254 datasheet and Bochs do), both
  *   periodic; a count written while counting takes effect at the end of the current period
  *   (mode 2) or half-cycle (mode 3); GATE low stops counting and forces OUT high, GATE rising
  *   reloads on the next CLK,
@@ -225,11 +225,11 @@ function valueAt(c: PitCounterState, t: number): number {
       let v: number;
       if (n % 2 === 0) {
         v = phase < high ? n - 2 * phase : n - 2 * (phase - high); // 8254 Mode 3, even counts
-      } else if (phase < high) {
-        v = phase === 0 ? n : n + 1 - 2 * phase; // odd counts: -1 on the first CLK, then -2
       } else {
-        const q = phase - high;
-        v = q === 0 ? n : n - 1 - 2 * q; // odd counts, low half: -3 on the first CLK, then -2
+        // Odd counts: "the initial count minus one (an even number) is loaded ... and then is decremented by two";
+        // one CLK after it expires OUT goes low and N−1 is loaded again (Intel 8254 datasheet 231164, Mode 3;
+        // Bochs pit82c54.cc loads inlatch & 0xFFFE). N = 5 reads 4 2 0 | 4 2 per CLK (high 3, low 2).
+        v = phase < high ? n - 1 - 2 * phase : n - 1 - 2 * (phase - high);
       }
       return v % wrap;
     }

@@ -430,6 +430,10 @@ export class Uart16550 implements PortDevice {
   private writeThr(byte: number): void {
     const s = this.s;
     s.thrIntPending = false; // writing THR clears the THRE interrupt...
+    // ...and drops INTR with it, so that THR emptying again is a new edge for an edge-triggered PIC (16550D Table IV;
+    // QEMU serial_ioport_write lowers and raises the line; Bochs raises IRQ again). Without the drop, a driver that
+    // answers THRE by writing THR (without reading IIR) would never be interrupted again.
+    this.updateIrq();
     if (this.loopback()) {
       this.deliver(byte, s.lastTick); // 16550D MCR bit 4: TSR output looped back to RSR
     } else {
@@ -453,6 +457,7 @@ export class Uart16550 implements PortDevice {
       return;
     }
     if (v & 0x02) s.rx.length = 0; // RCVR FIFO reset (the shift register is not cleared)
+    if (v & 0x04) s.thrIntPending = true; // XMIT FIFO reset: THR empty, its interrupt pending (QEMU serial_ioport_write)
     s.fcr = v & 0xc9;
   }
 
