@@ -438,7 +438,8 @@ export function checkGuestState(c: Cpu, p: number): number {
   if ((pend & 0xfffeaff0) !== 0 || vr(c, p, VO.GUEST_PENDING_DBG_EXCEPTIONS + 4) !== 0) return 0;
   if (sti || movss || activity === 1) {
     const tf = (rflags & Flag.TF) !== 0;
-    const btf = (entry & EntryControls.LOAD_DEBUG_CONTROLS) !== 0 && (vr(c, p, VO.GUEST_IA32_DEBUGCTL) & 2) !== 0;
+    // "the BTF flag in the IA32_DEBUGCTL field": the field, whether or not "load debug controls" loads it (§26.3.1.5).
+    const btf = (vr(c, p, VO.GUEST_IA32_DEBUGCTL) & 2) !== 0;
     const bs = (pend & 0x4000) !== 0;
     if (tf && !btf && !bs) return 0;
     if ((!tf || btf) && bs) return 0;

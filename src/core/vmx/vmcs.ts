@@ -132,7 +132,9 @@ export const CHECK_INVALIDATION: Uint8Array = (() => {
   VMCS_FIELDS.forEach((f, slot) => {
     if (NO_CHECK_FIELDS.has(f.name) || f.type === 'exit-info') t[slot] = 0;
     else if (f.type === 'host') t[slot] = CHECKED_HOST;
-    else if (f.type === 'guest') t[slot] = CHECKED_GUEST;
+    // GUEST_CR0 also feeds a control check: deliver-error-code of an injected exception depends on its PE bit with
+    // "unrestricted guest" (SDM Vol. 3C §26.2.1.3; entry.ts eventInjectionOk).
+    else if (f.type === 'guest') t[slot] = f.name === 'GUEST_CR0' ? CHECKED_GUEST | CHECKED_CONTROLS : CHECKED_GUEST;
     // Control fields: the host-state checks read the VM-exit and VM-entry controls too (load IA32_PAT/EFER,
     // address-space size; SDM Vol. 3C §26.2.2–26.2.4), so a control write invalidates every class.
     else t[slot] = CHECKED_CONTROLS | CHECKED_HOST | CHECKED_GUEST;

@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  IDENTITY_EPT_SETUP,
   GUEST_IDT_FIELDS,
   GUEST_IDT_SETUP,
   ISR_TABLE,
@@ -22,6 +23,7 @@ import {
   runMachine,
   supports,
   vmr,
+  vmw,
   type HvOptions,
   type ModelId,
   type RunResult,
@@ -817,5 +819,29 @@ describe.each(MODELS.filter((m) => supports(m, 0x483, 19)))('VM-entry checks aft
   it('an invalid event written between entries fails VMRESUME with 7', () => {
     const r = resume('  mov eax, 0x4016\n  mov ebx, 0x80000120\n  vmwrite eax, ebx\n');
     expect(r.fails.map((f) => f.error)).toEqual([7]);
+  });
+});
+
+describe.each(MODELS.filter((m) => model(m).features.unrestrictedGuest))('GUEST_CR0 feeds the event-injection check (SDM §26.2.1.3; KUT test_invalid_event_injection) on %s', (cpu) => {
+  it('PE cleared by a VMWRITE after a failed entry: injecting #GP with an error code into the real-mode guest is VMfailValid(7)', () => {
+    // First VMLAUNCH: PE = 1, RFLAGS = 0 → exit 33 (the controls pass). The handler then makes the guest a real-mode
+    // unrestricted guest, which may not receive an error code, and launches again.
+    const r = hv(cpu, {
+      proc2: 0x82,
+      setup: IDENTITY_EPT_SETUP,
+      fields: [['EPT_POINTER', EPTP_WB4], ['GUEST_RFLAGS', 0], ['VM_ENTRY_INTR_INFO_FIELD', 0x80000b0d]],
+      handler: vmw('GUEST_CR0', 0x20) + vmw('GUEST_RFLAGS', 2) + '  vmlaunch\n' + vmr('VM_INSTRUCTION_ERROR') + '  hlt\n',
+    });
+    expect(r.exits.map((e) => e.reason)).toEqual([33]);
+    expect(r.fails.map((f) => f.error)).toEqual([7]);
+  });
+});
+
+describe.each(MODELS.filter((m) => !hasTrue(m) ? false : ((model(m).capabilityMsr(0x490)!.lo >>> 2) & 1) === 0))('Pending debug BS vs the IA32_DEBUGCTL field with "load debug controls" = 0 (SDM §26.3.1.5) on %s', (cpu) => {
+  // Under blocking by STI, BS must be 1 if TF = 1 and BTF (in the IA32_DEBUGCTL field) is 0, and 0 if TF = 0 or BTF = 1.
+  const base: HvOptions['fields'] = [['GUEST_RFLAGS', 0x302], ['GUEST_INTERRUPTIBILITY_INFO', 1], ['GUEST_IA32_DEBUGCTL', 2]];
+  it('BTF = 1 in the field: BS = 0 enters, BS = 1 fails with exit 33, though the field is not loaded', () => {
+    expectEntered(hv(cpu, { entry: (v) => v & ~4, fields: [...base!, ['GUEST_PENDING_DBG_EXCEPTIONS', 0]] }));
+    expectGuestFail(hv(cpu, { entry: (v) => v & ~4, fields: [...base!, ['GUEST_PENDING_DBG_EXCEPTIONS', 0x4000]] }));
   });
 });
