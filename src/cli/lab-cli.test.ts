@@ -61,24 +61,15 @@ start:
     expect(r.lines[r.lines.length - 1]).toMatchObject({ type: 'end', reason: 'unhandled-exception' });
   });
 
-  it('bare mode: a VMX instruction that fails is a vmfail record (VMLAUNCH with no current VMCS: VMfailInvalid)', () => {
-    // VMXON needs CR4.VMXE and a VMXON region holding the revision identifier (bare-mode initial state, README).
-    const r = lab('vmfail.s', `; @mode bare
-start:
-  mov eax, cr4
-  or eax, 0x2000
-  mov cr4, eax
-  mov ecx, 0x480
-  rdmsr
-  mov [0x200000], eax
-  vmxon [region]
-  vmlaunch
-  cli
-  hlt
-region: dd 0x200000, 0
-`, '--json');
-    const fail = r.lines.find((l) => l.type === 'vmfail');
-    expect(fail).toMatchObject({ type: 'vmfail', instruction: 'VMLAUNCH', kind: 'invalid' });
+  it('bare mode: VMX instructions that fail are vmfail records with instruction, kind and error (the conformance fixture vmfail-flags.s)', () => {
+    const p = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/lab.ts', 'run', 'src/core/vmx/conformance/fixtures/vmfail-flags.s', '--json'], { encoding: 'utf8' });
+    const fails = p.stdout.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.type === 'vmfail');
+    expect(fails.map((f) => [f.instruction, f.kind, f.error])).toEqual([
+      ['VMPTRLD', 'invalid', 0],
+      ['VMREAD', 'valid', 12],
+      ['VMCALL', 'valid', 1],
+      ['VMREAD', 'invalid', 0],
+    ]);
   });
 
   it('the end record is the last line and a limit run ends with reason "limit"', () => {

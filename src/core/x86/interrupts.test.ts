@@ -371,6 +371,8 @@ describe('external interrupts (SDM Vol. 3A §6.8: recognised at instruction boun
 
 describe('RF, the resume flag (SDM Vol. 3A §17.3.1.1; Bochs exception.cc assert_RF / clear_RF)', () => {
   const RF = 0x10000;
+  /** An IRETD to the next line (`back:`) with RF = 1 in the EFLAGS image it pops. */
+  const iretWithRf = `pushfd\nor dword [esp], ${RF}\npush cs\npush back\niretd\nback: `;
   /** Gates 0x80 (a handler that copies the pushed EFLAGS to EBX) and 0x81 (stop), both reachable from ring 3. */
   const gates = (m: BareMachine, sym: Record<string, number>): void => {
     setGate(m, 0x80, gateDesc(0x08, sym.note, { type: GATE.INT32, dpl: 3 }));
@@ -391,26 +393,14 @@ describe('RF, the resume flag (SDM Vol. 3A §17.3.1.1; Bochs exception.cc assert
   });
   test('IRET with RF = 1 in its image: RF is cleared once the instruction returned to has executed', () => {
     // The handler of INT 0x80 notes the EFLAGS image it received; IRET returns with RF = 1 set in the image.
-    const r = run(`
-      pushfd
-      or dword [esp], ${RF}
-      push cs
-      push back
-      iretd
-    back: nop
+    const r = run(`${iretWithRf}nop
       int 0x80
     note: mov ebx, [esp+8]
       int 0x81`, gates);
     expect(r.ebx & RF).toBe(0);
   });
   test('a fault on the instruction returned to with RF = 1 pushes RF = 1 again (the restarted instruction faults twice)', () => {
-    const r = run(`
-      pushfd
-      or dword [esp], ${RF}
-      push cs
-      push back
-      iretd
-    back: ud2`);
+    const r = run(`${iretWithRf}ud2`);
     expect(deliveries(r.events)[0][0]).toBe(6);
     expect(r.read32(r.esp + 8) & RF).toBe(RF);
   });

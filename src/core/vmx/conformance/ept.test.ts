@@ -221,6 +221,22 @@ describe.each(EPT_MODELS)('Accessed/dirty updates of guest paging structures und
   });
 });
 
+/** A real-mode guest (CR0.PE = PG = 0, unrestricted guest) running `rm_code` (in the data area) at CS = 1000H. */
+const REAL_MODE: Array<[Field, number | string]> = [
+  ['GUEST_CR0', 0x30],
+  ['GUEST_CS_SELECTOR', 0x1000],
+  ['GUEST_CS_BASE', 0x10000],
+  ['GUEST_CS_LIMIT', 0xffff],
+  ['GUEST_CS_AR_BYTES', 0x9b],
+  ...(['SS', 'DS', 'ES', 'FS', 'GS'] as const).flatMap((s): Array<[Field, number]> => [
+    [`GUEST_${s}_SELECTOR`, 0],
+    [`GUEST_${s}_LIMIT`, 0xffff],
+    [`GUEST_${s}_AR_BYTES`, 0x93],
+  ]),
+  ['GUEST_RIP', 'rm_code - 0x10000'],
+  ['GUEST_RSP', 0x7000],
+];
+
 describe.each(EPT_MODELS.filter((m) => model(m).features.unrestrictedGuest))('Unrestricted guest (secondary bit 7) on %s', (cpu) => {
   it('CR0.PG = 0 is allowed: guest-linear = guest-physical, translated by EPT', () => {
     const r = ept(cpu, { proc2: 0x80, fields: [['GUEST_CR0', 0x31]], guest: '  mov eax, [0x500000]', handler: READ_EPT_INFO });
@@ -230,20 +246,7 @@ describe.each(EPT_MODELS.filter((m) => model(m).features.unrestrictedGuest))('Un
   it('CR0.PE = 0 and PG = 0 (real mode) is allowed; PG = 1 with PE = 0 is not', () => {
     const rm = ept(cpu, {
       proc2: 0x80,
-      fields: [
-        ['GUEST_CR0', 0x30],
-        ['GUEST_CS_SELECTOR', 0x1000],
-        ['GUEST_CS_BASE', 0x10000],
-        ['GUEST_CS_LIMIT', 0xffff],
-        ['GUEST_CS_AR_BYTES', 0x9b],
-        ...(['SS', 'DS', 'ES', 'FS', 'GS'] as const).flatMap((s): Array<[Field, number]> => [
-          [`GUEST_${s}_SELECTOR`, 0],
-          [`GUEST_${s}_LIMIT`, 0xffff],
-          [`GUEST_${s}_AR_BYTES`, 0x93],
-        ]),
-        ['GUEST_RIP', 'rm_code - 0x10000'],
-        ['GUEST_RSP', 0x7000],
-      ],
+      fields: REAL_MODE,
       data: 'rm_code:\n  cpuid',
     });
     expect(reasons(rm)).toEqual([10]);
@@ -251,26 +254,12 @@ describe.each(EPT_MODELS.filter((m) => model(m).features.unrestrictedGuest))('Un
     expect(reasons(bad)).toEqual([33]);
   });
   it('real-address mode: an intercepted #GP and an event interrupted by an EPT violation report no error code (bit 11 = 0; SDM §27.2.2, §27.2.3; Bochs push_error)', () => {
-    const realMode: Array<[Field, number | string]> = [
-      ['GUEST_CR0', 0x30],
-      ['GUEST_CS_SELECTOR', 0x1000],
-      ['GUEST_CS_BASE', 0x10000],
-      ['GUEST_CS_LIMIT', 0xffff],
-      ['GUEST_CS_AR_BYTES', 0x9b],
-      ...(['SS', 'DS', 'ES', 'FS', 'GS'] as const).flatMap((s): Array<[Field, number]> => [
-        [`GUEST_${s}_SELECTOR`, 0],
-        [`GUEST_${s}_LIMIT`, 0xffff],
-        [`GUEST_${s}_AR_BYTES`, 0x93],
-      ]),
-      ['GUEST_RIP', 'rm_code - 0x10000'],
-      ['GUEST_RSP', 0x7000],
-    ];
     // A word read at DS:FFFF crosses the 64-KiB limit: #GP(0), intercepted by the exception bitmap.
-    const gp = ept(cpu, { proc2: 0x80, fields: [...realMode, ['EXCEPTION_BITMAP', 1 << 13]], data: 'rm_code:\n  db 0xa1, 0xff, 0xff\n  hlt', handler: READ_EXIT_INFO + '  hlt' });
+    const gp = ept(cpu, { proc2: 0x80, fields: [...REAL_MODE, ['EXCEPTION_BITMAP', 1 << 13]], data: 'rm_code:\n  db 0xa1, 0xff, 0xff\n  hlt', handler: READ_EXIT_INFO + '  hlt' });
     expect(reasons(gp)).toEqual([0]);
     expect(gp.read('VM_EXIT_INTR_INFO')! >>> 0).toBe(0x8000030d);
     // The same #GP delivered through an IVT whose page EPT does not map: IDT-vectoring information without bit 11.
-    const viaIvt = ept(cpu, { proc2: 0x80, fields: [...realMode, ['GUEST_IDTR_BASE', 0x600000], ['GUEST_IDTR_LIMIT', 0x3ff]], data: 'rm_code:\n  db 0xa1, 0xff, 0xff\n  hlt', handler: READ_EXIT_INFO + '  hlt' });
+    const viaIvt = ept(cpu, { proc2: 0x80, fields: [...REAL_MODE, ['GUEST_IDTR_BASE', 0x600000], ['GUEST_IDTR_LIMIT', 0x3ff]], data: 'rm_code:\n  db 0xa1, 0xff, 0xff\n  hlt', handler: READ_EXIT_INFO + '  hlt' });
     expect(reasons(viaIvt)).toEqual([48]);
     expect(viaIvt.read('IDT_VECTORING_INFO_FIELD')! >>> 0).toBe(0x8000030d);
   });
