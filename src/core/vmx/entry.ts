@@ -242,9 +242,13 @@ function eventInjectionOk(c: Cpu, p: number, proc2: number): boolean {
   const deliverEc = (info & 0x800) !== 0;
   const basic = msr(c, 0x480);
   const relaxed = basic !== undefined && (basic.hi & (1 << 24)) !== 0; // IA32_VMX_BASIC[56]
+  const guestPe = (vr(c, p, VO.GUEST_CR0) & Cr0.PE) !== 0;
+  const unrestricted = (proc2 & ProcBased2.UNRESTRICTED_GUEST) !== 0;
+  // Deliver-error-code must be 0 for any type other than hardware exception, and for a real-mode unrestricted guest;
+  // IA32_VMX_BASIC[56] relaxes only the rule tying it to the vectors that push one (SDM Vol. 3C §26.2.1.3; KUT
+  // test_invalid_event_injection checks the first two whatever that bit says).
+  if (deliverEc && (type !== EventType.HARDWARE_EXCEPTION || (unrestricted && !guestPe))) return false;
   if (!relaxed) {
-    const guestPe = (vr(c, p, VO.GUEST_CR0) & Cr0.PE) !== 0;
-    const unrestricted = (proc2 & ProcBased2.UNRESTRICTED_GUEST) !== 0;
     const needsEc =
       type === EventType.HARDWARE_EXCEPTION &&
       vector < 32 &&
@@ -679,10 +683,17 @@ export function enterGuest(c: Cpu, p: number, launch: boolean, guestChecked = fa
     const ec = (injected & 0x800) !== 0 ? m[b + W_VM_ENTRY_EXCEPTION_ERROR_CODE] : -1;
     if (type === 7) {
       // "Other event": a pending MTF VM exit. It is not blocked in the HLT state, and the processor leaves
-      // that state only after the VM exit completes (SDM Vol. 3C §26.6.2, §27.1).
+      // that state only after the VM exit completes (SDM Vol. 3C §26.6.2, §27.1). The entry is not vectoring:
+      // valid pending debug exceptions stay pending, and the MTF VM exit, which has priority, saves them (§26.6.3,
+      // §27.3.4).
       vmx.mtfPending = true;
+      const pend = m[b + W_GUEST_PENDING_DBG_EXCEPTIONS];
+      if ((pend & 0x5000) !== 0) vmx.pendingDebug = pend & 0x500f;
     } else {
       c.activity = Activity.ACTIVE;
+      // A vectoring VM entry leaves no blocking by STI or by MOV SS, whatever the interruptibility-state field says
+      // (SDM Vol. 3C §26.6.1; Bochs clears inhibit_mask when it injects).
+      c.intShadow = 0;
       if (type === EventType.NMI) {
         if ((pin & PinBased.VIRTUAL_NMIS) !== 0) vmx.virtualNmiBlocked = true;
         else c.nmiBlocked = true;

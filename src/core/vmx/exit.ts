@@ -188,7 +188,10 @@ export function vmExit(
   // that exits, since RF is cleared as each instruction starts (cpu.ts stepInsn; Bochs VMexitReadEFLAGS).
   let rf = 0;
   if (reason === VmExitReason.EXCEPTION_OR_NMI) rf = pushesRf(intrInfo & 0xff, (intrInfo >>> 8) & 7) ? Flag.RF : 0;
-  else if (reason === VmExitReason.EPT_VIOLATION || reason === VmExitReason.EPT_MISCONFIGURATION) rf = vec === 0 || pushesRf(vec & 0xff, (vec >>> 8) & 7) ? Flag.RF : 0;
+  else if (reason === VmExitReason.EPT_VIOLATION || reason === VmExitReason.EPT_MISCONFIGURATION) {
+    // (An event VM entry is injecting pushes RF unchanged, §26.6.1.1: its image holds the RF the entry loaded.)
+    rf = vec === 0 || (vec !== vmx.injectedInfo && pushesRf(vec & 0xff, (vec >>> 8) & 7)) ? Flag.RF : 0;
+  }
   saveGuestState(c, p, reason, rf);
   const guestEip = c.eip;
 

@@ -190,7 +190,7 @@ export function deliverEvent(c: Cpu, vector: number, type: number, errorCode: nu
   let reported = false;
   try {
     if ((c.cr0 & Cr0.PE) === 0) deliverReal(c, vector, returnEip);
-    else reported = deliverProtected(c, vector, type, errorCode, returnEip);
+    else reported = deliverProtected(c, vector, type, errorCode, returnEip, injected);
     c.eventInFlight = first;
     c.eventInFlightErr = firstErr;
     c.eventInFlightLen = firstLen;
@@ -275,7 +275,7 @@ function deliverReal(c: Cpu, vector: number, returnEip: number): void {
  * Protected-mode delivery through an interrupt or trap gate (SDM Vol. 3A §6.12.1; Vol. 2 INT n pseudocode).
  * Returns true when the EVENT_DELIVERY event was already reported (an event interceptor took the event).
  */
-function deliverProtected(c: Cpu, vector: number, type: number, errorCode: number, returnEip: number): boolean {
+function deliverProtected(c: Cpu, vector: number, type: number, errorCode: number, returnEip: number, injected: boolean): boolean {
   // EXT is clear only for a software interrupt (INT n), INT3 and INTO; INT1 (ICEBP) sets it like an external event
   // (SDM Vol. 3A §6.13; Bochs sets EXT before delivering INT1).
   const ext = type === EventType.SOFTWARE_INTERRUPT || type === EventType.SOFTWARE_EXCEPTION ? 0 : 1;
@@ -314,7 +314,9 @@ function deliverProtected(c: Cpu, vector: number, type: number, errorCode: numbe
   }
   // "For any fault-class exception except a debug exception generated in response to an instruction breakpoint,
   // the value pushed for RF is 1" (SDM Vol. 3A §17.3.1.1; Bochs exception.cc assert_RF for faults other than #DB).
-  const flags = c.getEflags() | (pushesRf(vector, type) ? Flag.RF : 0);
+  // An event VM entry injects pushes RF as the guest-state area loaded it: "RF is not modified based on the type of
+  // event" (SDM Vol. 3C §26.6.1.1; Bochs delivers injected events through interrupt(), not exception()).
+  const flags = c.getEflags() | (!injected && pushesRf(vector, type) ? Flag.RF : 0);
   if ((flags & Flag.VM) !== 0) c.gp(0); // virtual-8086 mode is not emulated (documented limitation)
   const size = gate32 ? 4 : 2;
   const hasEc = errorCode >= 0;

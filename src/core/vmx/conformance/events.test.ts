@@ -552,6 +552,39 @@ describe.each(MODELS)('Pending debug exceptions held over a MOV-SS shadow at VM 
   });
 });
 
+describe.each(MODELS)('Vectoring VM entries: RF and blocking as the SDM gives them (SDM §26.6.1; Bochs VMenterInjectEvents) on %s', (cpu) => {
+  it('an injected fault (#UD, #GP) pushes RF as the guest-state area had it, 0 — not the 1 of a fault the guest raised', () => {
+    const ud = hv(cpu, withIdt({ fields: [['VM_ENTRY_INTR_INFO_FIELD', 0x80000306]], guest: '  hlt', handler: STACK_HANDLER }));
+    expect(ud.reg('ecx')).toBe(6);
+    expect(ud.reg('edi')).toBe(2); // EFLAGS image: RF = 0
+    const raised = hv(cpu, withIdt({ guest: '  ud2', handler: STACK_HANDLER }));
+    expect(raised.reg('edi') & 0x10000).toBe(0x10000); // the same #UD raised by the guest: RF = 1
+  });
+  if (supports(cpu, 0x482, 27)) {
+    it('no blocking by STI or MOV SS after a vectoring entry, whatever the interruptibility field says (MTF exit at the handler saves 0)', () => {
+      for (const intr of [1, 2]) {
+        const r = hv(cpu, withIdt({
+          proc: (v) => v | 0x8000000,
+          fields: [['GUEST_RFLAGS', 0x202], ['GUEST_INTERRUPTIBILITY_INFO', intr], ['VM_ENTRY_INTR_INFO_FIELD', 0x80000306]],
+          guest: '  hlt',
+          handler: vmr('GUEST_INTERRUPTIBILITY_INFO') + '  hlt',
+        }));
+        expect(r.exits.map((e) => e.reason)).toEqual([37]);
+        expect(r.read('GUEST_INTERRUPTIBILITY_INFO'), `interruptibility ${intr}`).toBe(0);
+      }
+    });
+    it('a pending MTF VM exit injected (type 7) keeps valid pending debug exceptions, and the MTF exit saves them (§26.6.3, §27.3.4)', () => {
+      const r = hv(cpu, {
+        fields: [['GUEST_PENDING_DBG_EXCEPTIONS', 0x1001], ['VM_ENTRY_INTR_INFO_FIELD', 0x80000700]],
+        guest: '  cpuid',
+        handler: vmr('GUEST_PENDING_DBG_EXCEPTIONS') + '  hlt',
+      });
+      expect(r.exits.map((e) => e.reason)).toEqual([37]);
+      expect(r.read('GUEST_PENDING_DBG_EXCEPTIONS')).toBe(0x1001);
+    });
+  }
+});
+
 describe.each(MODELS)('NMI unblocking due to IRET (bit 12; SDM §27.2.2, Table 27-7; Bochs VMexit_Event, paging.cc) on %s', (cpu) => {
   // IRET with a bad CS (0x33: beyond the GDT) on its stack: #GP(0x30), intercepted by the exception bitmap.
   const badIret = '  pushfd\n  push 0x33\n  push 0x1000\n  iretd';
