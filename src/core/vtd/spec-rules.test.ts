@@ -15,38 +15,36 @@ const hw = () => createHardware({ cap: { mgaw: 48, sagaw: 6, nfr: 4 }, memoryTop
 const NIC = sourceId(3, 0, 0);
 const read = (s: ReturnType<typeof hw>, address: number) => translate(s, { sourceId: NIC, address, write: false });
 
+/** Writes entry 0 of the second-level table at `table` (read and write allowed). */
+const entry0 = (s: ReturnType<typeof hw>, table: number, ps: boolean, addr: number): void => {
+  const p = s.pages[table];
+  if (p.kind === 'sl') p.entries[0] = { r: true, w: true, ps, addr, reserved: 0 };
+};
+/** A machine whose NIC maps through a top-level table with entry 0 = (ps, addr); `aw` picks 3 or 4 levels. */
+const oneEntry = (aw: number, ps: boolean, addr: number): ReturnType<typeof hw> => {
+  const s = hw();
+  const top = newDomainTable(s);
+  entry0(s, top, ps, addr);
+  setContext(s, NIC, { did: 1, slptptr: top, aw });
+  return s;
+};
+
 describe('second-level entries: PS and superpage address bits (spec 9.8; QEMU VTD_SPTE_*_RSVD_MASK)', () => {
   it('PS = 1 in a level-4 entry is a reserved bit: fault Ch, not a 512-GiB page', () => {
-    const s = hw();
-    const top = newDomainTable(s);
-    const p = s.pages[top];
-    if (p.kind === 'sl') p.entries[0] = { r: true, w: true, ps: true, addr: 0x4000_0000, reserved: 0 };
-    setContext(s, NIC, { did: 1, slptptr: top, aw: 2 });
-    expect(read(s, 0x1234)).toMatchObject({ ok: false, reason: DMA_FAULT.PTE_RESERVED });
+    expect(read(oneEntry(2, true, 0x4000_0000), 0x1234)).toMatchObject({ ok: false, reason: DMA_FAULT.PTE_RESERVED });
   });
   it('a 2-MiB leaf with address bits 20:12 set, a 1-GiB leaf with bits 29:12 set: fault Ch', () => {
     const s = hw();
     const top = newDomainTable(s);
     const l2 = newDomainTable(s);
-    const p3 = s.pages[top];
-    if (p3.kind === 'sl') p3.entries[0] = { r: true, w: true, ps: false, addr: l2, reserved: 0 };
-    const p2 = s.pages[l2];
-    if (p2.kind === 'sl') p2.entries[0] = { r: true, w: true, ps: true, addr: 0x4000_1000, reserved: 0 };
+    entry0(s, top, false, l2);
+    entry0(s, l2, true, 0x4000_1000);
     setContext(s, NIC, { did: 1, slptptr: top, aw: 1 });
     expect(read(s, 0x1234)).toMatchObject({ ok: false, reason: DMA_FAULT.PTE_RESERVED });
-    const g = hw();
-    const top3 = newDomainTable(g);
-    const q = g.pages[top3];
-    if (q.kind === 'sl') q.entries[0] = { r: true, w: true, ps: true, addr: 0x4020_0000, reserved: 0 };
-    setContext(g, NIC, { did: 1, slptptr: top3, aw: 1 });
-    expect(read(g, 0x1234)).toMatchObject({ ok: false, reason: DMA_FAULT.PTE_RESERVED });
+    expect(read(oneEntry(1, true, 0x4020_0000), 0x1234)).toMatchObject({ ok: false, reason: DMA_FAULT.PTE_RESERVED });
   });
   it('an aligned 1-GiB leaf translates', () => {
-    const s = hw();
-    const top = newDomainTable(s);
-    const q = s.pages[top];
-    if (q.kind === 'sl') q.entries[0] = { r: true, w: true, ps: true, addr: 0x4000_0000, reserved: 0 };
-    setContext(s, NIC, { did: 1, slptptr: top, aw: 1 });
+    const s = oneEntry(1, true, 0x4000_0000);
     expect(read(s, 0x1234)).toMatchObject({ ok: true, hpa: 0x4000_1234, pageSize: 2 ** 30 });
   });
 });

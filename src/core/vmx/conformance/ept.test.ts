@@ -6,7 +6,7 @@
  * large pages, execute-only translations, INVEPT after fixing an entry, PDPTE fields, unrestricted guests.
  */
 import { describe, expect, it } from 'vitest';
-import { EPT_PT1, IDENTITY_EPT_SETUP, MEM, MODELS, READ_EXIT_INFO, model, runHv, supports, vmr, type Field, type HvOptions, type ModelId, type RunResult } from './harness.ts';
+import { EPT_PT1, IDENTITY_EPT_SETUP, fillTable, MEM, MODELS, READ_EXIT_INFO, model, runHv, supports, vmr, type Field, type HvOptions, type ModelId, type RunResult } from './harness.ts';
 
 const EPT_MODELS = MODELS.filter((m) => model(m).features.ept);
 const cap = (cpu: ModelId, bit: number) => ((model(cpu).capabilityMsr(0x48c)!.lo >>> bit) & 1) === 1;
@@ -173,19 +173,7 @@ describe.each(EPT_MODELS)('EPT and the guest PDPTEs (SDM §26.3.1.6, §27.3.4) o
   });
   it('valid PDPTE fields are loaded (the PDPT in memory is not read) and saved back on exit', () => {
     // PDPTE0 → a PAE page directory at 0x300000 built by the host: 2-MByte pages identity 0–1 GiB.
-    const setup = `
-  mov edi, 0x300000
-  xor eax, eax
-pae_fill:
-  mov edx, eax
-  shl edx, 21
-  or edx, 0x87
-  mov [edi + eax*8], edx
-  mov dword [edi + eax*8 + 4], 0
-  inc eax
-  cmp eax, 512
-  jne pae_fill
-`;
+    const setup = '\n' + fillTable('pae_fill', 0x300000, 512, 21, 0x87);
     const r = ept(cpu, {
       setup,
       fields: [['GUEST_CR4', 0x2030], ['GUEST_CR3', MEM.PAE_PDPT], ['GUEST_PDPTR0', 0x300001]],

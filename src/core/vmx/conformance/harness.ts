@@ -309,23 +309,30 @@ export const ZF = 0x40;
 /** The second EPT page table: GPAs 2–4 MiB (IDENTITY_EPT_SETUP). */
 export const EPT_PT1 = MEM.EPT_PT + 0x1000;
 /** Identity EPT for GPAs 0–4 MiB with 4-KByte pages, RWX, WB (leaf 0x37), at MEM.EPT_PML4 (EPTP MEM.EPT_PML4 | 0x1E). */
+/**
+ * Guest assembly filling `count` 8-byte table entries at `base` with identity entries: entry k = (k << shift) | flags,
+ * high dword 0 (EPT or PAE page tables and directories for the conformance set-ups). `label` names the loop.
+ */
+export function fillTable(label: string, base: number, count: number, shift: number, flags: number): string {
+  return `  mov edi, ${base}
+  xor eax, eax
+${label}:
+  mov edx, eax
+  shl edx, ${shift}
+  or edx, ${flags}
+  mov [edi + eax*8], edx
+  mov dword [edi + eax*8 + 4], 0
+  inc eax
+  cmp eax, ${count}
+  jne ${label}
+`;
+}
 export const IDENTITY_EPT_SETUP = `
   mov dword [${MEM.EPT_PML4}], ${MEM.EPT_PDPT | 7}
   mov dword [${MEM.EPT_PDPT}], ${MEM.EPT_PD | 7}
   mov dword [${MEM.EPT_PD}], ${MEM.EPT_PT | 7}
   mov dword [${MEM.EPT_PD + 8}], ${EPT_PT1 | 7}
-  mov edi, ${MEM.EPT_PT}
-  xor eax, eax
-ept_fill:
-  mov edx, eax
-  shl edx, 12
-  or edx, 0x37
-  mov [edi + eax*8], edx
-  mov dword [edi + eax*8 + 4], 0
-  inc eax
-  cmp eax, 1024
-  jne ept_fill
-`;
+${fillTable('ept_fill', MEM.EPT_PT, 1024, 12, 0x37)}`;
 export const GUEST_IDT_SETUP = `
   mov edi, ${hex(MEM.GUEST_IDT)}
   mov eax, isr_table

@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   IDENTITY_EPT_SETUP,
+  fillTable,
   GUEST_IDT_FIELDS,
   GUEST_IDT_SETUP,
   ISR_TABLE,
@@ -537,18 +538,7 @@ describe.each(MODELS)('Guest-state checks → exit 33 | 80000000H (SDM §26.3.1)
 describe.each(MODELS)('Guest PDPTE checks (PAE guest) → qualification 2 (SDM §26.3.1.6; KUT test_vmx_guest_pdptes) on %s', (cpu) => {
   // A PAE guest: PDPT at MEM.PAE_PDPT with PDPTE0 → a page directory of 2-MByte pages identity-mapping 0–1 GiB.
   const paeSetup = (pdpte0Lo: number, pdpte0Hi = 0) => `
-  mov edi, ${MEM.EPT_PD}
-  xor eax, eax
-pd_fill:
-  mov edx, eax
-  shl edx, 21
-  or edx, 0x87
-  mov [edi + eax*8], edx
-  mov dword [edi + eax*8 + 4], 0
-  inc eax
-  cmp eax, 512
-  jne pd_fill
-  mov dword [${MEM.PAE_PDPT}], ${pdpte0Lo}
+${fillTable('pd_fill', MEM.EPT_PD, 512, 21, 0x87)}  mov dword [${MEM.PAE_PDPT}], ${pdpte0Lo}
   mov dword [${MEM.PAE_PDPT + 4}], ${pdpte0Hi}
 `;
   const paeFields = (): HvOptions['fields'] => [
