@@ -252,6 +252,9 @@ export class Cpu {
   activity: Activity = Activity.ACTIVE;
   /** Interrupt shadow for the next instruction: 1 = blocking by STI, 2 = blocking by MOV SS / POP SS. */
   intShadow = 0;
+  /** Events whose delivery met a fault and gave way to it (interrupts.ts deliverEvent): an INT n that ended so did
+   * not complete and takes no single-step trap (stepInsn). Not architectural state: only compared within one step. */
+  deliveryFaults = 0;
   nmiPending = false;
   /** Blocking by NMI (SDM Vol. 3A §6.7.1): set on NMI delivery, cleared by IRET. */
   nmiBlocked = false;
@@ -1176,6 +1179,7 @@ export class Cpu {
     const tf = (this.eflags & Flag.TF) !== 0;
     const wasNonRoot = this.vmx.nonRoot;
     const cplBefore = this.cpl;
+    const faultsBefore = this.deliveryFaults;
     if (changesSystemState(i)) this.sysGen++;
     // RF (set by IRET or VM entry from a fault handler's frame) lets exactly this instruction start without its
     // instruction breakpoint; the processor clears it as the instruction executes (SDM Vol. 3A §17.3.1.1; Bochs
@@ -1206,7 +1210,7 @@ export class Cpu {
     const ssBlocked = this.intShadow === 2 && shadow !== 2;
     // Debug exceptions VM entry held over a MOV-SS shadow (vmx/entry.ts) come due after this instruction too.
     const held = shadow === 2 && wasNonRoot && !ssBlocked ? this.vmx.pendingDebug & 0x500f : 0;
-    const step = tf && !ssBlocked;
+    const step = tf && !ssBlocked && this.deliveryFaults === faultsBefore;
     if ((step || (held & 0x5000) !== 0) && !this.exitedToHost && this.vmx.nonRoot === wasNonRoot) {
       if (this.vmx.nonRoot && this.vmx.mtfPending) {
         if (step) this.vmx.pendingDebug |= 0x4000;

@@ -369,6 +369,90 @@ describe('external interrupts (SDM Vol. 3A §6.8: recognised at instruction boun
   });
 });
 
+describe('the end of an interrupt shadow, and single-step after an instruction that did not complete', () => {
+  // PIT channel 0 at count 16 with IRQ0 unmasked: the timer interrupt is pending long before IF = 1.
+  const pendingTimer = `
+      mov al, 0x11
+      out 0x20, al
+      mov al, 0x20
+      out 0x21, al
+      mov al, 0x04
+      out 0x21, al
+      mov al, 0x01
+      out 0x21, al
+      mov al, 0xFE
+      out 0x21, al
+      mov al, 0x34
+      out 0x43, al
+      mov al, 0x10
+      out 0x40, al
+      mov al, 0x00
+      out 0x40, al
+      mov ecx, 50000
+    spin: loop spin
+  `;
+  const gates = (m: BareMachine, sym: Record<string, number>): void => {
+    setGate(m, 6, gateDesc(0x08, sym.udh, { type: GATE.TRAP32 })); // a trap gate: IF stays 1 in the #UD handler
+    setGate(m, 0x20, gateDesc(0x08, sym.irq, { type: GATE.INT32 }));
+  };
+  const handlers = `
+    udh: mov ebx, 1
+      hlt
+    irq: mov esi, [esp]
+      hlt`;
+  test('STI: when the shadowed instruction faults, the pending interrupt comes before the handler\'s first instruction', () => {
+    // SDM Vol. 2 STI: "The inhibition ends after delivery of another event (e.g., exception) or the execution of
+    // the next instruction"; Bochs interrupt() clears inhibit_mask.
+    const r = run(`${pendingTimer}\nsti\nud2\n${handlers}`, gates, { maxSteps: 300_000 });
+    expect(deliveries(r.events).map((d) => d[0])).toEqual([6, 0x20]);
+    expect(r.esi).toBe(r.sym.udh);
+    expect(r.ebx).toBe(0);
+  });
+  test('MOV SS: the same, the blocking ends with the delivery of the fault', () => {
+    const r = run(`${pendingTimer}\nmov ax, ss\nsti\nmov ss, ax\nud2\n${handlers}`, gates, { maxSteps: 300_000 });
+    expect(deliveries(r.events).map((d) => d[0])).toEqual([6, 0x20]);
+    expect(r.esi).toBe(r.sym.udh);
+    expect(r.ebx).toBe(0);
+  });
+  const singleStep = 'pushfd\nor dword [esp], 0x100\npopfd\n';
+  const dbGate = (m: BareMachine, sym: Record<string, number>): void => setGate(m, 1, gateDesc(0x08, sym.dbh, { type: GATE.INT32 }));
+  test('LSS does not delay the single-step trap: only MOV SS and POP SS block for one instruction (SDM Vol. 3A §6.8.3)', () => {
+    const r = run(`mov dword [0x3000], 0x8f000\nmov word [0x3004], 0x10\n${singleStep}lss esp, [0x3000]\nafter: mov ebx, 1\nhlt\ndbh: mov esi, [esp]\nhlt`, dbGate);
+    expect(deliveries(r.events).map((d) => d[0])).toEqual([1]);
+    expect(r.esi).toBe(r.sym.after);
+    expect(r.ebx).toBe(0);
+  });
+  test('MOV SS still delays it past the next instruction', () => {
+    const r = run(`mov ax, ss\n${singleStep}mov ss, ax\nmov ebx, 1\nafter: hlt\ndbh: mov esi, [esp]\nhlt`, dbGate);
+    expect(r.esi).toBe(r.sym.after);
+    expect(r.ebx).toBe(1);
+  });
+  test('TF = 1: an INT n whose delivery faults did not complete and takes no single-step #DB (SDM Vol. 3A §17.3.1.4)', () => {
+    const r = run(`${singleStep}int 0x40\nnop\nhlt\nnph: mov ebx, 1\nhlt\ndbh: hlt`, (m, sym) => {
+      setGate(m, 0x40, gateDesc(0x08, sym.nph, { type: GATE.INT32, p: false })); // not present: #NP(0x40·8 + 2)
+      setGate(m, 11, gateDesc(0x08, sym.nph, { type: GATE.INT32 }));
+      dbGate(m, sym);
+    });
+    expect(deliveries(r.events)).toEqual([[11, 0x40 * 8 + 2, 0, 0]]);
+    expect(r.ebx).toBe(1);
+  });
+  test('TF = 1: INT3 at CPL 3 through a DPL-0 gate is #GP(vector·8 + 2) and no #DB either', () => {
+    const r = run(`${toRing3()}${singleStep}int3\nnop`, (m, sym) => {
+      setGate(m, 3, gateDesc(0x08, sym.stop, { type: GATE.INT32, dpl: 0 }));
+      setGate(m, 1, gateDesc(0x08, sym.stop, { type: GATE.INT32, dpl: 0 }));
+    });
+    expect(deliveries(r.events).filter((d) => d[0] !== 0x81)).toEqual([[13, 3 * 8 + 2, 3, 0]]);
+  });
+  test('TF = 1: an INT n that is delivered still traps, with EIP at the handler (SDM Vol. 3A §17.3.1.4)', () => {
+    const r = run(`${singleStep}int 0x40\nhlt\nh40: nop\nhlt\ndbh: mov esi, [esp]\nhlt`, (m, sym) => {
+      setGate(m, 0x40, gateDesc(0x08, sym.h40, { type: GATE.INT32 }));
+      dbGate(m, sym);
+    });
+    expect(deliveries(r.events).map((d) => d[0])).toEqual([0x40, 1]);
+    expect(r.esi).toBe(r.sym.h40);
+  });
+});
+
 describe('RF, the resume flag (SDM Vol. 3A §17.3.1.1; Bochs exception.cc assert_RF / clear_RF)', () => {
   const RF = 0x10000;
   /** An IRETD to the next line (`back:`) with RF = 1 in the EFLAGS image it pops. */

@@ -175,6 +175,14 @@ export function deliverEvent(c: Cpu, vector: number, type: number, errorCode: nu
     c.dr[6] |= c.pendingDr6; // a delivered #DB records its cause in DR6 (SDM Vol. 3A §17.2.3)
     c.pendingDr6 = 0;
   }
+  // Blocking by STI or MOV SS ends with the delivery of another event, such as the fault of the blocked
+  // instruction (SDM Vol. 2 STI: "The inhibition ends after delivery of another event (e.g., exception) or the
+  // execution of the next instruction"; Bochs interrupt() clears inhibit_mask): an interrupt pending while the
+  // handler starts is taken before the handler's first instruction.
+  if (c.intShadow !== 0) {
+    c.intShadow = 0;
+    c.stop = 1;
+  }
   const first = c.eventInFlight;
   const firstErr = c.eventInFlightErr;
   const firstLen = c.eventInFlightLen;
@@ -202,6 +210,10 @@ export function deliverEvent(c: Cpu, vector: number, type: number, errorCode: nu
       return;
     }
     const second = c.pendingVector;
+    // The instruction that raised this event (INT n, INT3, INTO) did not complete: no single-step trap follows it
+    // (SDM Vol. 3A §17.3.1.4 makes single-step a trap after an executed instruction; Bochs interrupt() discards
+    // debug_trap when the fault is delivered). cpu.ts stepInsn compares this count.
+    c.deliveryFaults++;
     // VMX non-root: the fault met during delivery is checked against the exception bitmap first; if it exits,
     // the event being delivered is reported as IDT-vectoring information (SDM Vol. 3C §25.2, §27.2.3). Only a
     // fault that does not exit is combined with the first event into #DF or a triple fault.

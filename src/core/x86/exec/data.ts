@@ -310,10 +310,8 @@ export function loadFarPointer(c: Cpu, i: Insn): void {
   const sel = c.read16(i.seg, (ea + i.osz) | 0);
   loadSegment(c, i.cc, sel);
   c.setRegV(i.reg, i.osz, off);
-  if (i.cc === Seg.SS) {
-    c.intShadow = 2;
-    c.stop = 1;
-  }
+  // No interrupt shadow after LSS: only MOV SS and POP SS block interrupts and debug traps for one instruction
+  // (SDM Vol. 3A §6.8.3; the LSS page says nothing of it, and Bochs inhibits only in MOV_SwEw and POP SS).
   next(c, i);
 }
 
