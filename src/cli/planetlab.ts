@@ -1,6 +1,9 @@
 /**
  * `npm run -s lab -- planetlab DIR --policy lr-mmt-1.2 [--seed N] [--json]`: replays a PlanetLab day folder in the
- * CloudSim layout with a Beloglazov & Buyya policy (src/core/platform/dynamic, docs/planetlab.md).
+ * CloudSim layout with a Beloglazov & Buyya policy (src/core/platform/dynamic, docs/planetlab.md), and prints what
+ * CloudSim's `Helper.printResults` prints (plus ESV). The policy is named as CloudSim names it (`thr-mmt-1.0` for
+ * `--policy thr-mmt-1`). In `--json`, a mean or deviation CloudSim prints as NaN (no shutdown, no migration, or a
+ * deviation of one sample) is null.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -58,17 +61,22 @@ export function planetlabMain(rest: string[]): number {
   const out = { policy: policyName(p.policy), ...m, seconds };
   if (json) process.stdout.write(JSON.stringify(out) + '\n');
   else {
-    process.stdout.write(
-      `${out.policy}: ${m.vms} VMs on ${m.hosts} hosts\n` +
-        `energy          ${m.energyKWh.toFixed(2)} kWh\n` +
-        `VM migrations   ${m.migrations}\n` +
-        `SLATAH          ${(m.slatah * 100).toFixed(2)} %\n` +
-        `PDM             ${(m.pdm * 100).toFixed(2)} %\n` +
-        `SLAV            ${(m.slav * 1e5).toFixed(2)} × 1e-5\n` +
-        `ESV             ${(m.esv * 1e3).toFixed(3)} × 1e-3\n` +
-        `host shutdowns  ${m.hostShutdowns}\n` +
-        `replay          ${seconds.toFixed(3)} s\n`,
-    );
+    // the figures of `Helper.printResults` (and ESV), labels in one column
+    const rows: [string, string][] = [
+      ['energy', `${m.energyKWh.toFixed(2)} kWh`],
+      ['VM migrations', `${m.migrations}`],
+      ['SLATAH', `${(m.slatah * 100).toFixed(2)} %`],
+      ['PDM', `${(m.pdm * 100).toFixed(2)} %`],
+      ['SLAV', `${(m.slav * 1e5).toFixed(2)} × 1e-5`],
+      ['ESV', `${(m.esv * 1e3).toFixed(3)} × 1e-3`],
+      ['overall SLA violation', `${(m.overallSlaViolation * 100).toFixed(2)} %`],
+      ['average SLA violation', `${(m.averageSlaViolation * 100).toFixed(2)} %`],
+      ['host shutdowns', `${m.hostShutdowns}`],
+      ['time before a host shutdown', `mean ${m.meanTimeBeforeHostShutdown.toFixed(2)} s, stdev ${m.stDevTimeBeforeHostShutdown.toFixed(2)} s`],
+      ['time before a VM migration', `mean ${m.meanTimeBeforeVmMigration.toFixed(2)} s, stdev ${m.stDevTimeBeforeVmMigration.toFixed(2)} s`],
+      ['replay', `${seconds.toFixed(3)} s`],
+    ];
+    process.stdout.write(`${out.policy}: ${m.vms} VMs on ${m.hosts} hosts\n` + rows.map(([k, v]) => `${k.padEnd(28)} ${v}\n`).join(''));
   }
   return 0;
 }

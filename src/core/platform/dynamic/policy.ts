@@ -38,6 +38,16 @@ export function parsePolicy(name: string): PolicyResult {
   return { ok: true, policy: { kind: 'migrate', detector: d as Detector, selection: s as Selection, parameter } };
 }
 
+/**
+ * The canonical name, spelled as CloudSim names its runs (`RunnerAbstract.getExperimentName` joins the parameter
+ * string the examples pass: "1.0", "0.8", "1.5", "2.5", "1.2"): a whole-number parameter keeps its ".0", so
+ * `thr-mmt-1` and `thr-mmt-1.0` are both `thr-mmt-1.0`.
+ */
 export function policyName(p: Policy): string {
-  return p.kind === 'migrate' ? `${p.detector}-${p.selection}-${p.parameter}` : p.kind;
+  return p.kind === 'migrate' ? `${p.detector}-${p.selection}-${parameterText(p.parameter)}` : p.kind;
+}
+
+function parameterText(x: number): string {
+  const s = String(x);
+  return /[.e]/.test(s) ? s : `${s}.0`;
 }

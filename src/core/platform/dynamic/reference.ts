@@ -5,6 +5,7 @@
  */
 import '../../../i18n/en/platform.ts';
 import { t } from '../../../i18n/t.ts';
+import { parsePolicy, policyName } from './policy.ts';
 export interface CloudSimReference {
   energyKWh: number;
   migrations: number;
@@ -43,9 +44,11 @@ export const CLOUDSIM_20110303: Readonly<Record<string, CloudSimReference>> = Ob
 /** §A6 (file-system order; NPA does not depend on placement): energy only. */
 export const CLOUDSIM_20110303_NPA: CloudSimReference = Object.freeze({ energyKWh: 2410.8, migrations: 0, slatahPct: null, pdmPct: null, slavE5: null, hostShutdowns: null });
 
-/** The reference row for a policy name (`lr-mmt-1.2`, `thr-mmt-1` = `thr-mmt-1.0`), or null. */
+/** The reference row for a policy name in any spelling `parsePolicy` takes (`lr-mmt-1.2`, `thr-mmt-1` = `THR-MMT-1.0`), or null. */
 export function cloudSimReference(policy: string): CloudSimReference | null {
-  const k = policy.trim().toLowerCase();
+  const p = parsePolicy(policy);
+  if (!p.ok) return null;
+  const k = policyName(p.policy);
   if (k === 'npa') return CLOUDSIM_20110303_NPA;
-  return CLOUDSIM_20110303[k] ?? CLOUDSIM_20110303[k.replace(/-(\d+)$/, '-$1.0')] ?? null;
+  return CLOUDSIM_20110303[k] ?? null;
 }

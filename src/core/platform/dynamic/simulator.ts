@@ -11,7 +11,12 @@
  * are retired (`getCompletedVms`), the policy picks migrations (§A3), and each migration completes
  * RAM / (BW / 16000) s later (§A4), which processes the data centre again at that moment.
  *
- * State is typed arrays in a plain object (`DynState`); the hot loop allocates nothing.
+ * Each host's VMs are re-shared in the order CloudSim's `VmSchedulerTimeShared` iterates its `HashMap` keyed by the
+ * VM uid (javaHashMap.ts), so that the floating-point sums round as CloudSim's do; with that, CloudSim 3.0.3's
+ * printed figures are reproduced to the last bit (agreement.test.ts).
+ *
+ * State is typed arrays in a plain object (`DynState`); the hot loop allocates nothing (the metric sample lists
+ * double now and then).
  */
 import {
   CLOUDLET_SUBMIT_TIME as CLOUDLET_SUBMIT_TIME_,
@@ -26,8 +31,11 @@ import {
 } from './config.ts';
 import { clampUtilisation as clampUtilisation_, energyLinearInterpolation as energyLinearInterpolation_, powerAt as powerAt_ } from './power.ts';
 import { FALLBACK_THRESHOLD as FALLBACK_THRESHOLD_, type Policy } from './policy.ts';
+import { capacityAfterPut as capacityAfterPut_, CLOUDSIM_BROKER_ID, cloudSimVmUid, HASHMAP_DEFAULT_CAPACITY, hashMapOrder as hashMapOrder_, javaHashMapHash } from './javaHashMap.ts';
 import { makeRng as makeRng_, nextFloat as nextFloat_, type RngState } from './rng.ts';
 import {
+  cloudSimMean,
+  cloudSimStDev,
   countNonZeroBeginning as countNonZeroBeginning_,
   iqrSelect as iqrSelect_,
   loessEstimates as loessEstimates_,
@@ -52,6 +60,8 @@ const energyLinearInterpolation = energyLinearInterpolation_;
 const powerAt = powerAt_;
 const FALLBACK_THRESHOLD = FALLBACK_THRESHOLD_;
 const makeRng = makeRng_;
+const capacityAfterPut = capacityAfterPut_;
+const hashMapOrder = hashMapOrder_;
 const nextFloat = nextFloat_;
 const countNonZeroBeginning = countNonZeroBeginning_;
 const iqrSelect = iqrSelect_;
@@ -88,7 +98,26 @@ export interface DynMetrics {
   esv: number;
   /** Overall SLA violation: (requested − allocated) / requested MIPS·s (§A4 "also printed"). */
   overallSlaViolation: number;
+  /**
+   * Average SLA violation (`Helper.getSlaMetrics` "average"): the mean over every VM state-history interval in which a
+   * VM got less than it requested of (requested − allocated) / requested; 0 when there is none.
+   */
+  averageSlaViolation: number;
   hostShutdowns: number;
+  /**
+   * Mean and standard deviation (s) of the time before a host shutdown (`Helper.getTimesBeforeHostShutdown`: from the
+   * host's last switch-on, or from 0, to each entry where it goes from active to inactive). NaN when there is no
+   * shutdown (and the deviation with a single one), as CloudSim prints them.
+   */
+  meanTimeBeforeHostShutdown: number;
+  stDevTimeBeforeHostShutdown: number;
+  /**
+   * Mean and standard deviation (s) of the time before a VM migration (`Helper.getTimesBeforeVmMigration`: for each
+   * VM, from the entry where it was last seen entering migration, or from 0, to each entry where it is seen leaving
+   * it — despite the name, the migration's own duration as the source host records it). NaN as above.
+   */
+  meanTimeBeforeVmMigration: number;
+  stDevTimeBeforeVmMigration: number;
   vms: number;
   hosts: number;
   /** Events CloudSim would have exited on (host utilisation > 1 in PABFD); 0 in a faithful run. */
@@ -133,6 +162,8 @@ export interface DynState {
   vmInMig: Uint8Array;
   vmRemoved: Uint8Array;
   vmHistPrev: Float64Array;
+  /** Each host's `mipsMapRequested` as far as its order goes, and the re-allocation state it drives. */
+  hm: HostMaps;
   hist: Float64Array;
   histLen: Int32Array;
   // clock
@@ -155,9 +186,9 @@ export interface DynState {
   hPrvR: Float64Array;
   hPrvOn: Uint8Array;
   hLastOn: Uint8Array;
-  slaViolTime: number;
-  activeTime: number;
   shutdowns: number;
+  /** What `Helper.printResults` sums and averages, kept so as to add up in its order. */
+  acc: MetricLists;
   // vm state history, §A4 PDM
   vEntT: Float64Array;
   vEntA: Float64Array;
@@ -167,9 +198,6 @@ export interface DynState {
   vPrvA: Float64Array;
   vPrvR: Float64Array;
   vPrvM: Uint8Array;
-  totReq: number;
-  totAlloc: number;
-  underMig: number;
   // per-interval series for views
   seriesActiveHosts: Int32Array;
   seriesMigrations: Int32Array;
@@ -219,6 +247,8 @@ export interface DynState {
   /** `findHostForVm`: the suitable hosts of this call (−1 once ruled out) and their power increases. */
   sCandHost: Int32Array;
   sCandDiff: Float64Array;
+  /** 1 when CloudSim tests the candidate for overload (it used MIPS before the test). */
+  sCandTest: Uint8Array;
   /** Per host, 1 when idle (see `syncIdle`); the idle and the other hosts as two ascending index lists. */
   hostIdle: Uint8Array;
   /** Per host, 1 when its last `updateHost` left it at 0 % utilisation, as it was before (switched off, settled). */
@@ -229,6 +259,69 @@ export interface DynState {
   busyCount: number;
   /** Bumped whenever a host enters or leaves the idle list. */
   idleVersion: number;
+}
+
+/**
+ * Per host, its VM scheduler's `mipsMapRequested` (javaHashMap.ts) and whether its allocations are those of a
+ * re-allocation in map order. Kept apart from `DynState` (V8 keeps an object literal of more than 128 properties
+ * slower to read: one more field there slowed the whole replay by a quarter).
+ */
+export interface HostMaps {
+  /** `HashMap.hash` of each VM's uid "2-<id>", worked out once. */
+  keyHash: Int32Array;
+  /** Table size of each host's map (16, doubling; never shrinks). */
+  cap: Int32Array;
+  /** Per host, its map's chain length per bucket (64 slots a host, the first `cap[h]` used; see `MAP_COUNTED`). */
+  cnt: Uint8Array;
+  /** Bucket counts of a table over 64 buckets (`mapRecount`). */
+  bigCnt: Uint16Array;
+  /** Per host, 1 when some chain may be longer than 8 (set on the way up, cleared by a recount). */
+  long: Uint8Array;
+  /** Per host, 1 when some chain may be 8 long (a put there makes 9) or the chains are not counted (> 64 buckets). */
+  eight: Uint8Array;
+  /** Per host, 1 when its allocations are (or, pending, will be) those of `reallocate` for its VMs, requests and table. */
+  clean: Uint8Array;
+  /** Per host, 1 when that re-allocation is due but not yet done (`probeCreateDestroy`, `vmDestroy`). */
+  pending: Uint8Array;
+  /** Per host, 1 when its allocations were last re-shared over-subscribed (`redistribute`). */
+  over: Uint8Array;
+  /** Per host, 1 when its chain counts changed since `optimizeAllocation` began (recounted at the restore). */
+  touched: Uint8Array;
+  /** A host's list positions in map order (`mapOrder`). */
+  ord: Int32Array;
+  /** Tests only: do every deferred re-allocation at once (the results must not change). */
+  eager: boolean;
+}
+
+/** The lists and sums of `Helper.printResults`, kept so as to add up in its order. */
+export interface MetricLists {
+  /**
+   * Every interval a host spent active (`Helper.getSlaTimePerActiveHost`), its length negated when the host was short
+   * of MIPS: CloudSim sums them host by host into two running totals, so they are kept to be summed in that order.
+   */
+  activeIntervals: Samples;
+  /** The samples of the three lists `Helper.printResults` averages, each with its host or VM (see `Samples`). */
+  shutdownTimes: Samples;
+  migrationTimes: Samples;
+  slaViolations: Samples;
+  /** Per host, the time of its last switch-on (`getTimesBeforeHostShutdown`'s `lastTimeSwitchedOn`). */
+  hSwitchOn: Float64Array;
+  /**
+   * Per VM, its MIPS·s requested, allocated, and missing while in migration (`Helper.getSlaMetrics` sums each VM's
+   * history into these, then the VMs' totals in VM order).
+   */
+  vReq: Float64Array;
+  vAlloc: Float64Array;
+  vUnderMig: Float64Array;
+  /** Per VM, the time it was last seen entering migration (`getTimesBeforeVmMigration`'s `lastTimeMigrationFinished`). */
+  vMigStart: Float64Array;
+}
+
+/** The largest table a host's map can reach holding at most `keys` keys: the load factor's, or 64 (treeify resizes stop there). */
+function mapCapacityBound(keys: number): number {
+  let c = HASHMAP_DEFAULT_CAPACITY;
+  while (c * 0.75 < keys || c < 64) c *= 2;
+  return c;
 }
 
 const INTERVALS = Math.floor((SIMULATION_LIMIT - CLOUDLET_SUBMIT_TIME) / SCHEDULING_INTERVAL);
@@ -271,6 +364,20 @@ export function createSimulation(traces: TraceSet, policy: Policy, opts: SimOpti
     vmInMig: new Uint8Array(nV),
     vmRemoved: new Uint8Array(nV),
     vmHistPrev: new Float64Array(nV),
+    hm: {
+      keyHash: Int32Array.from({ length: nV }, (_, v) => javaHashMapHash(cloudSimVmUid(CLOUDSIM_BROKER_ID, v))),
+      cap: new Int32Array(nH).fill(HASHMAP_DEFAULT_CAPACITY),
+      cnt: new Uint8Array(nH * MAP_COUNTED),
+      bigCnt: new Uint16Array(mapCapacityBound(cap)),
+      long: new Uint8Array(nH),
+      eight: new Uint8Array(nH),
+      clean: new Uint8Array(nH),
+      pending: new Uint8Array(nH),
+      over: new Uint8Array(nH),
+      touched: new Uint8Array(nH),
+      ord: new Int32Array(cap),
+      eager: false,
+    },
     hist: new Float64Array(nV * HISTORY_LENGTH),
     histLen: new Int32Array(nV),
     clock: 0,
@@ -290,9 +397,18 @@ export function createSimulation(traces: TraceSet, policy: Policy, opts: SimOpti
     hPrvR: new Float64Array(nH),
     hPrvOn: new Uint8Array(nH),
     hLastOn: new Uint8Array(nH).fill(1),
-    slaViolTime: 0,
-    activeTime: 0,
     shutdowns: 0,
+    acc: {
+      activeIntervals: makeSamples(1 << 16),
+      shutdownTimes: makeSamples(1024),
+      migrationTimes: makeSamples(4096),
+      slaViolations: makeSamples(4096),
+      hSwitchOn: new Float64Array(nH),
+      vReq: new Float64Array(nV),
+      vAlloc: new Float64Array(nV),
+      vUnderMig: new Float64Array(nV),
+      vMigStart: new Float64Array(nV),
+    },
     vEntT: new Float64Array(nV).fill(-1),
     vEntA: new Float64Array(nV),
     vEntR: new Float64Array(nV),
@@ -301,9 +417,6 @@ export function createSimulation(traces: TraceSet, policy: Policy, opts: SimOpti
     vPrvA: new Float64Array(nV),
     vPrvR: new Float64Array(nV),
     vPrvM: new Uint8Array(nV),
-    totReq: 0,
-    totAlloc: 0,
-    underMig: 0,
     seriesActiveHosts: new Int32Array(INTERVALS),
     seriesMigrations: new Int32Array(INTERVALS),
     seriesPowerW: new Float64Array(INTERVALS),
@@ -343,6 +456,7 @@ export function createSimulation(traces: TraceSet, policy: Policy, opts: SimOpti
     sUnderU: new Float64Array(nH),
     sCandHost: new Int32Array(nH),
     sCandDiff: new Float64Array(nH),
+    sCandTest: new Uint8Array(nH),
     hostIdle: new Uint8Array(nH).fill(1), // every host starts empty at its idle power (below)
     hostSettled: new Uint8Array(nH),
     idleList: Int32Array.from({ length: nH }, (_, h) => h),
@@ -381,13 +495,168 @@ function isMigratingIn(st: DynState, h: number, v: number): boolean {
   return false;
 }
 
-/** Scale every allocation of host h's first `upto + 1` VMs down to its capacity (`redistributeMipsDueToOverSubscription`). */
+/**
+ * The order in which CloudSim iterates host h's `mipsMapRequested` (a `HashMap` keyed by the VM uid, see
+ * javaHashMap.ts): list positions 0..n−1 stably sorted by bucket. The map's keys are the host's VMs, put in list
+ * order (each processing removes and re-puts them all in list order, `vmCreate` / `addMigratingInVm` put the new VM
+ * after the others, `restoreAllocation` clears the map and re-puts the list), so within a bucket list order is
+ * insertion order. Writes `hm.ord[0..n)`.
+ */
+function mapOrder(st: DynState, h: number, n: number): void {
+  hashMapOrder(st.hostList, h * st.cap, n, st.hm.keyHash, st.hm.cap[h], st.hm.ord);
+}
+
+/** Bucket chains are counted per host while its table has at most this many buckets (beyond, > 48 VMs: scanned). */
+const MAP_COUNTED = 64;
+
+/** Recounts host h's bucket chains over its list's first n VMs at the table's current size. */
+function mapRecount(st: DynState, h: number, n: number): void {
+  const cap = st.hm.cap[h];
+  const mask = cap - 1;
+  const counted = cap <= MAP_COUNTED;
+  const cnt = counted ? st.hm.cnt : st.hm.bigCnt;
+  const cb = counted ? h * MAP_COUNTED : 0;
+  cnt.fill(0, cb, cb + cap);
+  const base = h * st.cap;
+  let max = 0;
+  for (let i = 0; i < n; i++) {
+    const c = ++cnt[cb + (st.hm.keyHash[st.hostList[base + i]] & mask)];
+    if (c > max) max = c;
+  }
+  st.hm.long[h] = max > 8 ? 1 : 0;
+  st.hm.eight[h] = max >= 8 || !counted ? 1 : 0;
+}
+
+/** How many of host h's list entries 0..n−1 share VM v's bucket (the counts hold exactly those keys). */
+function mapChain(st: DynState, h: number, v: number, n: number): number {
+  const cap = st.hm.cap[h];
+  const b = st.hm.keyHash[v] & (cap - 1);
+  if (cap <= MAP_COUNTED) return st.hm.cnt[h * MAP_COUNTED + b];
+  const base = h * st.cap;
+  let c = 0;
+  for (let i = 0; i < n; i++) if ((st.hm.keyHash[st.hostList[base + i]] & (cap - 1)) === b) c++;
+  return c;
+}
+
+/**
+ * `HashMap.put` of a new key into host h's `mipsMapRequested`: list entry i, the map holding entries 0..i−1. The
+ * table doubles when the size passes 0.75 × its length, or (`treeifyBin`) when the key makes its bucket's chain 9
+ * long in a table of fewer than 64 buckets.
+ */
+function mapInsertAt(st: DynState, h: number, i: number): void {
+  const cap = st.hm.cap[h];
+  const v = st.hostList[h * st.cap + i];
+  const chain = mapChain(st, h, v, i);
+  if (cap <= MAP_COUNTED) st.hm.cnt[h * MAP_COUNTED + (st.hm.keyHash[v] & (cap - 1))]++;
+  st.hm.touched[h] = 1;
+  if (chain >= 7) st.hm.eight[h] = 1;
+  if (chain >= 8) st.hm.long[h] = 1;
+  if (chain >= 8 || i + 1 > cap * 0.75) mapResize(st, h, capacityAfterPut(cap, chain, i + 1), i + 1);
+}
+
+function mapResize(st: DynState, h: number, next: number, keys: number): void {
+  if (next < 0) st.anomalies++; // a chain of 9 in ≥ 64 buckets: Java builds a tree, whose order we do not model
+  else if (next !== st.hm.cap[h]) {
+    st.hm.cap[h] = next;
+    mapRecount(st, h, keys);
+    st.hm.touched[h] = 1;
+    st.hm.clean[h] = 0;
+  }
+}
+
+/** `HashMap.remove` of VM v from host h's map (the table keeps its size). */
+function mapRemove(st: DynState, h: number, v: number): void {
+  const cap = st.hm.cap[h];
+  if (cap <= MAP_COUNTED) st.hm.cnt[h * MAP_COUNTED + (st.hm.keyHash[v] & (cap - 1))]--;
+  st.hm.touched[h] = 1;
+}
+
+/**
+ * Host h's map emptied and its list's VMs put again in list order (`updateVmsProcessing` removes and re-puts them
+ * all; `restoreAllocation` clears the map first). Only a chain of 9 on the way can grow the table (one left by an
+ * earlier treeify resize that did not split it, flagged in `hm.long`), or a list longer than the map ever was.
+ */
+function mapPutAll(st: DynState, h: number): void {
+  const n = st.hostCount[h];
+  if (st.hm.long[h] === 0 && n <= st.hm.cap[h] * 0.75) return;
+  if (st.hm.cap[h] <= MAP_COUNTED) st.hm.cnt.fill(0, h * MAP_COUNTED, h * MAP_COUNTED + st.hm.cap[h]);
+  st.hm.long[h] = 0;
+  for (let i = 0; i < n; i++) mapInsertAt(st, h, i);
+  if (st.hm.cap[h] > MAP_COUNTED) st.hm.eight[h] = 1;
+}
+
+/**
+ * The state change of `isHostOverUtilizedAfterAllocation(host, vm)`, which tests by doing: `host.vmCreate(vm)`
+ * puts the VM's uid into the map (which may grow the table for good), `host.vmDestroy(vm)` removes it and
+ * re-allocates the host's VMs in map order (`reallocate`). The re-allocation is a function of the list, the
+ * requests and the table size, so a host already in that state (`hm.clean`) is left as it is.
+ *
+ * Nor is it worked out at once. Against the host's state before (first fit in list order, or one more VM fitted
+ * after the others; a re-share over the map order if any did not fit) it gives every VM the same MIPS — unless the
+ * requests add up to the host's MIPS within rounding, so that one order over-subscribes and the other does not —
+ * and the same free MIPS but for the last bits of their running difference. So the host is marked (`hm.pending`)
+ * and re-allocated when that can show: before a VM is created on it, and before its free MIPS are compared with a
+ * request within `MAP_EPS` of them (or now, when they are that close to 0). `rebuild` and `reallocate` start
+ * afresh and drop the mark; every host is rebuilt when the optimisation restores the allocation.
+ */
+function probeCreateDestroy(st: DynState, h: number, v: number): void {
+  const cap = st.hm.cap[h];
+  const n = st.hostCount[h];
+  const chain = mapChain(st, h, v, n);
+  if (chain >= 8 || n + 1 > cap * 0.75) mapResize(st, h, capacityAfterPut(cap, chain, n + 1), n);
+  if (st.hm.clean[h] === 0) {
+    st.hm.clean[h] = 1;
+    if (st.hostAvail[h] <= MAP_EPS || st.hm.eager) materialise(st, h);
+    else st.hm.pending[h] = 1;
+  }
+}
+
+/**
+ * Re-allocates a marked host in map order (see `probeCreateDestroy`). Same list, requests, RAM, history and idle
+ * state: of the cached sums only the MIPS in use can move, and only if the host is or gets over-subscribed — else
+ * every VM keeps its first-fit share and only the free MIPS are summed again.
+ */
+function materialise(st: DynState, h: number): void {
+  if (st.hm.over[h] === 0) {
+    const n = st.hostCount[h];
+    const base = h * st.cap;
+    const pe = st.hostPe[h];
+    const anyIn = st.hostInCount[h] > 0;
+    mapOrder(st, h, n);
+    const ord = st.hm.ord;
+    let avail = st.hostTotal[h];
+    let k = 0;
+    for (; k < n; k++) {
+      const v = st.hostList[base + ord[k]];
+      const req = st.vmReq[v];
+      const c = req > pe ? pe : req;
+      const w = anyIn && isMigratingIn(st, h, v) ? c * 0.1 : c;
+      if (!(avail >= w)) break;
+      avail -= w;
+    }
+    if (k === n) {
+      st.hostAvail[h] = avail;
+      st.hm.clean[h] = 1;
+      st.hm.pending[h] = 0;
+      return;
+    }
+  }
+  reshareInMapOrder(st, h);
+  st.hostPum[h] = policyUtilMips(st, h);
+}
+
+/** Far above the rounding of a host's free MIPS (≤ 64 terms of ≤ 5320 MIPS: ~1e-10), far below any request. */
+const MAP_EPS = 1e-6;
+
+/** `redistributeMipsDueToOverSubscription` over host h's first `upto + 1` VMs (the map's keys), summed in map order. */
 function redistribute(st: DynState, h: number, upto: number): void {
   const base = h * st.cap;
   const pe = st.hostPe[h];
+  mapOrder(st, h, upto + 1);
+  const ord = st.hm.ord;
   let total = 0;
-  for (let i = 0; i <= upto; i++) {
-    const v = st.hostList[base + i];
+  for (let k = 0; k <= upto; k++) {
+    const v = st.hostList[base + ord[k]];
     const req = st.vmReq[v];
     const c = req > pe ? pe : req;
     total += isMigratingIn(st, h, v) ? c * 0.1 : c;
@@ -405,10 +674,14 @@ function redistribute(st: DynState, h: number, upto: number): void {
     st.hostAlloc[base + i] = Math.floor(m);
   }
   st.hostAvail[h] = 0;
+  st.hm.over[h] = 1;
 }
 
-/** `allocatePesForVm` for list entry i of host h (requests capped at one PE; 10 % for a VM migrating in, 90 % out). */
-function allocateEntry(st: DynState, h: number, i: number): void {
+/**
+ * `allocatePesForVm`'s case where list entry i of host h fits in the free MIPS (requests capped at one PE; 10 % for
+ * a VM migrating in, 90 % out): allocates it and returns true; returns false, changing nothing, when it does not.
+ */
+function firstFit(st: DynState, h: number, i: number): boolean {
   const base = h * st.cap;
   const v = st.hostList[base + i];
   const req = st.vmReq[v];
@@ -416,17 +689,82 @@ function allocateEntry(st: DynState, h: number, i: number): void {
   const c = req > pe ? pe : req;
   const isIn = isMigratingIn(st, h, v);
   const w = isIn ? c * 0.1 : c;
-  if (st.hostAvail[h] >= w) {
-    st.hostAlloc[base + i] = st.vmInMig[v] === 1 && !isIn ? c * 0.9 : isIn ? c * 0.1 : c;
-    st.hostAvail[h] -= w;
-  } else redistribute(st, h, i);
+  if (!(st.hostAvail[h] >= w)) return false;
+  st.hostAlloc[base + i] = st.vmInMig[v] === 1 && !isIn ? c * 0.9 : isIn ? c * 0.1 : c;
+  st.hostAvail[h] -= w;
+  return true;
 }
 
+/** `allocatePesForVm` for list entry i of host h, the map holding entries 0..i (re-shared if it does not fit). */
+function allocateEntry(st: DynState, h: number, i: number): void {
+  if (!firstFit(st, h, i)) redistribute(st, h, i);
+}
+
+/**
+ * Host h's VMs put again in list order (`HostDynamicWorkload.updateVmsProcessing` after deallocating them all, or
+ * `restoreAllocation`). Once one does not fit, every later one with a positive request re-shares all so far again,
+ * and one requesting 0 gets 0 either way: the end state is the re-share over all of them.
+ */
 function rebuild(st: DynState, h: number): void {
+  if (st.hm.long[h] === 1 || st.hostCount[h] > st.hm.cap[h] * 0.75) mapPutAll(st, h); // (rarely: see there)
+  st.hm.clean[h] = 0;
+  st.hm.pending[h] = 0;
+  st.hm.over[h] = 0;
   st.hostAvail[h] = st.hostTotal[h];
   const n = st.hostCount[h];
-  for (let i = 0; i < n; i++) allocateEntry(st, h, i);
+  for (let i = 0; i < n; i++) {
+    if (!firstFit(st, h, i)) {
+      redistribute(st, h, n - 1);
+      break;
+    }
+  }
   refresh(st, h);
+}
+
+/**
+ * `VmSchedulerTimeShared.deallocatePesForVm` after a VM left host h (`Host.vmDestroy`, `removeMigratingInVm`): all
+ * MIPS freed, then the remaining map entries allocated again in map order, with a re-share over all of them (the map
+ * holds them all) as soon as one does not fit.
+ */
+function reallocate(st: DynState, h: number): void {
+  reshareInMapOrder(st, h);
+  refresh(st, h);
+}
+
+/** `reallocate` without the cached sums (the list and the requests did not change: only the MIPS in use may have). */
+function reshareInMapOrder(st: DynState, h: number): void {
+  // `firstFit` over the map order, written out: this runs for most hosts at each optimisation
+  const base = h * st.cap;
+  const n = st.hostCount[h];
+  const pe = st.hostPe[h];
+  const list = st.hostList;
+  const alloc = st.hostAlloc;
+  const vmReq = st.vmReq;
+  const inMig = st.vmInMig;
+  const anyIn = st.hostInCount[h] > 0;
+  mapOrder(st, h, n);
+  const ord = st.hm.ord;
+  let avail = st.hostTotal[h];
+  st.hm.over[h] = 0;
+  for (let k = 0; k < n; k++) {
+    const i = ord[k];
+    const v = list[base + i];
+    const req = vmReq[v];
+    const c = req > pe ? pe : req;
+    const isIn = anyIn && isMigratingIn(st, h, v);
+    const w = isIn ? c * 0.1 : c;
+    if (!(avail >= w)) {
+      redistribute(st, h, n - 1);
+      st.hm.clean[h] = 1;
+      st.hm.pending[h] = 0;
+      return;
+    }
+    alloc[base + i] = inMig[v] === 1 && !isIn ? c * 0.9 : isIn ? c * 0.1 : c;
+    avail -= w;
+  }
+  st.hostAvail[h] = avail;
+  st.hm.clean[h] = 1;
+  st.hm.pending[h] = 0;
 }
 
 /** Recomputes the cached sums of host h after its list, allocations or demands changed. */
@@ -501,8 +839,11 @@ function refreshHistory(st: DynState, h: number): void {
 
 /** `Host.vmCreate` (RAM, BW and storage are only binding at t = 0, see `initialPlacement`). */
 function vmCreate(st: DynState, h: number, v: number): void {
+  if (st.hm.pending[h] === 1) materialise(st, h);
   const i = st.hostCount[h]++;
   st.hostList[h * st.cap + i] = v;
+  mapInsertAt(st, h, i);
+  st.hm.clean[h] = 0;
   allocateEntry(st, h, i);
   refresh(st, h);
   st.vmHost[v] = h;
@@ -513,6 +854,7 @@ function removeFromList(st: DynState, h: number, v: number): boolean {
   const n = st.hostCount[h];
   for (let i = 0; i < n; i++) {
     if (st.hostList[base + i] === v) {
+      mapRemove(st, h, v);
       st.hostList.copyWithin(base + i, base + i + 1, base + n);
       st.hostAlloc.copyWithin(base + i, base + i + 1, base + n);
       st.hostCount[h] = n - 1;
@@ -522,9 +864,26 @@ function removeFromList(st: DynState, h: number, v: number): boolean {
   return false;
 }
 
-/** `Host.vmDestroy`. */
+/**
+ * `Host.vmDestroy` (never called here for a VM not on the host). Its re-allocation in map order gives the VMs left
+ * the MIPS they had, unless the host was over-subscribed (then they are re-shared), and the free MIPS plus the
+ * VM's, but for the last bits: like `probeCreateDestroy`, those are worked out when they can show (`hm.pending`).
+ */
 function vmDestroy(st: DynState, h: number, v: number): void {
-  if (removeFromList(st, h, v)) rebuild(st, h);
+  const pe = st.hostPe[h];
+  const req = st.vmReq[v];
+  const w = req > pe ? pe : req;
+  const isIn = isMigratingIn(st, h, v);
+  if (removeFromList(st, h, v)) {
+    const avail = st.hostAvail[h] + w;
+    if (st.hm.over[h] === 1 || isIn || st.hostCount[h] === 0 || avail <= MAP_EPS || st.hm.eager) reallocate(st, h);
+    else {
+      st.hostAvail[h] = avail;
+      st.hm.clean[h] = 1;
+      st.hm.pending[h] = 1;
+      refresh(st, h);
+    }
+  }
   st.vmHost[v] = -1;
 }
 
@@ -539,7 +898,7 @@ function removeMigratingIn(st: DynState, h: number, v: number): void {
     }
   }
   removeFromList(st, h, v);
-  rebuild(st, h);
+  reallocate(st, h);
   st.vmInMig[v] = 0;
 }
 
@@ -572,11 +931,14 @@ function finaliseHostEntry(st: DynState, h: number): void {
   if (t < 0) return;
   if (st.hPrvT[h] >= 0 && st.hPrvOn[h] === 1) {
     const dt = t - st.hPrvT[h];
-    st.activeTime += dt;
-    if (st.hPrvA[h] < st.hPrvR[h]) st.slaViolTime += dt;
+    pushSample(st.acc.activeIntervals, st.hPrvA[h] < st.hPrvR[h] ? -dt : dt, h); // dt > 0: entries have distinct times
   }
   const on = st.hEntOn[h];
-  if (st.hLastOn[h] === 1 && on === 0) st.shutdowns++;
+  if (st.hLastOn[h] === 1 && on === 0) {
+    st.shutdowns++;
+    pushSample(st.acc.shutdownTimes, t - st.acc.hSwitchOn[h], h);
+  }
+  if (st.hLastOn[h] === 0 && on === 1) st.acc.hSwitchOn[h] = t;
   st.hLastOn[h] = on;
   st.hPrvT[h] = t;
   st.hPrvA[h] = st.hEntA[h];
@@ -599,10 +961,16 @@ function finaliseVmEntry(st: DynState, v: number): void {
     const dt = t - st.vPrvT[v];
     const a = st.vPrvA[v];
     const r = st.vPrvR[v];
-    st.totAlloc += a * dt;
-    st.totReq += r * dt;
-    if (a < r && st.vPrvM[v] === 1) st.underMig += (r - a) * dt;
+    st.acc.vAlloc[v] += a * dt;
+    st.acc.vReq[v] += r * dt;
+    if (a < r) {
+      pushSample(st.acc.slaViolations, (r - a) / r, v);
+      if (st.vPrvM[v] === 1) st.acc.vUnderMig[v] += (r - a) * dt;
+    }
   }
+  const m = st.vEntM[v];
+  if (st.vPrvM[v] === 1 && m === 0) pushSample(st.acc.migrationTimes, t - st.acc.vMigStart[v], v);
+  if (st.vPrvM[v] === 0 && m === 1) st.acc.vMigStart[v] = t;
   st.vPrvT[v] = t;
   st.vPrvA[v] = st.vEntA[v];
   st.vPrvR[v] = st.vEntR[v];
@@ -766,7 +1134,10 @@ function initialPlacement(st: DynState, types: readonly HostType[]): void {
       if (Number.isNaN(pa)) continue;
       const diff = pa - st.hostPowerNow[h];
       if (diff < minPower) {
-        if (um !== 0 && isOverAfter(st, h, v)) continue; // pure check, only needed for a would-be best host
+        // Pure check, only needed for a would-be best host. CloudSim's `vmCreate` + `vmDestroy` around it change
+        // nothing here: every request is a whole MIPS figure that fits (exact sums in any order), and a host holds
+        // at most six VMs (4096 MB of RAM, 613 MB the smallest VM): its map never grows.
+        if (um !== 0 && isOverAfter(st, h, v)) continue;
         minPower = diff;
         best = h;
       }
@@ -982,26 +1353,40 @@ function findHostForVm(st: DynState, v: number, excluded: Uint8Array): number {
   // CloudSim scans the hosts in order and keeps a host when its power increase is strictly below the best so far
   // and it is not over-utilised after the allocation (`PowerVmAllocationPolicyMigrationAbstract.findHostForVm`, the
   // PABFD of Beloglazov & Buyya, CCPE 2012; usage-models.md §A3): the answer is the lowest-index host of least power
-  // increase among the suitable hosts that pass the overload test. The test is pure, so it can be asked in any
-  // order: first the power increases (cheap), then the tests in increasing (increase, index) order until one passes
-  // — 66,000 tests instead of 148,000 for MAD-MC on 20110303 (an IQR/MAD/LR test sorts or fits a 30-sample history).
+  // increase among the suitable hosts that pass the overload test. The test's answer is pure, so it can be asked in
+  // any order: first the power increases (cheap), then the tests in increasing (increase, index) order until one
+  // passes — 66,000 tests instead of 148,000 for MAD-MC on 20110303 (an IQR/MAD/LR test sorts or fits a 30-sample
+  // history). Asking it is not pure in CloudSim (`isHostOverUtilizedAfterAllocation` creates the VM on the host and
+  // destroys it, which re-allocates the host's VMs in map order): that part (`probeCreateDestroy`) is done for every
+  // host CloudSim asks — suitable, using MIPS — before its power increase, which reads its MIPS in use.
   const candHost = st.sCandHost;
   const candDiff = st.sCandDiff;
+  const candTest = st.sCandTest;
+  const hostAvail = st.hostAvail;
+  const { pending, clean, eight, cap: mapCap } = st.hm;
   let nc = 0;
   for (let i = 0; i < st.busyCount; i++) {
     const h = st.busyList[i];
     if (excluded[h] !== 0) continue;
-    if (!(st.hostPe[h] >= req && st.hostAvail[h] >= req)) continue; // `Host.isSuitableForVm` (RAM/BW requests are 0 after creation)
+    // `Host.isSuitableForVm` (RAM/BW requests are 0 after creation); a marked host's free MIPS are exact but for the
+    // last bits, so a close call re-allocates it first (see `probeCreateDestroy`)
+    if (!(st.hostPe[h] >= req && hostAvail[h] >= req - MAP_EPS)) continue;
+    if (pending[h] === 1 && hostAvail[h] - req <= MAP_EPS) materialise(st, h);
+    if (!(hostAvail[h] >= req)) continue;
+    const test = st.hostPum[h] !== 0;
+    // (inline: most asked hosts are already in that state and far from a resize)
+    if (test && (clean[h] === 0 || eight[h] === 1 || st.hostCount[h] + 1 > mapCap[h] * 0.75)) probeCreateDestroy(st, h, v);
     const um = st.hostPum[h];
     const pa = powerAt(hostPowerCurve(st, h), (um + req) / st.hostTotal[h]);
     if (Number.isNaN(pa)) {
-      if (um === 0 || !isOverAfter(st, h, v)) st.anomalies++; // CloudSim would exit here (utilisation > 1); we skip the host
+      if (!test || !isOverAfter(st, h, v)) st.anomalies++; // CloudSim would exit here (utilisation > 1); we skip the host
       continue;
     }
     const diff = pa - st.hostPowerNow[h];
     if (!(diff < Number.MAX_VALUE)) continue; // CloudSim's running minimum starts at Double.MAX_VALUE
     candHost[nc] = h;
     candDiff[nc] = diff;
+    candTest[nc] = test ? 1 : 0;
     nc++;
   }
   // Idle hosts of one type (most of the 800 once consolidated) all give the same power increase, and CloudSim
@@ -1021,6 +1406,7 @@ function findHostForVm(st: DynState, v: number, excluded: Uint8Array): number {
     if (!(diff < Number.MAX_VALUE)) continue;
     candHost[nc] = h;
     candDiff[nc] = diff;
+    candTest[nc] = 0; // an idle host uses 0 MIPS: not tested
     nc++;
   }
   // the candidates in increasing (increase, index) order until one passes the test
@@ -1039,7 +1425,7 @@ function findHostForVm(st: DynState, v: number, excluded: Uint8Array): number {
       }
     }
     if (bi < 0) return -1;
-    if (st.hostPum[bh] === 0 || !isOverAfter(st, bh, v)) return bh; // CloudSim skips the test for a host using 0 MIPS
+    if (candTest[bi] === 0 || !isOverAfter(st, bh, v)) return bh; // CloudSim skips the test for a host using 0 MIPS
     candHost[bi] = -1; // over-utilised after the allocation: out
   }
 }
@@ -1074,6 +1460,7 @@ function optimizeAllocation(st: DynState): void {
   st.sMigCount = 0;
   const nH = st.nH;
   const cap = st.cap;
+  st.hm.touched.fill(0);
   // 1. over-utilised hosts
   let nOver = 0;
   for (let h = 0; h < nH; h++) if (overloaded(st, h, -1)) st.sOver[nOver++] = h;
@@ -1215,7 +1602,16 @@ function optimizeAllocation(st: DynState): void {
     st.vmHost[st.sSaved[s]] = h;
     st.vmTable[st.sSaved[s]] = h;
   }
-  for (let h = 0; h < nH; h++) rebuild(st, h);
+  // `restoreAllocation`: each host's map cleared and the list's VMs put again (`rebuild` replays the puts where a
+  // long chain could grow the table). The restored keys are those the map held when the optimisation began, so
+  // the chain counts only need a recount where the optimisation put, removed or resized.
+  for (let h = 0; h < nH; h++) {
+    if (st.hm.touched[h] === 1) {
+      mapRecount(st, h, st.hostCount[h]);
+      st.hm.touched[h] = 0;
+    }
+    rebuild(st, h);
+  }
 }
 
 function allMigratingOutOrAnyIn(st: DynState, h: number): boolean {
@@ -1232,9 +1628,12 @@ function allMigratingOutOrAnyIn(st: DynState, h: number): boolean {
 function addMigratingIn(st: DynState, h: number, v: number, t: number): void {
   st.vmInMig[v] = 1;
   if (!isMigratingIn(st, h, v)) {
+    if (st.hm.pending[h] === 1) materialise(st, h);
     st.hostIn[h * st.cap + st.hostInCount[h]++] = v;
     const i = st.hostCount[h]++;
     st.hostList[h * st.cap + i] = v;
+    mapInsertAt(st, h, i);
+    st.hm.clean[h] = 0;
     allocateEntry(st, h, i);
     updateHost(st, h, t);
     const src = st.vmHost[v];
@@ -1326,9 +1725,30 @@ function finish(st: DynState): void {
 
 export function metrics(st: DynState): DynMetrics {
   const energyKWh = st.energyWs / (3600 * 1000);
-  const slatah = st.activeTime > 0 ? st.slaViolTime / st.activeTime : 0;
-  const pdm = st.totReq > 0 ? st.underMig / st.totReq : 0;
+  const active = inListOrder(st.acc.activeIntervals, st.nH);
+  let activeTime = 0;
+  let slaViolTime = 0;
+  for (let i = 0; i < active.length; i++) {
+    const dt = active[i];
+    if (dt < 0) {
+      activeTime -= dt;
+      slaViolTime -= dt;
+    } else activeTime += dt;
+  }
+  let totReq = 0;
+  let totAlloc = 0;
+  let underMig = 0;
+  for (let v = 0; v < st.nV; v++) {
+    totAlloc += st.acc.vAlloc[v];
+    totReq += st.acc.vReq[v];
+    underMig += st.acc.vUnderMig[v];
+  }
+  const slatah = activeTime > 0 ? slaViolTime / activeTime : 0;
+  const pdm = totReq > 0 ? underMig / totReq : 0;
   const slav = slatah * pdm;
+  const viol = inListOrder(st.acc.slaViolations, st.nV);
+  const shut = inListOrder(st.acc.shutdownTimes, st.nH);
+  const mig = inListOrder(st.acc.migrationTimes, st.nV);
   return {
     energyKWh,
     migrations: st.migrations,
@@ -1336,12 +1756,56 @@ export function metrics(st: DynState): DynMetrics {
     pdm,
     slav,
     esv: energyKWh * slav,
-    overallSlaViolation: st.totReq > 0 ? (st.totReq - st.totAlloc) / st.totReq : 0,
+    overallSlaViolation: totReq > 0 ? (totReq - totAlloc) / totReq : 0,
+    averageSlaViolation: viol.length === 0 ? 0 : cloudSimMean(viol, viol.length), // `getSlaMetrics`: 0 for none
     hostShutdowns: st.shutdowns,
+    // `printResults`: NaN for an empty list
+    meanTimeBeforeHostShutdown: shut.length === 0 ? NaN : cloudSimMean(shut, shut.length),
+    stDevTimeBeforeHostShutdown: shut.length === 0 ? NaN : cloudSimStDev(shut, shut.length),
+    meanTimeBeforeVmMigration: mig.length === 0 ? NaN : cloudSimMean(mig, mig.length),
+    stDevTimeBeforeVmMigration: mig.length === 0 ? NaN : cloudSimStDev(mig, mig.length),
     vms: st.nV,
     hosts: st.nH,
     anomalies: st.anomalies,
   };
+}
+
+/** Samples with their owner (host or VM index), in the order they were finalised (time order within an owner). */
+interface Samples {
+  value: Float64Array;
+  owner: Int32Array;
+  n: number;
+}
+
+function makeSamples(capacity: number): Samples {
+  return { value: new Float64Array(capacity), owner: new Int32Array(capacity), n: 0 };
+}
+
+function pushSample(s: Samples, value: number, owner: number): void {
+  if (s.n === s.value.length) {
+    const value2 = new Float64Array(s.n * 2);
+    value2.set(s.value);
+    const owner2 = new Int32Array(s.n * 2);
+    owner2.set(s.owner);
+    s.value = value2;
+    s.owner = owner2;
+  }
+  s.value[s.n] = value;
+  s.owner[s.n] = owner;
+  s.n++;
+}
+
+/**
+ * The samples in the order of CloudSim's list: owner by owner (hosts or VMs in index order, as `Helper` loops over
+ * them), each owner's in time order — a stable counting sort by owner. Sums over them then round as CloudSim's do.
+ */
+function inListOrder(s: Samples, owners: number): Float64Array {
+  const start = new Int32Array(owners + 1);
+  for (let i = 0; i < s.n; i++) start[s.owner[i] + 1]++;
+  for (let o = 0; o < owners; o++) start[o + 1] += start[o];
+  const out = new Float64Array(s.n);
+  for (let i = 0; i < s.n; i++) out[start[s.owner[i]]++] = s.value[i];
+  return out;
 }
 
 /** Replays the whole day. */

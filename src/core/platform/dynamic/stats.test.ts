@@ -1,11 +1,26 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { countNonZeroBeginning, iqr, iqrSelect, loessEstimates, mad, madSelect, mcMaxRSquaredIndex, mcMaxRSquaredIndexExhaustive, median, olsRSquared, simpleRegression } from './stats.ts';
+import { cloudSimMean, cloudSimStDev, cloudSimVariance, countNonZeroBeginning, iqr, iqrSelect, loessEstimates, mad, madSelect, mcMaxRSquaredIndex, mcMaxRSquaredIndexExhaustive, median, olsRSquared, simpleRegression } from './stats.ts';
 import { makeRng, nextFloat } from './rng.ts';
 
 const s = new Float64Array(64);
 
 describe('CloudSim MathUtil statistics', () => {
+  it('mean, variance and stDev as MathUtil computes them (Welford from the mean; values printed by CloudSim 3.0.3 on Java 17)', () => {
+    // MathUtil.mean / variance / stDev on Arrays.asList(...), printed with Double.toString
+    expect(cloudSimMean([300.1, 30000.1], 2)).toBe(15150.099999999999);
+    expect(cloudSimVariance([300.1, 30000.1], 2)).toBe(441044999.99999994); // Java: 4.4104499999999994E8
+    expect(cloudSimStDev([300.1, 30000.1], 2)).toBe(21001.07140124046);
+    const l = [13.92, 27.84, 9.808, 13.92, 0.1, 27.84, 1e3];
+    expect(cloudSimMean(l, 7)).toBe(156.20399999999998);
+    expect(cloudSimVariance(l, 7)).toBe(138539.34059200002);
+    expect(cloudSimStDev(l, 7)).toBe(372.20873255741867);
+    // one sample: 0 / 0; none: NaN mean (Helper.printResults prints NaN for both before asking)
+    expect(cloudSimMean([5], 1)).toBe(5);
+    expect(cloudSimStDev([5], 1)).toBeNaN();
+    expect(cloudSimMean([], 0)).toBeNaN();
+  });
+
   it('median is Apache Percentile(50): middle value, or the mean of the two middle ones', () => {
     expect(median([3, 1, 2], 3, s)).toBe(2);
     expect(median([4, 1, 3, 2], 4, s)).toBe(2.5);

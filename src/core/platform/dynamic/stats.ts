@@ -660,3 +660,32 @@ export function madSelect(data: ArrayLike<number>, n: number, scratch: Float64Ar
   }
   return lower + dif * (upper - lower);
 }
+
+/** `MathUtil.mean(list)`: the sum in list order over the size (NaN for an empty list, 0/0 as in Java). */
+export function cloudSimMean(data: ArrayLike<number>, n: number): number {
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += data[i];
+  return sum / n;
+}
+
+/**
+ * `MathUtil.variance(list)`, the sample variance by Welford's recurrence — but started from the list's mean
+ * instead of 0, as CloudSim 3.0.3 writes it (the same value up to rounding: the first step sets the running mean to
+ * the first element either way). One element gives 0 / 0 = NaN, as in Java.
+ */
+export function cloudSimVariance(data: ArrayLike<number>, n: number): number {
+  let mean = cloudSimMean(data, n);
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    const x = data[i];
+    const delta = x - mean;
+    mean += delta / (i + 1);
+    s += delta * (x - mean);
+  }
+  return s / (n - 1);
+}
+
+/** `MathUtil.stDev(list)` = √variance. */
+export function cloudSimStDev(data: ArrayLike<number>, n: number): number {
+  return Math.sqrt(cloudSimVariance(data, n));
+}
