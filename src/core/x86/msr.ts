@@ -83,11 +83,18 @@ export function readMsr(c: Cpu, index: number, out: { lo: number; hi: number }):
   return true;
 }
 
+/** The memory types an MTRR may hold (SDM Vol. 3A Table 11-8: UC, WC, WT, WP, WB). */
+const MTRR_TYPES: readonly number[] = [0, 1, 4, 5, 6];
+
 /** WRMSR: false when the write must #GP (missing MSR, read-only MSR, reserved bits, locked). */
 export function writeMsr(c: Cpu, index: number, lo: number, hi: number): boolean {
   index >>>= 0;
   if (index >= Msr.IA32_VMX_BASIC && index <= 0x493) return false; // capability MSRs are read-only
   switch (index) {
+    case 0x8b:
+      // IA32_BIOS_SIGN_ID: software writes 0 to it before CPUID leaf 1 and reads the microcode signature back (SDM
+      // Vol. 3A §9.11.7.1). No microcode update is loaded here, so the signature reads 0 whatever was written.
+      return true;
     case Msr.IA32_TIME_STAMP_COUNTER:
       c.tscOffset = ((hi >>> 0) * 0x100000000 + (lo >>> 0)) - Math.floor(c.cycles);
       return true;
@@ -97,6 +104,9 @@ export function writeMsr(c: Cpu, index: number, lo: number, hi: number): boolean
       if ((cur & FeatureControl.LOCK) !== 0) return false;
       if ((lo & ~0x7) !== 0 || hi !== 0) return false;
       if (!c.model.features.vmx && (lo & 0x6) !== 0) return false;
+      // Bit 1, VMX inside SMX operation, needs SMX as well: writing it on a processor without both is #GP (SDM Vol. 3C
+      // §23.7). No model here reports SMX (CPUID.1:ECX[6] = 0).
+      if ((lo & 0x2) !== 0) return false;
       c.msrLo.set(index, lo);
       return true;
     }
@@ -127,6 +137,9 @@ export function writeMsr(c: Cpu, index: number, lo: number, hi: number): boolean
       return true;
     case 0x2ff: // IA32_MTRR_DEF_TYPE: type in 7:0, FE bit 10, E bit 11
       if ((lo & ~0xcff) !== 0 || hi !== 0) return false;
+      // Memory types 2, 3 and 7–FFH are reserved: "use of these encodings results in #GP" (SDM Vol. 3A §11.11.2,
+      // Table 11-8; Bochs isMemTypeValidMTRR accepts UC 0, WC 1, WT 4, WP 5, WB 6).
+      if (!MTRR_TYPES.includes(lo & 0xff)) return false;
       c.msrLo.set(index, lo);
       return true;
     case Msr.IA32_EFER: {

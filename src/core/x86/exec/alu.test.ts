@@ -209,17 +209,22 @@ describe('decimal adjust (SDM Vol. 2 DAA, DAS, AAA, AAS, AAM, AAD pseudocode)', 
     }
     return { ax: al, flags: ncf | (naf ? AF : 0) | szp8(al), mask: CF | AF | SF | ZF | PF };
   }
+  // OF, SF, ZF, PF are undefined (SDM); Bochs bcd.cc sets them as a logic operation on the final AL (OF = 0).
+  const BCD_MASK = AF | CF | OF | SF | ZF | PF;
   function aaa(ax: number, af: number): Out {
-    if ((ax & 0xf) > 9 || af) return { ax: ((ax + 0x106) & 0xffff) & 0xff0f, flags: AF | CF, mask: AF | CF };
-    return { ax: ax & 0xff0f, flags: 0, mask: AF | CF };
+    if ((ax & 0xf) > 9 || af) {
+      const v = ((ax + 0x106) & 0xffff) & 0xff0f;
+      return { ax: v, flags: AF | CF | szp8(v & 0xff), mask: BCD_MASK };
+    }
+    return { ax: ax & 0xff0f, flags: szp8(ax & 0x0f), mask: BCD_MASK };
   }
   function aas(ax: number, af: number): Out {
     if ((ax & 0xf) > 9 || af) {
       let v = (ax - 6) & 0xffff; // AX := AX – 6 (a 16-bit subtraction: a borrow reaches AH)
       v = (v & 0xff) | ((((v >> 8) - 1) & 0xff) << 8); // AH := AH – 1
-      return { ax: v & 0xff0f, flags: AF | CF, mask: AF | CF };
+      return { ax: v & 0xff0f, flags: AF | CF | szp8(v & 0x0f), mask: BCD_MASK };
     }
-    return { ax: ax & 0xff0f, flags: 0, mask: AF | CF };
+    return { ax: ax & 0xff0f, flags: szp8(ax & 0x0f), mask: BCD_MASK };
   }
   const flagCombos = [0, CF, AF, CF | AF];
   for (const [name, fn] of [['daa', daa], ['das', das]] as const) {
@@ -236,11 +241,11 @@ describe('decimal adjust (SDM Vol. 2 DAA, DAS, AAA, AAS, AAM, AAD pseudocode)', 
     });
   }
   for (const [name, fn] of [['aaa', aaa], ['aas', aas]] as const) {
-    test(`${name}: every AL × AF, several AH`, () => {
+    test(`${name}: every AL × AF, several AH; the undefined flags as Bochs sets them`, () => {
       const p = P(`${name}\nhlt`);
       for (const ah of [0, 1, 0x7f, 0x80, 0xff]) {
         for (let al = 0; al < 256; al++) {
-          for (const f of flagCombos) {
+          for (const f of [...flagCombos, OF | SF | ZF | PF, OF | SF | ZF | PF | AF]) {
             const ax = (ah << 8) | al;
             const r = h.run(p, { regs: { eax: 0x55550000 | ax }, eflags: f });
             const e = fn(ax, f & AF ? 1 : 0);

@@ -843,11 +843,12 @@ export function decimal(c: Cpu, i: Insn): void {
           nax = (t & 0xff) | ((((t >> 8) - 1) & 0xff) << 8);
         }
         c.setReg16(0, nax & 0xff0f);
-        c.eflags |= Flag.AF | Flag.CF;
-      } else {
-        c.setReg8(0, al & 0xf);
-        c.eflags &= ~(Flag.AF | Flag.CF);
-      }
+      } else c.setReg8(0, al & 0xf);
+      // OF, SF, ZF and PF are undefined (SDM Vol. 2 AAA/AAS); set as Bochs sets them ("seems to match the P6 and its
+      // derived processors", bcd.cc: SET_FLAGS_OSZAPC_LOGIC_8(AL) of the final AL), then AF = CF = the adjustment.
+      setSzp(c, c.regs[0] & 0xff);
+      if ((al & 0xf) > 9 || af) c.eflags |= Flag.AF | Flag.CF;
+      else c.eflags &= ~(Flag.AF | Flag.CF);
       break;
     }
     case 0xd4: { // AAM imm8

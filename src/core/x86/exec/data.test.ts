@@ -166,6 +166,10 @@ describe('XCHG, BSWAP, XLAT (SDM Vol. 2 XCHG, BSWAP, XLAT/XLATB)', () => {
       { numRuns: 100 },
     );
   });
+  test('BSWAP with a 16-bit operand (66 0F C8+r, undefined in the SDM) clears the 16-bit register, as Bochs BSWAP_RX', () => {
+    const r = runBare('db 0x66, 0x0f, 0xc8\ndb 0x66, 0x0f, 0xcb\nhlt', { regs: { eax: 0x11223344, ebx: 0xaabbccdd } });
+    expect([r.eax, r.ebx]).toEqual([0x11220000, 0xaabb0000]);
+  });
   test('XLAT: AL = DS:[EBX + AL]; with a 16-bit address size, DS:[BX + AL]', () => {
     const r = runBare(`
       mov byte [${DATA}+0x80], 0x77

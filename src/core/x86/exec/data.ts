@@ -155,7 +155,10 @@ export function xchgAccReg(c: Cpu, i: Insn): void {
 }
 export function bswap(c: Cpu, i: Insn): void {
   const v = c.regs[i.rm];
-  c.regs[i.rm] = ((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | ((v >>> 24) & 0xff);
+  // With a 16-bit operand the result is undefined (SDM Vol. 2 BSWAP); processors and Bochs (bit.cc BSWAP_RX)
+  // clear the 16-bit register and keep the upper half.
+  if (i.osz === 2) c.setReg16(i.rm, 0);
+  else c.regs[i.rm] = ((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | ((v >>> 24) & 0xff);
   next(c, i);
 }
 export function xlat(c: Cpu, i: Insn): void {

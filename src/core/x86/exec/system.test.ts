@@ -278,6 +278,27 @@ describe('MSRs (SDM Vol. 2 RDMSR/WRMSR; Vol. 3C §23.7 IA32_FEATURE_CONTROL)', (
     expect([r.ebx, r.edi]).toEqual([0xfee00900, 0]);
     expect(fault(r)).toEqual([13, 0, 0, 0]); // bit 10 (x2APIC enable) is reserved: x2APIC is not enumerated
   });
+  test('IA32_FEATURE_CONTROL bit 1 (VMX inside SMX) is #GP(0) on a processor without SMX (SDM Vol. 3C §23.7)', () => {
+    const unlock = (m: BareMachine): void => void m.cpu.msrLo.set(0x3a, 0);
+    const r = runKernel('mov eax, 1\ncpuid\nmov esi, ecx\nmov ecx, 0x3A\nmov eax, 7\nxor edx, edx\nat: wrmsr', unlock);
+    expect(r.esi & (1 << 6)).toBe(0); // CPUID.1:ECX.SMX
+    expect(fault(r)).toEqual([13, 0, 0, 0]);
+    expect(fault(runKernel('mov ecx, 0x3A\nmov eax, 5\nxor edx, edx\nwrmsr\nhlt', unlock))).toBeUndefined();
+  });
+  test('IA32_MTRR_DEF_TYPE: the reserved memory types 2, 3 and 7–FFH are #GP(0); UC, WC, WT, WP, WB are taken (SDM Vol. 3A Table 11-8)', () => {
+    for (const type of [2, 3, 7, 0x42, 0xff]) {
+      expect(fault(runKernel(`mov ecx, 0x2FF\nmov eax, ${0x800 | type}\nxor edx, edx\nwrmsr`)), `type ${type}`).toEqual([13, 0, 0, 0]);
+    }
+    for (const type of [0, 1, 4, 5, 6]) {
+      const r = runKernel(`mov ecx, 0x2FF\nmov eax, ${0x800 | type}\nxor edx, edx\nwrmsr\nxor eax, eax\nrdmsr`);
+      expect(r.eax, `type ${type}`).toBe(0x800 | type);
+    }
+  });
+  test('IA32_BIOS_SIGN_ID takes the write of 0 that precedes CPUID leaf 1 and reads the signature (0, no update loaded) (SDM Vol. 3A §9.11.7.1)', () => {
+    const r = runKernel('mov ecx, 0x8B\nxor eax, eax\nxor edx, edx\nwrmsr\nmov eax, 1\ncpuid\nmov ecx, 0x8B\nrdmsr\nmov esi, 1');
+    expect(fault(r)).toBeUndefined();
+    expect([r.esi, r.edx]).toEqual([1, 0]);
+  });
   test('IA32_SYSENTER_CS/ESP/EIP read back what was written', () => {
     const r = runKernel('mov ecx, 0x175\nmov eax, 0x12345678\nxor edx, edx\nwrmsr\nxor eax, eax\nrdmsr');
     expect(r.eax).toBe(0x12345678);
