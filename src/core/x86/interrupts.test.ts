@@ -40,6 +40,15 @@ function run(body: string, extra?: (m: BareMachine, sym: Record<string, number>)
     },
   });
 }
+/**
+ * Master 8259A: ICW1–ICW4 with vector base 0x20, only IRQ0 unmasked; PIT channel 0 in mode 2 (rate generator) with
+ * a 16-bit `count` (low byte, then high byte).
+ */
+function timerDevices(count: number): string {
+  const lines = ['mov al, 0x11', 'out 0x20, al', 'mov al, 0x20', 'out 0x21, al', 'mov al, 0x04', 'out 0x21, al', 'mov al, 0x01', 'out 0x21, al', 'mov al, 0xFE', 'out 0x21, al'];
+  lines.push('mov al, 0x34', 'out 0x43, al', `mov al, ${count & 0xff}`, 'out 0x40, al', `mov al, ${(count >> 8) & 0xff}`, 'out 0x40, al');
+  return `\n${lines.join('\n')}\n`;
+}
 /** The dwords of the frame at ESP (what the handler would see). */
 const frame = (r: BareResult, n: number): number[] => Array.from({ length: n }, (_, k) => r.read32(r.esp + 4 * k));
 
@@ -325,25 +334,7 @@ describe('IRET checks (SDM Vol. 2 IRET, PROTECTED-MODE-RETURN)', () => {
 });
 
 describe('external interrupts (SDM Vol. 3A §6.8: recognised at instruction boundaries when IF = 1)', () => {
-  // Master 8259A: ICW1–ICW4 with vector base 0x20, only IRQ0 unmasked; PIT channel 0 in mode 2 (rate generator).
-  const devices = `
-      mov al, 0x11
-      out 0x20, al
-      mov al, 0x20
-      out 0x21, al
-      mov al, 0x04
-      out 0x21, al
-      mov al, 0x01
-      out 0x21, al
-      mov al, 0xFE
-      out 0x21, al
-      mov al, 0x34
-      out 0x43, al
-      mov al, 0x00
-      out 0x40, al
-      mov al, 0x10
-      out 0x40, al
-  `;
+  const devices = timerDevices(0x1000);
   test('a timer interrupt wakes HLT and is delivered through its gate with EIP after the HLT', () => {
     const r = run(`${devices}\nsti\nat: hlt\nafter: jmp after`);
     const irq = r.events.find((e) => e.type === 'interrupt');
@@ -357,7 +348,7 @@ describe('external interrupts (SDM Vol. 3A §6.8: recognised at instruction boun
   });
   test('STI shadow: the instruction after STI completes before the interrupt (SDM §6.8.3)', () => {
     // The timer is already pending when STI executes: MOV EBX, 1 still runs first.
-    const fast = devices.replace('mov al, 0x00\n      out 0x40, al\n      mov al, 0x10', 'mov al, 0x10\n      out 0x40, al\n      mov al, 0x00'); // count 16
+    const fast = timerDevices(16);
     const r = run(`${fast}\nmov ecx, 50000\nspin: loop spin\nsti\nmov ebx, 1\nafter: jmp after`, undefined, { maxSteps: 300_000 });
     expect(r.events.find((e) => e.type === 'interrupt')).toMatchObject({ vector: 0x20 });
     expect(r.ebx).toBe(1);
@@ -370,24 +361,8 @@ describe('external interrupts (SDM Vol. 3A §6.8: recognised at instruction boun
 });
 
 describe('the end of an interrupt shadow, and single-step after an instruction that did not complete', () => {
-  // PIT channel 0 at count 16 with IRQ0 unmasked: the timer interrupt is pending long before IF = 1.
-  const pendingTimer = `
-      mov al, 0x11
-      out 0x20, al
-      mov al, 0x20
-      out 0x21, al
-      mov al, 0x04
-      out 0x21, al
-      mov al, 0x01
-      out 0x21, al
-      mov al, 0xFE
-      out 0x21, al
-      mov al, 0x34
-      out 0x43, al
-      mov al, 0x10
-      out 0x40, al
-      mov al, 0x00
-      out 0x40, al
+  // The timer interrupt is pending long before IF = 1.
+  const pendingTimer = `${timerDevices(16)}
       mov ecx, 50000
     spin: loop spin
   `;
