@@ -369,23 +369,29 @@ describe('PABFD with the adaptive detectors (§A3), against CloudSim\'s scan', (
 });
 
 describe('the VM scheduler\'s HashMap order (CloudSim VmSchedulerTimeSharedOverSubscription)', () => {
+  /** A THR-MMT-1.0 simulation of 18 VMs on 40 hosts with VMs `ids` moved, asking `req` MIPS, onto an empty G4 `h`. */
+  function onEmptyG4(ids: number[], req: number[], eager = false): { st: DynState; h: number } {
+    const st = createSimulation(traces(Array.from({ length: 18 }, () => [10])), policy('thr-mmt-1.0'), { hosts: 40 });
+    st.hm.eager = eager;
+    let h = -1;
+    for (let g = 0; g < st.nH && h < 0; g += 2) if (st.hostCount[g] === 0) h = g;
+    expect(h).toBeGreaterThanOrEqual(0);
+    ids.forEach((v, i) => {
+      internals.vmDestroy(st, st.vmHost[v], v);
+      st.vmReq[v] = req[i];
+      internals.vmCreate(st, h, v);
+    });
+    return { st, h };
+  }
   it('an over-subscribed host re-shares over its VMs in Java HashMap order: the sum, hence each floor, rounds as CloudSim\'s', () => {
     // VMs 9, 15, 10, 17 asking 24, 28, 47, 56 % of 2500 MIPS on a G4 (2 × 1860 MIPS) go over its 3720 MIPS. Summed
     // in list order the requests make 3875, in the map's order ("2-17", "2-15", "2-10", "2-9") 3875.0000000000005,
     // and the shares floor(request × 3720 / sum) differ. CloudSim 3.0.3's own scheduler, given the same four
     // `allocatePesForVm("2-<id>", [request])` calls on two 1860-MIPS PEs, allocates 575, 672, 1127, 1344 (printed by
     // a 20-line Java program against the 3.0.3 classes).
-    const st = createSimulation(traces(Array.from({ length: 18 }, () => [10])), policy('thr-mmt-1.0'), { hosts: 40 });
-    let h = -1;
-    for (let g = 0; g < st.nH && h < 0; g += 2) if (st.hostCount[g] === 0) h = g; // an empty G4
-    expect(h).toBeGreaterThanOrEqual(0);
     const ids = [9, 15, 10, 17];
     const req = [0.24 * 2500, 0.28 * 2500, 0.47 * 2500, 0.56 * 2500];
-    ids.forEach((v, i) => {
-      internals.vmDestroy(st, st.vmHost[v], v);
-      st.vmReq[v] = req[i];
-      internals.vmCreate(st, h, v);
-    });
+    const { st, h } = onEmptyG4(ids, req);
     const base = h * st.cap;
     expect(Array.from(st.hostList.subarray(base, base + 4))).toEqual(ids);
     expect(Array.from(st.hostAlloc.subarray(base, base + 4))).toEqual([575, 672, 1127, 1344]);
@@ -402,17 +408,7 @@ describe('the VM scheduler\'s HashMap order (CloudSim VmSchedulerTimeSharedOverS
     // scheduler prints both (VmSchedulerTimeSharedOverSubscription: four allocatePesForVm, then
     // allocatePesForVm + deallocatePesForVm of a Vm with uid "2-16"). A VM asking 1240 MIPS then no longer fits.
     function setUp(eager: boolean): { st: DynState; h: number; onlyH: Uint8Array } {
-      const st = createSimulation(traces(Array.from({ length: 18 }, () => [10])), policy('thr-mmt-1.0'), { hosts: 40 });
-      st.hm.eager = eager;
-      let h = -1;
-      for (let g = 0; g < st.nH && h < 0; g += 2) if (st.hostCount[g] === 0) h = g; // an empty G4
-      const ids = [13, 6, 10, 15];
-      const req = [0.56 * 2500, 0.41 * 500, 0.11 * 500, 0.41 * 2000];
-      ids.forEach((v, i) => {
-        internals.vmDestroy(st, st.vmHost[v], v);
-        st.vmReq[v] = req[i];
-        internals.vmCreate(st, h, v);
-      });
+      const { st, h } = onEmptyG4([13, 6, 10, 15], [0.56 * 2500, 0.41 * 500, 0.11 * 500, 0.41 * 2000], eager);
       expect(st.hostAvail[h]).toBe(1240);
       for (const v of [16, 17]) internals.vmDestroy(st, st.vmHost[v], v);
       const onlyH = new Uint8Array(st.nH).fill(1);
