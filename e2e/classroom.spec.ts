@@ -54,6 +54,17 @@ test('presenter and audience windows stay in step across a tour step; b blanks t
   await expect(audience.getByRole('status', { name: 'The presenter has blanked this screen' })).toBeVisible({ timeout: 10_000 });
   await presenter.keyboard.press('b');
   await expect(audience.getByRole('status', { name: 'The presenter has blanked this screen' })).toBeHidden({ timeout: 10_000 });
+
+  // The tab and the detail level the presenter shows are what the audience sees.
+  await presenter.getByRole('button', { name: 'Close the tour' }).first().click();
+  await presenter.getByRole('group', { name: 'Detail' }).getByRole('button', { name: 'Engineer' }).click();
+  await presenter.getByRole('tab', { name: 'VMCS' }).click();
+  await expect(audience.getByRole('tab', { name: 'VMCS' })).toHaveAttribute('aria-selected', 'true', { timeout: 10_000 });
+  await expect(audience.getByRole('group', { name: 'Detail' }).getByRole('button', { name: 'Engineer' })).toHaveAttribute('aria-pressed', 'true');
+
+  // Ending the presentation tells the audience window, which stops following.
+  await presenter.getByRole('button', { name: 'End presenting' }).click();
+  await expect(audience.getByRole('status').filter({ hasText: 'The presenter ended the presentation' })).toBeVisible({ timeout: 10_000 });
 });
 
 test('an embed link opens with minimal chrome; the read-only one cannot be changed', async ({ page }) => {

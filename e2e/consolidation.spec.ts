@@ -72,6 +72,8 @@ test('consolidate the seed roster, refuse a move onto an overfull host, move by 
   await page.getByRole('slider', { name: /^Hour/ }).fill('3');
   await expect(page.getByTestId('cn-hour-read')).toContainText('03:00');
   await expect.poll(() => page.url()).toContain('h=3');
+  // The host-by-host view follows the hour: its first five minutes, not the last interval of the hour before.
+  await expect(page.getByTestId('cn-hostday-read')).toContainText('03:00–03:05');
 
   // Host by host: scrub to an interval and read which hosts are on, switched off and how many VMs moved.
   const hostday = page.getByTestId('cn-hostday');

@@ -8,7 +8,7 @@ import { t } from './t.ts';
 import type { MessageKey } from './catalogue.ts';
 
 const cases: [MessageKey, Record<string, string | number>, string, string][] = [
-  ['rings.sales.vtxRest', { n: '1' }, ' (1 VM exit so far).', ' (2 VM exits so far).'],
+  ['rings.sales.vtxRest', { n: '1' }, ' (1 VM exit handled so far).', ' (2 VM exits handled so far).'],
   ['rings.sales.swRest', { n: '1', each: '' }, ' (1 trap so far).', ' (2 traps so far).'],
   ['rings.sales.pvRest', { n: '1', ported: '' }, ' (1 hypercall so far).', ' (2 hypercalls so far).'],
   ['shell.transportBar.events', { n: '1' }, '1 event', '2 events'],

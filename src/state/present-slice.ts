@@ -9,6 +9,8 @@ export interface PresentSlice {
   blank: boolean;
   /** When the presentation started (ms since the epoch; wall time is right here: it is the lecture's clock). */
   presentStartedAt: number | null;
+  /** In the audience window: the presenter ended the presentation (the window no longer follows). */
+  presentationEnded: boolean;
   setViewMode(m: ViewMode): void;
   setBlank(b: boolean): void;
   setPresentStartedAt(t: number | null): void;
@@ -20,6 +22,7 @@ export const createPresentSlice: StateCreator<AppState, [], [], PresentSlice> = 
   viewMode: initial.mode,
   blank: false,
   presentStartedAt: null,
+  presentationEnded: false,
   setViewMode: (viewMode) => set({ viewMode }),
   setBlank: (blank) => set({ blank }),
   setPresentStartedAt: (presentStartedAt) => set({ presentStartedAt }),

@@ -302,3 +302,22 @@ describe('the Isolation, Security and I/O lab links (the open view)', () => {
     expect(version.kind === 'error' && version.message).toMatch(/another version/);
   });
 });
+
+describe('links: the Rings lab view (d, tab)', () => {
+  const base: LinkState = { lab: 'rings', spec: { scenario: 'kernel', seed: 1, insnEvents: true }, seq: 12, interventions: [] };
+  it('a view other than the default (Classroom, Code) is in the link and comes back', () => {
+    const hash = formatLink({ ...base, detail: 'engineer', ringsTab: 'events' });
+    expect(hash).toBe('#/rings?v=1&s=kernel&seed=1&insn=1&t=12&d=engineer&tab=events');
+    const back = parseLink(hash);
+    expect(back.kind === 'ok' && [back.state.detail, back.state.ringsTab]).toEqual(['engineer', 'events']);
+  });
+  it('the default view adds nothing (links made before stay the same)', () => {
+    expect(formatLink({ ...base, detail: 'classroom', ringsTab: 'code' })).toBe(formatLink(base));
+  });
+  it('a detail level or tab that does not exist is refused, naming the field', () => {
+    const d = parseLink('#/rings?v=1&s=kernel&d=expert');
+    expect(d.kind === 'error' && d.message).toMatch(/detail level \(d\).*sales, classroom, engineer/);
+    const tab = parseLink('#/rings?v=1&s=kernel&tab=dma');
+    expect(tab.kind === 'error' && tab.message).toMatch(/view \(tab\).*code, vmcs/);
+  });
+});

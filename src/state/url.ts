@@ -12,6 +12,7 @@
  *   src   the user's own program: deflate-raw, base64url (program-codec.ts)
  *   vmm   the VT-x VMM's settings: KEY=VALUE assignments joined by ~, as the CLI's --vmm takes them
  *         (src/core/vmm/settings.ts), e.g. vmm=hltExiting=false~ioPassthroughPorts=0x3F8-0x3FF,0x80~raw.primary.set=0x4
+ *   d     detail level: sales, classroom (default) or engineer     tab  the open tab: code (default), vmcs, exits…
  *
  * Parsing is strict (zod): a broken or tampered link gives a message naming what is wrong, and the app
  * falls back to the default lab instead of showing a blank page. Whether the scenario, CPU and parameter
@@ -21,6 +22,7 @@ import { z } from 'zod';
 import { t } from '../i18n/t.ts';
 import type { MessageKey } from '../i18n/catalogue.ts';
 import type { Intervention, SessionSpec } from '../worker/protocol.ts';
+import type { DetailLevel, RingsTab } from './lab-slice.ts';
 import { LAB_IDS, DEFAULT_LAB, LAB_TABS, isTabbedLab, type LabId, type TabbedLabId } from './labs.ts';
 import { vmmSettingsFromAssignments, vmmSettingsToAssignments, type VmmSettings } from '../core/vmm/settings-data.ts';
 import { DEFAULT_CONSOLIDATION_LINK, formatConsolidationLink, parseConsolidationQuery, type ConsolidationLink } from './consolidation-link.ts';
@@ -51,7 +53,12 @@ export interface LinkState {
   consolidation?: ConsolidationLink;
   /** The open view of a tabbed lab (Isolation, Security, I/O): `#/io?v=1&tab=dma`. */
   tab?: string;
+  /** The Rings lab's view, when not the default: its detail level (`d`) and open tab (`tab`). */
+  detail?: DetailLevel;
+  ringsTab?: RingsTab;
 }
+
+export const RINGS_TABS: readonly RingsTab[] = ['code', 'vmcs', 'exits', 'events', 'controls', 'program', 'models', 'machine', 'sensitive', 'ept'];
 
 /**
  * The Software vs hardware lab's link:  #/techniques?v=1&w=sensitive&cpu=nehalem&c=trap.4000~hypercall.889&r=1
@@ -141,6 +148,8 @@ const query = z.object({
   iv: interventionList.optional(),
   src: z.string().max(400_000).regex(/^[A-Za-z0-9_-]+$/, { error: () => t('links.notProgram') }).optional(),
   vmm: vmmSettings.optional(),
+  d: z.enum(['sales', 'classroom', 'engineer'], { error: () => t('links.mustBeOneOf', { values: 'sales, classroom, engineer' }) }).optional(),
+  tab: z.enum(RINGS_TABS as [RingsTab, ...RingsTab[]], { error: () => t('links.mustBeOneOf', { values: RINGS_TABS.join(', ') }) }).optional(),
 });
 
 const costList = z
@@ -209,6 +218,7 @@ function formatTechniques(t: TechniquesLink): string {
 const FIELD_NAMES: Record<string, MessageKey> = {
   v: 'links.field.version', s: 'links.scene.scenario', cpu: 'links.field.cpu', seed: 'links.scene.seed', insn: 'links.scene.insn', m: 'links.scene.platform',
   p: 'links.scene.params', t: 'links.scene.position', iv: 'links.scene.interventions', src: 'links.scene.program', vmm: 'links.scene.vmm',
+  d: 'links.scene.detail', tab: 'links.field.view',
 };
 
 /** A field's name in a message ("CPU model (cpu)"), looked up when the message is made (so in the language then in use). */
@@ -271,6 +281,8 @@ export function parseLink(hash: string): ParsedLink {
   if (q.vmm !== undefined && Object.keys(q.vmm).length > 0) spec.settings = q.vmm;
   const state: LinkState = { lab, spec, seq: q.t ?? 0, interventions: q.iv ?? [] };
   if (q.src !== undefined) state.srcZ = q.src;
+  if (q.d !== undefined) state.detail = q.d;
+  if (q.tab !== undefined) state.ringsTab = q.tab;
   return { kind: 'ok', state };
 }
 
@@ -315,6 +327,8 @@ export function formatLink(s: LinkState): string {
   if (s.srcZ !== undefined) q.set('src', s.srcZ);
   const vmm = s.spec.settings !== undefined ? formatVmmSettings(s.spec.settings) : '';
   if (vmm !== '') q.set('vmm', vmm);
+  if (s.detail !== undefined && s.detail !== 'classroom') q.set('d', s.detail);
+  if (s.ringsTab !== undefined && s.ringsTab !== 'code') q.set('tab', s.ringsTab);
   // URLSearchParams encodes '~', '=' and ',' (%7E, %3D, %2C); all three are plain in a query value (RFC 3986
   // §3.4), so keep links readable. Only `vmm` holds '=' or ','; parsing splits a pair at its first '='.
   return `#/${s.lab}?${q.toString().replace(/%7E/g, '~').replace(/%3D/g, '=').replace(/%2C/g, ',')}`;

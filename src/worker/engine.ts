@@ -291,6 +291,7 @@ export function createEngine(clock: EngineClock): EngineApi & { reportError(wher
       title: s.title,
       kind: s.kind,
       mode: s.mode,
+      portable: s.portable,
       description: s.description,
       lesson: s.lesson,
       end: s.end,
@@ -497,9 +498,12 @@ export function createEngine(clock: EngineClock): EngineApi & { reportError(wher
       const lines: string[] = [];
       if (b.firstSeq > 0) lines.push(JSON.stringify({ type: 'log', text: msg('worker.engine.eventsDropped', { n: b.firstSeq }), vm: null, cycle: 0 }));
       for (const e of batchEvents(b)) {
+        // The run's end comes once, last, in full (below), as the command-line runner writes it.
+        if (e.kind === EventKind.END) continue;
         lines.push(JSON.stringify(e.text !== undefined ? textRecord(e.kind, e.cycle, e.p[0], e.text) : eventRecord(e.kind, e.cycle, e.p)));
       }
-      return lines.join('\n') + (lines.length > 0 ? '\n' : '');
+      lines.push(JSON.stringify(t.session.endRecord()));
+      return lines.join('\n') + '\n';
     }),
 
     interventions: guarded('interventions', () => (timeline === null ? [] : timeline.recordedInterventions().map((i) => ({ seq: i.seq, action: { ...i.action } })))),

@@ -44,6 +44,8 @@ export interface CatalogScenario {
   title: string;
   kind: ScenarioKind;
   mode: LabMode;
+  /** The program also runs unchanged on the other platforms (a guest that needs no VMX of its own). */
+  portable: boolean;
   description: string;
   lesson: string;
   end: string;

@@ -90,7 +90,8 @@ export function cpuRegisters(c: Cpu): RegisterSource {
   return { regs: c.regs, eip: c.eip, eflags: c.getEflags(), segSel: c.segSel, cr0: c.cr0, cr3: c.cr3, cr4: c.cr4, cpl: c.cpl, cycles: c.cycles };
 }
 
-function endRecord(reason: string, c: RegisterSource, instructions: number): TraceRecord {
+/** The `end` record (docs/trace-format.md): why the run ended, the instructions retired, the cycle, the registers. */
+export function endRecord(reason: string, c: RegisterSource, instructions: number): TraceRecord {
   return {
     type: 'end',
     reason,

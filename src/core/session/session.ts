@@ -31,7 +31,8 @@ import { NullSink, type TraceSink } from '../trace/sink.ts';
 import { parseLabHeader, type LabMode } from '../lab/header.ts';
 import { getScenario, loadScenarioSource, withMode, withParameter } from '../scenarios/index.ts';
 import { scenarioParameters } from '../scenarios/parameters.ts';
-import { registerDump, cpuRegisters } from '../lab/run.ts';
+import { registerDump, cpuRegisters, endRecord } from '../lab/run.ts';
+import type { TraceRecord } from '../trace/json.ts';
 import { exitReasonInfo } from '../vmx/spec/exit-reasons.ts';
 import type { Cpu } from '../x86/cpu.ts';
 import { labListing, type ListingRow } from '../lab/listing.ts';
@@ -136,8 +137,12 @@ export interface VmView {
   console: string;
   exits: number;
   exitsByReason: { reason: number; name: string; count: number }[];
+  /** Cycles the guest ran in VMX non-root operation (not halted). */
   guestCycles: number;
+  /** Cycles of VM exits, their handlers and VM entries. */
   vmmCycles: number;
+  /** Cycles the guest sat halted in VMX non-root operation (without HLT exiting): idle, counted in neither. */
+  haltedCycles: number;
 }
 
 /** The machine as the UI shows it (plain data). */
@@ -512,6 +517,37 @@ export class Session {
     return translationView({ cpu: c, vmcsPtr: ptr, mode: this.mode, cpuModel: this.cpuModel, pc: this.currentPc() }, req, eptAtExit);
   }
 
+  /**
+   * The JSON trace's last record for the run up to here (docs/trace-format.md `end`), as `npm run lab -- run` writes
+   * it: the reason the run ended, or `limit` when an export is made before the end; the program's registers; the
+   * mode's statistics.
+   */
+  endRecord(): TraceRecord {
+    const reason = this.ended ?? 'limit';
+    if (this.machine.kind === 'bare') {
+      const c = this.machine.m.cpu;
+      const end = endRecord(reason, cpuRegisters(c), this.instret);
+      end.mode = 'bare';
+      end.vmx = c.vmx.nonRoot ? 'non-root' : c.vmx.on ? 'root' : 'none';
+      if (reason === 'unhandled-exception') {
+        end.vector = c.unhandledVector;
+        end.errorCode = c.unhandledErrorCode < 0 ? null : c.unhandledErrorCode;
+      }
+      if (reason === 'vmx-abort') end.vmxAbort = c.vmxAbortCode;
+      return end;
+    }
+    if (this.machine.kind === 'swvmm') {
+      const end = endRecord(reason, this.machine.vmm.guestRegisters(), this.instret);
+      end.mode = this.mode;
+      return end;
+    }
+    const lab = this.machine.lab;
+    const end = endRecord(reason, lab.guestRegisters(), this.instret);
+    end.mode = 'guest';
+    Object.assign(end, lab.statistics());
+    return end;
+  }
+
   inspect(): MachineView {
     const c = this.cpus[0];
     const base = {
@@ -551,6 +587,7 @@ export class Session {
         exitsByReason: [],
         guestCycles: st.guestCycles,
         vmmCycles: st.vmmCycles,
+        haltedCycles: 0,
       };
       return {
         ...base,
@@ -572,9 +609,11 @@ export class Session {
       });
       let guestCycles = 0;
       let vmmCycles = 0;
+      let haltedCycles = 0;
       for (const v of vm.vcpus) {
         guestCycles += v.guestCycles;
         vmmCycles += v.rootCycles;
+        haltedCycles += v.haltedCycles;
       }
       return {
         id: vm.id,
@@ -586,6 +625,7 @@ export class Session {
         exitsByReason,
         guestCycles,
         vmmCycles,
+        haltedCycles,
       };
     });
     return {

@@ -115,6 +115,7 @@ export class GuestLab {
       exitsByReason: byReason,
       guestCycles: v.guestCycles,
       vmmCycles: v.rootCycles,
+      haltedCycles: v.haltedCycles,
       vmmOverheadPercent: total > 0 ? Math.round((1000 * v.rootCycles) / total) / 10 : 0,
       exitCode: vm.state === VmState.STOPPED ? vm.exitCode : null,
     };

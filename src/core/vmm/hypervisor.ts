@@ -467,7 +467,8 @@ export class Hypervisor {
             pendingErrorCode: v.pendingErrorCode, pendingLength: v.pendingLength, haltedIfClear: v.haltedIfClear, yielded: v.yielded,
             tscOffset: v.tscOffset, patLo: v.patLo, patHi: v.patHi, mtrrDefType: v.mtrrDefType, xcr0: v.xcr0, dr: Array.from(v.dr),
             usesPreemptionTimer: v.usesPreemptionTimer, lastTimerValue: v.lastTimerValue, entryCycle: v.entryCycle,
-            guestCycles: v.guestCycles, rootCycles: v.rootCycles, instructions: v.instructions,
+            guestCycles: v.guestCycles, rootCycles: v.rootCycles, haltedCycles: v.haltedCycles, haltedSinceEntry: v.haltedSinceEntry,
+            instructions: v.instructions,
             sameExits: v.sameExits, lastExitReason: v.lastExitReason, lastExitRip: v.lastExitRip, lastExitIcount: v.lastExitIcount,
           },
           shadow: v.shadow === null ? null : { tables: [...v.shadow.tables], fills: v.shadow.fills, flushes: v.shadow.flushes },
@@ -712,6 +713,8 @@ export class Hypervisor {
     this.haltIcount[p] = c.icount;
     if (next !== Infinity && this.haltSkips[p] < HALT_SKIP_LIMIT) {
       this.haltSkips[p]++;
+      // Time spent halted is idle time, not the guest's: the exit that ends the wait takes it out of the guest's share.
+      if (next > c.cycles) v.haltedSinceEntry += next - c.cycles;
       c.cycles = Math.max(c.cycles, next);
       return;
     }
@@ -871,6 +874,7 @@ export class Hypervisor {
     }
     v.launched = true;
     v.entryCycle = c.cycles;
+    v.haltedSinceEntry = 0;
     return true;
   }
 
@@ -984,7 +988,11 @@ export class Hypervisor {
   private handleExit(p: number, v: VCpu): void {
     const c = this.cpus[p];
     const exitStart = c.cycles - this.costs.vmExit;
-    v.guestCycles += Math.max(0, exitStart - v.entryCycle);
+    const inGuest = Math.max(0, exitStart - v.entryCycle);
+    const halted = Math.min(inGuest, v.haltedSinceEntry);
+    v.guestCycles += inGuest - halted;
+    v.haltedCycles += halted;
+    v.haltedSinceEntry = 0;
     copyGprs(v.gprs, c.regs);
     const full = vmr(c, F.VM_EXIT_REASON);
     const basic = full & 0xffff;

@@ -85,8 +85,16 @@ export class VCpu {
   lastExitIcount = -1;
   /** Cycle of the last VM entry, for the root/non-root split. */
   entryCycle = 0;
+  /** Cycles in VMX non-root operation with the guest running (not halted). */
   guestCycles = 0;
+  /** Cycles in VMX root operation: VM exit, handler and VM entry of each exit. */
   rootCycles = 0;
+  /**
+   * Cycles in VMX non-root operation in the HLT activity state (a guest that halts without HLT exiting): idle time,
+   * neither the guest's work nor the VMM's. `haltedSinceEntry` is the part since the last VM entry.
+   */
+  haltedCycles = 0;
+  haltedSinceEntry = 0;
   instructions = 0;
   constructor(
     readonly vm: Vm,

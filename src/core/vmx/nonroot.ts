@@ -38,9 +38,15 @@ export function exceptionCausesExit(c: Cpu, vector: number, errorCode: number): 
   return vector < 32 && ((bm >>> vector) & 1) !== 0;
 }
 
-/** A VM exit caused by instruction `i` (fault-like: guest EIP stays at the instruction). */
+/**
+ * A VM exit caused by instruction `i` (fault-like: guest EIP stays at the instruction). The instruction does not
+ * execute: the VM exit happens instead (SDM Vol. 3C §25.1), so its time is the exit's, not its native latency (an
+ * OUT that exits does not also wait ~300 cycles for the ISA bus). The interpreter charges an instruction's cost when
+ * it returns (Cpu.executeBlock, stepInsn); taking it off here leaves the clock where the VM exit put it.
+ */
 export function exitInsn(c: Cpu, i: Insn, reason: number, qual = 0, info = 0, linear = 0, qualHi = 0): true {
   vmExit(c, reason, qual, i.len, info, linear, -1, 0, 0, qualHi);
+  c.cycles -= i.cost;
   return true;
 }
 

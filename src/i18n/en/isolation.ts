@@ -93,6 +93,7 @@ export const isolation = {
   'faults.field': 'Field',
   'faults.value': 'Value',
   'faults.meaning': 'Meaning',
+  'faults.vmcallIsConsole': ' (the PUTS hypercall: the kernel printing what went wrong, before the fault itself)',
   'faults.vmExitsOfVm': 'VM exits of VM{vm} from the fault to its detection: {exits}.',
   'faults.none': 'none',
   'faults.enterAWholeNumber': 'Enter a whole number (digits only).',

@@ -58,6 +58,7 @@ export const links = {
   'scene.interventions': 'interventions (iv)',
   'scene.program': 'program (src)',
   'scene.vmm': 'VMM settings (vmm)',
+  'scene.detail': 'detail level (d)',
   'techniques.workload': 'workload (w)',
   'techniques.costs': 'cost assumptions (c)',
   'migration.memory': 'memory (mem)',

@@ -1,6 +1,7 @@
 /** User-visible strings of src/ui/present (English source; keys are stable, text is what a translator changes). */
 export const present = {
   'audience.thePresenterHasBlanked': 'The presenter has blanked this screen',
+  'audience.presentationEnded': 'The presenter ended the presentation: this window no longer follows. You can close it.',
   'audience.thePresenterHasBlanked2': 'The presenter has blanked this screen.',
   'embedBar.readOnly': ' · read-only',
   'embedBar.vtLab': 'VT Lab',

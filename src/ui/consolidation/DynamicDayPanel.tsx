@@ -156,7 +156,7 @@ function DayResult({ day, hour, onHour, reference }: { day: DynamicDay; hour: nu
         </div>
       </div>
       {day.hostOfVm !== undefined && day.vmCount !== undefined && day.hostCount !== undefined && (
-        <HostDayView d={{ hostOfVm: day.hostOfVm, vmCount: day.vmCount, hostCount: day.hostCount }} intervalSeconds={day.intervalSeconds} startRow={hour * (3600 / day.intervalSeconds)} powerW={day.powerW} />
+        <HostDayView d={{ hostOfVm: day.hostOfVm, vmCount: day.vmCount, hostCount: day.hostCount }} intervalSeconds={day.intervalSeconds} startRow={hour * (3600 / day.intervalSeconds) + 1} powerW={day.powerW} />
       )}
     </div>
   );

@@ -27,6 +27,12 @@ export function HostDayView({ d, intervalSeconds, startRow = 0, powerW }: { d: D
   const [row, setRow] = useState(() => Math.min(rows - 1, startRow));
   const [playing, setPlaying] = useState(false);
   const [phase, setPhase] = useState(1); // 0 … 1: progress of the arrows within the interval
+  // The hour chosen beside it moves this view to that hour's first interval (snapshot `startRow` ends it), so both
+  // panels speak of the same hour; within it the view's own scrubber and Play take over.
+  useEffect(() => {
+    setRow(Math.min(rows - 1, startRow));
+    setPhase(1);
+  }, [startRow, rows]);
   const wrap = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const [width, setWidth] = useState(960);

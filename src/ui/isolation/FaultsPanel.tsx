@@ -415,7 +415,7 @@ function ExitPanel({ r }: { r: IsolationResult }) {
           </tbody>
         </table>
       )}
-      <p className="pl-note" data-testid="iso-exits-during"><T k='isolation.faults.vmExitsOfVm' parts={{ vm: r.services.findIndex((s) => s.id === r.params.target) + 1, exits: during.length === 0 ? t('isolation.faults.none') : during.map(([reason, n]) => `${n} × ${exitLabel({ reason: Number(reason), name: exitReasonInfo(Number(reason))?.sdmName ?? '?' })}`).join(', ') }} /></p>
+      <p className="pl-note" data-testid="iso-exits-during"><T k='isolation.faults.vmExitsOfVm' parts={{ vm: r.services.findIndex((s) => s.id === r.params.target) + 1, exits: during.length === 0 ? t('isolation.faults.none') : during.map(([reason, n]) => `${n} × ${exitLabel({ reason: Number(reason), name: exitReasonInfo(Number(reason))?.sdmName ?? '?' })}${Number(reason) === 18 ? t('isolation.faults.vmcallIsConsole') : ''}`).join(', ') }} /></p>
     </section>
   );
 }

@@ -62,7 +62,9 @@ export function MigrationLab() {
         }
         setResults({ migrationResult: r });
         const sip = r.clients.sessions.find((s) => s.kind === 'sip-call')!;
-        setAnnounce(t('migration.lab.migratedInDowntimeThe', { secondsText: secondsText(r.result.totalSeconds), msText: msText(r.result.downtimeMs), value: sip.reconnect ? t('migration.lab.reconnects') : t('migration.lab.staysConnected') }));
+        const said = t('migration.lab.migratedInDowntimeThe', { secondsText: secondsText(r.result.totalSeconds), msText: msText(r.result.downtimeMs), value: sip.reconnect ? t('migration.lab.reconnects') : t('migration.lab.staysConnected') });
+        // A migration whose pre-copy never caught up says so first: its total and downtime are those of a forced stop-and-copy.
+        setAnnounce(r.result.converged || r.result.stopReason === 'post-copy' ? said : `${t('migration.lab.didNotConverge')} ${said}`);
       } catch (e) {
         setError(e instanceof Error ? e.message : String(e));
       } finally {

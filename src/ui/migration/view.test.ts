@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkField, checkForm, endTime, frameAt, stopReasonText, textsOf } from './view.ts';
+import { checkField, checkForm, endTime, frameAt, msText, secondsText, stopReasonText, textsOf } from './view.ts';
 import { DEFAULT_MIGRATION_LINK } from '../../state/platform-links.ts';
 import { runMigration } from '../../worker/platform.ts';
 
@@ -66,5 +66,24 @@ describe('migration view', () => {
     expect(r.stopReason).toBe('post-copy');
     const f = frameAt(r, (r.activationSeconds + r.totalSeconds) / 2);
     if (r.totalSeconds > r.activationSeconds) expect(f).toMatchObject({ phase: 'post-copy', runsAt: 'destination', paused: false });
+  });
+});
+
+describe('durations a reader can take in', () => {
+  it('seconds below 100 s keep their decimals; longer ones go to hours and minutes, then days', () => {
+    expect(secondsText(2.414)).toBe('2.41 s');
+    expect(secondsText(17.34)).toBe('17.3 s');
+    expect(secondsText(412.4)).toBe('412 s');
+    expect(secondsText(3276.8)).toBe('54 min 37 s');
+    expect(secondsText(4320)).toBe('1 h 12 min');
+    expect(secondsText(7199.9)).toBe('2 h 0 min');
+    // A pre-copy that never catches up at 10 Mbit/s: not "3280077 s".
+    expect(secondsText(3_280_077)).toBe('38.0 days');
+  });
+  it('a downtime in milliseconds reads the same way once it is minutes long', () => {
+    expect(msText(4.2)).toBe('4.2 ms');
+    expect(msText(312)).toBe('312 ms');
+    expect(msText(3276.8)).toBe('3.28 s');
+    expect(msText(3_276_800)).toBe('54 min 37 s');
   });
 });

@@ -81,11 +81,27 @@ export function bytesText(b: number): string {
   return `${b} B`;
 }
 
+/** A duration a reader can take in: "2.41 s", "17.3 s", "412 s", "54 min 37 s", "1 h 12 min", "38.0 days" (no 7-digit seconds). */
 export function secondsText(s: number): string {
+  if (s >= 86400) return t('migration.view.days', { n: (s / 86400).toFixed(1) });
+  if (s >= 3600) {
+    let h = Math.floor(s / 3600);
+    let min = Math.round((s - h * 3600) / 60);
+    if (min === 60) {
+      h++;
+      min = 0;
+    }
+    return t('migration.view.hoursMinutes', { h, min });
+  }
+  if (s >= 600) {
+    const whole = Math.round(s);
+    return t('migration.view.minutesSeconds', { min: Math.floor(whole / 60), s: whole % 60 });
+  }
   return s >= 100 ? `${s.toFixed(0)} s` : s >= 10 ? `${s.toFixed(1)} s` : `${s.toFixed(2)} s`;
 }
 
 export function msText(ms: number): string {
+  if (ms >= 100_000) return secondsText(ms / 1000);
   return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms >= 10 ? `${ms.toFixed(0)} ms` : `${ms.toFixed(1)} ms`;
 }
 

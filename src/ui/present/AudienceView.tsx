@@ -8,6 +8,14 @@ import { t } from '../../i18n/t.ts';
 export function AudienceFollower() {
   useEffect(() => startAudience(), []);
   const blank = useApp((s) => s.blank);
+  const ended = useApp((s) => s.presentationEnded);
+  if (ended) {
+    return (
+      <p className="audience-ended" role="status">
+        {t('present.audience.presentationEnded')}
+      </p>
+    );
+  }
   if (!blank) return null;
   return (
     <div className="audience-blank" role="status" aria-label={t('present.audience.thePresenterHasBlanked')}>

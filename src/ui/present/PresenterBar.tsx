@@ -6,7 +6,7 @@ import { useEffect, useState } from 'react';
 import { useApp } from '../../state/store.ts';
 import { viewUrl } from '../../state/view-mode.ts';
 import { currentLink } from '../shell/link-sync.ts';
-import { startPresenter } from './channel.ts';
+import { endPresenting, startPresenter } from './channel.ts';
 import './present.css';
 import { t } from '../../i18n/t.ts';
 
@@ -39,6 +39,7 @@ export function PresenterBar() {
     window.open(viewUrl('audience', currentLink(), location), 'vt-lab-audience', 'popup');
   };
   const end = (): void => {
+    endPresenting();
     setViewMode('app');
     setBlank(false);
     setStarted(null);

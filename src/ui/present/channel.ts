@@ -8,12 +8,25 @@ import { z } from 'zod';
 import { useApp } from '../../state/store.ts';
 import { currentLink, openLink } from '../shell/link-sync.ts';
 import { tourKeys } from '../tours/TourPanel.tsx';
+import type { RingsTab } from '../../state/lab-slice.ts';
 
 export const CHANNEL_NAME = 'vt-lab-present-v1';
 
+const RINGS_TABS = ['code', 'vmcs', 'exits', 'events', 'controls', 'program', 'models', 'machine', 'sensitive', 'ept'] as const satisfies readonly RingsTab[];
+
 const message = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('state'), link: z.string().max(500_000).regex(/^#\//), tour: z.strictObject({ id: z.string().max(40), step: z.number().int().min(0).max(100) }).nullable(), blank: z.boolean() }),
+  z.strictObject({
+    kind: z.literal('state'),
+    link: z.string().max(500_000).regex(/^#\//),
+    tour: z.strictObject({ id: z.string().max(40), step: z.number().int().min(0).max(100) }).nullable(),
+    blank: z.boolean(),
+    // What the presenter looks at beyond the link: how much detail, and which of the Rings lab's tabs is open.
+    detail: z.enum(['sales', 'classroom', 'engineer']),
+    ringsTab: z.enum(RINGS_TABS),
+  }),
   z.strictObject({ kind: z.literal('hello') }),
+  // The presenter ended the presentation: the audience window says so and stops following.
+  z.strictObject({ kind: z.literal('ended') }),
   z.strictObject({ kind: z.literal('key'), action: z.enum(['tour-next', 'tour-prev', 'blank']) }),
 ]);
 export type PresentMessage = z.infer<typeof message>;
@@ -30,7 +43,7 @@ export function startPresenter(onAudience: (seen: number) => void): () => void {
   let timer = 0;
   const stateNow = (): PresentMessage => {
     const s = useApp.getState();
-    return { kind: 'state', link: currentLink(), tour: s.tour, blank: s.blank };
+    return { kind: 'state', link: currentLink(), tour: s.tour, blank: s.blank, detail: s.detail, ringsTab: s.ringsTab };
   };
   const send = (force: boolean): void => {
     const m = stateNow();
@@ -88,9 +101,15 @@ export function startAudience(): () => void {
   };
   ch.onmessage = (e: MessageEvent) => {
     const r = message.safeParse(e.data);
-    if (!r.success || r.data.kind !== 'state') return;
-    const { link, tour, blank } = r.data;
-    useApp.setState({ tour, blank });
+    if (!r.success) return;
+    if (r.data.kind === 'ended') {
+      useApp.setState({ presentationEnded: true, blank: false });
+      stop();
+      return;
+    }
+    if (r.data.kind !== 'state') return;
+    const { link, tour, blank, detail, ringsTab } = r.data;
+    useApp.setState({ tour, blank, detail, ringsTab });
     void load(link);
   };
   ch.postMessage({ kind: 'hello' } satisfies PresentMessage);
@@ -100,6 +119,12 @@ export function startAudience(): () => void {
 /** The audience forwards a key to the presenter (a clicker aimed at the wrong window still works). */
 export function forwardKey(action: 'tour-next' | 'tour-prev' | 'blank'): void {
   channel?.postMessage({ kind: 'key', action } satisfies PresentMessage);
+}
+
+/** The presenter ends the presentation: tells the audience window before closing the channel. */
+export function endPresenting(): void {
+  channel?.postMessage({ kind: 'ended' } satisfies PresentMessage);
+  stop();
 }
 
 export function stop(): void {

@@ -74,6 +74,11 @@ export function CodePanel() {
   const handlers = useApp((s) => s.catalog?.handlers);
   const seq = useApp((s) => s.status?.position.seq ?? 0);
   const logVersion = useApp((s) => s.logVersion);
+  // A VM the VMM stopped (a failed VM entry, a triple fault…) executes nothing next: say why instead.
+  const vmStopped = useApp((s) => {
+    const v = s.view?.vms[0];
+    return v !== undefined && (v.state === 'crashed' || v.state === 'stopped') && v.message !== '' ? v.message : null;
+  });
   const [rows, setRows] = useState<ListingRow[]>([]);
   const scrollRef = useRef<HTMLDivElement>(null);
   const bpSet = useMemo(() => new Set(breakpoints), [breakpoints]);
@@ -203,6 +208,10 @@ export function CodePanel() {
               does: handler?.does ?? t('rings.code.handlesExit'),
             })}
           </span>
+        </div>
+      ) : vmStopped !== null ? (
+        <div className="code-status" role="status" data-testid="vm-stopped">
+          {t('rings.code.vmStopped', { message: vmStopped })}
         </div>
       ) : (
         <div className="code-status">

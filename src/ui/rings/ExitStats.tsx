@@ -52,6 +52,8 @@ export interface ExitStatsProps {
   /** Cycles spent in VMX non-root operation (the guest) and in root operation (the VMM). */
   guestCycles: number;
   vmmCycles: number;
+  /** Cycles nobody worked: the guest halted, waiting for an interrupt (shown apart from the split). */
+  idleCycles?: number;
   detail: ExitStatsDetail;
   /** Go to event `seq` (called with an exit's seq + 1: just after the exit). */
   onJump(seq: number): void;
@@ -136,7 +138,7 @@ export function ExitStats(props: ExitStatsProps) {
         />
       )}
       <ExitHistogram exits={exits} rows={rows} detail={detail} colorOf={colorOfReason} hz={hz} spanCycles={spanCycles} />
-      <OverheadBar guestCycles={guestCycles} vmmCycles={vmmCycles} hz={hz} detail={detail} />
+      <OverheadBar guestCycles={guestCycles} vmmCycles={vmmCycles} idleCycles={props.idleCycles ?? 0} hz={hz} detail={detail} />
     </section>
   );
 }
@@ -626,7 +628,7 @@ function ExitHistogram({ exits, rows, detail, colorOf, hz, spanCycles }: Histogr
 
 // ------------------------------------------------------------------ root vs non-root
 
-function OverheadBar({ guestCycles, vmmCycles, hz, detail }: { guestCycles: number; vmmCycles: number; hz: number; detail: ExitStatsDetail }) {
+function OverheadBar({ guestCycles, vmmCycles, idleCycles, hz, detail }: { guestCycles: number; vmmCycles: number; idleCycles: number; hz: number; detail: ExitStatsDetail }) {
   const s = overheadSplit(guestCycles, vmmCycles);
   const pct = (t: number): string => `${t / 10}%`;
   const cyclesText = (c: number): string =>
@@ -652,6 +654,7 @@ function OverheadBar({ guestCycles, vmmCycles, hz, detail }: { guestCycles: numb
               <T k="rings.exitStats.legendVmm" params={{ pct: formatTenths(s.vmmTenths) }} parts={{ name: <strong>{t('rings.exitStats.vmm')}</strong> }} />
               {detail !== 'sales' && <span className="xs-sub"> · {cyclesText(s.vmmCycles)}</span>}
             </li>
+            {idleCycles > 0 && <li className="xs-idle">{t('rings.exitStats.idle', { time: formatSimTime(idleCycles, hz) })}</li>}
           </ul>
         </>
       )}

@@ -60,6 +60,8 @@ export function ExitsTab() {
       positionCycle={cycle}
       guestCycles={vm?.guestCycles ?? 0}
       vmmCycles={vm?.vmmCycles ?? 0}
+      // One VM on one processor: what the guest and the VMM did not use of the run was idle time.
+      idleCycles={vm !== undefined && view?.vms.length === 1 ? Math.max(0, cycle - vm.guestCycles - vm.vmmCycles) : 0}
       detail={detail}
       selectedSeq={selected}
       onJump={(s) => void commands.seek(s)}

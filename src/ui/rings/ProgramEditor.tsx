@@ -36,32 +36,65 @@ export function ProgramEditor() {
   const areaRef = useRef<HTMLTextAreaElement>(null);
   const gutterRef = useRef<HTMLDivElement>(null);
 
-  // Load the preset's text, and the user's saved draft of it if there is one.
+  // What the editor showed when it last loaded a program (a draft, the preset, or a program from a link or a file).
+  const loadedRef = useRef<string | null>(null);
+  const textRef = useRef<string | null>(null);
+  textRef.current = text;
+  // The user's own draft, when a program from a link or a file is shown instead of it.
+  const [ownDraft, setOwnDraft] = useState<string | null>(null);
+
+  // Load the preset's text and the user's saved draft of it; a program from a link or an imported file is shown as
+  // it came (it is what runs), and the user's own draft stays where it is, one click away.
   useEffect(() => {
+    // The program just run from this editor: it already shows it (and maybe newer typing).
+    if (spec.source !== undefined && spec.source === textRef.current) return;
     let live = true;
     void commands.scenarioSource(preset).then((src) => {
       if (!live) return;
       const base = src ?? '';
       setOriginal(base);
       const draft = loadDraft(preset);
-      setText(spec.source ?? draft ?? base);
-      setStatus(draft !== null && spec.source === undefined ? t('rings.editor.savedDraft') : '');
+      const shown = spec.source ?? draft ?? base;
+      loadedRef.current = shown;
+      setText(shown);
+      const differs = spec.source !== undefined && draft !== null && draft !== spec.source;
+      setOwnDraft(differs ? draft : null);
+      setStatus(differs ? t('rings.editor.sharedShown') : draft !== null && spec.source === undefined ? t('rings.editor.savedDraft') : '');
     });
     return () => {
       live = false;
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [preset]);
+  }, [preset, spec.source]);
 
-  // Check as you type (debounced) and keep every keystroke.
+  // Keep every keystroke (only keystrokes: loading a shared program writes nothing). The first edit of a program
+  // that is not the user's own draft keeps that draft aside first (`<preset>~previous`, in "Export all my data").
+  const edit = (next: string): void => {
+    setText(next);
+    const own = loadDraft(preset);
+    if (own !== null && own !== loadedRef.current && own !== next) saveDraft(`${preset}~previous`, own);
+    loadedRef.current = next;
+    setOwnDraft(null);
+    if (next !== original) saveDraft(preset, next);
+    else clearDraft(preset);
+  };
+
+  const openOwnDraft = (): void => {
+    if (ownDraft === null) return;
+    loadedRef.current = ownDraft;
+    setText(ownDraft);
+    setOwnDraft(null);
+    setStatus(t('rings.editor.savedDraft'));
+  };
+
+  // Check as you type (debounced).
   useEffect(() => {
     if (text === null) return;
-    if (text !== original) saveDraft(preset, text);
     const t = window.setTimeout(() => {
       void commands.checkProgram(text).then(setErrors).catch(() => undefined);
     }, 350);
     return () => window.clearTimeout(t);
-  }, [text, original, preset]);
+  }, [text]);
 
   const lines = useMemo(() => (text ?? '').split('\n').length, [text]);
   const errByLine = useMemo(() => {
@@ -148,7 +181,7 @@ export function ProgramEditor() {
           aria-invalid={allErrors.length > 0}
           spellCheck={false}
           value={text ?? ''}
-          onChange={(e) => setText(e.target.value)}
+          onChange={(e) => edit(e.target.value)}
           onScroll={(e) => {
             if (gutterRef.current) gutterRef.current.scrollTop = e.currentTarget.scrollTop;
           }}
@@ -160,6 +193,14 @@ export function ProgramEditor() {
           }}
         />
       </div>
+      {ownDraft !== null && (
+        <p className="editor-own-draft" data-testid="own-draft">
+          {t('rings.editor.ownDraftKept')}{' '}
+          <button type="button" className="btn" onClick={openOwnDraft}>
+            {t('rings.editor.openOwnDraft')}
+          </button>
+        </p>
+      )}
       <div ref={errorsRef} id="editor-errors" className="editor-errors" role="status" aria-live="polite" aria-label={t('rings.editor.errors')} tabIndex={allErrors.length > 0 ? 0 : undefined}>
         {allErrors.length === 0 ? (
           <span className="ok">{status || t('rings.editor.noErrors')}</span>

@@ -132,8 +132,11 @@ export function RingsLab() {
             value={spec.source !== undefined ? '__edited' : spec.scenario}
             onChange={(e) => {
               if (e.target.value === '__edited') return;
-              // The VMM settings are the VMM's, not the program's: they stay with another program.
-              void commands.load({ scenario: e.target.value, cpu: spec.cpu, seed: spec.seed, insnEvents: spec.insnEvents, ...(spec.settings !== undefined ? { settings: spec.settings } : {}) });
+              // The VMM settings are the VMM's, not the program's: they stay with another program. So does the platform
+              // the user chose, for a program that runs on it unchanged.
+              const next = catalog?.scenarios.find((x) => x.id === e.target.value);
+              const keepMode = spec.mode !== undefined && next !== undefined && (next.portable || next.mode === spec.mode);
+              void commands.load({ scenario: e.target.value, cpu: spec.cpu, seed: spec.seed, insnEvents: spec.insnEvents, ...(spec.settings !== undefined ? { settings: spec.settings } : {}), ...(keepMode ? { mode: spec.mode } : {}) });
             }}
           >
             {spec.source !== undefined && <option value="__edited">{t('rings.lab.edited')}</option>}

@@ -116,7 +116,7 @@ function TechniqueStory({ view }: { view: NonNullable<ReturnType<typeof useApp.g
   );
 }
 
-/** "62.0 % of the time the guest runs its own code; 38.0 % is the VMM's work" and what follows. */
+/** "62.0 % of the busy time the guest runs its own code; 38.0 % is the VMM's work" and what follows. */
 function Share({ share, rest }: { share: number; rest: string }) {
   return <T k="rings.sales.share" params={{ rest }} parts={{ guest: <strong>{(100 - share).toFixed(1)} %</strong>, vmm: <strong>{share.toFixed(1)} %</strong> }} />;
 }

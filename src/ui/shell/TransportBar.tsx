@@ -30,7 +30,13 @@ function ActionButton({ id, icon, primary, text }: { id: string; icon: string; p
 function NextExitButton() {
   const mode = useApp((s) => s.view?.mode);
   const swvmm = mode === 'swvmm' || mode === 'bt' || mode === 'pv';
-  return <ActionButton id="run-exit" icon="exit" text={mode === 'bt' ? t('shell.transportBar.nextCalloutOrTrap') : mode === 'pv' ? t('shell.transportBar.nextHypercallOrTrap') : swvmm ? t('shell.transportBar.nextTrap') : t('shell.transportBar.nextVmExit')} />;
+  const text =
+    mode === 'bt' ? t('shell.transportBar.nextCalloutOrTrap')
+    : mode === 'pv' ? t('shell.transportBar.nextHypercallOrTrap')
+    : swvmm ? t('shell.transportBar.nextTrap')
+    : mode === 'bare' ? t('shell.transportBar.nextInterruptOrSyscall')
+    : t('shell.transportBar.nextVmExit');
+  return <ActionButton id="run-exit" icon="exit" text={text} />;
 }
 
 function PlayButton() {

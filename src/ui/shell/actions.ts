@@ -12,6 +12,15 @@ import { tourKeys } from '../tours/TourPanel.tsx';
 import { forwardKey } from '../present/channel.ts';
 import { t } from '../../i18n/t.ts';
 
+/**
+ * What "next VM exit" stops at on the loaded platform: on native hardware there is no VMM to exit to, so the next
+ * transition into the kernel (an interrupt, an exception or a system call) instead.
+ */
+function nextTransitionKinds(): EventKind[] {
+  if (useApp.getState().view?.mode === 'bare') return [EventKind.EVENT_DELIVERY];
+  return [EventKind.VMEXIT, EventKind.SW_TRAP, EventKind.BT_CALLOUT, EventKind.PV_HYPERCALL, EventKind.PV_DOMAIN_CRASH];
+}
+
 export type ActionGroup = 'Tour' | 'Playback' | 'Timeline' | 'View' | 'Help';
 
 export interface Action {
@@ -59,7 +68,7 @@ export const ACTIONS: readonly Action[] = [
   { id: 'step-10', get label() { return t('shell.action.step10'); }, group: 'Playback', keys: ['Shift+ArrowRight'], get help() { return t('shell.action.showTheNext10'); }, perform: () => commands.step(10), enabled: notAtEnd },
   { id: 'step-back', get label() { return t('shell.action.stepBack'); }, group: 'Playback', keys: ['ArrowLeft'], get help() { return t('shell.action.goBackOneEvent'); }, perform: () => commands.stepBack(1), enabled: notAtStart },
   { id: 'step-back-10', get label() { return t('shell.action.stepBack10'); }, group: 'Playback', keys: ['Shift+ArrowLeft'], get help() { return t('shell.action.goBack10Events'); }, perform: () => commands.stepBack(10), enabled: notAtStart },
-  { id: 'run-exit', get label() { return t('shell.action.runToNextVm'); }, group: 'Playback', keys: ['x'], get help() { return t('shell.action.fastForwardToThe'); }, perform: () => commands.runTo({ to: 'kind', kinds: [EventKind.VMEXIT, EventKind.SW_TRAP, EventKind.BT_CALLOUT, EventKind.PV_HYPERCALL, EventKind.PV_DOMAIN_CRASH] }), enabled: notAtEnd },
+  { id: 'run-exit', get label() { return t('shell.action.runToNextVm'); }, group: 'Playback', keys: ['x'], get help() { return t('shell.action.fastForwardToThe'); }, perform: () => commands.runTo({ to: 'kind', kinds: nextTransitionKinds() }), enabled: notAtEnd },
   { id: 'run-end', get label() { return t('shell.action.runToEnd'); }, group: 'Playback', keys: ['End'], get help() { return t('shell.action.fastForwardToThe2'); }, perform: () => commands.runTo({ to: 'end' }), enabled: notAtEnd },
   { id: 'cancel', get label() { return t('shell.action.cancelRun'); }, group: 'Playback', keys: ['Escape'], get help() { return t('shell.action.stopAFastForward'); }, perform: () => commands.pause(), enabled: () => useApp.getState().status?.state === 'running' || useApp.getState().status?.state === 'playing' },
   { id: 'reset', get label() { return t('shell.action.reset'); }, group: 'Playback', keys: ['Home'], get help() { return t('shell.action.backToTheStart'); }, perform: () => commands.reset(), enabled: loaded },

@@ -51,6 +51,8 @@ async function applyHash(hash: string, initial: boolean): Promise<void> {
     if (st.failover !== undefined) s.setFailover(st.failover);
     if (st.consolidation !== undefined) s.setConsolidation(st.consolidation);
     if (st.tab !== undefined && isTabbedLab(st.lab)) s.setLabTab(st.lab, st.tab as LabTab<typeof st.lab>);
+    if (st.detail !== undefined) s.setDetail(st.detail);
+    if (st.ringsTab !== undefined) s.setRingsTab(st.ringsTab);
     const ok = await commands.load(st.spec, { seq: st.seq, interventions: st.interventions });
     if (!ok) {
       const errs = useApp.getState().specErrors.map((e) => e.message).join('; ');
@@ -81,7 +83,7 @@ export function currentLink(): string {
   const s = useApp.getState();
   const { source, ...rest } = s.spec;
   const srcZ = source !== undefined && encoded !== null && encoded.text === source ? encoded.z : undefined;
-  return formatLink({ lab: s.lab, spec: rest, seq: s.status?.position.seq ?? 0, interventions, srcZ, techniques: s.techniques, migration: s.migration, failover: s.failover, consolidation: s.consolidation, tab: isTabbedLab(s.lab) ? s.labTabs[s.lab] : undefined });
+  return formatLink({ lab: s.lab, spec: rest, seq: s.status?.position.seq ?? 0, interventions, srcZ, techniques: s.techniques, migration: s.migration, failover: s.failover, consolidation: s.consolidation, tab: isTabbedLab(s.lab) ? s.labTabs[s.lab] : undefined, ...(s.lab === 'rings' ? { detail: s.detail, ringsTab: s.ringsTab } : {}) });
 }
 
 function writeNow(): void {
@@ -111,7 +113,7 @@ export function watchLinks(): void {
         writeSoon();
       });
     }
-    if (s.lab !== prev.lab || s.spec !== prev.spec || s.techniques !== prev.techniques || s.migration !== prev.migration || s.failover !== prev.failover || s.consolidation !== prev.consolidation || s.labTabs !== prev.labTabs) writeSoon();
+    if (s.lab !== prev.lab || s.spec !== prev.spec || s.techniques !== prev.techniques || s.migration !== prev.migration || s.failover !== prev.failover || s.consolidation !== prev.consolidation || s.labTabs !== prev.labTabs || s.detail !== prev.detail || s.ringsTab !== prev.ringsTab) writeSoon();
     else if (s.status?.position.seq !== prev.status?.position.seq || s.status?.generation !== prev.status?.generation) {
       // Interventions are part of the link: refresh them when the timeline forks.
       if (s.status?.generation !== prev.status?.generation) {

@@ -75,7 +75,9 @@ export function Scrubber() {
     ctx.textBaseline = 'middle';
     // Simulated time is whole cycles: a tick between two cycles (a run that has not started spans one cycle, which
     // d3 would label in hundredths of a nanosecond) marks no instant of the run.
-    for (const t of x.ticks(Math.max(2, Math.floor(w / 140))).filter(Number.isInteger)) {
+    // Before the run has started the axis spans a single cycle: only its start is labelled, not "0.441 ns".
+    const ticks = maxCycle > 1 ? x.ticks(Math.max(2, Math.floor(w / 140))).filter(Number.isInteger) : [0];
+    for (const t of ticks) {
       const px = x(t);
       ctx.fillRect(Math.round(px), band, 1, 4);
       const label = formatSimTime(t, hz);

@@ -364,7 +364,7 @@ describe('overhead', () => {
     expect(overheadPercent(877, 123)).toBeCloseTo(12.3, 10);
     expect(overheadPercent(0, 0)).toBeNull();
     expect(overheadPercent(0, 50)).toBe(100);
-    expect(overheadText(877, 123)).toBe('VMM overhead 12.3 % of cycles');
+    expect(overheadText(877, 123)).toBe('VMM overhead 12.3 % of busy cycles');
     expect(overheadText(0, 0)).toBe('VMM overhead: no cycles yet');
   });
   it('splits into shares that add to 100.0 %', () => {

@@ -378,7 +378,7 @@ export function overheadSplit(guestCycles: number, vmmCycles: number): OverheadS
   return { guestCycles: g, vmmCycles: v, totalCycles: g + v, vmmPercent: pct, vmmTenths, guestTenths: pct === null ? 0 : 1000 - vmmTenths };
 }
 
-/** "VMM overhead 12.3 % of cycles". */
+/** "VMM overhead 12.3 % of busy cycles" (the guest's and the VMM's; idle time is in neither). */
 export function overheadText(guestCycles: number, vmmCycles: number): string {
   const s = overheadSplit(guestCycles, vmmCycles);
   return s.vmmPercent === null ? t('viz.lanes.overheadNone') : t('viz.lanes.overhead', { pct: formatTenths(s.vmmTenths) });

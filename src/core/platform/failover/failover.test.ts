@@ -55,6 +55,10 @@ describe('fail-over simulation', () => {
     expect(r.newStandbyHost).toBe('host-1'); // healthy, and not the new master's host
     expect(r.events.map((e) => e.t)).toEqual([...r.events.map((e) => e.t)].sort((a, b) => a - b));
     expect(r.events.some((e) => e.kind === 'takeover')).toBe(true);
+    // A call through the PBX is back when the standby has taken over, not at the failure.
+    const survived = r.events.filter((e) => e.kind === 'call-survived');
+    expect(survived.length).toBe(crossing.length);
+    for (const e of survived) expect(e.t).toBeCloseTo(300 + 3.609375, 9);
   });
   it('detection counts from the last advert: a failure mid-interval is detected sooner', () => {
     const r = simulateFailover(defaultScenario({ failAtS: 300.4 }));

@@ -306,7 +306,8 @@ export function simulateFailover(sc: FailoverScenario): FailoverResult {
         } else if (sc.stateReplication) {
           c.outcome = 'survived';
           c.delayS = serviceAt - fail;
-          log(fail, 'call-survived', c.id, msg('platform.failover.survives', { id: c.id, client: c.client, gap: (serviceAt - fail).toFixed(3) }));
+          // Its signalling and media go through the PBX: the call is back only when the standby has taken over.
+          log(serviceAt, 'call-survived', c.id, msg('platform.failover.survives', { id: c.id, client: c.client, gap: (serviceAt - fail).toFixed(3) }));
         } else {
           c.outcome = 'dropped';
           retry.add(c.client);
