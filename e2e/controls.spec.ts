@@ -71,6 +71,7 @@ test('@motion keyboard only: HLT exiting off, apply, run to the end: the HLT exi
 });
 
 test('@motion keyboard only: EPT on the 2006 Xeon LV (no EPT): predicted, then the VM entry fails with VMfailValid, error 7, explained; the link reproduces it', async ({ page }) => {
+  test.setTimeout(60_000);
   await page.goto('./#/rings?v=1&s=hlt-idle&cpu=xeon-lv');
   await ready(page);
   await page.locator('body').press('Escape');

@@ -152,6 +152,17 @@ test('a garbage link shows a clear message and the default lab, never a blank pa
   }
 });
 
+test('a broken link to a lab that exists opens that lab as it starts, with the message', async ({ page }) => {
+  await page.goto('./#/consolidation?v=1&pl');
+  await expect(page.getByRole('alert')).toContainText('Showing this lab as it starts instead.');
+  await expect(page.getByRole('heading', { level: 1, name: 'Consolidation' })).toBeVisible({ timeout: 20_000 });
+  // The version alone is a whole link to the Software vs hardware lab.
+  await page.goto('about:blank');
+  await page.goto('./#/techniques?v=1');
+  await expect(page.getByRole('heading', { level: 1, name: 'Software vs hardware' })).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByRole('alert')).toHaveCount(0);
+});
+
 test('Run to end shows progress and can be cancelled', async ({ page }) => {
   await page.goto('./#/rings?v=1&s=cpu-bound&p=ITERATIONS.10000000&t=0');
   await ready(page);

@@ -3,6 +3,8 @@ import type { StateCreator } from 'zustand';
 import type { SessionSpec } from '../worker/protocol.ts';
 import type { AppState } from './store.ts';
 import { DEFAULT_LAB, LAB_TABS, type LabId, type LabTab, type TabbedLabId } from './labs.ts';
+import type { DetailLevel, RingsTab } from './labs.ts';
+export type { DetailLevel, RingsTab };
 
 export const DEFAULT_SPEC: SessionSpec = { scenario: 'kernel', cpu: 'nehalem', seed: 1, insnEvents: true };
 
@@ -11,8 +13,6 @@ export interface Notice {
   text: string;
 }
 
-export type DetailLevel = 'sales' | 'classroom' | 'engineer';
-export type RingsTab = 'code' | 'vmcs' | 'exits' | 'events' | 'controls' | 'program' | 'models' | 'machine' | 'sensitive' | 'ept';
 
 export interface LabSlice {
   lab: LabId;

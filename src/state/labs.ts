@@ -44,3 +44,8 @@ export const isTabbedLab = (lab: LabId): lab is TabbedLabId => lab in LAB_TABS;
 export function labInfo(id: LabId): LabInfo {
   return LABS.find((l) => l.id === id)!;
 }
+
+/** How much the labs show: Sales (rings and boxes), Classroom (exit reasons, key VMCS fields), Engineer (everything). */
+export type DetailLevel = 'sales' | 'classroom' | 'engineer';
+/** The Rings lab's tabs. */
+export type RingsTab = 'code' | 'vmcs' | 'exits' | 'events' | 'controls' | 'program' | 'models' | 'machine' | 'sensitive' | 'ept';

@@ -158,7 +158,8 @@ describe('the Software vs hardware lab link', () => {
       return r.kind === 'error' ? r.message : 'ok';
     };
     expect(msg('#/techniques?v=2&w=sensitive')).toMatch(/another version/);
-    expect(msg('#/techniques?v=1')).toMatch(/workload \(w\) is missing/);
+    // The version alone is a whole link: every other field has its default, as in `#/techniques`.
+    expect(msg('#/techniques?v=1')).toBe('ok');
     expect(msg('#/techniques?v=1&w=sensitive&c=trap.-1')).toMatch(/cost assumptions \(c\) 'trap.-1' is not KEY.cycles/);
     expect(msg('#/techniques?v=1&w=sensitive&c=warp.10')).toMatch(/'warp.10' is not KEY.cycles/);
     expect(msg('#/techniques?v=1&w=sensitive&c=trap.2000000')).toMatch(/at most 1000000/);
@@ -266,7 +267,7 @@ describe('the Consolidation lab link', () => {
   it('a bare link gives the defaults; a broken one names the field', () => {
     const p = parseLink('#/consolidation');
     expect(p.kind === 'ok' && p.state.consolidation).toEqual(DEFAULT_CONSOLIDATION_LINK);
-    expect(parseLink('#/consolidation?v=2&alg=ffd')).toEqual({ kind: 'error', message: 'This link is broken: version (v) this link is from another version of VT Lab (expected v=1).' });
+    expect(parseLink('#/consolidation?v=2&alg=ffd')).toEqual({ kind: 'error', message: 'This link is broken: version (v) is from another version of VT Lab (this one reads v=1).' });
     expect(parseLink('#/consolidation?v=1&alg=worst-fit')).toMatchObject({ kind: 'error', message: expect.stringContaining('placement algorithm (alg) must be one of ffd') });
     expect(parseLink('#/consolidation?v=1&h=24')).toMatchObject({ kind: 'error', message: expect.stringContaining('hour (h)') });
     expect(parseLink('#/consolidation?v=1&mv=web')).toMatchObject({ kind: 'error', message: expect.stringContaining("moves (mv) 'web' is not VM.HOST") });

@@ -22,8 +22,7 @@ import { z } from 'zod';
 import { t } from '../i18n/t.ts';
 import type { MessageKey } from '../i18n/catalogue.ts';
 import type { Intervention, SessionSpec } from '../worker/protocol.ts';
-import type { DetailLevel, RingsTab } from './lab-slice.ts';
-import { LAB_IDS, DEFAULT_LAB, LAB_TABS, isTabbedLab, type LabId, type TabbedLabId } from './labs.ts';
+import { LAB_IDS, DEFAULT_LAB, LAB_TABS, isTabbedLab, type DetailLevel, type LabId, type RingsTab, type TabbedLabId } from './labs.ts';
 import { vmmSettingsFromAssignments, vmmSettingsToAssignments, type VmmSettings } from '../core/vmm/settings-data.ts';
 import { DEFAULT_CONSOLIDATION_LINK, formatConsolidationLink, parseConsolidationQuery, type ConsolidationLink } from './consolidation-link.ts';
 import { DEFAULT_FAILOVER_LINK, DEFAULT_MIGRATION_LINK, formatFailoverLink, formatMigrationLink, parseFailoverQuery, parseMigrationQuery, type FailoverLink, type MigrationLink } from './platform-links.ts';
@@ -58,6 +57,7 @@ export interface LinkState {
   ringsTab?: RingsTab;
 }
 
+const DETAIL_LEVELS = ['sales', 'classroom', 'engineer'] as const satisfies readonly DetailLevel[];
 export const RINGS_TABS: readonly RingsTab[] = ['code', 'vmcs', 'exits', 'events', 'controls', 'program', 'models', 'machine', 'sensitive', 'ept'];
 
 /**
@@ -148,7 +148,7 @@ const query = z.object({
   iv: interventionList.optional(),
   src: z.string().max(400_000).regex(/^[A-Za-z0-9_-]+$/, { error: () => t('links.notProgram') }).optional(),
   vmm: vmmSettings.optional(),
-  d: z.enum(['sales', 'classroom', 'engineer'], { error: () => t('links.mustBeOneOf', { values: 'sales, classroom, engineer' }) }).optional(),
+  d: z.enum(DETAIL_LEVELS, { error: () => t('links.mustBeOneOf', { values: DETAIL_LEVELS.join(', ') }) }).optional(),
   tab: z.enum(RINGS_TABS as [RingsTab, ...RingsTab[]], { error: () => t('links.mustBeOneOf', { values: RINGS_TABS.join(', ') }) }).optional(),
 });
 
@@ -171,7 +171,8 @@ const costList = z
 
 const techniquesQuery = z.object({
   v: z.literal(String(LINK_VERSION), { error: () => t('links.otherVersion', { version: LINK_VERSION }) }),
-  w: id,
+  // Optional like every other field (the lab's default workload), as `#/techniques` alone is.
+  w: id.optional(),
   cpu: id.optional(),
   c: costList.optional(),
   r: z.enum(['0', '1']).optional(),
@@ -201,7 +202,7 @@ function parseTechniquesQuery(query: string | undefined): ParsedLink {
     return { kind: 'error', message: t('links.broken', { field, problem: msg }) };
   }
   const q = r.data;
-  return { kind: 'ok', state: { ...base, techniques: { workload: q.w, cpu: q.cpu ?? DEFAULT_TECHNIQUES_LINK.cpu, costs: q.c ?? {}, run: q.r === '1' } } };
+  return { kind: 'ok', state: { ...base, techniques: { workload: q.w ?? DEFAULT_TECHNIQUES_LINK.workload, cpu: q.cpu ?? DEFAULT_TECHNIQUES_LINK.cpu, costs: q.c ?? {}, run: q.r === '1' } } };
 }
 
 function formatTechniques(t: TechniquesLink): string {

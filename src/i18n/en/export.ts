@@ -24,6 +24,7 @@ export const exportStrings = {
   'importFile.isMiBVtLab': '{name} is {size} MiB; VT Lab imports files up to {max} MiB.',
   'importFile.isAPngImage': '{name} is a PNG image, but not one VT Lab exported (it carries no VT Lab link).',
   'importFile.isNeitherAVt': '{name} is neither a VT Lab image, a JSON trace nor a lab file (it is not UTF-8 text).',
+  'importFile.csvNotImported': '{name} is a CSV exit log: an export for a spreadsheet, which VT Lab does not open again. Import the JSON trace (.jsonl), an exported PNG or SVG, or a lab file (.s) instead.',
   'importFile.isAnSvgImage': '{name} is an SVG image, but not one VT Lab exported (it carries no VT Lab link).',
   'importFile.carriesAVtLab': '{name} carries a VT Lab link that cannot be opened: {message}',
   'importFile.carriesAnEmptyVt': '{name} carries an empty VT Lab link.',

@@ -19,7 +19,7 @@ export const links = {
 
   // What is wrong with one field (the {problem} of `broken`)
   isMissing: 'is missing',
-  otherVersion: 'this link is from another version of VT Lab (expected v={version})',
+  otherVersion: 'is from another version of VT Lab (this one reads v={version})',
   mustBeShortName: 'must be a short lowercase name',
   mustBeWholeNumber: 'must be a whole number',
   mustBeNumber: 'must be a number',

@@ -684,7 +684,7 @@ export const rings = {
   'sensitive.differ': '{n} of {total} lines differ between the Software VMM and VT-x.',
   'sensitive.noneFaults': 'None of these instructions faults at ring 1 or 3, so a trap-and-emulate VMM never sees them.',
   'sensitive.aboutSummary': 'Robin & Irvine (2000) counted 17; this list spells 18 mnemonics. Why, and what the columns are',
-  'sensitive.about': 'Robin & Irvine (USENIX Security 2000) found 17 sensitive, unprivileged instructions on the Pentium. The list commonly reproduced under that heading spells 18 mnemonics, and the paper\'s own table could not be retrieved to see how it counts to 17; this program\'s kernel runs all 18 once and prints what it sees. At ring 0 (Native, VT-x) each line shows the kernel\'s own state; pushed out to ring 1 under the software VMM, it shows the VMM\'s.',
+  'sensitive.about': 'Robin & Irvine (USENIX Security 2000) found 17 sensitive, unprivileged instructions on the Pentium. The list commonly reproduced under that heading spells 18 mnemonics (how the paper groups them into 17 is not shown here); this program\'s kernel runs all 18 once and prints what it sees. At ring 0 (Native, VT-x) each line shows the kernel\'s own state; pushed out to ring 1 under the software VMM, it shows the VMM\'s.',
   'sensitive.columns': 'The {column} column is this run, up to the current position; the others are the same program run to its end on those platforms. Open an instruction to see why it behaves so at ring 1, and the SDM rule.',
   'sensitive.current': 'current',
   'sensitive.table': 'What each sensitive instruction returned, per platform',

@@ -113,6 +113,7 @@ export const shell = {
   'action.keyboardShortcuts': 'Keyboard shortcuts',
   'action.showThisList': 'Show this list',
   'link.showingTheDefaultLab': '{message} Showing the default lab instead.',
+  'link.showingTheLabDefaults': '{message} Showing this lab as it starts instead.',
   'link.thisLinkIsBroken': 'This link is broken: {error}. Showing the default lab instead.',
   'link.thisLinkCannotBe': 'This link cannot be opened: {errs}. Showing the default lab instead.',
   'action.playPause': 'Play / Pause',

@@ -45,7 +45,7 @@ export const techniques = {
   'popek.notFound': 'not found: {error}',
   'popek.findingItsPosition': 'finding its position…',
   'popek.thenEverySensitiveInstruction': '{strong} {tHEOREM} Then every sensitive instruction traps to the VMM, which emulates it (resource control, equivalence), and everything else runs directly (efficiency).',
-  'popek.sensitiveInstructionsAreNot': '{strong} {breaking} sensitive instructions are not privileged: run by the guest kernel at ring 1 they take effect without the VMM emulating them, so the trap-and-emulate VMM of this lab gives wrong or revealing results (its verdict). Robin & Irvine (USENIX Security 2000) found 17 sensitive, unprivileged instructions on the Pentium; the list commonly reproduced under that heading spells 18 mnemonics, and the paper\'s own table could not be retrieved to see how it counts to 17. We use the 18 mnemonics.',
+  'popek.sensitiveInstructionsAreNot': '{strong} {breaking} sensitive instructions are not privileged: run by the guest kernel at ring 1 they take effect without the VMM emulating them, so the trap-and-emulate VMM of this lab gives wrong or revealing results (its verdict). Robin & Irvine (USENIX Security 2000) found 17 sensitive, unprivileged instructions on the Pentium; the list commonly reproduced under that heading spells 18 mnemonics, and this lab runs all 18 (how the paper groups them into 17 is not shown here).',
   'pvDiff.thisWorkloadHasA': 'This workload has a port: {port}. ',
   'pvDiff.andCrashedIt': ', and crashed it',
   'pvDiff.thisWorkloadHasNo': 'This workload has no paravirtual port, so the paravirtual VMM ran the unmodified program{crashed}. A port looks like this one of the kernel: ',

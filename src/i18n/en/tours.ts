@@ -14,6 +14,7 @@ export const tours = {
   'panel.closeTheTourYour': 'Close the tour (your place is kept)',
   'panel.stepOf': 'Step {step} of {total}',
   'panel.questionOf': 'Question {question} of {total}',
+  'panel.thenQuestions': { one: ', then {count} question', other: ', then {count} questions' },
   'panel.tourProgressOf': 'Tour progress: {position} of {total}',
   'panel.noNotesForThis': 'No notes for this step.',
   'panel.theQuestions': 'the questions',

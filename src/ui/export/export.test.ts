@@ -116,3 +116,15 @@ describe('import', () => {
     expect(classifyImport('t.png', tampered)).toMatchObject({ kind: 'error', message: expect.stringMatching(/cannot be opened: .*another version/) });
   });
 });
+
+describe('importing the app\'s own CSV exit log', () => {
+  it('says it is a spreadsheet export, not a program with an unknown instruction', () => {
+    const csv = 'index,cycle,cpu,reason,name,qualification,instruction_length,guest_eip,vmcs,entry_failure\r\n0,11910,0,10,CPUID,0x00000000,2,0x00010005,0x00105000,\r\n';
+    const r = classifyImport('exits.csv', new TextEncoder().encode(csv));
+    expect(r.kind).toBe('error');
+    expect(r.kind === 'error' && r.message).toMatch(/^exits\.csv is a CSV exit log/);
+    // Renamed, it is still recognised by its header row.
+    const renamed = classifyImport('exits.txt', new TextEncoder().encode(csv));
+    expect(renamed.kind === 'error' && renamed.message).toMatch(/CSV exit log/);
+  });
+});

@@ -50,6 +50,8 @@ export function classifyImport(name: string, bytes: Uint8Array): Imported {
     return checkedLink(name, link, 'svg');
   }
   if (head.startsWith('{')) return parseTrace(name, text);
+  // The app's own exit-log CSV (exits-csv.ts) is an export for spreadsheets, not something to open again.
+  if (/\.csv$/i.test(name) || head.startsWith('index,')) return { kind: 'error', message: t('export.importFile.csvNotImported', { name }) };
   const header = parseLabHeader(text);
   if (!header.ok) {
     const e = header.errors[0];

@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import { lastStorageError, onUserDataChange, storageKind, userDataReady } from '../../state/persist/user-data.ts';
 import { showPendingImportReport } from './transfer.ts';
 import { t } from '../../i18n/t.ts';
+import { useApp } from '../../state/store.ts';
 
 export function StorageNotice() {
   const [kind, setKind] = useState(storageKind());
@@ -22,7 +23,9 @@ export function StorageNotice() {
       off();
     };
   }, []);
-  if (dismissed || (kind !== 'memory' && error === null)) return null;
+  // An embed in another site's page often gets no storage (third-party), and offers no export: nothing to say there.
+  const embedded = useApp((s) => s.viewMode === 'embed' || s.viewMode === 'embed-readonly');
+  if (embedded || dismissed || (kind !== 'memory' && error === null)) return null;
   return (
     <div className="banner info" role="status">
       <span className="grow">{kind === 'memory' ? t('recovery.data.memoryOnly') : t('recovery.data.writeFailed', { value: error ?? '' })}</span>

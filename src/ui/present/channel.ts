@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { useApp } from '../../state/store.ts';
 import { currentLink, openLink } from '../shell/link-sync.ts';
 import { tourKeys } from '../tours/TourPanel.tsx';
-import type { RingsTab } from '../../state/lab-slice.ts';
+import type { RingsTab } from '../../state/labs.ts';
 
 export const CHANNEL_NAME = 'vt-lab-present-v1';
 

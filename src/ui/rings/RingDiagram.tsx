@@ -303,7 +303,8 @@ export function RingDiagram({ platform, onReplay }: { platform: PlatformId; onRe
                   : '',
           })}
         </div>
-        {shown !== null && onReplay !== undefined && (
+        {/* With reduced motion the transition is never animated, so there is nothing to replay slowly. */}
+        {shown !== null && onReplay !== undefined && !reducedMotion() && (
           <button className="btn" type="button" onClick={() => { setSlow((x) => x + 1); onReplay(); }} title={t('rings.diagram.replayTitle')}>
             {t('rings.diagram.replay')}
           </button>

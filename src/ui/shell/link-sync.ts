@@ -6,7 +6,7 @@
 import { useApp } from '../../state/store.ts';
 import { commands } from '../engine/client.ts';
 import { formatLink, parseLink, type LinkState } from '../../state/url.ts';
-import { isTabbedLab, type LabTab } from '../../state/labs.ts';
+import { LAB_IDS, isTabbedLab, type LabId, type LabTab } from '../../state/labs.ts';
 import { DEFAULT_SPEC } from '../../state/lab-slice.ts';
 import type { Intervention } from '../../worker/protocol.ts';
 import { decodeProgram, encodeProgram } from '../../state/program-codec.ts';
@@ -25,8 +25,11 @@ async function applyHash(hash: string, initial: boolean): Promise<void> {
   applying = true;
   try {
     if (parsed.kind === 'error') {
-      s.setNotice({ kind: 'error', text: t('shell.link.showingTheDefaultLab', { message: parsed.message }) });
-      s.setLab('rings');
+      // A broken link to a lab that exists opens that lab as it starts; anything else opens the default lab.
+      const named = /^#?\/([a-z-]+)/.exec(hash)?.[1];
+      const lab = named !== undefined && (LAB_IDS as readonly string[]).includes(named) ? (named as LabId) : 'rings';
+      s.setNotice({ kind: 'error', text: lab === 'rings' ? t('shell.link.showingTheDefaultLab', { message: parsed.message }) : t('shell.link.showingTheLabDefaults', { message: parsed.message }) });
+      s.setLab(lab);
       await commands.load(DEFAULT_SPEC);
       return;
     }

@@ -95,6 +95,8 @@ function TourBody({ tour, index }: { tour: Tour; index: number }) {
       <div className="tour-progress">
         <span>
           {step !== undefined ? t('tours.panel.stepOf', { step: index + 1, total: tour.steps.length }) : t('tours.panel.questionOf', { question: index - tour.steps.length + 1, total: tour.questions.length })}
+          {/* The bar counts the questions after the steps too: say so, or "Step 4 of 4" beside a half-full bar misleads. */}
+          {tour.questions.length > 0 && step !== undefined && <span className="tour-then">{t('tours.panel.thenQuestions', { count: tour.questions.length })}</span>}
         </span>
         <progress max={total} value={index + 1} aria-label={t('tours.panel.tourProgressOf', { position: index + 1, total })} />
       </div>
