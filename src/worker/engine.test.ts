@@ -104,6 +104,23 @@ describe('engine (direct)', () => {
     expect(d.rebase).toBe(true);
     expect(d.batch.count).toBeGreaterThan(0);
     expect(e.exportTrace().trim().split('\n').pop()).toMatch(/"type":"end","reason":"halted"/);
+    // The end comes once, last, in full: the registers and the instruction count, as the CLI writes it.
+    const records = e.exportTrace().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(records.filter((r) => r.type === 'end')).toHaveLength(1);
+    expect(records.at(-1)).toMatchObject({ type: 'end', reason: 'halted', registers: { eip: expect.stringMatching(/^0x[0-9A-F]{8}$/) } });
+    expect(typeof records.at(-1)!.instructions).toBe('number');
+  });
+
+  it('a trace exported before the end ends with the position\'s end record, reason limit (docs/trace-format.md)', () => {
+    const e = createEngine(manualClock());
+    e.load(SPEC);
+    e.step(12);
+    const lines = e.exportTrace().trim().split('\n');
+    expect(lines).toHaveLength(13);
+    const end = JSON.parse(lines[12]) as Record<string, unknown>;
+    expect(end).toMatchObject({ type: 'end', reason: 'limit', mode: expect.any(String), registers: { eax: expect.stringMatching(/^0x/) } });
+    // It describes the position: no earlier than the last event shown.
+    expect(end.cycle as number).toBeGreaterThanOrEqual((JSON.parse(lines[11]) as { cycle: number }).cycle);
   });
 
   it('drain sends each released event once, in order, and rebases after a seek back', () => {
