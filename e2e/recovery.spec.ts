@@ -9,6 +9,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, test, type Page } from './fixtures.ts';
+import { storedDraft } from './drafts.ts';
 
 const LAB = './?test-hooks=1#/rings?v=1&s=kernel&cpu=nehalem';
 
@@ -54,25 +55,6 @@ async function stored(page: Page, key: string): Promise<unknown> {
         };
       }),
     key,
-  );
-}
-
-/** A draft's text as stored in IndexedDB (key draft:<preset>). */
-async function storedDraft(page: Page, preset: string): Promise<string | null> {
-  return page.evaluate(
-    (key) =>
-      new Promise<string | null>((resolve) => {
-        const open = indexedDB.open('vt-lab');
-        open.onerror = () => resolve(null);
-        open.onsuccess = () => {
-          const db = open.result;
-          if (!db.objectStoreNames.contains('user-data')) return resolve(null);
-          const get = db.transaction('user-data', 'readonly').objectStore('user-data').get(key);
-          get.onsuccess = () => resolve((get.result as { text?: string } | undefined)?.text ?? null);
-          get.onerror = () => resolve(null);
-        };
-      }),
-    `draft:${preset}`,
   );
 }
 

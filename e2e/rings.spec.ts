@@ -4,6 +4,7 @@
  * one Step more runs the VMM's handler, and the inspector shows what it changed.
  */
 import { expect, test, type Page } from './fixtures.ts';
+import { storedDraft } from './drafts.ts';
 
 async function ready(page: Page): Promise<void> {
   await expect(page.getByRole('button', { name: 'Play', exact: true })).toBeEnabled({ timeout: 20_000 });
@@ -162,6 +163,8 @@ test('a program from a link or a file never takes the place of the student\'s ow
   await expect(editor).toHaveValue(/\S/);
   await editor.press('Control+End');
   await editor.type('\n; my own note\n');
+  // The draft is written to IndexedDB as it is typed; leaving the page before the last write lands would lose it.
+  await expect.poll(() => storedDraft(page, 'kernel'), { message: 'the draft reaches IndexedDB' }).toMatch(/; my own note\n$/);
 
   // Opening the link shows the shared program (what runs) and keeps the draft one click away.
   await page.goto('about:blank');

@@ -206,6 +206,20 @@ test('themes and text size: light by default, dark on demand, text scales', asyn
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
 });
 
+test('the first Tab reaches a skip link that moves the focus past the header to the lab', async ({ page }) => {
+  await page.goto('./');
+  await ready(page);
+  await page.keyboard.press('Tab');
+  const skip = page.getByRole('button', { name: 'Skip to the lab' });
+  await expect(skip).toBeFocused();
+  await expect(skip).toBeInViewport();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('main')).toBeFocused();
+  // The next Tab lands inside the lab, not on the header's controls.
+  await page.keyboard.press('Tab');
+  expect(await page.evaluate(() => document.querySelector('main')?.contains(document.activeElement) ?? false)).toBe(true);
+});
+
 test('every control can be reached with Tab and shows where the focus is', async ({ page }) => {
   await page.goto('./');
   await ready(page);

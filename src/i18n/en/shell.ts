@@ -135,4 +135,5 @@ export const shell = {
   'tabs.views': 'Views',
   /** For App.tsx (the lead's file): <p className="lab-loading" role="status">{t('shell.app.loadingLab', { title: info.title })}</p> */
   'app.loadingLab': 'Loading the {title} lab…',
+  'app.skipToLab': 'Skip to the lab',
 } as const;

@@ -33,9 +33,16 @@ export function App() {
   }, []);
   return (
     <div className={`app${viewMode === 'audience' ? ' audience' : embed ? ' embed' : ''}`}>
+      {/* Skip link (WCAG 2.4.1): the header's dozen controls come first in the tab order. A button, not href="#main",
+          because the hash is the app's route. */}
+      {!embed && (
+        <button type="button" className="skip-link" onClick={() => document.getElementById('main')?.focus()}>
+          {t('shell.app.skipToLab')}
+        </button>
+      )}
       {embed ? <EmbedBar /> : <Header />}
       <Banners />
-      <main className={side ? 'main with-tour' : 'main'} id="main" aria-label={info.title}>
+      <main className={side ? 'main with-tour' : 'main'} id="main" aria-label={info.title} tabIndex={-1}>
         {/* A read-only embed is a figure: the scene at its link's moment, nothing in it can be changed. */}
         <div className="lab-area" inert={viewMode === 'embed-readonly'}>
           <Suspense fallback={<p className="lab-loading" role="status">{t('shell.app.loadingLab', { title: info.title })}</p>}>
