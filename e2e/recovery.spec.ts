@@ -9,7 +9,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, test, type Page } from './fixtures.ts';
-import { storedDraft } from './drafts.ts';
+import { stored, storedDraft } from './drafts.ts';
 
 const LAB = './?test-hooks=1#/rings?v=1&s=kernel&cpu=nehalem';
 
@@ -39,24 +39,6 @@ async function kill(page: Page, mode: 'terminate' | 'throw' | 'hang'): Promise<v
   }, mode);
 }
 
-/** A record as stored in IndexedDB (database vt-lab, store user-data), read straight from the browser. */
-async function stored(page: Page, key: string): Promise<unknown> {
-  return page.evaluate(
-    (k) =>
-      new Promise<unknown>((resolve) => {
-        const open = indexedDB.open('vt-lab');
-        open.onerror = () => resolve(undefined);
-        open.onsuccess = () => {
-          const db = open.result;
-          if (!db.objectStoreNames.contains('user-data')) return resolve(undefined);
-          const get = db.transaction('user-data', 'readonly').objectStore('user-data').get(k);
-          get.onsuccess = () => resolve(get.result);
-          get.onerror = () => resolve(undefined);
-        };
-      }),
-    key,
-  );
-}
 
 const PROGRAM = 'mov eax, 1\ncpuid\nhlt\n; typed by the recovery test\n';
 

@@ -49,3 +49,7 @@ export function labInfo(id: LabId): LabInfo {
 export type DetailLevel = 'sales' | 'classroom' | 'engineer';
 /** The Rings lab's tabs. */
 export type RingsTab = 'code' | 'vmcs' | 'exits' | 'events' | 'controls' | 'program' | 'models' | 'machine' | 'sensitive' | 'ept';
+
+/** Every detail level and every Rings tab, for checking untrusted input (links, the presenter channel). */
+export const DETAIL_LEVELS = ['sales', 'classroom', 'engineer'] as const satisfies readonly DetailLevel[];
+export const RINGS_TABS = ['code', 'vmcs', 'exits', 'events', 'controls', 'program', 'models', 'machine', 'sensitive', 'ept'] as const satisfies readonly RingsTab[];

@@ -22,7 +22,7 @@ import { z } from 'zod';
 import { t } from '../i18n/t.ts';
 import type { MessageKey } from '../i18n/catalogue.ts';
 import type { Intervention, SessionSpec } from '../worker/protocol.ts';
-import { LAB_IDS, DEFAULT_LAB, LAB_TABS, isTabbedLab, type DetailLevel, type LabId, type RingsTab, type TabbedLabId } from './labs.ts';
+import { DETAIL_LEVELS, LAB_IDS, DEFAULT_LAB, LAB_TABS, RINGS_TABS, isTabbedLab, type DetailLevel, type LabId, type RingsTab, type TabbedLabId } from './labs.ts';
 import { vmmSettingsFromAssignments, vmmSettingsToAssignments, type VmmSettings } from '../core/vmm/settings-data.ts';
 import { DEFAULT_CONSOLIDATION_LINK, formatConsolidationLink, parseConsolidationQuery, type ConsolidationLink } from './consolidation-link.ts';
 import { DEFAULT_FAILOVER_LINK, DEFAULT_MIGRATION_LINK, formatFailoverLink, formatMigrationLink, parseFailoverQuery, parseMigrationQuery, type FailoverLink, type MigrationLink } from './platform-links.ts';
@@ -57,8 +57,7 @@ export interface LinkState {
   ringsTab?: RingsTab;
 }
 
-const DETAIL_LEVELS = ['sales', 'classroom', 'engineer'] as const satisfies readonly DetailLevel[];
-export const RINGS_TABS: readonly RingsTab[] = ['code', 'vmcs', 'exits', 'events', 'controls', 'program', 'models', 'machine', 'sensitive', 'ept'];
+
 
 /**
  * The Software vs hardware lab's link:  #/techniques?v=1&w=sensitive&cpu=nehalem&c=trap.4000~hypercall.889&r=1
@@ -149,7 +148,7 @@ const query = z.object({
   src: z.string().max(400_000).regex(/^[A-Za-z0-9_-]+$/, { error: () => t('links.notProgram') }).optional(),
   vmm: vmmSettings.optional(),
   d: z.enum(DETAIL_LEVELS, { error: () => t('links.mustBeOneOf', { values: DETAIL_LEVELS.join(', ') }) }).optional(),
-  tab: z.enum(RINGS_TABS as [RingsTab, ...RingsTab[]], { error: () => t('links.mustBeOneOf', { values: RINGS_TABS.join(', ') }) }).optional(),
+  tab: z.enum(RINGS_TABS, { error: () => t('links.mustBeOneOf', { values: RINGS_TABS.join(', ') }) }).optional(),
 });
 
 const costList = z

@@ -8,11 +8,9 @@ import { z } from 'zod';
 import { useApp } from '../../state/store.ts';
 import { currentLink, openLink } from '../shell/link-sync.ts';
 import { tourKeys } from '../tours/TourPanel.tsx';
-import type { RingsTab } from '../../state/labs.ts';
+import { DETAIL_LEVELS, RINGS_TABS } from '../../state/labs.ts';
 
 export const CHANNEL_NAME = 'vt-lab-present-v1';
-
-const RINGS_TABS = ['code', 'vmcs', 'exits', 'events', 'controls', 'program', 'models', 'machine', 'sensitive', 'ept'] as const satisfies readonly RingsTab[];
 
 const message = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -21,7 +19,7 @@ const message = z.discriminatedUnion('kind', [
     tour: z.strictObject({ id: z.string().max(40), step: z.number().int().min(0).max(100) }).nullable(),
     blank: z.boolean(),
     // What the presenter looks at beyond the link: how much detail, and which of the Rings lab's tabs is open.
-    detail: z.enum(['sales', 'classroom', 'engineer']),
+    detail: z.enum(DETAIL_LEVELS),
     ringsTab: z.enum(RINGS_TABS),
   }),
   z.strictObject({ kind: z.literal('hello') }),
