@@ -200,6 +200,17 @@ export const SCENARIOS: readonly Scenario[] = Object.freeze([
     portable: false,
   },
   {
+    id: 'real-mode-guest',
+    title: t('scenarios.realModeGuest.title'),
+    file: 'real-mode-guest.s',
+    mode: 'bare',
+    kind: 'lesson',
+    description: t('scenarios.realModeGuest.description'),
+    lesson: t('scenarios.realModeGuest.lesson'),
+    end: 'halted',
+    portable: false,
+  },
+  {
     id: 'sensitive',
     title: t('scenarios.sensitive.title'),
     file: 'sensitive.s',

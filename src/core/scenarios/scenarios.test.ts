@@ -426,6 +426,25 @@ describe('triple-fault.s', () => {
   });
 });
 
+describe('real-mode-guest.s: a virtual-8086 guest (SDM Vol. 3C §26.3.1.2, Vol. 3A Ch. 20)', () => {
+  it.each(CPUS)('enters 16-bit code with RFLAGS.VM = 1, forwards its OUTs, and catches its HLT as #GP(0) on %s', (cpu) => {
+    const r = runScenario('real-mode-guest', cpu);
+    const message = '  guest: hello from real-mode code, running in virtual-8086 mode at CPL 3\n';
+    expect(r.records.some((x) => x.type === 'vmfail')).toBe(false);
+    expect(r.records.filter((x) => x.type === 'vmentry').map((x) => x.instruction)).toEqual(['VMLAUNCH', ...Array(message.length).fill('VMRESUME')]);
+    // One I/O exit (30) per byte of the message, each OUT DX, AL of length 1; then the HLT's #GP: exit 0, vector 13.
+    expect(r.exits.map((x) => x.reason)).toEqual([...Array(message.length).fill(30), 0]);
+    expect(r.exits.slice(0, -1).every((x) => x.instructionLength === 1)).toBe(true);
+    const last = r.exits[r.exits.length - 1];
+    expect(Number(last.interruptionInfo)).toBe(0x80000b0d); // valid, hardware exception, error code, #GP
+    expect(r.console).toContain(message);
+    expect(r.console).toMatch(/VM exit 0: exception 13 at guest CS:IP [0-9A-F]{4}:0012\n/);
+    expect(r.console).toContain(`I/O exits forwarded to the UART: ${message.length}\n`);
+    expect(r.end.reason).toBe('halted');
+    expect(r.end.vmx).toBe('root');
+  });
+});
+
 describe('bare-hypervisor.s', () => {
   it.each(CPUS)('launches its guest and handles a CPUID exit, then a HLT exit, on %s', (cpu) => {
     const r = runScenario('bare-hypervisor', cpu);

@@ -85,7 +85,7 @@ const {
   VM_EXIT_CONTROLS: W_VM_EXIT_CONTROLS,
 } = VW;
 
-const { SEL, LIMIT, AR } = GUEST_SEGMENT_FIELDS;
+const { SEL, BASE, LIMIT, AR } = GUEST_SEGMENT_FIELDS;
 const { SEL: SEL_W, BASE: BASE_W, LIMIT: LIMIT_W, AR: AR_W } = GUEST_SEGMENT_WORDS;
 
 /** Result of the control and host-state checks: 0 = valid, else the VM-instruction error number. */
@@ -105,6 +105,8 @@ const HOST_SELECTORS: readonly number[] = Object.freeze([
 ]);
 /** DS, ES, FS, GS: the data-segment checks of SDM Vol. 3C §26.3.1.2. */
 const DATA_SEGS: readonly number[] = Object.freeze([Seg.DS, Seg.ES, Seg.FS, Seg.GS]);
+/** The segment registers a virtual-8086 guest loads real-mode style (§26.3.1.2). */
+const V86_SEGS: readonly number[] = Object.freeze([Seg.CS, Seg.SS, Seg.DS, Seg.ES, Seg.FS, Seg.GS]);
 /** Vectors whose hardware exceptions deliver an error code: 8, 10–14, 17 (SDM Vol. 3C §26.2.1.3). */
 const ERROR_CODE_VECTORS = (1 << 8) | (1 << 10) | (1 << 11) | (1 << 12) | (1 << 13) | (1 << 14) | (1 << 17);
 /** Scratch for the four PDPTE fields (checked before any state changes). */
@@ -350,40 +352,20 @@ export function checkGuestState(c: Cpu, p: number): number {
 
   // §26.3.1.2 segment registers
   const v86 = (rflags & Flag.VM) !== 0;
-  if (v86) return 0; // virtual-8086 guests are not emulated by this core (documented limitation)
   if ((sel(c, p, Seg.TR) & 4) !== 0) return 0;
   if (usable(c, p, Seg.LDTR) && (sel(c, p, Seg.LDTR) & 4) !== 0) return 0;
-  if (!unrestricted && (sel(c, p, Seg.SS) & 3) !== (sel(c, p, Seg.CS) & 3)) return 0;
-  const csAr = ar(c, p, Seg.CS);
-  const csType = csAr & 0xf;
-  if (!(csType === 9 || csType === 11 || csType === 13 || csType === 15 || (unrestricted && csType === 3))) return 0;
-  if ((csAr & Ar.S) === 0 || (csAr & Ar.P) === 0) return 0;
-  const csDpl = (csAr >>> 5) & 3;
-  const ssAr = ar(c, p, Seg.SS);
-  const ssDpl = (ssAr >>> 5) & 3;
-  if ((csType === 9 || csType === 11) && csDpl !== ssDpl) return 0;
-  if ((csType === 13 || csType === 15) && csDpl > ssDpl) return 0;
-  if (csType === 3 && csDpl !== 0) return 0;
-  if (!segReservedOk(csAr) || !granularityOk(limit(c, p, Seg.CS), csAr)) return 0;
-  if (usable(c, p, Seg.SS)) {
-    const t = ssAr & 0xf;
-    if (t !== 3 && t !== 7) return 0;
-    if ((ssAr & Ar.S) === 0 || (ssAr & Ar.P) === 0) return 0;
-    if (!segReservedOk(ssAr) || !granularityOk(limit(c, p, Seg.SS), ssAr)) return 0;
-  }
-  if (!unrestricted && ssDpl !== (sel(c, p, Seg.SS) & 3)) return 0;
-  if ((csType === 3 || (cr0 & Cr0.PE) === 0) && ssDpl !== 0) return 0;
-  for (let k = 0; k < DATA_SEGS.length; k++) {
-    const s = DATA_SEGS[k];
-    if (!usable(c, p, s)) continue;
-    const a = ar(c, p, s);
-    const t = a & 0xf;
-    if ((t & 1) === 0) return 0; // accessed
-    if ((t & 8) !== 0 && (t & 2) === 0) return 0; // code must be readable
-    if ((a & Ar.S) === 0 || (a & Ar.P) === 0) return 0;
-    if (!unrestricted && t <= 11 && ((a >>> 5) & 3) < (sel(c, p, s) & 3)) return 0;
-    if (!segReservedOk(a) || !granularityOk(limit(c, p, s), a)) return 0;
-  }
+  if (v86) {
+    // A virtual-8086 guest (RFLAGS.VM = 1): CS, SS, DS, ES, FS and GS must each be the segment a real-mode-style load
+    // of its selector gives, base = selector × 16, limit FFFFH, access rights F3H (present, DPL 3, read/write
+    // accessed data), whatever the usable bit would say; the type, S, DPL and G rules below are for other guests
+    // (SDM Vol. 3C §26.3.1.2; KVM's vmx_guest_state_valid "rmode_segment_valid"; Bochs VMenterLoadCheckGuestState).
+    // This is how a VMM without "unrestricted guest" runs real-mode code, such as a BIOS, under VT-x.
+    for (let k = 0; k < V86_SEGS.length; k++) {
+      const s = V86_SEGS[k];
+      if (vr(c, p, BASE[s]) !== sel(c, p, s) << 4 || vr(c, p, BASE[s] + 4) !== 0) return 0;
+      if (limit(c, p, s) !== 0xffff || ar(c, p, s) !== 0xf3) return 0;
+    }
+  } else if (!segmentAccessRightsOk(c, p, unrestricted, cr0)) return 0;
   {
     const a = ar(c, p, Seg.TR);
     const t = a & 0xf;
@@ -402,6 +384,9 @@ export function checkGuestState(c: Cpu, p: number): number {
 
   // §26.3.1.4 RIP and RFLAGS
   if ((rflags & 0xffc08028) !== 0 || (rflags & 2) === 0) return 0;
+  // "If the IA-32e mode guest VM-entry control is 1 or bit 0 in the CR0 field is 0, the VM flag must be 0": a
+  // real-mode guest (unrestricted guest) is not in virtual-8086 mode.
+  if (v86 && ((entry & EntryControls.IA32E_MODE_GUEST) !== 0 || (cr0 & Cr0.PE) === 0)) return 0;
   if (injecting && injType === EventType.EXTERNAL_INTERRUPT && (rflags & Flag.IF) === 0) return 0;
 
   // §26.3.1.5 non-register state
@@ -409,7 +394,7 @@ export function checkGuestState(c: Cpu, p: number): number {
   if (activity > 3) return 0;
   const misc = msr(c, 0x485);
   if (activity !== 0 && (misc === undefined || ((misc.lo >>> (5 + activity)) & 1) === 0)) return 0;
-  if (activity === 1 && ssDpl !== 0) return 0;
+  if (activity === 1 && ((ar(c, p, Seg.SS) >>> 5) & 3) !== 0) return 0;
   const intr = vr(c, p, VO.GUEST_INTERRUPTIBILITY_INFO);
   const sti = (intr & 1) !== 0;
   const movss = (intr & 2) !== 0;
@@ -462,6 +447,45 @@ export function checkGuestState(c: Cpu, p: number): number {
     if (link === c.vmx.vmcsPtr) return EntryFailureQual.VMCS_LINK_POINTER;
   }
   return -1;
+}
+
+/**
+ * §26.3.1.2 for a guest not in virtual-8086 mode: SS.RPL = CS.RPL, and the access rights of CS, SS, DS, ES, FS and GS
+ * (type, S, DPL, P, reserved bits, G against the limit).
+ */
+function segmentAccessRightsOk(c: Cpu, p: number, unrestricted: boolean, cr0: number): boolean {
+  if (!unrestricted && (sel(c, p, Seg.SS) & 3) !== (sel(c, p, Seg.CS) & 3)) return false;
+  const csAr = ar(c, p, Seg.CS);
+  const csType = csAr & 0xf;
+  if (!(csType === 9 || csType === 11 || csType === 13 || csType === 15 || (unrestricted && csType === 3))) return false;
+  if ((csAr & Ar.S) === 0 || (csAr & Ar.P) === 0) return false;
+  const csDpl = (csAr >>> 5) & 3;
+  const ssAr = ar(c, p, Seg.SS);
+  const ssDpl = (ssAr >>> 5) & 3;
+  if ((csType === 9 || csType === 11) && csDpl !== ssDpl) return false;
+  if ((csType === 13 || csType === 15) && csDpl > ssDpl) return false;
+  if (csType === 3 && csDpl !== 0) return false;
+  if (!segReservedOk(csAr) || !granularityOk(limit(c, p, Seg.CS), csAr)) return false;
+  if (usable(c, p, Seg.SS)) {
+    const t = ssAr & 0xf;
+    if (t !== 3 && t !== 7) return false;
+    if ((ssAr & Ar.S) === 0 || (ssAr & Ar.P) === 0) return false;
+    if (!segReservedOk(ssAr) || !granularityOk(limit(c, p, Seg.SS), ssAr)) return false;
+  }
+  if (!unrestricted && ssDpl !== (sel(c, p, Seg.SS) & 3)) return false;
+  if ((csType === 3 || (cr0 & Cr0.PE) === 0) && ssDpl !== 0) return false;
+  for (let k = 0; k < DATA_SEGS.length; k++) {
+    const s = DATA_SEGS[k];
+    if (!usable(c, p, s)) continue;
+    const a = ar(c, p, s);
+    const t = a & 0xf;
+    if ((t & 1) === 0) return false; // accessed
+    if ((t & 8) !== 0 && (t & 2) === 0) return false; // code must be readable
+    if ((a & Ar.S) === 0 || (a & Ar.P) === 0) return false;
+    if (!unrestricted && t <= 11 && ((a >>> 5) & 3) < (sel(c, p, s) & 3)) return false;
+    if (!segReservedOk(a) || !granularityOk(limit(c, p, s), a)) return false;
+  }
+  return true;
 }
 
 /** Guest segment fields by Seg index (module-level helpers: no closures on the entry path). */

@@ -18,10 +18,12 @@ import {
   isCode,
   isData,
   isPresent,
+  loadNullSegment,
   markAccessed,
   nullifyInaccessibleSegments,
   setCodeSegment,
 } from './segments.ts';
+import { inV86, loadV86Segment, loadV86Segments } from './v8086.ts';
 import { EventKind } from '../trace/events.ts';
 import { VmExitReason } from '../vmx/spec/exit-reasons.ts';
 import { vmExit, taskSwitchExit } from '../vmx/exit.ts';
@@ -329,10 +331,14 @@ function deliverProtected(c: Cpu, vector: number, type: number, errorCode: numbe
   // An event VM entry injects pushes RF as the guest-state area loaded it: "RF is not modified based on the type of
   // event" (SDM Vol. 3C §26.6.1.1; Bochs delivers injected events through interrupt(), not exception()).
   const flags = c.getEflags() | (!injected && pushesRf(vector, type) ? Flag.RF : 0);
-  if ((flags & Flag.VM) !== 0) c.gp(0); // virtual-8086 mode is not emulated (documented limitation)
   const size = gate32 ? 4 : 2;
   const hasEc = errorCode >= 0;
   const csSel = c.segSel[Seg.CS];
+  // From virtual-8086 mode an interrupt or exception is taken by a ring-0 handler only: a non-conforming code segment
+  // of DPL 0, else #GP(new CS selector) (SDM Vol. 2 INT n pseudocode, INTERRUPT-FROM-VIRTUAL-8086-MODE; Vol. 3A
+  // §20.3.1.1). The frame then also holds GS, FS, DS and ES, which are nulled for the handler (Figure 20-5).
+  const fromV86 = (flags & Flag.VM) !== 0;
+  if (fromV86 && (conforming || dpl !== 0)) c.gp((sel & 0xfffc) | ext);
   if (!conforming && dpl < c.cpl) {
     // ---- inter-privilege: new stack from the TSS (SDM Vol. 3A §6.12.1, Figure 6-4).
     readTssStack(c, dpl, ext);
@@ -346,11 +352,18 @@ function deliverProtected(c: Cpu, vector: number, type: number, errorCode: numbe
     if (!isPresent(sHi)) c.ss((newSs & 0xfffc) | ext);
     const ssBase = descBase(sLo, sHi);
     const big = (sHi & 0x400000) !== 0;
-    const frame = size * (5 + (hasEc ? 1 : 0));
+    const frame = size * (5 + (fromV86 ? 4 : 0) + (hasEc ? 1 : 0));
     if (!stackFits(newEsp, frame, descLimit(sLo, sHi), (sHi & 0x400) !== 0, big)) c.ss((newSs & 0xfffc) | ext);
     // "IF instruction pointer from IDT gate is not within new code-segment limits THEN #GP(EXT)" (SDM INT n).
     if ((gate32 ? offset >>> 0 : offset & 0xffff) > descLimit(cLo, cHi) >>> 0) c.gp(ext);
     let sp = big ? newEsp | 0 : newEsp & 0xffff;
+    if (fromV86) {
+      // Selector pushes in a 32-bit frame are zero-extended to a doubleword (SDM INT n: "padded to two words").
+      sp = pushRaw(c, ssBase, sp, big, size, c.segSel[Seg.GS]);
+      sp = pushRaw(c, ssBase, sp, big, size, c.segSel[Seg.FS]);
+      sp = pushRaw(c, ssBase, sp, big, size, c.segSel[Seg.DS]);
+      sp = pushRaw(c, ssBase, sp, big, size, c.segSel[Seg.ES]);
+    }
     sp = pushRaw(c, ssBase, sp, big, size, c.segSel[Seg.SS]);
     sp = pushRaw(c, ssBase, sp, big, size, c.regs[4]);
     sp = pushRaw(c, ssBase, sp, big, size, flags);
@@ -366,6 +379,13 @@ function deliverProtected(c: Cpu, vector: number, type: number, errorCode: numbe
     c.descHi = cHi;
     markAccessed(c, sel);
     setCodeSegment(c, sel, cLo, cHi, dpl);
+    if (fromV86) {
+      // "GS := 0; FS := 0; DS := 0; ES := 0 (* Segment registers made NULL, invalid for use in protected mode *)".
+      loadNullSegment(c, Seg.GS, 0);
+      loadNullSegment(c, Seg.FS, 0);
+      loadNullSegment(c, Seg.DS, 0);
+      loadNullSegment(c, Seg.ES, 0);
+    }
   } else if (conforming || dpl === c.cpl) {
     // ---- same privilege: push on the current stack (SDM INT n, INTRA-PRIVILEGE-LEVEL-INTERRUPT).
     // "IF current stack does not have room for 16 bytes (error code pushed) or 12 bytes ... THEN #SS(EXT)".
@@ -526,6 +546,10 @@ export function iret(c: Cpu, osz: number, instrLen = 1): void {
     c.trace.emit(EventKind.IRET, c.cycles, c.id, fromCpl, c.cpl, c.eip >>> 0, vmxMode(c), 0, 0, 0);
     return;
   }
+  if (inV86(c)) {
+    iretFromV86(c, osz, fromCpl);
+    return;
+  }
   const flagsNow = c.getEflags();
   if ((flagsNow & Flag.NT) !== 0) {
     // Return from a nested task: a task switch to the TSS linked from the current one.
@@ -537,7 +561,10 @@ export function iret(c: Cpu, osz: number, instrLen = 1): void {
   const newEip = osz === 4 ? c.peek32(0) : c.peek16(0);
   const newCs = osz === 4 ? c.peek32(4) & 0xffff : c.peek16(2);
   const newFlags = osz === 4 ? c.peek32(8) : c.peek16(4);
-  if (osz === 4 && (newFlags & Flag.VM) !== 0 && c.cpl === 0) c.gp(0); // virtual-8086 mode not emulated
+  if (osz === 4 && (newFlags & Flag.VM) !== 0 && c.cpl === 0) {
+    returnToV86(c, newEip, newCs, newFlags, fromCpl);
+    return;
+  }
   if ((newCs & 0xfffc) === 0) c.gp(0);
   if (!fetchDescriptor(c, newCs)) c.gp(newCs & 0xfffc);
   const cLo = c.descLo;
@@ -592,6 +619,51 @@ export function iret(c: Cpu, osz: number, instrLen = 1): void {
     c.eip = osz === 4 ? newEip : newEip & 0xffff;
     c.setEflags(newFlags, mask);
   }
+  c.stop = 1;
+  c.nmiUnblockedByIret = false;
+  c.trace.emit(EventKind.IRET, c.cycles, c.id, fromCpl, c.cpl, c.eip >>> 0, vmxMode(c), 0, 0, 0);
+}
+
+/**
+ * IRET in virtual-8086 mode (SDM IRET, IRET-FROM-VIRTUAL-8086-MODE): with IOPL = 3 a real-mode-style return that
+ * leaves VM and IOPL (and VIF, VIP) as they are; with IOPL < 3, #GP(0), a trap to the virtual-8086 monitor.
+ */
+function iretFromV86(c: Cpu, osz: number, fromCpl: number): void {
+  if ((c.eflags & Flag.IOPL) !== Flag.IOPL) c.gp(0);
+  const ip = osz === 4 ? c.peek32(0) : c.peek16(0);
+  const cs = osz === 4 ? c.peek32(4) & 0xffff : c.peek16(2);
+  const fl = osz === 4 ? c.peek32(8) : c.peek16(4);
+  if ((osz === 4 ? ip >>> 0 : ip & 0xffff) > c.segLimit[Seg.CS] >>> 0) c.gp(0); // "IF EIP not within CS limit"
+  c.adjustSp(osz * 3);
+  loadV86Segment(c, Seg.CS, cs);
+  c.eip = osz === 4 ? ip : ip & 0xffff;
+  // CF PF AF ZF SF OF TF IF DF NT, and with a 32-bit operand RF AC ID; never IOPL, VM, VIF or VIP.
+  let mask = 0x4dd5 | Flag.TF | Flag.IF | Flag.DF;
+  if (osz === 4) mask |= Flag.RF | Flag.AC | Flag.ID;
+  c.setEflags(fl, mask);
+  c.stop = 1;
+  c.nmiUnblockedByIret = false;
+  c.trace.emit(EventKind.IRET, c.cycles, c.id, fromCpl, c.cpl, c.eip >>> 0, vmxMode(c), 0, 0, 0);
+}
+
+/**
+ * IRETD at CPL 0 whose EFLAGS image has VM = 1 (SDM IRET, RETURN-TO-VIRTUAL-8086-MODE): pops EIP, CS, EFLAGS, then ESP,
+ * SS, ES, DS, FS and GS, loads all six segment registers virtual-8086 style and resumes at CPL 3. This is how a
+ * monitor starts or resumes a virtual-8086 task (Figure 20-5 is the frame an interrupt from it leaves).
+ */
+function returnToV86(c: Cpu, newEip: number, newCs: number, newFlags: number, fromCpl: number): void {
+  if ((newEip >>> 0) > 0xffff) c.gp(0); // "IF EIP not within CS limit" (the virtual-8086 CS limit is FFFFH)
+  const esp = c.peek32(12);
+  const ss = c.peek32(16);
+  const es = c.peek32(20);
+  const ds = c.peek32(24);
+  const fs = c.peek32(28);
+  const gs = c.peek32(32);
+  c.adjustSp(36);
+  c.setEflags(newFlags, -1);
+  loadV86Segments(c, newCs, ss, es, ds, fs, gs);
+  c.regs[4] = esp;
+  c.eip = newEip & 0xffff;
   c.stop = 1;
   c.nmiUnblockedByIret = false;
   c.trace.emit(EventKind.IRET, c.cycles, c.id, fromCpl, c.cpl, c.eip >>> 0, vmxMode(c), 0, 0, 0);

@@ -5,6 +5,7 @@
  */
 import { Ar, Cr0, Seg } from './arch.ts';
 import { Acc, type Cpu } from './cpu.ts';
+import { inV86, loadV86Segment } from './v8086.ts';
 
 /** Reads the 8-byte descriptor selected by `sel` into `c.descLo`/`c.descHi`. False when outside the table limit. */
 export function fetchDescriptor(c: Cpu, sel: number): boolean {
@@ -72,12 +73,17 @@ export function loadNullSegment(c: Cpu, seg: number, sel: number): void {
 
 /**
  * Loads DS, ES, FS, GS or SS with protection checks (MOV Sreg / POP Sreg / Lxs pseudocode).
- * In real mode the base becomes selector × 16 and the limit and attributes stay (SDM Vol. 3A §20.1.1).
+ * In real mode the base becomes selector × 16 and the limit and attributes stay (SDM Vol. 3A §20.1.1); in
+ * virtual-8086 mode the register becomes a 64-KiB DPL-3 data segment at selector × 16 (§20.2.1).
  */
 export function loadSegment(c: Cpu, seg: number, selector: number): void {
   const sel = selector & 0xffff;
   if ((c.cr0 & Cr0.PE) === 0) {
     c.setSegCache(seg, sel, sel << 4, c.segLimit[seg], (c.segAr[seg] & ~Ar.UNUSABLE) | Ar.P);
+    return;
+  }
+  if (inV86(c)) {
+    loadV86Segment(c, seg, sel); // virtual-8086 mode: no descriptor, no checks (SDM Vol. 3A §20.2.1)
     return;
   }
   const err = sel & 0xfffc;

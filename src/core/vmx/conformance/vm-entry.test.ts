@@ -437,7 +437,7 @@ describe.each(MODELS)('Guest-state checks → exit 33 | 80000000H (SDM §26.3.1)
     expectEntered(g([['GUEST_DS_LIMIT', 0x000fffff], ['GUEST_DS_AR_BYTES', 0x4093]]));
     expectGuestFail(g([['GUEST_TR_LIMIT', 0x00100000]]));
   });
-  it('virtual-8086 guests (RFLAGS.VM = 1) are not entered', () => {
+  it('RFLAGS.VM = 1 with protected-mode segments fails (a virtual-8086 guest needs real-mode-style segments)', () => {
     expectGuestFail(g([['GUEST_RFLAGS', 0x20002]]));
   });
 
@@ -833,5 +833,80 @@ describe.each(MODELS.filter((m) => !hasTrue(m) ? false : ((model(m).capabilityMs
   it('BTF = 1 in the field: BS = 0 enters, BS = 1 fails with exit 33, though the field is not loaded', () => {
     expectEntered(hv(cpu, { entry: (v) => v & ~4, fields: [...base!, ['GUEST_PENDING_DBG_EXCEPTIONS', 0]] }));
     expectGuestFail(hv(cpu, { entry: (v) => v & ~4, fields: [...base!, ['GUEST_PENDING_DBG_EXCEPTIONS', 0x4000]] }));
+  });
+});
+
+// ================================================================================ §26.3.1.2 virtual-8086 guests
+
+/**
+ * A virtual-8086 guest: RFLAGS.VM = 1 and CS, SS, DS, ES, FS, GS each with base = selector × 16, limit FFFFH and access
+ * rights F3H (SDM Vol. 3C §26.3.1.2; KUT test_guest_segment_base_addr_fields; KVM "rmode_segment_valid"). This is how a
+ * VMM on a 2006–2008 part, without "unrestricted guest", ran a guest's real-mode code. The guest's 16-bit code starts at
+ * `guest`: CS = guest >> 4, IP = guest & 15; its stack and data segments are 0x7000 (linear 0x70000).
+ */
+const V86_GUEST: NonNullable<HvOptions['fields']> = [
+  ['GUEST_RFLAGS', 0x23002], // VM, IOPL 3, bit 1
+  ['GUEST_CS_SELECTOR', 'guest >> 4'],
+  ['GUEST_CS_BASE', '(guest >> 4) << 4'],
+  ['GUEST_CS_LIMIT', 0xffff],
+  ['GUEST_CS_AR_BYTES', 0xf3],
+  ...(['ES', 'SS', 'DS', 'FS', 'GS'] as const).flatMap((s) => [
+    [`GUEST_${s}_SELECTOR`, 0x7000],
+    [`GUEST_${s}_BASE`, 0x70000],
+    [`GUEST_${s}_LIMIT`, 0xffff],
+    [`GUEST_${s}_AR_BYTES`, 0xf3],
+  ] as const),
+  ['GUEST_RSP', 0xff00],
+  ['GUEST_RIP', 'guest & 15'],
+];
+const V86_CODE = (body: string): string => `bits 16\n${body}\nbits 32`;
+
+describe.each(MODELS)('Virtual-8086 guests (RFLAGS.VM = 1; SDM §26.3.1.2, §26.3.1.4) on %s', (cpu) => {
+  const g = (fields: HvOptions['fields'], extra: Omit<HvOptions, 'cpu' | 'fields'> = {}) =>
+    hv(cpu, { guest: V86_CODE('  mov ax, 0x1234\n  cpuid'), ...extra, fields: [...V86_GUEST, ...(fields ?? [])] });
+  it('real-mode-style segments enter; the guest runs 16-bit code at CPL 3 and its CPUID exits with VM = 1 saved', () => {
+    const r = g([], { handler: `  mov ecx, eax\n${vmr('GUEST_RFLAGS', 'esi')}${vmr('GUEST_CS_BASE', 'edi')}${vmr('GUEST_RIP', 'ebp')}${vmr('VM_EXIT_REASON', 'ebx')}  hlt` });
+    expectEntered(r);
+    expect(r.reg('ebx')).toBe(10); // CPUID
+    expect(r.reg('esi') & 0x23000).toBe(0x23000); // VM and IOPL as the guest had them
+    expect(r.reg('edi') & 0xfff0000f).toBe(0); // CS base: a paragraph below 1 MiB …
+    expect(r.reg('ebp')).toBeGreaterThanOrEqual(3); // … and RIP the offset of CPUID in it: (guest & 15) + 3, after MOV AX
+    expect(r.reg('ebp')).toBeLessThan(19);
+    expect(r.reg('ecx') & 0xffff).toBe(0x1234); // B8 34 12 ran as MOV AX, imm16 (the guest's EAX, kept by the exit)
+  });
+  for (const s of ['CS', 'SS', 'DS', 'ES', 'FS', 'GS'] as const) {
+    it(`${s}: base ≠ selector × 16, limit ≠ FFFFH or access rights ≠ F3H fails`, () => {
+      const base = s === 'CS' ? '((guest >> 4) << 4) + 16' : 0x70010;
+      expectGuestFail(g([[`GUEST_${s}_BASE`, base]]));
+      expectGuestFail(g([[`GUEST_${s}_LIMIT`, 0xfffff]]));
+      expectGuestFail(g([[`GUEST_${s}_AR_BYTES`, 0xf2]]));
+      expectGuestFail(g([[`GUEST_${s}_AR_BYTES`, 0xc0f3]]));
+    });
+  }
+  it('SS.RPL ≠ CS.RPL and data-segment DPL < RPL do not matter in virtual-8086 mode', () => {
+    expectEntered(g([['GUEST_SS_SELECTOR', 0x7002], ['GUEST_SS_BASE', 0x70020], ['GUEST_DS_SELECTOR', 0x7001], ['GUEST_DS_BASE', 0x70010]]));
+  });
+  it('the HLT activity state needs SS.DPL = 0, which a virtual-8086 guest never has', () => {
+    expectGuestFail(g([['GUEST_ACTIVITY_STATE', 1]]));
+  });
+  it('TR is still checked (a virtual-8086 guest needs a valid TSS for its monitor)', () => {
+    expectGuestFail(g([['GUEST_TR_AR_BYTES', 0x89]]));
+  });
+  if (model(cpu).features.unrestrictedGuest) {
+    it('VM = 1 with CR0.PE = 0 (unrestricted guest) fails: "the VM flag must be 0 if CR0.PE is 0"', () => {
+      // Unrestricted guest (secondary bit 7) needs EPT (bit 1); CR0 = NE only: PE = PG = 0, which it allows.
+      expectGuestFail(g([['GUEST_CR0', 0x20], ['EPT_POINTER', EPTP_WB4]], { proc2: 0x80 | 0x2, setup: IDENTITY_EPT_SETUP }));
+    });
+  }
+  it('a guest I/O instruction is checked against its TSS I/O bitmap before the I/O exit: #GP(0) exits first', () => {
+    // Unconditional I/O exiting and the exception bitmap's #GP bit: the TSS at 0x1100 has no bitmap, so IN faults.
+    const r = g([['EXCEPTION_BITMAP', 1 << 13]], { proc: (v) => v | 0x1000000, guest: V86_CODE('  in al, 0x80') });
+    expect(r.exits.map((e) => e.reason)).toEqual([0]);
+    expect(r.read('VM_EXIT_INTR_INFO')).toBe(0x80000b0d);
+    expect(r.read('VM_EXIT_INTR_ERROR_CODE')).toBe(0);
+  });
+  it('VMCALL in virtual-8086 mode exits (reason 18): the exit comes before the RFLAGS.VM #UD', () => {
+    const r = g([], { guest: V86_CODE('  vmcall') });
+    expect(r.exits.map((e) => e.reason)).toEqual([18]);
   });
 });

@@ -7,6 +7,7 @@ import { Acc } from '../cpu.ts';
 import { Cr0, EventType, Flag, Seg, Vec } from '../arch.ts';
 import type { Insn } from '../insn.ts';
 import { deliverEvent, iret, readTssStack, stackFits, taskSwitchThroughGate, vmxMode } from '../interrupts.ts';
+import { inV86, v86IoplFault } from '../v8086.ts';
 import {
   descBase,
   descDpl,
@@ -94,8 +95,12 @@ export function loop(c: Cpu, i: Insn): void {
 
 // ---------------------------------------------------------------------------------------- INT n and friends
 
-/** INT n (CD ib): a software interrupt through gate DPL checks; never a VM exit by itself. */
+/**
+ * INT n (CD ib): a software interrupt through gate DPL checks; never a VM exit by itself. In virtual-8086 mode it is
+ * IOPL-sensitive: #GP(0) before the IDT is read unless IOPL = 3 (SDM INT n pseudocode; INT3, INTO and INT1 are not).
+ */
 export function intN(c: Cpu, i: Insn): void {
+  if (v86IoplFault(c)) c.gp(0);
   deliverEvent(c, i.imm & 0xff, EventType.SOFTWARE_INTERRUPT, -1, (c.eip + i.len) | 0, i.len);
 }
 /** INT3 (CC): #BP as a software exception. */
@@ -150,7 +155,10 @@ export function farIndirect(c: Cpu, i: Insn): void {
 function farTransfer(c: Cpu, i: Insn, sel: number, off: number, isCall: boolean): void {
   const osz = i.osz;
   const retEip = (c.eip + i.len) | 0;
-  if ((c.cr0 & Cr0.PE) === 0) {
+  if ((c.cr0 & Cr0.PE) === 0 || inV86(c)) {
+    // Real-address or virtual-8086 mode: "IF tempEIP is beyond code segment limit THEN #GP(0)", checked before anything
+    // is pushed, then CS := selector with base selector × 16 (SDM JMP/CALL "real-address or virtual-8086 mode").
+    if ((osz === 4 ? off >>> 0 : off & 0xffff) > c.segLimit[Seg.CS] >>> 0) c.gp(0);
     if (isCall) {
       c.pushV(c.segSel[Seg.CS], osz);
       c.pushV(retEip, osz);
@@ -311,7 +319,9 @@ export function retFar(c: Cpu, i: Insn): void {
   const extra = i.opcode === 0xca ? i.imm & 0xffff : 0;
   const newEip = osz === 4 ? c.peek32(0) : c.peek16(0);
   const newCs = osz === 4 ? c.peek32(4) & 0xffff : c.peek16(2);
-  if ((c.cr0 & Cr0.PE) === 0) {
+  if ((c.cr0 & Cr0.PE) === 0 || inV86(c)) {
+    // Real-address or virtual-8086 mode (SDM RET: "IF tempEIP not within code segment limits THEN #GP(0)").
+    if ((osz === 4 ? newEip >>> 0 : newEip & 0xffff) > c.segLimit[Seg.CS] >>> 0) c.gp(0);
     c.adjustSp(osz * 2 + extra);
     c.setSegCache(Seg.CS, newCs, newCs << 4, c.segLimit[Seg.CS], c.segAr[Seg.CS]);
     c.eip = osz === 4 ? newEip : newEip & 0xffff;

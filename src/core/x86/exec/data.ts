@@ -3,7 +3,7 @@
  * loads, BSWAP, XLAT (SDM Vol. 2 instruction pages).
  */
 import type { Cpu } from '../cpu.ts';
-import { Ar, Seg } from '../arch.ts';
+import { Ar, Flag, Seg } from '../arch.ts';
 import type { Insn } from '../insn.ts';
 import { loadSegment } from '../segments.ts';
 import { exitIfDescriptorTableAccess } from '../../vmx/nonroot.ts';
@@ -342,7 +342,7 @@ export function storeDescriptorTable(c: Cpu, i: Insn): void {
 
 /** SLDT / STR r/m16 (a register destination with 32-bit operand size is zero-extended). */
 export function storeSystemSelector(c: Cpu, i: Insn): void {
-  if ((c.cr0 & 1) === 0) c.ud(); // not recognised in real-address mode
+  if ((c.cr0 & 1) === 0 || (c.eflags & Flag.VM) !== 0) c.ud(); // not recognised in real-address or virtual-8086 mode
   if (exitIfDescriptorTableAccess(c, i)) return;
   const sel = i.reg === 0 ? c.segSel[Seg.LDTR] : c.segSel[Seg.TR];
   if (i.mod === 3) c.setRegV(i.rm, i.osz, sel);

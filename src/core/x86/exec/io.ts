@@ -6,18 +6,22 @@
  */
 import type { Cpu } from '../cpu.ts';
 import { Acc } from '../cpu.ts';
-import { Ar, Cr0, Seg } from '../arch.ts';
+import { Ar, Cr0, Flag, Seg } from '../arch.ts';
 import type { Insn } from '../insn.ts';
 import type { IoSize } from '../platform.ts';
 import { EventKind } from '../../trace/events.ts';
 import { exitIfIo } from '../../vmx/nonroot.ts';
 import { vmxMode } from '../interrupts.ts';
 
-/** #GP(0) unless CPL ≤ IOPL or every port's bit in the TSS I/O permission bitmap is 0. */
+/**
+ * #GP(0) unless CPL ≤ IOPL or every port's bit in the TSS I/O permission bitmap is 0. In virtual-8086 mode IOPL does
+ * not enter into it: the bitmap alone decides (SDM Vol. 1 §19.5.2; Vol. 3A §20.2.8.1; IN pseudocode "IF ((PE = 1) and
+ * ((CPL > IOPL) or (VM = 1)))").
+ */
 export function checkIoPermission(c: Cpu, port: number, size: number): void {
   if ((c.cr0 & Cr0.PE) === 0) return;
   const iopl = (c.eflags >>> 12) & 3;
-  if (c.cpl <= iopl) return;
+  if (c.cpl <= iopl && (c.eflags & Flag.VM) === 0) return;
   const trAr = c.segAr[Seg.TR];
   const type = trAr & 0xf;
   if ((trAr & Ar.UNUSABLE) !== 0 || (type !== 9 && type !== 11)) c.gp(0); // only 32-bit TSSs have a bitmap

@@ -33,11 +33,17 @@ import {
   shadowedCr4,
 } from '../../vmx/nonroot.ts';
 import { crFixedOk } from '../../vmx/entry.ts';
+import { v86IoplFault } from '../v8086.ts';
 
 const next = (c: Cpu, i: Insn): void => {
   c.eip = (c.eip + i.len) | 0;
 };
 const pm = (c: Cpu): boolean => (c.cr0 & Cr0.PE) !== 0;
+/**
+ * Protected mode proper: LLDT, LTR, LAR, LSL, VERR, VERW, ARPL, SLDT and STR are "not recognized in real-address mode"
+ * nor in virtual-8086 mode (#UD; SDM Vol. 2, each instruction's real-address and virtual-8086 mode exceptions).
+ */
+const pmNotV86 = (c: Cpu): boolean => (c.cr0 & Cr0.PE) !== 0 && (c.eflags & Flag.VM) === 0;
 
 export function invalidOpcode(c: Cpu, _i: Insn): void {
   c.ud();
@@ -49,7 +55,10 @@ export function nop(c: Cpu, i: Insn): void {
 
 // ---------------------------------------------------------------------------------------- interrupt flag
 
-/** CLI / STI: IOPL-sensitive in protected mode (#GP(0) when CPL > IOPL; SDM CLI/STI, no VME/PVI here). */
+/**
+ * CLI / STI: IOPL-sensitive in protected mode (#GP(0) when CPL > IOPL; SDM CLI/STI, no VME/PVI here). Virtual-8086 code
+ * runs at CPL 3, so the same test is the virtual-8086 rule "#GP(0) unless IOPL = 3".
+ */
 export function cliSti(c: Cpu, i: Insn): void {
   if (pm(c) && c.cpl > ((c.eflags >>> 12) & 3)) c.gp(0);
   if (i.opcode === 0xfa) {
@@ -65,6 +74,7 @@ export function cliSti(c: Cpu, i: Insn): void {
 
 /** PUSHF/PUSHFD: EFLAGS with VM and RF cleared. Executes at any CPL — it reveals the real IF and IOPL. */
 export function pushf(c: Cpu, i: Insn): void {
+  if (v86IoplFault(c)) c.gp(0); // virtual-8086 mode with IOPL < 3 (SDM PUSHF; no VME)
   const f = c.getEflags() & ~(Flag.VM | Flag.RF);
   c.pushV(i.osz === 4 ? f : f & 0xffff, i.osz);
   next(c, i);
@@ -75,6 +85,8 @@ export function pushf(c: Cpu, i: Insn): void {
  * change is silently dropped, with no fault. That silence is Robin & Irvine's POPF problem.
  */
 export function popf(c: Cpu, i: Insn): void {
+  // Virtual-8086 mode: #GP(0) unless IOPL = 3; with IOPL 3 the CPL-3 rules below leave IOPL (and VM) unchanged.
+  if (v86IoplFault(c)) c.gp(0);
   const v = i.osz === 4 ? c.peek32(0) : c.peek16(0);
   let mask = 0x4dd5 | Flag.TF | Flag.DF | Flag.IF | Flag.IOPL; // CF PF AF ZF SF OF NT TF DF IF IOPL
   if (i.osz === 4) mask |= Flag.AC | Flag.ID | Flag.RF;
@@ -125,7 +137,7 @@ export function lgdtLidt(c: Cpu, i: Insn): void {
 
 /** LLDT r/m16 (SDM LLDT): a null selector makes LDTR unusable; otherwise an LDT descriptor in the GDT. */
 export function lldt(c: Cpu, i: Insn): void {
-  if (!pm(c)) c.ud();
+  if (!pmNotV86(c)) c.ud();
   if (c.cpl > 0) c.gp(0);
   if (exitIfDescriptorTableAccess(c, i)) return;
   const sel = c.readE16(i);
@@ -150,7 +162,7 @@ function descBaseOf(lo: number, hi: number): number {
 
 /** LTR r/m16 (SDM LTR): an available TSS in the GDT, which becomes busy. */
 export function ltr(c: Cpu, i: Insn): void {
-  if (!pm(c)) c.ud();
+  if (!pmNotV86(c)) c.ud();
   if (c.cpl > 0) c.gp(0);
   if (exitIfDescriptorTableAccess(c, i)) return;
   const sel = c.readE16(i);
@@ -492,7 +504,7 @@ const LAR_TYPES = LSL_TYPES | (1 << 4) | (1 << 5) | (1 << 12);
 
 /** LAR / LSL (0F 02 / 0F 03): ZF = 1 and the access rights / limit when the descriptor is visible at CPL and RPL. */
 export function larLsl(c: Cpu, i: Insn): void {
-  if (!pm(c)) c.ud();
+  if (!pmNotV86(c)) c.ud();
   const sel = c.readE16(i);
   const lsl = i.opcode === 0x0f03;
   c.materializeFlags();
@@ -523,7 +535,7 @@ export function larLsl(c: Cpu, i: Insn): void {
 
 /** VERR / VERW (0F 00 /4, /5): ZF = 1 when the segment is readable / writable at CPL and RPL. */
 export function verrVerw(c: Cpu, i: Insn): void {
-  if (!pm(c)) c.ud();
+  if (!pmNotV86(c)) c.ud();
   const sel = c.readE16(i);
   c.materializeFlags();
   c.eflags &= ~Flag.ZF;
@@ -544,7 +556,7 @@ export function verrVerw(c: Cpu, i: Insn): void {
 
 /** ARPL r/m16, r16 (63): raise the destination's RPL to the source's. */
 export function arpl(c: Cpu, i: Insn): void {
-  if (!pm(c)) c.ud();
+  if (!pmNotV86(c)) c.ud();
   const d = c.readE16(i);
   const s = c.regs[i.reg] & 0xffff;
   c.materializeFlags();
