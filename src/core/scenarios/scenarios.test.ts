@@ -426,6 +426,36 @@ describe('triple-fault.s', () => {
   });
 });
 
+describe('the ring a VM exit leaves from (vmexit guestCpl)', () => {
+  /**
+   * Follows the guest's CPL through the trace (VM entries, and in VMX non-root operation event deliveries, IRETs and
+   * far transfers) and checks each VM exit against it: the exit reports the ring the guest was in.
+   */
+  function checkExitRings(r: Run): number[] {
+    let cpl = -1;
+    const seen: number[] = [];
+    for (const x of r.records) {
+      if (x.type === 'vmentry') cpl = x.guestCpl as number;
+      else if ((x.type === 'interrupt' || x.type === 'exception' || x.type === 'iret' || x.type === 'far-transfer') && x.vmx === 'non-root') cpl = x.cplAfter as number;
+      else if (x.type === 'vmexit' && x.entryFailure !== true) {
+        expect(x.guestCpl, `exit at cycle ${x.cycle}`).toBe(cpl);
+        seen.push(x.guestCpl as number);
+      }
+    }
+    return seen;
+  }
+  it.each(CPUS)('kernel on %s: exits from the guest kernel say ring 0, exits while its ring-3 task runs say ring 3', (cpu) => {
+    const seen = checkExitRings(runScenario('kernel', cpu));
+    expect(seen).toContain(0);
+    expect(seen).toContain(3);
+  });
+  it.each(CPUS)('real-mode-guest on %s: every exit of the virtual-8086 guest leaves ring 3', (cpu) => {
+    const seen = checkExitRings(runScenario('real-mode-guest', cpu));
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((c) => c === 3)).toBe(true);
+  });
+});
+
 describe('real-mode-guest.s: a virtual-8086 guest (SDM Vol. 3C §26.3.1.2, Vol. 3A Ch. 20)', () => {
   it.each(CPUS)('enters 16-bit code with RFLAGS.VM = 1, forwards its OUTs, and catches its HLT as #GP(0) on %s', (cpu) => {
     const r = runScenario('real-mode-guest', cpu);

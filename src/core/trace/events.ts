@@ -14,7 +14,8 @@ export const enum EventKind {
   /** Far CALL/JMP/RET changing CPL, or SYSENTER/SYSEXIT. p0 cpu, p1 FarKind, p2 CPL before, p3 CPL after, p4 new EIP, p5 vmxMode. */
   FAR_TRANSFER = 3,
   /** VM exit (including VM-entry failures, bit 31 of the reason).
-   * p0 cpu, p1 exit reason (full 32 bits), p2 qualification low, p3 qualification high, p4 instruction length,
+   * p0 cpu, p1 exit reason (full 32 bits), p2 qualification low, p3 qualification high, p4 instruction length
+   * (bits 7:0) and the guest's CPL when it exited (bits 9:8; read them with exitInsnLength / exitGuestCpl),
    * p5 guest EIP, p6 VMCS pointer (identifies the vCPU), p7 VM-exit interruption information. */
   VMEXIT = 4,
   /** VM entry completed. p0 cpu, p1 0 = VMLAUNCH / 1 = VMRESUME, p2 guest EIP, p3 VMCS pointer,
@@ -164,3 +165,19 @@ export const VM_STATE_NAMES = ['created', 'running', 'halted', 'crashed', 'stopp
 export type SessionEndReason = 'halted' | 'triple-fault' | 'unhandled-exception' | 'vmx-abort' | 'poweroff' | 'vm-crash' | 'all-stopped';
 
 export const END_REASONS: readonly SessionEndReason[] = ['halted', 'triple-fault', 'unhandled-exception', 'vmx-abort', 'poweroff', 'vm-crash', 'all-stopped'];
+
+/** VMEXIT p4: the VM-exit instruction length (0–15). */
+export function exitInsnLength(p4: number): number {
+  return p4 & 0xff;
+}
+/**
+ * VMEXIT p4: the CPL the guest was at when the exit happened — where the exit leaves from (a timer interrupt that
+ * exits while the guest's application runs leaves ring 3, not the guest kernel's ring 0). 0 for a VM-entry failure.
+ */
+export function exitGuestCpl(p4: number): number {
+  return (p4 >>> 8) & 3;
+}
+/** Packs VMEXIT p4. */
+export function packExitP4(instrLen: number, guestCpl: number): number {
+  return (instrLen & 0xff) | ((guestCpl & 3) << 8);
+}

@@ -4,7 +4,7 @@
  */
 import { EventType, EXCEPTION_MNEMONICS } from '../x86/arch.ts';
 import { exitReasonInfo } from '../vmx/spec/exit-reasons.ts';
-import { END_REASONS, EventKind, VMX_INSTRUCTION_NAMES } from './events.ts';
+import { END_REASONS, EventKind, VMX_INSTRUCTION_NAMES, exitGuestCpl, exitInsnLength } from './events.ts';
 import { EMULATED_INSN_NAMES } from '../techniques/deprivileged/emulated.ts';
 import { HYPERCALL_NAMES } from '../techniques/paravirt/abi.ts';
 import { BT_CALLOUT_NAMES } from '../techniques/binary-translation/kinds.ts';
@@ -60,14 +60,14 @@ export function eventRecord(kind: EventKind, cycle: number, p: ArrayLike<number>
         reason: basic,
         name: info?.shortName ?? `reason ${basic}`,
         qualification: hex64(p[2], p[3]),
-        instructionLength: p[4],
+        instructionLength: exitInsnLength(p[4]),
         guestEip: hex32(p[5]),
         cycle,
       };
       if ((full & 0x80000000) !== 0) {
         rec.entryFailure = true;
         rec.exitReason = hex32(full);
-      }
+      } else rec.guestCpl = exitGuestCpl(p[4]);
       if ((p[7] >>> 0) & 0x80000000) rec.interruptionInfo = hex32(p[7]);
       rec.vmcs = hex32(p[6]);
       rec.cpu = p[0];

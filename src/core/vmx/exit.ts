@@ -7,7 +7,7 @@ import { Ar, Cr0, Cr4, EventType, Flag, Seg, pushesRf } from '../x86/arch.ts';
 import { Activity, type Cpu } from '../x86/cpu.ts';
 import { loadPdptes } from '../x86/mmu.ts';
 import { readMsr, writeMsr } from '../x86/msr.ts';
-import { EventKind } from '../trace/events.ts';
+import { EventKind, packExitP4 } from '../trace/events.ts';
 import { ExitControls, PinBased, ProcBased2, EntryControls } from './spec/controls.ts';
 import { VmExitReason } from './spec/exit-reasons.ts';
 import { VO, VW, VMCS_ABORT_OFFSET, vr, vw } from './vmcs.ts';
@@ -130,6 +130,7 @@ export function vmExit(
   c.syncTime(); // instructions of the current block before the exiting one have retired
   const p = c.vmx.vmcsPtr;
   const vmx = c.vmx;
+  const guestCpl = c.cpl; // for the trace: the ring the exit leaves from
   // Exit information and guest state go into the VMCS region by word (vmcs.ts `VW`); one dirty mark for the page.
   const m = c.mem.i32;
   const b = p >>> 2;
@@ -219,7 +220,7 @@ export function vmExit(
   c.cycles += c.vmExitCycles;
   c.exitedToHost = true;
   c.stop = 1;
-  c.trace.emit(EventKind.VMEXIT, c.cycles, c.id, reason >>> 0, qual >>> 0, qualHi >>> 0, instrLen, guestEip >>> 0, p, intrInfo >>> 0);
+  c.trace.emit(EventKind.VMEXIT, c.cycles, c.id, reason >>> 0, qual >>> 0, qualHi >>> 0, packExitP4(instrLen, guestCpl), guestEip >>> 0, p, intrInfo >>> 0);
 }
 
 /** SDM Vol. 3C §27.3: guest registers, segments, descriptor tables, MSRs and non-register state. */

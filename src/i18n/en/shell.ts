@@ -5,6 +5,7 @@ export const shell = {
   'transportBar.nextTrap': 'Next trap',
   'transportBar.nextVmExit': 'Next VM exit',
   'transportBar.nextInterruptOrSyscall': 'Next interrupt or system call',
+  'transportBar.nextVmExitOrInterrupt': 'Next VM exit or interrupt',
   'transportBar.pause': 'Pause',
   'transportBar.play': 'Play',
   'transportBar.space': '{action} (Space)',

@@ -9,7 +9,7 @@ import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent } from '
 import { useApp } from '../../state/store.ts';
 import { eventLog } from '../../state/event-log.ts';
 import { commands } from '../engine/client.ts';
-import { EventKind } from '../../core/trace/events.ts';
+import { EventKind, exitInsnLength } from '../../core/trace/events.ts';
 import { exitReasonInfo } from '../../core/vmx/spec/exit-reasons.ts';
 import { exitCause } from './exit-cause.ts';
 import type { ListingRow } from '../../worker/protocol.ts';
@@ -98,7 +98,7 @@ export function CodePanel() {
     const e = eventLog.findBack(seq - 1, [EventKind.VMEXIT, EventKind.VMENTRY]);
     if (e === undefined || e.kind !== EventKind.VMEXIT) return null;
     const reason = e.p[1] & 0xffff;
-    return { reason, eip: e.p[5] >>> 0, len: e.p[4], seq: e.seq, cause: exitCause(reason, e.p[2], e.p[7]) };
+    return { reason, eip: e.p[5] >>> 0, len: exitInsnLength(e.p[4]), seq: e.seq, cause: exitCause(reason, e.p[2], e.p[7]) };
     // The log may arrive after the position (a link opened at an event): look again when it does.
   }, [seq, logVersion]);
 

@@ -4,7 +4,7 @@
  * to the VM's emulated PIC, PIT or UART (3,038 cycles)."; under the software VMM, "Trap: CLI at 0x00010000 faults
  * at ring 1 (#GP); the VMM emulates it: clears the virtual IF; 2,030 cycles."
  */
-import { EventKind } from '../../core/trace/events.ts';
+import { EventKind, exitInsnLength } from '../../core/trace/events.ts';
 import { exitReasonInfo } from '../../core/vmx/spec/exit-reasons.ts';
 import { decodeExitQualification } from '../../core/vmx/spec/formats.ts';
 import type { LoggedEvent } from '../../state/event-log.ts';
@@ -36,7 +36,7 @@ export function narrate(e: LoggedEvent, next: LoggedEvent | undefined, handlers:
         reason,
         q: q ? `, ${q}` : '',
         address: hex(p[5]),
-        len: p[4] > 0 ? t('rings.narrate.insnLength', { n: p[4] }) : '',
+        len: exitInsnLength(p[4]) > 0 ? t('rings.narrate.insnLength', { n: exitInsnLength(p[4]) }) : '',
         fail,
         handled: h ? t('rings.narrate.handledBy', { name: h.name, does: h.does, ran }) : '',
       });

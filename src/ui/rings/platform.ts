@@ -9,7 +9,7 @@
  * on the chosen CPU model); `locationOf` says where the processor is in a machine view. Pure: the ring
  * diagram draws them, tests check them.
  */
-import { EventKind, VMX_INSTRUCTION_NAMES } from '../../core/trace/events.ts';
+import { EventKind, VMX_INSTRUCTION_NAMES, exitGuestCpl, exitInsnLength } from '../../core/trace/events.ts';
 import { EventType, EXCEPTION_MNEMONICS } from '../../core/x86/arch.ts';
 import { exitReasonInfo } from '../../core/vmx/spec/exit-reasons.ts';
 import { instructionErrorText } from './vmx-errors.ts';
@@ -295,13 +295,14 @@ function transitionBody(e: LoggedEvent, platform: PlatformId, cpu: CatalogCpu | 
       return {
         seq: e.seq,
         kind: failure ? 'vmfail' : 'vmexit',
-        from: { col: 'nonroot', ring: 0 },
+        // From the ring the guest was in: a timer interrupt while its application runs leaves ring 3.
+        from: { col: 'nonroot', ring: failure ? 0 : clampRing(exitGuestCpl(p[4])) },
         to: { col: 'root', ring: 0 },
         title: failure ? t('rings.platform.entryFailed', { name }) : t('rings.platform.exitAt', { name, address: hex(p[5]) }),
         detail: t('rings.platform.exitDetail', {
           basic,
           sdm: info?.sdmName ?? t('rings.platform.unknown'),
-          length: p[4] > 0 ? t('rings.platform.insnLength', { n: p[4] }) : '',
+          length: exitInsnLength(p[4]) > 0 ? t('rings.platform.insnLength', { n: exitInsnLength(p[4]) }) : '',
           qual: p[2] !== 0 ? t('rings.platform.qualification', { q: hex(p[2]) }) : '',
           next: h ? t('rings.platform.next', { name: h.name }) : '',
         }),

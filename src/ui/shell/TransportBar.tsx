@@ -29,11 +29,13 @@ function ActionButton({ id, icon, primary, text }: { id: string; icon: string; p
 /** "Next VM exit"; on the software VMM (no VT-x) the same key stops at the next trap, and says so. */
 function NextExitButton() {
   const mode = useApp((s) => s.view?.mode);
+  const ownHypervisor = useApp((s) => s.view?.mode === 'bare' && s.view.vmx !== 'none');
   const swvmm = mode === 'swvmm' || mode === 'bt' || mode === 'pv';
   const text =
     mode === 'bt' ? t('shell.transportBar.nextCalloutOrTrap')
     : mode === 'pv' ? t('shell.transportBar.nextHypercallOrTrap')
     : swvmm ? t('shell.transportBar.nextTrap')
+    : ownHypervisor ? t('shell.transportBar.nextVmExitOrInterrupt')
     : mode === 'bare' ? t('shell.transportBar.nextInterruptOrSyscall')
     : t('shell.transportBar.nextVmExit');
   return <ActionButton id="run-exit" icon="exit" text={text} />;

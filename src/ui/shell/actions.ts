@@ -14,10 +14,11 @@ import { t } from '../../i18n/t.ts';
 
 /**
  * What "next VM exit" stops at on the loaded platform: on native hardware there is no VMM to exit to, so the next
- * transition into the kernel (an interrupt, an exception or a system call) instead.
+ * transition into the kernel (an interrupt, an exception or a system call) instead — or, for a bare program that is its
+ * own hypervisor (bare-hypervisor.s, real-mode-guest.s), the next VM exit into it.
  */
 function nextTransitionKinds(): EventKind[] {
-  if (useApp.getState().view?.mode === 'bare') return [EventKind.EVENT_DELIVERY];
+  if (useApp.getState().view?.mode === 'bare') return [EventKind.EVENT_DELIVERY, EventKind.VMEXIT];
   return [EventKind.VMEXIT, EventKind.SW_TRAP, EventKind.BT_CALLOUT, EventKind.PV_HYPERCALL, EventKind.PV_DOMAIN_CRASH];
 }
 

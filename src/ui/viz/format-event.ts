@@ -3,7 +3,7 @@
  * event. Names follow the SDM (exit reasons from its Appendix C, exception mnemonics from Vol. 3A
  * Table 6-1).
  */
-import { EventKind, END_REASONS, VMX_INSTRUCTION_NAMES, VM_STATE_NAMES } from '../../core/trace/events.ts';
+import { EventKind, END_REASONS, VMX_INSTRUCTION_NAMES, VM_STATE_NAMES, exitInsnLength } from '../../core/trace/events.ts';
 import { exitReasonInfo } from '../../core/vmx/spec/exit-reasons.ts';
 import { EXCEPTION_MNEMONICS, EventType } from '../../core/x86/arch.ts';
 import type { LoggedEvent } from '../../state/event-log.ts';
@@ -111,7 +111,8 @@ export function describeEvent(e: LoggedEvent): string {
       const basic = full & 0xffff;
       const info = exitReasonInfo(basic);
       const fail = (full & 0x80000000) !== 0 ? t('viz.event.entryFailure') : '';
-      const len = p[4] > 0 ? t('viz.event.insnLength', { n: p[4] }) : '';
+      const n = exitInsnLength(p[4]);
+      const len = n > 0 ? t('viz.event.insnLength', { n }) : '';
       const q = p[2] !== 0 || p[3] !== 0 ? t('viz.event.qualification', { q: hex(p[2]) }) : '';
       return t('viz.event.vmexit', { fail, basic, name: info?.shortName ?? '', address: hex(p[5]), len, q });
     }

@@ -1,0 +1,35 @@
+/**
+ * The ring diagram's reading of VM exits (platform.ts transitionOf): an exit leaves from the ring the guest was in —
+ * the trace's VMEXIT event carries it (events.ts exitGuestCpl) — and arrives in the VMM's ring 0 in VMX root operation.
+ */
+import { describe, expect, it } from 'vitest';
+import { transitionOf } from './platform.ts';
+import { EventKind, packExitP4 } from '../../core/trace/events.ts';
+import type { LoggedEvent } from '../../state/event-log.ts';
+
+/** A VMEXIT as exit.ts emits it: p1 reason, p2/p3 qualification, p4 length | CPL << 8, p5 guest EIP, p6 VMCS, p7 interruption info. */
+const exit = (reason: number, len: number, cpl: number): LoggedEvent =>
+  ({ seq: 7, kind: EventKind.VMEXIT, cycle: 100, instret: 0, text: undefined, p: Float64Array.from([0, reason, 0, 0, packExitP4(len, cpl), 0x401000, 0x105000, 0, 0, 0]) }) as LoggedEvent;
+
+describe('VM exits on the ring diagram', () => {
+  it('an external interrupt while the guest application runs leaves non-root ring 3', () => {
+    const tr = transitionOf(exit(1, 0, 3), 'vtx', undefined, undefined)!;
+    expect(tr.from).toEqual({ col: 'nonroot', ring: 3 });
+    expect(tr.to).toEqual({ col: 'root', ring: 0 });
+  });
+  it('an I/O exit from the guest kernel leaves non-root ring 0, and reports its instruction length', () => {
+    const tr = transitionOf(exit(30, 1, 0), 'vtx', undefined, undefined)!;
+    expect(tr.from).toEqual({ col: 'nonroot', ring: 0 });
+    expect(tr.detail).toContain('instruction length 1');
+    // From ring 3 (a virtual-8086 guest's OUT) the packed CPL never leaks into the length (1 | 3 << 8 = 769).
+    const v86 = transitionOf(exit(30, 1, 3), 'vtx', undefined, undefined)!;
+    expect(v86.from).toEqual({ col: 'nonroot', ring: 3 });
+    expect(v86.detail).toContain('instruction length 1');
+    expect(v86.detail).not.toContain('769');
+  });
+  it('a VM-entry failure is drawn from ring 0 (the guest never ran)', () => {
+    const tr = transitionOf(exit((0x80000000 | 33) >>> 0, 0, 0), 'vtx', undefined, undefined)!;
+    expect(tr.kind).toBe('vmfail');
+    expect(tr.from.ring).toBe(0);
+  });
+});
