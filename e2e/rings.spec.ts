@@ -138,6 +138,17 @@ test('native: the next-transition button stops at the next interrupt or system c
   await expect(page.getByRole('button', { name: 'Run to end' })).toBeEnabled();
 });
 
+test('a bare program that is its own hypervisor: the button stops at its next VM exit and says so', async ({ page }) => {
+  // The real-mode guest lab, past its VMXON: its guest runs in virtual-8086 mode, at CPL 3.
+  await page.goto('./#/rings?v=1&s=real-mode-guest&cpu=xeon-lv&t=3000');
+  await ready(page);
+  await page.getByRole('button', { name: 'Next VM exit or interrupt' }).click();
+  await expect(page.getByTestId('token-location')).toContainText('VMX root, ring 0');
+  await expect(page.getByTestId('narration')).toContainText('VM exit: I/O instruction');
+  await expect(page.getByTestId('narration')).toContainText('instruction length 1');
+  await expect(page.getByRole('button', { name: 'Run to end' })).toBeEnabled();
+});
+
 test('a program from a link or a file never takes the place of the student\'s own draft', async ({ page, browser }) => {
   test.setTimeout(120_000);
   // The shared program has run to its end (Play is off there): wait for the lab instead.
