@@ -13,6 +13,7 @@ import { EventKind } from '../../core/trace/events.ts';
 import { eventLog } from '../../state/event-log.ts';
 import { PLATFORMS, TRANSITION_KINDS, isSoftwarePlatform, locationOf, transitionOf, type Cell, type PlatformId, type Ring, type Transition, type TransitionKind } from './platform.ts';
 import { reducedMotion } from '../shell/prefs-effects.ts';
+import { wrapLines } from './wrap-lines.ts';
 import './ring-diagram.css';
 import { t } from '../../i18n/t.ts';
 
@@ -171,9 +172,13 @@ export function RingDiagram({ platform, onReplay }: { platform: PlatformId; onRe
   // The cause and cost, written above the path (clamped inside the figure).
   // Wide enough for 27 characters of the 19px title and 33 of the 16px monospace cost line (0.6 em each).
   const LABEL_W = 340;
+  // Long names ("VMM runs handle_external_interrupt") wrap onto a second line rather than losing their end.
+  const titleLines = shown !== null ? wrapLines(shown.label[0], 27, 2) : [];
+  const costLines = shown !== null && shown.label[1] ? wrapLines(shown.label[1], 33, 2) : [];
+  const labelH = 12 + 24 * titleLines.length + 21 * costLines.length;
   const labelPos =
     from !== null && to !== null
-      ? { x: Math.min(W - LABEL_W - 4, Math.max(LEFT, (from.x + to.x) / 2 - LABEL_W / 2)), y: Math.max(TOP - 6, Math.min(from.y, to.y) - 96) }
+      ? { x: Math.min(W - LABEL_W - 4, Math.max(LEFT, (from.x + to.x) / 2 - LABEL_W / 2)), y: Math.max(TOP - 6, Math.min(from.y, to.y) - 40 - labelH) }
       : null;
 
   return (
@@ -255,15 +260,17 @@ export function RingDiagram({ platform, onReplay }: { platform: PlatformId; onRe
         </g>
         {shown !== null && labelPos !== null && (
           <g className={`transition-label fam-${FAMILY[shown.kind]}`} transform={`translate(${labelPos.x},${labelPos.y})`}>
-            <rect width={LABEL_W} height={shown.label[1] ? 56 : 34} rx={6} />
-            <text x={10} y={23} className="tl-title">
-              {clip(shown.label[0], 27)}
-            </text>
-            {shown.label[1] && (
-              <text x={10} y={45} className="tl-cost">
-                {clip(shown.label[1], 33)}
+            <rect width={LABEL_W} height={labelH} rx={6} />
+            {titleLines.map((line, k) => (
+              <text key={`t${k}`} x={10} y={23 + 24 * k} className="tl-title">
+                {line}
               </text>
-            )}
+            ))}
+            {costLines.map((line, k) => (
+              <text key={`c${k}`} x={10} y={23 + 24 * titleLines.length - 2 + 21 * k} className="tl-cost">
+                {line}
+              </text>
+            ))}
           </g>
         )}
       </svg>
@@ -326,6 +333,3 @@ function whereText(col: string): string {
   return col === 'root' ? t('rings.diagram.whereRoot') : col === 'nonroot' ? t('rings.diagram.whereNonRoot') : '';
 }
 
-function clip(s: string, n: number): string {
-  return s.length > n ? s.slice(0, n - 1) + '…' : s;
-}
