@@ -203,6 +203,13 @@ test('detail levels: Sales hides registers and code, Engineer shows the machine 
   await page.getByRole('group', { name: 'Detail' }).getByRole('button', { name: 'Sales' }).click();
   await expect(page.getByRole('tab', { name: 'Code' })).toHaveCount(0);
   await expect(page.getByRole('region', { name: 'What is happening' })).toContainText('VMX non-root');
+  // The diagram's caption says what an exit means, in words: no addresses, no field values.
+  await page.getByRole('button', { name: 'Next VM exit' }).click();
+  await expect(page.getByTestId('ring-now')).toContainText(/^VM exit: [A-Za-z/ -]+\. \S/);
+  await expect(page.getByTestId('ring-now')).not.toContainText('0x');
+  await expect(page.getByTestId('ring-now')).not.toContainText('qualification');
+  await page.getByRole('group', { name: 'Detail' }).getByRole('button', { name: 'Classroom' }).click();
+  await expect(page.getByTestId('ring-now')).toContainText(/Exit reason \d+/);
   await page.getByRole('group', { name: 'Detail' }).getByRole('button', { name: 'Engineer' }).click();
   await expect(page.getByRole('tab', { name: 'Machine' })).toBeVisible();
   await page.getByRole('tab', { name: 'Machine' }).click();

@@ -91,6 +91,8 @@ export function RingDiagram({ platform, onReplay }: { platform: PlatformId; onRe
   const animationMs = useApp((s) => s.animationMs);
   const playing = useApp((s) => s.status?.state === 'playing');
   const motion = useApp((s) => s.motion);
+  // Sales: the caption in plain words (no addresses or field values; the Classroom and Engineer levels keep them).
+  const sales = useApp((s) => s.detail === 'sales');
   const cpu = catalog?.cpus.find((c) => c.id === cpuId);
   const g = useMemo(() => geometry(platform), [platform]);
   const layout = PLATFORMS[platform];
@@ -280,7 +282,7 @@ export function RingDiagram({ platform, onReplay }: { platform: PlatformId; onRe
             <span>{layout.caption}</span>
           ) : (
             <>
-              <strong>{shown.title}.</strong> {shown.detail}
+              <strong>{sales && shown.plain ? shown.plain.title : shown.title}.</strong> {sales && shown.plain ? shown.plain.detail : shown.detail}
               {shown.cost && (
                 <span className="cost" title={shown.kind === 'swtrap' ? cpu?.costs.swTrap?.basis : undefined}>
                   {t('rings.diagram.cost', { cost: shown.cost })}

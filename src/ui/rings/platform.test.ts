@@ -33,3 +33,28 @@ describe('VM exits on the ring diagram', () => {
     expect(tr.from.ring).toBe(0);
   });
 });
+
+describe('VM exits in plain words (Sales)', () => {
+  it('an I/O exit: the name, and what it means, without addresses or field values', () => {
+    const ev = exit(30, 1, 0);
+    ev.p[2] = 0x03fd0008; // IN from port 0x3FD
+    const tr = transitionOf(ev, 'vtx', undefined, undefined)!;
+    expect(tr.detail).toContain('qualification 0x03FD0008'); // Classroom and Engineer keep the field
+    expect(tr.plain!.title).toBe('VM exit: I/O instruction');
+    expect(tr.plain!.detail).toMatch(/device/);
+    expect(`${tr.plain!.title} ${tr.plain!.detail}`).not.toMatch(/0x|reason \d|qualification/);
+  });
+  it('every exit reason has a plain sentence (the common ones their own)', () => {
+    const seen = new Set<string>();
+    for (const reason of [0, 1, 2, 7, 10, 12, 18, 28, 30, 31, 32, 48, 52, 55]) {
+      const tr = transitionOf(exit(reason, 0, 0), 'vtx', undefined, undefined)!;
+      expect(tr.plain!.detail.length, `reason ${reason}`).toBeGreaterThan(20);
+      expect(tr.plain!.detail).not.toMatch(/0x/);
+      seen.add(tr.plain!.detail);
+    }
+    expect(seen.size).toBe(14); // 13 reasons of their own and one general sentence (XSETBV, 55)
+  });
+  it('a VM-entry failure stays technical: the error is the point', () => {
+    expect(transitionOf(exit((0x80000000 | 33) >>> 0, 0, 0), 'vtx', undefined, undefined)!.plain).toBeUndefined();
+  });
+});

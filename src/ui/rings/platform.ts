@@ -19,6 +19,7 @@ import { EMULATED_INSN_NAMES } from '../../core/techniques/deprivileged/emulated
 import type { CatalogCpu, MachineView } from '../../worker/protocol.ts';
 import type { LoggedEvent } from '../../state/event-log.ts';
 import { t } from '../../i18n/t.ts';
+import type { MessageKey } from '../../i18n/catalogue.ts';
 
 export type PlatformId = 'native' | 'swvmm' | 'bt' | 'pv' | 'vtx';
 
@@ -173,7 +174,26 @@ export interface Transition {
   detail: string;
   /** Its cost on the CPU model, e.g. "1,186 cycles (derived)"; '' when the model has no figure. */
   cost: string;
+  /** The same in plain words, for the Sales detail level (no addresses, no field values); absent where title/detail are plain. */
+  plain?: { title: string; detail: string };
 }
+
+/** Exit reasons with a plain-words sentence for Sales; any other reason gets plainExitOther. */
+const PLAIN_EXIT: Readonly<Record<number, MessageKey>> = {
+  0: 'rings.platform.plainExit0',
+  1: 'rings.platform.plainExit1',
+  2: 'rings.platform.plainExit2',
+  7: 'rings.platform.plainExit7',
+  10: 'rings.platform.plainExit10',
+  12: 'rings.platform.plainExit12',
+  18: 'rings.platform.plainExit18',
+  28: 'rings.platform.plainExit28',
+  30: 'rings.platform.plainExit30',
+  31: 'rings.platform.plainExit31',
+  32: 'rings.platform.plainExit32',
+  48: 'rings.platform.plainExit48',
+  52: 'rings.platform.plainExit52',
+};
 
 export interface Handlers {
   [reason: number]: { name: string; does: string };
@@ -307,6 +327,9 @@ function transitionBody(e: LoggedEvent, platform: PlatformId, cpu: CatalogCpu | 
           next: h ? t('rings.platform.next', { name: h.name }) : '',
         }),
         cost: fig(cpu?.costs.vmExit),
+        plain: failure
+          ? undefined
+          : { title: t('rings.platform.plainExitTitle', { name }), detail: t(PLAIN_EXIT[basic] ?? 'rings.platform.plainExitOther') },
       };
     }
     case EventKind.VMM_HANDLER: {
@@ -320,6 +343,7 @@ function transitionBody(e: LoggedEvent, platform: PlatformId, cpu: CatalogCpu | 
         title: t('rings.platform.handlerTitle', { name: h?.name ?? t('rings.platform.reasonN', { n: p[2] }) }),
         detail: t('rings.platform.handlerDetail', { what: info?.shortName ?? t('rings.platform.exitReasonN', { n: p[2] }), vm: p[1], does: h?.does ?? t('rings.platform.noHandler') }),
         cost: cyc(p[4]),
+        plain: { title: t('rings.platform.plainHandlerTitle'), detail: t('rings.platform.plainHandler') },
       };
     }
     case EventKind.VMENTRY: {
@@ -332,6 +356,7 @@ function transitionBody(e: LoggedEvent, platform: PlatformId, cpu: CatalogCpu | 
         title: t('rings.platform.entryTo', { insn: p[1] === 0 ? 'VMLAUNCH' : 'VMRESUME', address: hex(p[2]) }),
         detail: t('rings.platform.entryDetail', { inj, ring: p[5] }),
         cost: fig(cpu?.costs.vmEntry),
+        plain: { title: t('rings.platform.plainEntryTitle'), detail: t(p[4] !== 0 ? 'rings.platform.plainEntryInjects' : 'rings.platform.plainEntry') },
       };
     }
     case EventKind.VMFAIL: {
