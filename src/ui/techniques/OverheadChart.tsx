@@ -61,7 +61,8 @@ export function OverheadChart({ results, width }: { results: TechniqueResult[]; 
       .attr('x', (r) => (r.overheadPercent === null ? x(0) + 4 : Math.max(x(0), x(r.overheadPercent)) + 6))
       .attr('y', (_r, k) => y(k) + ROW / 2)
       .attr('dy', '0.35em')
-      .text((r) => `${verdictLook(r.verdict).icon} ${overheadText(r)}${r.overheadPercent === null ? '' : ` — ${verdictLook(r.verdict).word}`}`);
+      // The native row is the baseline itself: its verdict word would only repeat it ("baseline — Baseline").
+      .text((r) => `${verdictLook(r.verdict).icon} ${overheadText(r)}${r.overheadPercent === null || r.technique === 'native' ? '' : ` — ${verdictLook(r.verdict).word}`}`);
     svg.append('line').attr('class', 'zero').attr('x1', x(0)).attr('x2', x(0)).attr('y1', TOP - 4).attr('y2', height - 4).attr('aria-hidden', 'true');
   }, [results, width, height]);
   const summary = results.map((r) => `${r.title}: ${overheadText(r)}`).join('; ');
