@@ -116,10 +116,12 @@ test('@motion keyboard only: EPT on the 2006 Xeon LV (no EPT): predicted, then t
   await fresh.getByRole('tab', { name: 'Controls' }).click();
   await expect(fresh.getByRole('checkbox', { name: 'EPT', exact: true })).toBeChecked();
   await expect(fresh.getByText('Applied (in the link)')).toBeVisible();
-  // The Code tab does not claim the guest runs the highlighted instruction next: the VMM stopped the VM, and says why.
+  // The Code tab does not claim the guest runs the highlighted instruction next: the VMM stopped the VM. The banner
+  // above the tabs has the explanation; the Code tab points to it rather than repeating it.
   await fresh.getByRole('tab', { name: 'Code' }).click();
-  await expect(fresh.getByTestId('vm-stopped')).toContainText('The VMM stopped this VM; nothing runs next.');
-  await expect(fresh.getByTestId('vm-stopped')).toContainText('error 7');
+  await expect(fresh.getByTestId('vm-stopped')).toContainText('its VM entry failed (explained above). Nothing runs next.');
+  await expect(fresh.getByTestId('vm-stopped')).not.toContainText('error 7');
+  await expect(fresh.getByTestId('entry-failure')).toContainText('error 7');
 });
 
 test('invalid input: a message beside the field, what was typed is kept, nothing is applied', async ({ page }) => {

@@ -211,7 +211,8 @@ export function CodePanel() {
         </div>
       ) : vmStopped !== null ? (
         <div className="code-status" role="status" data-testid="vm-stopped">
-          {t('rings.code.vmStopped', { message: vmStopped })}
+          {/* A failed VM entry has its own banner above the tabs with the whole explanation: don't repeat it here. */}
+          {vmStopped.startsWith('VM entry failed') ? t('rings.code.vmStoppedEntry') : t('rings.code.vmStopped', { message: vmStopped })}
         </div>
       ) : (
         <div className="code-status">
