@@ -24,13 +24,15 @@ export const CpuidExt1Edx = Object.freeze({ SYSCALL: 1 << 11, NX: 1 << 20, PDPE1
 /**
  * MODEL ASSUMPTION (to be kept in step with the x86 core, src/core/x86): the CPUID feature bits VT Lab
  * advertises when the real part has them. Deliberately absent: x87/MMX/SSE/FXSR (no floating-point or SIMD
- * unit), VME (CR4 virtual-8086 extensions), MTRR/MCA/MCE, PSE-36, CLFLUSH, HTT, thermal/power bits, and
- * LM/SYSCALL (IA-32 only: no long mode yet).
+ * unit), VME (CR4 virtual-8086 extensions), MCA/MCE, PSE-36, CLFLUSH, HTT, thermal/power bits, and
+ * LM/SYSCALL (IA-32 only: no long mode yet). MTRR is reported because IA32_MTRRCAP and IA32_MTRR_DEF_TYPE exist
+ * (x86/msr.ts): MTRRCAP says there are no variable-range or fixed-range MTRRs and no write-combining type (VCNT = 0,
+ * FIX = 0, WC = 0; SDM Vol. 3A §11.11.1), so the default type is the only one, and the range MSRs are absent (#GP).
  */
 export const EMULATED_CPUID_MASK = Object.freeze({
   leaf1Edx:
     Cpuid1Edx.DE | Cpuid1Edx.PSE | Cpuid1Edx.TSC | Cpuid1Edx.MSR | Cpuid1Edx.PAE | Cpuid1Edx.CX8 | Cpuid1Edx.APIC |
-    Cpuid1Edx.SEP | Cpuid1Edx.PGE | Cpuid1Edx.CMOV | Cpuid1Edx.PAT,
+    Cpuid1Edx.SEP | Cpuid1Edx.MTRR | Cpuid1Edx.PGE | Cpuid1Edx.CMOV | Cpuid1Edx.PAT,
   leaf1Ecx: Cpuid1Ecx.MONITOR | Cpuid1Ecx.VMX | Cpuid1Ecx.XSAVE | Cpuid1Ecx.RDRAND,
   leaf7Ebx: Cpuid7Ebx.INVPCID | Cpuid7Ebx.RDSEED,
   ext1Edx: CpuidExt1Edx.NX | CpuidExt1Edx.RDTSCP,

@@ -61,7 +61,7 @@ export function readMsr(c: Cpu, index: number, out: { lo: number; hi: number }):
     }
     case 0x17: // IA32_PLATFORM_ID
     case 0x8b: // IA32_BIOS_SIGN_ID
-    case 0xfe: // IA32_MTRRCAP: no variable or fixed MTRRs reported
+    case 0xfe: // IA32_MTRRCAP (CPUID.01H:EDX.MTRR = 1): VCNT = 0, FIX = 0, WC = 0 — no range MTRRs (cpuid.ts)
       out.lo = 0;
       out.hi = 0;
       return true;

@@ -294,6 +294,12 @@ describe('MSRs (SDM Vol. 2 RDMSR/WRMSR; Vol. 3C §23.7 IA32_FEATURE_CONTROL)', (
       expect(r.eax, `type ${type}`).toBe(0x800 | type);
     }
   });
+  test.each(['xeon-lv', 'xeon-5100', 'nehalem', 'modern'])('MTRRs on %s: CPUID reports MTRR, IA32_MTRRCAP has no range MTRRs (VCNT = FIX = WC = 0), and a range MSR does not exist (SDM Vol. 3A §11.11.1)', (cpu) => {
+    const r = runKernel('mov eax, 1\ncpuid\nmov esi, edx\nmov ecx, 0xFE\nrdmsr\nmov edi, eax\nmov ebp, edx\nmov ecx, 0x200\nat: rdmsr', undefined, { cpu });
+    expect(r.esi & (1 << 12)).toBe(1 << 12); // CPUID.01H:EDX.MTRR
+    expect([r.edi, r.ebp]).toEqual([0, 0]);
+    expect(fault(r)).toEqual([13, 0, 0, 0]); // IA32_MTRR_PHYSBASE0: VCNT = 0, so there is none
+  });
   test('IA32_BIOS_SIGN_ID takes the write of 0 that precedes CPUID leaf 1 and reads the signature (0, no update loaded) (SDM Vol. 3A §9.11.7.1)', () => {
     const r = runKernel('mov ecx, 0x8B\nxor eax, eax\nxor edx, edx\nwrmsr\nmov eax, 1\ncpuid\nmov ecx, 0x8B\nrdmsr\nmov esi, 1');
     expect(fault(r)).toBeUndefined();
