@@ -153,3 +153,29 @@ test('the trace exports as JSON lines and the exit log as CSV, and the trace imp
   await dialog.getByLabel('File to import').setInputFiles({ name: 'cpuid.trace.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(trace) });
   await expect(dialog.getByRole('table', { name: 'VM exits by reason' })).toContainText('CPUID');
 });
+
+test('the Share menu works from the keyboard: Down opens it, arrows move, Home/End jump, Escape closes', async ({ page }) => {
+  await ready(page);
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Back', exact: true })).toBeEnabled();
+  const share = page.getByRole('button', { name: 'Share ▾' });
+  await share.focus();
+  await page.keyboard.press('ArrowDown');
+  const first = page.getByRole('button', { name: /Present/ });
+  await expect(first).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByRole('button', { name: /Embed/ })).toBeFocused();
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('ArrowUp'); // wraps to the last item
+  await expect(page.getByRole('button', { name: /Import my data/i })).toBeFocused();
+  await page.keyboard.press('Home');
+  await expect(first).toBeFocused();
+  await page.keyboard.press('End');
+  await expect(page.getByRole('button', { name: /Import my data/i })).toBeFocused();
+  await page.keyboard.press('Home');
+  // Home moved in the menu: the lab did not reset to its start (Back is still possible).
+  await expect(page.getByRole('button', { name: 'Back', exact: true })).toBeEnabled();
+  await page.keyboard.press('Escape');
+  await expect(share).toBeFocused();
+  await expect(share).toHaveAttribute('aria-expanded', 'false');
+});
