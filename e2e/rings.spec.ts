@@ -214,6 +214,7 @@ test('detail levels: Sales hides registers and code, Engineer shows the machine 
   await expect(page.getByRole('tab', { name: 'Machine' })).toBeVisible();
   await page.getByRole('tab', { name: 'Machine' }).click();
   await expect(page.getByRole('region', { name: 'Machine' })).toContainText(/eax/i);
+  await expect(page.getByRole('region', { name: 'Machine' })).toContainText('Nehalem (Xeon 5500)'); // the model's name, not its id
 });
 
 test('the guest editor: an error is shown at its line, the running program is kept, the draft survives a reload', async ({ page }) => {

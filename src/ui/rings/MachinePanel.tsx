@@ -17,6 +17,8 @@ const REG_ORDER = ['eax', 'ebx', 'ecx', 'edx', 'esi', 'edi', 'ebp', 'esp', 'eip'
 
 export function MachinePanel() {
   const view = useApp((s) => s.view);
+  // The CPU model by its name ("Nehalem (Xeon 5500)"), as the CPU menu says it, not its link id.
+  const cpuName = useApp((s) => s.catalog?.cpus.find((c) => c.id === s.view?.cpuModel)?.name);
   if (view === null) return null;
   const vmxLabel = view.vmx === 'non-root' ? t('rings.machine.nonRoot') : view.vmx === 'root' ? t('rings.machine.root') : t('rings.machine.noVmx');
   const sw = view.mode === 'swvmm' || view.mode === 'bt' || view.mode === 'pv';
@@ -36,7 +38,7 @@ export function MachinePanel() {
     <section className="panel grow" aria-labelledby="machine-title">
       <header>
         <h2 id="machine-title">{t('rings.machine.title')}</h2>
-        <span style={{ marginLeft: 'auto', textTransform: 'none', letterSpacing: 0 }}>{view.cpuModel}</span>
+        <span style={{ marginLeft: 'auto', textTransform: 'none', letterSpacing: 0 }}>{cpuName ?? view.cpuModel}</span>
       </header>
       <div className="panel-body" style={{ display: 'grid', gap: '0.6rem' }}>
         <div className="mode-strip">
