@@ -51,6 +51,8 @@ test('the Popek & Goldberg table marks POPF as breaking the theorem; its demo sh
   await page.getByRole('tab', { name: 'Code' }).click();
   await expect(page.locator('.code-row.current')).toContainText(/mov\s+ecx, SPIN_LOOPS/i);
   await expect(page.locator('.code-row.current').locator('xpath=preceding-sibling::div[1]')).toContainText('popfd');
+  // The Code tab says what the diagram cannot show: POPF ran at ring 1 and nothing trapped.
+  await expect(page.getByTestId('quiet-sensitive')).toContainText(/^POPF at 0x[0-9A-F]{8} just ran in ring 1 without a trap/);
   // The POPF line has not been printed yet; the Sensitive tab says so for this run.
   await page.getByRole('tab', { name: 'Sensitive' }).click();
   await expect(page.getByTestId('sensitive-POPF').getByRole('cell').nth(1)).toHaveText('not printed yet');

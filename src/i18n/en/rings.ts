@@ -577,6 +577,7 @@ export const rings = {
   'code.handlesExit': 'handles the exit',
   'code.next': '{who} the highlighted instruction next{outside}.',
   'code.vmStopped': 'The VMM stopped this VM; nothing runs next. Why: {message}',
+  'code.quietSensitive': '{insn} at {address} just ran in ring {ring} without a trap: it is sensitive but not privileged, so the VMM never saw it.',
   'code.vmStoppedEntry': 'The VMM stopped this VM: its VM entry failed (explained above). Nothing runs next.',
   'code.whoNonRoot': 'VMX non-root: the guest executes',
   'code.whoBare': 'The program executes',

@@ -18,6 +18,9 @@ import { trapText } from '../viz/swvmm-text.ts';
 import './code-panel.css';
 import { t } from '../../i18n/t.ts';
 
+/** The sensitive unprivileged instructions that never trap at ring 1 whatever their operands (SDM; Robin & Irvine 2000). */
+const QUIET_SENSITIVE = /^(sgdt|sidt|sldt|str|smsw|pushfd?|popfd?|lar|lsl|verr|verw)\b/i;
+
 const Rows = memo(function Rows({ rows, breakpoints, detail, onToggle }: { rows: ListingRow[]; breakpoints: ReadonlySet<number>; detail: string; onToggle(a: number): void }) {
   return (
     <>
@@ -108,6 +111,17 @@ export function CodePanel() {
     const e = eventLog.findBack(seq - 1, [EventKind.SW_TRAP, EventKind.SW_RESUME]);
     return e !== undefined && e.kind === EventKind.SW_TRAP ? trapText(e.p) : null;
   }, [seq, mode, logVersion]);
+
+  // Trap-and-emulate: a sensitive but unprivileged instruction (Robin & Irvine 2000) that just ran at ring 1 without
+  // trapping. Nothing happened on the diagram — that is the lesson — so the Code tab says it (the POPF demo link lands here).
+  const quietSensitive = useMemo(() => {
+    if (mode !== 'swvmm') return null;
+    const e = eventLog.findBack(seq - 1, [EventKind.INSN_RETIRED, EventKind.SW_TRAP, EventKind.SW_RESUME]);
+    if (e === undefined || e.kind !== EventKind.INSN_RETIRED) return null;
+    const row = rows.find((r) => r.address === e.p[1] >>> 0);
+    const m = row === undefined ? null : QUIET_SENSITIVE.exec(row.text);
+    return m === null ? null : { insn: m[1].toUpperCase(), address: e.p[1] >>> 0, ring: e.p[2] };
+  }, [seq, mode, rows, logVersion]);
 
   // Highlight the current row and keep it in view, without re-rendering the listing.
   useEffect(() => {
@@ -216,6 +230,11 @@ export function CodePanel() {
         </div>
       ) : (
         <div className="code-status">
+          {quietSensitive !== null && (
+            <strong className="quiet-sensitive" data-testid="quiet-sensitive">
+              {t('rings.code.quietSensitive', { insn: quietSensitive.insn, address: hex(quietSensitive.address), ring: quietSensitive.ring })}{' '}
+            </strong>
+          )}
           {t('rings.code.next', {
             who:
               vmx === 'non-root'
