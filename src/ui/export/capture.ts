@@ -58,6 +58,10 @@ const SVG_PROPS = ['fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-das
  */
 function freezeLook(root: HTMLElement): () => void {
   const undo: (() => void)[] = [];
+  // Scrollable panels keep their scroll position in the image but not their scroll bars (styles.css .capturing):
+  // the clone copies each node's computed scrollbar-width.
+  root.classList.add('capturing');
+  undo.push(() => root.classList.remove('capturing'));
   for (const n of root.querySelectorAll<SVGElement>('svg *')) {
     const before = n.getAttribute('style');
     const cs = getComputedStyle(n);
