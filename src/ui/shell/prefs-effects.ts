@@ -10,13 +10,16 @@ export function applyPrefsToDocument(): void {
     root.dataset.motion = s.motion;
     // Above 1920 px (a 4K screen at 100 %), everything grows with the width, so the layout reads the same as on a 1080p projector.
     const wide = Math.max(1, (window.innerWidth || 1920) / 1920);
-    root.style.fontSize = `${(16 * s.fontScale * wide).toFixed(2)}px`;
+    // The audience window is read from the back of a room: all of it one step larger (the rem-sized code listing,
+    // captions and tabs too, not only the diagram).
+    const audience = s.viewMode === 'audience' ? 1.25 : 1;
+    root.style.fontSize = `${(16 * s.fontScale * wide * audience).toFixed(2)}px`;
     savePrefs(s);
   };
   apply();
   window.addEventListener('resize', apply);
   useApp.subscribe((s, prev) => {
-    if (s.theme !== prev.theme || s.fontScale !== prev.fontScale || s.motion !== prev.motion) apply();
+    if (s.theme !== prev.theme || s.fontScale !== prev.fontScale || s.motion !== prev.motion || s.viewMode !== prev.viewMode) apply();
   });
 }
 
