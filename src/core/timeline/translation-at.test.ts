@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { Timeline } from './timeline.ts';
 import { translationAt } from './translation-at.ts';
 import type { SessionSpec } from '../session/session.ts';
-import { EventKind } from '../trace/events.ts';
+import { EventKind, exitInsnLength } from '../trace/events.ts';
 import { twoDimensionalReferences } from '../vmx/ept-walk.ts';
 
 function make(spec: SessionSpec): Timeline {
@@ -64,7 +64,7 @@ describe('the EPT walk at a position (the EPT-violation lesson)', () => {
     expect(reason).toBe(30);
     const at = t.position().seq;
     const exitEip = t.ring.param(at - 1, 5) >>> 0; // the VMEXIT event's guest EIP
-    const len = t.ring.param(at - 1, 4); // and its VM-exit instruction length
+    const len = exitInsnLength(t.ring.param(at - 1, 4)); // and its VM-exit instruction length (p4 also holds the CPL)
     expect(len).toBeGreaterThan(0);
     const field = (enc: number): number => t.session.vmcs()!.fields.find((f) => f[0] === enc)![1];
     const GUEST_RIP = 0x681e;

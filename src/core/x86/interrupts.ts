@@ -652,7 +652,10 @@ function iretFromV86(c: Cpu, osz: number, fromCpl: number): void {
  * monitor starts or resumes a virtual-8086 task (Figure 20-5 is the frame an interrupt from it leaves).
  */
 function returnToV86(c: Cpu, newEip: number, newCs: number, newFlags: number, fromCpl: number): void {
-  if ((newEip >>> 0) > 0xffff) c.gp(0); // "IF EIP not within CS limit" (the virtual-8086 CS limit is FFFFH)
+  // "IF EIP not within CS limit THEN #GP(0)" is checked against the CS still loaded (the monitor's ring-0 code segment),
+  // then "EIP := tempEIP AND 0000FFFFH": high bits of the image's EIP are dropped, not faulted on (Bochs
+  // stack_return_to_v86 notes that hardware raises no fault for them).
+  if ((newEip >>> 0) > (c.segLimit[Seg.CS] >>> 0)) c.gp(0);
   const esp = c.peek32(12);
   const ss = c.peek32(16);
   const es = c.peek32(20);

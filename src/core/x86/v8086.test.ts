@@ -6,7 +6,7 @@
  * ARPL, SLDT/STR/LLDT/LTR; Bochs iret32_stack_return_from_v86 and interrupt() "v8086 mode" for the frame.
  */
 import { describe, expect, test } from 'vitest';
-import { GATE, KERNEL, deliveries, gateDesc, runKernel, segDesc, setGate, setGdt, type BareResult } from '../../test-support/bare.ts';
+import { GATE, KERNEL, deliveries, gateDesc, runKernel, segDesc, setGate, setGdt, toRing3, type BareResult } from '../../test-support/bare.ts';
 import { Seg } from './arch.ts';
 
 const VM = 0x20000, IOPL3 = 0x3000, IF = 0x200;
@@ -79,9 +79,22 @@ describe('entering virtual-8086 mode: IRETD at CPL 0 with VM = 1 in the image (S
     expect(cs).toBe((r.sym.v86 >>> 4) - 1);
     expect(eip).toBe(r.sym.there - r.sym.v86 + 16 + 2);
   });
-  test('a return to v86 mode with EIP above FFFFH is #GP(0), at CPL 0', () => {
-    const r = runKernel(`push 0\npush 0\npush 0\npush 0\npush ${V86_SS}\npush ${V86_SP}\npush ${VM | 2}\npush 0x1000\npush 0x10000\niretd`);
-    expect(gpFrom(r)).toEqual([[13, 0, 0, 0]]);
+  test('a return to v86 mode drops the high bits of the EIP image: EIP := tempEIP AND FFFFH (SDM IRET)', () => {
+    // EIP image 0x10000 + the v86 entry's offset, IOPL 3: execution continues at CS:0000 in v86 mode, then INT 0x81.
+    const r = runKernel(`push 0\npush 0\npush 0\npush 0\npush ${V86_SS}\npush ${V86_SP}\npush ${VM | IOPL3 | 2}\npush v86 >> 4\npush 0x10000\niretd\nalign 16\nv86:\nbits 16\nint 0x81\nbits 32`);
+    expect(gpFrom(r)).toEqual([[0x81, null, 3, 0]]);
+    const [eip, cs] = frame(r, 2);
+    expect([eip, cs]).toEqual([2, r.sym.v86 >>> 4]);
+  });
+  test('IRETD at CPL 3 with VM = 1 in the image is an ordinary same-level return: VM is not loaded (SDM IRET)', () => {
+    // From ring 3, an image with VM = 1 and the ring-3 code selector: the return stays in protected mode.
+    const r = runKernel(`${toRing3()}pushfd\npop eax\npush ${VM | 2}\npush 0x1b\npush back\niretd\nback: pushfd\npop ebx\nint 0x81`);
+    expect(gpFrom(r)).toEqual([[0x81, null, 3, 0]]);
+    expect(r.ebx & VM).toBe(0);
+  });
+  test('INT3 from v86 mode through a DPL-0 gate is #GP(vector × 8 + 2), like INT n at IOPL 3', () => {
+    const r = runKernel(enter(VM | IOPL3, 'int3'));
+    expect(gpFrom(r)).toEqual([[13, 3 * 8 + 2, 3, 0]]);
   });
   test('the ring-0 handler returns to v86 mode with IRETD, and the v86 code carries on', () => {
     const r = runKernel(enter(VM | IOPL3, 'int 0x82\nmov dx, 0x5678\nint 0x81') + 'h82: iretd', (m, sym) =>

@@ -874,6 +874,11 @@ describe.each(MODELS)('Virtual-8086 guests (RFLAGS.VM = 1; SDM §26.3.1.2, §26.
     expect(r.reg('ebp')).toBeLessThan(19);
     expect(r.reg('ecx') & 0xffff).toBe(0x1234); // B8 34 12 ran as MOV AX, imm16 (the guest's EAX, kept by the exit)
   });
+  it('the exit saves the virtual-8086 segment state as it was: selector, base = selector × 16, AR F3H (SDM §27.3.2)', () => {
+    const r = g([], { guest: V86_CODE('  mov ax, 0x7100\n  mov ds, ax\n  cpuid'), handler: `${vmr('GUEST_DS_SELECTOR', 'esi')}${vmr('GUEST_DS_BASE', 'edi')}${vmr('GUEST_DS_AR_BYTES', 'ebp')}${vmr('GUEST_SS_AR_BYTES', 'ebx')}  hlt` });
+    expect(r.exits.map((e) => e.reason)).toEqual([10]);
+    expect([r.reg('esi'), r.reg('edi'), r.reg('ebp'), r.reg('ebx')]).toEqual([0x7100, 0x71000, 0xf3, 0xf3]);
+  });
   for (const s of ['CS', 'SS', 'DS', 'ES', 'FS', 'GS'] as const) {
     it(`${s}: base ≠ selector × 16, limit ≠ FFFFH or access rights ≠ F3H fails`, () => {
       const base = s === 'CS' ? '((guest >> 4) << 4) + 16' : 0x70010;
