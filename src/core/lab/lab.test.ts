@@ -104,6 +104,18 @@ describe('disassembly listing', () => {
       [0x10007, [0x68, 0x69, 0], 'msg: db "hi", 0', true],
     ]);
   });
+  it('code after `bits 16` is listed as 16-bit code, at its linear address (a virtual-8086 guest, real-mode-guest.s)', async () => {
+    const { labListing } = await import('./listing.ts');
+    const l = labListing('start:\n  nop\nbits 16\n  mov ax, cs\n  mov si, 5\nbits 32\n  mov eax, 1\n');
+    expect(l.ok).toBe(true);
+    if (!l.ok) return;
+    expect(l.rows.map((r) => [r.address, r.text])).toEqual([
+      [0x10000, 'nop'],
+      [0x10001, 'mov ax, cs'],
+      [0x10003, 'mov si, 5'],
+      [0x10006, 'mov eax, 1'],
+    ]);
+  });
 });
 
 describe('the README example lab file runs as documented', () => {

@@ -22,17 +22,27 @@ export function labListing(source: string): { ok: true; rows: ListingRow[] } | {
   const a = assemble(source, { origin: PROGRAM_BASE });
   if (!a.ok) return { ok: false, errors: a.errors };
   const rows: ListingRow[] = [];
-  let bits: 16 | 32 = 32;
+  // The code size each source line is assembled in: `bits 16` / `bits 32` (and their synonyms) emit no bytes, so the
+  // assembler's listing has no row for them; follow them through the source text instead.
+  const bitsAt: (16 | 32)[] = [32];
+  let mode: 16 | 32 = 32;
+  source.split('\n').forEach((text, k) => {
+    if (/^\s*\[?\s*(?:bits\s+16|use16|\.code16)\b/i.test(text)) mode = 16;
+    else if (/^\s*\[?\s*(?:bits\s+32|use32|\.code32)\b/i.test(text)) mode = 32;
+    bitsAt[k + 1] = mode; // listing lines are 1-based
+  });
   for (const l of a.listing) {
-    if (/^\s*\[?\s*bits\s+16/i.test(l.source)) bits = 16;
-    else if (/^\s*\[?\s*bits\s+32/i.test(l.source)) bits = 32;
     if (l.bytes.length === 0) continue;
+    const bits = bitsAt[l.line] ?? 32;
     if (DATA.test(l.source)) {
       rows.push({ address: l.address, bytes: Array.from(l.bytes), text: l.source.trim(), line: l.line, source: l.source, data: true });
       continue;
     }
+    // Addresses from the line's own (linear) address: a 16-bit decoder's IP wraps at 64 KiB.
+    let offset = 0;
     for (const d of disassemble(l.bytes, l.address, bits)) {
-      rows.push({ address: d.address, bytes: Array.from(d.bytes), text: d.text, line: l.line, source: l.source, data: false });
+      rows.push({ address: (l.address + offset) >>> 0, bytes: Array.from(d.bytes), text: d.text, line: l.line, source: l.source, data: false });
+      offset += d.bytes.length;
     }
   }
   return { ok: true, rows };

@@ -110,7 +110,8 @@ export function RingDiagram({ platform, onReplay }: { platform: PlatformId; onRe
       if (!TRANSITION_KINDS.includes(eventLog.kindAt(s)) && eventLog.kindAt(s) !== EventKind.HALT && eventLog.kindAt(s) !== EventKind.SHUTDOWN) continue;
       const e = eventLog.get(s);
       if (e === undefined) break;
-      const t = transitionOf(e, platform, cpu, catalog?.handlers);
+      // The built-in VMM's handler names only where it handles the exits: a bare program is its own hypervisor.
+      const t = transitionOf(e, platform, cpu, view?.mode === 'bare' ? undefined : catalog?.handlers);
       if (t !== null) {
         found = t;
         break;
@@ -119,7 +120,7 @@ export function RingDiagram({ platform, onReplay }: { platform: PlatformId; onRe
     const fresh = found !== null && generation === prev.generation && found.seq >= prev.seq && seq > prev.seq;
     return { t: found, fresh };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [seq, version, generation, platform, cpu, catalog]);
+  }, [seq, version, generation, platform, cpu, catalog, view?.mode]);
 
   useEffect(() => {
     lastSeen.current = { seq, generation };

@@ -12,7 +12,8 @@ export function Announcer() {
   const seq = useApp((s) => s.status?.position.seq ?? 0);
   const state = useApp((s) => s.status?.state);
   const version = useApp((s) => s.logVersion);
-  const handlers = useApp((s) => s.catalog?.handlers);
+  // The built-in VMM's handler names only where it handles the exits (a bare program is its own hypervisor).
+  const handlers = useApp((s) => (s.view?.mode === 'bare' ? undefined : s.catalog?.handlers));
   const [text, setText] = useState('');
   useEffect(() => {
     if (state !== 'paused' || seq === 0) return;
