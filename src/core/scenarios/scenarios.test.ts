@@ -444,6 +444,12 @@ describe('the ring a VM exit leaves from (vmexit guestCpl)', () => {
     }
     return seen;
   }
+  it.each(CPUS)('kernel on %s: after an HLT exit the VMM lets the vCPU sleep — the halt is recorded in VMX root, as the vCPU\'s', (cpu) => {
+    const r = runScenario('kernel', cpu);
+    const halts = r.records.filter((x) => x.type === 'halt');
+    expect(halts.length).toBe(exitsWith(r, 12).length);
+    expect(halts.every((x) => x.vmx === 'root' && x.vcpu === true)).toBe(true);
+  });
   it.each(CPUS)('kernel on %s: exits from the guest kernel say ring 0, exits while its ring-3 task runs say ring 3', (cpu) => {
     const seen = checkExitRings(runScenario('kernel', cpu));
     expect(seen).toContain(0);

@@ -29,7 +29,8 @@ export const enum EventKind {
   VMX_INSTRUCTION = 7,
   /** Port I/O that reached a device. p0 cpu, p1 port, p2 size, p3 1 = IN / 0 = OUT, p4 value, p5 vmxMode. */
   IO = 8,
-  /** HLT entered. p0 cpu, p1 EIP, p2 vmxMode. */
+  /** HLT entered. p0 cpu, p1 EIP, p2 vmxMode, p3 1 when the VMM put a vCPU to sleep after its HLT exit (then p2 is
+   * root: the processor runs the VMM, the guest's vCPU sleeps), else 0 (the processor itself halts). */
   HALT = 9,
   /** Woke from HLT. p0 cpu, p1 reason (vector, or -1). */
   WAKE = 10,

@@ -99,7 +99,9 @@ export function eventRecord(kind: EventKind, cycle: number, p: ArrayLike<number>
     case EventKind.IO:
       return { type: 'io', port: hex32(p[1]).replace(/^0x0000/, '0x'), size: p[2], direction: p[3] === 1 ? 'in' : 'out', value: hex32(p[4]), vmx: VMX_MODE[p[5]] ?? 'none', cpu: p[0], cycle };
     case EventKind.HALT:
-      return { type: 'halt', eip: hex32(p[1]), vmx: VMX_MODE[p[2]] ?? 'none', cpu: p[0], cycle };
+      return p[3] === 1
+        ? { type: 'halt', eip: hex32(p[1]), vmx: VMX_MODE[p[2]] ?? 'none', vcpu: true, cpu: p[0], cycle }
+        : { type: 'halt', eip: hex32(p[1]), vmx: VMX_MODE[p[2]] ?? 'none', cpu: p[0], cycle };
     case EventKind.WAKE:
       return { type: 'wake', vector: p[1], cpu: p[0], cycle };
     case EventKind.SHUTDOWN:

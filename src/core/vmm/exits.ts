@@ -146,7 +146,8 @@ const onHlt: ExitHandler = (h, c, v) => {
   skipInstruction(c);
   v.halted = true;
   v.haltedIfClear = (vmr(c, F.GUEST_RFLAGS) & Flag.IF) === 0;
-  h.trace.emit(EventKind.HALT, c.cycles, c.id, vmr(c, F.GUEST_RIP) >>> 0, 2, 0, 0, 0, 0, 0);
+  // The processor is in VMX root operation running this handler: the vCPU sleeps, not the processor (p3 = 1).
+  h.trace.emit(EventKind.HALT, c.cycles, c.id, vmr(c, F.GUEST_RIP) >>> 0, 1, 1, 0, 0, 0, 0);
 };
 
 const onSkip: ExitHandler = (_h, c) => skipInstruction(c);

@@ -354,6 +354,8 @@ export const rings = {
   'platform.portedCalls': 'The ported kernel calls the VMM (INT 0x82) where the original executed a privileged instruction',
   'platform.crashedAt': 'Domain crashed at {address}',
   'platform.hltAt': 'HLT: halted, to resume at {address}',
+  'platform.vcpuHltAt': 'The vCPU sleeps, to resume at {address}',
+  'platform.vcpuHltDetail': 'The guest\'s HLT exited: the VMM marks its vCPU halted until an interrupt is due for it, and the processor stays with the VMM, free for other work.',
   'platform.hltDetail': 'The processor sleeps until an interrupt; EIP already points past the HLT, at the instruction it resumes with.',
   'platform.shutdown': 'Shutdown (triple fault)',
   'platform.shutdownDetail': 'An exception occurred while delivering a double fault.',

@@ -34,6 +34,21 @@ describe('VM exits on the ring diagram', () => {
   });
 });
 
+describe('HLT on the diagram', () => {
+  const halt = (mode: number, vcpu: number): LoggedEvent =>
+    ({ seq: 9, kind: EventKind.HALT, cycle: 100, instret: 0, text: undefined, p: Float64Array.from([0, 0x103a7, mode, vcpu, 0, 0, 0, 0, 0, 0]) }) as LoggedEvent;
+  it('the VMM putting a vCPU to sleep after an HLT exit stays in VMX root, and says it is the vCPU that sleeps', () => {
+    const tr = transitionOf(halt(1, 1), 'vtx', undefined, undefined)!;
+    expect(tr.to).toEqual({ col: 'root', ring: 0 });
+    expect(tr.title).toMatch(/^The vCPU sleeps/);
+  });
+  it('a guest halting by itself (HLT exiting off) sleeps in VMX non-root', () => {
+    const tr = transitionOf(halt(2, 0), 'vtx', undefined, undefined)!;
+    expect(tr.to).toEqual({ col: 'nonroot', ring: 0 });
+    expect(tr.title).toMatch(/^HLT: halted/);
+  });
+});
+
 describe('VM exits in plain words (Sales)', () => {
   it('an I/O exit: the name, and what it means, without addresses or field values', () => {
     const ev = exit(30, 1, 0);

@@ -428,6 +428,8 @@ function transitionBody(e: LoggedEvent, platform: PlatformId, cpu: CatalogCpu | 
       };
     case EventKind.HALT: {
       const col = colOf(platform, p[2]);
+      // After an HLT exit the VMM's handler lets the vCPU sleep: the processor stays with the VMM, in VMX root.
+      if (p[3] === 1) return { seq: e.seq, kind: 'halt', from: { col, ring: 0 }, to: { col, ring: 0 }, title: t('rings.platform.vcpuHltAt', { address: hex(p[1]) }), detail: t('rings.platform.vcpuHltDetail'), cost: '' };
       return { seq: e.seq, kind: 'halt', from: { col, ring: 0 }, to: { col, ring: 0 }, title: t('rings.platform.hltAt', { address: hex(p[1]) }), detail: t('rings.platform.hltDetail'), cost: '' };
     }
     case EventKind.SHUTDOWN:

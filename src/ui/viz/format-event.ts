@@ -127,7 +127,7 @@ export function describeEvent(e: LoggedEvent): string {
     case EventKind.IO:
       return t('viz.event.io', { insn: p[3] === 1 ? 'IN' : 'OUT', port: hex(p[1], 4), bytes: t('viz.event.bytes', { count: p[2] }), value: hex(p[4], p[2] * 2), mode: p[5] ? t('viz.event.inMode', { mode: vmxMode(p[5]) }) : '' });
     case EventKind.HALT:
-      return t('viz.event.halt', { address: hex(p[1]), exit: p[2] === 2 ? t('viz.event.haltExit') : '' });
+      return t('viz.event.halt', { address: hex(p[1]), exit: p[3] === 1 ? t('viz.event.haltExit') : '' });
     case EventKind.WAKE:
       return p[1] >= 0 ? t('viz.event.wokenBy', { vector: hex(p[1], 2) }) : t('viz.event.woken');
     case EventKind.SHUTDOWN:
