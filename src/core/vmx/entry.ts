@@ -357,7 +357,7 @@ export function checkGuestState(c: Cpu, p: number): number {
   if (v86) {
     // A virtual-8086 guest (RFLAGS.VM = 1): CS, SS, DS, ES, FS and GS must each be the segment a real-mode-style load
     // of its selector gives, base = selector × 16, limit FFFFH, access rights F3H (present, DPL 3, read/write
-    // accessed data), whatever the usable bit would say; the type, S, DPL and G rules below are for other guests
+    // accessed data, and so usable); the type, S, DPL and G rules of segmentAccessRightsOk are for other guests
     // (SDM Vol. 3C §26.3.1.2; KVM's vmx_guest_state_valid "rmode_segment_valid"; Bochs VMenterLoadCheckGuestState).
     // This is how a VMM without "unrestricted guest" runs real-mode code, such as a BIOS, under VT-x.
     for (let k = 0; k < V86_SEGS.length; k++) {
