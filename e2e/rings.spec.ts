@@ -147,6 +147,9 @@ test('a bare program that is its own hypervisor: the button stops at its next VM
   await expect(page.getByTestId('narration')).toContainText('VM exit: I/O instruction');
   await expect(page.getByTestId('narration')).toContainText('instruction length 1');
   await expect(page.getByRole('button', { name: 'Run to end' })).toBeEnabled();
+  // Its exits are counted; the guest/VMM time split is the built-in VMM's, and the Exits tab says so.
+  await page.getByRole('tab', { name: 'Exits' }).click();
+  await expect(page.getByText('This program is its own hypervisor')).toBeVisible();
 });
 
 test('a program from a link or a file never takes the place of the student\'s own draft', async ({ page, browser }) => {

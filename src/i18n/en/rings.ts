@@ -431,6 +431,7 @@ export const rings = {
   'exitStats.dropped': ' (from the oldest exit still held; {n} older exits were dropped)',
   'exitStats.cyclesTime': '{n} cycles, {time}',
   'exitStats.guestVsVmm': 'Guest vs VMM time',
+  'exitStats.ownHypervisor': 'This program is its own hypervisor: its VM exits are counted here, but the split of time between guest and VMM is measured for the built-in VMM only.',
   'exitStats.idle': 'Idle {time}: the guest halted, waiting for its next interrupt (counted in neither; it lasts as long whatever the VMM costs).',
   'exitStats.legendGuest': '{name} (VMX non-root): {pct}',
   'exitStats.guest': 'Guest',

@@ -54,6 +54,8 @@ export interface ExitStatsProps {
   vmmCycles: number;
   /** Cycles nobody worked: the guest halted, waiting for an interrupt (shown apart from the split). */
   idleCycles?: number;
+  /** A bare program that is its own hypervisor: its exits are counted, but only the built-in VMM's time is split. */
+  ownHypervisor?: boolean;
   detail: ExitStatsDetail;
   /** Go to event `seq` (called with an exit's seq + 1: just after the exit). */
   onJump(seq: number): void;
@@ -138,7 +140,14 @@ export function ExitStats(props: ExitStatsProps) {
         />
       )}
       <ExitHistogram exits={exits} rows={rows} detail={detail} colorOf={colorOfReason} hz={hz} spanCycles={spanCycles} />
-      <OverheadBar guestCycles={guestCycles} vmmCycles={vmmCycles} idleCycles={props.idleCycles ?? 0} hz={hz} detail={detail} />
+      {props.ownHypervisor === true ? (
+        <div className="xs-block">
+          <h3 className="xs-title">{t('rings.exitStats.guestVsVmm')}</h3>
+          <p className="xs-overhead-text">{t('rings.exitStats.ownHypervisor')}</p>
+        </div>
+      ) : (
+        <OverheadBar guestCycles={guestCycles} vmmCycles={vmmCycles} idleCycles={props.idleCycles ?? 0} hz={hz} detail={detail} />
+      )}
     </section>
   );
 }

@@ -62,6 +62,7 @@ export function ExitsTab() {
       vmmCycles={vm?.vmmCycles ?? 0}
       // One VM on one processor: what the guest and the VMM did not use of the run was idle time.
       idleCycles={vm !== undefined && view?.vms.length === 1 ? Math.max(0, cycle - vm.guestCycles - vm.vmmCycles) : 0}
+      ownHypervisor={view?.mode === 'bare'}
       detail={detail}
       selectedSeq={selected}
       onJump={(s) => void commands.seek(s)}
