@@ -136,7 +136,7 @@ test('a link carries the scenario, CPU model and parameters', async ({ page }) =
   await ready(page);
   await expect(page.getByTestId('event-counter')).toHaveText('5');
   await openTab(page, 'Machine');
-  await expect(page.getByRole('region', { name: 'Machine' })).toContainText('xeon-lv');
+  await expect(page.getByRole('region', { name: 'Machine' })).toContainText('Xeon LV (Sossaman)');
   await expect(page.getByRole('combobox', { name: 'Program' })).toHaveValue('kernel-bare');
   await expect(page.getByRole('combobox', { name: 'CPU' })).toHaveValue('xeon-lv');
 });
